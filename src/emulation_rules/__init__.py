@@ -1,0 +1,68 @@
+"""emulation_rules: Vietnamese trade-union emulation campaigns as executable, explainable rules.
+
+The one obvious path::
+
+    from emulation_rules import Engine, load_facts
+    engine = Engine.from_path("campaigns/tkv_2019.yaml")
+    evaluation = engine.evaluate(load_facts("examples/tkv_2019/facts.yaml", engine.campaign))
+    evaluation.subject("CD-HALAM").award("collective_recognition").verdict   # 'awarded'
+
+Campaign files are validated by :func:`load_campaign`; facts by :func:`load_facts`; every
+error derives from :class:`EmulationRulesError`.
+"""
+
+from importlib.metadata import PackageNotFoundError, version
+
+from .compiler import CompiledCampaign, compile_campaign
+from .engine import Engine
+from .errors import (
+    CampaignError,
+    CampaignValidationError,
+    CompileError,
+    EmulationRulesError,
+    EmulationRulesWarning,
+    EngineUnavailableError,
+    EvaluationError,
+    FactsError,
+    Problem,
+    SourceLocation,
+    YAMLSyntaxError,
+)
+from .explain import AwardResult, CriterionResult, Evaluation, SubjectResult
+from .facts import Subject, Submission, load_facts, parse_facts
+from .loader import dump_campaign, load_campaign
+from .model import Campaign
+
+try:
+    __version__ = version("emulation-rules")
+except PackageNotFoundError:  # pragma: no cover - running from a source tree
+    __version__ = "0+unknown"
+
+__all__ = [
+    "AwardResult",
+    "Campaign",
+    "CampaignError",
+    "CampaignValidationError",
+    "CompileError",
+    "CompiledCampaign",
+    "CriterionResult",
+    "EmulationRulesError",
+    "EmulationRulesWarning",
+    "Engine",
+    "EngineUnavailableError",
+    "Evaluation",
+    "EvaluationError",
+    "FactsError",
+    "Problem",
+    "SourceLocation",
+    "Subject",
+    "SubjectResult",
+    "Submission",
+    "YAMLSyntaxError",
+    "__version__",
+    "compile_campaign",
+    "dump_campaign",
+    "load_campaign",
+    "load_facts",
+    "parse_facts",
+]

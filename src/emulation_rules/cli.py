@@ -1,0 +1,265 @@
+"""Command-line tool ``emulation-rules``; thin over the library.
+
+Exit codes: 0 success; 1 problems found (invalid campaign, failing test cases);
+2 bad usage or unreadable/invalid input (facts, campaign); 3 the engine failed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import TextIO
+
+from . import __version__
+from .engine import Engine
+from .errors import (
+    CampaignError,
+    CampaignValidationError,
+    CompileError,
+    EmulationRulesError,
+    EvaluationError,
+    FactsError,
+    YAMLSyntaxError,
+)
+from .explain import render_csv, render_explanation, render_json, render_table
+from .facts import load_facts
+from .loader import load_campaign
+from .model import Campaign
+
+EXIT_OK, EXIT_PROBLEMS, EXIT_INPUT, EXIT_ENGINE = 0, 1, 2, 3
+
+DESCRIPTION = """\
+Turn Vietnamese trade-union emulation campaigns (phong trào thi đua) into executable,
+explainable rules: validate campaign files, score units and people against submitted facts,
+and explain every verdict criterion by criterion with the plan clause it comes from.
+"""
+
+EPILOG = """\
+examples:
+  emulation-rules validate campaigns/*.yaml
+  emulation-rules evaluate campaigns/tkv_2019.yaml --facts examples/tkv_2019/facts.yaml
+  emulation-rules evaluate campaigns/tkv_2019.yaml --facts examples/tkv_2019/facts.yaml --format json
+  emulation-rules explain campaigns/tkv_2019.yaml --facts examples/tkv_2019/facts.yaml --subject CD-HALAM
+  emulation-rules schema > campaign.schema.json
+
+exit codes: 0 ok; 1 problems found; 2 bad usage or invalid input; 3 engine failure
+"""
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse that reports usage errors through our stderr and exit code 2."""
+
+    def __init__(self, *args: object, stderr: TextIO | None = None, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        self._stderr = stderr
+
+    def exit(self, status: int = 0, message: str | None = None) -> None:  # type: ignore[override]
+        if message:
+            (self._stderr or sys.stderr).write(message)
+        raise _Exit(status)
+
+    def print_help(self, file: TextIO | None = None) -> None:
+        super().print_help(file or _current_stdout[0])
+
+    def _print_message(self, message: str, file: TextIO | None = None) -> None:
+        if message:
+            (file if file not in (None, sys.stderr) else self._stderr or sys.stderr).write(message)
+
+
+class _Exit(Exception):
+    def __init__(self, status: int) -> None:
+        super().__init__(status)
+        self.status = status
+
+
+_current_stdout: list[TextIO] = [sys.stdout]
+
+
+def _date(text: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a date (YYYY-MM-DD): {text!r}") from None
+
+
+def _param(text: str) -> tuple[str, float]:
+    name, sep, value = text.partition("=")
+    try:
+        if not sep:
+            raise ValueError
+        return name.strip(), float(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected NAME=NUMBER, got {text!r}") from None
+
+
+def build_parser(stderr: TextIO | None = None) -> argparse.ArgumentParser:
+    """The argument parser (exposed for documentation tools)."""
+    p = _Parser(prog="emulation-rules", description=DESCRIPTION, epilog=EPILOG,
+                formatter_class=argparse.RawDescriptionHelpFormatter, stderr=stderr)
+    p.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    sub = p.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+    sub.required = True
+
+    v = sub.add_parser("validate", help="check campaign files; print every problem as file:line:col",
+                       description="Check campaign files against the model and the semantic rules. "
+                       "Every problem is printed as FILE:LINE:COLUMN: PATH: MESSAGE [CODE]. "
+                       "Exit 1 if any file has a problem.", stderr=stderr)
+    v.add_argument("files", nargs="+", metavar="FILE", help="campaign YAML files")
+    v.add_argument("--format", choices=("text", "json"), default="text")
+
+    s = sub.add_parser("schema", help="print the campaign JSON Schema (for editors)",
+                       description="Print the JSON Schema of campaign files, with every field "
+                       "documented, for editor completion and checks.", stderr=stderr)
+    s.add_argument("--output", "-o", type=Path, help="write to this file instead of stdout")
+
+    def facts_args(sp: argparse.ArgumentParser) -> None:
+        sp.add_argument("campaign", metavar="CAMPAIGN", help="campaign YAML file")
+        sp.add_argument("--facts", required=True, type=Path, metavar="FILE",
+                        help="subjects and their facts: .yaml, .json or .csv")
+        sp.add_argument("--as-of", type=_date, metavar="DATE",
+                        help="review date YYYY-MM-DD (default: the facts file's as_of); picks the phase")
+        sp.add_argument("--param", type=_param, action="append", default=[], metavar="NAME=VALUE",
+                        help="override a campaign parameter, e.g. many_individuals_min=3 (repeatable)")
+        sp.add_argument("--skip-invalid", action="store_true",
+                        help="evaluate the valid subjects and list the invalid ones, "
+                        "instead of refusing the whole file")
+
+    e = sub.add_parser("evaluate", help="score subjects: a verdict per subject and award",
+                       description="Score every subject in the facts file against every award of the "
+                       "campaign. Verdicts: awarded, not_awarded, incomplete (facts missing, listed), "
+                       "not_eligible.", stderr=stderr,
+                       formatter_class=argparse.RawDescriptionHelpFormatter)
+    facts_args(e)
+    e.add_argument("--format", choices=("table", "json", "csv"), default="table",
+                   help="table for people (default), json (stable, format_version 1) or csv")
+    e.add_argument("--output", "-o", type=Path, help="write to this file instead of stdout")
+
+    x = sub.add_parser("explain", help="why one subject got or missed each award",
+                       description="Show the reasoning for one subject, criterion by criterion, in "
+                       "Vietnamese with the English label beside it: status, values used, rule and "
+                       "the plan clause cited.", stderr=stderr)
+    facts_args(x)
+    x.add_argument("--subject", required=True, metavar="ID", help="subject id in the facts file")
+    x.add_argument("--format", choices=("text", "json"), default="text")
+    return p
+
+
+def run(argv: Sequence[str] | None = None, *, stdout: TextIO | None = None,
+        stderr: TextIO | None = None) -> int:
+    """Run the tool with ``argv``; returns the exit code (never calls ``sys.exit``)."""
+    out = stdout or sys.stdout
+    err = stderr or sys.stderr
+    _current_stdout[0] = out
+    parser = build_parser(err)
+    try:
+        args = parser.parse_args(list(sys.argv[1:] if argv is None else argv))
+    except _Exit as exc:
+        return exc.status
+    handler: Callable[[argparse.Namespace, TextIO, TextIO], int] = _COMMANDS[args.command]
+    try:
+        return handler(args, out, err)
+    except (CampaignError, FactsError, CompileError) as exc:
+        err.write(f"{exc}\n")
+        return EXIT_INPUT
+    except EvaluationError as exc:
+        err.write(f"error: {exc}\n")
+        return EXIT_ENGINE
+    except EmulationRulesError as exc:  # pragma: no cover - future subclasses
+        err.write(f"error: {exc}\n")
+        return EXIT_INPUT
+
+
+def main() -> None:
+    """Console entry point."""
+    sys.exit(run())
+
+
+def _write(text: str, out: TextIO, target: Path | None) -> None:
+    if target is None:
+        out.write(text)
+    else:
+        target.write_text(text, encoding="utf-8")
+
+
+def _cmd_validate(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    bad = 0
+    report = []
+    for name in args.files:
+        try:
+            c = load_campaign(name)
+        except (CampaignValidationError, YAMLSyntaxError) as exc:
+            bad += 1
+            report.append({"file": name, "ok": False, "problems": [p.to_dict() for p in exc.problems]})
+            if args.format == "text":
+                for p in exc.problems:
+                    out.write(f"{p}\n")
+            continue
+        except CampaignError as exc:
+            bad += 1
+            report.append({"file": name, "ok": False, "problems": [{"code": "unreadable", "message": str(exc)}]})
+            if args.format == "text":
+                out.write(f"{exc}\n")
+            continue
+        report.append({"file": name, "ok": True, "campaign": c.id})
+        if args.format == "text":
+            out.write(f"ok: {name} ({c.id}: {len(c.facts)} facts, {len(c.awards)} awards, "
+                      f"{len(c.defects)} recorded defects)\n")
+    if args.format == "json":
+        out.write(json.dumps(report, ensure_ascii=False, indent=2) + "\n")
+    if bad and args.format == "text":
+        err.write(f"{bad} of {len(args.files)} files have problems\n")
+    return EXIT_PROBLEMS if bad else EXIT_OK
+
+
+def _cmd_schema(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    schema = Campaign.model_json_schema(by_alias=True)
+    schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+    schema["title"] = "emulation_rules campaign"
+    _write(json.dumps(schema, ensure_ascii=False, indent=2) + "\n", out, args.output)
+    return EXIT_OK
+
+
+def _evaluate(args: argparse.Namespace) -> tuple[Engine, object]:
+    campaign = load_campaign(args.campaign)
+    engine = Engine(campaign, params=dict(args.param))
+    submission = load_facts(args.facts, campaign, on_error="skip" if args.skip_invalid else "raise")
+    return engine, engine.evaluate(submission, as_of=args.as_of)
+
+
+def _cmd_evaluate(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    _, evaluation = _evaluate(args)
+    render = {"table": render_table, "json": render_json, "csv": render_csv}[args.format]
+    _write(render(evaluation), out, args.output)  # type: ignore[arg-type]
+    rejected = evaluation.rejected  # type: ignore[attr-defined]
+    for p in rejected:
+        err.write(f"skipped: {p}\n")
+    return EXIT_OK
+
+
+def _cmd_explain(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    _, evaluation = _evaluate(args)
+    try:
+        if args.format == "json":
+            data = evaluation.to_dict()  # type: ignore[attr-defined]
+            subject = next(s for s in data["subjects"] if s["id"] == args.subject)
+            out.write(json.dumps(subject, ensure_ascii=False, indent=2) + "\n")
+        else:
+            out.write(render_explanation(evaluation, args.subject))  # type: ignore[arg-type]
+    except (KeyError, StopIteration):
+        ids = [s.subject_id for s in evaluation.subjects]  # type: ignore[attr-defined]
+        err.write(f"no subject {args.subject!r} in {args.facts}; subjects: {', '.join(ids[:20])}"
+                  f"{' …' if len(ids) > 20 else ''}\n")
+        return EXIT_INPUT
+    return EXIT_OK
+
+
+_COMMANDS: dict[str, Callable[[argparse.Namespace, TextIO, TextIO], int]] = {
+    "validate": _cmd_validate,
+    "schema": _cmd_schema,
+    "evaluate": _cmd_evaluate,
+    "explain": _cmd_explain,
+}

@@ -1,0 +1,350 @@
+"""Compile a campaign into durable-rules rule sets built from data (plain dicts, no decorators).
+
+Pure and deterministic: the same campaign and parameters give the same rule sets, names and
+JSON (sorted keys, no random ids), so rule sets can be compared against golden files.
+
+Per award, one rule set named ``er_<campaign id>__<award id>__<hash>`` where the hash covers the
+rule set's content (durable-rules registers a name once per host and cannot redefine it,
+DURABLE_RULES.md). It holds:
+
+* ``seen``: a sentinel rule matching every posted subject, so that durable never raises
+  "message not handled" for a subject that meets no criterion (missing and failing would
+  otherwise look alike);
+* ``c__<criterion id>``: one rule per criterion, its condition in negation normal form
+  (``not`` is pushed down with De Morgan, since durable's JSON has no expression negation);
+* ``s__<item id>``: one rule per all-or-nothing score-sheet item.
+
+Encoding of values in the posted fact: ``f_<fact>`` fields; bools as JSON booleans, numbers as
+numbers, dates as proleptic ordinals (int), ordered enums as their rank (0 = lowest), enums and
+text as strings. A ``count`` over records is pre-aggregated into a ``k<n>`` field by
+:meth:`CompiledAward.encode`, since durable-rules has no aggregate over a list. ``$nex`` is
+never emitted (it makes durable's action loop spin forever).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from . import model as m
+from .errors import CompileError
+from .loader import coerce_threshold
+
+Expr = dict[str, Any]
+RecordPredicate = Callable[[Mapping[str, Any]], bool]
+
+_FLIP = {">=": "<", ">": "<=", "<=": ">", "<": ">=", "==": "!=", "!=": "=="}
+_DURABLE_OP = {">=": "$gte", ">": "$gt", "<=": "$lte", "<": "$lt", "!=": "$neq"}
+
+
+@dataclass(frozen=True)
+class CountPlan:
+    """A pre-aggregated count: ``field`` = number of records of ``fact`` (or distinct values of
+    ``distinct``) that satisfy ``predicate``."""
+
+    field: str
+    fact: str
+    distinct: str | None
+    predicate: RecordPredicate = field(compare=False, repr=False)
+
+
+@dataclass(frozen=True)
+class CriterionPlan:
+    """How one criterion is decided.
+
+    Attributes:
+        criterion: the model criterion.
+        rule: durable rule name (``c__<id>``).
+        reads: facts the criterion reads (all must be present, else the result is unknown).
+        threshold: the condition in words, e.g. ``union_rating ≥ strong``.
+    """
+
+    criterion: m.Criterion
+    rule: str
+    reads: tuple[str, ...]
+    threshold: str
+    count_fields: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class ItemPlan:
+    """How one score-sheet item is scored (rule for conditions, clamp for points facts)."""
+
+    item: m.ScoreItem
+    rule: str | None
+    reads: tuple[str, ...]
+    threshold: str
+
+
+@dataclass(frozen=True)
+class CompiledAward:
+    """One award compiled: its durable rule set (as data) and how to encode a subject."""
+
+    award: m.Award
+    ruleset_name: str
+    rules: Mapping[str, Expr]
+    criteria: tuple[CriterionPlan, ...]
+    items: tuple[ItemPlan, ...]
+    counts: tuple[CountPlan, ...]
+    encoders: Mapping[str, Callable[[Any], Any]] = field(repr=False)
+
+    def encode(self, sid: str, facts: Mapping[str, Any], reads: set[str]) -> dict[str, Any]:
+        """The durable fact for one subject: ``sid``, the sentinel and the encoded ``reads``."""
+        out: dict[str, Any] = {"sid": sid, "seen__": 1}
+        for fact_id in sorted(reads):
+            if fact_id in facts and fact_id in self.encoders:
+                out[f"f_{fact_id}"] = self.encoders[fact_id](facts[fact_id])
+        for plan in self.counts:
+            records = facts.get(plan.fact)
+            if records is None:
+                continue
+            hits = [r for r in records if plan.predicate(r)]
+            if plan.distinct is None:
+                out[plan.field] = len(hits)
+            else:
+                out[plan.field] = len({r[plan.distinct] for r in hits if plan.distinct in r})
+        return out
+
+    def ruleset_json(self) -> str:
+        """The rule set as canonical JSON (sorted keys), e.g. for golden-file tests."""
+        return json.dumps({self.ruleset_name: self.rules}, sort_keys=True, ensure_ascii=False, indent=1)
+
+
+@dataclass(frozen=True)
+class CompiledCampaign:
+    """A campaign compiled with fixed parameter values."""
+
+    campaign: m.Campaign
+    params: Mapping[str, float]
+    awards: tuple[CompiledAward, ...]
+
+
+def compile_campaign(campaign: m.Campaign, *, params: Mapping[str, float] | None = None) -> CompiledCampaign:
+    """Compile every award of ``campaign`` into a durable-rules rule set (as data).
+
+    Args:
+        campaign: a validated campaign.
+        params: overrides of parameter defaults (e.g. ``{"many_individuals_min": 3}``).
+
+    Raises:
+        CompileError: an unknown parameter override or a value it cannot encode.
+    """
+    values = campaign.parameter_defaults()
+    for key, value in (params or {}).items():
+        if key not in values:
+            raise CompileError(f"unknown parameter {key!r}; known: {', '.join(sorted(values)) or 'none'}")
+        values[key] = float(value)
+    facts = {f.id: f for f in campaign.facts}
+    awards = tuple(_Compiler(campaign, facts, values).award(a) for a in campaign.awards)
+    return CompiledCampaign(campaign, dict(values), awards)
+
+
+class _Compiler:
+    def __init__(self, campaign: m.Campaign, facts: dict[str, m.FactDecl], params: dict[str, float]) -> None:
+        self.campaign = campaign
+        self.facts = facts
+        self.params = params
+
+    def award(self, award: m.Award) -> CompiledAward:
+        self.counts: list[CountPlan] = []
+        rules: dict[str, Expr] = {"seen": {"all": [{"m": {"seen__": 1}}]}}
+        plans: list[CriterionPlan] = []
+        for crit in award.criteria:
+            reads: list[str] = []
+            first_count = len(self.counts)
+            expr = self.expr(crit.condition, negate=False, reads=reads)
+            name = f"c__{crit.id}"
+            rules[name] = {"all": [{"m": expr}]}
+            plans.append(CriterionPlan(
+                crit, name, tuple(dict.fromkeys(reads)), describe(crit.condition, self.params),
+                tuple(c.field for c in self.counts[first_count:])))
+        items: list[ItemPlan] = []
+        if award.score_sheet is not None:
+            for item in award.score_sheet.items:
+                if item.condition is not None:
+                    reads = []
+                    expr = self.expr(item.condition, negate=False, reads=reads)
+                    name = f"s__{item.id}"
+                    rules[name] = {"all": [{"m": expr}]}
+                    items.append(ItemPlan(item, name, tuple(dict.fromkeys(reads)),
+                                          describe(item.condition, self.params)))
+                else:
+                    assert item.points_fact is not None
+                    items.append(ItemPlan(item, None, (item.points_fact,),
+                                          f"{item.points_fact} in [0, {item.max_points:g}]"))
+        digest = hashlib.sha256(json.dumps(rules, sort_keys=True, ensure_ascii=False).encode()).hexdigest()[:12]
+        name = f"er_{self.campaign.id}__{award.id}__{digest}"
+        used = {r for p in plans for r in p.reads} | {r for p in items for r in p.reads}
+        encoders = {fid: _encoder(self.facts[fid]) for fid in used if self.facts[fid].type != "records"}
+        return CompiledAward(award, name, rules, tuple(plans), tuple(items), tuple(self.counts), encoders)
+
+    # expressions in negation normal form ------------------------------------------------------
+    def expr(self, cond: Any, *, negate: bool, reads: list[str]) -> Expr:
+        if isinstance(cond, m.AllOf | m.AnyOf):
+            subs = cond.all if isinstance(cond, m.AllOf) else cond.any
+            parts = [self.expr(s, negate=negate, reads=reads) for s in subs]
+            conj = isinstance(cond, m.AllOf) != negate  # De Morgan
+            return parts[0] if len(parts) == 1 else {("$and" if conj else "$or"): parts}
+        if isinstance(cond, m.NotOf):
+            return self.expr(cond.not_, negate=not negate, reads=reads)
+        if isinstance(cond, m.Count):
+            reads.append(cond.count.fact)
+            decl = self.facts[cond.count.fact]
+            fields = {f.id: f for f in decl.fields}
+            predicate = (_record_predicate(cond.count.where, fields)
+                         if cond.count.where is not None else _always)
+            name = f"k{len(self.counts)}"
+            self.counts.append(CountPlan(name, decl.id, cond.count.distinct, predicate))
+            threshold = self.threshold(cond.value, cond.param)
+            return _cmp(name, _FLIP[cond.op] if negate else cond.op, int(threshold)
+                        if float(threshold).is_integer() else threshold)
+        assert cond.fact is not None, "record fields only appear inside count.where"
+        decl = self.facts[cond.fact]
+        reads.append(decl.id)
+        field_name = f"f_{decl.id}"
+        enc = _encoder(decl)
+        if isinstance(cond, m.AtLeast):
+            return _cmp(field_name, "<" if negate else ">=", enc(cond.at_least))
+        if isinstance(cond, m.OneOf):
+            values = [enc(_checked(decl, v)) for v in cond.in_]
+            parts = [_cmp(field_name, "!=" if negate else "==", v) for v in values]
+            return parts[0] if len(parts) == 1 else {("$and" if negate else "$or"): parts}
+        assert isinstance(cond, m.Compare)
+        if cond.param is not None:
+            value: Any = self.threshold(None, cond.param)
+        else:
+            value = enc(_checked(decl, cond.value))
+        return _cmp(field_name, _FLIP[cond.op] if negate else cond.op, value)
+
+    def threshold(self, value: Any, param: str | None) -> float:
+        if param is not None:
+            return self.params[param]
+        assert value is not None
+        return float(value)
+
+
+def _cmp(field_name: str, op: str, value: Any) -> Expr:
+    if op == "==":
+        return {field_name: value}
+    return {_DURABLE_OP[op]: {field_name: value}}
+
+
+def _checked(decl: m.FactDecl | m.RecordField, value: Any) -> Any:
+    coerced = coerce_threshold(decl, value)
+    if type(coerced).__name__ == "_Bad":
+        raise CompileError(f"{value!r} cannot be compared with {decl.type} {decl.id!r}")
+    return coerced
+
+
+def _encoder(decl: m.FactDecl | m.RecordField) -> Callable[[Any], Any]:
+    if decl.type == "date":
+        return lambda v: v.toordinal() if isinstance(v, dt.date) else dt.date.fromisoformat(v).toordinal()
+    if decl.type == "ordered_enum":
+        ranks = {v.id: i for i, v in enumerate(decl.values)}
+        return lambda v: ranks[v]
+    if decl.type in ("decimal", "percent"):
+        return float
+    return _identity
+
+
+def _identity(value: Any) -> Any:
+    return value
+
+
+def _always(_record: Mapping[str, Any]) -> bool:
+    return True
+
+
+def _record_predicate(cond: Any, fields: dict[str, m.RecordField]) -> RecordPredicate:
+    """A Python predicate over one record (used to pre-aggregate counts for durable-rules).
+
+    A record lacking a field the predicate reads does not match.
+    """
+    if isinstance(cond, m.AllOf):
+        subs = [_record_predicate(s, fields) for s in cond.all]
+        return lambda r: all(p(r) for p in subs)
+    if isinstance(cond, m.AnyOf):
+        subs = [_record_predicate(s, fields) for s in cond.any]
+        return lambda r: any(p(r) for p in subs)
+    if isinstance(cond, m.NotOf):
+        sub = _record_predicate(cond.not_, fields)
+        names = _fields_read(cond.not_)
+        return lambda r: all(n in r for n in names) and not sub(r)
+    assert cond.field is not None
+    decl = fields[cond.field]
+    name = decl.id
+    enc = _encoder(decl)
+    if isinstance(cond, m.AtLeast):
+        bound = enc(cond.at_least)
+        return lambda r: name in r and enc(r[name]) >= bound
+    if isinstance(cond, m.OneOf):
+        accepted = {_checked(decl, v) for v in cond.in_}
+        return lambda r: name in r and r[name] in accepted
+    assert isinstance(cond, m.Compare)
+    if cond.value is None:
+        raise CompileError("a record comparison needs a constant 'value'")
+    target = enc(_checked(decl, cond.value))
+    test = _PY_OPS[cond.op]
+    return lambda r: name in r and test(enc(r[name]), target)
+
+
+def _fields_read(cond: Any) -> list[str]:
+    if isinstance(cond, m.AllOf):
+        return [f for s in cond.all for f in _fields_read(s)]
+    if isinstance(cond, m.AnyOf):
+        return [f for s in cond.any for f in _fields_read(s)]
+    if isinstance(cond, m.NotOf):
+        return _fields_read(cond.not_)
+    return [cond.field] if cond.field else []
+
+
+_PY_OPS: dict[str, Callable[[Any, Any], bool]] = {
+    ">=": lambda a, b: a >= b, ">": lambda a, b: a > b, "<=": lambda a, b: a <= b,
+    "<": lambda a, b: a < b, "==": lambda a, b: a == b, "!=": lambda a, b: a != b,
+}
+
+_SYMBOL = {">=": "≥", ">": ">", "<=": "≤", "<": "<", "==": "=", "!=": "≠"}
+
+
+def describe(cond: Any, params: Mapping[str, float] | None = None) -> str:
+    """The condition in words for explanations, e.g. ``count(initiatives where …) ≥ 1``."""
+    params = params or {}
+    if isinstance(cond, m.AllOf):
+        return " and ".join(_paren(describe(s, params)) for s in cond.all)
+    if isinstance(cond, m.AnyOf):
+        return " or ".join(_paren(describe(s, params)) for s in cond.any)
+    if isinstance(cond, m.NotOf):
+        return f"not ({describe(cond.not_, params)})"
+    if isinstance(cond, m.Count):
+        spec = cond.count
+        what = f"distinct {spec.distinct} of {spec.fact}" if spec.distinct else spec.fact
+        where = f" where {describe(spec.where, params)}" if spec.where is not None else ""
+        return f"count({what}{where}) {_SYMBOL[cond.op]} {_threshold_text(cond.value, cond.param, params)}"
+    name = cond.fact or cond.field
+    if isinstance(cond, m.AtLeast):
+        return f"{name} ≥ {cond.at_least}"
+    if isinstance(cond, m.OneOf):
+        return f"{name} ∈ {{{', '.join(_fmt(v) for v in cond.in_)}}}"
+    return f"{name} {_SYMBOL[cond.op]} {_threshold_text(cond.value, cond.param, params)}"
+
+
+def _threshold_text(value: Any, param: str | None, params: Mapping[str, float]) -> str:
+    if param is not None:
+        return f"{param} (= {_fmt(params.get(param))})"
+    return _fmt(value)
+
+
+def _fmt(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def _paren(text: str) -> str:
+    return f"({text})" if " and " in text or " or " in text else text

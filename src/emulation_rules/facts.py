@@ -1,0 +1,587 @@
+"""Submitted facts: subjects (units and individuals) read from YAML, JSON or CSV.
+
+Every value is validated and coerced to its declared type before any evaluator sees it
+(durable-rules would otherwise fire ``score >= 90`` for ``score='abc'``, see DURABLE_RULES.md).
+Every bad row or value becomes a located :class:`~emulation_rules.errors.Problem`
+(file, row, field); nothing is silently dropped: the whole submission is refused
+(:class:`~emulation_rules.errors.FactsError`), or with ``on_error="skip"`` the bad subjects are
+left out *and listed* in :attr:`Submission.rejected`.
+
+A facts file (YAML or JSON)::
+
+    campaign: tkv_2019          # optional; checked against the campaign when given
+    as_of: 2019-12-31           # optional review date
+    subjects:
+      - id: CD-HALAM
+        kind: collective        # collective | individual
+        level: grassroots_union # collectives: a level declared by the campaign
+        name: Công đoàn Công ty Than Hà Lầm
+        facts: {launched_campaign: true, union_rating: strong, ...}
+      - id: NV-001
+        kind: individual
+        role: member            # individuals: a role declared by the campaign
+        unit: CD-HALAM
+        name: Nguyễn Văn An
+        facts: {member_rating: fair, initiatives: [{title: ..., accepted_by: initiative_council, ...}]}
+
+A CSV file has one subject per row with the columns ``id, kind, level, role, unit, name`` and
+one column per fact; an empty cell is a missing fact; a records fact is a JSON list in its cell.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import difflib
+import io
+import json
+import math
+import os
+import re
+import unicodedata
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from types import MappingProxyType
+from typing import Any, Literal
+
+from . import model as m
+from ._yaml import SourceMap, parse_yaml
+from .errors import FactsError, PathItem, Problem, SourceLocation, YAMLSyntaxError
+
+MAX_FACTS_BYTES = 512 * 1024 * 1024
+"""Largest facts file read whole (512 MiB); larger inputs belong to the bulk evaluator."""
+
+SUBJECT_KEYS = ("id", "kind", "level", "role", "unit", "name", "facts")
+CSV_META_COLUMNS = ("id", "kind", "level", "role", "unit", "name")
+
+FactValue = bool | int | float | str | dt.date | tuple[Mapping[str, Any], ...]
+
+
+@dataclass(frozen=True)
+class Subject:
+    """A unit or a person with coerced facts.
+
+    Attributes:
+        id: the caller's identifier, unique in a submission.
+        kind: ``"collective"`` or ``"individual"``.
+        level: for collectives, a level id declared by the campaign.
+        role: for individuals, a role id declared by the campaign.
+        unit: id of the unit the subject belongs to, if given.
+        name: display name (NFC).
+        facts: fact id -> coerced value; a records fact is a tuple of read-only dicts.
+        location: where the subject starts in its file.
+    """
+
+    id: str
+    kind: Literal["collective", "individual"]
+    level: str | None = None
+    role: str | None = None
+    unit: str | None = None
+    name: str | None = None
+    facts: Mapping[str, FactValue] = field(default_factory=lambda: MappingProxyType({}))
+    location: SourceLocation | None = None
+
+
+@dataclass(frozen=True)
+class Submission:
+    """Subjects to evaluate, with the review date if the file gave one.
+
+    Attributes:
+        subjects: the valid subjects, in file order.
+        as_of: review date from the file (the CLI's ``--as-of`` wins).
+        campaign_id: campaign id the file names, if any.
+        rejected: problems of subjects left out with ``on_error="skip"`` (empty otherwise).
+    """
+
+    subjects: tuple[Subject, ...]
+    as_of: dt.date | None = None
+    campaign_id: str | None = None
+    rejected: tuple[Problem, ...] = ()
+
+
+def load_facts(
+    source: str | os.PathLike[str],
+    campaign: m.Campaign,
+    *,
+    format: Literal["auto", "yaml", "json", "csv"] = "auto",  # noqa: A002 - CLI vocabulary
+    on_error: Literal["raise", "skip"] = "raise",
+) -> Submission:
+    """Read and validate a facts file for ``campaign``.
+
+    Args:
+        source: path to a ``.yaml``/``.yml``, ``.json`` or ``.csv`` file.
+        campaign: the campaign whose declared facts give names and types.
+        format: force a format instead of guessing from the extension.
+        on_error: ``"raise"`` refuses the whole file on any problem; ``"skip"`` leaves out the
+            subjects with problems and lists them in ``Submission.rejected``. File-level
+            problems (syntax, campaign mismatch) always raise.
+
+    Raises:
+        FactsError: with every problem, each naming file, row (or line) and field.
+    """
+    path = Path(source)
+    name = str(path)
+    try:
+        size = path.stat().st_size
+        if size > MAX_FACTS_BYTES:
+            raise FactsError([Problem("too-large", f"{size} bytes is over the limit; use --bulk",
+                                      location=SourceLocation(name, 1))])
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise FactsError([Problem("unreadable", f"cannot read: {exc.strerror or exc}",
+                                  location=SourceLocation(name, 1))]) from None
+    fmt = format if format != "auto" else _guess(path)
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise FactsError([Problem("bad-encoding", f"not UTF-8 at byte {exc.start}",
+                                  location=SourceLocation(name, 1))]) from None
+    if fmt == "csv":
+        return parse_facts_csv(text, campaign, file=name, on_error=on_error)
+    return parse_facts_text(text, campaign, file=name, format=fmt, on_error=on_error)
+
+
+def _guess(path: Path) -> Literal["yaml", "json", "csv"]:
+    suffix = path.suffix.lower()
+    if suffix == ".csv":
+        return "csv"
+    if suffix == ".json":
+        return "json"
+    return "yaml"
+
+
+def parse_facts_text(
+    text: str,
+    campaign: m.Campaign,
+    *,
+    file: str = "<string>",
+    format: Literal["yaml", "json"] = "yaml",  # noqa: A002
+    on_error: Literal["raise", "skip"] = "raise",
+) -> Submission:
+    """Validate YAML or JSON facts text; see :func:`load_facts`."""
+    if format == "json":
+        try:
+            data = json.loads(text)
+        except json.JSONDecodeError as exc:
+            raise FactsError([Problem("json-syntax", exc.msg,
+                                      location=SourceLocation(file, exc.lineno, exc.colno))]) from None
+        smap = SourceMap(file=file)
+    else:
+        try:
+            data, smap = parse_yaml(text, file=file)
+        except YAMLSyntaxError as exc:
+            raise FactsError(exc.problems) from None
+    return parse_facts(data, campaign, source_map=smap, on_error=on_error)
+
+
+def parse_facts(
+    data: Any,
+    campaign: m.Campaign,
+    *,
+    source_map: SourceMap | None = None,
+    on_error: Literal["raise", "skip"] = "raise",
+) -> Submission:
+    """Validate already-parsed facts (a mapping with ``subjects``, or a list of subjects).
+
+    This is the entry point for embedding systems that hold facts as Python data.
+
+    Raises:
+        FactsError: see :func:`load_facts`.
+    """
+    smap = source_map or SourceMap()
+    reader = _Reader(campaign, smap)
+    if isinstance(data, list):
+        data = {"subjects": data}
+    if not isinstance(data, dict):
+        raise FactsError([Problem("invalid-value", "facts must be a mapping with 'subjects'",
+                                  (), smap.locate(()))])
+    file_problems: list[Problem] = []
+    for key in data:
+        if key not in ("campaign", "as_of", "subjects"):
+            file_problems.append(reader.problem("unknown-key", f"unknown key {key!r}", (key,),
+                                                _hint(str(key), ("campaign", "as_of", "subjects"))))
+    cid = data.get("campaign")
+    if cid is not None and cid != campaign.id:
+        file_problems.append(reader.problem(
+            "campaign-mismatch", f"facts are for campaign {cid!r}, not {campaign.id!r}", ("campaign",)))
+    as_of = None
+    if data.get("as_of") is not None:
+        as_of = _to_date(data["as_of"])
+        if as_of is None:
+            file_problems.append(reader.problem("invalid-value", "as_of must be a date (YYYY-MM-DD)", ("as_of",)))
+    subjects_raw = data.get("subjects")
+    if not isinstance(subjects_raw, list):
+        file_problems.append(reader.problem("missing-key", "'subjects' must be a list", ("subjects",)))
+        subjects_raw = []
+    if file_problems:
+        raise FactsError(file_problems)
+    subjects, rejected = reader.read_all(
+        (("subjects", i), raw) for i, raw in enumerate(subjects_raw))
+    if rejected and on_error == "raise":
+        raise FactsError(rejected)
+    return Submission(tuple(subjects), as_of, cid, tuple(rejected))
+
+
+def parse_facts_csv(
+    text: str,
+    campaign: m.Campaign,
+    *,
+    file: str = "<string>",
+    on_error: Literal["raise", "skip"] = "raise",
+) -> Submission:
+    """Validate CSV facts (one subject per row); problems name the row and column."""
+    reader = csv.reader(io.StringIO(text, newline=""))
+    try:
+        header = next(reader)
+    except StopIteration:
+        raise FactsError([Problem("empty", "no header row", location=SourceLocation(file, 1))]) from None
+    except csv.Error as exc:
+        raise FactsError([Problem("csv-syntax", str(exc), location=SourceLocation(file, 1))]) from None
+    header = [unicodedata.normalize("NFC", h.strip()) for h in header]
+    smap = SourceMap(file=file)
+    r = _Reader(campaign, smap, from_text=True)
+    problems: list[Problem] = []
+    known = set(CSV_META_COLUMNS) | {f.id for f in campaign.facts}
+    for col, h in enumerate(header, start=1):
+        if h not in known:
+            problems.append(Problem("unknown-column", f"unknown column {h!r}", (h,),
+                                    SourceLocation(file, 1, col), _hint(h, known)))
+    if len(set(header)) != len(header):
+        problems.append(Problem("duplicate-key", "a column name is repeated", (),
+                                SourceLocation(file, 1)))
+    if "id" not in header or "kind" not in header:
+        problems.append(Problem("missing-key", "columns 'id' and 'kind' are required", (),
+                                SourceLocation(file, 1)))
+    if problems:
+        raise FactsError(problems)
+
+    def rows() -> Iterable[tuple[tuple[PathItem, ...], Any]]:
+        row_no = 1
+        while True:
+            try:
+                cells = next(reader)
+            except StopIteration:
+                return
+            except csv.Error as exc:
+                raise FactsError([Problem("csv-syntax", str(exc),
+                                          location=SourceLocation(file, reader.line_num))]) from None
+            row_no = reader.line_num
+            if not any(c.strip() for c in cells):
+                continue
+            if len(cells) != len(header):
+                rowpath: tuple[PathItem, ...] = (f"row {row_no}",)
+                smap.values[rowpath] = SourceLocation(file, row_no)
+                yield rowpath, _WrongWidth(len(cells), len(header))
+                continue
+            subject: dict[str, Any] = {"facts": {}}
+            base: tuple[PathItem, ...] = (f"row {row_no}",)
+            smap.values[base] = SourceLocation(file, row_no)
+            for col, (h, cell) in enumerate(zip(header, cells, strict=True), start=1):
+                key_path = (*base, h) if h in CSV_META_COLUMNS else (*base, "facts", h)
+                smap.values[key_path] = SourceLocation(file, row_no, col)
+                cell = cell.strip()
+                if cell == "":
+                    continue
+                if h in CSV_META_COLUMNS:
+                    subject[h] = cell
+                else:
+                    subject["facts"][h] = cell
+            yield base, subject
+
+    subjects, rejected = r.read_all(rows())
+    if rejected and on_error == "raise":
+        raise FactsError(rejected)
+    return Submission(tuple(subjects), None, None, tuple(rejected))
+
+
+@dataclass(frozen=True)
+class _WrongWidth:
+    got: int
+    want: int
+
+
+_TRUE = {"true", "yes", "y", "có", "co", "đúng", "x", "1"}
+_FALSE = {"false", "no", "n", "không", "khong", "sai", "0"}
+_VN_DATE = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})$")
+
+
+class _Reader:
+    """Validates subjects one by one, collecting located problems."""
+
+    def __init__(self, campaign: m.Campaign, smap: SourceMap, *, from_text: bool = False) -> None:
+        self.c = campaign
+        self.smap = smap
+        self.from_text = from_text
+        self.facts = {f.id: f for f in campaign.facts}
+        self.levels = {lv.id for lv in campaign.subjects.collective_levels}
+        self.roles = {r.id for r in campaign.subjects.individual_roles}
+
+    def problem(self, code: str, message: str, path: tuple[PathItem, ...], hint: str | None = None) -> Problem:
+        return Problem(code, message, path, self.smap.locate(path), hint)
+
+    def read_all(
+        self, items: Iterable[tuple[tuple[PathItem, ...], Any]]
+    ) -> tuple[list[Subject], list[Problem]]:
+        subjects: list[Subject] = []
+        rejected: list[Problem] = []
+        seen: dict[str, tuple[PathItem, ...]] = {}
+        for path, raw in items:
+            problems: list[Problem] = []
+            subject = self.subject(raw, path, problems)
+            if subject is not None and subject.id in seen:
+                problems.append(self.problem("duplicate-id", f"subject id {subject.id!r} is used twice",
+                                             (*path, "id")))
+            if problems:
+                rejected.extend(problems)
+                continue
+            assert subject is not None
+            seen[subject.id] = path
+            subjects.append(subject)
+        return subjects, rejected
+
+    def subject(self, raw: Any, path: tuple[PathItem, ...], out: list[Problem]) -> Subject | None:
+        if isinstance(raw, _WrongWidth):
+            out.append(self.problem("csv-row", f"row has {raw.got} cells, header has {raw.want}", path))
+            return None
+        if not isinstance(raw, dict):
+            out.append(self.problem("invalid-value", "a subject must be a mapping", path))
+            return None
+        for key in raw:
+            if key not in SUBJECT_KEYS:
+                out.append(self.problem("unknown-key", f"unknown key {key!r}", (*path, key),
+                                        _hint(str(key), SUBJECT_KEYS)))
+        sid = raw.get("id")
+        if isinstance(sid, int) and not isinstance(sid, bool):
+            sid = str(sid)
+        if not isinstance(sid, str) or not sid.strip():
+            out.append(self.problem("missing-key", "subject needs a non-empty 'id'", (*path, "id")))
+            sid = None
+        else:
+            sid = unicodedata.normalize("NFC", sid.strip())
+        kind = raw.get("kind")
+        if kind not in ("collective", "individual"):
+            out.append(self.problem("bad-choice", "kind must be 'collective' or 'individual'",
+                                    (*path, "kind")))
+            kind = None
+        level = _text(raw.get("level"))
+        role = _text(raw.get("role"))
+        if kind == "collective":
+            if level is None:
+                out.append(self.problem("missing-key", "a collective needs 'level'", (*path, "level")))
+            elif level not in self.levels:
+                out.append(self.problem("unknown-level", f"unknown level {level!r}", (*path, "level"),
+                                        _hint(level, self.levels)))
+            if role is not None:
+                out.append(self.problem("invalid-value", "a collective has no 'role'", (*path, "role")))
+        elif kind == "individual":
+            if role is None:
+                out.append(self.problem("missing-key", "an individual needs 'role'", (*path, "role")))
+            elif role not in self.roles:
+                out.append(self.problem("unknown-role", f"unknown role {role!r}", (*path, "role"),
+                                        _hint(role, self.roles)))
+            if level is not None:
+                out.append(self.problem("invalid-value", "an individual has no 'level'", (*path, "level")))
+        facts_raw = raw.get("facts", {})
+        if facts_raw is None:
+            facts_raw = {}
+        if not isinstance(facts_raw, dict):
+            out.append(self.problem("invalid-value", "'facts' must be a mapping", (*path, "facts")))
+            facts_raw = {}
+        facts: dict[str, FactValue] = {}
+        for key, value in facts_raw.items():
+            fpath = (*path, "facts", key)
+            decl = self.facts.get(key)
+            if decl is None:
+                out.append(self.problem("unknown-fact", f"unknown fact {key!r}", fpath,
+                                        _hint(str(key), self.facts)))
+                continue
+            if kind is not None and decl.applies_to != kind:
+                out.append(self.problem("fact-subject-mismatch",
+                                        f"fact {key!r} is for {decl.applies_to} subjects", fpath))
+                continue
+            if value is None:
+                continue  # explicit null: not known, same as absent
+            coerced = self.value(decl, value, fpath, out)
+            if coerced is not _MISSING:
+                facts[key] = coerced
+        if out or sid is None or kind is None:
+            return None
+        return Subject(
+            id=sid, kind=kind, level=level, role=role, unit=_text(raw.get("unit")),
+            name=_text(raw.get("name")), facts=MappingProxyType(facts), location=self.smap.locate(path),
+        )
+
+    def value(self, decl: m.FactDecl | m.RecordField, value: Any, path: tuple[PathItem, ...],
+              out: list[Problem]) -> Any:
+        if decl.type == "records":
+            assert isinstance(decl, m.FactDecl)
+            return self.records(decl, value, path, out)
+        result = coerce_value(decl, value, from_text=self.from_text)
+        if isinstance(result, _Invalid):
+            out.append(self.problem("invalid-value", result.message, path, result.hint))
+            return _MISSING
+        return result
+
+    def records(self, decl: m.FactDecl, value: Any, path: tuple[PathItem, ...],
+                out: list[Problem]) -> Any:
+        if isinstance(value, str) and self.from_text:
+            try:
+                value = json.loads(value)
+            except json.JSONDecodeError as exc:
+                out.append(self.problem("invalid-value", f"records cell is not a JSON list: {exc.msg}", path))
+                return _MISSING
+        if not isinstance(value, list):
+            out.append(self.problem("invalid-value", f"{decl.id!r} must be a list of records", path))
+            return _MISSING
+        fields = {f.id: f for f in decl.fields}
+        rows: list[Mapping[str, Any]] = []
+        for i, rec in enumerate(value):
+            rpath = (*path, i)
+            if not isinstance(rec, dict):
+                out.append(self.problem("invalid-value", "a record must be a mapping", rpath))
+                continue
+            row: dict[str, Any] = {}
+            for key, v in rec.items():
+                fdecl = fields.get(key)
+                if fdecl is None:
+                    out.append(self.problem("unknown-field", f"records of {decl.id!r} have no field {key!r}",
+                                            (*rpath, key), _hint(str(key), fields)))
+                    continue
+                if v is None:
+                    continue
+                coerced = self.value(fdecl, v, (*rpath, key), out)
+                if coerced is not _MISSING:
+                    row[key] = coerced
+            for fdecl in decl.fields:
+                if fdecl.required and rec.get(fdecl.id) is None:
+                    out.append(self.problem("missing-field", f"record lacks required field {fdecl.id!r}",
+                                            rpath))
+            rows.append(MappingProxyType(row))
+        return tuple(rows)
+
+
+class _Missing:
+    pass
+
+
+_MISSING: Any = _Missing()
+
+
+@dataclass(frozen=True)
+class _Invalid:
+    message: str
+    hint: str | None = None
+
+
+def coerce_value(decl: m.FactDecl | m.RecordField, value: Any, *, from_text: bool = False) -> Any:
+    """Coerce one submitted value to the declared type of ``decl``.
+
+    Returns the coerced value, or an ``_Invalid`` carrying the reason. Rules:
+    ``bool`` takes true/false (and, from CSV text, có/không, yes/no, 1/0; never the number 1);
+    ``int`` rejects booleans and fractions; ``decimal``/``percent`` take numbers (and numeric text,
+    ``percent`` also ``"15%"``) and must be finite; ``date`` takes a date, ``YYYY-MM-DD`` or
+    ``D/M/YYYY``; enums take a value id or its Vietnamese or English label (NFC, case-insensitive).
+    Declared ``minimum``/``maximum`` are checked (percent defaults to [0, 100]).
+    """
+    t = decl.type
+    if isinstance(value, str):
+        value = unicodedata.normalize("NFC", value).strip()
+    if t == "bool":
+        if isinstance(value, bool):
+            return value
+        if isinstance(value, str):
+            low = value.casefold()
+            if low in _TRUE and (from_text or low not in ("1", "x")):
+                return True
+            if low in _FALSE and (from_text or low != "0"):
+                return False
+        return _Invalid(f"expected true or false, got {value!r}")
+    if t in ("int", "decimal", "percent"):
+        number = _to_number(value, t, from_text=True)
+        if number is None:
+            return _Invalid(f"expected {'an integer' if t == 'int' else 'a number'}, got {value!r}")
+        lo = decl.minimum if decl.minimum is not None else (0.0 if t == "percent" else None)
+        hi = decl.maximum if decl.maximum is not None else (100.0 if t == "percent" else None)
+        if lo is not None and number < lo:
+            return _Invalid(f"{number} is below the minimum {lo:g}")
+        if hi is not None and number > hi:
+            return _Invalid(f"{number} is above the maximum {hi:g}")
+        return number
+    if t == "date":
+        day = _to_date(value)
+        return day if day is not None else _Invalid(f"expected a date (YYYY-MM-DD or D/M/YYYY), got {value!r}")
+    if t in ("enum", "ordered_enum"):
+        if not isinstance(value, str):
+            return _Invalid(f"expected one of {[v.id for v in decl.values]}, got {value!r}")
+        key = value.casefold()
+        for v in decl.values:
+            if key in (v.id, v.label.vi.casefold(), v.label.en.casefold()):
+                return v.id
+        ids = [v.id for v in decl.values]
+        return _Invalid(f"{value!r} is not one of {ids}", _hint(value, ids))
+    if t == "text":
+        if isinstance(value, str):
+            return value
+        if from_text or isinstance(value, (int, float)) and not isinstance(value, bool):
+            return str(value)
+        return _Invalid(f"expected text, got {value!r}")
+    return _Invalid(f"unsupported type {t}")
+
+
+def _to_number(value: Any, t: str, *, from_text: bool) -> int | float | None:
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, str) and from_text:
+        text = value.replace(" ", "")
+        if t == "percent" and text.endswith("%"):
+            text = text[:-1]
+        try:
+            value = int(text) if t == "int" else float(text)
+        except ValueError:
+            return None
+    if t == "int":
+        if isinstance(value, int):
+            return value
+        if isinstance(value, float) and value.is_integer():
+            return int(value)
+        return None
+    if isinstance(value, (int, float)) and math.isfinite(value):
+        return float(value)
+    return None
+
+
+def _to_date(value: Any) -> dt.date | None:
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    if isinstance(value, str):
+        s = value.strip()
+        try:
+            return dt.date.fromisoformat(s)
+        except ValueError:
+            pass
+        match = _VN_DATE.match(s)
+        if match:
+            d, mth, y = (int(g) for g in match.groups())
+            try:
+                return dt.date(y, mth, d)
+            except ValueError:
+                return None
+    return None
+
+
+def _text(value: Any) -> str | None:
+    if value is None:
+        return None
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        value = str(value)
+    if not isinstance(value, str) or not value.strip():
+        return None
+    return unicodedata.normalize("NFC", value.strip())
+
+
+def _hint(word: str, candidates: Iterable[str]) -> str | None:
+    close = difflib.get_close_matches(word, list(candidates), n=1)
+    return f"did you mean {close[0]!r}?" if close else None

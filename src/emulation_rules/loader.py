@@ -1,0 +1,492 @@
+"""Load and check campaign files: safe YAML -> pydantic model -> semantic checks.
+
+Every problem is collected and raised once, each located as ``file:line:column: path: message
+[code]``. Codes (stable, tested one invalid file each under ``tests/cases/invalid``):
+
+``yaml-syntax``, ``duplicate-key``, ``too-large``, ``too-many-aliases``, ``unsafe-tag``
+    the text itself (see :mod:`._yaml`);
+``unknown-key``, ``missing-key``, ``bad-choice``, ``bad-identifier``, ``invalid-value``
+    the model (pydantic);
+``duplicate-id``, ``phase-order``, ``unknown-fact``, ``fact-subject-mismatch``, ``unknown-field``,
+``unknown-param``, ``unknown-enum-value``, ``not-ordered``, ``type-mismatch``, ``not-records``,
+``bad-compare``, ``unknown-level``, ``unknown-role``, ``score-sheet``, ``source-seed-mismatch``
+    semantic checks.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+import os
+import types
+import typing
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ValidationError
+
+from . import model as m
+from ._yaml import MAX_BYTES, SourceMap, dump_yaml, parse_yaml
+from .errors import (
+    CampaignError,
+    CampaignValidationError,
+    PathItem,
+    Problem,
+    SourceLocation,
+    YAMLSyntaxError,
+)
+
+PathT = tuple[PathItem, ...]
+
+_PYDANTIC_CODES = {
+    "extra_forbidden": "unknown-key",
+    "missing": "missing-key",
+    "literal_error": "bad-choice",
+    "string_pattern_mismatch": "bad-identifier",
+    "union_tag_not_found": "invalid-value",
+}
+
+
+def load_campaign(source: str | os.PathLike[str], *, file: str | None = None) -> m.Campaign:
+    """Load a campaign from a path or from YAML text.
+
+    Args:
+        source: a path to a ``.yaml`` file, or YAML text (recognised by containing a newline).
+        file: name used in error locations for text input (default ``"<string>"``).
+
+    Returns:
+        The validated, frozen :class:`~emulation_rules.model.Campaign`.
+
+    Raises:
+        YAMLSyntaxError: unreadable or unsafe YAML.
+        CampaignValidationError: model or semantic problems; ``.problems`` lists them all.
+        CampaignError: the file cannot be read.
+
+    Example:
+        >>> c = load_campaign("campaigns/tkv_2019.yaml")  # doctest: +SKIP
+        >>> c.document.number
+        '115/KH-CĐTKV'
+    """
+    text, name = _read(source, file)
+    data, smap = parse_yaml(text, file=name)
+    return validate_campaign(data, smap)
+
+
+def _read(source: str | os.PathLike[str], file: str | None) -> tuple[str | bytes, str]:
+    if isinstance(source, str) and ("\n" in source or not source.strip()):
+        return source, file or "<string>"
+    path = Path(source)
+    try:
+        size = path.stat().st_size
+        if size > MAX_BYTES:
+            raise YAMLSyntaxError([Problem(
+                "too-large", f"{size} bytes is over the {MAX_BYTES}-byte limit",
+                location=SourceLocation(str(path), 1, 1))])
+        return path.read_bytes(), file or str(path)
+    except OSError as exc:
+        raise CampaignError(f"{path}: cannot read campaign: {exc.strerror or exc}") from None
+
+
+def validate_campaign(data: Any, smap: SourceMap | None = None) -> m.Campaign:
+    """Validate parsed data as a campaign (model, then semantic checks).
+
+    Raises:
+        CampaignValidationError: with every problem found, located through ``smap``.
+    """
+    smap = smap or SourceMap()
+    if not isinstance(data, dict):
+        raise CampaignValidationError([Problem(
+            "invalid-value", "a campaign file must be a mapping", (), smap.locate(()))])
+    try:
+        campaign = m.Campaign.model_validate(data)
+    except ValidationError as exc:
+        raise CampaignValidationError(sorted(
+            _from_pydantic(exc, data, smap), key=_order)) from None
+    problems = sorted(check_campaign(campaign, smap), key=_order)
+    if problems:
+        raise CampaignValidationError(problems)
+    return campaign
+
+
+def dump_campaign(campaign: m.Campaign) -> str:
+    """YAML text of ``campaign`` such that ``load_campaign(dump_campaign(c)) == c``."""
+    data = campaign.model_dump(mode="json", by_alias=True, exclude_defaults=True)
+    return dump_yaml(data)
+
+
+def _order(p: Problem) -> tuple[int, int, str]:
+    loc = p.location
+    return (loc.line if loc else 0, (loc.column or 0) if loc else 0, p.code)
+
+
+# --- pydantic errors -> located problems ------------------------------------------------------
+
+def _from_pydantic(exc: ValidationError, data: Any, smap: SourceMap) -> Iterator[Problem]:
+    seen: set[tuple[str, PathT]] = set()
+    for err in exc.errors(include_url=False):
+        path, model_cls = _data_path(err["loc"], data)
+        kind = err["type"]
+        code = _PYDANTIC_CODES.get(kind, "invalid-value")
+        if (code, path) in seen:
+            continue
+        seen.add((code, path))
+        hint = None
+        message = err["msg"]
+        if code == "unknown-key":
+            key = path[-1] if path else ""
+            message = f"unknown key {key!r}"
+            allowed = _allowed_keys(model_cls)
+            close = difflib.get_close_matches(str(key), allowed, n=1)
+            hint = f"did you mean {close[0]!r}?" if close else (
+                f"allowed: {', '.join(sorted(allowed))}" if allowed else None)
+        elif code == "missing-key":
+            message = f"missing required key {path[-1]!r}" if path else message
+        location = smap.locate(path, prefer_key=code == "unknown-key")
+        if code == "missing-key":
+            location = smap.locate(path[:-1])
+        yield Problem(code, message, path, location, hint)
+
+
+def _data_path(loc: tuple[int | str, ...], data: Any) -> tuple[PathT, type[BaseModel] | None]:
+    """Drop union tags from a pydantic ``loc`` and find the model class at the parent."""
+    path: list[PathItem] = []
+    node = data
+    cls: Any = m.Campaign
+    parent_cls: Any = m.Campaign
+    for item in loc:
+        if isinstance(node, dict) and isinstance(item, str) and item in node:
+            path.append(item)
+            node = node[item]
+            parent_cls = cls
+            cls = _field_type(cls, item)
+        elif isinstance(node, list) and isinstance(item, int) and 0 <= item < len(node):
+            path.append(item)
+            node = node[item]
+            parent_cls = cls
+            cls = _item_type(cls)
+        elif isinstance(item, str) and isinstance(node, dict) and _is_tag(item):
+            cls = _TAGS[item]
+        else:
+            # key absent (missing) or extra key not in the model: keep it for the message
+            path.append(item)
+            parent_cls = cls
+            break
+    model_cls = parent_cls if _is_model(parent_cls) else None
+    return tuple(path), model_cls
+
+
+_TAGS: dict[str, type[BaseModel]] = {
+    "all": m.AllOf, "any": m.AnyOf, "not": m.NotOf, "count": m.Count,
+    "at_least": m.AtLeast, "in": m.OneOf, "compare": m.Compare,
+}
+
+
+def _is_tag(item: str) -> bool:
+    return item in _TAGS
+
+
+def _is_model(cls: Any) -> bool:
+    return isinstance(cls, type) and issubclass(cls, BaseModel)
+
+
+def _field_type(cls: Any, key: str) -> Any:
+    if not _is_model(cls):
+        return None
+    for name, info in cls.model_fields.items():
+        if key in (name, info.alias):
+            return _unwrap(info.annotation)
+    return None
+
+
+def _item_type(cls: Any) -> Any:
+    args = typing.get_args(cls)
+    return _unwrap(args[0]) if args else None
+
+
+def _unwrap(tp: Any) -> Any:
+    """Strip Optional/Annotated to reach a model class or a tuple type."""
+    while True:
+        origin = typing.get_origin(tp)
+        if origin is typing.Annotated:
+            tp = typing.get_args(tp)[0]
+            continue
+        if origin in (typing.Union, types.UnionType):
+            args = [a for a in typing.get_args(tp) if a is not type(None)]
+            models = [_unwrap(a) for a in args]
+            if len(models) == 1:
+                tp = models[0]
+                continue
+            return None  # a condition union: resolved by its tag
+        return tp
+
+
+def _allowed_keys(cls: type[BaseModel] | None) -> list[str]:
+    if cls is None:
+        return []
+    return [info.alias or name for name, info in cls.model_fields.items()]
+
+
+# --- semantic checks ---------------------------------------------------------------------------
+
+def check_campaign(c: m.Campaign, smap: SourceMap | None = None) -> list[Problem]:
+    """Semantic checks the model cannot express; returns every problem found (maybe none)."""
+    return list(_Checker(c, smap or SourceMap()).run())
+
+
+_NUMERIC = {"int", "decimal", "percent"}
+_ORDERED = _NUMERIC | {"date", "ordered_enum"}
+
+
+class _Checker:
+    def __init__(self, c: m.Campaign, smap: SourceMap) -> None:
+        self.c = c
+        self.smap = smap
+        self.facts = {f.id: f for f in c.facts}
+        self.params = {p.id: p for p in c.parameters}
+        self.problems: list[Problem] = []
+
+    def add(self, code: str, message: str, path: PathT, hint: str | None = None) -> None:
+        self.problems.append(Problem(code, message, path, self.smap.locate(path), hint))
+
+    def run(self) -> Iterator[Problem]:
+        c = self.c
+        self._unique("facts", c.facts)
+        self._unique("parameters", c.parameters)
+        self._unique("awards", c.awards)
+        self._unique("phases", c.phases)
+        self._unique("reviews", c.reviews)
+        self._unique("defects", c.defects)
+        self._unique(("subjects", "collective_levels"), c.subjects.collective_levels)
+        self._unique(("subjects", "individual_roles"), c.subjects.individual_roles)
+        for i, f in enumerate(c.facts):
+            self._unique(("facts", i, "values"), f.values)
+            self._unique(("facts", i, "fields"), f.fields)
+            for j, rf in enumerate(f.fields):
+                self._unique(("facts", i, "fields", j, "values"), rf.values)
+            if f.type in ("enum", "ordered_enum") and not f.values:
+                self.add("invalid-value", f"fact {f.id!r} of type {f.type} needs 'values'", ("facts", i))
+            if f.type == "records" and not f.fields:
+                self.add("invalid-value", f"fact {f.id!r} of type records needs 'fields'", ("facts", i))
+        for i, p in enumerate(c.phases):
+            if p.end is not None and p.end < p.start:
+                self.add("phase-order", f"phase {p.id!r} ends ({p.end}) before it starts ({p.start})",
+                         ("phases", i, "end"))
+        self._sources()
+        levels = {lv.id for lv in c.subjects.collective_levels}
+        roles = {r.id for r in c.subjects.individual_roles}
+        for i, a in enumerate(c.awards):
+            base: PathT = ("awards", i)
+            self._unique((*base, "criteria"), a.criteria)
+            for j, lv in enumerate(a.eligibility.levels):
+                if lv not in levels:
+                    self.add("unknown-level", f"unknown collective level {lv!r}",
+                             (*base, "eligibility", "levels", j), _hint(lv, levels))
+            for j, role in enumerate(a.eligibility.roles):
+                if role not in roles:
+                    self.add("unknown-role", f"unknown individual role {role!r}",
+                             (*base, "eligibility", "roles", j), _hint(role, roles))
+            if a.subject == "collective" and a.eligibility.roles:
+                self.add("unknown-role", "a collective award lists individual roles",
+                         (*base, "eligibility", "roles"))
+            if a.subject == "individual" and a.eligibility.levels:
+                self.add("unknown-level", "an individual award lists collective levels",
+                         (*base, "eligibility", "levels"))
+            for j, crit in enumerate(a.criteria):
+                self._condition(crit.condition, (*base, "criteria", j, "condition"), a.subject, None)
+            if a.score_sheet is not None:
+                self._score_sheet(a.score_sheet, (*base, "score_sheet"), a.subject)
+        yield from self.problems
+
+    def _unique(self, where: str | PathT, items: Iterable[Any]) -> None:
+        base: PathT = (where,) if isinstance(where, str) else where
+        seen: set[str] = set()
+        for i, item in enumerate(items):
+            if item.id in seen:
+                self.add("duplicate-id", f"id {item.id!r} is used twice here", (*base, i, "id"))
+            seen.add(item.id)
+
+    def _sources(self) -> None:
+        seed = self.c.source_seed
+
+        def walk(node: Any, path: PathT) -> None:
+            if isinstance(node, m.Source):
+                if node.seed != seed:
+                    self.add("source-seed-mismatch",
+                             f"cites {node.seed!r} but the campaign encodes {seed!r}", (*path, "seed"))
+                return
+            if isinstance(node, BaseModel):
+                for name, info in type(node).model_fields.items():
+                    walk(getattr(node, name), (*path, info.alias or name))
+            elif isinstance(node, tuple):
+                for i, item in enumerate(node):
+                    walk(item, (*path, i))
+
+        walk(self.c, ())
+
+    # conditions ---------------------------------------------------------------------------
+    def _condition(self, cond: Any, path: PathT, kind: str, records: m.FactDecl | None) -> None:
+        if isinstance(cond, m.AllOf):
+            for i, sub in enumerate(cond.all):
+                self._condition(sub, (*path, "all", i), kind, records)
+        elif isinstance(cond, m.AnyOf):
+            for i, sub in enumerate(cond.any):
+                self._condition(sub, (*path, "any", i), kind, records)
+        elif isinstance(cond, m.NotOf):
+            self._condition(cond.not_, (*path, "not"), kind, records)
+        elif isinstance(cond, m.Count):
+            self._count(cond, path, kind, records)
+        else:
+            self._leaf(cond, path, kind, records)
+
+    def _count(self, cond: m.Count, path: PathT, kind: str, records: m.FactDecl | None) -> None:
+        if records is not None:
+            self.add("bad-compare", "'count' cannot be nested inside 'where'", (*path, "count"))
+            return
+        decl = self._fact(cond.count.fact, (*path, "count", "fact"), kind)
+        self._threshold_param(cond.param, cond.value, path, allow_value_none=False)
+        if decl is None:
+            return
+        if decl.type != "records":
+            self.add("not-records", f"fact {decl.id!r} is {decl.type}, not records",
+                     (*path, "count", "fact"))
+            return
+        if cond.count.distinct is not None and cond.count.distinct not in {f.id for f in decl.fields}:
+            self.add("unknown-field", f"records of {decl.id!r} have no field {cond.count.distinct!r}",
+                     (*path, "count", "distinct"), _hint(cond.count.distinct, [f.id for f in decl.fields]))
+        if cond.count.where is not None:
+            self._condition(cond.count.where, (*path, "count", "where"), kind, decl)
+
+    def _threshold_param(self, param: str | None, value: Any, path: PathT, *,
+                         allow_value_none: bool) -> None:
+        if (param is None) == (value is None) and not (allow_value_none and param is None):
+            self.add("bad-compare", "give exactly one of 'value' and 'param'", path)
+        if param is not None and param not in self.params:
+            self.add("unknown-param", f"unknown parameter {param!r}", (*path, "param"),
+                     _hint(param, self.params))
+
+    def _fact(self, fact_id: str, path: PathT, kind: str) -> m.FactDecl | None:
+        decl = self.facts.get(fact_id)
+        if decl is None:
+            self.add("unknown-fact", f"unknown fact {fact_id!r}", path, _hint(fact_id, self.facts))
+            return None
+        if decl.applies_to != kind:
+            self.add("fact-subject-mismatch",
+                     f"fact {fact_id!r} applies to {decl.applies_to} subjects, not {kind}", path)
+            return None
+        return decl
+
+    def _leaf(self, cond: Any, path: PathT, kind: str, records: m.FactDecl | None) -> None:
+        decl: m.FactDecl | m.RecordField | None
+        if records is None:
+            if cond.field is not None or cond.fact is None:
+                self.add("bad-compare", "use 'fact' here ('field' is only for 'where' in a count)", path)
+                return
+            decl = self._fact(cond.fact, (*path, "fact"), kind)
+        else:
+            if cond.fact is not None or cond.field is None:
+                self.add("bad-compare", "inside 'where' use 'field', not 'fact'", path)
+                return
+            fields = {f.id: f for f in records.fields}
+            decl = fields.get(cond.field)
+            if decl is None:
+                self.add("unknown-field", f"records of {records.id!r} have no field {cond.field!r}",
+                         (*path, "field"), _hint(cond.field, fields))
+                return
+        if decl is None:
+            return
+        if isinstance(cond, m.Compare):
+            self._threshold_param(cond.param, cond.value, path, allow_value_none=False)
+            if cond.op not in ("==", "!=") and decl.type not in _ORDERED:
+                self.add("not-ordered", f"{decl.type} {decl.id!r} cannot be compared with {cond.op}",
+                         (*path, "op"))
+            if cond.param is not None and decl.type not in _NUMERIC:
+                self.add("type-mismatch", f"a parameter is a number; {decl.id!r} is {decl.type}",
+                         (*path, "param"))
+            if cond.value is not None:
+                self._value(decl, cond.value, (*path, "value"))
+        elif isinstance(cond, m.AtLeast):
+            if decl.type != "ordered_enum":
+                self.add("not-ordered", f"'at_least' needs an ordered_enum; {decl.id!r} is {decl.type}",
+                         (*path, "at_least"))
+            else:
+                self._value(decl, cond.at_least, (*path, "at_least"))
+        elif isinstance(cond, m.OneOf):
+            for i, v in enumerate(cond.in_):
+                self._value(decl, v, (*path, "in", i))
+
+    def _value(self, decl: m.FactDecl | m.RecordField, value: Any, path: PathT) -> None:
+        if coerce_threshold(decl, value) is _BAD:
+            if decl.type in ("enum", "ordered_enum"):
+                ids = [v.id for v in decl.values]
+                self.add("unknown-enum-value", f"{value!r} is not a value of {decl.id!r}", path,
+                         _hint(str(value), ids) or f"values: {', '.join(ids)}")
+            else:
+                self.add("type-mismatch", f"{value!r} is not a {decl.type} for {decl.id!r}", path)
+
+    def _score_sheet(self, sheet: m.ScoreSheet, path: PathT, kind: str) -> None:
+        self._unique((*path, "items"), sheet.items)
+        self._unique((*path, "bands"), sheet.bands)
+        total = 0.0
+        for i, item in enumerate(sheet.items):
+            ipath = (*path, "items", i)
+            total += item.max_points
+            if (item.points_fact is None) == (item.condition is None):
+                self.add("score-sheet", "an item needs exactly one of 'points_fact' and 'condition'", ipath)
+            if item.points_fact is not None:
+                decl = self._fact(item.points_fact, (*ipath, "points_fact"), kind)
+                if decl is not None and decl.type not in _NUMERIC:
+                    self.add("type-mismatch", f"points_fact {decl.id!r} must be numeric", (*ipath, "points_fact"))
+            if item.condition is not None:
+                self._condition(item.condition, (*ipath, "condition"), kind, None)
+        if abs(total - sheet.max_points) > 1e-9:
+            self.add("score-sheet", f"items add up to {total:g}, not max_points {sheet.max_points:g}",
+                     (*path, "max_points"))
+        mins = [b.min_points for b in sheet.bands]
+        if mins != sorted(mins) or len(set(mins)) != len(mins):
+            self.add("score-sheet", "bands must be listed lowest first with distinct min_points", (*path, "bands"))
+        if sheet.pass_band is not None and sheet.pass_band not in {b.id for b in sheet.bands}:
+            self.add("score-sheet", f"unknown band {sheet.pass_band!r}", (*path, "pass_band"),
+                     _hint(sheet.pass_band, [b.id for b in sheet.bands]))
+
+
+class _Bad:
+    pass
+
+
+_BAD: Any = _Bad()
+
+
+def coerce_threshold(decl: m.FactDecl | m.RecordField, value: Any) -> Any:
+    """Coerce a threshold constant to the type of ``decl``; returns ``_BAD`` when impossible.
+
+    Dates may be written as ``2021-09-01`` (a YAML date) or as an ISO string.
+    """
+    t = decl.type
+    if t == "bool":
+        return value if isinstance(value, bool) else _BAD
+    if isinstance(value, bool):
+        return _BAD
+    if t == "int":
+        return value if isinstance(value, int) else _BAD
+    if t in ("decimal", "percent"):
+        return float(value) if isinstance(value, (int, float)) else _BAD
+    if t == "date":
+        if isinstance(value, dt.date):
+            return value
+        if isinstance(value, str):
+            try:
+                return dt.date.fromisoformat(value)
+            except ValueError:
+                return _BAD
+        return _BAD
+    if t in ("enum", "ordered_enum"):
+        return value if isinstance(value, str) and value in {v.id for v in decl.values} else _BAD
+    if t == "text":
+        return value if isinstance(value, str) else _BAD
+    return _BAD
+
+
+def _hint(word: str, candidates: Iterable[str]) -> str | None:
+    close = difflib.get_close_matches(word, list(candidates), n=1)
+    return f"did you mean {close[0]!r}?" if close else None

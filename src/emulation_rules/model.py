@@ -1,0 +1,446 @@
+"""The campaign model: pydantic v2, frozen, unknown keys are errors.
+
+A campaign file encodes one plan (kế hoạch phát động thi đua). Its top-level sections follow
+the plan (Luật Thi đua, khen thưởng 2022, Art 17: goals, subjects, content and criteria,
+time, review): ``document`` and ``legal_basis``; ``phases`` and ``reviews``; ``subjects``;
+declared ``facts`` and ``parameters``; ``awards`` with their ``criteria`` and optional
+``score_sheet``; ``defects`` of the source text and how the encoding resolves each.
+
+Every field carries a description, so ``emulation-rules schema`` gives editors a documented
+JSON Schema. Semantic checks (unknown facts, enum values, dates) live in :mod:`.loader`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated, Any, Literal
+
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Discriminator,
+    Field,
+    StringConstraints,
+    Tag,
+    field_validator,
+)
+
+SCHEMA_VERSION = 1
+
+Ident = Annotated[
+    str,
+    StringConstraints(pattern=r"^[a-z][a-z0-9_]*$", max_length=64),
+    Field(description="Identifier: lower-case ASCII letters, digits and '_', starting with a letter."),
+]
+Scalar = bool | int | float | str | dt.date
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=False)
+
+
+class Text(_Model):
+    """A label in Vietnamese with its standard English rendering (GLOSSARY.md)."""
+
+    vi: str = Field(description="Vietnamese text, as in the plan (NFC).")
+    en: str = Field(description="English label using the glossary's standard terms.")
+
+
+class Source(_Model):
+    """Citation of the plan clause a rule encodes."""
+
+    seed: str = Field(description="Seed file name under shared/seeds, e.g. '000_40cc82fbe8059212.txt'.")
+    lines: tuple[int, int] = Field(
+        description="Inclusive 1-based line range in the seed file; a single line may be given as an int."
+    )
+    clause: str | None = Field(
+        default=None, description="Clause label as printed, e.g. 'V.2 Tiêu chuẩn — tập thể'."
+    )
+
+    @field_validator("lines", mode="before")
+    @classmethod
+    def _single_line(cls, value: Any) -> Any:
+        if isinstance(value, int) and not isinstance(value, bool):
+            return (value, value)
+        return value
+
+    @field_validator("lines")
+    @classmethod
+    def _ordered(cls, value: tuple[int, int]) -> tuple[int, int]:
+        if value[0] < 1 or value[1] < value[0]:
+            raise ValueError("lines must be [first, last] with 1 <= first <= last")
+        return value
+
+    def cite(self) -> str:
+        """Short citation such as ``000_40cc82fbe8059212.txt L96-98 (V.2 ...)``."""
+        a, b = self.lines
+        span = f"L{a}" if a == b else f"L{a}-{b}"
+        return f"{self.seed} {span}" + (f" ({self.clause})" if self.clause else "")
+
+
+class Document(_Model):
+    """The plan document (kế hoạch) that launches the campaign."""
+
+    number: str | None = Field(default=None, description="Canonical document number, e.g. '115/KH-CĐTKV'; null if the text has none.")
+    number_as_printed: str | None = Field(default=None, description="The number exactly as printed, when it differs from the canonical form.")
+    date: dt.date | None = Field(default=None, description="Signing date; null if the text has none.")
+    place: str | None = Field(default=None, description="Place of issue.")
+    signer: str | None = Field(default=None, description="Signatory as printed (a public official).")
+    source: Source | None = Field(default=None, description="Where the number and date stand in the seed.")
+
+
+class LegalBasis(_Model):
+    """An instrument the plan rests on, with the dates it is in force."""
+
+    id: Ident
+    title: str = Field(description="Instrument as named, e.g. 'Luật Thi đua, khen thưởng 15/2003/QH11'.")
+    valid_from: dt.date | None = Field(default=None, description="First day in force (inclusive).")
+    valid_to: dt.date | None = Field(default=None, description="Last day in force (inclusive); null if still in force.")
+    note: str | None = None
+
+
+class Phase(_Model):
+    """A phase (giai đoạn) or round (đợt) with inclusive dates."""
+
+    id: Ident
+    label: Text
+    kind: Literal["phase", "round", "campaign"] = Field(
+        default="phase", description="'round' for a sprint round (đợt), 'campaign' for the whole open-ended period."
+    )
+    start: dt.date = Field(description="First day of the phase, inclusive.")
+    end: dt.date | None = Field(default=None, description="Last day of the phase, inclusive; null when the plan sets no end.")
+    source: Source
+    note: str | None = None
+
+    def contains(self, day: dt.date) -> bool:
+        """True when ``day`` lies in ``[start, end]`` (both inclusive)."""
+        return self.start <= day and (self.end is None or day <= self.end)
+
+
+class Review(_Model):
+    """A recurring check or review (kiểm tra, sơ kết, tổng kết)."""
+
+    id: Ident
+    label: Text
+    kind: Literal["inspection", "interim_review", "final_review"] = Field(
+        description="inspection = kiểm tra/giám sát; interim_review = sơ kết; final_review = tổng kết."
+    )
+    every_months: int = Field(gt=0, description="Cadence in months (6 = every six months, 12 = yearly).")
+    held_by: str | None = Field(default=None, description="Which body holds it, as in the plan.")
+    source: Source
+
+
+class SubjectLevel(_Model):
+    """A kind of collective (unit level) or of individual (role) named by the plan."""
+
+    id: Ident
+    label: Text
+    participates: bool = Field(default=True, description="Takes part in the campaign (đối tượng thực hiện).")
+    source: Source | None = None
+
+
+class Subjects(_Model):
+    """Who takes part (đối tượng thực hiện) and which levels and roles exist."""
+
+    collective_levels: tuple[SubjectLevel, ...] = Field(
+        default=(), description="Unit levels, lowest first (union group ... federation)."
+    )
+    individual_roles: tuple[SubjectLevel, ...] = Field(default=(), description="Roles of individuals.")
+    source: Source | None = None
+
+
+FactType = Literal["bool", "int", "decimal", "percent", "date", "text", "enum", "ordered_enum", "records"]
+SubjectKind = Literal["collective", "individual"]
+
+
+class EnumValue(_Model):
+    """One value of an enum or ordered enum (rating ladder)."""
+
+    id: Ident
+    label: Text
+
+
+class RecordField(_Model):
+    """A field of a record in a list-of-records fact (e.g. an initiative)."""
+
+    id: Ident
+    type: Literal["bool", "int", "decimal", "percent", "date", "text", "enum", "ordered_enum"]
+    label: Text
+    unit: str | None = None
+    values: tuple[EnumValue, ...] = Field(default=(), description="For enum types; ordered_enum lists lowest first.")
+    minimum: float | None = None
+    maximum: float | None = None
+    required: bool = Field(default=True, description="A record lacking a required field is rejected with its row.")
+    judgement: bool = Field(default=False, description="The value is a reviewer's judgement, not a measurement.")
+
+
+class FactDecl(_Model):
+    """A declared fact: what a subject submits, with type and unit."""
+
+    id: Ident
+    applies_to: SubjectKind = Field(description="Which subjects submit this fact.")
+    type: FactType = Field(
+        description="bool, int, decimal, percent (0-100), date, text, enum, ordered_enum (lowest first), "
+        "or records (a list of records with 'fields')."
+    )
+    label: Text
+    unit: str | None = Field(default=None, description="Unit, e.g. 'VND', '%', 'người'.")
+    values: tuple[EnumValue, ...] = Field(default=(), description="Enum values; for ordered_enum, lowest first.")
+    fields: tuple[RecordField, ...] = Field(default=(), description="Record fields, for type 'records'.")
+    minimum: float | None = Field(default=None, description="Smallest valid value, for numbers.")
+    maximum: float | None = Field(default=None, description="Largest valid value, for numbers.")
+    judgement: bool = Field(
+        default=False,
+        description="The value is a reviewer's judgement (e.g. 'hiệu quả cao'), not a measurement.",
+    )
+    source: Source | None = None
+    note: str | None = None
+
+
+class Parameter(_Model):
+    """A named number standing for a word the plan leaves unquantified ('nhiều', 'cao')."""
+
+    id: Ident
+    type: Literal["int", "decimal", "percent"]
+    default: float = Field(description="Value used unless the caller overrides it.")
+    label: Text
+    reason: str = Field(description="Why the default was chosen; the plan gives no number.")
+    source: Source
+
+
+# --- Conditions ---------------------------------------------------------------------------
+
+Op = Literal[">=", ">", "<=", "<", "==", "!="]
+
+
+class Compare(_Model):
+    """``fact op value``: compare a fact (or, inside ``where``, a record field) with a constant
+    or a parameter. On an ordered enum the comparison is by rank."""
+
+    fact: Ident | None = Field(default=None, description="Fact compared (outside 'where').")
+    field: Ident | None = Field(default=None, description="Record field compared (inside 'where').")
+    op: Op = Field(description="'trở lên'/'ít nhất' -> '>=', 'trên' -> '>'.")
+    value: Scalar | None = Field(default=None, description="Constant threshold.")
+    param: Ident | None = Field(default=None, description="Parameter giving the threshold.")
+
+
+class AtLeast(_Model):
+    """``fact at least value`` on an ordered enum ('xếp loại khá trở lên')."""
+
+    fact: Ident | None = None
+    field: Ident | None = None
+    at_least: Ident = Field(description="Lowest accepted value of the ordered enum.")
+
+
+class OneOf(_Model):
+    """``fact in {values}`` for enums."""
+
+    fact: Ident | None = None
+    field: Ident | None = None
+    in_: tuple[Scalar, ...] = Field(alias="in", min_length=1, description="Accepted values.")
+
+
+class CountSpec(_Model):
+    """What to count in a list-of-records fact."""
+
+    fact: Ident = Field(description="A fact of type 'records'.")
+    where: Condition | None = Field(default=None, description="Records counted must satisfy this (uses 'field').")
+    distinct: Ident | None = Field(default=None, description="Count distinct values of this field instead of records.")
+
+
+class Count(_Model):
+    """``count(records where ...) op value`` ('ít nhất 01 sáng kiến được công nhận')."""
+
+    count: CountSpec
+    op: Op
+    value: int | None = Field(default=None, ge=0)
+    param: Ident | None = None
+
+
+class AllOf(_Model):
+    """Every sub-condition holds."""
+
+    all: tuple[Condition, ...] = Field(min_length=1)
+
+
+class AnyOf(_Model):
+    """At least one sub-condition holds."""
+
+    any: tuple[Condition, ...] = Field(min_length=1)
+
+
+class NotOf(_Model):
+    """The sub-condition does not hold."""
+
+    not_: Condition = Field(alias="not")
+
+
+def _condition_tag(value: Any) -> str | None:
+    if isinstance(value, BaseModel):
+        return {
+            AllOf: "all", AnyOf: "any", NotOf: "not", Count: "count",
+            AtLeast: "at_least", OneOf: "in", Compare: "compare",
+        }.get(type(value))
+    if not isinstance(value, dict):
+        return None
+    for key in ("all", "any", "not", "count", "at_least", "in"):
+        if key in value:
+            return key
+    return "compare"
+
+
+Condition = Annotated[
+    Annotated[AllOf, Tag("all")]
+    | Annotated[AnyOf, Tag("any")]
+    | Annotated[NotOf, Tag("not")]
+    | Annotated[Count, Tag("count")]
+    | Annotated[AtLeast, Tag("at_least")]
+    | Annotated[OneOf, Tag("in")]
+    | Annotated[Compare, Tag("compare")],
+    Discriminator(_condition_tag),
+]
+
+
+class Criterion(_Model):
+    """One standard (tiêu chuẩn) or scored item, with its plan text and citation."""
+
+    id: Ident
+    label: Text
+    text_vi: str = Field(description="The plan's Vietnamese wording of this criterion.")
+    condition: Condition = Field(description="When the criterion is met.")
+    reviewer_judgement: bool = Field(
+        default=False,
+        description="The plan's wording cannot be measured; the condition reads a reviewer's judgement fact.",
+    )
+    source: Source
+    note: str | None = None
+
+
+class Eligibility(_Model):
+    """Who may receive an award (đối tượng xét chọn)."""
+
+    levels: tuple[Ident, ...] = Field(default=(), description="Collective levels that may receive it.")
+    roles: tuple[Ident, ...] = Field(default=(), description="Individual roles that may receive it.")
+    source: Source
+
+
+class ScoreItem(_Model):
+    """A line of a score sheet (bảng chấm điểm) with its maximum points (điểm chuẩn)."""
+
+    id: Ident
+    label: Text
+    text_vi: str
+    max_points: float = Field(gt=0, description="Maximum points (điểm chuẩn).")
+    points_fact: Ident | None = Field(
+        default=None, description="Numeric fact holding the reviewer's score, clamped to [0, max_points]."
+    )
+    condition: Condition | None = Field(default=None, description="All-or-nothing: max_points when it holds, else 0.")
+    source: Source
+
+
+class Band(_Model):
+    """A rating band by total points (xếp loại), e.g. vững mạnh >= 85."""
+
+    id: Ident
+    label: Text
+    min_points: float = Field(ge=0, description="Lowest total (inclusive) for this band.")
+
+
+class ScoreSheet(_Model):
+    """Points per item, summed; bands by total; an optional passing band and per-item floor."""
+
+    max_points: float = Field(gt=0)
+    items: tuple[ScoreItem, ...] = Field(min_length=1)
+    bands: tuple[Band, ...] = Field(default=(), description="Bands, lowest first.")
+    pass_band: Ident | None = Field(default=None, description="Award requires this band or better.")
+    item_floor_fraction: float | None = Field(
+        default=None, ge=0, le=1,
+        description="Gate: no item may score below this fraction of its max (e.g. 0.5).",
+    )
+    source: Source
+
+
+class Award(_Model):
+    """An emulation title or a form of commendation, with its standards."""
+
+    id: Ident
+    kind: Literal["title", "commendation", "recognition"] = Field(
+        description="title = danh hiệu; commendation = hình thức khen thưởng; recognition = biểu dương."
+    )
+    subject: SubjectKind
+    label: Text
+    eligibility: Eligibility
+    criteria: tuple[Criterion, ...] = Field(default=(), description="All must be met.")
+    score_sheet: ScoreSheet | None = None
+    period: Literal["yearly", "phase", "campaign"] = Field(
+        default="yearly", description="How often it is considered."
+    )
+    source: Source
+    note: str | None = None
+
+
+class Defect(_Model):
+    """A defect of the source text and how the encoding resolves it (never silently fixed)."""
+
+    id: Ident
+    lines: tuple[int, ...] = Field(min_length=1, description="Seed lines where the defect stands.")
+    text: str = Field(description="What is wrong, quoting the plan.")
+    resolution: str = Field(description="What this encoding does about it.")
+
+
+class Campaign(_Model):
+    """A campaign (phong trào thi đua) as encoded from one plan."""
+
+    schema_version: Literal[1] = Field(description="Version of this file format.")
+    id: Ident
+    title: Text
+    issuer: Text
+    document: Document
+    source_seed: str = Field(description="Seed file name the campaign encodes.")
+    mode: Literal["regular", "thematic", "sprint"] = Field(
+        description="thi đua thường xuyên / theo chuyên đề / đợt (sprint)."
+    )
+    legal_basis: tuple[LegalBasis, ...] = ()
+    phases: tuple[Phase, ...] = Field(min_length=1)
+    reviews: tuple[Review, ...] = ()
+    subjects: Subjects
+    parameters: tuple[Parameter, ...] = ()
+    facts: tuple[FactDecl, ...] = ()
+    awards: tuple[Award, ...] = ()
+    defects: tuple[Defect, ...] = ()
+
+    def fact(self, fact_id: str) -> FactDecl:
+        """The declared fact ``fact_id``.
+
+        Raises:
+            KeyError: no such fact.
+        """
+        for f in self.facts:
+            if f.id == fact_id:
+                return f
+        raise KeyError(fact_id)
+
+    def award(self, award_id: str) -> Award:
+        """The award ``award_id``.
+
+        Raises:
+            KeyError: no such award.
+        """
+        for a in self.awards:
+            if a.id == award_id:
+                return a
+        raise KeyError(award_id)
+
+    def parameter_defaults(self) -> dict[str, float]:
+        """``{parameter id: default}``."""
+        return {p.id: p.default for p in self.parameters}
+
+    def phase_at(self, day: dt.date) -> Phase | None:
+        """The most specific phase containing ``day`` (a round beats a whole-campaign phase)."""
+        hits = [p for p in self.phases if p.contains(day)]
+        hits.sort(key=lambda p: (p.kind == "campaign", -(p.start.toordinal())))
+        return hits[0] if hits else None
+
+
+for _m in (CountSpec, AllOf, AnyOf, NotOf, Criterion, ScoreItem, Campaign):
+    _m.model_rebuild()

@@ -173,7 +173,9 @@ class Engine:
             EngineUnavailableError: durable-rules cannot be imported here.
         """
         rejected: tuple[Any, ...] = ()
-        if isinstance(facts, Mapping | list):
+        if isinstance(facts, Mapping) or (
+            isinstance(facts, list) and not all(isinstance(x, Subject) for x in facts)
+        ):
             facts = parse_facts(facts, self.campaign)
         if isinstance(facts, Submission):
             as_of = as_of or facts.as_of
@@ -192,10 +194,27 @@ class Engine:
         if not isinstance(subject, Subject):
             raise EvaluationError(
                 f"expected a validated Subject, got {type(subject).__name__}; use parse_facts()")
+        self._check_types(subject)
         awards = tuple(self._award(a, subject) for a in self.compiled.awards
                        if a.award.subject == subject.kind)
         return SubjectResult(subject.id, subject.kind, subject.level, subject.role,
                              subject.name, subject.unit, awards)
+
+    def _check_types(self, subject: Subject) -> None:
+        """Refuse values of the wrong Python type (a Subject built by hand, not by facts.py).
+
+        durable-rules compares loosely (``1 == true``, ``'95' >= 90``), so nothing uncoerced may
+        reach it (DURABLE_RULES.md).
+        """
+        for fact_id, value in subject.facts.items():
+            try:
+                decl = self.campaign.fact(fact_id)
+            except KeyError:
+                raise EvaluationError(f"subject {subject.id!r}: unknown fact {fact_id!r}") from None
+            if not _type_ok(decl, value):
+                raise EvaluationError(
+                    f"subject {subject.id!r}: fact {fact_id!r} = {value!r} is not a coerced "
+                    f"{decl.type}; build subjects with parse_facts()/load_facts()")
 
     def _award(self, compiled: CompiledAward, subject: Subject) -> AwardResult:
         award = compiled.award
@@ -288,3 +307,26 @@ class Engine:
             "score_sheet", m.Text(vi="Bảng chấm điểm", en="Score sheet"), "", status, values,
             missing_t, threshold, sheet.source)
         return (None if missing_t else total), band, result
+
+
+def _type_ok(decl: m.FactDecl | m.RecordField, value: Any) -> bool:
+    t = decl.type
+    if t == "bool":
+        return isinstance(value, bool)
+    if t == "int":
+        return isinstance(value, int) and not isinstance(value, bool)
+    if t in ("decimal", "percent"):
+        return isinstance(value, (int, float)) and not isinstance(value, bool)
+    if t == "date":
+        return isinstance(value, dt.date)
+    if t in ("enum", "ordered_enum"):
+        return isinstance(value, str) and any(v.id == value for v in decl.values)
+    if t == "text":
+        return isinstance(value, str)
+    if t == "records":
+        assert isinstance(decl, m.FactDecl)
+        fields = {f.id: f for f in decl.fields}
+        return isinstance(value, tuple) and all(
+            isinstance(r, Mapping) and all(k in fields and _type_ok(fields[k], v) for k, v in r.items())
+            for r in value)
+    return False

@@ -1,0 +1,25 @@
+"""Shared test helpers: paths to the repository, campaigns, examples and seeds."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+CAMPAIGNS = ROOT / "campaigns"
+EXAMPLES = ROOT / "examples"
+# shared/ sits beside the repository (CI clones main with shared/ beside it).
+SEEDS = ROOT.parent / "shared" / "seeds"
+
+
+def campaign_files() -> list[Path]:
+    """Every shipped campaign file (campaigns/*.yaml)."""
+    return sorted(CAMPAIGNS.glob("*.yaml"))
+
+
+@pytest.fixture(scope="session")
+def seeds_dir() -> Path:
+    if not SEEDS.is_dir():
+        pytest.skip("shared/seeds is not beside the repository")
+    return SEEDS

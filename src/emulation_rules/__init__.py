@@ -11,7 +11,7 @@ Campaign files are validated by :func:`load_campaign`; facts by :func:`load_fact
 error derives from :class:`EmulationRulesError`.
 """
 
-from importlib.metadata import PackageNotFoundError, version
+from importlib import metadata as _metadata
 
 from .compiler import CompiledCampaign, compile_campaign
 from .engine import Engine
@@ -34,8 +34,8 @@ from .loader import dump_campaign, load_campaign
 from .model import Campaign
 
 try:
-    __version__ = version("emulation-rules")
-except PackageNotFoundError:  # pragma: no cover - running from a source tree
+    __version__ = _metadata.version("emulation-rules")
+except _metadata.PackageNotFoundError:  # pragma: no cover - running from a source tree
     __version__ = "0+unknown"
 
 __all__ = [

@@ -166,7 +166,12 @@ def parse_facts_text(
         except json.JSONDecodeError as exc:
             raise FactsError([Problem("json-syntax", exc.msg,
                                       location=SourceLocation(file, exc.lineno, exc.colno))]) from None
-        smap = SourceMap(file=file)
+        # Values come from the JSON parser; positions from the YAML composer, which reads the
+        # same structure (JSON is YAML flow syntax), when it can.
+        try:
+            _, smap = parse_yaml(text, file=file)
+        except YAMLSyntaxError:
+            smap = SourceMap(file=file)
     else:
         try:
             data, smap = parse_yaml(text, file=file)

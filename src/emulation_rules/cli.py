@@ -21,6 +21,7 @@ from .errors import (
     CampaignValidationError,
     CompileError,
     EmulationRulesError,
+    EngineUnavailableError,
     EvaluationError,
     FactsError,
     YAMLSyntaxError,
@@ -44,6 +45,8 @@ examples:
   emulation-rules evaluate campaigns/tkv_2019.yaml --facts examples/tkv_2019/facts.yaml
   emulation-rules evaluate campaigns/tkv_2019.yaml --facts examples/tkv_2019/facts.yaml --format json
   emulation-rules explain campaigns/tkv_2019.yaml --facts examples/tkv_2019/facts.yaml --subject CD-HALAM
+  emulation-rules evaluate campaigns/tkv_2019.yaml --bulk --facts members.parquet --output results.parquet
+  emulation-rules explain campaigns/tkv_2019.yaml --bulk --facts members.parquet --subject S0000042
   emulation-rules schema > campaign.schema.json
 
 exit codes: 0 ok; 1 problems found; 2 bad usage or invalid input; 3 engine failure
@@ -127,6 +130,10 @@ def build_parser(stderr: TextIO | None = None) -> argparse.ArgumentParser:
         sp.add_argument("--skip-invalid", action="store_true",
                         help="evaluate the valid subjects and list the invalid ones, "
                         "instead of refusing the whole file")
+        sp.add_argument("--bulk", action="store_true",
+                        help="large inputs: read --facts as .csv or .parquet in chunks with the "
+                        "vectorised evaluator (needs the 'bulk' extra); evaluate writes --output "
+                        "as .csv or .parquet, one row per subject and award")
 
     e = sub.add_parser("evaluate", help="score subjects: a verdict per subject and award",
                        description="Score every subject in the facts file against every award of the "
@@ -134,7 +141,7 @@ def build_parser(stderr: TextIO | None = None) -> argparse.ArgumentParser:
                        "not_eligible.", stderr=stderr,
                        formatter_class=argparse.RawDescriptionHelpFormatter)
     facts_args(e)
-    e.add_argument("--format", choices=("table", "json", "csv"), default="table",
+    e.add_argument("--format", choices=("table", "json", "csv"), default=None,
                    help="table for people (default), json (stable, format_version 1) or csv")
     e.add_argument("--output", "-o", type=Path, help="write to this file instead of stdout")
 
@@ -231,8 +238,10 @@ def _evaluate(args: argparse.Namespace) -> tuple[Engine, object]:
 
 
 def _cmd_evaluate(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    if args.bulk:
+        return _cmd_evaluate_bulk(args, out, err)
     _, evaluation = _evaluate(args)
-    render = {"table": render_table, "json": render_json, "csv": render_csv}[args.format]
+    render = {"table": render_table, "json": render_json, "csv": render_csv}[args.format or "table"]
     _write(render(evaluation), out, args.output)  # type: ignore[arg-type]
     rejected = evaluation.rejected  # type: ignore[attr-defined]
     for p in rejected:
@@ -240,8 +249,41 @@ def _cmd_evaluate(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     return EXIT_OK
 
 
+def _cmd_evaluate_bulk(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    """``evaluate --bulk``: CSV/Parquet in; CSV or Parquet out by --output's extension."""
+    if args.format not in (None, "csv"):
+        err.write(f"--bulk writes CSV or Parquet rows (by --output's extension), not --format {args.format}\n")
+        return EXIT_INPUT
+    if args.output is not None and args.output.suffix.lower() not in (".csv", ".parquet", ".pq"):
+        err.write(f"--bulk --output must end in .csv or .parquet: {args.output}\n")
+        return EXIT_INPUT
+    engine = Engine(load_campaign(args.campaign), params=dict(args.param))
+    result = engine.evaluate_many(args.facts, output=args.output or out, as_of=args.as_of,
+                                  on_error="skip" if args.skip_invalid else "raise", progress=err)
+    for p in result.rejected:
+        err.write(f"skipped: {p}\n")
+    err.write(result.summary() + (f"; results in {args.output}" if args.output else "") + "\n")
+    return EXIT_OK
+
+
+def _explain_bulk(args: argparse.Namespace) -> object:
+    """``explain --bulk``: find the subject's row in a large CSV/Parquet file, evaluate it alone."""
+    try:
+        from .bulk import find_subject
+    except ImportError as exc:
+        raise EngineUnavailableError(str(exc)) from None
+    campaign = load_campaign(args.campaign)
+    engine = Engine(campaign, params=dict(args.param))
+    try:
+        subject = find_subject(campaign, args.facts, args.subject)
+    except KeyError:
+        return engine.evaluate([], as_of=args.as_of)
+    args.subject = subject.id
+    return engine.evaluate([subject], as_of=args.as_of)
+
+
 def _cmd_explain(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
-    _, evaluation = _evaluate(args)
+    evaluation = _explain_bulk(args) if args.bulk else _evaluate(args)[1]
     try:
         if args.format == "json":
             data = evaluation.to_dict()  # type: ignore[attr-defined]

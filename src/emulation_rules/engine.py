@@ -189,6 +189,50 @@ class Engine:
         return Evaluation(self.campaign.id, as_of, phase.id if phase else None,
                           dict(self.compiled.params), results, rejected)
 
+    def evaluate_many(
+        self,
+        facts: Any,
+        *,
+        output: Any = None,
+        as_of: dt.date | None = None,
+        on_error: str = "raise",
+        chunk_rows: int | None = None,
+        progress: Any = None,
+    ) -> Any:
+        """Score a whole table with the vectorised evaluator (:mod:`.bulk`), in chunks.
+
+        Same verdicts as :meth:`evaluate` (tested on every shipped campaign), about 100 times
+        faster, with bounded memory; needs the ``bulk`` extra (polars, pyarrow). Durable-rules
+        is not used, except by :meth:`BulkResult.explain` for one subject on demand.
+
+        Args:
+            facts: a ``.csv`` or ``.parquet`` path (columns ``id, kind, level, role, unit, name``
+                and one per fact; records facts as JSON text), or a polars/pyarrow table.
+            output: a ``.csv``/``.parquet`` path or a text stream (CSV) for the result rows; by
+                default they are kept in memory (``BulkResult.table``).
+            as_of: review date (picks the phase).
+            on_error: ``"raise"`` refuses the run on any bad row (no output is left behind);
+                ``"skip"`` leaves bad rows out and lists them in ``BulkResult.rejected``.
+            chunk_rows: rows per chunk (default :data:`bulk.DEFAULT_CHUNK_ROWS`).
+            progress: a stream for a progress bar, drawn only if it is a terminal.
+
+        Returns:
+            A :class:`~emulation_rules.bulk.BulkResult`.
+
+        Raises:
+            FactsError: unreadable input, bad header, or (``on_error="raise"``) bad rows, each
+                located by file, row and column.
+            EngineUnavailableError: polars or pyarrow is not installed.
+            ValueError: an output path that is neither ``.csv`` nor ``.parquet``.
+        """
+        try:
+            from . import bulk
+        except ImportError as exc:
+            raise EngineUnavailableError(str(exc)) from None
+        return bulk.evaluate_many(
+            self, facts, output=output, as_of=as_of, on_error=on_error,  # type: ignore[arg-type]
+            chunk_rows=chunk_rows or bulk.DEFAULT_CHUNK_ROWS, progress=progress)
+
     def evaluate_subject(self, subject: Subject) -> SubjectResult:
         """Evaluate one subject against the awards for its kind (see :meth:`evaluate`)."""
         if not isinstance(subject, Subject):

@@ -47,18 +47,28 @@ Output: one row per subject and award, columns :data:`RESULT_COLUMNS` (the ``eva
 csv`` columns): ``subject_id, kind, level_or_role, name, award, verdict, points, band,
 failed_criteria, missing_facts`` (lists joined with ``;``). CSV or Parquet by file extension.
 
-Why polars (measured here, 2 cores, 1,000,000 rows, three bools + an ordered enum + a count over
-a JSON list of records; see ``benchmarks/README.md``): polars and DuckDB both evaluate the
-expressions in well under a second (DuckDB 0.15-0.25 s for the whole query including JSON;
-polars 0.06 s for the count and 0.02 s per scalar column, but 1.3-2.7 s in its own
-``str.json_decode``). DuckDB's ``from_json`` is lenient (``"yes"`` becomes ``true``, ``2.5`` an
-int 2, unknown keys are ignored), so it cannot be the validator; pyarrow's JSON reader (already
-required for Parquet) is strict and parses the same cells in about 0.4-1.0 s. With JSON parsing
-taken by pyarrow, polars wins on what is left: a campaign's condition tree compiles directly to
-composable Python expression objects (no SQL text to build and quote), list/struct expressions
-express ``count``/``distinct``/``where`` over records, conversion to and from Arrow is zero-copy,
-and Python fallbacks for odd cells fit between column operations. DuckDB's strengths
-(out-of-core SQL, joins) are not needed for a row-wise score.
+Streaming: the input is read in chunks of ``chunk_rows`` (100,000) rows; reading (pyarrow),
+validating and scoring (polars, one chunk per worker thread) and writing overlap, with a few
+chunks in flight at most, so memory does not grow with the file: 1,000,000 TKV subjects (263 MB of
+CSV) peak under 1 GB. Results go to a temporary file moved into place when the run succeeds. The
+only state kept across chunks is the set of ids seen (two 64-bit hashes per subject), for the
+facts reader's duplicate-id rule. A progress bar is drawn on ``progress`` if it is a terminal.
+
+Why polars, not DuckDB (a throwaway measurement on this project's machine kind, 2 cores, 1,000,000
+rows: two bool columns, an ordered enum and a count over a JSON list of records):
+
+* the scalar part (parse the bools and the enum, rank it, combine the criteria) takes 0.05-0.07 s
+  in polars and 0.03 s in DuckDB: both negligible next to reading the file;
+* decoding the JSON records: DuckDB's ``from_json`` 0.15-0.25 s but lenient (``"yes"`` becomes
+  ``true``, ``2.5`` an integer 2, unknown keys vanish), so it cannot be the validator; polars'
+  ``str.json_decode`` 1.1-2.7 s; pyarrow's JSON reader 0.6-1.0 s and strict (wrong JSON type,
+  unknown or repeated key -> error), so pyarrow decodes and polars computes.
+
+With JSON taken by pyarrow (already needed for Parquet), polars fits the rest better: a condition
+tree compiles to composable expression objects (no SQL text to build and quote), list and struct
+expressions express ``count``/``where``/``distinct`` over records, Arrow data passes both ways
+without copies, and the Python fallbacks for odd cells sit naturally between column operations.
+DuckDB's strengths (SQL, joins, out-of-core aggregation) are not needed for a row-wise score.
 """
 
 from __future__ import annotations
@@ -76,8 +86,9 @@ import tempfile
 import threading
 import time
 import unicodedata
-from collections import Counter
+from collections import Counter, deque
 from collections.abc import Callable, Iterator, Mapping, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal, TextIO
@@ -399,6 +410,13 @@ class BulkEvaluator:
         problems.sort(key=_problem_order)
         return good, problems
 
+    def _coerce_and_score(self, raw: pl.DataFrame, file: str
+                          ) -> tuple[pl.DataFrame, list[Problem], pl.DataFrame]:
+        """What a worker thread does for one chunk: everything but the duplicate-id check,
+        which needs the chunks in order (see :func:`_run`)."""
+        good, problems = self.coerce(raw, file, _NO_IDS)
+        return good, problems, self.score(good)
+
     def _coerce_column(self, decl: m.FactDecl, cells: pl.Series, *, need: bool
                        ) -> tuple[pl.Series | None, pl.Series, pl.Series]:
         """(typed values or None when not needed, cells not decided valid, cells maybe present).
@@ -487,14 +505,13 @@ class BulkEvaluator:
     def _records(self, decl: m.FactDecl, cells: pl.Series, *, need: bool
                  ) -> tuple[pl.Series | None, pl.Series]:
         n = len(cells)
-        candidate = (cells.str.starts_with("[") & ~cells.str.contains("[\r\n]")).fill_null(False)
-        bad = (cells.is_not_null() & (cells != "") & ~candidate).fill_null(False)
+        empty = (cells == "[]").fill_null(False)  # the most common cell needs no parsing
+        candidate = (cells.str.starts_with("[") & ~cells.str.contains("[\r\n]") & ~empty).fill_null(False)
+        bad = (cells.is_not_null() & (cells != "") & ~candidate & ~empty).fill_null(False)
         positions = candidate.arg_true()
-        if not len(positions):
-            return (_const(None, n, _dtype(decl)) if need else None), bad
-        arrow_cells = cells.gather(positions).to_arrow().cast(pa.string())
         parts: list[pa.Array] = []
-        flags: list[pl.Series] = []
+        flags: list[pl.Series] = [_const(False, 0)]
+        arrow_cells = cells.gather(positions).to_arrow().cast(pa.string())
         for lists, length in _parse_json_cells(arrow_cells, decl):
             if lists is None:
                 parts.append(pa.nulls(length, type=_arrow_type(decl)))
@@ -503,12 +520,14 @@ class BulkEvaluator:
                 typed_lists, part_bad = self._check_records(decl, lists)
                 parts.append(typed_lists)
                 flags.append(part_bad)
-        cand_bad = pl.concat(flags) if len(flags) > 1 else flags[0]
+        cand_bad = pl.concat(flags)
         if cand_bad.any():
             bad = bad.scatter(positions.filter(cand_bad), True)
         if not need:
             return None, bad
+        parts.append(pa.array([[]], type=_arrow_type(decl)))  # the value of "[]" cells, last
         index = _const(None, n, pl.Int64).scatter(positions, pl.int_range(len(positions), eager=True))
+        index = pl.select(pl.when(empty).then(pl.lit(len(positions), pl.Int64)).otherwise(index)).to_series()
         full = (pa.concat_arrays(parts) if len(parts) > 1 else parts[0]).take(index.to_arrow())
         return pl.Series(full).cast(_dtype(decl)), bad
 
@@ -627,9 +646,9 @@ class BulkEvaluator:
             d[_col(fid)] = None if value is None else _to_typed(decl, value, path, smap, out)
         return d
 
-    def _duplicates(self, good: pl.DataFrame, seen: _SeenIds, raw: pl.DataFrame, file: str
+    def _duplicates(self, good: pl.DataFrame, seen: _SeenIds | None, raw: pl.DataFrame, file: str
                     ) -> tuple[pl.DataFrame, list[Problem]]:
-        if not good.height:
+        if not good.height or seen is _NO_IDS:
             return good, []
         ids = good["id"]
         h1, h2 = ids.hash(seed=11), ids.hash(seed=29)
@@ -1073,6 +1092,9 @@ def _ndjson(cells: pa.Array) -> pa.Buffer:
     return data.slice(start, stop - start)
 
 
+_NO_IDS: Any = object()  # coerce() without the duplicate-id check (done later, in order)
+
+
 class _SeenIds:
     """Ids accepted so far, as pairs of 64-bit hashes in sorted runs (16 bytes per subject)."""
 
@@ -1277,7 +1299,7 @@ def _csv_fast(inp: _Input, chunk_rows: int) -> Iterator[Chunk]:
         try:
             reader = pa_csv.open_csv(
                 counting,
-                read_options=pa_csv.ReadOptions(block_size=1 << 22, encoding="utf8"),
+                read_options=pa_csv.ReadOptions(block_size=1 << 20, encoding="utf8"),
                 parse_options=pa_csv.ParseOptions(newlines_in_values=True, ignore_empty_lines=False,
                                                   invalid_row_handler=handler),
                 convert_options=pa_csv.ConvertOptions(
@@ -1530,24 +1552,41 @@ def _run(engine: Engine, evaluator: BulkEvaluator, inp: _Input, output: Output,
     n_problems = 0
     subjects = 0
     rows_read = 0
-    # Reading (pyarrow), scoring (polars) and writing overlap: each releases the GIL. At most
-    # two chunks wait between stages, so memory stays bounded by a few chunks.
-    reader = _Prefetch(_chunks(inp, chunk_rows))
+    # Reading (pyarrow), validating and scoring (polars, one chunk per worker thread) and writing
+    # overlap: each releases the GIL. Duplicate ids are checked in chunk order. A few chunks at
+    # most are in flight between stages, so memory stays bounded.
+    reader = _Prefetch(_chunks(inp, chunk_rows), depth=1)
     writer = _Writer(sink)
+    workers = max(1, min(4, os.cpu_count() or 1))
+    pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="emulation-rules-bulk")
+    pending: deque[tuple[pl.DataFrame, list[Problem], Future[Any]]] = deque()
+
+    def finish() -> None:
+        nonlocal n_problems, subjects, rows_read
+        raw, row_problems, future = pending.popleft()
+        good, chunk_problems, results = future.result()
+        good, dup_problems = evaluator._duplicates(good, seen, raw, inp.name)
+        if dup_problems:
+            results = results.filter(pl.col(_ROW).is_in(good[_ROW].implode()))
+        rows_read += raw.height
+        found = sorted(row_problems + chunk_problems + dup_problems, key=_problem_order)
+        n_problems += len(found)
+        if on_error == "skip" or len(problems) < MAX_LISTED_PROBLEMS:
+            problems.extend(found)
+        if not (n_problems and on_error == "raise"):
+            subjects += good.height
+            results = results.drop(_ROW)
+            counts.update(dict(results.group_by("verdict").len().iter_rows()))
+            writer.put(results)
+        bar.update(inp.progress(rows_read), rows_read)
+
     try:
         for raw, row_problems in reader:
-            rows_read += raw.height
-            typed, chunk_problems = evaluator.coerce(raw, inp.name, seen)
-            found = sorted(row_problems + chunk_problems, key=_problem_order)
-            n_problems += len(found)
-            if on_error == "skip" or len(problems) < MAX_LISTED_PROBLEMS:
-                problems.extend(found)
-            if not (n_problems and on_error == "raise"):
-                results = evaluator.score(typed).drop(_ROW)
-                subjects += typed.height
-                counts.update(dict(results.group_by("verdict").len().iter_rows()))
-                writer.put(results)
-            bar.update(inp.progress(rows_read), rows_read)
+            pending.append((raw, row_problems, pool.submit(evaluator._coerce_and_score, raw, inp.name)))
+            if len(pending) > workers:
+                finish()
+        while pending:
+            finish()
         writer.close()
         if n_problems and on_error == "raise":
             listed = problems[:MAX_LISTED_PROBLEMS]
@@ -1563,6 +1602,7 @@ def _run(engine: Engine, evaluator: BulkEvaluator, inp: _Input, output: Output,
         sink.abort()
         raise
     finally:
+        pool.shutdown(wait=True, cancel_futures=True)
         bar.close()
     phase = engine.campaign.phase_at(as_of) if as_of else None
     target = Path(output) if isinstance(output, str | os.PathLike) else None
@@ -1620,7 +1660,7 @@ class _Writer:
 
     def __init__(self, sink: _Sink) -> None:
         self.sink = sink
-        self.q: queue.Queue[Any] = queue.Queue(maxsize=2)
+        self.q: queue.Queue[Any] = queue.Queue(maxsize=1)
         self.error: BaseException | None = None
         self.thread = threading.Thread(target=self._work, daemon=True)
         self.thread.start()

@@ -61,8 +61,13 @@ def _peak_mb() -> float:
 # --- a plain Python loop: the engine's semantics as closures over coerced facts ------------------
 
 _OPS: dict[str, Callable[[Any, Any], bool]] = {
-    ">=": operator.ge, ">": operator.gt, "<=": operator.le, "<": operator.lt,
-    "==": operator.eq, "!=": operator.ne}
+    ">=": operator.ge,
+    ">": operator.gt,
+    "<=": operator.le,
+    "<": operator.lt,
+    "==": operator.eq,
+    "!=": operator.ne,
+}
 
 
 def _py_leaf(cond: Any, decl: Any, params: Mapping[str, float]) -> Callable[[Any], bool]:
@@ -74,6 +79,7 @@ def _py_leaf(cond: Any, decl: Any, params: Mapping[str, float]) -> Callable[[Any
         accepted = set(cond.in_)
         if decl.type == "date":
             import datetime as dt
+
             accepted = {dt.date.fromisoformat(x) if isinstance(x, str) else x for x in accepted}
         return lambda v: v in accepted
     target = params[cond.param] if cond.param else cond.value
@@ -83,13 +89,15 @@ def _py_leaf(cond: Any, decl: Any, params: Mapping[str, float]) -> Callable[[Any
         return lambda v: op(ranks[v], t)
     if decl.type == "date" and isinstance(target, str):
         import datetime as dt
+
         target = dt.date.fromisoformat(target)
     op = _OPS[cond.op]
     return lambda v: op(v, target)
 
 
-def _py_cond(cond: Any, facts: Mapping[str, m.FactDecl], params: Mapping[str, float]
-             ) -> Callable[[Mapping[str, Any]], bool]:
+def _py_cond(
+    cond: Any, facts: Mapping[str, m.FactDecl], params: Mapping[str, float]
+) -> Callable[[Mapping[str, Any]], bool]:
     if isinstance(cond, m.AllOf):
         subs = [_py_cond(s, facts, params) for s in cond.all]
         return lambda f: all(s(f) for s in subs)
@@ -102,7 +110,11 @@ def _py_cond(cond: Any, facts: Mapping[str, m.FactDecl], params: Mapping[str, fl
     if isinstance(cond, m.Count):
         decl = facts[cond.count.fact]
         fields = {x.id: x for x in decl.fields}
-        pred = _py_record(cond.count.where, fields) if cond.count.where is not None else (lambda r: True)
+        pred = (
+            _py_record(cond.count.where, fields)
+            if cond.count.where is not None
+            else (lambda r: True)
+        )
         limit = params[cond.param] if cond.param else cond.value
         op, name, distinct = _OPS[cond.op], decl.id, cond.count.distinct
         if distinct is None:
@@ -133,11 +145,21 @@ def plain_python(compiled: CompiledCampaign) -> Callable[[Any], list[tuple[str, 
     awards = []
     for ca in compiled.awards:
         a = ca.award
-        crits = [(p.reads, _py_cond(p.criterion.condition, facts, compiled.params)) for p in ca.criteria]
+        crits = [
+            (p.reads, _py_cond(p.criterion.condition, facts, compiled.params)) for p in ca.criteria
+        ]
         sheet = None
         if a.score_sheet is not None:
-            items = [(p.reads, _py_cond(p.item.condition, facts, compiled.params) if p.item.condition
-                      else None, p.item) for p in ca.items]
+            items = [
+                (
+                    p.reads,
+                    _py_cond(p.item.condition, facts, compiled.params)
+                    if p.item.condition
+                    else None,
+                    p.item,
+                )
+                for p in ca.items
+            ]
             sheet = (a.score_sheet, items)
         allowed = set(a.eligibility.levels if a.subject == "collective" else a.eligibility.roles)
         awards.append((a.id, a.subject, allowed, crits, sheet))
@@ -154,12 +176,20 @@ def plain_python(compiled: CompiledCampaign) -> Callable[[Any], list[tuple[str, 
                     continue
                 statuses = []
                 for reads, test in crits:
-                    statuses.append("unknown" if any(r not in f for r in reads)
-                                    else ("pass" if test(f) else "fail"))
+                    statuses.append(
+                        "unknown"
+                        if any(r not in f for r in reads)
+                        else ("pass" if test(f) else "fail")
+                    )
                 if sheet is not None:
                     statuses.append(_py_sheet(sheet, f))
-                verdict = ("not_awarded" if "fail" in statuses else
-                           "incomplete" if "unknown" in statuses else "awarded")
+                verdict = (
+                    "not_awarded"
+                    if "fail" in statuses
+                    else "incomplete"
+                    if "unknown" in statuses
+                    else "awarded"
+                )
                 out.append((s.id, aid, verdict))
         return out
 
@@ -172,9 +202,16 @@ def _py_sheet(sheet: Any, f: Mapping[str, Any]) -> str:
     for reads, test, item in items:
         if any(r not in f for r in reads):
             return "unknown"
-        got = (item.max_points if test(f) else 0.0) if test else min(max(float(f[item.points_fact]), 0.0), item.max_points)
+        got = (
+            (item.max_points if test(f) else 0.0)
+            if test
+            else min(max(float(f[item.points_fact]), 0.0), item.max_points)
+        )
         total += got
-        if spec.item_floor_fraction is not None and got < spec.item_floor_fraction * item.max_points:
+        if (
+            spec.item_floor_fraction is not None
+            and got < spec.item_floor_fraction * item.max_points
+        ):
             broken = True
     if broken:
         return "fail"
@@ -190,6 +227,7 @@ def _py_sheet(sheet: Any, f: Mapping[str, Any]) -> str:
 
 # --- the reference evaluator (another module of the project), when present ----------------------
 
+
 def reference_evaluator(engine: Engine) -> Callable[[Any], list[tuple[str, str, str]]] | None:
     """``emulation_rules.reference`` adapted to the benchmark, or None if it is not there."""
     try:
@@ -202,15 +240,21 @@ def reference_evaluator(engine: Engine) -> Callable[[Any], list[tuple[str, str, 
 
     def run(subjects: Any) -> list[tuple[str, str, str]]:
         evaluation = evaluate(engine.compiled, subjects)
-        return [(s.subject_id, a.award_id, a.verdict) for s in evaluation.subjects for a in s.awards]
+        return [
+            (s.subject_id, a.award_id, a.verdict) for s in evaluation.subjects for a in s.awards
+        ]
 
     return run
 
 
-# --- the run -----------------------------------------------------------------------------------------
+# --- the run --------------------------------------------------------------------------------
+
 
 def _head(src: Path, dst: Path, rows: int) -> Path:
-    with src.open(encoding="utf-8", newline="") as fin, dst.open("w", encoding="utf-8", newline="") as fout:
+    with (
+        src.open(encoding="utf-8", newline="") as fin,
+        dst.open("w", encoding="utf-8", newline="") as fout,
+    ):
         for line in itertools.islice(fin, rows + 1):
             fout.write(line)
     return dst
@@ -233,10 +277,18 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--campaign", default=str(ROOT / "campaigns" / "tkv_2019.yaml"))
     p.add_argument("-n", type=int, default=100_000, help="subjects to generate (default 100,000)")
     p.add_argument("--seed", type=int, default=0)
-    p.add_argument("--durable-sample", type=int, default=20_000,
-                   help="subjects scored by durable-rules (rate extrapolated; default 20,000)")
-    p.add_argument("--python-sample", type=int, default=200_000,
-                   help="subjects scored by the Python paths (default 200,000)")
+    p.add_argument(
+        "--durable-sample",
+        type=int,
+        default=20_000,
+        help="subjects scored by durable-rules (rate extrapolated; default 20,000)",
+    )
+    p.add_argument(
+        "--python-sample",
+        type=int,
+        default=200_000,
+        help="subjects scored by the Python paths (default 200,000)",
+    )
     p.add_argument("--chunk-rows", type=int, default=100_000)
     p.add_argument("--workdir", type=Path, help="keep the generated files here")
     p.add_argument("--child-bulk", nargs=2, metavar=("IN", "OUT"), help=argparse.SUPPRESS)
@@ -254,17 +306,30 @@ def main(argv: list[str] | None = None) -> int:
     data = synthetic.write_csv(campaign, n, work / f"subjects_{n}.csv", seed=args.seed)
     gen_s = time.perf_counter() - t0
     size_mb = data.stat().st_size / 1e6
-    print(f"campaign {campaign.id}: N = {n:,} subjects (seed {args.seed}), CSV {size_mb:,.1f} MB "
-          f"generated in {gen_s:.1f} s; Python {platform.python_version()}, "
-          f"polars {pl.__version__}, {platform.machine()}")
-
-    rows: list[tuple[str, str, int, float]] = []  # (stage, path, subjects, seconds)
+    print(
+        f"campaign {campaign.id}: N = {n:,} subjects (seed {args.seed}), CSV {size_mb:,.1f} MB "
+        f"generated in {gen_s:.1f} s; Python {platform.python_version()}, "
+        f"polars {pl.__version__}, {platform.machine()}"
+    )
 
     # 1. bulk, file to file, in a child process (its own peak memory)
     out = work / f"results_{n}.parquet"
-    child = subprocess.run([sys.executable, __file__, "--campaign", args.campaign, "--chunk-rows",
-                            str(args.chunk_rows), "--child-bulk", str(data), str(out)],
-                           capture_output=True, text=True, check=True)
+    child = subprocess.run(
+        [
+            sys.executable,
+            __file__,
+            "--campaign",
+            args.campaign,
+            "--chunk-rows",
+            str(args.chunk_rows),
+            "--child-bulk",
+            str(data),
+            str(out),
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
     got = json.loads(child.stdout.strip().splitlines()[-1])
     bulk_file_s, bulk_peak = got["seconds"], got["peak_mb"]
 
@@ -275,8 +340,10 @@ def main(argv: list[str] | None = None) -> int:
     typed = []
     for start in range(0, frame.height, args.chunk_rows):
         chunk = frame.slice(start, args.chunk_rows).with_columns(
-            pl.int_range(start + 2, start + 2 + min(args.chunk_rows, frame.height - start),
-                         dtype=pl.Int64).alias("__row"))
+            pl.int_range(
+                start + 2, start + 2 + min(args.chunk_rows, frame.height - start), dtype=pl.Int64
+            ).alias("__row")
+        )
         t, problems = ev.coerce(chunk, str(data))
         assert not problems, problems[:3]
         typed.append(t)
@@ -321,28 +388,45 @@ def main(argv: list[str] | None = None) -> int:
     durable_rows = list(csv.reader(io.StringIO(durable_csv)))[1:]
     durable_v = [(r[0], r[4], r[5]) for r in durable_rows]
     bulk_v = list(bulk_table.select("subject_id", "award", "verdict").iter_rows())
-    agree_durable = bulk_v[:len(durable_v)] == durable_v
-    agree_loop = bulk_v[:len(loop_out)] == loop_out
-    agree_ref = ref is None or bulk_v[:len(ref_out)] == ref_out
+    agree_durable = bulk_v[: len(durable_v)] == durable_v
+    agree_loop = bulk_v[: len(loop_out)] == loop_out
+    agree_ref = ref is None or bulk_v[: len(ref_out)] == ref_out
 
     def line(stage: str, path: str, measured: int, seconds: float, note: str = "") -> None:
-        print(f"  {stage:<11} {path:<44} {measured:>10,} {seconds:>9.2f} {_rate(measured, seconds):>13,.0f}  {note}")
+        print(
+            f"  {stage:<11} {path:<44} {measured:>10,} {seconds:>9.2f} "
+            f"{_rate(measured, seconds):>13,.0f}  {note}"
+        )
 
     print()
     print(f"  {'stage':<11} {'path':<44} {'subjects':>10} {'seconds':>9} {'subjects/s':>13}")
     line("validate", "facts reader (load_facts, CSV)", ds, load_d_s, "sample")
     line("validate", "bulk coercion (pyarrow + polars)", n, bulk_coerce_s)
-    line("evaluate", "durable-rules (Engine.evaluate)", ds, durable_s, "sample; rate extrapolated to N")
+    line(
+        "evaluate",
+        "durable-rules (Engine.evaluate)",
+        ds,
+        durable_s,
+        "sample; rate extrapolated to N",
+    )
     if ref_s is not None:
         line("evaluate", "reference evaluator", ps, ref_s, "sample" if ps < n else "")
     else:
-        print(f"  {'evaluate':<11} {'reference evaluator':<44} {'(emulation_rules.reference not present)':>36}")
+        print(
+            f"  {'evaluate':<11} {'reference evaluator':<44} "
+            "(emulation_rules.reference not present)"
+        )
     line("evaluate", "plain Python loop (verdicts only)", ps, loop_s, "sample" if ps < n else "")
     line("evaluate", "bulk scorer (polars expressions)", n, bulk_score_s)
     e2e_durable = load_d_s + durable_s + render_s
     line("end-to-end", "CSV -> load_facts + durable-rules + CSV", ds, e2e_durable, "sample")
-    line("end-to-end", "CSV -> bulk evaluate_many -> Parquet", n, bulk_file_s,
-         f"peak RSS {bulk_peak:,.0f} MB (child process)")
+    line(
+        "end-to-end",
+        "CSV -> bulk evaluate_many -> Parquet",
+        n,
+        bulk_file_s,
+        f"peak RSS {bulk_peak:,.0f} MB (child process)",
+    )
 
     r_d_eval = _rate(n, bulk_score_s) / _rate(ds, durable_s)
     r_d_e2e = _rate(n, bulk_file_s) / _rate(ds, e2e_durable)
@@ -355,25 +439,42 @@ def main(argv: list[str] | None = None) -> int:
         print(f"    evaluate:   bulk / reference evaluator      {r_ref:8.1f}x")
         print(f"    end-to-end: bulk / (load_facts + reference) {r_ref_e2e:8.1f}x")
     print(f"    evaluate:   bulk / plain Python loop        {r_loop:8.1f}x")
-    print(f"    validate:   bulk / facts reader             {_rate(n, bulk_coerce_s) / _rate(ds, load_d_s):8.1f}x")
+    print(
+        f"    validate:   bulk / facts reader             "
+        f"{_rate(n, bulk_coerce_s) / _rate(ds, load_d_s):8.1f}x"
+    )
     print(f"    end-to-end: bulk / durable-rules path       {r_d_e2e:8.1f}x")
-    print(f"\n  agreement on verdicts: durable sample ({len(durable_v):,} rows) "
-          f"{'yes' if agree_durable else 'NO'}; plain loop {'yes' if agree_loop else 'NO'}"
-          + ("" if ref is None else f"; reference {'yes' if agree_ref else 'NO'}"))
-    print(f"  peak memory: bulk file->file {bulk_peak:,.0f} MB (child); this process {_peak_mb():,.0f} MB "
-          "(holds the whole table and the Python samples)")
+    print(
+        f"\n  agreement on verdicts: durable sample ({len(durable_v):,} rows) "
+        f"{'yes' if agree_durable else 'NO'}; plain loop {'yes' if agree_loop else 'NO'}"
+        + ("" if ref is None else f"; reference {'yes' if agree_ref else 'NO'}")
+    )
+    print(
+        f"  peak memory: bulk file->file {bulk_peak:,.0f} MB (child); "
+        f"this process {_peak_mb():,.0f} MB "
+        "(holds the whole table and the Python samples)"
+    )
     print("\n  goals:")
-    print(f"    bulk >= 100x durable-rules: evaluate {r_d_eval:.0f}x "
-          f"{'met' if r_d_eval >= 100 else 'NOT met'}; end-to-end {r_d_e2e:.0f}x "
-          f"{'met' if r_d_e2e >= 100 else 'NOT met'}")
+    print(
+        f"    bulk >= 100x durable-rules: evaluate {r_d_eval:.0f}x "
+        f"{'met' if r_d_eval >= 100 else 'NOT met'}; end-to-end {r_d_e2e:.0f}x "
+        f"{'met' if r_d_e2e >= 100 else 'NOT met'}"
+    )
     if ref_s is not None:
         r_ref = _rate(n, bulk_score_s) / _rate(ps, ref_s)
-        print(f"    bulk >= 5x reference evaluator: {r_ref:.1f}x {'met' if r_ref >= 5 else 'NOT met'}")
+        print(
+            f"    bulk >= 5x reference evaluator: {r_ref:.1f}x {'met' if r_ref >= 5 else 'NOT met'}"
+        )
     else:
-        print(f"    bulk >= 5x reference evaluator: not measurable yet; vs plain Python loop {r_loop:.1f}x")
+        print(
+            "    bulk >= 5x reference evaluator: not measurable yet; "
+            f"vs plain Python loop {r_loop:.1f}x"
+        )
     if n >= 1_000_000:
-        print(f"    1,000,000 subjects under 1.5 GB peak: {bulk_peak:,.0f} MB "
-              f"{'met' if bulk_peak < 1536 else 'NOT met'}")
+        print(
+            f"    1,000,000 subjects under 1.5 GB peak: {bulk_peak:,.0f} MB "
+            f"{'met' if bulk_peak < 1536 else 'NOT met'}"
+        )
     ok = agree_durable and agree_loop and agree_ref
     return 0 if ok else 1
 

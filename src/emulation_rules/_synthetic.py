@@ -41,7 +41,7 @@ def columns(campaign: m.Campaign) -> tuple[str, ...]:
 def _walk(cond: Any, out: dict[str, list[Any]], params: dict[str, float], prefix: str = "") -> None:
     """Collect thresholds per fact (``fact``) or record field (``fact.field``)."""
     if isinstance(cond, m.AllOf | m.AnyOf):
-        for sub in (cond.all if isinstance(cond, m.AllOf) else cond.any):
+        for sub in cond.all if isinstance(cond, m.AllOf) else cond.any:
             _walk(sub, out, params, prefix)
         return
     if isinstance(cond, m.NotOf):
@@ -75,7 +75,8 @@ def thresholds(campaign: m.Campaign) -> dict[str, list[Any]]:
                     _walk(item.condition, out, params)
                 if item.points_fact is not None:
                     out.setdefault(item.points_fact, []).extend(
-                        [item.max_points, item.max_points / 2, 0.0])
+                        [item.max_points, item.max_points / 2, 0.0]
+                    )
     return out
 
 
@@ -102,10 +103,17 @@ class _Gen:
     # scalar values ------------------------------------------------------------------------
     def number(self, decl: m.FactDecl | m.RecordField, key: str) -> float | int:
         rng = self.rng
-        points = [float(x) for x in self.th.get(key, []) if isinstance(x, int | float)
-                  and not isinstance(x, bool)]
-        lo = decl.minimum if decl.minimum is not None else (0.0 if decl.type == "percent" else 0.0)
-        hi = decl.maximum if decl.maximum is not None else (100.0 if decl.type == "percent" else None)
+        points = [
+            float(x)
+            for x in self.th.get(key, [])
+            if isinstance(x, int | float) and not isinstance(x, bool)
+        ]
+        lo = decl.minimum if decl.minimum is not None else 0.0
+        hi = (
+            decl.maximum
+            if decl.maximum is not None
+            else (100.0 if decl.type == "percent" else None)
+        )
         step = 1.0 if decl.type == "int" else rng.choice((1.0, 0.5, 0.01))
         if points and rng.random() < 0.8:
             value = rng.choice(points) + rng.choice((-step, 0.0, step))
@@ -116,7 +124,7 @@ class _Gen:
         if hi is not None:
             value = min(value, hi)
         if decl.type == "int":
-            return int(round(value)) if value >= lo else int(lo)
+            return round(value) if value >= lo else int(lo)
         return round(value, 2)
 
     def date(self, key: str) -> dt.date:
@@ -141,8 +149,11 @@ class _Gen:
         if t == "bool":
             value = rng.random() < 0.75
             if messy:
-                return rng.choice(("có", "Có", "yes", "1", " TRUE ") if value
-                                  else ("không", "Không", "no", "0", " FALSE "))
+                return rng.choice(
+                    ("có", "Có", "yes", "1", " TRUE ")
+                    if value
+                    else ("không", "Không", "no", "0", " FALSE ")
+                )
             return "true" if value else "false"
         if t in ("int", "decimal", "percent"):
             number = self.number(decl, key)
@@ -197,13 +208,19 @@ class _Gen:
 
     def row(self, i: int) -> dict[str, str]:
         rng = self.rng
-        kind = self.kinds[0] if len(self.kinds) == 1 else (
-            "collective" if rng.random() < 0.2 else "individual")
+        kind = (
+            self.kinds[0]
+            if len(self.kinds) == 1
+            else ("collective" if rng.random() < 0.2 else "individual")
+        )
         row = {c: "" for c in columns(self.c)}
         row["id"] = f"S{i:07d}"
         row["kind"] = kind
-        pool = self.eligible[kind] if rng.random() < 0.85 and self.eligible[kind] else (
-            self.levels if kind == "collective" else self.roles)
+        pool = (
+            self.eligible[kind]
+            if rng.random() < 0.85 and self.eligible[kind]
+            else (self.levels if kind == "collective" else self.roles)
+        )
         if kind == "collective":
             row["level"] = rng.choice(pool)
         else:
@@ -217,8 +234,9 @@ class _Gen:
         return row
 
 
-def rows(campaign: m.Campaign, n: int, *, seed: int = 0, missing: float = 0.05,
-         messy: float = 0.1) -> Iterator[dict[str, str]]:
+def rows(
+    campaign: m.Campaign, n: int, *, seed: int = 0, missing: float = 0.05, messy: float = 0.1
+) -> Iterator[dict[str, str]]:
     """Yield ``n`` subjects of ``campaign`` as ``{column: cell text}`` (empty = missing).
 
     Args:
@@ -233,8 +251,15 @@ def rows(campaign: m.Campaign, n: int, *, seed: int = 0, missing: float = 0.05,
         yield gen.row(i)
 
 
-def write_csv(campaign: m.Campaign, n: int, path: str | Path, *, seed: int = 0,
-              missing: float = 0.05, messy: float = 0.1) -> Path:
+def write_csv(
+    campaign: m.Campaign,
+    n: int,
+    path: str | Path,
+    *,
+    seed: int = 0,
+    missing: float = 0.05,
+    messy: float = 0.1,
+) -> Path:
     """Write ``n`` synthetic subjects to a UTF-8 CSV file (streamed; memory stays flat)."""
     target = Path(path)
     header = columns(campaign)

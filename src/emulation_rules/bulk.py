@@ -91,7 +91,7 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Literal, TextIO
+from typing import TYPE_CHECKING, Any, Literal, TextIO, TypeAlias
 
 try:
     import polars as pl
@@ -102,7 +102,8 @@ try:
     import pyarrow.parquet as pq
 except ImportError as exc:  # pragma: no cover - depends on the installation
     raise ImportError(
-        "bulk scoring needs polars and pyarrow: pip install 'emulation-rules[bulk]'") from exc
+        "bulk scoring needs polars and pyarrow: pip install 'emulation-rules[bulk]'"
+    ) from exc
 
 from . import model as m
 from ._yaml import SourceMap
@@ -123,9 +124,9 @@ DEFAULT_CHUNK_ROWS = 100_000
 MAX_LISTED_PROBLEMS = 1000
 """When a run is refused, at most this many problems are listed (then a count of the rest)."""
 
-OnError = Literal["raise", "skip"]
-Source = str | os.PathLike[str] | pl.DataFrame | pa.Table
-Output = str | os.PathLike[str] | TextIO | None
+OnError: TypeAlias = Literal["raise", "skip"]
+Source: TypeAlias = "str | os.PathLike[str] | pl.DataFrame | pa.Table"
+Output: TypeAlias = "str | os.PathLike[str] | TextIO | None"
 
 # Python's str.strip() removes exactly the characters for which str.isspace() holds; they all lie
 # below U+3001. Stripping with this set makes column operations agree with the facts reader.
@@ -137,9 +138,16 @@ _PCT = r"^-?[0-9]{1,15}(\.[0-9]{1,15})?%?$"
 _SMALL_SEGMENT = 256
 _ROW = "__row"
 _OUT_SCHEMA = {
-    "subject_id": pl.String, "kind": pl.String, "level_or_role": pl.String, "name": pl.String,
-    "award": pl.String, "verdict": pl.String, "points": pl.Float64, "band": pl.String,
-    "failed_criteria": pl.String, "missing_facts": pl.String,
+    "subject_id": pl.String,
+    "kind": pl.String,
+    "level_or_role": pl.String,
+    "name": pl.String,
+    "award": pl.String,
+    "verdict": pl.String,
+    "points": pl.Float64,
+    "band": pl.String,
+    "failed_criteria": pl.String,
+    "missing_facts": pl.String,
 }
 
 
@@ -181,6 +189,7 @@ def _rank(decl: m.FactDecl | m.RecordField) -> dict[str, int]:
 
 # --- results --------------------------------------------------------------------------------
 
+
 @dataclass(frozen=True)
 class BulkResult:
     """The outcome of a bulk run.
@@ -219,7 +228,9 @@ class BulkResult:
         """
         if self.table is None:
             raise ValueError("the results were written to a file; read it with polars")
-        return {(s, a): v for s, a, v in self.table.select("subject_id", "award", "verdict").iter_rows()}
+        return {
+            (s, a): v for s, a, v in self.table.select("subject_id", "award", "verdict").iter_rows()
+        }
 
     def explain(self, subject_id: str) -> SubjectResult:
         """Re-read ``subject_id`` from the source and evaluate it with the durable engine.
@@ -246,6 +257,7 @@ class BulkResult:
 
 # --- the evaluator -----------------------------------------------------------------------------
 
+
 class BulkEvaluator:
     """Vectorised evaluator of one compiled campaign.
 
@@ -253,8 +265,10 @@ class BulkEvaluator:
         compiled: the campaign compiled with its parameters (``Engine(...).compiled``).
 
     Example:
-        >>> ev = BulkEvaluator(Engine.from_path("campaigns/tkv_2019.yaml").compiled)  # doctest: +SKIP
-        >>> ev.evaluate_frame(pl.read_csv("members.csv", infer_schema=False)).table  # doctest: +SKIP
+        >>> engine = Engine.from_path("campaigns/tkv_2019.yaml")  # doctest: +SKIP
+        >>> table = pl.read_csv("members.csv", infer_schema=False)  # doctest: +SKIP
+        >>> evaluator = BulkEvaluator(engine.compiled)  # doctest: +SKIP
+        >>> results, problems = evaluator.evaluate_frame(table)  # doctest: +SKIP
     """
 
     def __init__(self, compiled: CompiledCampaign) -> None:
@@ -269,10 +283,11 @@ class BulkEvaluator:
                 if fid not in self.read:
                     self.read.append(fid)
         self.read_fields: dict[str, set[str]] = {}
-        for award in self.campaign.awards:
-            conds = [c.condition for c in award.criteria]
-            if award.score_sheet is not None:
-                conds += [i.condition for i in award.score_sheet.items if i.condition is not None]
+        for model_award in self.campaign.awards:
+            conds = [c.condition for c in model_award.criteria]
+            sheet = model_award.score_sheet
+            if sheet is not None:
+                conds += [i.condition for i in sheet.items if i.condition is not None]
             for cond in conds:
                 _count_fields(cond, self.read_fields)
         self._score_exprs = [self._award_exprs(i, a) for i, a in enumerate(compiled.awards)]
@@ -290,15 +305,29 @@ class BulkEvaluator:
         header = [unicodedata.normalize("NFC", h.strip()) for h in names]
         known = set(CSV_META_COLUMNS) | set(self.facts)
         problems = [
-            Problem("unknown-column", f"unknown column {h!r}", (h,), SourceLocation(file, 1, i),
-                    _hint(h, known))
-            for i, h in enumerate(header, start=1) if h not in known]
+            Problem(
+                "unknown-column",
+                f"unknown column {h!r}",
+                (h,),
+                SourceLocation(file, 1, i),
+                _hint(h, known),
+            )
+            for i, h in enumerate(header, start=1)
+            if h not in known
+        ]
         if len(set(header)) != len(header):
-            problems.append(Problem("duplicate-key", "a column name is repeated", (),
-                                    SourceLocation(file, 1)))
+            problems.append(
+                Problem("duplicate-key", "a column name is repeated", (), SourceLocation(file, 1))
+            )
         if "id" not in header or "kind" not in header:
-            problems.append(Problem("missing-key", "columns 'id' and 'kind' are required", (),
-                                    SourceLocation(file, 1)))
+            problems.append(
+                Problem(
+                    "missing-key",
+                    "columns 'id' and 'kind' are required",
+                    (),
+                    SourceLocation(file, 1),
+                )
+            )
         if problems:
             raise FactsError(problems)
         return header
@@ -313,25 +342,43 @@ class BulkEvaluator:
         for i, (name, dtype) in enumerate(schema.items(), start=1):
             if name == _ROW:
                 continue
-            ok = dtype == pl.String or dtype == pl.Null or dtype.is_numeric() or dtype in (
-                pl.Boolean, pl.Date) or isinstance(dtype, pl.Datetime)
+            ok = (
+                dtype == pl.String
+                or dtype == pl.Null
+                or dtype.is_numeric()
+                or dtype in (pl.Boolean, pl.Date)
+                or isinstance(dtype, pl.Datetime)
+            )
             decl = self.facts.get(name)
             if decl is not None and decl.type == "records" and dtype not in (pl.String, pl.Null):
-                problems.append(Problem(
-                    "unsupported-column",
-                    f"records fact {name!r} must be a JSON text column, not {dtype}; nested "
-                    "columns and pre-aggregated counts are not supported", (name,),
-                    SourceLocation(file, 1, i)))
+                problems.append(
+                    Problem(
+                        "unsupported-column",
+                        f"records fact {name!r} must be a JSON text column, not {dtype}; nested "
+                        "columns and pre-aggregated counts are not supported",
+                        (name,),
+                        SourceLocation(file, 1, i),
+                    )
+                )
             elif not ok:
-                problems.append(Problem("unsupported-column",
-                                        f"column {name!r} has type {dtype}, which is not supported",
-                                        (name,), SourceLocation(file, 1, i)))
+                problems.append(
+                    Problem(
+                        "unsupported-column",
+                        f"column {name!r} has type {dtype}, which is not supported",
+                        (name,),
+                        SourceLocation(file, 1, i),
+                    )
+                )
         if problems:
             raise FactsError(problems)
 
     # coercion --------------------------------------------------------------------------------
-    def coerce(self, raw: pl.DataFrame, file: str, seen: _SeenIds | None = None,
-               ) -> tuple[pl.DataFrame, list[Problem]]:
+    def coerce(
+        self,
+        raw: pl.DataFrame,
+        file: str,
+        seen: _SeenIds | None = None,
+    ) -> tuple[pl.DataFrame, list[Problem]]:
         """Validate and coerce one chunk.
 
         Args:
@@ -347,8 +394,12 @@ class BulkEvaluator:
         seen = seen if seen is not None else _SeenIds()
         columns = [c for c in raw.columns if c != _ROW]
         if columns:  # rows whose every cell is empty are skipped, as by the facts reader
-            empty = [pl.col(c).is_null() | (pl.col(c) == "") if raw.schema[c] == pl.String
-                     else pl.col(c).is_null() for c in columns]
+            empty = [
+                pl.col(c).is_null() | (pl.col(c) == "")
+                if raw.schema[c] == pl.String
+                else pl.col(c).is_null()
+                for c in columns
+            ]
             raw = raw.filter(~pl.all_horizontal(empty))
         n = raw.height
         bad = _const(False, n)
@@ -375,10 +426,14 @@ class BulkEvaluator:
         is_ind = kinds == "individual"
         # Values outside these exact spellings are decided by the facts reader (exact path).
         ok = ids.is_not_null() & (is_coll | is_ind)
-        ok = ok & (~is_coll | (levels.is_in(pl.Series(sorted(self.levels), dtype=pl.String).implode())
-                               & no_role))
-        ok = ok & (~is_ind | (roles.is_in(pl.Series(sorted(self.roles), dtype=pl.String).implode())
-                              & no_level))
+        ok = ok & (
+            ~is_coll
+            | (levels.is_in(pl.Series(sorted(self.levels), dtype=pl.String).implode()) & no_role)
+        )
+        ok = ok & (
+            ~is_ind
+            | (roles.is_in(pl.Series(sorted(self.roles), dtype=pl.String).implode()) & no_level)
+        )
         bad = bad | ~ok.fill_null(False)
         typed["id"] = ids.alias("id")
         typed["kind"] = kinds.alias("kind")
@@ -410,15 +465,17 @@ class BulkEvaluator:
         problems.sort(key=_problem_order)
         return good, problems
 
-    def _coerce_and_score(self, raw: pl.DataFrame, file: str
-                          ) -> tuple[pl.DataFrame, list[Problem], pl.DataFrame]:
+    def _coerce_and_score(
+        self, raw: pl.DataFrame, file: str
+    ) -> tuple[pl.DataFrame, list[Problem], pl.DataFrame]:
         """What a worker thread does for one chunk: everything but the duplicate-id check,
         which needs the chunks in order (see :func:`_run`)."""
         good, problems = self.coerce(raw, file, _NO_IDS)
         return good, problems, self.score(good)
 
-    def _coerce_column(self, decl: m.FactDecl, cells: pl.Series, *, need: bool
-                       ) -> tuple[pl.Series | None, pl.Series, pl.Series]:
+    def _coerce_column(
+        self, decl: m.FactDecl, cells: pl.Series, *, need: bool
+    ) -> tuple[pl.Series | None, pl.Series, pl.Series]:
         """(typed values or None when not needed, cells not decided valid, cells maybe present).
 
         "Maybe present" may over-approximate (a cell of spaces): such rows only take the exact
@@ -429,7 +486,11 @@ class BulkEvaluator:
         if cells.dtype == pl.Null:
             nothing = _const(False, n)
             return (_const(None, n, _dtype(decl)) if need else None), nothing, nothing
-        maybe = (cells.is_not_null() & (cells != "")) if cells.dtype == pl.String else cells.is_not_null()
+        maybe = (
+            (cells.is_not_null() & (cells != ""))
+            if cells.dtype == pl.String
+            else cells.is_not_null()
+        )
         if t == "records":
             if cells.dtype != pl.String:  # refused by check_types; kept as a guard
                 return _const(None, n, _dtype(decl)), maybe, maybe
@@ -464,8 +525,9 @@ class BulkEvaluator:
         lost = cells.is_not_null() & values.is_null()
         return values, lost | _out_of_range(decl, values), maybe
 
-    def _scalar_fn(self, decl: m.FactDecl | m.RecordField, *, blank_is_missing: bool = True
-                   ) -> Callable[[Any], Any]:
+    def _scalar_fn(
+        self, decl: m.FactDecl | m.RecordField, *, blank_is_missing: bool = True
+    ) -> Callable[[Any], Any]:
         """``coerce_value`` for one distinct cell; a blank CSV cell is a missing fact (a blank
         string inside a JSON record is a value, validated as such)."""
         ranks = _rank(decl) if decl.type == "ordered_enum" else None
@@ -484,7 +546,9 @@ class BulkEvaluator:
 
         return fn
 
-    def _numbers(self, decl: m.FactDecl | m.RecordField, cells: pl.Series) -> tuple[pl.Series, pl.Series]:
+    def _numbers(
+        self, decl: m.FactDecl | m.RecordField, cells: pl.Series
+    ) -> tuple[pl.Series, pl.Series]:
         t = decl.type
         pattern = {"int": _INT, "decimal": _DEC, "percent": _PCT}[t]
         canonical = cells.str.contains(pattern).fill_null(False)
@@ -494,19 +558,23 @@ class BulkEvaluator:
         odd = cells.is_not_null() & (cells != "") & ~canonical
         values, bad = fast, _const(False, len(cells))
         if odd.any():
-            slow, slow_bad = _py_map(pl.select(pl.when(odd).then(cells)).to_series(),
-                                     self._scalar_fn(decl), _dtype(decl))
+            slow, slow_bad = _py_map(
+                pl.select(pl.when(odd).then(cells)).to_series(), self._scalar_fn(decl), _dtype(decl)
+            )
             values = pl.select(pl.when(odd).then(slow).otherwise(fast)).to_series()
             bad = slow_bad
         lost = canonical & values.is_null()
         return values, bad | lost | _out_of_range(decl, values)
 
     # records -----------------------------------------------------------------------------------
-    def _records(self, decl: m.FactDecl, cells: pl.Series, *, need: bool
-                 ) -> tuple[pl.Series | None, pl.Series]:
+    def _records(
+        self, decl: m.FactDecl, cells: pl.Series, *, need: bool
+    ) -> tuple[pl.Series | None, pl.Series]:
         n = len(cells)
         empty = (cells == "[]").fill_null(False)  # the most common cell needs no parsing
-        candidate = (cells.str.starts_with("[") & ~cells.str.contains("[\r\n]") & ~empty).fill_null(False)
+        candidate = (cells.str.starts_with("[") & ~cells.str.contains("[\r\n]") & ~empty).fill_null(
+            False
+        )
         bad = (cells.is_not_null() & (cells != "") & ~candidate & ~empty).fill_null(False)
         positions = candidate.arg_true()
         parts: list[pa.Array] = []
@@ -526,12 +594,18 @@ class BulkEvaluator:
         if not need:
             return None, bad
         parts.append(pa.array([[]], type=_arrow_type(decl)))  # the value of "[]" cells, last
-        index = _const(None, n, pl.Int64).scatter(positions, pl.int_range(len(positions), eager=True))
-        index = pl.select(pl.when(empty).then(pl.lit(len(positions), pl.Int64)).otherwise(index)).to_series()
+        index = _const(None, n, pl.Int64).scatter(
+            positions, pl.int_range(len(positions), eager=True)
+        )
+        index = pl.select(
+            pl.when(empty).then(pl.lit(len(positions), pl.Int64)).otherwise(index)
+        ).to_series()
         full = (pa.concat_arrays(parts) if len(parts) > 1 else parts[0]).take(index.to_arrow())
         return pl.Series(full).cast(_dtype(decl)), bad
 
-    def _check_records(self, decl: m.FactDecl, lists: pa.ListArray) -> tuple[pa.ListArray, pl.Series]:
+    def _check_records(
+        self, decl: m.FactDecl, lists: pa.ListArray
+    ) -> tuple[pa.ListArray, pl.Series]:
         """Validate decoded record lists; returns typed lists and a bad flag per list."""
         n = len(lists)
         start = lists.offsets[0].as_py()
@@ -568,15 +642,18 @@ class BulkEvaluator:
         assert len(out) == n
         return out, bad
 
-    def _record_field(self, f: m.RecordField, raw: pl.Series, *, need: bool
-                      ) -> tuple[pl.Series, pl.Series]:
+    def _record_field(
+        self, f: m.RecordField, raw: pl.Series, *, need: bool
+    ) -> tuple[pl.Series, pl.Series]:
         t = f.type
         n = len(raw)
         if raw.dtype == pl.Null or (t == "text" and not need and raw.dtype == pl.String):
             return _const(None, n, _dtype(f)), _const(False, n)
-        native = ((t == "bool" and raw.dtype == pl.Boolean)
-                  or (t == "int" and raw.dtype == pl.Int64)
-                  or (t in ("decimal", "percent") and raw.dtype in (pl.Int64, pl.Float64)))
+        native = (
+            (t == "bool" and raw.dtype == pl.Boolean)
+            or (t == "int" and raw.dtype == pl.Int64)
+            or (t in ("decimal", "percent") and raw.dtype in (pl.Int64, pl.Float64))
+        )
         if native:
             values = raw.cast(_dtype(f))
             return values, _out_of_range(f, values)
@@ -585,7 +662,9 @@ class BulkEvaluator:
         return _py_map(raw, self._scalar_fn(f, blank_is_missing=False), _dtype(f))
 
     # exact path ----------------------------------------------------------------------------------
-    def _exact_rows(self, rows: pl.DataFrame, file: str) -> tuple[pl.DataFrame | None, list[Problem]]:
+    def _exact_rows(
+        self, rows: pl.DataFrame, file: str
+    ) -> tuple[pl.DataFrame | None, list[Problem]]:
         """Validate rows one by one with the facts reader (messages, codes and locations)."""
         smap = SourceMap(file=file)
         reader = _Reader(self.campaign, smap, from_text=True)
@@ -636,9 +715,17 @@ class BulkEvaluator:
             schema[_col(fid)] = _dtype(self.facts[fid])
         return schema
 
-    def _typed(self, subject: Subject, row_no: int, smap: SourceMap, out: list[Problem]) -> dict[str, Any]:
-        d: dict[str, Any] = {_ROW: row_no, "id": subject.id, "kind": subject.kind,
-                             "level": subject.level, "role": subject.role, "name": subject.name}
+    def _typed(
+        self, subject: Subject, row_no: int, smap: SourceMap, out: list[Problem]
+    ) -> dict[str, Any]:
+        d: dict[str, Any] = {
+            _ROW: row_no,
+            "id": subject.id,
+            "kind": subject.kind,
+            "level": subject.level,
+            "role": subject.role,
+            "name": subject.name,
+        }
         for fid in self.read:
             decl = self.facts[fid]
             value = subject.facts.get(fid)
@@ -646,8 +733,9 @@ class BulkEvaluator:
             d[_col(fid)] = None if value is None else _to_typed(decl, value, path, smap, out)
         return d
 
-    def _duplicates(self, good: pl.DataFrame, seen: _SeenIds | None, raw: pl.DataFrame, file: str
-                    ) -> tuple[pl.DataFrame, list[Problem]]:
+    def _duplicates(
+        self, good: pl.DataFrame, seen: _SeenIds, raw: pl.DataFrame, file: str
+    ) -> tuple[pl.DataFrame, list[Problem]]:
         if not good.height or seen is _NO_IDS:
             return good, []
         ids = good["id"]
@@ -657,16 +745,23 @@ class BulkEvaluator:
         if dup.any():
             column = [c for c in raw.columns if c != _ROW].index("id") + 1
             for row_no, sid in good.filter(dup).select(_ROW, "id").iter_rows():
-                problems.append(Problem("duplicate-id", f"subject id {sid!r} is used twice",
-                                        (f"row {row_no}", "id"), SourceLocation(file, row_no, column)))
+                problems.append(
+                    Problem(
+                        "duplicate-id",
+                        f"subject id {sid!r} is used twice",
+                        (f"row {row_no}", "id"),
+                        SourceLocation(file, row_no, column),
+                    )
+                )
             keep = ~dup
             good, h1, h2 = good.filter(keep), h1.filter(keep), h2.filter(keep)
         seen.add(h1, h2)
         return good, problems
 
     # scoring -----------------------------------------------------------------------------------
-    def _award_exprs(self, index: int, compiled: CompiledAward
-                     ) -> tuple[CompiledAward, list[pl.Expr], list[pl.Expr]]:
+    def _award_exprs(
+        self, index: int, compiled: CompiledAward
+    ) -> tuple[CompiledAward, list[pl.Expr], list[pl.Expr]]:
         """(award, expressions adding status columns, expressions of the result row).
 
         Statuses are materialised first: nested inside ``when`` chains, polars evaluates list
@@ -674,38 +769,63 @@ class BulkEvaluator:
         """
         award = compiled.award
         who = "level" if award.subject == "collective" else "role"
-        allowed = list(award.eligibility.levels if award.subject == "collective" else award.eligibility.roles)
+        allowed = list(
+            award.eligibility.levels if award.subject == "collective" else award.eligibility.roles
+        )
         eligible = pl.col(who).is_in(pl.Series(allowed, dtype=pl.String).implode()).fill_null(False)
         stage: list[pl.Expr] = [eligible.alias("__eligible")]
         names: list[tuple[str, str]] = []
         for k, plan in enumerate(compiled.criteria):
             present = pl.all_horizontal([pl.col(_col(f)).is_not_null() for f in plan.reads])
             cond = self._cond(plan.criterion.condition)
-            stage.append(pl.when(~present).then(pl.lit(_UNKNOWN, pl.UInt8))
-                         .when(cond).then(pl.lit(_PASS, pl.UInt8)).otherwise(pl.lit(_FAIL, pl.UInt8))
-                         .alias(f"__s{k}"))
+            stage.append(
+                pl.when(~present)
+                .then(pl.lit(_UNKNOWN, pl.UInt8))
+                .when(cond)
+                .then(pl.lit(_PASS, pl.UInt8))
+                .otherwise(pl.lit(_FAIL, pl.UInt8))
+                .alias(f"__s{k}")
+            )
             names.append((plan.criterion.id, f"__s{k}"))
         points: pl.Expr = pl.lit(None, pl.Float64)
         band: pl.Expr = pl.lit(None, pl.String)
         if award.score_sheet is not None:
             sheet_status, sheet_points, sheet_band = self._sheet(compiled)
-            stage += [sheet_status.alias("__sheet"), sheet_points.alias("__points"),
-                      sheet_band.alias("__band")]
+            stage += [
+                sheet_status.alias("__sheet"),
+                sheet_points.alias("__points"),
+                sheet_band.alias("__band"),
+            ]
             names.append(("score_sheet", "__sheet"))
             points, band = pl.col("__points"), pl.col("__band")
         statuses = [pl.col(c) for _, c in names]
         any_fail = pl.any_horizontal([s == _FAIL for s in statuses]) if statuses else pl.lit(False)
-        any_unknown = pl.any_horizontal([s == _UNKNOWN for s in statuses]) if statuses else pl.lit(False)
+        any_unknown = (
+            pl.any_horizontal([s == _UNKNOWN for s in statuses]) if statuses else pl.lit(False)
+        )
         ok = pl.col("__eligible")
-        verdict = (pl.when(~ok).then(pl.lit("not_eligible"))
-                   .when(any_fail).then(pl.lit("not_awarded"))
-                   .when(any_unknown).then(pl.lit("incomplete"))
-                   .otherwise(pl.lit("awarded")))
-        failed = pl.concat_str([pl.when(pl.col(c) == _FAIL).then(pl.lit(cid)) for cid, c in names]
-                               or [pl.lit(None, pl.String)], separator=";", ignore_nulls=True)
+        verdict = (
+            pl.when(~ok)
+            .then(pl.lit("not_eligible"))
+            .when(any_fail)
+            .then(pl.lit("not_awarded"))
+            .when(any_unknown)
+            .then(pl.lit("incomplete"))
+            .otherwise(pl.lit("awarded"))
+        )
+        failed = pl.concat_str(
+            [pl.when(pl.col(c) == _FAIL).then(pl.lit(cid)) for cid, c in names]
+            or [pl.lit(None, pl.String)],
+            separator=";",
+            ignore_nulls=True,
+        )
         order = _award_reads(compiled)
-        missing = pl.concat_str([pl.when(pl.col(_col(f)).is_null()).then(pl.lit(f)) for f in order]
-                                or [pl.lit(None, pl.String)], separator=";", ignore_nulls=True)
+        missing = pl.concat_str(
+            [pl.when(pl.col(_col(f)).is_null()).then(pl.lit(f)) for f in order]
+            or [pl.lit(None, pl.String)],
+            separator=";",
+            ignore_nulls=True,
+        )
         out = [
             pl.col(_ROW),
             pl.lit(index, pl.Int32).alias("__award"),
@@ -737,8 +857,9 @@ class BulkEvaluator:
             result = result.sort(_ROW, "__award")
         return result.drop("__award")
 
-    def evaluate_frame(self, frame: pl.DataFrame | pa.Table, *, on_error: OnError = "raise",
-                       file: str = "<table>") -> tuple[pl.DataFrame, list[Problem]]:
+    def evaluate_frame(
+        self, frame: pl.DataFrame | pa.Table, *, on_error: OnError = "raise", file: str = "<table>"
+    ) -> tuple[pl.DataFrame, list[Problem]]:
         """Validate and score an in-memory table (cells as strings or typed columns).
 
         Returns:
@@ -777,31 +898,48 @@ class BulkEvaluator:
         decl = self.facts[spec.fact]
         fields = {f.id: f for f in decl.fields}
         lst = pl.col(_col(decl.id))
-        pred = _record_pred(spec.where, fields, self.compiled.params) if spec.where is not None else None
+        pred = (
+            _record_pred(spec.where, fields, self.compiled.params)
+            if spec.where is not None
+            else None
+        )
         if spec.distinct is None:
-            count = lst.list.len() if pred is None else lst.list.eval(pred.cast(pl.UInt32)).list.sum()
+            count = (
+                lst.list.len() if pred is None else lst.list.eval(pred.cast(pl.UInt32)).list.sum()
+            )
         else:
             d = pl.element().struct.field(spec.distinct)
             keep = d.is_not_null() if pred is None else (pred & d.is_not_null())
             count = lst.list.eval(d.filter(keep).n_unique()).list.first()
-        threshold = float(self.compiled.params[cond.param]) if cond.param else float(cond.value or 0)
+        threshold = (
+            float(self.compiled.params[cond.param]) if cond.param else float(cond.value or 0)
+        )
         limit: int | float = int(threshold) if threshold.is_integer() else threshold
         return _OPS[cond.op](count.cast(pl.Int64), pl.lit(limit))
 
     def _sheet(self, compiled: CompiledAward) -> tuple[pl.Expr, pl.Expr, pl.Expr]:
         sheet = compiled.award.score_sheet
         assert sheet is not None
-        lacking = pl.any_horizontal([pl.col(_col(f)).is_null() for p in compiled.items for f in p.reads]
-                                    or [pl.lit(False)])
+        lacking = pl.any_horizontal(
+            [pl.col(_col(f)).is_null() for p in compiled.items for f in p.reads] or [pl.lit(False)]
+        )
         total: pl.Expr = pl.lit(0.0, pl.Float64)
         broken: list[pl.Expr] = []
         for plan in compiled.items:
             item = plan.item
             if item.condition is not None:
-                got = pl.when(self._cond(item.condition)).then(pl.lit(float(item.max_points))).otherwise(pl.lit(0.0))
+                got = (
+                    pl.when(self._cond(item.condition))
+                    .then(pl.lit(float(item.max_points)))
+                    .otherwise(pl.lit(0.0))
+                )
             else:
                 assert item.points_fact is not None
-                got = pl.col(_col(item.points_fact)).cast(pl.Float64).clip(0.0, float(item.max_points))
+                got = (
+                    pl.col(_col(item.points_fact))
+                    .cast(pl.Float64)
+                    .clip(0.0, float(item.max_points))
+                )
             total = total + got
             if sheet.item_floor_fraction is not None:
                 broken.append(got < pl.lit(sheet.item_floor_fraction * item.max_points))
@@ -811,21 +949,31 @@ class BulkEvaluator:
         band = pl.when(lacking).then(pl.lit(None, pl.String)).otherwise(band)
         if sheet.pass_band is not None:
             ids = [b.id for b in sheet.bands]
-            good = ids[ids.index(sheet.pass_band):]
+            good = ids[ids.index(sheet.pass_band) :]
             passed = band.is_in(good).fill_null(False)
         else:
             passed = pl.lit(True)
         floor = pl.any_horizontal(broken) if broken else pl.lit(False)
-        status = (pl.when(lacking).then(pl.lit(_UNKNOWN, pl.UInt8))
-                  .when(floor).then(pl.lit(_FAIL, pl.UInt8))
-                  .when(passed).then(pl.lit(_PASS, pl.UInt8)).otherwise(pl.lit(_FAIL, pl.UInt8)))
+        status = (
+            pl.when(lacking)
+            .then(pl.lit(_UNKNOWN, pl.UInt8))
+            .when(floor)
+            .then(pl.lit(_FAIL, pl.UInt8))
+            .when(passed)
+            .then(pl.lit(_PASS, pl.UInt8))
+            .otherwise(pl.lit(_FAIL, pl.UInt8))
+        )
         points = pl.when(lacking).then(pl.lit(None, pl.Float64)).otherwise(total)
         return status, points, band
 
 
 _OPS: dict[str, Callable[[pl.Expr, Any], pl.Expr]] = {
-    ">=": lambda a, b: a >= b, ">": lambda a, b: a > b, "<=": lambda a, b: a <= b,
-    "<": lambda a, b: a < b, "==": lambda a, b: a == b, "!=": lambda a, b: a != b,
+    ">=": lambda a, b: a >= b,
+    ">": lambda a, b: a > b,
+    "<=": lambda a, b: a <= b,
+    "<": lambda a, b: a < b,
+    "==": lambda a, b: a == b,
+    "!=": lambda a, b: a != b,
 }
 
 
@@ -834,7 +982,7 @@ def _count_fields(cond: Any, out: dict[str, set[str]]) -> None:
     from .compiler import _fields_read
 
     if isinstance(cond, m.AllOf | m.AnyOf):
-        for sub in (cond.all if isinstance(cond, m.AllOf) else cond.any):
+        for sub in cond.all if isinstance(cond, m.AllOf) else cond.any:
             _count_fields(sub, out)
     elif isinstance(cond, m.NotOf):
         _count_fields(cond.not_, out)
@@ -860,13 +1008,15 @@ def _threshold(decl: m.FactDecl | m.RecordField, value: Any) -> Any:
     """A constant of the condition in the typed column's representation."""
     from .compiler import _checked
 
-    v = _checked(decl, value)  # type: ignore[arg-type]
+    v = _checked(decl, value)
     if decl.type == "ordered_enum":
         return _rank(decl)[v]
     return v
 
 
-def _leaf(cond: Any, decl: m.FactDecl | m.RecordField, col: pl.Expr, params: Mapping[str, float]) -> pl.Expr:
+def _leaf(
+    cond: Any, decl: m.FactDecl | m.RecordField, col: pl.Expr, params: Mapping[str, float]
+) -> pl.Expr:
     if isinstance(cond, m.AtLeast):
         return col >= pl.lit(_rank(decl)[cond.at_least])
     if isinstance(cond, m.OneOf):
@@ -879,7 +1029,9 @@ def _leaf(cond: Any, decl: m.FactDecl | m.RecordField, col: pl.Expr, params: Map
     return _OPS[cond.op](col, pl.lit(value, dtype=_dtype(decl)))
 
 
-def _record_pred(cond: Any, fields: Mapping[str, m.RecordField], params: Mapping[str, float]) -> pl.Expr:
+def _record_pred(
+    cond: Any, fields: Mapping[str, m.RecordField], params: Mapping[str, float]
+) -> pl.Expr:
     """The compiler's record predicate as an element expression (missing field -> no match)."""
     if isinstance(cond, m.AllOf):
         return pl.all_horizontal([_record_pred(s, fields, params) for s in cond.all])
@@ -889,7 +1041,9 @@ def _record_pred(cond: Any, fields: Mapping[str, m.RecordField], params: Mapping
         from .compiler import _fields_read
 
         names = _fields_read(cond.not_)
-        present = pl.all_horizontal([pl.element().struct.field(n).is_not_null() for n in names] or [pl.lit(True)])
+        present = pl.all_horizontal(
+            [pl.element().struct.field(n).is_not_null() for n in names] or [pl.lit(True)]
+        )
         return present & ~_record_pred(cond.not_, fields, params)
     assert cond.field is not None
     decl = fields[cond.field]
@@ -933,12 +1087,19 @@ def _py_map(cells: pl.Series, fn: Callable[[Any], Any], dtype: Any) -> tuple[pl.
             expr = pl.when(pl.col("c") == k).then(pl.lit(v, dtype)).otherwise(expr)
         values = pl.DataFrame({"c": cells}).select(expr).to_series()
     elif good_k:
-        values = cells.replace_strict(pl.Series(good_k, dtype=cells.dtype),
-                                      pl.Series(good_v, dtype=dtype), default=None, return_dtype=dtype)
+        values = cells.replace_strict(
+            pl.Series(good_k, dtype=cells.dtype),
+            pl.Series(good_v, dtype=dtype),
+            default=None,
+            return_dtype=dtype,
+        )
     else:
         values = _const(None, len(cells), dtype)
-    bad = cells.is_in(pl.Series(bad_k, dtype=cells.dtype).implode()).fill_null(False) if bad_k else \
-        _const(False, len(cells))
+    bad = (
+        cells.is_in(pl.Series(bad_k, dtype=cells.dtype).implode()).fill_null(False)
+        if bad_k
+        else _const(False, len(cells))
+    )
     return values, bad
 
 
@@ -953,8 +1114,11 @@ def _text_values(cells: pl.Series, *, empty_is_missing: bool = True) -> pl.Serie
         idx = suspect.arg_true()
         odd = s.gather(idx)
         uniques = odd.unique().to_list()
-        fixed = odd.replace_strict(uniques, [unicodedata.normalize("NFC", u).strip() for u in uniques],
-                                   return_dtype=pl.String)
+        fixed = odd.replace_strict(
+            uniques,
+            [unicodedata.normalize("NFC", u).strip() for u in uniques],
+            return_dtype=pl.String,
+        )
         s = s.scatter(idx, fixed)
     return s.alias(cells.name)
 
@@ -983,30 +1147,49 @@ def _nfc_suspects() -> str:
             ranges[-1][1] = cp
         else:
             ranges.append([cp, cp])
-    return "[" + "".join(f"\\x{{{a:X}}}" if a == b else f"\\x{{{a:X}}}-\\x{{{b:X}}}"
-                         for a, b in ranges) + "]"
+    return (
+        "["
+        + "".join(f"\\x{{{a:X}}}" if a == b else f"\\x{{{a:X}}}-\\x{{{b:X}}}" for a, b in ranges)
+        + "]"
+    )
 
 
 def _const(value: Any, n: int, dtype: Any = pl.Boolean) -> pl.Series:
     return pl.repeat(value, n, dtype=dtype, eager=True)
 
 
-def _to_typed(decl: m.FactDecl | m.RecordField, value: Any, path: tuple[PathItem, ...],
-              smap: SourceMap, out: list[Problem]) -> Any:
+def _to_typed(
+    decl: m.FactDecl | m.RecordField,
+    value: Any,
+    path: tuple[PathItem, ...],
+    smap: SourceMap,
+    out: list[Problem],
+) -> Any:
     t = decl.type
     if t == "ordered_enum":
         return _rank(decl)[value]
     if t == "int" and not -(2**63) <= value < 2**63:
-        out.append(Problem("out-of-range", f"{value} is outside the 64-bit integer range", path,
-                           smap.locate(path)))
+        out.append(
+            Problem(
+                "out-of-range",
+                f"{value} is outside the 64-bit integer range",
+                path,
+                smap.locate(path),
+            )
+        )
         return None
     if t in ("decimal", "percent"):
         return float(value)
     if t == "records":
         assert isinstance(decl, m.FactDecl)
         fields = {f.id: f for f in decl.fields}
-        return [{f: (None if r.get(f) is None else _to_typed(fields[f], r[f], path, smap, out))
-                 for f in fields} for r in value]
+        return [
+            {
+                f: (None if r.get(f) is None else _to_typed(fields[f], r[f], path, smap, out))
+                for f in fields
+            }
+            for r in value
+        ]
     return value
 
 
@@ -1015,8 +1198,14 @@ def _arrow_type(decl: m.FactDecl | m.RecordField) -> pa.DataType:
     if decl.type == "records":
         assert isinstance(decl, m.FactDecl)
         return pa.list_(pa.struct([(f.id, _arrow_type(f)) for f in decl.fields]))
-    return {pl.Boolean: pa.bool_(), pl.Int64: pa.int64(), pl.Float64: pa.float64(),
-            pl.Date: pa.date32(), pl.Int16: pa.int16(), pl.String: pa.large_string()}[_dtype(decl)]
+    return {
+        pl.Boolean: pa.bool_(),
+        pl.Int64: pa.int64(),
+        pl.Float64: pa.float64(),
+        pl.Date: pa.date32(),
+        pl.Int16: pa.int16(),
+        pl.String: pa.large_string(),
+    }[_dtype(decl)]
 
 
 _JSON_OK = {
@@ -1035,8 +1224,10 @@ def _parse_json_cells(cells: pa.Array, decl: m.FactDecl) -> list[tuple[pa.ListAr
 
     def attempt(part: pa.Array) -> pa.ListArray | None:
         buf = _ndjson(part)
-        for options in (pa_json.ParseOptions(explicit_schema=strict, unexpected_field_behavior="error"),
-                        pa_json.ParseOptions(unexpected_field_behavior="infer")):
+        for options in (
+            pa_json.ParseOptions(explicit_schema=strict, unexpected_field_behavior="error"),
+            pa_json.ParseOptions(unexpected_field_behavior="infer"),
+        ):
             try:
                 table = pa_json.read_json(pa.BufferReader(buf), parse_options=options)
             except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
@@ -1066,8 +1257,11 @@ def _fit(col: pa.Array, allowed: Mapping[str, m.RecordField]) -> pa.ListArray | 
     """Check a decoded column: a list of objects whose keys are declared fields and whose JSON
     types column operations can decide; None otherwise (the cells are split or read one by one)."""
     if pa.types.is_null(col.type):
-        return pa.ListArray.from_arrays(pa.array([0] * (len(col) + 1), pa.int32()),
-                                        pa.nulls(0), mask=pa.array([True] * len(col)))
+        return pa.ListArray.from_arrays(
+            pa.array([0] * (len(col) + 1), pa.int32()),
+            pa.nulls(0),
+            mask=pa.array([True] * len(col)),
+        )
     if not pa.types.is_list(col.type):
         return None
     item = col.type.value_type
@@ -1124,6 +1318,7 @@ class _SeenIds:
 
 
 # --- sources -----------------------------------------------------------------------------------
+
 
 class _Reread(Exception):
     """The fast CSV reader met something it cannot number exactly; read with Python's csv."""
@@ -1201,9 +1396,16 @@ def _open_input(source: Source, evaluator: BulkEvaluator) -> _Input:
     name = str(path)
     suffix = path.suffix.lower()
     if suffix not in (".csv", ".parquet", ".pq"):
-        raise FactsError([Problem(
-            "unsupported-format", f"bulk input must be .csv or .parquet, not {suffix or 'no extension'!r};"
-            " YAML and JSON facts are read without --bulk", location=SourceLocation(name, 1))])
+        raise FactsError(
+            [
+                Problem(
+                    "unsupported-format",
+                    f"bulk input must be .csv or .parquet, not {suffix or 'no extension'!r};"
+                    " YAML and JSON facts are read without --bulk",
+                    location=SourceLocation(name, 1),
+                )
+            ]
+        )
     try:
         size = path.stat().st_size
         if suffix == ".csv":
@@ -1211,28 +1413,39 @@ def _open_input(source: Source, evaluator: BulkEvaluator) -> _Input:
                 try:
                     raw_header = next(csv.reader(fh))
                 except StopIteration:
-                    raise FactsError([Problem("empty", "no header row",
-                                              location=SourceLocation(name, 1))]) from None
+                    raise FactsError(
+                        [Problem("empty", "no header row", location=SourceLocation(name, 1))]
+                    ) from None
                 except UnicodeDecodeError:
                     raise _bad_encoding(path) from None
                 except csv.Error as exc:
-                    raise FactsError([Problem("csv-syntax", str(exc),
-                                              location=SourceLocation(name, 1))]) from None
+                    raise FactsError(
+                        [Problem("csv-syntax", str(exc), location=SourceLocation(name, 1))]
+                    ) from None
             header = evaluator.check_columns(raw_header, name)
             return _Input(name, header, raw_header, "csv", path=path, size=size)
         pf = pq.ParquetFile(path)
     except OSError as exc:
-        raise FactsError([Problem("unreadable", f"cannot read: {exc.strerror or exc}",
-                                  location=SourceLocation(name, 1))]) from None
+        raise FactsError(
+            [
+                Problem(
+                    "unreadable",
+                    f"cannot read: {exc.strerror or exc}",
+                    location=SourceLocation(name, 1),
+                )
+            ]
+        ) from None
     except (pa.ArrowInvalid, pa.ArrowException) as exc:
-        raise FactsError([Problem("unreadable", f"not a Parquet file: {exc}",
-                                  location=SourceLocation(name, 1))]) from None
+        raise FactsError(
+            [Problem("unreadable", f"not a Parquet file: {exc}", location=SourceLocation(name, 1))]
+        ) from None
     raw_header = list(pf.schema_arrow.names)
     header = evaluator.check_columns(raw_header, name)
     schema = pl.DataFrame(pf.schema_arrow.empty_table()).schema
     evaluator.check_types(dict(zip(header, schema.values(), strict=True)), name)
-    return _Input(name, header, raw_header, "parquet", path=path,
-                  total_rows=pf.metadata.num_rows, size=size)
+    return _Input(
+        name, header, raw_header, "parquet", path=path, total_rows=pf.metadata.num_rows, size=size
+    )
 
 
 Chunk = tuple[pl.DataFrame, list[Problem]]
@@ -1245,8 +1458,12 @@ def _chunks(inp: _Input, chunk_rows: int) -> Iterator[Chunk]:
         assert inp.frame is not None
         for start in range(0, inp.frame.height, chunk_rows):
             part = inp.frame.slice(start, chunk_rows)
-            yield part.with_columns(pl.int_range(start + 1, start + part.height + 1,
-                                                 dtype=pl.Int64).alias(_ROW)), []
+            yield (
+                part.with_columns(
+                    pl.int_range(start + 1, start + part.height + 1, dtype=pl.Int64).alias(_ROW)
+                ),
+                [],
+            )
         return
     assert inp.path is not None
     if inp.kind == "parquet":
@@ -1254,8 +1471,12 @@ def _chunks(inp: _Input, chunk_rows: int) -> Iterator[Chunk]:
         start = 0
         for batch in pf.iter_batches(batch_size=chunk_rows):
             df = pl.DataFrame(batch.rename_columns(inp.header))
-            yield df.with_columns(pl.int_range(start + 1, start + df.height + 1,
-                                               dtype=pl.Int64).alias(_ROW)), []
+            yield (
+                df.with_columns(
+                    pl.int_range(start + 1, start + df.height + 1, dtype=pl.Int64).alias(_ROW)
+                ),
+                [],
+            )
             start += df.height
         return
     if inp.exact:
@@ -1300,11 +1521,15 @@ def _csv_fast(inp: _Input, chunk_rows: int) -> Iterator[Chunk]:
             reader = pa_csv.open_csv(
                 counting,
                 read_options=pa_csv.ReadOptions(block_size=1 << 20, encoding="utf8"),
-                parse_options=pa_csv.ParseOptions(newlines_in_values=True, ignore_empty_lines=False,
-                                                  invalid_row_handler=handler),
+                parse_options=pa_csv.ParseOptions(
+                    newlines_in_values=True, ignore_empty_lines=False, invalid_row_handler=handler
+                ),
                 convert_options=pa_csv.ConvertOptions(
                     column_types={c: pa.string() for c in inp.raw_header},
-                    strings_can_be_null=False, quoted_strings_can_be_null=False))
+                    strings_can_be_null=False,
+                    quoted_strings_can_be_null=False,
+                ),
+            )
             if len(reader.schema.names) != len(inp.header):
                 raise _Reread
             for table in _rechunk(iter(reader), chunk_rows):
@@ -1312,7 +1537,12 @@ def _csv_fast(inp: _Input, chunk_rows: int) -> Iterator[Chunk]:
                     raise _Reread
                 df = pl.DataFrame(table.rename_columns(inp.header))
                 inp.done_bytes = counting.pos
-                yield df.with_columns(pl.int_range(line, line + df.height, dtype=pl.Int64).alias(_ROW)), []
+                yield (
+                    df.with_columns(
+                        pl.int_range(line, line + df.height, dtype=pl.Int64).alias(_ROW)
+                    ),
+                    [],
+                )
                 line += df.height
         except (pa.ArrowException, UnicodeDecodeError):
             raise _Reread from None
@@ -1340,14 +1570,27 @@ def _csv_exact(inp: _Input, chunk_rows: int) -> Iterator[Chunk]:
                 except StopIteration:
                     break
                 except csv.Error as exc:
-                    raise FactsError([Problem("csv-syntax", str(exc), location=SourceLocation(
-                        inp.name, reader.line_num))]) from None
+                    raise FactsError(
+                        [
+                            Problem(
+                                "csv-syntax",
+                                str(exc),
+                                location=SourceLocation(inp.name, reader.line_num),
+                            )
+                        ]
+                    ) from None
                 row_no = reader.line_num
                 if not any(c.strip() for c in cells):
                     continue
                 if len(cells) != width:
-                    problems.append(Problem("csv-row", f"row has {len(cells)} cells, header has {width}",
-                                            (f"row {row_no}",), SourceLocation(inp.name, row_no)))
+                    problems.append(
+                        Problem(
+                            "csv-row",
+                            f"row has {len(cells)} cells, header has {width}",
+                            (f"row {row_no}",),
+                            SourceLocation(inp.name, row_no),
+                        )
+                    )
                     continue
                 for i, c in enumerate(cells):
                     cols[i].append(c)
@@ -1376,16 +1619,24 @@ def _bad_encoding(path: Path) -> FactsError:
                 offset += exc.start - pending
                 break
             offset += len(block)
-    return FactsError([Problem("bad-encoding", f"not UTF-8 at byte {offset}",
-                               location=SourceLocation(str(path), 1))])
+    return FactsError(
+        [
+            Problem(
+                "bad-encoding", f"not UTF-8 at byte {offset}", location=SourceLocation(str(path), 1)
+            )
+        ]
+    )
 
 
 def _exact_frame(header: list[str], cols: list[list[str]], rows: list[int]) -> pl.DataFrame:
-    df = pl.DataFrame({h: pl.Series(h, c, dtype=pl.String) for h, c in zip(header, cols, strict=True)})
+    df = pl.DataFrame(
+        {h: pl.Series(h, c, dtype=pl.String) for h, c in zip(header, cols, strict=True)}
+    )
     return df.with_columns(pl.Series(_ROW, rows, dtype=pl.Int64))
 
 
 # --- sinks -------------------------------------------------------------------------------------
+
 
 class _Sink:
     """Writes result chunks to a temporary file, moved into place (or copied to a text stream)
@@ -1406,10 +1657,15 @@ class _Sink:
             self.target = Path(output)
             suffix = self.target.suffix.lower()
             if suffix not in (".csv", ".parquet", ".pq"):
-                raise ValueError(f"output must end in .csv or .parquet, not {suffix or 'nothing'!r}")
+                raise ValueError(
+                    f"output must end in .csv or .parquet, not {suffix or 'nothing'!r}"
+                )
             self.fmt = "csv" if suffix == ".csv" else "parquet"
-            fd, name = tempfile.mkstemp(prefix=f".{self.target.name}.", suffix=".partial",
-                                        dir=self.target.parent if str(self.target.parent) else ".")
+            fd, name = tempfile.mkstemp(
+                prefix=f".{self.target.name}.",
+                suffix=".partial",
+                dir=self.target.parent if str(self.target.parent) else ".",
+            )
             os.close(fd)
             self.tmp = Path(name)
         else:
@@ -1427,13 +1683,19 @@ class _Sink:
             return
         if self.fmt == "csv":
             points = pl.col("points")
-            text = pl.when(points == points.floor()).then(points.cast(pl.Int64, strict=False).cast(pl.String)) \
+            text = (
+                pl.when(points == points.floor())
+                .then(points.cast(pl.Int64, strict=False).cast(pl.String))
                 .otherwise(points.cast(pl.String))
-            blank = [pl.when(pl.col(c) != "").then(pl.col(c)).alias(c)
-                     for c in ("level_or_role", "name", "band", "failed_criteria", "missing_facts")]
+            )
+            blank = [
+                pl.when(pl.col(c) != "").then(pl.col(c)).alias(c)
+                for c in ("level_or_role", "name", "band", "failed_criteria", "missing_facts")
+            ]
             # empty cells as the evaluate --format csv output writes them (not quoted "")
             results.with_columns(text.alias("points"), *blank).write_csv(
-                self.fh, include_header=self.first)
+                self.fh, include_header=self.first
+            )
         else:
             table = results.to_arrow()
             if self.parquet is None:
@@ -1451,7 +1713,9 @@ class _Sink:
             self.fh.close()
         else:
             if self.parquet is None:
-                self.parquet = pq.ParquetWriter(str(self.tmp), pl.DataFrame(schema=_OUT_SCHEMA).to_arrow().schema)
+                self.parquet = pq.ParquetWriter(
+                    str(self.tmp), pl.DataFrame(schema=_OUT_SCHEMA).to_arrow().schema
+                )
             self.parquet.close()
         if self.stream is not None:
             with self.tmp.open(encoding="utf-8", newline="") as fh:
@@ -1514,6 +1778,7 @@ def _isatty(stream: TextIO) -> bool:
 
 # --- entry points --------------------------------------------------------------------------------
 
+
 def evaluate_many(
     engine: Engine,
     facts: Source,
@@ -1541,9 +1806,16 @@ def evaluate_many(
     raise AssertionError("unreachable: the exact reader never asks to re-read")
 
 
-def _run(engine: Engine, evaluator: BulkEvaluator, inp: _Input, output: Output,
-         as_of: dt.date | None, on_error: OnError, chunk_rows: int,
-         progress: TextIO | None) -> BulkResult:
+def _run(
+    engine: Engine,
+    evaluator: BulkEvaluator,
+    inp: _Input,
+    output: Output,
+    as_of: dt.date | None,
+    on_error: OnError,
+    chunk_rows: int,
+    progress: TextIO | None,
+) -> BulkResult:
     sink = _Sink(output)
     bar = _Progress(progress)
     seen = _SeenIds()
@@ -1582,7 +1854,9 @@ def _run(engine: Engine, evaluator: BulkEvaluator, inp: _Input, output: Output,
 
     try:
         for raw, row_problems in reader:
-            pending.append((raw, row_problems, pool.submit(evaluator._coerce_and_score, raw, inp.name)))
+            pending.append(
+                (raw, row_problems, pool.submit(evaluator._coerce_and_score, raw, inp.name))
+            )
             if len(pending) > workers:
                 finish()
         while pending:
@@ -1591,9 +1865,13 @@ def _run(engine: Engine, evaluator: BulkEvaluator, inp: _Input, output: Output,
         if n_problems and on_error == "raise":
             listed = problems[:MAX_LISTED_PROBLEMS]
             if n_problems > len(listed):
-                listed.append(Problem("too-many-problems",
-                                      f"{n_problems - len(listed)} more problems not listed",
-                                      location=SourceLocation(inp.name, 1)))
+                listed.append(
+                    Problem(
+                        "too-many-problems",
+                        f"{n_problems - len(listed)} more problems not listed",
+                        location=SourceLocation(inp.name, 1),
+                    )
+                )
             raise FactsError(listed)
         table = sink.commit()
     except BaseException:
@@ -1606,9 +1884,19 @@ def _run(engine: Engine, evaluator: BulkEvaluator, inp: _Input, output: Output,
         bar.close()
     phase = engine.campaign.phase_at(as_of) if as_of else None
     target = Path(output) if isinstance(output, str | os.PathLike) else None
-    return BulkResult(engine.campaign.id, as_of, phase.id if phase else None,
-                      dict(engine.compiled.params), subjects, dict(counts), tuple(problems),
-                      table, target, inp.frame if inp.kind == "frame" else inp.path, engine)
+    return BulkResult(
+        engine.campaign.id,
+        as_of,
+        phase.id if phase else None,
+        dict(engine.compiled.params),
+        subjects,
+        dict(counts),
+        tuple(problems),
+        table,
+        target,
+        inp.frame if inp.kind == "frame" else inp.path,
+        engine,
+    )
 
 
 _END = object()
@@ -1701,7 +1989,8 @@ def _problem_order(p: Problem) -> int:
 def find_subject(campaign: m.Campaign, facts: Source, subject_id: str) -> Subject:
     """Read one subject from a bulk input, validated by the facts reader (for explanations).
 
-    The first valid row with that id is the subject, as in :func:`~emulation_rules.facts.load_facts`.
+    The first valid row with that id is the subject, as in
+    :func:`~emulation_rules.facts.load_facts`.
 
     Raises:
         KeyError: no row has that id.

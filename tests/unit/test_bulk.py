@@ -27,11 +27,29 @@ from emulation_rules.explain import render_csv
 from ..conftest import CAMPAIGNS, campaign_files
 
 TKV = CAMPAIGNS / "tkv_2019.yaml"
-HEADER = ["id", "kind", "level", "role", "unit", "name", "complies_with_policy", "member_rating",
-          "initiatives"]
+HEADER = [
+    "id",
+    "kind",
+    "level",
+    "role",
+    "unit",
+    "name",
+    "complies_with_policy",
+    "member_rating",
+    "initiatives",
+]
 # An initiative accepted by the initiative council, applied, with high effect: seed 000 L106.
-GOOD_INITIATIVE = json.dumps([{"title": "Cải tiến băng tải", "accepted_by": "initiative_council",
-                               "applied": True, "high_effect": True}], ensure_ascii=False)
+GOOD_INITIATIVE = json.dumps(
+    [
+        {
+            "title": "Cải tiến băng tải",
+            "accepted_by": "initiative_council",
+            "applied": True,
+            "high_effect": True,
+        }
+    ],
+    ensure_ascii=False,
+)
 
 
 @pytest.fixture(scope="module")
@@ -52,14 +70,16 @@ def _durable(engine: Engine, path: Path, *, on_error: str = "raise") -> tuple[st
     return render_csv(engine.evaluate(submission)), [str(p) for p in submission.rejected]
 
 
-def _bulk(engine: Engine, path: Path, *, on_error: str = "raise", chunk_rows: int = 100_000
-          ) -> tuple[str, list[str]]:
+def _bulk(
+    engine: Engine, path: Path, *, on_error: str = "raise", chunk_rows: int = 100_000
+) -> tuple[str, list[str]]:
     out = io.StringIO()
     result = engine.evaluate_many(path, output=out, on_error=on_error, chunk_rows=chunk_rows)
     return out.getvalue(), [str(p) for p in result.rejected]
 
 
 # --- agreement ---------------------------------------------------------------------------------
+
 
 @pytest.mark.parametrize("campaign_path", campaign_files(), ids=lambda p: p.stem)
 def test_bulk_agrees_with_durable_on_10000_subjects(campaign_path: Path, tmp_path: Path) -> None:
@@ -78,18 +98,50 @@ def test_bulk_agrees_with_durable_on_10000_subjects(campaign_path: Path, tmp_pat
 
 
 @pytest.mark.parametrize(("subjects", "chunk_rows"), [(60, 1), (700, 7), (2_000, 333)])
-def test_chunked_streaming_equals_one_chunk(tkv_engine: Engine, tmp_path: Path, subjects: int,
-                                            chunk_rows: int) -> None:
+def test_chunked_streaming_equals_one_chunk(
+    tkv_engine: Engine, tmp_path: Path, subjects: int, chunk_rows: int
+) -> None:
     path = synthetic.write_csv(tkv_engine.campaign, subjects, tmp_path / "s.csv", seed=7)
     whole, _ = _bulk(tkv_engine, path, chunk_rows=1_000_000)
     assert _bulk(tkv_engine, path, chunk_rows=chunk_rows)[0] == whole
 
 
-_GARBAGE = ["abc", "1.5", "2,5", " ", "-1", "101", "1e3", "nan", "1_000", "+3", "007", "３", "TRUE",
-            "x", "0", "yes ", "khá", "KHÁ", "vững mạnh", "31/2/2020", "20200101", "[]", "[{}]",
-            "null", "[null]", "{}", "[1]", '[{"bogus": 1}]', "e\u0301", "  S0000001",
-            "individual", "member", "grassroots_union",
-            '[{"title": 5, "accepted_by": "Hội đồng sáng kiến", "applied": "có", "high_effect": true}]']
+_GARBAGE = [
+    "abc",
+    "1.5",
+    "2,5",
+    " ",
+    "-1",
+    "101",
+    "1e3",
+    "nan",
+    "1_000",
+    "+3",
+    "007",
+    "\uff13",
+    "TRUE",
+    "x",
+    "0",
+    "yes ",
+    "khá",
+    "KHÁ",
+    "vững mạnh",
+    "31/2/2020",
+    "20200101",
+    "[]",
+    "[{}]",
+    "null",
+    "[null]",
+    "{}",
+    "[1]",
+    '[{"bogus": 1}]',
+    "e\u0301",
+    "  S0000001",
+    "individual",
+    "member",
+    "grassroots_union",
+    '[{"title": 5, "accepted_by": "Hội đồng sáng kiến", "applied": "có", "high_effect": true}]',
+]
 
 
 def test_bad_rows_are_reported_like_the_facts_reader(tkv_engine: Engine, tmp_path: Path) -> None:
@@ -111,39 +163,63 @@ def test_bad_rows_are_reported_like_the_facts_reader(tkv_engine: Engine, tmp_pat
     assert got == expected
 
 
-@pytest.mark.parametrize("text", [
-    "\ufeffHEAD\r\nA,individual,,member,,An,true,fair,[]\r\nB,individual,,member,,Bình,có,Khá,\r\n",
-    "HEAD\n\nA,individual,,member,,An,true,fair,[]\n,,,,,,,,\n  ,  ,,,,,,,\nB,individual,,member,,B,0,weak,\n",
-    'HEAD\nA,individual,,member,,"An\nB",true,fair,[]\nB,individual,,member,,B,x,weak,\n',
-    "HEAD\nA,individual,,member,,An,true,fair\nB,individual,,member,,B,no,weak,,\nC,individual,,member,,C,yes,fair,[]\n",
-    "HEAD\nA,individual,,member,,An,true,fair,[]\rB,individual,,member,,B,false,bad,\n",
-    "HEAD\nA,individual,,member,,An,true,fair,[]\nB,individual,,member,,B,false,weak,",
-    'HEAD\nA,individual,,member,,An,true,fair,"[\n {""title"":""t"",""accepted_by"":""science_council"",'
-    '""applied"":true,""high_effect"":true}]"\nB,individual,,member,,B,1,weak,x\n',
-    " HEAD\n A ,individual , , member,, An ,  true , fair , [] \n",
-], ids=["bom-crlf", "blank-rows", "line-break-in-cell", "wrong-width", "lone-cr", "no-final-newline",
-        "multiline-json", "spaces"])
-def test_csv_edge_cases_match_the_facts_reader(tkv_engine: Engine, tmp_path: Path, text: str) -> None:
+@pytest.mark.parametrize(
+    "text",
+    [
+        "\ufeffHEAD\r\nA,individual,,member,,An,true,fair,[]\r\nB,individual,,member,,Bình,có,Khá,\r\n",
+        "HEAD\n\nA,individual,,member,,An,true,fair,[]\n,,,,,,,,\n  ,  ,,,,,,,\n"
+        "B,individual,,member,,B,0,weak,\n",
+        'HEAD\nA,individual,,member,,"An\nB",true,fair,[]\nB,individual,,member,,B,x,weak,\n',
+        "HEAD\nA,individual,,member,,An,true,fair\nB,individual,,member,,B,no,weak,,\nC,individual,,member,,C,yes,fair,[]\n",
+        "HEAD\nA,individual,,member,,An,true,fair,[]\rB,individual,,member,,B,false,bad,\n",
+        "HEAD\nA,individual,,member,,An,true,fair,[]\nB,individual,,member,,B,false,weak,",
+        'HEAD\nA,individual,,member,,An,true,fair,"[\n {""title"":""t"",'
+        '""accepted_by"":""science_council"",'
+        '""applied"":true,""high_effect"":true}]"\nB,individual,,member,,B,1,weak,x\n',
+        " HEAD\n A ,individual , , member,, An ,  true , fair , [] \n",
+    ],
+    ids=[
+        "bom-crlf",
+        "blank-rows",
+        "line-break-in-cell",
+        "wrong-width",
+        "lone-cr",
+        "no-final-newline",
+        "multiline-json",
+        "spaces",
+    ],
+)
+def test_csv_edge_cases_match_the_facts_reader(
+    tkv_engine: Engine, tmp_path: Path, text: str
+) -> None:
     path = tmp_path / "edge.csv"
     path.write_text(text.replace("HEAD", ",".join(HEADER)), encoding="utf-8", newline="")
     assert _bulk(tkv_engine, path, on_error="skip", chunk_rows=2) == _durable(
-        tkv_engine, path, on_error="skip")
+        tkv_engine, path, on_error="skip"
+    )
 
 
 def test_not_utf8_is_refused_like_the_facts_reader(tkv_engine: Engine, tmp_path: Path) -> None:
     path = tmp_path / "latin1.csv"
-    path.write_bytes((",".join(HEADER) + "\n").encode() + "A,individual,,member,,Nguyên,true,fair,[]\n"
-                     .encode("latin-1"))
+    path.write_bytes(
+        (",".join(HEADER) + "\n").encode()
+        + "A,individual,,member,,Nguyên,true,fair,[]\n".encode("latin-1")
+    )
     with pytest.raises(FactsError) as bulk_error:
         tkv_engine.evaluate_many(path)
     with pytest.raises(FactsError) as facts_error:
         load_facts(path, tkv_engine.campaign)
-    assert [str(p) for p in bulk_error.value.problems] == [str(p) for p in facts_error.value.problems]
+    assert [str(p) for p in bulk_error.value.problems] == [
+        str(p) for p in facts_error.value.problems
+    ]
 
 
 # --- semantics on hand-written rows -------------------------------------------------------------
 
-def test_missing_values_give_incomplete_with_the_missing_facts(tkv_engine: Engine, tmp_path: Path) -> None:
+
+def test_missing_values_give_incomplete_with_the_missing_facts(
+    tkv_engine: Engine, tmp_path: Path
+) -> None:
     rows = [
         # L106 met, L110 "khá trở lên" met (fair), L108 compliance not given -> incomplete,
         # missing complies_with_policy.
@@ -152,30 +228,61 @@ def test_missing_values_give_incomplete_with_the_missing_facts(tkv_engine: Engin
         # not_awarded; nothing is listed as missing for it... but the rating still is.
         ["NV-2", "individual", "", "member", "CD-A", "Trần Thị Bình", "false", "", GOOD_INITIATIVE],
         # Every individual standard met (L106, L108, L110) -> awarded.
-        ["NV-3", "individual", "", "union_officer", "CD-A", "Phạm Văn Cường", "có", "Khá",
-         GOOD_INITIATIVE],
+        [
+            "NV-3",
+            "individual",
+            "",
+            "union_officer",
+            "CD-A",
+            "Phạm Văn Cường",
+            "có",
+            "Khá",
+            GOOD_INITIATIVE,
+        ],
         # No initiatives cell at all: L106 cannot be decided -> incomplete, missing initiatives.
         ["NV-4", "individual", "", "member", "CD-A", "Vũ Thị Dung", "true", "excellent", ""],
         # A worker who is not a union member is not eligible (L90: "Cán bộ, đoàn viên công đoàn").
-        ["NV-5", "individual", "", "non_member_worker", "CD-A", "Đỗ Văn Em", "true", "fair",
-         GOOD_INITIATIVE],
+        [
+            "NV-5",
+            "individual",
+            "",
+            "non_member_worker",
+            "CD-A",
+            "Đỗ Văn Em",
+            "true",
+            "fair",
+            GOOD_INITIATIVE,
+        ],
     ]
     path = _write(tmp_path / "people.csv", HEADER, rows)
     result = tkv_engine.evaluate_many(path)
     assert result.table is not None
     table = {r["subject_id"]: r for r in result.table.to_dicts()}
-    assert (table["NV-1"]["verdict"], table["NV-1"]["missing_facts"]) == ("incomplete", "complies_with_policy")
-    assert (table["NV-2"]["verdict"], table["NV-2"]["failed_criteria"]) == ("not_awarded", "complies")
+    assert (table["NV-1"]["verdict"], table["NV-1"]["missing_facts"]) == (
+        "incomplete",
+        "complies_with_policy",
+    )
+    assert (table["NV-2"]["verdict"], table["NV-2"]["failed_criteria"]) == (
+        "not_awarded",
+        "complies",
+    )
     assert table["NV-2"]["missing_facts"] == "member_rating"
     assert table["NV-3"]["verdict"] == "awarded"
-    assert (table["NV-4"]["verdict"], table["NV-4"]["missing_facts"]) == ("incomplete", "initiatives")
+    assert (table["NV-4"]["verdict"], table["NV-4"]["missing_facts"]) == (
+        "incomplete",
+        "initiatives",
+    )
     assert table["NV-5"]["verdict"] == "not_eligible"
     assert _bulk(tkv_engine, path)[0] == _durable(tkv_engine, path)[0]
 
 
-def test_a_bad_value_refuses_the_run_and_leaves_no_output(tkv_engine: Engine, tmp_path: Path) -> None:
-    rows = [["NV-1", "individual", "", "member", "", "An", "true", "fair", "[]"],
-            ["NV-2", "individual", "", "member", "", "Bình", "maybe", "fair", "[]"]]
+def test_a_bad_value_refuses_the_run_and_leaves_no_output(
+    tkv_engine: Engine, tmp_path: Path
+) -> None:
+    rows = [
+        ["NV-1", "individual", "", "member", "", "An", "true", "fair", "[]"],
+        ["NV-2", "individual", "", "member", "", "Bình", "maybe", "fair", "[]"],
+    ]
     path = _write(tmp_path / "people.csv", HEADER, rows)
     out = tmp_path / "out.parquet"
     with pytest.raises(FactsError) as err:
@@ -192,7 +299,8 @@ def test_a_bad_value_refuses_the_run_and_leaves_no_output(tkv_engine: Engine, tm
     assert pl.read_parquet(out)["subject_id"].to_list() == ["NV-1"]
 
 
-# --- formats ---------------------------------------------------------------------------------------
+# --- formats --------------------------------------------------------------------------------
+
 
 def test_csv_and_parquet_round_trip(tkv_engine: Engine, tmp_path: Path) -> None:
     path = synthetic.write_csv(tkv_engine.campaign, 3_000, tmp_path / "s.csv", seed=11)
@@ -202,30 +310,53 @@ def test_csv_and_parquet_round_trip(tkv_engine: Engine, tmp_path: Path) -> None:
     for source in (path, tmp_path / "s.parquet", strings):
         for target in ("r.csv", "r.parquet"):
             tkv_engine.evaluate_many(source, output=tmp_path / target, chunk_rows=1_000)
-            got = (pl.read_csv(tmp_path / target, infer_schema=False) if target.endswith(".csv")
-                   else pl.read_parquet(tmp_path / target))
+            got = (
+                pl.read_csv(tmp_path / target, infer_schema=False)
+                if target.endswith(".csv")
+                else pl.read_parquet(tmp_path / target)
+            )
             assert got.columns == list(RESULT_COLUMNS)
             got = got.with_columns(pl.col("points").cast(pl.String)).fill_null("")
             assert got.equals(expected.fill_null("")), (source, target)
 
 
 def test_typed_parquet_columns_are_taken_by_value(tkv_engine: Engine, tmp_path: Path) -> None:
-    rows = {"id": ["A", "B", "C"], "kind": ["individual"] * 3, "role": ["member"] * 3,
-            "complies_with_policy": [True, None, False], "member_rating": ["fair", "Khá", "weak"],
-            "initiatives": [GOOD_INITIATIVE, GOOD_INITIATIVE, "[]"]}
+    rows = {
+        "id": ["A", "B", "C"],
+        "kind": ["individual"] * 3,
+        "role": ["member"] * 3,
+        "complies_with_policy": [True, None, False],
+        "member_rating": ["fair", "Khá", "weak"],
+        "initiatives": [GOOD_INITIATIVE, GOOD_INITIATIVE, "[]"],
+    }
     pq.write_table(pa.table(rows), tmp_path / "typed.parquet")
     result = tkv_engine.evaluate_many(tmp_path / "typed.parquet")
     assert result.table is not None
     # A meets L106, L108, L110; B lacks L108's fact; C fails L106 (no initiative) and L108, L110.
     assert result.table["verdict"].to_list() == ["awarded", "incomplete", "not_awarded"]
     assert result.table["failed_criteria"].to_list()[2] == (
-        "accepted_applied_initiative;complies;member_rated_fair")
+        "accepted_applied_initiative;complies;member_rated_fair"
+    )
 
 
 def test_unsupported_inputs_are_refused_clearly(tkv_engine: Engine, tmp_path: Path) -> None:
-    nested = pa.table({"id": ["A"], "kind": ["individual"], "role": ["member"],
-                       "initiatives": [[{"title": "t", "accepted_by": "initiative_council",
-                                         "applied": True, "high_effect": True}]]})
+    nested = pa.table(
+        {
+            "id": ["A"],
+            "kind": ["individual"],
+            "role": ["member"],
+            "initiatives": [
+                [
+                    {
+                        "title": "t",
+                        "accepted_by": "initiative_council",
+                        "applied": True,
+                        "high_effect": True,
+                    }
+                ]
+            ],
+        }
+    )
     pq.write_table(nested, tmp_path / "nested.parquet")
     with pytest.raises(FactsError) as err:
         tkv_engine.evaluate_many(tmp_path / "nested.parquet")
@@ -239,10 +370,12 @@ def test_unsupported_inputs_are_refused_clearly(tkv_engine: Engine, tmp_path: Pa
     with pytest.raises(FactsError) as err:
         tkv_engine.evaluate_many(tmp_path / "cols.csv")
     assert [(p.code, p.hint) for p in err.value.problems] == [
-        ("unknown-column", "did you mean 'member_rating'?")]
+        ("unknown-column", "did you mean 'member_rating'?")
+    ]
 
 
 # --- explanations on demand and the CLI ----------------------------------------------------------
+
 
 def test_explain_one_subject_on_demand(tkv_engine: Engine, tmp_path: Path) -> None:
     path = synthetic.write_csv(tkv_engine.campaign, 500, tmp_path / "s.csv", seed=3)
@@ -260,26 +393,62 @@ def test_cli_evaluate_and_explain_bulk(tmp_path: Path) -> None:
     campaign = load_campaign(TKV)
     path = synthetic.write_csv(campaign, 200, tmp_path / "s.csv", seed=9)
     out, err = io.StringIO(), io.StringIO()
-    code = run(["evaluate", str(TKV), "--bulk", "--facts", str(path), "--output",
-                str(tmp_path / "r.parquet")], stdout=out, stderr=err)
+    code = run(
+        [
+            "evaluate",
+            str(TKV),
+            "--bulk",
+            "--facts",
+            str(path),
+            "--output",
+            str(tmp_path / "r.parquet"),
+        ],
+        stdout=out,
+        stderr=err,
+    )
     assert code == 0, err.getvalue()
     assert "200 subjects scored" in err.getvalue()
     assert pl.read_parquet(tmp_path / "r.parquet").height == 200
     out = io.StringIO()
-    assert run(["evaluate", str(TKV), "--bulk", "--facts", str(path)], stdout=out,
-               stderr=io.StringIO()) == 0
+    assert (
+        run(
+            ["evaluate", str(TKV), "--bulk", "--facts", str(path)], stdout=out, stderr=io.StringIO()
+        )
+        == 0
+    )
     plain = io.StringIO()
-    assert run(["evaluate", str(TKV), "--facts", str(path), "--format", "csv"], stdout=plain,
-               stderr=io.StringIO()) == 0
+    assert (
+        run(
+            ["evaluate", str(TKV), "--facts", str(path), "--format", "csv"],
+            stdout=plain,
+            stderr=io.StringIO(),
+        )
+        == 0
+    )
     assert out.getvalue() == plain.getvalue()
     err = io.StringIO()
-    assert run(["evaluate", str(TKV), "--bulk", "--facts", str(path), "--format", "json"],
-               stdout=io.StringIO(), stderr=err) == 2
+    assert (
+        run(
+            ["evaluate", str(TKV), "--bulk", "--facts", str(path), "--format", "json"],
+            stdout=io.StringIO(),
+            stderr=err,
+        )
+        == 2
+    )
     assert "--format json" in err.getvalue()
     out = io.StringIO()
-    assert run(["explain", str(TKV), "--bulk", "--facts", str(path), "--subject", "S0000007"],
-               stdout=out, stderr=io.StringIO()) == 0
-    assert "S0000007" in out.getvalue() and "nguồn / source: 000_40cc82fbe8059212.txt" in out.getvalue()
+    assert (
+        run(
+            ["explain", str(TKV), "--bulk", "--facts", str(path), "--subject", "S0000007"],
+            stdout=out,
+            stderr=io.StringIO(),
+        )
+        == 0
+    )
+    assert (
+        "S0000007" in out.getvalue()
+        and "nguồn / source: 000_40cc82fbe8059212.txt" in out.getvalue()
+    )
 
 
 def test_evaluator_compiles_every_condition_of_every_campaign() -> None:

@@ -453,7 +453,8 @@ class BulkEvaluator:
                 assert values is not None
                 typed[_col(fid)] = values.alias(_col(fid))
 
-        frame = pl.DataFrame(typed)
+        schema = self._typed_schema()
+        frame = pl.DataFrame(typed).select(list(schema)).cast(schema)  # type: ignore[arg-type]
         good = frame.filter(~bad)
         problems: list[Problem] = []
         if bad.any():
@@ -1375,10 +1376,15 @@ class _Input:
     size: int = 0
     exact: bool = False
     done_bytes: int = 0
+    read_rows: int = 0
 
     def progress(self, rows: int) -> float | None:
+        """Fraction done after ``rows`` rows; for CSV the total is estimated from the bytes
+        the reader has consumed for the rows it has produced (it reads ahead)."""
         if self.kind == "csv" and self.size:
-            return min(self.done_bytes / self.size, 1.0)
+            if not self.done_bytes or not self.read_rows:
+                return 0.0
+            return min(rows * self.done_bytes / (self.read_rows * self.size), 1.0)
         if self.total_rows:
             return min(rows / self.total_rows, 1.0)
         return None
@@ -1537,6 +1543,7 @@ def _csv_fast(inp: _Input, chunk_rows: int) -> Iterator[Chunk]:
                     raise _Reread
                 df = pl.DataFrame(table.rename_columns(inp.header))
                 inp.done_bytes = counting.pos
+                inp.read_rows = line - 2 + df.height
                 yield (
                     df.with_columns(
                         pl.int_range(line, line + df.height, dtype=pl.Int64).alias(_ROW)
@@ -1597,6 +1604,7 @@ def _csv_exact(inp: _Input, chunk_rows: int) -> Iterator[Chunk]:
                 rows.append(row_no)
                 if len(rows) == chunk_rows:
                     inp.done_bytes = counting.pos
+                    inp.read_rows = reader.line_num
                     yield _exact_frame(inp.header, cols, rows), problems
                     cols, rows, problems = [[] for _ in range(width)], [], []
         except UnicodeDecodeError:
@@ -1682,18 +1690,18 @@ class _Sink:
             self.frames.append(results)
             return
         if self.fmt == "csv":
-            points = pl.col("points")
-            text = (
-                pl.when(points == points.floor())
-                .then(points.cast(pl.Int64, strict=False).cast(pl.String))
-                .otherwise(points.cast(pl.String))
+            # points as evaluate --format csv writes them (Python's "g" format); Parquet keeps
+            # the exact float
+            values = results["points"].drop_nulls().unique().to_list()
+            text = results["points"].replace_strict(
+                values, [f"{v:g}" for v in values], default=None, return_dtype=pl.String
             )
             blank = [
                 pl.when(pl.col(c) != "").then(pl.col(c)).alias(c)
                 for c in ("level_or_role", "name", "band", "failed_criteria", "missing_facts")
             ]
             # empty cells as the evaluate --format csv output writes them (not quoted "")
-            results.with_columns(text.alias("points"), *blank).write_csv(
+            results.with_columns(text.alias("points")).with_columns(*blank).write_csv(
                 self.fh, include_header=self.first
             )
         else:

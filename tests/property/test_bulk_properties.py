@@ -18,21 +18,27 @@ import polars as pl
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from emulation_rules import Engine, load_facts
+from emulation_rules import Engine, load_campaign, load_facts
 from emulation_rules import model as m
 from emulation_rules.bulk import BulkEvaluator, _text_values
 from emulation_rules.explain import render_csv
 from emulation_rules.facts import _Invalid, coerce_value
 
 from ..conftest import CAMPAIGNS, campaign_files
+from ..unit.test_bulk import _CONSTRUCTS
 
 TKV = CAMPAIGNS / "tkv_2019.yaml"
+CONSTRUCTS = Path("constructs.yaml")  # the every-construct campaign of tests/unit/test_bulk.py
 _ENGINES: dict[Path, Engine] = {}
 
 
 def _engine(path: Path) -> Engine:
     if path not in _ENGINES:
-        _ENGINES[path] = Engine.from_path(path)
+        _ENGINES[path] = (
+            Engine(load_campaign(_CONSTRUCTS, file=str(path)))
+            if path == CONSTRUCTS
+            else Engine.from_path(path)
+        )
     return _ENGINES[path]
 
 
@@ -124,7 +130,7 @@ def _record(decl: m.FactDecl) -> st.SearchStrategy[dict[str, object]]:
 
 @st.composite
 def _tables(draw: st.DrawFn) -> tuple[Path, list[list[str]]]:
-    path = draw(st.sampled_from(campaign_files()))
+    path = draw(st.sampled_from([*campaign_files(), CONSTRUCTS]))
     campaign = _engine(path).campaign
     levels = [lv.id for lv in campaign.subjects.collective_levels]
     roles = [r.id for r in campaign.subjects.individual_roles]

@@ -141,23 +141,39 @@ _GARBAGE = [
     "member",
     "grassroots_union",
     '[{"title": 5, "accepted_by": "Hội đồng sáng kiến", "applied": "có", "high_effect": true}]',
+    # for the every-construct campaign below
+    "1/2/2020",
+    "2020-06-01",
+    "50%",
+    "mỏ",
+    "TRADE",
+    "An 7",
+    "1e-3",
+    '[{"title": "An 7", "author": "A1", "level": "Tỉnh", "applied": "có", "copies": 2.0}]',
+    '[{"title": "x", "author": 5, "level": "national", "applied": true, "share": "60"}]',
 ]
 
 
-def test_bad_rows_are_reported_like_the_facts_reader(tkv_engine: Engine, tmp_path: Path) -> None:
+@pytest.mark.parametrize("which", ["tkv_2019", "constructs"])
+def test_bad_rows_are_reported_like_the_facts_reader(which: str, tmp_path: Path) -> None:
     """Garbage in random cells and repeated ids: same problems (code, row, column, message) and
     the same results for the rows kept, with --skip-invalid semantics."""
+    engine = (
+        Engine.from_path(TKV)
+        if which == "tkv_2019"
+        else Engine(load_campaign(_CONSTRUCTS, file="constructs.yaml"))
+    )
     rng = random.Random(5)
-    header = list(synthetic.columns(tkv_engine.campaign))
-    rows = list(synthetic.rows(tkv_engine.campaign, 1_500, seed=5, messy=0.3))
+    header = list(synthetic.columns(engine.campaign))
+    rows = list(synthetic.rows(engine.campaign, 1_500, seed=5, messy=0.3))
     for r in rows:
         if rng.random() < 0.3:
             r[rng.choice(header)] = rng.choice(_GARBAGE)
         if rng.random() < 0.02:
             r["id"] = rows[rng.randrange(len(rows))]["id"]
     path = _write(tmp_path / "bad.csv", header, [[r[c] for c in header] for r in rows])
-    expected, expected_problems = _durable(tkv_engine, path, on_error="skip")
-    got, problems = _bulk(tkv_engine, path, on_error="skip", chunk_rows=400)
+    expected, expected_problems = _durable(engine, path, on_error="skip")
+    got, problems = _bulk(engine, path, on_error="skip", chunk_rows=400)
     assert len(expected_problems) > 100
     assert problems == expected_problems
     assert got == expected
@@ -455,3 +471,185 @@ def test_evaluator_compiles_every_condition_of_every_campaign() -> None:
     for path in campaign_files():
         evaluator = BulkEvaluator(Engine.from_path(path).compiled)
         assert len(evaluator._score_exprs) == len(evaluator.campaign.awards)
+
+
+# --- every construct of the model --------------------------------------------------------------
+
+# Not a plan: a campaign that uses every condition kind, type and score-sheet rule of model.py,
+# so that agreement covers what the shipped campaigns do not use yet. Its score sheet is the
+# union group sheet of DOMAIN.md §2.2 B (QĐ 101/QĐ-CĐVC: items with maximum points, bands of the
+# legacy scale, "no item below 50 %"); everything else is invented for coverage.
+_CONSTRUCTS = """\
+schema_version: 1
+id: constructs
+source_seed: DOMAIN.md
+title: {vi: "Mọi cấu trúc", en: "Every construct"}
+issuer: {vi: "Kiểm thử", en: "Test"}
+document: {number: "0/KT"}
+mode: regular
+phases:
+  - {id: y, kind: campaign, label: {vi: "Năm", en: "Year"}, start: 2020-01-01,
+     source: {seed: DOMAIN.md, lines: 1}}
+subjects:
+  collective_levels:
+    - {id: union_group, label: {vi: "Tổ công đoàn", en: "Union group"}}
+    - {id: grassroots_union, label: {vi: "Công đoàn cơ sở", en: "Grassroots union"}}
+  individual_roles:
+    - {id: member, label: {vi: "Đoàn viên", en: "Member"}}
+    - {id: guest, label: {vi: "Khách", en: "Guest"}}
+parameters:
+  - {id: min_pct, type: percent, default: 80, label: {vi: "p", en: "p"}, reason: "test",
+     source: {seed: DOMAIN.md, lines: 1}}
+  - {id: many, type: int, default: 2, label: {vi: "n", en: "n"}, reason: "test",
+     source: {seed: DOMAIN.md, lines: 1}}
+facts:
+  - {id: p1, applies_to: collective, type: decimal, minimum: 0, label: {vi: "p1", en: "p1"}}
+  - {id: p2, applies_to: collective, type: decimal, minimum: 0, label: {vi: "p2", en: "p2"}}
+  - {id: p3, applies_to: collective, type: int, minimum: 0, label: {vi: "p3", en: "p3"}}
+  - {id: disciplined, applies_to: collective, type: bool, label: {vi: "d", en: "d"}}
+  - {id: dues_pct, applies_to: collective, type: percent, label: {vi: "%", en: "%"}}
+  - {id: members, applies_to: collective, type: int, minimum: 0, maximum: 100000,
+     label: {vi: "m", en: "m"}}
+  - {id: founded, applies_to: collective, type: date, label: {vi: "f", en: "f"}}
+  - {id: sector, applies_to: collective, type: enum, label: {vi: "s", en: "s"},
+     values: [{id: mining, label: {vi: "Mỏ", en: "Mining"}},
+              {id: power, label: {vi: "Điện", en: "Power"}},
+              {id: trade, label: {vi: "Thương mại", en: "Trade"}}]}
+  - {id: motto, applies_to: collective, type: text, label: {vi: "t", en: "t"}}
+  - {id: rating, applies_to: individual, type: ordered_enum, label: {vi: "r", en: "r"},
+     values: [{id: weak, label: {vi: "Yếu", en: "Weak"}},
+              {id: fair, label: {vi: "Khá", en: "Fair"}},
+              {id: excellent, label: {vi: "Xuất sắc", en: "Excellent"}}]}
+  - {id: score, applies_to: individual, type: decimal, label: {vi: "đ", en: "s"}}
+  - {id: joined, applies_to: individual, type: date, label: {vi: "j", en: "j"}}
+  - id: works
+    applies_to: individual
+    type: records
+    label: {vi: "Sáng kiến", en: "Initiatives"}
+    fields:
+      - {id: title, type: text, label: {vi: "t", en: "t"}}
+      - {id: author, type: text, label: {vi: "a", en: "a"}}
+      - {id: level, type: ordered_enum, label: {vi: "c", en: "l"},
+         values: [{id: unit, label: {vi: "Đơn vị", en: "Unit"}},
+                  {id: province, label: {vi: "Tỉnh", en: "Province"}},
+                  {id: national, label: {vi: "Toàn quốc", en: "National"}}]}
+      - {id: benefit, type: decimal, required: false, label: {vi: "b", en: "b"}}
+      - {id: dated, type: date, required: false, label: {vi: "n", en: "o"}}
+      - {id: applied, type: bool, label: {vi: "a", en: "a"}}
+      - {id: share, type: percent, required: false, label: {vi: "%", en: "%"}}
+      - {id: copies, type: int, required: false, label: {vi: "c", en: "c"}}
+awards:
+  - id: sheet
+    kind: title
+    subject: collective
+    label: {vi: "Tổ vững mạnh", en: "Strong group"}
+    eligibility: {levels: [union_group], source: {seed: DOMAIN.md, lines: 1}}
+    source: {seed: DOMAIN.md, lines: 1}
+    criteria:
+      - id: dues
+        label: {vi: "d", en: "d"}
+        text_vi: "d"
+        condition: {any: [{fact: dues_pct, op: ">=", param: min_pct},
+                          {not: {fact: sector, in: [mining, power]}}]}
+        source: {seed: DOMAIN.md, lines: 1}
+    score_sheet:
+      max_points: 100
+      pass_band: strong
+      item_floor_fraction: 0.5
+      source: {seed: DOMAIN.md, lines: 1}
+      bands:
+        - {id: weak, min_points: 0, label: {vi: "Yếu", en: "Weak"}}
+        - {id: average, min_points: 50, label: {vi: "Trung bình", en: "Average"}}
+        - {id: fair, min_points: 70, label: {vi: "Khá", en: "Fair"}}
+        - {id: strong, min_points: 85, label: {vi: "Vững mạnh", en: "Strong"}}
+      items:
+        - {id: i1, max_points: 40, points_fact: p1, text_vi: "1", label: {vi: "1", en: "1"},
+           source: {seed: DOMAIN.md, lines: 1}}
+        - {id: i2, max_points: 30.5, points_fact: p2, text_vi: "2", label: {vi: "2", en: "2"},
+           source: {seed: DOMAIN.md, lines: 1}}
+        - {id: i3, max_points: 19.5, points_fact: p3, text_vi: "3", label: {vi: "3", en: "3"},
+           source: {seed: DOMAIN.md, lines: 1}}
+        - {id: i4, max_points: 10, text_vi: "4", label: {vi: "4", en: "4"},
+           condition: {fact: disciplined, op: "==", value: false},
+           source: {seed: DOMAIN.md, lines: 1}}
+  - id: unit_award
+    kind: commendation
+    subject: collective
+    label: {vi: "Khen đơn vị", en: "Unit commendation"}
+    eligibility: {levels: [union_group, grassroots_union], source: {seed: DOMAIN.md, lines: 1}}
+    source: {seed: DOMAIN.md, lines: 1}
+    criteria:
+      - {id: big, label: {vi: "b", en: "b"}, text_vi: "b", source: {seed: DOMAIN.md, lines: 1},
+         condition: {all: [{fact: members, op: ">=", param: many},
+                           {fact: members, op: "<", value: 5000}]}}
+      - {id: old, label: {vi: "o", en: "o"}, text_vi: "o", source: {seed: DOMAIN.md, lines: 1},
+         condition: {fact: founded, op: "<", value: 2020-01-01}}
+      - {id: motto_set, label: {vi: "m", en: "m"}, text_vi: "m",
+         source: {seed: DOMAIN.md, lines: 1},
+         condition: {not: {fact: motto, op: "==", value: "An 7"}}}
+      - {id: not_trade, label: {vi: "t", en: "t"}, text_vi: "t",
+         source: {seed: DOMAIN.md, lines: 1},
+         condition: {fact: sector, op: "!=", value: trade}}
+  - id: person
+    kind: title
+    subject: individual
+    label: {vi: "Cá nhân", en: "Person"}
+    eligibility: {roles: [member], source: {seed: DOMAIN.md, lines: 1}}
+    source: {seed: DOMAIN.md, lines: 1}
+    criteria:
+      - {id: rated, label: {vi: "r", en: "r"}, text_vi: "r", source: {seed: DOMAIN.md, lines: 1},
+         condition: {any: [{fact: rating, at_least: fair}, {fact: score, op: ">=", value: 8.5}]}}
+      - {id: rated2, label: {vi: "r", en: "r"}, text_vi: "r", source: {seed: DOMAIN.md, lines: 1},
+         condition: {not: {fact: rating, op: "<=", value: weak}}}
+      - {id: recent, label: {vi: "j", en: "j"}, text_vi: "j", source: {seed: DOMAIN.md, lines: 1},
+         condition: {fact: joined, op: ">=", value: 2020-01-01}}
+      - id: works_ok
+        label: {vi: "w", en: "w"}
+        text_vi: "w"
+        source: {seed: DOMAIN.md, lines: 1}
+        condition:
+          all:
+            - count:
+                fact: works
+                distinct: author
+                where:
+                  all:
+                    - {field: level, at_least: province}
+                    - {not: {field: benefit, op: "<", value: 5}}
+                    - {any: [{field: applied, op: "==", value: true},
+                             {field: dated, op: ">=", value: 2020-06-01}]}
+              op: ">="
+              param: many
+            - count: {fact: works, where: {field: share, op: ">", value: 50}}
+              op: "<="
+              value: 1
+            - count: {fact: works, where: {all: [{field: copies, in: [1, 2]},
+                                                 {field: title, op: "!=", value: "An 7"}]}}
+              op: "<"
+              value: 3
+            - count: {fact: works}
+              op: "!="
+              value: 3
+"""
+
+
+def test_bulk_agrees_with_durable_on_every_construct(tmp_path: Path) -> None:
+    campaign = load_campaign(_CONSTRUCTS, file="constructs.yaml")
+    engine = Engine(campaign)
+    path = synthetic.write_csv(
+        campaign, 4_000, tmp_path / "c.csv", seed=99, missing=0.08, messy=0.2
+    )
+    expected, _ = _durable(engine, path)
+    got, rejected = _bulk(engine, path, chunk_rows=1_500)
+    assert rejected == []
+    assert got == expected
+    lines = expected.splitlines()[1:]
+    # the sample reaches every verdict, bands, points and failing score sheets
+    assert {line.split(",")[5] for line in lines} == {
+        "awarded",
+        "not_awarded",
+        "incomplete",
+        "not_eligible",
+    }
+    assert any(",strong," in line for line in lines) and any(",fair," in line for line in lines)
+    assert any("score_sheet" in line for line in lines)

@@ -245,7 +245,8 @@ def _why(a: AwardResult) -> str:
         return a.reason or ""
     if a.verdict == "not_awarded":
         failed = [c.criterion_id for c in a.criteria if c.status == "fail"]
-        return "fails: " + ", ".join(failed)
+        text = "fails: " + ", ".join(failed)
+        return text + (f"; missing: {', '.join(a.missing_facts)}" if a.missing_facts else "")
     if a.verdict == "incomplete":
         return "missing: " + ", ".join(a.missing_facts)
     text = "all criteria met"

@@ -201,9 +201,11 @@ class Engine:
     ) -> Any:
         """Score a whole table with the vectorised evaluator (:mod:`.bulk`), in chunks.
 
-        Same verdicts as :meth:`evaluate` (tested on every shipped campaign), about 100 times
-        faster, with bounded memory; needs the ``bulk`` extra (polars, pyarrow). Durable-rules
-        is not used, except by :meth:`BulkResult.explain` for one subject on demand.
+        Same verdicts as :meth:`evaluate` (tested on every shipped campaign); on the TKV
+        campaign it scores validated subjects about 130 times faster and a CSV file end to end
+        about 20-50 times faster, in bounded memory (README, "Bulk scoring"). Needs the ``bulk``
+        extra (polars, pyarrow). durable-rules is not used, except by
+        :meth:`~emulation_rules.bulk.BulkResult.explain` for one subject on demand.
 
         Args:
             facts: a ``.csv`` or ``.parquet`` path (columns ``id, kind, level, role, unit, name``

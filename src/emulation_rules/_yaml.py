@@ -147,6 +147,9 @@ def _too_large(file: str, size: int) -> Problem:
                    location=SourceLocation(file, 1, 1))
 
 
+_PLAIN_TAGS = frozenset({"tag:yaml.org,2002:map", "tag:yaml.org,2002:seq"})
+
+
 class _Builder:
     def __init__(self, loader: _Loader, smap: SourceMap, file: str) -> None:
         self.loader = loader
@@ -163,6 +166,11 @@ class _Builder:
                          path, _loc(self.file, node.start_mark))]
             )
         self.smap.values.setdefault(path, _loc(self.file, node.start_mark))
+        if isinstance(node, (yaml.MappingNode, yaml.SequenceNode)) and node.tag not in _PLAIN_TAGS:
+            self.problems.append(Problem(
+                "unsafe-tag", f"tag {node.tag!r} is not allowed (only plain maps and lists)",
+                path, _loc(self.file, node.start_mark)))
+            return None
         if isinstance(node, yaml.MappingNode):
             out: dict[Any, Any] = {}
             for key_node, value_node in node.value:

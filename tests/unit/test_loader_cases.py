@@ -1,0 +1,122 @@
+"""Loader problems: one invalid campaign per problem code, each located by line and column.
+
+Each file under tests/cases/invalid is named after the code it must produce; its first line,
+``# expect: LINE:COL code``, gives where the problem must be reported (computed by construction
+when the file was written: the position of the offending key or value).
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from emulation_rules import (
+    CampaignValidationError,
+    YAMLSyntaxError,
+    dump_campaign,
+    load_campaign,
+)
+from emulation_rules._yaml import MAX_BYTES
+from emulation_rules.loader import __doc__ as LOADER_DOC
+
+from ..conftest import CAMPAIGNS, ROOT
+
+INVALID = sorted((ROOT / "tests" / "cases" / "invalid").glob("*.yaml"))
+EXPECT = re.compile(r"^# expect: (\d+):(\d+) ([a-z-]+)$")
+
+
+def _expect(path: Path) -> tuple[int, int, str]:
+    match = EXPECT.match(path.read_text(encoding="utf-8").splitlines()[0])
+    assert match, f"{path.name}: first line must be '# expect: LINE:COL code'"
+    return int(match[1]), int(match[2]), match[3]
+
+
+@pytest.mark.parametrize("path", INVALID, ids=lambda p: p.stem)
+def test_invalid_campaign_is_located(path):
+    line, col, code = _expect(path)
+    assert path.stem == code
+    with pytest.raises((CampaignValidationError, YAMLSyntaxError)) as info:
+        load_campaign(path)
+    hits = [p for p in info.value.problems if p.code == code]
+    assert hits, [str(p) for p in info.value.problems]
+    loc = hits[0].location
+    assert loc is not None
+    assert (loc.file, loc.line, loc.column) == (str(path), line, col)
+
+
+def test_every_documented_code_has_a_case():
+    documented = set(re.findall(r"``([a-z]+(?:-[a-z]+)+|[a-z]+-[a-z]+)``", LOADER_DOC or ""))
+    documented.discard("too-large")  # a 4 MiB file is not shipped: see test_size_limit
+    assert documented <= {p.stem for p in INVALID}
+
+
+def test_str_reads_like_compiler_output():
+    path = ROOT / "tests" / "cases" / "invalid" / "unknown-key.yaml"
+    with pytest.raises(CampaignValidationError) as info:
+        load_campaign(path)
+    (problem,) = [p for p in info.value.problems if p.code == "unknown-key"]
+    text = str(problem)
+    assert text == (f"{path}:71:9: awards[0].criteria[1].txt_vi: unknown key 'txt_vi' "
+                    "(did you mean 'text_vi'?) [unknown-key]")
+
+
+def test_unknown_fact_gets_a_hint():
+    path = ROOT / "tests" / "cases" / "invalid" / "unknown-fact.yaml"
+    with pytest.raises(CampaignValidationError) as info:
+        load_campaign(path)
+    (problem,) = [p for p in info.value.problems if p.code == "unknown-fact"]
+    assert problem.hint == "did you mean 'rating'?"
+    assert problem.path == ("awards", 0, "criteria", 0, "condition", "fact")
+
+
+def test_all_problems_are_collected_at_once():
+    text = (CAMPAIGNS / "tkv_2019.yaml").read_text(encoding="utf-8")
+    text = text.replace("at_least: strong}", "at_least: strongg}").replace(
+        "{fact: pledge_signed,", "{fact: pledge_sign,")
+    with pytest.raises(CampaignValidationError) as info:
+        load_campaign(text, file="two.yaml")
+    assert sorted(p.code for p in info.value.problems) == ["unknown-enum-value", "unknown-fact"]
+
+
+def test_misspelt_key_in_the_shipped_campaign_is_located():
+    text = (CAMPAIGNS / "tkv_2019.yaml").read_text(encoding="utf-8")
+    lines = text.splitlines()
+    n = next(i for i, ln in enumerate(lines) if ln.strip().startswith("reviewer_judgement: true"))
+    lines[n] = lines[n].replace("reviewer_judgement", "reviewer_judgment")
+    with pytest.raises(CampaignValidationError) as info:
+        load_campaign("\n".join(lines) + "\n", file="tkv.yaml")
+    (problem,) = info.value.problems
+    assert (problem.code, problem.location.line, problem.location.column) == (
+        "unknown-key", n + 1, lines[n].index("reviewer_judgment") + 1)
+    assert problem.hint == "did you mean 'reviewer_judgement'?"
+
+
+def test_round_trip_load_dump_load():
+    campaign = load_campaign(CAMPAIGNS / "tkv_2019.yaml")
+    assert load_campaign(dump_campaign(campaign)) == campaign
+
+
+def test_size_limit(tmp_path):
+    big = tmp_path / "big.yaml"
+    big.write_bytes(b"# " + b"x" * MAX_BYTES + b"\n")
+    with pytest.raises(YAMLSyntaxError) as info:
+        load_campaign(big)
+    assert info.value.problems[0].code == "too-large"
+
+
+def test_billion_laughs_is_refused():
+    lines = ["a0: &a0 [x, x, x, x, x, x, x, x, x, x]"]
+    for i in range(1, 9):
+        prev = f"*a{i - 1}"
+        lines.append(f"a{i}: &a{i} [{', '.join([prev] * 10)}]")
+    with pytest.raises(YAMLSyntaxError) as info:
+        load_campaign("\n".join(lines) + "\n")
+    assert info.value.problems[0].code == "too-many-nodes"
+
+
+def test_tags_never_construct_objects():
+    with pytest.raises(YAMLSyntaxError) as info:
+        load_campaign("x: !!python/object/apply:os.system ['true']\n")
+    assert info.value.problems[0].code == "unsafe-tag"

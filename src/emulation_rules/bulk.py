@@ -108,7 +108,7 @@ except ImportError as exc:  # pragma: no cover - depends on the installation
 from . import model as m
 from ._yaml import SourceMap
 from .compiler import CompiledAward, CompiledCampaign
-from .errors import FactsError, PathItem, Problem, SourceLocation
+from .errors import CompileError, FactsError, PathItem, Problem, SourceLocation
 from .explain import CSV_COLUMNS, SubjectResult
 from .facts import CSV_META_COLUMNS, Subject, _hint, _Invalid, _Reader, coerce_value
 
@@ -272,6 +272,7 @@ class BulkEvaluator:
     """
 
     def __init__(self, compiled: CompiledCampaign) -> None:
+        _check_supported(compiled.campaign)
         self.compiled = compiled
         self.campaign = compiled.campaign
         self.facts = {f.id: f for f in self.campaign.facts}
@@ -890,7 +891,8 @@ class BulkEvaluator:
             return ~self._cond(cond.not_)
         if isinstance(cond, m.Count):
             return self._count(cond)
-        assert cond.fact is not None
+        if not isinstance(cond, _LEAVES) or cond.fact is None:
+            raise _unsupported(f"condition {type(cond).__name__}")
         decl = self.facts[cond.fact]
         return _leaf(cond, decl, pl.col(_col(decl.id)), self.compiled.params)
 
@@ -978,6 +980,58 @@ _OPS: dict[str, Callable[[pl.Expr, Any], pl.Expr]] = {
 }
 
 
+_LEAVES = (m.Compare, m.AtLeast, m.OneOf)
+
+# What this evaluator implements, model field by model field. A campaign that sets anything else
+# (a construct added to the model after this module) is refused with a clear message instead of
+# being scored differently from the engine.
+_KNOWN_FIELDS: dict[type, set[str]] = {
+    m.Award: {
+        "id",
+        "kind",
+        "subject",
+        "label",
+        "eligibility",
+        "criteria",
+        "score_sheet",
+        "period",
+        "source",
+        "note",
+    },
+    m.Criterion: {"id", "label", "text_vi", "condition", "reviewer_judgement", "source", "note"},
+    m.ScoreSheet: {"max_points", "items", "bands", "pass_band", "item_floor_fraction", "source"},
+    m.ScoreItem: {"id", "label", "text_vi", "max_points", "points_fact", "condition", "source"},
+    m.Eligibility: {"levels", "roles", "source"},
+}
+
+
+def _unsupported(what: str) -> CompileError:
+    return CompileError(
+        f"bulk scoring does not support {what} yet; evaluate without --bulk (the durable engine)"
+    )
+
+
+def _check_supported(campaign: m.Campaign) -> None:
+    """Raise CompileError if the campaign uses a model construct this module does not know."""
+
+    def walk(node: Any) -> None:
+        if isinstance(node, tuple):
+            for item in node:
+                walk(item)
+            return
+        known = _KNOWN_FIELDS.get(type(node))
+        if known is None:
+            return
+        for name, info in type(node).model_fields.items():
+            value = getattr(node, name)
+            if name not in known and value != info.default and value not in (None, (), {}):
+                raise _unsupported(f"{type(node).__name__}.{name}")
+            walk(value)
+
+    for award in campaign.awards:
+        walk(award)
+
+
 def _count_fields(cond: Any, out: dict[str, set[str]]) -> None:
     """Record fields read by the counts in ``cond`` (``where`` and ``distinct``), per fact."""
     from .compiler import _fields_read
@@ -1046,7 +1100,8 @@ def _record_pred(
             [pl.element().struct.field(n).is_not_null() for n in names] or [pl.lit(True)]
         )
         return present & ~_record_pred(cond.not_, fields, params)
-    assert cond.field is not None
+    if not isinstance(cond, _LEAVES) or cond.field is None:
+        raise _unsupported(f"record condition {type(cond).__name__}")
     decl = fields[cond.field]
     col = pl.element().struct.field(decl.id)
     return col.is_not_null() & _leaf(cond, decl, col, params).fill_null(False)

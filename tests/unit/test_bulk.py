@@ -18,7 +18,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
-from emulation_rules import Engine, FactsError, load_campaign, load_facts
+from emulation_rules import CompileError, Engine, FactsError, bulk, load_campaign, load_facts, model
 from emulation_rules import _synthetic as synthetic
 from emulation_rules.bulk import RESULT_COLUMNS, BulkEvaluator, find_subject
 from emulation_rules.cli import run
@@ -653,3 +653,16 @@ def test_bulk_agrees_with_durable_on_every_construct(tmp_path: Path) -> None:
     }
     assert any(",strong," in line for line in lines) and any(",fair," in line for line in lines)
     assert any("score_sheet" in line for line in lines)
+
+
+def test_a_construct_unknown_to_the_bulk_evaluator_is_refused(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A model construct added later must not be scored silently differently from the engine:
+    here the evaluator is made to forget score sheets, and the campaign using one is refused."""
+    engine = Engine(load_campaign(_CONSTRUCTS, file="constructs.yaml"))
+    known = {k: set(v) for k, v in bulk._KNOWN_FIELDS.items()}
+    known[model.Award].discard("score_sheet")
+    monkeypatch.setattr(bulk, "_KNOWN_FIELDS", known)
+    with pytest.raises(CompileError, match=r"Award\.score_sheet"):
+        BulkEvaluator(engine.compiled)

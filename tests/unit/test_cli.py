@@ -1,0 +1,162 @@
+"""The command-line tool, driven through run(argv, stdout=..., stderr=...) without monkeypatching."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+
+import pytest
+
+from emulation_rules.cli import run
+
+from ..conftest import CAMPAIGNS, EXAMPLES, ROOT
+
+TKV = str(CAMPAIGNS / "tkv_2019.yaml")
+FACTS = str(EXAMPLES / "tkv_2019" / "facts.yaml")
+
+
+def cli(*argv: str) -> tuple[int, str, str]:
+    out, err = io.StringIO(), io.StringIO()
+    code = run(list(argv), stdout=out, stderr=err)
+    return code, out.getvalue(), err.getvalue()
+
+
+def test_validate_ok():
+    code, out, _ = cli("validate", TKV)
+    assert code == 0
+    assert out.startswith(f"ok: {TKV} (tkv_2019:")
+
+
+def test_validate_reports_misspelt_key_with_line_and_column(tmp_path):
+    text = (CAMPAIGNS / "tkv_2019.yaml").read_text(encoding="utf-8")
+    bad = tmp_path / "bad.yaml"
+    bad.write_text(text.replace("  - id: member_rating\n    applies_to:", "  - id: member_rating\n    aplies_to:"),
+                   encoding="utf-8")
+    line = next(i for i, ln in enumerate(bad.read_text(encoding="utf-8").splitlines(), 1)
+                if "aplies_to" in ln)
+    code, out, err = cli("validate", TKV, str(bad))
+    assert code == 1
+    assert f"{bad}:{line}:5: facts[" in out
+    assert "unknown key 'aplies_to' (did you mean 'applies_to'?) [unknown-key]" in out
+    assert "1 of 2 files have problems" in err
+
+
+def test_validate_json_format(tmp_path):
+    code, out, _ = cli("validate", "--format", "json", str(ROOT / "tests/cases/invalid/unknown-fact.yaml"))
+    assert code == 1
+    (report,) = json.loads(out)
+    assert report["ok"] is False
+    assert report["problems"][0]["code"] == "unknown-fact"
+    assert (report["problems"][0]["line"], report["problems"][0]["column"]) == (67, 27)
+
+
+def test_schema_is_json_schema_with_descriptions():
+    code, out, _ = cli("schema")
+    assert code == 0
+    schema = json.loads(out)
+    assert schema["$schema"].startswith("https://json-schema.org/")
+    assert schema["additionalProperties"] is False
+    fact = schema["$defs"]["FactDecl"]["properties"]
+    assert "description" in fact["judgement"]
+    assert "in" in schema["$defs"]["OneOf"]["properties"]  # aliases, as written in YAML
+
+
+def test_evaluate_table_on_the_example():
+    code, out, _ = cli("evaluate", TKV, "--facts", FACTS)
+    assert code == 0
+    assert "CD-HALAM" in out and "awarded" in out
+    # Counts follow test_tkv_verdicts.EXPECTED (each verdict derived from seed 000 there).
+    assert "31 subjects; awarded: 11, not_awarded: 13, incomplete: 4, not_eligible: 3" in out
+
+
+def test_evaluate_json_is_stable():
+    code, out, _ = cli("evaluate", TKV, "--facts", FACTS, "--format", "json")
+    assert code == 0
+    data = json.loads(out)
+    assert data["format_version"] == 1
+    assert data["campaign"] == "tkv_2019"
+    assert data["as_of"] == "2019-12-31"
+    assert data["params"] == {"many_individuals_min": 2.0}
+    halam = data["subjects"][0]
+    assert halam["id"] == "CD-HALAM"
+    award = halam["awards"][0]
+    assert set(award) == {"award", "label", "verdict", "reason", "missing_facts", "points",
+                          "max_points", "band", "criteria"}
+    assert award["criteria"][0]["source"] == {
+        "seed": "000_40cc82fbe8059212.txt", "lines": [96, 96], "clause": "V.2 Tiêu chuẩn — tập thể"}
+    _, again, _ = cli("evaluate", TKV, "--facts", FACTS, "--format", "json")
+    assert again == out
+
+
+def test_evaluate_csv_and_param_and_as_of():
+    code, out, _ = cli("evaluate", TKV, "--facts", FACTS, "--format", "csv",
+                       "--param", "many_individuals_min=1", "--as-of", "2020-06-30")
+    assert code == 0
+    rows = {r["subject_id"]: r for r in csv.DictReader(io.StringIO(out))}
+    # L100 "nhiều" set to 1: Núi Béo's single recognised author is enough.
+    assert rows["CD-NUIBEO"]["verdict"] == "awarded"
+    assert rows["CD-KHECHAM"]["missing_facts"] == "initiatives_reviewed_rigorously"
+    assert rows["CD-DEONAI"]["failed_criteria"] == "yearly_review;rigorous_review;solidarity"
+
+
+def test_explain_is_bilingual_with_citations():
+    code, out, _ = cli("explain", TKV, "--facts", FACTS, "--subject", "CD-VANGDANH")
+    assert code == 0
+    assert "Xếp loại công đoàn vững mạnh trở lên / Rated 'strong' or better [rated_strong]: fail" in out
+    assert "“Được xếp loại công đoàn vững mạnh trở lên.”" in out
+    assert "giá trị / values: union_rating = fair" in out
+    assert "nguồn / source: 000_40cc82fbe8059212.txt L102" in out
+    assert "Kết quả / verdict: không đạt / not_awarded" in out
+
+
+def test_explain_json_and_unknown_subject():
+    code, out, _ = cli("explain", TKV, "--facts", FACTS, "--subject", "NV-011", "--format", "json")
+    assert code == 0
+    assert json.loads(out)["awards"][0]["missing_facts"] == ["member_rating"]
+    code, _, err = cli("explain", TKV, "--facts", FACTS, "--subject", "NOPE")
+    assert code == 2
+    assert "no subject 'NOPE'" in err
+
+
+@pytest.mark.parametrize("command", ["validate", "schema", "evaluate", "explain"])
+def test_every_command_has_help(command):
+    code, out, _ = cli(command, "--help")
+    assert code == 0
+    assert out.startswith("usage: emulation-rules " + command)
+
+
+def test_top_level_help_teaches_examples():
+    code, out, _ = cli("--help")
+    assert code == 0
+    assert "examples:" in out and "exit codes:" in out
+
+
+@pytest.mark.parametrize("argv, needle", [
+    (["evaluate", TKV, "--facts", FACTS, "--as-of", "31/12/2019"], "not a date"),
+    (["evaluate", TKV, "--facts", "nope.yaml"], "cannot read"),
+    (["evaluate", "nope.yaml", "--facts", FACTS], "cannot read campaign"),
+    (["evaluate", TKV, "--facts", FACTS, "--param", "nonsense"], "expected NAME=NUMBER"),
+    (["evaluate", TKV, "--facts", FACTS, "--param", "unknown_param=2"], "unknown parameter"),
+    (["evaluate", TKV], "--facts"),
+    (["frobnicate"], "invalid choice"),
+])
+def test_bad_input_exits_2_with_a_clear_message(argv, needle):
+    code, _, err = cli(*argv)
+    assert code == 2
+    assert needle in err
+    assert "Traceback" not in err
+
+
+def test_invalid_facts_are_listed_and_refused(tmp_path):
+    bad = tmp_path / "f.yaml"
+    bad.write_text("subjects:\n  - {id: A, kind: individual, role: member, facts: {member_rating: superb}}\n"
+                   "  - {id: B, kind: individual, role: member, facts: {member_rating: fair}}\n",
+                   encoding="utf-8")
+    code, out, err = cli("evaluate", TKV, "--facts", str(bad))
+    assert code == 2
+    assert f"{bad}:2:" in err and "[invalid-value]" in err
+    assert out == ""
+    code, out, err = cli("evaluate", TKV, "--facts", str(bad), "--skip-invalid")
+    assert code == 0
+    assert "B " in out and "skipped:" in err

@@ -227,7 +227,34 @@ class _Compiler:
         return float(value)
 
 
+MIN_MAGNITUDE = 1e-4
+"""Smallest non-zero magnitude of a decimal value durable-rules can read (see durable_number)."""
+
+
+def durable_number(value: float) -> int | float:
+    """A number in a form durable-rules' JSON parser reads.
+
+    durable-rules 2.0.28 fails (error 204) on JSON numbers written with an exponent and no
+    decimal point, as Python writes ``1e+16`` or ``1e-05``. Integral values are sent as ints
+    (exact below 2**53, and every double from 1e16 up is integral); non-integral values of
+    magnitude >= 1e-4 never use an exponent. Smaller non-zero values are refused by
+    :func:`~emulation_rules.facts.coerce_value` and here.
+
+    Raises:
+        CompileError: a non-zero value of magnitude below ``MIN_MAGNITUDE``.
+    """
+    if isinstance(value, bool) or isinstance(value, int):
+        return value
+    if value.is_integer():
+        return int(value)
+    if abs(value) < MIN_MAGNITUDE:
+        raise CompileError(f"{value!r} is below the smallest magnitude durable-rules reads ({MIN_MAGNITUDE})")
+    return value
+
+
 def _cmp(field_name: str, op: str, value: Any) -> Expr:
+    if isinstance(value, float):
+        value = durable_number(value)
     if op == "==":
         return {field_name: value}
     return {_DURABLE_OP[op]: {field_name: value}}
@@ -247,7 +274,7 @@ def _encoder(decl: m.FactDecl | m.RecordField) -> Callable[[Any], Any]:
         ranks = {v.id: i for i, v in enumerate(decl.values)}
         return lambda v: ranks[v]
     if decl.type in ("decimal", "percent"):
-        return float
+        return lambda v: durable_number(float(v))
     return _identity
 
 

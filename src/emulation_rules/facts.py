@@ -55,6 +55,9 @@ MAX_FACTS_BYTES = 512 * 1024 * 1024
 SUBJECT_KEYS = ("id", "kind", "level", "role", "unit", "name", "facts")
 CSV_META_COLUMNS = ("id", "kind", "level", "role", "unit", "name")
 
+MIN_DECIMAL_MAGNITUDE = 1e-4
+"""Smallest non-zero magnitude of a decimal/percent fact (durable-rules reads no smaller)."""
+
 FactValue = bool | int | float | str | dt.date | tuple[Mapping[str, Any], ...]
 
 
@@ -512,6 +515,9 @@ def coerce_value(decl: m.FactDecl | m.RecordField, value: Any, *, from_text: boo
             return _Invalid(f"{number} is below the minimum {lo:g}")
         if hi is not None and number > hi:
             return _Invalid(f"{number} is above the maximum {hi:g}")
+        if isinstance(number, float) and number != 0 and abs(number) < MIN_DECIMAL_MAGNITUDE:
+            return _Invalid(f"{number!r} is too small: non-zero values need a magnitude of at least "
+                            f"{MIN_DECIMAL_MAGNITUDE} (durable-rules cannot read smaller ones)")
         return number
     if t == "date":
         day = _to_date(value)

@@ -20,7 +20,7 @@ from emulation_rules.compiler import compile_campaign
 from emulation_rules.errors import EngineUnavailableError
 from emulation_rules.facts import Subject
 
-from ..conftest import CAMPAIGNS, campaign_files
+from ..conftest import CAMPAIGNS, ROOT, campaign_files
 
 TKV = CAMPAIGNS / "tkv_2019.yaml"
 
@@ -201,3 +201,37 @@ def test_cli_reports_engine_unavailable_with_exit_3(monkeypatch, tmp_path):
     assert code == 3
     assert "durable-rules could not be loaded" in err.getvalue()
     assert "Traceback" not in err.getvalue()
+
+
+# Found here (not in DURABLE_RULES.md): durable's JSON parser fails with error 204 on numbers
+# written with an exponent and no decimal point, as Python writes 1e+16 or 1e-05.
+BENEFIT_CAMPAIGN = (ROOT / "tests" / "cases" / "invalid" / "unknown-key.yaml").read_text(
+    encoding="utf-8").replace("txt_vi:", "text_vi:").replace("""  - id: launched
+    applies_to: collective
+    type: bool""", """  - id: benefit_vnd
+    applies_to: collective
+    type: decimal
+    unit: VND
+    label: {vi: "Giá trị làm lợi", en: "Benefit value"}
+  - id: launched
+    applies_to: collective
+    type: bool""").replace(
+    'condition: {fact: launched, op: "==", value: true}',
+    # DOMAIN.md §1.3, Bằng Lao động sáng tạo (1.1): at least 80 million VND.
+    'condition: {fact: benefit_vnd, op: ">=", value: 80000000}')
+
+
+def test_large_and_small_decimals_never_reach_durable_in_exponent_form():
+    c = load_campaign(BENEFIT_CAMPAIGN, file="benefit.yaml")
+    engine = Engine(c)
+    ledger = [{"author": "NV-1", "applied": True}, {"author": "NV-2", "applied": True}]
+    subjects = [
+        {"id": f"U{i}", "kind": "collective", "level": "grassroots_union",
+         "facts": {"rating": "strong", "ledger": ledger, "benefit_vnd": value}}
+        for i, value in enumerate([1e16, 79_999_999.5, 80_000_000.0, 1e300])
+    ]
+    got = [s.awards[0].verdict for s in engine.evaluate(subjects).subjects]
+    assert got == ["awarded", "not_awarded", "awarded", "awarded"]
+    with pytest.raises(FactsError) as info:
+        parse_facts([{**subjects[0], "facts": {"benefit_vnd": 1e-05}}], c)
+    assert "too small" in info.value.problems[0].message

@@ -206,11 +206,12 @@ class _Builder:
             return None
 
 
-class _Dumper(yaml.SafeDumper):
+class _Dumper(yaml.SafeDumper):  # type: ignore[misc]
     """Private safe dumper: block style, Unicode kept as is."""
 
 
 def dump_yaml(data: Any) -> str:
     """YAML text for plain data (the inverse of :func:`parse_yaml` on such data)."""
-    return yaml.dump(data, Dumper=_Dumper, allow_unicode=True, sort_keys=False,
-                     default_flow_style=False, width=100)
+    text: str = yaml.dump(data, Dumper=_Dumper, allow_unicode=True, sort_keys=False,
+                          default_flow_style=False, width=100)
+    return text

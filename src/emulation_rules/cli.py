@@ -12,7 +12,7 @@ import json
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import TextIO
+from typing import Any, TextIO
 
 from . import __version__
 from .engine import Engine
@@ -65,10 +65,10 @@ class _Parser(argparse.ArgumentParser):
             (self._stderr or sys.stderr).write(message)
         raise _Exit(status)
 
-    def print_help(self, file: TextIO | None = None) -> None:
+    def print_help(self, file: Any = None) -> None:
         super().print_help(file or _current_stdout[0])
 
-    def _print_message(self, message: str, file: TextIO | None = None) -> None:
+    def _print_message(self, message: str, file: Any = None) -> None:
         if message:
             (file if file not in (None, sys.stderr) else self._stderr or sys.stderr).write(message)
 

@@ -43,10 +43,10 @@ _DURABLE_OP = {">=": "$gte", ">": "$gt", "<=": "$lte", "<": "$lt", "!=": "$neq"}
 
 @dataclass(frozen=True)
 class CountPlan:
-    """A pre-aggregated count: ``field`` = number of records of ``fact`` (or distinct values of
+    """A pre-aggregated count: ``column`` = number of records of ``fact`` (or distinct values of
     ``distinct``) that satisfy ``predicate``."""
 
-    field: str
+    column: str
     fact: str
     distinct: str | None
     predicate: RecordPredicate = field(compare=False, repr=False)
@@ -104,9 +104,9 @@ class CompiledAward:
                 continue
             hits = [r for r in records if plan.predicate(r)]
             if plan.distinct is None:
-                out[plan.field] = len(hits)
+                out[plan.column] = len(hits)
             else:
-                out[plan.field] = len({r[plan.distinct] for r in hits if plan.distinct in r})
+                out[plan.column] = len({r[plan.distinct] for r in hits if plan.distinct in r})
         return out
 
     def ruleset_json(self) -> str:
@@ -161,7 +161,7 @@ class _Compiler:
             rules[name] = {"all": [{"m": expr}]}
             plans.append(CriterionPlan(
                 crit, name, tuple(dict.fromkeys(reads)), describe(crit.condition, self.params),
-                tuple(c.field for c in self.counts[first_count:])))
+                tuple(c.column for c in self.counts[first_count:])))
         items: list[ItemPlan] = []
         if award.score_sheet is not None:
             for item in award.score_sheet.items:

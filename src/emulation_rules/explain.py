@@ -224,7 +224,7 @@ def render_table(evaluation: Evaluation) -> str:
         head += f" — as of {evaluation.as_of.isoformat()}"
     if evaluation.phase:
         head += f" (phase {evaluation.phase})"
-    rows = [("Subject", "Name", "Level/role", "Award", "Verdict", "Why")]
+    rows: list[tuple[str, ...]] = [("Subject", "Name", "Level/role", "Award", "Verdict", "Why")]
     counts: dict[str, int] = {}
     for s in evaluation.subjects:
         for a in s.awards:

@@ -1445,10 +1445,17 @@ class _Input:
         return None
 
 
+def _plain(df: pl.DataFrame) -> pl.DataFrame:
+    """Categorical (dictionary-encoded) columns as plain text, e.g. from pandas via Parquet."""
+    names = [c for c, t in df.schema.items() if isinstance(t, pl.Categorical | pl.Enum)]
+    return df.with_columns(pl.col(names).cast(pl.String)) if names else df
+
+
 def _open_input(source: Source, evaluator: BulkEvaluator) -> _Input:
     if isinstance(source, pl.DataFrame | pa.Table):
         df = source if isinstance(source, pl.DataFrame) else pl.from_arrow(source)
         assert isinstance(df, pl.DataFrame)
+        df = _plain(df)
         header = evaluator.check_columns(df.columns, "<table>")
         df = df.rename(dict(zip(df.columns, header, strict=True)))
         evaluator.check_types(df.schema, "<table>")
@@ -1502,7 +1509,7 @@ def _open_input(source: Source, evaluator: BulkEvaluator) -> _Input:
         ) from None
     raw_header = list(pf.schema_arrow.names)
     header = evaluator.check_columns(raw_header, name)
-    schema = pl.DataFrame(pf.schema_arrow.empty_table()).schema
+    schema = _plain(pl.DataFrame(pf.schema_arrow.empty_table())).schema
     evaluator.check_types(dict(zip(header, schema.values(), strict=True)), name)
     return _Input(
         name, header, raw_header, "parquet", path=path, total_rows=pf.metadata.num_rows, size=size
@@ -1531,7 +1538,7 @@ def _chunks(inp: _Input, chunk_rows: int) -> Iterator[Chunk]:
         pf = pq.ParquetFile(inp.path)
         start = 0
         for batch in pf.iter_batches(batch_size=chunk_rows):
-            df = pl.DataFrame(batch.rename_columns(inp.header))
+            df = _plain(pl.DataFrame(batch.rename_columns(inp.header)))
             yield (
                 df.with_columns(
                     pl.int_range(start + 1, start + df.height + 1, dtype=pl.Int64).alias(_ROW)

@@ -11,6 +11,11 @@ Every problem is collected and raised once, each located as ``file:line:column: 
 ``unknown-param``, ``unknown-enum-value``, ``not-ordered``, ``type-mismatch``, ``not-records``,
 ``bad-compare``, ``unknown-level``, ``unknown-role``, ``score-sheet``, ``source-seed-mismatch``
     semantic checks.
+``unknown-phase``, ``bad-target``
+    targets (chỉ tiêu): a value names a phase the campaign does not declare, or a metric does
+    not fit its facts (a value/sum/average over a non-numeric fact, a value metric reading an
+    individual fact, a share above 100%, a phase given twice); unknown facts, levels and roles
+    in a target's metric or population use ``unknown-fact``, ``unknown-level``, ``unknown-role``.
 """
 
 from __future__ import annotations
@@ -296,6 +301,9 @@ class _Checker:
                 self._condition(crit.condition, (*base, "criteria", j, "condition"), a.subject, None)
             if a.score_sheet is not None:
                 self._score_sheet(a.score_sheet, (*base, "score_sheet"), a.subject)
+        self._unique("targets", c.targets)
+        for i, t in enumerate(c.targets):
+            self._target(t, ("targets", i), levels, roles)
         yield from self.problems
 
     def _unique(self, where: str | PathT, items: Iterable[Any]) -> None:
@@ -423,6 +431,57 @@ class _Checker:
                          _hint(str(value), ids) or f"values: {', '.join(ids)}")
             else:
                 self.add("type-mismatch", f"{value!r} is not a {decl.type} for {decl.id!r}", path)
+
+    # targets ------------------------------------------------------------------------------
+    def _target(self, t: m.Target, path: PathT, levels: set[str], roles: set[str]) -> None:
+        phases = {p.id for p in self.c.phases}
+        seen: set[str] = set()
+        for j, v in enumerate(t.values):
+            if v.phase not in phases:
+                self.add("unknown-phase", f"unknown phase {v.phase!r}", (*path, "values", j, "phase"),
+                         _hint(v.phase, phases))
+            elif v.phase in seen:
+                self.add("bad-target", f"phase {v.phase!r} is given twice", (*path, "values", j, "phase"))
+            seen.add(v.phase)
+            if isinstance(t.metric, m.ShareMetric) and not 0 <= v.value <= 100:
+                self.add("bad-target", f"a share is a percent (0-100), not {v.value:g}",
+                         (*path, "values", j, "value"))
+        metric = t.metric
+        mpath: PathT = (*path, "metric")
+        if isinstance(metric, m.ValueMetric):
+            if metric.level not in levels:
+                self.add("unknown-level", f"unknown collective level {metric.level!r}", (*mpath, "level"),
+                         _hint(metric.level, levels))
+            self._numeric(metric.fact, (*mpath, "fact"), "collective")
+            return
+        pop = metric.population
+        ppath: PathT = (*mpath, "population")
+        for j, lv in enumerate(pop.levels):
+            if pop.kind != "collective":
+                self.add("unknown-level", "an individual population lists collective levels", (*ppath, "levels"))
+                break
+            if lv not in levels:
+                self.add("unknown-level", f"unknown collective level {lv!r}", (*ppath, "levels", j),
+                         _hint(lv, levels))
+        for j, role in enumerate(pop.roles):
+            if pop.kind != "individual":
+                self.add("unknown-role", "a collective population lists individual roles", (*ppath, "roles"))
+                break
+            if role not in roles:
+                self.add("unknown-role", f"unknown individual role {role!r}", (*ppath, "roles", j),
+                         _hint(role, roles))
+        if pop.where is not None:
+            self._condition(pop.where, (*ppath, "where"), pop.kind, None)
+        if isinstance(metric, (m.CountMetric, m.ShareMetric)):
+            if metric.condition is not None:
+                self._condition(metric.condition, (*mpath, "condition"), pop.kind, None)
+        else:
+            self._numeric(metric.fact, (*mpath, "fact"), pop.kind)
+
+    def _numeric(self, fact_id: str, path: PathT, kind: str) -> None:
+        decl = self._fact(fact_id, path, kind)
+        if decl is not None and decl.type not in _NUMERIC:
+            self.add("bad-target", f"fact {fact_id!r} is {decl.type}; a target needs a number", path)
 
     def _score_sheet(self, sheet: m.ScoreSheet, path: PathT, kind: str) -> None:
         self._unique((*path, "items"), sheet.items)

@@ -375,8 +375,116 @@ class Award(_Model):
     period: Literal["yearly", "phase", "campaign"] = Field(
         default="yearly", description="How often it is considered."
     )
+    criteria_delegated_to: str | None = Field(
+        default=None,
+        description="The plan leaves the standards to another instrument (named here) and lists none; "
+        "the engine then answers 'incomplete', never 'awarded'.",
+    )
     source: Source
     note: str | None = None
+
+
+# --- Targets (chỉ tiêu) ----------------------------------------------------------------------
+
+
+class Population(_Model):
+    """The subjects a count, share, sum or average runs over.
+
+    ``where`` restricts the population itself (a nested denominator: Phú Riềng L50 "of which
+    50%" counts only the enterprises that signed a collective agreement)."""
+
+    kind: SubjectKind = Field(description="collective (units) or individual (people).")
+    levels: tuple[Ident, ...] = Field(default=(), description="Collective levels included; empty = every level.")
+    roles: tuple[Ident, ...] = Field(default=(), description="Individual roles included; empty = every role.")
+    where: Condition | None = Field(
+        default=None, description="Only subjects for which this holds are in the population (uses 'fact')."
+    )
+
+
+class ValueMetric(_Model):
+    """A single figure supplied for the issuing body (e.g. members recruited in the year)."""
+
+    kind: Literal["value"]
+    fact: Ident = Field(description="Numeric collective fact holding the figure.")
+    level: Ident = Field(description="Collective level of the subject that supplies the figure (the issuing body).")
+
+
+class CountMetric(_Model):
+    """Number of subjects of a population satisfying a condition ('thành lập mới 100 CĐCS')."""
+
+    kind: Literal["count"]
+    population: Population
+    condition: Condition | None = Field(default=None, description="Counted subjects satisfy this; null = every subject.")
+
+
+class ShareMetric(_Model):
+    """Percent (0-100) of a population satisfying a condition ('80% CĐCS đạt vững mạnh')."""
+
+    kind: Literal["share"]
+    population: Population
+    condition: Condition
+
+
+class SumMetric(_Model):
+    """Sum of a numeric fact over a population."""
+
+    kind: Literal["sum"]
+    population: Population
+    fact: Ident = Field(description="Numeric fact summed.")
+
+
+class AveragePerMetric(_Model):
+    """Sum of a numeric fact over a population divided by the population size
+    ('trung bình mỗi CĐCS giới thiệu ít nhất một đoàn viên ưu tú')."""
+
+    kind: Literal["average_per"]
+    population: Population
+    fact: Ident = Field(description="Numeric fact summed, then divided by the number of subjects.")
+
+
+Metric = Annotated[
+    ValueMetric | CountMetric | ShareMetric | SumMetric | AveragePerMetric,
+    Field(discriminator="kind"),
+]
+
+
+class TargetValue(_Model):
+    """The figure a target sets for one phase."""
+
+    phase: Ident = Field(description="Phase id this figure applies to.")
+    value: float = Field(description="Threshold, in the metric's unit (percent 0-100 for a share).")
+
+
+class Target(_Model):
+    """A target (chỉ tiêu): an aggregate figure the plan sets per phase, not a per-subject award."""
+
+    id: Ident
+    label: Text
+    text_vi: str = Field(description="The plan's Vietnamese wording of the target.")
+    source: Source
+    owner: Literal["union", "joint", "external"] = Field(
+        description="union = the union's own performance; joint = shared with employers/authorities; "
+        "external = a socio-economic figure the union does not own (e.g. GRDP per head)."
+    )
+    period: Literal["yearly", "phase_cumulative", "end_of_phase", "unspecified"] = Field(
+        description="yearly = each year of the phase ('hằng năm'); phase_cumulative = total over the phase; "
+        "end_of_phase = level reached by the end ('đến năm 2025'); unspecified = the plan does not say."
+    )
+    op: Op = Field(description="'trở lên'/'ít nhất' and, by convention, bare 'đạt x%' -> '>='; 'trên' -> '>'.")
+    comparator_note: str | None = Field(
+        default=None, description="Why this op, when the wording is bare ('đạt 70%') or unusual."
+    )
+    metric: Metric
+    unit: str | None = Field(default=None, description="Unit of the values, e.g. '%', 'người', 'CĐCS'.")
+    values: tuple[TargetValue, ...] = Field(min_length=1, description="Threshold per phase.")
+    note: str | None = None
+
+    def value_for(self, phase_id: str) -> float | None:
+        """The threshold for ``phase_id``, or None when the target sets none for that phase."""
+        for v in self.values:
+            if v.phase == phase_id:
+                return v.value
+        return None
 
 
 class Defect(_Model):
@@ -407,6 +515,7 @@ class Campaign(_Model):
     parameters: tuple[Parameter, ...] = ()
     facts: tuple[FactDecl, ...] = ()
     awards: tuple[Award, ...] = ()
+    targets: tuple[Target, ...] = Field(default=(), description="Targets (chỉ tiêu) per phase.")
     defects: tuple[Defect, ...] = ()
 
     def fact(self, fact_id: str) -> FactDecl:
@@ -442,5 +551,5 @@ class Campaign(_Model):
         return hits[0] if hits else None
 
 
-for _m in (CountSpec, AllOf, AnyOf, NotOf, Criterion, ScoreItem, Campaign):
+for _m in (CountSpec, AllOf, AnyOf, NotOf, Criterion, ScoreItem, Population, CountMetric, ShareMetric, Target, Campaign):
     _m.model_rebuild()

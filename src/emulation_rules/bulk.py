@@ -110,7 +110,15 @@ from ._yaml import SourceMap
 from .compiler import CompiledAward, CompiledCampaign
 from .errors import CompileError, FactsError, PathItem, Problem, SourceLocation
 from .explain import CSV_COLUMNS, SubjectResult
-from .facts import CSV_META_COLUMNS, Subject, _hint, _Invalid, _Reader, coerce_value
+from .facts import (
+    CSV_META_COLUMNS,
+    MIN_DECIMAL_MAGNITUDE,
+    Subject,
+    _hint,
+    _Invalid,
+    _Reader,
+    coerce_value,
+)
 
 if TYPE_CHECKING:
     from .engine import Engine
@@ -1108,7 +1116,8 @@ def _record_pred(
 
 
 def _out_of_range(decl: m.FactDecl | m.RecordField, values: pl.Series) -> pl.Series:
-    """Numbers outside the declared bounds (percent: [0, 100]) or not finite."""
+    """Numbers :func:`~emulation_rules.facts.coerce_value` refuses: outside the declared bounds
+    (percent: [0, 100]), not finite, or (decimals) non-zero below ``MIN_DECIMAL_MAGNITUDE``."""
     t = decl.type
     if t not in ("int", "decimal", "percent"):
         return _const(False, len(values))
@@ -1117,7 +1126,7 @@ def _out_of_range(decl: m.FactDecl | m.RecordField, values: pl.Series) -> pl.Ser
     expr = pl.lit(False)
     v = pl.col("v")
     if t != "int":
-        expr = expr | ~v.is_finite()
+        expr = expr | ~v.is_finite() | ((v != 0) & (v.abs() < MIN_DECIMAL_MAGNITUDE))
     if lo is not None:
         expr = expr | (v < lo)
     if hi is not None:

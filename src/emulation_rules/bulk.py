@@ -785,7 +785,9 @@ class BulkEvaluator:
         eligible = pl.col(who).is_in(pl.Series(allowed, dtype=pl.String).implode()).fill_null(False)
         stage: list[pl.Expr] = [eligible.alias("__eligible")]
         names: list[tuple[str, str]] = []
-        for k, plan in enumerate(compiled.criteria):
+        delegated = award.criteria_delegated_to is not None
+        # The plan lists no standards of its own: never awarded, as in the engine.
+        for k, plan in enumerate(() if delegated else compiled.criteria):
             present = pl.all_horizontal([pl.col(_col(f)).is_not_null() for f in plan.reads])
             cond = self._cond(plan.criterion.condition)
             stage.append(
@@ -799,7 +801,7 @@ class BulkEvaluator:
             names.append((plan.criterion.id, f"__s{k}"))
         points: pl.Expr = pl.lit(None, pl.Float64)
         band: pl.Expr = pl.lit(None, pl.String)
-        if award.score_sheet is not None:
+        if award.score_sheet is not None and not delegated:
             sheet_status, sheet_points, sheet_band = self._sheet(compiled)
             stage += [
                 sheet_status.alias("__sheet"),
@@ -811,7 +813,7 @@ class BulkEvaluator:
         statuses = [pl.col(c) for _, c in names]
         any_fail = pl.any_horizontal([s == _FAIL for s in statuses]) if statuses else pl.lit(False)
         any_unknown = (
-            pl.any_horizontal([s == _UNKNOWN for s in statuses]) if statuses else pl.lit(False)
+            pl.any_horizontal([s == _UNKNOWN for s in statuses]) if statuses else pl.lit(delegated)
         )
         ok = pl.col("__eligible")
         verdict = (
@@ -829,7 +831,7 @@ class BulkEvaluator:
             separator=";",
             ignore_nulls=True,
         )
-        order = _award_reads(compiled)
+        order = [] if delegated else _award_reads(compiled)
         missing = pl.concat_str(
             [pl.when(pl.col(_col(f)).is_null()).then(pl.lit(f)) for f in order]
             or [pl.lit(None, pl.String)],
@@ -1003,6 +1005,7 @@ _KNOWN_FIELDS: dict[type, set[str]] = {
         "criteria",
         "score_sheet",
         "period",
+        "criteria_delegated_to",
         "source",
         "note",
     },

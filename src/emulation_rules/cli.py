@@ -152,6 +152,19 @@ def build_parser(stderr: TextIO | None = None) -> argparse.ArgumentParser:
     facts_args(x)
     x.add_argument("--subject", required=True, metavar="ID", help="subject id in the facts file")
     x.add_argument("--format", choices=("text", "json"), default="text")
+
+    t = sub.add_parser("targets", help="judge the campaign's targets (chỉ tiêu) over the submission",
+                       description="Judge every target (chỉ tiêu) of the campaign for one phase: "
+                       "value, figure, ratio and status (met, not_met, unknown when the population is "
+                       "empty or facts are missing), with the plan clause cited.", stderr=stderr)
+    t.add_argument("campaign", metavar="CAMPAIGN", help="campaign YAML file")
+    t.add_argument("--facts", required=True, type=Path, metavar="FILE",
+                   help="subjects and their facts: .yaml, .json or .csv")
+    when = t.add_mutually_exclusive_group()
+    when.add_argument("--phase", metavar="ID", help="phase id to judge")
+    when.add_argument("--as-of", type=_date, metavar="DATE",
+                      help="review date YYYY-MM-DD (default: the facts file's as_of); picks the phase")
+    t.add_argument("--format", choices=("table", "json"), default="table")
     return p
 
 
@@ -299,9 +312,24 @@ def _cmd_explain(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     return EXIT_OK
 
 
+def _cmd_targets(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    from .targets import evaluate_targets, render_targets_json, render_targets_table
+
+    campaign = load_campaign(args.campaign)
+    submission = load_facts(args.facts, campaign)
+    try:
+        report = evaluate_targets(campaign, submission, phase=args.phase, as_of=args.as_of)
+    except KeyError as exc:
+        err.write(f"{exc.args[0]}\n")
+        return EXIT_INPUT
+    out.write(render_targets_json(report) if args.format == "json" else render_targets_table(report))
+    return EXIT_OK
+
+
 _COMMANDS: dict[str, Callable[[argparse.Namespace, TextIO, TextIO], int]] = {
     "validate": _cmd_validate,
     "schema": _cmd_schema,
     "evaluate": _cmd_evaluate,
     "explain": _cmd_explain,
+    "targets": _cmd_targets,
 }

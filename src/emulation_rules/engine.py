@@ -271,6 +271,11 @@ class Engine:
             return AwardResult(
                 award.id, award.label, "not_eligible",
                 reason=f"{mine} is not among {', '.join(allowed)} ({elig.source.cite()})")
+        if award.criteria_delegated_to is not None:
+            # The plan lists no standards of its own (e.g. Thanh Hóa 004 L42, L47): never 'awarded'.
+            return AwardResult(
+                award.id, award.label, "incomplete",
+                reason=f"criteria delegated to {award.criteria_delegated_to} ({award.source.cite()})")
         facts = subject.facts
         reads = {f for p in compiled.criteria for f in p.reads} | {f for p in compiled.items for f in p.reads}
         message = compiled.encode(f"{self._prefix}{next(self._sids)}", facts, reads)

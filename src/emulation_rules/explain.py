@@ -248,6 +248,8 @@ def _why(a: AwardResult) -> str:
         text = "fails: " + ", ".join(failed)
         return text + (f"; missing: {', '.join(a.missing_facts)}" if a.missing_facts else "")
     if a.verdict == "incomplete":
+        if a.reason and not a.missing_facts:  # e.g. criteria delegated to another instrument
+            return a.reason
         return "missing: " + ", ".join(a.missing_facts)
     text = "all criteria met"
     if a.points is not None:

@@ -122,7 +122,11 @@ def parse_yaml(text: str | bytes, *, file: str = "<string>") -> tuple[Any, Sourc
             ) from None
         except yaml.MarkedYAMLError as exc:
             mark = exc.problem_mark or exc.context_mark
-            msg = " ".join(str(p) for p in (exc.context, exc.problem) if p)
+            context = exc.context
+            start = exc.context_mark
+            if context and start is not None and exc.problem_mark is not None:
+                context += f" (from line {start.line + 1}, column {start.column + 1})"
+            msg = ": ".join(str(p) for p in (context, exc.problem) if p)
             raise YAMLSyntaxError(
                 [Problem("yaml-syntax", msg or "invalid YAML",
                          location=_loc(file, mark) if mark else SourceLocation(file, 1, 1))]
@@ -202,6 +206,12 @@ class _Builder:
         except yaml.constructor.ConstructorError as exc:
             self.problems.append(Problem(
                 "unsafe-tag", str(exc.problem or "value cannot be constructed safely"),
+                path, _loc(self.file, node.start_mark)))
+            return None
+        except (ValueError, OverflowError) as exc:  # e.g. the date 2019-13-29
+            kind = node.tag.rsplit(":", 1)[-1]
+            self.problems.append(Problem(
+                "invalid-value", f"{node.value!r} cannot be read as a {kind}: {exc}",
                 path, _loc(self.file, node.start_mark)))
             return None
 

@@ -29,7 +29,7 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel, Tag, ValidationError
 
 from . import model as m
 from ._yaml import MAX_BYTES, SourceMap, dump_yaml, parse_yaml
@@ -129,12 +129,15 @@ def _order(p: Problem) -> tuple[int, int, str]:
 
 def _from_pydantic(exc: ValidationError, data: Any, smap: SourceMap) -> Iterator[Problem]:
     seen: set[tuple[str, PathT]] = set()
-    for err in exc.errors(include_url=False):
-        path, model_cls = _data_path(err["loc"], data)
+    errors = [(err, *_data_path(err["loc"], data)) for err in exc.errors(include_url=False)]
+    for err, path, model_cls in errors:
         kind = err["type"]
         code = _PYDANTIC_CODES.get(kind, "invalid-value")
         if (code, path) in seen:
             continue
+        if kind == "too_short" and any(len(p) > len(path) and p[:len(path)] == path
+                                       for _, p, _ in errors):
+            continue  # knock-on: the list is short only because its items failed (reported below)
         seen.add((code, path))
         hint = None
         message = err["msg"]
@@ -160,7 +163,11 @@ def _data_path(loc: tuple[int | str, ...], data: Any) -> tuple[PathT, type[BaseM
     cls: Any = m.Campaign
     parent_cls: Any = m.Campaign
     for item in loc:
-        if isinstance(node, dict) and isinstance(item, str) and item in node:
+        if isinstance(cls, dict) and isinstance(item, str) and item in cls:
+            # pydantic names the member of a tagged union before its fields; a tag may also be
+            # a data key ('all', 'count'), so the tag is consumed first, without a path step.
+            cls = cls[item]
+        elif isinstance(node, dict) and isinstance(item, str) and item in node:
             path.append(item)
             node = node[item]
             parent_cls = cls
@@ -170,8 +177,6 @@ def _data_path(loc: tuple[int | str, ...], data: Any) -> tuple[PathT, type[BaseM
             node = node[item]
             parent_cls = cls
             cls = _item_type(cls)
-        elif isinstance(item, str) and isinstance(node, dict) and _is_tag(item):
-            cls = _TAGS[item]
         else:
             # key absent (missing) or extra key not in the model: keep it for the message
             path.append(item)
@@ -179,16 +184,6 @@ def _data_path(loc: tuple[int | str, ...], data: Any) -> tuple[PathT, type[BaseM
             break
     model_cls = parent_cls if _is_model(parent_cls) else None
     return tuple(path), model_cls
-
-
-_TAGS: dict[str, type[BaseModel]] = {
-    "all": m.AllOf, "any": m.AnyOf, "not": m.NotOf, "count": m.Count,
-    "at_least": m.AtLeast, "in": m.OneOf, "compare": m.Compare,
-}
-
-
-def _is_tag(item: str) -> bool:
-    return item in _TAGS
 
 
 def _is_model(cls: Any) -> bool:
@@ -218,12 +213,32 @@ def _unwrap(tp: Any) -> Any:
             continue
         if origin in (typing.Union, types.UnionType):
             args = [a for a in typing.get_args(tp) if a is not type(None)]
-            models = [_unwrap(a) for a in args]
-            if len(models) == 1:
-                tp = models[0]
+            if len(args) == 1:
+                tp = args[0]
                 continue
-            return None  # a condition union: resolved by its tag
+            return _union_tags(args)  # a tagged union (condition, metric): resolved by its tag
         return tp
+
+
+def _union_tags(members: list[Any]) -> dict[str, Any] | None:
+    """``{tag: model}`` for the members of a tagged union, as pydantic names them in ``loc``:
+    a ``Tag`` annotation, else the single literal of the member's ``kind`` field."""
+    tags: dict[str, Any] = {}
+    for member in members:
+        tag = None
+        if typing.get_origin(member) is typing.Annotated:
+            member, *meta = typing.get_args(member)
+            tag = next((x.tag for x in meta if isinstance(x, Tag)), None)
+        if not _is_model(member):
+            return None
+        if tag is None:
+            kind = member.model_fields.get("kind")
+            literals = typing.get_args(kind.annotation) if kind is not None else ()
+            if len(literals) != 1:
+                return None
+            tag = str(literals[0])
+        tags[tag] = member
+    return tags
 
 
 def _allowed_keys(cls: type[BaseModel] | None) -> list[str]:

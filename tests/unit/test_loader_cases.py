@@ -120,3 +120,59 @@ def test_tags_never_construct_objects():
     with pytest.raises(YAMLSyntaxError) as info:
         load_campaign("x: !!python/object/apply:os.system ['true']\n")
     assert info.value.problems[0].code == "unsafe-tag"
+
+
+def _mutated(old: str, new: str) -> tuple[str, list[str]]:
+    text = (CAMPAIGNS / "tkv_2019.yaml").read_text(encoding="utf-8")
+    assert old in text, old
+    text = text.replace(old, new, 1)  # the first occurrence: the collective award's
+    return text, text.splitlines()
+
+
+def test_unknown_key_inside_a_nested_condition_is_located():
+    # Regression: pydantic names the union member ('all', 'count') before its field of the same
+    # name; the loader used to take the tag for a data key and report 'where.all.all'.
+    tail = "\n                - {field: high_effect"
+    text, lines = _mutated('- {field: applied, op: "==", value: true}' + tail,
+                           '- {field: applied, op: "==", valu: true}' + tail)
+    with pytest.raises(CampaignValidationError) as info:
+        load_campaign(text, file="t.yaml")
+    (p,) = info.value.problems
+    n = next(i for i, ln in enumerate(lines) if "valu: true" in ln)
+    assert p.code == "unknown-key"
+    assert p.path == ("awards", 0, "criteria", 6, "condition", "count", "where", "all", 1, "valu")
+    assert (p.location.line, p.location.column) == (n + 1, lines[n].index("valu:") + 1)
+    assert p.hint == "did you mean 'value'?"
+
+
+def test_impossible_date_is_a_located_problem():
+    # Regression: PyYAML's ValueError for 2019-13-29 escaped as a traceback.
+    text, lines = _mutated("  date: 2019-03-29\n", "  date: 2019-13-29\n")
+    with pytest.raises(YAMLSyntaxError) as info:
+        load_campaign(text, file="t.yaml")
+    (p,) = info.value.problems
+    n = next(i for i, ln in enumerate(lines) if "2019-13-29" in ln)
+    assert (p.code, p.path) == ("invalid-value", ("document", "date"))
+    assert (p.location.line, p.location.column) == (n + 1, lines[n].index("2019") + 1)
+
+
+def test_a_failed_item_is_not_also_reported_as_a_short_list():
+    # pydantic adds 'too_short' for a one-item 'all' whose item fails; only the item is the problem.
+    text, _ = _mutated("condition: {fact: union_rating, at_least: strong}",
+                       "condition: {all: [{fact: union_rating, at_least: strong, op: '>='}]}")
+    with pytest.raises(CampaignValidationError) as info:
+        load_campaign(text, file="t.yaml")
+    assert [(p.code, p.path[-1]) for p in info.value.problems] == [("unknown-key", "op")]
+    # A list that really is empty is still refused.
+    text, _ = _mutated("condition: {fact: union_rating, at_least: strong}", "condition: {all: []}")
+    with pytest.raises(CampaignValidationError) as info:
+        load_campaign(text, file="t.yaml")
+    assert [(p.code, p.path[-1]) for p in info.value.problems] == [("invalid-value", "all")]
+
+
+def test_yaml_syntax_error_points_at_where_the_parser_stopped():
+    with pytest.raises(YAMLSyntaxError) as info:
+        load_campaign("a: 1\ntitle: {vi: x\nb: 2\n", file="s.yaml")
+    (p,) = info.value.problems
+    # The unclosed '{' makes 'x b' one plain scalar; the parser stops at the ':' on line 3.
+    assert (p.code, str(p.location)) == ("yaml-syntax", "s.yaml:3:2")

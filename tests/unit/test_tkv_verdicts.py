@@ -16,55 +16,80 @@ from emulation_rules import Engine, load_campaign, load_facts
 
 from ..conftest import CAMPAIGNS, EXAMPLES
 
-# subject -> (verdict, failing criteria, missing facts)
+# subject -> (verdict, failing criteria, unknown criteria, missing facts). Verdict rules
+# (explain.py): any failing criterion -> not_awarded; else any unknown -> incomplete.
 EXPECTED = {
-    # L96-L102 all met; ledger has 2 distinct authors (NV-001, NV-002) >= many_individuals_min 2.
-    "CD-HALAM": ("awarded", [], []),
+    # L96-L102 all met; L100 ledger has 2 distinct authors (NV-001 twice, NV-002) >= 2.
+    "CD-HALAM": ("awarded", [], [], []),
     # L96 "có ký giao ước thi đua": pledge_signed is false.
-    "CD-MAOKHE": ("not_awarded", ["pledge"], []),
-    # L100 "nhiều cá nhân": one author recognised (NV-008's entry is not recognised) < 2.
-    "CD-NUIBEO": ("not_awarded", ["many_applied_initiatives"], []),
+    "CD-MAOKHE": ("not_awarded", ["pledge"], [], []),
+    # L100 "nhiều cá nhân": one recognised author (NV-008's entry is not recognised) < 2.
+    "CD-NUIBEO": ("not_awarded", ["many_applied_initiatives"], [], []),
     # L102 "vững mạnh trở lên": rated Khá (fair) is below strong.
-    "CD-VANGDANH": ("not_awarded", ["rated_strong"], []),
+    "CD-VANGDANH": ("not_awarded", ["rated_strong"], [], []),
     # L102: rating not submitted -> cannot decide; nothing else fails.
-    "CD-HONGAI": ("incomplete", [], ["union_rating"]),
+    "CD-HONGAI": ("incomplete", [], ["rated_strong"], ["union_rating"]),
     # L100 "sơ tổng kết hàng năm" not held and review of initiatives not "nghiêm túc";
     # L102 "nội bộ đoàn kết" not met.
-    "CD-DEONAI": ("not_awarded", ["yearly_review", "rigorous_review", "solidarity"], []),
+    "CD-DEONAI": ("not_awarded", ["yearly_review", "rigorous_review", "solidarity"], [], []),
     # L102 "trở lên": strong_excellent is above strong; L100: 2 authors counted (NV-019, NV-020);
-    # the not-applied and not-highly-effective entries are not counted.
-    "CD-QUANGHANH": ("awarded", [], []),
+    # the not-applied (NV-019) and not-highly-effective (NV-021) entries are not counted.
+    "CD-QUANGHANH": ("awarded", [], [], []),
     # L96 launched/propaganda/registration false; L100 empty ledger; L102 average rating;
-    # the rigorous-review judgement is missing but failures decide the verdict.
+    # L100 "xét duyệt nghiêm túc" not assessed: unknown, but the failures decide.
     "CD-KHECHAM": ("not_awarded",
-                   ["launched", "propaganda", "registration", "many_applied_initiatives", "rated_strong"],
-                   ["initiatives_reviewed_rigorously"]),
-    # L71/L100: the Golden Book was not submitted.
-    "CD-THONGNHAT": ("incomplete", [], ["initiative_ledger"]),
-    # L33 participate, L89 only grassroots unions are awarded.
-    "CDBP-KT1-HALAM": ("not_eligible", [], []),
-    "CD-TCT-DONGBAC": ("not_eligible", [], []),
-    # Individuals.
-    "NV-001": ("awarded", [], []),                                   # L106, L108, L110 (excellent)
-    "NV-002": ("awarded", [], []),                                   # L110 "khá" exactly
-    "NV-003": ("not_awarded", ["accepted_applied_initiative"], []),  # L106: not applied
-    "NV-004": ("awarded", [], []),                                   # L106: science council counts
-    "NV-005": ("not_awarded", ["member_rated_fair"], []),            # L110: average < khá
-    "NV-006": ("not_awarded", ["complies"], []),                     # L108
-    "NV-007": ("awarded", [], []),
-    "NV-008": ("not_awarded", ["accepted_applied_initiative"], []),  # L106: not accepted
-    "NV-009": ("not_awarded", ["accepted_applied_initiative"], []),  # L106: no initiative
-    "NV-010": ("not_awarded", ["accepted_applied_initiative"], []),  # L106: not "hiệu quả cao"
-    "NV-011": ("incomplete", [], ["member_rating"]),                 # L110 undecided
-    "NV-012": ("incomplete", [], ["initiatives", "complies_with_policy"]),
-    "NV-013": ("awarded", [], []),                                   # one of two initiatives suffices
-    "NV-014": ("not_awarded", ["member_rated_fair"], ["initiatives"]),  # L110: weak
-    "NV-015": ("awarded", [], []),
-    "NV-016": ("awarded", [], []),
-    "NV-017": ("not_awarded", ["accepted_applied_initiative", "complies", "member_rated_fair"], []),
-    "NV-018": ("not_eligible", [], []),                              # L90: not a union member
-    "NV-019": ("awarded", [], []),
-    "NV-020": ("awarded", [], []),
+                   ["launched", "propaganda", "registration", "many_applied_initiatives",
+                    "rated_strong"],
+                   ["rigorous_review"], ["initiatives_reviewed_rigorously"]),
+    # L71/L100: the Golden Book (Sổ vàng sáng kiến) was not submitted.
+    "CD-THONGNHAT": ("incomplete", [], ["many_applied_initiatives"], ["initiative_ledger"]),
+    # L33: a union section and an upper union take part; L89: only grassroots unions are awarded.
+    "CDBP-KT1-HALAM": ("not_eligible", [], [], []),
+    "CD-TCT-DONGBAC": ("not_eligible", [], [], []),
+    # Individuals (L90 union officers and members).
+    # L106 initiative council, applied, high effect; L108 complies; L110 xuất sắc >= khá.
+    "NV-001": ("awarded", [], [], []),
+    # L110 "khá trở lên": khá itself is enough; L106, L108 met.
+    "NV-002": ("awarded", [], [], []),
+    # L106 "được ứng dụng trong thực tế": the only initiative is not applied.
+    "NV-003": ("not_awarded", ["accepted_applied_initiative"], [], []),
+    # L106 "Hội đồng khoa học nghiệm thu": the science council counts as well.
+    "NV-004": ("awarded", [], [], []),
+    # L110: trung bình (average) is below khá.
+    "NV-005": ("not_awarded", ["member_rated_fair"], [], []),
+    # L108 "chấp hành tốt": does not comply.
+    "NV-006": ("not_awarded", ["complies"], [], []),
+    # L106, L108, L110 (khá) met.
+    "NV-007": ("awarded", [], [], []),
+    # L106 "được ... nghiệm thu": not accepted by any council.
+    "NV-008": ("not_awarded", ["accepted_applied_initiative"], [], []),
+    # L106 "Có đề tài, sáng kiến": none.
+    "NV-009": ("not_awarded", ["accepted_applied_initiative"], [], []),
+    # L106 "mang lại hiệu quả cao": the reviewer judged the effect not high.
+    "NV-010": ("not_awarded", ["accepted_applied_initiative"], [], []),
+    # L110: member classification not done yet; L106, L108 met.
+    "NV-011": ("incomplete", [], ["member_rated_fair"], ["member_rating"]),
+    # L106, L108: initiatives and compliance not submitted; L110 met (xuất sắc).
+    "NV-012": ("incomplete", [], ["accepted_applied_initiative", "complies"],
+               ["initiatives", "complies_with_policy"]),
+    # L106 "Có đề tài, sáng kiến": one qualifying initiative of two is enough.
+    "NV-013": ("awarded", [], [], []),
+    # L110: yếu (weak) fails; L106 initiatives not submitted (unknown) cannot rescue it.
+    "NV-014": ("not_awarded", ["member_rated_fair"], ["accepted_applied_initiative"],
+               ["initiatives"]),
+    # L106 science council, applied, high effect; L108; L110 xuất sắc.
+    "NV-015": ("awarded", [], [], []),
+    # L106, L108, L110 (khá) met; his union fails L100/L102, which does not bear on L104-L110.
+    "NV-016": ("awarded", [], [], []),
+    # L106 none, L108 does not comply, L110 trung bình: every individual standard fails.
+    "NV-017": ("not_awarded", ["accepted_applied_initiative", "complies", "member_rated_fair"],
+               [], []),
+    # L90 "Cán bộ, đoàn viên công đoàn": a worker who is not a member is not considered.
+    "NV-018": ("not_eligible", [], [], []),
+    # L106: one applied initiative suffices (the other is not applied); L108; L110 xuất sắc.
+    "NV-019": ("awarded", [], [], []),
+    # L106, L108, L110 (khá) met; a union officer (L90).
+    "NV-020": ("awarded", [], [], []),
 }
 
 
@@ -87,14 +112,20 @@ def test_example_covers_every_subject(evaluation):
 
 @pytest.mark.parametrize("subject_id", list(EXPECTED))
 def test_verdict(evaluation, subject_id):
-    verdict, failing, missing = EXPECTED[subject_id]
+    verdict, failing, unknown, missing = EXPECTED[subject_id]
     subject = evaluation.subject(subject_id)
     (award,) = subject.awards  # one award per subject kind
+    assert award.award_id == ("collective_recognition" if subject.kind == "collective"
+                              else "individual_recognition")
     assert award.verdict == verdict
     assert [c.criterion_id for c in award.criteria if c.status == "fail"] == failing
+    assert [c.criterion_id for c in award.criteria if c.status == "unknown"] == unknown
     assert list(award.missing_facts) == missing
     if verdict == "not_eligible":
         assert award.criteria == ()
+    else:
+        # every criterion of the award is reported, none silently left out (L96-L102, L106-L110)
+        assert len(award.criteria) == (9 if subject.kind == "collective" else 3)
 
 
 def test_every_criterion_both_passes_and_fails_in_the_example(evaluation, campaign):
@@ -124,12 +155,25 @@ def test_explanation_carries_values_threshold_and_citation(evaluation):
 def test_parameter_for_nhieu_changes_the_verdict(campaign):
     # L100 "nhiều" is the parameter many_individuals_min (defect d08): with 1, Núi Béo's single
     # recognised author is enough; with 3, even Hà Lầm's two authors are not.
+    # Only the collective verdicts that hinge on L100 change; individuals (L106-L110) never do.
     facts = load_facts(EXAMPLES / "tkv_2019" / "facts.yaml", campaign)
+    default = Engine(campaign).evaluate(facts).verdicts()
     one = Engine(campaign, params={"many_individuals_min": 1}).evaluate(facts)
     three = Engine(campaign, params={"many_individuals_min": 3}).evaluate(facts)
-    assert one.subject("CD-NUIBEO").award("collective_recognition").verdict == "awarded"
-    assert three.subject("CD-HALAM").award("collective_recognition").verdict == "not_awarded"
+    changed_one = {k: v for k, v in one.verdicts().items() if default[k] != v}
+    changed_three = {k: v for k, v in three.verdicts().items() if default[k] != v}
+    # 1 recognised author (NV-007) now counts as "nhiều"; Khe Chàm (0 authors, other
+    # failures) and Thống Nhất (no ledger) are unchanged.
+    assert changed_one == {("CD-NUIBEO", "collective_recognition"): "awarded"}
+    # Hà Lầm, Quang Hanh and Hòn Gai have exactly 2 distinct authors (< 3); Hòn Gai was
+    # incomplete (rating missing, L102) and now has a failing criterion, so it is not_awarded.
+    assert changed_three == {("CD-HALAM", "collective_recognition"): "not_awarded",
+                             ("CD-QUANGHANH", "collective_recognition"): "not_awarded",
+                             ("CD-HONGAI", "collective_recognition"): "not_awarded"}
     assert three.params == {"many_individuals_min": 3.0}
+    many = next(c for c in three.subject("CD-HALAM").award("collective_recognition").criteria
+                if c.criterion_id == "many_applied_initiatives")
+    assert (many.status, many.values["counted"]) == ("fail", 2)
 
 
 def test_csv_example_gives_the_same_rules(campaign):

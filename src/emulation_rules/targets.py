@@ -8,10 +8,13 @@ arithmetic is a handful of additions, so no rule engine is involved.
 
 Rules implemented (stated here once; the tests cite the seed lines they come from):
 
-* **Phase.** ``phase`` wins; else ``as_of`` (or the submission's ``as_of``) picks the phase
-  with :meth:`Campaign.phase_at`; a 2027 review is judged against phase II's figure
-  (Thanh Hóa 004 L92-106), not phase I's. With neither, every (target, phase) pair the
-  campaign lists is judged. A target that sets no figure for the chosen phase is left out.
+* **Phase.** ``phase`` wins: only figures set for that phase are judged. Else ``as_of`` (or
+  the submission's ``as_of``) picks the phase with :meth:`Campaign.phase_at` (the report's
+  ``phase``), and the figures of *every* phase containing the date are judged: a round's
+  figures and those of the whole sprint around it (Phú Riềng 003 L70 "từ nay đến 31/3/2018"
+  spans both rounds). A 2027 review is judged against phase II's figure (Thanh Hóa 004
+  L92-106), not phase I's. With neither, every (target, phase) pair is judged. A target
+  that sets no figure for the chosen phase(s) is left out.
 * **Population.** Subjects of the population's kind, filtered by levels/roles (empty = all),
   then by ``population.where`` (nested denominators: Phú Riềng 003 L50 "trong đó 50%" counts
   only the agreements signed).
@@ -104,7 +107,8 @@ class TargetReport:
 
     Attributes:
         campaign_id: the campaign.
-        phase: the phase chosen (None when every phase was judged).
+        phase: the phase chosen, the most specific one for ``as_of`` (None when every phase
+            was judged).
         as_of: the review date used to choose it, if any.
         results: one :class:`TargetResult` per (target, phase), in campaign order.
     """
@@ -154,36 +158,27 @@ def evaluate_targets(campaign: m.Campaign, submission: Submission | Sequence[Sub
     subjects = tuple(submission.subjects if isinstance(submission, Submission) else submission)
     if as_of is None and isinstance(submission, Submission):
         as_of = submission.as_of
+    judged: set[str] | None
     if phase is not None:
         if phase not in {p.id for p in campaign.phases}:
             raise KeyError(f"unknown phase {phase!r}")
         chosen: str | None = phase
+        judged = {phase}
     elif as_of is not None:
-        found = _phase_for(campaign, as_of)
+        found = campaign.phase_at(as_of)
         if found is None:
             raise KeyError(f"{as_of} lies in no phase of {campaign.id}")
-        chosen = found
+        chosen = found.id
+        judged = {p.id for p in campaign.phases if p.contains(as_of)}
     else:
-        chosen = None
+        chosen = judged = None
     ev = _Evaluator(campaign, subjects, {**campaign.parameter_defaults(), **(params or {})})
     results = []
     for t in campaign.targets:
         for tv in t.values:
-            if chosen is None or tv.phase == chosen:
+            if judged is None or tv.phase in judged:
                 results.append(ev.judge(t, tv))
     return TargetReport(campaign.id, chosen, as_of, tuple(results))
-
-
-def _phase_for(campaign: m.Campaign, day: dt.date) -> str | None:
-    """The most specific phase containing ``day`` that some target sets a figure for, else
-    :meth:`Campaign.phase_at`."""
-    used = {tv.phase for t in campaign.targets for tv in t.values}
-    hits = [p for p in campaign.phases if p.contains(day) and p.id in used]
-    if hits:
-        hits.sort(key=lambda p: (p.kind == "campaign", -(p.start.toordinal())))
-        return hits[0].id
-    p = campaign.phase_at(day)
-    return p.id if p else None
 
 
 _OPS = {
@@ -237,7 +232,7 @@ class _Evaluator:
                         continue
                     got = self._cond(metric.condition, s, used, missing)
                     hits += got is True
-                counted = hits
+                counted = None if missing else hits
                 if not missing and pop:
                     value = Fraction(hits) if isinstance(metric, m.CountMetric) else Fraction(hits * 100, len(pop))
             else:

@@ -372,6 +372,12 @@ class _Reader:
             out.append(self.problem("bad-choice", "kind must be 'collective' or 'individual'",
                                     (*path, "kind")))
             kind = None
+        for key in ("unit", "name"):  # never drop a value silently: a list or a mapping is refused
+            value = raw.get(key)
+            if value is not None and (isinstance(value, bool)
+                                      or not isinstance(value, (str, int, float))):
+                out.append(self.problem("invalid-value", f"{key!r} must be text, not {value!r}",
+                                        (*path, key)))
         level = _text(raw.get("level"))
         role = _text(raw.get("role"))
         if kind == "collective":

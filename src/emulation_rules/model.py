@@ -27,6 +27,8 @@ from pydantic import (
 
 SCHEMA_VERSION = 1
 
+_NOTE = "Encoder's remark on how the plan is read; not used by the engine."
+
 Ident = Annotated[
     str,
     StringConstraints(pattern=r"^[a-z][a-z0-9_]*$", max_length=64),
@@ -96,7 +98,7 @@ class LegalBasis(_Model):
     title: str = Field(description="Instrument as named, e.g. 'Luật Thi đua, khen thưởng 15/2003/QH11'.")
     valid_from: dt.date | None = Field(default=None, description="First day in force (inclusive).")
     valid_to: dt.date | None = Field(default=None, description="Last day in force (inclusive); null if still in force.")
-    note: str | None = None
+    note: str | None = Field(default=None, description=_NOTE)
 
 
 class Phase(_Model):
@@ -110,7 +112,7 @@ class Phase(_Model):
     start: dt.date = Field(description="First day of the phase, inclusive.")
     end: dt.date | None = Field(default=None, description="Last day of the phase, inclusive; null when the plan sets no end.")
     source: Source
-    note: str | None = None
+    note: str | None = Field(default=None, description=_NOTE)
 
     def contains(self, day: dt.date) -> bool:
         """True when ``day`` lies in ``[start, end]`` (both inclusive)."""
@@ -164,12 +166,14 @@ class RecordField(_Model):
     """A field of a record in a list-of-records fact (e.g. an initiative)."""
 
     id: Ident
-    type: Literal["bool", "int", "decimal", "percent", "date", "text", "enum", "ordered_enum"]
+    type: Literal[
+        "bool", "int", "decimal", "percent", "date", "text", "enum", "ordered_enum"
+    ] = Field(description="Type of the field's values (a record holds no nested records).")
     label: Text
-    unit: str | None = None
+    unit: str | None = Field(default=None, description="Unit, e.g. 'VND', '%'.")
     values: tuple[EnumValue, ...] = Field(default=(), description="For enum types; ordered_enum lists lowest first.")
-    minimum: float | None = None
-    maximum: float | None = None
+    minimum: float | None = Field(default=None, description="Smallest valid value, for numbers.")
+    maximum: float | None = Field(default=None, description="Largest valid value, for numbers.")
     required: bool = Field(default=True, description="A record lacking a required field is rejected with its row.")
     judgement: bool = Field(default=False, description="The value is a reviewer's judgement, not a measurement.")
 
@@ -194,14 +198,14 @@ class FactDecl(_Model):
         description="The value is a reviewer's judgement (e.g. 'hiệu quả cao'), not a measurement.",
     )
     source: Source | None = None
-    note: str | None = None
+    note: str | None = Field(default=None, description=_NOTE)
 
 
 class Parameter(_Model):
     """A named number standing for a word the plan leaves unquantified ('nhiều', 'cao')."""
 
     id: Ident
-    type: Literal["int", "decimal", "percent"]
+    type: Literal["int", "decimal", "percent"] = Field(description="Number type of the value.")
     default: float = Field(description="Value used unless the caller overrides it.")
     label: Text
     reason: str = Field(description="Why the default was chosen; the plan gives no number.")
@@ -227,16 +231,16 @@ class Compare(_Model):
 class AtLeast(_Model):
     """``fact at least value`` on an ordered enum ('xếp loại khá trở lên')."""
 
-    fact: Ident | None = None
-    field: Ident | None = None
+    fact: Ident | None = Field(default=None, description="Fact tested (outside 'where').")
+    field: Ident | None = Field(default=None, description="Record field tested (inside 'where').")
     at_least: Ident = Field(description="Lowest accepted value of the ordered enum.")
 
 
 class OneOf(_Model):
     """``fact in {values}`` for enums."""
 
-    fact: Ident | None = None
-    field: Ident | None = None
+    fact: Ident | None = Field(default=None, description="Fact tested (outside 'where').")
+    field: Ident | None = Field(default=None, description="Record field tested (inside 'where').")
     in_: tuple[Scalar, ...] = Field(alias="in", min_length=1, description="Accepted values.")
 
 
@@ -252,9 +256,9 @@ class Count(_Model):
     """``count(records where ...) op value`` ('ít nhất 01 sáng kiến được công nhận')."""
 
     count: CountSpec
-    op: Op
-    value: int | None = Field(default=None, ge=0)
-    param: Ident | None = None
+    op: Op = Field(description="How the count compares with the threshold.")
+    value: int | None = Field(default=None, ge=0, description="Constant threshold (a count).")
+    param: Ident | None = Field(default=None, description="Parameter giving the threshold.")
 
 
 class AllOf(_Model):
@@ -313,7 +317,7 @@ class Criterion(_Model):
         description="The plan's wording cannot be measured; the condition reads a reviewer's judgement fact.",
     )
     source: Source
-    note: str | None = None
+    note: str | None = Field(default=None, description=_NOTE)
 
 
 class Eligibility(_Model):
@@ -329,7 +333,7 @@ class ScoreItem(_Model):
 
     id: Ident
     label: Text
-    text_vi: str
+    text_vi: str = Field(description="The Vietnamese wording of this item.")
     max_points: float = Field(gt=0, description="Maximum points (điểm chuẩn).")
     points_fact: Ident | None = Field(
         default=None, description="Numeric fact holding the reviewer's score, clamped to [0, max_points]."
@@ -349,7 +353,7 @@ class Band(_Model):
 class ScoreSheet(_Model):
     """Points per item, summed; bands by total; an optional passing band and per-item floor."""
 
-    max_points: float = Field(gt=0)
+    max_points: float = Field(gt=0, description="Total points; the items add up to it.")
     items: tuple[ScoreItem, ...] = Field(min_length=1)
     bands: tuple[Band, ...] = Field(default=(), description="Bands, lowest first.")
     pass_band: Ident | None = Field(default=None, description="Award requires this band or better.")
@@ -367,7 +371,7 @@ class Award(_Model):
     kind: Literal["title", "commendation", "recognition"] = Field(
         description="title = danh hiệu; commendation = hình thức khen thưởng; recognition = biểu dương."
     )
-    subject: SubjectKind
+    subject: SubjectKind = Field(description="collective (units) or individual (people).")
     label: Text
     eligibility: Eligibility
     criteria: tuple[Criterion, ...] = Field(default=(), description="All must be met.")
@@ -381,7 +385,7 @@ class Award(_Model):
         "the engine then answers 'incomplete', never 'awarded'.",
     )
     source: Source
-    note: str | None = None
+    note: str | None = Field(default=None, description=_NOTE)
 
 
 # --- Targets (chỉ tiêu) ----------------------------------------------------------------------
@@ -404,7 +408,7 @@ class Population(_Model):
 class ValueMetric(_Model):
     """A single figure supplied for the issuing body (e.g. members recruited in the year)."""
 
-    kind: Literal["value"]
+    kind: Literal["value"] = Field(description="Metric kind (selects the shape).")
     fact: Ident = Field(description="Numeric collective fact holding the figure.")
     level: Ident = Field(description="Collective level of the subject that supplies the figure (the issuing body).")
 
@@ -412,7 +416,7 @@ class ValueMetric(_Model):
 class CountMetric(_Model):
     """Number of subjects of a population satisfying a condition ('thành lập mới 100 CĐCS')."""
 
-    kind: Literal["count"]
+    kind: Literal["count"] = Field(description="Metric kind (selects the shape).")
     population: Population
     condition: Condition | None = Field(default=None, description="Counted subjects satisfy this; null = every subject.")
 
@@ -420,7 +424,7 @@ class CountMetric(_Model):
 class ShareMetric(_Model):
     """Percent (0-100) of a population satisfying a condition ('80% CĐCS đạt vững mạnh')."""
 
-    kind: Literal["share"]
+    kind: Literal["share"] = Field(description="Metric kind (selects the shape).")
     population: Population
     condition: Condition
 
@@ -428,7 +432,7 @@ class ShareMetric(_Model):
 class SumMetric(_Model):
     """Sum of a numeric fact over a population."""
 
-    kind: Literal["sum"]
+    kind: Literal["sum"] = Field(description="Metric kind (selects the shape).")
     population: Population
     fact: Ident = Field(description="Numeric fact summed.")
 
@@ -437,7 +441,7 @@ class AveragePerMetric(_Model):
     """Sum of a numeric fact over a population divided by the population size
     ('trung bình mỗi CĐCS giới thiệu ít nhất một đoàn viên ưu tú')."""
 
-    kind: Literal["average_per"]
+    kind: Literal["average_per"] = Field(description="Metric kind (selects the shape).")
     population: Population
     fact: Ident = Field(description="Numeric fact summed, then divided by the number of subjects.")
 
@@ -477,7 +481,7 @@ class Target(_Model):
     metric: Metric
     unit: str | None = Field(default=None, description="Unit of the values, e.g. '%', 'người', 'CĐCS'.")
     values: tuple[TargetValue, ...] = Field(min_length=1, description="Threshold per phase.")
-    note: str | None = None
+    note: str | None = Field(default=None, description=_NOTE)
 
     def value_for(self, phase_id: str) -> float | None:
         """The threshold for ``phase_id``, or None when the target sets none for that phase."""

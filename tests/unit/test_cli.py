@@ -1,4 +1,4 @@
-"""The command-line tool, driven through run(argv, stdout=..., stderr=...) without monkeypatching."""
+"""The command-line tool, driven through run(argv, stdout=..., stderr=...); no monkeypatching."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import json
 
 import pytest
 
-from emulation_rules.cli import run
+from emulation_rules.cli import build_parser, run
 
 from ..conftest import CAMPAIGNS, EXAMPLES, ROOT
 
@@ -31,10 +31,17 @@ def test_validate_ok():
 def test_validate_reports_misspelt_key_with_line_and_column(tmp_path):
     text = (CAMPAIGNS / "tkv_2019.yaml").read_text(encoding="utf-8")
     bad = tmp_path / "bad.yaml"
-    bad.write_text(text.replace("  - id: member_rating\n    applies_to:", "  - id: member_rating\n    aplies_to:"),
-                   encoding="utf-8")
-    line = next(i for i, ln in enumerate(bad.read_text(encoding="utf-8").splitlines(), 1)
-                if "aplies_to" in ln)
+    bad.write_text(
+        text.replace(
+            "  - id: member_rating\n    applies_to:", "  - id: member_rating\n    aplies_to:"
+        ),
+        encoding="utf-8",
+    )
+    line = next(
+        i
+        for i, ln in enumerate(bad.read_text(encoding="utf-8").splitlines(), 1)
+        if "aplies_to" in ln
+    )
     code, out, err = cli("validate", TKV, str(bad))
     assert code == 1
     assert f"{bad}:{line}:5: facts[" in out
@@ -43,7 +50,9 @@ def test_validate_reports_misspelt_key_with_line_and_column(tmp_path):
 
 
 def test_validate_json_format(tmp_path):
-    code, out, _ = cli("validate", "--format", "json", str(ROOT / "tests/cases/invalid/unknown-fact.yaml"))
+    code, out, _ = cli(
+        "validate", "--format", "json", str(ROOT / "tests/cases/invalid/unknown-fact.yaml")
+    )
     assert code == 1
     (report,) = json.loads(out)
     assert report["ok"] is False
@@ -60,6 +69,24 @@ def test_schema_is_json_schema_with_descriptions():
     fact = schema["$defs"]["FactDecl"]["properties"]
     assert "description" in fact["judgement"]
     assert "in" in schema["$defs"]["OneOf"]["properties"]  # aliases, as written in YAML
+    defs = schema["$defs"]
+
+    def refs(node: dict) -> list[str]:
+        found = [node["$ref"].rsplit("/", 1)[-1]] if "$ref" in node else []
+        for key in ("anyOf", "oneOf", "allOf"):
+            for sub in node.get(key, []):
+                found += refs(sub)
+        return found + (refs(node["items"]) if isinstance(node.get("items"), dict) else [])
+
+    # Every field an encoder may write is documented, itself or through the model it names.
+    undocumented = [
+        f"{name}.{key}"
+        for name, model in [("Campaign", schema), *defs.items()]
+        for key, prop in model.get("properties", {}).items()
+        if "description" not in prop
+        and not (refs(prop) and all("description" in defs[r] for r in refs(prop)))
+    ]
+    assert undocumented == []
 
 
 def test_evaluate_table_on_the_example():
@@ -81,17 +108,60 @@ def test_evaluate_json_is_stable():
     halam = data["subjects"][0]
     assert halam["id"] == "CD-HALAM"
     award = halam["awards"][0]
-    assert set(award) == {"award", "label", "verdict", "reason", "missing_facts", "points",
-                          "max_points", "band", "criteria"}
+    assert set(award) == {
+        "award",
+        "label",
+        "verdict",
+        "reason",
+        "missing_facts",
+        "points",
+        "max_points",
+        "band",
+        "criteria",
+    }
     assert award["criteria"][0]["source"] == {
-        "seed": "000_40cc82fbe8059212.txt", "lines": [96, 96], "clause": "V.2 Tiêu chuẩn — tập thể"}
+        "seed": "000_40cc82fbe8059212.txt",
+        "lines": [96, 96],
+        "clause": "V.2 Tiêu chuẩn — tập thể",
+    }
     _, again, _ = cli("evaluate", TKV, "--facts", FACTS, "--format", "json")
     assert again == out
 
 
+def test_evaluate_json_params_are_sorted(tmp_path):
+    # A second parameter declared after many_individuals_min must still come first in the JSON.
+    text = (CAMPAIGNS / "tkv_2019.yaml").read_text(encoding="utf-8")
+    anchor = "\nfacts:\n"
+    extra = """  - id: a_second_param
+    type: int
+    default: 5
+    label: {vi: "Tham số thử", en: "Test parameter"}
+    reason: "Only for this test."
+    source: {seed: 000_40cc82fbe8059212.txt, lines: [100, 100]}
+"""
+    campaign = tmp_path / "two_params.yaml"
+    text = text.replace(anchor, "\n" + extra + anchor.lstrip("\n"), 1)
+    campaign.write_text(text, encoding="utf-8")
+    code, out, err = cli("evaluate", str(campaign), "--facts", FACTS, "--format", "json",
+                         "--param", "many_individuals_min=3")
+    assert code == 0, err
+    params = json.loads(out)["params"]
+    assert list(params.items()) == [("a_second_param", 5.0), ("many_individuals_min", 3.0)]
+
+
 def test_evaluate_csv_and_param_and_as_of():
-    code, out, _ = cli("evaluate", TKV, "--facts", FACTS, "--format", "csv",
-                       "--param", "many_individuals_min=1", "--as-of", "2020-06-30")
+    code, out, _ = cli(
+        "evaluate",
+        TKV,
+        "--facts",
+        FACTS,
+        "--format",
+        "csv",
+        "--param",
+        "many_individuals_min=1",
+        "--as-of",
+        "2020-06-30",
+    )
     assert code == 0
     rows = {r["subject_id"]: r for r in csv.DictReader(io.StringIO(out))}
     # L100 "nhiều" set to 1: Núi Béo's single recognised author is enough.
@@ -103,7 +173,10 @@ def test_evaluate_csv_and_param_and_as_of():
 def test_explain_is_bilingual_with_citations():
     code, out, _ = cli("explain", TKV, "--facts", FACTS, "--subject", "CD-VANGDANH")
     assert code == 0
-    assert "Xếp loại công đoàn vững mạnh trở lên / Rated 'strong' or better [rated_strong]: fail" in out
+    assert (
+        "Xếp loại công đoàn vững mạnh trở lên / Rated 'strong' or better [rated_strong]: fail"
+        in out
+    )
     assert "“Được xếp loại công đoàn vững mạnh trở lên.”" in out
     assert "giá trị / values: union_rating = fair" in out
     assert "nguồn / source: 000_40cc82fbe8059212.txt L102" in out
@@ -119,11 +192,23 @@ def test_explain_json_and_unknown_subject():
     assert "no subject 'NOPE'" in err
 
 
-@pytest.mark.parametrize("command", ["validate", "schema", "evaluate", "explain"])
+def _commands() -> list[str]:
+    (sub,) = [a for a in build_parser()._actions if a.dest == "command"]
+    return sorted(sub.choices)
+
+
+def test_the_core_commands_exist():
+    assert {"validate", "schema", "evaluate", "explain"} <= set(_commands())
+
+
+@pytest.mark.parametrize("command", _commands())
 def test_every_command_has_help(command):
     code, out, _ = cli(command, "--help")
     assert code == 0
     assert out.startswith("usage: emulation-rules " + command)
+    # a description beyond the usage line, and every option explained
+    assert len(out.split("\n\n")) >= 3
+    assert "--help" in out
 
 
 def test_top_level_help_teaches_examples():
@@ -132,15 +217,18 @@ def test_top_level_help_teaches_examples():
     assert "examples:" in out and "exit codes:" in out
 
 
-@pytest.mark.parametrize("argv, needle", [
-    (["evaluate", TKV, "--facts", FACTS, "--as-of", "31/12/2019"], "not a date"),
-    (["evaluate", TKV, "--facts", "nope.yaml"], "cannot read"),
-    (["evaluate", "nope.yaml", "--facts", FACTS], "cannot read campaign"),
-    (["evaluate", TKV, "--facts", FACTS, "--param", "nonsense"], "expected NAME=NUMBER"),
-    (["evaluate", TKV, "--facts", FACTS, "--param", "unknown_param=2"], "unknown parameter"),
-    (["evaluate", TKV], "--facts"),
-    (["frobnicate"], "invalid choice"),
-])
+@pytest.mark.parametrize(
+    "argv, needle",
+    [
+        (["evaluate", TKV, "--facts", FACTS, "--as-of", "31/12/2019"], "not a date"),
+        (["evaluate", TKV, "--facts", "nope.yaml"], "cannot read"),
+        (["evaluate", "nope.yaml", "--facts", FACTS], "cannot read campaign"),
+        (["evaluate", TKV, "--facts", FACTS, "--param", "nonsense"], "expected NAME=NUMBER"),
+        (["evaluate", TKV, "--facts", FACTS, "--param", "unknown_param=2"], "unknown parameter"),
+        (["evaluate", TKV], "--facts"),
+        (["frobnicate"], "invalid choice"),
+    ],
+)
 def test_bad_input_exits_2_with_a_clear_message(argv, needle):
     code, _, err = cli(*argv)
     assert code == 2
@@ -150,9 +238,11 @@ def test_bad_input_exits_2_with_a_clear_message(argv, needle):
 
 def test_invalid_facts_are_listed_and_refused(tmp_path):
     bad = tmp_path / "f.yaml"
-    bad.write_text("subjects:\n  - {id: A, kind: individual, role: member, facts: {member_rating: superb}}\n"
-                   "  - {id: B, kind: individual, role: member, facts: {member_rating: fair}}\n",
-                   encoding="utf-8")
+    bad.write_text(
+        "subjects:\n  - {id: A, kind: individual, role: member, facts: {member_rating: superb}}\n"
+        "  - {id: B, kind: individual, role: member, facts: {member_rating: fair}}\n",
+        encoding="utf-8",
+    )
     code, out, err = cli("evaluate", TKV, "--facts", str(bad))
     assert code == 2
     assert f"{bad}:2:" in err and "[invalid-value]" in err

@@ -91,13 +91,25 @@ class TargetResult:
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready mapping (the ``targets --format json`` shape of one result)."""
         return {
-            "target": self.target_id, "label": {"vi": self.label.vi, "en": self.label.en},
-            "phase": self.phase, "owner": self.owner, "period": self.period, "op": self.op,
-            "unit": self.unit, "target_value": self.target, "value": self.value, "ratio": self.ratio,
-            "status": self.status, "population": self.population, "counted": self.counted,
-            "facts_used": list(self.facts_used), "missing": [list(p) for p in self.missing],
-            "reason": self.reason, "comparator_note": self.comparator_note,
-            "source": self.source.cite(), "text_vi": self.text_vi,
+            "target": self.target_id,
+            "label": {"vi": self.label.vi, "en": self.label.en},
+            "phase": self.phase,
+            "owner": self.owner,
+            "period": self.period,
+            "op": self.op,
+            "unit": self.unit,
+            "target_value": self.target,
+            "value": self.value,
+            "ratio": self.ratio,
+            "status": self.status,
+            "population": self.population,
+            "counted": self.counted,
+            "facts_used": list(self.facts_used),
+            "missing": [list(p) for p in self.missing],
+            "reason": self.reason,
+            "comparator_note": self.comparator_note,
+            "source": self.source.cite(),
+            "text_vi": self.text_vi,
         }
 
 
@@ -131,14 +143,22 @@ class TargetReport:
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready mapping: ``{campaign, phase, as_of, targets: [...]}``."""
-        return {"campaign": self.campaign_id, "phase": self.phase,
-                "as_of": self.as_of.isoformat() if self.as_of else None,
-                "targets": [r.to_dict() for r in self.results]}
+        return {
+            "campaign": self.campaign_id,
+            "phase": self.phase,
+            "as_of": self.as_of.isoformat() if self.as_of else None,
+            "targets": [r.to_dict() for r in self.results],
+        }
 
 
-def evaluate_targets(campaign: m.Campaign, submission: Submission | Sequence[Subject], *,
-                     phase: str | None = None, as_of: dt.date | None = None,
-                     params: Mapping[str, float] | None = None) -> TargetReport:
+def evaluate_targets(
+    campaign: m.Campaign,
+    submission: Submission | Sequence[Subject],
+    *,
+    phase: str | None = None,
+    as_of: dt.date | None = None,
+    params: Mapping[str, float] | None = None,
+) -> TargetReport:
     """Judge the campaign's targets (chỉ tiêu) against a submission.
 
     Args:
@@ -182,8 +202,12 @@ def evaluate_targets(campaign: m.Campaign, submission: Submission | Sequence[Sub
 
 
 _OPS = {
-    ">=": lambda a, b: a >= b, ">": lambda a, b: a > b, "<=": lambda a, b: a <= b,
-    "<": lambda a, b: a < b, "==": lambda a, b: a == b, "!=": lambda a, b: a != b,
+    ">=": lambda a, b: a >= b,
+    ">": lambda a, b: a > b,
+    "<=": lambda a, b: a <= b,
+    "<": lambda a, b: a < b,
+    "==": lambda a, b: a == b,
+    "!=": lambda a, b: a != b,
 }
 
 
@@ -196,7 +220,9 @@ class _Unknown(Exception):
 
 
 class _Evaluator:
-    def __init__(self, campaign: m.Campaign, subjects: tuple[Subject, ...], params: dict[str, float]) -> None:
+    def __init__(
+        self, campaign: m.Campaign, subjects: tuple[Subject, ...], params: dict[str, float]
+    ) -> None:
         self.c = campaign
         self.subjects = subjects
         self.params = params
@@ -212,10 +238,14 @@ class _Evaluator:
         reason: str | None = None
         if isinstance(metric, m.ValueMetric):
             used.append(metric.fact)
-            owners = [s for s in self.subjects if s.kind == "collective" and s.level == metric.level]
+            owners = [
+                s for s in self.subjects if s.kind == "collective" and s.level == metric.level
+            ]
             if len(owners) != 1:
-                reason = (f"{len(owners)} subjects of level {metric.level!r} submitted; "
-                          "the figure needs exactly one")
+                reason = (
+                    f"{len(owners)} subjects of level {metric.level!r} submitted; "
+                    "the figure needs exactly one"
+                )
             elif metric.fact not in owners[0].facts:
                 missing.append((owners[0].id, metric.fact))
             else:
@@ -234,7 +264,11 @@ class _Evaluator:
                     hits += got is True
                 counted = None if missing else hits
                 if not missing and pop:
-                    value = Fraction(hits) if isinstance(metric, m.CountMetric) else Fraction(hits * 100, len(pop))
+                    value = (
+                        Fraction(hits)
+                        if isinstance(metric, m.CountMetric)
+                        else Fraction(hits * 100, len(pop))
+                    )
             else:
                 used.append(metric.fact)
                 total = Fraction(0)
@@ -250,19 +284,35 @@ class _Evaluator:
         if missing and reason is None:
             reason = f"{len(missing)} needed fact(s) missing"
         target = _frac(tv.value)
-        status: TargetStatus
-        if value is None:
-            status = "unknown"
-        else:
-            status = "met" if _OPS[t.op](value, target) else "not_met"
+        status: TargetStatus = (
+            "unknown" if value is None else "met" if _OPS[t.op](value, target) else "not_met"
+        )
         ratio = float(value / target) if value is not None and target != 0 else None
         return TargetResult(
-            t.id, t.label, t.text_vi, t.owner, t.period, tv.phase, t.op, t.unit, tv.value,
-            float(value) if value is not None else None, ratio, status, population, counted,
-            tuple(dict.fromkeys(used)), tuple(dict.fromkeys(missing)), reason if status == "unknown" else None,
-            t.source, t.comparator_note)
+            t.id,
+            t.label,
+            t.text_vi,
+            t.owner,
+            t.period,
+            tv.phase,
+            t.op,
+            t.unit,
+            tv.value,
+            float(value) if value is not None else None,
+            ratio,
+            status,
+            population,
+            counted,
+            tuple(dict.fromkeys(used)),
+            tuple(dict.fromkeys(missing)),
+            reason if status == "unknown" else None,
+            t.source,
+            t.comparator_note,
+        )
 
-    def _population(self, pop: m.Population, used: list[str]) -> tuple[list[Subject], list[tuple[str, str]]]:
+    def _population(
+        self, pop: m.Population, used: list[str]
+    ) -> tuple[list[Subject], list[tuple[str, str]]]:
         out: list[Subject] = []
         missing: list[tuple[str, str]] = []
         for s in self.subjects:
@@ -280,7 +330,9 @@ class _Evaluator:
         return out, missing
 
     # three-valued conditions over one subject: True, False, or None (a fact is missing)
-    def _cond(self, cond: Any, s: Subject, used: list[str], missing: list[tuple[str, str]]) -> bool | None:
+    def _cond(
+        self, cond: Any, s: Subject, used: list[str], missing: list[tuple[str, str]]
+    ) -> bool | None:
         if isinstance(cond, (m.AllOf, m.AnyOf)):
             # a missing fact matters only when no other branch decides: all() is False as soon
             # as one part is False, any() is True as soon as one part is True
@@ -305,10 +357,21 @@ class _Evaluator:
         decl = self.facts[fact_id]
         value = s.facts[fact_id]
         if isinstance(cond, m.Count):
-            records = [r for r in value if cond.count.where is None  # type: ignore[union-attr]
-                       or _record_ok(cond.count.where, r, decl)]
-            n = (len({r.get(cond.count.distinct) for r in records if r.get(cond.count.distinct) is not None})
-                 if cond.count.distinct else len(records))
+            rows: tuple[Mapping[str, Any], ...] = value  # type: ignore[assignment]
+            records = [
+                r for r in rows if cond.count.where is None or _record_ok(cond.count.where, r, decl)
+            ]
+            n = (
+                len(
+                    {
+                        r.get(cond.count.distinct)
+                        for r in records
+                        if r.get(cond.count.distinct) is not None
+                    }
+                )
+                if cond.count.distinct
+                else len(records)
+            )
             threshold = cond.value if cond.value is not None else self.params[cond.param or ""]
             return bool(_OPS[cond.op](Fraction(n), _frac(threshold)))
         return _leaf(cond, decl, value, self.params)
@@ -320,7 +383,9 @@ def _rank(decl: m.FactDecl | m.RecordField, value: Any) -> Any:
     return value
 
 
-def _leaf(cond: Any, decl: m.FactDecl | m.RecordField, value: Any, params: Mapping[str, float]) -> bool:
+def _leaf(
+    cond: Any, decl: m.FactDecl | m.RecordField, value: Any, params: Mapping[str, float]
+) -> bool:
     if isinstance(cond, m.AtLeast):
         return bool(_rank(decl, value) >= _rank(decl, cond.at_least))
     if isinstance(cond, m.OneOf):
@@ -357,17 +422,39 @@ def render_targets_table(report: TargetReport) -> str:
         head += f", phase {report.phase}"
     if report.as_of:
         head += f" (as of {report.as_of.isoformat()})"
-    rows = [("target", "phase", "owner", "period", "value", "op", "target", "ratio", "status", "source")]
+    rows = [
+        ("target", "phase", "owner", "period", "value", "op", "target", "ratio", "status", "source")
+    ]
     for r in report.results:
-        rows.append((r.target_id, r.phase, r.owner, r.period, _num(r.value), r.op, _num(r.target),
-                     "" if r.ratio is None else f"{r.ratio:.2f}", r.status, r.source.cite()))
+        rows.append(
+            (
+                r.target_id,
+                r.phase,
+                r.owner,
+                r.period,
+                _num(r.value),
+                r.op,
+                _num(r.target),
+                "" if r.ratio is None else f"{r.ratio:.2f}",
+                r.status,
+                r.source.cite(),
+            )
+        )
     widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
-    lines = [head] + ["  ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)).rstrip() for row in rows]
+    lines = [head] + [
+        "  ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)).rstrip() for row in rows
+    ]
     for r in report.results:
         if r.status == "unknown" and r.reason:
-            lines.append(f"{r.target_id} [{r.phase}]: unknown: {r.reason}"
-                         + (f" ({', '.join(f'{a}.{b}' for a, b in r.missing[:5])}"
-                            f"{' …' if len(r.missing) > 5 else ''})" if r.missing else ""))
+            lines.append(
+                f"{r.target_id} [{r.phase}]: unknown: {r.reason}"
+                + (
+                    f" ({', '.join(f'{a}.{b}' for a, b in r.missing[:5])}"
+                    f"{' …' if len(r.missing) > 5 else ''})"
+                    if r.missing
+                    else ""
+                )
+            )
     return "\n".join(lines) + "\n"
 
 

@@ -449,6 +449,7 @@ class BulkEvaluator:
         typed["level"] = pl.select(pl.when(no_level.not_()).then(levels)).to_series().alias("level")
         typed["role"] = pl.select(pl.when(no_role.not_()).then(roles)).to_series().alias("role")
         typed["name"] = _text_values(cells("name")).alias("name")
+        cells("unit")  # not in the results, but a typed unit (e.g. a boolean) is checked
 
         for fid, decl in self.facts.items():
             if fid not in raw.columns:

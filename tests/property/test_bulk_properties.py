@@ -1,6 +1,7 @@
 """Properties of the bulk evaluator (issue 5): for any table of cells, valid or not, it keeps the
 same rows, reports the same problems and gives the same result rows as the facts reader plus the
-durable-rules engine; its column-wise parsing of numbers and text equals ``coerce_value``.
+durable-rules engine and the reference evaluator; its column-wise parsing of numbers and text
+equals ``coerce_value``.
 
 Expected values come from the reference path (facts.py + engine.py), not from hand-picked
 verdicts; the seed-derived verdicts of that path are tested in tests/unit.
@@ -18,7 +19,7 @@ import polars as pl
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from emulation_rules import Engine, load_campaign, load_facts
+from emulation_rules import Engine, load_campaign, load_facts, reference
 from emulation_rules import model as m
 from emulation_rules.bulk import BulkEvaluator, _text_values
 from emulation_rules.explain import render_csv
@@ -175,6 +176,7 @@ def test_bulk_equals_facts_reader_and_engine(
     result = engine.evaluate_many(facts, output=out, on_error="skip", chunk_rows=5)
     assert [str(p) for p in result.rejected] == [str(p) for p in submission.rejected]
     assert out.getvalue() == expected
+    assert render_csv(reference.evaluate(engine.compiled, submission)) == out.getvalue()
 
 
 _NUMBERS = st.one_of(

@@ -1,4 +1,5 @@
-"""Bulk scoring (issue 5): the vectorised evaluator agrees with the durable-rules engine.
+"""Bulk scoring (issue 5): the vectorised evaluator agrees with the durable-rules engine and
+with the reference evaluator.
 
 Agreement tests take their expected values from the durable engine itself, whose verdicts are
 tested against the seed plans elsewhere (tests/unit/test_durable_pitfalls.py); the hand-written
@@ -18,7 +19,16 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
-from emulation_rules import CompileError, Engine, FactsError, bulk, load_campaign, load_facts, model
+from emulation_rules import (
+    CompileError,
+    Engine,
+    FactsError,
+    bulk,
+    load_campaign,
+    load_facts,
+    model,
+    reference,
+)
 from emulation_rules import _synthetic as synthetic
 from emulation_rules.bulk import RESULT_COLUMNS, BulkEvaluator, find_subject
 from emulation_rules.cli import run
@@ -70,6 +80,11 @@ def _durable(engine: Engine, path: Path, *, on_error: str = "raise") -> tuple[st
     return render_csv(engine.evaluate(submission)), [str(p) for p in submission.rejected]
 
 
+def _reference(engine: Engine, path: Path) -> str:
+    """Result rows of the reference evaluator (plain Python, no durable-rules)."""
+    return render_csv(reference.evaluate(engine.compiled, load_facts(path, engine.campaign)))
+
+
 def _bulk(
     engine: Engine, path: Path, *, on_error: str = "raise", chunk_rows: int = 100_000
 ) -> tuple[str, list[str]]:
@@ -92,6 +107,7 @@ def test_bulk_agrees_with_durable_on_10000_subjects(campaign_path: Path, tmp_pat
     got, rejected = _bulk(engine, path, chunk_rows=3_000)
     assert rejected == []
     assert got == expected
+    assert _reference(engine, path) == expected
     verdicts = {line.split(",")[5] for line in expected.splitlines()[1:]}
     if campaign.awards and all(a.criteria_delegated_to for a in campaign.awards):
         # every award delegates its standards (Thanh Hóa 004 L180): never awarded, never failed
@@ -647,6 +663,7 @@ def test_bulk_agrees_with_durable_on_every_construct(tmp_path: Path) -> None:
     got, rejected = _bulk(engine, path, chunk_rows=1_500)
     assert rejected == []
     assert got == expected
+    assert _reference(engine, path) == expected
     lines = expected.splitlines()[1:]
     # the sample reaches every verdict, bands, points and failing score sheets
     assert {line.split(",")[5] for line in lines} == {

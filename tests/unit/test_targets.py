@@ -444,3 +444,127 @@ def test_cli_targets_phase_and_as_of():
 def test_campaigns_validate():
     out = io.StringIO()
     assert run(["validate", str(TH), str(PR)], stdout=out) == 0, out.getvalue()
+
+
+# --- loader checks on targets ---------------------------------------------------------------------
+
+_MINI = (CAMPAIGNS.parent / "tests" / "cases" / "invalid" / "unknown-phase.yaml").read_text(
+    encoding="utf-8"
+)
+
+
+def _mini(metric: str, values: str = "[{phase: campaign, value: 70}]") -> str:
+    head = _MINI.split("\n    metric:")[0]
+    return f"{head}\n    metric: {metric}\n    values: {values}\n"
+
+
+@pytest.mark.parametrize(
+    ("metric", "values", "code", "where"),
+    [
+        # a value metric on an undeclared fact
+        ("{kind: value, fact: nope, level: grassroots_union}", None, "unknown-fact", "fact"),
+        # a value metric on a level the campaign does not declare
+        ("{kind: value, fact: many_count, level: province}", None, "unknown-level", "level"),
+        # a population level the campaign does not declare
+        (
+            "{kind: share, population: {kind: collective, levels: [grassroot]}, "
+            "condition: {fact: rating, at_least: strong}}",
+            None,
+            "unknown-level",
+            "levels",
+        ),
+        # a sum over an ordered enum (not a number)
+        (
+            "{kind: sum, population: {kind: collective}, fact: rating}",
+            None,
+            "bad-target",
+            "fact",
+        ),
+        # an average over an individual fact with a collective population
+        (
+            "{kind: average_per, population: {kind: collective}, fact: member_count}",
+            None,
+            "fact-subject-mismatch",
+            "fact",
+        ),
+        # the same phase twice
+        (
+            "{kind: value, fact: many_count, level: grassroots_union}",
+            "[{phase: campaign, value: 1}, {phase: campaign, value: 2}]",
+            "bad-target",
+            "phase",
+        ),
+    ],
+)
+def test_loader_checks_targets(metric, values, code, where):
+    from emulation_rules import CampaignValidationError
+
+    text = _mini(metric, values or "[{phase: campaign, value: 70}]")
+    text = text.replace(
+        "facts:\n",
+        "facts:\n  - {id: many_count, applies_to: collective, type: int, "
+        "label: {vi: 'Số', en: 'Count'}}\n  - {id: member_count, applies_to: individual, "
+        "type: int, label: {vi: 'Số', en: 'Count'}}\n",
+        1,
+    )
+    with pytest.raises(CampaignValidationError) as info:
+        load_campaign(text)
+    hits = [p for p in info.value.problems if p.code == code]
+    assert hits, [str(p) for p in info.value.problems]
+    assert where in [str(x) for x in hits[0].path]
+    assert hits[0].location is not None and hits[0].location.line > 1
+
+
+def test_loader_accepts_a_valid_mini_target():
+    text = _mini(
+        "{kind: share, population: {kind: collective, levels: [grassroots_union]}, "
+        "condition: {fact: rating, at_least: strong}}"
+    )
+    campaign = load_campaign(text)
+    assert campaign.targets[0].value_for("campaign") == 70
+
+
+def test_count_metric_and_ambiguous_value(th):
+    # A count target built on the Thanh Hóa model (the shipped campaigns have none): "at least 2
+    # grassroots unions launched the campaign" over three submitted, one of them missing the fact.
+    from emulation_rules import model as m
+
+    target = m.Target.model_validate(
+        {
+            "id": "launched_count",
+            "label": {"vi": "Số CĐCS phát động", "en": "Grassroots unions that launched"},
+            "text_vi": "100% đơn vị công đoàn các cấp đều phát động",
+            "source": {"seed": th.source_seed, "lines": 90},
+            "owner": "union",
+            "period": "yearly",
+            "op": ">=",
+            "metric": {
+                "kind": "count",
+                "population": {"kind": "collective", "levels": ["grassroots_union"]},
+                "condition": {"fact": "launched_campaign", "op": "==", "value": True},
+            },
+            "values": [{"phase": "phase_1", "value": 2}],
+        }
+    )
+    campaign = th.model_copy(update={"targets": (target,)})
+    units = [("A", {"launched_campaign": True}), ("B", {"launched_campaign": True}), ("C", {})]
+    sub = _units(th, [(u, "grassroots_union", f) for u, f in units])
+    r = evaluate_targets(campaign, sub, phase="phase_1").result("launched_count")
+    # C's fact is missing: no partial figure is judged (targets.py module docstring)
+    assert (r.status, r.value, r.counted, r.missing) == (
+        "unknown",
+        None,
+        None,
+        (("C", "launched_campaign"),),
+    )
+    sub = _units(th, [(u, "grassroots_union", {"launched_campaign": u != "C"}) for u, _ in units])
+    r = evaluate_targets(campaign, sub, phase="phase_1").result("launched_count")
+    assert (r.status, r.value, r.counted, r.population) == ("met", 2, 2, 3)
+
+    # Two subjects at the issuing body's level: the value target cannot tell which to read.
+    two = _units(
+        th,
+        [(i, "provincial_federation", {"grassroots_unions_founded": 400}) for i in ("X", "Y")],
+    )
+    r = evaluate_targets(th, two, phase="phase_1").result("grassroots_unions_founded")
+    assert r.status == "unknown" and "exactly one" in (r.reason or "")

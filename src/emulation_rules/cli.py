@@ -47,6 +47,7 @@ examples:
   emulation-rules explain campaigns/tkv_2019.yaml --facts examples/tkv_2019/facts.yaml --subject CD-HALAM
   emulation-rules evaluate campaigns/tkv_2019.yaml --bulk --facts members.parquet --output results.parquet
   emulation-rules explain campaigns/tkv_2019.yaml --bulk --facts members.parquet --subject S0000042
+  emulation-rules targets campaigns/thanhhoa_2021_2030.yaml --facts examples/thanhhoa_2021_2030/facts.yaml --as-of 2027-12-31
   emulation-rules schema > campaign.schema.json
 
 exit codes: 0 ok; 1 problems found; 2 bad usage or invalid input; 3 engine failure

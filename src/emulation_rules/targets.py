@@ -461,4 +461,4 @@ def render_targets_table(report: TargetReport) -> str:
 def _num(x: float | None) -> str:
     if x is None:
         return "?"
-    return f"{x:g}" if x != int(x) or abs(x) < 1e15 else str(int(x))
+    return str(int(x)) if x == int(x) else f"{x:.6g}"  # 1000000, not 1e+06

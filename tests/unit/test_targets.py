@@ -568,3 +568,12 @@ def test_count_metric_and_ambiguous_value(th):
     )
     r = evaluate_targets(th, two, phase="phase_1").result("grassroots_unions_founded")
     assert r.status == "unknown" and "exactly one" in (r.reason or "")
+
+
+def test_table_prints_large_figures_in_full(th):
+    from emulation_rules.targets import render_targets_table
+
+    report = evaluate_targets(th, _federation(th, members_recruited=1_000_000), phase="phase_2")
+    line = next(x for x in render_targets_table(report).splitlines() if x.startswith("members_"))
+    # L94 "Kết nạp mới 100.000 đoàn viên": both figures printed as integers
+    assert "1000000" in line and "100000" in line and "e+" not in line

@@ -103,9 +103,13 @@ def parse_yaml(text: str | bytes, *, file: str = "<string>") -> tuple[Any, Sourc
         try:
             text = text.decode("utf-8")
         except UnicodeDecodeError as exc:
+            # point at the first bad byte: its line, and its column in characters
+            line_start = text.rfind(b"\n", 0, exc.start) + 1
+            line = text.count(b"\n", 0, exc.start) + 1
+            column = len(text[line_start:exc.start].decode("utf-8", errors="replace")) + 1
             raise YAMLSyntaxError(
                 [Problem("bad-encoding", f"not UTF-8: {exc.reason} at byte {exc.start}",
-                         location=SourceLocation(file, 1, 1))]
+                         location=SourceLocation(file, line, column))]
             ) from None
     size = len(text.encode("utf-8"))
     if size > MAX_BYTES:

@@ -3,7 +3,8 @@
 Every problem is collected and raised once, each located as ``file:line:column: path: message
 [code]``. Codes (stable, tested one invalid file each under ``tests/cases/invalid``):
 
-``yaml-syntax``, ``duplicate-key``, ``too-large``, ``too-many-aliases``, ``unsafe-tag``
+``yaml-syntax``, ``duplicate-key``, ``too-large``, ``too-many-aliases``, ``too-many-nodes``,
+``unsafe-tag``, ``bad-key``, ``bad-encoding``
     the text itself (see :mod:`._yaml`);
 ``unknown-key``, ``missing-key``, ``bad-choice``, ``bad-identifier``, ``invalid-value``
     the model (pydantic);

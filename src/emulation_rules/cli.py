@@ -19,6 +19,7 @@ from .engine import Engine
 from .errors import (
     CampaignError,
     CampaignValidationError,
+    CaseFileError,
     CompileError,
     EmulationRulesError,
     EngineUnavailableError,
@@ -49,6 +50,7 @@ examples:
   emulation-rules explain campaigns/tkv_2019.yaml --bulk --facts members.parquet --subject S0000042
   emulation-rules targets campaigns/thanhhoa_2021_2030.yaml --facts examples/thanhhoa_2021_2030/facts.yaml --as-of 2027-12-31
   emulation-rules schema > campaign.schema.json
+  emulation-rules test campaigns/
 
 exit codes: 0 ok; 1 problems found; 2 bad usage or invalid input; 3 engine failure
 """
@@ -166,6 +168,18 @@ def build_parser(stderr: TextIO | None = None) -> argparse.ArgumentParser:
     when.add_argument("--as-of", type=_date, metavar="DATE",
                       help="review date YYYY-MM-DD (default: the facts file's as_of); picks the phase")
     t.add_argument("--format", choices=("table", "json"), default="table")
+
+    c = sub.add_parser("test",
+                       help="run author test cases (expected verdicts, points, target statuses)",
+                       description="Run author test cases: YAML files with subjects, a review date "
+                       "and the expected verdicts, criterion statuses, points and target statuses, "
+                       "each citing the plan line (format: emulation_rules.cases). Directories are "
+                       "searched for YAML files with a top-level 'cases' key. Prints an "
+                       "expected-vs-actual diff for each failure; exit 1 if any case fails.",
+                       stderr=stderr)
+    c.add_argument("paths", nargs="+", metavar="PATH",
+                   help="case files or directories (e.g. campaigns/)")
+    c.add_argument("--quiet", "-q", action="store_true", help="print only failures and the summary")
     return p
 
 
@@ -183,7 +197,7 @@ def run(argv: Sequence[str] | None = None, *, stdout: TextIO | None = None,
     handler: Callable[[argparse.Namespace, TextIO, TextIO], int] = _COMMANDS[args.command]
     try:
         return handler(args, out, err)
-    except (CampaignError, FactsError, CompileError) as exc:
+    except (CampaignError, FactsError, CompileError, CaseFileError) as exc:
         err.write(f"{exc}\n")
         return EXIT_INPUT
     except EvaluationError as exc:
@@ -327,10 +341,22 @@ def _cmd_targets(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     return EXIT_OK
 
 
+def _cmd_test(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    from .cases import render_results, run_cases
+
+    results = run_cases(args.paths)
+    if not results:
+        err.write(f"no test cases found in {', '.join(args.paths)}\n")
+        return EXIT_INPUT
+    out.write(render_results(results, failures_only=args.quiet))
+    return EXIT_OK if all(r.passed for r in results) else EXIT_PROBLEMS
+
+
 _COMMANDS: dict[str, Callable[[argparse.Namespace, TextIO, TextIO], int]] = {
     "validate": _cmd_validate,
     "schema": _cmd_schema,
     "evaluate": _cmd_evaluate,
     "explain": _cmd_explain,
     "targets": _cmd_targets,
+    "test": _cmd_test,
 }

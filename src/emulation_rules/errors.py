@@ -7,6 +7,7 @@ The hierarchy::
     │   ├── YAMLSyntaxError(CampaignError, ValueError)
     │   └── CampaignValidationError(CampaignError, ValueError)   .problems
     ├── FactsError(EmulationRulesError, ValueError)               .problems
+    ├── CaseFileError(EmulationRulesError, ValueError)            .problems (author test cases)
     ├── CompileError
     └── EvaluationError                         wraps every durable-rules error
         └── EngineUnavailableError              durable-rules cannot be imported
@@ -142,6 +143,16 @@ class FactsError(EmulationRulesError, ValueError, _ProblemsMixin):
         self.problems = tuple(problems)
         n = len(self.problems)
         super().__init__(_summary(f"{n} problem{'s' if n != 1 else ''} in facts:", self.problems))
+
+
+class CaseFileError(EmulationRulesError, ValueError, _ProblemsMixin):
+    """An author test-case file (:mod:`.cases`) is unreadable or invalid; see ``.problems``."""
+
+    def __init__(self, problems: Iterable[Problem]) -> None:
+        self.problems = tuple(problems)
+        n = len(self.problems)
+        head = f"{n} problem{'s' if n != 1 else ''} in test cases:"
+        super().__init__(_summary(head, self.problems))
 
 
 class CompileError(EmulationRulesError):

@@ -18,8 +18,9 @@ Three stages are timed, because the paths split their work differently:
 
 durable-rules scores a few thousand subjects a second, so it runs on the first
 ``--durable-sample`` subjects (default 20,000) and its rate is extrapolated; the Python paths run
-on the first ``--python-sample`` (default 200,000). The output says which sample each figure
-comes from, and checks that the paths agree on the verdicts of the durable sample.
+on the first ``--python-sample`` (default 200,000). Every path is timed ``--repeat`` times
+(default 3) and the median is reported. The output says which sample each figure comes from, and
+checks that the paths agree on the verdicts of the samples.
 """
 
 from __future__ import annotations
@@ -31,8 +32,10 @@ import io
 import itertools
 import json
 import operator
+import os
 import platform
 import resource
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -290,6 +293,12 @@ def main(argv: list[str] | None = None) -> int:
         help="subjects scored by the Python paths (default 200,000)",
     )
     p.add_argument("--chunk-rows", type=int, default=100_000)
+    p.add_argument(
+        "--repeat",
+        type=int,
+        default=3,
+        help="time every path this many times and report the median (default 3)",
+    )
     p.add_argument("--workdir", type=Path, help="keep the generated files here")
     p.add_argument("--child-bulk", nargs=2, metavar=("IN", "OUT"), help=argparse.SUPPRESS)
     args = p.parse_args(argv)
@@ -309,80 +318,85 @@ def main(argv: list[str] | None = None) -> int:
     print(
         f"campaign {campaign.id}: N = {n:,} subjects (seed {args.seed}), CSV {size_mb:,.1f} MB "
         f"generated in {gen_s:.1f} s; Python {platform.python_version()}, "
-        f"polars {pl.__version__}, {platform.machine()}"
+        f"polars {pl.__version__}, {platform.machine()}, {os.cpu_count()} CPUs; "
+        f"median of {max(1, args.repeat)} runs per path"
     )
+
+    repeat = max(1, args.repeat)
+
+    def timed(fn: Callable[[], Any]) -> tuple[float, Any]:
+        """Median wall time of ``repeat`` runs of ``fn`` and the last result."""
+        times, result = [], None
+        for _ in range(repeat):
+            gc.collect()
+            start = time.perf_counter()
+            result = fn()
+            times.append(time.perf_counter() - start)
+        return statistics.median(times), result
 
     # 1. bulk, file to file, in a child process (its own peak memory)
     out = work / f"results_{n}.parquet"
-    child = subprocess.run(
-        [
-            sys.executable,
-            __file__,
-            "--campaign",
-            args.campaign,
-            "--chunk-rows",
-            str(args.chunk_rows),
-            "--child-bulk",
-            str(data),
-            str(out),
-        ],
-        capture_output=True,
-        text=True,
-        check=True,
-    )
-    got = json.loads(child.stdout.strip().splitlines()[-1])
-    bulk_file_s, bulk_peak = got["seconds"], got["peak_mb"]
+    child_runs = []
+    for _ in range(repeat):
+        child = subprocess.run(
+            [
+                sys.executable,
+                __file__,
+                "--campaign",
+                args.campaign,
+                "--chunk-rows",
+                str(args.chunk_rows),
+                "--child-bulk",
+                str(data),
+                str(out),
+            ],
+            capture_output=True,
+            text=True,
+            check=True,
+        )
+        child_runs.append(json.loads(child.stdout.strip().splitlines()[-1]))
+    bulk_file_s = statistics.median(r["seconds"] for r in child_runs)
+    bulk_peak = max(r["peak_mb"] for r in child_runs)
 
     # 2. bulk stages in this process: coerce all chunks, then score them
     ev = BulkEvaluator(engine.compiled)
     frame = pl.read_csv(data, infer_schema=False)
-    t0 = time.perf_counter()
-    typed = []
-    for start in range(0, frame.height, args.chunk_rows):
-        chunk = frame.slice(start, args.chunk_rows).with_columns(
-            pl.int_range(
-                start + 2, start + 2 + min(args.chunk_rows, frame.height - start), dtype=pl.Int64
-            ).alias("__row")
-        )
-        t, problems = ev.coerce(chunk, str(data))
-        assert not problems, problems[:3]
-        typed.append(t)
-    bulk_coerce_s = time.perf_counter() - t0
-    t0 = time.perf_counter()
-    scored = [ev.score(t) for t in typed]
-    bulk_score_s = time.perf_counter() - t0
+
+    def coerce_all() -> list[pl.DataFrame]:
+        typed = []
+        for start in range(0, frame.height, args.chunk_rows):
+            size = min(args.chunk_rows, frame.height - start)
+            chunk = frame.slice(start, size).with_columns(
+                pl.int_range(start + 2, start + 2 + size, dtype=pl.Int64).alias("__row")
+            )
+            t, problems = ev.coerce(chunk, str(data))
+            assert not problems, problems[:3]
+            typed.append(t)
+        return typed
+
+    bulk_coerce_s, typed = timed(coerce_all)
+    bulk_score_s, scored = timed(lambda: [ev.score(t) for t in typed])
     bulk_table = pl.concat(scored).drop("__row")
-    del typed, scored, frame
-    gc.collect()
+    typed, scored, frame = [], [], pl.DataFrame()  # free them before the Python paths
 
     # 3. the Python paths on samples
     ds, ps = min(n, args.durable_sample), min(n, args.python_sample)
     sample_d = _head(data, work / f"durable_{ds}.csv", ds)
-    t0 = time.perf_counter()
-    sub_d = load_facts(sample_d, campaign)
-    load_d_s = time.perf_counter() - t0
-    t0 = time.perf_counter()
-    evaluation = engine.evaluate(sub_d)
-    durable_s = time.perf_counter() - t0
-    t0 = time.perf_counter()
-    durable_csv = render_csv(evaluation)
-    render_s = time.perf_counter() - t0
+    load_d_s, sub_d = timed(lambda: load_facts(sample_d, campaign))
+    durable_s, evaluation = timed(lambda: engine.evaluate(sub_d))
+    render_s, durable_csv = timed(lambda: render_csv(evaluation))
 
     sample_p = _head(data, work / f"python_{ps}.csv", ps) if ps != ds else sample_d
     t0 = time.perf_counter()
     sub_p = load_facts(sample_p, campaign) if ps != ds else sub_d
     load_p_s = time.perf_counter() - t0 if ps != ds else load_d_s
     loop = plain_python(engine.compiled)
-    t0 = time.perf_counter()
-    loop_out = loop(sub_p.subjects)
-    loop_s = time.perf_counter() - t0
+    loop_s, loop_out = timed(lambda: loop(sub_p.subjects))
     ref = reference_evaluator(engine)
     ref_s = None
     ref_out: list[tuple[str, str, str]] = []
     if ref is not None:
-        t0 = time.perf_counter()
-        ref_out = ref(sub_p.subjects)
-        ref_s = time.perf_counter() - t0
+        ref_s, ref_out = timed(lambda: ref(sub_p.subjects))
 
     # agreement on the samples
     durable_rows = list(csv.reader(io.StringIO(durable_csv)))[1:]

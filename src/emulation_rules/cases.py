@@ -584,7 +584,7 @@ def _compare_targets(case_file: CaseFile, loaded: LoadedCase) -> list[Mismatch]:
             )
             continue
         detail = (
-            f"value {result.value:g} {result.op} {result.target:g}"
+            f"value {result.value:g}; the figure is {result.op} {result.target:g}"
             if result.value is not None
             else (result.reason or "")
         )

@@ -259,8 +259,17 @@ def load_cases(path: str | os.PathLike[str]) -> CaseFile:
     try:
         model = _CaseFileModel.model_validate(data)
     except ValidationError as exc:
+        errors = exc.errors(include_url=False)
+        paths = [tuple(err["loc"]) for err in errors]
         raise CaseFileError(
-            [_pydantic_problem(err, smap) for err in exc.errors(include_url=False)]
+            [
+                _pydantic_problem(err, smap)
+                for err, path in zip(errors, paths, strict=True)
+                # a list too short only because its items failed is not a problem of its own
+                if not (
+                    err["type"] == "too_short" and any(p[: len(path)] == path != p for p in paths)
+                )
+            ]
         ) from None
     campaign_path = (file.parent / model.campaign).resolve()
     campaign = load_campaign(campaign_path)
@@ -302,6 +311,7 @@ def _pydantic_problem(err: Mapping[str, Any], smap: SourceMap) -> Problem:
         "extra_forbidden": "unknown-key",
         "missing": "missing-key",
         "literal_error": "bad-choice",
+        "string_pattern_mismatch": "bad-identifier",
     }.get(kind, "invalid-value")
     message = err["msg"]
     if code == "unknown-key":

@@ -276,6 +276,14 @@ def test_null_in_facts_removes_a_fact_of_the_set(tmp_path: Path) -> None:
             "unknown-param",
             10,
         ),
+        (
+            """\
+      - id: Case-1
+        subjects: [{id: A, kind: individual, role: member}]
+    """,
+            "bad-identifier",
+            9,
+        ),
     ],
     ids=[
         "no-source",
@@ -289,6 +297,7 @@ def test_null_in_facts_removes_a_fact_of_the_set(tmp_path: Path) -> None:
         "bad-verdict",
         "unknown-key",
         "unknown-param",
+        "bad-identifier",
     ],
 )
 def test_bad_case_files_are_refused_with_located_problems(
@@ -298,6 +307,7 @@ def test_bad_case_files_are_refused_with_located_problems(
     with pytest.raises(CaseFileError) as err:
         load_cases(path)
     problems = err.value.problems
+    assert "invalid-value" not in [p.code for p in problems] or code == "invalid-value", problems
     assert code in [p.code for p in problems], problems
     p = next(p for p in problems if p.code == code)
     assert p.location is not None and p.location.file == str(path)

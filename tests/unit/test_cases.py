@@ -60,7 +60,11 @@ def test_every_campaign_ships_cases() -> None:
     """Issue 4: 'Ship cases for every campaign' — one case file per campaigns/*.yaml."""
     have = {load_cases(p).campaign.id for p in find_case_files([CAMPAIGNS])}
     want = {load_campaign(p).id for p in campaign_files()}
-    assert want - have == set()
+    lacking = sorted(want - have)
+    assert not lacking, (
+        f"campaigns without author test cases: {lacking}; add campaigns/cases/<id>.yaml "
+        "(format: emulation_rules.cases, each expectation citing its seed line)"
+    )
 
 
 def test_shipped_citations_exist_in_the_seed(seeds_dir: Path) -> None:

@@ -404,3 +404,42 @@ def test_a_wrong_target_status_is_reported(tmp_path: Path) -> None:
         ("target finance_collected [round_1]", "value", 100, 99.9),
     ]
     assert "value 99.9; the figure is >= 100" in render_results([result])
+
+
+def test_points_and_band_are_compared(tmp_path: Path) -> None:
+    """Score sheets: the union-group sheet of DOMAIN.md §2.2 B (tests/unit/test_score_sheet.py),
+    bands of the legacy scale, vững mạnh >= 85 (DOMAIN.md §1.4)."""
+    from .test_score_sheet import ITEMS, _sheet_yaml
+
+    (tmp_path / "sheet.yaml").write_text(_sheet_yaml(), encoding="utf-8")
+    # 100 - 5 (i1) - 5 (i2) - 5 (i4) = 85: exactly the lowest 'strong' total
+    points = dict(ITEMS, i1_upper_tasks=15, i2_representation=10, i4_concerns=10)
+    facts = ", ".join(f"{k}_points: {v}" for k, v in points.items())
+    src = "{seed: DOMAIN.md, lines: 1}"
+    (tmp_path / "cases.yaml").write_text(
+        textwrap.dedent(f"""\
+        campaign: sheet.yaml
+        cases:
+          - id: at_85
+            subjects:
+              - {{id: T1, kind: collective, level: union_group,
+                 facts: {{{facts}, member_disciplined: false}}}}
+            expect:
+              - {{subject: T1, award: strong_union_group, verdict: awarded, points: 85,
+                 band: strong, criteria: {{score_sheet: pass}}, source: {src}}}
+          - id: wrong_on_purpose
+            subjects:
+              - {{id: T1, kind: collective, level: union_group,
+                 facts: {{{facts}, member_disciplined: false}}}}
+            expect:
+              - {{subject: T1, award: strong_union_group, verdict: awarded, points: 84,
+                 band: fair, source: {src}}}
+        """),
+        encoding="utf-8",
+    )
+    right, wrong = run_case_file(load_cases(tmp_path / "cases.yaml"))
+    assert right.passed, render_results([right])
+    assert [(mm.item, mm.expected, mm.actual) for mm in wrong.mismatches] == [
+        ("points", 84, 85),
+        ("band", "fair", "strong"),
+    ]

@@ -173,15 +173,29 @@ def _value(campaign: m.Campaign, decl: m.FactDecl) -> st.SearchStrategy[Any]:
 
 def _record(campaign: m.Campaign, decl: m.FactDecl, fixed: Assignment) -> st.SearchStrategy[dict[str, Any]]:
     """A record with ``fixed`` fields set; other required fields random, optional ones maybe."""
+    base = _base_record(campaign, decl)
+    if not fixed:
+        return base
+    return base.map(lambda r: {**r, **fixed})
+
+
+_CACHE: dict[tuple[int, str], tuple[m.Campaign, st.SearchStrategy[dict[str, Any]]]] = {}
+
+
+def _base_record(campaign: m.Campaign, decl: m.FactDecl) -> st.SearchStrategy[dict[str, Any]]:
+    """A random valid record of ``decl`` (built once per campaign and fact: strategies are reused)."""
+    key = (id(campaign), decl.id)
+    hit = _CACHE.get(key)
+    if hit is not None and hit[0] is campaign:
+        return hit[1]
     parts: dict[str, st.SearchStrategy[Any]] = {}
     for f in decl.fields:
-        if f.id in fixed:
-            parts[f.id] = st.just(fixed[f.id])
-        elif f.required:
-            parts[f.id] = _field_value(campaign, decl, f)
-        else:
-            parts[f.id] = st.one_of(st.none(), _field_value(campaign, decl, f))
-    return st.fixed_dictionaries(parts).map(lambda r: {k: v for k, v in r.items() if v is not None})
+        value = _field_value(campaign, decl, f)
+        parts[f.id] = value if f.required else st.one_of(st.none(), value)
+    strategy = st.fixed_dictionaries(parts).map(
+        lambda r: {k: v for k, v in r.items() if v is not None})
+    _CACHE[key] = (campaign, strategy)
+    return strategy
 
 
 def _field_value(campaign: m.Campaign, decl: m.FactDecl, f: m.RecordField) -> st.SearchStrategy[Any]:
@@ -284,9 +298,11 @@ def _assign(cond: Any, truth: bool, campaign: m.Campaign | None, decls: Mapping[
 
 
 def _merge(parts: tuple[Assignment, ...]) -> Assignment:
+    """Union of assignments; two record lists for one fact (two counts over it) are joined."""
     out: Assignment = {}
     for p in parts:
-        out.update(p)
+        for k, v in p.items():
+            out[k] = out[k] + v if isinstance(v, list) and isinstance(out.get(k), list) else v
     return out
 
 
@@ -435,7 +451,9 @@ def facts_for(
         if not crits:
             return st.nothing()
         fixed = st.sampled_from(crits).flatmap(lambda c: _assign(c, False, campaign, {}))
-    rest = st.fixed_dictionaries({d.id: _value(campaign, d) for d in decls if d.id in reads})
+    # facts the award reads but the assignment may leave unset; record lists come from counts
+    rest = st.fixed_dictionaries({d.id: st.just([]) if d.type == "records" else _value(campaign, d)
+                                  for d in decls if d.id in reads})
     facts = st.tuples(rest, fixed).map(lambda p: {**p[0], **p[1]})
     want = "awarded" if satisfying else "not_awarded"
 

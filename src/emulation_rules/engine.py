@@ -202,7 +202,7 @@ class Engine:
         """Score a whole table with the vectorised evaluator (:mod:`.bulk`), in chunks.
 
         Same verdicts as :meth:`evaluate` (tested on every shipped campaign); on the TKV
-        campaign it scores validated subjects about 130 times faster and a CSV file end to end
+        campaign it scores validated subjects over 100 times faster and a CSV file end to end
         about 20-50 times faster, in bounded memory (README, "Bulk scoring"). Needs the ``bulk``
         extra (polars, pyarrow). durable-rules is not used, except by
         :meth:`~emulation_rules.bulk.BulkResult.explain` for one subject on demand.

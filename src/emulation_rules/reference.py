@@ -45,8 +45,12 @@ from .facts import Subject, Submission, parse_facts
 __all__ = ["ReferenceEvaluator", "evaluate"]
 
 _OPS: dict[str, Callable[[Any, Any], bool]] = {
-    ">=": operator.ge, ">": operator.gt, "<=": operator.le,
-    "<": operator.lt, "==": operator.eq, "!=": operator.ne,
+    ">=": operator.ge,
+    ">": operator.gt,
+    "<=": operator.le,
+    "<": operator.lt,
+    "==": operator.eq,
+    "!=": operator.ne,
 }
 _SYMBOL = {">=": "≥", ">": ">", "<=": "≤", "<": "<", "==": "=", "!=": "≠"}
 
@@ -68,7 +72,8 @@ class ReferenceEvaluator:
         for key, value in (params or {}).items():
             if key not in values:
                 raise CompileError(
-                    f"unknown parameter {key!r}; known: {', '.join(sorted(values)) or 'none'}")
+                    f"unknown parameter {key!r}; known: {', '.join(sorted(values)) or 'none'}"
+                )
             values[key] = float(value)
         self.params: dict[str, float] = values
         self._facts = {f.id: f for f in campaign.facts}
@@ -107,8 +112,14 @@ class ReferenceEvaluator:
             subjects = facts
         phase = self.campaign.phase_at(as_of) if as_of else None
         results = tuple(self.evaluate_subject(s) for s in subjects)
-        return Evaluation(self.campaign.id, as_of, phase.id if phase else None,
-                          dict(self.params), results, rejected)
+        return Evaluation(
+            self.campaign.id,
+            as_of,
+            phase.id if phase else None,
+            dict(self.params),
+            results,
+            rejected,
+        )
 
     def evaluate_subject(self, subject: Subject) -> SubjectResult:
         """One subject against the awards of its kind (see :meth:`evaluate`).
@@ -121,10 +132,18 @@ class ReferenceEvaluator:
         for fact_id in subject.facts:
             if fact_id not in self._facts:
                 raise EvaluationError(f"subject {subject.id!r}: unknown fact {fact_id!r}")
-        awards = tuple(self._award(a, subject) for a in self.campaign.awards
-                       if a.subject == subject.kind)
-        return SubjectResult(subject.id, subject.kind, subject.level, subject.role,
-                             subject.name, subject.unit, awards)
+        awards = tuple(
+            self._award(a, subject) for a in self.campaign.awards if a.subject == subject.kind
+        )
+        return SubjectResult(
+            subject.id,
+            subject.kind,
+            subject.level,
+            subject.role,
+            subject.name,
+            subject.unit,
+            awards,
+        )
 
     # awards ------------------------------------------------------------------------------------
     def _award(self, award: m.Award, subject: Subject) -> AwardResult:
@@ -133,12 +152,20 @@ class ReferenceEvaluator:
         mine = subject.level if award.subject == "collective" else subject.role
         if mine not in allowed:
             return AwardResult(
-                award.id, award.label, "not_eligible",
-                reason=f"{mine} is not among {', '.join(allowed)} ({elig.source.cite()})")
+                award.id,
+                award.label,
+                "not_eligible",
+                reason=f"{mine} is not among {', '.join(allowed)} ({elig.source.cite()})",
+            )
         if award.criteria_delegated_to is not None:
             return AwardResult(
-                award.id, award.label, "incomplete",
-                reason=f"criteria delegated to {award.criteria_delegated_to} ({award.source.cite()})")
+                award.id,
+                award.label,
+                "incomplete",
+                reason=(
+                    f"criteria delegated to {award.criteria_delegated_to} ({award.source.cite()})"
+                ),
+            )
         facts = subject.facts
         results = [self._criterion(c, facts) for c in award.criteria]
         points = band = max_points = None
@@ -147,17 +174,23 @@ class ReferenceEvaluator:
             max_points = award.score_sheet.max_points
             results.append(sheet_result)
         missing = tuple(dict.fromkeys(f for r in results for f in r.missing))
-        return AwardResult(award.id, award.label, _verdict([r.status for r in results]),
-                           tuple(results), missing, points, max_points, band)
+        return AwardResult(
+            award.id,
+            award.label,
+            _verdict([r.status for r in results]),
+            tuple(results),
+            missing,
+            points,
+            max_points,
+            band,
+        )
 
     def _criterion(self, crit: m.Criterion, facts: Mapping[str, Any]) -> CriterionResult:
         reads = _reads(crit.condition)
         missing = tuple(f for f in reads if f not in facts)
-        status: Status
-        if missing:
-            status = "unknown"
-        else:
-            status = "pass" if self._holds(crit.condition, facts) else "fail"
+        status: Status = (
+            "unknown" if missing else "pass" if self._holds(crit.condition, facts) else "fail"
+        )
         values: dict[str, Any] = {}
         for fact_id in reads:
             if fact_id in facts and self._facts[fact_id].type != "records":
@@ -165,15 +198,28 @@ class ReferenceEvaluator:
         for fact_id in reads:
             if fact_id in facts and self._facts[fact_id].type == "records":
                 values[f"{fact_id} (records)"] = len(facts[fact_id])
-        counted = [self._count(c.count, facts[c.count.fact]) for c in _counts(crit.condition)
-                   if c.count.fact in facts]
+        counted = [
+            self._count(c.count, facts[c.count.fact])
+            for c in _counts(crit.condition)
+            if c.count.fact in facts
+        ]
         if counted:
             values["counted"] = counted[0] if len(counted) == 1 else counted
-        return CriterionResult(crit.id, crit.label, crit.text_vi, status, values, missing,
-                               self.describe(crit.condition), crit.source, crit.reviewer_judgement)
+        return CriterionResult(
+            crit.id,
+            crit.label,
+            crit.text_vi,
+            status,
+            values,
+            missing,
+            self.describe(crit.condition),
+            crit.source,
+            crit.reviewer_judgement,
+        )
 
-    def _score(self, sheet: m.ScoreSheet, facts: Mapping[str, Any]
-               ) -> tuple[float | None, str | None, CriterionResult]:
+    def _score(
+        self, sheet: m.ScoreSheet, facts: Mapping[str, Any]
+    ) -> tuple[float | None, str | None, CriterionResult]:
         total = 0.0
         missing: list[str] = []
         values: dict[str, Any] = {}
@@ -190,7 +236,10 @@ class ReferenceEvaluator:
                 got = min(max(float(facts[item.points_fact]), 0.0), item.max_points)  # type: ignore[index]
             values[item.id] = got
             total += got
-            if sheet.item_floor_fraction is not None and got < sheet.item_floor_fraction * item.max_points:
+            if (
+                sheet.item_floor_fraction is not None
+                and got < sheet.item_floor_fraction * item.max_points
+            ):
                 below.append(item.id)
         lacking_all = tuple(dict.fromkeys(missing))
         band: str | None = None
@@ -204,16 +253,28 @@ class ReferenceEvaluator:
             status = "fail"
         elif sheet.pass_band is not None:
             order = [b.id for b in sheet.bands]
-            status = "pass" if band is not None and order.index(band) >= order.index(sheet.pass_band) else "fail"
+            status = (
+                "pass"
+                if band is not None and order.index(band) >= order.index(sheet.pass_band)
+                else "fail"
+            )
         else:
             status = "pass"
         if below:
             values["below_floor"] = ", ".join(below)
         threshold = f"total points → band{' ≥ ' + sheet.pass_band if sheet.pass_band else ''}"
         if sheet.item_floor_fraction is not None:
-            threshold += f"; every item ≥ {sheet.item_floor_fraction:g} × its max"
-        result = CriterionResult("score_sheet", m.Text(vi="Bảng chấm điểm", en="Score sheet"), "",
-                                 status, values, lacking_all, threshold, sheet.source)
+            threshold += f"; every item ≥ {sheet.item_floor_fraction:g} × its max"  # noqa: RUF001
+        result = CriterionResult(
+            "score_sheet",
+            m.Text(vi="Bảng chấm điểm", en="Score sheet"),
+            "",
+            status,
+            values,
+            lacking_all,
+            threshold,
+            sheet.source,
+        )
         return (None if lacking_all else total), band, result
 
     # conditions --------------------------------------------------------------------------------
@@ -253,7 +314,8 @@ class ReferenceEvaluator:
             spec = cond.count
             what = f"distinct {spec.distinct} of {spec.fact}" if spec.distinct else spec.fact
             where = f" where {self.describe(spec.where)}" if spec.where is not None else ""
-            return f"count({what}{where}) {_SYMBOL[cond.op]} {self._bound_text(cond.value, cond.param)}"
+            bound = self._bound_text(cond.value, cond.param)
+            return f"count({what}{where}) {_SYMBOL[cond.op]} {bound}"
         name = cond.fact or cond.field
         if isinstance(cond, m.AtLeast):
             return f"{name} ≥ {cond.at_least}"
@@ -281,7 +343,9 @@ def evaluate(campaign: Any, facts: Any, *, as_of: dt.date | None = None) -> Eval
     """
     if isinstance(campaign, m.Campaign):
         return ReferenceEvaluator(campaign).evaluate(facts, as_of=as_of)
-    return ReferenceEvaluator(campaign.campaign, params=dict(campaign.params)).evaluate(facts, as_of=as_of)
+    return ReferenceEvaluator(campaign.campaign, params=dict(campaign.params)).evaluate(
+        facts, as_of=as_of
+    )
 
 
 # --- helpers --------------------------------------------------------------------------------------
@@ -340,7 +404,9 @@ def _const(decl: m.FactDecl | m.RecordField, value: Any) -> Any:
     return value
 
 
-def _leaf(cond: Any, decl: m.FactDecl | m.RecordField, value: Any, params: Mapping[str, float]) -> bool:
+def _leaf(
+    cond: Any, decl: m.FactDecl | m.RecordField, value: Any, params: Mapping[str, float]
+) -> bool:
     """A comparison, ``at_least`` or ``in`` on one present value."""
     ordered = decl.type == "ordered_enum"
     if isinstance(cond, m.AtLeast):
@@ -363,15 +429,18 @@ def _read_fields(cond: Any) -> list[str]:
     return [cond.field] if cond.field else []
 
 
-def _record_matches(cond: Any, fields: Mapping[str, m.RecordField], record: Mapping[str, Any]) -> bool:
+def _record_matches(
+    cond: Any, fields: Mapping[str, m.RecordField], record: Mapping[str, Any]
+) -> bool:
     """Whether one record satisfies a ``where``; lacking a field read means no match."""
     if isinstance(cond, m.AllOf):
         return all(_record_matches(s, fields, record) for s in cond.all)
     if isinstance(cond, m.AnyOf):
         return any(_record_matches(s, fields, record) for s in cond.any)
     if isinstance(cond, m.NotOf):
-        return (all(f in record for f in _read_fields(cond.not_))
-                and not _record_matches(cond.not_, fields, record))
+        return all(f in record for f in _read_fields(cond.not_)) and not _record_matches(
+            cond.not_, fields, record
+        )
     if cond.field not in record:
         return False
     return _leaf(cond, fields[cond.field], record[cond.field], {})

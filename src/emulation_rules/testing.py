@@ -43,8 +43,14 @@ from .reference import ReferenceEvaluator
 
 __all__ = ["boundary_values", "facts_for", "subject_for", "subjects"]
 
-_OPS = {">=": lambda a, b: a >= b, ">": lambda a, b: a > b, "<=": lambda a, b: a <= b,
-        "<": lambda a, b: a < b, "==": lambda a, b: a == b, "!=": lambda a, b: a != b}
+_OPS = {
+    ">=": lambda a, b: a >= b,
+    ">": lambda a, b: a > b,
+    "<=": lambda a, b: a <= b,
+    "<": lambda a, b: a < b,
+    "==": lambda a, b: a == b,
+    "!=": lambda a, b: a != b,
+}
 _TEXTS = ("Nguyễn Văn An", "Trần Thị Bình", "Lê Văn Cường", "Phạm Thị Dung", "x")
 _DAY = dt.timedelta(days=1)
 
@@ -72,7 +78,7 @@ def _near(decl: m.FactDecl | m.RecordField, bound: Any) -> list[Any]:
     if t == "ordered_enum":
         ids = [v.id for v in decl.values]
         i = ids.index(bound)
-        return ids[max(i - 1, 0): i + 2]
+        return ids[max(i - 1, 0) : i + 2]
     if t == "enum":
         return [v.id for v in decl.values]
     if t == "bool":
@@ -115,8 +121,11 @@ def boundary_values(campaign: m.Campaign, fact_id: str) -> list[Any]:
         for item in sheet.items if sheet else ():
             if item.points_fact == fact_id:
                 floor = (sheet.item_floor_fraction or 0.0) * item.max_points  # type: ignore[union-attr]
-                out.extend(v for v in (-1.0, 0.0, floor - 0.5, floor, item.max_points,
-                                       item.max_points + 1) if _valid(decl, v))
+                out.extend(
+                    v
+                    for v in (-1.0, 0.0, floor - 0.5, floor, item.max_points, item.max_points + 1)
+                    if _valid(decl, v)
+                )
     if decl.type == "date":
         for p in campaign.phases:
             out.extend(_near(decl, p.start))
@@ -128,12 +137,17 @@ def boundary_values(campaign: m.Campaign, fact_id: str) -> list[Any]:
     return list(dict.fromkeys(out))
 
 
-def _leaf_bounds(decl: m.FactDecl | m.RecordField, leaf: Any, params: Mapping[str, float]) -> list[Any]:
+def _leaf_bounds(
+    decl: m.FactDecl | m.RecordField, leaf: Any, params: Mapping[str, float]
+) -> list[Any]:
     if isinstance(leaf, m.AtLeast):
         return _near(decl, leaf.at_least)
     if isinstance(leaf, m.OneOf):
-        return list(leaf.in_) + _near(decl, leaf.in_[0]) if decl.type != "ordered_enum" else \
-            [v.id for v in decl.values]
+        return (
+            list(leaf.in_) + _near(decl, leaf.in_[0])
+            if decl.type != "ordered_enum"
+            else [v.id for v in decl.values]
+        )
     bound = params[leaf.param] if leaf.param is not None else leaf.value
     return _near(decl, bound)
 
@@ -151,8 +165,11 @@ def _any_value(decl: m.FactDecl | m.RecordField) -> st.SearchStrategy[Any]:
     if t in ("decimal", "percent"):
         lo = decl.minimum if decl.minimum is not None else (0.0 if t == "percent" else -100.0)
         hi = decl.maximum if decl.maximum is not None else (100.0 if t == "percent" else 1e6)
-        return st.integers(int(lo * 100), int(hi * 100)).map(lambda n: n / 100).filter(
-            lambda v: _valid(decl, v))
+        return (
+            st.integers(int(lo * 100), int(hi * 100))
+            .map(lambda n: n / 100)
+            .filter(lambda v: _valid(decl, v))
+        )
     if t == "date":
         return st.dates(dt.date(2015, 1, 1), dt.date(2030, 12, 31))
     if t == "text":
@@ -171,7 +188,9 @@ def _value(campaign: m.Campaign, decl: m.FactDecl) -> st.SearchStrategy[Any]:
 # --- records ---------------------------------------------------------------------------------
 
 
-def _record(campaign: m.Campaign, decl: m.FactDecl, fixed: Assignment) -> st.SearchStrategy[dict[str, Any]]:
+def _record(
+    campaign: m.Campaign, decl: m.FactDecl, fixed: Assignment
+) -> st.SearchStrategy[dict[str, Any]]:
     """A record with ``fixed`` fields set; other required fields random, optional ones maybe."""
     base = _base_record(campaign, decl)
     if not fixed:
@@ -183,7 +202,7 @@ _CACHE: dict[tuple[int, str], tuple[m.Campaign, st.SearchStrategy[dict[str, Any]
 
 
 def _base_record(campaign: m.Campaign, decl: m.FactDecl) -> st.SearchStrategy[dict[str, Any]]:
-    """A random valid record of ``decl`` (built once per campaign and fact: strategies are reused)."""
+    """A random valid record of ``decl`` (built once per campaign and fact, then reused)."""
     key = (id(campaign), decl.id)
     hit = _CACHE.get(key)
     if hit is not None and hit[0] is campaign:
@@ -193,12 +212,15 @@ def _base_record(campaign: m.Campaign, decl: m.FactDecl) -> st.SearchStrategy[di
         value = _field_value(campaign, decl, f)
         parts[f.id] = value if f.required else st.one_of(st.none(), value)
     strategy = st.fixed_dictionaries(parts).map(
-        lambda r: {k: v for k, v in r.items() if v is not None})
+        lambda r: {k: v for k, v in r.items() if v is not None}
+    )
     _CACHE[key] = (campaign, strategy)
     return strategy
 
 
-def _field_value(campaign: m.Campaign, decl: m.FactDecl, f: m.RecordField) -> st.SearchStrategy[Any]:
+def _field_value(
+    campaign: m.Campaign, decl: m.FactDecl, f: m.RecordField
+) -> st.SearchStrategy[Any]:
     near: list[Any] = []
     for cond in [c.count.where for c in _counts_of(campaign, decl) if c.count.where is not None]:
         for leaf in _leaves(cond):
@@ -209,12 +231,17 @@ def _field_value(campaign: m.Campaign, decl: m.FactDecl, f: m.RecordField) -> st
 
 
 def _counts_of(campaign: m.Campaign, decl: m.FactDecl) -> list[m.Count]:
-    return [leaf for c in _all_conditions(campaign) for leaf in _leaves(c)
-            if isinstance(leaf, m.Count) and leaf.count.fact == decl.id]
+    return [
+        leaf
+        for c in _all_conditions(campaign)
+        for leaf in _leaves(c)
+        if isinstance(leaf, m.Count) and leaf.count.fact == decl.id
+    ]
 
 
-def _records(campaign: m.Campaign, decl: m.FactDecl, want: tuple[m.Count, bool] | None
-             ) -> st.SearchStrategy[list[dict[str, Any]]]:
+def _records(
+    campaign: m.Campaign, decl: m.FactDecl, want: tuple[m.Count, bool] | None
+) -> st.SearchStrategy[list[dict[str, Any]]]:
     """A list of records; with ``want`` = (count, truth), one whose count makes it that truth."""
     counts = _counts_of(campaign, decl)
     params = campaign.parameter_defaults()
@@ -222,11 +249,15 @@ def _records(campaign: m.Campaign, decl: m.FactDecl, want: tuple[m.Count, bool] 
         if not counts:
             return st.lists(_record(campaign, decl, {}), max_size=4)
         return st.sampled_from(counts).flatmap(
-            lambda c: st.booleans().flatmap(lambda t: _records(campaign, decl, (c, t))))
+            lambda c: st.booleans().flatmap(lambda t: _records(campaign, decl, (c, t)))
+        )
     count, truth = want
     bound = params[count.param] if count.param is not None else float(count.value or 0)
-    sizes = [n for n in range(max(int(bound) - 1, 0), int(bound) + 2)
-             if _OPS[count.op](n, bound) == truth]
+    sizes = [
+        n
+        for n in range(max(int(bound) - 1, 0), int(bound) + 2)
+        if _OPS[count.op](n, bound) == truth
+    ]
     if not sizes:
         sizes = [n for n in range(0, int(bound) + 3) if _OPS[count.op](n, bound) == truth][:3]
     if not sizes:
@@ -237,16 +268,23 @@ def _records(campaign: m.Campaign, decl: m.FactDecl, want: tuple[m.Count, bool] 
     missing = _where(spec.where, False, fields) if spec.where is not None else st.nothing()
 
     def build(n: int) -> st.SearchStrategy[list[dict[str, Any]]]:
-        hits = st.lists(matching.flatmap(lambda fx: _record(campaign, decl, fx)), min_size=n, max_size=n)
+        hits = st.lists(
+            matching.flatmap(lambda fx: _record(campaign, decl, fx)), min_size=n, max_size=n
+        )
         if spec.distinct is not None:
             hits = hits.map(lambda rs: [{**r, spec.distinct: f"A{i}"} for i, r in enumerate(rs)])
             # extra records repeating an author already counted (counted once)
             hits = st.tuples(hits, st.integers(0, 1)).map(
-                lambda p: p[0] + [dict(p[0][0])] * p[1] if p[0] else p[0])
-        others = st.lists(missing.flatmap(lambda fx: _record(campaign, decl, fx)), max_size=2) \
-            if spec.where is not None else st.just([])
+                lambda p: p[0] + [dict(p[0][0])] * p[1] if p[0] else p[0]
+            )
+        others = (
+            st.lists(missing.flatmap(lambda fx: _record(campaign, decl, fx)), max_size=2)
+            if spec.where is not None
+            else st.just([])
+        )
         return st.tuples(hits, others, st.randoms(use_true_random=False)).map(
-            lambda p: _shuffled(p[0] + p[1], p[2]))
+            lambda p: _shuffled(p[0] + p[1], p[2])
+        )
 
     return st.sampled_from(sizes).flatmap(build)
 
@@ -260,14 +298,21 @@ def _shuffled(items: list[Any], rnd: Any) -> list[Any]:
 # --- assignments making a condition true or false --------------------------------------------
 
 
-def _where(cond: Any, truth: bool, fields: Mapping[str, m.RecordField]
-           ) -> st.SearchStrategy[Assignment]:
+def _where(
+    cond: Any, truth: bool, fields: Mapping[str, m.RecordField]
+) -> st.SearchStrategy[Assignment]:
     """Field assignments making a record ``where`` condition ``truth`` (best effort)."""
     return _assign(cond, truth, None, fields, key="field")
 
 
-def _assign(cond: Any, truth: bool, campaign: m.Campaign | None, decls: Mapping[str, Any],
-            *, key: str = "fact") -> st.SearchStrategy[Assignment]:
+def _assign(
+    cond: Any,
+    truth: bool,
+    campaign: m.Campaign | None,
+    decls: Mapping[str, Any],
+    *,
+    key: str = "fact",
+) -> st.SearchStrategy[Assignment]:
     """Assignments (fact or field id -> value) that make ``cond`` hold (``truth``) or not.
 
     Best effort: conflicting constraints on one fact are resolved by the later one, so callers
@@ -279,7 +324,9 @@ def _assign(cond: Any, truth: bool, campaign: m.Campaign | None, decls: Mapping[
         subs = list(cond.all if isinstance(cond, m.AllOf) else cond.any)
         every = isinstance(cond, m.AllOf) == truth  # all true, or (any) all false
         if every:
-            return st.tuples(*[_assign(s, truth, campaign, decls, key=key) for s in subs]).map(_merge)
+            return st.tuples(*[_assign(s, truth, campaign, decls, key=key) for s in subs]).map(
+                _merge
+            )
         return st.one_of([_assign(s, truth, campaign, decls, key=key) for s in subs])
     if isinstance(cond, m.Count):
         assert campaign is not None
@@ -311,8 +358,10 @@ def _leaf_truth(cond: Any, decl: Any, value: Any, params: Mapping[str, float]) -
     if isinstance(cond, m.AtLeast):
         return ids.index(value) >= ids.index(cond.at_least)
     if isinstance(cond, m.OneOf):
-        accepted = {dt.date.fromisoformat(v) if decl.type == "date" and isinstance(v, str) else v
-                    for v in cond.in_}
+        accepted = {
+            dt.date.fromisoformat(v) if decl.type == "date" and isinstance(v, str) else v
+            for v in cond.in_
+        }
         return value in accepted
     bound = params[cond.param] if cond.param is not None else cond.value
     if decl.type == "date" and isinstance(bound, str):
@@ -363,6 +412,7 @@ def _reads(award: m.Award) -> list[str]:
 
 # --- public strategies -----------------------------------------------------------------------
 
+
 def facts_for(
     campaign: m.Campaign,
     subject_kind: str,
@@ -396,11 +446,16 @@ def facts_for(
     if subject_kind not in ("collective", "individual"):
         raise ValueError(f"subject_kind must be 'collective' or 'individual', not {subject_kind!r}")
     if award is None and satisfying is not None:
-        mine = [a.id for a in campaign.awards if a.subject == subject_kind
-                and a.criteria_delegated_to is None]
+        mine = [
+            a.id
+            for a in campaign.awards
+            if a.subject == subject_kind and a.criteria_delegated_to is None
+        ]
         if not mine:
             raise ValueError(f"campaign {campaign.id!r} has no decidable {subject_kind} award")
-        return st.sampled_from(mine).flatmap(lambda a: facts_for(campaign, subject_kind, a, satisfying))
+        return st.sampled_from(mine).flatmap(
+            lambda a: facts_for(campaign, subject_kind, a, satisfying)
+        )
     chosen = campaign.award(award) if award is not None else None
     if chosen is not None and chosen.subject != subject_kind:
         raise ValueError(f"award {award!r} is for {chosen.subject} subjects")
@@ -410,7 +465,11 @@ def facts_for(
     if chosen is not None:
         places = list(chosen.eligibility.levels if key == "level" else chosen.eligibility.roles)
     else:
-        levels = campaign.subjects.collective_levels if key == "level" else campaign.subjects.individual_roles
+        levels = (
+            campaign.subjects.collective_levels
+            if key == "level"
+            else campaign.subjects.individual_roles
+        )
         places = [lv.id for lv in levels]
     if not places:
         return st.nothing()
@@ -421,13 +480,26 @@ def facts_for(
         return {"id": "S0", "kind": subject_kind, key: place, "facts": facts}
 
     if satisfying is None or chosen is None:
-        parts = {d.id: st.one_of(st.just(_ABSENT), _value(campaign, d)) if missing > 0 else
-                 _value(campaign, d) for d in decls}
+        parts = {
+            d.id: st.one_of(st.just(_ABSENT), _value(campaign, d))
+            if missing > 0
+            else _value(campaign, d)
+            for d in decls
+        }
         weights = st.fixed_dictionaries(parts)
-        facts = weights if missing <= 0 else st.tuples(
-            weights, st.lists(st.floats(0, 1), min_size=len(decls), max_size=len(decls))).map(
-                lambda p: {k: v for (k, v), r in zip(p[0].items(), p[1], strict=True)
-                           if v is not _ABSENT and r >= missing})
+        facts = (
+            weights
+            if missing <= 0
+            else st.tuples(
+                weights, st.lists(st.floats(0, 1), min_size=len(decls), max_size=len(decls))
+            ).map(
+                lambda p: {
+                    k: v
+                    for (k, v), r in zip(p[0].items(), p[1], strict=True)
+                    if v is not _ABSENT and r >= missing
+                }
+            )
+        )
         facts = facts.map(lambda f: {k: v for k, v in f.items() if v is not _ABSENT})
         return st.builds(shape, where, facts)
 
@@ -435,8 +507,11 @@ def facts_for(
     reads = _reads(chosen)
     conds = _award_conditions(chosen)
     if satisfying:
-        fixed = st.tuples(*[_assign(c, True, campaign, {}) for c in conds]).map(_merge) if conds \
+        fixed = (
+            st.tuples(*[_assign(c, True, campaign, {}) for c in conds]).map(_merge)
+            if conds
             else st.just({})
+        )
         sheet_points: Assignment = {}
         if chosen.score_sheet is not None:
             for item in chosen.score_sheet.items:
@@ -452,8 +527,13 @@ def facts_for(
             return st.nothing()
         fixed = st.sampled_from(crits).flatmap(lambda c: _assign(c, False, campaign, {}))
     # facts the award reads but the assignment may leave unset; record lists come from counts
-    rest = st.fixed_dictionaries({d.id: st.just([]) if d.type == "records" else _value(campaign, d)
-                                  for d in decls if d.id in reads})
+    rest = st.fixed_dictionaries(
+        {
+            d.id: st.just([]) if d.type == "records" else _value(campaign, d)
+            for d in decls
+            if d.id in reads
+        }
+    )
     facts = st.tuples(rest, fixed).map(lambda p: {**p[0], **p[1]})
     want = "awarded" if satisfying else "not_awarded"
 
@@ -474,13 +554,20 @@ _ABSENT: Any = _Absent()
 
 def subject_for(campaign: m.Campaign) -> st.SearchStrategy[dict[str, Any]]:
     """One raw subject of any kind, level and role the campaign declares (see :func:`facts_for`)."""
-    kinds = [k for k, levels in (("collective", campaign.subjects.collective_levels),
-                                 ("individual", campaign.subjects.individual_roles)) if levels]
+    kinds = [
+        k
+        for k, levels in (
+            ("collective", campaign.subjects.collective_levels),
+            ("individual", campaign.subjects.individual_roles),
+        )
+        if levels
+    ]
     return st.one_of([facts_for(campaign, k) for k in kinds])
 
 
-def subjects(campaign: m.Campaign, *, min_size: int = 1, max_size: int = 6
-             ) -> st.SearchStrategy[list[dict[str, Any]]]:
+def subjects(
+    campaign: m.Campaign, *, min_size: int = 1, max_size: int = 6
+) -> st.SearchStrategy[list[dict[str, Any]]]:
     """Lists of raw subjects mixing kinds, levels and roles, with unique ids ``S0, S1, ...``.
 
     Args:
@@ -492,4 +579,5 @@ def subjects(campaign: m.Campaign, *, min_size: int = 1, max_size: int = 6
         A strategy of lists that :func:`~emulation_rules.facts.parse_facts` accepts.
     """
     return st.lists(subject_for(campaign), min_size=min_size, max_size=max_size).map(
-        lambda items: [{**s, "id": f"S{i}"} for i, s in enumerate(items)])
+        lambda items: [{**s, "id": f"S{i}"} for i, s in enumerate(items)]
+    )

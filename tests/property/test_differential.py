@@ -49,8 +49,14 @@ def mixed(campaign: m.Campaign) -> st.SearchStrategy[list[dict]]:
 
 
 def _statuses(evaluation) -> dict:
-    return {(s.subject_id, a.award_id): (a.verdict, tuple((c.criterion_id, c.status) for c in a.criteria))
-            for s in evaluation.subjects for a in s.awards}
+    return {
+        (s.subject_id, a.award_id): (
+            a.verdict,
+            tuple((c.criterion_id, c.status) for c in a.criteria),
+        )
+        for s in evaluation.subjects
+        for a in s.awards
+    }
 
 
 def test_engine_and_reference_agree(pair) -> None:

@@ -33,7 +33,9 @@ _HALF = settings(settings.default, max_examples=max(50, settings.default.max_exa
 @pytest.fixture(scope="module", params=[*campaign_files(), CONSTRUCTS], ids=lambda p: p.stem)
 def ce(request: pytest.FixtureRequest) -> tuple[m.Campaign, Engine]:
     path = request.param
-    campaign = load_campaign(_CONSTRUCTS, file=str(path)) if path == CONSTRUCTS else load_campaign(path)
+    campaign = (
+        load_campaign(_CONSTRUCTS, file=str(path)) if path == CONSTRUCTS else load_campaign(path)
+    )
     return campaign, Engine(campaign)
 
 
@@ -56,8 +58,11 @@ def _conditions(award: m.Award) -> list[Any]:
 
 
 def _reads(award: m.Award) -> list[str]:
-    out = [leaf.count.fact if isinstance(leaf, m.Count) else leaf.fact
-           for cond in _conditions(award) for leaf, _ in _leaves(cond)]
+    out = [
+        leaf.count.fact if isinstance(leaf, m.Count) else leaf.fact
+        for cond in _conditions(award)
+        for leaf, _ in _leaves(cond)
+    ]
     if award.score_sheet:
         out += [i.points_fact for i in award.score_sheet.items if i.points_fact]
     return out
@@ -95,9 +100,14 @@ def test_subject_order_does_not_matter(ce) -> None:
 
 
 def _ge_criteria(campaign: m.Campaign) -> list[tuple[m.Award, m.Criterion]]:
-    return [(a, c) for a in campaign.awards if a.criteria_delegated_to is None for c in a.criteria
-            if isinstance(c.condition, m.AtLeast)
-            or (isinstance(c.condition, m.Compare | m.Count) and c.condition.op == ">=")]
+    return [
+        (a, c)
+        for a in campaign.awards
+        if a.criteria_delegated_to is None
+        for c in a.criteria
+        if isinstance(c.condition, m.AtLeast)
+        or (isinstance(c.condition, m.Compare | m.Count) and c.condition.op == ">=")
+    ]
 
 
 def test_at_least_passes_exactly_at_its_threshold(ce) -> None:
@@ -117,11 +127,19 @@ def test_at_least_passes_exactly_at_its_threshold(ce) -> None:
         subject = {"id": "S0", "kind": award.subject, key: draw(st.sampled_from(places))}
         if isinstance(cond, m.Count):
             bound = params[cond.param] if cond.param else cond.value
-            n = draw(st.sampled_from([int(bound) - 1, int(bound), int(bound) + 1]).filter(lambda k: k >= 0))
+            n = draw(
+                st.sampled_from([int(bound) - 1, int(bound), int(bound) + 1]).filter(
+                    lambda k: k >= 0
+                )
+            )
             decl = campaign.fact(cond.count.fact)
             fields = {f.id: f for f in decl.fields}
             match = _where(cond.count.where, True, fields) if cond.count.where else st.just({})
-            recs = draw(st.lists(match.flatmap(lambda fx: _record(campaign, decl, fx)), min_size=n, max_size=n))
+            recs = draw(
+                st.lists(
+                    match.flatmap(lambda fx: _record(campaign, decl, fx)), min_size=n, max_size=n
+                )
+            )
             if cond.count.distinct:
                 recs = [{**r, cond.count.distinct: f"A{i}"} for i, r in enumerate(recs)]
             subject["facts"] = {decl.id: recs}
@@ -130,14 +148,21 @@ def test_at_least_passes_exactly_at_its_threshold(ce) -> None:
         if isinstance(cond, m.AtLeast):
             ids = [v.id for v in decl.values]
             at = ids.index(cond.at_least)
-            value = draw(st.sampled_from(ids[max(at - 1, 0): at + 2]))
+            value = draw(st.sampled_from(ids[max(at - 1, 0) : at + 2]))
             subject["facts"] = {decl.id: value}
             return award, crit, subject, ids.index(value) >= at, value == cond.at_least
         bound = params[cond.param] if cond.param else cond.value
         if decl.type == "date" and isinstance(bound, str):
             bound = dt.date.fromisoformat(bound)
-        value = draw(st.sampled_from([v for v in boundary_values(campaign, decl.id)
-                                      if type(v) is type(bound) or decl.type in ("decimal", "percent")]))
+        value = draw(
+            st.sampled_from(
+                [
+                    v
+                    for v in boundary_values(campaign, decl.id)
+                    if type(v) is type(bound) or decl.type in ("decimal", "percent")
+                ]
+            )
+        )
         subject["facts"] = {decl.id: value}
         return award, crit, subject, value >= bound, value == bound
 
@@ -176,11 +201,21 @@ def test_a_fact_no_criterion_reads_changes_nothing(ce) -> None:
         for cond in _conditions(a):
             for leaf, _ in _leaves(cond):
                 if isinstance(leaf, m.Count):
-                    names = {x.field for x, _ in _leaves(leaf.count.where)} if leaf.count.where else set()
+                    names = (
+                        {x.field for x, _ in _leaves(leaf.count.where)}
+                        if leaf.count.where
+                        else set()
+                    )
                     where_fields.setdefault(leaf.count.fact, set()).update(
-                        names | ({leaf.count.distinct} if leaf.count.distinct else set()))
-    extra_fields = [(f, rf) for f in campaign.facts if f.type == "records" for rf in f.fields
-                    if rf.id not in where_fields.get(f.id, set()) and not rf.required]
+                        names | ({leaf.count.distinct} if leaf.count.distinct else set())
+                    )
+    extra_fields = [
+        (f, rf)
+        for f in campaign.facts
+        if f.type == "records"
+        for rf in f.fields
+        if rf.id not in where_fields.get(f.id, set()) and not rf.required
+    ]
     if not unread and not extra_fields:
         pytest.skip(f"{campaign.id}: every declared fact and optional record field is read")
     from emulation_rules.testing import _any_value
@@ -198,7 +233,9 @@ def test_a_fact_no_criterion_reads_changes_nothing(ce) -> None:
                 if f.applies_to == s["kind"] and isinstance(facts.get(f.id), list):
                     facts[f.id] = [{**r, rf.id: data.draw(_any_value(rf))} for r in facts[f.id]]
             changed.append({**s, "facts": facts})
-        assert engine.evaluate(parse_facts(raw, campaign)) == engine.evaluate(parse_facts(changed, campaign))
+        assert engine.evaluate(parse_facts(raw, campaign)) == engine.evaluate(
+            parse_facts(changed, campaign)
+        )
 
     check()
 
@@ -229,15 +266,22 @@ def _monotone_enums(campaign: m.Campaign, award: m.Award) -> list[m.FactDecl]:
         for leaf, negated in _leaves(cond):
             if getattr(leaf, "fact", None):
                 uses.setdefault(leaf.fact, []).append(isinstance(leaf, m.AtLeast) and not negated)
-    return [campaign.fact(f) for f, ok in uses.items()
-            if all(ok) and campaign.fact(f).type == "ordered_enum"]
+    return [
+        campaign.fact(f)
+        for f, ok in uses.items()
+        if all(ok) and campaign.fact(f).type == "ordered_enum"
+    ]
 
 
 def test_improving_an_ordered_rating_never_loses_an_award(ce) -> None:
     """'xếp loại ... trở lên' (seed 000 L102, L110): a better rating cannot lose the award."""
     campaign, engine = ce
-    plan = [(a, d) for a in campaign.awards if a.criteria_delegated_to is None
-            for d in _monotone_enums(campaign, a)]
+    plan = [
+        (a, d)
+        for a in campaign.awards
+        if a.criteria_delegated_to is None
+        for d in _monotone_enums(campaign, a)
+    ]
     if not plan:
         pytest.skip(f"{campaign.id} has no award gated by an ordered rating with 'at_least'")
 
@@ -248,7 +292,7 @@ def test_improving_an_ordered_rating_never_loses_an_award(ce) -> None:
         ids = [v.id for v in decl.values]
         now = subject["facts"].get(decl.id)
         present = now is not None
-        better = draw(st.sampled_from(ids[ids.index(now):])) if present else None
+        better = draw(st.sampled_from(ids[ids.index(now) :])) if present else None
         return award, decl, subject, better
 
     @_HALF
@@ -266,12 +310,26 @@ def test_improving_an_ordered_rating_never_loses_an_award(ce) -> None:
     check()
 
 
-@pytest.mark.parametrize("path", [
-    *campaign_files(),
-    pytest.param(CONSTRUCTS, marks=pytest.mark.xfail(strict=True, reason=(
-        "known defect: dump_campaign uses model_dump(mode='json'), so a date threshold in a "
-        "condition (constructs: joined >= 2020-01-01) is written as text and loads back as str"))),
-], ids=lambda p: p.stem)
+@pytest.mark.parametrize(
+    "path",
+    [
+        *campaign_files(),
+        pytest.param(
+            CONSTRUCTS,
+            marks=pytest.mark.xfail(
+                strict=True,
+                reason=(
+                    "known defect: dump_campaign uses model_dump(mode='json'), so a date "
+                    "threshold in a condition (constructs: joined >= 2020-01-01) is written "
+                    "as text and loads back as str"
+                ),
+            ),
+        ),
+    ],
+    ids=lambda p: p.stem,
+)
 def test_dump_then_load_gives_the_same_campaign(path: Path) -> None:
-    campaign = load_campaign(_CONSTRUCTS, file=str(path)) if path == CONSTRUCTS else load_campaign(path)
+    campaign = (
+        load_campaign(_CONSTRUCTS, file=str(path)) if path == CONSTRUCTS else load_campaign(path)
+    )
     assert load_campaign(dump_campaign(campaign), file=f"{path.stem}-dumped.yaml") == campaign

@@ -24,7 +24,9 @@ _FEW = settings(settings.default, max_examples=max(30, settings.default.max_exam
 @pytest.fixture(scope="module", params=[*campaign_files(), CONSTRUCTS], ids=lambda p: p.stem)
 def ce(request: pytest.FixtureRequest) -> tuple[m.Campaign, Engine]:
     path = request.param
-    campaign = load_campaign(_CONSTRUCTS, file=str(path)) if path == CONSTRUCTS else load_campaign(path)
+    campaign = (
+        load_campaign(_CONSTRUCTS, file=str(path)) if path == CONSTRUCTS else load_campaign(path)
+    )
     return campaign, Engine(campaign)
 
 
@@ -45,7 +47,8 @@ def _check_award(campaign: m.Campaign, engine: Engine, award: m.Award, satisfyin
         result = engine.evaluate(parse_facts([raw], campaign)).subjects[0].award(award.id)
         assert result.verdict == ("awarded" if satisfying else "not_awarded"), raw
         assert (raw.get("level") or raw.get("role")) in (
-            award.eligibility.levels or award.eligibility.roles)
+            award.eligibility.levels or award.eligibility.roles
+        )
 
     check()
 
@@ -62,8 +65,14 @@ def test_subjects_are_valid_and_mix_kinds(ce) -> None:
         kinds.update(s.kind for s in submission.subjects)
 
     check()
-    declared = {k for k, levels in (("collective", campaign.subjects.collective_levels),
-                                    ("individual", campaign.subjects.individual_roles)) if levels}
+    declared = {
+        k
+        for k, levels in (
+            ("collective", campaign.subjects.collective_levels),
+            ("individual", campaign.subjects.individual_roles),
+        )
+        if levels
+    }
     assert kinds == declared
 
 
@@ -84,7 +93,9 @@ def test_boundary_values_of_numbers_and_dates() -> None:
 
 
 def test_import_without_hypothesis_says_what_to_install() -> None:
-    code = ("import sys; sys.modules['hypothesis'] = None\n"
-            "try:\n import emulation_rules.testing\nexcept ImportError as e: print(e)\n")
+    code = (
+        "import sys; sys.modules['hypothesis'] = None\n"
+        "try:\n import emulation_rules.testing\nexcept ImportError as e: print(e)\n"
+    )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert "emulation-rules[testing]" in out.stdout

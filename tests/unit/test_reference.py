@@ -20,7 +20,9 @@ from .test_tkv_verdicts import EXPECTED
 @pytest.fixture(scope="module")
 def evaluation():
     campaign = load_campaign(CAMPAIGNS / "tkv_2019.yaml")
-    return ReferenceEvaluator(campaign).evaluate(load_facts(EXAMPLES / "tkv_2019" / "facts.yaml", campaign))
+    return ReferenceEvaluator(campaign).evaluate(
+        load_facts(EXAMPLES / "tkv_2019" / "facts.yaml", campaign)
+    )
 
 
 @pytest.mark.parametrize("subject_id", list(EXPECTED))
@@ -40,7 +42,9 @@ def test_param_override_changes_many_individuals():
     result = ReferenceEvaluator(campaign, params={"many_individuals_min": 3}).evaluate(facts)
     award = result.subject("CD-HALAM").award("collective_recognition")
     assert award.verdict == "not_awarded"
-    assert [c.criterion_id for c in award.criteria if c.status == "fail"] == ["many_applied_initiatives"]
+    assert [c.criterion_id for c in award.criteria if c.status == "fail"] == [
+        "many_applied_initiatives"
+    ]
     with pytest.raises(CompileError):
         ReferenceEvaluator(campaign, params={"nhieu": 3})
 
@@ -49,5 +53,6 @@ def test_shares_no_evaluation_code_with_the_durable_path():
     tree = ast.parse(Path(ref_module.__file__).read_text(encoding="utf-8"))
     imported = {n.module for n in ast.walk(tree) if isinstance(n, ast.ImportFrom)}
     imported |= {a.name for n in ast.walk(tree) if isinstance(n, ast.Import) for a in n.names}
-    assert not any(name and ("compiler" in name or "engine" in name or "durable" in name)
-                   for name in imported), imported
+    assert not any(
+        name and ("compiler" in name or "engine" in name or "durable" in name) for name in imported
+    ), imported

@@ -116,9 +116,21 @@ def validate_campaign(data: Any, smap: SourceMap | None = None) -> m.Campaign:
 
 
 def dump_campaign(campaign: m.Campaign) -> str:
-    """YAML text of ``campaign`` such that ``load_campaign(dump_campaign(c)) == c``."""
-    data = campaign.model_dump(mode="json", by_alias=True, exclude_defaults=True)
-    return dump_yaml(data)
+    """YAML text of ``campaign`` such that ``load_campaign(dump_campaign(c)) == c``.
+
+    Dates stay YAML dates (not ISO text), so a date threshold in a condition loads back as a
+    date; tuples become lists.
+    """
+    data = campaign.model_dump(mode="python", by_alias=True, exclude_defaults=True)
+    return dump_yaml(_plain(data))
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_plain(v) for v in value]
+    return value
 
 
 def _order(p: Problem) -> tuple[int, int, str]:

@@ -314,17 +314,7 @@ def test_improving_an_ordered_rating_never_loses_an_award(ce) -> None:
     "path",
     [
         *campaign_files(),
-        pytest.param(
-            CONSTRUCTS,
-            marks=pytest.mark.xfail(
-                strict=True,
-                reason=(
-                    "known defect: dump_campaign uses model_dump(mode='json'), so a date "
-                    "threshold in a condition (constructs: joined >= 2020-01-01) is written "
-                    "as text and loads back as str"
-                ),
-            ),
-        ),
+        CONSTRUCTS,
     ],
     ids=lambda p: p.stem,
 )

@@ -44,7 +44,7 @@ from .explain import (
     SubjectResult,
     combine,
 )
-from .facts import Subject, Submission, parse_facts
+from .facts import Subject, Submission, resolve_submission
 from .loader import load_campaign
 
 
@@ -172,17 +172,7 @@ class Engine:
             EvaluationError: durable-rules failed (every durable error is wrapped).
             EngineUnavailableError: durable-rules cannot be imported here.
         """
-        rejected: tuple[Any, ...] = ()
-        if isinstance(facts, Mapping) or (
-            isinstance(facts, list) and not all(isinstance(x, Subject) for x in facts)
-        ):
-            facts = parse_facts(facts, self.campaign)
-        if isinstance(facts, Submission):
-            as_of = as_of or facts.as_of
-            rejected = facts.rejected
-            subjects: Iterable[Subject] = facts.subjects
-        else:
-            subjects = facts
+        subjects, as_of, rejected = resolve_submission(facts, self.campaign, as_of)
         phase = self.campaign.phase_at(as_of) if as_of else None
         with self._lock:
             results = tuple(self.evaluate_subject(s) for s in subjects)

@@ -183,6 +183,29 @@ def parse_facts_text(
     return parse_facts(data, campaign, source_map=smap, on_error=on_error)
 
 
+def resolve_submission(
+    facts: Submission | Iterable[Subject] | Mapping[str, Any] | list[Any],
+    campaign: m.Campaign,
+    as_of: dt.date | None = None,
+) -> tuple[tuple[Subject, ...], dt.date | None, tuple[Problem, ...]]:
+    """What evaluators accept, as ``(subjects, as_of, rejected)``.
+
+    ``facts`` is a :class:`Submission`, validated subjects, or raw data (a mapping with
+    ``subjects`` or a list of subject mappings), which is validated by :func:`parse_facts`.
+    The explicit ``as_of`` wins over the submission's.
+
+    Raises:
+        FactsError: raw data that does not validate.
+    """
+    if isinstance(facts, Mapping) or (
+        isinstance(facts, list) and not all(isinstance(x, Subject) for x in facts)
+    ):
+        facts = parse_facts(facts, campaign)
+    if isinstance(facts, Submission):
+        return facts.subjects, as_of or facts.as_of, facts.rejected
+    return tuple(facts), as_of, ()
+
+
 def parse_facts(
     data: Any,
     campaign: m.Campaign,

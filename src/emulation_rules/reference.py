@@ -40,7 +40,7 @@ from typing import Any
 from . import model as m
 from .errors import CompileError, EvaluationError
 from .explain import AwardResult, CriterionResult, Evaluation, Status, SubjectResult, VerdictKind
-from .facts import Subject, Submission, parse_facts
+from .facts import Subject, Submission, resolve_submission
 
 __all__ = ["ReferenceEvaluator", "evaluate"]
 
@@ -99,17 +99,7 @@ class ReferenceEvaluator:
             FactsError: raw data that does not validate.
             EvaluationError: a subject carrying a fact the campaign does not declare.
         """
-        rejected: tuple[Any, ...] = ()
-        if isinstance(facts, Mapping) or (
-            isinstance(facts, list) and not all(isinstance(x, Subject) for x in facts)
-        ):
-            facts = parse_facts(facts, self.campaign)
-        if isinstance(facts, Submission):
-            as_of = as_of or facts.as_of
-            rejected = facts.rejected
-            subjects: Iterable[Subject] = facts.subjects
-        else:
-            subjects = facts
+        subjects, as_of, rejected = resolve_submission(facts, self.campaign, as_of)
         phase = self.campaign.phase_at(as_of) if as_of else None
         results = tuple(self.evaluate_subject(s) for s in subjects)
         return Evaluation(

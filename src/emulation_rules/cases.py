@@ -128,6 +128,18 @@ class ExpectedTarget(_Model):
     why: str | None = None
 
 
+class ExpectedQuota(_Model):
+    """The expected outcome of one quota on the award set (Điện Biên 001 L14)."""
+
+    quota: m.Ident
+    status: Literal["met", "not_met", "unknown"]
+    awardees: int | None = Field(default=None, description="Expected size of the award set.")
+    qualifying: int | None = Field(default=None, description="Expected qualifying awardees.")
+    shortfall: int | None = Field(default=None, description="Expected shortfall (see quotas.py).")
+    source: m.Source
+    why: str | None = None
+
+
 class Case(_Model):
     """One author test case: subjects, a review date, and expected outcomes."""
 
@@ -138,6 +150,10 @@ class Case(_Model):
     subjects: list[Any] = Field(min_length=1, description="Subjects as in a facts file.")
     expect: tuple[ExpectedAward, ...] = ()
     targets: tuple[ExpectedTarget, ...] = ()
+    quotas: tuple[ExpectedQuota, ...] = ()
+    initiatives: list[Any] = Field(
+        default_factory=list, description="An initiative register, as in a facts file (initiatives.py)."
+    )
 
 
 class _CaseFileModel(_Model):
@@ -341,10 +357,12 @@ def _subjects(
     """
     prefix = (*base, "subjects")
     sub = SourceMap(file=smap.file)
-    for table, target in ((smap.values, sub.values), (smap.keys, sub.keys)):
-        for path, loc in table.items():
-            if path[: len(prefix)] == prefix:
-                target[("subjects", *path[len(prefix) :])] = loc
+    for key in ("subjects", "initiatives"):
+        pre = (*base, key)
+        for table, target in ((smap.values, sub.values), (smap.keys, sub.keys)):
+            for path, loc in table.items():
+                if path[: len(pre)] == pre:
+                    target[(key, *path[len(pre) :])] = loc
     raw_subjects: list[Any] = []
     for j, raw in enumerate(case.subjects):
         if isinstance(raw, dict) and "use" in raw:
@@ -372,7 +390,10 @@ def _subjects(
                 raw["facts"] = {k: v for k, v in merged.items() if v is not None}
         raw_subjects.append(raw)
     try:
-        return parse_facts({"subjects": raw_subjects}, campaign, source_map=sub)
+        data: dict[str, Any] = {"subjects": raw_subjects}
+        if case.initiatives:
+            data["initiatives"] = case.initiatives
+        return parse_facts(data, campaign, source_map=sub)
     except FactsError as exc:
         for p in exc.problems:
             problems.append(Problem(p.code, p.message, (*base, *p.path), p.location, p.hint))
@@ -446,6 +467,12 @@ def _check_case(
             add("unknown-phase", f"unknown phase {exp_t.phase!r}", (*path, "phase"))
         if exp_t.phase is None and case.as_of is None:
             add("missing-key", "a target expectation needs 'phase' or the case's 'as_of'", path)
+    quotas = {q.id for q in campaign.quotas}
+    for j, exp_q in enumerate(case.quotas):
+        path = (*base, "quotas", j)
+        _check_source(exp_q.source, campaign, (*path, "source"), add)
+        if exp_q.quota not in quotas:
+            add("unknown-quota", f"campaign {campaign.id!r} has no quota {exp_q.quota!r}", (*path, "quota"))
 
 
 def _check_source(
@@ -512,6 +539,9 @@ def run_case(
     if case.targets:
         mismatches.extend(_compare_targets(case_file, loaded))
         checked += len(case.targets)
+    for exp_q in case.quotas:
+        checked += 1
+        mismatches.extend(_compare_quota(exp_q, evaluation, loaded.location))
     return CaseResult(case_file.path, case.id, loaded.location, checked, tuple(mismatches))
 
 
@@ -558,6 +588,28 @@ def _compare_award(
         differ("points", exp.points, result.points)
     if exp.band is not None and result.band != exp.band:
         differ("band", exp.band, result.band)
+    return out
+
+
+def _compare_quota(
+    exp: ExpectedQuota, evaluation: Evaluation, where: SourceLocation | None
+) -> list[Mismatch]:
+    what = f"quota {exp.quota}"
+    result = next((q for q in evaluation.quotas if q.quota_id == exp.quota), None)
+    if result is None:
+        return [Mismatch(what, "status", exp.status, "not judged", exp.source, where)]
+    detail = (f"{result.qualifying} of {result.awardees} awardees qualify"
+              f"{f', {result.undecided} undecided' if result.undecided else ''}; "
+              f"required >= {result.required:g}%")
+    out = []
+    for item, expected, actual in (
+        ("status", exp.status, result.status),
+        ("awardees", exp.awardees, result.awardees),
+        ("qualifying", exp.qualifying, result.qualifying),
+        ("shortfall", exp.shortfall, result.shortfall),
+    ):
+        if expected is not None and expected != actual:
+            out.append(Mismatch(what, item, expected, actual, exp.source, where, detail))
     return out
 
 

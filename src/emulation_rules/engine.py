@@ -25,6 +25,8 @@ is raised with a clear message when an evaluation is attempted.
 
 from __future__ import annotations
 
+import dataclasses
+
 import copy
 import datetime as dt
 import itertools
@@ -176,8 +178,14 @@ class Engine:
         phase = self.campaign.phase_at(as_of) if as_of else None
         with self._lock:
             results = tuple(self.evaluate_subject(s) for s in subjects)
-        return Evaluation(self.campaign.id, as_of, phase.id if phase else None,
-                          dict(self.compiled.params), results, rejected)
+        evaluation = Evaluation(self.campaign.id, as_of, phase.id if phase else None,
+                                dict(self.compiled.params), results, rejected)
+        if self.campaign.quotas:
+            from .quotas import check_quotas
+
+            quotas = check_quotas(self.campaign, evaluation, subjects, self.compiled.params)
+            evaluation = dataclasses.replace(evaluation, quotas=quotas)
+        return evaluation
 
     def evaluate_many(
         self,

@@ -105,6 +105,8 @@ class Evaluation:
     params: Mapping[str, float]
     subjects: tuple[SubjectResult, ...]
     rejected: tuple[Any, ...] = field(default=())
+    quotas: tuple[Any, ...] = field(default=())
+    """Quota results (:class:`~emulation_rules.quotas.QuotaResult`) over these verdicts."""
 
     def subject(self, subject_id: str) -> SubjectResult:
         """The result for ``subject_id``.
@@ -131,6 +133,7 @@ class Evaluation:
             "params": dict(sorted(self.params.items())),
             "subjects": [_subject_dict(s) for s in self.subjects],
             "rejected": [p.to_dict() for p in self.rejected],
+            "quotas": [q.to_dict() for q in self.quotas],
         }
 
 
@@ -237,6 +240,10 @@ def render_table(evaluation: Evaluation) -> str:
     if evaluation.rejected:
         out.append(f"{len(evaluation.rejected)} problems in the facts; those subjects were not evaluated:")
         out.extend(f"  {p}" for p in evaluation.rejected)
+    if evaluation.quotas:
+        from .quotas import render_quotas_table
+
+        out.append(render_quotas_table(evaluation.quotas).rstrip("\n"))
     return "\n".join(out) + "\n"
 
 

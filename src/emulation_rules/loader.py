@@ -16,7 +16,15 @@ Every problem is collected and raised once, each located as ``file:line:column: 
     targets (chỉ tiêu): a value names a phase the campaign does not declare, or a metric does
     not fit its facts (a value/sum/average over a non-numeric fact, a value metric reading an
     individual fact, a share above 100%, a phase given twice); unknown facts, levels and roles
-    in a target's metric or population use ``unknown-fact``, ``unknown-level``, ``unknown-role``.
+    in a target's metric or population use ``unknown-fact``, ``unknown-level``, ``unknown-role``;
+    an ``initiatives`` metric in a campaign without an initiative programme is ``bad-target``.
+``unknown-award``, ``bad-quota``
+    quotas on an award set: a quota names an award the campaign does not declare, or an award
+    of the other subject kind.
+``bad-initiatives``
+    the initiative programme: its window ends before it starts, its research kind is not one of
+    its kinds, or a derived count fact (``credited_fact``, ``unit_fact``) is not an int fact of
+    the right subject kind.
 """
 
 from __future__ import annotations
@@ -332,7 +340,48 @@ class _Checker:
         self._unique("targets", c.targets)
         for i, t in enumerate(c.targets):
             self._target(t, ("targets", i), levels, roles)
+        self._unique("quotas", c.quotas)
+        for i, q in enumerate(c.quotas):
+            self._quota(q, ("quotas", i))
+        if c.initiatives is not None:
+            self._initiatives(c.initiatives, ("initiatives",))
         yield from self.problems
+
+    def _quota(self, q: m.Quota, path: PathT) -> None:
+        awards = {a.id: a for a in self.c.awards}
+        for j, award_id in enumerate(q.awards):
+            a = awards.get(award_id)
+            if a is None:
+                self.add("unknown-award", f"unknown award {award_id!r}", (*path, "awards", j),
+                         _hint(award_id, awards))
+            elif a.subject != q.subject:
+                self.add("bad-quota", f"award {award_id!r} is for {a.subject} subjects; the quota "
+                         f"counts {q.subject} subjects", (*path, "awards", j))
+        self._condition(q.condition, (*path, "condition"), q.subject, None)
+
+    def _initiatives(self, prog: m.InitiativeProgramme, path: PathT) -> None:
+        self._unique((*path, "kinds"), prog.kinds)
+        self._unique((*path, "recognizers"), prog.recognizers)
+        self._unique((*path, "checks"), prog.checks)
+        if prog.window.end < prog.window.start:
+            self.add("bad-initiatives", f"the window ends ({prog.window.end}) before it starts "
+                     f"({prog.window.start})", (*path, "window", "end"))
+        kinds = [k.id for k in prog.kinds]
+        if prog.research_kind is not None and prog.research_kind not in kinds:
+            self.add("bad-initiatives", f"research_kind {prog.research_kind!r} is not one of the kinds",
+                     (*path, "research_kind"), _hint(prog.research_kind, kinds))
+        if any(ch.check == "research_project_accepted" for ch in prog.checks) and (
+                prog.research_kind is None or prog.research_applied_from is None):
+            self.add("bad-initiatives", "the research_project_accepted check needs research_kind "
+                     "and research_applied_from", path)
+        for key, kind in (("credited_fact", "individual"), ("unit_fact", "collective")):
+            fact_id = getattr(prog, key)
+            if fact_id is None:
+                continue
+            decl = self._fact(fact_id, (*path, key), kind)
+            if decl is not None and decl.type != "int":
+                self.add("bad-initiatives", f"{key} {fact_id!r} must be an int fact, not {decl.type}",
+                         (*path, key))
 
     def _unique(self, where: str | PathT, items: Iterable[Any]) -> None:
         base: PathT = (where,) if isinstance(where, str) else where
@@ -476,6 +525,11 @@ class _Checker:
                          (*path, "values", j, "value"))
         metric = t.metric
         mpath: PathT = (*path, "metric")
+        if isinstance(metric, m.InitiativeCountMetric):
+            if self.c.initiatives is None:
+                self.add("bad-target", "an 'initiatives' metric needs the campaign's 'initiatives' "
+                         "programme", (*mpath, "kind"))
+            return
         if isinstance(metric, m.ValueMetric):
             if metric.level not in levels:
                 self.add("unknown-level", f"unknown collective level {metric.level!r}", (*mpath, "level"),

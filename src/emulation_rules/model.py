@@ -446,8 +446,20 @@ class AveragePerMetric(_Model):
     fact: Ident = Field(description="Numeric fact summed, then divided by the number of subjects.")
 
 
+class InitiativeCountMetric(_Model):
+    """Number of initiatives in the submission's initiative register that the campaign's
+    initiative rules accept, whose ``date_basis`` date lies in the judged phase (inclusive)
+    ('Từ 01/9/2021 đến 31/5/2022: phấn đấu đạt 90 sáng kiến gửi về LĐLĐ tỉnh', 002 L25)."""
+
+    kind: Literal["initiatives"] = Field(description="Metric kind (selects the shape).")
+    date_basis: Literal["applied_on", "recognized_on", "submitted_on"] = Field(
+        description="Which date of an initiative places it in a phase."
+    )
+    eligible_only: bool = Field(default=True, description="Count only initiatives the rules accept.")
+
+
 Metric = Annotated[
-    ValueMetric | CountMetric | ShareMetric | SumMetric | AveragePerMetric,
+    ValueMetric | CountMetric | ShareMetric | SumMetric | AveragePerMetric | InitiativeCountMetric,
     Field(discriminator="kind"),
 ]
 
@@ -457,6 +469,11 @@ class TargetValue(_Model):
 
     phase: Ident = Field(description="Phase id this figure applies to.")
     value: float = Field(description="Threshold, in the metric's unit (percent 0-100 for a share).")
+    source: Source | None = Field(
+        default=None,
+        description="Where the plan states this phase's figure, when not on the target's own lines "
+        "(Thanh Hóa 004 gives phase II figures in a second block).",
+    )
 
 
 class Target(_Model):
@@ -491,6 +508,119 @@ class Target(_Model):
         return None
 
 
+class Quota(_Model):
+    """A minimum share inside an award set (Điện Biên 001 L14: "Ít nhất 15% tổng số cá nhân được
+    khen thưởng hàng năm là công nhân… không giữ vị trí lãnh đạo, quản lý").
+
+    The denominator is every subject awarded any of ``awards``; the numerator is those of them for
+    whom ``condition`` holds. A subject is counted once however many awards or branches it fits."""
+
+    id: Ident
+    label: Text
+    text_vi: str = Field(description="The plan's Vietnamese wording of the quota.")
+    source: Source
+    subject: SubjectKind = Field(default="individual", description="Kind of the awardees counted.")
+    awards: tuple[Ident, ...] = Field(min_length=1, description="Awards whose awardees form the denominator.")
+    condition: Condition = Field(description="Awardees that qualify (uses 'fact').")
+    min_share: float = Field(ge=0, le=100, description="Lowest share of qualifying awardees, percent 0-100 (inclusive).")
+    period: Literal["yearly", "phase", "campaign"] = Field(default="yearly", description="Award round the share is taken over.")
+    note: str | None = Field(default=None, description=_NOTE)
+
+
+class NotMachineCheckable(_Model):
+    """Seed lines carrying a number, a percentage or a date that this encoding deliberately does
+    not turn into a rule, with the reason (the traceability test reads these)."""
+
+    lines: tuple[int, ...] = Field(min_length=1, description="Seed lines (1-based).")
+    reason: str = Field(min_length=10, description="Why no rule encodes these lines.")
+
+
+# --- Initiatives (sáng kiến) -----------------------------------------------------------------
+
+InitiativeCheckKind = Literal[
+    "new_within_unit",
+    "recognized",
+    "applied_in_window",
+    "has_benefit",
+    "research_project_accepted",
+    "not_against_public_order",
+    "not_ip_protected",
+]
+
+
+class InitiativeCheck(_Model):
+    """One condition an initiative must meet, or one exclusion it must escape.
+
+    The checks are a fixed vocabulary (``check``) implemented in :mod:`.initiatives`; the
+    campaign lists the ones its plan states, each with the plan's words and citation."""
+
+    id: Ident
+    check: InitiativeCheckKind = Field(
+        description="new_within_unit: the register says it is new within the unit; recognized: a "
+        "recognizer listed in 'recognizers' and a recognition date; applied_in_window: applied "
+        "(or trial-applied) on a date inside 'window'; has_benefit: a monetary benefit above 0 VND "
+        "or a stated non-monetary benefit; research_project_accepted: for the research-project "
+        "kind, accepted (nghiệm thu), applied since 'research_applied_from' and its effect "
+        "confirmed by the head of the unit applying it; not_against_public_order; not_ip_protected."
+    )
+    label: Text
+    text_vi: str = Field(description="The plan's Vietnamese wording.")
+    exclusion: bool = Field(default=False, description="The plan states it as an exclusion (không được tham gia).")
+    source: Source
+    note: str | None = Field(default=None, description=_NOTE)
+
+
+class DateWindow(_Model):
+    """A date window with both ends inclusive."""
+
+    start: dt.date = Field(description="First day, inclusive.")
+    end: dt.date = Field(description="Last day, inclusive.")
+    source: Source
+    note: str | None = Field(default=None, description=_NOTE)
+
+
+class Attribution(_Model):
+    """Whom an initiative with several authors is credited to."""
+
+    policy: Literal["leader_or_top_share", "all_authors"] = Field(
+        description="leader_or_top_share: the project leader if the register names one, else the author "
+        "with the highest contribution share (Vĩnh Linh 002 L59); all_authors: every co-author "
+        "(NĐ 13/2012, TT 18/2013)."
+    )
+    tie_break: Literal["first_listed"] = Field(
+        default="first_listed",
+        description="Among authors tied on the highest share, the one listed first in the register "
+        "(the request form's order, TT 18/2013 Phụ lục I).",
+    )
+    source: Source
+    note: str | None = Field(default=None, description=_NOTE)
+
+
+class InitiativeProgramme(_Model):
+    """Rules of an initiative programme (Vĩnh Linh 002 L29-66): kinds, checks, window, attribution.
+
+    A facts file may then carry an ``initiatives`` register; :mod:`.initiatives` judges each
+    initiative and derives the per-subject count facts named here."""
+
+    kinds: tuple[EnumValue, ...] = Field(min_length=1, description="Accepted kinds of initiative.")
+    kinds_source: Source
+    research_kind: Ident | None = Field(default=None, description="The kind id of a research project (đề tài).")
+    research_applied_from: dt.date | None = Field(
+        default=None, description="Research projects must be applied on or after this day (L57 'từ tháng 9/2021').")
+    recognizers: tuple[EnumValue, ...] = Field(min_length=1, description="Who may recognise an initiative.")
+    window: DateWindow = Field(description="Window on the application date (applied_on).")
+    checks: tuple[InitiativeCheck, ...] = Field(min_length=1, description="All must hold for an initiative to count.")
+    attribution: Attribution
+    credited_fact: Ident | None = Field(
+        default=None,
+        description="Individual int fact set, for each person, to the number of accepted initiatives credited to them.",
+    )
+    unit_fact: Ident | None = Field(
+        default=None,
+        description="Collective int fact set, for each unit, to the number of accepted initiatives it registered.",
+    )
+
+
 class Defect(_Model):
     """A defect of the source text and how the encoding resolves it (never silently fixed)."""
 
@@ -520,7 +650,12 @@ class Campaign(_Model):
     facts: tuple[FactDecl, ...] = ()
     awards: tuple[Award, ...] = ()
     targets: tuple[Target, ...] = Field(default=(), description="Targets (chỉ tiêu) per phase.")
+    quotas: tuple[Quota, ...] = Field(default=(), description="Minimum shares inside award sets.")
+    initiatives: InitiativeProgramme | None = Field(default=None, description="Initiative programme rules, if any.")
     defects: tuple[Defect, ...] = ()
+    not_machine_checkable: tuple[NotMachineCheckable, ...] = Field(
+        default=(), description="Numbered or dated seed lines deliberately left without a rule, with reasons."
+    )
 
     def fact(self, fact_id: str) -> FactDecl:
         """The declared fact ``fact_id``.
@@ -555,5 +690,5 @@ class Campaign(_Model):
         return hits[0] if hits else None
 
 
-for _m in (CountSpec, AllOf, AnyOf, NotOf, Criterion, ScoreItem, Population, CountMetric, ShareMetric, Target, Campaign):
+for _m in (CountSpec, AllOf, AnyOf, NotOf, Criterion, ScoreItem, Population, CountMetric, ShareMetric, Target, Quota, Campaign):
     _m.model_rebuild()

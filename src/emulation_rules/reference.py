@@ -32,6 +32,8 @@ Example:
 
 from __future__ import annotations
 
+import dataclasses
+
 import datetime as dt
 import operator
 from collections.abc import Callable, Iterable, Mapping
@@ -102,7 +104,7 @@ class ReferenceEvaluator:
         subjects, as_of, rejected = resolve_submission(facts, self.campaign, as_of)
         phase = self.campaign.phase_at(as_of) if as_of else None
         results = tuple(self.evaluate_subject(s) for s in subjects)
-        return Evaluation(
+        evaluation = Evaluation(
             self.campaign.id,
             as_of,
             phase.id if phase else None,
@@ -110,6 +112,12 @@ class ReferenceEvaluator:
             results,
             rejected,
         )
+        if self.campaign.quotas:
+            from .quotas import check_quotas
+
+            quotas = check_quotas(self.campaign, evaluation, subjects, self.params)
+            evaluation = dataclasses.replace(evaluation, quotas=quotas)
+        return evaluation
 
     def evaluate_subject(self, subject: Subject) -> SubjectResult:
         """One subject against the awards of its kind (see :meth:`evaluate`).

@@ -49,6 +49,8 @@ examples:
   emulation-rules evaluate campaigns/tkv_2019.yaml --bulk --facts members.parquet --output results.parquet
   emulation-rules explain campaigns/tkv_2019.yaml --bulk --facts members.parquet --subject S0000042
   emulation-rules targets campaigns/thanhhoa_2021_2030.yaml --facts examples/thanhhoa_2021_2030/facts.yaml --as-of 2027-12-31
+  emulation-rules evaluate campaigns/dienbien_2020.yaml --facts examples/dienbien_2020/facts.yaml   # with the 15% quota
+  emulation-rules initiatives campaigns/vinhlinh_2022.yaml --facts examples/vinhlinh_2022/facts.yaml
   emulation-rules schema > campaign.schema.json
   emulation-rules test campaigns/
 
@@ -168,6 +170,20 @@ def build_parser(stderr: TextIO | None = None) -> argparse.ArgumentParser:
     when.add_argument("--as-of", type=_date, metavar="DATE",
                       help="review date YYYY-MM-DD (default: the facts file's as_of); picks the phase")
     t.add_argument("--format", choices=("table", "json"), default="table")
+
+    n = sub.add_parser("initiatives",
+                       help="judge an initiative register: accepted or excluded, and who is credited",
+                       description="Judge every initiative in the facts file's 'initiatives' register "
+                       "against the campaign's initiative programme: accepted or excluded (each failing "
+                       "check named, with the plan clause), and the author credited under the "
+                       "programme's attribution policy (tie-break named when used). The register "
+                       "format is documented in emulation_rules.initiatives.", stderr=stderr)
+    n.add_argument("campaign", metavar="CAMPAIGN", help="campaign YAML file with an 'initiatives' programme")
+    n.add_argument("--facts", required=True, type=Path, metavar="FILE",
+                   help="facts file (.yaml or .json) with a top-level 'initiatives' list")
+    n.add_argument("--skip-invalid", action="store_true",
+                   help="judge the valid entries and list the invalid ones, instead of refusing the file")
+    n.add_argument("--format", choices=("table", "json"), default="table")
 
     c = sub.add_parser("test",
                        help="run author test cases (expected verdicts, points, target statuses)",
@@ -341,6 +357,24 @@ def _cmd_targets(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     return EXIT_OK
 
 
+def _cmd_initiatives(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    from .initiatives import render_initiatives_json, render_initiatives_table
+
+    campaign = load_campaign(args.campaign)
+    if campaign.initiatives is None:
+        err.write(f"campaign {campaign.id!r} declares no initiative programme\n")
+        return EXIT_INPUT
+    submission = load_facts(args.facts, campaign, on_error="skip" if args.skip_invalid else "raise")
+    if submission.initiatives is None:
+        err.write(f"{args.facts} has no 'initiatives' register\n")
+        return EXIT_INPUT
+    render = render_initiatives_json if args.format == "json" else render_initiatives_table
+    out.write(render(submission.initiatives))
+    for p in submission.rejected:
+        err.write(f"skipped: {p}\n")
+    return EXIT_OK
+
+
 def _cmd_test(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     from .cases import render_results, run_cases
 
@@ -358,5 +392,6 @@ _COMMANDS: dict[str, Callable[[argparse.Namespace, TextIO, TextIO], int]] = {
     "evaluate": _cmd_evaluate,
     "explain": _cmd_explain,
     "targets": _cmd_targets,
+    "initiatives": _cmd_initiatives,
     "test": _cmd_test,
 }

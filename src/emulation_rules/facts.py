@@ -94,13 +94,18 @@ class Submission:
         subjects: the valid subjects, in file order.
         as_of: review date from the file (the CLI's ``--as-of`` wins).
         campaign_id: campaign id the file names, if any.
-        rejected: problems of subjects left out with ``on_error="skip"`` (empty otherwise).
+        rejected: problems of subjects (or register entries) left out with
+            ``on_error="skip"`` (empty otherwise).
+        initiatives: the judged initiative register
+            (:class:`~emulation_rules.initiatives.InitiativeAssessment`), or None when the file
+            has no ``initiatives`` list.
     """
 
     subjects: tuple[Subject, ...]
     as_of: dt.date | None = None
     campaign_id: str | None = None
     rejected: tuple[Problem, ...] = ()
+    initiatives: tuple[Any, ...] | None = None
 
 
 def load_facts(
@@ -228,10 +233,13 @@ def parse_facts(
         raise FactsError([Problem("invalid-value", "facts must be a mapping with 'subjects'",
                                   (), smap.locate(()))])
     file_problems: list[Problem] = []
+    top_keys = ("campaign", "as_of", "subjects") + (("initiatives",) if campaign.initiatives else ())
     for key in data:
-        if key not in ("campaign", "as_of", "subjects"):
-            file_problems.append(reader.problem("unknown-key", f"unknown key {key!r}", (key,),
-                                                _hint(str(key), ("campaign", "as_of", "subjects"))))
+        if key not in top_keys:
+            hint = _hint(str(key), top_keys)
+            if key == "initiatives":
+                hint = f"campaign {campaign.id!r} declares no initiative programme"
+            file_problems.append(reader.problem("unknown-key", f"unknown key {key!r}", (key,), hint))
     cid = data.get("campaign")
     if cid is not None and cid != campaign.id:
         file_problems.append(reader.problem(
@@ -249,9 +257,20 @@ def parse_facts(
         raise FactsError(file_problems)
     subjects, rejected = reader.read_all(
         (("subjects", i), raw) for i, raw in enumerate(subjects_raw))
+    assessments = None
+    if campaign.initiatives is not None and "initiatives" in data:
+        from .initiatives import apply_register, read_register
+
+        register, bad = read_register(data["initiatives"], campaign.initiatives, reader.problem)
+        rejected.extend(bad)
+        paths = {str(raw.get("id")).strip(): ("subjects", i) for i, raw in enumerate(subjects_raw)
+                 if isinstance(raw, dict) and raw.get("id") is not None}
+        subjects, assessments, conflicts = apply_register(
+            subjects, register, campaign.initiatives, reader.problem, paths)
+        rejected.extend(conflicts)
     if rejected and on_error == "raise":
         raise FactsError(rejected)
-    return Submission(tuple(subjects), as_of, cid, tuple(rejected))
+    return Submission(tuple(subjects), as_of, cid, tuple(rejected), assessments)
 
 
 def parse_facts_csv(

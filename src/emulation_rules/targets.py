@@ -26,6 +26,10 @@ Rules implemented (stated here once; the tests cite the seed lines they come fro
 * **Comparators.** ``>=`` for "trở lên"/"ít nhất" and, by convention, a bare "đạt x%";
   ``>`` for "trên": exactly at the figure is met for ``>=`` and not met for ``>``.
   Comparisons are exact (fractions), so 7 of 10 is exactly 70%.
+* **Initiatives.** An ``initiatives`` metric counts the register's accepted initiatives whose
+  ``date_basis`` date lies in the judged phase, both ends inclusive (Vĩnh Linh 002 L25, L27:
+  initiatives "gửi về LĐLĐ tỉnh" from 01/9/2021 to 31/5/2022, and from 01/6/2022 to
+  01/9/2023); ``population`` is the register's size. Without a register it is unknown.
 * **Periods.** The submitted facts are read as the figure for the target's period: the year
   under review (``yearly``), the total since the phase began (``phase_cumulative``), the level
   reached (``end_of_phase``). The period is reported with each result; the library does not
@@ -59,7 +63,8 @@ class TargetResult:
         value: the computed figure, or None when unknown.
         ratio: ``value / target`` (None when unknown or the target is 0).
         status: ``met``, ``not_met`` or ``unknown``.
-        population: number of subjects in the population (None for a value metric).
+        population: number of subjects in the population (None for a value metric; the
+            register size for an initiatives metric).
         counted: subjects satisfying the condition (count/share), else None.
         facts_used: fact ids the metric read.
         missing: ``(subject id, fact id)`` pairs that made the status unknown.
@@ -193,6 +198,8 @@ def evaluate_targets(
     else:
         chosen = judged = None
     ev = _Evaluator(campaign, subjects, {**campaign.parameter_defaults(), **(params or {})})
+    if isinstance(submission, Submission):
+        ev.initiatives = submission.initiatives
     results = []
     for t in campaign.targets:
         for tv in t.values:
@@ -227,6 +234,7 @@ class _Evaluator:
         self.subjects = subjects
         self.params = params
         self.facts = {f.id: f for f in campaign.facts}
+        self.initiatives: tuple[Any, ...] | None = None
 
     def judge(self, t: m.Target, tv: m.TargetValue) -> TargetResult:
         missing: list[tuple[str, str]] = []
@@ -236,7 +244,20 @@ class _Evaluator:
         counted: int | None = None
         value: Fraction | None = None
         reason: str | None = None
-        if isinstance(metric, m.ValueMetric):
+        if isinstance(metric, m.InitiativeCountMetric):
+            used.append(f"initiatives.{metric.date_basis}")
+            phase = next(p for p in self.c.phases if p.id == tv.phase)
+            if self.initiatives is None:
+                reason = "the submission has no 'initiatives' register"
+            else:
+                from .initiatives import count_in_phase
+
+                n = count_in_phase(self.initiatives, metric.date_basis, phase.start, phase.end,
+                                   eligible_only=metric.eligible_only)
+                population = len(self.initiatives)
+                counted = n
+                value = Fraction(n)
+        elif isinstance(metric, m.ValueMetric):
             used.append(metric.fact)
             owners = [
                 s for s in self.subjects if s.kind == "collective" and s.level == metric.level

@@ -192,9 +192,11 @@ def test_at_least_passes_exactly_at_its_threshold(ce) -> None:
 
 
 def test_a_fact_no_criterion_reads_changes_nothing(ce) -> None:
-    """Unread declared facts and unread record fields cannot change any result."""
+    """Unread declared facts and unread record fields cannot change any result (awards, and the
+    quotas over the award set, which read facts of their own)."""
     campaign, engine = ce
     read = {f for a in campaign.awards for f in _reads(a)}
+    read |= {leaf.fact for q in campaign.quotas for leaf, _ in _leaves(q.condition)}
     unread = [f for f in campaign.facts if f.id not in read and f.type != "records"]
     where_fields: dict[str, set[str]] = {}
     for a in campaign.awards:

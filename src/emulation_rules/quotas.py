@@ -101,7 +101,9 @@ def additional_needed(awardees: int, qualifying: int, min_share: float) -> int:
         ValueError: min_share is 100 and some awardee does not qualify (no k suffices).
     """
     p = Fraction(str(min_share)) / 100
-    if awardees and Fraction(qualifying, awardees) >= p:
+    if awardees == 0:
+        return 1 if p > 0 else 0  # an empty set reaches the share with its first qualifying member
+    if Fraction(qualifying, awardees) >= p:
         return 0
     if p >= 1:
         raise ValueError("a 100% quota cannot be reached by adding awardees")

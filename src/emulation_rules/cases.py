@@ -40,6 +40,14 @@ The format::
             status: met                            # met | not_met | unknown
             value: 12000                           # optional computed figure
             source: {seed: 004_a47499433eb9c31a.txt, lines: [88, 88]}
+        quotas:                                    # optional quota outcomes (quotas.py)
+          - quota: direct_workers_among_commended
+            status: met                            # met | not_met | unknown
+            awardees: 20                           # optional: size of the award set
+            qualifying: 3                          # optional
+            shortfall: 0                           # optional
+            source: {seed: 001_0bb5bd67ed852005.txt, lines: [14, 14]}
+        initiatives: [...]                         # optional register, as in a facts file
 
 Rules: every expectation needs a ``source`` whose ``seed`` is the campaign's ``source_seed``;
 the subjects, awards, criteria and targets named must exist; an award named for a subject must

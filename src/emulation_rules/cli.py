@@ -301,7 +301,11 @@ def _cmd_evaluate_bulk(args: argparse.Namespace, out: TextIO, err: TextIO) -> in
     if args.output is not None and args.output.suffix.lower() not in (".csv", ".parquet", ".pq"):
         err.write(f"--bulk --output must end in .csv or .parquet: {args.output}\n")
         return EXIT_INPUT
-    engine = Engine(load_campaign(args.campaign), params=dict(args.param))
+    campaign = load_campaign(args.campaign)
+    if campaign.quotas:
+        err.write("note: --bulk writes verdicts only; quotas on the award set are not judged "
+                  "(run evaluate without --bulk for them)\n")
+    engine = Engine(campaign, params=dict(args.param))
     result = engine.evaluate_many(args.facts, output=args.output or out, as_of=args.as_of,
                                   on_error="skip" if args.skip_invalid else "raise", progress=err)
     for p in result.rejected:

@@ -24,6 +24,10 @@ A facts file (YAML or JSON)::
         name: Nguyễn Văn An
         facts: {member_rating: fair, initiatives: [{title: ..., accepted_by: initiative_council, ...}]}
 
+For a campaign with an initiative programme (Vĩnh Linh), a YAML or JSON file may add a
+top-level ``initiatives:`` register; it is judged by :mod:`.initiatives`, which sets the
+programme's derived count facts on the subjects (``Submission.initiatives`` holds the verdicts).
+
 A CSV file has one subject per row with the columns ``id, kind, level, role, unit, name`` and
 one column per fact; an empty cell is a missing fact; a records fact is a JSON list in its cell.
 """

@@ -50,6 +50,7 @@ Bad entries are reported with their index and field (``initiatives[3].applied_on
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import json
 import unicodedata
@@ -285,10 +286,8 @@ def read_register(
 
 def _authors(raw: Any, path: tuple[PathItem, ...], problem: Any, bad: list[Problem]) -> list[Author]:
     if isinstance(raw, str):
-        try:
+        with contextlib.suppress(json.JSONDecodeError):
             raw = json.loads(raw)
-        except json.JSONDecodeError:
-            pass
     if not isinstance(raw, list) or not raw:
         bad.append(problem("missing-key", "an initiative needs 'authors': a non-empty list of "
                            "{person, share}", path))
@@ -516,7 +515,17 @@ def _hint(word: str, candidates: Sequence[str]) -> str | None:
 
 
 __all__ = [
-    "Author", "CheckResult", "Initiative", "InitiativeAssessment", "REGISTER_KEYS", "apply_register",
-    "assess", "attribute", "count_in_phase", "read_register", "register_fields",
-    "render_initiatives_json", "render_initiatives_table",
+    "REGISTER_KEYS",
+    "Author",
+    "CheckResult",
+    "Initiative",
+    "InitiativeAssessment",
+    "apply_register",
+    "assess",
+    "attribute",
+    "count_in_phase",
+    "read_register",
+    "register_fields",
+    "render_initiatives_json",
+    "render_initiatives_table",
 ]

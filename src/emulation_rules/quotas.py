@@ -26,7 +26,7 @@ from fractions import Fraction
 from typing import TYPE_CHECKING, Any, Literal
 
 from . import model as m
-from .facts import Submission, Subject
+from .facts import Subject, Submission
 from .targets import _Evaluator
 
 if TYPE_CHECKING:
@@ -196,4 +196,4 @@ def quotas_json(results: Sequence[QuotaResult]) -> list[dict[str, Any]]:
     return [r.to_dict() for r in results]
 
 
-__all__ = ["QuotaResult", "additional_needed", "check_quotas", "render_quotas_table", "quotas_json"]
+__all__ = ["QuotaResult", "additional_needed", "check_quotas", "quotas_json", "render_quotas_table"]

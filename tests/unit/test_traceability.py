@@ -27,7 +27,7 @@ SEEDS = ROOT.parent / "shared" / "seeds"
 NARROW = 5
 
 # "1.", "1.1.", "2.2.1", "IV.", "- 4.1." at the start of a line are clause numbers, not figures
-_CLAUSE = re.compile(r"^\s*(?:[-–•*]\s*)?(?:[IVXLC]+\.|\d+(?:\.\d+)+\.?|\d+\.)\s+")
+_CLAUSE = re.compile(r"^\s*(?:[-\u2013\u2022*]\s*)?(?:[IVXLC]+\.|\d+(?:\.\d+)+\.?|\d+\.)\s+")
 _DIGIT = re.compile(r"\d")
 
 CAMPAIGNS = sorted((ROOT / "campaigns").glob("*.yaml"))

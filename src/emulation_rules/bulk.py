@@ -981,14 +981,7 @@ class BulkEvaluator:
         return status, points, band
 
 
-_OPS: dict[str, Callable[[pl.Expr, Any], pl.Expr]] = {
-    ">=": lambda a, b: a >= b,
-    ">": lambda a, b: a > b,
-    "<=": lambda a, b: a <= b,
-    "<": lambda a, b: a < b,
-    "==": lambda a, b: a == b,
-    "!=": lambda a, b: a != b,
-}
+_OPS: dict[str, Callable[[pl.Expr, Any], pl.Expr]] = m.OPS
 
 
 _LEAVES = (m.Compare, m.AtLeast, m.OneOf)

@@ -329,12 +329,8 @@ def _fields_read(cond: Any) -> list[str]:
     return [cond.field] if cond.field else []
 
 
-_PY_OPS: dict[str, Callable[[Any, Any], bool]] = {
-    ">=": lambda a, b: a >= b, ">": lambda a, b: a > b, "<=": lambda a, b: a <= b,
-    "<": lambda a, b: a < b, "==": lambda a, b: a == b, "!=": lambda a, b: a != b,
-}
-
-_SYMBOL = {">=": "≥", ">": ">", "<=": "≤", "<": "<", "==": "=", "!=": "≠"}
+_PY_OPS = m.OPS
+_SYMBOL = m.OP_SYMBOLS
 
 
 def describe(cond: Any, params: Mapping[str, float] | None = None) -> str:

@@ -25,9 +25,8 @@ is raised with a clear message when an evaluation is attempted.
 
 from __future__ import annotations
 
-import dataclasses
-
 import copy
+import dataclasses
 import datetime as dt
 import itertools
 import os

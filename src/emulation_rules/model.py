@@ -13,6 +13,8 @@ JSON Schema. Semantic checks (unknown facts, enum values, dates) live in :mod:`.
 from __future__ import annotations
 
 import datetime as dt
+import operator
+from collections.abc import Callable
 from typing import Annotated, Any, Literal
 
 from pydantic import (
@@ -215,6 +217,20 @@ class Parameter(_Model):
 # --- Conditions ---------------------------------------------------------------------------
 
 Op = Literal[">=", ">", "<=", "<", "==", "!="]
+
+OPS: dict[str, Callable[[Any, Any], Any]] = {
+    ">=": operator.ge,
+    ">": operator.gt,
+    "<=": operator.le,
+    "<": operator.lt,
+    "==": operator.eq,
+    "!=": operator.ne,
+}
+"""What each ``Op`` means, as a function of (value, threshold). Works on plain values,
+fractions and polars expressions alike (it calls the operator, which polars overloads)."""
+
+OP_SYMBOLS = {">=": "≥", ">": ">", "<=": "≤", "<": "<", "==": "=", "!=": "≠"}
+"""How each ``Op`` is printed in explanations."""
 
 
 class Compare(_Model):

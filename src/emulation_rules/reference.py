@@ -33,10 +33,8 @@ Example:
 from __future__ import annotations
 
 import dataclasses
-
 import datetime as dt
-import operator
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 from . import model as m
@@ -46,15 +44,8 @@ from .facts import Subject, Submission, resolve_submission
 
 __all__ = ["ReferenceEvaluator", "evaluate"]
 
-_OPS: dict[str, Callable[[Any, Any], bool]] = {
-    ">=": operator.ge,
-    ">": operator.gt,
-    "<=": operator.le,
-    "<": operator.lt,
-    "==": operator.eq,
-    "!=": operator.ne,
-}
-_SYMBOL = {">=": "≥", ">": ">", "<=": "≤", "<": "<", "==": "=", "!=": "≠"}
+_OPS = m.OPS
+_SYMBOL = m.OP_SYMBOLS
 
 
 class ReferenceEvaluator:

@@ -208,14 +208,7 @@ def evaluate_targets(
     return TargetReport(campaign.id, chosen, as_of, tuple(results))
 
 
-_OPS = {
-    ">=": lambda a, b: a >= b,
-    ">": lambda a, b: a > b,
-    "<=": lambda a, b: a <= b,
-    "<": lambda a, b: a < b,
-    "==": lambda a, b: a == b,
-    "!=": lambda a, b: a != b,
-}
+_OPS = m.OPS
 
 
 def _frac(x: float | int) -> Fraction:

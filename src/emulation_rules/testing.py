@@ -43,14 +43,7 @@ from .reference import ReferenceEvaluator
 
 __all__ = ["boundary_values", "facts_for", "subject_for", "subjects"]
 
-_OPS = {
-    ">=": lambda a, b: a >= b,
-    ">": lambda a, b: a > b,
-    "<=": lambda a, b: a <= b,
-    "<": lambda a, b: a < b,
-    "==": lambda a, b: a == b,
-    "!=": lambda a, b: a != b,
-}
+_OPS = m.OPS
 _TEXTS = ("Nguyễn Văn An", "Trần Thị Bình", "Lê Văn Cường", "Phạm Thị Dung", "x")
 _DAY = dt.timedelta(days=1)
 

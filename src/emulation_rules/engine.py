@@ -26,7 +26,6 @@ is raised with a clear message when an evaluation is attempted.
 from __future__ import annotations
 
 import copy
-import dataclasses
 import datetime as dt
 import itertools
 import os
@@ -47,6 +46,7 @@ from .explain import (
 )
 from .facts import Subject, Submission, resolve_submission
 from .loader import load_campaign
+from .quotas import with_quotas
 
 
 def _import_durable() -> Any:
@@ -179,12 +179,7 @@ class Engine:
             results = tuple(self.evaluate_subject(s) for s in subjects)
         evaluation = Evaluation(self.campaign.id, as_of, phase.id if phase else None,
                                 dict(self.compiled.params), results, rejected)
-        if self.campaign.quotas:
-            from .quotas import check_quotas
-
-            quotas = check_quotas(self.campaign, evaluation, subjects, self.compiled.params)
-            evaluation = dataclasses.replace(evaluation, quotas=quotas)
-        return evaluation
+        return with_quotas(self.campaign, evaluation, subjects, self.compiled.params)
 
     def evaluate_many(
         self,

@@ -20,6 +20,7 @@ A :class:`Problem` is one located finding. Its ``str()`` reads like compiler out
 
 from __future__ import annotations
 
+import difflib
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
@@ -169,3 +170,12 @@ class EngineUnavailableError(EvaluationError):
 
 class EmulationRulesWarning(Warning):
     """Base of warnings this library issues."""
+
+
+def did_you_mean(word: str, candidates: Iterable[str]) -> str | None:
+    """A hint naming the closest candidate to a misspelt ``word``, or None when none is close.
+
+    Used by every located problem (campaigns, facts, initiative registers) for its ``hint``.
+    """
+    close = difflib.get_close_matches(word, list(candidates), n=1)
+    return f"did you mean {close[0]!r}?" if close else None

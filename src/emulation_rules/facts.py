@@ -36,7 +36,6 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
-import difflib
 import io
 import json
 import math
@@ -51,7 +50,7 @@ from typing import Any, Literal
 
 from . import model as m
 from ._yaml import SourceMap, parse_yaml
-from .errors import FactsError, PathItem, Problem, SourceLocation, YAMLSyntaxError
+from .errors import FactsError, PathItem, Problem, SourceLocation, YAMLSyntaxError, did_you_mean
 
 MAX_FACTS_BYTES = 512 * 1024 * 1024
 """Largest facts file read whole (512 MiB); larger inputs belong to the bulk evaluator."""
@@ -645,6 +644,4 @@ def _text(value: Any) -> str | None:
     return unicodedata.normalize("NFC", value.strip())
 
 
-def _hint(word: str, candidates: Iterable[str]) -> str | None:
-    close = difflib.get_close_matches(word, list(candidates), n=1)
-    return f"did you mean {close[0]!r}?" if close else None
+_hint = did_you_mean

@@ -60,7 +60,7 @@ from types import MappingProxyType
 from typing import Any, Literal
 
 from . import model as m
-from .errors import PathItem, Problem
+from .errors import PathItem, Problem, did_you_mean
 
 REGISTER_KEYS = (
     "id", "title", "kind", "unit", "applied_on", "recognizer", "recognized_on", "submitted_on",
@@ -507,11 +507,7 @@ def render_initiatives_json(assessments: Sequence[InitiativeAssessment]) -> str:
                       indent=2) + "\n"
 
 
-def _hint(word: str, candidates: Sequence[str]) -> str | None:
-    import difflib
-
-    close = difflib.get_close_matches(word, list(candidates), n=1)
-    return f"did you mean {close[0]!r}?" if close else None
+_hint = did_you_mean
 
 
 __all__ = [

@@ -30,7 +30,6 @@ Every problem is collected and raised once, each located as ``file:line:column: 
 from __future__ import annotations
 
 import datetime as dt
-import difflib
 import os
 import types
 import typing
@@ -49,6 +48,7 @@ from .errors import (
     Problem,
     SourceLocation,
     YAMLSyntaxError,
+    did_you_mean,
 )
 
 PathT = tuple[PathItem, ...]
@@ -166,8 +166,7 @@ def _from_pydantic(exc: ValidationError, data: Any, smap: SourceMap) -> Iterator
             key = path[-1] if path else ""
             message = f"unknown key {key!r}"
             allowed = _allowed_keys(model_cls)
-            close = difflib.get_close_matches(str(key), allowed, n=1)
-            hint = f"did you mean {close[0]!r}?" if close else (
+            hint = did_you_mean(str(key), allowed) or (
                 f"allowed: {', '.join(sorted(allowed))}" if allowed else None)
         elif code == "missing-key":
             message = f"missing required key {path[-1]!r}" if path else message
@@ -628,6 +627,4 @@ def coerce_threshold(decl: m.FactDecl | m.RecordField, value: Any) -> Any:
     return _BAD
 
 
-def _hint(word: str, candidates: Iterable[str]) -> str | None:
-    close = difflib.get_close_matches(word, list(candidates), n=1)
-    return f"did you mean {close[0]!r}?" if close else None
+_hint = did_you_mean

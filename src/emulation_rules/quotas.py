@@ -19,6 +19,7 @@ be qualifying ones for the share to hold (``ceil(min_share% x awardees) - qualif
 
 from __future__ import annotations
 
+import dataclasses
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -173,6 +174,22 @@ def check_quotas(
     return tuple(out)
 
 
+def with_quotas(
+    campaign: m.Campaign,
+    evaluation: Evaluation,
+    subjects: Sequence[Subject],
+    params: Mapping[str, float],
+) -> Evaluation:
+    """``evaluation`` with its ``quotas`` judged (unchanged when the campaign has none).
+
+    The one place both evaluators (the durable engine and the reference evaluator) attach
+    quota results; see :func:`check_quotas` for the rules.
+    """
+    if not campaign.quotas:
+        return evaluation
+    return dataclasses.replace(evaluation, quotas=check_quotas(campaign, evaluation, subjects, params))
+
+
 def render_quotas_table(results: Sequence[QuotaResult]) -> str:
     """Plain-text lines, one per quota, for after the evaluate table."""
     lines = ["", "Quotas:"]
@@ -196,4 +213,6 @@ def quotas_json(results: Sequence[QuotaResult]) -> list[dict[str, Any]]:
     return [r.to_dict() for r in results]
 
 
-__all__ = ["QuotaResult", "additional_needed", "check_quotas", "quotas_json", "render_quotas_table"]
+__all__ = [
+    "QuotaResult", "additional_needed", "check_quotas", "quotas_json", "render_quotas_table", "with_quotas",
+]

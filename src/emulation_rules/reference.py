@@ -32,7 +32,6 @@ Example:
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 from collections.abc import Iterable, Mapping
 from typing import Any
@@ -41,6 +40,7 @@ from . import model as m
 from .errors import CompileError, EvaluationError
 from .explain import AwardResult, CriterionResult, Evaluation, Status, SubjectResult, VerdictKind
 from .facts import Subject, Submission, resolve_submission
+from .quotas import with_quotas
 
 __all__ = ["ReferenceEvaluator", "evaluate"]
 
@@ -103,12 +103,7 @@ class ReferenceEvaluator:
             results,
             rejected,
         )
-        if self.campaign.quotas:
-            from .quotas import check_quotas
-
-            quotas = check_quotas(self.campaign, evaluation, subjects, self.params)
-            evaluation = dataclasses.replace(evaluation, quotas=quotas)
-        return evaluation
+        return with_quotas(self.campaign, evaluation, subjects, self.params)
 
     def evaluate_subject(self, subject: Subject) -> SubjectResult:
         """One subject against the awards of its kind (see :meth:`evaluate`).

@@ -13,9 +13,11 @@ error derives from :class:`EmulationRulesError`.
 
 from importlib import metadata as _metadata
 
-from .compiler import CompiledCampaign, compile_campaign
-from .engine import Engine
-from .errors import (
+from emulation_rules.campaign.loader import dump_campaign, load_campaign
+from emulation_rules.campaign.model import Campaign
+from emulation_rules.engine import Engine
+from emulation_rules.evaluate.durable.compiler import CompiledCampaign, compile_campaign
+from emulation_rules.errors import (
     CampaignError,
     CampaignValidationError,
     CompileError,
@@ -28,10 +30,8 @@ from .errors import (
     SourceLocation,
     YAMLSyntaxError,
 )
-from .explain import AwardResult, CriterionResult, Evaluation, SubjectResult
-from .facts import Subject, Submission, load_facts, parse_facts
-from .loader import dump_campaign, load_campaign
-from .model import Campaign
+from emulation_rules.evaluate.result import AwardResult, CriterionResult, Evaluation, SubjectResult
+from emulation_rules.facts.reader import Subject, Submission, load_facts, parse_facts
 
 try:
     __version__ = _metadata.version("emulation-rules")

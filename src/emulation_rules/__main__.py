@@ -1,6 +1,6 @@
 """``python -m emulation_rules`` runs the command-line tool."""
 
-from .cli import main
+from emulation_rules.cli.app import main
 
 if __name__ == "__main__":
     main()

@@ -1,164 +1,147 @@
-"""The engine: evaluates subjects with durable-rules. The only module that imports ``durable``.
+"""The Engine: one campaign, one backend, and what is judged over a whole evaluation (quotas).
 
-Guards against every pitfall measured in shared/DURABLE_RULES.md (each has a test in
-``tests/unit/test_durable_pitfalls.py``):
+:class:`Engine` is the public entry point. It picks an evaluation backend
+(:mod:`emulation_rules.evaluate.base`), asks it for the verdicts, and attaches the quota results
+(:mod:`emulation_rules.results.quotas`), which no backend reimplements. Tables are scored by the
+polars backend (:meth:`Engine.evaluate_many`).
 
-1. Missing fields read as "not handled", like failing: presence of every fact a criterion reads
-   is checked *before* posting; a criterion with a missing fact is ``unknown`` and the verdict
-   ``incomplete`` (never ``not_awarded`` for lack of data). A sentinel rule matches every posted
-   subject, so durable's MessageNotHandledException can only mean an engine bug.
-2. ``$nex`` hangs the action loop: the compiler never emits it (asserted on every rule set).
-3. Loose comparisons (``'95' >= 90``, ``1 == true``): facts are validated and coerced to their
-   declared types (:mod:`.facts`) before they reach durable; :meth:`Engine.evaluate` only takes
-   coerced subjects.
-4. A rule-set name registers once per host: names carry a content hash, each Engine registers
-   its rule sets once, on a deep copy (durable mutates the definitions it is given).
-5. Rule sets and hosts are never freed and hosts start timer threads: one host per Engine,
-   created lazily and reused; our host subclass starts no dispatcher or timer threads (actions
-   run synchronously inside ``assert_fact``).
-6. ``post_batch`` returns before actions ran: evaluation is synchronous, one session per subject.
-7. Facts accumulate in a session: each subject's session is deleted after its results are read.
+Backends, by ``backend=``:
 
-durable-rules 2.0.28 does not import on CPython 3.13; then :class:`EngineUnavailableError`
-is raised with a clear message when an evaluation is attempted.
+* ``"auto"`` (default): ``durable`` where durable-rules imports (CPython 3.11 and 3.12),
+  ``python`` elsewhere (3.13 and later). Both give the same verdicts, quotas and targets
+  (differential tests; ``tests/unit/test_backends.py`` against a committed expected JSON).
+* ``"durable"``, ``"python"``: that backend, or :class:`EngineUnavailableError` with the reason.
 """
 
 from __future__ import annotations
 
-import copy
+import dataclasses
 import datetime as dt
-import itertools
 import os
-import threading
-from collections.abc import Iterable, Mapping
-from typing import Any
+from collections.abc import Mapping
+from functools import cached_property
+from typing import TYPE_CHECKING, Any, Literal
 
-from . import model as m
-from .compiler import CompiledAward, CompiledCampaign, compile_campaign
-from .errors import EngineUnavailableError, EvaluationError
-from .explain import (
-    AwardResult,
-    CriterionResult,
-    Evaluation,
-    Status,
-    SubjectResult,
-    combine,
+from emulation_rules.campaign import model as m
+from emulation_rules.campaign.loader import load_campaign
+from emulation_rules.errors import EngineUnavailableError
+from emulation_rules.evaluate.base import (
+    BackendName,
+    BaseEvaluator,
+    Submitted,
+    backend_problem,
+    resolve_params,
+    unavailable,
 )
-from .facts import Subject, Submission, resolve_submission
-from .loader import load_campaign
-from .quotas import with_quotas
+from emulation_rules.evaluate.result import Evaluation, SubjectResult
+from emulation_rules.facts.reader import Subject, resolve_submission
+from emulation_rules.results.quotas import with_quotas
+
+if TYPE_CHECKING:
+    from emulation_rules.evaluate.durable.compiler import CompiledCampaign
+
+__all__ = ["BackendChoice", "Engine", "make_backend"]
+
+BackendChoice = Literal["auto", "durable", "python"]
 
 
-def _import_durable() -> Any:
-    try:
-        from durable import engine as durable_engine
-    except ImportError as exc:  # e.g. "undefined symbol: PyEval_CallObject" on 3.13
-        raise EngineUnavailableError(
-            "durable-rules could not be loaded on this Python "
-            f"({exc}); emulation-rules supports CPython 3.11-3.12. The reference evaluator "
-            "(emulation_rules.reference) works without it."
-        ) from None
-    return durable_engine
+def make_backend(
+    campaign: m.Campaign,
+    *,
+    backend: BackendChoice = "auto",
+    params: Mapping[str, float] | None = None,
+) -> BaseEvaluator:
+    """Build the per-subject backend asked for (``auto``: durable where it loads, else python).
+
+    Raises:
+        EngineUnavailableError: ``backend`` names one that cannot load here (with the reason).
+        CompileError: a bad parameter override.
+        ValueError: an unknown backend name.
+    """
+    if backend not in ("auto", "durable", "python"):
+        raise ValueError(f"unknown backend {backend!r}; choose auto, durable or python")
+    if backend in ("auto", "durable"):
+        problem = backend_problem("durable")
+        if problem is None:
+            from emulation_rules.evaluate.durable.engine import DurableEvaluator, import_durable
+
+            try:
+                import_durable()
+            except EngineUnavailableError as exc:
+                problem = str(exc)
+            else:
+                return DurableEvaluator(campaign, params=params)
+        if backend == "durable":
+            raise unavailable("durable", problem)
+    from emulation_rules.evaluate.python import PythonEvaluator
+
+    return PythonEvaluator(campaign, params=params)
 
 
 class Engine:
-    """Evaluates subjects against one campaign with durable-rules.
+    """Evaluates subjects against one campaign, with quotas, on the backend that fits here.
 
-    Create one Engine per campaign (and parameter set) and reuse it: its durable host and rule
+    Create one Engine per campaign (and parameter set) and reuse it: the durable backend's rule
     sets live as long as the process (durable-rules never frees them).
 
     Args:
         campaign: a loaded campaign.
         params: overrides of the campaign's parameters (``{"many_individuals_min": 3}``).
+        backend: ``"auto"`` (durable where it imports, else python), ``"durable"`` or
+            ``"python"``.
+
+    Attributes:
+        backend: the backend in use (``"durable"`` or ``"python"``); also in JSON output.
 
     Raises:
         CompileError: a bad parameter override.
+        EngineUnavailableError: the backend asked for cannot load here (reason and alternative).
 
     Example:
-        >>> engine = Engine.from_path("campaigns/tkv_2019.yaml")      # doctest: +SKIP
-        >>> result = engine.evaluate(load_facts("examples/tkv_2019/facts.yaml", engine.campaign))
-        >>> result.subject("CD-HALAM").award("collective_recognition").verdict
-        'awarded'
+        >>> from emulation_rules import Engine, load_campaign
+        >>> engine = Engine(load_campaign("campaigns/tkv_2019.yaml"), backend="python")
+        >>> engine.backend
+        'python'
+        >>> engine.evaluate([{"id": "NV-1", "kind": "individual", "role": "member",
+        ...                   "facts": {"member_rating": "Yếu"}}]).verdicts()
+        {('NV-1', 'individual_recognition'): 'not_awarded'}
     """
 
-    def __init__(self, campaign: m.Campaign, *, params: Mapping[str, float] | None = None) -> None:
+    def __init__(
+        self,
+        campaign: m.Campaign,
+        *,
+        params: Mapping[str, float] | None = None,
+        backend: BackendChoice = "auto",
+    ) -> None:
         self.campaign = campaign
-        self.compiled: CompiledCampaign = compile_campaign(campaign, params=params)
-        self._host: Any = None
-        self._durable: Any = None
-        self._lock = threading.RLock()
-        self._fired: dict[str, set[str]] = {}
-        self._sids = itertools.count()
-        self._prefix = f"{os.getpid()}-{id(self):x}-"
+        self.params: dict[str, float] = resolve_params(campaign, params)
+        self._impl = make_backend(campaign, backend=backend, params=params)
+        self.backend: BackendName = self._impl.backend
 
     @classmethod
-    def from_path(cls, path: str | os.PathLike[str], *, params: Mapping[str, float] | None = None) -> Engine:
-        """Load a campaign file and build its engine (see :func:`load_campaign` for errors)."""
-        return cls(load_campaign(path), params=params)
-
-    # durable host ------------------------------------------------------------------------------
-    def _ensure_host(self) -> Any:
-        if self._host is not None:
-            return self._host
-        durable = _import_durable()
-
-        class _QuietHost(durable.Host):  # type: ignore[misc,name-defined]
-            """A host without the dispatcher/timer threads (we use no timers or async actions)."""
-
-            def _run(self) -> None:
-                return None
-
-        host = _QuietHost()
-        definitions: dict[str, Any] = {}
-        for award in self.compiled.awards:
-            rules = copy.deepcopy(dict(award.rules))
-            for rule_name, rule in rules.items():
-                rule["run"] = self._action(rule_name)
-            definitions[award.ruleset_name] = rules
-        try:
-            host.set_rulesets(definitions)
-        except Exception as exc:
-            raise EvaluationError(f"durable-rules refused the rule sets: {exc!r}") from exc
-        self._durable = durable
-        self._host = host
-        return host
-
-    def _action(self, rule_name: str) -> Any:
-        fired = self._fired
-
-        def action(c: Any) -> None:
-            fired.setdefault(c.s["sid"], set()).add(rule_name)
-
-        return action
-
-    def _run_rules(self, award: CompiledAward, message: dict[str, Any]) -> set[str]:
-        host = self._ensure_host()
-        sid = message["sid"]
-        self._fired[sid] = set()
-        try:
-            host.assert_fact(award.ruleset_name, message)
-        except self._durable.MessageNotHandledException as exc:
-            raise EvaluationError(f"engine bug: durable did not handle subject message {sid}") from exc
-        except Exception as exc:
-            raise EvaluationError(f"durable-rules failed on {award.ruleset_name}: {exc!r}") from exc
-        finally:
-            try:
-                host.delete_state(award.ruleset_name, sid)
-            except Exception as exc:  # pragma: no cover - durable internal failure
-                raise EvaluationError(f"durable-rules could not delete session {sid}: {exc!r}") from exc
-        fired = self._fired.pop(sid)
-        if "seen" not in fired:
-            raise EvaluationError(f"engine bug: sentinel rule did not fire for {sid}")
-        return fired
-
-    # evaluation ----------------------------------------------------------------------------------
-    def evaluate(
-        self,
-        facts: Submission | Iterable[Subject] | Mapping[str, Any] | list[Any],
+    def from_path(
+        cls,
+        path: str | os.PathLike[str],
         *,
-        as_of: dt.date | None = None,
-    ) -> Evaluation:
-        """Evaluate every subject against every award that applies to its kind.
+        params: Mapping[str, float] | None = None,
+        backend: BackendChoice = "auto",
+    ) -> Engine:
+        """Load a campaign file and build its engine (see :func:`load_campaign` for errors)."""
+        return cls(load_campaign(path), params=params, backend=backend)
+
+    @cached_property
+    def compiled(self) -> CompiledCampaign:
+        """The campaign compiled with its parameters (plain data; used by the polars scorer)."""
+        impl_compiled = getattr(self._impl, "compiled", None)
+        if impl_compiled is not None:
+            return impl_compiled  # type: ignore[no-any-return]
+        from emulation_rules.evaluate.durable.compiler import compile_campaign
+
+        return compile_campaign(self.campaign, params=self.params)
+
+    def evaluate(self, facts: Submitted, *, as_of: dt.date | None = None) -> Evaluation:
+        """Evaluate every subject against every award of its kind, then judge the quotas.
 
         Args:
             facts: a validated :class:`Submission` or subjects, or raw data (a mapping with
@@ -166,20 +149,20 @@ class Engine:
             as_of: review date; defaults to the submission's ``as_of``. Picks the phase.
 
         Returns:
-            An :class:`Evaluation`, subjects in input order.
+            An :class:`Evaluation`, subjects in input order, ``backend`` and ``quotas`` set.
 
         Raises:
             FactsError: raw data that does not validate.
-            EvaluationError: durable-rules failed (every durable error is wrapped).
-            EngineUnavailableError: durable-rules cannot be imported here.
+            EvaluationError: the backend failed (every durable error is wrapped).
         """
-        subjects, as_of, rejected = resolve_submission(facts, self.campaign, as_of)
-        phase = self.campaign.phase_at(as_of) if as_of else None
-        with self._lock:
-            results = tuple(self.evaluate_subject(s) for s in subjects)
-        evaluation = Evaluation(self.campaign.id, as_of, phase.id if phase else None,
-                                dict(self.compiled.params), results, rejected)
-        return with_quotas(self.campaign, evaluation, subjects, self.compiled.params)
+        subjects, day, rejected = resolve_submission(facts, self.campaign, as_of)
+        evaluation = self._impl.evaluate(subjects, as_of=day)
+        evaluation = dataclasses.replace(evaluation, rejected=rejected)
+        return with_quotas(self.campaign, evaluation, subjects, self.params)
+
+    def evaluate_subject(self, subject: Subject) -> SubjectResult:
+        """Evaluate one validated subject against the awards for its kind."""
+        return self._impl.evaluate_subject(subject)
 
     def evaluate_many(
         self,
@@ -191,13 +174,12 @@ class Engine:
         chunk_rows: int | None = None,
         progress: Any = None,
     ) -> Any:
-        """Score a whole table with the vectorised evaluator (:mod:`.bulk`), in chunks.
+        """Score a whole table with the polars backend, in chunks (alias: :meth:`evaluate_table`).
 
         Same verdicts as :meth:`evaluate` (tested on every shipped campaign); on the TKV
-        campaign it scores validated subjects over 100 times faster and a CSV file end to end
-        about 20-50 times faster, in bounded memory (README, "Bulk scoring"). Needs the ``bulk``
-        extra (polars, pyarrow). durable-rules is not used, except by
-        :meth:`~emulation_rules.bulk.BulkResult.explain` for one subject on demand.
+        campaign it scores validated subjects over 100 times faster than durable-rules and a CSV
+        file end to end about 40 times faster, in bounded memory (README, "Bulk scoring"). Needs
+        the ``bulk`` extra (polars, pyarrow).
 
         Args:
             facts: a ``.csv`` or ``.parquet`` path (columns ``id, kind, level, role, unit, name``
@@ -207,11 +189,12 @@ class Engine:
             as_of: review date (picks the phase).
             on_error: ``"raise"`` refuses the run on any bad row (no output is left behind);
                 ``"skip"`` leaves bad rows out and lists them in ``BulkResult.rejected``.
-            chunk_rows: rows per chunk (default :data:`bulk.DEFAULT_CHUNK_ROWS`).
+            chunk_rows: rows per chunk (default 100,000).
             progress: a stream for a progress bar, drawn only if it is a terminal.
 
         Returns:
-            A :class:`~emulation_rules.bulk.BulkResult`.
+            A :class:`~emulation_rules.evaluate.polars.BulkResult`; its ``explain(id)`` evaluates
+            one subject on this engine's backend.
 
         Raises:
             FactsError: unreadable input, bad header, or (``on_error="raise"``) bad rows, each
@@ -219,157 +202,14 @@ class Engine:
             EngineUnavailableError: polars or pyarrow is not installed.
             ValueError: an output path that is neither ``.csv`` nor ``.parquet``.
         """
-        try:
-            from . import bulk
-        except ImportError as exc:
-            raise EngineUnavailableError(str(exc)) from None
+        problem = backend_problem("polars")
+        if problem is not None:
+            raise unavailable("polars", problem)
+        from emulation_rules.evaluate import polars as bulk
+
         return bulk.evaluate_many(
-            self, facts, output=output, as_of=as_of, on_error=on_error,  # type: ignore[arg-type]
+            self.compiled, facts, explainer=self, output=output, as_of=as_of,
+            on_error=on_error,  # type: ignore[arg-type]
             chunk_rows=chunk_rows or bulk.DEFAULT_CHUNK_ROWS, progress=progress)
 
-    def evaluate_subject(self, subject: Subject) -> SubjectResult:
-        """Evaluate one subject against the awards for its kind (see :meth:`evaluate`)."""
-        if not isinstance(subject, Subject):
-            raise EvaluationError(
-                f"expected a validated Subject, got {type(subject).__name__}; use parse_facts()")
-        self._check_types(subject)
-        awards = tuple(self._award(a, subject) for a in self.compiled.awards
-                       if a.award.subject == subject.kind)
-        return SubjectResult(subject.id, subject.kind, subject.level, subject.role,
-                             subject.name, subject.unit, awards)
-
-    def _check_types(self, subject: Subject) -> None:
-        """Refuse values of the wrong Python type (a Subject built by hand, not by facts.py).
-
-        durable-rules compares loosely (``1 == true``, ``'95' >= 90``), so nothing uncoerced may
-        reach it (DURABLE_RULES.md).
-        """
-        for fact_id, value in subject.facts.items():
-            try:
-                decl = self.campaign.fact(fact_id)
-            except KeyError:
-                raise EvaluationError(f"subject {subject.id!r}: unknown fact {fact_id!r}") from None
-            if not _type_ok(decl, value):
-                raise EvaluationError(
-                    f"subject {subject.id!r}: fact {fact_id!r} = {value!r} is not a coerced "
-                    f"{decl.type}; build subjects with parse_facts()/load_facts()")
-
-    def _award(self, compiled: CompiledAward, subject: Subject) -> AwardResult:
-        award = compiled.award
-        elig = award.eligibility
-        allowed = elig.levels if award.subject == "collective" else elig.roles
-        mine = subject.level if award.subject == "collective" else subject.role
-        if mine not in allowed:
-            return AwardResult(
-                award.id, award.label, "not_eligible",
-                reason=f"{mine} is not among {', '.join(allowed)} ({elig.source.cite()})")
-        if award.criteria_delegated_to is not None:
-            # The plan lists no standards of its own (e.g. Thanh Hóa 004 L42, L47): never 'awarded'.
-            return AwardResult(
-                award.id, award.label, "incomplete",
-                reason=f"criteria delegated to {award.criteria_delegated_to} ({award.source.cite()})")
-        facts = subject.facts
-        reads = {f for p in compiled.criteria for f in p.reads} | {f for p in compiled.items for f in p.reads}
-        message = compiled.encode(f"{self._prefix}{next(self._sids)}", facts, reads)
-        fired = self._run_rules(compiled, message)
-
-        results: list[CriterionResult] = []
-        for plan in compiled.criteria:
-            missing = tuple(f for f in plan.reads if f not in facts)
-            status: Status
-            if missing:
-                status = "unknown"
-            else:
-                status = "pass" if plan.rule in fired else "fail"
-            values: dict[str, Any] = {f: facts[f] for f in plan.reads
-                                      if f in facts and self.campaign.fact(f).type != "records"}
-            counts = [message[k] for k in plan.count_fields if k in message]
-            for fact_id in plan.reads:
-                if fact_id in facts and self.campaign.fact(fact_id).type == "records":
-                    values[f"{fact_id} (records)"] = len(facts[fact_id])  # type: ignore[arg-type]
-            if counts:
-                values["counted"] = counts[0] if len(counts) == 1 else counts
-            crit = plan.criterion
-            results.append(CriterionResult(crit.id, crit.label, crit.text_vi, status, values,
-                                           missing, plan.threshold, crit.source, crit.reviewer_judgement))
-
-        points = band = max_points = None
-        if award.score_sheet is not None:
-            sheet_result = self._score(compiled, facts, fired)
-            points, band, max_points = sheet_result[0], sheet_result[1], award.score_sheet.max_points
-            results.append(sheet_result[2])
-        statuses = [r.status for r in results]
-        missing_facts = tuple(dict.fromkeys(f for r in results for f in r.missing))
-        return AwardResult(award.id, award.label, combine(statuses), tuple(results),
-                           missing_facts, points, max_points, band)
-
-    def _score(self, compiled: CompiledAward, facts: Mapping[str, Any], fired: set[str]
-               ) -> tuple[float | None, str | None, CriterionResult]:
-        sheet = compiled.award.score_sheet
-        assert sheet is not None
-        total = 0.0
-        missing: list[str] = []
-        values: dict[str, Any] = {}
-        floor_broken: list[str] = []
-        for plan in compiled.items:
-            item = plan.item
-            lacking = [f for f in plan.reads if f not in facts]
-            if lacking:
-                missing.extend(lacking)
-                continue
-            if plan.rule is not None:
-                got = item.max_points if plan.rule in fired else 0.0
-            else:
-                got = min(max(float(facts[item.points_fact]), 0.0), item.max_points)  # type: ignore[index]
-            values[item.id] = got
-            total += got
-            if sheet.item_floor_fraction is not None and got < sheet.item_floor_fraction * item.max_points:
-                floor_broken.append(item.id)
-        missing_t = tuple(dict.fromkeys(missing))
-        band = None
-        if not missing_t:
-            for b in sheet.bands:
-                if total >= b.min_points:
-                    band = b.id
-        status: Status
-        if missing_t:
-            status = "unknown"
-        elif floor_broken:
-            status = "fail"
-        elif sheet.pass_band is not None:
-            ranks = {b.id: i for i, b in enumerate(sheet.bands)}
-            status = "pass" if band is not None and ranks[band] >= ranks[sheet.pass_band] else "fail"
-        else:
-            status = "pass"
-        if floor_broken:
-            values["below_floor"] = ", ".join(floor_broken)
-        threshold = f"total points → band{' ≥ ' + sheet.pass_band if sheet.pass_band else ''}"
-        if sheet.item_floor_fraction is not None:
-            threshold += f"; every item ≥ {sheet.item_floor_fraction:g} × its max"
-        result = CriterionResult(
-            "score_sheet", m.Text(vi="Bảng chấm điểm", en="Score sheet"), "", status, values,
-            missing_t, threshold, sheet.source)
-        return (None if missing_t else total), band, result
-
-
-def _type_ok(decl: m.FactDecl | m.RecordField, value: Any) -> bool:
-    t = decl.type
-    if t == "bool":
-        return isinstance(value, bool)
-    if t == "int":
-        return isinstance(value, int) and not isinstance(value, bool)
-    if t in ("decimal", "percent"):
-        return isinstance(value, (int, float)) and not isinstance(value, bool)
-    if t == "date":
-        return isinstance(value, dt.date)
-    if t in ("enum", "ordered_enum"):
-        return isinstance(value, str) and any(v.id == value for v in decl.values)
-    if t == "text":
-        return isinstance(value, str)
-    if t == "records":
-        assert isinstance(decl, m.FactDecl)
-        fields = {f.id: f for f in decl.fields}
-        return isinstance(value, tuple) and all(
-            isinstance(r, Mapping) and all(k in fields and _type_ok(fields[k], v) for k, v in r.items())
-            for r in value)
-    return False
+    evaluate_table = evaluate_many

@@ -18,8 +18,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from emulation_rules import Engine, dump_campaign, load_campaign, parse_facts
-from emulation_rules import model as m
-from emulation_rules.testing import _record, _where, boundary_values, facts_for, subjects
+from emulation_rules.campaign import model as m
+from emulation_rules.authoring.strategies import _record, _where, boundary_values, facts_for, subjects
 
 from ..conftest import campaign_files
 from ..unit.test_bulk import _CONSTRUCTS
@@ -220,7 +220,7 @@ def test_a_fact_no_criterion_reads_changes_nothing(ce) -> None:
     ]
     if not unread and not extra_fields:
         pytest.skip(f"{campaign.id}: every declared fact and optional record field is read")
-    from emulation_rules.testing import _any_value
+    from emulation_rules.authoring.strategies import _any_value
 
     @_HALF
     @given(subjects(campaign, max_size=3), st.data())

@@ -23,16 +23,16 @@ from emulation_rules import (
     CompileError,
     Engine,
     FactsError,
-    bulk,
     load_campaign,
     load_facts,
-    model,
     reference,
 )
-from emulation_rules import _synthetic as synthetic
-from emulation_rules.bulk import RESULT_COLUMNS, BulkEvaluator, find_subject
-from emulation_rules.cli import run
-from emulation_rules.explain import render_csv
+from emulation_rules.campaign import model
+from emulation_rules.evaluate.polars import _common as bulk
+from emulation_rules.authoring import _synthetic as synthetic
+from emulation_rules.evaluate.polars import RESULT_COLUMNS, BulkEvaluator, find_subject
+from emulation_rules.cli.app import run
+from emulation_rules.results.render import render_csv
 
 from ..conftest import CAMPAIGNS, campaign_files
 

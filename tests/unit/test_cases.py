@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from emulation_rules import load_campaign
-from emulation_rules.cases import (
+from emulation_rules.authoring.cases import (
     find_case_files,
     load_cases,
     render_results,
@@ -24,7 +24,7 @@ from emulation_rules.cases import (
     run_case_file,
     run_cases,
 )
-from emulation_rules.cli import run
+from emulation_rules.cli.app import run
 from emulation_rules.errors import CaseFileError
 
 from ..conftest import CAMPAIGNS, campaign_files

@@ -8,7 +8,7 @@ import json
 
 import pytest
 
-from emulation_rules.cli import build_parser, run
+from emulation_rules.cli.app import build_parser, run
 
 from ..conftest import CAMPAIGNS, EXAMPLES, ROOT
 

@@ -15,10 +15,10 @@ from types import MappingProxyType
 import pytest
 
 from emulation_rules import Engine, EvaluationError, FactsError, load_campaign, parse_facts
-from emulation_rules.cli import run
-from emulation_rules.compiler import compile_campaign
+from emulation_rules.cli.app import run
+from emulation_rules.evaluate.durable.compiler import compile_campaign
 from emulation_rules.errors import EngineUnavailableError
-from emulation_rules.facts import Subject
+from emulation_rules.facts.reader import Subject
 
 from ..conftest import CAMPAIGNS, ROOT, campaign_files
 
@@ -154,9 +154,9 @@ def test_engine_starts_no_threads(campaign):
     engine = Engine(campaign)
     verdict(engine, union())
     assert threading.active_count() == before
-    host = engine._host
+    host = engine._impl._host
     verdict(engine, union("CD-2"))
-    assert engine._host is host
+    assert engine._impl._host is host
 
 
 # Pitfall 6: post_batch returns before actions ran: evaluation is synchronous.
@@ -172,35 +172,54 @@ def test_results_are_complete_when_evaluate_returns(engine):
 def test_sessions_are_deleted_after_each_subject(campaign):
     engine = Engine(campaign)
     engine.evaluate([union("CD-1"), union("CD-2")])
-    host = engine._host
+    host = engine._impl._host
     for award in engine.compiled.awards:
         for n in range(2):
             with pytest.raises(Exception, match="309"):
-                host.get_facts(award.ruleset_name, f"{engine._prefix}{n}")
-    assert engine._fired == {}
+                host.get_facts(award.ruleset_name, f"{engine._impl._prefix}{n}")
+    assert engine._impl._fired == {}
 
 
-# Python 3.13: durable-rules builds but fails at import; a clear error, not a traceback.
-def test_engine_unavailable_is_reported_clearly(campaign, monkeypatch):
+# Python 3.13: durable-rules builds but fails at import. "auto" falls back to the python backend
+# (same verdicts); asking for durable by name is a clear error, exit 3, never a traceback.
+def _without_durable(monkeypatch):
     for name in [n for n in sys.modules if n == "durable" or n.startswith("durable.")]:
         monkeypatch.delitem(sys.modules, name)
     monkeypatch.setitem(sys.modules, "durable", None)  # import durable -> ImportError
+
+
+def test_auto_backend_falls_back_to_python_with_the_same_verdicts(campaign, monkeypatch):
+    expected = Engine(campaign, backend="durable").evaluate([union()])
+    _without_durable(monkeypatch)
     engine = Engine(campaign)
-    with pytest.raises(EngineUnavailableError, match="supports CPython 3.11-3.12"):
-        engine.evaluate([union()])
+    assert engine.backend == "python"
+    got = engine.evaluate([union()])
+    assert got == expected
+    assert (got.backend, expected.backend) == ("python", "durable")
+
+
+def test_durable_backend_by_name_is_reported_clearly(campaign, monkeypatch):
+    _without_durable(monkeypatch)
+    with pytest.raises(EngineUnavailableError, match="durable") as info:
+        Engine(campaign, backend="durable")
+    assert "backend='python'" in str(info.value)
 
 
 def test_cli_reports_engine_unavailable_with_exit_3(monkeypatch, tmp_path):
-    for name in [n for n in sys.modules if n == "durable" or n.startswith("durable.")]:
-        monkeypatch.delitem(sys.modules, name)
-    monkeypatch.setitem(sys.modules, "durable", None)
+    _without_durable(monkeypatch)
     facts = tmp_path / "facts.json"
     facts.write_text(json.dumps({"subjects": [union()]}), encoding="utf-8")
     out, err = StringIO(), StringIO()
-    code = run(["evaluate", str(TKV), "--facts", str(facts)], stdout=out, stderr=err)
+    code = run(["evaluate", str(TKV), "--facts", str(facts), "--backend", "durable"],
+               stdout=out, stderr=err)
     assert code == 3
-    assert "durable-rules could not be loaded" in err.getvalue()
+    assert "durable" in err.getvalue() and "--backend auto|python" in err.getvalue()
     assert "Traceback" not in err.getvalue()
+    out = StringIO()
+    code = run(["evaluate", str(TKV), "--facts", str(facts), "--format", "json"], stdout=out,
+               stderr=StringIO())
+    assert code == 0
+    assert json.loads(out.getvalue())["backend"] == "python"
 
 
 # Found here (not in DURABLE_RULES.md): durable's JSON parser fails with error 204 on numbers

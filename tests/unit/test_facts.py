@@ -9,7 +9,7 @@ import unicodedata
 import pytest
 
 from emulation_rules import Engine, FactsError, load_campaign, load_facts, parse_facts
-from emulation_rules.facts import parse_facts_csv, parse_facts_text
+from emulation_rules.facts.reader import parse_facts_csv, parse_facts_text
 
 from ..conftest import CAMPAIGNS
 

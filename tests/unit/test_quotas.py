@@ -15,9 +15,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from emulation_rules import Engine, load_campaign
-from emulation_rules.cli import run
-from emulation_rules.facts import parse_facts
-from emulation_rules.quotas import additional_needed
+from emulation_rules.cli.app import run
+from emulation_rules.facts.reader import parse_facts
+from emulation_rules.results.quotas import additional_needed
 from emulation_rules.reference import ReferenceEvaluator
 
 from ..conftest import CAMPAIGNS, EXAMPLES
@@ -116,7 +116,7 @@ def test_json_has_quotas_key_even_without_quotas() -> None:
 
 
 def test_table_states_the_shortfall(engine) -> None:
-    from emulation_rules.explain import render_table
+    from emulation_rules.results.render import render_table
 
     ev = engine.evaluate(parse_facts(people(2, 18), engine.campaign))
     assert "short by 1 of the 3 needed (or add 2 qualifying awardee(s))" in render_table(ev)

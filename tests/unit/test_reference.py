@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from emulation_rules import CompileError, load_campaign, load_facts
-from emulation_rules import reference as ref_module
+from emulation_rules.evaluate import python as ref_module
 from emulation_rules.reference import ReferenceEvaluator
 
 from ..conftest import CAMPAIGNS, EXAMPLES

@@ -16,9 +16,9 @@ from pathlib import Path
 import pytest
 
 from emulation_rules import Engine, load_campaign, load_facts
-from emulation_rules.cli import run
-from emulation_rules.facts import parse_facts
-from emulation_rules.targets import evaluate_targets
+from emulation_rules.cli.app import run
+from emulation_rules.facts.reader import parse_facts
+from emulation_rules.results.targets import evaluate_targets
 
 from ..conftest import CAMPAIGNS, EXAMPLES
 
@@ -527,7 +527,7 @@ def test_loader_accepts_a_valid_mini_target():
 def test_count_metric_and_ambiguous_value(th):
     # A count target built on the Thanh Hóa model (the shipped campaigns have none): "at least 2
     # grassroots unions launched the campaign" over three submitted, one of them missing the fact.
-    from emulation_rules import model as m
+    from emulation_rules.campaign import model as m
 
     target = m.Target.model_validate(
         {
@@ -571,7 +571,7 @@ def test_count_metric_and_ambiguous_value(th):
 
 
 def test_table_prints_large_figures_in_full(th):
-    from emulation_rules.targets import render_targets_table
+    from emulation_rules.results.targets import render_targets_table
 
     report = evaluate_targets(th, _federation(th, members_recruited=1_000_000), phase="phase_2")
     line = next(x for x in render_targets_table(report).splitlines() if x.startswith("members_"))

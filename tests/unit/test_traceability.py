@@ -28,7 +28,7 @@ import pytest
 from pydantic import BaseModel
 
 from emulation_rules import load_campaign
-from emulation_rules import model as m
+from emulation_rules.campaign import model as m
 
 ROOT = Path(__file__).resolve().parents[2]
 SEEDS = ROOT.parent / "shared" / "seeds"

@@ -14,7 +14,7 @@ from typing import Any
 
 import yaml
 
-from .errors import PathItem, Problem, SourceLocation, YAMLSyntaxError
+from emulation_rules.errors import PathItem, Problem, SourceLocation, YAMLSyntaxError
 
 MAX_BYTES = 4 * 1024 * 1024
 """Largest YAML text accepted, in bytes (4 MiB)."""

@@ -38,9 +38,7 @@ import csv
 import datetime as dt
 import io
 import json
-import math
 import os
-import re
 import unicodedata
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -48,9 +46,17 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any, Literal
 
-from . import model as m
-from ._yaml import SourceMap, parse_yaml
-from .errors import FactsError, PathItem, Problem, SourceLocation, YAMLSyntaxError, did_you_mean
+from emulation_rules.campaign import model as m
+from emulation_rules.campaign.safe_yaml import SourceMap, parse_yaml
+from emulation_rules.facts.initiatives import apply_register, read_register
+from emulation_rules.facts.coerce import (
+    MISSING,
+    Invalid,
+    coerce_value,
+    text_or_none,
+    to_date,
+)
+from emulation_rules.errors import FactsError, PathItem, Problem, SourceLocation, YAMLSyntaxError, did_you_mean
 
 MAX_FACTS_BYTES = 512 * 1024 * 1024
 """Largest facts file read whole (512 MiB); larger inputs belong to the bulk evaluator."""
@@ -58,7 +64,6 @@ MAX_FACTS_BYTES = 512 * 1024 * 1024
 SUBJECT_KEYS = ("id", "kind", "level", "role", "unit", "name", "facts")
 CSV_META_COLUMNS = ("id", "kind", "level", "role", "unit", "name")
 
-MIN_DECIMAL_MAGNITUDE = 1e-4
 """Smallest non-zero magnitude of a decimal/percent fact (durable-rules reads no smaller)."""
 
 FactValue = bool | int | float | str | dt.date | tuple[Mapping[str, Any], ...]
@@ -229,7 +234,7 @@ def parse_facts(
         FactsError: see :func:`load_facts`.
     """
     smap = source_map or SourceMap()
-    reader = _Reader(campaign, smap)
+    reader = FactsReader(campaign, smap)
     if isinstance(data, list):
         data = {"subjects": data}
     if not isinstance(data, dict):
@@ -249,7 +254,7 @@ def parse_facts(
             "campaign-mismatch", f"facts are for campaign {cid!r}, not {campaign.id!r}", ("campaign",)))
     as_of = None
     if data.get("as_of") is not None:
-        as_of = _to_date(data["as_of"])
+        as_of = to_date(data["as_of"])
         if as_of is None:
             file_problems.append(reader.problem("invalid-value", "as_of must be a date (YYYY-MM-DD)", ("as_of",)))
     subjects_raw = data.get("subjects")
@@ -262,8 +267,6 @@ def parse_facts(
         (("subjects", i), raw) for i, raw in enumerate(subjects_raw))
     assessments = None
     if campaign.initiatives is not None and "initiatives" in data:
-        from .initiatives import apply_register, read_register
-
         register, bad = read_register(data["initiatives"], campaign.initiatives, reader.problem)
         rejected.extend(bad)
         paths = {str(raw.get("id")).strip(): ("subjects", i) for i, raw in enumerate(subjects_raw)
@@ -293,7 +296,7 @@ def parse_facts_csv(
         raise FactsError([Problem("csv-syntax", str(exc), location=SourceLocation(file, 1))]) from None
     header = [unicodedata.normalize("NFC", h.strip()) for h in header]
     smap = SourceMap(file=file)
-    r = _Reader(campaign, smap, from_text=True)
+    r = FactsReader(campaign, smap, from_text=True)
     problems: list[Problem] = []
     known = set(CSV_META_COLUMNS) | {f.id for f in campaign.facts}
     for col, h in enumerate(header, start=1):
@@ -354,12 +357,9 @@ class _WrongWidth:
     want: int
 
 
-_TRUE = {"true", "yes", "y", "có", "co", "đúng", "x", "1"}
-_FALSE = {"false", "no", "n", "không", "khong", "sai", "0"}
-_VN_DATE = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})$")
 
 
-class _Reader:
+class FactsReader:
     """Validates subjects one by one, collecting located problems."""
 
     def __init__(self, campaign: m.Campaign, smap: SourceMap, *, from_text: bool = False) -> None:
@@ -423,8 +423,8 @@ class _Reader:
                                       or not isinstance(value, (str, int, float))):
                 out.append(self.problem("invalid-value", f"{key!r} must be text, not {value!r}",
                                         (*path, key)))
-        level = _text(raw.get("level"))
-        role = _text(raw.get("role"))
+        level = text_or_none(raw.get("level"))
+        role = text_or_none(raw.get("role"))
         if kind == "collective":
             if level is None:
                 out.append(self.problem("missing-key", "a collective needs 'level'", (*path, "level")))
@@ -462,13 +462,13 @@ class _Reader:
             if value is None:
                 continue  # explicit null: not known, same as absent
             coerced = self.value(decl, value, fpath, out)
-            if coerced is not _MISSING:
+            if coerced is not MISSING:
                 facts[key] = coerced
         if out or sid is None or kind is None:
             return None
         return Subject(
-            id=sid, kind=kind, level=level, role=role, unit=_text(raw.get("unit")),
-            name=_text(raw.get("name")), facts=MappingProxyType(facts), location=self.smap.locate(path),
+            id=sid, kind=kind, level=level, role=role, unit=text_or_none(raw.get("unit")),
+            name=text_or_none(raw.get("name")), facts=MappingProxyType(facts), location=self.smap.locate(path),
         )
 
     def value(self, decl: m.FactDecl | m.RecordField, value: Any, path: tuple[PathItem, ...],
@@ -477,9 +477,9 @@ class _Reader:
             assert isinstance(decl, m.FactDecl)
             return self.records(decl, value, path, out)
         result = coerce_value(decl, value, from_text=self.from_text)
-        if isinstance(result, _Invalid):
+        if isinstance(result, Invalid):
             out.append(self.problem("invalid-value", result.message, path, result.hint))
-            return _MISSING
+            return MISSING
         return result
 
     def records(self, decl: m.FactDecl, value: Any, path: tuple[PathItem, ...],
@@ -489,10 +489,10 @@ class _Reader:
                 value = json.loads(value)
             except json.JSONDecodeError as exc:
                 out.append(self.problem("invalid-value", f"records cell is not a JSON list: {exc.msg}", path))
-                return _MISSING
+                return MISSING
         if not isinstance(value, list):
             out.append(self.problem("invalid-value", f"{decl.id!r} must be a list of records", path))
-            return _MISSING
+            return MISSING
         fields = {f.id: f for f in decl.fields}
         rows: list[Mapping[str, Any]] = []
         for i, rec in enumerate(value):
@@ -510,7 +510,7 @@ class _Reader:
                 if v is None:
                     continue
                 coerced = self.value(fdecl, v, (*rpath, key), out)
-                if coerced is not _MISSING:
+                if coerced is not MISSING:
                     row[key] = coerced
             for fdecl in decl.fields:
                 if fdecl.required and rec.get(fdecl.id) is None:
@@ -518,130 +518,6 @@ class _Reader:
                                             rpath))
             rows.append(MappingProxyType(row))
         return tuple(rows)
-
-
-class _Missing:
-    pass
-
-
-_MISSING: Any = _Missing()
-
-
-@dataclass(frozen=True)
-class _Invalid:
-    message: str
-    hint: str | None = None
-
-
-def coerce_value(decl: m.FactDecl | m.RecordField, value: Any, *, from_text: bool = False) -> Any:
-    """Coerce one submitted value to the declared type of ``decl``.
-
-    Returns the coerced value, or an ``_Invalid`` carrying the reason. Rules:
-    ``bool`` takes true/false (and, from CSV text, có/không, yes/no, 1/0; never the number 1);
-    ``int`` rejects booleans and fractions; ``decimal``/``percent`` take numbers (and numeric text,
-    ``percent`` also ``"15%"``) and must be finite; ``date`` takes a date, ``YYYY-MM-DD`` or
-    ``D/M/YYYY``; enums take a value id or its Vietnamese or English label (NFC, case-insensitive).
-    Declared ``minimum``/``maximum`` are checked (percent defaults to [0, 100]).
-    """
-    t = decl.type
-    if isinstance(value, str):
-        value = unicodedata.normalize("NFC", value).strip()
-    if t == "bool":
-        if isinstance(value, bool):
-            return value
-        if isinstance(value, str):
-            low = value.casefold()
-            if low in _TRUE and (from_text or low not in ("1", "x")):
-                return True
-            if low in _FALSE and (from_text or low != "0"):
-                return False
-        return _Invalid(f"expected true or false, got {value!r}")
-    if t in ("int", "decimal", "percent"):
-        number = _to_number(value, t, from_text=True)
-        if number is None:
-            return _Invalid(f"expected {'an integer' if t == 'int' else 'a number'}, got {value!r}")
-        lo = decl.minimum if decl.minimum is not None else (0.0 if t == "percent" else None)
-        hi = decl.maximum if decl.maximum is not None else (100.0 if t == "percent" else None)
-        if lo is not None and number < lo:
-            return _Invalid(f"{number} is below the minimum {lo:g}")
-        if hi is not None and number > hi:
-            return _Invalid(f"{number} is above the maximum {hi:g}")
-        if isinstance(number, float) and number != 0 and abs(number) < MIN_DECIMAL_MAGNITUDE:
-            return _Invalid(f"{number!r} is too small: non-zero values need a magnitude of at least "
-                            f"{MIN_DECIMAL_MAGNITUDE} (durable-rules cannot read smaller ones)")
-        return number
-    if t == "date":
-        day = _to_date(value)
-        return day if day is not None else _Invalid(f"expected a date (YYYY-MM-DD or D/M/YYYY), got {value!r}")
-    if t in ("enum", "ordered_enum"):
-        if not isinstance(value, str):
-            return _Invalid(f"expected one of {[v.id for v in decl.values]}, got {value!r}")
-        key = value.casefold()
-        for v in decl.values:
-            if key in (v.id, v.label.vi.casefold(), v.label.en.casefold()):
-                return v.id
-        ids = [v.id for v in decl.values]
-        return _Invalid(f"{value!r} is not one of {ids}", _hint(value, ids))
-    if t == "text":
-        if isinstance(value, str):
-            return value
-        if from_text or isinstance(value, (int, float)) and not isinstance(value, bool):
-            return str(value)
-        return _Invalid(f"expected text, got {value!r}")
-    return _Invalid(f"unsupported type {t}")
-
-
-def _to_number(value: Any, t: str, *, from_text: bool) -> int | float | None:
-    if isinstance(value, bool):
-        return None
-    if isinstance(value, str) and from_text:
-        text = value.replace(" ", "")
-        if t == "percent" and text.endswith("%"):
-            text = text[:-1]
-        try:
-            value = int(text) if t == "int" else float(text)
-        except ValueError:
-            return None
-    if t == "int":
-        if isinstance(value, int):
-            return value
-        if isinstance(value, float) and value.is_integer():
-            return int(value)
-        return None
-    if isinstance(value, (int, float)) and math.isfinite(value):
-        return float(value)
-    return None
-
-
-def _to_date(value: Any) -> dt.date | None:
-    if isinstance(value, dt.datetime):
-        return value.date()
-    if isinstance(value, dt.date):
-        return value
-    if isinstance(value, str):
-        s = value.strip()
-        try:
-            return dt.date.fromisoformat(s)
-        except ValueError:
-            pass
-        match = _VN_DATE.match(s)
-        if match:
-            d, mth, y = (int(g) for g in match.groups())
-            try:
-                return dt.date(y, mth, d)
-            except ValueError:
-                return None
-    return None
-
-
-def _text(value: Any) -> str | None:
-    if value is None:
-        return None
-    if isinstance(value, (int, float)) and not isinstance(value, bool):
-        value = str(value)
-    if not isinstance(value, str) or not value.strip():
-        return None
-    return unicodedata.normalize("NFC", value.strip())
 
 
 _hint = did_you_mean

@@ -14,9 +14,9 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any, TextIO
 
-from . import __version__
-from .engine import Engine
-from .errors import (
+from emulation_rules import __version__
+from emulation_rules.engine import Engine
+from emulation_rules.errors import (
     CampaignError,
     CampaignValidationError,
     CaseFileError,
@@ -27,10 +27,10 @@ from .errors import (
     FactsError,
     YAMLSyntaxError,
 )
-from .explain import render_csv, render_explanation, render_json, render_table
-from .facts import load_facts
-from .loader import load_campaign
-from .model import Campaign
+from emulation_rules.results.render import render_csv, render_explanation, render_json, render_table
+from emulation_rules.facts.reader import load_facts
+from emulation_rules.campaign.loader import load_campaign
+from emulation_rules.campaign.model import Campaign
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_INPUT, EXIT_ENGINE = 0, 1, 2, 3
 
@@ -139,6 +139,10 @@ def build_parser(stderr: TextIO | None = None) -> argparse.ArgumentParser:
                         help="large inputs: read --facts as .csv or .parquet in chunks with the "
                         "vectorised evaluator (needs the 'bulk' extra); evaluate writes --output "
                         "as .csv or .parquet, one row per subject and award")
+        sp.add_argument("--backend", choices=("auto", "durable", "python"), default="auto",
+                        help="evaluation backend: auto (default: durable-rules where it imports, "
+                        "i.e. CPython 3.11-3.12, else python), durable or python; all give the "
+                        "same verdicts. Exit 3 if the one asked for cannot load here")
 
     e = sub.add_parser("evaluate", help="score subjects: a verdict per subject and award",
                        description="Score every subject in the facts file against every award of the "
@@ -276,7 +280,7 @@ def _cmd_schema(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 
 def _evaluate(args: argparse.Namespace) -> tuple[Engine, object]:
     campaign = load_campaign(args.campaign)
-    engine = Engine(campaign, params=dict(args.param))
+    engine = Engine(campaign, params=dict(args.param), backend=args.backend)
     submission = load_facts(args.facts, campaign, on_error="skip" if args.skip_invalid else "raise")
     return engine, engine.evaluate(submission, as_of=args.as_of)
 
@@ -305,7 +309,7 @@ def _cmd_evaluate_bulk(args: argparse.Namespace, out: TextIO, err: TextIO) -> in
     if campaign.quotas:
         err.write("note: --bulk writes verdicts only; quotas on the award set are not judged "
                   "(run evaluate without --bulk for them)\n")
-    engine = Engine(campaign, params=dict(args.param))
+    engine = Engine(campaign, params=dict(args.param), backend=args.backend)
     result = engine.evaluate_many(args.facts, output=args.output or out, as_of=args.as_of,
                                   on_error="skip" if args.skip_invalid else "raise", progress=err)
     for p in result.rejected:
@@ -317,11 +321,11 @@ def _cmd_evaluate_bulk(args: argparse.Namespace, out: TextIO, err: TextIO) -> in
 def _explain_bulk(args: argparse.Namespace) -> object:
     """``explain --bulk``: find the subject's row in a large CSV/Parquet file, evaluate it alone."""
     try:
-        from .bulk import find_subject
+        from emulation_rules.evaluate.polars import find_subject
     except ImportError as exc:
         raise EngineUnavailableError(str(exc)) from None
     campaign = load_campaign(args.campaign)
-    engine = Engine(campaign, params=dict(args.param))
+    engine = Engine(campaign, params=dict(args.param), backend=args.backend)
     try:
         subject = find_subject(campaign, args.facts, args.subject)
     except KeyError:
@@ -348,7 +352,7 @@ def _cmd_explain(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 
 
 def _cmd_targets(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
-    from .targets import evaluate_targets, render_targets_json, render_targets_table
+    from emulation_rules.results.targets import evaluate_targets, render_targets_json, render_targets_table
 
     campaign = load_campaign(args.campaign)
     submission = load_facts(args.facts, campaign)
@@ -362,7 +366,7 @@ def _cmd_targets(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 
 
 def _cmd_initiatives(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
-    from .initiatives import render_initiatives_json, render_initiatives_table
+    from emulation_rules.facts.initiatives import render_initiatives_json, render_initiatives_table
 
     campaign = load_campaign(args.campaign)
     if campaign.initiatives is None:
@@ -380,7 +384,7 @@ def _cmd_initiatives(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 
 
 def _cmd_test(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
-    from .cases import render_results, run_cases
+    from emulation_rules.authoring.cases import render_results, run_cases
 
     results = run_cases(args.paths)
     if not results:

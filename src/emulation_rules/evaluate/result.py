@@ -1,4 +1,4 @@
-"""Results of an evaluation and how they are shown: JSON for machines, tables for people.
+"""Results of an evaluation, the same whatever backend produced them (rendering: results.render).
 
 Shapes (all frozen dataclasses)::
 
@@ -18,15 +18,12 @@ Verdicts: ``awarded`` (every criterion passes), ``not_awarded`` (at least one fa
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import io
-import json
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from . import model as m
+from emulation_rules.campaign import model as m
 
 Status = Literal["pass", "fail", "unknown"]
 VerdictKind = Literal["awarded", "not_awarded", "incomplete", "not_eligible"]
@@ -106,7 +103,10 @@ class Evaluation:
     subjects: tuple[SubjectResult, ...]
     rejected: tuple[Any, ...] = field(default=())
     quotas: tuple[Any, ...] = field(default=())
-    """Quota results (:class:`~emulation_rules.quotas.QuotaResult`) over these verdicts."""
+    """Quota results (:class:`~emulation_rules.results.quotas.QuotaResult`) over these verdicts."""
+    backend: str | None = field(default=None, compare=False)
+    """The backend that produced the verdicts (``durable``, ``python`` or ``polars``); never
+    part of equality, since every backend must give the same results."""
 
     def subject(self, subject_id: str) -> SubjectResult:
         """The result for ``subject_id``.
@@ -130,6 +130,7 @@ class Evaluation:
             "campaign": self.campaign_id,
             "as_of": self.as_of.isoformat() if self.as_of else None,
             "phase": self.phase,
+            "backend": self.backend,
             "params": dict(sorted(self.params.items())),
             "subjects": [_subject_dict(s) for s in self.subjects],
             "rejected": [p.to_dict() for p in self.rejected],
@@ -188,138 +189,5 @@ def _subject_dict(s: SubjectResult) -> dict[str, Any]:
     }
 
 
-def render_json(evaluation: Evaluation) -> str:
-    """Pretty, stable JSON (UTF-8 text, Vietnamese kept as is)."""
-    return json.dumps(evaluation.to_dict(), ensure_ascii=False, indent=2) + "\n"
-
-
 CSV_COLUMNS = ("subject_id", "kind", "level_or_role", "name", "award", "verdict", "points", "band",
                "failed_criteria", "missing_facts")
-
-
-def render_csv(evaluation: Evaluation) -> str:
-    """One row per subject and award (``CSV_COLUMNS``); lists joined with ``;``."""
-    buf = io.StringIO()
-    w = csv.writer(buf, lineterminator="\n")
-    w.writerow(CSV_COLUMNS)
-    for s in evaluation.subjects:
-        for a in s.awards:
-            w.writerow([
-                s.subject_id, s.kind, s.level or s.role or "", s.name or "", a.award_id, a.verdict,
-                "" if a.points is None else f"{a.points:g}", a.band or "",
-                ";".join(c.criterion_id for c in a.criteria if c.status == "fail"),
-                ";".join(a.missing_facts),
-            ])
-    return buf.getvalue()
-
-
-_MARK = {"pass": "✓", "fail": "✗", "unknown": "?"}
-_VERDICT_VI = {
-    "awarded": "đạt", "not_awarded": "không đạt", "incomplete": "thiếu dữ liệu",
-    "not_eligible": "không thuộc đối tượng",
-}
-
-
-def render_table(evaluation: Evaluation) -> str:
-    """A plain-text table: one row per subject and award, with a count per verdict."""
-    head = f"Campaign {evaluation.campaign_id}"
-    if evaluation.as_of:
-        head += f" — as of {evaluation.as_of.isoformat()}"
-    if evaluation.phase:
-        head += f" (phase {evaluation.phase})"
-    rows: list[tuple[str, ...]] = [("Subject", "Name", "Level/role", "Award", "Verdict", "Why")]
-    counts: dict[str, int] = {}
-    for s in evaluation.subjects:
-        for a in s.awards:
-            counts[a.verdict] = counts.get(a.verdict, 0) + 1
-            rows.append((s.subject_id, s.name or "", s.level or s.role or "", a.award_id,
-                         a.verdict, _why(a)))
-    out = [head, "", *_grid(rows), ""]
-    summary = ", ".join(f"{k}: {counts.get(k, 0)}" for k in _VERDICT_VI)
-    out.append(f"{len(evaluation.subjects)} subjects; {summary}")
-    if evaluation.rejected:
-        out.append(f"{len(evaluation.rejected)} problems in the facts; those subjects were not evaluated:")
-        out.extend(f"  {p}" for p in evaluation.rejected)
-    if evaluation.quotas:
-        from .quotas import render_quotas_table
-
-        out.append(render_quotas_table(evaluation.quotas).rstrip("\n"))
-    return "\n".join(out) + "\n"
-
-
-def _why(a: AwardResult) -> str:
-    if a.verdict == "not_eligible":
-        return a.reason or ""
-    if a.verdict == "not_awarded":
-        failed = [c.criterion_id for c in a.criteria if c.status == "fail"]
-        text = "fails: " + ", ".join(failed)
-        return text + (f"; missing: {', '.join(a.missing_facts)}" if a.missing_facts else "")
-    if a.verdict == "incomplete":
-        if a.reason and not a.missing_facts:  # e.g. criteria delegated to another instrument
-            return a.reason
-        return "missing: " + ", ".join(a.missing_facts)
-    text = "all criteria met"
-    if a.points is not None:
-        text += f"; {a.points:g}/{a.max_points:g} points" + (f", band {a.band}" if a.band else "")
-    return text
-
-
-def _grid(rows: list[tuple[str, ...]]) -> list[str]:
-    widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
-    widths[-1] = 0
-    lines = []
-    for n, r in enumerate(rows):
-        lines.append("  ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)).rstrip())
-        if n == 0:
-            lines.append("  ".join("-" * max(w, len(c)) for c, w in zip(r, widths, strict=True)))
-    return lines
-
-
-def render_explanation(evaluation: Evaluation, subject_id: str) -> str:
-    """Criterion-by-criterion reasoning for one subject, Vietnamese with English beside it.
-
-    Raises:
-        KeyError: no such subject.
-    """
-    s = evaluation.subject(subject_id)
-    who = s.name or s.subject_id
-    lines = [f"{who} ({s.subject_id}; {s.kind}, {s.level or s.role})"]
-    if evaluation.as_of:
-        lines.append(f"Ngày xét / as of: {evaluation.as_of.isoformat()}"
-                     + (f"; giai đoạn / phase: {evaluation.phase}" if evaluation.phase else ""))
-    if not s.awards:
-        lines.append("No award of this campaign applies to this subject.")
-    for a in s.awards:
-        lines.append("")
-        lines.append(f"■ {a.label.vi} / {a.label.en} [{a.award_id}]")
-        lines.append(f"  Kết quả / verdict: {_VERDICT_VI[a.verdict]} / {a.verdict}")
-        if a.reason:
-            lines.append(f"  {a.reason}")
-        if a.missing_facts:
-            lines.append(f"  Thiếu dữ liệu / missing facts: {', '.join(a.missing_facts)}")
-        if a.points is not None:
-            band = f", band {a.band}" if a.band else ""
-            lines.append(f"  Điểm / points: {a.points:g}/{a.max_points:g}{band}")
-        for c in a.criteria:
-            lines.append(f"  {_MARK[c.status]} {c.label.vi} / {c.label.en} [{c.criterion_id}]: {c.status}")
-            lines.append(f"      “{c.text_vi}”")
-            lines.append(f"      điều kiện / rule: {c.threshold}")
-            if c.values:
-                used = ", ".join(f"{k} = {_show(v)}" for k, v in c.values.items())
-                lines.append(f"      giá trị / values: {used}")
-            if c.missing:
-                lines.append(f"      thiếu / missing: {', '.join(c.missing)}")
-            if c.reviewer_judgement:
-                lines.append("      (đánh giá của người xét / reviewer's judgement)")
-            lines.append(f"      nguồn / source: {c.source.cite()}")
-    return "\n".join(lines) + "\n"
-
-
-def _show(value: Any) -> str:
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value)

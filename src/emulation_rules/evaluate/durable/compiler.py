@@ -30,9 +30,9 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from . import model as m
-from .errors import CompileError
-from .loader import coerce_threshold
+from emulation_rules.campaign import model as m
+from emulation_rules.errors import CompileError
+from emulation_rules.campaign.loader import coerce_threshold
 
 Expr = dict[str, Any]
 RecordPredicate = Callable[[Mapping[str, Any]], bool]
@@ -210,14 +210,14 @@ class _Compiler:
         if isinstance(cond, m.AtLeast):
             return _cmp(field_name, "<" if negate else ">=", enc(cond.at_least))
         if isinstance(cond, m.OneOf):
-            values = [enc(_checked(decl, v)) for v in cond.in_]
+            values = [enc(checked_threshold(decl, v)) for v in cond.in_]
             parts = [_cmp(field_name, "!=" if negate else "==", v) for v in values]
             return parts[0] if len(parts) == 1 else {("$and" if negate else "$or"): parts}
         assert isinstance(cond, m.Compare)
         if cond.param is not None:
             value: Any = self.threshold(None, cond.param)
         else:
-            value = enc(_checked(decl, cond.value))
+            value = enc(checked_threshold(decl, cond.value))
         return _cmp(field_name, _FLIP[cond.op] if negate else cond.op, value)
 
     def threshold(self, value: Any, param: str | None) -> float:
@@ -260,7 +260,7 @@ def _cmp(field_name: str, op: str, value: Any) -> Expr:
     return {_DURABLE_OP[op]: {field_name: value}}
 
 
-def _checked(decl: m.FactDecl | m.RecordField, value: Any) -> Any:
+def checked_threshold(decl: m.FactDecl | m.RecordField, value: Any) -> Any:
     coerced = coerce_threshold(decl, value)
     if type(coerced).__name__ == "_Bad":
         raise CompileError(f"{value!r} cannot be compared with {decl.type} {decl.id!r}")
@@ -299,7 +299,7 @@ def _record_predicate(cond: Any, fields: dict[str, m.RecordField]) -> RecordPred
         return lambda r: any(p(r) for p in subs)
     if isinstance(cond, m.NotOf):
         sub = _record_predicate(cond.not_, fields)
-        names = _fields_read(cond.not_)
+        names = fields_read(cond.not_)
         return lambda r: all(n in r for n in names) and not sub(r)
     assert cond.field is not None
     decl = fields[cond.field]
@@ -309,23 +309,23 @@ def _record_predicate(cond: Any, fields: dict[str, m.RecordField]) -> RecordPred
         bound = enc(cond.at_least)
         return lambda r: name in r and enc(r[name]) >= bound
     if isinstance(cond, m.OneOf):
-        accepted = {_checked(decl, v) for v in cond.in_}
+        accepted = {checked_threshold(decl, v) for v in cond.in_}
         return lambda r: name in r and r[name] in accepted
     assert isinstance(cond, m.Compare)
     if cond.value is None:
         raise CompileError("a record comparison needs a constant 'value'")
-    target = enc(_checked(decl, cond.value))
+    target = enc(checked_threshold(decl, cond.value))
     test = _PY_OPS[cond.op]
     return lambda r: name in r and test(enc(r[name]), target)
 
 
-def _fields_read(cond: Any) -> list[str]:
+def fields_read(cond: Any) -> list[str]:
     if isinstance(cond, m.AllOf):
-        return [f for s in cond.all for f in _fields_read(s)]
+        return [f for s in cond.all for f in fields_read(s)]
     if isinstance(cond, m.AnyOf):
-        return [f for s in cond.any for f in _fields_read(s)]
+        return [f for s in cond.any for f in fields_read(s)]
     if isinstance(cond, m.NotOf):
-        return _fields_read(cond.not_)
+        return fields_read(cond.not_)
     return [cond.field] if cond.field else []
 
 

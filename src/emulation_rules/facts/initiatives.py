@@ -59,8 +59,9 @@ from dataclasses import dataclass, replace
 from types import MappingProxyType
 from typing import Any, Literal
 
-from . import model as m
-from .errors import PathItem, Problem, did_you_mean
+from emulation_rules.campaign import model as m
+from emulation_rules.facts.coerce import MISSING, Invalid, coerce_value
+from emulation_rules.errors import PathItem, Problem, did_you_mean
 
 REGISTER_KEYS = (
     "id", "title", "kind", "unit", "applied_on", "recognizer", "recognized_on", "submitted_on",
@@ -207,8 +208,6 @@ def read_register(
     Returns:
         ``(valid entries, problems)``; an entry with any problem is left out of the first list.
     """
-    from .facts import _MISSING, _Invalid, coerce_value
-
     fields = register_fields(prog)
     if not isinstance(raw, list):
         return [], [problem("invalid-value", "'initiatives' must be a list", ("initiatives",))]
@@ -241,9 +240,9 @@ def read_register(
             if v is None:
                 continue
             got = coerce_value(decl, v, from_text=from_text)
-            if isinstance(got, _Invalid):
+            if isinstance(got, Invalid):
                 bad.append(problem("invalid-value", got.message, (*path, key), got.hint))
-            elif got is not _MISSING:
+            elif got is not MISSING:
                 values[key] = got
         if "kind" not in values and rec.get("kind") is None:
             bad.append(problem("missing-key", "an initiative needs 'kind'", (*path, "kind")))

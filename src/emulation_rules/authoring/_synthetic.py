@@ -24,8 +24,8 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from . import model as m
-from .facts import CSV_META_COLUMNS
+from emulation_rules.campaign import model as m
+from emulation_rules.facts.reader import CSV_META_COLUMNS
 
 _FAMILY = ("Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Vũ", "Đặng", "Bùi", "Đỗ", "Ngô")
 _MIDDLE = ("Văn", "Thị", "Hữu", "Minh", "Thanh", "Đức")

@@ -71,9 +71,9 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from . import model as m
-from ._yaml import SourceMap, parse_yaml
-from .errors import (
+from emulation_rules.campaign import model as m
+from emulation_rules.campaign.safe_yaml import SourceMap, parse_yaml
+from emulation_rules.errors import (
     CaseFileError,
     FactsError,
     PathItem,
@@ -81,9 +81,9 @@ from .errors import (
     SourceLocation,
     YAMLSyntaxError,
 )
-from .explain import AwardResult, Evaluation
-from .facts import Submission, parse_facts
-from .loader import load_campaign
+from emulation_rules.evaluate.result import AwardResult, Evaluation
+from emulation_rules.facts.reader import Submission, parse_facts
+from emulation_rules.campaign.loader import load_campaign
 
 __all__ = [
     "CaseFile",
@@ -504,7 +504,7 @@ class _Engines:
         self._engines: dict[tuple[Path, tuple[tuple[str, float], ...]], Any] = {}
 
     def get(self, case_file: CaseFile, params: Mapping[str, float]) -> Any:
-        from .engine import Engine
+        from emulation_rules.engine import Engine
 
         key = (case_file.campaign_path, tuple(sorted(params.items())))
         if key not in self._engines:
@@ -622,7 +622,7 @@ def _compare_quota(
 
 
 def _compare_targets(case_file: CaseFile, loaded: LoadedCase) -> list[Mismatch]:
-    from .targets import evaluate_targets
+    from emulation_rules.results.targets import evaluate_targets
 
     case = loaded.case
     out: list[Mismatch] = []

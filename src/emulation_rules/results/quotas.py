@@ -26,12 +26,12 @@ from dataclasses import dataclass
 from fractions import Fraction
 from typing import TYPE_CHECKING, Any, Literal
 
-from . import model as m
-from .facts import Subject, Submission
-from .targets import _Evaluator
+from emulation_rules.campaign import model as m
+from emulation_rules.facts.reader import Subject, Submission
+from emulation_rules.evaluate.semantics import judge
 
 if TYPE_CHECKING:
-    from .explain import Evaluation
+    from emulation_rules.evaluate.result import Evaluation
 
 QuotaStatus = Literal["met", "not_met", "unknown"]
 
@@ -132,7 +132,8 @@ def check_quotas(
     """
     subs = tuple(subjects.subjects if isinstance(subjects, Submission) else subjects)
     by_id = {s.id: s for s in subs}
-    ev = _Evaluator(campaign, subs, {**campaign.parameter_defaults(), **(params or {})})
+    values = {**campaign.parameter_defaults(), **(params or {})}
+    decls = {f.id: f for f in campaign.facts}
     out: list[QuotaResult] = []
     for q in campaign.quotas:
         wanted = set(q.awards)
@@ -145,7 +146,7 @@ def check_quotas(
             if not any(a.award_id in wanted and a.verdict == "awarded" for a in r.awards):
                 continue
             n += 1
-            got = ev._cond(q.condition, s, [], [])
+            got = judge(q.condition, s.facts, decls, values)
             if got is True:
                 yes += 1
             elif got is None:

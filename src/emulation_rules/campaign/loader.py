@@ -39,9 +39,9 @@ from typing import Any
 
 from pydantic import BaseModel, Tag, ValidationError
 
-from . import model as m
-from ._yaml import MAX_BYTES, SourceMap, dump_yaml, parse_yaml
-from .errors import (
+from emulation_rules.campaign import model as m
+from emulation_rules.campaign.safe_yaml import MAX_BYTES, SourceMap, dump_yaml, parse_yaml
+from emulation_rules.errors import (
     CampaignError,
     CampaignValidationError,
     PathItem,

@@ -1,0 +1,177 @@
+"""The evaluation interface every backend implements, and how a backend is chosen.
+
+Three backends read the same campaign model and give the same verdicts (the differential tests
+run every installed backend against every other):
+
+========== ===================================================== ===========================
+name       what it is                                            needs
+========== ===================================================== ===========================
+durable    the campaign compiled to durable-rules rule sets      durable-rules (CPython < 3.13)
+python     the model interpreted in plain Python (the oracle)    nothing
+polars     vectorised scoring of whole tables (bulk)             polars, pyarrow
+========== ===================================================== ===========================
+
+A backend answers for the subjects it is given: verdicts, criteria, points. What is judged over a
+whole evaluation (quotas, targets, initiatives) and how results are shown sit above the backends,
+in :mod:`emulation_rules.results`, and are shared by all of them.
+
+Example:
+    >>> BACKENDS
+    ('durable', 'python', 'polars')
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import importlib.util
+from collections.abc import Iterable, Mapping
+from typing import Any, Literal, Protocol, runtime_checkable
+
+from emulation_rules.campaign import model as m
+from emulation_rules.errors import CompileError, EngineUnavailableError
+from emulation_rules.evaluate.result import Evaluation, SubjectResult
+from emulation_rules.facts.reader import Subject, Submission, resolve_submission
+
+__all__ = [
+    "BACKENDS",
+    "BackendName",
+    "BaseEvaluator",
+    "Evaluator",
+    "Submitted",
+    "backend_problem",
+    "resolve_params",
+]
+
+BackendName = Literal["durable", "python", "polars"]
+BACKENDS: tuple[BackendName, ...] = ("durable", "python", "polars")
+
+Submitted = Submission | Iterable[Subject] | Mapping[str, Any] | list[Any]
+"""What ``evaluate`` accepts: a :class:`Submission`, validated subjects, or raw data."""
+
+
+@runtime_checkable
+class Evaluator(Protocol):
+    """What every evaluation backend (and :class:`~emulation_rules.Engine`) offers.
+
+    Attributes:
+        backend: the backend's name (``"durable"``, ``"python"`` or ``"polars"``).
+        campaign: the campaign evaluated.
+        params: parameter values in force, ``{parameter id: number}``.
+    """
+
+    backend: BackendName
+    campaign: m.Campaign
+    params: Mapping[str, float]
+
+    def evaluate(self, submission: Submitted, *, as_of: dt.date | None = None) -> Evaluation:
+        """Verdicts for every subject of ``submission``; ``as_of`` picks the phase."""
+        ...
+
+    def evaluate_subject(self, subject: Subject) -> SubjectResult:
+        """Verdicts for one validated subject against the awards of its kind."""
+        ...
+
+
+def resolve_params(campaign: m.Campaign, params: Mapping[str, float] | None) -> dict[str, float]:
+    """The campaign's parameter defaults with ``params`` applied, ``{id: float}``.
+
+    Raises:
+        CompileError: an override names no parameter of the campaign.
+    """
+    values = {p.id: float(p.default) for p in campaign.parameters}
+    for key, value in (params or {}).items():
+        if key not in values:
+            raise CompileError(
+                f"unknown parameter {key!r}; known: {', '.join(sorted(values)) or 'none'}"
+            )
+        values[key] = float(value)
+    return values
+
+
+class BaseEvaluator:
+    """Shared ``evaluate`` of the per-subject backends: validate, pick the phase, collect.
+
+    Subclasses set :attr:`backend` and implement :meth:`evaluate_subject`.
+    """
+
+    backend: BackendName
+    campaign: m.Campaign
+    params: Mapping[str, float]
+
+    def evaluate(self, submission: Submitted, *, as_of: dt.date | None = None) -> Evaluation:
+        """Evaluate every subject against every award of its kind (no quotas: see Engine).
+
+        Args:
+            submission: a :class:`Submission`, validated subjects, or raw data (a mapping with
+                ``subjects`` or a list of subject mappings), which is validated first.
+            as_of: review date; defaults to the submission's ``as_of``; picks the phase.
+
+        Returns:
+            An :class:`Evaluation`, subjects in input order, ``backend`` set.
+
+        Raises:
+            FactsError: raw data that does not validate.
+            EvaluationError: a subject the backend cannot evaluate.
+        """
+        subjects, day, rejected = resolve_submission(submission, self.campaign, as_of)
+        phase = self.campaign.phase_at(day) if day else None
+        results = self.evaluate_subjects(subjects)
+        return Evaluation(
+            self.campaign.id,
+            day,
+            phase.id if phase else None,
+            dict(self.params),
+            results,
+            rejected,
+            backend=self.backend,
+        )
+
+    def evaluate_subjects(self, subjects: tuple[Subject, ...]) -> tuple[SubjectResult, ...]:
+        """Results for validated subjects, in order (override to batch or lock)."""
+        return tuple(self.evaluate_subject(s) for s in subjects)
+
+    def evaluate_subject(self, subject: Subject) -> SubjectResult:  # pragma: no cover - abstract
+        """One subject against the awards of its kind."""
+        raise NotImplementedError
+
+
+def backend_problem(name: BackendName) -> str | None:
+    """Why backend ``name`` cannot run here, or ``None`` if it can.
+
+    Only looks for the packages (no import of durable-rules' C extension happens here, so this
+    is cheap); the durable backend's real import is checked when it is first used.
+    """
+    import sys
+
+    if name == "python":
+        return None
+    if name == "durable":
+        if sys.version_info >= (3, 13):
+            return (
+                "durable-rules 2.0.28 does not import on CPython "
+                f"{sys.version_info.major}.{sys.version_info.minor} (PyEval_CallObject was removed "
+                "in 3.13)"
+            )
+        if not _importable("durable"):
+            return "durable-rules is not installed (pip install durable-rules==2.0.28)"
+        return None
+    missing = [p for p in ("polars", "pyarrow") if not _importable(p)]
+    if missing:
+        return f"{' and '.join(missing)} not installed (pip install 'emulation-rules[bulk]')"
+    return None
+
+
+def _importable(name: str) -> bool:
+    try:
+        return importlib.util.find_spec(name) is not None
+    except (ImportError, ValueError, AttributeError):  # e.g. sys.modules[name] is None
+        return False
+
+
+def unavailable(name: BackendName, reason: str) -> EngineUnavailableError:
+    """The error for a backend that was asked for by name and cannot load here."""
+    other = "python" if name != "python" else "durable"
+    return EngineUnavailableError(
+        f"the {name!r} backend cannot be used here: {reason}. Use backend='auto' or "
+        f"backend={other!r} (CLI: --backend auto|{other}); every backend gives the same verdicts."
+    )

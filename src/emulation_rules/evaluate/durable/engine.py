@@ -1,0 +1,302 @@
+"""The durable backend: evaluates subjects with durable-rules; the only module importing ``durable``.
+
+Guards against every pitfall measured in shared/DURABLE_RULES.md (each has a test in
+``tests/unit/test_durable_pitfalls.py``):
+
+1. Missing fields read as "not handled", like failing: presence of every fact a criterion reads
+   is checked *before* posting; a criterion with a missing fact is ``unknown`` and the verdict
+   ``incomplete`` (never ``not_awarded`` for lack of data). A sentinel rule matches every posted
+   subject, so durable's MessageNotHandledException can only mean an engine bug.
+2. ``$nex`` hangs the action loop: the compiler never emits it (asserted on every rule set).
+3. Loose comparisons (``'95' >= 90``, ``1 == true``): facts are validated and coerced to their
+   declared types (:mod:`.facts`) before they reach durable; :meth:`Engine.evaluate` only takes
+   coerced subjects.
+4. A rule-set name registers once per host: names carry a content hash, each Engine registers
+   its rule sets once, on a deep copy (durable mutates the definitions it is given).
+5. Rule sets and hosts are never freed and hosts start timer threads: one host per Engine,
+   created lazily and reused; our host subclass starts no dispatcher or timer threads (actions
+   run synchronously inside ``assert_fact``).
+6. ``post_batch`` returns before actions ran: evaluation is synchronous, one session per subject.
+7. Facts accumulate in a session: each subject's session is deleted after its results are read.
+
+durable-rules 2.0.28 does not import on CPython 3.13; then :class:`EngineUnavailableError`
+is raised with a clear message when an evaluation is attempted.
+"""
+
+from __future__ import annotations
+
+import copy
+import datetime as dt
+import itertools
+import os
+import threading
+from collections.abc import Mapping
+from typing import Any
+
+from emulation_rules.campaign import model as m
+from emulation_rules.evaluate.base import BackendName, BaseEvaluator
+from emulation_rules.evaluate.durable.compiler import CompiledAward, CompiledCampaign, compile_campaign
+from emulation_rules.errors import EngineUnavailableError, EvaluationError
+from emulation_rules.evaluate.result import (
+    AwardResult,
+    CriterionResult,
+    Status,
+    SubjectResult,
+    combine,
+)
+from emulation_rules.facts.reader import Subject
+
+
+def import_durable() -> Any:
+    """The durable engine module; raises EngineUnavailableError with the reason where it cannot load."""
+    try:
+        from durable import engine as durable_engine
+    except ImportError as exc:  # e.g. "undefined symbol: PyEval_CallObject" on 3.13
+        raise EngineUnavailableError(
+            "durable-rules could not be loaded on this Python "
+            f"({exc}); the durable backend needs CPython 3.11-3.12; use backend='python' (or 'auto'), "
+            "which gives the same verdicts."
+        ) from None
+    return durable_engine
+
+
+class DurableEvaluator(BaseEvaluator):
+    """The ``durable`` backend: evaluates subjects with the campaign compiled to durable-rules.
+
+    Build one per campaign (and parameter set) and reuse it: its durable host and rule sets live
+    as long as the process (durable-rules never frees them). Usually reached through
+    :class:`~emulation_rules.Engine` (``backend="durable"``), which adds quotas.
+
+    Args:
+        campaign: a loaded campaign.
+        params: overrides of the campaign's parameters (``{"many_individuals_min": 3}``).
+
+    Raises:
+        CompileError: a bad parameter override.
+    """
+
+    backend: BackendName = "durable"
+
+    def __init__(self, campaign: m.Campaign, *, params: Mapping[str, float] | None = None) -> None:
+        self.campaign = campaign
+        self.compiled: CompiledCampaign = compile_campaign(campaign, params=params)
+        self.params = self.compiled.params
+        self._host: Any = None
+        self._durable: Any = None
+        self._lock = threading.RLock()
+        self._fired: dict[str, set[str]] = {}
+        self._sids = itertools.count()
+        self._prefix = f"{os.getpid()}-{id(self):x}-"
+
+    # durable host ------------------------------------------------------------------------------
+    def _ensure_host(self) -> Any:
+        if self._host is not None:
+            return self._host
+        durable = import_durable()
+
+        class _QuietHost(durable.Host):  # type: ignore[misc,name-defined]
+            """A host without the dispatcher/timer threads (we use no timers or async actions)."""
+
+            def _run(self) -> None:
+                return None
+
+        host = _QuietHost()
+        definitions: dict[str, Any] = {}
+        for award in self.compiled.awards:
+            rules = copy.deepcopy(dict(award.rules))
+            for rule_name, rule in rules.items():
+                rule["run"] = self._action(rule_name)
+            definitions[award.ruleset_name] = rules
+        try:
+            host.set_rulesets(definitions)
+        except Exception as exc:
+            raise EvaluationError(f"durable-rules refused the rule sets: {exc!r}") from exc
+        self._durable = durable
+        self._host = host
+        return host
+
+    def _action(self, rule_name: str) -> Any:
+        fired = self._fired
+
+        def action(c: Any) -> None:
+            fired.setdefault(c.s["sid"], set()).add(rule_name)
+
+        return action
+
+    def _run_rules(self, award: CompiledAward, message: dict[str, Any]) -> set[str]:
+        host = self._ensure_host()
+        sid = message["sid"]
+        self._fired[sid] = set()
+        try:
+            host.assert_fact(award.ruleset_name, message)
+        except self._durable.MessageNotHandledException as exc:
+            raise EvaluationError(f"engine bug: durable did not handle subject message {sid}") from exc
+        except Exception as exc:
+            raise EvaluationError(f"durable-rules failed on {award.ruleset_name}: {exc!r}") from exc
+        finally:
+            try:
+                host.delete_state(award.ruleset_name, sid)
+            except Exception as exc:  # pragma: no cover - durable internal failure
+                raise EvaluationError(f"durable-rules could not delete session {sid}: {exc!r}") from exc
+        fired = self._fired.pop(sid)
+        if "seen" not in fired:
+            raise EvaluationError(f"engine bug: sentinel rule did not fire for {sid}")
+        return fired
+
+    # evaluation ----------------------------------------------------------------------------------
+    def evaluate_subjects(self, subjects: tuple[Subject, ...]) -> tuple[SubjectResult, ...]:
+        """Results for validated subjects, in order (one durable session each, under a lock).
+
+        Raises:
+            EvaluationError: durable-rules failed (every durable error is wrapped).
+            EngineUnavailableError: durable-rules cannot be imported here.
+        """
+        with self._lock:
+            return tuple(self.evaluate_subject(s) for s in subjects)
+
+    def evaluate_subject(self, subject: Subject) -> SubjectResult:
+        """Evaluate one subject against the awards for its kind (see :meth:`evaluate`)."""
+        if not isinstance(subject, Subject):
+            raise EvaluationError(
+                f"expected a validated Subject, got {type(subject).__name__}; use parse_facts()")
+        self._check_types(subject)
+        awards = tuple(self._award(a, subject) for a in self.compiled.awards
+                       if a.award.subject == subject.kind)
+        return SubjectResult(subject.id, subject.kind, subject.level, subject.role,
+                             subject.name, subject.unit, awards)
+
+    def _check_types(self, subject: Subject) -> None:
+        """Refuse values of the wrong Python type (a Subject built by hand, not by facts.py).
+
+        durable-rules compares loosely (``1 == true``, ``'95' >= 90``), so nothing uncoerced may
+        reach it (DURABLE_RULES.md).
+        """
+        for fact_id, value in subject.facts.items():
+            try:
+                decl = self.campaign.fact(fact_id)
+            except KeyError:
+                raise EvaluationError(f"subject {subject.id!r}: unknown fact {fact_id!r}") from None
+            if not _type_ok(decl, value):
+                raise EvaluationError(
+                    f"subject {subject.id!r}: fact {fact_id!r} = {value!r} is not a coerced "
+                    f"{decl.type}; build subjects with parse_facts()/load_facts()")
+
+    def _award(self, compiled: CompiledAward, subject: Subject) -> AwardResult:
+        award = compiled.award
+        elig = award.eligibility
+        allowed = elig.levels if award.subject == "collective" else elig.roles
+        mine = subject.level if award.subject == "collective" else subject.role
+        if mine not in allowed:
+            return AwardResult(
+                award.id, award.label, "not_eligible",
+                reason=f"{mine} is not among {', '.join(allowed)} ({elig.source.cite()})")
+        if award.criteria_delegated_to is not None:
+            # The plan lists no standards of its own (e.g. Thanh Hóa 004 L42, L47): never 'awarded'.
+            return AwardResult(
+                award.id, award.label, "incomplete",
+                reason=f"criteria delegated to {award.criteria_delegated_to} ({award.source.cite()})")
+        facts = subject.facts
+        reads = {f for p in compiled.criteria for f in p.reads} | {f for p in compiled.items for f in p.reads}
+        message = compiled.encode(f"{self._prefix}{next(self._sids)}", facts, reads)
+        fired = self._run_rules(compiled, message)
+
+        results: list[CriterionResult] = []
+        for plan in compiled.criteria:
+            missing = tuple(f for f in plan.reads if f not in facts)
+            status: Status
+            if missing:
+                status = "unknown"
+            else:
+                status = "pass" if plan.rule in fired else "fail"
+            values: dict[str, Any] = {f: facts[f] for f in plan.reads
+                                      if f in facts and self.campaign.fact(f).type != "records"}
+            counts = [message[k] for k in plan.count_fields if k in message]
+            for fact_id in plan.reads:
+                if fact_id in facts and self.campaign.fact(fact_id).type == "records":
+                    values[f"{fact_id} (records)"] = len(facts[fact_id])  # type: ignore[arg-type]
+            if counts:
+                values["counted"] = counts[0] if len(counts) == 1 else counts
+            crit = plan.criterion
+            results.append(CriterionResult(crit.id, crit.label, crit.text_vi, status, values,
+                                           missing, plan.threshold, crit.source, crit.reviewer_judgement))
+
+        points = band = max_points = None
+        if award.score_sheet is not None:
+            sheet_result = self._score(compiled, facts, fired)
+            points, band, max_points = sheet_result[0], sheet_result[1], award.score_sheet.max_points
+            results.append(sheet_result[2])
+        statuses = [r.status for r in results]
+        missing_facts = tuple(dict.fromkeys(f for r in results for f in r.missing))
+        return AwardResult(award.id, award.label, combine(statuses), tuple(results),
+                           missing_facts, points, max_points, band)
+
+    def _score(self, compiled: CompiledAward, facts: Mapping[str, Any], fired: set[str]
+               ) -> tuple[float | None, str | None, CriterionResult]:
+        sheet = compiled.award.score_sheet
+        assert sheet is not None
+        total = 0.0
+        missing: list[str] = []
+        values: dict[str, Any] = {}
+        floor_broken: list[str] = []
+        for plan in compiled.items:
+            item = plan.item
+            lacking = [f for f in plan.reads if f not in facts]
+            if lacking:
+                missing.extend(lacking)
+                continue
+            if plan.rule is not None:
+                got = item.max_points if plan.rule in fired else 0.0
+            else:
+                got = min(max(float(facts[item.points_fact]), 0.0), item.max_points)  # type: ignore[index]
+            values[item.id] = got
+            total += got
+            if sheet.item_floor_fraction is not None and got < sheet.item_floor_fraction * item.max_points:
+                floor_broken.append(item.id)
+        missing_t = tuple(dict.fromkeys(missing))
+        band = None
+        if not missing_t:
+            for b in sheet.bands:
+                if total >= b.min_points:
+                    band = b.id
+        status: Status
+        if missing_t:
+            status = "unknown"
+        elif floor_broken:
+            status = "fail"
+        elif sheet.pass_band is not None:
+            ranks = {b.id: i for i, b in enumerate(sheet.bands)}
+            status = "pass" if band is not None and ranks[band] >= ranks[sheet.pass_band] else "fail"
+        else:
+            status = "pass"
+        if floor_broken:
+            values["below_floor"] = ", ".join(floor_broken)
+        threshold = f"total points → band{' ≥ ' + sheet.pass_band if sheet.pass_band else ''}"
+        if sheet.item_floor_fraction is not None:
+            threshold += f"; every item ≥ {sheet.item_floor_fraction:g} × its max"
+        result = CriterionResult(
+            "score_sheet", m.Text(vi="Bảng chấm điểm", en="Score sheet"), "", status, values,
+            missing_t, threshold, sheet.source)
+        return (None if missing_t else total), band, result
+
+
+def _type_ok(decl: m.FactDecl | m.RecordField, value: Any) -> bool:
+    t = decl.type
+    if t == "bool":
+        return isinstance(value, bool)
+    if t == "int":
+        return isinstance(value, int) and not isinstance(value, bool)
+    if t in ("decimal", "percent"):
+        return isinstance(value, (int, float)) and not isinstance(value, bool)
+    if t == "date":
+        return isinstance(value, dt.date)
+    if t in ("enum", "ordered_enum"):
+        return isinstance(value, str) and any(v.id == value for v in decl.values)
+    if t == "text":
+        return isinstance(value, str)
+    if t == "records":
+        assert isinstance(decl, m.FactDecl)
+        fields = {f.id: f for f in decl.fields}
+        return isinstance(value, tuple) and all(
+            isinstance(r, Mapping) and all(k in fields and _type_ok(fields[k], v) for k, v in r.items())
+            for r in value)
+    return False

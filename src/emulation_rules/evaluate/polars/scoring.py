@@ -1,0 +1,284 @@
+"""BulkEvaluator: a campaign compiled to polars expressions, scoring typed chunks."""
+
+from __future__ import annotations
+
+from typing import Any
+
+try:
+    import polars as pl
+    import pyarrow as pa
+    import pyarrow.compute as pc
+    import pyarrow.csv as pa_csv
+    import pyarrow.json as pa_json
+    import pyarrow.parquet as pq
+except ImportError as exc:  # pragma: no cover - depends on the installation
+    raise ImportError(
+        "bulk scoring needs polars and pyarrow: pip install 'emulation-rules[bulk]'"
+    ) from exc
+
+from emulation_rules.campaign import model as m
+from emulation_rules.evaluate.polars._common import _FAIL, _PASS, _UNKNOWN, OnError, _LEAVES, _NO_IDS, _OPS, _OUT_SCHEMA, _ROW, _award_reads, _check_supported, _col, _count_fields, _leaf, _record_pred, _unsupported
+from emulation_rules.evaluate.polars.validation import _Coercion
+from emulation_rules.evaluate.durable.compiler import (
+    CompiledAward,
+    CompiledCampaign,
+)
+from emulation_rules.errors import FactsError, Problem
+
+
+# --- the evaluator -----------------------------------------------------------------------------
+
+
+class BulkEvaluator(_Coercion):
+    """Vectorised evaluator of one compiled campaign.
+
+    Args:
+        compiled: the campaign compiled with its parameters (``Engine(...).compiled``).
+
+    Example:
+        >>> engine = Engine.from_path("campaigns/tkv_2019.yaml")  # doctest: +SKIP
+        >>> table = pl.read_csv("members.csv", infer_schema=False)  # doctest: +SKIP
+        >>> evaluator = BulkEvaluator(engine.compiled)  # doctest: +SKIP
+        >>> results, problems = evaluator.evaluate_frame(table)  # doctest: +SKIP
+    """
+
+    def __init__(self, compiled: CompiledCampaign) -> None:
+        _check_supported(compiled.campaign)
+        self.compiled = compiled
+        self.campaign = compiled.campaign
+        self.facts = {f.id: f for f in self.campaign.facts}
+        self.levels = {lv.id for lv in self.campaign.subjects.collective_levels}
+        self.roles = {r.id for r in self.campaign.subjects.individual_roles}
+        self.read: list[str] = []
+        for award in compiled.awards:
+            for fid in _award_reads(award):
+                if fid not in self.read:
+                    self.read.append(fid)
+        self.read_fields: dict[str, set[str]] = {}
+        for model_award in self.campaign.awards:
+            conds = [c.condition for c in model_award.criteria]
+            sheet = model_award.score_sheet
+            if sheet is not None:
+                conds += [i.condition for i in sheet.items if i.condition is not None]
+            for cond in conds:
+                _count_fields(cond, self.read_fields)
+        self._score_exprs = [self._award_exprs(i, a) for i, a in enumerate(compiled.awards)]
+
+    # header --------------------------------------------------------------------------------
+    def _coerce_and_score(
+        self, raw: pl.DataFrame, file: str
+    ) -> tuple[pl.DataFrame, list[Problem], pl.DataFrame]:
+        """What a worker thread does for one chunk: everything but the duplicate-id check,
+        which needs the chunks in order (see :func:`_run`)."""
+        good, problems = self.coerce(raw, file, _NO_IDS)
+        return good, problems, self.score(good)
+
+    def _award_exprs(
+        self, index: int, compiled: CompiledAward
+    ) -> tuple[CompiledAward, list[pl.Expr], list[pl.Expr]]:
+        """(award, expressions adding status columns, expressions of the result row).
+
+        Statuses are materialised first: nested inside ``when`` chains, polars evaluates list
+        expressions far more slowly than as plain columns.
+        """
+        award = compiled.award
+        who = "level" if award.subject == "collective" else "role"
+        allowed = list(
+            award.eligibility.levels if award.subject == "collective" else award.eligibility.roles
+        )
+        eligible = pl.col(who).is_in(pl.Series(allowed, dtype=pl.String).implode()).fill_null(False)
+        stage: list[pl.Expr] = [eligible.alias("__eligible")]
+        names: list[tuple[str, str]] = []
+        delegated = award.criteria_delegated_to is not None
+        # The plan lists no standards of its own: never awarded, as in the engine.
+        for k, plan in enumerate(() if delegated else compiled.criteria):
+            present = pl.all_horizontal([pl.col(_col(f)).is_not_null() for f in plan.reads])
+            cond = self._cond(plan.criterion.condition)
+            stage.append(
+                pl.when(~present)
+                .then(pl.lit(_UNKNOWN, pl.UInt8))
+                .when(cond)
+                .then(pl.lit(_PASS, pl.UInt8))
+                .otherwise(pl.lit(_FAIL, pl.UInt8))
+                .alias(f"__s{k}")
+            )
+            names.append((plan.criterion.id, f"__s{k}"))
+        points: pl.Expr = pl.lit(None, pl.Float64)
+        band: pl.Expr = pl.lit(None, pl.String)
+        if award.score_sheet is not None and not delegated:
+            sheet_status, sheet_points, sheet_band = self._sheet(compiled)
+            stage += [
+                sheet_status.alias("__sheet"),
+                sheet_points.alias("__points"),
+                sheet_band.alias("__band"),
+            ]
+            names.append(("score_sheet", "__sheet"))
+            points, band = pl.col("__points"), pl.col("__band")
+        statuses = [pl.col(c) for _, c in names]
+        any_fail = pl.any_horizontal([s == _FAIL for s in statuses]) if statuses else pl.lit(False)
+        any_unknown = (
+            pl.any_horizontal([s == _UNKNOWN for s in statuses]) if statuses else pl.lit(delegated)
+        )
+        ok = pl.col("__eligible")
+        verdict = (
+            pl.when(~ok)
+            .then(pl.lit("not_eligible"))
+            .when(any_fail)
+            .then(pl.lit("not_awarded"))
+            .when(any_unknown)
+            .then(pl.lit("incomplete"))
+            .otherwise(pl.lit("awarded"))
+        )
+        failed = pl.concat_str(
+            [pl.when(pl.col(c) == _FAIL).then(pl.lit(cid)) for cid, c in names]
+            or [pl.lit(None, pl.String)],
+            separator=";",
+            ignore_nulls=True,
+        )
+        order = [] if delegated else _award_reads(compiled)
+        missing = pl.concat_str(
+            [pl.when(pl.col(_col(f)).is_null()).then(pl.lit(f)) for f in order]
+            or [pl.lit(None, pl.String)],
+            separator=";",
+            ignore_nulls=True,
+        )
+        out = [
+            pl.col(_ROW),
+            pl.lit(index, pl.Int32).alias("__award"),
+            pl.col("id").alias("subject_id"),
+            pl.col("kind"),
+            pl.coalesce(pl.col("level"), pl.col("role"), pl.lit("")).alias("level_or_role"),
+            pl.col("name").fill_null("").alias("name"),
+            pl.lit(award.id).alias("award"),
+            verdict.alias("verdict"),
+            pl.when(ok).then(points).otherwise(None).cast(pl.Float64).alias("points"),
+            pl.when(ok).then(band).otherwise(None).fill_null("").alias("band"),
+            pl.when(ok).then(failed).otherwise(pl.lit("")).fill_null("").alias("failed_criteria"),
+            pl.when(ok).then(missing).otherwise(pl.lit("")).fill_null("").alias("missing_facts"),
+        ]
+        return compiled, stage, out
+
+    def score(self, typed: pl.DataFrame) -> pl.DataFrame:
+        """Score a typed chunk (from :meth:`coerce`): one row per subject and award, in subject
+        order then award order, with :data:`RESULT_COLUMNS` (and ``__row``)."""
+        parts = []
+        for compiled, stage, out in self._score_exprs:
+            rows = typed.filter(pl.col("kind") == compiled.award.subject)
+            if rows.height:
+                parts.append(rows.with_columns(stage).select(out))
+        if not parts:
+            return pl.DataFrame(schema={_ROW: pl.Int64, **_OUT_SCHEMA})
+        result = pl.concat(parts) if len(parts) > 1 else parts[0]
+        if len(parts) > 1:
+            result = result.sort(_ROW, "__award")
+        return result.drop("__award")
+
+    def evaluate_frame(
+        self, frame: pl.DataFrame | pa.Table, *, on_error: OnError = "raise", file: str = "<table>"
+    ) -> tuple[pl.DataFrame, list[Problem]]:
+        """Validate and score an in-memory table (cells as strings or typed columns).
+
+        Returns:
+            (result rows with :data:`RESULT_COLUMNS`, problems of the rows left out).
+
+        Raises:
+            FactsError: a bad header, or (``on_error="raise"``) any row with a problem.
+        """
+        df = frame if isinstance(frame, pl.DataFrame) else pl.from_arrow(frame)
+        assert isinstance(df, pl.DataFrame)
+        header = self.check_columns(df.columns, file)
+        df = df.rename(dict(zip(df.columns, header, strict=True)))
+        self.check_types(df.schema, file)
+        df = df.with_columns(pl.int_range(1, df.height + 1, dtype=pl.Int64).alias(_ROW))
+        typed, problems = self.coerce(df, file)
+        if problems and on_error == "raise":
+            raise FactsError(problems)
+        return self.score(typed).drop(_ROW), problems
+
+    # conditions --------------------------------------------------------------------------------
+    def _cond(self, cond: Any) -> pl.Expr:
+        if isinstance(cond, m.AllOf):
+            return pl.all_horizontal([self._cond(s) for s in cond.all])
+        if isinstance(cond, m.AnyOf):
+            return pl.any_horizontal([self._cond(s) for s in cond.any])
+        if isinstance(cond, m.NotOf):
+            return ~self._cond(cond.not_)
+        if isinstance(cond, m.Count):
+            return self._count(cond)
+        if not isinstance(cond, _LEAVES) or cond.fact is None:
+            raise _unsupported(f"condition {type(cond).__name__}")
+        decl = self.facts[cond.fact]
+        return _leaf(cond, decl, pl.col(_col(decl.id)), self.compiled.params)
+
+    def _count(self, cond: m.Count) -> pl.Expr:
+        spec = cond.count
+        decl = self.facts[spec.fact]
+        fields = {f.id: f for f in decl.fields}
+        lst = pl.col(_col(decl.id))
+        pred = (
+            _record_pred(spec.where, fields, self.compiled.params)
+            if spec.where is not None
+            else None
+        )
+        if spec.distinct is None:
+            count = (
+                lst.list.len() if pred is None else lst.list.eval(pred.cast(pl.UInt32)).list.sum()
+            )
+        else:
+            d = pl.element().struct.field(spec.distinct)
+            keep = d.is_not_null() if pred is None else (pred & d.is_not_null())
+            count = lst.list.eval(d.filter(keep).n_unique()).list.first()
+        threshold = (
+            float(self.compiled.params[cond.param]) if cond.param else float(cond.value or 0)
+        )
+        limit: int | float = int(threshold) if threshold.is_integer() else threshold
+        return _OPS[cond.op](count.cast(pl.Int64), pl.lit(limit))
+
+    def _sheet(self, compiled: CompiledAward) -> tuple[pl.Expr, pl.Expr, pl.Expr]:
+        sheet = compiled.award.score_sheet
+        assert sheet is not None
+        lacking = pl.any_horizontal(
+            [pl.col(_col(f)).is_null() for p in compiled.items for f in p.reads] or [pl.lit(False)]
+        )
+        total: pl.Expr = pl.lit(0.0, pl.Float64)
+        broken: list[pl.Expr] = []
+        for plan in compiled.items:
+            item = plan.item
+            if item.condition is not None:
+                got = (
+                    pl.when(self._cond(item.condition))
+                    .then(pl.lit(float(item.max_points)))
+                    .otherwise(pl.lit(0.0))
+                )
+            else:
+                assert item.points_fact is not None
+                got = (
+                    pl.col(_col(item.points_fact))
+                    .cast(pl.Float64)
+                    .clip(0.0, float(item.max_points))
+                )
+            total = total + got
+            if sheet.item_floor_fraction is not None:
+                broken.append(got < pl.lit(sheet.item_floor_fraction * item.max_points))
+        band: pl.Expr = pl.lit(None, pl.String)
+        for b in sheet.bands:  # a later band that the total reaches wins, as in the engine
+            band = pl.when(total >= pl.lit(b.min_points)).then(pl.lit(b.id)).otherwise(band)
+        band = pl.when(lacking).then(pl.lit(None, pl.String)).otherwise(band)
+        if sheet.pass_band is not None:
+            ids = [b.id for b in sheet.bands]
+            good = ids[ids.index(sheet.pass_band) :]
+            passed = band.is_in(good).fill_null(False)
+        else:
+            passed = pl.lit(True)
+        floor = pl.any_horizontal(broken) if broken else pl.lit(False)
+        status = (
+            pl.when(lacking)
+            .then(pl.lit(_UNKNOWN, pl.UInt8))
+            .when(floor)
+            .then(pl.lit(_FAIL, pl.UInt8))
+            .when(passed)
+            .then(pl.lit(_PASS, pl.UInt8))
+            .otherwise(pl.lit(_FAIL, pl.UInt8))
+        )
+        points = pl.when(lacking).then(pl.lit(None, pl.Float64)).otherwise(total)
+        return status, points, band

@@ -1,0 +1,244 @@
+"""The python backend: the campaign model interpreted directly in plain Python (the oracle).
+
+It shares no evaluation code with the durable path (:mod:`.compiler` and :mod:`.engine` are not
+imported): conditions are walked as written, ``not`` is classical negation, ordered enums compare
+by rank, a ``count`` filters the records itself. Its purpose is to be a second, independent
+reading of the same model, so that differential tests (``tests/property/test_differential.py``)
+catch a mistranslation into durable-rules. It also runs where durable-rules cannot be imported
+(CPython 3.13).
+
+It returns the same result objects (:mod:`.explain`) with the same values as
+:meth:`Engine.evaluate <emulation_rules.engine.Engine.evaluate>`:
+
+* a criterion reading a fact that was not submitted is ``unknown`` (a records fact is present
+  when it was submitted, even as an empty list);
+* the verdict is ``not_awarded`` if any criterion fails, else ``incomplete`` if any is unknown,
+  else ``awarded``; a subject whose level (collectives) or role (individuals) is not in the
+  award's eligibility gets ``not_eligible`` with no criteria (Luật Thi đua, khen thưởng 2022,
+  Art 17: "đối tượng" of the plan);
+* an award whose standards are delegated to another instrument is ``incomplete``;
+* awards apply only to subjects of their ``subject`` kind;
+* a ``count`` counts records satisfying ``where`` (a record lacking a field the condition reads
+  does not match; ``not`` matches only records having every field it reads) or the distinct
+  values of a field among them;
+* score sheets: condition items score all or nothing, points facts are clamped to
+  ``[0, max_points]``; the band is the highest whose ``min_points`` the total reaches.
+
+Example:
+    >>> from emulation_rules import load_campaign                      # doctest: +SKIP
+    >>> ref = ReferenceEvaluator(load_campaign("campaigns/tkv_2019.yaml"))
+    >>> ref.evaluate({"subjects": [...]}).verdicts()
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from emulation_rules.campaign import model as m
+from emulation_rules.errors import EvaluationError
+from emulation_rules.evaluate.base import BackendName, BaseEvaluator, resolve_params
+from emulation_rules.evaluate.result import AwardResult, CriterionResult, Status, SubjectResult, VerdictKind
+from emulation_rules.evaluate.semantics import count_records, counts_in, describe, judge, reads
+from emulation_rules.facts.reader import Subject
+
+__all__ = ["PythonEvaluator"]
+
+
+
+class PythonEvaluator(BaseEvaluator):
+    """The ``python`` backend: evaluates subjects by interpreting their conditions in Python.
+
+    Runs everywhere (no C extension); usually reached through :class:`~emulation_rules.Engine`
+    (``backend="python"``, or ``"auto"`` where durable-rules cannot load), which adds quotas.
+
+    Args:
+        campaign: a loaded campaign.
+        params: overrides of parameter defaults, ``{parameter id: number}``.
+
+    Raises:
+        CompileError: an override names no parameter of the campaign (same error as durable).
+    """
+
+    backend: BackendName = "python"
+
+    def __init__(self, campaign: m.Campaign, *, params: Mapping[str, float] | None = None) -> None:
+        self.campaign = campaign
+        self.params: dict[str, float] = resolve_params(campaign, params)
+        self._facts = {f.id: f for f in campaign.facts}
+
+    def evaluate_subject(self, subject: Subject) -> SubjectResult:
+        """One subject against the awards of its kind (see :meth:`evaluate`).
+
+        Raises:
+            EvaluationError: not a :class:`Subject`, or it carries an undeclared fact.
+        """
+        if not isinstance(subject, Subject):
+            raise EvaluationError(f"expected a validated Subject, got {type(subject).__name__}")
+        for fact_id in subject.facts:
+            if fact_id not in self._facts:
+                raise EvaluationError(f"subject {subject.id!r}: unknown fact {fact_id!r}")
+        awards = tuple(
+            self._award(a, subject) for a in self.campaign.awards if a.subject == subject.kind
+        )
+        return SubjectResult(
+            subject.id,
+            subject.kind,
+            subject.level,
+            subject.role,
+            subject.name,
+            subject.unit,
+            awards,
+        )
+
+    # awards ------------------------------------------------------------------------------------
+    def _award(self, award: m.Award, subject: Subject) -> AwardResult:
+        elig = award.eligibility
+        allowed = elig.levels if award.subject == "collective" else elig.roles
+        mine = subject.level if award.subject == "collective" else subject.role
+        if mine not in allowed:
+            return AwardResult(
+                award.id,
+                award.label,
+                "not_eligible",
+                reason=f"{mine} is not among {', '.join(allowed)} ({elig.source.cite()})",
+            )
+        if award.criteria_delegated_to is not None:
+            return AwardResult(
+                award.id,
+                award.label,
+                "incomplete",
+                reason=(
+                    f"criteria delegated to {award.criteria_delegated_to} ({award.source.cite()})"
+                ),
+            )
+        facts = subject.facts
+        results = [self._criterion(c, facts) for c in award.criteria]
+        points = band = max_points = None
+        if award.score_sheet is not None:
+            points, band, sheet_result = self._score(award.score_sheet, facts)
+            max_points = award.score_sheet.max_points
+            results.append(sheet_result)
+        missing = tuple(dict.fromkeys(f for r in results for f in r.missing))
+        return AwardResult(
+            award.id,
+            award.label,
+            _verdict([r.status for r in results]),
+            tuple(results),
+            missing,
+            points,
+            max_points,
+            band,
+        )
+
+    def _criterion(self, crit: m.Criterion, facts: Mapping[str, Any]) -> CriterionResult:
+        read = reads(crit.condition)
+        missing = tuple(f for f in read if f not in facts)
+        status: Status = (
+            "unknown" if missing else "pass" if self._holds(crit.condition, facts) else "fail"
+        )
+        values: dict[str, Any] = {}
+        for fact_id in read:
+            if fact_id in facts and self._facts[fact_id].type != "records":
+                values[fact_id] = facts[fact_id]
+        for fact_id in read:
+            if fact_id in facts and self._facts[fact_id].type == "records":
+                values[f"{fact_id} (records)"] = len(facts[fact_id])
+        counted = [
+            self._count(c.count, facts[c.count.fact])
+            for c in counts_in(crit.condition)
+            if c.count.fact in facts
+        ]
+        if counted:
+            values["counted"] = counted[0] if len(counted) == 1 else counted
+        return CriterionResult(
+            crit.id,
+            crit.label,
+            crit.text_vi,
+            status,
+            values,
+            missing,
+            self.describe(crit.condition),
+            crit.source,
+            crit.reviewer_judgement,
+        )
+
+    def _score(
+        self, sheet: m.ScoreSheet, facts: Mapping[str, Any]
+    ) -> tuple[float | None, str | None, CriterionResult]:
+        total = 0.0
+        missing: list[str] = []
+        values: dict[str, Any] = {}
+        below: list[str] = []
+        for item in sheet.items:
+            read = reads(item.condition) if item.condition is not None else [item.points_fact]
+            lacking = [f for f in read if f not in facts]
+            if lacking:
+                missing.extend(lacking)  # type: ignore[arg-type]
+                continue
+            if item.condition is not None:
+                got = item.max_points if self._holds(item.condition, facts) else 0.0
+            else:
+                got = min(max(float(facts[item.points_fact]), 0.0), item.max_points)  # type: ignore[index]
+            values[item.id] = got
+            total += got
+            if (
+                sheet.item_floor_fraction is not None
+                and got < sheet.item_floor_fraction * item.max_points
+            ):
+                below.append(item.id)
+        lacking_all = tuple(dict.fromkeys(missing))
+        band: str | None = None
+        if not lacking_all:
+            reached = [b for b in sheet.bands if total >= b.min_points]
+            band = reached[-1].id if reached else None
+        status: Status
+        if lacking_all:
+            status = "unknown"
+        elif below:
+            status = "fail"
+        elif sheet.pass_band is not None:
+            order = [b.id for b in sheet.bands]
+            status = (
+                "pass"
+                if band is not None and order.index(band) >= order.index(sheet.pass_band)
+                else "fail"
+            )
+        else:
+            status = "pass"
+        if below:
+            values["below_floor"] = ", ".join(below)
+        threshold = f"total points → band{' ≥ ' + sheet.pass_band if sheet.pass_band else ''}"
+        if sheet.item_floor_fraction is not None:
+            threshold += f"; every item ≥ {sheet.item_floor_fraction:g} × its max"  # noqa: RUF001
+        result = CriterionResult(
+            "score_sheet",
+            m.Text(vi="Bảng chấm điểm", en="Score sheet"),
+            "",
+            status,
+            values,
+            lacking_all,
+            threshold,
+            sheet.source,
+        )
+        return (None if lacking_all else total), band, result
+
+    # conditions (the shared semantics, evaluate.semantics) ----------------------------------------
+    def _holds(self, cond: m.Condition, facts: Mapping[str, Any]) -> bool:
+        """Truth of a condition over facts that are all present."""
+        return judge(cond, facts, self._facts, self.params) is True
+
+    def _count(self, spec: m.CountSpec, records: Iterable[Mapping[str, Any]]) -> int:
+        return count_records(spec, records, self._facts[spec.fact])
+
+    def describe(self, cond: m.Condition) -> str:
+        """A condition in words, as the engine shows it (e.g. ``union_rating ≥ strong``)."""
+        return describe(cond, self.params)
+
+
+def _verdict(statuses: list[Status]) -> VerdictKind:
+    if any(s == "fail" for s in statuses):
+        return "not_awarded"
+    if any(s == "unknown" for s in statuses):
+        return "incomplete"
+    return "awarded"

@@ -1,0 +1,7 @@
+"""Stage 2, submitted facts: readers (YAML, JSON, CSV), coercion to declared types, and the
+initiative register with its derived facts."""
+
+from emulation_rules.facts.coerce import coerce_value
+from emulation_rules.facts.reader import Subject, Submission, load_facts, parse_facts
+
+__all__ = ["Subject", "Submission", "coerce_value", "load_facts", "parse_facts"]

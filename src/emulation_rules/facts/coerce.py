@@ -1,0 +1,154 @@
+"""Coercion of one submitted value to its declared fact type: the one rule every reader uses.
+
+The facts reader (YAML, JSON, CSV), the initiative register and the polars bulk reader call
+:func:`coerce_value`; a value it refuses comes back as :class:`Invalid` with the reason, and a
+value not given is :data:`MISSING`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import re
+import unicodedata
+from dataclasses import dataclass
+from typing import Any
+
+from emulation_rules.campaign import model as m
+from emulation_rules.errors import did_you_mean
+
+__all__ = ["MIN_DECIMAL_MAGNITUDE", "MISSING", "Invalid", "Missing", "coerce_value", "text_or_none", "to_date"]
+
+MIN_DECIMAL_MAGNITUDE = 1e-4
+
+_TRUE = {"true", "yes", "y", "có", "co", "đúng", "x", "1"}
+_FALSE = {"false", "no", "n", "không", "khong", "sai", "0"}
+_VN_DATE = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})$")
+
+
+class Missing:
+    """The type of :data:`MISSING`: a value that was not given."""
+
+
+MISSING: Any = Missing()
+
+
+@dataclass(frozen=True)
+class Invalid:
+    """A refused value: ``message`` says why, ``hint`` suggests a fix (did you mean)."""
+
+    message: str
+    hint: str | None = None
+
+
+def coerce_value(decl: m.FactDecl | m.RecordField, value: Any, *, from_text: bool = False) -> Any:
+    """Coerce one submitted value to the declared type of ``decl``.
+
+    Returns the coerced value, or an ``Invalid`` carrying the reason. Rules:
+    ``bool`` takes true/false (and, from CSV text, có/không, yes/no, 1/0; never the number 1);
+    ``int`` rejects booleans and fractions; ``decimal``/``percent`` take numbers (and numeric text,
+    ``percent`` also ``"15%"``) and must be finite; ``date`` takes a date, ``YYYY-MM-DD`` or
+    ``D/M/YYYY``; enums take a value id or its Vietnamese or English label (NFC, case-insensitive).
+    Declared ``minimum``/``maximum`` are checked (percent defaults to [0, 100]).
+    """
+    t = decl.type
+    if isinstance(value, str):
+        value = unicodedata.normalize("NFC", value).strip()
+    if t == "bool":
+        if isinstance(value, bool):
+            return value
+        if isinstance(value, str):
+            low = value.casefold()
+            if low in _TRUE and (from_text or low not in ("1", "x")):
+                return True
+            if low in _FALSE and (from_text or low != "0"):
+                return False
+        return Invalid(f"expected true or false, got {value!r}")
+    if t in ("int", "decimal", "percent"):
+        number = _to_number(value, t, from_text=True)
+        if number is None:
+            return Invalid(f"expected {'an integer' if t == 'int' else 'a number'}, got {value!r}")
+        lo = decl.minimum if decl.minimum is not None else (0.0 if t == "percent" else None)
+        hi = decl.maximum if decl.maximum is not None else (100.0 if t == "percent" else None)
+        if lo is not None and number < lo:
+            return Invalid(f"{number} is below the minimum {lo:g}")
+        if hi is not None and number > hi:
+            return Invalid(f"{number} is above the maximum {hi:g}")
+        if isinstance(number, float) and number != 0 and abs(number) < MIN_DECIMAL_MAGNITUDE:
+            return Invalid(f"{number!r} is too small: non-zero values need a magnitude of at least "
+                            f"{MIN_DECIMAL_MAGNITUDE} (durable-rules cannot read smaller ones)")
+        return number
+    if t == "date":
+        day = to_date(value)
+        return day if day is not None else Invalid(f"expected a date (YYYY-MM-DD or D/M/YYYY), got {value!r}")
+    if t in ("enum", "ordered_enum"):
+        if not isinstance(value, str):
+            return Invalid(f"expected one of {[v.id for v in decl.values]}, got {value!r}")
+        key = value.casefold()
+        for v in decl.values:
+            if key in (v.id, v.label.vi.casefold(), v.label.en.casefold()):
+                return v.id
+        ids = [v.id for v in decl.values]
+        return Invalid(f"{value!r} is not one of {ids}", did_you_mean(value, ids))
+    if t == "text":
+        if isinstance(value, str):
+            return value
+        if from_text or isinstance(value, (int, float)) and not isinstance(value, bool):
+            return str(value)
+        return Invalid(f"expected text, got {value!r}")
+    return Invalid(f"unsupported type {t}")
+
+
+def _to_number(value: Any, t: str, *, from_text: bool) -> int | float | None:
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, str) and from_text:
+        text = value.replace(" ", "")
+        if t == "percent" and text.endswith("%"):
+            text = text[:-1]
+        try:
+            value = int(text) if t == "int" else float(text)
+        except ValueError:
+            return None
+    if t == "int":
+        if isinstance(value, int):
+            return value
+        if isinstance(value, float) and value.is_integer():
+            return int(value)
+        return None
+    if isinstance(value, (int, float)) and math.isfinite(value):
+        return float(value)
+    return None
+
+
+def to_date(value: Any) -> dt.date | None:
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    if isinstance(value, str):
+        s = value.strip()
+        try:
+            return dt.date.fromisoformat(s)
+        except ValueError:
+            pass
+        match = _VN_DATE.match(s)
+        if match:
+            d, mth, y = (int(g) for g in match.groups())
+            try:
+                return dt.date(y, mth, d)
+            except ValueError:
+                return None
+    return None
+
+
+def text_or_none(value: Any) -> str | None:
+    if value is None:
+        return None
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        value = str(value)
+    if not isinstance(value, str) or not value.strip():
+        return None
+    return unicodedata.normalize("NFC", value.strip())
+
+

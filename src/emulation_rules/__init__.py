@@ -16,7 +16,6 @@ from importlib import metadata as _metadata
 from emulation_rules.campaign.loader import dump_campaign, load_campaign
 from emulation_rules.campaign.model import Campaign
 from emulation_rules.engine import Engine
-from emulation_rules.evaluate.durable.compiler import CompiledCampaign, compile_campaign
 from emulation_rules.errors import (
     CampaignError,
     CampaignValidationError,
@@ -30,6 +29,7 @@ from emulation_rules.errors import (
     SourceLocation,
     YAMLSyntaxError,
 )
+from emulation_rules.evaluate.durable.compiler import CompiledCampaign, compile_campaign
 from emulation_rules.evaluate.result import AwardResult, CriterionResult, Evaluation, SubjectResult
 from emulation_rules.facts.reader import Subject, Submission, load_facts, parse_facts
 

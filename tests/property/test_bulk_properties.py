@@ -19,14 +19,13 @@ import polars as pl
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from emulation_rules import Engine, load_campaign, load_facts
-
-from emulation_rules import reference
+from emulation_rules import Engine, load_campaign, load_facts, reference
 from emulation_rules.campaign import model as m
 from emulation_rules.evaluate.polars import BulkEvaluator
 from emulation_rules.evaluate.polars._common import _text_values
+from emulation_rules.facts.coerce import Invalid as _Invalid
+from emulation_rules.facts.coerce import coerce_value
 from emulation_rules.results.render import render_csv
-from emulation_rules.facts.coerce import Invalid as _Invalid, coerce_value
 
 from ..conftest import CAMPAIGNS, campaign_files
 from ..unit.test_bulk import _CONSTRUCTS

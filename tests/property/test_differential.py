@@ -18,9 +18,9 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from emulation_rules import Engine, load_campaign, parse_facts
+from emulation_rules.authoring.strategies import facts_for, subjects
 from emulation_rules.campaign import model as m
 from emulation_rules.reference import ReferenceEvaluator
-from emulation_rules.authoring.strategies import facts_for, subjects
 
 from ..conftest import campaign_files
 from ..unit.test_bulk import _CONSTRUCTS

@@ -18,8 +18,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from emulation_rules import Engine, dump_campaign, load_campaign, parse_facts
-from emulation_rules.campaign import model as m
 from emulation_rules.authoring.strategies import _record, _where, boundary_values, facts_for, subjects
+from emulation_rules.campaign import model as m
 
 from ..conftest import campaign_files
 from ..unit.test_bulk import _CONSTRUCTS

@@ -11,8 +11,8 @@ import pytest
 from hypothesis import given, settings
 
 from emulation_rules import Engine, load_campaign, parse_facts
-from emulation_rules.campaign import model as m
 from emulation_rules.authoring.strategies import boundary_values, facts_for, subjects
+from emulation_rules.campaign import model as m
 
 from ..conftest import CAMPAIGNS, campaign_files
 from ..unit.test_bulk import _CONSTRUCTS

@@ -27,11 +27,11 @@ from emulation_rules import (
     load_facts,
     reference,
 )
-from emulation_rules.campaign import model
-from emulation_rules.evaluate.polars import _common as bulk
 from emulation_rules.authoring import _synthetic as synthetic
-from emulation_rules.evaluate.polars import RESULT_COLUMNS, BulkEvaluator, find_subject
+from emulation_rules.campaign import model
 from emulation_rules.cli.app import run
+from emulation_rules.evaluate.polars import RESULT_COLUMNS, BulkEvaluator, find_subject
+from emulation_rules.evaluate.polars import _common as bulk
 from emulation_rules.results.render import render_csv
 
 from ..conftest import CAMPAIGNS, campaign_files

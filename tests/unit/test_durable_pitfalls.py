@@ -16,8 +16,8 @@ import pytest
 
 from emulation_rules import Engine, EvaluationError, FactsError, load_campaign, parse_facts
 from emulation_rules.cli.app import run
-from emulation_rules.evaluate.durable.compiler import compile_campaign
 from emulation_rules.errors import EngineUnavailableError
+from emulation_rules.evaluate.durable.compiler import compile_campaign
 from emulation_rules.facts.reader import Subject
 
 from ..conftest import CAMPAIGNS, ROOT, campaign_files

@@ -22,8 +22,8 @@ from emulation_rules import Engine, load_campaign
 from emulation_rules.campaign import model as m
 from emulation_rules.cli.app import run
 from emulation_rules.errors import FactsError, format_path
-from emulation_rules.facts.reader import parse_facts
 from emulation_rules.facts.initiatives import attribute, count_in_phase
+from emulation_rules.facts.reader import parse_facts
 from emulation_rules.results.targets import evaluate_targets
 
 from ..conftest import CAMPAIGNS, EXAMPLES

@@ -18,8 +18,8 @@ from emulation_rules import (
     dump_campaign,
     load_campaign,
 )
-from emulation_rules.campaign.safe_yaml import MAX_BYTES
 from emulation_rules.campaign.loader import __doc__ as LOADER_DOC
+from emulation_rules.campaign.safe_yaml import MAX_BYTES
 
 from ..conftest import CAMPAIGNS, ROOT
 

@@ -17,8 +17,8 @@ from hypothesis import strategies as st
 from emulation_rules import Engine, load_campaign
 from emulation_rules.cli.app import run
 from emulation_rules.facts.reader import parse_facts
-from emulation_rules.results.quotas import additional_needed
 from emulation_rules.reference import ReferenceEvaluator
+from emulation_rules.results.quotas import additional_needed
 
 from ..conftest import CAMPAIGNS, EXAMPLES
 
@@ -83,7 +83,7 @@ def test_a_hundred_percent_quota_cannot_be_reached_by_adding() -> None:
 
 def test_only_awardees_are_counted(engine) -> None:
     # 001 L14 counts "cá nhân được khen thưởng": a qualifying person not commended is outside
-    raw = people(3, 17) + [{"id": "N", "kind": "individual", "role": "worker",
+    raw = [*people(3, 17), {"id": "N", "kind": "individual", "role": "worker",
                             "facts": {**QUALIFIES, "commended_by": "none"}}]
     (q,) = engine.evaluate(parse_facts(raw, engine.campaign)).quotas
     assert (q.awardees, q.qualifying) == (20, 3)

@@ -72,6 +72,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from emulation_rules.campaign import model as m
+from emulation_rules.campaign.loader import load_campaign
 from emulation_rules.campaign.safe_yaml import SourceMap, parse_yaml
 from emulation_rules.errors import (
     CaseFileError,
@@ -83,7 +84,6 @@ from emulation_rules.errors import (
 )
 from emulation_rules.evaluate.result import AwardResult, Evaluation
 from emulation_rules.facts.reader import Submission, parse_facts
-from emulation_rules.campaign.loader import load_campaign
 
 __all__ = [
     "CaseFile",

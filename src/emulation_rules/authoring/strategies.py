@@ -156,10 +156,10 @@ def _any_value(decl: m.FactDecl | m.RecordField) -> st.SearchStrategy[Any]:
         hi = int(decl.maximum) if decl.maximum is not None else max(lo, 0) + 200
         return st.integers(lo, hi)
     if t in ("decimal", "percent"):
-        lo = decl.minimum if decl.minimum is not None else (0.0 if t == "percent" else -100.0)
-        hi = decl.maximum if decl.maximum is not None else (100.0 if t == "percent" else 1e6)
+        lo_f = decl.minimum if decl.minimum is not None else (0.0 if t == "percent" else -100.0)
+        hi_f = decl.maximum if decl.maximum is not None else (100.0 if t == "percent" else 1e6)
         return (
-            st.integers(int(lo * 100), int(hi * 100))
+            st.integers(int(lo_f * 100), int(hi_f * 100))
             .map(lambda n: n / 100)
             .filter(lambda v: _valid(decl, v))
         )
@@ -265,7 +265,8 @@ def _records(
             matching.flatmap(lambda fx: _record(campaign, decl, fx)), min_size=n, max_size=n
         )
         if spec.distinct is not None:
-            hits = hits.map(lambda rs: [{**r, spec.distinct: f"A{i}"} for i, r in enumerate(rs)])
+            distinct: str = spec.distinct
+            hits = hits.map(lambda rs: [{**r, distinct: f"A{i}"} for i, r in enumerate(rs)])
             # extra records repeating an author already counted (counted once)
             hits = st.tuples(hits, st.integers(0, 1)).map(
                 lambda p: p[0] + [dict(p[0][0])] * p[1] if p[0] else p[0]
@@ -532,7 +533,7 @@ def facts_for(
 
     def decided(subject: dict[str, Any]) -> bool:
         result = ref.evaluate([subject])
-        return result.subjects[0].award(chosen.id).verdict == want  # type: ignore[union-attr]
+        return result.subjects[0].award(chosen.id).verdict == want
 
     return st.builds(shape, where, facts).filter(decided)
 

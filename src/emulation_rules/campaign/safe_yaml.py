@@ -62,7 +62,7 @@ class _Loader(yaml.SafeLoader):
         if self.check_event(yaml.AliasEvent):
             self.aliases_seen += 1
             if self.aliases_seen > MAX_ALIASES:
-                event = self.peek_event()
+                event = self.peek_event()  # type: ignore[no-untyped-call]
                 raise _LimitError("too-many-aliases", f"more than {MAX_ALIASES} aliases", event.start_mark)
         return super().compose_node(parent, index)
 
@@ -100,13 +100,14 @@ def parse_yaml(text: str | bytes, *, file: str = "<string>") -> tuple[Any, Sourc
     if isinstance(text, bytes):
         if len(text) > MAX_BYTES:
             raise YAMLSyntaxError([_too_large(file, len(text))])
+        raw = text
         try:
-            text = text.decode("utf-8")
+            text = raw.decode("utf-8")
         except UnicodeDecodeError as exc:
             # point at the first bad byte: its line, and its column in characters
-            line_start = text.rfind(b"\n", 0, exc.start) + 1
-            line = text.count(b"\n", 0, exc.start) + 1
-            column = len(text[line_start:exc.start].decode("utf-8", errors="replace")) + 1
+            line_start = raw.rfind(b"\n", 0, exc.start) + 1
+            line = raw.count(b"\n", 0, exc.start) + 1
+            column = len(raw[line_start:exc.start].decode("utf-8", errors="replace")) + 1
             raise YAMLSyntaxError(
                 [Problem("bad-encoding", f"not UTF-8: {exc.reason} at byte {exc.start}",
                          location=SourceLocation(file, line, column))]
@@ -220,7 +221,7 @@ class _Builder:
             return None
 
 
-class _Dumper(yaml.SafeDumper):  # type: ignore[misc]
+class _Dumper(yaml.SafeDumper):
     """Private safe dumper: block style, Unicode kept as is."""
 
 

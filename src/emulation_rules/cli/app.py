@@ -15,6 +15,8 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from emulation_rules import __version__
+from emulation_rules.campaign.loader import load_campaign
+from emulation_rules.campaign.model import Campaign
 from emulation_rules.engine import Engine
 from emulation_rules.errors import (
     CampaignError,
@@ -27,10 +29,8 @@ from emulation_rules.errors import (
     FactsError,
     YAMLSyntaxError,
 )
-from emulation_rules.results.render import render_csv, render_explanation, render_json, render_table
 from emulation_rules.facts.reader import load_facts
-from emulation_rules.campaign.loader import load_campaign
-from emulation_rules.campaign.model import Campaign
+from emulation_rules.results.render import render_csv, render_explanation, render_json, render_table
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_INPUT, EXIT_ENGINE = 0, 1, 2, 3
 
@@ -48,7 +48,8 @@ examples:
   emulation-rules explain campaigns/tkv_2019.yaml --facts examples/tkv_2019/facts.yaml --subject CD-HALAM
   emulation-rules evaluate campaigns/tkv_2019.yaml --bulk --facts members.parquet --output results.parquet
   emulation-rules explain campaigns/tkv_2019.yaml --bulk --facts members.parquet --subject S0000042
-  emulation-rules targets campaigns/thanhhoa_2021_2030.yaml --facts examples/thanhhoa_2021_2030/facts.yaml --as-of 2027-12-31
+  emulation-rules targets campaigns/thanhhoa_2021_2030.yaml \\
+      --facts examples/thanhhoa_2021_2030/facts.yaml --as-of 2027-12-31
   emulation-rules evaluate campaigns/dienbien_2020.yaml --facts examples/dienbien_2020/facts.yaml   # with the 15% quota
   emulation-rules initiatives campaigns/vinhlinh_2022.yaml --facts examples/vinhlinh_2022/facts.yaml
   emulation-rules schema > campaign.schema.json

@@ -59,9 +59,20 @@ class Evaluator(Protocol):
         params: parameter values in force, ``{parameter id: number}``.
     """
 
-    backend: BackendName
-    campaign: m.Campaign
-    params: Mapping[str, float]
+    @property
+    def backend(self) -> BackendName:
+        """The backend's name."""
+        ...
+
+    @property
+    def campaign(self) -> m.Campaign:
+        """The campaign evaluated."""
+        ...
+
+    @property
+    def params(self) -> Mapping[str, float]:
+        """Parameter values in force."""
+        ...
 
     def evaluate(self, submission: Submitted, *, as_of: dt.date | None = None) -> Evaluation:
         """Verdicts for every subject of ``submission``; ``as_of`` picks the phase."""

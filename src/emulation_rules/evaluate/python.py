@@ -36,11 +36,10 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from emulation_rules.campaign import model as m
-from emulation_rules.errors import EvaluationError
 from emulation_rules.evaluate.base import BackendName, BaseEvaluator, resolve_params
 from emulation_rules.evaluate.result import AwardResult, CriterionResult, Status, SubjectResult, VerdictKind
 from emulation_rules.evaluate.semantics import count_records, counts_in, describe, judge, reads
-from emulation_rules.facts.reader import Subject
+from emulation_rules.facts.reader import Subject, check_subject
 
 __all__ = ["PythonEvaluator"]
 
@@ -71,13 +70,10 @@ class PythonEvaluator(BaseEvaluator):
         """One subject against the awards of its kind (see :meth:`evaluate`).
 
         Raises:
-            EvaluationError: not a :class:`Subject`, or it carries an undeclared fact.
+            EvaluationError: not a :class:`Subject`, or (built by hand) it carries an undeclared
+                fact or an uncoerced value.
         """
-        if not isinstance(subject, Subject):
-            raise EvaluationError(f"expected a validated Subject, got {type(subject).__name__}")
-        for fact_id in subject.facts:
-            if fact_id not in self._facts:
-                raise EvaluationError(f"subject {subject.id!r}: unknown fact {fact_id!r}")
+        check_subject(self.campaign, subject)
         awards = tuple(
             self._award(a, subject) for a in self.campaign.awards if a.subject == subject.kind
         )

@@ -50,6 +50,8 @@ _OPS = m.OPS
 _SYMBOL = m.OP_SYMBOLS
 
 Decl = m.FactDecl | m.RecordField
+Leaf = m.Compare | m.AtLeast | m.OneOf
+"""A comparison of one fact or record field with a threshold."""
 
 
 def judge(
@@ -113,7 +115,7 @@ def count_records(spec: m.CountSpec, records: Iterable[Mapping[str, Any]], decl:
     return len({r[spec.distinct] for r in hits if spec.distinct in r})
 
 
-def leaf(cond: Any, decl: Decl, value: Any, params: Mapping[str, float]) -> bool:
+def leaf(cond: Leaf, decl: Decl, value: Any, params: Mapping[str, float]) -> bool:
     """A comparison, ``at_least`` or ``in`` on one present value."""
     ordered = decl.type == "ordered_enum"
     if isinstance(cond, m.AtLeast):
@@ -126,7 +128,7 @@ def leaf(cond: Any, decl: Decl, value: Any, params: Mapping[str, float]) -> bool
     return bool(_OPS[cond.op](value, bound))
 
 
-def record_matches(cond: Any, fields: Mapping[str, m.RecordField], record: Mapping[str, Any]) -> bool:
+def record_matches(cond: m.Condition, fields: Mapping[str, m.RecordField], record: Mapping[str, Any]) -> bool:
     """Whether one record satisfies a ``where``; lacking a field read means no match."""
     if isinstance(cond, m.AllOf):
         return all(record_matches(s, fields, record) for s in cond.all)
@@ -136,8 +138,8 @@ def record_matches(cond: Any, fields: Mapping[str, m.RecordField], record: Mappi
         return all(f in record for f in _read_fields(cond.not_)) and not record_matches(
             cond.not_, fields, record
         )
-    if cond.field not in record:
-        return False
+    if isinstance(cond, m.Count) or cond.field is None or cond.field not in record:
+        return False  # a count has no meaning inside a record (refused by the loader)
     return leaf(cond, fields[cond.field], record[cond.field], {})
 
 
@@ -145,7 +147,7 @@ def reads(cond: m.Condition) -> list[str]:
     """Facts a condition reads, first occurrence first."""
     out: list[str] = []
 
-    def walk(c: Any) -> None:
+    def walk(c: m.Condition) -> None:
         if isinstance(c, m.AllOf):
             for s in c.all:
                 walk(s)
@@ -215,14 +217,14 @@ def _const(decl: Decl, value: Any) -> Any:
     return value
 
 
-def _read_fields(cond: Any) -> list[str]:
+def _read_fields(cond: m.Condition) -> list[str]:
     if isinstance(cond, m.AllOf):
         return [f for s in cond.all for f in _read_fields(s)]
     if isinstance(cond, m.AnyOf):
         return [f for s in cond.any for f in _read_fields(s)]
     if isinstance(cond, m.NotOf):
         return _read_fields(cond.not_)
-    return [cond.field] if cond.field else []
+    return [cond.field] if not isinstance(cond, m.Count) and cond.field else []
 
 
 def _text(value: Any) -> str:

@@ -11,13 +11,23 @@ import datetime as dt
 import math
 import re
 import unicodedata
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
 from emulation_rules.campaign import model as m
 from emulation_rules.errors import did_you_mean
 
-__all__ = ["MIN_DECIMAL_MAGNITUDE", "MISSING", "Invalid", "Missing", "coerce_value", "text_or_none", "to_date"]
+__all__ = [
+    "MIN_DECIMAL_MAGNITUDE",
+    "MISSING",
+    "Invalid",
+    "Missing",
+    "coerce_value",
+    "is_coerced",
+    "text_or_none",
+    "to_date",
+]
 
 MIN_DECIMAL_MAGNITUDE = 1e-4
 
@@ -93,7 +103,7 @@ def coerce_value(decl: m.FactDecl | m.RecordField, value: Any, *, from_text: boo
     if t == "text":
         if isinstance(value, str):
             return value
-        if from_text or isinstance(value, (int, float)) and not isinstance(value, bool):
+        if from_text or (isinstance(value, (int, float)) and not isinstance(value, bool)):
             return str(value)
         return Invalid(f"expected text, got {value!r}")
     return Invalid(f"unsupported type {t}")
@@ -152,3 +162,25 @@ def text_or_none(value: Any) -> str | None:
     return unicodedata.normalize("NFC", value.strip())
 
 
+def is_coerced(decl: m.FactDecl | m.RecordField, value: Any) -> bool:
+    """Whether ``value`` has the Python type the facts reader gives a fact of ``decl``'s type."""
+    t = decl.type
+    if t == "bool":
+        return isinstance(value, bool)
+    if t == "int":
+        return isinstance(value, int) and not isinstance(value, bool)
+    if t in ("decimal", "percent"):
+        return isinstance(value, (int, float)) and not isinstance(value, bool)
+    if t == "date":
+        return isinstance(value, dt.date)
+    if t in ("enum", "ordered_enum"):
+        return isinstance(value, str) and any(v.id == value for v in decl.values)
+    if t == "text":
+        return isinstance(value, str)
+    if t == "records":
+        assert isinstance(decl, m.FactDecl)
+        fields = {f.id: f for f in decl.fields}
+        return isinstance(value, tuple) and all(
+            isinstance(r, Mapping) and all(k in fields and is_coerced(fields[k], v) for k, v in r.items())
+            for r in value)
+    return False

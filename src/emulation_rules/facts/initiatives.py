@@ -60,8 +60,8 @@ from types import MappingProxyType
 from typing import Any, Literal
 
 from emulation_rules.campaign import model as m
-from emulation_rules.facts.coerce import MISSING, Invalid, coerce_value
 from emulation_rules.errors import PathItem, Problem, did_you_mean
+from emulation_rules.facts.coerce import MISSING, Invalid, coerce_value
 
 REGISTER_KEYS = (
     "id", "title", "kind", "unit", "applied_on", "recognizer", "recognized_on", "submitted_on",
@@ -177,7 +177,7 @@ def register_fields(prog: m.InitiativeProgramme) -> dict[str, m.RecordField]:
     """Typed declarations of the register's scalar keys (used for coercion and messages)."""
 
     def f(fid: str, t: str, vi: str, en: str, **kw: Any) -> m.RecordField:
-        return m.RecordField(id=fid, type=t, label=m.Text(vi=vi, en=en), **kw)  # type: ignore[arg-type]
+        return m.RecordField(id=fid, type=t, label=m.Text(vi=vi, en=en), **kw)
 
     return {
         "kind": f("kind", "enum", "Loại sáng kiến", "Kind", values=prog.kinds),

@@ -48,15 +48,24 @@ from typing import Any, Literal
 
 from emulation_rules.campaign import model as m
 from emulation_rules.campaign.safe_yaml import SourceMap, parse_yaml
-from emulation_rules.facts.initiatives import apply_register, read_register
+from emulation_rules.errors import (
+    EvaluationError,
+    FactsError,
+    PathItem,
+    Problem,
+    SourceLocation,
+    YAMLSyntaxError,
+    did_you_mean,
+)
 from emulation_rules.facts.coerce import (
     MISSING,
     Invalid,
     coerce_value,
+    is_coerced,
     text_or_none,
     to_date,
 )
-from emulation_rules.errors import FactsError, PathItem, Problem, SourceLocation, YAMLSyntaxError, did_you_mean
+from emulation_rules.facts.initiatives import apply_register, read_register
 
 MAX_FACTS_BYTES = 512 * 1024 * 1024
 """Largest facts file read whole (512 MiB); larger inputs belong to the bulk evaluator."""
@@ -82,6 +91,9 @@ class Subject:
         name: display name (NFC).
         facts: fact id -> coerced value; a records fact is a tuple of read-only dicts.
         location: where the subject starts in its file.
+        validated_for: id of the campaign whose reader validated and coerced these facts
+            (set by the facts reader; a subject built by hand has ``None`` and is type-checked
+            by the evaluators before use).
     """
 
     id: str
@@ -92,6 +104,7 @@ class Subject:
     name: str | None = None
     facts: Mapping[str, FactValue] = field(default_factory=lambda: MappingProxyType({}))
     location: SourceLocation | None = None
+    validated_for: str | None = field(default=None, compare=False, repr=False)
 
 
 @dataclass(frozen=True)
@@ -120,7 +133,7 @@ def load_facts(
     source: str | os.PathLike[str],
     campaign: m.Campaign,
     *,
-    format: Literal["auto", "yaml", "json", "csv"] = "auto",  # noqa: A002 - CLI vocabulary
+    format: Literal["auto", "yaml", "json", "csv"] = "auto",
     on_error: Literal["raise", "skip"] = "raise",
 ) -> Submission:
     """Read and validate a facts file for ``campaign``.
@@ -172,7 +185,7 @@ def parse_facts_text(
     campaign: m.Campaign,
     *,
     file: str = "<string>",
-    format: Literal["yaml", "json"] = "yaml",  # noqa: A002
+    format: Literal["yaml", "json"] = "yaml",
     on_error: Literal["raise", "skip"] = "raise",
 ) -> Submission:
     """Validate YAML or JSON facts text; see :func:`load_facts`."""
@@ -194,6 +207,32 @@ def parse_facts_text(
         except YAMLSyntaxError as exc:
             raise FactsError(exc.problems) from None
     return parse_facts(data, campaign, source_map=smap, on_error=on_error)
+
+
+def check_subject(campaign: m.Campaign, subject: Any) -> None:
+    """Refuse a subject an evaluator cannot trust: not a :class:`Subject`, or (built by hand)
+    carrying an undeclared fact or a value not coerced to its declared type.
+
+    Subjects from the facts reader of the same campaign are trusted without re-checking.
+    durable-rules compares loosely (``1 == true``, ``'95' >= 90``), so nothing uncoerced may
+    reach any backend (shared/DURABLE_RULES.md).
+
+    Raises:
+        EvaluationError: with the subject, the fact and what is wrong.
+    """
+    if not isinstance(subject, Subject):
+        raise EvaluationError(f"expected a validated Subject, got {type(subject).__name__}; use parse_facts()")
+    if subject.validated_for == campaign.id:
+        return
+    for fact_id, value in subject.facts.items():
+        try:
+            decl = campaign.fact(fact_id)
+        except KeyError:
+            raise EvaluationError(f"subject {subject.id!r}: unknown fact {fact_id!r}") from None
+        if not is_coerced(decl, value):
+            raise EvaluationError(
+                f"subject {subject.id!r}: fact {fact_id!r} = {value!r} is not a coerced "
+                f"{decl.type}; build subjects with parse_facts()/load_facts()")
 
 
 def resolve_submission(
@@ -357,8 +396,6 @@ class _WrongWidth:
     want: int
 
 
-
-
 class FactsReader:
     """Validates subjects one by one, collecting located problems."""
 
@@ -469,6 +506,7 @@ class FactsReader:
         return Subject(
             id=sid, kind=kind, level=level, role=role, unit=text_or_none(raw.get("unit")),
             name=text_or_none(raw.get("name")), facts=MappingProxyType(facts), location=self.smap.locate(path),
+            validated_for=self.c.id,
         )
 
     def value(self, decl: m.FactDecl | m.RecordField, value: Any, path: tuple[PathItem, ...],

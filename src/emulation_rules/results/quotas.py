@@ -27,8 +27,8 @@ from fractions import Fraction
 from typing import TYPE_CHECKING, Any, Literal
 
 from emulation_rules.campaign import model as m
-from emulation_rules.facts.reader import Subject, Submission
 from emulation_rules.evaluate.semantics import judge
+from emulation_rules.facts.reader import Subject, Submission
 
 if TYPE_CHECKING:
     from emulation_rules.evaluate.result import Evaluation

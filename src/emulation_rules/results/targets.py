@@ -46,8 +46,8 @@ from fractions import Fraction
 from typing import Any, Literal
 
 from emulation_rules.campaign import model as m
-from emulation_rules.facts.reader import Subject, Submission
 from emulation_rules.evaluate.semantics import judge, reads
+from emulation_rules.facts.reader import Subject, Submission
 
 TargetStatus = Literal["met", "not_met", "unknown"]
 

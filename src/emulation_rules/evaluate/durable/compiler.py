@@ -31,8 +31,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from emulation_rules.campaign import model as m
-from emulation_rules.errors import CompileError
 from emulation_rules.campaign.loader import coerce_threshold
+from emulation_rules.errors import CompileError
 
 Expr = dict[str, Any]
 RecordPredicate = Callable[[Mapping[str, Any]], bool]
@@ -243,7 +243,7 @@ def durable_number(value: float) -> int | float:
     Raises:
         CompileError: a non-zero value of magnitude below ``MIN_MAGNITUDE``.
     """
-    if isinstance(value, bool) or isinstance(value, int):
+    if isinstance(value, bool | int):
         return value
     if value.is_integer():
         return int(value)
@@ -319,21 +319,21 @@ def _record_predicate(cond: Any, fields: dict[str, m.RecordField]) -> RecordPred
     return lambda r: name in r and test(enc(r[name]), target)
 
 
-def fields_read(cond: Any) -> list[str]:
+def fields_read(cond: m.Condition) -> list[str]:
     if isinstance(cond, m.AllOf):
         return [f for s in cond.all for f in fields_read(s)]
     if isinstance(cond, m.AnyOf):
         return [f for s in cond.any for f in fields_read(s)]
     if isinstance(cond, m.NotOf):
         return fields_read(cond.not_)
-    return [cond.field] if cond.field else []
+    return [cond.field] if not isinstance(cond, m.Count) and cond.field else []
 
 
 _PY_OPS = m.OPS
 _SYMBOL = m.OP_SYMBOLS
 
 
-def describe(cond: Any, params: Mapping[str, float] | None = None) -> str:
+def describe(cond: m.Condition, params: Mapping[str, float] | None = None) -> str:
     """The condition in words for explanations, e.g. ``count(initiatives where …) ≥ 1``."""
     params = params or {}
     if isinstance(cond, m.AllOf):

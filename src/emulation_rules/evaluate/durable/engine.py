@@ -26,7 +26,6 @@ is raised with a clear message when an evaluation is attempted.
 from __future__ import annotations
 
 import copy
-import datetime as dt
 import itertools
 import os
 import threading
@@ -34,9 +33,9 @@ from collections.abc import Mapping
 from typing import Any
 
 from emulation_rules.campaign import model as m
+from emulation_rules.errors import EngineUnavailableError, EvaluationError
 from emulation_rules.evaluate.base import BackendName, BaseEvaluator
 from emulation_rules.evaluate.durable.compiler import CompiledAward, CompiledCampaign, compile_campaign
-from emulation_rules.errors import EngineUnavailableError, EvaluationError
 from emulation_rules.evaluate.result import (
     AwardResult,
     CriterionResult,
@@ -44,7 +43,7 @@ from emulation_rules.evaluate.result import (
     SubjectResult,
     combine,
 )
-from emulation_rules.facts.reader import Subject
+from emulation_rules.facts.reader import Subject, check_subject
 
 
 def import_durable() -> Any:
@@ -156,30 +155,11 @@ class DurableEvaluator(BaseEvaluator):
 
     def evaluate_subject(self, subject: Subject) -> SubjectResult:
         """Evaluate one subject against the awards for its kind (see :meth:`evaluate`)."""
-        if not isinstance(subject, Subject):
-            raise EvaluationError(
-                f"expected a validated Subject, got {type(subject).__name__}; use parse_facts()")
-        self._check_types(subject)
+        check_subject(self.campaign, subject)
         awards = tuple(self._award(a, subject) for a in self.compiled.awards
                        if a.award.subject == subject.kind)
         return SubjectResult(subject.id, subject.kind, subject.level, subject.role,
                              subject.name, subject.unit, awards)
-
-    def _check_types(self, subject: Subject) -> None:
-        """Refuse values of the wrong Python type (a Subject built by hand, not by facts.py).
-
-        durable-rules compares loosely (``1 == true``, ``'95' >= 90``), so nothing uncoerced may
-        reach it (DURABLE_RULES.md).
-        """
-        for fact_id, value in subject.facts.items():
-            try:
-                decl = self.campaign.fact(fact_id)
-            except KeyError:
-                raise EvaluationError(f"subject {subject.id!r}: unknown fact {fact_id!r}") from None
-            if not _type_ok(decl, value):
-                raise EvaluationError(
-                    f"subject {subject.id!r}: fact {fact_id!r} = {value!r} is not a coerced "
-                    f"{decl.type}; build subjects with parse_facts()/load_facts()")
 
     def _award(self, compiled: CompiledAward, subject: Subject) -> AwardResult:
         award = compiled.award
@@ -203,11 +183,7 @@ class DurableEvaluator(BaseEvaluator):
         results: list[CriterionResult] = []
         for plan in compiled.criteria:
             missing = tuple(f for f in plan.reads if f not in facts)
-            status: Status
-            if missing:
-                status = "unknown"
-            else:
-                status = "pass" if plan.rule in fired else "fail"
+            status: Status = "unknown" if missing else "pass" if plan.rule in fired else "fail"
             values: dict[str, Any] = {f: facts[f] for f in plan.reads
                                       if f in facts and self.campaign.fact(f).type != "records"}
             counts = [message[k] for k in plan.count_fields if k in message]
@@ -272,31 +248,8 @@ class DurableEvaluator(BaseEvaluator):
             values["below_floor"] = ", ".join(floor_broken)
         threshold = f"total points → band{' ≥ ' + sheet.pass_band if sheet.pass_band else ''}"
         if sheet.item_floor_fraction is not None:
-            threshold += f"; every item ≥ {sheet.item_floor_fraction:g} × its max"
+            threshold += f"; every item ≥ {sheet.item_floor_fraction:g} × its max"  # noqa: RUF001
         result = CriterionResult(
             "score_sheet", m.Text(vi="Bảng chấm điểm", en="Score sheet"), "", status, values,
             missing_t, threshold, sheet.source)
         return (None if missing_t else total), band, result
-
-
-def _type_ok(decl: m.FactDecl | m.RecordField, value: Any) -> bool:
-    t = decl.type
-    if t == "bool":
-        return isinstance(value, bool)
-    if t == "int":
-        return isinstance(value, int) and not isinstance(value, bool)
-    if t in ("decimal", "percent"):
-        return isinstance(value, (int, float)) and not isinstance(value, bool)
-    if t == "date":
-        return isinstance(value, dt.date)
-    if t in ("enum", "ordered_enum"):
-        return isinstance(value, str) and any(v.id == value for v in decl.values)
-    if t == "text":
-        return isinstance(value, str)
-    if t == "records":
-        assert isinstance(decl, m.FactDecl)
-        fields = {f.id: f for f in decl.fields}
-        return isinstance(value, tuple) and all(
-            isinstance(r, Mapping) and all(k in fields and _type_ok(fields[k], v) for k, v in r.items())
-            for r in value)
-    return False

@@ -12,9 +12,7 @@ try:
     import polars as pl
     import pyarrow as pa
     import pyarrow.compute as pc
-    import pyarrow.csv as pa_csv
     import pyarrow.json as pa_json
-    import pyarrow.parquet as pq
 except ImportError as exc:  # pragma: no cover - depends on the installation
     raise ImportError(
         "bulk scoring needs polars and pyarrow: pip install 'emulation-rules[bulk]'"
@@ -22,15 +20,14 @@ except ImportError as exc:  # pragma: no cover - depends on the installation
 
 from emulation_rules.campaign import model as m
 from emulation_rules.campaign.safe_yaml import SourceMap
+from emulation_rules.errors import CompileError, PathItem, Problem
 from emulation_rules.evaluate.durable.compiler import (
     CompiledAward,
     checked_threshold,
     fields_read,
 )
-from emulation_rules.errors import CompileError, PathItem, Problem
 from emulation_rules.evaluate.result import CSV_COLUMNS
 from emulation_rules.facts.coerce import MIN_DECIMAL_MAGNITUDE, Invalid
-
 
 RESULT_COLUMNS: tuple[str, ...] = CSV_COLUMNS
 """Columns of the result table, one row per subject and award (as ``evaluate --format csv``)."""

@@ -9,30 +9,27 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 from typing import Any, TextIO
 
-try:
-    import polars as pl
-    import pyarrow as pa
-    import pyarrow.compute as pc
-    import pyarrow.csv as pa_csv
-    import pyarrow.json as pa_json
-    import pyarrow.parquet as pq
-except ImportError as exc:  # pragma: no cover - depends on the installation
-    raise ImportError(
-        "bulk scoring needs polars and pyarrow: pip install 'emulation-rules[bulk]'"
-    ) from exc
+import polars as pl
 
-from emulation_rules.evaluate.polars._common import _problem_order
+from emulation_rules.errors import FactsError, Problem, SourceLocation
 from emulation_rules.evaluate.base import Evaluator
-from emulation_rules.evaluate.polars._common import DEFAULT_CHUNK_ROWS, MAX_LISTED_PROBLEMS, OnError, Output, Source, _ROW, _SeenIds
-from emulation_rules.evaluate.polars.result import BulkResult
-from emulation_rules.evaluate.polars.scoring import BulkEvaluator
-from emulation_rules.evaluate.polars.sinks import _Prefetch, _Progress, _Sink, _Writer
-from emulation_rules.evaluate.polars.sources import _Input, _Reread, _chunks, _open_input
 from emulation_rules.evaluate.durable.compiler import (
     CompiledCampaign,
 )
-from emulation_rules.errors import FactsError, Problem, SourceLocation
-
+from emulation_rules.evaluate.polars._common import (
+    _ROW,
+    DEFAULT_CHUNK_ROWS,
+    MAX_LISTED_PROBLEMS,
+    OnError,
+    Output,
+    Source,
+    _problem_order,
+    _SeenIds,
+)
+from emulation_rules.evaluate.polars.result import BulkResult
+from emulation_rules.evaluate.polars.scoring import BulkEvaluator
+from emulation_rules.evaluate.polars.sinks import _Prefetch, _Progress, _Sink, _Writer
+from emulation_rules.evaluate.polars.sources import _chunks, _Input, _open_input, _Reread
 
 # --- entry points --------------------------------------------------------------------------------
 

@@ -8,23 +8,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-try:
-    import polars as pl
-    import pyarrow as pa
-    import pyarrow.compute as pc
-    import pyarrow.csv as pa_csv
-    import pyarrow.json as pa_json
-    import pyarrow.parquet as pq
-except ImportError as exc:  # pragma: no cover - depends on the installation
-    raise ImportError(
-        "bulk scoring needs polars and pyarrow: pip install 'emulation-rules[bulk]'"
-    ) from exc
+import polars as pl
 
+from emulation_rules.errors import Problem
 from emulation_rules.evaluate.base import Evaluator
 from emulation_rules.evaluate.polars.sources import find_subject
-from emulation_rules.errors import Problem
 from emulation_rules.evaluate.result import SubjectResult
-
 
 # --- results --------------------------------------------------------------------------------
 

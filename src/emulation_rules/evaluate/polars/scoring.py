@@ -4,27 +4,34 @@ from __future__ import annotations
 
 from typing import Any
 
-try:
-    import polars as pl
-    import pyarrow as pa
-    import pyarrow.compute as pc
-    import pyarrow.csv as pa_csv
-    import pyarrow.json as pa_json
-    import pyarrow.parquet as pq
-except ImportError as exc:  # pragma: no cover - depends on the installation
-    raise ImportError(
-        "bulk scoring needs polars and pyarrow: pip install 'emulation-rules[bulk]'"
-    ) from exc
+import polars as pl
+import pyarrow as pa
 
 from emulation_rules.campaign import model as m
-from emulation_rules.evaluate.polars._common import _FAIL, _PASS, _UNKNOWN, OnError, _LEAVES, _NO_IDS, _OPS, _OUT_SCHEMA, _ROW, _award_reads, _check_supported, _col, _count_fields, _leaf, _record_pred, _unsupported
-from emulation_rules.evaluate.polars.validation import _Coercion
+from emulation_rules.errors import FactsError, Problem
 from emulation_rules.evaluate.durable.compiler import (
     CompiledAward,
     CompiledCampaign,
 )
-from emulation_rules.errors import FactsError, Problem
-
+from emulation_rules.evaluate.polars._common import (
+    _FAIL,
+    _LEAVES,
+    _NO_IDS,
+    _OPS,
+    _OUT_SCHEMA,
+    _PASS,
+    _ROW,
+    _UNKNOWN,
+    OnError,
+    _award_reads,
+    _check_supported,
+    _col,
+    _count_fields,
+    _leaf,
+    _record_pred,
+    _unsupported,
+)
+from emulation_rules.evaluate.polars.validation import _Coercion
 
 # --- the evaluator -----------------------------------------------------------------------------
 

@@ -13,20 +13,10 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any, Literal, TextIO
 
-try:
-    import polars as pl
-    import pyarrow as pa
-    import pyarrow.compute as pc
-    import pyarrow.csv as pa_csv
-    import pyarrow.json as pa_json
-    import pyarrow.parquet as pq
-except ImportError as exc:  # pragma: no cover - depends on the installation
-    raise ImportError(
-        "bulk scoring needs polars and pyarrow: pip install 'emulation-rules[bulk]'"
-    ) from exc
+import polars as pl
+import pyarrow.parquet as pq
 
-from emulation_rules.evaluate.polars._common import Output, _OUT_SCHEMA
-
+from emulation_rules.evaluate.polars._common import _OUT_SCHEMA, Output
 
 # --- sinks -------------------------------------------------------------------------------------
 

@@ -11,29 +11,20 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
 
-try:
-    import polars as pl
-    import pyarrow as pa
-    import pyarrow.compute as pc
-    import pyarrow.csv as pa_csv
-    import pyarrow.json as pa_json
-    import pyarrow.parquet as pq
-except ImportError as exc:  # pragma: no cover - depends on the installation
-    raise ImportError(
-        "bulk scoring needs polars and pyarrow: pip install 'emulation-rules[bulk]'"
-    ) from exc
+import polars as pl
+import pyarrow as pa
+import pyarrow.csv as pa_csv
+import pyarrow.parquet as pq
 
 from emulation_rules.campaign import model as m
-from emulation_rules.evaluate.polars._common import DEFAULT_CHUNK_ROWS, _WS
-from emulation_rules.evaluate.polars._common import Source, _ROW
-from emulation_rules.evaluate.polars.scoring import BulkEvaluator
 from emulation_rules.campaign.safe_yaml import SourceMap
+from emulation_rules.errors import FactsError, PathItem, Problem, SourceLocation
 from emulation_rules.evaluate.durable.compiler import (
     compile_campaign,
 )
-from emulation_rules.errors import FactsError, PathItem, Problem, SourceLocation
+from emulation_rules.evaluate.polars._common import _ROW, _WS, DEFAULT_CHUNK_ROWS, Source
+from emulation_rules.evaluate.polars.scoring import BulkEvaluator
 from emulation_rules.facts.reader import CSV_META_COLUMNS, FactsReader, Subject
-
 
 # --- sources -----------------------------------------------------------------------------------
 

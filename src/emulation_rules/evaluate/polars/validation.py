@@ -6,29 +6,37 @@ import unicodedata
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
-try:
-    import polars as pl
-    import pyarrow as pa
-    import pyarrow.compute as pc
-    import pyarrow.csv as pa_csv
-    import pyarrow.json as pa_json
-    import pyarrow.parquet as pq
-except ImportError as exc:  # pragma: no cover - depends on the installation
-    raise ImportError(
-        "bulk scoring needs polars and pyarrow: pip install 'emulation-rules[bulk]'"
-    ) from exc
+import polars as pl
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from emulation_rules.campaign import model as m
-from emulation_rules.evaluate.polars._common import _DEC, _INT, _NO_IDS, _PCT, _ROW, _SeenIds, _arrow_type, _col, _const, _dtype, _out_of_range, _parse_json_cells, _py_map, _rank, _text_values, _to_typed
-from emulation_rules.evaluate.polars._common import _problem_order
 from emulation_rules.campaign.safe_yaml import SourceMap
+from emulation_rules.errors import FactsError, PathItem, Problem, SourceLocation, did_you_mean
 from emulation_rules.evaluate.durable.compiler import (
     CompiledCampaign,
 )
-from emulation_rules.errors import FactsError, PathItem, Problem, SourceLocation
+from emulation_rules.evaluate.polars._common import (
+    _DEC,
+    _INT,
+    _NO_IDS,
+    _PCT,
+    _ROW,
+    _arrow_type,
+    _col,
+    _const,
+    _dtype,
+    _out_of_range,
+    _parse_json_cells,
+    _problem_order,
+    _py_map,
+    _rank,
+    _SeenIds,
+    _text_values,
+    _to_typed,
+)
 from emulation_rules.facts.coerce import Invalid, coerce_value
 from emulation_rules.facts.reader import CSV_META_COLUMNS, FactsReader, Subject
-from emulation_rules.errors import did_you_mean
 
 
 class _Coercion:
@@ -36,6 +44,11 @@ class _Coercion:
 
     campaign: m.Campaign
     compiled: CompiledCampaign
+    facts: dict[str, m.FactDecl]
+    levels: set[str]
+    roles: set[str]
+    read: list[str]
+    read_fields: dict[str, set[str]]
 
     def check_columns(self, names: Sequence[str], file: str) -> list[str]:
         """Normalise and check a header: unknown, repeated or missing columns.
@@ -362,10 +375,7 @@ class _Coercion:
         read = self.read_fields.get(decl.id, set())
         children = []
         for f in decl.fields:
-            if f.id in names and size:
-                raw = pl.Series(values.field(names[f.id]))
-            else:
-                raw = _const(None, size, pl.Null)
+            raw = pl.Series(values.field(names[f.id])) if f.id in names and size else _const(None, size, pl.Null)
             typed, f_bad = self._record_field(f, raw, need=f.id in read)
             if f.required:
                 f_bad = f_bad | raw.is_null()

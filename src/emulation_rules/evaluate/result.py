@@ -53,6 +53,29 @@ class CriterionResult:
     reviewer_judgement: bool = False
 
 
+def criterion_result(
+    criterion_id: str,
+    label: m.Text,
+    text_vi: str,
+    status: Status,
+    values: Mapping[str, Any],
+    missing: tuple[str, ...],
+    threshold: str,
+    source: m.Source,
+    reviewer_judgement: bool = False,
+) -> CriterionResult:
+    """A :class:`CriterionResult` built without the frozen-dataclass guard on each field.
+
+    Evaluators build several per subject and award; this is the same object (equal, hashable,
+    immutable afterwards) at about a third of the cost of the generated ``__init__``.
+    """
+    obj = object.__new__(CriterionResult)
+    obj.__dict__.update(
+        criterion_id=criterion_id, label=label, text_vi=text_vi, status=status, values=values,
+        missing=missing, threshold=threshold, source=source, reviewer_judgement=reviewer_judgement)
+    return obj
+
+
 @dataclass(frozen=True)
 class AwardResult:
     """One award's verdict for one subject, with the reasons."""

@@ -26,7 +26,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -92,12 +92,13 @@ class CompiledAward:
     counts: tuple[CountPlan, ...]
     encoders: Mapping[str, Callable[[Any], Any]] = field(repr=False)
 
-    def encode(self, sid: str, facts: Mapping[str, Any], reads: set[str]) -> dict[str, Any]:
+    def encode(self, sid: str, facts: Mapping[str, Any], reads: Iterable[str]) -> dict[str, Any]:
         """The durable fact for one subject: ``sid``, the sentinel and the encoded ``reads``."""
         out: dict[str, Any] = {"sid": sid, "seen__": 1}
-        for fact_id in sorted(reads):
-            if fact_id in facts and fact_id in self.encoders:
-                out[f"f_{fact_id}"] = self.encoders[fact_id](facts[fact_id])
+        encoders = self.encoders
+        for fact_id in reads:
+            if fact_id in facts and fact_id in encoders:
+                out["f_" + fact_id] = encoders[fact_id](facts[fact_id])
         for plan in self.counts:
             records = facts.get(plan.fact)
             if records is None:

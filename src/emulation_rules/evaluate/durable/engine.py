@@ -34,7 +34,7 @@ from typing import Any
 
 from emulation_rules.campaign import model as m
 from emulation_rules.errors import EngineUnavailableError, EvaluationError
-from emulation_rules.evaluate.base import BackendName, BaseEvaluator
+from emulation_rules.evaluate.base import BackendName, BaseEvaluator, full_collections_deferred
 from emulation_rules.evaluate.durable.compiler import CompiledAward, CompiledCampaign, compile_campaign
 from emulation_rules.evaluate.result import (
     AwardResult,
@@ -42,6 +42,7 @@ from emulation_rules.evaluate.result import (
     Status,
     SubjectResult,
     combine,
+    criterion_result,
 )
 from emulation_rules.facts.reader import Subject, check_subject
 
@@ -83,7 +84,23 @@ class DurableEvaluator(BaseEvaluator):
         self._host: Any = None
         self._durable: Any = None
         self._lock = threading.RLock()
-        self._fired: dict[str, set[str]] = {}
+        # Evaluation is synchronous under ``_lock``: one subject's session at a time, so the rules
+        # fired are collected in one set, cleared before each subject (no lookup of the session
+        # state from the action: durable would decode it as JSON on every firing).
+        self._fired: set[str] = set()
+        decls = {f.id: f for f in campaign.facts}
+        self._records = frozenset(f for f, d in decls.items() if d.type == "records")
+        # per criterion, once: the scalar facts it shows and the records facts it counts
+        self._plans = {
+            a.award.id: [(p, tuple(f for f in p.reads if f not in self._records),
+                          tuple(f for f in p.reads if f in self._records), frozenset(p.reads))
+                         for p in a.criteria]
+            for a in self.compiled.awards
+        }
+        self._reads = {  # sorted once: the message's field order is then stable
+            a.award.id: tuple(sorted({f for p in a.criteria for f in p.reads} | {f for p in a.items for f in p.reads}))
+            for a in self.compiled.awards
+        }
         self._sids = itertools.count()
         self._prefix = f"{os.getpid()}-{id(self):x}-"
 
@@ -115,17 +132,18 @@ class DurableEvaluator(BaseEvaluator):
         return host
 
     def _action(self, rule_name: str) -> Any:
-        fired = self._fired
+        add = self._fired.add
 
-        def action(c: Any) -> None:
-            fired.setdefault(c.s["sid"], set()).add(rule_name)
+        def action(_c: Any) -> None:
+            add(rule_name)
 
         return action
 
-    def _run_rules(self, award: CompiledAward, message: dict[str, Any]) -> set[str]:
+    def _run_rules(self, award: CompiledAward, message: dict[str, Any]) -> frozenset[str]:
         host = self._ensure_host()
         sid = message["sid"]
-        self._fired[sid] = set()
+        fired = self._fired
+        fired.clear()
         try:
             host.assert_fact(award.ruleset_name, message)
         except self._durable.MessageNotHandledException as exc:
@@ -137,10 +155,11 @@ class DurableEvaluator(BaseEvaluator):
                 host.delete_state(award.ruleset_name, sid)
             except Exception as exc:  # pragma: no cover - durable internal failure
                 raise EvaluationError(f"durable-rules could not delete session {sid}: {exc!r}") from exc
-        fired = self._fired.pop(sid)
         if "seen" not in fired:
             raise EvaluationError(f"engine bug: sentinel rule did not fire for {sid}")
-        return fired
+        out = frozenset(fired)
+        fired.clear()
+        return out
 
     # evaluation ----------------------------------------------------------------------------------
     def evaluate_subjects(self, subjects: tuple[Subject, ...]) -> tuple[SubjectResult, ...]:
@@ -150,7 +169,7 @@ class DurableEvaluator(BaseEvaluator):
             EvaluationError: durable-rules failed (every durable error is wrapped).
             EngineUnavailableError: durable-rules cannot be imported here.
         """
-        with self._lock:
+        with self._lock, full_collections_deferred():
             return tuple(self.evaluate_subject(s) for s in subjects)
 
     def evaluate_subject(self, subject: Subject) -> SubjectResult:
@@ -176,25 +195,25 @@ class DurableEvaluator(BaseEvaluator):
                 award.id, award.label, "incomplete",
                 reason=f"criteria delegated to {award.criteria_delegated_to} ({award.source.cite()})")
         facts = subject.facts
-        reads = {f for p in compiled.criteria for f in p.reads} | {f for p in compiled.items for f in p.reads}
-        message = compiled.encode(f"{self._prefix}{next(self._sids)}", facts, reads)
+        message = compiled.encode(f"{self._prefix}{next(self._sids)}", facts, self._reads[award.id])
         fired = self._run_rules(compiled, message)
 
         results: list[CriterionResult] = []
-        for plan in compiled.criteria:
-            missing = tuple(f for f in plan.reads if f not in facts)
+        present = facts.keys()
+        for plan, scalars, records, reads in self._plans[award.id]:
+            missing = () if reads <= present else tuple(f for f in plan.reads if f not in facts)
             status: Status = "unknown" if missing else "pass" if plan.rule in fired else "fail"
-            values: dict[str, Any] = {f: facts[f] for f in plan.reads
-                                      if f in facts and self.campaign.fact(f).type != "records"}
-            counts = [message[k] for k in plan.count_fields if k in message]
-            for fact_id in plan.reads:
-                if fact_id in facts and self.campaign.fact(fact_id).type == "records":
-                    values[f"{fact_id} (records)"] = len(facts[fact_id])  # type: ignore[arg-type]
-            if counts:
-                values["counted"] = counts[0] if len(counts) == 1 else counts
+            values: dict[str, Any] = {f: facts[f] for f in scalars if f in facts}
+            for fact_id in records:
+                if fact_id in facts:
+                    values[fact_id + " (records)"] = len(facts[fact_id])  # type: ignore[arg-type]
+            if plan.count_fields:
+                counts = [message[k] for k in plan.count_fields if k in message]
+                if counts:
+                    values["counted"] = counts[0] if len(counts) == 1 else counts
             crit = plan.criterion
-            results.append(CriterionResult(crit.id, crit.label, crit.text_vi, status, values,
-                                           missing, plan.threshold, crit.source, crit.reviewer_judgement))
+            results.append(criterion_result(crit.id, crit.label, crit.text_vi, status, values,
+                                            missing, plan.threshold, crit.source, crit.reviewer_judgement))
 
         points = band = max_points = None
         if award.score_sheet is not None:
@@ -206,7 +225,7 @@ class DurableEvaluator(BaseEvaluator):
         return AwardResult(award.id, award.label, combine(statuses), tuple(results),
                            missing_facts, points, max_points, band)
 
-    def _score(self, compiled: CompiledAward, facts: Mapping[str, Any], fired: set[str]
+    def _score(self, compiled: CompiledAward, facts: Mapping[str, Any], fired: frozenset[str]
                ) -> tuple[float | None, str | None, CriterionResult]:
         sheet = compiled.award.score_sheet
         assert sheet is not None

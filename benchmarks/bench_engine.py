@@ -1,0 +1,164 @@
+"""Benchmark: the per-submission path against durable-rules driven directly, and the cold start.
+
+    python benchmarks/bench_engine.py -n 20000 --repeat 3
+
+Figures, all from one run (median of ``--repeat``; throughput in CPU time of this process, runs
+of the three paths interleaved, so the ratios hold on a busy machine):
+
+* ``Engine(backend="durable").evaluate`` on N validated TKV 2019 individuals (synthetic, values
+  around every threshold), subjects per second;
+* the same compiled rule sets driven straight through durable-rules: one host, the same rules
+  and a minimal action recording which rule fired; per subject the message built from its facts
+  (the compiled encoder: the fact values and the record counts the rules read), one
+  ``assert_fact`` and one ``delete_state``, and the set of rules fired as the answer, no result
+  objects: the floor any wrapper can reach;
+* the ratio of the two (the goal: at most 1.5);
+* ``Engine(backend="python").evaluate`` on the same subjects, and its agreement with durable;
+* one unit (1 CĐCS + 30 members): p50 and p99 latency of ``Engine.evaluate``;
+* cold start: ``emulation-rules evaluate`` on that unit in a new process, wall time to exit, and
+  the time to import the CLI (``python -X importtime``), median of ``--repeat``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import copy
+import json
+import os
+import platform
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "src"))
+
+from emulation_rules import Engine, load_campaign, load_facts  # noqa: E402
+from emulation_rules.authoring import _synthetic as synthetic  # noqa: E402
+
+CAMPAIGN = ROOT / "campaigns" / "tkv_2019.yaml"
+
+
+def _median_time(fn: Any, repeat: int) -> float:
+    """Median CPU seconds of this process (``time.process_time``): every path runs in this one
+    thread, so the figure does not depend on what else the machine is running."""
+    times = []
+    for _ in range(repeat):
+        t0 = time.process_time()
+        fn()
+        times.append(time.process_time() - t0)
+    return statistics.median(times)
+
+
+def raw_durable(engine: Engine, subjects: list[Any]) -> Any:
+    """A closure driving durable-rules directly with the engine's compiled rule sets."""
+    from durable import engine as durable_engine
+
+    class Host(durable_engine.Host):  # type: ignore[misc]
+        def _run(self) -> None:
+            return None
+
+    compiled = engine.compiled
+    host = Host()
+    fired: set[str] = set()
+    definitions = {}
+    for award in compiled.awards:
+        rules = copy.deepcopy(dict(award.rules))
+        for name, rule in rules.items():
+            rule["run"] = (lambda n: (lambda c: fired.add(n)))(name)
+        definitions[award.ruleset_name + "_raw"] = rules
+    host.set_rulesets(definitions)
+    award = next(a for a in compiled.awards if a.award.id == "individual_recognition")
+    name = award.ruleset_name + "_raw"
+    reads = sorted({f for p in award.criteria for f in p.reads})
+    facts = [s.facts for s in subjects]
+
+    def run() -> list[frozenset[str]]:
+        out = []
+        for i, f in enumerate(facts):
+            msg = award.encode(f"raw-{i}", f, reads)  # facts -> message: any driver does this
+            fired.clear()
+            host.assert_fact(name, msg)
+            host.delete_state(name, msg["sid"])
+            out.append(frozenset(fired))
+        return out
+
+    return run
+
+
+def cold_start(facts: Path, repeat: int) -> tuple[float, float]:
+    exe = Path(sys.executable).with_name("emulation-rules")
+    walls = []
+    for _ in range(repeat):
+        t0 = time.perf_counter()
+        subprocess.run([str(exe), "evaluate", str(CAMPAIGN), "--facts", str(facts)], check=True,
+                       capture_output=True)
+        walls.append(time.perf_counter() - t0)
+    imports = []
+    for _ in range(repeat):
+        proc = subprocess.run([sys.executable, "-X", "importtime", "-c", "import emulation_rules.cli"],
+                              capture_output=True, text=True, check=True)
+        last = [ln for ln in proc.stderr.splitlines() if ln.rstrip().endswith("emulation_rules.cli")][-1]
+        imports.append(int(last.split("|")[1]) / 1e6)
+    return statistics.median(walls), statistics.median(imports)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("-n", type=int, default=20_000, help="synthetic subjects (about 80%% individuals)")
+    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--seed", type=int, default=0)
+    args = parser.parse_args()
+
+    campaign = load_campaign(CAMPAIGN)
+    with tempfile.TemporaryDirectory() as tmp:
+        csv_path = synthetic.write_csv(campaign, args.n, Path(tmp) / "subjects.csv", seed=args.seed)
+        subjects = [s for s in load_facts(csv_path, campaign).subjects if s.kind == "individual"]
+        durable = Engine(campaign, backend="durable")
+        python = Engine(campaign, backend="python")
+        durable.evaluate(subjects[:200])  # warm up (host creation, rule set registration)
+        raw = raw_durable(durable, subjects)
+
+        # interleaved, so that a change in the machine's load hits every path alike
+        runs: dict[str, list[float]] = {"engine": [], "raw": [], "python": []}
+        for _ in range(args.repeat):
+            for key, fn in (("engine", lambda: durable.evaluate(subjects)), ("raw", raw),
+                            ("python", lambda: python.evaluate(subjects))):
+                runs[key].append(_median_time(fn, 1))
+        t_engine, t_raw, t_python = (statistics.median(runs[k]) for k in ("engine", "raw", "python"))
+        agree = durable.evaluate(subjects).verdicts() == python.evaluate(subjects).verdicts()
+
+        unit = json.loads(json.dumps({"subjects": [
+            {"id": "CD-1", "kind": "collective", "level": "grassroots_union",
+             "facts": {"launched_campaign": True, "union_rating": "strong"}},
+            *({"id": f"NV-{i}", "kind": "individual", "role": "member",
+               "facts": {"complies_with_policy": True, "member_rating": "fair"}} for i in range(30)),
+        ]}))
+        facts_file = Path(tmp) / "unit.json"
+        facts_file.write_text(json.dumps(unit), encoding="utf-8")
+        unit_sub = load_facts(facts_file, campaign)
+        lat = []
+        for _ in range(300):
+            t0 = time.perf_counter()
+            durable.evaluate(unit_sub)
+            lat.append((time.perf_counter() - t0) * 1000)
+        lat.sort()
+        wall, imp = cold_start(facts_file, args.repeat)
+
+    n = len(subjects)
+    print(f"# {platform.machine()}, {os.cpu_count()} CPUs, Python {platform.python_version()}, "
+          f"N = {n} TKV individuals, median of {args.repeat}")
+    print(f"Engine(durable).evaluate          {n / t_engine:10,.0f} subjects/s (CPU time)")
+    print(f"durable-rules driven directly     {n / t_raw:10,.0f} subjects/s")
+    print(f"ratio (direct / Engine)           {t_engine / t_raw:10.2f}x   (goal <= 1.5x)")
+    print(f"Engine(python).evaluate           {n / t_python:10,.0f} subjects/s   (agrees with durable: {agree})")
+    print(f"one unit (1 + 30), Engine.evaluate p50 {lat[len(lat) // 2]:.1f} ms, p99 {lat[int(len(lat) * 0.99)]:.1f} ms")
+    print(f"cold start, CLI evaluate of one unit  {wall * 1000:6.0f} ms wall (import of the CLI {imp * 1000:.0f} ms)")
+
+
+if __name__ == "__main__":
+    main()

@@ -83,7 +83,7 @@ class _Loader(yaml.composer.Composer, _Parser, *_Reading, yaml.constructor.SafeC
         if self.check_event(yaml.AliasEvent):
             self.aliases_seen += 1
             if self.aliases_seen > MAX_ALIASES:
-                event = self.peek_event()  # type: ignore[no-untyped-call]
+                event = self.peek_event()
                 raise _LimitError("too-many-aliases", f"more than {MAX_ALIASES} aliases", event.start_mark)
         return super().compose_node(parent, index)
 

@@ -31,6 +31,7 @@ from emulation_rules.results.render import render_csv, render_explanation, rende
 from emulation_rules.facts.reader import load_facts
 from emulation_rules.campaign.loader import load_campaign
 from emulation_rules.campaign.model import Campaign
+from emulation_rules.cli import forms as _forms
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_INPUT, EXIT_ENGINE = 0, 1, 2, 3
 
@@ -51,6 +52,7 @@ examples:
   emulation-rules targets campaigns/thanhhoa_2021_2030.yaml --facts examples/thanhhoa_2021_2030/facts.yaml --as-of 2027-12-31
   emulation-rules evaluate campaigns/dienbien_2020.yaml --facts examples/dienbien_2020/facts.yaml   # with the 15% quota
   emulation-rules initiatives campaigns/vinhlinh_2022.yaml --facts examples/vinhlinh_2022/facts.yaml
+  emulation-rules form campaigns/tkv_2019.yaml -o form.xlsx   # fill it in, then --facts form.xlsx
   emulation-rules schema > campaign.schema.json
   emulation-rules test campaigns/
 
@@ -127,7 +129,7 @@ def build_parser(stderr: TextIO | None = None) -> argparse.ArgumentParser:
     def facts_args(sp: argparse.ArgumentParser) -> None:
         sp.add_argument("campaign", metavar="CAMPAIGN", help="campaign YAML file")
         sp.add_argument("--facts", required=True, type=Path, metavar="FILE",
-                        help="subjects and their facts: .yaml, .json or .csv")
+                        help="subjects and their facts: .yaml, .json, .csv or .xlsx (a filled-in form)")
         sp.add_argument("--as-of", type=_date, metavar="DATE",
                         help="review date YYYY-MM-DD (default: the facts file's as_of); picks the phase")
         sp.add_argument("--param", type=_param, action="append", default=[], metavar="NAME=VALUE",
@@ -168,7 +170,7 @@ def build_parser(stderr: TextIO | None = None) -> argparse.ArgumentParser:
                        "empty or facts are missing), with the plan clause cited.", stderr=stderr)
     t.add_argument("campaign", metavar="CAMPAIGN", help="campaign YAML file")
     t.add_argument("--facts", required=True, type=Path, metavar="FILE",
-                   help="subjects and their facts: .yaml, .json or .csv")
+                   help="subjects and their facts: .yaml, .json, .csv or .xlsx (a filled-in form)")
     when = t.add_mutually_exclusive_group()
     when.add_argument("--phase", metavar="ID", help="phase id to judge")
     when.add_argument("--as-of", type=_date, metavar="DATE",
@@ -184,7 +186,8 @@ def build_parser(stderr: TextIO | None = None) -> argparse.ArgumentParser:
                        "format is documented in emulation_rules.initiatives.", stderr=stderr)
     n.add_argument("campaign", metavar="CAMPAIGN", help="campaign YAML file with an 'initiatives' programme")
     n.add_argument("--facts", required=True, type=Path, metavar="FILE",
-                   help="facts file (.yaml or .json) with a top-level 'initiatives' list")
+                   help="facts file (.yaml or .json) with a top-level 'initiatives' list, or an "
+                   ".xlsx form with its register sheet filled in")
     n.add_argument("--skip-invalid", action="store_true",
                    help="judge the valid entries and list the invalid ones, instead of refusing the file")
     n.add_argument("--format", choices=("table", "json"), default="table")
@@ -200,6 +203,7 @@ def build_parser(stderr: TextIO | None = None) -> argparse.ArgumentParser:
     c.add_argument("paths", nargs="+", metavar="PATH",
                    help="case files or directories (e.g. campaigns/)")
     c.add_argument("--quiet", "-q", action="store_true", help="print only failures and the summary")
+    _forms.add_parser(sub, stderr)
     return p
 
 
@@ -402,4 +406,5 @@ _COMMANDS: dict[str, Callable[[argparse.Namespace, TextIO, TextIO], int]] = {
     "targets": _cmd_targets,
     "initiatives": _cmd_initiatives,
     "test": _cmd_test,
+    "form": _forms.cmd_form,
 }

@@ -421,3 +421,120 @@ def test_record_count_zero_is_known_empty_and_a_mismatch_is_refused(tmp_path):
     facts = [dict(s.facts) for s in load_facts(tmp_path / "c.xlsx", campaign).subjects]
     assert facts[0] == {"initiatives": ()} and facts[1] == {}
     assert len(facts[2]["initiatives"]) == 1
+
+
+# --- result workbooks and formula-looking text ------------------------------------------------
+
+INJECTION = '=HYPERLINK("http://example.invalid","x")'
+
+
+def _facts_with_formula_name(tmp_path: Path) -> Path:
+    text = (EXAMPLES / "tkv_2019" / "facts.yaml").read_text(encoding="utf-8")
+    text = text.replace("name: Nguyễn Văn Hùng", f"name: '{INJECTION}'", 1)
+    assert INJECTION in text
+    path = tmp_path / "facts.yaml"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_csv_writes_formula_looking_text_as_text(tmp_path):
+    facts = _facts_with_formula_name(tmp_path)
+    code, out, err = cli(
+        "evaluate", str(CAMPAIGNS / "tkv_2019.yaml"), "--facts", str(facts), "--format", "csv"
+    )
+    assert code == 0, err
+    import csv
+
+    names = {row["subject_id"]: row["name"] for row in csv.DictReader(io.StringIO(out))}
+    assert names["NV-001"] == "'" + INJECTION
+    assert names["CD-HALAM"] == "Công đoàn Công ty Than Hà Lầm - TKV"  # plain text unchanged
+
+
+def test_evaluate_workbook_summary_verdicts_criteria_defects(tmp_path):
+    """TKV 2019 example (examples/tkv_2019/facts.yaml): the workbook's counts equal the JSON's,
+    verdicts are in Vietnamese with their colours, criteria cite the plan, and the campaign's
+    defects are listed; a formula-looking name is stored as text."""
+    tkv = CAMPAIGNS / "tkv_2019.yaml"
+    facts = _facts_with_formula_name(tmp_path)
+    target = tmp_path / "results.xlsx"
+    code, _, err = cli(
+        "evaluate", str(tkv), "--facts", str(facts), "--format", "xlsx", "-o", str(target)
+    )
+    assert code == 0, err
+    _, js, _ = cli("evaluate", str(tkv), "--facts", str(facts), "--format", "json")
+    data = json.loads(js)
+    wb = openpyxl.load_workbook(target)
+    assert wb.sheetnames == ["Tổng hợp", "Kết quả", "Tiêu chí", "Khiếm khuyết"]
+    summary = [[c.value for c in row] for row in wb["Tổng hợp"].iter_rows()]
+    header = next(i for i, r in enumerate(summary) if r[0] == "Danh hiệu / hình thức")
+    campaign = load_campaign(tkv)
+    verdicts = ["awarded", "not_awarded", "incomplete", "not_eligible"]
+    for row in summary[header + 1 : header + 1 + len(campaign.awards)]:
+        award = next(a for a in campaign.awards if a.label.vi == row[0])
+        got = [
+            a["verdict"] for s in data["subjects"] for a in s["awards"] if a["award"] == award.id
+        ]
+        assert row[1:6] == [got.count(v) for v in verdicts] + [len(got)]
+    ws = wb["Kết quả"]
+    rows = list(ws.iter_rows(min_row=2))
+    assert len(rows) == sum(len(s["awards"]) for s in data["subjects"])
+    colours = {
+        "Đạt": "C6EFCE",
+        "Không đạt": "FFC7CE",
+        "Thiếu dữ liệu": "FFEB9C",
+        "Không thuộc đối tượng": "E7E6E6",
+    }
+    for row in rows:
+        assert row[4].fill.fgColor.rgb.endswith(colours[row[4].value])
+    hung = next(r for r in rows if r[0].value == "NV-001")
+    assert hung[1].value == INJECTION and hung[1].data_type == "s" and hung[1].quotePrefix
+    crit = [[c.value for c in r] for r in wb["Tiêu chí"].iter_rows(min_row=2)]
+    assert all("000_40cc82fbe8059212.txt L" in r[7] for r in crit)
+    defects = [r[0].value for r in wb["Khiếm khuyết"].iter_rows(min_row=2)]
+    assert defects == [d.id for d in campaign.defects]
+    # read back by calamine (what a spreadsheet sees): the name is text, not a formula result
+    from python_calamine import CalamineWorkbook
+
+    sheet = CalamineWorkbook.from_path(str(target)).get_sheet_by_name("Kết quả").to_python()
+    assert any(r[1] == INJECTION for r in sheet)
+
+
+def test_targets_and_initiatives_workbooks(tmp_path):
+    th = CAMPAIGNS / "thanhhoa_2021_2030.yaml"
+    facts = EXAMPLES / "thanhhoa_2021_2030" / "facts.yaml"
+    code, _, err = cli(
+        "targets",
+        str(th),
+        "--facts",
+        str(facts),
+        "--format",
+        "xlsx",
+        "-o",
+        str(tmp_path / "t.xlsx"),
+    )
+    assert code == 0, err
+    _, js, _ = cli("targets", str(th), "--facts", str(facts), "--format", "json")
+    results = json.loads(js)["targets"]
+    ws = openpyxl.load_workbook(tmp_path / "t.xlsx")["Chỉ tiêu"]
+    rows = [[c.value for c in r] for r in ws.iter_rows(min_row=2)]
+    assert [r[2] for r in rows] == [r["value"] for r in results]
+    assert [r[4] for r in rows] == [r["target_value"] for r in results]
+    vl = CAMPAIGNS / "vinhlinh_2022.yaml"
+    vfacts = EXAMPLES / "vinhlinh_2022" / "facts.yaml"
+    code, _, err = cli(
+        "initiatives",
+        str(vl),
+        "--facts",
+        str(vfacts),
+        "--format",
+        "xlsx",
+        "-o",
+        str(tmp_path / "i.xlsx"),
+    )
+    assert code == 0, err
+    ws = openpyxl.load_workbook(tmp_path / "i.xlsx")["Sáng kiến"]
+    status = {r[0].value: r[2].value for r in ws.iter_rows(min_row=2)}
+    # examples/vinhlinh_2022/facts.yaml header: SK-01 accepted (L63 inclusive), SK-02 a day early
+    assert status["SK-01"] == "Được công nhận" and status["SK-02"] == "Bị loại"
+    code, _, err = cli("targets", str(th), "--facts", str(facts), "--format", "xlsx")
+    assert code == 2 and "--output" in err

@@ -40,6 +40,7 @@ from emulation_rules.facts.xlsx import (
     RECORDS_SUBJECT,
     REGISTER_PREFIX,
 )
+from emulation_rules.results.workbook import print_setup
 
 __all__ = ["FORM_ROWS", "FormSpec", "write_form"]
 
@@ -142,6 +143,8 @@ def write_form(
     writer.help_sheet(help_ws, placed)
     wb.move_sheet(SHEET_LISTS, offset=len(wb.sheetnames))
     wb[SHEET_LISTS].sheet_state = "hidden"
+    for ws in wb.worksheets:
+        print_setup(ws)
     path = Path(target)
     wb.save(path)
     return path

@@ -31,7 +31,7 @@ from emulation_rules.results.render import render_csv, render_explanation, rende
 from emulation_rules.facts.reader import load_facts
 from emulation_rules.campaign.loader import load_campaign
 from emulation_rules.campaign.model import Campaign
-from emulation_rules.cli import forms as _forms
+from emulation_rules.cli import sheets as _sheets
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_INPUT, EXIT_ENGINE = 0, 1, 2, 3
 
@@ -152,8 +152,9 @@ def build_parser(stderr: TextIO | None = None) -> argparse.ArgumentParser:
                        "not_eligible.", stderr=stderr,
                        formatter_class=argparse.RawDescriptionHelpFormatter)
     facts_args(e)
-    e.add_argument("--format", choices=("table", "json", "csv"), default=None,
-                   help="table for people (default), json (stable, format_version 1) or csv")
+    e.add_argument("--format", choices=("table", "json", "csv", "xlsx"), default=None,
+                   help="table for people (default), json (stable, format_version 1), csv, or "
+                   "xlsx (a workbook: summary, verdicts, criteria, defects; needs --output)")
     e.add_argument("--output", "-o", type=Path, help="write to this file instead of stdout")
 
     x = sub.add_parser("explain", help="why one subject got or missed each award",
@@ -175,7 +176,8 @@ def build_parser(stderr: TextIO | None = None) -> argparse.ArgumentParser:
     when.add_argument("--phase", metavar="ID", help="phase id to judge")
     when.add_argument("--as-of", type=_date, metavar="DATE",
                       help="review date YYYY-MM-DD (default: the facts file's as_of); picks the phase")
-    t.add_argument("--format", choices=("table", "json"), default="table")
+    t.add_argument("--format", choices=("table", "json", "xlsx"), default="table")
+    t.add_argument("--output", "-o", type=Path, help="file for --format xlsx")
 
     n = sub.add_parser("initiatives",
                        help="judge an initiative register: accepted or excluded, and who is credited",
@@ -190,7 +192,8 @@ def build_parser(stderr: TextIO | None = None) -> argparse.ArgumentParser:
                    ".xlsx form with its register sheet filled in")
     n.add_argument("--skip-invalid", action="store_true",
                    help="judge the valid entries and list the invalid ones, instead of refusing the file")
-    n.add_argument("--format", choices=("table", "json"), default="table")
+    n.add_argument("--format", choices=("table", "json", "xlsx"), default="table")
+    n.add_argument("--output", "-o", type=Path, help="file for --format xlsx")
 
     c = sub.add_parser("test",
                        help="run author test cases (expected verdicts, points, target statuses)",
@@ -203,7 +206,7 @@ def build_parser(stderr: TextIO | None = None) -> argparse.ArgumentParser:
     c.add_argument("paths", nargs="+", metavar="PATH",
                    help="case files or directories (e.g. campaigns/)")
     c.add_argument("--quiet", "-q", action="store_true", help="print only failures and the summary")
-    _forms.add_parser(sub, stderr)
+    _sheets.add_parser(sub, stderr)
     return p
 
 
@@ -292,6 +295,8 @@ def _evaluate(args: argparse.Namespace) -> tuple[Engine, object]:
 def _cmd_evaluate(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     if args.bulk:
         return _cmd_evaluate_bulk(args, out, err)
+    if args.format == "xlsx":
+        return _sheets.evaluate_xlsx(args, out, err)
     _, evaluation = _evaluate(args)
     render = {"table": render_table, "json": render_json, "csv": render_csv}[args.format or "table"]
     _write(render(evaluation), out, args.output)  # type: ignore[arg-type]
@@ -358,6 +363,8 @@ def _cmd_explain(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 def _cmd_targets(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     from emulation_rules.results.targets import evaluate_targets, render_targets_json, render_targets_table
 
+    if args.format == "xlsx":
+        return _sheets.targets_xlsx(args, out, err)
     campaign = load_campaign(args.campaign)
     submission = load_facts(args.facts, campaign)
     try:
@@ -372,6 +379,8 @@ def _cmd_targets(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 def _cmd_initiatives(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     from emulation_rules.facts.initiatives import render_initiatives_json, render_initiatives_table
 
+    if args.format == "xlsx":
+        return _sheets.initiatives_xlsx(args, out, err)
     campaign = load_campaign(args.campaign)
     if campaign.initiatives is None:
         err.write(f"campaign {campaign.id!r} declares no initiative programme\n")
@@ -406,5 +415,5 @@ _COMMANDS: dict[str, Callable[[argparse.Namespace, TextIO, TextIO], int]] = {
     "targets": _cmd_targets,
     "initiatives": _cmd_initiatives,
     "test": _cmd_test,
-    "form": _forms.cmd_form,
+    "form": _sheets.cmd_form,
 }

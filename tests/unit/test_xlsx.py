@@ -538,3 +538,36 @@ def test_targets_and_initiatives_workbooks(tmp_path):
     assert status["SK-01"] == "Được công nhận" and status["SK-02"] == "Bị loại"
     code, _, err = cli("targets", str(th), "--facts", str(facts), "--format", "xlsx")
     assert code == 2 and "--output" in err
+
+
+def test_bulk_reads_xlsx_like_csv_and_neutralises_formula_text(tmp_path):
+    """--bulk from a sheet holding examples/tkv_2019/individuals.csv cell for cell gives the same
+    rows as from the CSV; a formula-looking name comes out with a leading quote."""
+    pytest.importorskip("polars")
+    import csv
+
+    tkv = str(CAMPAIGNS / "tkv_2019.yaml")
+    text = (EXAMPLES / "tkv_2019" / "individuals.csv").read_text(encoding="utf-8")
+    rows = list(csv.reader(io.StringIO(text)))
+    name = rows[0].index("name")
+    rows[1][name] = INJECTION
+    src = tmp_path / "in.csv"
+    with src.open("w", encoding="utf-8", newline="") as fh:
+        csv.writer(fh).writerows(rows)
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "Cá nhân"
+    for row in rows:
+        ws.append([c if c != "" else None for c in row])
+    for cell in ws[2]:
+        cell.data_type = "s"  # the name is text in the sheet, not a formula
+    wb.save(tmp_path / "in.xlsx")
+    outs = []
+    for path in (src, tmp_path / "in.xlsx"):
+        out = tmp_path / f"{path.suffix[1:]}.csv"
+        code, _, err = cli("evaluate", tkv, "--bulk", "--facts", str(path), "-o", str(out))
+        assert code == 0, err
+        outs.append(out.read_text(encoding="utf-8"))
+    assert outs[0] == outs[1]
+    got = list(csv.DictReader(io.StringIO(outs[0])))
+    assert got[0]["name"] == "'" + INJECTION

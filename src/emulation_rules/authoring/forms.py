@@ -461,8 +461,11 @@ class _FormWriter:
                 placed.get(decl.id, ""),
                 self.citations(decl),
             )
+            widths = (22, 48, 12, 20, 10, 40, 18, 44)
             for j, value in enumerate(cells, start=2):
                 ws.cell(r, j, value).alignment = wrap
+            lines = max(_lines(str(v), w) for v, w in zip(cells, widths, strict=True))
+            ws.row_dimensions[r].height = 15 * min(lines, 15)
         ws.freeze_panes = "B4"
 
     def citations(self, decl: m.FactDecl) -> str:
@@ -512,6 +515,12 @@ def _validation(col: _Column, lists: dict[str, str], dv_cls: Any) -> Any:
             **err,
         )
     return None
+
+
+def _lines(text: str, width: float) -> int:
+    """Lines a wrapped text takes in a column ``width`` characters wide (an estimate)."""
+    per_line = max(int(width * 1.1), 1)
+    return sum(max(1, -(-len(part) // per_line)) for part in text.split("\n"))
 
 
 def _allowed(decl: m.FactDecl) -> str:

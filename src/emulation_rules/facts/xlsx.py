@@ -57,6 +57,7 @@ __all__ = [
     "format_authors",
     "parse_authors",
     "read_facts_xlsx",
+    "subject_table",
 ]
 
 RECORDS_SUBJECT = "@subject"
@@ -141,6 +142,57 @@ def _read_sheets(data: bytes, file: str) -> list[tuple[str, list[list[Any]]]]:
             ]
         ) from None
     return out
+
+
+def subject_table(data: bytes, file: str) -> tuple[str, int, list[str], list[list[str | None]]]:
+    """The first subject sheet as text columns, for the bulk evaluator (which reads every cell
+    as CSV text): ``(sheet name, row number of the first data row, keys, columns)``.
+
+    Excel-typed cells become the text a CSV would hold: an integral number its digits, a date
+    ``YYYY-MM-DD``, a boolean ``true``/``false``; an empty cell None. A one-kind sheet
+    (``@kind=...``) gets a ``kind`` column. Records sheets and the register are not read here.
+
+    Raises:
+        FactsError: unreadable workbook or no subject sheet.
+    """
+    for name, rows in _read_sheets(data, file):
+        for r in (0, 1):
+            keys = [_key(v) for v in rows[r]] if r < len(rows) else []
+            if "id" in keys:
+                break
+        else:
+            continue
+        kind = keys[0][len(KIND_TAG) :] if keys and keys[0].startswith(KIND_TAG) else None
+        body = [row for row in rows[r + 1 :] if any(_blank(v) is not None for v in row)]
+        wanted = [(i, k) for i, k in enumerate(keys) if k and not k.startswith("@")]
+        columns = [[_text(row[i]) if i < len(row) else None for row in body] for i, _ in wanted]
+        header = [k for _, k in wanted]
+        if kind is not None and "kind" not in header:
+            header.append("kind")
+            columns.append([kind] * len(body))
+        return name, r + 2, header, columns
+    raise FactsError(
+        [
+            Problem(
+                "empty",
+                "no sheet has a key row with 'id' (one subject per row)",
+                location=SourceLocation(file, 1),
+            )
+        ]
+    )
+
+
+def _text(value: Any) -> str | None:
+    value = _blank(value)
+    if value is None or isinstance(value, str):
+        return value
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, (dt.date, dt.datetime)):
+        return value.isoformat()
+    return str(value)
 
 
 def excel_serial_to_date(serial: float) -> dt.date | None:

@@ -35,16 +35,31 @@ class SourceLocation:
         file: file name as given by the caller, or ``"<string>"`` for text input.
         line: 1-based line (for CSV: the 1-based row number counting the header as row 1).
         column: 1-based column, or ``None`` when only a row is known.
+        sheet: for a spreadsheet, the sheet's name; ``line`` is then the 1-based row and
+            ``str()`` reads like Excel, ``form.xlsx:Sheet!C12``.
     """
 
     file: str
     line: int
     column: int | None = None
+    sheet: str | None = None
 
     def __str__(self) -> str:
+        if self.sheet is not None:
+            col = "" if self.column is None else column_letter(self.column)
+            return f"{self.file}:{self.sheet}!{col}{self.line}"
         if self.column is None:
             return f"{self.file}:{self.line}"
         return f"{self.file}:{self.line}:{self.column}"
+
+
+def column_letter(column: int) -> str:
+    """Spreadsheet column name of a 1-based column number: 1 -> ``A``, 27 -> ``AA``."""
+    out = ""
+    while column > 0:
+        column, rest = divmod(column - 1, 26)
+        out = chr(ord("A") + rest) + out
+    return out
 
 
 def format_path(path: tuple[PathItem, ...]) -> str:
@@ -82,9 +97,10 @@ class Problem:
         return f"{where}{format_path(self.path)}: {self.message}{hint} [{self.code}]"
 
     def to_dict(self) -> dict[str, object]:
-        """JSON-ready form: code, message, path, file, line, column, hint."""
+        """JSON-ready form: code, message, path, file, line, column, hint (and ``sheet`` for a
+        spreadsheet location, where ``line`` is the row)."""
         loc = self.location
-        return {
+        out: dict[str, object] = {
             "code": self.code,
             "message": self.message,
             "path": format_path(self.path),
@@ -93,6 +109,9 @@ class Problem:
             "column": loc.column if loc else None,
             "hint": self.hint,
         }
+        if loc is not None and loc.sheet is not None:
+            out["sheet"] = loc.sheet
+        return out
 
 
 class EmulationRulesError(Exception):

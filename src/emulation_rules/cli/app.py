@@ -17,6 +17,7 @@ from typing import Any, TextIO
 from emulation_rules import __version__
 from emulation_rules.campaign.loader import load_campaign
 from emulation_rules.campaign.model import Campaign
+from emulation_rules.cli import sheets as _sheets
 from emulation_rules.engine import Engine
 from emulation_rules.errors import (
     CampaignError,
@@ -52,6 +53,7 @@ examples:
       --facts examples/thanhhoa_2021_2030/facts.yaml --as-of 2027-12-31
   emulation-rules evaluate campaigns/dienbien_2020.yaml --facts examples/dienbien_2020/facts.yaml   # with the 15% quota
   emulation-rules initiatives campaigns/vinhlinh_2022.yaml --facts examples/vinhlinh_2022/facts.yaml
+  emulation-rules form campaigns/tkv_2019.yaml -o form.xlsx   # fill it in, then --facts form.xlsx
   emulation-rules schema > campaign.schema.json
   emulation-rules test campaigns/
 
@@ -128,7 +130,7 @@ def build_parser(stderr: TextIO | None = None) -> argparse.ArgumentParser:
     def facts_args(sp: argparse.ArgumentParser) -> None:
         sp.add_argument("campaign", metavar="CAMPAIGN", help="campaign YAML file")
         sp.add_argument("--facts", required=True, type=Path, metavar="FILE",
-                        help="subjects and their facts: .yaml, .json or .csv")
+                        help="subjects and their facts: .yaml, .json, .csv or .xlsx (a filled-in form)")
         sp.add_argument("--as-of", type=_date, metavar="DATE",
                         help="review date YYYY-MM-DD (default: the facts file's as_of); picks the phase")
         sp.add_argument("--param", type=_param, action="append", default=[], metavar="NAME=VALUE",
@@ -151,8 +153,9 @@ def build_parser(stderr: TextIO | None = None) -> argparse.ArgumentParser:
                        "not_eligible.", stderr=stderr,
                        formatter_class=argparse.RawDescriptionHelpFormatter)
     facts_args(e)
-    e.add_argument("--format", choices=("table", "json", "csv"), default=None,
-                   help="table for people (default), json (stable, format_version 1) or csv")
+    e.add_argument("--format", choices=("table", "json", "csv", "xlsx"), default=None,
+                   help="table for people (default), json (stable, format_version 1), csv, or "
+                   "xlsx (a workbook: summary, verdicts, criteria, defects; needs --output)")
     e.add_argument("--output", "-o", type=Path, help="write to this file instead of stdout")
 
     x = sub.add_parser("explain", help="why one subject got or missed each award",
@@ -169,12 +172,13 @@ def build_parser(stderr: TextIO | None = None) -> argparse.ArgumentParser:
                        "empty or facts are missing), with the plan clause cited.", stderr=stderr)
     t.add_argument("campaign", metavar="CAMPAIGN", help="campaign YAML file")
     t.add_argument("--facts", required=True, type=Path, metavar="FILE",
-                   help="subjects and their facts: .yaml, .json or .csv")
+                   help="subjects and their facts: .yaml, .json, .csv or .xlsx (a filled-in form)")
     when = t.add_mutually_exclusive_group()
     when.add_argument("--phase", metavar="ID", help="phase id to judge")
     when.add_argument("--as-of", type=_date, metavar="DATE",
                       help="review date YYYY-MM-DD (default: the facts file's as_of); picks the phase")
-    t.add_argument("--format", choices=("table", "json"), default="table")
+    t.add_argument("--format", choices=("table", "json", "xlsx"), default="table")
+    t.add_argument("--output", "-o", type=Path, help="file for --format xlsx")
 
     n = sub.add_parser("initiatives",
                        help="judge an initiative register: accepted or excluded, and who is credited",
@@ -185,10 +189,12 @@ def build_parser(stderr: TextIO | None = None) -> argparse.ArgumentParser:
                        "format is documented in emulation_rules.initiatives.", stderr=stderr)
     n.add_argument("campaign", metavar="CAMPAIGN", help="campaign YAML file with an 'initiatives' programme")
     n.add_argument("--facts", required=True, type=Path, metavar="FILE",
-                   help="facts file (.yaml or .json) with a top-level 'initiatives' list")
+                   help="facts file (.yaml or .json) with a top-level 'initiatives' list, or an "
+                   ".xlsx form with its register sheet filled in")
     n.add_argument("--skip-invalid", action="store_true",
                    help="judge the valid entries and list the invalid ones, instead of refusing the file")
-    n.add_argument("--format", choices=("table", "json"), default="table")
+    n.add_argument("--format", choices=("table", "json", "xlsx"), default="table")
+    n.add_argument("--output", "-o", type=Path, help="file for --format xlsx")
 
     c = sub.add_parser("test",
                        help="run author test cases (expected verdicts, points, target statuses)",
@@ -201,6 +207,7 @@ def build_parser(stderr: TextIO | None = None) -> argparse.ArgumentParser:
     c.add_argument("paths", nargs="+", metavar="PATH",
                    help="case files or directories (e.g. campaigns/)")
     c.add_argument("--quiet", "-q", action="store_true", help="print only failures and the summary")
+    _sheets.add_parser(sub, stderr)
     return p
 
 
@@ -289,6 +296,8 @@ def _evaluate(args: argparse.Namespace) -> tuple[Engine, object]:
 def _cmd_evaluate(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     if args.bulk:
         return _cmd_evaluate_bulk(args, out, err)
+    if args.format == "xlsx":
+        return _sheets.evaluate_xlsx(args, out, err)
     _, evaluation = _evaluate(args)
     render = {"table": render_table, "json": render_json, "csv": render_csv}[args.format or "table"]
     _write(render(evaluation), out, args.output)  # type: ignore[arg-type]
@@ -355,6 +364,8 @@ def _cmd_explain(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 def _cmd_targets(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     from emulation_rules.results.targets import evaluate_targets, render_targets_json, render_targets_table
 
+    if args.format == "xlsx":
+        return _sheets.targets_xlsx(args, out, err)
     campaign = load_campaign(args.campaign)
     submission = load_facts(args.facts, campaign)
     try:
@@ -369,6 +380,8 @@ def _cmd_targets(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 def _cmd_initiatives(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     from emulation_rules.facts.initiatives import render_initiatives_json, render_initiatives_table
 
+    if args.format == "xlsx":
+        return _sheets.initiatives_xlsx(args, out, err)
     campaign = load_campaign(args.campaign)
     if campaign.initiatives is None:
         err.write(f"campaign {campaign.id!r} declares no initiative programme\n")
@@ -403,4 +416,5 @@ _COMMANDS: dict[str, Callable[[argparse.Namespace, TextIO, TextIO], int]] = {
     "targets": _cmd_targets,
     "initiatives": _cmd_initiatives,
     "test": _cmd_test,
+    "form": _sheets.cmd_form,
 }

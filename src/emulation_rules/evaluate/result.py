@@ -214,3 +214,17 @@ def _subject_dict(s: SubjectResult) -> dict[str, Any]:
 
 CSV_COLUMNS = ("subject_id", "kind", "level_or_role", "name", "award", "verdict", "points", "band",
                "failed_criteria", "missing_facts")
+
+FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+"""First characters that make a spreadsheet read a text cell as a formula (CSV injection)."""
+CSV_TEXT_COLUMNS = ("subject_id", "level_or_role", "name")
+"""Columns of ``CSV_COLUMNS`` holding submitted text, neutralised by :func:`text_cell`."""
+
+
+def text_cell(value: str) -> str:
+    """``value`` made safe for a spreadsheet: text beginning with ``=``, ``+``, ``-``, ``@``,
+    tab or CR gets a leading ``'`` so Excel and LibreOffice show it as text and never run it
+    as a formula (``=HYPERLINK(...)`` -> ``'=HYPERLINK(...)``); other text is unchanged.
+    Every CSV of results (``evaluate --format csv``, ``--bulk`` to .csv) applies it to
+    ``CSV_TEXT_COLUMNS``."""
+    return "'" + value if value.startswith(FORMULA_TRIGGERS) else value

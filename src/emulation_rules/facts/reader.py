@@ -1,4 +1,4 @@
-"""Submitted facts: subjects (units and individuals) read from YAML, JSON or CSV.
+"""Submitted facts: subjects (units and individuals) read from YAML, JSON, CSV or .xlsx.
 
 Every value is validated and coerced to its declared type before any evaluator sees it
 (durable-rules would otherwise fire ``score >= 90`` for ``score='abc'``, see DURABLE_RULES.md).
@@ -30,6 +30,9 @@ programme's derived count facts on the subjects (``Submission.initiatives`` hold
 
 A CSV file has one subject per row with the columns ``id, kind, level, role, unit, name`` and
 one column per fact; an empty cell is a missing fact; a records fact is a JSON list in its cell.
+
+An .xlsx workbook (a filled-in submission form) is read by :mod:`.xlsx` into the same data
+and validated by the same rules.
 """
 
 from __future__ import annotations
@@ -133,13 +136,14 @@ def load_facts(
     source: str | os.PathLike[str],
     campaign: m.Campaign,
     *,
-    format: Literal["auto", "yaml", "json", "csv"] = "auto",
+    format: Literal["auto", "yaml", "json", "csv", "xlsx"] = "auto",
     on_error: Literal["raise", "skip"] = "raise",
 ) -> Submission:
     """Read and validate a facts file for ``campaign``.
 
     Args:
-        source: path to a ``.yaml``/``.yml``, ``.json`` or ``.csv`` file.
+        source: path to a ``.yaml``/``.yml``, ``.json``, ``.csv`` or ``.xlsx`` file (the
+            last needs the ``xlsx`` extra; layout in :mod:`.xlsx`).
         campaign: the campaign whose declared facts give names and types.
         format: force a format instead of guessing from the extension.
         on_error: ``"raise"`` refuses the whole file on any problem; ``"skip"`` leaves out the
@@ -161,6 +165,10 @@ def load_facts(
         raise FactsError([Problem("unreadable", f"cannot read: {exc.strerror or exc}",
                                   location=SourceLocation(name, 1))]) from None
     fmt = format if format != "auto" else _guess(path)
+    if fmt == "xlsx":
+        from emulation_rules.facts.xlsx import read_facts_xlsx  # optional extra, read on demand
+
+        return read_facts_xlsx(raw, campaign, file=name, on_error=on_error)
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -171,8 +179,10 @@ def load_facts(
     return parse_facts_text(text, campaign, file=name, format=fmt, on_error=on_error)
 
 
-def _guess(path: Path) -> Literal["yaml", "json", "csv"]:
+def _guess(path: Path) -> Literal["yaml", "json", "csv", "xlsx"]:
     suffix = path.suffix.lower()
+    if suffix in (".xlsx", ".xlsm"):
+        return "xlsx"
     if suffix == ".csv":
         return "csv"
     if suffix == ".json":

@@ -13,8 +13,17 @@ import io
 import json
 from typing import Any
 
-from emulation_rules.evaluate.result import CSV_COLUMNS, AwardResult, Evaluation
+from emulation_rules.evaluate.result import (
+    CSV_COLUMNS,
+    FORMULA_TRIGGERS,
+    AwardResult,
+    Evaluation,
+    text_cell,
+)
 from emulation_rules.results.quotas import render_quotas_table
+
+__all__ = ["FORMULA_TRIGGERS", "render_csv", "render_explanation", "render_json", "render_table",
+           "text_cell"]
 
 
 def render_json(evaluation: Evaluation) -> str:
@@ -25,14 +34,16 @@ def render_json(evaluation: Evaluation) -> str:
 
 
 def render_csv(evaluation: Evaluation) -> str:
-    """One row per subject and award (``CSV_COLUMNS``); lists joined with ``;``."""
+    """One row per subject and award (``CSV_COLUMNS``); lists joined with ``;``. Text that a
+    spreadsheet would read as a formula is neutralised (:func:`text_cell`)."""
     buf = io.StringIO()
     w = csv.writer(buf, lineterminator="\n")
     w.writerow(CSV_COLUMNS)
     for s in evaluation.subjects:
         for a in s.awards:
             w.writerow([
-                s.subject_id, s.kind, s.level or s.role or "", s.name or "", a.award_id, a.verdict,
+                text_cell(s.subject_id), s.kind, text_cell(s.level or s.role or ""),
+                text_cell(s.name or ""), a.award_id, a.verdict,
                 "" if a.points is None else f"{a.points:g}", a.band or "",
                 ";".join(c.criterion_id for c in a.criteria if c.status == "fail"),
                 ";".join(a.missing_facts),

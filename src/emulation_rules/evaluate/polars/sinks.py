@@ -17,6 +17,7 @@ import polars as pl
 import pyarrow.parquet as pq
 
 from emulation_rules.evaluate.polars._common import _OUT_SCHEMA, Output
+from emulation_rules.evaluate.result import CSV_TEXT_COLUMNS
 
 # --- sinks -------------------------------------------------------------------------------------
 
@@ -75,8 +76,16 @@ class _Sink:
                 pl.when(pl.col(c) != "").then(pl.col(c)).alias(c)
                 for c in ("level_or_role", "name", "band", "failed_criteria", "missing_facts")
             ]
+            # text a spreadsheet would run as a formula gets a leading ' (result.text_cell)
+            safe = [
+                pl.when(pl.col(c).str.contains(r"^[=+\-@\t\r]"))
+                .then(pl.lit("'") + pl.col(c))
+                .otherwise(pl.col(c))
+                .alias(c)
+                for c in CSV_TEXT_COLUMNS
+            ]
             # empty cells as the evaluate --format csv output writes them (not quoted "")
-            results.with_columns(text.alias("points")).with_columns(*blank).write_csv(
+            results.with_columns(text.alias("points"), *safe).with_columns(*blank).write_csv(
                 self.fh, include_header=self.first
             )
         else:

@@ -85,6 +85,7 @@ class _Input:
     exact: bool = False
     done_bytes: int = 0
     read_rows: int = 0
+    row_offset: int = 0  # sheet row of the first data row, minus one (.xlsx)
 
     def progress(self, rows: int) -> float | None:
         """Fraction done after ``rows`` rows; for CSV the total is estimated from the bytes
@@ -116,12 +117,14 @@ def _open_input(source: Source, evaluator: BulkEvaluator) -> _Input:
     path = Path(source)
     name = str(path)
     suffix = path.suffix.lower()
+    if suffix in (".xlsx", ".xlsm"):
+        return _open_xlsx(path, evaluator)
     if suffix not in (".csv", ".parquet", ".pq"):
         raise FactsError(
             [
                 Problem(
                     "unsupported-format",
-                    f"bulk input must be .csv or .parquet, not {suffix or 'no extension'!r};"
+                    f"bulk input must be .csv, .parquet or .xlsx, not {suffix or 'no extension'!r};"
                     " YAML and JSON facts are read without --bulk",
                     location=SourceLocation(name, 1),
                 )
@@ -172,6 +175,24 @@ def _open_input(source: Source, evaluator: BulkEvaluator) -> _Input:
 Chunk = tuple[pl.DataFrame, list[Problem]]
 
 
+def _open_xlsx(path: Path, evaluator: BulkEvaluator) -> _Input:
+    """An .xlsx subject sheet read whole as text cells (like CSV), rows numbered as in the sheet."""
+    from emulation_rules.facts.xlsx import subject_table
+
+    name = str(path)
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise FactsError([Problem("unreadable", f"cannot read: {exc.strerror or exc}",
+                                  location=SourceLocation(name, 1))]) from None
+    sheet, first_row, raw_header, columns = subject_table(data, name)
+    header = evaluator.check_columns(raw_header, name)
+    frame = pl.DataFrame({h: pl.Series(h, col, dtype=pl.String)
+                          for h, col in zip(header, columns, strict=True)})
+    return _Input(f"{name}:{sheet}", header, raw_header, "frame", frame=frame,
+                  total_rows=frame.height, row_offset=first_row - 1)
+
+
 def _chunks(inp: _Input, chunk_rows: int) -> Iterator[Chunk]:
     """Frames of at most ``chunk_rows`` rows (normalised header and ``__row``), each with the
     problems of rows that could not even be split into cells (CSV rows of the wrong width)."""
@@ -182,6 +203,7 @@ def _chunks(inp: _Input, chunk_rows: int) -> Iterator[Chunk]:
             yield (
                 part.with_columns(
                     pl.int_range(start + 1, start + part.height + 1, dtype=pl.Int64).alias(_ROW)
+                    + inp.row_offset
                 ),
                 [],
             )

@@ -1,0 +1,174 @@
+"""Spreadsheets on the command line: ``emulation-rules form`` writes the .xlsx submission form
+of a campaign (:mod:`emulation_rules.authoring.forms`); ``evaluate``, ``targets`` and
+``initiatives`` with ``--format xlsx -o FILE.xlsx`` write a result workbook
+(:mod:`emulation_rules.results.workbook`)."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+from typing import Any, TextIO
+
+from emulation_rules.campaign.loader import load_campaign
+from emulation_rules.engine import Engine
+from emulation_rules.facts.reader import load_facts
+
+EXIT_OK, EXIT_INPUT = 0, 2
+
+
+def add_parser(sub: Any, stderr: TextIO | None) -> None:
+    """Register the ``form`` sub-command on ``sub`` (argparse sub-parsers)."""
+    f = sub.add_parser(
+        "form",
+        help="write an .xlsx submission form for a campaign (to fill in, then --facts)",
+        description="Write an .xlsx form generated from the campaign: instructions in Vietnamese "
+        "(the review date, every fact with its meaning, unit, allowed values and plan clause), "
+        "one sheet per subject kind with drop-downs and checks, one sheet per records fact and "
+        "the initiative register. Read it back with --facts form.xlsx.",
+        stderr=stderr,
+    )
+    f.add_argument("campaign", metavar="CAMPAIGN", help="campaign YAML file")
+    f.add_argument(
+        "--kind",
+        choices=("collective", "individual"),
+        action="append",
+        help="only this subject kind (repeatable; default both)",
+    )
+    f.add_argument(
+        "--level",
+        action="append",
+        default=[],
+        metavar="ID",
+        help="offer only this collective level in the level drop-down (repeatable)",
+    )
+    f.add_argument(
+        "--rows", type=int, default=500, metavar="N", help="rows prepared per sheet (500)"
+    )
+    f.add_argument(
+        "--output", "-o", type=Path, required=True, metavar="FILE.xlsx", help="file to write"
+    )
+
+
+def cmd_form(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    """Write the form; exit 2 for an unknown level, a bad output name or missing openpyxl."""
+    try:
+        from emulation_rules.authoring.forms import FormSpec, write_form
+    except ImportError as exc:
+        err.write(f"the form needs openpyxl: pip install 'emulation-rules[xlsx]' ({exc})\n")
+        return EXIT_INPUT
+    if args.output.suffix.lower() != ".xlsx":
+        err.write(f"--output must end in .xlsx: {args.output}\n")
+        return EXIT_INPUT
+    if not 1 <= args.rows <= 100_000:
+        err.write(f"--rows must be between 1 and 100000, not {args.rows}\n")
+        return EXIT_INPUT
+    campaign = load_campaign(args.campaign)
+    kinds = tuple(dict.fromkeys(args.kind or ("collective", "individual")))
+    try:
+        path = write_form(
+            campaign, args.output, FormSpec(kinds=kinds, levels=tuple(args.level), rows=args.rows)
+        )
+    except ValueError as exc:
+        err.write(f"{exc}\n")
+        return EXIT_INPUT
+    except OSError as exc:
+        err.write(f"cannot write {args.output}: {exc.strerror or exc}\n")
+        return EXIT_INPUT
+    err.write(f"form for {campaign.id} written to {path}\n")
+    return EXIT_OK
+
+
+def _xlsx_target(args: argparse.Namespace, err: TextIO) -> Path | None:
+    target: Path | None = getattr(args, "output", None)
+    if target is None or target.suffix.lower() != ".xlsx":
+        err.write("--format xlsx writes a workbook: give --output FILE.xlsx\n")
+        return None
+    return target
+
+
+def _save(target: Path, err: TextIO, **kw: Any) -> int:
+    try:
+        from emulation_rules.results.workbook import write_workbook
+    except ImportError as exc:  # pragma: no cover - openpyxl is in the test extra
+        err.write(f"--format xlsx needs openpyxl: pip install 'emulation-rules[xlsx]' ({exc})\n")
+        return EXIT_INPUT
+    try:
+        write_workbook(target, **kw)
+    except OSError as exc:
+        err.write(f"cannot write {target}: {exc.strerror or exc}\n")
+        return EXIT_INPUT
+    err.write(f"results written to {target}\n")
+    return EXIT_OK
+
+
+def evaluate_xlsx(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    """``evaluate --format xlsx -o FILE``: verdicts, criteria, quotas, and the targets of the
+    phase when the campaign has targets."""
+    from emulation_rules.results.targets import evaluate_targets
+
+    target = _xlsx_target(args, err)
+    if target is None:
+        return EXIT_INPUT
+    campaign = load_campaign(args.campaign)
+    engine = Engine(campaign, params=dict(args.param), backend=args.backend)
+    submission = load_facts(args.facts, campaign, on_error="skip" if args.skip_invalid else "raise")
+    evaluation = engine.evaluate(submission, as_of=args.as_of)
+    report = None
+    if campaign.targets and evaluation.as_of is not None:
+        try:
+            report = evaluate_targets(
+                campaign, submission, as_of=evaluation.as_of, params=dict(args.param)
+            )
+        except KeyError:  # the review date lies in no phase: no targets to judge
+            report = None
+    for p in evaluation.rejected:
+        err.write(f"skipped: {p}\n")
+    return _save(
+        target,
+        err,
+        campaign=campaign,
+        evaluation=evaluation,
+        targets=report,
+        initiatives=submission.initiatives,
+    )
+
+
+def targets_xlsx(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    """``targets --format xlsx -o FILE``."""
+    from emulation_rules.results.targets import evaluate_targets
+
+    target = _xlsx_target(args, err)
+    if target is None:
+        return EXIT_INPUT
+    campaign = load_campaign(args.campaign)
+    submission = load_facts(args.facts, campaign)
+    try:
+        report = evaluate_targets(campaign, submission, phase=args.phase, as_of=args.as_of)
+    except KeyError as exc:
+        err.write(f"{exc.args[0]}\n")
+        return EXIT_INPUT
+    return _save(target, err, campaign=campaign, targets=report)
+
+
+def initiatives_xlsx(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    """``initiatives --format xlsx -o FILE``."""
+    target = _xlsx_target(args, err)
+    if target is None:
+        return EXIT_INPUT
+    campaign = load_campaign(args.campaign)
+    if campaign.initiatives is None:
+        err.write(f"campaign {campaign.id!r} declares no initiative programme\n")
+        return EXIT_INPUT
+    submission = load_facts(args.facts, campaign, on_error="skip" if args.skip_invalid else "raise")
+    if submission.initiatives is None:
+        err.write(f"{args.facts} has no 'initiatives' register\n")
+        return EXIT_INPUT
+    for p in submission.rejected:
+        err.write(f"skipped: {p}\n")
+    return _save(
+        target,
+        err,
+        campaign=campaign,
+        initiatives=submission.initiatives,
+        rejected=submission.rejected,
+    )

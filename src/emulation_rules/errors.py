@@ -21,10 +21,138 @@ A :class:`Problem` is one located finding. Its ``str()`` reads like compiler out
 from __future__ import annotations
 
 import difflib
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
+from types import MappingProxyType
+from typing import Literal
 
 PathItem = str | int
+
+
+ProblemCode = Literal[
+    "yaml-syntax",
+    "duplicate-key",
+    "too-large",
+    "too-many-aliases",
+    "too-many-nodes",
+    "unsafe-tag",
+    "bad-key",
+    "bad-encoding",
+    "unknown-key",
+    "missing-key",
+    "bad-choice",
+    "bad-identifier",
+    "invalid-value",
+    "duplicate-id",
+    "phase-order",
+    "unknown-fact",
+    "fact-subject-mismatch",
+    "unknown-field",
+    "unknown-param",
+    "unknown-enum-value",
+    "not-ordered",
+    "type-mismatch",
+    "not-records",
+    "bad-compare",
+    "unknown-level",
+    "unknown-role",
+    "score-sheet",
+    "source-seed-mismatch",
+    "unknown-phase",
+    "bad-target",
+    "unknown-award",
+    "bad-quota",
+    "bad-initiatives",
+    "unreadable",
+    "empty",
+    "json-syntax",
+    "csv-syntax",
+    "csv-row",
+    "unknown-column",
+    "unsupported-column",
+    "unsupported-format",
+    "missing-field",
+    "out-of-range",
+    "unknown-subject",
+    "derived-fact",
+    "record-count",
+    "campaign-mismatch",
+    "too-many-problems",
+    "unknown-fact-set",
+    "unknown-criterion",
+    "unknown-target",
+    "unknown-quota",
+    "missing-extra",
+]
+"""Every problem code the library emits (stable; tests assert on them)."""
+
+PROBLEM_CODES: Mapping[str, tuple[str, str]] = MappingProxyType({
+    "yaml-syntax": ("yaml", "The text is not valid YAML (the message names the token)."),
+    "duplicate-key": ("yaml", "A key appears twice in one mapping (YAML and JSON alike)."),
+    "too-large": ("yaml", "The file is larger than the size limit (4 MiB for campaigns)."),
+    "too-many-aliases": ("yaml", "More *alias references than the limit (100): a billion-laughs guard."),
+    "too-many-nodes": ("yaml", "More nodes than the limit, counted while reading."),
+    "unsafe-tag": ("yaml", "A tag other than the plain scalar ones (!!python/..., !!binary...)."),
+    "bad-key": ("yaml", "A mapping key that is not a plain string."),
+    "bad-encoding": ("yaml", "The bytes are not UTF-8 (the first bad byte is located)."),
+    "unknown-key": ("campaign", "A key the model does not have (did-you-mean given)."),
+    "missing-key": ("campaign", "A required key is absent."),
+    "bad-choice": ("campaign", "A value outside the allowed words (the allowed ones are listed)."),
+    "bad-identifier": ("campaign", "An id that is not ASCII lower-case letters, digits and _."),
+    "invalid-value": ("campaign", "A value of the wrong type or out of range (also used for facts)."),
+    "duplicate-id": ("campaign", "Two items of one list share an id (also subjects in facts)."),
+    "phase-order": ("campaign", "A phase ends before it starts, or phases are out of order."),
+    "unknown-fact": ("campaign", "A condition, target or quota names a fact the campaign does not declare."),
+    "fact-subject-mismatch": ("campaign", "A fact of the other subject kind is read (collective vs individual)."),
+    "unknown-field": ("campaign", "A record condition names a field the records fact does not declare."),
+    "unknown-param": ("campaign", "A condition names a parameter the campaign does not declare."),
+    "unknown-enum-value": ("campaign", "A threshold or `in` list names a value the enum does not have."),
+    "not-ordered": ("campaign", "`at_least` or a comparison on a fact that has no order."),
+    "type-mismatch": ("campaign", "A threshold of another type than the fact it is compared with."),
+    "not-records": ("campaign", "`count` over a fact that is not a records list."),
+    "bad-compare": ("campaign", "A comparison that cannot hold as written (e.g. < on a bool)."),
+    "unknown-level": ("campaign", "A level id the campaign does not declare (also in facts)."),
+    "unknown-role": ("campaign", "A role id the campaign does not declare (also in facts)."),
+    "score-sheet": ("campaign", "A score sheet whose items, bands or passing band do not fit together."),
+    "source-seed-mismatch": ("campaign", "A citation names another document than the campaign's own."),
+    "unknown-phase": ("campaign", "A target value names a phase the campaign does not declare."),
+    "bad-target": ("campaign", "A target whose metric does not fit its facts or phases."),
+    "unknown-award": ("campaign", "A quota (or case) names an award the campaign does not declare."),
+    "bad-quota": ("campaign", "A quota over awards of the other subject kind."),
+    "bad-initiatives": ("campaign", "The initiative programme's window, kinds or derived facts do not fit."),
+    "unreadable": ("facts", "The file cannot be read (missing, a directory, permission)."),
+    "empty": ("facts", "The file holds no document."),
+    "json-syntax": ("facts", "The JSON text is invalid (located)."),
+    "csv-syntax": ("facts", "The CSV text is invalid (located by row)."),
+    "csv-row": ("facts", "A CSV row has more or fewer cells than the header."),
+    "unknown-column": ("facts", "A CSV/table column that is neither a subject key nor a declared fact."),
+    "unsupported-column": ("facts", "A table column of a type that cannot be read (nested Parquet)."),
+    "unsupported-format": ("facts", "A file extension the reader does not know."),
+    "missing-field": ("facts", "A record lacks a required field."),
+    "out-of-range": ("facts", "An integer too large for the engines (64-bit)."),
+    "unknown-subject": ("facts", "A register entry names a subject that is not in the submission."),
+    "derived-fact": ("facts", "A fact derived from the initiative register was also submitted."),
+    "record-count": ("facts", "A spreadsheet count column disagrees with the records listed."),
+    "campaign-mismatch": ("facts", "The facts file names another campaign."),
+    "too-many-problems": ("facts", "More problems than are listed (the count of the rest is given)."),
+    "unknown-fact-set": ("cases", "A case subject uses a fact set the case file does not define."),
+    "unknown-criterion": ("cases", "An expectation names a criterion the award does not have."),
+    "unknown-target": ("cases", "An expectation names a target the campaign does not have."),
+    "unknown-quota": ("cases", "An expectation names a quota the campaign does not have."),
+    "missing-extra": ("facts", "The input needs an optional extra that is not installed (e.g. xlsx, bulk)."),
+})
+"""``{code: (input it concerns, what it means)}``; inputs: ``yaml``, ``campaign``, ``facts``,
+``cases``. The user guide's table is this one (``emulation-rules codes`` prints it)."""
+
+
+PYDANTIC_CODES: Mapping[str, ProblemCode] = MappingProxyType({
+    "extra_forbidden": "unknown-key",
+    "missing": "missing-key",
+    "literal_error": "bad-choice",
+    "string_pattern_mismatch": "bad-identifier",
+    "union_tag_not_found": "invalid-value",
+})
+"""pydantic error types -> problem codes (any other type is ``invalid-value``)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,14 +206,14 @@ class Problem:
     """One finding in a campaign or facts file.
 
     Attributes:
-        code: stable slug, e.g. ``"unknown-key"``, ``"unknown-fact"``; tests assert on it.
+        code: stable slug from :data:`PROBLEM_CODES`, e.g. ``"unknown-key"``; tests assert on it.
         message: human sentence, without the file name.
         path: data path from the document root (keys and list indexes).
         location: where in the file, if known.
         hint: a suggestion such as ``did you mean 'rating'?``.
     """
 
-    code: str
+    code: ProblemCode
     message: str
     path: tuple[PathItem, ...] = ()
     location: SourceLocation | None = None

@@ -7,8 +7,10 @@ when the file was written: the position of the offending key or value).
 
 from __future__ import annotations
 
+import ast
 import re
 from pathlib import Path
+from typing import get_args
 
 import pytest
 
@@ -18,8 +20,8 @@ from emulation_rules import (
     dump_campaign,
     load_campaign,
 )
-from emulation_rules.campaign.loader import __doc__ as LOADER_DOC
 from emulation_rules.campaign.safe_yaml import MAX_BYTES
+from emulation_rules.errors import PROBLEM_CODES, ProblemCode
 
 from ..conftest import CAMPAIGNS, ROOT
 
@@ -47,10 +49,31 @@ def test_invalid_campaign_is_located(path):
     assert (loc.file, loc.line, loc.column) == (str(path), line, col)
 
 
-def test_every_documented_code_has_a_case():
-    documented = set(re.findall(r"``([a-z]+(?:-[a-z]+)+|[a-z]+-[a-z]+)``", LOADER_DOC or ""))
-    documented.discard("too-large")  # a 4 MiB file is not shipped: see test_size_limit
-    assert documented <= {p.stem for p in INVALID}
+def test_every_campaign_code_has_a_case():
+    campaign_codes = {c for c, (kind, _) in PROBLEM_CODES.items() if kind in ("yaml", "campaign")}
+    campaign_codes.discard("too-large")  # a 4 MiB file is not shipped: see test_size_limit
+    assert campaign_codes <= {p.stem for p in INVALID}
+
+
+def test_problem_codes_are_declared_once_as_data():
+    assert set(get_args(ProblemCode)) == set(PROBLEM_CODES)
+    assert all(kind in ("yaml", "campaign", "facts", "cases") and text.endswith(".")
+               for kind, text in PROBLEM_CODES.values())
+
+
+def test_every_code_written_in_the_source_is_declared():
+    used: set[str] = set()
+    for path in (ROOT / "src" / "emulation_rules").rglob("*.py"):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Call) and node.args and isinstance(node.args[0], ast.Constant):
+                name = getattr(node.func, "id", None) or getattr(node.func, "attr", None)
+                value = node.args[0].value
+                if name in ("Problem", "add", "problem", "_LimitError") and isinstance(value, str) \
+                        and re.fullmatch(r"[a-z]+(-[a-z]+)*", value):
+                    used.add(value)
+    assert used, "the scan found no problem codes"
+    assert used <= set(PROBLEM_CODES), used - set(PROBLEM_CODES)
 
 
 def test_str_reads_like_compiler_output():

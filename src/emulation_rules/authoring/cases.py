@@ -67,7 +67,7 @@ import os
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
@@ -75,15 +75,19 @@ from emulation_rules.campaign import model as m
 from emulation_rules.campaign.loader import load_campaign
 from emulation_rules.campaign.safe_yaml import SourceMap, parse_yaml
 from emulation_rules.errors import (
+    PYDANTIC_CODES,
     CaseFileError,
     FactsError,
     PathItem,
     Problem,
+    ProblemCode,
     SourceLocation,
     YAMLSyntaxError,
 )
-from emulation_rules.evaluate.result import AwardResult, Evaluation
+from emulation_rules.evaluate.result import AwardResult, Evaluation, Status, VerdictKind
 from emulation_rules.facts.reader import Submission, parse_facts
+from emulation_rules.results.quotas import QuotaStatus
+from emulation_rules.results.targets import TargetStatus
 
 __all__ = [
     "CaseFile",
@@ -97,7 +101,7 @@ __all__ = [
     "run_cases",
 ]
 
-Verdict = Literal["awarded", "not_awarded", "incomplete", "not_eligible"]
+Verdict = VerdictKind
 
 
 # --- the file format (pydantic, frozen, unknown keys are errors) -----------------------------
@@ -113,7 +117,7 @@ class ExpectedAward(_Model):
     subject: str = Field(description="Subject id, as in the case's subjects.")
     award: m.Ident = Field(description="Award id of the campaign.")
     verdict: Verdict
-    criteria: dict[str, Literal["pass", "fail", "unknown"]] = Field(
+    criteria: dict[str, Status] = Field(
         default_factory=dict, description="Expected status of the named criteria (a subset)."
     )
     missing: tuple[str, ...] | None = Field(
@@ -130,7 +134,7 @@ class ExpectedTarget(_Model):
 
     target: m.Ident
     phase: m.Ident | None = Field(default=None, description="Phase judged; default: the case's.")
-    status: Literal["met", "not_met", "unknown"]
+    status: TargetStatus
     value: float | None = Field(default=None, description="Expected computed figure.")
     source: m.Source
     why: str | None = None
@@ -140,7 +144,7 @@ class ExpectedQuota(_Model):
     """The expected outcome of one quota on the award set (Điện Biên 001 L14)."""
 
     quota: m.Ident
-    status: Literal["met", "not_met", "unknown"]
+    status: QuotaStatus
     awardees: int | None = Field(default=None, description="Expected size of the award set.")
     qualifying: int | None = Field(default=None, description="Expected qualifying awardees.")
     shortfall: int | None = Field(default=None, description="Expected shortfall (see quotas.py).")
@@ -331,12 +335,7 @@ def load_cases(path: str | os.PathLike[str]) -> CaseFile:
 def _pydantic_problem(err: Mapping[str, Any], smap: SourceMap) -> Problem:
     path = tuple(p for p in err["loc"] if isinstance(p, (str, int)))
     kind = err["type"]
-    code = {
-        "extra_forbidden": "unknown-key",
-        "missing": "missing-key",
-        "literal_error": "bad-choice",
-        "string_pattern_mismatch": "bad-identifier",
-    }.get(kind, "invalid-value")
+    code: ProblemCode = "invalid-value" if kind == "union_tag_not_found" else PYDANTIC_CODES.get(kind, "invalid-value")
     message = err["msg"]
     if code == "unknown-key":
         message = f"unknown key {path[-1]!r}"
@@ -416,7 +415,7 @@ def _check_case(
     base: tuple[PathItem, ...],
     problems: list[Problem],
 ) -> None:
-    def add(code: str, message: str, path: tuple[PathItem, ...]) -> None:
+    def add(code: ProblemCode, message: str, path: tuple[PathItem, ...]) -> None:
         problems.append(Problem(code, message, path, smap.locate(path)))
 
     params = {p.id for p in campaign.parameters}

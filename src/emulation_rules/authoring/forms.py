@@ -28,7 +28,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any
 
 from emulation_rules.campaign import model as m
 from emulation_rules.evaluate.semantics import reads
@@ -82,7 +82,7 @@ class FormSpec:
         rows: rows prepared on each data sheet.
     """
 
-    kinds: tuple[Literal["collective", "individual"], ...] = ("collective", "individual")
+    kinds: tuple[m.SubjectKind, ...] = ("collective", "individual")
     levels: tuple[str, ...] = ()
     rows: int = FORM_ROWS
 
@@ -197,7 +197,7 @@ class _FormWriter:
 
     # --- data sheets -----------------------------------------------------------------------
 
-    def subject_sheet(self, kind: Literal["collective", "individual"]) -> dict[str, str]:
+    def subject_sheet(self, kind: m.SubjectKind) -> dict[str, str]:
         title = SHEET_COLLECTIVE if kind == "collective" else SHEET_INDIVIDUAL
         who = "đơn vị" if kind == "collective" else "cá nhân"
         cols = [

@@ -3,6 +3,8 @@
 Every problem is collected and raised once, each located as ``file:line:column: path: message
 [code]``. Codes (stable, tested one invalid file each under ``tests/cases/invalid``):
 
+The codes are declared, with what each means, in :data:`emulation_rules.errors.PROBLEM_CODES`.
+
 ``yaml-syntax``, ``duplicate-key``, ``too-large``, ``too-many-aliases``, ``too-many-nodes``,
 ``unsafe-tag``, ``bad-key``, ``bad-encoding``
     the text itself (see :mod:`._yaml`);
@@ -42,25 +44,18 @@ from pydantic import BaseModel, Tag, ValidationError
 from emulation_rules.campaign import model as m
 from emulation_rules.campaign.safe_yaml import MAX_BYTES, SourceMap, dump_yaml, parse_yaml
 from emulation_rules.errors import (
+    PYDANTIC_CODES,
     CampaignError,
     CampaignValidationError,
     PathItem,
     Problem,
+    ProblemCode,
     SourceLocation,
     YAMLSyntaxError,
     did_you_mean,
 )
 
 PathT = tuple[PathItem, ...]
-
-_PYDANTIC_CODES = {
-    "extra_forbidden": "unknown-key",
-    "missing": "missing-key",
-    "literal_error": "bad-choice",
-    "string_pattern_mismatch": "bad-identifier",
-    "union_tag_not_found": "invalid-value",
-}
-
 
 def load_campaign(source: str | os.PathLike[str], *, file: str | None = None) -> m.Campaign:
     """Load a campaign from a path or from YAML text.
@@ -153,7 +148,7 @@ def _from_pydantic(exc: ValidationError, data: Any, smap: SourceMap) -> Iterator
     errors = [(err, *_data_path(err["loc"], data)) for err in exc.errors(include_url=False)]
     for err, path, model_cls in errors:
         kind = err["type"]
-        code = _PYDANTIC_CODES.get(kind, "invalid-value")
+        code = PYDANTIC_CODES.get(kind, "invalid-value")
         if (code, path) in seen:
             continue
         if kind == "too_short" and any(len(p) > len(path) and p[:len(path)] == path
@@ -286,7 +281,7 @@ class _Checker:
         self.params = {p.id: p for p in c.parameters}
         self.problems: list[Problem] = []
 
-    def add(self, code: str, message: str, path: PathT, hint: str | None = None) -> None:
+    def add(self, code: ProblemCode, message: str, path: PathT, hint: str | None = None) -> None:
         self.problems.append(Problem(code, message, path, self.smap.locate(path), hint))
 
     def run(self) -> Iterator[Problem]:

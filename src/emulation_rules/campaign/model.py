@@ -155,6 +155,7 @@ class Subjects(_Model):
 
 FactType = Literal["bool", "int", "decimal", "percent", "date", "text", "enum", "ordered_enum", "records"]
 SubjectKind = Literal["collective", "individual"]
+DateBasis = Literal["applied_on", "recognized_on", "submitted_on"]
 
 
 class EnumValue(_Model):
@@ -468,7 +469,7 @@ class InitiativeCountMetric(_Model):
     ('Từ 01/9/2021 đến 31/5/2022: phấn đấu đạt 90 sáng kiến gửi về LĐLĐ tỉnh', 002 L25)."""
 
     kind: Literal["initiatives"] = Field(description="Metric kind (selects the shape).")
-    date_basis: Literal["applied_on", "recognized_on", "submitted_on"] = Field(
+    date_basis: DateBasis = Field(
         description="Which date of an initiative places it in a phase."
     )
     eligible_only: bool = Field(default=True, description="Count only initiatives the rules accept.")

@@ -14,7 +14,7 @@ from typing import Any
 
 import yaml
 
-from emulation_rules.errors import PathItem, Problem, SourceLocation, YAMLSyntaxError
+from emulation_rules.errors import PathItem, Problem, ProblemCode, SourceLocation, YAMLSyntaxError
 
 MAX_BYTES = 4 * 1024 * 1024
 """Largest YAML text accepted, in bytes (4 MiB)."""
@@ -89,7 +89,7 @@ class _Loader(yaml.composer.Composer, _Parser, *_Reading, yaml.constructor.SafeC
 
 
 class _LimitError(Exception):
-    def __init__(self, code: str, message: str, mark: Any) -> None:
+    def __init__(self, code: ProblemCode, message: str, mark: Any) -> None:
         super().__init__(message)
         self.code = code
         self.message = message

@@ -57,7 +57,7 @@ import unicodedata
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from types import MappingProxyType
-from typing import Any, Literal
+from typing import Any
 
 from emulation_rules.campaign import model as m
 from emulation_rules.errors import PathItem, Problem, did_you_mean
@@ -459,7 +459,7 @@ def apply_register(
 
 def count_in_phase(
     assessments: Sequence[InitiativeAssessment],
-    basis: Literal["applied_on", "recognized_on", "submitted_on"],
+    basis: m.DateBasis,
     start: dt.date,
     end: dt.date | None,
     *,

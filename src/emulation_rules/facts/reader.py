@@ -56,6 +56,7 @@ from emulation_rules.errors import (
     FactsError,
     PathItem,
     Problem,
+    ProblemCode,
     SourceLocation,
     YAMLSyntaxError,
     did_you_mean,
@@ -77,6 +78,9 @@ SUBJECT_KEYS = ("id", "kind", "level", "role", "unit", "name", "facts")
 CSV_META_COLUMNS = ("id", "kind", "level", "role", "unit", "name")
 
 """Smallest non-zero magnitude of a decimal/percent fact (durable-rules reads no smaller)."""
+
+OnError = Literal["raise", "skip"]
+"""What a reader does with an invalid subject: refuse the whole input, or leave it out and list it."""
 
 FactValue = bool | int | float | str | dt.date | tuple[Mapping[str, Any], ...]
 
@@ -100,7 +104,7 @@ class Subject:
     """
 
     id: str
-    kind: Literal["collective", "individual"]
+    kind: m.SubjectKind
     level: str | None = None
     role: str | None = None
     unit: str | None = None
@@ -137,7 +141,7 @@ def load_facts(
     campaign: m.Campaign,
     *,
     format: Literal["auto", "yaml", "json", "csv", "xlsx"] = "auto",
-    on_error: Literal["raise", "skip"] = "raise",
+    on_error: OnError = "raise",
 ) -> Submission:
     """Read and validate a facts file for ``campaign``.
 
@@ -196,7 +200,7 @@ def parse_facts_text(
     *,
     file: str = "<string>",
     format: Literal["yaml", "json"] = "yaml",
-    on_error: Literal["raise", "skip"] = "raise",
+    on_error: OnError = "raise",
 ) -> Submission:
     """Validate YAML or JSON facts text; see :func:`load_facts`."""
     if format == "json":
@@ -273,7 +277,7 @@ def parse_facts(
     campaign: m.Campaign,
     *,
     source_map: SourceMap | None = None,
-    on_error: Literal["raise", "skip"] = "raise",
+    on_error: OnError = "raise",
 ) -> Submission:
     """Validate already-parsed facts (a mapping with ``subjects``, or a list of subjects).
 
@@ -333,7 +337,7 @@ def parse_facts_csv(
     campaign: m.Campaign,
     *,
     file: str = "<string>",
-    on_error: Literal["raise", "skip"] = "raise",
+    on_error: OnError = "raise",
 ) -> Submission:
     """Validate CSV facts (one subject per row); problems name the row and column."""
     reader = csv.reader(io.StringIO(text, newline=""))
@@ -417,7 +421,7 @@ class FactsReader:
         self.levels = {lv.id for lv in campaign.subjects.collective_levels}
         self.roles = {r.id for r in campaign.subjects.individual_roles}
 
-    def problem(self, code: str, message: str, path: tuple[PathItem, ...], hint: str | None = None) -> Problem:
+    def problem(self, code: ProblemCode, message: str, path: tuple[PathItem, ...], hint: str | None = None) -> Problem:
         return Problem(code, message, path, self.smap.locate(path), hint)
 
     def read_all(

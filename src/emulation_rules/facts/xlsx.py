@@ -36,13 +36,13 @@ from __future__ import annotations
 
 import io
 from collections.abc import Iterable
-from typing import Any, Literal
+from typing import Any
 
 from emulation_rules.campaign import model as m
 from emulation_rules.campaign.safe_yaml import SourceMap
 from emulation_rules.errors import FactsError, PathItem, Problem, SourceLocation, did_you_mean
 from emulation_rules.facts.initiatives import REGISTER_KEYS, register_fields
-from emulation_rules.facts.reader import CSV_META_COLUMNS, Submission, parse_facts
+from emulation_rules.facts.reader import CSV_META_COLUMNS, OnError, Submission, parse_facts
 from emulation_rules.facts.xlsx_cells import (
     _blank,
     _ident,
@@ -84,7 +84,7 @@ def read_facts_xlsx(
     campaign: m.Campaign,
     *,
     file: str = "<workbook>",
-    on_error: Literal["raise", "skip"] = "raise",
+    on_error: OnError = "raise",
 ) -> Submission:
     """Validate the facts of an .xlsx workbook (layout in the module docstring).
 

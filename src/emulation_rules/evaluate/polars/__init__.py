@@ -76,7 +76,6 @@ from emulation_rules.evaluate.polars._common import (
     DEFAULT_CHUNK_ROWS,
     MAX_LISTED_PROBLEMS,
     RESULT_COLUMNS,
-    OnError,
     Output,
     Source,
 )
@@ -84,6 +83,7 @@ from emulation_rules.evaluate.polars.pipeline import evaluate_many
 from emulation_rules.evaluate.polars.result import BulkResult
 from emulation_rules.evaluate.polars.scoring import BulkEvaluator
 from emulation_rules.evaluate.polars.sources import find_subject
+from emulation_rules.facts.reader import OnError
 
 __all__ = [
     "DEFAULT_CHUNK_ROWS",

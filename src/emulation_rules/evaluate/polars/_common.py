@@ -6,7 +6,7 @@ import functools
 import os
 import unicodedata
 from collections.abc import Callable, Mapping
-from typing import Any, Literal, TextIO, TypeAlias
+from typing import Any, TextIO, TypeAlias
 
 try:
     import polars as pl
@@ -38,7 +38,6 @@ DEFAULT_CHUNK_ROWS = 100_000
 MAX_LISTED_PROBLEMS = 1000
 """When a run is refused, at most this many problems are listed (then a count of the rest)."""
 
-OnError: TypeAlias = Literal["raise", "skip"]
 Source: TypeAlias = "str | os.PathLike[str] | pl.DataFrame | pa.Table"
 Output: TypeAlias = "str | os.PathLike[str] | TextIO | None"
 

@@ -20,7 +20,6 @@ from emulation_rules.evaluate.polars._common import (
     _ROW,
     DEFAULT_CHUNK_ROWS,
     MAX_LISTED_PROBLEMS,
-    OnError,
     Output,
     Source,
     _problem_order,
@@ -30,6 +29,7 @@ from emulation_rules.evaluate.polars.result import BulkResult
 from emulation_rules.evaluate.polars.scoring import BulkEvaluator
 from emulation_rules.evaluate.polars.sinks import _Prefetch, _Progress, _Sink, _Writer
 from emulation_rules.evaluate.polars.sources import _chunks, _Input, _open_input, _Reread
+from emulation_rules.facts.reader import OnError
 
 # --- entry points --------------------------------------------------------------------------------
 

@@ -22,7 +22,6 @@ from emulation_rules.evaluate.polars._common import (
     _PASS,
     _ROW,
     _UNKNOWN,
-    OnError,
     _award_reads,
     _check_supported,
     _col,
@@ -32,6 +31,7 @@ from emulation_rules.evaluate.polars._common import (
     _unsupported,
 )
 from emulation_rules.evaluate.polars.validation import _Coercion
+from emulation_rules.facts.reader import OnError
 
 # --- the evaluator -----------------------------------------------------------------------------
 

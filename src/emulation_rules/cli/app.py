@@ -31,6 +31,7 @@ from emulation_rules.results.render import render_csv, render_explanation, rende
 from emulation_rules.facts.reader import load_facts
 from emulation_rules.campaign.loader import load_campaign
 from emulation_rules.campaign.model import Campaign
+from emulation_rules.cli.serve import SERVICE_COMMANDS, add_service_commands
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_INPUT, EXIT_ENGINE = 0, 1, 2, 3
 
@@ -53,6 +54,8 @@ examples:
   emulation-rules initiatives campaigns/vinhlinh_2022.yaml --facts examples/vinhlinh_2022/facts.yaml
   emulation-rules schema > campaign.schema.json
   emulation-rules test campaigns/
+  emulation-rules serve campaigns/ --port 8000 --log-facts
+  emulation-rules replay 3f2b...-uuid --log-db decisions.sqlite --campaigns campaigns/
 
 exit codes: 0 ok; 1 problems found; 2 bad usage or invalid input; 3 engine failure
 """
@@ -200,6 +203,7 @@ def build_parser(stderr: TextIO | None = None) -> argparse.ArgumentParser:
     c.add_argument("paths", nargs="+", metavar="PATH",
                    help="case files or directories (e.g. campaigns/)")
     c.add_argument("--quiet", "-q", action="store_true", help="print only failures and the summary")
+    add_service_commands(sub, stderr)  # serve, replay (cli/serve.py)
     return p
 
 
@@ -402,4 +406,5 @@ _COMMANDS: dict[str, Callable[[argparse.Namespace, TextIO, TextIO], int]] = {
     "targets": _cmd_targets,
     "initiatives": _cmd_initiatives,
     "test": _cmd_test,
+    **SERVICE_COMMANDS,
 }

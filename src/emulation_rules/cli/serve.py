@@ -165,7 +165,10 @@ def _cmd_replay(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 
     try:
         decisions = DecisionLog(args.log_db)
-        record = decisions.get(args.decision)
+        try:
+            record = decisions.get(args.decision)
+        finally:
+            decisions.close()
     except SQLAlchemyError as exc:
         err.write(f"{args.log_db}: cannot read the decision log: {type(exc).__name__}: {exc}\n")
         return EXIT_INPUT

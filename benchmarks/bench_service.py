@@ -64,12 +64,31 @@ def _rss_kib(pid: int) -> int:
 
 
 class _Server:
-    def __init__(self, campaigns: Path, db: Path, args: argparse.Namespace, port: int | None = None) -> None:
+    def __init__(
+        self, campaigns: Path, db: Path, args: argparse.Namespace, port: int | None = None
+    ) -> None:
         self.port = port or _free_port()
         self.url = f"http://127.0.0.1:{self.port}"
-        cmd = [sys.executable, "-m", "emulation_rules", "serve", str(campaigns), "--host", "127.0.0.1",
-               "--port", str(self.port), "--workers", str(args.workers), "--backend", args.backend]
-        cmd += ["--no-log"] if args.no_log else ["--log-db", str(db)] + (["--log-facts"] if args.log_facts else [])
+        cmd = [
+            sys.executable,
+            "-m",
+            "emulation_rules",
+            "serve",
+            str(campaigns),
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(self.port),
+            "--workers",
+            str(args.workers),
+            "--backend",
+            args.backend,
+        ]
+        cmd += (
+            ["--no-log"]
+            if args.no_log
+            else ["--log-db", str(db)] + (["--log-facts"] if args.log_facts else [])
+        )
         self.proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         deadline = time.monotonic() + 120
         while time.monotonic() < deadline:
@@ -105,8 +124,9 @@ class _Server:
             self.proc.wait(timeout=60)
 
 
-async def _load(url: str, clients: int, duration: float | None, requests: int | None,
-                on_answer: list[str]) -> tuple[list[float], int, float]:
+async def _load(
+    url: str, clients: int, duration: float | None, requests: int | None, on_answer: list[str]
+) -> tuple[list[float], int, float]:
     latencies: list[float] = []
     errors = 0
     sent = 0
@@ -124,7 +144,9 @@ async def _load(url: str, clients: int, duration: float | None, requests: int | 
                 sent += 1
             t0 = time.perf_counter()
             try:
-                r = await client.post(URL_PATH, content=UNIT, headers={"content-type": "application/json"})
+                r = await client.post(
+                    URL_PATH, content=UNIT, headers={"content-type": "application/json"}
+                )
             except httpx.TransportError:
                 errors += 1
                 if stop_at is None and requests is None:
@@ -154,13 +176,19 @@ def main() -> None:
     ap.add_argument("--clients", type=int, default=8, help="concurrent clients (default 8)")
     ap.add_argument("--duration", type=float, default=20.0, help="seconds of load (default 20)")
     ap.add_argument("--requests", type=int, help="a number of requests instead of --duration")
-    ap.add_argument("--warmup", type=int, default=500, help="requests before RSS 'before' (default 500)")
+    ap.add_argument(
+        "--warmup", type=int, default=500, help="requests before RSS 'before' (default 500)"
+    )
     ap.add_argument("--workers", type=int, default=1)
     ap.add_argument("--backend", choices=("auto", "durable", "python"), default="auto")
     ap.add_argument("--no-log", action="store_true", help="run the server without a decision log")
     ap.add_argument("--log-facts", action="store_true")
-    ap.add_argument("--reloads", type=int, default=100, help="reloads of the same campaign (default 100)")
-    ap.add_argument("--kill", action="store_true", help="SIGKILL at the end of the load, restart, check the log")
+    ap.add_argument(
+        "--reloads", type=int, default=100, help="reloads of the same campaign (default 100)"
+    )
+    ap.add_argument(
+        "--kill", action="store_true", help="SIGKILL at the end of the load, restart, check the log"
+    )
     args = ap.parse_args()
 
     with tempfile.TemporaryDirectory() as tmp:
@@ -175,21 +203,37 @@ def main() -> None:
             asyncio.run(_load(srv.url, args.clients, None, args.warmup, []))
             rss0 = srv.rss()
             cpu0, me0 = srv.cpu_s(), time.process_time()
-            lat, errors, wall = asyncio.run(_load(srv.url, args.clients,
-                                                  None if args.requests else args.duration,
-                                                  args.requests, answered))
+            lat, errors, wall = asyncio.run(
+                _load(
+                    srv.url,
+                    args.clients,
+                    None if args.requests else args.duration,
+                    args.requests,
+                    answered,
+                )
+            )
             rss1 = srv.rss()
             cpu1, me1 = srv.cpu_s(), time.process_time()
-            print(f"load: {len(lat)} requests ({args.clients} clients, {args.workers} worker(s), "
-                  f"backend {args.backend}, log {'off' if args.no_log else 'on'}) in {wall:.1f} s")
-            print(f"  throughput {len(lat) / wall:.0f} unit evaluations/s "
-                  f"({31 * len(lat) / wall:.0f} subjects/s); errors {errors}")
-            print(f"  latency p50 {_pct(lat, 50):.1f} ms, p95 {_pct(lat, 95):.1f} ms, "
-                  f"p99 {_pct(lat, 99):.1f} ms, max {max(lat) * 1000:.1f} ms")
-            print(f"  CPU per request: server {1000 * (cpu1 - cpu0) / len(lat):.2f} ms, "
-                  f"load client {1000 * (me1 - me0) / len(lat):.2f} ms")
-            print(f"  server RSS {rss0 / 1024:.1f} MiB -> {rss1 / 1024:.1f} MiB "
-                  f"({100 * (rss1 - rss0) / rss0:+.1f}%)")
+            print(
+                f"load: {len(lat)} requests ({args.clients} clients, {args.workers} worker(s), "
+                f"backend {args.backend}, log {'off' if args.no_log else 'on'}) in {wall:.1f} s"
+            )
+            print(
+                f"  throughput {len(lat) / wall:.0f} unit evaluations/s "
+                f"({31 * len(lat) / wall:.0f} subjects/s); errors {errors}"
+            )
+            print(
+                f"  latency p50 {_pct(lat, 50):.1f} ms, p95 {_pct(lat, 95):.1f} ms, "
+                f"p99 {_pct(lat, 99):.1f} ms, max {max(lat) * 1000:.1f} ms"
+            )
+            print(
+                f"  CPU per request: server {1000 * (cpu1 - cpu0) / len(lat):.2f} ms, "
+                f"load client {1000 * (me1 - me0) / len(lat):.2f} ms"
+            )
+            print(
+                f"  server RSS {rss0 / 1024:.1f} MiB -> {rss1 / 1024:.1f} MiB "
+                f"({100 * (rss1 - rss0) / rss0:+.1f}%)"
+            )
             if args.kill:
                 srv.proc.send_signal(signal.SIGKILL)
                 srv.proc.wait()
@@ -199,7 +243,10 @@ def main() -> None:
                 log = DecisionLog(str(db))
                 missing = set(answered) - log.ids()
                 log.close()
-                print(f"kill -9 and restart: {len(answered)} answered 200, {len(missing)} missing from the log")
+                print(
+                    f"kill -9 and restart: {len(answered)} answered 200, "
+                    f"{len(missing)} missing from the log"
+                )
             if args.reloads and args.workers == 1:
                 tkv = campaigns / "tkv_2019.yaml"
                 versions = [tkv.read_bytes(), tkv.read_bytes() + b"\n# edited\n"]
@@ -214,8 +261,11 @@ def main() -> None:
                         c.post("/admin/reload").raise_for_status()
                     dt = time.perf_counter() - t0
                     r1 = srv.rss()
-                print(f"reload: {args.reloads} reloads alternating two versions of tkv_2019 in {dt:.1f} s; "
-                      f"server RSS {r0 / 1024:.1f} MiB -> {r1 / 1024:.1f} MiB ({100 * (r1 - r0) / r0:+.1f}%)")
+                print(
+                    f"reload: {args.reloads} reloads alternating two versions of tkv_2019 "
+                    f"in {dt:.1f} s; server RSS {r0 / 1024:.1f} MiB -> {r1 / 1024:.1f} MiB "
+                    f"({100 * (r1 - r0) / r0:+.1f}%)"
+                )
         finally:
             srv.stop()
 

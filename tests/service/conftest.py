@@ -50,8 +50,9 @@ class Server:
         port: a fixed port (to restart on the same one), else a free one.
     """
 
-    def __init__(self, campaigns: Path, *args: str, port: int | None = None,
-                 cwd: Path | None = None) -> None:
+    def __init__(
+        self, campaigns: Path, *args: str, port: int | None = None, cwd: Path | None = None
+    ) -> None:
         self.campaigns = campaigns
         self.args = args
         self.port = port or free_port()
@@ -64,9 +65,23 @@ class Server:
         env = {**os.environ, "PYTHONUNBUFFERED": "1"}
         with self.stderr_path.open("ab") as err:
             self.proc = subprocess.Popen(
-                [sys.executable, "-m", "emulation_rules", "serve", str(self.campaigns),
-                 "--host", "127.0.0.1", "--port", str(self.port), *self.args],
-                stdout=subprocess.DEVNULL, stderr=err, cwd=self.cwd, env=env)
+                [
+                    sys.executable,
+                    "-m",
+                    "emulation_rules",
+                    "serve",
+                    str(self.campaigns),
+                    "--host",
+                    "127.0.0.1",
+                    "--port",
+                    str(self.port),
+                    *self.args,
+                ],
+                stdout=subprocess.DEVNULL,
+                stderr=err,
+                cwd=self.cwd,
+                env=env,
+            )
         deadline = time.monotonic() + timeout_s
         while time.monotonic() < deadline:
             if self.proc.poll() is not None:
@@ -114,8 +129,16 @@ def copy_campaigns(target: Path) -> Path:
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
     """The shipped campaigns, no token, decision log with facts, small limits for the tests."""
     base = tmp_path_factory.mktemp("service")
-    srv = Server(copy_campaigns(base / "campaigns"), "--log-db", str(base / "decisions.sqlite"),
-                 "--log-facts", "--max-body", "2000000", "--max-subjects", "500")
+    srv = Server(
+        copy_campaigns(base / "campaigns"),
+        "--log-db",
+        str(base / "decisions.sqlite"),
+        "--log-facts",
+        "--max-body",
+        "2000000",
+        "--max-subjects",
+        "500",
+    )
     srv.db = base / "decisions.sqlite"  # type: ignore[attr-defined]
     srv.start()
     yield srv

@@ -30,8 +30,9 @@ def _yaml_as_json(path: Path) -> bytes:
             return [plain(v) for v in x]
         return x.isoformat() if hasattr(x, "isoformat") else x
 
-    return json.dumps(plain(yaml.safe_load(path.read_text(encoding="utf-8"))),
-                      ensure_ascii=False).encode()
+    return json.dumps(
+        plain(yaml.safe_load(path.read_text(encoding="utf-8"))), ensure_ascii=False
+    ).encode()
 
 
 def _problem(r: httpx.Response, status: int, code: str) -> dict:
@@ -58,11 +59,17 @@ def test_campaign_list_and_detail(client: httpx.Client) -> None:
     assert tkv["document_number"] == "115/KH-CĐTKV"  # seed 000 L3 (canonical form, defect d01)
     import hashlib
 
-    assert tkv["content_hash"] == hashlib.sha256((CAMPAIGNS / "tkv_2019.yaml").read_bytes()).hexdigest()
+    assert (
+        tkv["content_hash"]
+        == hashlib.sha256((CAMPAIGNS / "tkv_2019.yaml").read_bytes()).hexdigest()
+    )
     assert tkv["file"] == "tkv_2019.yaml"  # a file name, never a path of the server
     detail = client.get("/campaigns/tkv_2019").json()
     assert detail["content_hash"] == tkv["content_hash"]
-    assert {a["id"] for a in detail["awards"]} == {"collective_recognition", "individual_recognition"}
+    assert {a["id"] for a in detail["awards"]} == {
+        "collective_recognition",
+        "individual_recognition",
+    }
     criterion = detail["awards"][1]["criteria"][-1]
     assert criterion["source"]["lines"] == [110, 110]  # "xếp loại khá trở lên", seed 000 L110
     assert detail["phases"][0]["start"] == "2019-03-29"
@@ -80,8 +87,11 @@ def test_facts_schema_lists_levels_roles_and_facts(client: httpx.Client) -> None
 
 def test_unknown_campaign_is_404(client: httpx.Client) -> None:
     _problem(client.get("/campaigns/nope"), 404, "unknown-campaign")
-    _problem(client.post("/campaigns/nope/evaluations", content=UNIT_BODY, headers=JSON),
-             404, "unknown-campaign")
+    _problem(
+        client.post("/campaigns/nope/evaluations", content=UNIT_BODY, headers=JSON),
+        404,
+        "unknown-campaign",
+    )
     _problem(client.get("/no/such/route"), 404, "not-found")
 
 
@@ -96,8 +106,21 @@ def test_evaluation_is_the_cli_json_document(client: httpx.Client, tmp_path: Pat
     r = client.post("/campaigns/tkv_2019/evaluations", content=_yaml_as_json(facts), headers=JSON)
     assert r.status_code == 200, r.text
     out = tmp_path / "cli.json"
-    assert run(["evaluate", str(CAMPAIGNS / "tkv_2019.yaml"), "--facts", str(facts),
-                "--format", "json", "--output", str(out)]) == 0
+    assert (
+        run(
+            [
+                "evaluate",
+                str(CAMPAIGNS / "tkv_2019.yaml"),
+                "--facts",
+                str(facts),
+                "--format",
+                "json",
+                "--output",
+                str(out),
+            ]
+        )
+        == 0
+    )
     cli = json.loads(out.read_text(encoding="utf-8"))
     served = r.json()
     assert served == {**cli, "backend": served["backend"]}
@@ -119,11 +142,16 @@ def test_unit_verdicts_from_the_plan(client: httpx.Client) -> None:
 
 
 def test_explain_false_and_lang(client: httpx.Client) -> None:
-    short = client.post("/campaigns/tkv_2019/evaluations", params={"explain": "false"},
-                        content=UNIT_BODY, headers=JSON).json()
+    short = client.post(
+        "/campaigns/tkv_2019/evaluations",
+        params={"explain": "false"},
+        content=UNIT_BODY,
+        headers=JSON,
+    ).json()
     assert all(a["criteria"] == [] for s in short["subjects"] for a in s["awards"])
-    vi = client.post("/campaigns/tkv_2019/evaluations", params={"lang": "vi"},
-                     content=UNIT_BODY, headers=JSON).json()
+    vi = client.post(
+        "/campaigns/tkv_2019/evaluations", params={"lang": "vi"}, content=UNIT_BODY, headers=JSON
+    ).json()
     award = vi["subjects"][0]["awards"][0]
     assert set(award["label"]) == {"vi"}
     assert unicodedata.is_normalized("NFC", award["criteria"][0]["label"]["vi"])
@@ -143,16 +171,32 @@ def test_params_and_phase(client: httpx.Client) -> None:
     assert nuibeo(param="many_individuals_min=1") == "awarded"
     doc = client.post(url, params={"phase": "campaign"}, content=body, headers=JSON).json()
     assert doc["phase"] == "campaign"
-    _problem(client.post(url, params={"phase": "campain"}, content=body, headers=JSON), 422, "invalid-options")
-    bad = _problem(client.post(url, params={"param": "nope=1"}, content=body, headers=JSON),
-                   422, "invalid-options")
+    _problem(
+        client.post(url, params={"phase": "campain"}, content=body, headers=JSON),
+        422,
+        "invalid-options",
+    )
+    bad = _problem(
+        client.post(url, params={"param": "nope=1"}, content=body, headers=JSON),
+        422,
+        "invalid-options",
+    )
     assert bad["problems"][0]["code"] == "unknown-parameter"
-    _problem(client.post(url, params={"param": "many_individuals_min=x"}, content=body, headers=JSON),
-             422, "invalid-options")
-    _problem(client.post(url, params={"as_of": "2019-13-01"}, content=body, headers=JSON),
-             422, "invalid-options")
-    _problem(client.post(url, params={"explain": "maybe"}, content=body, headers=JSON),
-             422, "invalid-options")
+    _problem(
+        client.post(url, params={"param": "many_individuals_min=x"}, content=body, headers=JSON),
+        422,
+        "invalid-options",
+    )
+    _problem(
+        client.post(url, params={"as_of": "2019-13-01"}, content=body, headers=JSON),
+        422,
+        "invalid-options",
+    )
+    _problem(
+        client.post(url, params={"explain": "maybe"}, content=body, headers=JSON),
+        422,
+        "invalid-options",
+    )
 
 
 def test_bad_facts_are_422_with_located_problems(client: httpx.Client) -> None:
@@ -160,8 +204,11 @@ def test_bad_facts_are_422_with_located_problems(client: httpx.Client) -> None:
     data["subjects"][0]["level"] = "grassroot_union"
     data["subjects"][3]["facts"]["member_rating"] = "tốt lắm"
     text = json.dumps(data, ensure_ascii=False, indent=1)
-    body = _problem(client.post("/campaigns/tkv_2019/evaluations", content=text.encode(),
-                                headers=JSON), 422, "bad-facts")
+    body = _problem(
+        client.post("/campaigns/tkv_2019/evaluations", content=text.encode(), headers=JSON),
+        422,
+        "bad-facts",
+    )
     codes = {p["code"]: p for p in body["problems"]}
     level = codes["unknown-level"]
     assert level["file"] == "<request>" and level["path"] == "subjects[0].level"
@@ -181,11 +228,17 @@ def test_unreadable_bodies_are_400(client: httpx.Client) -> None:
 
 def test_wrong_media_type_is_415(client: httpx.Client) -> None:
     url = "/campaigns/tkv_2019/evaluations"
-    _problem(client.post(url, content=UNIT_BODY, headers={"content-type": "text/csv"}),
-             415, "unsupported-media-type")
+    _problem(
+        client.post(url, content=UNIT_BODY, headers={"content-type": "text/csv"}),
+        415,
+        "unsupported-media-type",
+    )
     _problem(client.post(url, content=UNIT_BODY), 415, "unsupported-media-type")
-    _problem(client.post("/validate", content=b"x: 1", headers={"content-type": "image/png"}),
-             415, "unsupported-media-type")
+    _problem(
+        client.post("/validate", content=b"x: 1", headers={"content-type": "image/png"}),
+        415,
+        "unsupported-media-type",
+    )
 
 
 def test_limits_are_413(client: httpx.Client) -> None:
@@ -199,7 +252,9 @@ def test_limits_are_413(client: httpx.Client) -> None:
             yield b" " * 100_000
 
     _problem(client.post(url, content=chunks(), headers=JSON), 413, "body-too-large")
-    many = {"subjects": [{"id": f"S{i}", "kind": "individual", "role": "member"} for i in range(501)]}
+    many = {
+        "subjects": [{"id": f"S{i}", "kind": "individual", "role": "member"} for i in range(501)]
+    }
     _problem(client.post(url, json=many), 413, "too-many-subjects")
     ok = {"subjects": many["subjects"][:500]}
     assert client.post(url, json=ok).status_code == 200
@@ -207,8 +262,11 @@ def test_limits_are_413(client: httpx.Client) -> None:
 
 def test_no_file_path_is_read_from_a_request(client: httpx.Client) -> None:
     """A body naming a file is YAML text to validate, never a path to open."""
-    r = client.post("/validate", content=str(CAMPAIGNS / "tkv_2019.yaml").encode(),
-                    headers={"content-type": "text/plain"})
+    r = client.post(
+        "/validate",
+        content=str(CAMPAIGNS / "tkv_2019.yaml").encode(),
+        headers={"content-type": "text/plain"},
+    )
     assert r.status_code == 200
     assert r.json()["ok"] is False
     _problem(client.get("/campaigns/..%2Fcampaigns%2Ftkv_2019"), 404, "not-found")
@@ -221,15 +279,27 @@ def test_no_file_path_is_read_from_a_request(client: httpx.Client) -> None:
 def test_targets(client: httpx.Client) -> None:
     """Thanh Hóa: the targets (chỉ tiêu) of the phase holding the date (targets --format json)."""
     body = _yaml_as_json(EXAMPLES / "thanhhoa_2021_2030" / "facts.yaml")
-    r = client.post("/campaigns/thanhhoa_2021_2030/targets", params={"as_of": "2027-12-31"},
-                    content=body, headers=JSON)
+    r = client.post(
+        "/campaigns/thanhhoa_2021_2030/targets",
+        params={"as_of": "2027-12-31"},
+        content=body,
+        headers=JSON,
+    )
     assert r.status_code == 200, r.text
     doc = r.json()
     assert doc["campaign"] == "thanhhoa_2021_2030" and doc["targets"]
     assert all(t["status"] in ("met", "not_met", "unknown") for t in doc["targets"])
     assert all(t["source"] for t in doc["targets"])
-    _problem(client.post("/campaigns/thanhhoa_2021_2030/targets", params={"as_of": "1990-01-01"},
-                         content=body, headers=JSON), 422, "invalid-options")
+    _problem(
+        client.post(
+            "/campaigns/thanhhoa_2021_2030/targets",
+            params={"as_of": "1990-01-01"},
+            content=body,
+            headers=JSON,
+        ),
+        422,
+        "invalid-options",
+    )
 
 
 def test_initiatives(client: httpx.Client) -> None:
@@ -240,13 +310,17 @@ def test_initiatives(client: httpx.Client) -> None:
     statuses = {i["status"] for i in r.json()["initiatives"]}
     assert statuses <= {"accepted", "excluded"} and statuses
     no_programme = client.post("/campaigns/tkv_2019/initiatives", content=UNIT_BODY, headers=JSON)
-    assert _problem(no_programme, 422, "invalid-options")["problems"][0]["code"] == "no-initiative-programme"
+    assert (
+        _problem(no_programme, 422, "invalid-options")["problems"][0]["code"]
+        == "no-initiative-programme"
+    )
 
 
 def test_validate(client: httpx.Client) -> None:
     good = (CAMPAIGNS / "tkv_2019.yaml").read_bytes()
-    assert client.post("/validate", content=good, headers={"content-type": "application/yaml"}).json() == {
-        "ok": True, "campaign": "tkv_2019", "problems": []}
+    assert client.post(
+        "/validate", content=good, headers={"content-type": "application/yaml"}
+    ).json() == {"ok": True, "campaign": "tkv_2019", "problems": []}
     bad = good.replace(b"fact: member_rating, at_least", b"fact: member_ratng, at_least")
     doc = client.post("/validate", content=bad, headers={"content-type": "application/yaml"}).json()
     assert doc["ok"] is False
@@ -254,8 +328,12 @@ def test_validate(client: httpx.Client) -> None:
     assert problem["code"] == "unknown-fact" and problem["file"] == "<request>"
     assert b"member_ratng" in bad.splitlines()[problem["line"] - 1]
     bomb = b"a: &a [x, x]\nb: &b [*a, *a]\nc: &c [*b, *b]\n" + b"".join(
-        f"d{i}: &d{i} [*c, *c]\n".encode() for i in range(200))
-    assert client.post("/validate", content=bomb, headers={"content-type": "text/yaml"}).json()["ok"] is False
+        f"d{i}: &d{i} [*c, *c]\n".encode() for i in range(200)
+    )
+    assert (
+        client.post("/validate", content=bomb, headers={"content-type": "text/yaml"}).json()["ok"]
+        is False
+    )
 
 
 # --- decision log -------------------------------------------------------------------------------
@@ -264,8 +342,12 @@ def test_validate(client: httpx.Client) -> None:
 def test_decision_log_and_replay(client: httpx.Client, server: Server) -> None:
     from emulation_rules.cli import run
 
-    r = client.post("/campaigns/tkv_2019/evaluations", params={"param": "many_individuals_min=1"},
-                    content=UNIT_BODY, headers=JSON)
+    r = client.post(
+        "/campaigns/tkv_2019/evaluations",
+        params={"param": "many_individuals_min=1"},
+        content=UNIT_BODY,
+        headers=JSON,
+    )
     decision = r.headers["x-decision-id"]
     record = client.get(f"/evaluations/{decision}").json()
     import hashlib
@@ -279,15 +361,27 @@ def test_decision_log_and_replay(client: httpx.Client, server: Server) -> None:
     import io
 
     out = io.StringIO()
-    code = run(["replay", decision, "--log-db", str(server.db),  # type: ignore[attr-defined]
-                "--campaigns", str(server.campaigns)], stdout=out, stderr=io.StringIO())
+    code = run(
+        [
+            "replay",
+            decision,
+            "--log-db",
+            str(server.db),  # type: ignore[attr-defined]
+            "--campaigns",
+            str(server.campaigns),
+        ],
+        stdout=out,
+        stderr=io.StringIO(),
+    )
     assert code == 0, out.getvalue()
     assert out.getvalue().startswith("identical:")
     _problem(client.get(f"/evaluations/{uuid.uuid4()}"), 404, "unknown-decision")
     _problem(client.get("/evaluations/not-a-uuid"), 422, "invalid-options")
 
 
-def test_replay_reports_a_changed_result(server: Server, tmp_path: Path, client: httpx.Client) -> None:
+def test_replay_reports_a_changed_result(
+    server: Server, tmp_path: Path, client: httpx.Client
+) -> None:
     """Tamper with the logged verdict of one member: replay says 'different' and names it."""
     import io
 
@@ -296,12 +390,15 @@ def test_replay_reports_a_changed_result(server: Server, tmp_path: Path, client:
     from emulation_rules.cli import run
     from emulation_rules.service.decisions import DECISIONS
 
-    decision = client.post("/campaigns/tkv_2019/evaluations", content=UNIT_BODY,
-                           headers=JSON).headers["x-decision-id"]
+    decision = client.post(
+        "/campaigns/tkv_2019/evaluations", content=UNIT_BODY, headers=JSON
+    ).headers["x-decision-id"]
     db = tmp_path / "copy.sqlite"
     engine = sa.create_engine(f"sqlite:///{server.db}")  # type: ignore[attr-defined]
     with engine.connect() as conn:
-        row = dict(conn.execute(sa.select(DECISIONS).where(DECISIONS.c.id == decision)).one()._mapping)
+        row = dict(
+            conn.execute(sa.select(DECISIONS).where(DECISIONS.c.id == decision)).one()._mapping
+        )
     engine.dispose()
     row["verdicts"]["subjects"]["HL-001"]["individual_recognition"] = "not_awarded"
     row["result_sha256"] = "0" * 64
@@ -311,11 +408,20 @@ def test_replay_reports_a_changed_result(server: Server, tmp_path: Path, client:
         conn.execute(DECISIONS.insert(), row)
     copy.dispose()
     out = io.StringIO()
-    assert run(["replay", decision, "--log-db", str(db), "--campaigns", str(server.campaigns)],
-               stdout=out, stderr=io.StringIO()) == 1
+    assert (
+        run(
+            ["replay", decision, "--log-db", str(db), "--campaigns", str(server.campaigns)],
+            stdout=out,
+            stderr=io.StringIO(),
+        )
+        == 1
+    )
     assert "HL-001/individual_recognition: logged 'not_awarded', now 'awarded'" in out.getvalue()
     err = io.StringIO()
-    assert run(["replay", str(uuid.uuid4()), "--log-db", str(db)], stdout=io.StringIO(), stderr=err) == 2
+    assert (
+        run(["replay", str(uuid.uuid4()), "--log-db", str(db)], stdout=io.StringIO(), stderr=err)
+        == 2
+    )
 
 
 # --- auth, reload -------------------------------------------------------------------------------
@@ -325,7 +431,9 @@ def test_replay_reports_a_changed_result(server: Server, tmp_path: Path, client:
 def auth_server(tmp_path_factory: pytest.TempPathFactory):
     base = tmp_path_factory.mktemp("auth")
     tokens = base / "tokens.txt"
-    tokens.write_text("# tokens of the membership system\nsecret-one\n\nsecret-two\n", encoding="utf-8")
+    tokens.write_text(
+        "# tokens of the membership system\nsecret-one\n\nsecret-two\n", encoding="utf-8"
+    )
     srv = Server(copy_campaigns(base / "campaigns"), "--token-file", str(tokens), "--no-log")
     srv.start()
     yield srv
@@ -339,14 +447,26 @@ def test_auth_on(auth_server: Server) -> None:
         assert c.get("/openapi.json").status_code == 200
         r = c.get("/campaigns")
         assert _problem(r, 401, "unauthorized") and r.headers["www-authenticate"] == "Bearer"
-        _problem(c.get("/campaigns", headers={"Authorization": "Bearer secret-on"}), 401, "unauthorized")
-        _problem(c.get("/campaigns", headers={"Authorization": "Basic secret-one"}), 401, "unauthorized")
+        _problem(
+            c.get("/campaigns", headers={"Authorization": "Bearer secret-on"}), 401, "unauthorized"
+        )
+        _problem(
+            c.get("/campaigns", headers={"Authorization": "Basic secret-one"}), 401, "unauthorized"
+        )
         for token in ("secret-one", "secret-two"):
-            assert c.get("/campaigns", headers={"Authorization": f"Bearer {token}"}).status_code == 200
+            assert (
+                c.get("/campaigns", headers={"Authorization": f"Bearer {token}"}).status_code == 200
+            )
         auth = {"Authorization": "Bearer secret-two", **JSON}
-        _problem(c.post("/campaigns/tkv_2019/evaluations", content=UNIT_BODY, headers=JSON),
-                 401, "unauthorized")
-        assert c.post("/campaigns/tkv_2019/evaluations", content=UNIT_BODY, headers=auth).status_code == 200
+        _problem(
+            c.post("/campaigns/tkv_2019/evaluations", content=UNIT_BODY, headers=JSON),
+            401,
+            "unauthorized",
+        )
+        assert (
+            c.post("/campaigns/tkv_2019/evaluations", content=UNIT_BODY, headers=auth).status_code
+            == 200
+        )
         _problem(c.post("/admin/reload"), 401, "unauthorized")
         assert c.post("/admin/reload", headers=auth).status_code == 200
         _problem(c.get("/evaluations/" + str(uuid.uuid4()), headers=auth), 404, "decision-log-off")
@@ -358,8 +478,10 @@ def test_auth_off_means_no_security_scheme(client: httpx.Client) -> None:
     spec = client.get("/openapi.json").json()
     assert spec["openapi"].startswith("3.1")
     assert "securitySchemes" not in spec.get("components", {})
-    assert "access-control-allow-origin" not in client.get(
-        "/campaigns", headers={"Origin": "https://evil.example"}).headers  # CORS off
+    assert (
+        "access-control-allow-origin"
+        not in client.get("/campaigns", headers={"Origin": "https://evil.example"}).headers
+    )  # CORS off
 
 
 @pytest.mark.parametrize("how", ["sighup", "admin"])
@@ -443,7 +565,8 @@ def test_timeout_is_503(tmp_path: Path) -> None:
     try:
         big = unit()
         big["subjects"] = big["subjects"] * 1 + [
-            {**s, "id": f"{s['id']}-{k}"} for k in range(15) for s in big["subjects"][1:]]
+            {**s, "id": f"{s['id']}-{k}"} for k in range(15) for s in big["subjects"][1:]
+        ]
         r = httpx.post(f"{srv.url}/campaigns/tkv_2019/evaluations", json=big, timeout=60)
         _problem(r, 503, "evaluation-timeout")
         assert httpx.get(f"{srv.url}/healthz").status_code == 200

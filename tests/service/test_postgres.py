@@ -38,8 +38,9 @@ def _bin(name: str) -> str | None:
 def postgres_url() -> Iterator[str]:
     initdb, pg_ctl = _bin("initdb"), _bin("pg_ctl")
     if not (initdb and pg_ctl):
-        pytest.skip("PostgreSQL server binaries (initdb, pg_ctl) not installed: "
-                    "apt-get install postgresql")
+        pytest.skip(
+            "PostgreSQL server binaries (initdb, pg_ctl) not installed: apt-get install postgresql"
+        )
     prefix: list[str] = []
     base = Path(tempfile.mkdtemp(prefix="emulation-pg-"))
     if os.geteuid() == 0:
@@ -53,16 +54,45 @@ def postgres_url() -> Iterator[str]:
         prefix = [runuser, "-u", "postgres", "--"]
         os.chown(base, user.pw_uid, user.pw_gid)
     data, port = base / "data", free_port()
-    subprocess.run([*prefix, initdb, "-D", str(data), "-A", "trust", "-U", "emulation",
-                    "--no-sync", "-E", "UTF8"], check=True, capture_output=True)
-    subprocess.run([*prefix, pg_ctl, "-D", str(data), "-w", "-l", str(base / "server.log"), "-o",
-                    f"-p {port} -k {base} -c listen_addresses=127.0.0.1 -c fsync=off", "start"],
-                   check=True, capture_output=True)
+    subprocess.run(
+        [
+            *prefix,
+            initdb,
+            "-D",
+            str(data),
+            "-A",
+            "trust",
+            "-U",
+            "emulation",
+            "--no-sync",
+            "-E",
+            "UTF8",
+        ],
+        check=True,
+        capture_output=True,
+    )
+    subprocess.run(
+        [
+            *prefix,
+            pg_ctl,
+            "-D",
+            str(data),
+            "-w",
+            "-l",
+            str(base / "server.log"),
+            "-o",
+            f"-p {port} -k {base} -c listen_addresses=127.0.0.1 -c fsync=off",
+            "start",
+        ],
+        check=True,
+        capture_output=True,
+    )
     try:
         yield f"postgresql+psycopg://emulation@127.0.0.1:{port}/postgres"
     finally:
-        subprocess.run([*prefix, pg_ctl, "-D", str(data), "-m", "immediate", "stop"],
-                       capture_output=True)
+        subprocess.run(
+            [*prefix, pg_ctl, "-D", str(data), "-m", "immediate", "stop"], capture_output=True
+        )
         shutil.rmtree(base, ignore_errors=True)
 
 
@@ -78,7 +108,9 @@ def test_decision_log_in_postgres(postgres_url: str, tmp_path: Path) -> None:
                 answered.append(r.headers["x-decision-id"])
             record = c.get(f"/evaluations/{answered[0]}").json()
             # CD-HALAM meets every collective standard, seed 000 L96-L102
-            assert record["verdicts"]["subjects"]["CD-HALAM"] == {"collective_recognition": "awarded"}
+            assert record["verdicts"]["subjects"]["CD-HALAM"] == {
+                "collective_recognition": "awarded"
+            }
     finally:
         srv.stop()
     log = DecisionLog(postgres_url)
@@ -87,6 +119,12 @@ def test_decision_log_in_postgres(postgres_url: str, tmp_path: Path) -> None:
     finally:
         log.close()
     out = io.StringIO()
-    assert run(["replay", answered[-1], "--log-db", postgres_url, "--campaigns", str(campaigns)],
-               stdout=out, stderr=io.StringIO()) == 0
+    assert (
+        run(
+            ["replay", answered[-1], "--log-db", postgres_url, "--campaigns", str(campaigns)],
+            stdout=out,
+            stderr=io.StringIO(),
+        )
+        == 0
+    )
     assert out.getvalue().startswith("identical:")

@@ -20,11 +20,17 @@ from .conftest import Server
 MAX_EXAMPLES = 30
 
 OPERATIONS = [
-    ("GET", "/healthz"), ("GET", "/readyz"), ("GET", "/campaigns"),
-    ("GET", "/campaigns/{campaign_id}"), ("GET", "/campaigns/{campaign_id}/schema"),
-    ("POST", "/campaigns/{campaign_id}/evaluations"), ("POST", "/campaigns/{campaign_id}/targets"),
-    ("POST", "/campaigns/{campaign_id}/initiatives"), ("POST", "/validate"),
-    ("GET", "/evaluations/{decision_id}"), ("POST", "/admin/reload"),
+    ("GET", "/healthz"),
+    ("GET", "/readyz"),
+    ("GET", "/campaigns"),
+    ("GET", "/campaigns/{campaign_id}"),
+    ("GET", "/campaigns/{campaign_id}/schema"),
+    ("POST", "/campaigns/{campaign_id}/evaluations"),
+    ("POST", "/campaigns/{campaign_id}/targets"),
+    ("POST", "/campaigns/{campaign_id}/initiatives"),
+    ("POST", "/validate"),
+    ("GET", "/evaluations/{decision_id}"),
+    ("POST", "/admin/reload"),
 ]
 
 
@@ -43,8 +49,12 @@ def test_operation(api_schema: schemathesis.BaseSchema, method: str, path: str) 
     operation = api_schema[path][method]
 
     @given(case=operation.as_strategy())
-    @settings(max_examples=MAX_EXAMPLES, deadline=None, database=None,
-              suppress_health_check=list(HealthCheck))
+    @settings(
+        max_examples=MAX_EXAMPLES,
+        deadline=None,
+        database=None,
+        suppress_health_check=list(HealthCheck),
+    )
     def check(case: schemathesis.Case) -> None:
         case.call_and_validate()
 

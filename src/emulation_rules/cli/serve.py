@@ -28,47 +28,106 @@ DEFAULT_LOG_DB = "decisions.sqlite"
 def add_service_commands(sub: argparse._SubParsersAction, stderr: TextIO | None) -> None:  # type: ignore[type-arg]
     """Register ``serve`` and ``replay`` on the main parser's sub-commands."""
     sv = sub.add_parser(
-        "serve", help="serve the campaigns of a directory over HTTP (needs the 'service' extra)",
+        "serve",
+        help="serve the campaigns of a directory over HTTP (needs the 'service' extra)",
         description="Serve every valid campaign of CAMPAIGNS_DIR over HTTP (JSON; OpenAPI at "
         "/openapi.json, docs at /docs). Invalid files are reported and left out; the service "
         "refuses to start (exit 1) if none is valid. Campaign files are re-read on SIGHUP or "
-        "POST /admin/reload; a bad edit never replaces a good loaded campaign.", stderr=stderr)
-    sv.add_argument("campaigns_dir", metavar="CAMPAIGNS_DIR", type=Path,
-                    help="directory of campaign YAML files (not searched recursively)")
+        "POST /admin/reload; a bad edit never replaces a good loaded campaign.",
+        stderr=stderr,
+    )
+    sv.add_argument(
+        "campaigns_dir",
+        metavar="CAMPAIGNS_DIR",
+        type=Path,
+        help="directory of campaign YAML files (not searched recursively)",
+    )
     sv.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1)")
     sv.add_argument("--port", type=int, default=8000, help="port (default 8000)")
-    sv.add_argument("--workers", type=int, default=1, metavar="N",
-                    help="worker processes (default 1); each keeps its own engines")
-    sv.add_argument("--token-file", type=Path, metavar="FILE",
-                    help="bearer tokens, one per line (# comments); without it no token is asked")
+    sv.add_argument(
+        "--workers",
+        type=int,
+        default=1,
+        metavar="N",
+        help="worker processes (default 1); each keeps its own engines",
+    )
+    sv.add_argument(
+        "--token-file",
+        type=Path,
+        metavar="FILE",
+        help="bearer tokens, one per line (# comments); without it no token is asked",
+    )
     log = sv.add_mutually_exclusive_group()
-    log.add_argument("--log-db", default=DEFAULT_LOG_DB, metavar="URL|PATH",
-                     help=f"decision log: a SQLite file (default {DEFAULT_LOG_DB}) or a URL "
-                     "such as postgresql+psycopg://user@host/db")
+    log.add_argument(
+        "--log-db",
+        default=DEFAULT_LOG_DB,
+        metavar="URL|PATH",
+        help=f"decision log: a SQLite file (default {DEFAULT_LOG_DB}) or a URL "
+        "such as postgresql+psycopg://user@host/db",
+    )
     log.add_argument("--no-log", action="store_true", help="keep no decision log")
-    sv.add_argument("--log-facts", action="store_true",
-                    help="also log each full submission (needed by 'replay')")
-    sv.add_argument("--max-body", type=int, default=10 * 1024 * 1024, metavar="BYTES",
-                    help="largest request body (default 10 MiB); larger -> 413")
-    sv.add_argument("--max-subjects", type=int, default=10_000, metavar="N",
-                    help="most subjects per request (default 10000); more -> 413")
-    sv.add_argument("--timeout", type=float, default=30.0, metavar="SECONDS",
-                    help="evaluation timeout (default 30 s); longer -> 503")
-    sv.add_argument("--cors-origin", action="append", default=[], metavar="ORIGIN",
-                    help="allow this origin by CORS (repeatable; default: CORS off)")
-    sv.add_argument("--backend", choices=("auto", "durable", "python"), default="auto",
-                    help="evaluation backend (default auto); all give the same verdicts")
+    sv.add_argument(
+        "--log-facts",
+        action="store_true",
+        help="also log each full submission (needed by 'replay')",
+    )
+    sv.add_argument(
+        "--max-body",
+        type=int,
+        default=10 * 1024 * 1024,
+        metavar="BYTES",
+        help="largest request body (default 10 MiB); larger -> 413",
+    )
+    sv.add_argument(
+        "--max-subjects",
+        type=int,
+        default=10_000,
+        metavar="N",
+        help="most subjects per request (default 10000); more -> 413",
+    )
+    sv.add_argument(
+        "--timeout",
+        type=float,
+        default=30.0,
+        metavar="SECONDS",
+        help="evaluation timeout (default 30 s); longer -> 503",
+    )
+    sv.add_argument(
+        "--cors-origin",
+        action="append",
+        default=[],
+        metavar="ORIGIN",
+        help="allow this origin by CORS (repeatable; default: CORS off)",
+    )
+    sv.add_argument(
+        "--backend",
+        choices=("auto", "durable", "python"),
+        default="auto",
+        help="evaluation backend (default auto); all give the same verdicts",
+    )
 
     rp = sub.add_parser(
-        "replay", help="re-evaluate a logged decision and say whether the result is identical",
+        "replay",
+        help="re-evaluate a logged decision and say whether the result is identical",
         description="Re-evaluate the submission logged under UUID (the service must have run with "
         "--log-facts) against the campaign of the same content hash in --campaigns, and compare "
-        "the result with the logged one. Exit 0 identical, 1 different.", stderr=stderr)
+        "the result with the logged one. Exit 0 identical, 1 different.",
+        stderr=stderr,
+    )
     rp.add_argument("decision", metavar="UUID", help="the decision id (X-Decision-Id)")
-    rp.add_argument("--log-db", default=DEFAULT_LOG_DB, metavar="URL|PATH",
-                    help=f"decision log (default {DEFAULT_LOG_DB})")
-    rp.add_argument("--campaigns", type=Path, default=Path("campaigns"), metavar="DIR",
-                    help="directory of the served campaign files (default campaigns)")
+    rp.add_argument(
+        "--log-db",
+        default=DEFAULT_LOG_DB,
+        metavar="URL|PATH",
+        help=f"decision log (default {DEFAULT_LOG_DB})",
+    )
+    rp.add_argument(
+        "--campaigns",
+        type=Path,
+        default=Path("campaigns"),
+        metavar="DIR",
+        help="directory of the served campaign files (default campaigns)",
+    )
     rp.add_argument("--format", choices=("text", "json"), default="text")
 
 
@@ -78,8 +137,10 @@ def _missing_extra(err: TextIO) -> bool:
         import sqlalchemy  # noqa: F401
         import uvicorn  # noqa: F401
     except ImportError as exc:
-        err.write(f"the service needs the 'service' extra ({exc.name} is missing): "
-                  "pip install 'emulation-rules[service]'\n")
+        err.write(
+            f"the service needs the 'service' extra ({exc.name} is missing): "
+            "pip install 'emulation-rules[service]'\n"
+        )
         return True
     return False
 
@@ -118,9 +179,16 @@ def _cmd_serve(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     if tokens is None:
         return EXIT_INPUT
     settings = ServiceSettings(
-        args.campaigns_dir.resolve(), max_body_bytes=args.max_body, max_subjects=args.max_subjects,
-        timeout_s=args.timeout, tokens=tokens, log_db=None if args.no_log else args.log_db,
-        log_facts=args.log_facts, cors_origins=tuple(args.cors_origin), backend=args.backend)
+        args.campaigns_dir.resolve(),
+        max_body_bytes=args.max_body,
+        max_subjects=args.max_subjects,
+        timeout_s=args.timeout,
+        tokens=tokens,
+        log_db=None if args.no_log else args.log_db,
+        log_facts=args.log_facts,
+        cors_origins=tuple(args.cors_origin),
+        backend=args.backend,
+    )
     try:
         app = create_app(settings.campaigns_dir, settings=settings)
     except NoCampaignsError as exc:
@@ -131,18 +199,29 @@ def _cmd_serve(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         for p in problems:
             err.write(f"left out: {p}\n")
     if not _is_loopback(args.host):
-        err.write(f"warning: binding {args.host}, reachable from other machines"
-                  f"{'' if tokens else ' without any token (--token-file)'}\n")
-    err.write(f"serving {len(registry.campaigns)} campaigns ({', '.join(sorted(registry.campaigns))}) "
-              f"on http://{args.host}:{args.port} (docs at /docs); decision log: "
-              f"{settings.log_db or 'off'}\n")
+        err.write(
+            f"warning: binding {args.host}, reachable from other machines"
+            f"{'' if tokens else ' without any token (--token-file)'}\n"
+        )
+    err.write(
+        f"serving {len(registry.campaigns)} campaigns ({', '.join(sorted(registry.campaigns))}) "
+        f"on http://{args.host}:{args.port} (docs at /docs); decision log: "
+        f"{settings.log_db or 'off'}\n"
+    )
     err.flush()
     if args.workers == 1:
         uvicorn.run(app, host=args.host, port=args.port, log_level="warning", access_log=False)
     else:  # each worker process builds its own app from the settings in its environment
         os.environ[SETTINGS_ENV] = settings.to_env()
-        uvicorn.run("emulation_rules.service.app:app_from_env", factory=True, host=args.host,
-                    port=args.port, workers=args.workers, log_level="warning", access_log=False)
+        uvicorn.run(
+            "emulation_rules.service.app:app_from_env",
+            factory=True,
+            host=args.host,
+            port=args.port,
+            workers=args.workers,
+            log_level="warning",
+            access_log=False,
+        )
     return EXIT_OK
 
 
@@ -179,12 +258,16 @@ def _cmd_replay(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     for path in sorted(args.campaigns.glob("*.y*ml")):
         data = path.read_bytes()
         if hashlib.sha256(data).hexdigest() == record.content_hash:
-            served = Served(campaign_from_text(data, file=path.name), record.content_hash, path.name)
+            served = Served(
+                campaign_from_text(data, file=path.name), record.content_hash, path.name
+            )
             break
     if served is None:
-        err.write(f"no campaign file in {args.campaigns} has the content hash "
-                  f"{record.content_hash} of decision {record.id} ({record.campaign_id}): the "
-                  "campaign changed since; replay needs the version that was served\n")
+        err.write(
+            f"no campaign file in {args.campaigns} has the content hash "
+            f"{record.content_hash} of decision {record.id} ({record.campaign_id}): the "
+            "campaign changed since; replay needs the version that was served\n"
+        )
         return EXIT_INPUT
     try:
         result = replay(record, served)
@@ -197,18 +280,31 @@ def _cmd_replay(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
             err.write(f"  {p}\n")
         return EXIT_ENGINE if exc.status >= 500 else EXIT_INPUT
     if args.format == "json":
-        out.write(json.dumps({"decision": record.id, "identical": result.identical,
-                              "same_verdicts": result.same_verdicts,
-                              "differences": [list(d) for d in result.differences]},
-                             ensure_ascii=False, indent=2) + "\n")
+        out.write(
+            json.dumps(
+                {
+                    "decision": record.id,
+                    "identical": result.identical,
+                    "same_verdicts": result.same_verdicts,
+                    "differences": [list(d) for d in result.differences],
+                },
+                ensure_ascii=False,
+                indent=2,
+            )
+            + "\n"
+        )
     elif result.identical:
-        out.write(f"identical: decision {record.id} ({record.kind}, campaign {record.campaign_id}, "
-                  f"logged {record.created_at}) gives the same result document "
-                  f"(sha256 {record.result_sha256[:16]}…)\n")
+        out.write(
+            f"identical: decision {record.id} ({record.kind}, campaign {record.campaign_id}, "
+            f"logged {record.created_at}) gives the same result document "
+            f"(sha256 {record.result_sha256[:16]}…)\n"
+        )
     else:
-        out.write(f"different: decision {record.id} ({record.kind}, campaign {record.campaign_id}) "
-                  f"{'has the same verdicts but' if result.same_verdicts else 'has'} a different "
-                  "result document\n")
+        out.write(
+            f"different: decision {record.id} ({record.kind}, campaign {record.campaign_id}) "
+            f"{'has the same verdicts but' if result.same_verdicts else 'has'} a different "
+            "result document\n"
+        )
         for key, old, new in result.differences:
             out.write(f"  {key}: logged {old!r}, now {new!r}\n")
     return EXIT_OK if result.identical else EXIT_PROBLEMS

@@ -4,7 +4,8 @@ For union systems not written in Python: every valid campaign of a directory ser
 (FastAPI on uvicorn), with explanations and citations in the JSON, bearer tokens, limits, and a
 decision log (SQLite in WAL mode, or PostgreSQL). Nothing imports this package except the CLI.
 
-* :mod:`.app`: the app factory :func:`create_app` and the endpoints;
+* :mod:`.app`: the app factory :func:`create_app` and the endpoints; :mod:`.limits`: body
+  limit, bearer tokens, media types;
 * :mod:`.work`: what a request computes (parse, evaluate, log), shared with ``replay``;
 * :mod:`.registry`: the served campaigns, reloaded atomically; engines reused by content hash;
 * :mod:`.decisions`: the decision log; :mod:`.problems`: problem+json errors;

@@ -22,7 +22,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import dataclasses
-import hmac
 import ipaddress
 import logging
 import signal
@@ -38,14 +37,13 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.openapi.utils import get_openapi
 from fastapi.responses import Response
-from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from starlette.exceptions import HTTPException as StarletteHTTPException
-from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from emulation_rules import __version__
 from emulation_rules.errors import CampaignError, Problem
 from emulation_rules.service import schemas as s
 from emulation_rules.service.decisions import DecisionLog
+from emulation_rules.service.limits import BodyLimit, bearer_auth, require_media
 from emulation_rules.service.problems import (
     PROBLEM_MEDIA_TYPE,
     NoCampaignsError,
@@ -67,69 +65,47 @@ __all__ = ["app_from_env", "create_app"]
 log = logging.getLogger("emulation_rules.service")
 T = TypeVar("T")
 
-_YAML_TYPES = ("application/yaml", "application/x-yaml", "text/yaml", "text/x-yaml",
-               "text/plain", "application/json")
+_YAML_TYPES = (
+    "application/yaml",
+    "application/x-yaml",
+    "text/yaml",
+    "text/x-yaml",
+    "text/plain",
+    "application/json",
+)
 
 
 def _problem_responses(*statuses: int) -> dict[int | str, dict[str, Any]]:
     ref = {"$ref": "#/components/schemas/ProblemDetails"}
-    return {st: {"description": s_desc, "content": {PROBLEM_MEDIA_TYPE: {"schema": ref}}}
-            for st, s_desc in ((st, _STATUS_DOC[st]) for st in statuses)}
+    return {
+        st: {"description": s_desc, "content": {PROBLEM_MEDIA_TYPE: {"schema": ref}}}
+        for st, s_desc in ((st, _STATUS_DOC[st]) for st in statuses)
+    }
 
 
 _STATUS_DOC = {
-    400: "Unreadable body (not UTF-8 or not JSON)", 401: "Missing or wrong bearer token",
+    400: "Unreadable body (not UTF-8 or not JSON)",
+    401: "Missing or wrong bearer token",
     403: "Admin call from elsewhere than loopback with authentication off",
-    404: "Unknown campaign or decision", 413: "Body or subject count over the limit",
-    415: "Wrong media type", 422: "Invalid facts or options (located problems)",
-    500: "Engine failure", 503: "Evaluation timeout or decision log unavailable",
+    404: "Unknown campaign or decision",
+    413: "Body or subject count over the limit",
+    415: "Wrong media type",
+    422: "Invalid facts or options (located problems)",
+    500: "Engine failure",
+    503: "Evaluation timeout or decision log unavailable",
 }
-_FACTS_BODY = {"requestBody": {"required": True, "content": {
-    "application/json": {"schema": s.FACTS_REQUEST_SCHEMA}}}}
-_YAML_BODY = {"requestBody": {"required": True, "content": {
-    "application/yaml": {"schema": {"type": "string"}}}}}
-
-
-class _BodyLimit:
-    """ASGI middleware: 413 for a body over ``max_bytes`` (declared or streamed)."""
-
-    def __init__(self, app: ASGIApp, max_bytes: int) -> None:
-        self.app = app
-        self.max_bytes = max_bytes
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
-        for key, value in scope["headers"]:
-            if key == b"content-length":
-                try:
-                    declared = int(value)
-                except ValueError:
-                    await problem_response(400, "bad-content-length", "Content-Length is not a "
-                                           "number")(scope, receive, send)
-                    return
-                if declared > self.max_bytes:
-                    await self._too_large(declared)(scope, receive, send)
-                    return
-        received = 0
-
-        async def limited() -> Message:
-            nonlocal received
-            message = await receive()
-            if message["type"] == "http.request":
-                received += len(message.get("body", b""))
-                if received > self.max_bytes:
-                    raise ServiceProblem(413, "body-too-large", self._detail(received))
-            return message
-
-        await self.app(scope, limited, send)
-
-    def _detail(self, size: int) -> str:
-        return f"the body ({size} bytes or more) is over the {self.max_bytes}-byte limit"
-
-    def _too_large(self, size: int) -> Response:
-        return problem_response(413, "body-too-large", self._detail(size))
+_FACTS_BODY = {
+    "requestBody": {
+        "required": True,
+        "content": {"application/json": {"schema": s.FACTS_REQUEST_SCHEMA}},
+    }
+}
+_YAML_BODY = {
+    "requestBody": {
+        "required": True,
+        "content": {"application/yaml": {"schema": {"type": "string"}}},
+    }
+}
 
 
 @dataclasses.dataclass
@@ -169,7 +145,9 @@ def create_app(campaigns_dir: str | Path, *, settings: ServiceSettings | None = 
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
         loop = asyncio.get_running_loop()
         with contextlib.suppress(NotImplementedError, RuntimeError, ValueError, AttributeError):
-            loop.add_signal_handler(signal.SIGHUP, lambda: loop.run_in_executor(None, _reload, state))
+            loop.add_signal_handler(
+                signal.SIGHUP, lambda: loop.run_in_executor(None, _reload, state)
+            )
         try:
             yield
         finally:
@@ -179,18 +157,24 @@ def create_app(campaigns_dir: str | Path, *, settings: ServiceSettings | None = 
                 decisions.close()
 
     app = FastAPI(
-        title="emulation-rules", version=__version__, lifespan=lifespan,
+        title="emulation-rules",
+        version=__version__,
+        lifespan=lifespan,
         summary="Vietnamese trade-union emulation campaigns as executable, explainable rules.",
         description="Evaluate facts submissions against the served campaigns; every verdict is "
         "explained criterion by criterion with the plan clause it comes from.",
     )
     app.state.service = state
     _install_errors(app)
-    app.add_middleware(_BodyLimit, max_bytes=settings.max_body_bytes)
+    app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)
     if settings.cors_origins:
-        app.add_middleware(CORSMiddleware, allow_origins=list(settings.cors_origins),
-                           allow_methods=["GET", "POST"], allow_headers=["Authorization", "Content-Type"])
-    protected = [Depends(_auth(settings.tokens))] if settings.tokens else []
+        app.add_middleware(
+            CORSMiddleware,
+            allow_origins=list(settings.cors_origins),
+            allow_methods=["GET", "POST"],
+            allow_headers=["Authorization", "Content-Type"],
+        )
+    protected = [Depends(bearer_auth(settings.tokens))] if settings.tokens else []
     auth_errors = (401,) if settings.tokens else ()
     _routes(app, state, protected, auth_errors)
     _install_openapi(app)
@@ -208,24 +192,13 @@ def _reload(state: _State) -> None:
     for problems in report.problems.values():
         for p in problems:
             log.warning("reload: %s", p)
-    log.warning("reload: loaded %s; unchanged %s; kept (bad edit) %s; removed %s",
-                list(report.loaded), list(report.unchanged), list(report.kept), list(report.removed))
-
-
-def _auth(tokens: tuple[str, ...]) -> Callable[..., None]:
-    accepted = [t.encode() for t in tokens]
-    bearer = HTTPBearer(auto_error=False, description="A token from the service's --token-file")
-
-    def require_token(creds: HTTPAuthorizationCredentials | None = Depends(bearer)) -> None:  # noqa: B008
-        given = (creds.credentials if creds else "").encode()
-        ok = False
-        for token in accepted:  # every token is compared, in constant time
-            ok |= hmac.compare_digest(given, token)
-        if not ok:
-            raise ServiceProblem(401, "unauthorized", "a valid bearer token is required",
-                                 headers={"WWW-Authenticate": "Bearer"})
-
-    return require_token
+    log.warning(
+        "reload: loaded %s; unchanged %s; kept (bad edit) %s; removed %s",
+        list(report.loaded),
+        list(report.unchanged),
+        list(report.kept),
+        list(report.removed),
+    )
 
 
 def _install_errors(app: FastAPI) -> None:
@@ -235,9 +208,17 @@ def _install_errors(app: FastAPI) -> None:
 
     @app.exception_handler(RequestValidationError)
     async def _bad_request(_r: Request, exc: RequestValidationError) -> Response:
-        problems = [Problem("invalid-option", str(e.get("msg", "invalid")),
-                            tuple(str(x) for x in e.get("loc", ()))) for e in exc.errors()]
-        return problem_response(422, "invalid-options", "invalid query or path parameters", problems)
+        problems = [
+            Problem(
+                "invalid-option",
+                str(e.get("msg", "invalid")),
+                tuple(str(x) for x in e.get("loc", ())),
+            )
+            for e in exc.errors()
+        ]
+        return problem_response(
+            422, "invalid-options", "invalid query or path parameters", problems
+        )
 
     @app.exception_handler(StarletteHTTPException)
     async def _http(_r: Request, exc: StarletteHTTPException) -> Response:
@@ -247,17 +228,27 @@ def _install_errors(app: FastAPI) -> None:
     @app.exception_handler(Exception)
     async def _unexpected(_r: Request, exc: Exception) -> Response:
         log.exception("unexpected error", exc_info=exc)
-        return problem_response(500, "engine-failure", "the engine failed on this request; "
-                                "the server log has the details")
+        return problem_response(
+            500,
+            "engine-failure",
+            "the engine failed on this request; the server log has the details",
+        )
 
 
 def _install_openapi(app: FastAPI) -> None:
     def openapi() -> dict[str, Any]:
         if app.openapi_schema is None:
-            doc = get_openapi(title=app.title, version=app.version, summary=app.summary,
-                              description=app.description, routes=app.routes)
+            doc = get_openapi(
+                title=app.title,
+                version=app.version,
+                summary=app.summary,
+                description=app.description,
+                routes=app.routes,
+            )
             comps = doc.setdefault("components", {}).setdefault("schemas", {})
-            problem = s.ProblemDetails.model_json_schema(ref_template="#/components/schemas/{model}")
+            problem = s.ProblemDetails.model_json_schema(
+                ref_template="#/components/schemas/{model}"
+            )
             comps.update(problem.pop("$defs", {}))
             comps["ProblemDetails"] = problem
             for name in ("HTTPValidationError", "ValidationError"):
@@ -273,24 +264,20 @@ async def _in_thread(fn: Callable[[], T], timeout_s: float) -> T:
         with anyio.fail_after(timeout_s):
             return await anyio.to_thread.run_sync(fn, abandon_on_cancel=True)
     except TimeoutError:
-        raise ServiceProblem(503, "evaluation-timeout",
-                             f"the request took longer than {timeout_s:g} s") from None
-
-
-def _media(request: Request, accepted: tuple[str, ...]) -> None:
-    media = request.headers.get("content-type", "").split(";")[0].strip().lower()
-    if media in accepted or ("application/json" in accepted and media.endswith("+json")):
-        return
-    raise ServiceProblem(415, "unsupported-media-type",
-                         f"send the body as {' or '.join(accepted[:2])}, not {media or 'no type'!r}")
+        raise ServiceProblem(
+            503, "evaluation-timeout", f"the request took longer than {timeout_s:g} s"
+        ) from None
 
 
 def _served(state: _State, campaign_id: str) -> Served:
     served = state.registry.campaigns.get(campaign_id)
     if served is None:
         known = sorted(state.registry.campaigns)
-        raise ServiceProblem(404, "unknown-campaign",
-                             f"no campaign {campaign_id!r} is served; served: {', '.join(known)}")
+        raise ServiceProblem(
+            404,
+            "unknown-campaign",
+            f"no campaign {campaign_id!r} is served; served: {', '.join(known)}",
+        )
     return served
 
 
@@ -298,7 +285,9 @@ def _json(data: Any, status: int = 200, headers: dict[str, str] | None = None) -
     return Response(dumps(data), status_code=status, media_type="application/json", headers=headers)
 
 
-def _routes(app: FastAPI, state: _State, protected: list[Any], auth_errors: tuple[int, ...]) -> None:
+def _routes(
+    app: FastAPI, state: _State, protected: list[Any], auth_errors: tuple[int, ...]
+) -> None:
     settings = state.settings
 
     @app.get("/healthz", tags=["health"], summary="Liveness")
@@ -306,8 +295,12 @@ def _routes(app: FastAPI, state: _State, protected: list[Any], auth_errors: tupl
         """Always 200 while the process serves requests (no token needed)."""
         return {"status": "ok"}
 
-    @app.get("/readyz", tags=["health"], summary="Readiness: campaigns loaded",
-             responses=_problem_responses(503))
+    @app.get(
+        "/readyz",
+        tags=["health"],
+        summary="Readiness: campaigns loaded",
+        responses=_problem_responses(503),
+    )
     def readyz() -> Response:
         """200 with the number of campaigns served; 503 when none is (no token needed)."""
         n = len(state.registry.campaigns)
@@ -315,36 +308,60 @@ def _routes(app: FastAPI, state: _State, protected: list[Any], auth_errors: tupl
             return problem_response(503, "not-ready", "no campaign is loaded")
         return _json({"status": "ready", "campaigns": n})
 
-    @app.get("/campaigns", tags=["campaigns"], dependencies=protected,
-             response_model=list[s.CampaignSummary], responses=_problem_responses(*auth_errors))
+    @app.get(
+        "/campaigns",
+        tags=["campaigns"],
+        dependencies=protected,
+        response_model=list[s.CampaignSummary],
+        responses=_problem_responses(*auth_errors),
+    )
     def list_campaigns() -> Response:
         """The served campaigns, by id."""
         return _json([_summary(v) for _, v in sorted(state.registry.campaigns.items())])
 
-    @app.get("/campaigns/{campaign_id}", tags=["campaigns"], dependencies=protected,
-             response_model=s.CampaignDetail, responses=_problem_responses(*auth_errors, 404, 422))
+    @app.get(
+        "/campaigns/{campaign_id}",
+        tags=["campaigns"],
+        dependencies=protected,
+        response_model=s.CampaignDetail,
+        responses=_problem_responses(*auth_errors, 404, 422),
+    )
     def get_campaign(campaign_id: str) -> Response:
         """Metadata, phases, awards (with criteria and citations), targets, quotas, documents
         and the content hash (SHA-256 of the campaign file)."""
         return _json(_detail(_served(state, campaign_id)))
 
-    @app.get("/campaigns/{campaign_id}/schema", tags=["campaigns"], dependencies=protected,
-             response_model=dict[str, Any], responses=_problem_responses(*auth_errors, 404, 422))
+    @app.get(
+        "/campaigns/{campaign_id}/schema",
+        tags=["campaigns"],
+        dependencies=protected,
+        response_model=dict[str, Any],
+        responses=_problem_responses(*auth_errors, 404, 422),
+    )
     def get_schema(campaign_id: str) -> Response:
         """JSON Schema (2020-12) of a facts submission for this campaign."""
         return _json(s.facts_schema(_served(state, campaign_id).campaign))
 
     post_errors = _problem_responses(*auth_errors, 400, 404, 413, 415, 422, 500, 503)
 
-    @app.post("/campaigns/{campaign_id}/evaluations", tags=["evaluate"], dependencies=protected,
-              response_model=s.EvaluationDoc, responses=post_errors, openapi_extra=_FACTS_BODY)
+    @app.post(
+        "/campaigns/{campaign_id}/evaluations",
+        tags=["evaluate"],
+        dependencies=protected,
+        response_model=s.EvaluationDoc,
+        responses=post_errors,
+        openapi_extra=_FACTS_BODY,
+    )
     async def evaluate(
         request: Request,
         campaign_id: str,
-        as_of: str | None = Query(None, description="Review date YYYY-MM-DD; picks the phase "
-                                  "(default: the submission's as_of)"),
-        phase: str | None = Query(None, description="Phase id; the review date is its last day "
-                                  "(exclusive with as_of)"),
+        as_of: str | None = Query(
+            None,
+            description="Review date YYYY-MM-DD; picks the phase (default: the submission's as_of)",
+        ),
+        phase: str | None = Query(
+            None, description="Phase id; the review date is its last day (exclusive with as_of)"
+        ),
         param: list[str] = Query([], description="Parameter override NAME=NUMBER (repeatable)"),  # noqa: B008
         explain: bool = Query(True, description="false: criteria lists are left empty"),
         lang: Literal["vi", "en"] | None = Query(None, description="keep labels in one language"),
@@ -353,12 +370,20 @@ def _routes(app: FastAPI, state: _State, protected: list[Any], auth_errors: tupl
         with quotas. The decision id is in the ``X-Decision-Id`` header."""
         served, body = await _read(request, state, campaign_id, ("application/json",))
         opts = Options(as_of=as_of, phase=phase, params=tuple(param), explain=explain, lang=lang)
-        out = await _in_thread(lambda: run_evaluation(served, body, opts, settings, state.decisions),
-                               settings.timeout_s)
+        out = await _in_thread(
+            lambda: run_evaluation(served, body, opts, settings, state.decisions),
+            settings.timeout_s,
+        )
         return Response(out.body, media_type="application/json", headers=out.headers)
 
-    @app.post("/campaigns/{campaign_id}/targets", tags=["evaluate"], dependencies=protected,
-              response_model=s.TargetsDoc, responses=post_errors, openapi_extra=_FACTS_BODY)
+    @app.post(
+        "/campaigns/{campaign_id}/targets",
+        tags=["evaluate"],
+        dependencies=protected,
+        response_model=s.TargetsDoc,
+        responses=post_errors,
+        openapi_extra=_FACTS_BODY,
+    )
     async def targets(
         request: Request,
         campaign_id: str,
@@ -369,31 +394,49 @@ def _routes(app: FastAPI, state: _State, protected: list[Any], auth_errors: tupl
         """Judge the campaign's targets (chỉ tiêu) for one phase (``targets --format json``)."""
         served, body = await _read(request, state, campaign_id, ("application/json",))
         opts = Options(as_of=as_of, phase=phase, params=tuple(param))
-        out = await _in_thread(lambda: run_targets(served, body, opts, settings, state.decisions),
-                               settings.timeout_s)
+        out = await _in_thread(
+            lambda: run_targets(served, body, opts, settings, state.decisions), settings.timeout_s
+        )
         return Response(out.body, media_type="application/json", headers=out.headers)
 
-    @app.post("/campaigns/{campaign_id}/initiatives", tags=["evaluate"], dependencies=protected,
-              response_model=s.InitiativesDoc, responses=post_errors, openapi_extra=_FACTS_BODY)
+    @app.post(
+        "/campaigns/{campaign_id}/initiatives",
+        tags=["evaluate"],
+        dependencies=protected,
+        response_model=s.InitiativesDoc,
+        responses=post_errors,
+        openapi_extra=_FACTS_BODY,
+    )
     async def initiatives(request: Request, campaign_id: str) -> Response:
         """Judge the submission's ``initiatives`` register (``initiatives --format json``)."""
         served, body = await _read(request, state, campaign_id, ("application/json",))
-        out = await _in_thread(lambda: run_initiatives(served, body, settings, state.decisions),
-                               settings.timeout_s)
+        out = await _in_thread(
+            lambda: run_initiatives(served, body, settings, state.decisions), settings.timeout_s
+        )
         return Response(out.body, media_type="application/json", headers=out.headers)
 
-    @app.post("/validate", tags=["campaigns"], dependencies=protected,
-              response_model=s.ValidationDoc, openapi_extra=_YAML_BODY,
-              responses=_problem_responses(*auth_errors, 413, 415, 503))
+    @app.post(
+        "/validate",
+        tags=["campaigns"],
+        dependencies=protected,
+        response_model=s.ValidationDoc,
+        openapi_extra=_YAML_BODY,
+        responses=_problem_responses(*auth_errors, 413, 415, 503),
+    )
     async def validate(request: Request) -> Response:
         """Validate a campaign YAML text (never a path): ``ok`` and the located problems,
         located in ``<request>``."""
-        _media(request, _YAML_TYPES)
+        require_media(request, _YAML_TYPES)
         body = await request.body()
         return _json(await _in_thread(lambda: _validate(body), settings.timeout_s))
 
-    @app.get("/evaluations/{decision_id}", tags=["decisions"], dependencies=protected,
-             response_model=s.DecisionDoc, responses=_problem_responses(*auth_errors, 404, 422))
+    @app.get(
+        "/evaluations/{decision_id}",
+        tags=["decisions"],
+        dependencies=protected,
+        response_model=s.DecisionDoc,
+        responses=_problem_responses(*auth_errors, 404, 422),
+    )
     def get_decision(decision_id: uuid.UUID) -> Response:
         """One logged decision (the submission itself is never returned here)."""
         if state.decisions is None:
@@ -403,23 +446,32 @@ def _routes(app: FastAPI, state: _State, protected: list[Any], auth_errors: tupl
             raise ServiceProblem(404, "unknown-decision", f"no decision {decision_id} in the log")
         return _json(record.to_dict())
 
-    @app.post("/admin/reload", tags=["admin"], dependencies=protected, response_model=s.ReloadDoc,
-              responses=_problem_responses(*auth_errors, 403, 503))
+    @app.post(
+        "/admin/reload",
+        tags=["admin"],
+        dependencies=protected,
+        response_model=s.ReloadDoc,
+        responses=_problem_responses(*auth_errors, 403, 503),
+    )
     async def reload(request: Request) -> Response:
         """Re-read the campaign directory atomically (as on SIGHUP). A file with problems never
         replaces the version being served: it is reported under ``problems`` and ``kept``.
         With authentication off, only loopback clients may call it."""
         if not settings.tokens and not _loopback(request):
-            raise ServiceProblem(403, "forbidden", "reload is open to loopback clients only "
-                                 "when the service runs without tokens")
+            raise ServiceProblem(
+                403,
+                "forbidden",
+                "reload is open to loopback clients only when the service runs without tokens",
+            )
         report = await _in_thread(state.registry.reload, settings.timeout_s)
         return _json(report.to_dict())
 
 
-async def _read(request: Request, state: _State, campaign_id: str,
-                media: tuple[str, ...]) -> tuple[Served, bytes]:
+async def _read(
+    request: Request, state: _State, campaign_id: str, media: tuple[str, ...]
+) -> tuple[Served, bytes]:
     served = _served(state, campaign_id)
-    _media(request, media)
+    require_media(request, media)
     return served, await request.body()
 
 
@@ -438,21 +490,44 @@ def _validate(body: bytes) -> dict[str, Any]:
         problems = getattr(exc, "problems", ()) or (Problem("unreadable", str(exc)),)
         return {"ok": False, "campaign": None, "problems": [p.to_dict() for p in problems]}
     except RecursionError:
-        return {"ok": False, "campaign": None,
-                "problems": [Problem("too-deep", "the YAML nests too deeply").to_dict()]}
+        return {
+            "ok": False,
+            "campaign": None,
+            "problems": [Problem("too-deep", "the YAML nests too deeply").to_dict()],
+        }
     return {"ok": True, "campaign": campaign.id, "problems": []}
 
 
 def _summary(v: Served) -> dict[str, Any]:
     c = v.campaign
-    return {"id": c.id, "title": {"vi": c.title.vi, "en": c.title.en},
-            "document_number": c.document.number, "mode": c.mode,
-            "content_hash": v.content_hash, "file": v.file}
+    return {
+        "id": c.id,
+        "title": {"vi": c.title.vi, "en": c.title.en},
+        "document_number": c.document.number,
+        "mode": c.mode,
+        "content_hash": v.content_hash,
+        "file": v.file,
+    }
 
 
-_DETAIL_FIELDS = {"id", "title", "issuer", "document", "source_seed", "mode", "legal_basis",
-                  "phases", "reviews", "subjects", "parameters", "awards", "targets", "quotas",
-                  "initiatives", "defects"}
+_DETAIL_FIELDS = {
+    "id",
+    "title",
+    "issuer",
+    "document",
+    "source_seed",
+    "mode",
+    "legal_basis",
+    "phases",
+    "reviews",
+    "subjects",
+    "parameters",
+    "awards",
+    "targets",
+    "quotas",
+    "initiatives",
+    "defects",
+}
 
 
 def _detail(v: Served) -> dict[str, Any]:

@@ -26,7 +26,8 @@ __all__ = ["DecisionLog", "DecisionRecord", "database_url"]
 
 _META = sa.MetaData()
 DECISIONS = sa.Table(
-    "decisions", _META,
+    "decisions",
+    _META,
     sa.Column("id", sa.String(36), primary_key=True),
     sa.Column("created_at", sa.String(32), nullable=False),  # ISO 8601, UTC, microseconds
     sa.Column("kind", sa.String(16), nullable=False),  # evaluation | targets | initiatives
@@ -69,9 +70,22 @@ class DecisionRecord:
 
     def to_dict(self, *, with_facts: bool = False) -> dict[str, Any]:
         """JSON-ready form; the submission itself only when ``with_facts``."""
-        out = {k: getattr(self, k) for k in (
-            "id", "created_at", "kind", "campaign_id", "content_hash", "backend",
-            "package_version", "facts_sha256", "result_sha256", "options", "verdicts")}
+        out = {
+            k: getattr(self, k)
+            for k in (
+                "id",
+                "created_at",
+                "kind",
+                "campaign_id",
+                "content_hash",
+                "backend",
+                "package_version",
+                "facts_sha256",
+                "result_sha256",
+                "options",
+                "verdicts",
+            )
+        }
         out["options"] = dict(self.options)
         out["facts_logged"] = self.facts is not None
         if with_facts:
@@ -117,10 +131,16 @@ class DecisionLog:
         row = {
             "id": decision_id,
             "created_at": dt.datetime.now(dt.UTC).isoformat(timespec="microseconds"),
-            "kind": kind, "campaign_id": campaign_id, "content_hash": content_hash,
-            "backend": backend, "package_version": package_version,
-            "facts_sha256": facts_sha256, "result_sha256": result_sha256,
-            "options": dict(options), "verdicts": verdicts, "facts": facts,
+            "kind": kind,
+            "campaign_id": campaign_id,
+            "content_hash": content_hash,
+            "backend": backend,
+            "package_version": package_version,
+            "facts_sha256": facts_sha256,
+            "result_sha256": result_sha256,
+            "options": dict(options),
+            "verdicts": verdicts,
+            "facts": facts,
         }
         if self.is_sqlite:
             with self._write_lock, self.engine.begin() as conn:

@@ -19,14 +19,27 @@ from starlette.responses import JSONResponse
 
 from emulation_rules.errors import EmulationRulesError, Problem
 
-__all__ = ["PROBLEM_MEDIA_TYPE", "NoCampaignsError", "ServiceProblem", "problem_body", "problem_response"]
+__all__ = [
+    "PROBLEM_MEDIA_TYPE",
+    "NoCampaignsError",
+    "ServiceProblem",
+    "problem_body",
+    "problem_response",
+]
 
 PROBLEM_MEDIA_TYPE = "application/problem+json"
 
 _TITLES = {
-    400: "Bad request", 401: "Unauthorized", 403: "Forbidden", 404: "Not found",
-    405: "Method not allowed", 413: "Content too large", 415: "Unsupported media type",
-    422: "Unprocessable content", 500: "Engine failure", 503: "Service unavailable",
+    400: "Bad request",
+    401: "Unauthorized",
+    403: "Forbidden",
+    404: "Not found",
+    405: "Method not allowed",
+    413: "Content too large",
+    415: "Unsupported media type",
+    422: "Unprocessable content",
+    500: "Engine failure",
+    503: "Service unavailable",
 }
 
 
@@ -41,8 +54,15 @@ class ServiceProblem(Exception):
         headers: extra response headers (``WWW-Authenticate`` for 401).
     """
 
-    def __init__(self, status: int, code: str, detail: str, *,
-                 problems: Iterable[Problem] = (), headers: Mapping[str, str] | None = None) -> None:
+    def __init__(
+        self,
+        status: int,
+        code: str,
+        detail: str,
+        *,
+        problems: Iterable[Problem] = (),
+        headers: Mapping[str, str] | None = None,
+    ) -> None:
         super().__init__(detail)
         self.status = status
         self.code = code
@@ -65,8 +85,9 @@ class NoCampaignsError(EmulationRulesError):
         super().__init__("\n".join(lines))
 
 
-def problem_body(status: int, code: str, detail: str,
-                 problems: Iterable[Problem | Mapping[str, Any]] = ()) -> dict[str, Any]:
+def problem_body(
+    status: int, code: str, detail: str, problems: Iterable[Problem | Mapping[str, Any]] = ()
+) -> dict[str, Any]:
     """The problem+json document."""
     return {
         "type": f"urn:emulation-rules:{code}",
@@ -77,9 +98,17 @@ def problem_body(status: int, code: str, detail: str,
     }
 
 
-def problem_response(status: int, code: str, detail: str,
-                     problems: Iterable[Problem | Mapping[str, Any]] = (),
-                     headers: Mapping[str, str] | None = None) -> JSONResponse:
+def problem_response(
+    status: int,
+    code: str,
+    detail: str,
+    problems: Iterable[Problem | Mapping[str, Any]] = (),
+    headers: Mapping[str, str] | None = None,
+) -> JSONResponse:
     """A problem+json response."""
-    return JSONResponse(problem_body(status, code, detail, problems), status_code=status,
-                        media_type=PROBLEM_MEDIA_TYPE, headers=dict(headers or {}))
+    return JSONResponse(
+        problem_body(status, code, detail, problems),
+        status_code=status,
+        media_type=PROBLEM_MEDIA_TYPE,
+        headers=dict(headers or {}),
+    )

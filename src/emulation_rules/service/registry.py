@@ -116,8 +116,10 @@ class ReloadReport:
     def to_dict(self) -> dict[str, object]:
         """JSON-ready form (``POST /admin/reload``)."""
         return {
-            "loaded": list(self.loaded), "unchanged": list(self.unchanged),
-            "kept": list(self.kept), "removed": list(self.removed),
+            "loaded": list(self.loaded),
+            "unchanged": list(self.unchanged),
+            "kept": list(self.kept),
+            "removed": list(self.removed),
             "problems": {f: [p.to_dict() for p in ps] for f, ps in sorted(self.problems.items())},
         }
 
@@ -155,8 +157,9 @@ class CampaignRegistry:
             new: dict[str, Served] = {}
             problems: dict[str, tuple[Problem, ...]] = {}
             loaded, unchanged, kept = [], [], []
-            files = sorted(p for p in self.directory.glob("*") if p.suffix in (".yaml", ".yml")
-                           and p.is_file())
+            files = sorted(
+                p for p in self.directory.glob("*") if p.suffix in (".yaml", ".yml") and p.is_file()
+            )
             for path in files:
                 served, found = self._load(path, old_by_file.get(path.name))
                 if found:
@@ -165,10 +168,15 @@ class CampaignRegistry:
                     continue
                 if served.campaign.id in new:
                     other = new[served.campaign.id].file
-                    problems[path.name] = (Problem(
-                        "duplicate-id", f"campaign id {served.campaign.id!r} is also served from "
-                        f"{other}; this file is left out", ("id",),
-                        SourceLocation(path.name, 1, 1)),)
+                    problems[path.name] = (
+                        Problem(
+                            "duplicate-id",
+                            f"campaign id {served.campaign.id!r} is also served from "
+                            f"{other}; this file is left out",
+                            ("id",),
+                            SourceLocation(path.name, 1, 1),
+                        ),
+                    )
                     continue
                 new[served.campaign.id] = served
                 previous = old_by_file.get(path.name)
@@ -182,16 +190,24 @@ class CampaignRegistry:
                 served.engine  # noqa: B018 - build (or find) the engine before the swap
             removed = sorted(set(old) - set(new))
             self._by_id = MappingProxyType(new)
-            self.last_report = ReloadReport(tuple(loaded), tuple(unchanged), tuple(kept),
-                                            tuple(removed), problems)
+            self.last_report = ReloadReport(
+                tuple(loaded), tuple(unchanged), tuple(kept), tuple(removed), problems
+            )
             return self.last_report
 
-    def _load(self, path: Path, previous: Served | None) -> tuple[Served | None, tuple[Problem, ...]]:
+    def _load(
+        self, path: Path, previous: Served | None
+    ) -> tuple[Served | None, tuple[Problem, ...]]:
         try:
             data = path.read_bytes()
         except OSError as exc:
-            return previous, (Problem("unreadable", f"cannot read: {exc.strerror or exc}",
-                                      location=SourceLocation(path.name, 1)),)
+            return previous, (
+                Problem(
+                    "unreadable",
+                    f"cannot read: {exc.strerror or exc}",
+                    location=SourceLocation(path.name, 1),
+                ),
+            )
         digest = hashlib.sha256(data).hexdigest()
         if previous is not None and previous.content_hash == digest:
             return previous, ()
@@ -199,6 +215,7 @@ class CampaignRegistry:
             campaign = campaign_from_text(data, file=path.name)
         except (YAMLSyntaxError, CampaignError) as exc:
             found = tuple(getattr(exc, "problems", ())) or (
-                Problem("unreadable", str(exc), location=SourceLocation(path.name, 1)),)
+                Problem("unreadable", str(exc), location=SourceLocation(path.name, 1)),
+            )
             return previous, found
         return Served(campaign, digest, path.name, self.backend), ()

@@ -48,10 +48,15 @@ def _value_schema(decl: m.FactDecl | m.RecordField) -> dict[str, Any]:
         schema: dict[str, Any] = {"type": "string", "enum": names}
     elif decl.type == "records":
         fields = decl.fields if isinstance(decl, m.FactDecl) else ()
-        schema = {"type": "array", "items": {
-            "type": "object", "additionalProperties": False,
-            "properties": {f.id: _value_schema(f) for f in fields},
-            "required": [f.id for f in fields if f.required]}}
+        schema = {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "additionalProperties": False,
+                "properties": {f.id: _value_schema(f) for f in fields},
+                "required": [f.id for f in fields if f.required],
+            },
+        }
     else:
         schema = dict(_JSON_TYPES[decl.type])
         if decl.minimum is not None:
@@ -69,35 +74,62 @@ def facts_schema(campaign: m.Campaign) -> dict[str, Any]:
     Enum facts list each value's id and its Vietnamese and English labels (the service also
     accepts them in any letter case); ``null`` for a fact means "not known", as if absent.
     """
-    def facts_of(kind: str) -> dict[str, Any]:
-        return {"type": "object", "additionalProperties": False, "properties": {
-            f.id: {"anyOf": [_value_schema(f), {"type": "null"}]}
-            for f in campaign.facts if f.applies_to == kind}}
 
-    common = {"id": {"type": "string", "minLength": 1}, "unit": {"type": "string"},
-              "name": {"type": "string"}}
-    collective = {"type": "object", "additionalProperties": False,
-                  "required": ["id", "kind", "level"],
-                  "properties": {**common, "kind": {"const": "collective"},
-                                 "level": {"enum": [lv.id for lv in campaign.subjects.collective_levels]},
-                                 "facts": facts_of("collective")}}
-    individual = {"type": "object", "additionalProperties": False,
-                  "required": ["id", "kind", "role"],
-                  "properties": {**common, "kind": {"const": "individual"},
-                                 "role": {"enum": [r.id for r in campaign.subjects.individual_roles]},
-                                 "facts": facts_of("individual")}}
+    def facts_of(kind: str) -> dict[str, Any]:
+        return {
+            "type": "object",
+            "additionalProperties": False,
+            "properties": {
+                f.id: {"anyOf": [_value_schema(f), {"type": "null"}]}
+                for f in campaign.facts
+                if f.applies_to == kind
+            },
+        }
+
+    common = {
+        "id": {"type": "string", "minLength": 1},
+        "unit": {"type": "string"},
+        "name": {"type": "string"},
+    }
+    collective = {
+        "type": "object",
+        "additionalProperties": False,
+        "required": ["id", "kind", "level"],
+        "properties": {
+            **common,
+            "kind": {"const": "collective"},
+            "level": {"enum": [lv.id for lv in campaign.subjects.collective_levels]},
+            "facts": facts_of("collective"),
+        },
+    }
+    individual = {
+        "type": "object",
+        "additionalProperties": False,
+        "required": ["id", "kind", "role"],
+        "properties": {
+            **common,
+            "kind": {"const": "individual"},
+            "role": {"enum": [r.id for r in campaign.subjects.individual_roles]},
+            "facts": facts_of("individual"),
+        },
+    }
     props: dict[str, Any] = {
         "campaign": {"const": campaign.id},
         "as_of": {"type": "string", "format": "date"},
         "subjects": {"type": "array", "items": {"oneOf": [collective, individual]}},
     }
     if campaign.initiatives is not None:
-        props["initiatives"] = {"type": "array", "items": {"type": "object"},
-                                "description": "initiative register (format: emulation_rules.facts.initiatives)"}
+        props["initiatives"] = {
+            "type": "array",
+            "items": {"type": "object"},
+            "description": "initiative register (format: emulation_rules.facts.initiatives)",
+        }
     return {
         "$schema": "https://json-schema.org/draft/2020-12/schema",
         "title": f"Facts submission for campaign {campaign.id}",
-        "type": "object", "additionalProperties": False, "required": ["subjects"],
+        "type": "object",
+        "additionalProperties": False,
+        "required": ["subjects"],
         "properties": props,
     }
 
@@ -106,17 +138,26 @@ FACTS_REQUEST_SCHEMA: dict[str, Any] = {
     "type": "object",
     "required": ["subjects"],
     "description": "A facts submission (the facts JSON format); GET /campaigns/{id}/schema gives "
-                   "the exact schema for one campaign.",
+    "the exact schema for one campaign.",
     "properties": {
         "campaign": {"type": "string"},
         "as_of": {"type": "string", "format": "date"},
-        "subjects": {"type": "array", "items": {
-            "type": "object", "required": ["id", "kind"],
-            "properties": {
-                "id": {"type": "string"}, "kind": {"enum": ["collective", "individual"]},
-                "level": {"type": "string"}, "role": {"type": "string"},
-                "unit": {"type": "string"}, "name": {"type": "string"},
-                "facts": {"type": "object"}}}},
+        "subjects": {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "required": ["id", "kind"],
+                "properties": {
+                    "id": {"type": "string"},
+                    "kind": {"enum": ["collective", "individual"]},
+                    "level": {"type": "string"},
+                    "role": {"type": "string"},
+                    "unit": {"type": "string"},
+                    "name": {"type": "string"},
+                    "facts": {"type": "object"},
+                },
+            },
+        },
         "initiatives": {"type": "array", "items": {"type": "object"}},
     },
 }

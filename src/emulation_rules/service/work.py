@@ -38,8 +38,16 @@ from emulation_rules.service.problems import ServiceProblem
 from emulation_rules.service.registry import Served
 from emulation_rules.service.settings import ServiceSettings
 
-__all__ = ["Options", "Outcome", "ReplayResult", "dumps", "replay", "run_evaluation",
-           "run_initiatives", "run_targets"]
+__all__ = [
+    "Options",
+    "Outcome",
+    "ReplayResult",
+    "dumps",
+    "replay",
+    "run_evaluation",
+    "run_initiatives",
+    "run_targets",
+]
 
 REQUEST_FILE = "<request>"
 """File name in the locations of problems found in a request body."""
@@ -57,15 +65,24 @@ class Options:
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready form, as logged."""
-        return {"as_of": self.as_of, "phase": self.phase, "params": list(self.params),
-                "explain": self.explain, "lang": self.lang}
+        return {
+            "as_of": self.as_of,
+            "phase": self.phase,
+            "params": list(self.params),
+            "explain": self.explain,
+            "lang": self.lang,
+        }
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> Options:
         """Options read back from the log."""
-        return cls(as_of=data.get("as_of"), phase=data.get("phase"),
-                   params=tuple(data.get("params") or ()), explain=bool(data.get("explain", True)),
-                   lang=data.get("lang"))
+        return cls(
+            as_of=data.get("as_of"),
+            phase=data.get("phase"),
+            params=tuple(data.get("params") or ()),
+            explain=bool(data.get("explain", True)),
+            lang=data.get("lang"),
+        )
 
 
 @dataclass(frozen=True)
@@ -84,7 +101,9 @@ def dumps(data: Any) -> bytes:
 
 
 def _bad(code: str, message: str, path: tuple[str, ...], hint: str | None = None) -> ServiceProblem:
-    return ServiceProblem(422, "invalid-options", message, problems=[Problem(code, message, path, hint=hint)])
+    return ServiceProblem(
+        422, "invalid-options", message, problems=[Problem(code, message, path, hint=hint)]
+    )
 
 
 def parse_submission(campaign: m.Campaign, body: bytes, max_subjects: int) -> Submission:
@@ -100,16 +119,26 @@ def parse_submission(campaign: m.Campaign, body: bytes, max_subjects: int) -> Su
         text = body.decode("utf-8")
         data = json.loads(text)
     except UnicodeDecodeError as exc:
-        raise ServiceProblem(400, "not-utf8", f"the body is not UTF-8 text (byte {exc.start})") from None
+        raise ServiceProblem(
+            400, "not-utf8", f"the body is not UTF-8 text (byte {exc.start})"
+        ) from None
     except json.JSONDecodeError as exc:
-        raise ServiceProblem(400, "json-syntax", f"the body is not JSON: {exc.msg}", problems=[
-            Problem("json-syntax", exc.msg, location=_loc(exc.lineno, exc.colno))]) from None
+        raise ServiceProblem(
+            400,
+            "json-syntax",
+            f"the body is not JSON: {exc.msg}",
+            problems=[Problem("json-syntax", exc.msg, location=_loc(exc.lineno, exc.colno))],
+        ) from None
     except RecursionError:
         raise ServiceProblem(400, "too-deep", "the JSON nests too deeply") from None
     subjects = data.get("subjects") if isinstance(data, dict) else data
     if isinstance(subjects, list) and len(subjects) > max_subjects:
-        raise ServiceProblem(413, "too-many-subjects", f"{len(subjects)} subjects is over the limit "
-                             f"of {max_subjects} per request; split the submission")
+        raise ServiceProblem(
+            413,
+            "too-many-subjects",
+            f"{len(subjects)} subjects is over the limit "
+            f"of {max_subjects} per request; split the submission",
+        )
     try:
         return parse_facts(data, campaign)
     except FactsError as exc:
@@ -121,8 +150,9 @@ def parse_submission(campaign: m.Campaign, body: bytes, max_subjects: int) -> Su
     except (RecursionError, ValueError):  # positions are a courtesy: keep the plain problems
         pass
     n = len(problems)
-    raise ServiceProblem(422, "bad-facts", f"{n} problem{'s' if n != 1 else ''} in the facts",
-                         problems=problems)
+    raise ServiceProblem(
+        422, "bad-facts", f"{n} problem{'s' if n != 1 else ''} in the facts", problems=problems
+    )
 
 
 def _loc(line: int, column: int) -> SourceLocation:
@@ -147,9 +177,13 @@ def parse_params(campaign: m.Campaign, given: tuple[str, ...]) -> dict[str, floa
         if number is None or number != number or number in (float("inf"), float("-inf")):
             raise _bad("bad-param", f"expected NAME=NUMBER, got {text!r}", ("param", str(n)))
         if name not in known:
-            raise _bad("unknown-parameter", f"campaign {campaign.id!r} has no parameter {name!r}",
-                       ("param", str(n)), did_you_mean(name, known) or
-                       (f"parameters: {', '.join(known)}" if known else "it declares none"))
+            raise _bad(
+                "unknown-parameter",
+                f"campaign {campaign.id!r} has no parameter {name!r}",
+                ("param", str(n)),
+                did_you_mean(name, known)
+                or (f"parameters: {', '.join(known)}" if known else "it declares none"),
+            )
         out[name] = number
     return out
 
@@ -160,7 +194,9 @@ def _date(text: str | None) -> dt.date | None:
     try:
         return dt.date.fromisoformat(text)
     except ValueError:
-        raise _bad("bad-date", f"as_of must be a date YYYY-MM-DD, got {text!r}", ("as_of",)) from None
+        raise _bad(
+            "bad-date", f"as_of must be a date YYYY-MM-DD, got {text!r}", ("as_of",)
+        ) from None
 
 
 def _phase(campaign: m.Campaign, phase: str | None) -> m.Phase | None:
@@ -170,8 +206,12 @@ def _phase(campaign: m.Campaign, phase: str | None) -> m.Phase | None:
         if p.id == phase:
             return p
     ids = [p.id for p in campaign.phases]
-    raise _bad("unknown-phase", f"campaign {campaign.id!r} has no phase {phase!r}", ("phase",),
-               did_you_mean(phase, ids) or f"phases: {', '.join(ids)}")
+    raise _bad(
+        "unknown-phase",
+        f"campaign {campaign.id!r} has no phase {phase!r}",
+        ("phase",),
+        did_you_mean(phase, ids) or f"phases: {', '.join(ids)}",
+    )
 
 
 def evaluation_document(engine: Engine, submission: Submission, opts: Options) -> dict[str, Any]:
@@ -208,34 +248,58 @@ def evaluation_document(engine: Engine, submission: Submission, opts: Options) -
 
 def evaluation_verdicts(doc: Mapping[str, Any]) -> dict[str, Any]:
     """``{"subjects": {id: {award: verdict}}, "quotas": {quota: status}}`` of a document."""
-    return {"subjects": {s["id"]: {a["award"]: a["verdict"] for a in s["awards"]}
-                         for s in doc["subjects"]},
-            "quotas": {q["quota"]: q["status"] for q in doc["quotas"]}}
+    return {
+        "subjects": {
+            s["id"]: {a["award"]: a["verdict"] for a in s["awards"]} for s in doc["subjects"]
+        },
+        "quotas": {q["quota"]: q["status"] for q in doc["quotas"]},
+    }
 
 
-def _log(decisions: DecisionLog | None, kind: str, served: Served, backend: str | None,
-         body: bytes, out: bytes, opts: Mapping[str, Any], verdicts: Any,
-         settings: ServiceSettings) -> Outcome:
+def _log(
+    decisions: DecisionLog | None,
+    kind: str,
+    served: Served,
+    backend: str | None,
+    body: bytes,
+    out: bytes,
+    opts: Mapping[str, Any],
+    verdicts: Any,
+    settings: ServiceSettings,
+) -> Outcome:
     digest = hashlib.sha256(out).hexdigest()
     headers: dict[str, str] = {}
     if decisions is not None:
         try:
             decision_id = decisions.record(
-                kind=kind, campaign_id=served.campaign.id, content_hash=served.content_hash,
-                backend=backend, package_version=__version__,
-                facts_sha256=hashlib.sha256(body).hexdigest(), result_sha256=digest,
-                options=opts, verdicts=verdicts,
-                facts=body.decode("utf-8") if settings.log_facts else None)
+                kind=kind,
+                campaign_id=served.campaign.id,
+                content_hash=served.content_hash,
+                backend=backend,
+                package_version=__version__,
+                facts_sha256=hashlib.sha256(body).hexdigest(),
+                result_sha256=digest,
+                options=opts,
+                verdicts=verdicts,
+                facts=body.decode("utf-8") if settings.log_facts else None,
+            )
         except SQLAlchemyError as exc:
-            raise ServiceProblem(503, "decision-log-unavailable",
-                                 f"the decision could not be logged ({type(exc).__name__}); "
-                                 "nothing was answered") from None
+            raise ServiceProblem(
+                503,
+                "decision-log-unavailable",
+                f"the decision could not be logged ({type(exc).__name__}); nothing was answered",
+            ) from None
         headers["X-Decision-Id"] = decision_id
     return Outcome(out, headers, digest, verdicts)
 
 
-def run_evaluation(served: Served, body: bytes, opts: Options, settings: ServiceSettings,
-                   decisions: DecisionLog | None) -> Outcome:
+def run_evaluation(
+    served: Served,
+    body: bytes,
+    opts: Options,
+    settings: ServiceSettings,
+    decisions: DecisionLog | None,
+) -> Outcome:
     """``POST /campaigns/{id}/evaluations``: parse, evaluate, log, serialise."""
     campaign = served.campaign
     params = parse_params(campaign, opts.params)
@@ -245,8 +309,17 @@ def run_evaluation(served: Served, body: bytes, opts: Options, settings: Service
     except CompileError as exc:
         raise _bad("bad-param", str(exc), ("param",)) from None
     doc = evaluation_document(engine, submission, opts)
-    return _log(decisions, "evaluation", served, engine.backend, body, dumps(doc),
-                opts.to_dict(), evaluation_verdicts(doc), settings)
+    return _log(
+        decisions,
+        "evaluation",
+        served,
+        engine.backend,
+        body,
+        dumps(doc),
+        opts.to_dict(),
+        evaluation_verdicts(doc),
+        settings,
+    )
 
 
 def targets_document(campaign: m.Campaign, submission: Submission, opts: Options) -> dict[str, Any]:
@@ -258,21 +331,40 @@ def targets_document(campaign: m.Campaign, submission: Submission, opts: Options
     params = parse_params(campaign, opts.params)
     phase = _phase(campaign, opts.phase)
     try:
-        report = evaluate_targets(campaign, submission, phase=phase.id if phase else None,
-                                  as_of=_date(opts.as_of), params=params)
+        report = evaluate_targets(
+            campaign,
+            submission,
+            phase=phase.id if phase else None,
+            as_of=_date(opts.as_of),
+            params=params,
+        )
     except KeyError as exc:
         raise _bad("no-phase", str(exc.args[0]), ("as_of",)) from None
     return report.to_dict()
 
 
-def run_targets(served: Served, body: bytes, opts: Options, settings: ServiceSettings,
-                decisions: DecisionLog | None) -> Outcome:
+def run_targets(
+    served: Served,
+    body: bytes,
+    opts: Options,
+    settings: ServiceSettings,
+    decisions: DecisionLog | None,
+) -> Outcome:
     """``POST /campaigns/{id}/targets``."""
     submission = parse_submission(served.campaign, body, settings.max_subjects)
     doc = targets_document(served.campaign, submission, opts)
     verdicts = {f"{t['target']}@{t['phase']}": t["status"] for t in doc["targets"]}
-    return _log(decisions, "targets", served, None, body, dumps(doc),
-                dataclasses.replace(opts, explain=True, lang=None).to_dict(), verdicts, settings)
+    return _log(
+        decisions,
+        "targets",
+        served,
+        None,
+        body,
+        dumps(doc),
+        dataclasses.replace(opts, explain=True, lang=None).to_dict(),
+        verdicts,
+        settings,
+    )
 
 
 def initiatives_document(campaign: m.Campaign, submission: Submission) -> dict[str, Any]:
@@ -282,24 +374,40 @@ def initiatives_document(campaign: m.Campaign, submission: Submission) -> dict[s
         ServiceProblem: 422 when the campaign has no programme or the body no register.
     """
     if campaign.initiatives is None:
-        raise _bad("no-initiative-programme",
-                   f"campaign {campaign.id!r} declares no initiative programme", ())
+        raise _bad(
+            "no-initiative-programme",
+            f"campaign {campaign.id!r} declares no initiative programme",
+            (),
+        )
     if submission.initiatives is None:
         raise _bad("no-register", "the submission has no 'initiatives' register", ("initiatives",))
     return {"initiatives": [a.to_dict() for a in submission.initiatives]}
 
 
-def run_initiatives(served: Served, body: bytes, settings: ServiceSettings,
-                    decisions: DecisionLog | None) -> Outcome:
+def run_initiatives(
+    served: Served, body: bytes, settings: ServiceSettings, decisions: DecisionLog | None
+) -> Outcome:
     """``POST /campaigns/{id}/initiatives``."""
     if served.campaign.initiatives is None:
-        raise _bad("no-initiative-programme",
-                   f"campaign {served.campaign.id!r} declares no initiative programme", ())
+        raise _bad(
+            "no-initiative-programme",
+            f"campaign {served.campaign.id!r} declares no initiative programme",
+            (),
+        )
     submission = parse_submission(served.campaign, body, settings.max_subjects)
     doc = initiatives_document(served.campaign, submission)
     verdicts = {i["id"]: i["status"] for i in doc["initiatives"]}
-    return _log(decisions, "initiatives", served, None, body, dumps(doc), Options().to_dict(),
-                verdicts, settings)
+    return _log(
+        decisions,
+        "initiatives",
+        served,
+        None,
+        body,
+        dumps(doc),
+        Options().to_dict(),
+        verdicts,
+        settings,
+    )
 
 
 @dataclass(frozen=True)
@@ -328,15 +436,18 @@ def replay(record: DecisionRecord, served: Served) -> ReplayResult:
         EngineUnavailableError: the logged backend cannot load here.
     """
     if record.facts is None:
-        raise ValueError(f"decision {record.id} was logged without its facts "
-                         "(start the service with --log-facts to replay decisions)")
+        raise ValueError(
+            f"decision {record.id} was logged without its facts "
+            "(start the service with --log-facts to replay decisions)"
+        )
     body = record.facts.encode("utf-8")
     campaign = served.campaign
     opts = Options.from_dict(record.options)
     submission = parse_submission(campaign, body, max_subjects=2**63)
     if record.kind == "evaluation":
-        engine = Engine(campaign, params=parse_params(campaign, opts.params),
-                        backend=record.backend or "auto")  # type: ignore[arg-type]
+        engine = Engine(
+            campaign, params=parse_params(campaign, opts.params), backend=record.backend or "auto"
+        )  # type: ignore[arg-type]
         doc = evaluation_document(engine, submission, opts)
         verdicts: Any = evaluation_verdicts(doc)
     elif record.kind == "targets":

@@ -83,6 +83,15 @@ ProblemCode = Literal[
     "unknown-target",
     "unknown-quota",
     "missing-extra",
+    "too-deep",
+    "invalid-option",
+    "bad-date",
+    "bad-param",
+    "unknown-parameter",
+    "conflicting-options",
+    "no-phase",
+    "no-initiative-programme",
+    "no-register",
 ]
 """Every problem code the library emits (stable; tests assert on them)."""
 
@@ -140,9 +149,18 @@ PROBLEM_CODES: Mapping[str, tuple[str, str]] = MappingProxyType({
     "unknown-target": ("cases", "An expectation names a target the campaign does not have."),
     "unknown-quota": ("cases", "An expectation names a quota the campaign does not have."),
     "missing-extra": ("facts", "The input needs an optional extra that is not installed (e.g. xlsx, bulk)."),
+    "too-deep": ("yaml", "Lists and mappings nested deeper than the limit."),
+    "bad-date": ("request", "An as_of option that is not a date YYYY-MM-DD."),
+    "bad-param": ("request", "A param option that is not NAME=NUMBER with a finite number."),
+    "unknown-parameter": ("request", "A param option names a parameter the campaign does not declare."),
+    "conflicting-options": ("request", "Options that exclude each other (e.g. phase and as_of)."),
+    "no-phase": ("request", "The review date lies in no phase of the campaign and no phase was given."),
+    "no-initiative-programme": ("request", "Initiatives were asked of a campaign without an initiative programme."),
+    "no-register": ("request", "Initiatives were asked but the submission has no 'initiatives' register."),
+    "invalid-option": ("request", "A query option of a service request is not valid (listed with its reason)."),
 })
 """``{code: (input it concerns, what it means)}``; inputs: ``yaml``, ``campaign``, ``facts``,
-``cases``. The user guide's table is this one (``emulation-rules codes`` prints it)."""
+``cases``, ``request`` (the HTTP service). The user guide's table is this one (``emulation-rules codes`` prints it)."""
 
 
 PYDANTIC_CODES: Mapping[str, ProblemCode] = MappingProxyType({

@@ -57,7 +57,7 @@ def test_every_campaign_code_has_a_case():
 
 def test_problem_codes_are_declared_once_as_data():
     assert set(get_args(ProblemCode)) == set(PROBLEM_CODES)
-    assert all(kind in ("yaml", "campaign", "facts", "cases") and text.endswith(".")
+    assert all(kind in ("yaml", "campaign", "facts", "cases", "request") and text.endswith(".")
                for kind, text in PROBLEM_CODES.values())
 
 

@@ -18,6 +18,7 @@ from emulation_rules import __version__
 from emulation_rules.campaign.loader import load_campaign
 from emulation_rules.campaign.model import Campaign
 from emulation_rules.cli import sheets as _sheets
+from emulation_rules.cli.serve import SERVICE_COMMANDS, add_service_commands
 from emulation_rules.engine import Engine
 from emulation_rules.errors import (
     CampaignError,
@@ -56,6 +57,8 @@ examples:
   emulation-rules form campaigns/tkv_2019.yaml -o form.xlsx   # fill it in, then --facts form.xlsx
   emulation-rules schema > campaign.schema.json
   emulation-rules test campaigns/
+  emulation-rules serve campaigns/ --port 8000 --log-facts
+  emulation-rules replay 3f2b...-uuid --log-db decisions.sqlite --campaigns campaigns/
 
 exit codes: 0 ok; 1 problems found; 2 bad usage or invalid input; 3 engine failure
 """
@@ -208,6 +211,7 @@ def build_parser(stderr: TextIO | None = None) -> argparse.ArgumentParser:
                    help="case files or directories (e.g. campaigns/)")
     c.add_argument("--quiet", "-q", action="store_true", help="print only failures and the summary")
     _sheets.add_parser(sub, stderr)
+    add_service_commands(sub, stderr)  # serve, replay (cli/serve.py)
     return p
 
 
@@ -417,4 +421,5 @@ _COMMANDS: dict[str, Callable[[argparse.Namespace, TextIO, TextIO], int]] = {
     "initiatives": _cmd_initiatives,
     "test": _cmd_test,
     "form": _sheets.cmd_form,
+    **SERVICE_COMMANDS,
 }

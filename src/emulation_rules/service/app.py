@@ -1,0 +1,537 @@
+"""The HTTP service: FastAPI app serving every valid campaign of one directory.
+
+Endpoints (JSON; OpenAPI 3.1 at ``/openapi.json``, docs at ``/docs``; docs/service.md has a
+request and a response for each)::
+
+    GET  /healthz, /readyz                       liveness; campaigns loaded (open, no token)
+    GET  /campaigns, /campaigns/{id}             served campaigns; metadata and content hash
+    GET  /campaigns/{id}/schema                  JSON Schema of a facts submission
+    POST /campaigns/{id}/evaluations             facts JSON -> evaluation JSON (with quotas)
+    POST /campaigns/{id}/targets                 facts JSON -> target statuses of one phase
+    POST /campaigns/{id}/initiatives             facts JSON with a register -> judged initiatives
+    POST /validate                               campaign YAML -> located problems
+    GET  /evaluations/{uuid}                     one logged decision
+    POST /admin/reload                           re-read the directory (also on SIGHUP)
+
+Errors are ``application/problem+json`` (:mod:`.problems`). Work that may take time (parsing,
+evaluating, logging) runs in a worker thread under the evaluation timeout.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import dataclasses
+import ipaddress
+import logging
+import signal
+import uuid
+from collections.abc import AsyncIterator, Callable
+from pathlib import Path
+from typing import Any, Literal, TypeVar
+
+import anyio
+import anyio.to_thread
+from fastapi import Depends, FastAPI, Query, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.middleware.cors import CORSMiddleware
+from fastapi.openapi.utils import get_openapi
+from fastapi.responses import Response
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from emulation_rules import __version__
+from emulation_rules.errors import CampaignError, Problem
+from emulation_rules.service import schemas as s
+from emulation_rules.service.decisions import DecisionLog
+from emulation_rules.service.limits import BodyLimit, bearer_auth, require_media
+from emulation_rules.service.problems import (
+    PROBLEM_MEDIA_TYPE,
+    NoCampaignsError,
+    ServiceProblem,
+    problem_response,
+)
+from emulation_rules.service.registry import CampaignRegistry, Served, campaign_from_text
+from emulation_rules.service.settings import ServiceSettings
+from emulation_rules.service.work import (
+    Options,
+    dumps,
+    run_evaluation,
+    run_initiatives,
+    run_targets,
+)
+
+__all__ = ["app_from_env", "create_app"]
+
+log = logging.getLogger("emulation_rules.service")
+T = TypeVar("T")
+
+_YAML_TYPES = (
+    "application/yaml",
+    "application/x-yaml",
+    "text/yaml",
+    "text/x-yaml",
+    "text/plain",
+    "application/json",
+)
+
+
+def _problem_responses(*statuses: int) -> dict[int | str, dict[str, Any]]:
+    ref = {"$ref": "#/components/schemas/ProblemDetails"}
+    return {
+        st: {"description": s_desc, "content": {PROBLEM_MEDIA_TYPE: {"schema": ref}}}
+        for st, s_desc in ((st, _STATUS_DOC[st]) for st in statuses)
+    }
+
+
+_STATUS_DOC = {
+    400: "Unreadable body (not UTF-8 or not JSON)",
+    401: "Missing or wrong bearer token",
+    403: "Admin call from elsewhere than loopback with authentication off",
+    404: "Unknown campaign or decision",
+    413: "Body or subject count over the limit",
+    415: "Wrong media type",
+    422: "Invalid facts or options (located problems)",
+    500: "Engine failure",
+    503: "Evaluation timeout or decision log unavailable",
+}
+_FACTS_BODY = {
+    "requestBody": {
+        "required": True,
+        "content": {"application/json": {"schema": s.FACTS_REQUEST_SCHEMA}},
+    }
+}
+_YAML_BODY = {
+    "requestBody": {
+        "required": True,
+        "content": {"application/yaml": {"schema": {"type": "string"}}},
+    }
+}
+
+
+@dataclasses.dataclass
+class _State:
+    settings: ServiceSettings
+    registry: CampaignRegistry
+    decisions: DecisionLog | None
+
+
+def create_app(campaigns_dir: str | Path, *, settings: ServiceSettings | None = None) -> FastAPI:
+    """Build the service for the campaigns of ``campaigns_dir``.
+
+    Campaigns are loaded (and their engines built) here; invalid files are logged and left out.
+
+    Args:
+        campaigns_dir: directory of campaign YAML files.
+        settings: limits, tokens, decision log; defaults to :class:`ServiceSettings` defaults
+            (no authentication, no decision log).
+
+    Raises:
+        NoCampaignsError: no valid campaign in the directory.
+        sqlalchemy.exc.SQLAlchemyError: the decision log cannot be opened.
+    """
+    directory = Path(campaigns_dir)
+    settings = dataclasses.replace(settings or ServiceSettings(directory), campaigns_dir=directory)
+    registry = CampaignRegistry(directory, backend=settings.backend)
+    report = registry.reload()
+    if not registry.campaigns:
+        raise NoCampaignsError(str(directory), report.problems)
+    for problems in report.problems.values():
+        for p in problems:
+            log.warning("left out: %s", p)
+    decisions = DecisionLog(settings.log_db) if settings.log_db else None
+    state = _State(settings, registry, decisions)
+
+    @contextlib.asynccontextmanager
+    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        loop = asyncio.get_running_loop()
+        with contextlib.suppress(NotImplementedError, RuntimeError, ValueError, AttributeError):
+            loop.add_signal_handler(
+                signal.SIGHUP, lambda: loop.run_in_executor(None, _reload, state)
+            )
+        try:
+            yield
+        finally:
+            with contextlib.suppress(NotImplementedError, RuntimeError, ValueError, AttributeError):
+                loop.remove_signal_handler(signal.SIGHUP)
+            if decisions is not None:
+                decisions.close()
+
+    app = FastAPI(
+        title="emulation-rules",
+        version=__version__,
+        lifespan=lifespan,
+        summary="Vietnamese trade-union emulation campaigns as executable, explainable rules.",
+        description="Evaluate facts submissions against the served campaigns; every verdict is "
+        "explained criterion by criterion with the plan clause it comes from.",
+    )
+    app.state.service = state
+    _install_errors(app)
+    app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)
+    if settings.cors_origins:
+        app.add_middleware(
+            CORSMiddleware,
+            allow_origins=list(settings.cors_origins),
+            allow_methods=["GET", "POST"],
+            allow_headers=["Authorization", "Content-Type"],
+        )
+    protected = [Depends(bearer_auth(settings.tokens))] if settings.tokens else []
+    auth_errors = (401,) if settings.tokens else ()
+    _routes(app, state, protected, auth_errors)
+    _install_openapi(app)
+    return app
+
+
+def app_from_env() -> FastAPI:
+    """App factory for uvicorn worker processes (settings from ``SETTINGS_ENV``)."""
+    settings = ServiceSettings.from_env()
+    return create_app(settings.campaigns_dir, settings=settings)
+
+
+def _reload(state: _State) -> None:
+    report = state.registry.reload()
+    for problems in report.problems.values():
+        for p in problems:
+            log.warning("reload: %s", p)
+    log.warning(
+        "reload: loaded %s; unchanged %s; kept (bad edit) %s; removed %s",
+        list(report.loaded),
+        list(report.unchanged),
+        list(report.kept),
+        list(report.removed),
+    )
+
+
+def _install_errors(app: FastAPI) -> None:
+    @app.exception_handler(ServiceProblem)
+    async def _service_problem(_r: Request, exc: ServiceProblem) -> Response:
+        return problem_response(exc.status, exc.code, exc.detail, exc.problems, exc.headers)
+
+    @app.exception_handler(RequestValidationError)
+    async def _bad_request(_r: Request, exc: RequestValidationError) -> Response:
+        problems = [
+            Problem(
+                "invalid-option",
+                str(e.get("msg", "invalid")),
+                tuple(str(x) for x in e.get("loc", ())),
+            )
+            for e in exc.errors()
+        ]
+        return problem_response(
+            422, "invalid-options", "invalid query or path parameters", problems
+        )
+
+    @app.exception_handler(StarletteHTTPException)
+    async def _http(_r: Request, exc: StarletteHTTPException) -> Response:
+        code = {404: "not-found", 405: "method-not-allowed"}.get(exc.status_code, "http-error")
+        return problem_response(exc.status_code, code, str(exc.detail), headers=exc.headers)
+
+    @app.exception_handler(Exception)
+    async def _unexpected(_r: Request, exc: Exception) -> Response:
+        log.exception("unexpected error", exc_info=exc)
+        return problem_response(
+            500,
+            "engine-failure",
+            "the engine failed on this request; the server log has the details",
+        )
+
+
+def _install_openapi(app: FastAPI) -> None:
+    def openapi() -> dict[str, Any]:
+        if app.openapi_schema is None:
+            doc = get_openapi(
+                title=app.title,
+                version=app.version,
+                summary=app.summary,
+                description=app.description,
+                routes=app.routes,
+            )
+            comps = doc.setdefault("components", {}).setdefault("schemas", {})
+            problem = s.ProblemDetails.model_json_schema(
+                ref_template="#/components/schemas/{model}"
+            )
+            comps.update(problem.pop("$defs", {}))
+            comps["ProblemDetails"] = problem
+            for name in ("HTTPValidationError", "ValidationError"):
+                comps.pop(name, None)
+            app.openapi_schema = doc
+        return app.openapi_schema
+
+    app.openapi = openapi  # type: ignore[method-assign]
+
+
+async def _in_thread(fn: Callable[[], T], timeout_s: float) -> T:
+    try:
+        with anyio.fail_after(timeout_s):
+            return await anyio.to_thread.run_sync(fn, abandon_on_cancel=True)
+    except TimeoutError:
+        raise ServiceProblem(
+            503, "evaluation-timeout", f"the request took longer than {timeout_s:g} s"
+        ) from None
+
+
+def _served(state: _State, campaign_id: str) -> Served:
+    served = state.registry.campaigns.get(campaign_id)
+    if served is None:
+        known = sorted(state.registry.campaigns)
+        raise ServiceProblem(
+            404,
+            "unknown-campaign",
+            f"no campaign {campaign_id!r} is served; served: {', '.join(known)}",
+        )
+    return served
+
+
+def _json(data: Any, status: int = 200, headers: dict[str, str] | None = None) -> Response:
+    return Response(dumps(data), status_code=status, media_type="application/json", headers=headers)
+
+
+def _routes(
+    app: FastAPI, state: _State, protected: list[Any], auth_errors: tuple[int, ...]
+) -> None:
+    settings = state.settings
+
+    @app.get("/healthz", tags=["health"], summary="Liveness")
+    def healthz() -> dict[str, str]:
+        """Always 200 while the process serves requests (no token needed)."""
+        return {"status": "ok"}
+
+    @app.get(
+        "/readyz",
+        tags=["health"],
+        summary="Readiness: campaigns loaded",
+        responses=_problem_responses(503),
+    )
+    def readyz() -> Response:
+        """200 with the number of campaigns served; 503 when none is (no token needed)."""
+        n = len(state.registry.campaigns)
+        if not n:
+            return problem_response(503, "not-ready", "no campaign is loaded")
+        return _json({"status": "ready", "campaigns": n})
+
+    @app.get(
+        "/campaigns",
+        tags=["campaigns"],
+        dependencies=protected,
+        response_model=list[s.CampaignSummary],
+        responses=_problem_responses(*auth_errors),
+    )
+    def list_campaigns() -> Response:
+        """The served campaigns, by id."""
+        return _json([_summary(v) for _, v in sorted(state.registry.campaigns.items())])
+
+    @app.get(
+        "/campaigns/{campaign_id}",
+        tags=["campaigns"],
+        dependencies=protected,
+        response_model=s.CampaignDetail,
+        responses=_problem_responses(*auth_errors, 404, 422),
+    )
+    def get_campaign(campaign_id: str) -> Response:
+        """Metadata, phases, awards (with criteria and citations), targets, quotas, documents
+        and the content hash (SHA-256 of the campaign file)."""
+        return _json(_detail(_served(state, campaign_id)))
+
+    @app.get(
+        "/campaigns/{campaign_id}/schema",
+        tags=["campaigns"],
+        dependencies=protected,
+        response_model=dict[str, Any],
+        responses=_problem_responses(*auth_errors, 404, 422),
+    )
+    def get_schema(campaign_id: str) -> Response:
+        """JSON Schema (2020-12) of a facts submission for this campaign."""
+        return _json(s.facts_schema(_served(state, campaign_id).campaign))
+
+    post_errors = _problem_responses(*auth_errors, 400, 404, 413, 415, 422, 500, 503)
+
+    @app.post(
+        "/campaigns/{campaign_id}/evaluations",
+        tags=["evaluate"],
+        dependencies=protected,
+        response_model=s.EvaluationDoc,
+        responses=post_errors,
+        openapi_extra=_FACTS_BODY,
+    )
+    async def evaluate(
+        request: Request,
+        campaign_id: str,
+        as_of: str | None = Query(
+            None,
+            description="Review date YYYY-MM-DD; picks the phase (default: the submission's as_of)",
+        ),
+        phase: str | None = Query(
+            None, description="Phase id; the review date is its last day (exclusive with as_of)"
+        ),
+        param: list[str] = Query([], description="Parameter override NAME=NUMBER (repeatable)"),  # noqa: B008
+        explain: bool = Query(True, description="false: criteria lists are left empty"),
+        lang: Literal["vi", "en"] | None = Query(None, description="keep labels in one language"),
+    ) -> Response:
+        """Evaluate a facts submission: the same JSON document as ``evaluate --format json``,
+        with quotas. The decision id is in the ``X-Decision-Id`` header."""
+        served, body = await _read(request, state, campaign_id, ("application/json",))
+        opts = Options(as_of=as_of, phase=phase, params=tuple(param), explain=explain, lang=lang)
+        out = await _in_thread(
+            lambda: run_evaluation(served, body, opts, settings, state.decisions),
+            settings.timeout_s,
+        )
+        return Response(out.body, media_type="application/json", headers=out.headers)
+
+    @app.post(
+        "/campaigns/{campaign_id}/targets",
+        tags=["evaluate"],
+        dependencies=protected,
+        response_model=s.TargetsDoc,
+        responses=post_errors,
+        openapi_extra=_FACTS_BODY,
+    )
+    async def targets(
+        request: Request,
+        campaign_id: str,
+        as_of: str | None = Query(None, description="Review date YYYY-MM-DD; picks the phase"),
+        phase: str | None = Query(None, description="Phase id to judge (wins over as_of)"),
+        param: list[str] = Query([], description="Parameter override NAME=NUMBER (repeatable)"),  # noqa: B008
+    ) -> Response:
+        """Judge the campaign's targets (chỉ tiêu) for one phase (``targets --format json``)."""
+        served, body = await _read(request, state, campaign_id, ("application/json",))
+        opts = Options(as_of=as_of, phase=phase, params=tuple(param))
+        out = await _in_thread(
+            lambda: run_targets(served, body, opts, settings, state.decisions), settings.timeout_s
+        )
+        return Response(out.body, media_type="application/json", headers=out.headers)
+
+    @app.post(
+        "/campaigns/{campaign_id}/initiatives",
+        tags=["evaluate"],
+        dependencies=protected,
+        response_model=s.InitiativesDoc,
+        responses=post_errors,
+        openapi_extra=_FACTS_BODY,
+    )
+    async def initiatives(request: Request, campaign_id: str) -> Response:
+        """Judge the submission's ``initiatives`` register (``initiatives --format json``)."""
+        served, body = await _read(request, state, campaign_id, ("application/json",))
+        out = await _in_thread(
+            lambda: run_initiatives(served, body, settings, state.decisions), settings.timeout_s
+        )
+        return Response(out.body, media_type="application/json", headers=out.headers)
+
+    @app.post(
+        "/validate",
+        tags=["campaigns"],
+        dependencies=protected,
+        response_model=s.ValidationDoc,
+        openapi_extra=_YAML_BODY,
+        responses=_problem_responses(*auth_errors, 413, 415, 503),
+    )
+    async def validate(request: Request) -> Response:
+        """Validate a campaign YAML text (never a path): ``ok`` and the located problems,
+        located in ``<request>``."""
+        require_media(request, _YAML_TYPES)
+        body = await request.body()
+        return _json(await _in_thread(lambda: _validate(body), settings.timeout_s))
+
+    @app.get(
+        "/evaluations/{decision_id}",
+        tags=["decisions"],
+        dependencies=protected,
+        response_model=s.DecisionDoc,
+        responses=_problem_responses(*auth_errors, 404, 422),
+    )
+    def get_decision(decision_id: uuid.UUID) -> Response:
+        """One logged decision (the submission itself is never returned here)."""
+        if state.decisions is None:
+            raise ServiceProblem(404, "decision-log-off", "this service keeps no decision log")
+        record = state.decisions.get(str(decision_id))
+        if record is None:
+            raise ServiceProblem(404, "unknown-decision", f"no decision {decision_id} in the log")
+        return _json(record.to_dict())
+
+    @app.post(
+        "/admin/reload",
+        tags=["admin"],
+        dependencies=protected,
+        response_model=s.ReloadDoc,
+        responses=_problem_responses(*auth_errors, 403, 503),
+    )
+    async def reload(request: Request) -> Response:
+        """Re-read the campaign directory atomically (as on SIGHUP). A file with problems never
+        replaces the version being served: it is reported under ``problems`` and ``kept``.
+        With authentication off, only loopback clients may call it."""
+        if not settings.tokens and not _loopback(request):
+            raise ServiceProblem(
+                403,
+                "forbidden",
+                "reload is open to loopback clients only when the service runs without tokens",
+            )
+        report = await _in_thread(state.registry.reload, settings.timeout_s)
+        return _json(report.to_dict())
+
+
+async def _read(
+    request: Request, state: _State, campaign_id: str, media: tuple[str, ...]
+) -> tuple[Served, bytes]:
+    served = _served(state, campaign_id)
+    require_media(request, media)
+    return served, await request.body()
+
+
+def _loopback(request: Request) -> bool:
+    host = request.client.host if request.client else ""
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return host in ("testclient", "localhost")
+
+
+def _validate(body: bytes) -> dict[str, Any]:
+    try:
+        campaign = campaign_from_text(body, file="<request>")
+    except CampaignError as exc:
+        problems = getattr(exc, "problems", ()) or (Problem("unreadable", str(exc)),)
+        return {"ok": False, "campaign": None, "problems": [p.to_dict() for p in problems]}
+    except RecursionError:
+        return {
+            "ok": False,
+            "campaign": None,
+            "problems": [Problem("too-deep", "the YAML nests too deeply").to_dict()],
+        }
+    return {"ok": True, "campaign": campaign.id, "problems": []}
+
+
+def _summary(v: Served) -> dict[str, Any]:
+    c = v.campaign
+    return {
+        "id": c.id,
+        "title": {"vi": c.title.vi, "en": c.title.en},
+        "document_number": c.document.number,
+        "mode": c.mode,
+        "content_hash": v.content_hash,
+        "file": v.file,
+    }
+
+
+_DETAIL_FIELDS = {
+    "id",
+    "title",
+    "issuer",
+    "document",
+    "source_seed",
+    "mode",
+    "legal_basis",
+    "phases",
+    "reviews",
+    "subjects",
+    "parameters",
+    "awards",
+    "targets",
+    "quotas",
+    "initiatives",
+    "defects",
+}
+
+
+def _detail(v: Served) -> dict[str, Any]:
+    data = v.campaign.model_dump(mode="json", by_alias=True, include=_DETAIL_FIELDS)
+    data["content_hash"] = v.content_hash
+    data["file"] = v.file
+    return data

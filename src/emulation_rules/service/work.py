@@ -1,0 +1,472 @@
+"""What a request does once its body is read: parse, evaluate, log, serialise (in a worker thread).
+
+Shared by the HTTP handlers (:mod:`.app`) and ``emulation-rules replay`` (:func:`replay`), so
+that a replayed decision is computed by the very code that served it. Every failure is a
+:class:`~emulation_rules.service.problems.ServiceProblem` with located problems.
+
+The result document is serialised once, compactly (``dumps``); its SHA-256 is logged as
+``result_sha256`` and is what ``replay`` compares.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import hashlib
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy.exc import SQLAlchemyError
+
+from emulation_rules import __version__
+from emulation_rules.campaign import model as m
+from emulation_rules.engine import Engine
+from emulation_rules.errors import (
+    CompileError,
+    EvaluationError,
+    FactsError,
+    Problem,
+    ProblemCode,
+    SourceLocation,
+    did_you_mean,
+)
+from emulation_rules.facts.reader import Submission, parse_facts, parse_facts_text
+from emulation_rules.results.targets import evaluate_targets
+from emulation_rules.service.decisions import DecisionLog, DecisionRecord
+from emulation_rules.service.problems import ServiceProblem
+from emulation_rules.service.registry import Served
+from emulation_rules.service.settings import ServiceSettings
+
+__all__ = [
+    "Options",
+    "Outcome",
+    "ReplayResult",
+    "dumps",
+    "replay",
+    "run_evaluation",
+    "run_initiatives",
+    "run_targets",
+]
+
+REQUEST_FILE = "<request>"
+"""File name in the locations of problems found in a request body."""
+
+
+@dataclass(frozen=True)
+class Options:
+    """Query options of an evaluation (as given, validated by the run functions)."""
+
+    as_of: str | None = None
+    phase: str | None = None
+    params: tuple[str, ...] = ()
+    explain: bool = True
+    lang: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready form, as logged."""
+        return {
+            "as_of": self.as_of,
+            "phase": self.phase,
+            "params": list(self.params),
+            "explain": self.explain,
+            "lang": self.lang,
+        }
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> Options:
+        """Options read back from the log."""
+        return cls(
+            as_of=data.get("as_of"),
+            phase=data.get("phase"),
+            params=tuple(data.get("params") or ()),
+            explain=bool(data.get("explain", True)),
+            lang=data.get("lang"),
+        )
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """A computed answer: body bytes, headers (``X-Decision-Id``), and what was logged."""
+
+    body: bytes
+    headers: dict[str, str]
+    result_sha256: str
+    verdicts: Any
+
+
+def dumps(data: Any) -> bytes:
+    """Compact UTF-8 JSON (Vietnamese kept as is): the bytes sent and hashed."""
+    return json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode()
+
+
+def _bad(code: ProblemCode, message: str, path: tuple[str, ...], hint: str | None = None) -> ServiceProblem:
+    return ServiceProblem(
+        422, "invalid-options", message, problems=[Problem(code, message, path, hint=hint)]
+    )
+
+
+def parse_submission(campaign: m.Campaign, body: bytes, max_subjects: int) -> Submission:
+    """Validate a facts body (JSON) for ``campaign``.
+
+    The fast path validates the parsed data directly; only when it has problems is the text read
+    again with positions, so that each problem names ``<request>:line:column``.
+
+    Raises:
+        ServiceProblem: 400 (not UTF-8, not JSON), 413 (too many subjects), 422 (bad facts).
+    """
+    try:
+        text = body.decode("utf-8")
+        data = json.loads(text)
+    except UnicodeDecodeError as exc:
+        raise ServiceProblem(
+            400, "not-utf8", f"the body is not UTF-8 text (byte {exc.start})"
+        ) from None
+    except json.JSONDecodeError as exc:
+        raise ServiceProblem(
+            400,
+            "json-syntax",
+            f"the body is not JSON: {exc.msg}",
+            problems=[Problem("json-syntax", exc.msg, location=_loc(exc.lineno, exc.colno))],
+        ) from None
+    except RecursionError:
+        raise ServiceProblem(400, "too-deep", "the JSON nests too deeply") from None
+    subjects = data.get("subjects") if isinstance(data, dict) else data
+    if isinstance(subjects, list) and len(subjects) > max_subjects:
+        raise ServiceProblem(
+            413,
+            "too-many-subjects",
+            f"{len(subjects)} subjects is over the limit "
+            f"of {max_subjects} per request; split the submission",
+        )
+    try:
+        return parse_facts(data, campaign)
+    except FactsError as exc:
+        problems = exc.problems
+    try:
+        parse_facts_text(text, campaign, file=REQUEST_FILE, format="json")
+    except FactsError as located:
+        problems = located.problems
+    except (RecursionError, ValueError):  # positions are a courtesy: keep the plain problems
+        pass
+    n = len(problems)
+    raise ServiceProblem(
+        422, "bad-facts", f"{n} problem{'s' if n != 1 else ''} in the facts", problems=problems
+    )
+
+
+def _loc(line: int, column: int) -> SourceLocation:
+    return SourceLocation(REQUEST_FILE, line, column)
+
+
+def parse_params(campaign: m.Campaign, given: tuple[str, ...]) -> dict[str, float]:
+    """``NAME=NUMBER`` overrides, checked against the campaign's parameters.
+
+    Raises:
+        ServiceProblem: 422 for a malformed override or an unknown parameter.
+    """
+    known = campaign.parameter_defaults()
+    out: dict[str, float] = {}
+    for n, text in enumerate(given):
+        name, sep, value = text.partition("=")
+        name = name.strip()
+        try:
+            number = float(value) if sep else None
+        except ValueError:
+            number = None
+        if number is None or number != number or number in (float("inf"), float("-inf")):
+            raise _bad("bad-param", f"expected NAME=NUMBER, got {text!r}", ("param", str(n)))
+        if name not in known:
+            raise _bad(
+                "unknown-parameter",
+                f"campaign {campaign.id!r} has no parameter {name!r}",
+                ("param", str(n)),
+                did_you_mean(name, known)
+                or (f"parameters: {', '.join(known)}" if known else "it declares none"),
+            )
+        out[name] = number
+    return out
+
+
+def _date(text: str | None) -> dt.date | None:
+    if text is None:
+        return None
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise _bad(
+            "bad-date", f"as_of must be a date YYYY-MM-DD, got {text!r}", ("as_of",)
+        ) from None
+
+
+def _phase(campaign: m.Campaign, phase: str | None) -> m.Phase | None:
+    if phase is None:
+        return None
+    for p in campaign.phases:
+        if p.id == phase:
+            return p
+    ids = [p.id for p in campaign.phases]
+    raise _bad(
+        "unknown-phase",
+        f"campaign {campaign.id!r} has no phase {phase!r}",
+        ("phase",),
+        did_you_mean(phase, ids) or f"phases: {', '.join(ids)}",
+    )
+
+
+def evaluation_document(engine: Engine, submission: Submission, opts: Options) -> dict[str, Any]:
+    """The evaluation JSON (``evaluate --format json``), shaped by ``explain`` and ``lang``.
+
+    Raises:
+        ServiceProblem: 422 for bad options, 500 when the engine fails.
+    """
+    campaign = engine.campaign
+    as_of = _date(opts.as_of)
+    phase = _phase(campaign, opts.phase)
+    if phase is not None:
+        if as_of is not None:
+            raise _bad("conflicting-options", "give as_of or phase, not both", ("phase",))
+        as_of = phase.end or phase.start
+    try:
+        doc = engine.evaluate(submission, as_of=as_of).to_dict()
+    except EvaluationError as exc:
+        raise ServiceProblem(500, "engine-failure", f"the engine failed: {exc}") from None
+    if not opts.explain or opts.lang:
+        for subject in doc["subjects"]:
+            for award in subject["awards"]:
+                if not opts.explain:
+                    award["criteria"] = []
+                if opts.lang:
+                    award["label"] = {opts.lang: award["label"][opts.lang]}
+                    for c in award["criteria"]:
+                        c["label"] = {opts.lang: c["label"][opts.lang]}
+        if opts.lang:
+            for q in doc["quotas"]:
+                q["label"] = {opts.lang: q["label"][opts.lang]}
+    return doc
+
+
+def evaluation_verdicts(doc: Mapping[str, Any]) -> dict[str, Any]:
+    """``{"subjects": {id: {award: verdict}}, "quotas": {quota: status}}`` of a document."""
+    return {
+        "subjects": {
+            s["id"]: {a["award"]: a["verdict"] for a in s["awards"]} for s in doc["subjects"]
+        },
+        "quotas": {q["quota"]: q["status"] for q in doc["quotas"]},
+    }
+
+
+def _log(
+    decisions: DecisionLog | None,
+    kind: str,
+    served: Served,
+    backend: str | None,
+    body: bytes,
+    out: bytes,
+    opts: Mapping[str, Any],
+    verdicts: Any,
+    settings: ServiceSettings,
+) -> Outcome:
+    digest = hashlib.sha256(out).hexdigest()
+    headers: dict[str, str] = {}
+    if decisions is not None:
+        try:
+            decision_id = decisions.record(
+                kind=kind,
+                campaign_id=served.campaign.id,
+                content_hash=served.content_hash,
+                backend=backend,
+                package_version=__version__,
+                facts_sha256=hashlib.sha256(body).hexdigest(),
+                result_sha256=digest,
+                options=opts,
+                verdicts=verdicts,
+                facts=body.decode("utf-8") if settings.log_facts else None,
+            )
+        except SQLAlchemyError as exc:
+            raise ServiceProblem(
+                503,
+                "decision-log-unavailable",
+                f"the decision could not be logged ({type(exc).__name__}); nothing was answered",
+            ) from None
+        headers["X-Decision-Id"] = decision_id
+    return Outcome(out, headers, digest, verdicts)
+
+
+def run_evaluation(
+    served: Served,
+    body: bytes,
+    opts: Options,
+    settings: ServiceSettings,
+    decisions: DecisionLog | None,
+) -> Outcome:
+    """``POST /campaigns/{id}/evaluations``: parse, evaluate, log, serialise."""
+    campaign = served.campaign
+    params = parse_params(campaign, opts.params)
+    submission = parse_submission(campaign, body, settings.max_subjects)
+    try:
+        engine = served.engine_for(params)
+    except CompileError as exc:
+        raise _bad("bad-param", str(exc), ("param",)) from None
+    doc = evaluation_document(engine, submission, opts)
+    return _log(
+        decisions,
+        "evaluation",
+        served,
+        engine.backend,
+        body,
+        dumps(doc),
+        opts.to_dict(),
+        evaluation_verdicts(doc),
+        settings,
+    )
+
+
+def targets_document(campaign: m.Campaign, submission: Submission, opts: Options) -> dict[str, Any]:
+    """The targets JSON (``targets --format json``) for the phase or date of ``opts``.
+
+    Raises:
+        ServiceProblem: 422 for an unknown phase or a date in no phase.
+    """
+    params = parse_params(campaign, opts.params)
+    phase = _phase(campaign, opts.phase)
+    try:
+        report = evaluate_targets(
+            campaign,
+            submission,
+            phase=phase.id if phase else None,
+            as_of=_date(opts.as_of),
+            params=params,
+        )
+    except KeyError as exc:
+        raise _bad("no-phase", str(exc.args[0]), ("as_of",)) from None
+    return report.to_dict()
+
+
+def run_targets(
+    served: Served,
+    body: bytes,
+    opts: Options,
+    settings: ServiceSettings,
+    decisions: DecisionLog | None,
+) -> Outcome:
+    """``POST /campaigns/{id}/targets``."""
+    submission = parse_submission(served.campaign, body, settings.max_subjects)
+    doc = targets_document(served.campaign, submission, opts)
+    verdicts = {f"{t['target']}@{t['phase']}": t["status"] for t in doc["targets"]}
+    return _log(
+        decisions,
+        "targets",
+        served,
+        None,
+        body,
+        dumps(doc),
+        dataclasses.replace(opts, explain=True, lang=None).to_dict(),
+        verdicts,
+        settings,
+    )
+
+
+def initiatives_document(campaign: m.Campaign, submission: Submission) -> dict[str, Any]:
+    """The initiatives JSON (``initiatives --format json``).
+
+    Raises:
+        ServiceProblem: 422 when the campaign has no programme or the body no register.
+    """
+    if campaign.initiatives is None:
+        raise _bad(
+            "no-initiative-programme",
+            f"campaign {campaign.id!r} declares no initiative programme",
+            (),
+        )
+    if submission.initiatives is None:
+        raise _bad("no-register", "the submission has no 'initiatives' register", ("initiatives",))
+    return {"initiatives": [a.to_dict() for a in submission.initiatives]}
+
+
+def run_initiatives(
+    served: Served, body: bytes, settings: ServiceSettings, decisions: DecisionLog | None
+) -> Outcome:
+    """``POST /campaigns/{id}/initiatives``."""
+    if served.campaign.initiatives is None:
+        raise _bad(
+            "no-initiative-programme",
+            f"campaign {served.campaign.id!r} declares no initiative programme",
+            (),
+        )
+    submission = parse_submission(served.campaign, body, settings.max_subjects)
+    doc = initiatives_document(served.campaign, submission)
+    verdicts = {i["id"]: i["status"] for i in doc["initiatives"]}
+    return _log(
+        decisions,
+        "initiatives",
+        served,
+        None,
+        body,
+        dumps(doc),
+        Options().to_dict(),
+        verdicts,
+        settings,
+    )
+
+
+@dataclass(frozen=True)
+class ReplayResult:
+    """The outcome of replaying one logged decision.
+
+    Attributes:
+        identical: the result document hashes to the logged ``result_sha256``.
+        same_verdicts: the verdicts equal the logged ones.
+        verdicts: the verdicts computed now.
+        differences: ``(key, logged, now)`` for each verdict that changed.
+    """
+
+    identical: bool
+    same_verdicts: bool
+    verdicts: Any
+    differences: tuple[tuple[str, Any, Any], ...]
+
+
+def replay(record: DecisionRecord, served: Served) -> ReplayResult:
+    """Re-evaluate a logged submission against ``served`` (same content hash expected).
+
+    Raises:
+        ServiceProblem: the submission no longer validates, or bad logged options.
+        ValueError: the decision was logged without its facts.
+        EngineUnavailableError: the logged backend cannot load here.
+    """
+    if record.facts is None:
+        raise ValueError(
+            f"decision {record.id} was logged without its facts "
+            "(start the service with --log-facts to replay decisions)"
+        )
+    body = record.facts.encode("utf-8")
+    campaign = served.campaign
+    opts = Options.from_dict(record.options)
+    submission = parse_submission(campaign, body, max_subjects=2**63)
+    if record.kind == "evaluation":
+        engine = Engine(
+            campaign, params=parse_params(campaign, opts.params),
+            backend=record.backend if record.backend in ("durable", "python") else "auto",  # type: ignore[arg-type]
+        )
+        doc = evaluation_document(engine, submission, opts)
+        verdicts: Any = evaluation_verdicts(doc)
+    elif record.kind == "targets":
+        doc = targets_document(campaign, submission, opts)
+        verdicts = {f"{t['target']}@{t['phase']}": t["status"] for t in doc["targets"]}
+    else:
+        doc = initiatives_document(campaign, submission)
+        verdicts = {i["id"]: i["status"] for i in doc["initiatives"]}
+    digest = hashlib.sha256(dumps(doc)).hexdigest()
+    diffs = tuple(_diff("", record.verdicts, verdicts))
+    return ReplayResult(digest == record.result_sha256, not diffs, verdicts, diffs)
+
+
+def _diff(prefix: str, old: Any, new: Any) -> list[tuple[str, Any, Any]]:
+    if isinstance(old, Mapping) and isinstance(new, Mapping):
+        out: list[tuple[str, Any, Any]] = []
+        for key in sorted(set(old) | set(new)):
+            out += _diff(f"{prefix}/{key}" if prefix else str(key), old.get(key), new.get(key))
+        return out
+    return [] if old == new else [(prefix, old, new)]

@@ -1,0 +1,130 @@
+"""The decision log in PostgreSQL: a throwaway server in a temporary directory on a free port.
+
+Needs the PostgreSQL server binaries (Debian: ``apt-get install postgresql``); skipped with the
+reason when they are absent. As root, the server runs as the ``postgres`` user (initdb refuses
+root).
+"""
+
+from __future__ import annotations
+
+import glob
+import io
+import os
+import pwd
+import shutil
+import subprocess
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+
+from emulation_rules.cli import run
+from emulation_rules.service.decisions import DecisionLog
+
+from .conftest import JSON, UNIT_BODY, Server, copy_campaigns, free_port
+
+
+def _bin(name: str) -> str | None:
+    found = shutil.which(name)
+    if found:
+        return found
+    candidates = sorted(glob.glob(f"/usr/lib/postgresql/*/bin/{name}"))
+    return candidates[-1] if candidates else None
+
+
+@pytest.fixture(scope="module")
+def postgres_url() -> Iterator[str]:
+    initdb, pg_ctl = _bin("initdb"), _bin("pg_ctl")
+    if not (initdb and pg_ctl):
+        pytest.skip(
+            "PostgreSQL server binaries (initdb, pg_ctl) not installed: apt-get install postgresql"
+        )
+    prefix: list[str] = []
+    base = Path(tempfile.mkdtemp(prefix="emulation-pg-"))
+    if os.geteuid() == 0:
+        try:
+            user = pwd.getpwnam("postgres")
+        except KeyError:
+            pytest.skip("running as root and no 'postgres' user to run the server as")
+        runuser = shutil.which("runuser")
+        if runuser is None:
+            pytest.skip("running as root without runuser to drop to the 'postgres' user")
+        prefix = [runuser, "-u", "postgres", "--"]
+        os.chown(base, user.pw_uid, user.pw_gid)
+    data, port = base / "data", free_port()
+    subprocess.run(
+        [
+            *prefix,
+            initdb,
+            "-D",
+            str(data),
+            "-A",
+            "trust",
+            "-U",
+            "emulation",
+            "--no-sync",
+            "-E",
+            "UTF8",
+        ],
+        check=True,
+        capture_output=True,
+    )
+    subprocess.run(
+        [
+            *prefix,
+            pg_ctl,
+            "-D",
+            str(data),
+            "-w",
+            "-l",
+            str(base / "server.log"),
+            "-o",
+            f"-p {port} -k {base} -c listen_addresses=127.0.0.1 -c fsync=off",
+            "start",
+        ],
+        check=True,
+        capture_output=True,
+    )
+    try:
+        yield f"postgresql+psycopg://emulation@127.0.0.1:{port}/postgres"
+    finally:
+        subprocess.run(
+            [*prefix, pg_ctl, "-D", str(data), "-m", "immediate", "stop"], capture_output=True
+        )
+        shutil.rmtree(base, ignore_errors=True)
+
+
+def test_decision_log_in_postgres(postgres_url: str, tmp_path: Path) -> None:
+    campaigns = copy_campaigns(tmp_path / "campaigns")
+    srv = Server(campaigns, "--log-db", postgres_url, "--log-facts").start()
+    try:
+        with httpx.Client(base_url=srv.url, timeout=30) as c:
+            answered = []
+            for _ in range(5):
+                r = c.post("/campaigns/tkv_2019/evaluations", content=UNIT_BODY, headers=JSON)
+                assert r.status_code == 200, r.text
+                answered.append(r.headers["x-decision-id"])
+            record = c.get(f"/evaluations/{answered[0]}").json()
+            # CD-HALAM meets every collective standard, seed 000 L96-L102
+            assert record["verdicts"]["subjects"]["CD-HALAM"] == {
+                "collective_recognition": "awarded"
+            }
+    finally:
+        srv.stop()
+    log = DecisionLog(postgres_url)
+    try:
+        assert set(answered) <= log.ids()
+    finally:
+        log.close()
+    out = io.StringIO()
+    assert (
+        run(
+            ["replay", answered[-1], "--log-db", postgres_url, "--campaigns", str(campaigns)],
+            stdout=out,
+            stderr=io.StringIO(),
+        )
+        == 0
+    )
+    assert out.getvalue().startswith("identical:")

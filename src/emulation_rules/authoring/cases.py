@@ -172,6 +172,19 @@ class _CaseFileModel(_Model):
         "own 'facts' override (null leaves a fact out).",
     )
     cases: tuple[Case, ...] = Field(min_length=1)
+    equivalent_mutants: tuple[EquivalentMutant, ...] = Field(
+        default=(), description="Mutants (emulation_rules.authoring.mutate) that cannot change any "
+        "verdict, each with the reason; reported as equivalent, not as survivors.")
+
+
+class EquivalentMutant(_Model):
+    """A mutant declared equivalent: no submission can tell it from the campaign."""
+
+    mutant: str = Field(description="The mutant's id, e.g. 'targets[3].values[0].value +1'.")
+    reason: str = Field(min_length=10, description="Why no verdict can change.")
+
+
+_CaseFileModel.model_rebuild()
 
 
 @dataclass(frozen=True)
@@ -194,12 +207,14 @@ class CaseFile:
         campaign_path: the campaign file it names.
         campaign: the loaded campaign.
         cases: the cases, in file order.
+        equivalent_mutants: ``(mutant id, reason)`` declared in the file (mutate.py).
     """
 
     path: Path
     campaign_path: Path
     campaign: m.Campaign
     cases: tuple[LoadedCase, ...]
+    equivalent_mutants: tuple[tuple[str, str], ...] = ()
 
 
 # --- results ----------------------------------------------------------------------------------
@@ -325,7 +340,8 @@ def load_cases(path: str | os.PathLike[str]) -> CaseFile:
         )
     if problems:
         raise CaseFileError(problems)
-    return CaseFile(file, campaign_path, campaign, tuple(loaded))
+    return CaseFile(file, campaign_path, campaign, tuple(loaded),
+                    tuple((e.mutant, e.reason) for e in model.equivalent_mutants))
 
 
 def _pydantic_problem(err: Mapping[str, Any], smap: SourceMap) -> Problem:

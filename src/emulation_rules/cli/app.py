@@ -118,6 +118,9 @@ def build_parser(stderr: TextIO | None = None) -> argparse.ArgumentParser:
                        "Exit 1 if any file has a problem.", stderr=stderr)
     v.add_argument("files", nargs="+", metavar="FILE", help="campaign YAML files")
     v.add_argument("--format", choices=("text", "json"), default="text")
+    v.add_argument("--verbose", "-v", action="store_true",
+                   help="also say how many figures were found on their cited plan lines and list "
+                   "the figures declared derived (not printed in the plan), with their reasons")
 
     s = sub.add_parser("schema", help="print the campaign JSON Schema (for editors)",
                        description="Print the JSON Schema of campaign files, with every field "
@@ -259,15 +262,35 @@ def _cmd_validate(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
             if args.format == "text":
                 out.write(f"{exc}\n")
             continue
-        report.append({"file": name, "ok": True, "campaign": c.id})
+        entry: dict[str, Any] = {"file": name, "ok": True, "campaign": c.id}
+        report.append(entry)
         if args.format == "text":
             out.write(f"ok: {name} ({c.id}: {len(c.facts)} facts, {len(c.awards)} awards, "
                       f"{len(c.defects)} recorded defects)\n")
+        if args.verbose:
+            _figures_verbose(c, name, entry, out, text=args.format == "text")
     if args.format == "json":
         out.write(json.dumps(report, ensure_ascii=False, indent=2) + "\n")
     if bad and args.format == "text":
         err.write(f"{bad} of {len(args.files)} files have problems\n")
     return EXIT_PROBLEMS if bad else EXIT_OK
+
+
+def _figures_verbose(c: Campaign, name: str, entry: dict[str, Any], out: TextIO, *,
+                     text: bool) -> None:
+    """``validate --verbose``: the figure check's summary and the figures declared derived."""
+    from emulation_rules.campaign.figures import check_figures, find_seeds
+    from emulation_rules.errors import format_path
+
+    fig = check_figures(c, None, find_seeds(Path(name).resolve().parent))
+    derived = [{"path": format_path(f.path), "value": f.value.isoformat() if isinstance(f.value, dt.date) else f"{f.value:g}", "kind": f.kind,
+                "cites": f.source.cite(), "derived": f.derived} for f in fig.derived]
+    entry["figures"] = {"checked": fig.checked, "found": fig.found, "derived": derived,
+                        "seeds_found": fig.seeds is not None, "note": fig.note}
+    if text:
+        out.write(f"  {fig.note}\n")
+        for d in derived:
+            out.write(f"  derived {d['path']} = {d['value']} ({d['cites']}): {d['derived']}\n")
 
 
 def _cmd_schema(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:

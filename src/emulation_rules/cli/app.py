@@ -203,6 +203,14 @@ def build_parser(stderr: TextIO | None = None) -> argparse.ArgumentParser:
     c.add_argument("paths", nargs="+", metavar="PATH",
                    help="case files or directories (e.g. campaigns/)")
     c.add_argument("--quiet", "-q", action="store_true", help="print only failures and the summary")
+    c.add_argument("--mutate", action="store_true",
+                   help="mutation testing: change the campaign one figure or operator at a time "
+                   "(numbers +1, >= <-> >, dates +-1 day, at_least one rank up or down, any <-> "
+                   "all, a criterion dropped), run the cases against each change, and list the "
+                   "changes no case notices (survivors) with file:line and the plan line cited; "
+                   "exit 1 if any survives (see emulation_rules.authoring.mutate)")
+    c.add_argument("--format", choices=("text", "json"), default="text",
+                   help="with --mutate: text table (default) or json for CI")
     return p
 
 
@@ -407,8 +415,23 @@ def _cmd_initiatives(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 
 
 def _cmd_test(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
-    from emulation_rules.authoring.cases import render_results, run_cases
+    from emulation_rules.authoring.cases import find_case_files, render_results, run_cases
 
+    if args.mutate:
+        from emulation_rules.authoring.mutate import (
+            mutation_test,
+            render_mutation_json,
+            render_mutation_report,
+        )
+
+        files = find_case_files(args.paths)
+        if not files:
+            err.write(f"no test cases found in {', '.join(args.paths)}\n")
+            return EXIT_INPUT
+        reports = [mutation_test(f) for f in files]
+        render = render_mutation_json if args.format == "json" else render_mutation_report
+        out.write(render(reports))
+        return EXIT_PROBLEMS if any(r.survivors for r in reports) else EXIT_OK
     results = run_cases(args.paths)
     if not results:
         err.write(f"no test cases found in {', '.join(args.paths)}\n")

@@ -37,7 +37,7 @@ The format::
         targets:                                   # optional target outcomes
           - target: members_recruited
             phase: phase_1                         # optional when only one phase is judged
-            status: met                            # met | not_met | unknown
+            status: met                            # met | not_met | unknown | not_judged
             value: 12000                           # optional computed figure
             source: {seed: 004_a47499433eb9c31a.txt, lines: [88, 88]}
         quotas:                                    # optional quota outcomes (quotas.py)
@@ -130,7 +130,9 @@ class ExpectedTarget(_Model):
 
     target: m.Ident
     phase: m.Ident | None = Field(default=None, description="Phase judged; default: the case's.")
-    status: Literal["met", "not_met", "unknown"]
+    status: Literal["met", "not_met", "unknown", "not_judged"] = Field(
+        description="not_judged: the review date lies in no phase that sets a figure for the "
+        "target (before the plan starts, after it ends, or in another round).")
     value: float | None = Field(default=None, description="Expected computed figure.")
     source: m.Source
     why: str | None = None
@@ -645,18 +647,26 @@ def _compare_targets(case_file: CaseFile, loaded: LoadedCase) -> list[Mismatch]:
     reports: dict[str | None, Any] = {}
     for exp, where in zip(case.targets, loaded.target_locations, strict=True):
         if exp.phase not in reports:
-            reports[exp.phase] = evaluate_targets(
-                case_file.campaign,
-                loaded.submission,
-                phase=exp.phase,
-                as_of=None if exp.phase else case.as_of,
-                params=case.params,
-            )
+            try:
+                reports[exp.phase] = evaluate_targets(
+                    case_file.campaign,
+                    loaded.submission,
+                    phase=exp.phase,
+                    as_of=None if exp.phase else case.as_of,
+                    params=case.params,
+                )
+            except KeyError:  # the review date lies in no phase: no target is judged
+                reports[exp.phase] = None
         report = reports[exp.phase]
-        what = f"target {exp.target}" + (f" [{exp.phase or report.phase}]")
+        judged = exp.phase or (report.phase if report is not None else None)
+        what = f"target {exp.target} [{judged or 'no phase'}]"
         try:
+            if report is None:
+                raise KeyError(exp.target)
             result = report.result(exp.target, exp.phase)
         except KeyError:
+            if exp.status == "not_judged":
+                continue
             out.append(
                 Mismatch(
                     what,
@@ -665,7 +675,8 @@ def _compare_targets(case_file: CaseFile, loaded: LoadedCase) -> list[Mismatch]:
                     "not judged",
                     exp.source,
                     where,
-                    f"the target sets no figure for phase {exp.phase or report.phase}",
+                    f"the target sets no figure for phase {judged}" if judged
+                    else f"{case.as_of} lies in no phase of the campaign",
                 )
             )
             continue

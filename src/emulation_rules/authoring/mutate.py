@@ -48,7 +48,13 @@ from emulation_rules.authoring.cases import CaseFile, load_cases, run_case
 from emulation_rules.campaign import model as m
 from emulation_rules.campaign.loader import validate_campaign
 from emulation_rules.campaign.safe_yaml import SourceMap, parse_yaml
-from emulation_rules.errors import CampaignError, PathItem, SourceLocation, format_path
+from emulation_rules.errors import (
+    CampaignError,
+    EmulationRulesError,
+    PathItem,
+    SourceLocation,
+    format_path,
+)
 
 __all__ = ["Mutant", "MutationReport", "mutants", "mutation_test", "render_mutation_json",
            "render_mutation_report"]
@@ -271,9 +277,14 @@ class _PythonEngines:
 
 
 def _first_failure(case_file: CaseFile) -> str | None:
+    """The id of the first case that fails (or cannot run) on ``case_file.campaign``, if any."""
     engines = _PythonEngines()
     for loaded in case_file.cases:
-        if not run_case(case_file, loaded, engines=engines).passed:  # type: ignore[arg-type]
+        try:
+            passed = run_case(case_file, loaded, engines=engines).passed  # type: ignore[arg-type]
+        except (EmulationRulesError, KeyError, ValueError):
+            passed = False  # the change makes the case unrunnable: noticed all the same
+        if not passed:
             return loaded.case.id
     return None
 

@@ -209,8 +209,15 @@ def build_parser(stderr: TextIO | None = None) -> argparse.ArgumentParser:
                    "all, a criterion dropped), run the cases against each change, and list the "
                    "changes no case notices (survivors) with file:line and the plan line cited; "
                    "exit 1 if any survives (see emulation_rules.authoring.mutate)")
+    c.add_argument("--coverage", action="store_true",
+                   help="coverage of the campaign by its cases: for every award criterion whether "
+                   "the cases make it pass, fail and unknown; for every target and quota whether "
+                   "they make it met and not met; for every numeric threshold whether a case sits "
+                   "below, on and above it (see emulation_rules.authoring.coverage)")
+    c.add_argument("--min-coverage", type=float, metavar="PCT",
+                   help="with --coverage: exit 1 when a campaign's coverage is below PCT percent")
     c.add_argument("--format", choices=("text", "json"), default="text",
-                   help="with --mutate: text table (default) or json for CI")
+                   help="with --mutate or --coverage: text (default) or json for CI")
     return p
 
 
@@ -432,6 +439,23 @@ def _cmd_test(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         render = render_mutation_json if args.format == "json" else render_mutation_report
         out.write(render(reports))
         return EXIT_PROBLEMS if any(r.survivors for r in reports) else EXIT_OK
+    if args.coverage:
+        from emulation_rules.authoring.coverage import (
+            case_coverage,
+            render_coverage_json,
+            render_coverage_table,
+        )
+
+        files = find_case_files(args.paths)
+        if not files:
+            err.write(f"no test cases found in {', '.join(args.paths)}\n")
+            return EXIT_INPUT
+        cov = [case_coverage(f) for f in files]
+        out.write(render_coverage_json(cov) if args.format == "json" else render_coverage_table(cov))
+        low = [r for r in cov if args.min_coverage is not None and r.percent < args.min_coverage]
+        for r in low:
+            err.write(f"{r.campaign_id}: coverage {r.percent:.1f}% is below {args.min_coverage:g}%\n")
+        return EXIT_PROBLEMS if low else EXIT_OK
     results = run_cases(args.paths)
     if not results:
         err.write(f"no test cases found in {', '.join(args.paths)}\n")

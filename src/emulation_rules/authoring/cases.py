@@ -265,11 +265,20 @@ class CaseResult:
 # --- loading -----------------------------------------------------------------------------------
 
 
-def load_cases(path: str | os.PathLike[str]) -> CaseFile:
+def load_cases(
+    path: str | os.PathLike[str],
+    *,
+    campaign: m.Campaign | None = None,
+    parsed: tuple[Any, SourceMap] | None = None,
+) -> CaseFile:
     """Load and check a case file and the campaign it names.
 
     Args:
         path: a case file (YAML).
+        campaign: use this campaign instead of loading the file the case file names (the
+            mutation tester passes a changed campaign, so initiative registers are judged by it).
+        parsed: the file's YAML as :func:`parse_yaml` returned it, when already parsed (the
+            mutation tester reloads one file for many campaigns; it is not modified).
 
     Returns:
         The :class:`CaseFile`, its subjects validated and coerced by :func:`parse_facts`.
@@ -281,6 +290,8 @@ def load_cases(path: str | os.PathLike[str]) -> CaseFile:
     """
     file = Path(path)
     name = str(file)
+    if parsed is not None:
+        return _build(file, *parsed, campaign)
     try:
         raw = file.read_bytes()
     except OSError as exc:
@@ -297,6 +308,10 @@ def load_cases(path: str | os.PathLike[str]) -> CaseFile:
         data, smap = parse_yaml(raw, file=name)
     except YAMLSyntaxError as exc:
         raise CaseFileError(exc.problems) from None
+    return _build(file, data, smap, campaign)
+
+
+def _build(file: Path, data: Any, smap: SourceMap, campaign: m.Campaign | None) -> CaseFile:
     try:
         model = _CaseFileModel.model_validate(data)
     except ValidationError as exc:
@@ -313,7 +328,8 @@ def load_cases(path: str | os.PathLike[str]) -> CaseFile:
             ]
         ) from None
     campaign_path = (file.parent / model.campaign).resolve()
-    campaign = load_campaign(campaign_path)
+    if campaign is None:
+        campaign = load_campaign(campaign_path)
     problems: list[Problem] = []
     loaded: list[LoadedCase] = []
     seen: set[str] = set()

@@ -27,7 +27,8 @@ The mutations, each applied in memory to the parsed campaign file (never written
 Each mutant is validated as the loader would (model and semantic checks, not the figure check):
 a mutant the loader refuses is ``invalid`` (the file guards itself). The valid ones run every
 case of the case file on the Python backend (one engine per mutant and parameter set, parsed
-cases reused), stopping at the first case that fails: the mutant is ``killed``. A mutant that
+cases reused; initiative registers, judged when cases load, are judged again for a change to
+the initiative programme), stopping at the first case that fails: the mutant is ``killed``. A mutant that
 cannot change any verdict is declared in the case file under ``equivalent_mutants`` with its id
 and a reason, and is reported as ``equivalent``; the rest are ``survived``, listed with the
 file:line:column of the changed value and the plan lines its rule cites.
@@ -311,6 +312,7 @@ def mutation_test(case_path: str | Any) -> MutationReport:
                             f"{case_file.campaign_path.name}; fix it before mutation testing")
     data, smap = parse_yaml(case_file.campaign_path.read_bytes(), file=_shown(case_file))
     declared = dict(case_file.equivalent_mutants)
+    case_yaml: tuple[Any, SourceMap] | None = None  # parsed once, for initiative mutants
     results: list[MutantResult] = []
     seen: set[str] = set()
     for mutant in mutants(case_file.campaign):
@@ -323,7 +325,17 @@ def mutation_test(case_path: str | Any) -> MutationReport:
             results.append(MutantResult(mutant, "invalid", where,
                                         reason=", ".join(sorted({p.code for p in problems})) or str(exc)))
             continue
-        killer = _first_failure(dataclasses.replace(case_file, campaign=campaign))
+        if mutant.path[0] == "initiatives":  # registers are judged when the cases load
+            if case_yaml is None:
+                case_yaml = parse_yaml(case_file.path.read_bytes(), file=str(case_file.path))
+            try:
+                mutated = load_cases(case_file.path, campaign=campaign, parsed=case_yaml)
+            except EmulationRulesError:
+                results.append(MutantResult(mutant, "killed", where, case="(case file refused)"))
+                continue
+        else:
+            mutated = dataclasses.replace(case_file, campaign=campaign)
+        killer = _first_failure(mutated)
         if killer is not None:
             results.append(MutantResult(mutant, "killed", where, case=killer))
         elif mutant.id in declared:

@@ -22,8 +22,9 @@ ROOT = Path(__file__).resolve().parents[1]
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("files", nargs="*", type=Path,
-                        default=sorted((ROOT / "campaigns" / "cases").glob("*.yaml")))
+    parser.add_argument(
+        "files", nargs="*", type=Path, default=sorted((ROOT / "campaigns" / "cases").glob("*.yaml"))
+    )
     parser.add_argument("--repeat", type=int, default=3)
     args = parser.parse_args()
     print(f"{'case file':<28} {'mutants':>7} {'killed':>6} {'survived':>8} {'median s':>9}")
@@ -33,8 +34,10 @@ def main() -> None:
             start = time.perf_counter()
             report = mutation_test(path)
             times.append(time.perf_counter() - start)
-        print(f"{path.name:<28} {len(report.results):>7} {report.count('killed'):>6} "
-              f"{report.count('survived'):>8} {statistics.median(times):>9.2f}")
+        print(
+            f"{path.name:<28} {len(report.results):>7} {report.count('killed'):>6} "
+            f"{report.count('survived'):>8} {statistics.median(times):>9.2f}"
+        )
 
 
 if __name__ == "__main__":

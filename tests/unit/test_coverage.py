@@ -44,17 +44,33 @@ def test_cli_table_json_and_min_coverage() -> None:
     kinds = {i["kind"] for i in entry["items"]}
     assert {"target", "threshold"} <= kinds
     err = io.StringIO()
-    assert run(["test", path, "--coverage", "--min-coverage", str(pct + 0.5)],
-               stdout=io.StringIO(), stderr=err) == 1
+    assert (
+        run(
+            ["test", path, "--coverage", "--min-coverage", str(pct + 0.5)],
+            stdout=io.StringIO(),
+            stderr=err,
+        )
+        == 1
+    )
     assert "is below" in err.getvalue()
-    assert run(["test", path, "--coverage", "--min-coverage", str(pct - 0.5)],
-               stdout=io.StringIO(), stderr=io.StringIO()) == 0
+    assert (
+        run(
+            ["test", path, "--coverage", "--min-coverage", str(pct - 0.5)],
+            stdout=io.StringIO(),
+            stderr=io.StringIO(),
+        )
+        == 0
+    )
 
 
 def test_criterion_statuses_and_count_threshold_sides() -> None:
     rep = case_coverage(CASES / "tkv_2019.yaml")
     crit = next(i for i in rep.items if i.name == "collective_recognition/launched")
     assert {"pass", "fail"} <= crit.reached
-    count = next(i for i in rep.items if i.kind == "threshold"
-                 and i.name.startswith("collective_recognition/many_applied_initiatives"))
+    count = next(
+        i
+        for i in rep.items
+        if i.kind == "threshold"
+        and i.name.startswith("collective_recognition/many_applied_initiatives")
+    )
     assert {"below", "on"} <= count.reached

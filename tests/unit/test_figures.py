@@ -103,7 +103,9 @@ def test_a_figure_changed_by_one_is_not_in_source(path: Path) -> None:
         caught = []
         for new in _nudged(fig.value):
             changed = copy.deepcopy(data)
-            _set(changed, fig.path, int(new) if isinstance(new, float) and new.is_integer() else new)
+            _set(
+                changed, fig.path, int(new) if isinstance(new, float) and new.is_integer() else new
+            )
             try:
                 validate_campaign(changed, smap, seeds=SEEDS)
             except CampaignValidationError as exc:
@@ -122,8 +124,10 @@ def test_a_figure_changed_by_one_is_not_in_source(path: Path) -> None:
 def test_issue_examples_are_caught() -> None:
     """The encoding slips listed in the issue: Thanh Hóa union finance 95 -> 96 (phase II,
     004 L95), Vĩnh Linh 90 -> 91 initiatives (002 L25)."""
-    for name, target, phase, old in (("thanhhoa_2021_2030", "finance_collected", "phase_2", 95),
-                                     ("vinhlinh_2022", None, None, 90)):
+    for name, target, phase, old in (
+        ("thanhhoa_2021_2030", "finance_collected", "phase_2", 95),
+        ("vinhlinh_2022", None, None, 90),
+    ):
         path = CAMPAIGNS / f"{name}.yaml"
         data, smap = parse_yaml(path.read_bytes(), file=str(path))
         done = False
@@ -142,14 +146,19 @@ def test_issue_examples_are_caught() -> None:
 
 
 def test_text_input_is_not_figure_checked_without_seeds() -> None:
-    text = (CAMPAIGNS / "tkv_2019.yaml").read_text(encoding="utf-8").replace(
-        "start: 2019-03-29", "start: 2019-03-30")
+    text = (
+        (CAMPAIGNS / "tkv_2019.yaml")
+        .read_text(encoding="utf-8")
+        .replace("start: 2019-03-29", "start: 2019-03-30")
+    )
     assert load_campaign(text, file="tkv.yaml").phases[0].start == dt.date(2019, 3, 30)
 
 
 def test_validate_verbose_lists_derived_figures() -> None:
     out, err = io.StringIO(), io.StringIO()
-    code = run(["validate", "--verbose", str(CAMPAIGNS / "phurieng_2017.yaml")], stdout=out, stderr=err)
+    code = run(
+        ["validate", "--verbose", str(CAMPAIGNS / "phurieng_2017.yaml")], stdout=out, stderr=err
+    )
     assert code == 0, err.getvalue()
     text = out.getvalue()
     if SEEDS.is_dir():
@@ -158,15 +167,25 @@ def test_validate_verbose_lists_derived_figures() -> None:
     else:
         assert "figure check skipped" in text
     out = io.StringIO()
-    assert run(["validate", "-v", "--format", "json", str(CAMPAIGNS / "tkv_2019.yaml")],
-               stdout=out, stderr=err) == 0
+    assert (
+        run(
+            ["validate", "-v", "--format", "json", str(CAMPAIGNS / "tkv_2019.yaml")],
+            stdout=out,
+            stderr=err,
+        )
+        == 0
+    )
     (entry,) = json.loads(out.getvalue())
     assert entry["figures"]["seeds_found"] is SEEDS.is_dir()
 
 
-def test_validate_without_seeds_says_the_check_was_skipped(monkeypatch: pytest.MonkeyPatch,
-                                                             tmp_path: Path) -> None:
+def test_validate_without_seeds_says_the_check_was_skipped(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
     monkeypatch.setenv("EMULATION_RULES_SEEDS", str(tmp_path / "absent"))
     out = io.StringIO()
-    assert run(["validate", "-v", str(CAMPAIGNS / "tkv_2019.yaml")], stdout=out, stderr=io.StringIO()) == 0
+    assert (
+        run(["validate", "-v", str(CAMPAIGNS / "tkv_2019.yaml")], stdout=out, stderr=io.StringIO())
+        == 0
+    )
     assert "figure check skipped: seed texts not found" in out.getvalue()

@@ -29,8 +29,13 @@ from emulation_rules.authoring.cases import CaseFile, load_cases
 from emulation_rules.campaign import model as m
 from emulation_rules.errors import EmulationRulesError
 
-__all__ = ["CoverageItem", "CoverageReport", "case_coverage", "render_coverage_json",
-           "render_coverage_table"]
+__all__ = [
+    "CoverageItem",
+    "CoverageReport",
+    "case_coverage",
+    "render_coverage_json",
+    "render_coverage_table",
+]
 
 _ORDER_OPS = (">=", ">", "<=", "<")
 
@@ -112,30 +117,39 @@ def case_coverage(case_path: Any) -> CoverageReport:
     for a in c.awards:
         for crit in a.criteria:
             key = f"{a.id}/{crit.id}"
-            items[("criterion", key)] = CoverageItem("criterion", key, ("pass", "fail", "unknown"),
-                                                     crit.source)
+            items[("criterion", key)] = CoverageItem(
+                "criterion", key, ("pass", "fail", "unknown"), crit.source
+            )
             for leaf in _leaves(crit.condition):
                 fact = leaf.count.fact if isinstance(leaf, m.Count) else getattr(leaf, "fact", None)
                 op = getattr(leaf, "op", None)
                 value = getattr(leaf, "value", None)
                 if fact and op in _ORDER_OPS and (leaf.param or not isinstance(value, bool)):
                     name = f"{key}: {fact} {op} {leaf.param or value}"
-                    items[("threshold", name)] = CoverageItem("threshold", name, ("below", "on", "above"),
-                                                              crit.source)
+                    items[("threshold", name)] = CoverageItem(
+                        "threshold", name, ("below", "on", "above"), crit.source
+                    )
                     thresholds.setdefault((a.id, crit.id), []).append((name, leaf))
     for t in c.targets:
         for tv in t.values:
             key = f"{t.id}[{tv.phase}]"
-            items[("target", key)] = CoverageItem("target", key, ("met", "not_met"), tv.source or t.source)
+            items[("target", key)] = CoverageItem(
+                "target", key, ("met", "not_met"), tv.source or t.source
+            )
             if t.op in _ORDER_OPS:
                 name = f"{key}: value {t.op} {tv.value:g}"
                 fact = getattr(t.metric, "fact", None)
                 percent = isinstance(t.metric, m.ShareMetric) or (
-                    fact is not None and any(f.id == fact and f.type == "percent" for f in c.facts))
+                    fact is not None and any(f.id == fact and f.type == "percent" for f in c.facts)
+                )
                 sides = ("below", "on") if percent and tv.value >= 100 else ("below", "on", "above")
-                items[("threshold", name)] = CoverageItem("threshold", name, sides, tv.source or t.source)
+                items[("threshold", name)] = CoverageItem(
+                    "threshold", name, sides, tv.source or t.source
+                )
     for q in c.quotas:
-        items[("quota", q.id)] = CoverageItem("quota", q.id, ("met", "not_met", "unknown"), q.source)
+        items[("quota", q.id)] = CoverageItem(
+            "quota", q.id, ("met", "not_met", "unknown"), q.source
+        )
 
     engines: dict[tuple[tuple[str, float], ...], Any] = {}
     for loaded in cf.cases:
@@ -166,7 +180,11 @@ def case_coverage(case_path: Any) -> CoverageReport:
                             figure = dt.date.fromisoformat(figure)
                         except ValueError:
                             figure = None
-                    seen = cr.values.get("counted") if isinstance(leaf, m.Count) else cr.values.get(fact)
+                    seen = (
+                        cr.values.get("counted")
+                        if isinstance(leaf, m.Count)
+                        else cr.values.get(fact)
+                    )
                     side = _side(seen, figure)
                     if side:
                         items[("threshold", name)].reached.add(side)
@@ -176,8 +194,13 @@ def case_coverage(case_path: Any) -> CoverageReport:
                 items[("quota", exp_q.quota)].reached.add(qr.status)
         for exp_t in case.targets:
             try:
-                report = evaluate_targets(c, loaded.submission, phase=exp_t.phase,
-                                          as_of=None if exp_t.phase else case.as_of, params=case.params)
+                report = evaluate_targets(
+                    c,
+                    loaded.submission,
+                    phase=exp_t.phase,
+                    as_of=None if exp_t.phase else case.as_of,
+                    params=case.params,
+                )
                 tr = report.result(exp_t.target, exp_t.phase)
             except KeyError:
                 continue
@@ -198,8 +221,10 @@ def render_coverage_table(reports: Sequence[CoverageReport], *, show_all: bool =
     lines: list[str] = []
     for r in reports:
         full = sum(not i.missing for i in r.items)
-        lines.append(f"{r.campaign_id}: {r.percent:.1f}% of required outcomes reached; "
-                     f"{full} of {len(r.items)} items fully covered ({r.case_file})")
+        lines.append(
+            f"{r.campaign_id}: {r.percent:.1f}% of required outcomes reached; "
+            f"{full} of {len(r.items)} items fully covered ({r.case_file})"
+        )
         for i in r.items:
             if i.missing or show_all:
                 got = ", ".join(x for x in i.required if x in i.reached) or "-"
@@ -211,9 +236,32 @@ def render_coverage_table(reports: Sequence[CoverageReport], *, show_all: bool =
 
 def render_coverage_json(reports: Sequence[CoverageReport]) -> str:
     """For CI: ``{format_version: 1, campaigns: [{campaign, percent, items: [...]}]}``."""
-    return json.dumps({"format_version": 1, "campaigns": [{
-        "case_file": r.case_file, "campaign": r.campaign_id, "percent": round(r.percent, 2),
-        "items": [{"kind": i.kind, "name": i.name, "required": list(i.required),
-                   "reached": [x for x in i.required if x in i.reached], "missing": i.missing,
-                   "cites": i.source.cite() if i.source else None} for i in r.items],
-    } for r in reports]}, ensure_ascii=False, indent=2) + "\n"
+    return (
+        json.dumps(
+            {
+                "format_version": 1,
+                "campaigns": [
+                    {
+                        "case_file": r.case_file,
+                        "campaign": r.campaign_id,
+                        "percent": round(r.percent, 2),
+                        "items": [
+                            {
+                                "kind": i.kind,
+                                "name": i.name,
+                                "required": list(i.required),
+                                "reached": [x for x in i.required if x in i.reached],
+                                "missing": i.missing,
+                                "cites": i.source.cite() if i.source else None,
+                            }
+                            for i in r.items
+                        ],
+                    }
+                    for r in reports
+                ],
+            },
+            ensure_ascii=False,
+            indent=2,
+        )
+        + "\n"
+    )

@@ -28,10 +28,10 @@ Each mutant is validated as the loader would (model and semantic checks, not the
 a mutant the loader refuses is ``invalid`` (the file guards itself). The valid ones run every
 case of the case file on the Python backend (one engine per mutant and parameter set, parsed
 cases reused; initiative registers, judged when cases load, are judged again for a change to
-the initiative programme), stopping at the first case that fails: the mutant is ``killed``. A mutant that
-cannot change any verdict is declared in the case file under ``equivalent_mutants`` with its id
-and a reason, and is reported as ``equivalent``; the rest are ``survived``, listed with the
-file:line:column of the changed value and the plan lines its rule cites.
+the initiative programme), stopping at the first case that fails: the mutant is ``killed``. A
+mutant that cannot change any verdict is declared in the case file under ``equivalent_mutants``
+with its id and a reason, and is reported as ``equivalent``; the rest are ``survived``, listed
+with the file:line:column of the changed value and the plan lines its rule cites.
 """
 
 from __future__ import annotations
@@ -57,8 +57,14 @@ from emulation_rules.errors import (
     format_path,
 )
 
-__all__ = ["Mutant", "MutationReport", "mutants", "mutation_test", "render_mutation_json",
-           "render_mutation_report"]
+__all__ = [
+    "Mutant",
+    "MutationReport",
+    "mutants",
+    "mutation_test",
+    "render_mutation_json",
+    "render_mutation_report",
+]
 
 PathT = tuple[PathItem, ...]
 Outcome = Literal["killed", "invalid", "equivalent", "survived"]
@@ -158,24 +164,34 @@ class _Finder:
         for i, a in enumerate(c.awards):
             for j, crit in enumerate(a.criteria):
                 path = ("awards", i, "criteria", j)
-                yield Mutant(f"{format_path(path)} drop", path, "drop", crit.id, "(removed)", crit.source)
+                yield Mutant(
+                    f"{format_path(path)} drop", path, "drop", crit.id, "(removed)", crit.source
+                )
                 yield from self._cond(crit.condition, (*path, "condition"), crit.source, None)
             if a.score_sheet is not None:
                 for j, item in enumerate(a.score_sheet.items):
                     if item.condition is not None:
-                        yield from self._cond(item.condition, ("awards", i, "score_sheet", "items", j,
-                                                               "condition"), item.source, None)
+                        yield from self._cond(
+                            item.condition,
+                            ("awards", i, "score_sheet", "items", j, "condition"),
+                            item.source,
+                            None,
+                        )
         for i, t in enumerate(c.targets):
             base: PathT = ("targets", i)
             yield from self._op((*base, "op"), t.op, t.source)
             pop = getattr(t.metric, "population", None)
             if pop is not None and pop.where is not None:
-                yield from self._cond(pop.where, (*base, "metric", "population", "where"), t.source, None)
+                yield from self._cond(
+                    pop.where, (*base, "metric", "population", "where"), t.source, None
+                )
             cond = getattr(t.metric, "condition", None)
             if cond is not None:
                 yield from self._cond(cond, (*base, "metric", "condition"), t.source, None)
             for j, v in enumerate(t.values):
-                yield from self._number((*base, "values", j, "value"), v.value, v.source or t.source)
+                yield from self._number(
+                    (*base, "values", j, "value"), v.value, v.source or t.source
+                )
         for i, q in enumerate(c.quotas):
             yield from self._number(("quotas", i, "min_share"), q.min_share, q.source)
             yield from self._cond(q.condition, ("quotas", i, "condition"), q.source, None)
@@ -185,10 +201,13 @@ class _Finder:
             yield from self._date(("initiatives", "window", "start"), w.start, w.source)
             yield from self._date(("initiatives", "window", "end"), w.end, w.source)
             if prog.research_applied_from is not None:
-                src = next((ch.source for ch in prog.checks if ch.check == "research_project_accepted"),
-                           prog.kinds_source)
-                yield from self._date(("initiatives", "research_applied_from"),
-                                      prog.research_applied_from, src)
+                src = next(
+                    (ch.source for ch in prog.checks if ch.check == "research_project_accepted"),
+                    prog.kinds_source,
+                )
+                yield from self._date(
+                    ("initiatives", "research_applied_from"), prog.research_applied_from, src
+                )
 
     def _number(self, path: PathT, value: Any, source: m.Source | None) -> Iterator[Mutant]:
         if isinstance(value, bool) or not isinstance(value, (int, float)):
@@ -199,19 +218,30 @@ class _Finder:
     def _date(self, path: PathT, value: dt.date, source: m.Source | None) -> Iterator[Mutant]:
         for op, days in (("+1d", 1), ("-1d", -1)):
             new = value + dt.timedelta(days=days)
-            yield Mutant(f"{format_path(path)} {op}", path, op, value.isoformat(), new.isoformat(),
-                         source, new)
+            yield Mutant(
+                f"{format_path(path)} {op}",
+                path,
+                op,
+                value.isoformat(),
+                new.isoformat(),
+                source,
+                new,
+            )
 
     def _op(self, path: PathT, op: str, source: m.Source | None) -> Iterator[Mutant]:
         if op in _TWINS:
             yield Mutant(f"{format_path(path)} op", path, "op", op, _TWINS[op], source, _TWINS[op])
 
-    def _cond(self, cond: Any, path: PathT, source: m.Source, records: m.FactDecl | None) -> Iterator[Mutant]:
+    def _cond(
+        self, cond: Any, path: PathT, source: m.Source, records: m.FactDecl | None
+    ) -> Iterator[Mutant]:
         if isinstance(cond, (m.AllOf, m.AnyOf)):
             key, subs = ("all", cond.all) if isinstance(cond, m.AllOf) else ("any", cond.any)
             other = "any" if key == "all" else "all"
             if len(subs) >= 2:
-                yield Mutant(f"{format_path(path)} {other}", path, other, key, other, source, (key, other))
+                yield Mutant(
+                    f"{format_path(path)} {other}", path, other, key, other, source, (key, other)
+                )
             for i, sub in enumerate(subs):
                 yield from self._cond(sub, (*path, key, i), source, records)
         elif isinstance(cond, m.NotOf):
@@ -221,8 +251,12 @@ class _Finder:
             if cond.value is not None:
                 yield from self._number((*path, "value"), cond.value, source)
             if cond.count.where is not None:
-                yield from self._cond(cond.count.where, (*path, "count", "where"), source,
-                                      self.facts.get(cond.count.fact))
+                yield from self._cond(
+                    cond.count.where,
+                    (*path, "count", "where"),
+                    source,
+                    self.facts.get(cond.count.fact),
+                )
         elif isinstance(cond, m.Compare):
             yield from self._op((*path, "op"), cond.op, source)
             if isinstance(cond.value, dt.date):
@@ -230,15 +264,27 @@ class _Finder:
             else:
                 yield from self._number((*path, "value"), cond.value, source)
         elif isinstance(cond, m.AtLeast):
-            decl: Any = (self.facts.get(cond.fact) if cond.fact is not None else
-                         next((f for f in records.fields if f.id == cond.field), None) if records else None)
+            decl: Any = (
+                self.facts.get(cond.fact)
+                if cond.fact is not None
+                else next((f for f in records.fields if f.id == cond.field), None)
+                if records
+                else None
+            )
             ranks = [v.id for v in decl.values] if decl is not None else []
             if cond.at_least in ranks:
                 k = ranks.index(cond.at_least)
                 for op, j in (("rank+1", k + 1), ("rank-1", k - 1)):
                     if 0 <= j < len(ranks):
-                        yield Mutant(f"{format_path((*path, 'at_least'))} {op}", (*path, "at_least"), op,
-                                     cond.at_least, ranks[j], source, ranks[j])
+                        yield Mutant(
+                            f"{format_path((*path, 'at_least'))} {op}",
+                            (*path, "at_least"),
+                            op,
+                            cond.at_least,
+                            ranks[j],
+                            source,
+                            ranks[j],
+                        )
 
 
 def apply(data: Any, mutant: Mutant) -> Any:
@@ -308,8 +354,10 @@ def mutation_test(case_path: str | Any) -> MutationReport:
     case_file = load_cases(case_path)
     failing = _first_failure(case_file)
     if failing is not None:
-        raise CampaignError(f"{case_file.path}: case {failing!r} fails on the unmutated campaign "
-                            f"{case_file.campaign_path.name}; fix it before mutation testing")
+        raise CampaignError(
+            f"{case_file.path}: case {failing!r} fails on the unmutated campaign "
+            f"{case_file.campaign_path.name}; fix it before mutation testing"
+        )
     data, smap = parse_yaml(case_file.campaign_path.read_bytes(), file=_shown(case_file))
     declared = dict(case_file.equivalent_mutants)
     case_yaml: tuple[Any, SourceMap] | None = None  # parsed once, for initiative mutants
@@ -322,8 +370,14 @@ def mutation_test(case_path: str | Any) -> MutationReport:
             campaign = validate_campaign(apply(data, mutant), SourceMap())
         except CampaignError as exc:
             problems = getattr(exc, "problems", ())
-            results.append(MutantResult(mutant, "invalid", where,
-                                        reason=", ".join(sorted({p.code for p in problems})) or str(exc)))
+            results.append(
+                MutantResult(
+                    mutant,
+                    "invalid",
+                    where,
+                    reason=", ".join(sorted({p.code for p in problems})) or str(exc),
+                )
+            )
             continue
         if mutant.path[0] == "initiatives":  # registers are judged when the cases load
             if case_yaml is None:
@@ -342,9 +396,13 @@ def mutation_test(case_path: str | Any) -> MutationReport:
             results.append(MutantResult(mutant, "equivalent", where, reason=declared[mutant.id]))
         else:
             results.append(MutantResult(mutant, "survived", where))
-    return MutationReport(str(case_file.path), case_file.campaign.id, tuple(results),
-                          time.perf_counter() - start,
-                          tuple(k for k in declared if k not in seen))
+    return MutationReport(
+        str(case_file.path),
+        case_file.campaign.id,
+        tuple(results),
+        time.perf_counter() - start,
+        tuple(k for k in declared if k not in seen),
+    )
 
 
 def _shown(case_file: CaseFile) -> str:
@@ -363,17 +421,23 @@ def _shown(case_file: CaseFile) -> str:
 def render_mutation_report(reports: Sequence[MutationReport]) -> str:
     """A table per campaign (mutants, killed, invalid, equivalent, survived, score), then each
     survivor as ``file:line:col: id: before -> after (plan: seed Lx-y)``."""
-    lines = [f"{'campaign':<22} {'mutants':>7} {'killed':>6} {'invalid':>7} {'equiv':>5} "
-             f"{'survived':>8} {'score':>6} {'time':>6}"]
+    lines = [
+        f"{'campaign':<22} {'mutants':>7} {'killed':>6} {'invalid':>7} {'equiv':>5} "
+        f"{'survived':>8} {'score':>6} {'time':>6}"
+    ]
     for r in reports:
-        lines.append(f"{r.campaign_id:<22} {len(r.results):>7} {r.count('killed'):>6} "
-                     f"{r.count('invalid'):>7} {r.count('equivalent'):>5} {r.count('survived'):>8} "
-                     f"{r.score:>5.1f}% {r.seconds:>5.1f}s")
+        lines.append(
+            f"{r.campaign_id:<22} {len(r.results):>7} {r.count('killed'):>6} "
+            f"{r.count('invalid'):>7} {r.count('equivalent'):>5} {r.count('survived'):>8} "
+            f"{r.score:>5.1f}% {r.seconds:>5.1f}s"
+        )
     for r in reports:
         for s in r.survivors:
             mu = s.mutant
             plan = f" (plan: {mu.source.cite()})" if mu.source else ""
-            lines.append(f"{s.location or r.case_file}: survived: {mu.id}: {mu.before} -> {mu.after}{plan}")
+            lines.append(
+                f"{s.location or r.case_file}: survived: {mu.id}: {mu.before} -> {mu.after}{plan}"
+            )
         for stale in r.unused_equivalents:
             lines.append(f"{r.case_file}: equivalent_mutants names no mutant: {stale!r}")
     total = sum(len(r.survivors) for r in reports)
@@ -385,17 +449,28 @@ def render_mutation_json(reports: Sequence[MutationReport]) -> str:
     """The reports as JSON (``format_version`` 1), one entry per mutant, for CI."""
     out = []
     for r in reports:
-        out.append({
-            "case_file": r.case_file, "campaign": r.campaign_id, "seconds": round(r.seconds, 3),
-            "score": round(r.score, 2),
-            "counts": {k: r.count(k) for k in ("killed", "invalid", "equivalent", "survived")},
-            "unused_equivalents": list(r.unused_equivalents),
-            "mutants": [{
-                "id": x.mutant.id, "operator": x.mutant.operator, "before": x.mutant.before,
-                "after": x.mutant.after, "outcome": x.outcome, "case": x.case, "reason": x.reason,
-                "location": str(x.location) if x.location else None,
-                "cites": x.mutant.source.cite() if x.mutant.source else None,
-            } for x in r.results],
-        })
+        out.append(
+            {
+                "case_file": r.case_file,
+                "campaign": r.campaign_id,
+                "seconds": round(r.seconds, 3),
+                "score": round(r.score, 2),
+                "counts": {k: r.count(k) for k in ("killed", "invalid", "equivalent", "survived")},
+                "unused_equivalents": list(r.unused_equivalents),
+                "mutants": [
+                    {
+                        "id": x.mutant.id,
+                        "operator": x.mutant.operator,
+                        "before": x.mutant.before,
+                        "after": x.mutant.after,
+                        "outcome": x.outcome,
+                        "case": x.case,
+                        "reason": x.reason,
+                        "location": str(x.location) if x.location else None,
+                        "cites": x.mutant.source.cite() if x.mutant.source else None,
+                    }
+                    for x in r.results
+                ],
+            }
+        )
     return json.dumps({"format_version": 1, "campaigns": out}, ensure_ascii=False, indent=2) + "\n"
-

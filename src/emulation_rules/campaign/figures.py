@@ -48,6 +48,7 @@ __all__ = [
     "FigureReport",
     "check_figures",
     "find_seeds",
+    "is_printed",
     "iter_figures",
     "printed_forms",
 ]
@@ -100,10 +101,14 @@ class FigureReport:
     def note(self) -> str:
         """One line for people: how many figures were found, derived, or why none were checked."""
         if self.seeds is None:
-            return ("figure check skipped: seed texts not found (set "
-                    f"{SEEDS_ENV} or put shared/seeds beside the repository)")
-        return (f"figure check: {self.found} of {self.checked} figures printed on their cited "
-                f"lines, {len(self.derived)} declared derived, {len(self.problems)} not found")
+            return (
+                "figure check skipped: seed texts not found (set "
+                f"{SEEDS_ENV} or put shared/seeds beside the repository)"
+            )
+        return (
+            f"figure check: {self.found} of {self.checked} figures printed on their cited "
+            f"lines, {len(self.derived)} declared derived, {len(self.problems)} not found"
+        )
 
 
 # --- where the figures are ------------------------------------------------------------------
@@ -113,24 +118,35 @@ def iter_figures(c: m.Campaign) -> Iterator[Figure]:
     """Every figure of ``c`` with the citation that must print it (see the module doc)."""
     for i, a in enumerate(c.awards):
         for j, crit in enumerate(a.criteria):
-            yield from _conditions(crit.condition, ("awards", i, "criteria", j, "condition"), crit.source)
+            yield from _conditions(
+                crit.condition, ("awards", i, "criteria", j, "condition"), crit.source
+            )
         if a.score_sheet is not None:
             for j, item in enumerate(a.score_sheet.items):
                 if item.condition is not None:
-                    yield from _conditions(item.condition, ("awards", i, "score_sheet", "items", j,
-                                                            "condition"), item.source)
+                    yield from _conditions(
+                        item.condition,
+                        ("awards", i, "score_sheet", "items", j, "condition"),
+                        item.source,
+                    )
     for i, t in enumerate(c.targets):
         metric = t.metric
         population = getattr(metric, "population", None)
         if population is not None and population.where is not None:
-            yield from _conditions(population.where, ("targets", i, "metric", "population", "where"),
-                                   t.source)
+            yield from _conditions(
+                population.where, ("targets", i, "metric", "population", "where"), t.source
+            )
         condition = getattr(metric, "condition", None)
         if condition is not None:
             yield from _conditions(condition, ("targets", i, "metric", "condition"), t.source)
         for j, v in enumerate(t.values):
-            yield Figure(("targets", i, "values", j, "value"), v.value, v.source or t.source,
-                         v.derived, "target")
+            yield Figure(
+                ("targets", i, "values", j, "value"),
+                v.value,
+                v.source or t.source,
+                v.derived,
+                "target",
+            )
     for i, q in enumerate(c.quotas):
         yield Figure(("quotas", i, "min_share"), q.min_share, q.source, q.derived, "quota share")
         yield from _conditions(q.condition, ("quotas", i, "condition"), q.source)
@@ -145,8 +161,13 @@ def iter_figures(c: m.Campaign) -> Iterator[Figure]:
         yield Figure(("initiatives", "window", "end"), w.end, w.source, w.derived, "date")
         research = next((ch for ch in prog.checks if ch.check == "research_project_accepted"), None)
         if prog.research_applied_from is not None and research is not None:
-            yield Figure(("initiatives", "research_applied_from"), prog.research_applied_from,
-                         research.source, None, "date")
+            yield Figure(
+                ("initiatives", "research_applied_from"),
+                prog.research_applied_from,
+                research.source,
+                None,
+                "date",
+            )
 
 
 def _conditions(cond: Any, path: PathT, source: m.Source) -> Iterator[Figure]:
@@ -181,11 +202,21 @@ def _grouped(n: int) -> str:
     """``70000`` -> ``70[.,  ]?000``: thousands separated by a dot, a comma, a space or nothing."""
     digits = str(n)
     head = len(digits) % 3 or 3
-    groups = [digits[:head]] + [digits[k:k + 3] for k in range(head, len(digits), 3)]
+    groups = [digits[:head]] + [digits[k : k + 3] for k in range(head, len(digits), 3)]
     return r"[., \u00a0]?".join(groups)
 
 
-_WORDS = {1: "một", 2: "hai", 3: "ba", 4: "bốn", 6: "sáu", 7: "bảy", 8: "tám", 9: "chín", 10: "mười"}
+_WORDS = {
+    1: "một",
+    2: "hai",
+    3: "ba",
+    4: "bốn",
+    6: "sáu",
+    7: "bảy",
+    8: "tám",
+    9: "chín",
+    10: "mười",
+}
 """Small numbers as plans write them in words ("ít nhất một đoàn viên", 004 L84); five ("năm")
 is left out, as it is also the word for year."""
 
@@ -211,8 +242,11 @@ def _date_patterns(d: dt.date) -> list[str]:
     ]
     last = calendar.monthrange(d.year, d.month)[1]
     if d.day in (1, last):  # "tháng 9/2021", "tháng 9 năm 2021", "9/2021": the first or last day
-        out += [rf"tháng\s+{month}{sep}{year}(?!\d)", rf"tháng\s+{month}\s+năm\s+{year}(?!\d)",
-                rf"(?<![\d/]){month}/{year}(?!\d)"]
+        out += [
+            rf"tháng\s+{month}{sep}{year}(?!\d)",
+            rf"tháng\s+{month}\s+năm\s+{year}(?!\d)",
+            rf"(?<![\d/]){month}/{year}(?!\d)",
+        ]
     if (d.month, d.day) in ((1, 1), (12, 31)):  # "năm 2021", "2021-2025": the first or last day
         out.append(rf"(?<![\d/.]){year}(?!\d)(?![/.]\d)")
     return out
@@ -299,16 +333,20 @@ def check_figures(c: m.Campaign, smap: SourceMap | None, seeds: Path | None) -> 
             continue
         a, b = fig.source.lines
         report.checked += 1
-        if is_printed(fig.value, "\n".join(lines[a - 1:b])):
+        if is_printed(fig.value, "\n".join(lines[a - 1 : b])):
             report.found += 1
         elif fig.derived:
             report.derived.append(fig)
         else:
             span = f"line {a}" if a == b else f"lines {a}-{b}"
-            report.problems.append(Problem(
-                "figure-not-in-source",
-                f"the {fig.kind} {_show(fig.value)} is not printed on {fig.source.seed} {span}",
-                fig.path, smap.locate(fig.path),
-                "correct the figure or the citation, or declare derived: \"<reason>\" when the "
-                "plan does not print it"))
+            report.problems.append(
+                Problem(
+                    "figure-not-in-source",
+                    f"the {fig.kind} {_show(fig.value)} is not printed on {fig.source.seed} {span}",
+                    fig.path,
+                    smap.locate(fig.path),
+                    'correct the figure or the citation, or declare derived: "<reason>" when the '
+                    "plan does not print it",
+                )
+            )
     return report

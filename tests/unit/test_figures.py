@@ -189,3 +189,24 @@ def test_validate_without_seeds_says_the_check_was_skipped(
         == 0
     )
     assert "figure check skipped: seed texts not found" in out.getvalue()
+
+
+@needs_seeds
+def test_validate_cli_reports_the_changed_figure_with_its_location(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """Vĩnh Linh 002 L25 'phấn đấu đạt 90 sáng kiến' typed 91, in a copy outside the repository:
+    the seeds come from EMULATION_RULES_SEEDS; exit 1 and a file:line:column problem."""
+    text = (CAMPAIGNS / "vinhlinh_2022.yaml").read_text(encoding="utf-8")
+    assert text.count("{phase: phase_1, value: 90}") == 1
+    lines = text.replace("{phase: phase_1, value: 90}", "{phase: phase_1, value: 91}").splitlines()
+    row = next(i for i, ln in enumerate(lines) if "{phase: phase_1, value: 91}" in ln)
+    path = tmp_path / "vinhlinh_2022.yaml"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    monkeypatch.setenv("EMULATION_RULES_SEEDS", str(SEEDS))
+    out, err = io.StringIO(), io.StringIO()
+    assert run(["validate", str(path)], stdout=out, stderr=err) == 1
+    col = lines[row].index("91") + 1
+    assert out.getvalue().startswith(f"{path}:{row + 1}:{col}: targets[1].values[0].value: ")
+    assert "the target 91 is not printed on 002_cee54b9b9a73e43a.txt line 25" in out.getvalue()
+    assert out.getvalue().rstrip().endswith("[figure-not-in-source]")

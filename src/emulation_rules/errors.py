@@ -92,6 +92,7 @@ ProblemCode = Literal[
     "no-phase",
     "no-initiative-programme",
     "no-register",
+    "figure-not-in-source",
 ]
 """Every problem code the library emits (stable; tests assert on them)."""
 
@@ -128,6 +129,7 @@ PROBLEM_CODES: Mapping[str, tuple[str, str]] = MappingProxyType({
     "bad-target": ("campaign", "A target whose metric does not fit its facts or phases."),
     "unknown-award": ("campaign", "A quota (or case) names an award the campaign does not declare."),
     "bad-quota": ("campaign", "A quota over awards of the other subject kind."),
+    "figure-not-in-source": ("campaign", "A figure is not printed on the lines its source cites (or: derived)."),
     "bad-initiatives": ("campaign", "The initiative programme's window, kinds or derived facts do not fit."),
     "unreadable": ("facts", "The file cannot be read (missing, a directory, permission)."),
     "empty": ("facts", "The file holds no document."),

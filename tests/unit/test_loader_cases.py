@@ -23,7 +23,7 @@ from emulation_rules import (
 from emulation_rules.campaign.safe_yaml import MAX_BYTES
 from emulation_rules.errors import PROBLEM_CODES, ProblemCode
 
-from ..conftest import CAMPAIGNS, ROOT
+from ..conftest import CAMPAIGNS, ROOT, SEEDS
 
 INVALID = sorted((ROOT / "tests" / "cases" / "invalid").glob("*.yaml"))
 EXPECT = re.compile(r"^# expect: (\d+):(\d+) ([a-z-]+)$")
@@ -40,6 +40,8 @@ def _expect(path: Path) -> tuple[int, int, str]:
 def test_invalid_campaign_is_located(path):
     line, col, code = _expect(path)
     assert path.stem == code
+    if code == "figure-not-in-source" and not SEEDS.is_dir():
+        pytest.skip("the figure check needs shared/seeds beside the repository")
     with pytest.raises((CampaignValidationError, YAMLSyntaxError)) as info:
         load_campaign(path)
     hits = [p for p in info.value.problems if p.code == code]

@@ -37,7 +37,7 @@ The format::
         targets:                                   # optional target outcomes
           - target: members_recruited
             phase: phase_1                         # optional when only one phase is judged
-            status: met                            # met | not_met | unknown
+            status: met                            # met | not_met | unknown | not_judged
             value: 12000                           # optional computed figure
             source: {seed: 004_a47499433eb9c31a.txt, lines: [88, 88]}
         quotas:                                    # optional quota outcomes (quotas.py)
@@ -67,7 +67,7 @@ import os
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
@@ -134,7 +134,9 @@ class ExpectedTarget(_Model):
 
     target: m.Ident
     phase: m.Ident | None = Field(default=None, description="Phase judged; default: the case's.")
-    status: TargetStatus
+    status: TargetStatus | Literal["not_judged"] = Field(
+        description="not_judged: the review date lies in no phase that sets a figure for the "
+        "target (before the plan starts, after it ends, or in another round).")
     value: float | None = Field(default=None, description="Expected computed figure.")
     source: m.Source
     why: str | None = None
@@ -176,6 +178,19 @@ class _CaseFileModel(_Model):
         "own 'facts' override (null leaves a fact out).",
     )
     cases: tuple[Case, ...] = Field(min_length=1)
+    equivalent_mutants: tuple[EquivalentMutant, ...] = Field(
+        default=(), description="Mutants (emulation_rules.authoring.mutate) that cannot change any "
+        "verdict, each with the reason; reported as equivalent, not as survivors.")
+
+
+class EquivalentMutant(_Model):
+    """A mutant declared equivalent: no submission can tell it from the campaign."""
+
+    mutant: str = Field(description="The mutant's id, e.g. 'targets[3].values[0].value +1'.")
+    reason: str = Field(min_length=10, description="Why no verdict can change.")
+
+
+_CaseFileModel.model_rebuild()
 
 
 @dataclass(frozen=True)
@@ -198,12 +213,14 @@ class CaseFile:
         campaign_path: the campaign file it names.
         campaign: the loaded campaign.
         cases: the cases, in file order.
+        equivalent_mutants: ``(mutant id, reason)`` declared in the file (mutate.py).
     """
 
     path: Path
     campaign_path: Path
     campaign: m.Campaign
     cases: tuple[LoadedCase, ...]
+    equivalent_mutants: tuple[tuple[str, str], ...] = ()
 
 
 # --- results ----------------------------------------------------------------------------------
@@ -252,11 +269,20 @@ class CaseResult:
 # --- loading -----------------------------------------------------------------------------------
 
 
-def load_cases(path: str | os.PathLike[str]) -> CaseFile:
+def load_cases(
+    path: str | os.PathLike[str],
+    *,
+    campaign: m.Campaign | None = None,
+    parsed: tuple[Any, SourceMap] | None = None,
+) -> CaseFile:
     """Load and check a case file and the campaign it names.
 
     Args:
         path: a case file (YAML).
+        campaign: use this campaign instead of loading the file the case file names (the
+            mutation tester passes a changed campaign, so initiative registers are judged by it).
+        parsed: the file's YAML as :func:`parse_yaml` returned it, when already parsed (the
+            mutation tester reloads one file for many campaigns; it is not modified).
 
     Returns:
         The :class:`CaseFile`, its subjects validated and coerced by :func:`parse_facts`.
@@ -268,6 +294,8 @@ def load_cases(path: str | os.PathLike[str]) -> CaseFile:
     """
     file = Path(path)
     name = str(file)
+    if parsed is not None:
+        return _build(file, *parsed, campaign)
     try:
         raw = file.read_bytes()
     except OSError as exc:
@@ -284,6 +312,10 @@ def load_cases(path: str | os.PathLike[str]) -> CaseFile:
         data, smap = parse_yaml(raw, file=name)
     except YAMLSyntaxError as exc:
         raise CaseFileError(exc.problems) from None
+    return _build(file, data, smap, campaign)
+
+
+def _build(file: Path, data: Any, smap: SourceMap, campaign: m.Campaign | None) -> CaseFile:
     try:
         model = _CaseFileModel.model_validate(data)
     except ValidationError as exc:
@@ -300,7 +332,8 @@ def load_cases(path: str | os.PathLike[str]) -> CaseFile:
             ]
         ) from None
     campaign_path = (file.parent / model.campaign).resolve()
-    campaign = load_campaign(campaign_path)
+    if campaign is None:
+        campaign = load_campaign(campaign_path)
     problems: list[Problem] = []
     loaded: list[LoadedCase] = []
     seen: set[str] = set()
@@ -329,7 +362,8 @@ def load_cases(path: str | os.PathLike[str]) -> CaseFile:
         )
     if problems:
         raise CaseFileError(problems)
-    return CaseFile(file, campaign_path, campaign, tuple(loaded))
+    return CaseFile(file, campaign_path, campaign, tuple(loaded),
+                    tuple((e.mutant, e.reason) for e in model.equivalent_mutants))
 
 
 def _pydantic_problem(err: Mapping[str, Any], smap: SourceMap) -> Problem:
@@ -628,18 +662,26 @@ def _compare_targets(case_file: CaseFile, loaded: LoadedCase) -> list[Mismatch]:
     reports: dict[str | None, Any] = {}
     for exp, where in zip(case.targets, loaded.target_locations, strict=True):
         if exp.phase not in reports:
-            reports[exp.phase] = evaluate_targets(
-                case_file.campaign,
-                loaded.submission,
-                phase=exp.phase,
-                as_of=None if exp.phase else case.as_of,
-                params=case.params,
-            )
+            try:
+                reports[exp.phase] = evaluate_targets(
+                    case_file.campaign,
+                    loaded.submission,
+                    phase=exp.phase,
+                    as_of=None if exp.phase else case.as_of,
+                    params=case.params,
+                )
+            except KeyError:  # the review date lies in no phase: no target is judged
+                reports[exp.phase] = None
         report = reports[exp.phase]
-        what = f"target {exp.target}" + (f" [{exp.phase or report.phase}]")
+        judged = exp.phase or (report.phase if report is not None else None)
+        what = f"target {exp.target} [{judged or 'no phase'}]"
         try:
+            if report is None:
+                raise KeyError(exp.target)
             result = report.result(exp.target, exp.phase)
         except KeyError:
+            if exp.status == "not_judged":
+                continue
             out.append(
                 Mismatch(
                     what,
@@ -648,7 +690,8 @@ def _compare_targets(case_file: CaseFile, loaded: LoadedCase) -> list[Mismatch]:
                     "not judged",
                     exp.source,
                     where,
-                    f"the target sets no figure for phase {exp.phase or report.phase}",
+                    f"the target sets no figure for phase {judged}" if judged
+                    else f"{case.as_of} lies in no phase of the campaign",
                 )
             )
             continue

@@ -1,4 +1,5 @@
-"""Stage 1, the campaign: model (pydantic), safe YAML with positions and limits, loader and checks.
+"""Stage 1, the campaign: model (pydantic), safe YAML with positions and limits, loader and checks,
+and the figure check against the plan's text (:mod:`.figures`).
 
 Nothing here evaluates; everything downstream reads the :class:`~.model.Campaign` built here.
 """

@@ -20,6 +20,9 @@ The codes are declared, with what each means, in :data:`emulation_rules.errors.P
     individual fact, a share above 100%, a phase given twice); unknown facts, levels and roles
     in a target's metric or population use ``unknown-fact``, ``unknown-level``, ``unknown-role``;
     an ``initiatives`` metric in a campaign without an initiative programme is ``bad-target``.
+``figure-not-in-source``
+    a threshold, target figure, quota share or date is not printed on the seed lines its rule
+    cites and is not declared ``derived`` (see :mod:`.figures`; run when the seeds are found).
 ``unknown-award``, ``bad-quota``
     quotas on an award set: a quota names an award the campaign does not declare, or an award
     of the other subject kind.
@@ -42,6 +45,7 @@ from typing import Any
 from pydantic import BaseModel, Tag, ValidationError
 
 from emulation_rules.campaign import model as m
+from emulation_rules.campaign.figures import check_figures, find_seeds
 from emulation_rules.campaign.safe_yaml import MAX_BYTES, SourceMap, dump_yaml, parse_yaml
 from emulation_rules.errors import (
     PYDANTIC_CODES,
@@ -57,12 +61,15 @@ from emulation_rules.errors import (
 
 PathT = tuple[PathItem, ...]
 
-def load_campaign(source: str | os.PathLike[str], *, file: str | None = None) -> m.Campaign:
+def load_campaign(source: str | os.PathLike[str], *, file: str | None = None,
+                  seeds: str | os.PathLike[str] | None = None) -> m.Campaign:
     """Load a campaign from a path or from YAML text.
 
     Args:
         source: a path to a ``.yaml`` file, or YAML text (recognised by containing a newline).
         file: name used in error locations for text input (default ``"<string>"``).
+        seeds: directory of the seed texts for the figure check (:mod:`.figures`); default:
+            found beside a campaign file given by path, none for text input (no check).
 
     Returns:
         The validated, frozen :class:`~emulation_rules.model.Campaign`.
@@ -79,7 +86,9 @@ def load_campaign(source: str | os.PathLike[str], *, file: str | None = None) ->
     """
     text, name = _read(source, file)
     data, smap = parse_yaml(text, file=name)
-    return validate_campaign(data, smap)
+    if seeds is None and not isinstance(text, str):  # a file (read as bytes), not YAML text
+        seeds = find_seeds(Path(name).parent)
+    return validate_campaign(data, smap, seeds=seeds)
 
 
 def _read(source: str | os.PathLike[str], file: str | None) -> tuple[str | bytes, str]:
@@ -97,8 +106,10 @@ def _read(source: str | os.PathLike[str], file: str | None) -> tuple[str | bytes
         raise CampaignError(f"{path}: cannot read campaign: {exc.strerror or exc}") from None
 
 
-def validate_campaign(data: Any, smap: SourceMap | None = None) -> m.Campaign:
-    """Validate parsed data as a campaign (model, then semantic checks).
+def validate_campaign(data: Any, smap: SourceMap | None = None, *,
+                      seeds: str | os.PathLike[str] | None = None) -> m.Campaign:
+    """Validate parsed data as a campaign (model, semantic checks, then the figure check
+    against the seed texts in ``seeds`` when given).
 
     Raises:
         CampaignValidationError: with every problem found, located through ``smap``.
@@ -112,7 +123,10 @@ def validate_campaign(data: Any, smap: SourceMap | None = None) -> m.Campaign:
     except ValidationError as exc:
         raise CampaignValidationError(sorted(
             _from_pydantic(exc, data, smap), key=_order)) from None
-    problems = sorted(check_campaign(campaign, smap), key=_order)
+    problems = check_campaign(campaign, smap)
+    if not problems and seeds is not None:
+        problems = check_figures(campaign, smap, Path(seeds)).problems
+    problems = sorted(problems, key=_order)
     if problems:
         raise CampaignValidationError(problems)
     return campaign

@@ -114,6 +114,11 @@ class Phase(_Model):
     start: dt.date = Field(description="First day of the phase, inclusive.")
     end: dt.date | None = Field(default=None, description="Last day of the phase, inclusive; null when the plan sets no end.")
     source: Source
+    derived: str | None = Field(
+        default=None,
+        description="Why the start date is not printed on the cited lines ('từ nay' = the plan's date); "
+        "without it the loader requires both dates on those lines (figure-not-in-source).",
+    )
     note: str | None = Field(default=None, description=_NOTE)
 
     def contains(self, day: dt.date) -> bool:
@@ -243,6 +248,11 @@ class Compare(_Model):
     op: Op = Field(description="'trở lên'/'ít nhất' -> '>=', 'trên' -> '>'.")
     value: Scalar | None = Field(default=None, description="Constant threshold.")
     param: Ident | None = Field(default=None, description="Parameter giving the threshold.")
+    derived: str | None = Field(
+        default=None,
+        description="Why the figure here is not printed on the cited lines (e.g. 100% for 'đạt dự toán "
+        "giao'); without it the loader requires the figure on those lines (figure-not-in-source).",
+    )
 
 
 class AtLeast(_Model):
@@ -276,6 +286,11 @@ class Count(_Model):
     op: Op = Field(description="How the count compares with the threshold.")
     value: int | None = Field(default=None, ge=0, description="Constant threshold (a count).")
     param: Ident | None = Field(default=None, description="Parameter giving the threshold.")
+    derived: str | None = Field(
+        default=None,
+        description="Why the figure here is not printed on the cited lines (e.g. 100% for 'đạt dự toán "
+        "giao'); without it the loader requires the figure on those lines (figure-not-in-source).",
+    )
 
 
 class AllOf(_Model):
@@ -491,6 +506,11 @@ class TargetValue(_Model):
         description="Where the plan states this phase's figure, when not on the target's own lines "
         "(Thanh Hóa 004 gives phase II figures in a second block).",
     )
+    derived: str | None = Field(
+        default=None,
+        description="Why the figure here is not printed on the cited lines (e.g. 100% for 'đạt dự toán "
+        "giao'); without it the loader requires the figure on those lines (figure-not-in-source).",
+    )
 
 
 class Target(_Model):
@@ -541,6 +561,11 @@ class Quota(_Model):
     condition: Condition = Field(description="Awardees that qualify (uses 'fact').")
     min_share: float = Field(ge=0, le=100, description="Lowest share of qualifying awardees, percent 0-100 (inclusive).")
     period: Literal["yearly", "phase", "campaign"] = Field(default="yearly", description="Award round the share is taken over.")
+    derived: str | None = Field(
+        default=None,
+        description="Why the figure here is not printed on the cited lines (e.g. 100% for 'đạt dự toán "
+        "giao'); without it the loader requires the figure on those lines (figure-not-in-source).",
+    )
     note: str | None = Field(default=None, description=_NOTE)
 
 
@@ -593,6 +618,11 @@ class DateWindow(_Model):
     start: dt.date = Field(description="First day, inclusive.")
     end: dt.date = Field(description="Last day, inclusive.")
     source: Source
+    derived: str | None = Field(
+        default=None,
+        description="Why the figure here is not printed on the cited lines (e.g. 100% for 'đạt dự toán "
+        "giao'); without it the loader requires the figure on those lines (figure-not-in-source).",
+    )
     note: str | None = Field(default=None, description=_NOTE)
 
 

@@ -124,6 +124,9 @@ def build_parser(stderr: TextIO | None = None) -> argparse.ArgumentParser:
                        "Exit 1 if any file has a problem.", stderr=stderr)
     v.add_argument("files", nargs="+", metavar="FILE", help="campaign YAML files")
     v.add_argument("--format", choices=("text", "json"), default="text")
+    v.add_argument("--verbose", "-v", action="store_true",
+                   help="also say how many figures were found on their cited plan lines and list "
+                   "the figures declared derived (not printed in the plan), with their reasons")
 
     s = sub.add_parser("schema", help="print the campaign JSON Schema (for editors)",
                        description="Print the JSON Schema of campaign files, with every field "
@@ -212,6 +215,21 @@ def build_parser(stderr: TextIO | None = None) -> argparse.ArgumentParser:
     c.add_argument("--quiet", "-q", action="store_true", help="print only failures and the summary")
     _sheets.add_parser(sub, stderr)
     add_service_commands(sub, stderr)  # serve, replay (cli/serve.py)
+    c.add_argument("--mutate", action="store_true",
+                   help="mutation testing: change the campaign one figure or operator at a time "
+                   "(numbers +1, >= <-> >, dates +-1 day, at_least one rank up or down, any <-> "
+                   "all, a criterion dropped), run the cases against each change, and list the "
+                   "changes no case notices (survivors) with file:line and the plan line cited; "
+                   "exit 1 if any survives (see emulation_rules.authoring.mutate)")
+    c.add_argument("--coverage", action="store_true",
+                   help="coverage of the campaign by its cases: for every award criterion whether "
+                   "the cases make it pass, fail and unknown; for every target and quota whether "
+                   "they make it met and not met; for every numeric threshold whether a case sits "
+                   "below, on and above it (see emulation_rules.authoring.coverage)")
+    c.add_argument("--min-coverage", type=float, metavar="PCT",
+                   help="with --coverage: exit 1 when a campaign's coverage is below PCT percent")
+    c.add_argument("--format", choices=("text", "json"), default="text",
+                   help="with --mutate or --coverage: text (default) or json for CI")
     return p
 
 
@@ -271,15 +289,36 @@ def _cmd_validate(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
             if args.format == "text":
                 out.write(f"{exc}\n")
             continue
-        report.append({"file": name, "ok": True, "campaign": c.id})
+        entry: dict[str, Any] = {"file": name, "ok": True, "campaign": c.id}
+        report.append(entry)
         if args.format == "text":
             out.write(f"ok: {name} ({c.id}: {len(c.facts)} facts, {len(c.awards)} awards, "
                       f"{len(c.defects)} recorded defects)\n")
+        if args.verbose:
+            _figures_verbose(c, name, entry, out, text=args.format == "text")
     if args.format == "json":
         out.write(json.dumps(report, ensure_ascii=False, indent=2) + "\n")
     if bad and args.format == "text":
         err.write(f"{bad} of {len(args.files)} files have problems\n")
     return EXIT_PROBLEMS if bad else EXIT_OK
+
+
+def _figures_verbose(c: Campaign, name: str, entry: dict[str, Any], out: TextIO, *,
+                     text: bool) -> None:
+    """``validate --verbose``: the figure check's summary and the figures declared derived."""
+    from emulation_rules.campaign.figures import check_figures, find_seeds
+    from emulation_rules.errors import format_path
+
+    fig = check_figures(c, None, find_seeds(Path(name).resolve().parent))
+    derived = [{"path": format_path(f.path),
+                "value": f.value.isoformat() if isinstance(f.value, dt.date) else f"{f.value:g}",
+                "kind": f.kind, "cites": f.source.cite(), "derived": f.derived} for f in fig.derived]
+    entry["figures"] = {"checked": fig.checked, "found": fig.found, "derived": derived,
+                        "seeds_found": fig.seeds is not None, "note": fig.note}
+    if text:
+        out.write(f"  {fig.note}\n")
+        for d in derived:
+            out.write(f"  derived {d['path']} = {d['value']} ({d['cites']}): {d['derived']}\n")
 
 
 def _cmd_schema(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
@@ -402,8 +441,40 @@ def _cmd_initiatives(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 
 
 def _cmd_test(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
-    from emulation_rules.authoring.cases import render_results, run_cases
+    from emulation_rules.authoring.cases import find_case_files, render_results, run_cases
 
+    if args.mutate:
+        from emulation_rules.authoring.mutate import (
+            mutation_test,
+            render_mutation_json,
+            render_mutation_report,
+        )
+
+        files = find_case_files(args.paths)
+        if not files:
+            err.write(f"no test cases found in {', '.join(args.paths)}\n")
+            return EXIT_INPUT
+        reports = [mutation_test(f) for f in files]
+        render = render_mutation_json if args.format == "json" else render_mutation_report
+        out.write(render(reports))
+        return EXIT_PROBLEMS if any(r.survivors for r in reports) else EXIT_OK
+    if args.coverage:
+        from emulation_rules.authoring.coverage import (
+            case_coverage,
+            render_coverage_json,
+            render_coverage_table,
+        )
+
+        files = find_case_files(args.paths)
+        if not files:
+            err.write(f"no test cases found in {', '.join(args.paths)}\n")
+            return EXIT_INPUT
+        cov = [case_coverage(f) for f in files]
+        out.write(render_coverage_json(cov) if args.format == "json" else render_coverage_table(cov))
+        low = [r for r in cov if args.min_coverage is not None and r.percent < args.min_coverage]
+        for r in low:
+            err.write(f"{r.campaign_id}: coverage {r.percent:.1f}% is below {args.min_coverage:g}%\n")
+        return EXIT_PROBLEMS if low else EXIT_OK
     results = run_cases(args.paths)
     if not results:
         err.write(f"no test cases found in {', '.join(args.paths)}\n")

@@ -1,0 +1,352 @@
+"""Figure check: every figure of a campaign stands on the plan lines its rule cites.
+
+An encoding slip (a threshold typed 96 for the plan's 95, a date a day off) gives wrong verdicts
+that no evaluator can notice, since every evaluator reads the same file. So, for every
+
+* threshold of a condition (``value`` of a comparison or a count) in a criterion, a score item,
+  a target's metric or a quota, checked against the lines its criterion, item, target or quota
+  cites;
+* target figure (``targets[].values[].value``), against the value's own ``source`` if it has
+  one, else the target's;
+* quota share (``min_share``), against the quota's ``source``;
+* date: a phase's ``start`` and ``end``, the initiative window's ``start`` and ``end`` (against
+  their ``source``) and ``research_applied_from`` (against the ``research_project_accepted``
+  check's ``source``);
+
+the figure must be printed on the cited lines of the seed text in one of the ways Vietnamese
+plans print it (:func:`printed_forms`), else the loader reports ``figure-not-in-source`` naming
+the lines searched. A figure the plan does not print (100% for "đạt dự toán giao", a start
+"từ nay") is declared on the node that carries it with ``derived: "<reason>"``; such figures
+are listed by ``emulation-rules validate --verbose``. Booleans, enum values and parameters (a
+parameter carries its own ``reason``) are not figures.
+
+The seed texts are looked for in the directory named by the ``EMULATION_RULES_SEEDS``
+environment variable, else in ``shared/seeds`` or ``seeds`` beside the campaign file or any of
+its parents (the repository keeps them beside the clone). Where they are absent the check is
+skipped, and ``validate --verbose`` says so.
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+import os
+import re
+import unicodedata
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from emulation_rules.campaign import model as m
+from emulation_rules.campaign.safe_yaml import SourceMap
+from emulation_rules.errors import PathItem, Problem
+
+__all__ = [
+    "SEEDS_ENV",
+    "Figure",
+    "FigureReport",
+    "check_figures",
+    "find_seeds",
+    "is_printed",
+    "iter_figures",
+    "printed_forms",
+]
+
+SEEDS_ENV = "EMULATION_RULES_SEEDS"
+"""Environment variable naming the directory of the seed texts (overrides the search)."""
+
+PathT = tuple[PathItem, ...]
+Value = int | float | dt.date
+
+
+@dataclass(frozen=True)
+class Figure:
+    """One figure of a campaign and the plan lines that must print it.
+
+    Attributes:
+        path: data path of the figure in the campaign file, e.g. ``targets[3].values[0].value``.
+        value: the figure: a number (percent 0-100, a count, a sum) or a date.
+        source: the citation its rule gives.
+        derived: the declared reason when the plan does not print it, else ``None``.
+        kind: ``threshold``, ``target``, ``quota share`` or ``date``.
+    """
+
+    path: PathT
+    value: Value
+    source: m.Source
+    derived: str | None
+    kind: str
+
+
+@dataclass
+class FigureReport:
+    """What the figure check did, for ``validate --verbose``.
+
+    Attributes:
+        seeds: the directory of seed texts used, or ``None`` when none was found.
+        checked: figures looked for on their cited lines.
+        found: of those, figures printed there.
+        derived: figures declared ``derived`` and not printed, with their reason.
+        problems: ``figure-not-in-source`` problems.
+    """
+
+    seeds: Path | None = None
+    checked: int = 0
+    found: int = 0
+    derived: list[Figure] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+
+    @property
+    def note(self) -> str:
+        """One line for people: how many figures were found, derived, or why none were checked."""
+        if self.seeds is None:
+            return (
+                "figure check skipped: seed texts not found (set "
+                f"{SEEDS_ENV} or put shared/seeds beside the repository)"
+            )
+        return (
+            f"figure check: {self.found} of {self.checked} figures printed on their cited "
+            f"lines, {len(self.derived)} declared derived, {len(self.problems)} not found"
+        )
+
+
+# --- where the figures are ------------------------------------------------------------------
+
+
+def iter_figures(c: m.Campaign) -> Iterator[Figure]:
+    """Every figure of ``c`` with the citation that must print it (see the module doc)."""
+    for i, a in enumerate(c.awards):
+        for j, crit in enumerate(a.criteria):
+            yield from _conditions(
+                crit.condition, ("awards", i, "criteria", j, "condition"), crit.source
+            )
+        if a.score_sheet is not None:
+            for j, item in enumerate(a.score_sheet.items):
+                if item.condition is not None:
+                    yield from _conditions(
+                        item.condition,
+                        ("awards", i, "score_sheet", "items", j, "condition"),
+                        item.source,
+                    )
+    for i, t in enumerate(c.targets):
+        metric = t.metric
+        population = getattr(metric, "population", None)
+        if population is not None and population.where is not None:
+            yield from _conditions(
+                population.where, ("targets", i, "metric", "population", "where"), t.source
+            )
+        condition = getattr(metric, "condition", None)
+        if condition is not None:
+            yield from _conditions(condition, ("targets", i, "metric", "condition"), t.source)
+        for j, v in enumerate(t.values):
+            yield Figure(
+                ("targets", i, "values", j, "value"),
+                v.value,
+                v.source or t.source,
+                v.derived,
+                "target",
+            )
+    for i, q in enumerate(c.quotas):
+        yield Figure(("quotas", i, "min_share"), q.min_share, q.source, q.derived, "quota share")
+        yield from _conditions(q.condition, ("quotas", i, "condition"), q.source)
+    for i, p in enumerate(c.phases):
+        yield Figure(("phases", i, "start"), p.start, p.source, p.derived, "date")
+        if p.end is not None:
+            yield Figure(("phases", i, "end"), p.end, p.source, None, "date")  # derived: the start
+    prog = c.initiatives
+    if prog is not None:
+        w = prog.window
+        yield Figure(("initiatives", "window", "start"), w.start, w.source, w.derived, "date")
+        yield Figure(("initiatives", "window", "end"), w.end, w.source, w.derived, "date")
+        research = next((ch for ch in prog.checks if ch.check == "research_project_accepted"), None)
+        if prog.research_applied_from is not None and research is not None:
+            yield Figure(
+                ("initiatives", "research_applied_from"),
+                prog.research_applied_from,
+                research.source,
+                None,
+                "date",
+            )
+
+
+def _conditions(cond: Any, path: PathT, source: m.Source) -> Iterator[Figure]:
+    if isinstance(cond, m.AllOf):
+        for i, sub in enumerate(cond.all):
+            yield from _conditions(sub, (*path, "all", i), source)
+    elif isinstance(cond, m.AnyOf):
+        for i, sub in enumerate(cond.any):
+            yield from _conditions(sub, (*path, "any", i), source)
+    elif isinstance(cond, m.NotOf):
+        yield from _conditions(cond.not_, (*path, "not"), source)
+    elif isinstance(cond, m.Count):
+        if cond.value is not None:
+            yield Figure((*path, "value"), cond.value, source, cond.derived, "threshold")
+        if cond.count.where is not None:
+            yield from _conditions(cond.count.where, (*path, "count", "where"), source)
+    elif isinstance(cond, m.Compare) and _is_figure(cond.value):
+        yield Figure((*path, "value"), cond.value, source, cond.derived, "threshold")  # type: ignore[arg-type]
+
+
+def _is_figure(value: Any) -> bool:
+    return isinstance(value, (int, float, dt.date)) and not isinstance(value, bool)
+
+
+# --- how a plan prints a figure ---------------------------------------------------------------
+
+_NOT_AFTER_NUMBER = r"(?<!\d)(?<!\d[.,])"
+_NOT_BEFORE_NUMBER = r"(?!\d)(?![.,]\d)"
+
+
+def _grouped(n: int) -> str:
+    """``70000`` -> ``70[.,  ]?000``: thousands separated by a dot, a comma, a space or nothing."""
+    digits = str(n)
+    head = len(digits) % 3 or 3
+    groups = [digits[:head]] + [digits[k : k + 3] for k in range(head, len(digits), 3)]
+    return r"[., \u00a0]?".join(groups)
+
+
+_WORDS = {
+    1: "một",
+    2: "hai",
+    3: "ba",
+    4: "bốn",
+    6: "sáu",
+    7: "bảy",
+    8: "tám",
+    9: "chín",
+    10: "mười",
+}
+"""Small numbers as plans write them in words ("ít nhất một đoàn viên", 004 L84); five ("năm")
+is left out, as it is also the word for year."""
+
+
+def _number_pattern(value: float) -> str:
+    if float(value).is_integer():
+        word = _WORDS.get(int(value))
+        digits = rf"{_NOT_AFTER_NUMBER}0*{_grouped(int(value))}{_NOT_BEFORE_NUMBER}"
+        return digits + (rf"|\b{word}\b" if word else "")
+    whole, _, frac = f"{float(value):.6f}".rstrip("0").partition(".")
+    return rf"{_NOT_AFTER_NUMBER}{_grouped(int(whole))}[.,]{frac}{_NOT_BEFORE_NUMBER}"
+
+
+def _date_patterns(d: dt.date) -> list[str]:
+    day, month, year = rf"0?{d.day}", rf"0?{d.month}", str(d.year)
+    sep = r"\s*[/.\-]\s*"
+    out = [
+        rf"(?<!\d){day}{sep}{month}{sep}{year}(?!\d)",
+        rf"ngày\s+{day}\s+tháng\s+{month}\s+năm\s+{year}(?!\d)",
+        # "từ 01/9 đến 31/12/2021": a day and month without a year, the year printed elsewhere
+        rf"(?<![\d/]){day}/{month}(?![/\d])[\s\S]*(?<!\d){year}(?!\d)",
+        rf"(?<!\d){year}(?!\d)[\s\S]*(?<![\d/]){day}/{month}(?![/\d])",
+    ]
+    last = calendar.monthrange(d.year, d.month)[1]
+    if d.day in (1, last):  # "tháng 9/2021", "tháng 9 năm 2021", "9/2021": the first or last day
+        out += [
+            rf"tháng\s+{month}{sep}{year}(?!\d)",
+            rf"tháng\s+{month}\s+năm\s+{year}(?!\d)",
+            rf"(?<![\d/]){month}/{year}(?!\d)",
+        ]
+    if (d.month, d.day) in ((1, 1), (12, 31)):  # "năm 2021", "2021-2025": the first or last day
+        out.append(rf"(?<![\d/.]){year}(?!\d)(?![/.]\d)")
+    return out
+
+
+def printed_forms(value: Value) -> list[re.Pattern[str]]:
+    """Patterns matching the ways Vietnamese plans print ``value``.
+
+    A number ``95`` matches "95", "95%", "95 %", "095"; ``1`` to ``10`` (but 5) also in
+    words ("một", "hai"); ``70000`` matches "70.000", "70,000",
+    "70 000"; ``1`` matches "01"; ``0.5`` matches "0,5" and "0.5"; never part of a larger number
+    ("950", "9,5", the "2" of "2.2.1"). A date 2021-09-01 matches "01/9/2021", "1/9/2021",
+    "01-09-2021", "ngày 01 tháng 9 năm 2021", "01/9" (year elsewhere); as the first day of a
+    month also "tháng 9/2021", "tháng 9 năm 2021", "9/2021"; a first or last day of a year also
+    "năm 2021" or "2021".
+    """
+    patterns = _date_patterns(value) if isinstance(value, dt.date) else [_number_pattern(value)]
+    return [re.compile(p, re.IGNORECASE) for p in patterns]
+
+
+def is_printed(value: Value, text: str) -> bool:
+    """True when ``value`` is printed in ``text`` (NFC) in one of :func:`printed_forms`."""
+    text = unicodedata.normalize("NFC", text).replace("*", "")  # "ngày **29** tháng 3" (000 L5)
+    return any(p.search(text) for p in printed_forms(value))
+
+
+# --- the check ---------------------------------------------------------------------------------
+
+
+def find_seeds(start: str | os.PathLike[str] | None) -> Path | None:
+    """The directory of seed texts: ``$EMULATION_RULES_SEEDS``, else ``shared/seeds`` or
+    ``seeds`` in ``start`` (a file's directory) or one of its parents; ``None`` if absent."""
+    env = os.environ.get(SEEDS_ENV)
+    if env:
+        return Path(env) if Path(env).is_dir() else None
+    if start is None:
+        return None
+    here = Path(start).resolve()
+    for d in (here, *here.parents):
+        for cand in (d / "shared" / "seeds", d / "seeds"):
+            if cand.is_dir() and any(cand.glob("0*.txt")):
+                return cand
+    return None
+
+
+def _seed_lines(seeds: Path, name: str, cache: dict[str, list[str] | None]) -> list[str] | None:
+    if name not in cache:
+        try:
+            text = (seeds / name).read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError):
+            cache[name] = None
+        else:
+            cache[name] = unicodedata.normalize("NFC", text).splitlines()
+    return cache[name]
+
+
+def _show(value: Value) -> str:
+    if isinstance(value, dt.date):
+        return f"{value.day:02d}/{value.month:02d}/{value.year}"
+    return f"{value:g}"
+
+
+def check_figures(c: m.Campaign, smap: SourceMap | None, seeds: Path | None) -> FigureReport:
+    """Look for every figure of ``c`` on the lines it cites in the seed texts under ``seeds``.
+
+    Args:
+        c: a campaign that passed the model and semantic checks.
+        smap: where each value stands in the campaign file (for located problems).
+        seeds: the directory of seed texts; ``None`` skips the check (``report.seeds is None``).
+
+    Returns:
+        The :class:`FigureReport`; its ``problems`` are ``figure-not-in-source``, each located
+        at the figure and naming the seed lines searched. A seed file that cannot be read
+        leaves its figures unchecked (the traceability tests guard the seed names).
+    """
+    report = FigureReport(seeds=seeds)
+    if seeds is None:
+        return report
+    smap = smap or SourceMap()
+    cache: dict[str, list[str] | None] = {}
+    for fig in iter_figures(c):
+        lines = _seed_lines(seeds, fig.source.seed, cache)
+        if lines is None:
+            continue
+        a, b = fig.source.lines
+        report.checked += 1
+        if is_printed(fig.value, "\n".join(lines[a - 1 : b])):
+            report.found += 1
+        elif fig.derived:
+            report.derived.append(fig)
+        else:
+            span = f"line {a}" if a == b else f"lines {a}-{b}"
+            report.problems.append(
+                Problem(
+                    "figure-not-in-source",
+                    f"the {fig.kind} {_show(fig.value)} is not printed on {fig.source.seed} {span}",
+                    fig.path,
+                    smap.locate(fig.path),
+                    'correct the figure or the citation, or declare derived: "<reason>" when the '
+                    "plan does not print it",
+                )
+            )
+    return report

@@ -16,8 +16,6 @@ PACKAGE = ROOT / "src" / "emulation_rules"
 MAX_LINES = 600
 # Modules still over the limit, with the size they may not exceed until they are split.
 TO_SPLIT = {
-    "authoring/cases.py": 760,   # case-file model and loading vs running and reporting
-    "campaign/model.py": 720,    # conditions, awards and aggregates in one module
     "campaign/loader.py": 640,   # loading vs the semantic checker
 }
 

@@ -19,88 +19,56 @@ from typing import Annotated, Any, Literal
 
 from pydantic import (
     BaseModel,
-    ConfigDict,
     Discriminator,
     Field,
-    StringConstraints,
     Tag,
-    field_validator,
+)
+
+from emulation_rules.campaign.common import _NOTE, _Model
+from emulation_rules.campaign.common import (  # re-exported: the model's public names
+    Defect as Defect,
+)
+from emulation_rules.campaign.common import (
+    Document as Document,
+)
+from emulation_rules.campaign.common import (
+    EnumValue as EnumValue,
+)
+from emulation_rules.campaign.common import (
+    Ident as Ident,
+)
+from emulation_rules.campaign.common import (
+    LegalBasis as LegalBasis,
+)
+from emulation_rules.campaign.common import (
+    NotMachineCheckable as NotMachineCheckable,
+)
+from emulation_rules.campaign.common import (
+    Scalar as Scalar,
+)
+from emulation_rules.campaign.common import (
+    Source as Source,
+)
+from emulation_rules.campaign.common import (
+    Text as Text,
+)
+from emulation_rules.campaign.programme import (  # re-exported
+    Attribution as Attribution,
+)
+from emulation_rules.campaign.programme import (
+    DateWindow as DateWindow,
+)
+from emulation_rules.campaign.programme import (
+    InitiativeCheck as InitiativeCheck,
+)
+from emulation_rules.campaign.programme import (
+    InitiativeCheckKind as InitiativeCheckKind,
+)
+from emulation_rules.campaign.programme import (
+    InitiativeProgramme as InitiativeProgramme,
 )
 
 SCHEMA_VERSION = 1
-
-_NOTE = "Encoder's remark on how the plan is read; not used by the engine."
-
-Ident = Annotated[
-    str,
-    StringConstraints(pattern=r"^[a-z][a-z0-9_]*$", max_length=64),
-    Field(description="Identifier: lower-case ASCII letters, digits and '_', starting with a letter."),
-]
-Scalar = bool | int | float | str | dt.date
-
-
-class _Model(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=False)
-
-
-class Text(_Model):
-    """A label in Vietnamese with its standard English rendering (GLOSSARY.md)."""
-
-    vi: str = Field(description="Vietnamese text, as in the plan (NFC).")
-    en: str = Field(description="English label using the glossary's standard terms.")
-
-
-class Source(_Model):
-    """Citation of the plan clause a rule encodes."""
-
-    seed: str = Field(description="Seed file name under shared/seeds, e.g. '000_40cc82fbe8059212.txt'.")
-    lines: tuple[int, int] = Field(
-        description="Inclusive 1-based line range in the seed file; a single line may be given as an int."
-    )
-    clause: str | None = Field(
-        default=None, description="Clause label as printed, e.g. 'V.2 Tiêu chuẩn — tập thể'."
-    )
-
-    @field_validator("lines", mode="before")
-    @classmethod
-    def _single_line(cls, value: Any) -> Any:
-        if isinstance(value, int) and not isinstance(value, bool):
-            return (value, value)
-        return value
-
-    @field_validator("lines")
-    @classmethod
-    def _ordered(cls, value: tuple[int, int]) -> tuple[int, int]:
-        if value[0] < 1 or value[1] < value[0]:
-            raise ValueError("lines must be [first, last] with 1 <= first <= last")
-        return value
-
-    def cite(self) -> str:
-        """Short citation such as ``000_40cc82fbe8059212.txt L96-98 (V.2 ...)``."""
-        a, b = self.lines
-        span = f"L{a}" if a == b else f"L{a}-{b}"
-        return f"{self.seed} {span}" + (f" ({self.clause})" if self.clause else "")
-
-
-class Document(_Model):
-    """The plan document (kế hoạch) that launches the campaign."""
-
-    number: str | None = Field(default=None, description="Canonical document number, e.g. '115/KH-CĐTKV'; null if the text has none.")
-    number_as_printed: str | None = Field(default=None, description="The number exactly as printed, when it differs from the canonical form.")
-    date: dt.date | None = Field(default=None, description="Signing date; null if the text has none.")
-    place: str | None = Field(default=None, description="Place of issue.")
-    signer: str | None = Field(default=None, description="Signatory as printed (a public official).")
-    source: Source | None = Field(default=None, description="Where the number and date stand in the seed.")
-
-
-class LegalBasis(_Model):
-    """An instrument the plan rests on, with the dates it is in force."""
-
-    id: Ident
-    title: str = Field(description="Instrument as named, e.g. 'Luật Thi đua, khen thưởng 15/2003/QH11'.")
-    valid_from: dt.date | None = Field(default=None, description="First day in force (inclusive).")
-    valid_to: dt.date | None = Field(default=None, description="Last day in force (inclusive); null if still in force.")
-    note: str | None = Field(default=None, description=_NOTE)
 
 
 class Phase(_Model):
@@ -161,13 +129,6 @@ class Subjects(_Model):
 FactType = Literal["bool", "int", "decimal", "percent", "date", "text", "enum", "ordered_enum", "records"]
 SubjectKind = Literal["collective", "individual"]
 DateBasis = Literal["applied_on", "recognized_on", "submitted_on"]
-
-
-class EnumValue(_Model):
-    """One value of an enum or ordered enum (rating ladder)."""
-
-    id: Ident
-    label: Text
 
 
 class RecordField(_Model):
@@ -567,114 +528,6 @@ class Quota(_Model):
         "giao'); without it the loader requires the figure on those lines (figure-not-in-source).",
     )
     note: str | None = Field(default=None, description=_NOTE)
-
-
-class NotMachineCheckable(_Model):
-    """Seed lines carrying a number, a percentage or a date that this encoding deliberately does
-    not turn into a rule, with the reason (the traceability test reads these)."""
-
-    lines: tuple[int, ...] = Field(min_length=1, description="Seed lines (1-based).")
-    reason: str = Field(min_length=10, description="Why no rule encodes these lines.")
-
-
-# --- Initiatives (sáng kiến) -----------------------------------------------------------------
-
-InitiativeCheckKind = Literal[
-    "new_within_unit",
-    "recognized",
-    "applied_in_window",
-    "has_benefit",
-    "research_project_accepted",
-    "not_against_public_order",
-    "not_ip_protected",
-]
-
-
-class InitiativeCheck(_Model):
-    """One condition an initiative must meet, or one exclusion it must escape.
-
-    The checks are a fixed vocabulary (``check``) implemented in :mod:`.initiatives`; the
-    campaign lists the ones its plan states, each with the plan's words and citation."""
-
-    id: Ident
-    check: InitiativeCheckKind = Field(
-        description="new_within_unit: the register says it is new within the unit; recognized: a "
-        "recognizer listed in 'recognizers' and a recognition date; applied_in_window: applied "
-        "(or trial-applied) on a date inside 'window'; has_benefit: a monetary benefit above 0 VND "
-        "or a stated non-monetary benefit; research_project_accepted: for the research-project "
-        "kind, accepted (nghiệm thu), applied since 'research_applied_from' and its effect "
-        "confirmed by the head of the unit applying it; not_against_public_order; not_ip_protected."
-    )
-    label: Text
-    text_vi: str = Field(description="The plan's Vietnamese wording.")
-    exclusion: bool = Field(default=False, description="The plan states it as an exclusion (không được tham gia).")
-    source: Source
-    note: str | None = Field(default=None, description=_NOTE)
-
-
-class DateWindow(_Model):
-    """A date window with both ends inclusive."""
-
-    start: dt.date = Field(description="First day, inclusive.")
-    end: dt.date = Field(description="Last day, inclusive.")
-    source: Source
-    derived: str | None = Field(
-        default=None,
-        description="Why the figure here is not printed on the cited lines (e.g. 100% for 'đạt dự toán "
-        "giao'); without it the loader requires the figure on those lines (figure-not-in-source).",
-    )
-    note: str | None = Field(default=None, description=_NOTE)
-
-
-class Attribution(_Model):
-    """Whom an initiative with several authors is credited to."""
-
-    policy: Literal["leader_or_top_share", "all_authors"] = Field(
-        description="leader_or_top_share: the project leader if the register names one, else the author "
-        "with the highest contribution share (Vĩnh Linh 002 L59); all_authors: every co-author "
-        "(NĐ 13/2012, TT 18/2013)."
-    )
-    tie_break: Literal["first_listed"] = Field(
-        default="first_listed",
-        description="Among authors tied on the highest share, the one listed first in the register "
-        "(the request form's order, TT 18/2013 Phụ lục I).",
-    )
-    source: Source
-    note: str | None = Field(default=None, description=_NOTE)
-
-
-class InitiativeProgramme(_Model):
-    """Rules of an initiative programme (Vĩnh Linh 002 L29-66): kinds, checks, window, attribution.
-
-    A facts file may then carry an ``initiatives`` register; :mod:`.initiatives` judges each
-    initiative and derives the per-subject count facts named here."""
-
-    kinds: tuple[EnumValue, ...] = Field(min_length=1, description="Accepted kinds of initiative.")
-    kinds_source: Source
-    research_kind: Ident | None = Field(default=None, description="The kind id of a research project (đề tài).")
-    research_applied_from: dt.date | None = Field(
-        default=None, description="Research projects must be applied on or after this day (L57 'từ tháng 9/2021').")
-    recognizers: tuple[EnumValue, ...] = Field(min_length=1, description="Who may recognise an initiative.")
-    window: DateWindow = Field(description="Window on the application date (applied_on).")
-    checks: tuple[InitiativeCheck, ...] = Field(min_length=1, description="All must hold for an initiative to count.")
-    attribution: Attribution
-    credited_fact: Ident | None = Field(
-        default=None,
-        description="Individual int fact set, for each person, to the number of accepted initiatives credited to them.",
-    )
-    unit_fact: Ident | None = Field(
-        default=None,
-        description="Collective int fact set, for each unit, to the number of accepted initiatives it registered.",
-    )
-
-
-class Defect(_Model):
-    """A defect of the source text and how the encoding resolves it (never silently fixed)."""
-
-    id: Ident
-    lines: tuple[int, ...] = Field(min_length=1, description="Seed lines where the defect stands.")
-    text: str = Field(description="What is wrong, quoting the plan.")
-    resolution: str = Field(description="What this encoding does about it.")
 
 
 class Campaign(_Model):

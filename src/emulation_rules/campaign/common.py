@@ -1,0 +1,111 @@
+"""Shared pieces of the campaign model: identifiers, texts, citations, the document itself."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated, Any
+
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    field_validator,
+)
+
+_NOTE = "Encoder's remark on how the plan is read; not used by the engine."
+
+Ident = Annotated[
+    str,
+    StringConstraints(pattern=r"^[a-z][a-z0-9_]*$", max_length=64),
+    Field(description="Identifier: lower-case ASCII letters, digits and '_', starting with a letter."),
+]
+Scalar = bool | int | float | str | dt.date
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=False)
+
+
+class Text(_Model):
+    """A label in Vietnamese with its standard English rendering (GLOSSARY.md)."""
+
+    vi: str = Field(description="Vietnamese text, as in the plan (NFC).")
+    en: str = Field(description="English label using the glossary's standard terms.")
+
+
+class Source(_Model):
+    """Citation of the plan clause a rule encodes."""
+
+    seed: str = Field(description="Seed file name under shared/seeds, e.g. '000_40cc82fbe8059212.txt'.")
+    lines: tuple[int, int] = Field(
+        description="Inclusive 1-based line range in the seed file; a single line may be given as an int."
+    )
+    clause: str | None = Field(
+        default=None, description="Clause label as printed, e.g. 'V.2 Tiêu chuẩn — tập thể'."
+    )
+
+    @field_validator("lines", mode="before")
+    @classmethod
+    def _single_line(cls, value: Any) -> Any:
+        if isinstance(value, int) and not isinstance(value, bool):
+            return (value, value)
+        return value
+
+    @field_validator("lines")
+    @classmethod
+    def _ordered(cls, value: tuple[int, int]) -> tuple[int, int]:
+        if value[0] < 1 or value[1] < value[0]:
+            raise ValueError("lines must be [first, last] with 1 <= first <= last")
+        return value
+
+    def cite(self) -> str:
+        """Short citation such as ``000_40cc82fbe8059212.txt L96-98 (V.2 ...)``."""
+        a, b = self.lines
+        span = f"L{a}" if a == b else f"L{a}-{b}"
+        return f"{self.seed} {span}" + (f" ({self.clause})" if self.clause else "")
+
+
+class Document(_Model):
+    """The plan document (kế hoạch) that launches the campaign."""
+
+    number: str | None = Field(default=None, description="Canonical document number, e.g. '115/KH-CĐTKV'; null if the text has none.")
+    number_as_printed: str | None = Field(default=None, description="The number exactly as printed, when it differs from the canonical form.")
+    date: dt.date | None = Field(default=None, description="Signing date; null if the text has none.")
+    place: str | None = Field(default=None, description="Place of issue.")
+    signer: str | None = Field(default=None, description="Signatory as printed (a public official).")
+    source: Source | None = Field(default=None, description="Where the number and date stand in the seed.")
+
+
+class LegalBasis(_Model):
+    """An instrument the plan rests on, with the dates it is in force."""
+
+    id: Ident
+    title: str = Field(description="Instrument as named, e.g. 'Luật Thi đua, khen thưởng 15/2003/QH11'.")
+    valid_from: dt.date | None = Field(default=None, description="First day in force (inclusive).")
+    valid_to: dt.date | None = Field(default=None, description="Last day in force (inclusive); null if still in force.")
+    note: str | None = Field(default=None, description=_NOTE)
+
+
+class EnumValue(_Model):
+    """One value of an enum or ordered enum (rating ladder)."""
+
+    id: Ident
+    label: Text
+
+
+class NotMachineCheckable(_Model):
+    """Seed lines carrying a number, a percentage or a date that this encoding deliberately does
+    not turn into a rule, with the reason (the traceability test reads these)."""
+
+    lines: tuple[int, ...] = Field(min_length=1, description="Seed lines (1-based).")
+    reason: str = Field(min_length=10, description="Why no rule encodes these lines.")
+
+
+class Defect(_Model):
+    """A defect of the source text and how the encoding resolves it (never silently fixed)."""
+
+    id: Ident
+    lines: tuple[int, ...] = Field(min_length=1, description="Seed lines where the defect stands.")
+    text: str = Field(description="What is wrong, quoting the plan.")
+    resolution: str = Field(description="What this encoding does about it.")

@@ -1,11 +1,12 @@
 """emulation_rules: Vietnamese trade-union emulation campaigns as executable, explainable rules.
 
-The one obvious path::
+The one obvious path (run from the repository root, where the shipped campaigns are)::
 
-    from emulation_rules import Engine, load_facts
-    engine = Engine.from_path("campaigns/tkv_2019.yaml")
-    evaluation = engine.evaluate(load_facts("examples/tkv_2019/facts.yaml", engine.campaign))
-    evaluation.subject("CD-HALAM").award("collective_recognition").verdict   # 'awarded'
+    >>> from emulation_rules import Engine, load_facts
+    >>> engine = Engine.from_path("campaigns/tkv_2019.yaml")
+    >>> evaluation = engine.evaluate(load_facts("examples/tkv_2019/facts.yaml", engine.campaign))
+    >>> evaluation.subject("CD-HALAM").award("collective_recognition").verdict
+    'awarded'
 
 Campaign files are validated by :func:`load_campaign`; facts by :func:`load_facts`; every
 error derives from :class:`EmulationRulesError`.

@@ -80,7 +80,7 @@ def load_campaign(source: str | os.PathLike[str], *, file: str | None = None,
         CampaignError: the file cannot be read.
 
     Example:
-        >>> c = load_campaign("campaigns/tkv_2019.yaml")  # doctest: +SKIP
+        >>> c = load_campaign("campaigns/tkv_2019.yaml")
         >>> c.document.number
         '115/KH-CĐTKV'
     """

@@ -25,9 +25,11 @@ It returns the same result objects (:mod:`.explain`) with the same values as
   ``[0, max_points]``; the band is the highest whose ``min_points`` the total reaches.
 
 Example:
-    >>> from emulation_rules import load_campaign                      # doctest: +SKIP
-    >>> ref = ReferenceEvaluator(load_campaign("campaigns/tkv_2019.yaml"))
-    >>> ref.evaluate({"subjects": [...]}).verdicts()
+    >>> from emulation_rules import load_campaign
+    >>> python = PythonEvaluator(load_campaign("campaigns/tkv_2019.yaml"))
+    >>> python.evaluate([{"id": "NV-1", "kind": "individual", "role": "member",
+    ...                   "facts": {"member_rating": "Yếu"}}]).verdicts()
+    {('NV-1', 'individual_recognition'): 'not_awarded'}
 """
 
 from __future__ import annotations

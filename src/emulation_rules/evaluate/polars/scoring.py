@@ -43,10 +43,12 @@ class BulkEvaluator(_Coercion):
         compiled: the campaign compiled with its parameters (``Engine(...).compiled``).
 
     Example:
-        >>> engine = Engine.from_path("campaigns/tkv_2019.yaml")  # doctest: +SKIP
-        >>> table = pl.read_csv("members.csv", infer_schema=False)  # doctest: +SKIP
-        >>> evaluator = BulkEvaluator(engine.compiled)  # doctest: +SKIP
-        >>> results, problems = evaluator.evaluate_frame(table)  # doctest: +SKIP
+        >>> from emulation_rules import Engine
+        >>> engine = Engine.from_path("campaigns/tkv_2019.yaml", backend="python")
+        >>> table = pl.read_csv("examples/tkv_2019/individuals.csv", infer_schema=False)
+        >>> results, problems = BulkEvaluator(engine.compiled).evaluate_frame(table)
+        >>> results.select("subject_id", "verdict").head(3).rows(), problems
+        ([('NV-101', 'awarded'), ('NV-102', 'awarded'), ('NV-103', 'not_awarded')], [])
     """
 
     def __init__(self, compiled: CompiledCampaign) -> None:

@@ -12,8 +12,6 @@ Campaign files are validated by :func:`load_campaign`; facts by :func:`load_fact
 error derives from :class:`EmulationRulesError`.
 """
 
-from importlib import metadata as _metadata
-
 from emulation_rules.campaign.loader import dump_campaign, load_campaign
 from emulation_rules.campaign.model import Campaign
 from emulation_rules.engine import Engine
@@ -34,10 +32,20 @@ from emulation_rules.evaluate.durable.compiler import CompiledCampaign, compile_
 from emulation_rules.evaluate.result import AwardResult, CriterionResult, Evaluation, SubjectResult
 from emulation_rules.facts.reader import Subject, Submission, load_facts, parse_facts
 
-try:
-    __version__ = _metadata.version("emulation-rules")
-except _metadata.PackageNotFoundError:  # pragma: no cover - running from a source tree
-    __version__ = "0+unknown"
+
+def __getattr__(name: str) -> str:
+    """``__version__``, read from the installed metadata on first use (importlib.metadata costs
+    tens of milliseconds at start-up, which every CLI call would pay)."""
+    if name != "__version__":
+        raise AttributeError(f"module 'emulation_rules' has no attribute {name!r}")
+    from importlib import metadata
+
+    try:
+        version = metadata.version("emulation-rules")
+    except metadata.PackageNotFoundError:  # pragma: no cover - running from a source tree
+        version = "0+unknown"
+    globals()["__version__"] = version
+    return version
 
 __all__ = [
     "AwardResult",

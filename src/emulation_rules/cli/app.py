@@ -14,7 +14,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any, TextIO
 
-from emulation_rules import __version__
+import emulation_rules
 from emulation_rules.campaign.loader import load_campaign
 from emulation_rules.campaign.model import Campaign
 from emulation_rules.cli import sheets as _sheets
@@ -110,11 +110,18 @@ def _param(text: str) -> tuple[str, float]:
         raise argparse.ArgumentTypeError(f"expected NAME=NUMBER, got {text!r}") from None
 
 
+class _Version(argparse.Action):
+    """``--version``, reading the installed version only when asked for."""
+
+    def __call__(self, parser: argparse.ArgumentParser, *_: Any) -> None:
+        parser.exit(0, f"{parser.prog} {emulation_rules.__version__}\n")
+
+
 def build_parser(stderr: TextIO | None = None) -> argparse.ArgumentParser:
     """The argument parser (exposed for documentation tools)."""
     p = _Parser(prog="emulation-rules", description=DESCRIPTION, epilog=EPILOG,
                 formatter_class=argparse.RawDescriptionHelpFormatter, stderr=stderr)
-    p.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    p.add_argument("--version", action=_Version, nargs=0, help="show the version and exit")
     sub = p.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
     sub.required = True
 

@@ -11,6 +11,8 @@ Backends, by ``backend=``:
   ``python`` elsewhere (3.13 and later). Both give the same verdicts, quotas and targets
   (differential tests; ``tests/unit/test_backends.py`` against a committed expected JSON).
 * ``"durable"``, ``"python"``: that backend, or :class:`EngineUnavailableError` with the reason.
+* ``"polars"``: the subjects scored as one table by the vectorised scorer (extra ``bulk``): the
+  same verdicts, points, failing criteria and missing facts, without per-criterion values.
 """
 
 from __future__ import annotations
@@ -42,7 +44,7 @@ if TYPE_CHECKING:
 
 __all__ = ["BackendChoice", "Engine", "make_backend"]
 
-BackendChoice = Literal["auto", "durable", "python"]
+BackendChoice = Literal["auto", "durable", "python", "polars"]
 
 
 def make_backend(
@@ -58,8 +60,15 @@ def make_backend(
         CompileError: a bad parameter override.
         ValueError: an unknown backend name.
     """
-    if backend not in ("auto", "durable", "python"):
-        raise ValueError(f"unknown backend {backend!r}; choose auto, durable or python")
+    if backend not in ("auto", "durable", "python", "polars"):
+        raise ValueError(f"unknown backend {backend!r}; choose auto, durable, python or polars")
+    if backend == "polars":
+        problem = backend_problem("polars")
+        if problem is not None:
+            raise unavailable("polars", problem)
+        from emulation_rules.evaluate.polars.backend import PolarsEvaluator
+
+        return PolarsEvaluator(campaign, params=params)
     if backend in ("auto", "durable"):
         problem = backend_problem("durable")
         if problem is None:
@@ -202,14 +211,7 @@ class Engine:
             EngineUnavailableError: polars or pyarrow is not installed.
             ValueError: an output path that is neither ``.csv`` nor ``.parquet``.
         """
-        problem = backend_problem("polars")
-        if problem is not None:
-            raise unavailable("polars", problem)
-        from emulation_rules.evaluate import polars as bulk
-
-        return bulk.evaluate_many(
-            self.compiled, facts, explainer=self, output=output, as_of=as_of,
-            on_error=on_error,  # type: ignore[arg-type]
-            chunk_rows=chunk_rows or bulk.DEFAULT_CHUNK_ROWS, progress=progress)
+        return self._impl.evaluate_table(facts, output=output, as_of=as_of, on_error=on_error,
+                                         chunk_rows=chunk_rows, progress=progress)
 
     evaluate_table = evaluate_many

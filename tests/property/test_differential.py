@@ -1,4 +1,5 @@
-"""Differential test (issue 4): the durable-rules engine and the reference evaluator
+"""Differential test (issues 4, 9): the durable-rules engine, the python backend
+(reference evaluator) and the polars backend
 (:mod:`emulation_rules.reference`, which shares no evaluation code with the compiler) give the
 same verdict and per-criterion status for every generated subject, on every campaign file
 present under campaigns/ and on the every-construct campaign of tests/unit/test_bulk.py
@@ -20,7 +21,9 @@ from hypothesis import strategies as st
 from emulation_rules import Engine, load_campaign, parse_facts
 from emulation_rules.authoring.strategies import facts_for, subjects
 from emulation_rules.campaign import model as m
+from emulation_rules.evaluate.base import backend_problem
 from emulation_rules.reference import ReferenceEvaluator
+from emulation_rules.results.render import render_csv
 
 from ..conftest import campaign_files
 from ..unit.test_bulk import _CONSTRUCTS
@@ -33,9 +36,10 @@ def _load(path: Path) -> m.Campaign:
 
 
 @pytest.fixture(scope="module", params=[*campaign_files(), CONSTRUCTS], ids=lambda p: p.stem)
-def pair(request: pytest.FixtureRequest) -> tuple[m.Campaign, Engine, ReferenceEvaluator]:
+def pair(request: pytest.FixtureRequest) -> tuple[m.Campaign, Engine, ReferenceEvaluator, Engine | None]:
     campaign = _load(request.param)
-    return campaign, Engine(campaign), ReferenceEvaluator(campaign)
+    polars = Engine(campaign, backend="polars") if backend_problem("polars") is None else None
+    return campaign, Engine(campaign), ReferenceEvaluator(campaign), polars
 
 
 def mixed(campaign: m.Campaign) -> st.SearchStrategy[list[dict]]:
@@ -60,7 +64,7 @@ def _statuses(evaluation) -> dict:
 
 
 def test_engine_and_reference_agree(pair) -> None:
-    campaign, engine, reference = pair
+    campaign, engine, reference, polars = pair
 
     @given(mixed(campaign))
     def check(raw: list[dict]) -> None:
@@ -70,5 +74,9 @@ def test_engine_and_reference_agree(pair) -> None:
         assert _statuses(durable) == _statuses(ref), raw
         # beyond verdicts: missing facts, values, thresholds, points and bands are equal too
         assert durable == ref, raw
+        if polars is not None:  # the third backend: statuses, points, bands, missing facts
+            table = polars.evaluate(submission)
+            assert _statuses(table) == _statuses(ref), raw
+            assert render_csv(table) == render_csv(ref), raw
 
     check()

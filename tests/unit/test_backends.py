@@ -63,3 +63,33 @@ def test_auto_picks_durable_where_it_loads_and_python_elsewhere():
     assert engine.backend == want
     if sys.version_info >= (3, 13):
         assert engine.backend == "python"
+
+
+@pytest.mark.parametrize("example", EXAMPLES)
+def test_polars_backend_gives_the_same_rows_as_the_others(example):
+    """The polars backend scores the submission as one table: the same verdicts, points, bands,
+    failing criteria and missing facts (the ``evaluate --format csv`` rows) and quotas."""
+    if backend_problem("polars") is not None:
+        pytest.skip("polars not installed")
+    from emulation_rules.results.render import render_csv
+
+    campaign = load_campaign(ROOT / "campaigns" / f"{example}.yaml")
+    submission = load_facts(ROOT / "examples" / example / "facts.yaml", campaign)
+    expected = json.loads(GOLDEN.read_text(encoding="utf-8"))[example]
+    got = Engine(campaign, backend="polars").evaluate(submission)
+    assert got.backend == "polars"
+    python = Engine(campaign, backend="python").evaluate(submission)
+    assert render_csv(got) == render_csv(python)
+    assert [q.to_dict() for q in got.quotas] == expected["quotas"]
+
+
+def test_every_backend_answers_the_interface():
+    from emulation_rules.evaluate.base import Evaluator
+
+    campaign = load_campaign(ROOT / "campaigns" / "tkv_2019.yaml")
+    for backend in ("durable", "python", "polars"):
+        if backend_problem(backend) is None:  # type: ignore[arg-type]
+            engine = Engine(campaign, backend=backend)  # type: ignore[arg-type]
+            assert isinstance(engine._impl, Evaluator)
+            table = engine.evaluate_table(ROOT / "examples" / "tkv_2019" / "individuals.csv")
+            assert table.verdicts()[("NV-101", "individual_recognition")] == "awarded"

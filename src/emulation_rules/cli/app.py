@@ -155,10 +155,11 @@ def build_parser(stderr: TextIO | None = None) -> argparse.ArgumentParser:
                         help="large inputs: read --facts as .csv or .parquet in chunks with the "
                         "vectorised evaluator (needs the 'bulk' extra); evaluate writes --output "
                         "as .csv or .parquet, one row per subject and award")
-        sp.add_argument("--backend", choices=("auto", "durable", "python"), default="auto",
+        sp.add_argument("--backend", choices=("auto", "durable", "python", "polars"), default="auto",
                         help="evaluation backend: auto (default: durable-rules where it imports, "
-                        "i.e. CPython 3.11-3.12, else python), durable or python; all give the "
-                        "same verdicts. Exit 3 if the one asked for cannot load here")
+                        "i.e. CPython 3.11-3.12, else python), durable, python or polars (one "
+                        "table, no per-criterion values); all give the same verdicts. Exit 3 if the one "
+                        "asked for cannot load here")
 
     e = sub.add_parser("evaluate", help="score subjects: a verdict per subject and award",
                        description="Score every subject in the facts file against every award of the "

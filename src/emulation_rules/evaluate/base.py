@@ -86,6 +86,12 @@ class Evaluator(Protocol):
         """Verdicts for one validated subject against the awards of its kind."""
         ...
 
+    def evaluate_table(self, facts: Any, *, output: Any = None, as_of: dt.date | None = None,
+                       on_error: str = "raise", chunk_rows: int | None = None, progress: Any = None) -> Any:
+        """Score columnar input (CSV, Parquet, .xlsx, a polars or pyarrow table) in chunks; returns a
+        :class:`~emulation_rules.evaluate.polars.BulkResult` whose ``explain`` uses this evaluator."""
+        ...
+
 
 _GC_LOCK = threading.Lock()
 _gc_batches = 0
@@ -171,6 +177,26 @@ class BaseEvaluator:
             rejected,
             backend=self.backend,
         )
+
+    def evaluate_table(self, facts: Any, *, output: Any = None, as_of: dt.date | None = None,
+                       on_error: str = "raise", chunk_rows: int | None = None, progress: Any = None) -> Any:
+        """Score columnar input with the vectorised scorer, in chunks (every backend: a table is
+        always scored as columns); ``BulkResult.explain(id)`` then evaluates one subject here.
+
+        Raises:
+            EngineUnavailableError: polars or pyarrow is not installed.
+            FactsError: unreadable input or bad rows, located by file, row and column.
+        """
+        problem = backend_problem("polars")
+        if problem is not None:
+            raise unavailable("polars", problem)
+        from emulation_rules.evaluate.durable.compiler import compile_campaign
+        from emulation_rules.evaluate.polars import DEFAULT_CHUNK_ROWS, evaluate_many
+
+        compiled = getattr(self, "compiled", None) or compile_campaign(self.campaign, params=self.params)
+        return evaluate_many(compiled, facts, explainer=self, output=output, as_of=as_of,
+                             on_error=on_error,  # type: ignore[arg-type]
+                             chunk_rows=chunk_rows or DEFAULT_CHUNK_ROWS, progress=progress)
 
     def evaluate_subjects(self, subjects: tuple[Subject, ...]) -> tuple[SubjectResult, ...]:
         """Results for validated subjects, in order (override to batch or lock)."""

@@ -49,15 +49,11 @@ def evaluate_many(
 
     See :meth:`Engine.evaluate_many <emulation_rules.Engine.evaluate_many>` (the public entry
     point) for arguments and errors. ``explainer`` is the per-subject evaluator that
-    :meth:`BulkResult.explain` uses for one subject on demand (default: the python backend).
+    :meth:`BulkResult.explain` uses for one subject on demand (without one, explain refuses).
     """
     if chunk_rows < 1:
         raise ValueError("chunk_rows must be at least 1")
     evaluator = BulkEvaluator(compiled)
-    if explainer is None:
-        from emulation_rules.evaluate.python import PythonEvaluator
-
-        explainer = PythonEvaluator(compiled.campaign, params=compiled.params)
     inp = _open_input(facts, evaluator)
     for exact in (False, True):
         inp.exact = exact

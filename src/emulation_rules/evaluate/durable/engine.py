@@ -103,10 +103,11 @@ class DurableEvaluator(BaseEvaluator):
         host = _QuietHost()
         definitions: dict[str, Any] = {}
         for award in self.compiled.awards:
-            rules = copy.deepcopy(dict(award.rules))
-            for rule_name, rule in rules.items():
-                rule["run"] = self._action(rule_name)
-            definitions[award.ruleset_name] = rules
+            for ruleset_name, ruleset in award.rulesets:
+                rules = copy.deepcopy(dict(ruleset))
+                for rule_name, rule in rules.items():
+                    rule["run"] = self._action(rule_name)
+                definitions[ruleset_name] = rules
         try:
             host.set_rulesets(definitions)
         except Exception as exc:
@@ -127,17 +128,18 @@ class DurableEvaluator(BaseEvaluator):
         host = self._ensure_host()
         sid = message["sid"]
         self._fired[sid] = set()
-        try:
-            host.assert_fact(award.ruleset_name, message)
-        except self._durable.MessageNotHandledException as exc:
-            raise EvaluationError(f"engine bug: durable did not handle subject message {sid}") from exc
-        except Exception as exc:
-            raise EvaluationError(f"durable-rules failed on {award.ruleset_name}: {exc!r}") from exc
-        finally:
+        for ruleset_name, _ in award.rulesets:  # one, unless rules were cut to fit (limits.py)
             try:
-                host.delete_state(award.ruleset_name, sid)
-            except Exception as exc:  # pragma: no cover - durable internal failure
-                raise EvaluationError(f"durable-rules could not delete session {sid}: {exc!r}") from exc
+                host.assert_fact(ruleset_name, message)
+            except self._durable.MessageNotHandledException as exc:
+                raise EvaluationError(f"engine bug: durable did not handle subject message {sid}") from exc
+            except Exception as exc:
+                raise EvaluationError(f"durable-rules failed on {ruleset_name}: {exc!r}") from exc
+            finally:
+                try:
+                    host.delete_state(ruleset_name, sid)
+                except Exception as exc:  # pragma: no cover - durable internal failure
+                    raise EvaluationError(f"durable-rules could not delete session {sid}: {exc!r}") from exc
         fired = self._fired.pop(sid)
         if "seen" not in fired:
             raise EvaluationError(f"engine bug: sentinel rule did not fire for {sid}")
@@ -207,7 +209,7 @@ class DurableEvaluator(BaseEvaluator):
             if missing:
                 status = "unknown"
             else:
-                status = "pass" if plan.rule in fired else "fail"
+                status = "pass" if compiled.fired(plan.rule, fired) else "fail"
             values: dict[str, Any] = {f: facts[f] for f in plan.reads
                                       if f in facts and self.campaign.fact(f).type != "records"}
             counts = [message[k] for k in plan.count_fields if k in message]
@@ -245,7 +247,7 @@ class DurableEvaluator(BaseEvaluator):
                 missing.extend(lacking)
                 continue
             if plan.rule is not None:
-                got = item.max_points if plan.rule in fired else 0.0
+                got = item.max_points if compiled.fired(plan.rule, fired) else 0.0
             else:
                 got = min(max(float(facts[item.points_fact]), 0.0), item.max_points)  # type: ignore[index]
             values[item.id] = got

@@ -113,3 +113,192 @@ def test_sixteen_groups_are_cut_below_durable_sequence_limit() -> None:
     assert limits.groups(expr) == 16
     parts = limits.split(expr)
     assert len(parts) >= 2 and all(limits.groups(p) <= limits.MAX_GROUPS for p in parts)
+
+
+# helpers for the in-process command line -----------------------------------------------------
+
+def run_cli(*args: str) -> tuple[int, str, str]:
+    """The command line in this process (the real ``run``, real files); no traceback may escape."""
+    import io
+
+    from emulation_rules.cli.app import run
+
+    out, err = io.StringIO(), io.StringIO()
+    code = run(list(args), stdout=out, stderr=err)
+    assert "Traceback" not in out.getvalue() + err.getvalue()
+    return code, out.getvalue(), err.getvalue()
+
+
+def write(tmp_path: Path, name: str, data: str | bytes) -> Path:
+    path = tmp_path / name
+    if isinstance(data, bytes):
+        path.write_bytes(data)
+    else:
+        path.write_text(data, encoding="utf-8")
+    return path
+
+
+# 2. Loader tracebacks: control characters, deep nesting, cycles, bad explicit tags -------------
+
+LOADER_CASES = {
+    "nul": (b"schema_version: 1\nid: a\x00b\n", "bad-character", "2:6"),
+    "esc": (b"schema_version: 1\ntitle: \x1b[0m\n", "bad-character", "2:8"),
+    "del": (b"schema_version: 1\nid: x\x7f\n", "bad-character", "2:6"),
+    "u+ffff": ("schema_version: 1\nid: x\uffff\n".encode(), "bad-character", "2:6"),
+    "deep-flow": (b"a: " + b"[" * 450 + b"]" * 450 + b"\n", "too-deep", "1:67"),  # the 65th level
+    "deep-block": ("".join("  " * i + "- \n" for i in range(450)).encode(), "too-deep", "65:129"),
+    "self-alias": (b"a: &a [*a]\n", "recursive-alias", "1:8"),
+    "bool-maybe": (b"schema_version: !!bool maybe\n", "invalid-value", "1:17"),
+    "timestamp-hello": (b"schema_version: !!timestamp hello\n", "invalid-value", "1:17"),
+    "binary": (b"schema_version: !!binary aGVsbG8=\n", "unsafe-tag", "1:17"),
+}
+
+
+@pytest.mark.parametrize("case", sorted(LOADER_CASES))
+def test_loader_refuses_with_located_problem(tmp_path: Path, case: str) -> None:
+    data, code, where = LOADER_CASES[case]
+    path = write(tmp_path, "campaign.yaml", data)
+    rc, out, _ = run_cli("validate", str(path))
+    assert rc == 1  # problems in the campaign
+    assert f"{path}:{where}: " in out and f"[{code}]" in out, out
+
+
+@pytest.mark.parametrize("depth", [200, 400])
+@pytest.mark.parametrize("kind", ["all", "not"])
+def test_deep_valid_conditions_are_refused_not_recursed(tmp_path: Path, depth: int, kind: str) -> None:
+    cond: object = {"fact": "x", "op": ">=", "value": 1}
+    for _ in range(depth):
+        cond = {"all": [cond]} if kind == "all" else {"not": cond}
+    path = probe_campaign(tmp_path, cond)
+    rc, out, _ = run_cli("validate", str(path))
+    assert rc == 1 and "[too-deep]" in out and f"{path}:" in out
+
+
+def test_condition_depth_limit_at_the_boundary(tmp_path: Path) -> None:
+    """32 levels of 'not' load (and evaluate on both backends); 33 are refused, located."""
+    def nested(depth: int) -> object:
+        cond: object = {"fact": "x", "op": ">=", "value": 1}
+        for _ in range(depth):
+            cond = {"not": cond}
+        return cond
+
+    ok = probe_campaign(tmp_path, nested(32), "ok.yaml")
+    facts = facts_file(tmp_path, 5)
+    for backend in ("durable", "python"):
+        rc, out, err = run_cli("evaluate", str(ok), "--facts", str(facts), "--format", "json",
+                               "--backend", backend)
+        assert rc == 0, err
+        assert verdicts(out) == [("U1", "prize", "awarded")]  # 32 negations: x >= 1 holds
+    rc, out, _ = run_cli("validate", str(probe_campaign(tmp_path, nested(33), "deep.yaml")))
+    assert rc == 1 and "[too-deep]" in out
+
+
+# 3. Limits that bound work: nodes are counted while composing --------------------------------
+
+def test_node_limit_stops_composition(tmp_path: Path) -> None:
+    """200k items (400 KB, under the byte limit): refused at the 100,001st node, located."""
+    path = write(tmp_path, "wide.yaml", "[" + ",".join(["1"] * 200_000) + "]\n")
+    rc, out, _ = run_cli("validate", str(path))
+    assert rc == 1 and "[too-many-nodes]" in out
+    assert f"{path}:1:200000: " in out  # item 100,000 is node 100,001; '1,' is 2 characters
+
+
+# 4. Facts tracebacks: huge and deep JSON, overflowing decimals -------------------------------
+
+def _subject(facts: str) -> str:
+    return '{"subjects": [{"id": "U1", "kind": "collective", "level": "unit", "facts": ' + facts + "}]}"
+
+
+FACTS_CASES = {
+    "int-5000-digits": (_subject('{"x": ' + "9" * 5000 + "}"), "invalid-value", "1:82"),
+    "deep-json": (_subject('{"x": ' + "[" * 2000 + "]" * 2000 + "}"), "too-deep", "1:142"),
+    "decimal-400-digits": (_subject('{"share": ' + "9" * 399 + "}"), "invalid-value", "1:86"),
+    "empty-json": ("", "json-syntax", "1:1"),
+    "empty-yaml": ("", "invalid-value", "1:1"),
+}
+
+
+@pytest.mark.parametrize("case", sorted(FACTS_CASES))
+def test_facts_refused_with_located_problem(tmp_path: Path, case: str) -> None:
+    text, code, where = FACTS_CASES[case]
+    campaign = probe_campaign(tmp_path, {"fact": "x", "op": ">=", "value": 1})
+    facts = write(tmp_path, "facts.yaml" if case.endswith("yaml") else "facts.json", text)
+    rc, _, err = run_cli("evaluate", str(campaign), "--facts", str(facts))
+    assert rc == 2, err  # bad input
+    assert f"{facts}:{where}: " in err and f"[{code}]" in err, err
+
+
+def test_records_cell_with_huge_integer_is_a_located_problem(tmp_path: Path) -> None:
+    from emulation_rules.errors import FactsError
+    from emulation_rules.facts.reader import parse_facts_csv
+
+    tkv = load_campaign(Path(__file__).parents[2] / "campaigns" / "tkv_2019.yaml")
+    cell = '"[{""title"": ' + "1" * 5000 + "}]\""
+    text = f"id,kind,role,initiatives\nNV-1,individual,member,{cell}\n"
+    with pytest.raises(FactsError) as info:
+        parse_facts_csv(text, tkv, file="members.csv")
+    problem = info.value.problems[0]
+    assert problem.code == "invalid-value" and str(problem.location) == "members.csv:2:4"
+
+
+# 5. Unlocated errors: empty campaign, JSON positions whatever the layout, duplicate keys -----
+
+def test_empty_campaign_is_located(tmp_path: Path) -> None:
+    path = write(tmp_path, "empty.yaml", "")
+    rc, out, _ = run_cli("validate", str(path))
+    assert rc == 1 and out.startswith(f"{path}:1:1: ")
+
+
+@pytest.mark.parametrize("layout", ["tabs", "u2028-key", "duplicate-key"])
+def test_json_facts_problems_keep_file_and_line(tmp_path: Path, layout: str) -> None:
+    campaign = probe_campaign(tmp_path, {"fact": "x", "op": ">=", "value": 1})
+    bad_value = '"facts": {"x": "many"}'
+    text = {
+        "tabs": '{\n\t"subjects": [\n\t\t{"id": "U1", "kind": "collective", "level": "unit",\n\t\t '
+                + bad_value + "}]}",
+        "u2028-key": '{"subjects": [{"id": "U1", "kind": "collective", "level": "unit",\n "\u2028k": 1, '
+                     + bad_value + "}]}",
+        "duplicate-key": '{"subjects": [{"id": "U1", "kind": "collective", "level": "unit",\n'
+                         ' "id": "U2", ' + bad_value + "}]}",
+    }[layout]
+    facts = write(tmp_path, "facts.json", text)
+    rc, _, err = run_cli("evaluate", str(campaign), "--facts", str(facts))
+    assert rc == 2
+    problems = [line for line in err.split("\n") if line.endswith("]")]  # not splitlines: U+2028
+    assert problems and all(line.startswith(f"{facts}:") for line in problems), err
+    if layout == "duplicate-key":
+        assert f"{facts}:2:2: subjects[0].id: key 'id' appears twice" in err
+    else:
+        assert "subjects[0].facts.x" in err and f"{facts}:{2 if layout == 'u2028-key' else 4}:" in err
+
+
+# 8. One rule for integers: the per-submission path refuses what --bulk refuses ---------------
+
+@pytest.mark.parametrize("value", [2**63, 2**64, -(2**63) - 1, 10**30])
+def test_int_fact_outside_64_bits_is_refused(tmp_path: Path, value: int) -> None:
+    campaign = probe_campaign(tmp_path, {"fact": "x", "op": ">=", "value": 1})
+    facts = facts_file(tmp_path, value)
+    rc, _, err = run_cli("evaluate", str(campaign), "--facts", str(facts))
+    assert rc == 2 and "64-bit" in err and f"{facts}:2:" in err
+
+
+# 9. No undocumented lenient parsing: ISO week dates, basic dates, non-ASCII digits -----------
+
+@pytest.mark.parametrize("text", ["2019-W52-7", "20191231", "2019-12-31T00:00"])
+def test_only_plain_iso_dates(text: str) -> None:
+    from emulation_rules.facts.coerce import to_date
+
+    assert to_date(text) is None
+    assert str(to_date("2019-12-31")) == "2019-12-31"
+
+
+@pytest.mark.parametrize("text", ["١٢٣", "１２３", "1_000", "nan", "inf"])
+def test_numbers_in_text_are_ascii_decimal(text: str) -> None:
+    from emulation_rules.campaign import model as m
+    from emulation_rules.facts.coerce import Invalid, coerce_value
+
+    for kind in ("int", "decimal"):
+        decl = m.FactDecl.model_validate({"id": "n", "applies_to": "collective", "type": kind,
+                                          "label": {"vi": "n", "en": "n"}})
+        assert isinstance(coerce_value(decl, text, from_text=True), Invalid)
+        assert coerce_value(decl, "123", from_text=True) == 123

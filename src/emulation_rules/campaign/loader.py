@@ -4,8 +4,10 @@ Every problem is collected and raised once, each located as ``file:line:column: 
 [code]``. Codes (stable, tested one invalid file each under ``tests/cases/invalid``):
 
 ``yaml-syntax``, ``duplicate-key``, ``too-large``, ``too-many-aliases``, ``too-many-nodes``,
-``unsafe-tag``, ``bad-key``, ``bad-encoding``
-    the text itself (see :mod:`._yaml`);
+``too-deep``, ``recursive-alias``, ``bad-character``, ``unsafe-tag``, ``bad-key``, ``bad-encoding``
+    the text itself (see :mod:`.safe_yaml`): limits are enforced while reading and composing
+    (``MAX_BYTES`` 4 MiB, ``MAX_CAMPAIGN_NODES``, ``MAX_DEPTH`` 64 levels); ``too-deep`` also
+    for a condition nested more than ``MAX_CONDITION_DEPTH`` (32) ``all``/``any``/``not`` levels;
 ``unknown-key``, ``missing-key``, ``bad-choice``, ``bad-identifier``, ``invalid-value``
     the model (pydantic);
 ``duplicate-id``, ``phase-order``, ``unknown-fact``, ``fact-subject-mismatch``, ``unknown-field``,
@@ -40,7 +42,8 @@ from typing import Any
 from pydantic import BaseModel, Tag, ValidationError
 
 from emulation_rules.campaign import model as m
-from emulation_rules.campaign.safe_yaml import MAX_BYTES, SourceMap, dump_yaml, parse_yaml
+from emulation_rules.campaign.reading import STDIN, InputFileError, read_limited
+from emulation_rules.campaign.safe_yaml import MAX_BYTES, MAX_DEPTH, SourceMap, dump_yaml, parse_yaml
 from emulation_rules.errors import (
     CampaignError,
     CampaignValidationError,
@@ -60,6 +63,12 @@ _PYDANTIC_CODES = {
     "string_pattern_mismatch": "bad-identifier",
     "union_tag_not_found": "invalid-value",
 }
+
+
+MAX_CAMPAIGN_NODES = 100_000
+"""Most YAML nodes in a campaign file (``too-many-nodes``; the largest shipped one has ~3,300)."""
+MAX_CONDITION_DEPTH = 32
+"""Deepest nesting of ``all``/``any``/``not`` in a condition (``too-deep``)."""
 
 
 def load_campaign(source: str | os.PathLike[str], *, file: str | None = None) -> m.Campaign:
@@ -83,7 +92,7 @@ def load_campaign(source: str | os.PathLike[str], *, file: str | None = None) ->
         '115/KH-CĐTKV'
     """
     text, name = _read(source, file)
-    data, smap = parse_yaml(text, file=name)
+    data, smap = parse_yaml(text, file=name, max_nodes=MAX_CAMPAIGN_NODES)
     return validate_campaign(data, smap)
 
 
@@ -91,15 +100,14 @@ def _read(source: str | os.PathLike[str], file: str | None) -> tuple[str | bytes
     if isinstance(source, str) and ("\n" in source or not source.strip()):
         return source, file or "<string>"
     path = Path(source)
+    name = file or ("<stdin>" if os.fspath(source) == STDIN else str(path))
     try:
-        size = path.stat().st_size
-        if size > MAX_BYTES:
-            raise YAMLSyntaxError([Problem(
-                "too-large", f"{size} bytes is over the {MAX_BYTES}-byte limit",
-                location=SourceLocation(str(path), 1, 1))])
-        return path.read_bytes(), file or str(path)
-    except OSError as exc:
-        raise CampaignError(f"{path}: cannot read campaign: {exc.strerror or exc}") from None
+        return read_limited(source, MAX_BYTES), name
+    except InputFileError as exc:
+        if exc.code == "too-large":
+            raise YAMLSyntaxError([Problem("too-large", f"{exc.message}: over the {MAX_BYTES}-byte limit",
+                                           location=SourceLocation(name, 1, 1))]) from None
+        raise CampaignError(f"{name}: cannot read campaign: {exc.message}") from None
 
 
 def validate_campaign(data: Any, smap: SourceMap | None = None) -> m.Campaign:
@@ -110,8 +118,14 @@ def validate_campaign(data: Any, smap: SourceMap | None = None) -> m.Campaign:
     """
     smap = smap or SourceMap()
     if not isinstance(data, dict):
+        where = smap.locate(()) or SourceLocation(smap.file, 1, 1)
         raise CampaignValidationError([Problem(
-            "invalid-value", "a campaign file must be a mapping", (), smap.locate(()))])
+            "invalid-value", "a campaign file must be a mapping" + (" (the file is empty)" if data is None else ""),
+            (), where)])
+    deep = _too_deep(data)
+    if deep is not None:  # data given as Python objects: YAML text is bounded while parsing
+        raise CampaignValidationError([Problem(
+            "too-deep", f"nested more than {MAX_DEPTH} levels deep", deep, smap.locate(deep))])
     try:
         campaign = m.Campaign.model_validate(data)
     except ValidationError as exc:
@@ -121,6 +135,19 @@ def validate_campaign(data: Any, smap: SourceMap | None = None) -> m.Campaign:
     if problems:
         raise CampaignValidationError(problems)
     return campaign
+
+
+def _too_deep(data: Any) -> PathT | None:
+    """The path of the first list or mapping nested deeper than MAX_DEPTH (iterative), or None."""
+    stack: list[tuple[Any, PathT]] = [(data, ())]
+    while stack:
+        node, path = stack.pop()
+        if isinstance(node, (dict, list, tuple)):
+            if len(path) >= MAX_DEPTH:
+                return path
+            items = node.items() if isinstance(node, dict) else enumerate(node)
+            stack.extend((v, (*path, k)) for k, v in items)
+    return None
 
 
 def dump_campaign(campaign: m.Campaign) -> str:
@@ -409,15 +436,20 @@ class _Checker:
         walk(self.c, ())
 
     # conditions ---------------------------------------------------------------------------
-    def _condition(self, cond: Any, path: PathT, kind: str, records: m.FactDecl | None) -> None:
+    def _condition(self, cond: Any, path: PathT, kind: str, records: m.FactDecl | None,
+                   depth: int = 0) -> None:
+        if depth >= MAX_CONDITION_DEPTH and isinstance(cond, (m.AllOf, m.AnyOf, m.NotOf)):
+            self.add("too-deep", f"'all'/'any'/'not' nested more than {MAX_CONDITION_DEPTH} "
+                     "levels deep", path)
+            return
         if isinstance(cond, m.AllOf):
             for i, sub in enumerate(cond.all):
-                self._condition(sub, (*path, "all", i), kind, records)
+                self._condition(sub, (*path, "all", i), kind, records, depth + 1)
         elif isinstance(cond, m.AnyOf):
             for i, sub in enumerate(cond.any):
-                self._condition(sub, (*path, "any", i), kind, records)
+                self._condition(sub, (*path, "any", i), kind, records, depth + 1)
         elif isinstance(cond, m.NotOf):
-            self._condition(cond.not_, (*path, "not"), kind, records)
+            self._condition(cond.not_, (*path, "not"), kind, records, depth + 1)
         elif isinstance(cond, m.Count):
             self._count(cond, path, kind, records)
         else:

@@ -302,3 +302,82 @@ def test_numbers_in_text_are_ascii_decimal(text: str) -> None:
                                           "label": {"vi": "n", "en": "n"}})
         assert isinstance(coerce_value(decl, text, from_text=True), Invalid)
         assert coerce_value(decl, "123", from_text=True) == 123
+
+
+# 6. CLI: output that cannot be written, endless or blocking inputs, parameters ---------------
+
+ROOT = Path(__file__).parents[2]
+TKV = ROOT / "campaigns" / "tkv_2019.yaml"
+TKV_FACTS = ROOT / "examples" / "tkv_2019" / "facts.yaml"
+
+
+@pytest.mark.parametrize("target", ["missing-dir", "a-directory", "/dev/full"])
+def test_unwritable_output_is_exit_2(tmp_path: Path, target: str) -> None:
+    if target == "/dev/full" and not Path("/dev/full").exists():
+        pytest.skip("no /dev/full here")
+    out = {"missing-dir": str(tmp_path / "no" / "such" / "out.json"), "a-directory": str(tmp_path),
+           "/dev/full": "/dev/full"}[target]
+    rc, _, err = run_cli("evaluate", str(TKV), "--facts", str(TKV_FACTS), "--format", "json", "-o", out)
+    assert rc == 2 and err.startswith("error: cannot write the output: ")
+
+
+def test_closed_or_full_stdout_is_exit_2_without_traceback() -> None:
+    args = [sys.executable, "-m", "emulation_rules", "evaluate", str(TKV), "--facts", str(TKV_FACTS)]
+    closed = subprocess.run(args, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
+                            timeout=120, preexec_fn=lambda: __import__("os").close(1))
+    assert closed.returncode == 2 and "Traceback" not in closed.stderr
+    assert "standard output is closed" in closed.stderr
+    if Path("/dev/full").exists():
+        with open("/dev/full", "w") as full:
+            got = subprocess.run(args, stdout=full, stderr=subprocess.PIPE, text=True, timeout=120)
+        assert got.returncode == 2 and "Traceback" not in got.stderr
+
+
+@pytest.mark.parametrize("device", ["/dev/zero", "/dev/urandom"])
+def test_endless_devices_are_refused(device: str) -> None:
+    if not Path(device).exists():
+        pytest.skip(f"no {device} here")
+    rc, _, err = run_cli("evaluate", str(TKV), "--facts", device)
+    assert rc == 2 and "[not-a-file]" in err
+    rc, out, _ = run_cli("validate", device)
+    assert rc == 1 and "character device" in out
+
+
+def test_fifo_without_writer_is_refused_not_waited_on(tmp_path: Path) -> None:
+    import os
+
+    if not hasattr(os, "mkfifo"):
+        pytest.skip("no FIFOs here")
+    fifo = tmp_path / "facts.yaml"
+    os.mkfifo(fifo)
+    got = cli("evaluate", str(TKV), "--facts", str(fifo), timeout=60)
+    assert got.returncode == 2 and "a FIFO; give '-' to read standard input" in got.stderr
+
+
+def test_stdin_is_read_with_dash() -> None:
+    got = cli("evaluate", str(TKV), "--facts", "-", "--format", "json", stdin=TKV_FACTS.read_bytes())
+    assert got.returncode == 0, got.stderr
+    assert json.loads(got.stdout)["subjects"]
+
+
+@pytest.mark.parametrize("value", ["nan", "inf", "-inf", "1e400", "-5", "2.5", "1e300"])
+def test_bad_param_override_is_exit_2(value: str) -> None:
+    rc, out, err = run_cli("evaluate", str(TKV), "--facts", str(TKV_FACTS), "--format", "json",
+                           "--param", f"many_individuals_min={value}")
+    assert rc == 2 and out == "" and "many_individuals_min" in err
+
+
+def test_good_param_override_keeps_json_standard() -> None:
+    rc, out, _ = run_cli("evaluate", str(TKV), "--facts", str(TKV_FACTS), "--format", "json",
+                         "--param", "many_individuals_min=3")
+    assert rc == 0
+    json.loads(out, parse_constant=lambda name: pytest.fail(f"non-standard JSON {name}"))
+
+
+@pytest.mark.parametrize("default", [".nan", ".inf", "true", "'2'", "2.5", "-1"])
+def test_parameter_default_checked_by_type(tmp_path: Path, default: str) -> None:
+    path = probe_campaign(tmp_path, {"fact": "x", "op": ">=", "param": "many_min"})
+    path.write_text(path.read_text(encoding="utf-8").replace("    default: 3", f"    default: {default}"),
+                    encoding="utf-8")
+    rc, out, _ = run_cli("validate", str(path))
+    assert rc == 1 and f"{path}:22:14: parameters[0].default: " in out and "[invalid-value]" in out

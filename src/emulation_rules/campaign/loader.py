@@ -188,7 +188,7 @@ def _from_pydantic(exc: ValidationError, data: Any, smap: SourceMap) -> Iterator
             continue  # knock-on: the list is short only because its items failed (reported below)
         seen.add((code, path))
         hint = None
-        message = err["msg"]
+        message = err["msg"].removeprefix("Value error, ")
         if code == "unknown-key":
             key = path[-1] if path else ""
             message = f"unknown key {key!r}"

@@ -37,7 +37,6 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
-import json
 import os
 import unicodedata
 from collections.abc import Iterable, Mapping

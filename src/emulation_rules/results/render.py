@@ -19,7 +19,7 @@ from emulation_rules.results.quotas import render_quotas_table
 
 def render_json(evaluation: Evaluation) -> str:
     """Pretty, stable JSON (UTF-8 text, Vietnamese kept as is)."""
-    return json.dumps(evaluation.to_dict(), ensure_ascii=False, indent=2) + "\n"
+    return json.dumps(evaluation.to_dict(), ensure_ascii=False, indent=2, allow_nan=False) + "\n"
 
 
 

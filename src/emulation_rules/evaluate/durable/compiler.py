@@ -144,9 +144,13 @@ def compile_campaign(campaign: m.Campaign, *, params: Mapping[str, float] | None
         CompileError: an unknown parameter override or a value it cannot encode.
     """
     values = campaign.parameter_defaults()
+    kinds = {p.id: p.type for p in campaign.parameters}
     for key, value in (params or {}).items():
         if key not in values:
             raise CompileError(f"unknown parameter {key!r}; known: {', '.join(sorted(values)) or 'none'}")
+        problem = m.parameter_problem(kinds[key], value)
+        if problem is not None:
+            raise CompileError(f"parameter {key!r} {problem}")
         values[key] = float(value)
     facts = {f.id: f for f in campaign.facts}
     awards = tuple(_Compiler(campaign, facts, values).award(a) for a in campaign.awards)

@@ -18,6 +18,7 @@ Strings are normalised to Unicode NFC, like YAML text.
 from __future__ import annotations
 
 import bisect
+import json
 import json.decoder
 import re
 import unicodedata
@@ -30,11 +31,12 @@ MAX_NUMBER_CHARS = 400
 """Longest number accepted, in characters (Python's own limit for integers is 4,300 digits)."""
 
 _TOKEN = re.compile(r"""[ \t\n\r]*(?:
-      (?P<s>")
-    | (?P<n>-?(?:0|[1-9][0-9]*)(?P<frac>\.[0-9]+)?(?P<exp>[eE][+-]?[0-9]+)?)
-    | (?P<l>true|false|null)
-    | (?P<p>[{}\[\]:,])
+      (")
+    | (-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?)
+    | (true|false|null)
+    | ([{}\[\]:,])
     )""", re.VERBOSE)
+_STRING, _NUMBER, _LITERAL, _PUNCT = 1, 2, 3, 4  # the token's group (match.lastindex)
 _WS_END = re.compile(r"[ \t\n\r]*\Z")
 _LITERALS = {"true": True, "false": False, "null": None}
 
@@ -54,6 +56,19 @@ class _Lines:
         return SourceLocation(self.file, line + 1, offset - start + 1)
 
 
+class OffsetSourceMap(SourceMap):
+    """A :class:`SourceMap` that holds character offsets and turns one into ``line:column``
+    only when it is asked for (most values of a large file are never located)."""
+
+    def __init__(self, lines: _Lines) -> None:
+        super().__init__(file=lines.file)
+        self._lines = lines
+
+    def locate(self, path: tuple[PathItem, ...], *, prefer_key: bool = False) -> SourceLocation | None:
+        found: Any = super().locate(path, prefer_key=prefer_key)
+        return self._lines.at(found) if isinstance(found, int) else found
+
+
 def parse_json(text: str, *, file: str = "<string>") -> tuple[Any, SourceMap]:
     """Parse JSON text into plain data and a :class:`SourceMap` of every value and key.
 
@@ -62,7 +77,8 @@ def parse_json(text: str, *, file: str = "<string>") -> tuple[Any, SourceMap]:
             ``duplicate-key`` problems.
     """
     lines = _Lines(text, file)
-    smap = SourceMap(file=file)
+    smap = OffsetSourceMap(lines)
+    values: dict[Any, Any] = smap.values  # path -> offset, located on demand
     problems: list[Problem] = []
     # a frame: [container, its path, pending key of an object (or _DUPLICATE)]
     stack: list[list[Any]] = []
@@ -81,12 +97,12 @@ def parse_json(text: str, *, file: str = "<string>") -> tuple[Any, SourceMap]:
                 raise fail("json-syntax", "unexpected end of the text", len(text))
             start = len(text) - len(text[pos:].lstrip(" \t\n\r"))
             raise fail("json-syntax", f"unexpected character {text[start]!r}", start)
-        kind = next(g for g in ("s", "n", "l", "p") if match.group(g) is not None)
-        start = match.start(kind)
+        kind = match.lastindex
+        start = match.start(kind)  # type: ignore[arg-type]
         pos = match.end()
-        punct = match.group("p")
+        punct = match.group(_PUNCT)
         if state in (_OBJECT_FIRST, _KEY):
-            if kind == "s":
+            if kind == _STRING:
                 key, pos = _string(text, start, fail)
                 frame = stack[-1]
                 path = (*frame[1], key)
@@ -95,7 +111,7 @@ def parse_json(text: str, *, file: str = "<string>") -> tuple[Any, SourceMap]:
                                             path, lines.at(start)))
                     frame[2] = _DUPLICATE
                 else:
-                    smap.keys[path] = lines.at(start)
+                    smap.keys[path] = start  # type: ignore[assignment]
                     frame[2] = key
                 state = _COLON
                 continue
@@ -125,16 +141,16 @@ def parse_json(text: str, *, file: str = "<string>") -> tuple[Any, SourceMap]:
             stack.pop()
             state = _AFTER if stack else _DONE
             continue
-        if kind == "s":
+        if kind == _STRING:
             value, pos = _string(text, start, fail)
-        elif kind == "n":
-            number = match.group("n")
+        elif kind == _NUMBER:
+            number = match.group(_NUMBER)
             if len(number) > MAX_NUMBER_CHARS:
                 raise fail("invalid-value", f"a number of {len(number)} characters is longer than "
                            f"{MAX_NUMBER_CHARS}", start)
-            value = float(number) if match.group("frac") or match.group("exp") else int(number)
-        elif kind == "l":
-            value = _LITERALS[match.group("l")]
+            value = float(number) if "." in number or "e" in number or "E" in number else int(number)
+        elif kind == _LITERAL:
+            value = _LITERALS[match.group(_LITERAL)]
         elif punct in ("{", "["):
             if len(stack) >= MAX_DEPTH:
                 raise fail("too-deep", f"nested more than {MAX_DEPTH} levels deep", start)
@@ -143,7 +159,7 @@ def parse_json(text: str, *, file: str = "<string>") -> tuple[Any, SourceMap]:
             raise fail("json-syntax", "expected a value", start)
         path = _attach(stack, value)
         if path is not None:
-            smap.values.setdefault(path, lines.at(start))
+            values.setdefault(path, start)
         if not stack:
             root = value
         if punct in ("{", "["):
@@ -157,6 +173,56 @@ def parse_json(text: str, *, file: str = "<string>") -> tuple[Any, SourceMap]:
     if problems:
         raise FactsError(problems)
     return root, smap
+
+
+def loads_value(text: str) -> Any:
+    """Plain data from a short JSON text (a CSV cell), with the limits of :func:`parse_json`.
+
+    Uses the C decoder with hooks (duplicate keys, NaN, long numbers refused) and checks the
+    depth after; on any refusal :func:`parse_json` runs to say where.
+
+    Raises:
+        FactsError: as :func:`parse_json`, located in ``text`` (line 1 for a one-line cell).
+    """
+    try:
+        data = json.loads(text, object_pairs_hook=_unique_pairs, parse_constant=_refuse,
+                          parse_int=_checked_int)
+    except (ValueError, RecursionError):
+        data = _MISSING
+    if data is _MISSING or _deeper_than(data, MAX_DEPTH):
+        data, _ = parse_json(text)  # raises the located problem
+    return data
+
+
+_MISSING = object()
+
+
+def _unique_pairs(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    out = {unicodedata.normalize("NFC", k): v for k, v in pairs}
+    if len(out) != len(pairs):
+        raise ValueError("duplicate key")
+    return {k: unicodedata.normalize("NFC", v) if isinstance(v, str) else v for k, v in out.items()}
+
+
+def _refuse(name: str) -> Any:
+    raise ValueError(f"{name} is not JSON")
+
+
+def _checked_int(text: str) -> int:
+    if len(text) > MAX_NUMBER_CHARS:
+        raise ValueError("number too long")
+    return int(text)
+
+
+def _deeper_than(data: Any, limit: int) -> bool:
+    stack = [(data, 0)]
+    while stack:
+        node, depth = stack.pop()
+        if isinstance(node, (dict, list)):
+            if depth >= limit:
+                return True
+            stack.extend((v, depth + 1) for v in (node.values() if isinstance(node, dict) else node))
+    return False
 
 
 def _attach(stack: list[list[Any]], value: Any) -> tuple[PathItem, ...] | None:

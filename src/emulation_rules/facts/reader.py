@@ -48,7 +48,7 @@ from typing import Any, Literal
 from emulation_rules.campaign import model as m
 from emulation_rules.campaign.safe_yaml import SourceMap, parse_yaml
 from emulation_rules.facts.initiatives import apply_register, read_register
-from emulation_rules.facts.json_text import parse_json
+from emulation_rules.facts.json_text import loads_value, parse_json
 from emulation_rules.campaign.reading import STDIN, InputFileError, read_limited
 from emulation_rules.facts.coerce import (
     MISSING,
@@ -477,7 +477,7 @@ class FactsReader:
                 out: list[Problem]) -> Any:
         if isinstance(value, str) and self.from_text:
             try:
-                value, _ = parse_json(value)  # bounded: depth, number length, duplicate keys
+                value = loads_value(value)  # bounded: depth, number length, duplicate keys
             except FactsError as exc:
                 first = exc.problems[0]
                 where = f" (at character {first.location.column})" if first.location else ""

@@ -151,6 +151,7 @@ LOADER_CASES = {
     "bool-maybe": (b"schema_version: !!bool maybe\n", "invalid-value", "1:17"),
     "timestamp-hello": (b"schema_version: !!timestamp hello\n", "invalid-value", "1:17"),
     "binary": (b"schema_version: !!binary aGVsbG8=\n", "unsafe-tag", "1:17"),
+    "empty-float": (b"schema_version: !!float\nid: x\n", "invalid-value", "1:17"),  # found by fuzzing
 }
 
 
@@ -381,3 +382,18 @@ def test_parameter_default_checked_by_type(tmp_path: Path, default: str) -> None
                     encoding="utf-8")
     rc, out, _ = run_cli("validate", str(path))
     assert rc == 1 and f"{path}:22:14: parameters[0].default: " in out and "[invalid-value]" in out
+
+
+def test_bulk_input_named_csv_that_is_a_fifo_or_device_is_refused(tmp_path: Path) -> None:
+    import os
+
+    pytest.importorskip("polars")
+    if not hasattr(os, "mkfifo") or not Path("/dev/zero").exists():
+        pytest.skip("no FIFOs or /dev/zero here")
+    fifo, zero = tmp_path / "members.csv", tmp_path / "zero.csv"
+    os.mkfifo(fifo)
+    zero.symlink_to("/dev/zero")
+    for path in (fifo, zero):
+        got = cli("evaluate", str(TKV), "--bulk", "--facts", str(path), "-o", str(tmp_path / "out.csv"),
+                  timeout=60)
+        assert got.returncode == 2 and "[not-a-file]" in got.stderr, got.stderr

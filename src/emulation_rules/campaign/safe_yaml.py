@@ -280,9 +280,10 @@ class _Builder:
                 "unsafe-tag", str(exc.problem or "value cannot be constructed safely"),
                 path, _loc(self.file, node.start_mark)))
             return None
-        except (ValueError, OverflowError, KeyError, AttributeError, TypeError) as exc:
+        except Exception as exc:  # noqa: BLE001 - any constructor failure is a bad value
             # the date 2019-13-29 (ValueError), !!bool maybe (KeyError), !!timestamp hello
-            # (AttributeError): PyYAML's constructors assume a well-formed explicit tag
+            # (AttributeError), an empty !!float (IndexError): PyYAML's constructors assume the
+            # text fits its explicit tag; whatever they raise, the value is refused, located
             kind = node.tag.rsplit(":", 1)[-1]
             why = f": {exc}" if isinstance(exc, (ValueError, OverflowError)) else ""
             self.problems.append(Problem(

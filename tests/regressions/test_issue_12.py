@@ -397,3 +397,16 @@ def test_bulk_input_named_csv_that_is_a_fifo_or_device_is_refused(tmp_path: Path
         got = cli("evaluate", str(TKV), "--bulk", "--facts", str(path), "-o", str(tmp_path / "out.csv"),
                   timeout=60)
         assert got.returncode == 2 and "[not-a-file]" in got.stderr, got.stderr
+
+
+def test_case_search_skips_a_fifo_and_refuses_it_by_name(tmp_path: Path) -> None:
+    import os
+
+    if not hasattr(os, "mkfifo"):
+        pytest.skip("no FIFOs here")
+    fifo = tmp_path / "cases.yaml"
+    os.mkfifo(fifo)
+    got = cli("test", str(tmp_path), timeout=60)  # searching a directory: the FIFO is not a case file
+    assert got.returncode == 2 and "no test cases found" in got.stderr
+    got = cli("test", str(fifo), timeout=60)
+    assert got.returncode == 2 and "Traceback" not in got.stderr

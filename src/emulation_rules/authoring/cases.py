@@ -72,7 +72,8 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from emulation_rules.campaign import model as m
-from emulation_rules.campaign.safe_yaml import SourceMap, parse_yaml
+from emulation_rules.campaign.reading import InputFileError, read_limited
+from emulation_rules.campaign.safe_yaml import MAX_BYTES, SourceMap, parse_yaml
 from emulation_rules.errors import (
     CaseFileError,
     FactsError,
@@ -265,13 +266,13 @@ def load_cases(path: str | os.PathLike[str]) -> CaseFile:
     file = Path(path)
     name = str(file)
     try:
-        raw = file.read_bytes()
-    except OSError as exc:
+        raw = read_limited(file, MAX_BYTES)  # bounded; a FIFO or a device is refused
+    except InputFileError as exc:
         raise CaseFileError(
             [
                 Problem(
-                    "unreadable",
-                    f"cannot read: {exc.strerror or exc}",
+                    exc.code,
+                    f"cannot read: {exc.message}",
                     location=SourceLocation(name, 1),
                 )
             ]
@@ -699,8 +700,8 @@ def find_case_files(paths: Iterable[str | os.PathLike[str]]) -> list[Path]:
 
 def _looks_like_cases(path: Path) -> bool:
     try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError):
+        text = read_limited(path, MAX_BYTES).decode("utf-8")
+    except (InputFileError, UnicodeDecodeError):
         return False
     return any(line.startswith("cases:") for line in text.splitlines())
 

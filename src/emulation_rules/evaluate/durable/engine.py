@@ -13,9 +13,10 @@ Guards against every pitfall measured in shared/DURABLE_RULES.md (each has a tes
    coerced subjects.
 4. A rule-set name registers once per host: names carry a content hash, each Engine registers
    its rule sets once, on a deep copy (durable mutates the definitions it is given).
-5. Rule sets and hosts are never freed and hosts start timer threads: one host per Engine,
-   created lazily and reused; our host subclass starts no dispatcher or timer threads (actions
-   run synchronously inside ``assert_fact``).
+5. Rule sets and hosts are never freed and hosts start timer threads: one host per set of
+   rule sets (content-hashed names), created lazily and shared by every evaluator of the same
+   rules in the process, so building the same campaign again costs nothing; our host subclass
+   starts no dispatcher or timer threads (actions run synchronously inside ``assert_fact``).
 6. ``post_batch`` returns before actions ran: evaluation is synchronous, one session per subject.
 7. Facts accumulate in a session: each subject's session is deleted after its results are read.
 
@@ -83,8 +84,15 @@ class DurableEvaluator(BaseEvaluator):
         self.params = self.compiled.params
         self._host: Any = None
         self._durable: Any = None
-        self._lock = threading.RLock()
-        self._fired: dict[str, set[str]] = {}
+        # Same rule sets (content-hashed names), same host: durable-rules never frees a host or
+        # a rule set (~195 KiB per campaign), so a process that builds the same campaign again
+        # (a service that reloads) registers it once. The host's lock and fired-rule table are
+        # shared with it; session ids stay unique per evaluator (prefix).
+        key = tuple(name for award in self.compiled.awards for name, _ in award.rulesets)
+        with _SHARED_LOCK:
+            self._shared = _SHARED.setdefault(key, _SharedHost())
+        self._lock = self._shared.lock
+        self._fired: dict[str, set[str]] = self._shared.fired
         self._sids = itertools.count()
         self._prefix = f"{os.getpid()}-{id(self):x}-"
 
@@ -92,8 +100,15 @@ class DurableEvaluator(BaseEvaluator):
     def _ensure_host(self) -> Any:
         if self._host is not None:
             return self._host
-        durable = import_durable()
+        with self._lock:
+            shared = self._shared
+            if shared.host is None:
+                shared.durable = import_durable()
+                shared.host = self._new_host(shared.durable)
+            self._durable, self._host = shared.durable, shared.host
+        return self._host
 
+    def _new_host(self, durable: Any) -> Any:
         class _QuietHost(durable.Host):  # type: ignore[misc,name-defined]
             """A host without the dispatcher/timer threads (we use no timers or async actions)."""
 
@@ -112,8 +127,6 @@ class DurableEvaluator(BaseEvaluator):
             host.set_rulesets(definitions)
         except Exception as exc:
             raise EvaluationError(f"durable-rules refused the rule sets: {exc!r}") from exc
-        self._durable = durable
-        self._host = host
         return host
 
     def _action(self, rule_name: str) -> Any:
@@ -279,6 +292,20 @@ class DurableEvaluator(BaseEvaluator):
             "score_sheet", m.Text(vi="Bảng chấm điểm", en="Score sheet"), "", status, values,
             missing_t, threshold, sheet.source)
         return (None if missing_t else total), band, result
+
+
+class _SharedHost:
+    """One durable host and what goes with it, shared by evaluators of the same rule sets."""
+
+    def __init__(self) -> None:
+        self.host: Any = None
+        self.durable: Any = None
+        self.lock = threading.RLock()
+        self.fired: dict[str, set[str]] = {}
+
+
+_SHARED: dict[tuple[str, ...], _SharedHost] = {}
+_SHARED_LOCK = threading.Lock()
 
 
 def _type_ok(decl: m.FactDecl | m.RecordField, value: Any) -> bool:

@@ -17,6 +17,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
+import re
 from pathlib import Path
 
 import pytest
@@ -86,6 +87,7 @@ def scratch(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @FUZZ
 @given(data=mutated(CAMPAIGN_BASES))
 def test_campaign_loader(scratch: Path, data: bytes) -> None:
+    _count("campaign")
     path = scratch / "campaign.yaml"
     path.write_bytes(data)
     try:
@@ -99,10 +101,25 @@ def _verdicts(evaluation: object) -> list[tuple[str, str, str]]:
             for s in evaluation.subjects for a in s.awards]  # type: ignore[attr-defined]
 
 
+_NAMED = re.compile(rb'campaign"?\s*:\s*"?([a-z0-9_]+)')
+_PROGRESS = os.environ.get("EMULATION_RULES_FUZZ_PROGRESS")  # a file: counts of long runs
+_COUNTS: dict[str, int] = {}
+
+
+def _count(kind: str) -> None:
+    """Count inputs per kind; with EMULATION_RULES_FUZZ_PROGRESS, write the counts every 500."""
+    _COUNTS[kind] = _COUNTS.get(kind, 0) + 1
+    if _PROGRESS and _COUNTS[kind] % 500 == 0:
+        Path(_PROGRESS).write_text(json.dumps(_COUNTS) + "\n", encoding="utf-8")
+
+
 def _facts_check(scratch: Path, data: bytes, suffix: str) -> None:
+    _count(suffix)
     path = scratch / f"facts{suffix}"
     path.write_bytes(data)
-    campaigns = list(CAMPAIGN_BY_ID.values()) if suffix != ".csv" else [TKV]
+    named = _NAMED.search(data)  # the campaign the (mutated) file names, else TKV
+    campaign_id = named.group(1).decode() if named else ""
+    campaigns = [CAMPAIGN_BY_ID.get(campaign_id, TKV)]
     for campaign in campaigns:
         try:
             submission = load_facts(path, campaign, on_error="skip")

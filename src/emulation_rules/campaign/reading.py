@@ -37,7 +37,11 @@ def read_limited(path: str | os.PathLike[str], limit: int, *, stdin: BinaryIO | 
         InputFileError: ``unreadable``, ``not-a-file`` or ``too-large`` (see the class).
     """
     if os.fspath(path) == STDIN:
-        return _bounded((stdin or sys.stdin.buffer).read, limit)
+        try:
+            stream = stdin or sys.stdin.buffer
+            return _bounded(stream.read, limit)
+        except (OSError, AttributeError, ValueError) as exc:  # closed, or no stdin at all
+            raise InputFileError("unreadable", f"standard input: {getattr(exc, 'strerror', None) or exc}") from None
     flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0)
     try:
         fd = os.open(path, flags)  # non-blocking: a FIFO without a writer opens at once

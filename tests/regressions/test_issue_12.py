@@ -445,3 +445,16 @@ def test_rebuilding_engines_keeps_rss_flat() -> None:
     assert got.returncode == 0, got.stderr
     same, edited = map(float, got.stdout.split())
     assert same < 5 and edited < 40, (same, edited)
+
+
+def test_json_facts_over_4_mib_keep_line_and_column(tmp_path: Path) -> None:
+    """Positions no longer come from the YAML reader (4 MiB limit): a bad value deep in a large
+    JSON file is still located."""
+    campaign = probe_campaign(tmp_path, {"fact": "x", "op": ">=", "value": 1})
+    rows = [{"id": f"U{i}", "kind": "collective", "level": "unit", "facts": {"x": i}} for i in range(60_000)]
+    rows[-1]["facts"]["x"] = "many"
+    facts = write(tmp_path, "big.json", json.dumps({"subjects": rows}, indent=1))
+    assert facts.stat().st_size > 4 * 1024 * 1024
+    rc, _, err = run_cli("evaluate", str(campaign), "--facts", str(facts))
+    line = facts.read_text(encoding="utf-8").splitlines().index('    "x": "many"') + 1
+    assert rc == 2 and f"{facts}:{line}:10: subjects[59999].facts.x: " in err, err[:300]

@@ -36,7 +36,8 @@ def _child(case: str, path: str) -> None:
     outcome = "ok"
     try:
         if case == "csv":
-            outcome = f"{len(load_facts(path, load_campaign(ROOT / 'campaigns/tkv_2019.yaml')).subjects)} subjects"
+            campaign = load_campaign(ROOT / "campaigns" / "tkv_2019.yaml")
+            outcome = f"{len(load_facts(path, campaign).subjects)} subjects"
         elif case == "yaml-nodes":
             load_campaign(path)
         elif case == "json":
@@ -47,11 +48,22 @@ def _child(case: str, path: str) -> None:
         outcome = str(exc).splitlines()[-1][-60:]
     seconds = time.perf_counter() - start
     rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    print(json.dumps({"case": case, "seconds": round(seconds, 2), "max_rss_mib": round(rss), "outcome": outcome}))
+    print(
+        json.dumps(
+            {
+                "case": case,
+                "seconds": round(seconds, 2),
+                "max_rss_mib": round(rss),
+                "outcome": outcome,
+            }
+        )
+    )
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--csv-mib", type=float, default=31.0)
     parser.add_argument("--child", nargs=2, help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -68,19 +80,33 @@ def main() -> None:
         written, n = len(header) + 1, 0
         while written < target:
             row = rows[n % len(rows)]
-            line = f"S{n:08d}" + row[row.index(","):] + "\n"
+            line = f"S{n:08d}" + row[row.index(",") :] + "\n"
             out.write(line)
             written += len(line.encode())
             n += 1
-    subjects = [{"id": f"S{i:08d}", "kind": "individual", "role": "member",
-                 "facts": {"member_rating": "fair", "complies_with_policy": True}} for i in range(n)]
+    subjects = [
+        {
+            "id": f"S{i:08d}",
+            "kind": "individual",
+            "role": "member",
+            "facts": {"member_rating": "fair", "complies_with_policy": True},
+        }
+        for i in range(n)
+    ]
     json_path.write_text(json.dumps({"subjects": subjects}, indent=1), encoding="utf-8")
     yaml_path = work / "wide.yaml"
     yaml_path.write_text("[" + ",".join(["1"] * 2_000_000) + "]\n", encoding="utf-8")
-    print(f"csv: {csv_path.stat().st_size / 2**20:.1f} MiB, {n} rows; json: "
-          f"{json_path.stat().st_size / 2**20:.1f} MiB; yaml: {yaml_path.stat().st_size / 2**20:.1f} MiB")
-    for case, path in (("csv", csv_path), ("yaml-nodes", yaml_path), ("json", json_path),
-                       ("json-stdlib", json_path)):
+    print(
+        f"csv: {csv_path.stat().st_size / 2**20:.1f} MiB, {n} rows; json: "
+        f"{json_path.stat().st_size / 2**20:.1f} MiB; "
+        f"yaml: {yaml_path.stat().st_size / 2**20:.1f} MiB"
+    )
+    for case, path in (
+        ("csv", csv_path),
+        ("yaml-nodes", yaml_path),
+        ("json", json_path),
+        ("json-stdlib", json_path),
+    ):
         subprocess.run([sys.executable, __file__, "--child", case, str(path)], check=True)
 
 

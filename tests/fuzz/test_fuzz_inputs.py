@@ -33,10 +33,16 @@ from tests.fuzz.mutations import mutated
 ROOT = Path(__file__).resolve().parents[2]
 EXAMPLES = int(os.environ.get("EMULATION_RULES_FUZZ_EXAMPLES", "60"))
 # Long runs also check that no input takes over 5 s (a hang); CI runs are not timed.
-FUZZ = settings(max_examples=EXAMPLES, derandomize=EXAMPLES <= 60,
-                deadline=dt.timedelta(seconds=5) if EXAMPLES > 60 else None,
-                suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large,
-                                       HealthCheck.function_scoped_fixture])
+FUZZ = settings(
+    max_examples=EXAMPLES,
+    derandomize=EXAMPLES <= 60,
+    deadline=dt.timedelta(seconds=5) if EXAMPLES > 60 else None,
+    suppress_health_check=[
+        HealthCheck.too_slow,
+        HealthCheck.data_too_large,
+        HealthCheck.function_scoped_fixture,
+    ],
+)
 
 CAMPAIGNS = sorted((ROOT / "campaigns").glob("*.yaml"))
 CAMPAIGN_BASES = [p.read_bytes() for p in CAMPAIGNS]
@@ -50,7 +56,9 @@ def _examples() -> dict[str, list[bytes]]:
             if path.suffix == ".yaml":
                 out["yaml"].append(path.read_bytes())
                 data = yaml.safe_load(path.read_text(encoding="utf-8"))
-                out["json"].append(json.dumps(data, ensure_ascii=False, indent=1, default=str).encode())
+                out["json"].append(
+                    json.dumps(data, ensure_ascii=False, indent=1, default=str).encode()
+                )
             elif path.suffix == ".csv":
                 out["csv"].append(path.read_bytes())
     return out
@@ -76,7 +84,9 @@ def assert_located(exc: EmulationRulesError, path: Path) -> None:
         return
     assert problems, str(exc)
     for p in problems:
-        assert p.location is not None and p.location.file == str(path) and p.location.line >= 1, str(p)
+        assert p.location is not None and p.location.file == str(path) and p.location.line >= 1, (
+            str(p)
+        )
 
 
 @pytest.fixture(scope="module")
@@ -97,8 +107,7 @@ def test_campaign_loader(scratch: Path, data: bytes) -> None:
 
 
 def _verdicts(evaluation: object) -> list[tuple[str, str, str]]:
-    return [(s.subject_id, a.award_id, a.verdict)
-            for s in evaluation.subjects for a in s.awards]  # type: ignore[attr-defined]
+    return [(s.subject_id, a.award_id, a.verdict) for s in evaluation.subjects for a in s.awards]  # type: ignore[attr-defined]
 
 
 _NAMED = re.compile(rb'campaign"?\s*:\s*"?([a-z0-9_]+)')

@@ -34,15 +34,24 @@ def probe_campaign(tmp_path: Path, condition: object, name: str = "probe.yaml") 
 
 def facts_file(tmp_path: Path, x: int, name: str = "facts.yaml") -> Path:
     path = tmp_path / name
-    path.write_text(f"subjects:\n  - {{id: U1, kind: collective, level: unit, facts: {{x: {x}}}}}\n",
-                    encoding="utf-8")
+    path.write_text(
+        f"subjects:\n  - {{id: U1, kind: collective, level: unit, facts: {{x: {x}}}}}\n",
+        encoding="utf-8",
+    )
     return path
 
 
-def cli(*args: str, timeout: float = 120, stdin: bytes | None = None) -> subprocess.CompletedProcess[str]:
+def cli(
+    *args: str, timeout: float = 120, stdin: bytes | None = None
+) -> subprocess.CompletedProcess[str]:
     """Run the real command line in a fresh interpreter (a native crash shows as rc < 0)."""
-    return subprocess.run([sys.executable, "-m", "emulation_rules", *args], capture_output=True,
-                          text=True, timeout=timeout, input=None if stdin is None else stdin.decode())
+    return subprocess.run(
+        [sys.executable, "-m", "emulation_rules", *args],
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        input=None if stdin is None else stdin.decode(),
+    )
 
 
 def verdicts(stdout: str) -> list[tuple[str, str, str]]:
@@ -52,6 +61,7 @@ def verdicts(stdout: str) -> list[tuple[str, str, str]]:
 
 # 1. A native crash: `any` with 64 or more children ---------------------------------------------
 
+
 def _raw_durable(n: int) -> subprocess.CompletedProcess[str]:
     """durable-rules alone: the sentinel plus an $or of n matching disjuncts."""
     code = textwrap.dedent(f"""
@@ -59,8 +69,9 @@ def _raw_durable(n: int) -> subprocess.CompletedProcess[str]:
         durable = import_durable()
         class Host(durable.Host):
             def _run(self): return None
+        leaves = [{{"$gte": {{"f_x": i}}}} for i in range({n})]
         rules = {{"seen": {{"all": [{{"m": {{"seen__": 1}}}}]}},
-                 "r": {{"all": [{{"m": {{"$or": [{{"$gte": {{"f_x": i}}}} for i in range({n})]}}}}]}}}}
+                 "r": {{"all": [{{"m": {{"$or": leaves}}}}]}}}}
         for rule in rules.values():
             rule["run"] = lambda c: None
         host = Host()
@@ -85,18 +96,31 @@ def test_durable_limit_measured_63_fits_64_breaks() -> None:
 @pytest.mark.parametrize("shape", ["any", "not_all", "in"])
 def test_wide_conditions_evaluate_and_agree(tmp_path: Path, n: int, shape: str) -> None:
     leaves = [{"fact": "x", "op": ">=", "value": i} for i in range(n)]
-    condition = {"any": {"any": leaves}, "not_all": {"not": {"all": leaves}},
-                 "in": {"fact": "x", "in": list(range(n))}}[shape]
+    condition = {
+        "any": {"any": leaves},
+        "not_all": {"not": {"all": leaves}},
+        "in": {"fact": "x", "in": list(range(n))},
+    }[shape]
     campaign_path = probe_campaign(tmp_path, condition)
     for x in (5, 10_000):  # some disjuncts match / every disjunct matches
         facts = facts_file(tmp_path, x)
-        got = cli("evaluate", str(campaign_path), "--facts", str(facts), "--format", "json",
-                  "--backend", "durable")
+        got = cli(
+            "evaluate",
+            str(campaign_path),
+            "--facts",
+            str(facts),
+            "--format",
+            "json",
+            "--backend",
+            "durable",
+        )
         assert got.returncode == 0, got.stderr
         expected = Engine(load_campaign(campaign_path), backend="python").evaluate(
-            {"subjects": [{"id": "U1", "kind": "collective", "level": "unit", "facts": {"x": x}}]})
-        assert verdicts(got.stdout) == [(s.subject_id, a.award_id, a.verdict)
-                                        for s in expected.subjects for a in s.awards]
+            {"subjects": [{"id": "U1", "kind": "collective", "level": "unit", "facts": {"x": x}}]}
+        )
+        assert verdicts(got.stdout) == [
+            (s.subject_id, a.award_id, a.verdict) for s in expected.subjects for a in s.awards
+        ]
 
 
 def test_many_wide_criteria_spread_over_rule_sets() -> None:
@@ -116,6 +140,7 @@ def test_sixteen_groups_are_cut_below_durable_sequence_limit() -> None:
 
 
 # helpers for the in-process command line -----------------------------------------------------
+
 
 def run_cli(*args: str) -> tuple[int, str, str]:
     """The command line in this process (the real ``run``, real files); no traceback may escape."""
@@ -151,7 +176,11 @@ LOADER_CASES = {
     "bool-maybe": (b"schema_version: !!bool maybe\n", "invalid-value", "1:17"),
     "timestamp-hello": (b"schema_version: !!timestamp hello\n", "invalid-value", "1:17"),
     "binary": (b"schema_version: !!binary aGVsbG8=\n", "unsafe-tag", "1:17"),
-    "empty-float": (b"schema_version: !!float\nid: x\n", "invalid-value", "1:17"),  # found by fuzzing
+    "empty-float": (
+        b"schema_version: !!float\nid: x\n",
+        "invalid-value",
+        "1:17",
+    ),  # found by fuzzing
 }
 
 
@@ -166,7 +195,9 @@ def test_loader_refuses_with_located_problem(tmp_path: Path, case: str) -> None:
 
 @pytest.mark.parametrize("depth", [200, 400])
 @pytest.mark.parametrize("kind", ["all", "not"])
-def test_deep_valid_conditions_are_refused_not_recursed(tmp_path: Path, depth: int, kind: str) -> None:
+def test_deep_valid_conditions_are_refused_not_recursed(
+    tmp_path: Path, depth: int, kind: str
+) -> None:
     cond: object = {"fact": "x", "op": ">=", "value": 1}
     for _ in range(depth):
         cond = {"all": [cond]} if kind == "all" else {"not": cond}
@@ -177,6 +208,7 @@ def test_deep_valid_conditions_are_refused_not_recursed(tmp_path: Path, depth: i
 
 def test_condition_depth_limit_at_the_boundary(tmp_path: Path) -> None:
     """32 levels of 'not' load (and evaluate on both backends); 33 are refused, located."""
+
     def nested(depth: int) -> object:
         cond: object = {"fact": "x", "op": ">=", "value": 1}
         for _ in range(depth):
@@ -186,8 +218,9 @@ def test_condition_depth_limit_at_the_boundary(tmp_path: Path) -> None:
     ok = probe_campaign(tmp_path, nested(32), "ok.yaml")
     facts = facts_file(tmp_path, 5)
     for backend in ("durable", "python"):
-        rc, out, err = run_cli("evaluate", str(ok), "--facts", str(facts), "--format", "json",
-                               "--backend", backend)
+        rc, out, err = run_cli(
+            "evaluate", str(ok), "--facts", str(facts), "--format", "json", "--backend", backend
+        )
         assert rc == 0, err
         assert verdicts(out) == [("U1", "prize", "awarded")]  # 32 negations: x >= 1 holds
     rc, out, _ = run_cli("validate", str(probe_campaign(tmp_path, nested(33), "deep.yaml")))
@@ -195,6 +228,7 @@ def test_condition_depth_limit_at_the_boundary(tmp_path: Path) -> None:
 
 
 # 3. Limits that bound work: nodes are counted while composing --------------------------------
+
 
 def test_node_limit_stops_composition(tmp_path: Path) -> None:
     """200k items (400 KB, under the byte limit): refused at the 100,001st node, located."""
@@ -206,8 +240,13 @@ def test_node_limit_stops_composition(tmp_path: Path) -> None:
 
 # 4. Facts tracebacks: huge and deep JSON, overflowing decimals -------------------------------
 
+
 def _subject(facts: str) -> str:
-    return '{"subjects": [{"id": "U1", "kind": "collective", "level": "unit", "facts": ' + facts + "}]}"
+    return (
+        '{"subjects": [{"id": "U1", "kind": "collective", "level": "unit", "facts": '
+        + facts
+        + "}]}"
+    )
 
 
 FACTS_CASES = {
@@ -234,7 +273,7 @@ def test_records_cell_with_huge_integer_is_a_located_problem(tmp_path: Path) -> 
     from emulation_rules.facts.reader import parse_facts_csv
 
     tkv = load_campaign(Path(__file__).parents[2] / "campaigns" / "tkv_2019.yaml")
-    cell = '"[{""title"": ' + "1" * 5000 + "}]\""
+    cell = '"[{""title"": ' + "1" * 5000 + '}]"'
     text = f"id,kind,role,initiatives\nNV-1,individual,member,{cell}\n"
     with pytest.raises(FactsError) as info:
         parse_facts_csv(text, tkv, file="members.csv")
@@ -243,6 +282,7 @@ def test_records_cell_with_huge_integer_is_a_located_problem(tmp_path: Path) -> 
 
 
 # 5. Unlocated errors: empty campaign, JSON positions whatever the layout, duplicate keys -----
+
 
 def test_empty_campaign_is_located(tmp_path: Path) -> None:
     path = write(tmp_path, "empty.yaml", "")
@@ -256,11 +296,14 @@ def test_json_facts_problems_keep_file_and_line(tmp_path: Path, layout: str) -> 
     bad_value = '"facts": {"x": "many"}'
     text = {
         "tabs": '{\n\t"subjects": [\n\t\t{"id": "U1", "kind": "collective", "level": "unit",\n\t\t '
-                + bad_value + "}]}",
-        "u2028-key": '{"subjects": [{"id": "U1", "kind": "collective", "level": "unit",\n "\u2028k": 1, '
-                     + bad_value + "}]}",
+        + bad_value
+        + "}]}",
+        "u2028-key": '{"subjects": [{"id": "U1", "kind": "collective", "level": "unit",\n'
+        ' "\u2028k": 1, '
+        + bad_value
+        + "}]}",
         "duplicate-key": '{"subjects": [{"id": "U1", "kind": "collective", "level": "unit",\n'
-                         ' "id": "U2", ' + bad_value + "}]}",
+        ' "id": "U2", ' + bad_value + "}]}",
     }[layout]
     facts = write(tmp_path, "facts.json", text)
     rc, _, err = run_cli("evaluate", str(campaign), "--facts", str(facts))
@@ -270,10 +313,13 @@ def test_json_facts_problems_keep_file_and_line(tmp_path: Path, layout: str) -> 
     if layout == "duplicate-key":
         assert f"{facts}:2:2: subjects[0].id: key 'id' appears twice" in err
     else:
-        assert "subjects[0].facts.x" in err and f"{facts}:{2 if layout == 'u2028-key' else 4}:" in err
+        assert (
+            "subjects[0].facts.x" in err and f"{facts}:{2 if layout == 'u2028-key' else 4}:" in err
+        )
 
 
 # 8. One rule for integers: the per-submission path refuses what --bulk refuses ---------------
+
 
 @pytest.mark.parametrize("value", [2**63, 2**64, -(2**63) - 1, 10**30])
 def test_int_fact_outside_64_bits_is_refused(tmp_path: Path, value: int) -> None:
@@ -285,6 +331,7 @@ def test_int_fact_outside_64_bits_is_refused(tmp_path: Path, value: int) -> None
 
 # 9. No undocumented lenient parsing: ISO week dates, basic dates, non-ASCII digits -----------
 
+
 @pytest.mark.parametrize("text", ["2019-W52-7", "20191231", "2019-12-31T00:00"])
 def test_only_plain_iso_dates(text: str) -> None:
     from emulation_rules.facts.coerce import to_date
@@ -293,14 +340,15 @@ def test_only_plain_iso_dates(text: str) -> None:
     assert str(to_date("2019-12-31")) == "2019-12-31"
 
 
-@pytest.mark.parametrize("text", ["١٢٣", "１２３", "1_000", "nan", "inf"])
+@pytest.mark.parametrize("text", ["١٢٣", "１２３", "1_000", "nan", "inf"])  # noqa: RUF001
 def test_numbers_in_text_are_ascii_decimal(text: str) -> None:
     from emulation_rules.campaign import model as m
     from emulation_rules.facts.coerce import Invalid, coerce_value
 
     for kind in ("int", "decimal"):
-        decl = m.FactDecl.model_validate({"id": "n", "applies_to": "collective", "type": kind,
-                                          "label": {"vi": "n", "en": "n"}})
+        decl = m.FactDecl.model_validate(
+            {"id": "n", "applies_to": "collective", "type": kind, "label": {"vi": "n", "en": "n"}}
+        )
         assert isinstance(coerce_value(decl, text, from_text=True), Invalid)
         assert coerce_value(decl, "123", from_text=True) == 123
 
@@ -316,16 +364,35 @@ TKV_FACTS = ROOT / "examples" / "tkv_2019" / "facts.yaml"
 def test_unwritable_output_is_exit_2(tmp_path: Path, target: str) -> None:
     if target == "/dev/full" and not Path("/dev/full").exists():
         pytest.skip("no /dev/full here")
-    out = {"missing-dir": str(tmp_path / "no" / "such" / "out.json"), "a-directory": str(tmp_path),
-           "/dev/full": "/dev/full"}[target]
-    rc, _, err = run_cli("evaluate", str(TKV), "--facts", str(TKV_FACTS), "--format", "json", "-o", out)
+    out = {
+        "missing-dir": str(tmp_path / "no" / "such" / "out.json"),
+        "a-directory": str(tmp_path),
+        "/dev/full": "/dev/full",
+    }[target]
+    rc, _, err = run_cli(
+        "evaluate", str(TKV), "--facts", str(TKV_FACTS), "--format", "json", "-o", out
+    )
     assert rc == 2 and err.startswith("error: cannot write the output: ")
 
 
 def test_closed_or_full_stdout_is_exit_2_without_traceback() -> None:
-    args = [sys.executable, "-m", "emulation_rules", "evaluate", str(TKV), "--facts", str(TKV_FACTS)]
-    closed = subprocess.run(args, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
-                            timeout=120, preexec_fn=lambda: __import__("os").close(1))
+    args = [
+        sys.executable,
+        "-m",
+        "emulation_rules",
+        "evaluate",
+        str(TKV),
+        "--facts",
+        str(TKV_FACTS),
+    ]
+    closed = subprocess.run(
+        args,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+        timeout=120,
+        preexec_fn=lambda: __import__("os").close(1),
+    )
     assert closed.returncode == 2 and "Traceback" not in closed.stderr
     assert "standard output is closed" in closed.stderr
     if Path("/dev/full").exists():
@@ -356,21 +423,39 @@ def test_fifo_without_writer_is_refused_not_waited_on(tmp_path: Path) -> None:
 
 
 def test_stdin_is_read_with_dash() -> None:
-    got = cli("evaluate", str(TKV), "--facts", "-", "--format", "json", stdin=TKV_FACTS.read_bytes())
+    got = cli(
+        "evaluate", str(TKV), "--facts", "-", "--format", "json", stdin=TKV_FACTS.read_bytes()
+    )
     assert got.returncode == 0, got.stderr
     assert json.loads(got.stdout)["subjects"]
 
 
 @pytest.mark.parametrize("value", ["nan", "inf", "-inf", "1e400", "-5", "2.5", "1e300"])
 def test_bad_param_override_is_exit_2(value: str) -> None:
-    rc, out, err = run_cli("evaluate", str(TKV), "--facts", str(TKV_FACTS), "--format", "json",
-                           "--param", f"many_individuals_min={value}")
+    rc, out, err = run_cli(
+        "evaluate",
+        str(TKV),
+        "--facts",
+        str(TKV_FACTS),
+        "--format",
+        "json",
+        "--param",
+        f"many_individuals_min={value}",
+    )
     assert rc == 2 and out == "" and "many_individuals_min" in err
 
 
 def test_good_param_override_keeps_json_standard() -> None:
-    rc, out, _ = run_cli("evaluate", str(TKV), "--facts", str(TKV_FACTS), "--format", "json",
-                         "--param", "many_individuals_min=3")
+    rc, out, _ = run_cli(
+        "evaluate",
+        str(TKV),
+        "--facts",
+        str(TKV_FACTS),
+        "--format",
+        "json",
+        "--param",
+        "many_individuals_min=3",
+    )
     assert rc == 0
     json.loads(out, parse_constant=lambda name: pytest.fail(f"non-standard JSON {name}"))
 
@@ -378,8 +463,10 @@ def test_good_param_override_keeps_json_standard() -> None:
 @pytest.mark.parametrize("default", [".nan", ".inf", "true", "'2'", "2.5", "-1"])
 def test_parameter_default_checked_by_type(tmp_path: Path, default: str) -> None:
     path = probe_campaign(tmp_path, {"fact": "x", "op": ">=", "param": "many_min"})
-    path.write_text(path.read_text(encoding="utf-8").replace("    default: 3", f"    default: {default}"),
-                    encoding="utf-8")
+    path.write_text(
+        path.read_text(encoding="utf-8").replace("    default: 3", f"    default: {default}"),
+        encoding="utf-8",
+    )
     rc, out, _ = run_cli("validate", str(path))
     assert rc == 1 and f"{path}:22:14: parameters[0].default: " in out and "[invalid-value]" in out
 
@@ -394,8 +481,16 @@ def test_bulk_input_named_csv_that_is_a_fifo_or_device_is_refused(tmp_path: Path
     os.mkfifo(fifo)
     zero.symlink_to("/dev/zero")
     for path in (fifo, zero):
-        got = cli("evaluate", str(TKV), "--bulk", "--facts", str(path), "-o", str(tmp_path / "out.csv"),
-                  timeout=60)
+        got = cli(
+            "evaluate",
+            str(TKV),
+            "--bulk",
+            "--facts",
+            str(path),
+            "-o",
+            str(tmp_path / "out.csv"),
+            timeout=60,
+        )
         assert got.returncode == 2 and "[not-a-file]" in got.stderr, got.stderr
 
 
@@ -406,13 +501,16 @@ def test_case_search_skips_a_fifo_and_refuses_it_by_name(tmp_path: Path) -> None
         pytest.skip("no FIFOs here")
     fifo = tmp_path / "cases.yaml"
     os.mkfifo(fifo)
-    got = cli("test", str(tmp_path), timeout=60)  # searching a directory: the FIFO is not a case file
+    got = cli(
+        "test", str(tmp_path), timeout=60
+    )  # searching a directory: the FIFO is not a case file
     assert got.returncode == 2 and "no test cases found" in got.stderr
     got = cli("test", str(fifo), timeout=60)
     assert got.returncode == 2 and "Traceback" not in got.stderr
 
 
 # 10. Engines are never freed: the same rule sets share one durable host per process ------------
+
 
 def test_rebuilding_engines_keeps_rss_flat() -> None:
     """500 engines of one campaign add at most 5 MiB (before: ~94 MiB); 100 edited campaigns,
@@ -451,7 +549,10 @@ def test_json_facts_over_4_mib_keep_line_and_column(tmp_path: Path) -> None:
     """Positions no longer come from the YAML reader (4 MiB limit): a bad value deep in a large
     JSON file is still located."""
     campaign = probe_campaign(tmp_path, {"fact": "x", "op": ">=", "value": 1})
-    rows = [{"id": f"U{i}", "kind": "collective", "level": "unit", "facts": {"x": i}} for i in range(60_000)]
+    rows = [
+        {"id": f"U{i}", "kind": "collective", "level": "unit", "facts": {"x": i}}
+        for i in range(60_000)
+    ]
     rows[-1]["facts"]["x"] = "many"
     facts = write(tmp_path, "big.json", json.dumps({"subjects": rows}, indent=1))
     assert facts.stat().st_size > 4 * 1024 * 1024

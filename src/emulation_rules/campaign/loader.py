@@ -43,7 +43,13 @@ from pydantic import BaseModel, Tag, ValidationError
 
 from emulation_rules.campaign import model as m
 from emulation_rules.campaign.reading import STDIN, InputFileError, read_limited
-from emulation_rules.campaign.safe_yaml import MAX_BYTES, MAX_DEPTH, SourceMap, dump_yaml, parse_yaml
+from emulation_rules.campaign.safe_yaml import (
+    MAX_BYTES,
+    MAX_DEPTH,
+    SourceMap,
+    dump_yaml,
+    parse_yaml,
+)
 from emulation_rules.errors import (
     CampaignError,
     CampaignValidationError,
@@ -105,8 +111,9 @@ def _read(source: str | os.PathLike[str], file: str | None) -> tuple[str | bytes
         return read_limited(source, MAX_BYTES), name
     except InputFileError as exc:
         if exc.code == "too-large":
-            raise YAMLSyntaxError([Problem("too-large", f"{exc.message}: over the {MAX_BYTES}-byte limit",
-                                           location=SourceLocation(name, 1, 1))]) from None
+            raise YAMLSyntaxError([Problem(
+                "too-large", f"{exc.message}: over the {MAX_BYTES}-byte limit",
+                location=SourceLocation(name, 1, 1))]) from None
         raise CampaignError(f"{name}: cannot read campaign: {exc.message}") from None
 
 
@@ -120,7 +127,8 @@ def validate_campaign(data: Any, smap: SourceMap | None = None) -> m.Campaign:
     if not isinstance(data, dict):
         where = smap.locate(()) or SourceLocation(smap.file, 1, 1)
         raise CampaignValidationError([Problem(
-            "invalid-value", "a campaign file must be a mapping" + (" (the file is empty)" if data is None else ""),
+            "invalid-value",
+            "a campaign file must be a mapping" + (" (the file is empty)" if data is None else ""),
             (), where)])
     deep = _too_deep(data)
     if deep is not None:  # data given as Python objects: YAML text is bounded while parsing

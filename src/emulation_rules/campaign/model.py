@@ -231,8 +231,9 @@ class Parameter(_Model):
 
     id: Ident
     type: Literal["int", "decimal", "percent"] = Field(description="Number type of the value.")
-    default: float = Field(description="Value used unless the caller overrides it: a finite number; "
-                           "an int is a whole number >= 0, a percent lies in [0, 100].")
+    default: float = Field(
+        description="Value used unless the caller overrides it: a finite number; "
+        "an int is a whole number >= 0, a percent lies in [0, 100].")
     label: Text
     reason: str = Field(description="Why the default was chosen; the plan gives no number.")
     source: Source

@@ -30,7 +30,9 @@ class InputFileError(Exception):
         self.message = message
 
 
-def read_limited(path: str | os.PathLike[str], limit: int, *, stdin: BinaryIO | None = None) -> bytes:
+def read_limited(
+    path: str | os.PathLike[str], limit: int, *, stdin: BinaryIO | None = None
+) -> bytes:
     """The bytes of ``path`` (``-``: standard input), at most ``limit`` of them.
 
     Raises:
@@ -41,7 +43,9 @@ def read_limited(path: str | os.PathLike[str], limit: int, *, stdin: BinaryIO | 
             stream = stdin or sys.stdin.buffer
             return _bounded(stream.read, limit)
         except (OSError, AttributeError, ValueError) as exc:  # closed, or no stdin at all
-            raise InputFileError("unreadable", f"standard input: {getattr(exc, 'strerror', None) or exc}") from None
+            raise InputFileError(
+                "unreadable", f"standard input: {getattr(exc, 'strerror', None) or exc}"
+            ) from None
     flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0)
     try:
         fd = os.open(path, flags)  # non-blocking: a FIFO without a writer opens at once
@@ -52,8 +56,15 @@ def read_limited(path: str | os.PathLike[str], limit: int, *, stdin: BinaryIO | 
         if stat.S_ISDIR(mode):
             raise InputFileError("unreadable", "is a directory")
         if not stat.S_ISREG(mode):
-            kind = ("a FIFO" if stat.S_ISFIFO(mode) else "a character device" if stat.S_ISCHR(mode)
-                    else "a block device" if stat.S_ISBLK(mode) else "not a regular file")
+            kind = (
+                "a FIFO"
+                if stat.S_ISFIFO(mode)
+                else "a character device"
+                if stat.S_ISCHR(mode)
+                else "a block device"
+                if stat.S_ISBLK(mode)
+                else "not a regular file"
+            )
             raise InputFileError("not-a-file", f"{kind}; give '-' to read standard input")
         os.set_blocking(fd, True)
         with os.fdopen(fd, "rb", closefd=True) as handle:

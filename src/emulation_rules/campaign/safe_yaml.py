@@ -24,7 +24,8 @@ MAX_NODES = 500_000
 """Most nodes in one document (counted while composing, and again with aliases expanded)."""
 MAX_DEPTH = 64
 """Deepest nesting of lists and mappings accepted (``too-deep``); aliases expanded."""
-SCALAR_TAGS = frozenset(f"tag:yaml.org,2002:{t}" for t in ("str", "int", "float", "bool", "null", "timestamp"))
+SCALAR_TAGS = frozenset(
+    f"tag:yaml.org,2002:{t}" for t in ("str", "int", "float", "bool", "null", "timestamp"))
 """Scalar tags accepted; any other (``!!binary``, ``!!python/...``) is an ``unsafe-tag``."""
 
 Path = tuple[PathItem, ...]
@@ -79,9 +80,11 @@ class _Loader(yaml.SafeLoader):
             return super().compose_node(parent, index)
         self.nodes_seen += 1
         if self.nodes_seen > self.max_nodes:
-            raise _LimitError("too-many-nodes", f"more than {self.max_nodes} nodes", event.start_mark)
+            raise _LimitError("too-many-nodes", f"more than {self.max_nodes} nodes",
+                              event.start_mark)
         if self.depth >= MAX_DEPTH:
-            raise _LimitError("too-deep", f"nested more than {MAX_DEPTH} levels deep", event.start_mark)
+            raise _LimitError("too-deep", f"nested more than {MAX_DEPTH} levels deep",
+                              event.start_mark)
         anchor = getattr(event, "anchor", None)
         self.depth += 1
         self._open.append(anchor)
@@ -216,7 +219,8 @@ _PLAIN_TAGS = frozenset({"tag:yaml.org,2002:map", "tag:yaml.org,2002:seq"})
 
 
 class _Builder:
-    def __init__(self, loader: _Loader, smap: SourceMap, file: str, max_nodes: int = MAX_NODES) -> None:
+    def __init__(self, loader: _Loader, smap: SourceMap, file: str,
+                 max_nodes: int = MAX_NODES) -> None:
         self.loader = loader
         self.smap = smap
         self.file = file
@@ -280,7 +284,7 @@ class _Builder:
                 "unsafe-tag", str(exc.problem or "value cannot be constructed safely"),
                 path, _loc(self.file, node.start_mark)))
             return None
-        except Exception as exc:  # noqa: BLE001 - any constructor failure is a bad value
+        except Exception as exc:  # any constructor failure is a bad value
             # the date 2019-13-29 (ValueError), !!bool maybe (KeyError), !!timestamp hello
             # (AttributeError), an empty !!float (IndexError): PyYAML's constructors assume the
             # text fits its explicit tag; whatever they raise, the value is refused, located

@@ -249,7 +249,8 @@ def main() -> None:
             sys.stdout.flush()  # a full or closed stdout fails here, not at interpreter exit
     except (OSError, ValueError) as exc:
         with contextlib.suppress(OSError, ValueError):
-            sys.stderr.write(f"error: cannot write the output: {getattr(exc, 'strerror', None) or exc}\n")
+            reason = getattr(exc, "strerror", None) or exc
+            sys.stderr.write(f"error: cannot write the output: {reason}\n")
         with contextlib.suppress(OSError):  # let the interpreter exit without a second report
             os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         code = code or EXIT_INPUT

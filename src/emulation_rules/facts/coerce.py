@@ -17,7 +17,8 @@ from typing import Any
 from emulation_rules.campaign import model as m
 from emulation_rules.errors import did_you_mean
 
-__all__ = ["INT_MAX", "INT_MIN", "MIN_DECIMAL_MAGNITUDE", "MISSING", "Invalid", "Missing", "coerce_value", "text_or_none", "to_date"]
+__all__ = ["INT_MAX", "INT_MIN", "MIN_DECIMAL_MAGNITUDE", "MISSING", "Invalid", "Missing",
+           "coerce_value", "text_or_none", "to_date"]
 
 MIN_DECIMAL_MAGNITUDE = 1e-4
 
@@ -72,8 +73,11 @@ def coerce_value(decl: m.FactDecl | m.RecordField, value: Any, *, from_text: boo
     if t in ("int", "decimal", "percent"):
         number = _to_number(value, t, from_text=True)
         if number is None:
-            shown = value if not isinstance(value, (int, str)) or len(str(value)) <= 40 else f"{str(value)[:40]}…"
-            return Invalid(f"expected {'an integer' if t == 'int' else 'a finite number'}, got {shown!r}")
+            shown = value
+            if isinstance(value, (int, str)) and len(str(value)) > 40:
+                shown = f"{str(value)[:40]}…"
+            wanted = "an integer" if t == "int" else "a finite number"
+            return Invalid(f"expected {wanted}, got {shown!r}")
         if t == "int" and not INT_MIN <= number <= INT_MAX:
             return Invalid("integer outside the 64-bit range (-2**63 to 2**63-1)")
         lo = decl.minimum if decl.minimum is not None else (0.0 if t == "percent" else None)

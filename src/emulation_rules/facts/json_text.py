@@ -30,12 +30,15 @@ from emulation_rules.errors import FactsError, PathItem, Problem, SourceLocation
 MAX_NUMBER_CHARS = 400
 """Longest number accepted, in characters (Python's own limit for integers is 4,300 digits)."""
 
-_TOKEN = re.compile(r"""[ \t\n\r]*(?:
+_TOKEN = re.compile(
+    r"""[ \t\n\r]*(?:
       (")
     | (-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?)
     | (true|false|null)
     | ([{}\[\]:,])
-    )""", re.VERBOSE)
+    )""",
+    re.VERBOSE,
+)
 _STRING, _NUMBER, _LITERAL, _PUNCT = 1, 2, 3, 4  # the token's group (match.lastindex)
 _WS_END = re.compile(r"[ \t\n\r]*\Z")
 _LITERALS = {"true": True, "false": False, "null": None}
@@ -64,7 +67,9 @@ class OffsetSourceMap(SourceMap):
         super().__init__(file=lines.file)
         self._lines = lines
 
-    def locate(self, path: tuple[PathItem, ...], *, prefer_key: bool = False) -> SourceLocation | None:
+    def locate(
+        self, path: tuple[PathItem, ...], *, prefer_key: bool = False
+    ) -> SourceLocation | None:
         found: Any = super().locate(path, prefer_key=prefer_key)
         return self._lines.at(found) if isinstance(found, int) else found
 
@@ -107,8 +112,14 @@ def parse_json(text: str, *, file: str = "<string>") -> tuple[Any, SourceMap]:
                 frame = stack[-1]
                 path = (*frame[1], key)
                 if key in frame[0]:
-                    problems.append(Problem("duplicate-key", f"key {key!r} appears twice in this object",
-                                            path, lines.at(start)))
+                    problems.append(
+                        Problem(
+                            "duplicate-key",
+                            f"key {key!r} appears twice in this object",
+                            path,
+                            lines.at(start),
+                        )
+                    )
                     frame[2] = _DUPLICATE
                 else:
                     smap.keys[path] = start  # type: ignore[assignment]
@@ -146,9 +157,14 @@ def parse_json(text: str, *, file: str = "<string>") -> tuple[Any, SourceMap]:
         elif kind == _NUMBER:
             number = match.group(_NUMBER)
             if len(number) > MAX_NUMBER_CHARS:
-                raise fail("invalid-value", f"a number of {len(number)} characters is longer than "
-                           f"{MAX_NUMBER_CHARS}", start)
-            value = float(number) if "." in number or "e" in number or "E" in number else int(number)
+                raise fail(
+                    "invalid-value",
+                    f"a number of {len(number)} characters is longer than {MAX_NUMBER_CHARS}",
+                    start,
+                )
+            value = (
+                float(number) if "." in number or "e" in number or "E" in number else int(number)
+            )
         elif kind == _LITERAL:
             value = _LITERALS[match.group(_LITERAL)]
         elif punct in ("{", "["):
@@ -185,8 +201,9 @@ def loads_value(text: str) -> Any:
         FactsError: as :func:`parse_json`, located in ``text`` (line 1 for a one-line cell).
     """
     try:
-        data = json.loads(text, object_pairs_hook=_unique_pairs, parse_constant=_refuse,
-                          parse_int=_checked_int)
+        data = json.loads(
+            text, object_pairs_hook=_unique_pairs, parse_constant=_refuse, parse_int=_checked_int
+        )
     except (ValueError, RecursionError):
         data = _MISSING
     if data is _MISSING or _deeper_than(data, MAX_DEPTH):
@@ -221,7 +238,9 @@ def _deeper_than(data: Any, limit: int) -> bool:
         if isinstance(node, (dict, list)):
             if depth >= limit:
                 return True
-            stack.extend((v, depth + 1) for v in (node.values() if isinstance(node, dict) else node))
+            stack.extend(
+                (v, depth + 1) for v in (node.values() if isinstance(node, dict) else node)
+            )
     return False
 
 

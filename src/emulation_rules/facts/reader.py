@@ -229,8 +229,9 @@ def parse_facts(
         data = {"subjects": data}
     if not isinstance(data, dict):
         empty = " (the file is empty)" if data is None else ""
-        raise FactsError([Problem("invalid-value", f"facts must be a mapping with 'subjects'{empty}",
-                                  (), smap.locate(()) or SourceLocation(smap.file, 1, 1))])
+        raise FactsError([Problem(
+            "invalid-value", f"facts must be a mapping with 'subjects'{empty}",
+            (), smap.locate(()) or SourceLocation(smap.file, 1, 1))])
     file_problems: list[Problem] = []
     top_keys = ("campaign", "as_of", "subjects") + (("initiatives",) if campaign.initiatives else ())
     for key in data:
@@ -481,8 +482,9 @@ class FactsReader:
             except FactsError as exc:
                 first = exc.problems[0]
                 where = f" (at character {first.location.column})" if first.location else ""
-                out.append(self.problem("invalid-value",
-                                        f"records cell is not a JSON list: {first.message}{where}", path))
+                out.append(self.problem(
+                    "invalid-value", f"records cell is not a JSON list: {first.message}{where}",
+                    path))
                 return MISSING
         if not isinstance(value, list):
             out.append(self.problem("invalid-value", f"{decl.id!r} must be a list of records", path))

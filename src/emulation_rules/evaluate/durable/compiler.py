@@ -253,7 +253,7 @@ def _fit(name: str, rules: dict[str, Expr]
     alternatives: dict[str, tuple[str, ...]] = {}
     for rule, expr in conditions.items():
         pieces = limits.split(expr)
-        names = (rule,) + tuple(f"{rule}__{i}" for i in range(1, len(pieces)))
+        names = (rule, *(f"{rule}__{i}" for i in range(1, len(pieces))))
         if len(pieces) > 1:
             alternatives[rule] = names
         parts.update(zip(names, pieces, strict=True))

@@ -145,14 +145,16 @@ class DurableEvaluator(BaseEvaluator):
             try:
                 host.assert_fact(ruleset_name, message)
             except self._durable.MessageNotHandledException as exc:
-                raise EvaluationError(f"engine bug: durable did not handle subject message {sid}") from exc
+                raise EvaluationError(
+                    f"engine bug: durable did not handle subject message {sid}") from exc
             except Exception as exc:
                 raise EvaluationError(f"durable-rules failed on {ruleset_name}: {exc!r}") from exc
             finally:
                 try:
                     host.delete_state(ruleset_name, sid)
                 except Exception as exc:  # pragma: no cover - durable internal failure
-                    raise EvaluationError(f"durable-rules could not delete session {sid}: {exc!r}") from exc
+                    raise EvaluationError(
+                        f"durable-rules could not delete session {sid}: {exc!r}") from exc
         fired = self._fired.pop(sid)
         if "seen" not in fired:
             raise EvaluationError(f"engine bug: sentinel rule did not fire for {sid}")

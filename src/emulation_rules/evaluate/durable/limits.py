@@ -46,7 +46,7 @@ def groups(expr: Expr) -> int:
     stack = [expr]
     while stack:
         node = stack.pop()
-        (key, value), = node.items()
+        ((key, value),) = node.items()
         if key in ("$and", "$or"):
             count += 1
             stack.extend(value)
@@ -91,7 +91,7 @@ def stack_peak(exprs: Iterable[Expr]) -> int:
 
 def _build(expr: Expr, parent: _Node) -> _Node:
     # a chain of parts is a loop; only nested groups recurse (conditions are <= 32 deep)
-    (key, value), = expr.items()
+    ((key, value),) = expr.items()
     if key == "$and":
         end = parent
         for part in value:
@@ -113,8 +113,9 @@ def _build(expr: Expr, parent: _Node) -> _Node:
 def fits(exprs: Iterable[Expr]) -> bool:
     """True when one rule set holding the sentinel and these rule conditions stays in bounds."""
     exprs = list(exprs)
-    return (all(groups(e) <= MAX_GROUPS for e in exprs)
-            and stack_peak([SENTINEL, *exprs]) <= MAX_STACK)
+    return (
+        all(groups(e) <= MAX_GROUPS for e in exprs) and stack_peak([SENTINEL, *exprs]) <= MAX_STACK
+    )
 
 
 def split(expr: Expr) -> list[Expr]:
@@ -132,16 +133,19 @@ def split(expr: Expr) -> list[Expr]:
         else:
             halves = _halves(current)
             if halves is None:
-                raise CompileError("a condition is too large for durable-rules; use backend 'python'")
+                raise CompileError(
+                    "a condition is too large for durable-rules; use backend 'python'"
+                )
             todo.extend(reversed(halves))
         if len(out) + len(todo) > MAX_RULES:
-            raise CompileError(f"a condition needs more than {MAX_RULES} durable rules; "
-                               "use backend 'python'")
+            raise CompileError(
+                f"a condition needs more than {MAX_RULES} durable rules; use backend 'python'"
+            )
     return out
 
 
 def _disjuncts(expr: Expr) -> list[Expr]:
-    (key, value), = expr.items()
+    ((key, value),) = expr.items()
     if key != "$or":
         return [expr]
     return [d for part in value for d in _disjuncts(part)]
@@ -157,7 +161,7 @@ def _size(expr: Expr) -> int:
 
 def _halves(expr: Expr) -> list[Expr] | None:
     """Two conditions whose disjunction is ``expr``, or None when it has no ``$or`` to cut."""
-    (key, value), = expr.items()
+    ((key, value),) = expr.items()
     if key == "$or":
         parts = _disjuncts(expr)
         if len(parts) < 2:
@@ -170,7 +174,7 @@ def _halves(expr: Expr) -> list[Expr] | None:
         for i in order:
             cut = _halves(value[i])
             if cut is not None:
-                return [{"$and": [*value[:i], half, *value[i + 1:]]} for half in cut]
+                return [{"$and": [*value[:i], half, *value[i + 1 :]]} for half in cut]
         return None
     return None
 

@@ -559,3 +559,24 @@ def test_json_facts_over_4_mib_keep_line_and_column(tmp_path: Path) -> None:
     rc, _, err = run_cli("evaluate", str(campaign), "--facts", str(facts))
     line = facts.read_text(encoding="utf-8").splitlines().index('    "x": "many"') + 1
     assert rc == 2 and f"{facts}:{line}:10: subjects[59999].facts.x: " in err, err[:300]
+
+
+# 7. Memory: the per-submission path refuses large files and reads no further than its limit ---
+
+def test_large_facts_and_campaign_files_are_refused_at_the_limit(tmp_path: Path) -> None:
+    from emulation_rules.campaign.safe_yaml import MAX_BYTES
+    from emulation_rules.facts.reader import MAX_FACTS_BYTES
+
+    facts = tmp_path / "members.csv"
+    with facts.open("wb") as handle:  # sparse: a header, then zero bytes up to 33 MiB
+        handle.write(b"id,kind,role\n")
+        handle.truncate(MAX_FACTS_BYTES + 1024 * 1024)
+    campaign = probe_campaign(tmp_path, {"fact": "x", "op": ">=", "value": 1})
+    rc, _, err = run_cli("evaluate", str(campaign), "--facts", str(facts))
+    assert rc == 2 and f"{facts}:1: " in err and "[too-large]" in err and "--bulk" in err
+    big = tmp_path / "big.yaml"
+    with big.open("wb") as handle:
+        handle.write(b"schema_version: 1\n")
+        handle.truncate(MAX_BYTES + 1024 * 1024)
+    rc, out, _ = run_cli("validate", str(big))
+    assert rc == 1 and f"{big}:1:1: " in out and "[too-large]" in out

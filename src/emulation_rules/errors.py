@@ -93,6 +93,9 @@ ProblemCode = Literal[
     "no-initiative-programme",
     "no-register",
     "figure-not-in-source",
+    "not-a-file",
+    "recursive-alias",
+    "bad-character",
 ]
 """Every problem code the library emits (stable; tests assert on them)."""
 
@@ -104,6 +107,8 @@ PROBLEM_CODES: Mapping[str, tuple[str, str]] = MappingProxyType({
     "too-many-nodes": ("yaml", "More nodes than the limit, counted while reading."),
     "unsafe-tag": ("yaml", "A tag other than the plain scalar ones (!!python/..., !!binary...)."),
     "bad-key": ("yaml", "A mapping key that is not a plain string."),
+    "recursive-alias": ("yaml", "An alias refers to a node that contains it (a cycle)."),
+    "bad-character": ("yaml", "A control character (NUL, ESC, DEL, U+FFFF...) the text may not contain."),
     "bad-encoding": ("yaml", "The bytes are not UTF-8 (the first bad byte is located)."),
     "unknown-key": ("campaign", "A key the model does not have (did-you-mean given)."),
     "missing-key": ("campaign", "A required key is absent."),
@@ -131,6 +136,7 @@ PROBLEM_CODES: Mapping[str, tuple[str, str]] = MappingProxyType({
     "bad-quota": ("campaign", "A quota over awards of the other subject kind."),
     "figure-not-in-source": ("campaign", "A figure is not printed on the lines its source cites (or: derived)."),
     "bad-initiatives": ("campaign", "The initiative programme's window, kinds or derived facts do not fit."),
+    "not-a-file": ("facts", "The input is a FIFO, a device or a directory, not a file (use - for stdin)."),
     "unreadable": ("facts", "The file cannot be read (missing, a directory, permission)."),
     "empty": ("facts", "The file holds no document."),
     "json-syntax": ("facts", "The JSON text is invalid (located)."),

@@ -13,7 +13,8 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from emulation_rules.campaign import model as m
 from emulation_rules.campaign.loader import load_campaign
-from emulation_rules.campaign.safe_yaml import SourceMap, parse_yaml
+from emulation_rules.campaign.reading import InputFileError, read_limited
+from emulation_rules.campaign.safe_yaml import MAX_BYTES, SourceMap, parse_yaml
 from emulation_rules.errors import (
     PYDANTIC_CODES,
     CaseFileError,
@@ -183,13 +184,13 @@ def load_cases(
     if parsed is not None:
         return _build(file, *parsed, campaign)
     try:
-        raw = file.read_bytes()
-    except OSError as exc:
+        raw = read_limited(file, MAX_BYTES)  # bounded; a FIFO or a device is refused
+    except InputFileError as exc:
         raise CaseFileError(
             [
                 Problem(
-                    "unreadable",
-                    f"cannot read: {exc.strerror or exc}",
+                    exc.code,
+                    f"cannot read: {exc.message}",
                     location=SourceLocation(name, 1),
                 )
             ]

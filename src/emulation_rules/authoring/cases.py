@@ -70,6 +70,8 @@ from typing import Any
 
 from emulation_rules.authoring.case_files import CaseFile, ExpectedAward, ExpectedQuota, LoadedCase, load_cases
 from emulation_rules.campaign import model as m
+from emulation_rules.campaign.reading import InputFileError, read_limited
+from emulation_rules.campaign.safe_yaml import MAX_BYTES
 from emulation_rules.errors import (
     CaseFileError,
     Problem,
@@ -344,8 +346,8 @@ def find_case_files(paths: Iterable[str | os.PathLike[str]]) -> list[Path]:
 
 def _looks_like_cases(path: Path) -> bool:
     try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError):
+        text = read_limited(path, MAX_BYTES).decode("utf-8")
+    except (InputFileError, UnicodeDecodeError):
         return False
     return any(line.startswith("cases:") for line in text.splitlines())
 

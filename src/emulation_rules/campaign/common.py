@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated, Any
+import math
+from typing import Annotated, Any, Literal
 
 from pydantic import (
     BaseModel,
     ConfigDict,
     Field,
     StringConstraints,
+    ValidationInfo,
     field_validator,
 )
 
@@ -109,3 +111,45 @@ class Defect(_Model):
     lines: tuple[int, ...] = Field(min_length=1, description="Seed lines where the defect stands.")
     text: str = Field(description="What is wrong, quoting the plan.")
     resolution: str = Field(description="What this encoding does about it.")
+
+
+def parameter_problem(kind: str, value: Any) -> str | None:
+    """Why ``value`` cannot be a parameter of type ``kind``, or None when it can.
+
+    Every parameter is a finite number (not a boolean or text); an ``int`` is a whole number
+    from 0 to 2**53 (a count, exact as a float); a ``percent`` lies in [0, 100].
+    """
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return f"must be a number, not {type(value).__name__}"
+    try:
+        number = float(value)
+    except OverflowError:
+        return "is too large"
+    if not math.isfinite(number):
+        return f"must be a finite number, not {value}"
+    if kind == "int" and (not number.is_integer() or not 0 <= number <= 2**53):
+        return f"must be a whole number from 0 to 2**53 (an int parameter), not {number:g}"
+    if kind == "percent" and not 0 <= number <= 100:
+        return f"must be a percent from 0 to 100, not {number:g}"
+    return None
+
+
+class Parameter(_Model):
+    """A named number standing for a word the plan leaves unquantified ('nhiều', 'cao')."""
+
+    id: Ident
+    type: Literal["int", "decimal", "percent"] = Field(description="Number type of the value.")
+    default: float = Field(
+        description="Value used unless the caller overrides it: a finite number; "
+        "an int is a whole number >= 0, a percent lies in [0, 100].")
+    label: Text
+    reason: str = Field(description="Why the default was chosen; the plan gives no number.")
+    source: Source
+
+    @field_validator("default", mode="before")
+    @classmethod
+    def _checked_default(cls, value: Any, info: ValidationInfo) -> Any:
+        problem = parameter_problem(info.data.get("type", "decimal"), value)
+        if problem is not None:
+            raise ValueError(problem)
+        return value

@@ -44,6 +44,9 @@ from emulation_rules.campaign.common import (
     NotMachineCheckable as NotMachineCheckable,
 )
 from emulation_rules.campaign.common import (
+    Parameter as Parameter,
+)
+from emulation_rules.campaign.common import (
     Scalar as Scalar,
 )
 from emulation_rules.campaign.common import (
@@ -51,6 +54,9 @@ from emulation_rules.campaign.common import (
 )
 from emulation_rules.campaign.common import (
     Text as Text,
+)
+from emulation_rules.campaign.common import (
+    parameter_problem as parameter_problem,
 )
 from emulation_rules.campaign.programme import (  # re-exported
     Attribution as Attribution,
@@ -168,17 +174,6 @@ class FactDecl(_Model):
     )
     source: Source | None = None
     note: str | None = Field(default=None, description=_NOTE)
-
-
-class Parameter(_Model):
-    """A named number standing for a word the plan leaves unquantified ('nhiều', 'cao')."""
-
-    id: Ident
-    type: Literal["int", "decimal", "percent"] = Field(description="Number type of the value.")
-    default: float = Field(description="Value used unless the caller overrides it.")
-    label: Text
-    reason: str = Field(description="Why the default was chosen; the plan gives no number.")
-    source: Source
 
 
 # --- Conditions ---------------------------------------------------------------------------

@@ -21,7 +21,12 @@ MAX_BYTES = 4 * 1024 * 1024
 MAX_ALIASES = 100
 """Most ``*alias`` references accepted in one document."""
 MAX_NODES = 500_000
-"""Most nodes built from one document, aliases expanded."""
+"""Most nodes in one document (counted while composing, and again with aliases expanded)."""
+MAX_DEPTH = 64
+"""Deepest nesting of lists and mappings accepted (``too-deep``); aliases expanded."""
+SCALAR_TAGS = frozenset(
+    f"tag:yaml.org,2002:{t}" for t in ("str", "int", "float", "bool", "null", "timestamp"))
+"""Scalar tags accepted; any other (``!!binary``, ``!!python/...``) is an ``unsafe-tag``."""
 
 Path = tuple[PathItem, ...]
 
@@ -59,7 +64,9 @@ _Reading: tuple[type, ...] = () if _Parser is not yaml.parser.Parser else (yaml.
 
 class _Loader(yaml.composer.Composer, _Parser, *_Reading, yaml.constructor.SafeConstructor,  # type: ignore[misc]
               yaml.resolver.Resolver):
-    """Private safe loader that counts aliases.
+    """Private safe loader that bounds the work of composing while it composes: aliases, nodes
+    and depth are counted as the events arrive, and an alias to a node still being composed
+    (``a: &a [*a]``, a cycle) is refused.
 
     Events come from libyaml's parser where PyYAML was built with it (six times faster on a
     campaign file, which is most of a cold start), else from PyYAML's pure-Python one; nodes are
@@ -78,14 +85,42 @@ class _Loader(yaml.composer.Composer, _Parser, *_Reading, yaml.constructor.SafeC
         yaml.resolver.Resolver.__init__(self)
 
     aliases_seen = 0
+    nodes_seen = 0
+    depth = 0
+    max_nodes = MAX_NODES
 
     def compose_node(self, parent: Any, index: Any) -> Any:
-        if self.check_event(yaml.AliasEvent):
+        event = self.peek_event()
+        if isinstance(event, yaml.AliasEvent):
             self.aliases_seen += 1
             if self.aliases_seen > MAX_ALIASES:
-                event = self.peek_event()
                 raise _LimitError("too-many-aliases", f"more than {MAX_ALIASES} aliases", event.start_mark)
-        return super().compose_node(parent, index)
+            if event.anchor in self._open:
+                raise _LimitError("recursive-alias", f"alias *{event.anchor} refers to a node that "
+                                  "contains it", event.start_mark)
+            return super().compose_node(parent, index)
+        self.nodes_seen += 1
+        if self.nodes_seen > self.max_nodes:
+            raise _LimitError("too-many-nodes", f"more than {self.max_nodes} nodes",
+                              event.start_mark)
+        if self.depth >= MAX_DEPTH:
+            raise _LimitError("too-deep", f"nested more than {MAX_DEPTH} levels deep",
+                              event.start_mark)
+        anchor = getattr(event, "anchor", None)
+        self.depth += 1
+        self._open.append(anchor)
+        try:
+            return super().compose_node(parent, index)
+        finally:
+            self.depth -= 1
+            self._open.pop()
+
+    @property
+    def _open(self) -> list[Any]:
+        opened: list[Any] | None = self.__dict__.get("_opened")
+        if opened is None:
+            opened = self.__dict__["_opened"] = []
+        return opened
 
 
 class _LimitError(Exception):
@@ -104,12 +139,14 @@ def _nfc(value: Any) -> Any:
     return unicodedata.normalize("NFC", value) if isinstance(value, str) else value
 
 
-def parse_yaml(text: str | bytes, *, file: str = "<string>") -> tuple[Any, SourceMap]:
+def parse_yaml(text: str | bytes, *, file: str = "<string>",
+               max_nodes: int = MAX_NODES) -> tuple[Any, SourceMap]:
     """Parse one YAML document safely.
 
     Args:
         text: YAML text (bytes are decoded as UTF-8).
         file: name used in locations.
+        max_nodes: most nodes accepted (campaigns use a smaller bound than facts).
 
     Returns:
         ``(data, source_map)``: plain dicts, lists, str, int, float, bool, None, date.
@@ -138,7 +175,11 @@ def parse_yaml(text: str | bytes, *, file: str = "<string>") -> tuple[Any, Sourc
         raise YAMLSyntaxError([_too_large(file, size)])
 
     smap = SourceMap(file=file)
-    loader = _Loader(text)
+    try:
+        loader = _Loader(text)  # the reader refuses control characters (NUL, ESC, DEL, U+FFFF) here
+    except yaml.reader.ReaderError as exc:
+        raise YAMLSyntaxError([_reader_problem(text, file, exc)]) from None
+    loader.max_nodes = max_nodes
     try:
         try:
             root = loader.get_single_node()
@@ -157,19 +198,38 @@ def parse_yaml(text: str | bytes, *, file: str = "<string>") -> tuple[Any, Sourc
                 [Problem("yaml-syntax", msg or "invalid YAML",
                          location=_loc(file, mark) if mark else SourceLocation(file, 1, 1))]
             ) from None
+        except yaml.reader.ReaderError as exc:
+            raise YAMLSyntaxError([_reader_problem(text, file, exc)]) from None
         except yaml.YAMLError as exc:
             raise YAMLSyntaxError(
                 [Problem("yaml-syntax", str(exc), location=SourceLocation(file, 1, 1))]
             ) from None
+        except RecursionError:  # pragma: no cover - MAX_DEPTH stops nesting long before
+            raise YAMLSyntaxError([Problem("too-deep", "nested too deeply",
+                                           location=SourceLocation(file, 1, 1))]) from None
         if root is None:
             return None, smap
-        builder = _Builder(loader, smap, file)
+        builder = _Builder(loader, smap, file, max_nodes)
         data = builder.build(root, ())
         if builder.problems:
             raise YAMLSyntaxError(builder.problems)
         return data, smap
     finally:
         loader.dispose()
+
+
+def _reader_problem(text: str, file: str, exc: Any) -> Problem:
+    """A located problem for a character YAML does not allow (the reader's position is an index)."""
+    position = min(max(int(exc.position), 0), len(text))
+    line = text.count("\n", 0, position) + 1
+    column = position - (text.rfind("\n", 0, position) + 1) + 1
+    char = exc.character
+    if isinstance(char, str):
+        char = ord(char[:1] or "\0")
+    code = f"U+{char:04X}" if isinstance(char, int) else repr(char)
+    return Problem("bad-character", f"character {code} is not allowed in YAML text",
+                   location=SourceLocation(file, line, column),
+                   hint="remove control characters; YAML allows tab, newline and printable text")
 
 
 def _too_large(file: str, size: int) -> Problem:
@@ -181,18 +241,25 @@ _PLAIN_TAGS = frozenset({"tag:yaml.org,2002:map", "tag:yaml.org,2002:seq"})
 
 
 class _Builder:
-    def __init__(self, loader: _Loader, smap: SourceMap, file: str) -> None:
+    def __init__(self, loader: _Loader, smap: SourceMap, file: str,
+                 max_nodes: int = MAX_NODES) -> None:
         self.loader = loader
         self.smap = smap
         self.file = file
         self.nodes = 0
+        self.max_nodes = max_nodes
         self.problems: list[Problem] = []
 
     def build(self, node: yaml.Node, path: Path) -> Any:
         self.nodes += 1
-        if self.nodes > MAX_NODES:
+        if self.nodes > self.max_nodes:
             raise YAMLSyntaxError(
-                [Problem("too-many-nodes", f"more than {MAX_NODES} nodes (nested aliases?)",
+                [Problem("too-many-nodes", f"more than {self.max_nodes} nodes (nested aliases?)",
+                         path, _loc(self.file, node.start_mark))]
+            )
+        if len(path) > MAX_DEPTH:  # aliases inside aliases can nest deeper than the text
+            raise YAMLSyntaxError(
+                [Problem("too-deep", f"nested more than {MAX_DEPTH} levels deep (aliases expanded)",
                          path, _loc(self.file, node.start_mark))]
             )
         self.smap.values.setdefault(path, _loc(self.file, node.start_mark))
@@ -227,6 +294,11 @@ class _Builder:
             self.problems.append(Problem("bad-key", "mapping keys must be plain scalars",
                                          path, _loc(self.file, node.start_mark)))
             return None
+        if node.tag not in SCALAR_TAGS:
+            self.problems.append(Problem(
+                "unsafe-tag", f"tag {node.tag!r} is not allowed (only text, numbers, booleans, "
+                "null and dates)", path, _loc(self.file, node.start_mark)))
+            return None
         try:
             return _nfc(self.loader.construct_object(node, deep=True))
         except yaml.constructor.ConstructorError as exc:
@@ -234,10 +306,14 @@ class _Builder:
                 "unsafe-tag", str(exc.problem or "value cannot be constructed safely"),
                 path, _loc(self.file, node.start_mark)))
             return None
-        except (ValueError, OverflowError) as exc:  # e.g. the date 2019-13-29
+        except Exception as exc:  # any constructor failure is a bad value
+            # the date 2019-13-29 (ValueError), !!bool maybe (KeyError), !!timestamp hello
+            # (AttributeError), an empty !!float (IndexError): PyYAML's constructors assume the
+            # text fits its explicit tag; whatever they raise, the value is refused, located
             kind = node.tag.rsplit(":", 1)[-1]
+            why = f": {exc}" if isinstance(exc, (ValueError, OverflowError)) else ""
             self.problems.append(Problem(
-                "invalid-value", f"{node.value!r} cannot be read as a {kind}: {exc}",
+                "invalid-value", f"{str(node.value)[:80]!r} cannot be read as a {kind}{why}",
                 path, _loc(self.file, node.start_mark)))
             return None
 

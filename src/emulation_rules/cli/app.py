@@ -7,8 +7,13 @@ Exit codes: 0 success; 1 problems found (invalid campaign, failing test cases);
 from __future__ import annotations
 
 import argparse
+import contextlib
 import datetime as dt
+import errno
+import io
 import json
+import math
+import os
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -105,9 +110,13 @@ def _param(text: str) -> tuple[str, float]:
     try:
         if not sep:
             raise ValueError
-        return name.strip(), float(value)
+        number = float(value)
     except ValueError:
         raise argparse.ArgumentTypeError(f"expected NAME=NUMBER, got {text!r}") from None
+    if not math.isfinite(number):  # nan, inf, 1e400: never a threshold (and never JSON NaN)
+        raise argparse.ArgumentTypeError(f"expected a finite number, got {text!r}")
+    # the campaign's declared type and range are checked when the engine is built (exit 2)
+    return name.strip(), number
 
 
 class _Version(argparse.Action):
@@ -244,8 +253,8 @@ def build_parser(stderr: TextIO | None = None) -> argparse.ArgumentParser:
 def run(argv: Sequence[str] | None = None, *, stdout: TextIO | None = None,
         stderr: TextIO | None = None) -> int:
     """Run the tool with ``argv``; returns the exit code (never calls ``sys.exit``)."""
-    out = stdout or sys.stdout
-    err = stderr or sys.stderr
+    out: TextIO = stdout or sys.stdout or _Closed()  # type: ignore[assignment]
+    err: TextIO = stderr or sys.stderr or _Closed()  # type: ignore[assignment]
     _current_stdout[0] = out
     parser = build_parser(err)
     try:
@@ -264,18 +273,44 @@ def run(argv: Sequence[str] | None = None, *, stdout: TextIO | None = None,
     except EmulationRulesError as exc:  # pragma: no cover - future subclasses
         err.write(f"error: {exc}\n")
         return EXIT_INPUT
+    except OSError as exc:  # output cannot be written: a closed or full stdout
+        with contextlib.suppress(OSError, ValueError):
+            err.write(f"error: cannot write the output: {exc.strerror or exc}\n")
+        return EXIT_INPUT
 
 
 def main() -> None:
     """Console entry point."""
-    sys.exit(run())
+    code = run()
+    try:
+        if sys.stdout is not None:
+            sys.stdout.flush()  # a full or closed stdout fails here, not at interpreter exit
+    except (OSError, ValueError) as exc:
+        with contextlib.suppress(OSError, ValueError):
+            reason = getattr(exc, "strerror", None) or exc
+            sys.stderr.write(f"error: cannot write the output: {reason}\n")
+        with contextlib.suppress(OSError):  # let the interpreter exit without a second report
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        code = code or EXIT_INPUT
+    sys.exit(code)
+
+
+class _Closed(io.TextIOBase):
+    """Stands for a standard stream that was closed before we started (writing fails)."""
+
+    def write(self, text: str) -> int:
+        raise OSError(errno.EBADF, "standard output is closed")
 
 
 def _write(text: str, out: TextIO, target: Path | None) -> None:
     if target is None:
         out.write(text)
-    else:
-        target.write_text(text, encoding="utf-8")
+        return
+    try:
+        with open(target, "w", encoding="utf-8") as handle:  # /dev/full fails on close
+            handle.write(text)
+    except OSError as exc:
+        raise OSError(exc.errno, f"{target}: {exc.strerror or exc}") from None
 
 
 def _cmd_validate(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:

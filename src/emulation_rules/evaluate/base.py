@@ -131,11 +131,15 @@ def resolve_params(campaign: m.Campaign, params: Mapping[str, float] | None) -> 
         CompileError: an override names no parameter of the campaign.
     """
     values = {p.id: float(p.default) for p in campaign.parameters}
+    kinds = {p.id: p.type for p in campaign.parameters}
     for key, value in (params or {}).items():
         if key not in values:
             raise CompileError(
                 f"unknown parameter {key!r}; known: {', '.join(sorted(values)) or 'none'}"
             )
+        problem = m.parameter_problem(kinds[key], value)
+        if problem is not None:
+            raise CompileError(f"parameter {key!r} {problem}")
         values[key] = float(value)
     return values
 

@@ -19,6 +19,8 @@ from emulation_rules.campaign import model as m
 from emulation_rules.errors import did_you_mean
 
 __all__ = [
+    "INT_MAX",
+    "INT_MIN",
     "MIN_DECIMAL_MAGNITUDE",
     "MISSING",
     "Invalid",
@@ -33,7 +35,12 @@ MIN_DECIMAL_MAGNITUDE = 1e-4
 
 _TRUE = {"true", "yes", "y", "có", "co", "đúng", "x", "1"}
 _FALSE = {"false", "no", "n", "không", "khong", "sai", "0"}
-_VN_DATE = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})$")
+_VN_DATE = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})$", re.ASCII)
+_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$", re.ASCII)
+# numbers written in text: ASCII digits only (no Arabic-Indic digits, no '1_000', no 'nan'/'inf')
+_NUMBER = re.compile(r"^[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?$", re.ASCII)
+INT_MIN, INT_MAX = -(2**63), 2**63 - 1
+"""Range of an ``int`` fact (64 bits), the same for every reader and the bulk evaluator."""
 
 
 class Missing:
@@ -77,7 +84,13 @@ def coerce_value(decl: m.FactDecl | m.RecordField, value: Any, *, from_text: boo
     if t in ("int", "decimal", "percent"):
         number = _to_number(value, t, from_text=True)
         if number is None:
-            return Invalid(f"expected {'an integer' if t == 'int' else 'a number'}, got {value!r}")
+            shown = value
+            if isinstance(value, (int, str)) and len(str(value)) > 40:
+                shown = f"{str(value)[:40]}…"
+            wanted = "an integer" if t == "int" else "a finite number"
+            return Invalid(f"expected {wanted}, got {shown!r}")
+        if t == "int" and not INT_MIN <= number <= INT_MAX:
+            return Invalid("integer outside the 64-bit range (-2**63 to 2**63-1)")
         lo = decl.minimum if decl.minimum is not None else (0.0 if t == "percent" else None)
         hi = decl.maximum if decl.maximum is not None else (100.0 if t == "percent" else None)
         if lo is not None and number < lo:
@@ -116,6 +129,8 @@ def _to_number(value: Any, t: str, *, from_text: bool) -> int | float | None:
         text = value.replace(" ", "")
         if t == "percent" and text.endswith("%"):
             text = text[:-1]
+        if not _NUMBER.match(text) or len(text) > 400:
+            return None
         try:
             value = int(text) if t == "int" else float(text)
         except ValueError:
@@ -126,8 +141,12 @@ def _to_number(value: Any, t: str, *, from_text: bool) -> int | float | None:
         if isinstance(value, float) and value.is_integer():
             return int(value)
         return None
-    if isinstance(value, (int, float)) and math.isfinite(value):
-        return float(value)
+    if isinstance(value, (int, float)):
+        try:
+            number = float(value)  # a 400-digit int overflows a float
+        except OverflowError:
+            return None
+        return number if math.isfinite(number) else None
     return None
 
 
@@ -138,10 +157,11 @@ def to_date(value: Any) -> dt.date | None:
         return value
     if isinstance(value, str):
         s = value.strip()
-        try:
-            return dt.date.fromisoformat(s)
-        except ValueError:
-            pass
+        if _ISO_DATE.match(s):  # fromisoformat alone also takes '2019-W52-7' and '20191231'
+            try:
+                return dt.date.fromisoformat(s)
+            except ValueError:
+                return None
         match = _VN_DATE.match(s)
         if match:
             d, mth, y = (int(g) for g in match.groups())

@@ -40,7 +40,6 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
-import json
 import os
 import unicodedata
 from collections.abc import Iterable, Mapping
@@ -50,6 +49,7 @@ from types import MappingProxyType
 from typing import Any, Literal
 
 from emulation_rules.campaign import model as m
+from emulation_rules.campaign.reading import STDIN, InputFileError, read_limited
 from emulation_rules.campaign.safe_yaml import SourceMap, parse_yaml
 from emulation_rules.errors import (
     EvaluationError,
@@ -70,9 +70,12 @@ from emulation_rules.facts.coerce import (
     to_date,
 )
 from emulation_rules.facts.initiatives import apply_register, read_register
+from emulation_rules.facts.json_text import loads_value, parse_json
 
-MAX_FACTS_BYTES = 512 * 1024 * 1024
-"""Largest facts file read whole (512 MiB); larger inputs belong to the bulk evaluator."""
+MAX_FACTS_BYTES = 32 * 1024 * 1024
+"""Largest facts file the per-submission path reads (32 MiB, ``too-large``); larger inputs
+belong to the bulk evaluator (``--bulk``), which reads CSV and Parquet in chunks. YAML facts
+are further bounded to 4 MiB by the YAML reader."""
 
 SUBJECT_KEYS = ("id", "kind", "level", "role", "unit", "name", "facts")
 CSV_META_COLUMNS = ("id", "kind", "level", "role", "unit", "name")
@@ -158,16 +161,13 @@ def load_facts(
         FactsError: with every problem, each naming file, row (or line) and field.
     """
     path = Path(source)
-    name = str(path)
+    name = "<stdin>" if os.fspath(source) == STDIN else str(path)
     try:
-        size = path.stat().st_size
-        if size > MAX_FACTS_BYTES:
-            raise FactsError([Problem("too-large", f"{size} bytes is over the limit; use --bulk",
-                                      location=SourceLocation(name, 1))])
-        raw = path.read_bytes()
-    except OSError as exc:
-        raise FactsError([Problem("unreadable", f"cannot read: {exc.strerror or exc}",
-                                  location=SourceLocation(name, 1))]) from None
+        raw = read_limited(source, MAX_FACTS_BYTES)
+    except InputFileError as exc:
+        message = (f"{exc.message}: over the {MAX_FACTS_BYTES}-byte limit of this path; use --bulk"
+                   if exc.code == "too-large" else f"cannot read: {exc.message}")
+        raise FactsError([Problem(exc.code, message, location=SourceLocation(name, 1))]) from None
     fmt = format if format != "auto" else _guess(path)
     if fmt == "xlsx":
         from emulation_rules.facts.xlsx import read_facts_xlsx  # optional extra, read on demand
@@ -204,17 +204,7 @@ def parse_facts_text(
 ) -> Submission:
     """Validate YAML or JSON facts text; see :func:`load_facts`."""
     if format == "json":
-        try:
-            data = json.loads(text)
-        except json.JSONDecodeError as exc:
-            raise FactsError([Problem("json-syntax", exc.msg,
-                                      location=SourceLocation(file, exc.lineno, exc.colno))]) from None
-        # Values come from the JSON parser; positions from the YAML composer, which reads the
-        # same structure (JSON is YAML flow syntax), when it can.
-        try:
-            _, smap = parse_yaml(text, file=file)
-        except YAMLSyntaxError:
-            smap = SourceMap(file=file)
+        data, smap = parse_json(text, file=file)  # strict, every value located (json_text.py)
     else:
         try:
             data, smap = parse_yaml(text, file=file)
@@ -291,8 +281,10 @@ def parse_facts(
     if isinstance(data, list):
         data = {"subjects": data}
     if not isinstance(data, dict):
-        raise FactsError([Problem("invalid-value", "facts must be a mapping with 'subjects'",
-                                  (), smap.locate(()))])
+        empty = " (the file is empty)" if data is None else ""
+        raise FactsError([Problem(
+            "invalid-value", f"facts must be a mapping with 'subjects'{empty}",
+            (), smap.locate(()) or SourceLocation(smap.file, 1, 1))])
     file_problems: list[Problem] = []
     top_keys = ("campaign", "as_of", "subjects") + (("initiatives",) if campaign.initiatives else ())
     for key in data:
@@ -538,9 +530,13 @@ class FactsReader:
                 out: list[Problem]) -> Any:
         if isinstance(value, str) and self.from_text:
             try:
-                value = json.loads(value)
-            except json.JSONDecodeError as exc:
-                out.append(self.problem("invalid-value", f"records cell is not a JSON list: {exc.msg}", path))
+                value = loads_value(value)  # bounded: depth, number length, duplicate keys
+            except FactsError as exc:
+                first = exc.problems[0]
+                where = f" (at character {first.location.column})" if first.location else ""
+                out.append(self.problem(
+                    "invalid-value", f"records cell is not a JSON list: {first.message}{where}",
+                    path))
                 return MISSING
         if not isinstance(value, list):
             out.append(self.problem("invalid-value", f"{decl.id!r} must be a list of records", path))

@@ -28,7 +28,7 @@ __all__ = ["FORMULA_TRIGGERS", "render_csv", "render_explanation", "render_json"
 
 def render_json(evaluation: Evaluation) -> str:
     """Pretty, stable JSON (UTF-8 text, Vietnamese kept as is)."""
-    return json.dumps(evaluation.to_dict(), ensure_ascii=False, indent=2) + "\n"
+    return json.dumps(evaluation.to_dict(), ensure_ascii=False, indent=2, allow_nan=False) + "\n"
 
 
 

@@ -27,12 +27,14 @@ import datetime as dt
 import hashlib
 import json
 from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 from typing import Any
 
 from emulation_rules.campaign import model as m
-from emulation_rules.campaign.loader import coerce_threshold
+from emulation_rules.campaign.checks import coerce_threshold
 from emulation_rules.errors import CompileError
+from emulation_rules.evaluate.durable import limits
 
 Expr = dict[str, Any]
 RecordPredicate = Callable[[Mapping[str, Any]], bool]
@@ -91,6 +93,15 @@ class CompiledAward:
     items: tuple[ItemPlan, ...]
     counts: tuple[CountPlan, ...]
     encoders: Mapping[str, Callable[[Any], Any]] = field(repr=False)
+    rulesets: tuple[tuple[str, Mapping[str, Expr]], ...] = ()
+    """``(name, rules)`` as registered with durable: ``((ruleset_name, rules),)`` unless a rule
+    was too large for durable-rules and was cut (see :mod:`.limits`)."""
+    alternatives: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    """For a rule cut into several: the names of its parts (any one firing means it holds)."""
+
+    def fired(self, rule: str, fired: AbstractSet[str]) -> bool:
+        """True when ``rule`` (or one of the parts it was cut into) is in ``fired``."""
+        return any(r in fired for r in self.alternatives.get(rule, (rule,)))
 
     def encode(self, sid: str, facts: Mapping[str, Any], reads: Iterable[str]) -> dict[str, Any]:
         """The durable fact for one subject: ``sid``, the sentinel and the encoded ``reads``."""
@@ -135,9 +146,13 @@ def compile_campaign(campaign: m.Campaign, *, params: Mapping[str, float] | None
         CompileError: an unknown parameter override or a value it cannot encode.
     """
     values = campaign.parameter_defaults()
+    kinds = {p.id: p.type for p in campaign.parameters}
     for key, value in (params or {}).items():
         if key not in values:
             raise CompileError(f"unknown parameter {key!r}; known: {', '.join(sorted(values)) or 'none'}")
+        problem = m.parameter_problem(kinds[key], value)
+        if problem is not None:
+            raise CompileError(f"parameter {key!r} {problem}")
         values[key] = float(value)
     facts = {f.id: f for f in campaign.facts}
     awards = tuple(_Compiler(campaign, facts, values).award(a) for a in campaign.awards)
@@ -181,7 +196,9 @@ class _Compiler:
         name = f"er_{self.campaign.id}__{award.id}__{digest}"
         used = {r for p in plans for r in p.reads} | {r for p in items for r in p.reads}
         encoders = {fid: _encoder(self.facts[fid]) for fid in used if self.facts[fid].type != "records"}
-        return CompiledAward(award, name, rules, tuple(plans), tuple(items), tuple(self.counts), encoders)
+        rulesets, alternatives = _fit(name, rules)
+        return CompiledAward(award, name, rules, tuple(plans), tuple(items), tuple(self.counts),
+                             encoders, rulesets, alternatives)
 
     # expressions in negation normal form ------------------------------------------------------
     def expr(self, cond: Any, *, negate: bool, reads: list[str]) -> Expr:
@@ -226,6 +243,27 @@ class _Compiler:
             return self.params[param]
         assert value is not None
         return float(value)
+
+
+def _fit(name: str, rules: dict[str, Expr]
+         ) -> tuple[tuple[tuple[str, Mapping[str, Expr]], ...], dict[str, tuple[str, ...]]]:
+    """Rule sets durable-rules can hold (:mod:`.limits`): ``((name, rules),)`` when it fits."""
+    conditions = {r: rule["all"][0]["m"] for r, rule in rules.items() if r != "seen"}
+    if limits.fits(conditions.values()):
+        return ((name, rules),), {}
+    parts: dict[str, Expr] = {}
+    alternatives: dict[str, tuple[str, ...]] = {}
+    for rule, expr in conditions.items():
+        pieces = limits.split(expr)
+        names = (rule, *(f"{rule}__{i}" for i in range(1, len(pieces))))
+        if len(pieces) > 1:
+            alternatives[rule] = names
+        parts.update(zip(names, pieces, strict=True))
+    sets = []
+    for i, group in enumerate(limits.pack(parts)):
+        body = {"seen": rules["seen"], **{r: {"all": [{"m": e}]} for r, e in group.items()}}
+        sets.append((name if i == 0 else f"{name}_{i}", body))
+    return tuple(sets), alternatives
 
 
 MIN_MAGNITUDE = 1e-4

@@ -13,9 +13,10 @@ Guards against every pitfall measured in shared/DURABLE_RULES.md (each has a tes
    coerced subjects.
 4. A rule-set name registers once per host: names carry a content hash, each Engine registers
    its rule sets once, on a deep copy (durable mutates the definitions it is given).
-5. Rule sets and hosts are never freed and hosts start timer threads: one host per Engine,
-   created lazily and reused; our host subclass starts no dispatcher or timer threads (actions
-   run synchronously inside ``assert_fact``).
+5. Rule sets and hosts are never freed and hosts start timer threads: one host per set of
+   rule sets (content-hashed names), created lazily and shared by every evaluator of the same
+   rules in the process, so building the same campaign again costs nothing; our host subclass
+   starts no dispatcher or timer threads (actions run synchronously inside ``assert_fact``).
 6. ``post_batch`` returns before actions ran: evaluation is synchronous, one session per subject.
 7. Facts accumulate in a session: each subject's session is deleted after its results are read.
 
@@ -83,17 +84,26 @@ class DurableEvaluator(BaseEvaluator):
         self.params = self.compiled.params
         self._host: Any = None
         self._durable: Any = None
-        self._lock = threading.RLock()
+        # Same rule sets (content-hashed names), same host: durable-rules never frees a host or
+        # a rule set (~195 KiB per campaign), so a process that builds the same campaign again
+        # (a service that reloads) registers it once. The host's lock and fired-rule set are
+        # shared with it; session ids stay unique per evaluator (prefix).
+        key = tuple(name for award in self.compiled.awards for name, _ in award.rulesets)
+        with _SHARED_LOCK:
+            self._shared = _SHARED.setdefault(key, _SharedHost())
+        self._lock = self._shared.lock
         # Evaluation is synchronous under ``_lock``: one subject's session at a time, so the rules
         # fired are collected in one set, cleared before each subject (no lookup of the session
         # state from the action: durable would decode it as JSON on every firing).
-        self._fired: set[str] = set()
+        self._fired: set[str] = self._shared.fired
         decls = {f.id: f for f in campaign.facts}
         self._records = frozenset(f for f, d in decls.items() if d.type == "records")
-        # per criterion, once: the scalar facts it shows and the records facts it counts
+        # per criterion, once: the scalar facts it shows, the records facts it counts, what it
+        # reads, and the rules whose firing means it holds (several if it was cut, limits.py)
         self._plans = {
             a.award.id: [(p, tuple(f for f in p.reads if f not in self._records),
-                          tuple(f for f in p.reads if f in self._records), frozenset(p.reads))
+                          tuple(f for f in p.reads if f in self._records), frozenset(p.reads),
+                          frozenset(a.alternatives.get(p.rule, (p.rule,))))
                          for p in a.criteria]
             for a in self.compiled.awards
         }
@@ -108,9 +118,16 @@ class DurableEvaluator(BaseEvaluator):
     def _ensure_host(self) -> Any:
         if self._host is not None:
             return self._host
-        durable = import_durable()
+        with self._lock:
+            shared = self._shared
+            if shared.host is None:
+                shared.durable = import_durable()
+                shared.host = self._new_host(shared.durable)
+            self._durable, self._host = shared.durable, shared.host
+        return self._host
 
-        class _QuietHost(durable.Host):  # type: ignore[misc,name-defined]
+    def _new_host(self, durable: Any) -> Any:
+        class _QuietHost(durable.Host):  # type: ignore[misc]
             """A host without the dispatcher/timer threads (we use no timers or async actions)."""
 
             def _run(self) -> None:
@@ -119,16 +136,15 @@ class DurableEvaluator(BaseEvaluator):
         host = _QuietHost()
         definitions: dict[str, Any] = {}
         for award in self.compiled.awards:
-            rules = copy.deepcopy(dict(award.rules))
-            for rule_name, rule in rules.items():
-                rule["run"] = self._action(rule_name)
-            definitions[award.ruleset_name] = rules
+            for ruleset_name, ruleset in award.rulesets:
+                rules = copy.deepcopy(dict(ruleset))
+                for rule_name, rule in rules.items():
+                    rule["run"] = self._action(rule_name)
+                definitions[ruleset_name] = rules
         try:
             host.set_rulesets(definitions)
         except Exception as exc:
             raise EvaluationError(f"durable-rules refused the rule sets: {exc!r}") from exc
-        self._durable = durable
-        self._host = host
         return host
 
     def _action(self, rule_name: str) -> Any:
@@ -144,17 +160,18 @@ class DurableEvaluator(BaseEvaluator):
         sid = message["sid"]
         fired = self._fired
         fired.clear()
-        try:
-            host.assert_fact(award.ruleset_name, message)
-        except self._durable.MessageNotHandledException as exc:
-            raise EvaluationError(f"engine bug: durable did not handle subject message {sid}") from exc
-        except Exception as exc:
-            raise EvaluationError(f"durable-rules failed on {award.ruleset_name}: {exc!r}") from exc
-        finally:
+        for ruleset_name, _ in award.rulesets:  # one, unless rules were cut to fit (limits.py)
             try:
-                host.delete_state(award.ruleset_name, sid)
-            except Exception as exc:  # pragma: no cover - durable internal failure
-                raise EvaluationError(f"durable-rules could not delete session {sid}: {exc!r}") from exc
+                host.assert_fact(ruleset_name, message)
+            except self._durable.MessageNotHandledException as exc:
+                raise EvaluationError(f"engine bug: durable did not handle subject message {sid}") from exc
+            except Exception as exc:
+                raise EvaluationError(f"durable-rules failed on {ruleset_name}: {exc!r}") from exc
+            finally:
+                try:
+                    host.delete_state(ruleset_name, sid)
+                except Exception as exc:  # pragma: no cover - durable internal failure
+                    raise EvaluationError(f"durable-rules could not delete session {sid}: {exc!r}") from exc
         if "seen" not in fired:
             raise EvaluationError(f"engine bug: sentinel rule did not fire for {sid}")
         out = frozenset(fired)
@@ -200,9 +217,9 @@ class DurableEvaluator(BaseEvaluator):
 
         results: list[CriterionResult] = []
         present = facts.keys()
-        for plan, scalars, records, reads in self._plans[award.id]:
+        for plan, scalars, records, reads, holds_if in self._plans[award.id]:
             missing = () if reads <= present else tuple(f for f in plan.reads if f not in facts)
-            status: Status = "unknown" if missing else "pass" if plan.rule in fired else "fail"
+            status: Status = "unknown" if missing else "fail" if fired.isdisjoint(holds_if) else "pass"
             values: dict[str, Any] = {f: facts[f] for f in scalars if f in facts}
             for fact_id in records:
                 if fact_id in facts:
@@ -240,7 +257,7 @@ class DurableEvaluator(BaseEvaluator):
                 missing.extend(lacking)
                 continue
             if plan.rule is not None:
-                got = item.max_points if plan.rule in fired else 0.0
+                got = item.max_points if compiled.fired(plan.rule, fired) else 0.0
             else:
                 got = min(max(float(facts[item.points_fact]), 0.0), item.max_points)  # type: ignore[index]
             values[item.id] = got
@@ -272,3 +289,17 @@ class DurableEvaluator(BaseEvaluator):
             "score_sheet", m.Text(vi="Bảng chấm điểm", en="Score sheet"), "", status, values,
             missing_t, threshold, sheet.source)
         return (None if missing_t else total), band, result
+
+
+class _SharedHost:
+    """One durable host and what goes with it, shared by evaluators of the same rule sets."""
+
+    def __init__(self) -> None:
+        self.host: Any = None
+        self.durable: Any = None
+        self.lock = threading.RLock()
+        self.fired: set[str] = set()
+
+
+_SHARED: dict[tuple[str, ...], _SharedHost] = {}
+_SHARED_LOCK = threading.Lock()

@@ -5,6 +5,7 @@ from __future__ import annotations
 import codecs
 import csv
 import io
+import stat
 import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -131,7 +132,11 @@ def _open_input(source: Source, evaluator: BulkEvaluator) -> _Input:
             ]
         )
     try:
-        size = path.stat().st_size
+        st = path.stat()
+        if not stat.S_ISREG(st.st_mode):  # a FIFO blocks, /dev/zero never ends (issue 12)
+            raise FactsError([Problem("not-a-file", "not a regular file (a FIFO, a device or a "
+                                      "directory)", location=SourceLocation(name, 1))])
+        size = st.st_size
         if suffix == ".csv":
             with path.open(encoding="utf-8-sig", newline="") as fh:
                 try:

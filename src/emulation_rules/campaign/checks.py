@@ -1,0 +1,392 @@
+"""Semantic checks of a campaign model (facts, conditions, awards, targets, quotas, initiatives):
+every problem located through the source map; called by :func:`.loader.validate_campaign`."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Iterator
+from typing import Any
+
+from pydantic import BaseModel
+
+from emulation_rules.campaign import model as m
+from emulation_rules.campaign.safe_yaml import (
+    SourceMap,
+)
+from emulation_rules.errors import (
+    PathItem,
+    Problem,
+    ProblemCode,
+    did_you_mean,
+)
+
+PathT = tuple[PathItem, ...]
+
+MAX_CONDITION_DEPTH = 32
+"""Deepest nesting of ``all``/``any``/``not`` in a condition (``too-deep``)."""
+
+
+def check_campaign(c: m.Campaign, smap: SourceMap | None = None) -> list[Problem]:
+    """Semantic checks the model cannot express; returns every problem found (maybe none)."""
+    return list(_Checker(c, smap or SourceMap()).run())
+
+
+_NUMERIC = {"int", "decimal", "percent"}
+_ORDERED = _NUMERIC | {"date", "ordered_enum"}
+
+
+class _Checker:
+    def __init__(self, c: m.Campaign, smap: SourceMap) -> None:
+        self.c = c
+        self.smap = smap
+        self.facts = {f.id: f for f in c.facts}
+        self.params = {p.id: p for p in c.parameters}
+        self.problems: list[Problem] = []
+
+    def add(self, code: ProblemCode, message: str, path: PathT, hint: str | None = None) -> None:
+        self.problems.append(Problem(code, message, path, self.smap.locate(path), hint))
+
+    def run(self) -> Iterator[Problem]:
+        c = self.c
+        self._unique("facts", c.facts)
+        self._unique("parameters", c.parameters)
+        self._unique("awards", c.awards)
+        self._unique("phases", c.phases)
+        self._unique("reviews", c.reviews)
+        self._unique("defects", c.defects)
+        self._unique(("subjects", "collective_levels"), c.subjects.collective_levels)
+        self._unique(("subjects", "individual_roles"), c.subjects.individual_roles)
+        for i, f in enumerate(c.facts):
+            self._unique(("facts", i, "values"), f.values)
+            self._unique(("facts", i, "fields"), f.fields)
+            for j, rf in enumerate(f.fields):
+                self._unique(("facts", i, "fields", j, "values"), rf.values)
+            if f.type in ("enum", "ordered_enum") and not f.values:
+                self.add("invalid-value", f"fact {f.id!r} of type {f.type} needs 'values'", ("facts", i))
+            if f.type == "records" and not f.fields:
+                self.add("invalid-value", f"fact {f.id!r} of type records needs 'fields'", ("facts", i))
+        for i, p in enumerate(c.phases):
+            if p.end is not None and p.end < p.start:
+                self.add("phase-order", f"phase {p.id!r} ends ({p.end}) before it starts ({p.start})",
+                         ("phases", i, "end"))
+        self._sources()
+        levels = {lv.id for lv in c.subjects.collective_levels}
+        roles = {r.id for r in c.subjects.individual_roles}
+        for i, a in enumerate(c.awards):
+            base: PathT = ("awards", i)
+            self._unique((*base, "criteria"), a.criteria)
+            for j, lv in enumerate(a.eligibility.levels):
+                if lv not in levels:
+                    self.add("unknown-level", f"unknown collective level {lv!r}",
+                             (*base, "eligibility", "levels", j), _hint(lv, levels))
+            for j, role in enumerate(a.eligibility.roles):
+                if role not in roles:
+                    self.add("unknown-role", f"unknown individual role {role!r}",
+                             (*base, "eligibility", "roles", j), _hint(role, roles))
+            if a.subject == "collective" and a.eligibility.roles:
+                self.add("unknown-role", "a collective award lists individual roles",
+                         (*base, "eligibility", "roles"))
+            if a.subject == "individual" and a.eligibility.levels:
+                self.add("unknown-level", "an individual award lists collective levels",
+                         (*base, "eligibility", "levels"))
+            for j, crit in enumerate(a.criteria):
+                self._condition(crit.condition, (*base, "criteria", j, "condition"), a.subject, None)
+            if a.score_sheet is not None:
+                self._score_sheet(a.score_sheet, (*base, "score_sheet"), a.subject)
+        self._unique("targets", c.targets)
+        for i, t in enumerate(c.targets):
+            self._target(t, ("targets", i), levels, roles)
+        self._unique("quotas", c.quotas)
+        for i, q in enumerate(c.quotas):
+            self._quota(q, ("quotas", i))
+        if c.initiatives is not None:
+            self._initiatives(c.initiatives, ("initiatives",))
+        yield from self.problems
+
+    def _quota(self, q: m.Quota, path: PathT) -> None:
+        awards = {a.id: a for a in self.c.awards}
+        for j, award_id in enumerate(q.awards):
+            a = awards.get(award_id)
+            if a is None:
+                self.add("unknown-award", f"unknown award {award_id!r}", (*path, "awards", j),
+                         _hint(award_id, awards))
+            elif a.subject != q.subject:
+                self.add("bad-quota", f"award {award_id!r} is for {a.subject} subjects; the quota "
+                         f"counts {q.subject} subjects", (*path, "awards", j))
+        self._condition(q.condition, (*path, "condition"), q.subject, None)
+
+    def _initiatives(self, prog: m.InitiativeProgramme, path: PathT) -> None:
+        self._unique((*path, "kinds"), prog.kinds)
+        self._unique((*path, "recognizers"), prog.recognizers)
+        self._unique((*path, "checks"), prog.checks)
+        if prog.window.end < prog.window.start:
+            self.add("bad-initiatives", f"the window ends ({prog.window.end}) before it starts "
+                     f"({prog.window.start})", (*path, "window", "end"))
+        kinds = [k.id for k in prog.kinds]
+        if prog.research_kind is not None and prog.research_kind not in kinds:
+            self.add("bad-initiatives", f"research_kind {prog.research_kind!r} is not one of the kinds",
+                     (*path, "research_kind"), _hint(prog.research_kind, kinds))
+        if any(ch.check == "research_project_accepted" for ch in prog.checks) and (
+                prog.research_kind is None or prog.research_applied_from is None):
+            self.add("bad-initiatives", "the research_project_accepted check needs research_kind "
+                     "and research_applied_from", path)
+        for key, kind in (("credited_fact", "individual"), ("unit_fact", "collective")):
+            fact_id = getattr(prog, key)
+            if fact_id is None:
+                continue
+            decl = self._fact(fact_id, (*path, key), kind)
+            if decl is not None and decl.type != "int":
+                self.add("bad-initiatives", f"{key} {fact_id!r} must be an int fact, not {decl.type}",
+                         (*path, key))
+
+    def _unique(self, where: str | PathT, items: Iterable[Any]) -> None:
+        base: PathT = (where,) if isinstance(where, str) else where
+        seen: set[str] = set()
+        for i, item in enumerate(items):
+            if item.id in seen:
+                self.add("duplicate-id", f"id {item.id!r} is used twice here", (*base, i, "id"))
+            seen.add(item.id)
+
+    def _sources(self) -> None:
+        seed = self.c.source_seed
+
+        def walk(node: Any, path: PathT) -> None:
+            if isinstance(node, m.Source):
+                if node.seed != seed:
+                    self.add("source-seed-mismatch",
+                             f"cites {node.seed!r} but the campaign encodes {seed!r}", (*path, "seed"))
+                return
+            if isinstance(node, BaseModel):
+                for name, info in type(node).model_fields.items():
+                    walk(getattr(node, name), (*path, info.alias or name))
+            elif isinstance(node, tuple):
+                for i, item in enumerate(node):
+                    walk(item, (*path, i))
+
+        walk(self.c, ())
+
+    # conditions ---------------------------------------------------------------------------
+    def _condition(self, cond: Any, path: PathT, kind: str, records: m.FactDecl | None,
+                   depth: int = 0) -> None:
+        if depth >= MAX_CONDITION_DEPTH and isinstance(cond, (m.AllOf, m.AnyOf, m.NotOf)):
+            self.add("too-deep", f"'all'/'any'/'not' nested more than {MAX_CONDITION_DEPTH} "
+                     "levels deep", path)
+            return
+        if isinstance(cond, m.AllOf):
+            for i, sub in enumerate(cond.all):
+                self._condition(sub, (*path, "all", i), kind, records, depth + 1)
+        elif isinstance(cond, m.AnyOf):
+            for i, sub in enumerate(cond.any):
+                self._condition(sub, (*path, "any", i), kind, records, depth + 1)
+        elif isinstance(cond, m.NotOf):
+            self._condition(cond.not_, (*path, "not"), kind, records, depth + 1)
+        elif isinstance(cond, m.Count):
+            self._count(cond, path, kind, records)
+        else:
+            self._leaf(cond, path, kind, records)
+
+    def _count(self, cond: m.Count, path: PathT, kind: str, records: m.FactDecl | None) -> None:
+        if records is not None:
+            self.add("bad-compare", "'count' cannot be nested inside 'where'", (*path, "count"))
+            return
+        decl = self._fact(cond.count.fact, (*path, "count", "fact"), kind)
+        self._threshold_param(cond.param, cond.value, path, allow_value_none=False)
+        if decl is None:
+            return
+        if decl.type != "records":
+            self.add("not-records", f"fact {decl.id!r} is {decl.type}, not records",
+                     (*path, "count", "fact"))
+            return
+        if cond.count.distinct is not None and cond.count.distinct not in {f.id for f in decl.fields}:
+            self.add("unknown-field", f"records of {decl.id!r} have no field {cond.count.distinct!r}",
+                     (*path, "count", "distinct"), _hint(cond.count.distinct, [f.id for f in decl.fields]))
+        if cond.count.where is not None:
+            self._condition(cond.count.where, (*path, "count", "where"), kind, decl)
+
+    def _threshold_param(self, param: str | None, value: Any, path: PathT, *,
+                         allow_value_none: bool) -> None:
+        if (param is None) == (value is None) and not (allow_value_none and param is None):
+            self.add("bad-compare", "give exactly one of 'value' and 'param'", path)
+        if param is not None and param not in self.params:
+            self.add("unknown-param", f"unknown parameter {param!r}", (*path, "param"),
+                     _hint(param, self.params))
+
+    def _fact(self, fact_id: str, path: PathT, kind: str) -> m.FactDecl | None:
+        decl = self.facts.get(fact_id)
+        if decl is None:
+            self.add("unknown-fact", f"unknown fact {fact_id!r}", path, _hint(fact_id, self.facts))
+            return None
+        if decl.applies_to != kind:
+            self.add("fact-subject-mismatch",
+                     f"fact {fact_id!r} applies to {decl.applies_to} subjects, not {kind}", path)
+            return None
+        return decl
+
+    def _leaf(self, cond: Any, path: PathT, kind: str, records: m.FactDecl | None) -> None:
+        decl: m.FactDecl | m.RecordField | None
+        if records is None:
+            if cond.field is not None or cond.fact is None:
+                self.add("bad-compare", "use 'fact' here ('field' is only for 'where' in a count)", path)
+                return
+            decl = self._fact(cond.fact, (*path, "fact"), kind)
+        else:
+            if cond.fact is not None or cond.field is None:
+                self.add("bad-compare", "inside 'where' use 'field', not 'fact'", path)
+                return
+            fields = {f.id: f for f in records.fields}
+            decl = fields.get(cond.field)
+            if decl is None:
+                self.add("unknown-field", f"records of {records.id!r} have no field {cond.field!r}",
+                         (*path, "field"), _hint(cond.field, fields))
+                return
+        if decl is None:
+            return
+        if isinstance(cond, m.Compare):
+            self._threshold_param(cond.param, cond.value, path, allow_value_none=False)
+            if cond.op not in ("==", "!=") and decl.type not in _ORDERED:
+                self.add("not-ordered", f"{decl.type} {decl.id!r} cannot be compared with {cond.op}",
+                         (*path, "op"))
+            if cond.param is not None and decl.type not in _NUMERIC:
+                self.add("type-mismatch", f"a parameter is a number; {decl.id!r} is {decl.type}",
+                         (*path, "param"))
+            if cond.value is not None:
+                self._value(decl, cond.value, (*path, "value"))
+        elif isinstance(cond, m.AtLeast):
+            if decl.type != "ordered_enum":
+                self.add("not-ordered", f"'at_least' needs an ordered_enum; {decl.id!r} is {decl.type}",
+                         (*path, "at_least"))
+            else:
+                self._value(decl, cond.at_least, (*path, "at_least"))
+        elif isinstance(cond, m.OneOf):
+            for i, v in enumerate(cond.in_):
+                self._value(decl, v, (*path, "in", i))
+
+    def _value(self, decl: m.FactDecl | m.RecordField, value: Any, path: PathT) -> None:
+        if coerce_threshold(decl, value) is _BAD:
+            if decl.type in ("enum", "ordered_enum"):
+                ids = [v.id for v in decl.values]
+                self.add("unknown-enum-value", f"{value!r} is not a value of {decl.id!r}", path,
+                         _hint(str(value), ids) or f"values: {', '.join(ids)}")
+            else:
+                self.add("type-mismatch", f"{value!r} is not a {decl.type} for {decl.id!r}", path)
+
+    # targets ------------------------------------------------------------------------------
+    def _target(self, t: m.Target, path: PathT, levels: set[str], roles: set[str]) -> None:
+        phases = {p.id for p in self.c.phases}
+        seen: set[str] = set()
+        for j, v in enumerate(t.values):
+            if v.phase not in phases:
+                self.add("unknown-phase", f"unknown phase {v.phase!r}", (*path, "values", j, "phase"),
+                         _hint(v.phase, phases))
+            elif v.phase in seen:
+                self.add("bad-target", f"phase {v.phase!r} is given twice", (*path, "values", j, "phase"))
+            seen.add(v.phase)
+            if isinstance(t.metric, m.ShareMetric) and not 0 <= v.value <= 100:
+                self.add("bad-target", f"a share is a percent (0-100), not {v.value:g}",
+                         (*path, "values", j, "value"))
+        metric = t.metric
+        mpath: PathT = (*path, "metric")
+        if isinstance(metric, m.InitiativeCountMetric):
+            if self.c.initiatives is None:
+                self.add("bad-target", "an 'initiatives' metric needs the campaign's 'initiatives' "
+                         "programme", (*mpath, "kind"))
+            return
+        if isinstance(metric, m.ValueMetric):
+            if metric.level not in levels:
+                self.add("unknown-level", f"unknown collective level {metric.level!r}", (*mpath, "level"),
+                         _hint(metric.level, levels))
+            self._numeric(metric.fact, (*mpath, "fact"), "collective")
+            return
+        pop = metric.population
+        ppath: PathT = (*mpath, "population")
+        for j, lv in enumerate(pop.levels):
+            if pop.kind != "collective":
+                self.add("unknown-level", "an individual population lists collective levels", (*ppath, "levels"))
+                break
+            if lv not in levels:
+                self.add("unknown-level", f"unknown collective level {lv!r}", (*ppath, "levels", j),
+                         _hint(lv, levels))
+        for j, role in enumerate(pop.roles):
+            if pop.kind != "individual":
+                self.add("unknown-role", "a collective population lists individual roles", (*ppath, "roles"))
+                break
+            if role not in roles:
+                self.add("unknown-role", f"unknown individual role {role!r}", (*ppath, "roles", j),
+                         _hint(role, roles))
+        if pop.where is not None:
+            self._condition(pop.where, (*ppath, "where"), pop.kind, None)
+        if isinstance(metric, (m.CountMetric, m.ShareMetric)):
+            if metric.condition is not None:
+                self._condition(metric.condition, (*mpath, "condition"), pop.kind, None)
+        else:
+            self._numeric(metric.fact, (*mpath, "fact"), pop.kind)
+
+    def _numeric(self, fact_id: str, path: PathT, kind: str) -> None:
+        decl = self._fact(fact_id, path, kind)
+        if decl is not None and decl.type not in _NUMERIC:
+            self.add("bad-target", f"fact {fact_id!r} is {decl.type}; a target needs a number", path)
+
+    def _score_sheet(self, sheet: m.ScoreSheet, path: PathT, kind: str) -> None:
+        self._unique((*path, "items"), sheet.items)
+        self._unique((*path, "bands"), sheet.bands)
+        total = 0.0
+        for i, item in enumerate(sheet.items):
+            ipath = (*path, "items", i)
+            total += item.max_points
+            if (item.points_fact is None) == (item.condition is None):
+                self.add("score-sheet", "an item needs exactly one of 'points_fact' and 'condition'", ipath)
+            if item.points_fact is not None:
+                decl = self._fact(item.points_fact, (*ipath, "points_fact"), kind)
+                if decl is not None and decl.type not in _NUMERIC:
+                    self.add("type-mismatch", f"points_fact {decl.id!r} must be numeric", (*ipath, "points_fact"))
+            if item.condition is not None:
+                self._condition(item.condition, (*ipath, "condition"), kind, None)
+        if abs(total - sheet.max_points) > 1e-9:
+            self.add("score-sheet", f"items add up to {total:g}, not max_points {sheet.max_points:g}",
+                     (*path, "max_points"))
+        mins = [b.min_points for b in sheet.bands]
+        if mins != sorted(mins) or len(set(mins)) != len(mins):
+            self.add("score-sheet", "bands must be listed lowest first with distinct min_points", (*path, "bands"))
+        if sheet.pass_band is not None and sheet.pass_band not in {b.id for b in sheet.bands}:
+            self.add("score-sheet", f"unknown band {sheet.pass_band!r}", (*path, "pass_band"),
+                     _hint(sheet.pass_band, [b.id for b in sheet.bands]))
+
+
+class _Bad:
+    pass
+
+
+_BAD: Any = _Bad()
+
+
+def coerce_threshold(decl: m.FactDecl | m.RecordField, value: Any) -> Any:
+    """Coerce a threshold constant to the type of ``decl``; returns ``_BAD`` when impossible.
+
+    Dates may be written as ``2021-09-01`` (a YAML date) or as an ISO string.
+    """
+    t = decl.type
+    if t == "bool":
+        return value if isinstance(value, bool) else _BAD
+    if isinstance(value, bool):
+        return _BAD
+    if t == "int":
+        return value if isinstance(value, int) else _BAD
+    if t in ("decimal", "percent"):
+        return float(value) if isinstance(value, (int, float)) else _BAD
+    if t == "date":
+        if isinstance(value, dt.date):
+            return value
+        if isinstance(value, str):
+            try:
+                return dt.date.fromisoformat(value)
+            except ValueError:
+                return _BAD
+        return _BAD
+    if t in ("enum", "ordered_enum"):
+        return value if isinstance(value, str) and value in {v.id for v in decl.values} else _BAD
+    if t == "text":
+        return value if isinstance(value, str) else _BAD
+    return _BAD
+
+
+_hint = did_you_mean

@@ -34,7 +34,8 @@ from emulation_rules.evaluate.base import (
     unavailable,
 )
 from emulation_rules.evaluate.result import Evaluation, SubjectResult
-from emulation_rules.facts.reader import Subject, resolve_submission
+from emulation_rules.facts.reader import Subject
+from emulation_rules.facts.review import submission_as_of
 from emulation_rules.results.quotas import with_quotas
 
 if TYPE_CHECKING:
@@ -140,25 +141,31 @@ class Engine:
 
         return compile_campaign(self.campaign, params=self.params)
 
-    def evaluate(self, facts: Submitted, *, as_of: dt.date | None = None) -> Evaluation:
+    def evaluate(
+        self, facts: Submitted, *, as_of: dt.date | None = None, phase: str | None = None
+    ) -> Evaluation:
         """Evaluate every subject against every award of its kind, then judge the quotas.
 
         Args:
             facts: a validated :class:`Submission` or subjects, or raw data (a mapping with
                 ``subjects`` or a list), which is validated first.
-            as_of: review date; defaults to the submission's ``as_of``. Picks the phase.
+            as_of: review date; defaults to the submission's ``as_of``. Picks the phase, and
+                dated records after it are left out (:mod:`emulation_rules.facts.asof`).
+            phase: judge this phase (id or Vietnamese label) whatever the review date.
 
         Returns:
             An :class:`Evaluation`, subjects in input order, ``backend`` and ``quotas`` set.
 
         Raises:
             FactsError: raw data that does not validate.
+            ReviewDateError: the review date lies in no phase and no ``phase`` is given, or
+                ``phase`` names none of the campaign's.
             EvaluationError: the backend failed (every durable error is wrapped).
         """
-        subjects, day, rejected = resolve_submission(facts, self.campaign, as_of)
-        evaluation = self._impl.evaluate(subjects, as_of=day)
-        evaluation = dataclasses.replace(evaluation, rejected=rejected)
-        return with_quotas(self.campaign, evaluation, subjects, self.params)
+        sub, later = submission_as_of(facts, self.campaign, as_of)
+        evaluation = self._impl.evaluate(sub.subjects, as_of=sub.as_of, phase=phase)
+        evaluation = dataclasses.replace(evaluation, rejected=sub.rejected, later=later)
+        return with_quotas(self.campaign, evaluation, sub.subjects, self.params)
 
     def evaluate_subject(self, subject: Subject) -> SubjectResult:
         """Evaluate one validated subject against the awards for its kind."""

@@ -9,6 +9,7 @@ The hierarchy::
     ├── FactsError(EmulationRulesError, ValueError)               .problems
     ├── CaseFileError(EmulationRulesError, ValueError)            .problems (author test cases)
     ├── CompileError
+    ├── ReviewDateError(EmulationRulesError, KeyError)   date in no phase, unknown phase
     └── EvaluationError                         wraps every durable-rules error
         └── EngineUnavailableError              durable-rules cannot be imported
     EmulationRulesWarning(Warning)
@@ -198,3 +199,12 @@ def did_you_mean(word: str, candidates: Iterable[str]) -> str | None:
     """
     close = difflib.get_close_matches(word, list(candidates), n=1)
     return f"did you mean {close[0]!r}?" if close else None
+
+
+class ReviewDateError(EmulationRulesError, KeyError):
+    """A review date that lies in no phase of the campaign (with no phase chosen), or a phase
+    that is not the campaign's. The message names the phases with their dates and the
+    ``--phase`` option. A ``KeyError`` too, as ``evaluate_targets`` always raised."""
+
+    def __str__(self) -> str:
+        return self.message

@@ -37,12 +37,12 @@ The format::
         targets:                                   # optional target outcomes
           - target: members_recruited
             phase: phase_1                         # optional when only one phase is judged
-            status: met                            # met | not_met | unknown
+            status: met                            # met | not_met | pending | unknown
             value: 12000                           # optional computed figure
             source: {seed: 004_a47499433eb9c31a.txt, lines: [88, 88]}
         quotas:                                    # optional quota outcomes (quotas.py)
           - quota: direct_workers_among_commended
-            status: met                            # met | not_met | unknown
+            status: met                            # met | not_met | pending | unknown
             awardees: 20                           # optional: size of the award set
             qualifying: 3                          # optional
             shortfall: 0                           # optional
@@ -130,7 +130,7 @@ class ExpectedTarget(_Model):
 
     target: m.Ident
     phase: m.Ident | None = Field(default=None, description="Phase judged; default: the case's.")
-    status: Literal["met", "not_met", "unknown"]
+    status: Literal["met", "not_met", "pending", "unknown"]
     value: float | None = Field(default=None, description="Expected computed figure.")
     source: m.Source
     why: str | None = None
@@ -140,7 +140,7 @@ class ExpectedQuota(_Model):
     """The expected outcome of one quota on the award set (Điện Biên 001 L14)."""
 
     quota: m.Ident
-    status: Literal["met", "not_met", "unknown"]
+    status: Literal["met", "not_met", "pending", "unknown"]
     awardees: int | None = Field(default=None, description="Expected size of the award set.")
     qualifying: int | None = Field(default=None, description="Expected qualifying awardees.")
     shortfall: int | None = Field(default=None, description="Expected shortfall (see quotas.py).")

@@ -132,7 +132,11 @@ def build_parser(stderr: TextIO | None = None) -> argparse.ArgumentParser:
         sp.add_argument("--facts", required=True, type=Path, metavar="FILE",
                         help="subjects and their facts: .yaml, .json, .csv or .xlsx (a filled-in form)")
         sp.add_argument("--as-of", type=_date, metavar="DATE",
-                        help="review date YYYY-MM-DD (default: the facts file's as_of); picks the phase")
+                        help="review date YYYY-MM-DD (default: the facts file's as_of); picks the "
+                        "phase; records dated after it are left out")
+        sp.add_argument("--phase", metavar="ID",
+                        help="judge this phase (id or Vietnamese label), e.g. when the review date "
+                        "lies outside every phase")
         sp.add_argument("--param", type=_param, action="append", default=[], metavar="NAME=VALUE",
                         help="override a campaign parameter, e.g. many_individuals_min=3 (repeatable)")
         sp.add_argument("--skip-invalid", action="store_true",
@@ -290,7 +294,7 @@ def _evaluate(args: argparse.Namespace) -> tuple[Engine, object]:
     campaign = load_campaign(args.campaign)
     engine = Engine(campaign, params=dict(args.param), backend=args.backend)
     submission = load_facts(args.facts, campaign, on_error="skip" if args.skip_invalid else "raise")
-    return engine, engine.evaluate(submission, as_of=args.as_of)
+    return engine, engine.evaluate(submission, as_of=args.as_of, phase=args.phase)
 
 
 def _cmd_evaluate(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
@@ -339,9 +343,9 @@ def _explain_bulk(args: argparse.Namespace) -> object:
     try:
         subject = find_subject(campaign, args.facts, args.subject)
     except KeyError:
-        return engine.evaluate([], as_of=args.as_of)
+        return engine.evaluate([], as_of=args.as_of, phase=args.phase)
     args.subject = subject.id
-    return engine.evaluate([subject], as_of=args.as_of)
+    return engine.evaluate([subject], as_of=args.as_of, phase=args.phase)
 
 
 def _cmd_explain(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
@@ -378,7 +382,7 @@ def _cmd_targets(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 
 
 def _cmd_initiatives(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
-    from emulation_rules.facts.initiatives import render_initiatives_json, render_initiatives_table
+    from emulation_rules.results.initiatives import render_initiatives_json, render_initiatives_table
 
     if args.format == "xlsx":
         return _sheets.initiatives_xlsx(args, out, err)

@@ -33,7 +33,9 @@ from typing import Any, Literal, Protocol, runtime_checkable
 from emulation_rules.campaign import model as m
 from emulation_rules.errors import CompileError, EngineUnavailableError
 from emulation_rules.evaluate.result import Evaluation, SubjectResult
-from emulation_rules.facts.reader import Subject, Submission, resolve_submission
+from emulation_rules.facts.reader import Subject, Submission
+from emulation_rules.facts.review import resolve_submission
+from emulation_rules.facts.vocab import review_phase
 
 __all__ = [
     "BACKENDS",
@@ -78,8 +80,10 @@ class Evaluator(Protocol):
         """Parameter values in force."""
         ...
 
-    def evaluate(self, submission: Submitted, *, as_of: dt.date | None = None) -> Evaluation:
-        """Verdicts for every subject of ``submission``; ``as_of`` picks the phase."""
+    def evaluate(
+        self, submission: Submitted, *, as_of: dt.date | None = None, phase: str | None = None
+    ) -> Evaluation:
+        """Verdicts for every subject of ``submission``; ``as_of`` (or ``phase``) picks the phase."""
         ...
 
     def evaluate_subject(self, subject: Subject) -> SubjectResult:
@@ -144,28 +148,32 @@ class BaseEvaluator:
     campaign: m.Campaign
     params: Mapping[str, float]
 
-    def evaluate(self, submission: Submitted, *, as_of: dt.date | None = None) -> Evaluation:
+    def evaluate(
+        self, submission: Submitted, *, as_of: dt.date | None = None, phase: str | None = None
+    ) -> Evaluation:
         """Evaluate every subject against every award of its kind (no quotas: see Engine).
 
         Args:
             submission: a :class:`Submission`, validated subjects, or raw data (a mapping with
                 ``subjects`` or a list of subject mappings), which is validated first.
             as_of: review date; defaults to the submission's ``as_of``; picks the phase.
+            phase: the phase judged (id or label), whatever the review date.
 
         Returns:
             An :class:`Evaluation`, subjects in input order, ``backend`` set.
 
         Raises:
             FactsError: raw data that does not validate.
+            ReviewDateError: the review date lies in no phase (and no ``phase`` is given).
             EvaluationError: a subject the backend cannot evaluate.
         """
         subjects, day, rejected = resolve_submission(submission, self.campaign, as_of)
-        phase = self.campaign.phase_at(day) if day else None
+        chosen, _ = review_phase(self.campaign, day, phase)
         results = self.evaluate_subjects(subjects)
         return Evaluation(
             self.campaign.id,
             day,
-            phase.id if phase else None,
+            chosen,
             dict(self.params),
             results,
             rejected,

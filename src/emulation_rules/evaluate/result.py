@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from emulation_rules.campaign import model as m
+from emulation_rules.facts.asof import LaterCounts
 
 Status = Literal["pass", "fail", "unknown"]
 VerdictKind = Literal["awarded", "not_awarded", "incomplete", "not_eligible"]
@@ -130,6 +131,9 @@ class Evaluation:
     backend: str | None = field(default=None, compare=False)
     """The backend that produced the verdicts (``durable``, ``python`` or ``polars``); never
     part of equality, since every backend must give the same results."""
+    later: LaterCounts = field(default_factory=LaterCounts)
+    """Dated records left out because they are dated after the review date
+    (:mod:`emulation_rules.facts.asof`)."""
 
     def subject(self, subject_id: str) -> SubjectResult:
         """The result for ``subject_id``.
@@ -158,6 +162,8 @@ class Evaluation:
             "subjects": [_subject_dict(s) for s in self.subjects],
             "rejected": [p.to_dict() for p in self.rejected],
             "quotas": [q.to_dict() for q in self.quotas],
+            "left_out_later": {"records": dict(sorted(self.later.records.items())),
+                               "initiatives": self.later.initiatives},
         }
 
 

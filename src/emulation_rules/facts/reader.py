@@ -68,7 +68,7 @@ from emulation_rules.facts.coerce import (
     text_or_none,
     to_date,
 )
-from emulation_rules.facts.initiatives import apply_register, read_register
+from emulation_rules.facts.initiatives import apply_register, check_people, read_register
 
 MAX_FACTS_BYTES = 512 * 1024 * 1024
 """Largest facts file read whole (512 MiB); larger inputs belong to the bulk evaluator."""
@@ -245,29 +245,6 @@ def check_subject(campaign: m.Campaign, subject: Any) -> None:
                 f"{decl.type}; build subjects with parse_facts()/load_facts()")
 
 
-def resolve_submission(
-    facts: Submission | Iterable[Subject] | Mapping[str, Any] | list[Any],
-    campaign: m.Campaign,
-    as_of: dt.date | None = None,
-) -> tuple[tuple[Subject, ...], dt.date | None, tuple[Problem, ...]]:
-    """What evaluators accept, as ``(subjects, as_of, rejected)``.
-
-    ``facts`` is a :class:`Submission`, validated subjects, or raw data (a mapping with
-    ``subjects`` or a list of subject mappings), which is validated by :func:`parse_facts`.
-    The explicit ``as_of`` wins over the submission's.
-
-    Raises:
-        FactsError: raw data that does not validate.
-    """
-    if isinstance(facts, Mapping) or (
-        isinstance(facts, list) and not all(isinstance(x, Subject) for x in facts)
-    ):
-        facts = parse_facts(facts, campaign)
-    if isinstance(facts, Submission):
-        return facts.subjects, as_of or facts.as_of, facts.rejected
-    return tuple(facts), as_of, ()
-
-
 def parse_facts(
     data: Any,
     campaign: m.Campaign,
@@ -318,10 +295,17 @@ def parse_facts(
     if campaign.initiatives is not None and "initiatives" in data:
         register, bad = read_register(data["initiatives"], campaign.initiatives, reader.problem)
         rejected.extend(bad)
-        paths = {str(raw.get("id")).strip(): ("subjects", i) for i, raw in enumerate(subjects_raw)
+        paths = {_nfc(raw.get("id")): ("subjects", i) for i, raw in enumerate(subjects_raw)
                  if isinstance(raw, dict) and raw.get("id") is not None}
+        if not campaign.initiatives.outside_authors:
+            kinds = {_nfc(raw.get("id")): raw.get("kind") for raw in subjects_raw
+                     if isinstance(raw, dict) and raw.get("id") is not None}
+            register, bad = check_people(
+                register, {k for k, v in kinds.items() if v == "individual"},
+                {k for k, v in kinds.items() if v == "collective"}, reader.problem)
+            rejected.extend(bad)
         subjects, assessments, conflicts = apply_register(
-            subjects, register, campaign.initiatives, reader.problem, paths)
+            subjects, register, campaign.initiatives, reader.problem, paths, as_of=as_of)
         rejected.extend(conflicts)
     if rejected and on_error == "raise":
         raise FactsError(rejected)
@@ -569,3 +553,7 @@ class FactsReader:
 
 
 _hint = did_you_mean
+
+
+def _nfc(value: Any) -> str:
+    return unicodedata.normalize("NFC", str(value).strip())

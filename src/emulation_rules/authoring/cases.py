@@ -42,7 +42,7 @@ The format::
             source: {seed: 004_a47499433eb9c31a.txt, lines: [88, 88]}
         quotas:                                    # optional quota outcomes (quotas.py)
           - quota: direct_workers_among_commended
-            status: met                            # met | not_met | pending | unknown
+            status: met                            # met | not_met | unknown
             awardees: 20                           # optional: size of the award set
             qualifying: 3                          # optional
             shortfall: 0                           # optional
@@ -140,7 +140,7 @@ class ExpectedQuota(_Model):
     """The expected outcome of one quota on the award set (Điện Biên 001 L14)."""
 
     quota: m.Ident
-    status: Literal["met", "not_met", "pending", "unknown"]
+    status: Literal["met", "not_met", "unknown"]
     awardees: int | None = Field(default=None, description="Expected size of the award set.")
     qualifying: int | None = Field(default=None, description="Expected qualifying awardees.")
     shortfall: int | None = Field(default=None, description="Expected shortfall (see quotas.py).")

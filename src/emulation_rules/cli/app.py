@@ -10,6 +10,7 @@ import argparse
 import datetime as dt
 import json
 import sys
+import unicodedata
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any, TextIO
@@ -349,6 +350,7 @@ def _explain_bulk(args: argparse.Namespace) -> object:
 
 
 def _cmd_explain(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    args.subject = unicodedata.normalize("NFC", args.subject.strip())  # ids are read as NFC
     evaluation = _explain_bulk(args) if args.bulk else _evaluate(args)[1]
     try:
         if args.format == "json":

@@ -69,6 +69,7 @@ from emulation_rules.facts.coerce import (
     to_date,
 )
 from emulation_rules.facts.initiatives import apply_register, check_people, read_register
+from emulation_rules.facts.vocab import KINDS, choose, unknown_message
 
 MAX_FACTS_BYTES = 512 * 1024 * 1024
 """Largest facts file read whole (512 MiB); larger inputs belong to the bulk evaluator."""
@@ -398,8 +399,8 @@ class FactsReader:
         self.smap = smap
         self.from_text = from_text
         self.facts = {f.id: f for f in campaign.facts}
-        self.levels = {lv.id for lv in campaign.subjects.collective_levels}
-        self.roles = {r.id for r in campaign.subjects.individual_roles}
+        self.levels = tuple((lv.id, lv.label) for lv in campaign.subjects.collective_levels)
+        self.roles = tuple((r.id, r.label) for r in campaign.subjects.individual_roles)
 
     def problem(self, code: str, message: str, path: tuple[PathItem, ...], hint: str | None = None) -> Problem:
         return Problem(code, message, path, self.smap.locate(path), hint)
@@ -443,11 +444,10 @@ class FactsReader:
             sid = None
         else:
             sid = unicodedata.normalize("NFC", sid.strip())
-        kind = raw.get("kind")
-        if kind not in ("collective", "individual"):
-            out.append(self.problem("bad-choice", "kind must be 'collective' or 'individual'",
-                                    (*path, "kind")))
-            kind = None
+        kind = choose(raw.get("kind"), KINDS)
+        if kind is None:
+            message, hint = unknown_message("kind", raw.get("kind"), KINDS)
+            out.append(self.problem("bad-choice", message, (*path, "kind"), hint))
         for key in ("unit", "name"):  # never drop a value silently: a list or a mapping is refused
             value = raw.get(key)
             if value is not None and (isinstance(value, bool)
@@ -459,17 +459,21 @@ class FactsReader:
         if kind == "collective":
             if level is None:
                 out.append(self.problem("missing-key", "a collective needs 'level'", (*path, "level")))
-            elif level not in self.levels:
-                out.append(self.problem("unknown-level", f"unknown level {level!r}", (*path, "level"),
-                                        _hint(level, self.levels)))
+            elif (found := choose(level, self.levels)) is not None:
+                level = found
+            else:
+                message, hint = unknown_message("level", level, self.levels)
+                out.append(self.problem("unknown-level", message, (*path, "level"), hint))
             if role is not None:
                 out.append(self.problem("invalid-value", "a collective has no 'role'", (*path, "role")))
         elif kind == "individual":
             if role is None:
                 out.append(self.problem("missing-key", "an individual needs 'role'", (*path, "role")))
-            elif role not in self.roles:
-                out.append(self.problem("unknown-role", f"unknown role {role!r}", (*path, "role"),
-                                        _hint(role, self.roles)))
+            elif (found := choose(role, self.roles)) is not None:
+                role = found
+            else:
+                message, hint = unknown_message("role", role, self.roles)
+                out.append(self.problem("unknown-role", message, (*path, "role"), hint))
             if level is not None:
                 out.append(self.problem("invalid-value", "an individual has no 'level'", (*path, "level")))
         facts_raw = raw.get("facts", {})
@@ -483,8 +487,9 @@ class FactsReader:
             fpath = (*path, "facts", key)
             decl = self.facts.get(key)
             if decl is None:
-                out.append(self.problem("unknown-fact", f"unknown fact {key!r}", fpath,
-                                        _hint(str(key), self.facts)))
+                message, hint = unknown_message("fact", key, [
+                    (f.id, f.label) for f in self.facts.values() if kind in (None, f.applies_to)])
+                out.append(self.problem("unknown-fact", message, fpath, hint))
                 continue
             if kind is not None and decl.applies_to != kind:
                 out.append(self.problem("fact-subject-mismatch",
@@ -498,7 +503,8 @@ class FactsReader:
         if out or sid is None or kind is None:
             return None
         return Subject(
-            id=sid, kind=kind, level=level, role=role, unit=text_or_none(raw.get("unit")),
+            id=sid, kind=kind,  # type: ignore[arg-type]  # one of KINDS
+            level=level, role=role, unit=text_or_none(raw.get("unit")),
             name=text_or_none(raw.get("name")), facts=MappingProxyType(facts), location=self.smap.locate(path),
             validated_for=self.c.id,
         )

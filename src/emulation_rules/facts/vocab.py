@@ -35,6 +35,10 @@ def choose(value: object, choices: Iterable[Choice]) -> str | None:
     """The id ``value`` names (an id or a label, any case, NFC or NFD), or None."""
     if not isinstance(value, str):
         return None
+    choices = tuple(choices)
+    for cid, _ in choices:  # the exact id, the common case, without folding
+        if cid == value:
+            return cid
     key = fold(value)
     for cid, label in choices:
         if key == fold(cid) or (label is not None and key in (fold(label.vi), fold(label.en))):

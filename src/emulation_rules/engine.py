@@ -180,6 +180,7 @@ class Engine:
         on_error: str = "raise",
         chunk_rows: int | None = None,
         progress: Any = None,
+        phase: str | None = None,
     ) -> Any:
         """Score a whole table with the polars backend, in chunks (alias: :meth:`evaluate_table`).
 
@@ -198,6 +199,9 @@ class Engine:
                 ``"skip"`` leaves bad rows out and lists them in ``BulkResult.rejected``.
             chunk_rows: rows per chunk (default 100,000).
             progress: a stream for a progress bar, drawn only if it is a terminal.
+            phase: the phase judged (id or label), whatever the review date; without it a
+                review date in no phase is refused (:class:`ReviewDateError`). Records dated
+                after the review date are left out of counts, as in :meth:`evaluate`.
 
         Returns:
             A :class:`~emulation_rules.evaluate.polars.BulkResult`; its ``explain(id)`` evaluates
@@ -217,6 +221,6 @@ class Engine:
         return bulk.evaluate_many(
             self.compiled, facts, explainer=self, output=output, as_of=as_of,
             on_error=on_error,  # type: ignore[arg-type]
-            chunk_rows=chunk_rows or bulk.DEFAULT_CHUNK_ROWS, progress=progress)
+            chunk_rows=chunk_rows or bulk.DEFAULT_CHUNK_ROWS, progress=progress, phase=phase)
 
     evaluate_table = evaluate_many

@@ -239,3 +239,20 @@ def test_outside_authors_allowed_when_the_campaign_says_so(vl) -> None:
         update={"outside_authors": True})})
     sub = parse_facts({"subjects": _people(2), "initiatives": [_entry("SK-1", "X99")]}, open_prog)
     assert sub.initiatives is not None and sub.initiatives[0].accepted
+
+
+def test_bulk_scoring_leaves_out_the_same_later_records() -> None:
+    # examples/tkv_2019/individuals.csv: NV-102's initiative was accepted on 15/10/2019 (L106
+    # "Hội đồng khoa học nghiệm thu"); a review on 01/10/2019 cannot count it.
+    tkv = load_campaign(TKV)
+    csv = EXAMPLES / "tkv_2019" / "individuals.csv"
+    engine = Engine(tkv, backend="python")
+    sub = load_facts(csv, tkv)
+    for day, verdict in ((dt.date(2019, 10, 1), "not_awarded"), (dt.date(2019, 12, 31), "awarded")):
+        bulk = engine.evaluate_many(csv, as_of=day)
+        rows = {(s, a): v for s, a, v in bulk.table.select("subject_id", "award", "verdict").iter_rows()}
+        assert rows == engine.evaluate(sub, as_of=day).verdicts()
+        assert rows[("NV-102", "individual_recognition")] == verdict
+    with pytest.raises(ReviewDateError):
+        engine.evaluate_many(csv, as_of=dt.date(2019, 3, 28))
+    assert engine.evaluate_many(csv, as_of=dt.date(2019, 3, 28), phase="campaign").phase == "campaign"

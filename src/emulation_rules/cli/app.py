@@ -326,7 +326,8 @@ def _cmd_evaluate_bulk(args: argparse.Namespace, out: TextIO, err: TextIO) -> in
                   "(run evaluate without --bulk for them)\n")
     engine = Engine(campaign, params=dict(args.param), backend=args.backend)
     result = engine.evaluate_many(args.facts, output=args.output or out, as_of=args.as_of,
-                                  on_error="skip" if args.skip_invalid else "raise", progress=err)
+                                  on_error="skip" if args.skip_invalid else "raise", progress=err,
+                                  phase=args.phase)
     for p in result.rejected:
         err.write(f"skipped: {p}\n")
     err.write(result.summary() + (f"; results in {args.output}" if args.output else "") + "\n")

@@ -23,7 +23,7 @@ import pytest
 from emulation_rules import Engine, load_campaign
 from emulation_rules.authoring.cases import run_cases
 from emulation_rules.cli.app import run
-from emulation_rules.errors import FactsError
+from emulation_rules.errors import CaseFileError, FactsError
 from emulation_rules.facts.reader import parse_facts, parse_facts_csv
 from emulation_rules.results.targets import evaluate_targets
 
@@ -173,3 +173,29 @@ def test_engine_accepts_labels_in_raw_subjects(tkv) -> None:
         {"as_of": "2019-12-31", "subjects": [{"id": "NV", "kind": "Cá nhân", "role": "Đoàn viên công đoàn",
                                                "facts": {"member_rating": "yếu"}}]})
     assert ev.verdicts() == {("NV", "individual_recognition"): "not_awarded"}
+
+
+def test_case_file_phase_by_label_and_an_unknown_one_listed(tmp_path: Path) -> None:
+    # Thanh Hóa 004 L59 "Giai đoạn I: Từ năm 2021 đến năm 2025"; L78 "thành lập mới 300 CĐCS trở lên".
+    def case(phase: str) -> Path:
+        path = tmp_path / "phase.yaml"
+        path.write_text(f"""campaign: {TH.as_posix()}
+cases:
+  - id: phase_by_label
+    as_of: 2025-12-31
+    subjects:
+      - {{id: LDLD-TH, kind: collective, level: provincial_federation,
+         facts: {{grassroots_unions_founded: 300}}}}
+    targets:
+      - target: grassroots_unions_founded
+        phase: "{phase}"
+        status: met
+        source: {{seed: 004_a47499433eb9c31a.txt, lines: [78, 78]}}
+""", encoding="utf-8")
+        return path
+
+    (result,) = run_cases([case(nfd("giai đoạn i: từ năm 2021 đến năm 2025"))])
+    assert result.passed, result
+    with pytest.raises(CaseFileError) as err:
+        run_cases([case("phase_3")])
+    assert "phase_1 (Giai đoạn I" in str(err.value) and "did you mean" in str(err.value)

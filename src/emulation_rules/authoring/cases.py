@@ -84,6 +84,7 @@ from emulation_rules.errors import (
 )
 from emulation_rules.evaluate.result import AwardResult, Evaluation
 from emulation_rules.facts.reader import Submission, parse_facts
+from emulation_rules.facts.vocab import choose, phase_choices, unknown_message
 
 __all__ = [
     "CaseFile",
@@ -129,7 +130,7 @@ class ExpectedTarget(_Model):
     """The expected status of one target (chỉ tiêu)."""
 
     target: m.Ident
-    phase: m.Ident | None = Field(default=None, description="Phase judged; default: the case's.")
+    phase: str | None = Field(default=None, description="Phase judged (id or label); default: the case's.")
     status: Literal["met", "not_met", "pending", "unknown"]
     value: float | None = Field(default=None, description="Expected computed figure.")
     source: m.Source
@@ -461,7 +462,7 @@ def _check_case(
         if (exp.points is not None or exp.band is not None) and award.score_sheet is None:
             add("score-sheet", f"award {award.id!r} has no score sheet", path)
     targets = {t.id for t in campaign.targets}
-    phases = {p.id for p in campaign.phases}
+    phases = phase_choices(campaign)
     for j, exp_t in enumerate(case.targets):
         path = (*base, "targets", j)
         _check_source(exp_t.source, campaign, (*path, "source"), add)
@@ -471,8 +472,9 @@ def _check_case(
                 f"campaign {campaign.id!r} has no target {exp_t.target!r}",
                 (*path, "target"),
             )
-        if exp_t.phase is not None and exp_t.phase not in phases:
-            add("unknown-phase", f"unknown phase {exp_t.phase!r}", (*path, "phase"))
+        if exp_t.phase is not None and choose(exp_t.phase, phases) is None:
+            add("unknown-phase", " ".join(filter(None, unknown_message("phase", exp_t.phase, phases))),
+                (*path, "phase"))
         if exp_t.phase is None and case.as_of is None:
             add("missing-key", "a target expectation needs 'phase' or the case's 'as_of'", path)
     quotas = {q.id for q in campaign.quotas}
@@ -633,13 +635,13 @@ def _compare_targets(case_file: CaseFile, loaded: LoadedCase) -> list[Mismatch]:
                 case_file.campaign,
                 loaded.submission,
                 phase=exp.phase,
-                as_of=None if exp.phase else case.as_of,
+                as_of=case.as_of,
                 params=case.params,
             )
         report = reports[exp.phase]
         what = f"target {exp.target}" + (f" [{exp.phase or report.phase}]")
         try:
-            result = report.result(exp.target, exp.phase)
+            result = report.result(exp.target, exp.phase and report.phase)  # the id of a label
         except KeyError:
             out.append(
                 Mismatch(

@@ -162,6 +162,11 @@ def build_parser(stderr: TextIO | None = None) -> argparse.ArgumentParser:
                    help="table for people (default), json (stable, format_version 1), csv, or "
                    "xlsx (a workbook: summary, verdicts, criteria, defects; needs --output)")
     e.add_argument("--output", "-o", type=Path, help="write to this file instead of stdout")
+    e.add_argument("--lang", choices=("vi", "en"), default="vi",
+                   help="language of the table: vi (default: Vietnamese labels of awards, verdicts "
+                   "and failing criteria) or en")
+    e.add_argument("--ids", action="store_true",
+                   help="the table shows ids of awards, verdicts and criteria instead of labels")
 
     x = sub.add_parser("explain", help="why one subject got or missed each award",
                        description="Show the reasoning for one subject, criterion by criterion, in "
@@ -304,8 +309,11 @@ def _cmd_evaluate(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     if args.format == "xlsx":
         return _sheets.evaluate_xlsx(args, out, err)
     _, evaluation = _evaluate(args)
-    render = {"table": render_table, "json": render_json, "csv": render_csv}[args.format or "table"]
-    _write(render(evaluation), out, args.output)  # type: ignore[arg-type]
+    if (args.format or "table") == "table":
+        text = render_table(evaluation, lang=args.lang, ids=args.ids)  # type: ignore[arg-type]
+    else:
+        text = (render_json if args.format == "json" else render_csv)(evaluation)  # type: ignore[arg-type]
+    _write(text, out, args.output)
     rejected = evaluation.rejected  # type: ignore[attr-defined]
     for p in rejected:
         err.write(f"skipped: {p}\n")

@@ -178,6 +178,7 @@ class BaseEvaluator:
             results,
             rejected,
             backend=self.backend,
+            defects=self.campaign.defects,
         )
 
     def evaluate_subjects(self, subjects: tuple[Subject, ...]) -> tuple[SubjectResult, ...]:

@@ -134,6 +134,9 @@ class Evaluation:
     later: LaterCounts = field(default_factory=LaterCounts)
     """Dated records left out because they are dated after the review date
     (:mod:`emulation_rules.facts.asof`)."""
+    defects: tuple[m.Defect, ...] = ()
+    """The campaign's recorded defects of the plan text; each criterion shows those standing
+    on its cited lines (:func:`defects_at`)."""
 
     def subject(self, subject_id: str) -> SubjectResult:
         """The result for ``subject_id``.
@@ -159,11 +162,12 @@ class Evaluation:
             "phase": self.phase,
             "backend": self.backend,
             "params": dict(sorted(self.params.items())),
-            "subjects": [_subject_dict(s) for s in self.subjects],
+            "subjects": [_subject_dict(s, self.defects) for s in self.subjects],
             "rejected": [p.to_dict() for p in self.rejected],
             "quotas": [q.to_dict() for q in self.quotas],
             "left_out_later": {"records": dict(sorted(self.later.records.items())),
                                "initiatives": self.later.initiatives},
+            "defects": [defect_dict(d) for d in self.defects],
         }
 
 
@@ -186,7 +190,19 @@ def _jsonable(value: Any) -> Any:
     return value
 
 
-def _subject_dict(s: SubjectResult) -> dict[str, Any]:
+def defects_at(defects: tuple[m.Defect, ...], source: m.Source) -> tuple[m.Defect, ...]:
+    """The recorded defects standing on the lines ``source`` cites (a defect lists its seed
+    lines; the campaign's sources all cite its one seed, checked by the loader)."""
+    a, b = source.lines
+    return tuple(d for d in defects if any(a <= line <= b for line in d.lines))
+
+
+def defect_dict(d: m.Defect) -> dict[str, Any]:
+    """JSON-ready form of a recorded defect."""
+    return {"id": d.id, "lines": list(d.lines), "text": d.text, "resolution": d.resolution}
+
+
+def _subject_dict(s: SubjectResult, defects: tuple[m.Defect, ...] = ()) -> dict[str, Any]:
     return {
         "id": s.subject_id, "kind": s.kind, "level": s.level, "role": s.role,
         "name": s.name, "unit": s.unit,
@@ -209,6 +225,7 @@ def _subject_dict(s: SubjectResult) -> dict[str, Any]:
                         "reviewer_judgement": c.reviewer_judgement,
                         "source": {"seed": c.source.seed, "lines": list(c.source.lines),
                                    "clause": c.source.clause},
+                        "defects": [d.id for d in defects_at(defects, c.source)],
                     }
                     for c in a.criteria
                 ],

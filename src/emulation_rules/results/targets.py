@@ -51,6 +51,7 @@ from fractions import Fraction
 from typing import Any, Literal
 
 from emulation_rules.campaign import model as m
+from emulation_rules.evaluate.result import defect_dict, defects_at
 from emulation_rules.evaluate.semantics import judge, reads
 from emulation_rules.facts.reader import Subject, Submission
 from emulation_rules.facts.review import submission_as_of
@@ -82,6 +83,10 @@ class TargetResult:
         deadline: the last day of the target's period (the phase end) for ``end_of_phase``
             and ``phase_cumulative`` targets, else None.
         days_left: days from the review date to the deadline when it has not passed, else None.
+        defects: the campaign's recorded defects standing on the lines ``source`` cites.
+
+    ``source`` is the phase figure's own citation when the campaign gives one (Thanh Hóa 004
+    L80 for phase I's "90% dự toán", L96 for phase II's "95%"), else the target's.
     """
 
     target_id: str
@@ -105,6 +110,7 @@ class TargetResult:
     comparator_note: str | None = None
     deadline: dt.date | None = None
     days_left: int | None = None
+    defects: tuple[m.Defect, ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready mapping (the ``targets --format json`` shape of one result)."""
@@ -128,6 +134,7 @@ class TargetResult:
             "comparator_note": self.comparator_note,
             "deadline": self.deadline.isoformat() if self.deadline else None,
             "days_left": self.days_left,
+            "defects": [defect_dict(d) for d in self.defects],
             "source": self.source.cite(),
             "text_vi": self.text_vi,
         }
@@ -335,10 +342,11 @@ class _Evaluator:
             tuple(dict.fromkeys(used)),
             tuple(dict.fromkeys(missing)),
             reason if status == "unknown" else None,
-            t.source,
+            tv.source or t.source,
             t.comparator_note,
             deadline,
             days_left,
+            defects_at(self.c.defects, tv.source or t.source),
         )
 
     def _population(
@@ -384,7 +392,8 @@ def render_targets_table(report: TargetReport) -> str:
     if report.as_of:
         head += f" (as of {report.as_of.isoformat()})"
     rows = [
-        ("target", "phase", "owner", "period", "value", "op", "target", "ratio", "status", "source")
+        ("target", "phase", "owner", "period", "value", "op", "target", "ratio", "status", "source",
+         "defects")
     ]
     for r in report.results:
         rows.append(
@@ -399,6 +408,7 @@ def render_targets_table(report: TargetReport) -> str:
                 ratio_text(r.ratio),
                 r.status,
                 r.source.cite(),
+                ", ".join(d.id for d in r.defects),
             )
         )
     widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
@@ -406,6 +416,11 @@ def render_targets_table(report: TargetReport) -> str:
         "  ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)).rstrip() for row in rows
     ]
     lines.extend(f"note: {n}" for n in report.left_out)
+    shown = {d.id: d for r in report.results for d in r.defects}
+    for d in shown.values():
+        where = ", ".join(dict.fromkeys(r.target_id for r in report.results if d in r.defects))
+        lines.append(f"defect {d.id} (L{', L'.join(map(str, d.lines))}; {where}): {d.text} "
+                     f"Resolution: {d.resolution}")
     for r in report.results:
         if r.days_left is not None and r.deadline is not None:
             lines.append(f"{r.target_id} [{r.phase}]: {r.status}: value so far {_num(r.value)} "

@@ -256,3 +256,27 @@ def test_bulk_scoring_leaves_out_the_same_later_records() -> None:
     with pytest.raises(ReviewDateError):
         engine.evaluate_many(csv, as_of=dt.date(2019, 3, 28))
     assert engine.evaluate_many(csv, as_of=dt.date(2019, 3, 28), phase="campaign").phase == "campaign"
+
+
+def test_explain_says_how_many_records_were_left_out_as_later() -> None:
+    # NV-102's initiative was accepted on 15/10/2019 (L106); reviewed on 01/10/2019 it is left out.
+    csv = EXAMPLES / "tkv_2019" / "individuals.csv"
+    code, out, _ = _run("explain", str(TKV), "--facts", str(csv), "--subject", "NV-102",
+                        "--as-of", "2019-10-01")
+    assert code == 0 and "Bỏ qua / left out: 1 record(s) dated after the review date" in out
+    code, out, _ = _run("explain", str(TKV), "--facts", str(csv), "--subject", "NV-102",
+                        "--as-of", "2019-12-31")
+    assert code == 0 and "left out" not in out
+
+
+def test_pending_reaches_the_workbook(tmp_path) -> None:
+    # L59/L78 as above: the targets sheet says "Chưa đến hạn" (not yet due), read back.
+    import openpyxl
+
+    target = tmp_path / "targets.xlsx"
+    code, _, err = _run("targets", str(TH), "--facts", str(TH_FACTS), "--as-of", "2023-06-30",
+                        "--format", "xlsx", "--output", str(target))
+    assert code == 0, err
+    cells = [c.value for ws in openpyxl.load_workbook(target).worksheets for row in ws.iter_rows()
+             for c in row]
+    assert "Chưa đến hạn" in cells

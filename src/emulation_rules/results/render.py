@@ -166,6 +166,11 @@ def render_explanation(evaluation: Evaluation, subject_id: str) -> str:
     if evaluation.as_of:
         lines.append(f"Ngày xét / as of: {evaluation.as_of.isoformat()}"
                      + (f"; giai đoạn / phase: {evaluation.phase}" if evaluation.phase else ""))
+    later = evaluation.later.records.get(subject_id, 0)
+    if later:
+        lines.append(f"Bỏ qua / left out: {later} record(s) dated after the review date "
+                     "(hồ sơ ghi ngày sau ngày xét)")
+    lines.extend(f"Ghi chú / note: {n}" for n in evaluation.later.notes() if "initiative" in n)
     if not s.awards:
         lines.append("No award of this campaign applies to this subject.")
     for a in s.awards:

@@ -61,12 +61,14 @@ STATUS_VI = {
     "unknown": "Chưa rõ",
     "met": "Đạt",
     "not_met": "Không đạt",
+    "pending": "Chưa đến hạn",
 }
 _STATUS_COLOURS = {
     "pass": "C6EFCE",
     "met": "C6EFCE",
     "fail": "FFC7CE",
     "not_met": "FFC7CE",
+    "pending": "DDEBF7",
     "unknown": "FFEB9C",
 }
 _HEADER_FILL = "DDEBF7"

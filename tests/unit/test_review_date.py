@@ -280,3 +280,16 @@ def test_pending_reaches_the_workbook(tmp_path) -> None:
     cells = [c.value for ws in openpyxl.load_workbook(target).worksheets for row in ws.iter_rows()
              for c in row]
     assert "Chưa đến hạn" in cells
+
+
+def test_initiatives_command_judges_the_register_as_of_the_review_date() -> None:
+    # SK-07 is applied, recognised and sent on 01/9/2023 (L63: inside the window); on 31/5/2022
+    # none of that has happened: not yet, not excluded. SK-06 (IP-protected, L66) stays excluded.
+    code, out, _ = _run("initiatives", str(VL), "--facts", str(VL_FACTS), "--as-of", "2022-05-31",
+                        "--format", "json")
+    assert code == 0
+    status = {i["id"]: i["status"] for i in json.loads(out)["initiatives"]}
+    assert status["SK-07"] == "not_yet" and status["SK-06"] == "excluded"
+    assert status["SK-01"] == status["SK-03"] == "accepted"
+    code, out, _ = _run("initiatives", str(VL), "--facts", str(VL_FACTS), "--format", "json")
+    assert {i["id"]: i["status"] for i in json.loads(out)["initiatives"]}["SK-07"] == "accepted"

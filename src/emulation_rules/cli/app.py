@@ -32,6 +32,7 @@ from emulation_rules.errors import (
     YAMLSyntaxError,
 )
 from emulation_rules.facts.reader import load_facts
+from emulation_rules.facts.review import submission_as_of
 from emulation_rules.results.render import render_csv, render_explanation, render_json, render_table
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_INPUT, EXIT_ENGINE = 0, 1, 2, 3
@@ -203,6 +204,9 @@ def build_parser(stderr: TextIO | None = None) -> argparse.ArgumentParser:
                    ".xlsx form with its register sheet filled in")
     n.add_argument("--skip-invalid", action="store_true",
                    help="judge the valid entries and list the invalid ones, instead of refusing the file")
+    n.add_argument("--as-of", type=_date, metavar="DATE",
+                   help="review date YYYY-MM-DD (default: the facts file's as_of): each initiative "
+                   "is judged as it stood that day; events dated later have not happened yet")
     n.add_argument("--format", choices=("table", "json", "xlsx"), default="table")
     n.add_argument("--output", "-o", type=Path, help="file for --format xlsx")
 
@@ -405,8 +409,9 @@ def _cmd_initiatives(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     if submission.initiatives is None:
         err.write(f"{args.facts} has no 'initiatives' register\n")
         return EXIT_INPUT
+    submission = submission_as_of(submission, campaign, args.as_of)[0]
     render = render_initiatives_json if args.format == "json" else render_initiatives_table
-    out.write(render(submission.initiatives))
+    out.write(render(submission.initiatives or ()))
     for p in submission.rejected:
         err.write(f"skipped: {p}\n")
     return EXIT_OK

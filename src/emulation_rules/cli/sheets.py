@@ -12,6 +12,7 @@ from typing import Any, TextIO
 from emulation_rules.campaign.loader import load_campaign
 from emulation_rules.engine import Engine
 from emulation_rules.facts.reader import load_facts
+from emulation_rules.facts.review import submission_as_of
 
 EXIT_OK, EXIT_INPUT = 0, 2
 
@@ -112,13 +113,12 @@ def evaluate_xlsx(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     campaign = load_campaign(args.campaign)
     engine = Engine(campaign, params=dict(args.param), backend=args.backend)
     submission = load_facts(args.facts, campaign, on_error="skip" if args.skip_invalid else "raise")
-    evaluation = engine.evaluate(submission, as_of=args.as_of)
+    evaluation = engine.evaluate(submission, as_of=args.as_of, phase=args.phase)
     report = None
     if campaign.targets and evaluation.as_of is not None:
         try:
-            report = evaluate_targets(
-                campaign, submission, as_of=evaluation.as_of, params=dict(args.param)
-            )
+            report = evaluate_targets(campaign, submission, as_of=evaluation.as_of,
+                                      phase=args.phase, params=dict(args.param))
         except KeyError:  # the review date lies in no phase: no targets to judge
             report = None
     for p in evaluation.rejected:
@@ -129,7 +129,7 @@ def evaluate_xlsx(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         campaign=campaign,
         evaluation=evaluation,
         targets=report,
-        initiatives=submission.initiatives,
+        initiatives=submission_as_of(submission, campaign, evaluation.as_of)[0].initiatives,
     )
 
 
@@ -163,6 +163,7 @@ def initiatives_xlsx(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     if submission.initiatives is None:
         err.write(f"{args.facts} has no 'initiatives' register\n")
         return EXIT_INPUT
+    submission = submission_as_of(submission, campaign, args.as_of)[0]
     for p in submission.rejected:
         err.write(f"skipped: {p}\n")
     return _save(

@@ -147,6 +147,7 @@ class InitiativeAssessment:
         as_of: the review date it was judged for (None: no review date).
         later: the events (``applied_on``, ``recognized_on``, ``submitted_on``) dated after
             ``as_of``, treated as not having happened yet (:mod:`.asof`).
+        not_yet: excluded only because of those later events (status ``not_yet``).
     """
 
     initiative: Initiative
@@ -156,6 +157,13 @@ class InitiativeAssessment:
     attribution: str
     as_of: dt.date | None = None
     later: tuple[str, ...] = ()
+    not_yet: bool = False
+
+    @property
+    def status(self) -> str:
+        """``accepted``; ``not_yet`` (it would be accepted, but an event it needs comes after
+        the review date); or ``excluded``."""
+        return "accepted" if self.accepted else "not_yet" if self.not_yet else "excluded"
 
     @property
     def failed(self) -> tuple[CheckResult, ...]:
@@ -173,7 +181,7 @@ class InitiativeAssessment:
             "applied_on": _iso(i.applied_on),
             "recognized_on": _iso(i.recognized_on),
             "submitted_on": _iso(i.submitted_on),
-            "status": "accepted" if self.accepted else "excluded",
+            "status": self.status,
             "as_of": _iso(self.as_of),
             "later": list(self.later),
             "credited": list(self.credited),
@@ -363,8 +371,9 @@ def assess(
     results = tuple(_check(ch, seen, prog, later) for ch in prog.checks)
     accepted = all(r.passed for r in results)
     if not accepted:
+        not_yet = bool(later) and all(_check(ch, initiative, prog).passed for ch in prog.checks)
         return InitiativeAssessment(initiative, False, results, (), "excluded: credited to nobody",
-                                    as_of, later)
+                                    as_of, later, not_yet)
     credited, why = attribute(seen, prog.attribution)
     return InitiativeAssessment(initiative, True, results, credited, why, as_of, later)
 

@@ -22,11 +22,14 @@ def render_initiatives_table(assessments: Sequence[InitiativeAssessment]) -> str
     for a in assessments:
         i = a.initiative
         rows.append((i.id, i.kind, i.unit or "", _iso(i.applied_on) or "", _iso(i.submitted_on) or "",
-                     "accepted" if a.accepted else "excluded", ", ".join(a.credited)))
+                     a.status, ", ".join(a.credited)))
     widths = [max(len(r[k]) for r in rows) for k in range(len(rows[0]))]
     lines = ["  ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)).rstrip() for r in rows]
     n_ok = sum(a.accepted for a in assessments)
-    lines.append(f"{len(assessments)} initiatives: {n_ok} accepted, {len(assessments) - n_ok} excluded")
+    n_later = sum(a.not_yet for a in assessments)
+    lines.append(f"{len(assessments)} initiatives: {n_ok} accepted, "
+                 f"{len(assessments) - n_ok - n_later} excluded"
+                 + (f", {n_later} not yet (accepted after the review date)" if n_later else ""))
     later = [a for a in assessments if a.later]
     if later and later[0].as_of is not None:
         lines.append(f"{len(later)} initiative(s) with an event after the review date "

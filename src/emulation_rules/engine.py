@@ -163,7 +163,7 @@ class Engine:
             EvaluationError: the backend failed (every durable error is wrapped).
         """
         sub, later = submission_as_of(facts, self.campaign, as_of)
-        evaluation = self._impl.evaluate(sub.subjects, as_of=sub.as_of, phase=phase)
+        evaluation = self._impl.evaluate_resolved(sub.subjects, sub.as_of, phase=phase)
         evaluation = dataclasses.replace(evaluation, rejected=sub.rejected, later=later)
         return with_quotas(self.campaign, evaluation, sub.subjects, self.params)
 

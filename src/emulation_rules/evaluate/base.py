@@ -168,6 +168,22 @@ class BaseEvaluator:
             EvaluationError: a subject the backend cannot evaluate.
         """
         subjects, day, rejected = resolve_submission(submission, self.campaign, as_of)
+        return self.evaluate_resolved(subjects, day, rejected, phase=phase)
+
+    def evaluate_resolved(
+        self,
+        subjects: tuple[Subject, ...],
+        day: dt.date | None,
+        rejected: tuple[Any, ...] = (),
+        *,
+        phase: str | None = None,
+    ) -> Evaluation:
+        """:meth:`evaluate` for subjects already seen as of ``day``
+        (:func:`~emulation_rules.facts.review.submission_as_of`), so they are not scanned twice.
+
+        Raises:
+            ReviewDateError: ``day`` lies in no phase (and no ``phase`` is given).
+        """
         chosen, _ = review_phase(self.campaign, day, phase)
         results = self.evaluate_subjects(subjects)
         return Evaluation(

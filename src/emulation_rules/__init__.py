@@ -26,6 +26,7 @@ from emulation_rules.errors import (
     EvaluationError,
     FactsError,
     Problem,
+    ReviewDateError,
     SourceLocation,
     YAMLSyntaxError,
 )
@@ -54,6 +55,7 @@ __all__ = [
     "EvaluationError",
     "FactsError",
     "Problem",
+    "ReviewDateError",
     "SourceLocation",
     "Subject",
     "SubjectResult",

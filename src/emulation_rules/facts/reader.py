@@ -13,13 +13,13 @@ A facts file (YAML or JSON)::
     as_of: 2019-12-31           # optional review date
     subjects:
       - id: CD-HALAM
-        kind: collective        # collective | individual
-        level: grassroots_union # collectives: a level declared by the campaign
+        kind: collective        # collective | individual (or Tập thể | Cá nhân)
+        level: grassroots_union # collectives: a level of the campaign, by id or label
         name: Công đoàn Công ty Than Hà Lầm
         facts: {launched_campaign: true, union_rating: strong, ...}
       - id: NV-001
         kind: individual
-        role: member            # individuals: a role declared by the campaign
+        role: member            # individuals: a role of the campaign, by id or label
         unit: CD-HALAM
         name: Nguyễn Văn An
         facts: {member_rating: fair, initiatives: [{title: ..., accepted_by: initiative_council, ...}]}
@@ -27,6 +27,11 @@ A facts file (YAML or JSON)::
 For a campaign with an initiative programme (Vĩnh Linh), a YAML or JSON file may add a
 top-level ``initiatives:`` register; it is judged by :mod:`.initiatives`, which sets the
 programme's derived count facts on the subjects (``Submission.initiatives`` holds the verdicts).
+
+Kinds, levels, roles and enum values are given by id or label, any case, NFC or NFD
+(:mod:`.vocab`); numbers may use a decimal comma where it cannot be a thousands separator
+(:func:`~.coerce.coerce_value`). Dated records after the review date are left out at
+evaluation (:mod:`.asof`).
 
 A CSV file has one subject per row with the columns ``id, kind, level, role, unit, name`` and
 one column per fact; an empty cell is a missing fact; a records fact is a JSON list in its cell.

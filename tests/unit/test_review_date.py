@@ -86,7 +86,8 @@ def test_vinhlinh_review_on_31_may_2022_counts_only_what_existed(vl) -> None:
     # and P02 (SK-07, 2023) are not yet credited.
     participation = report.result("participation")
     assert participation.value == 10 and participation.status == "met"
-    assert any("5 initiative(s)" in n for n in report.left_out)
+    assert report.later.initiatives == 5
+    assert report.to_dict()["left_out_later"] == {"records": {}, "initiatives": 5}
 
 
 def test_the_issue_probe_sent_1_june_recognised_2023_is_not_counted(vl) -> None:
@@ -264,6 +265,9 @@ def test_explain_says_how_many_records_were_left_out_as_later() -> None:
     code, out, _ = _run("explain", str(TKV), "--facts", str(csv), "--subject", "NV-102",
                         "--as-of", "2019-10-01")
     assert code == 0 and "Bỏ qua / left out: 1 record(s) dated after the review date" in out
+    code, out, _ = _run("explain", str(TKV), "--facts", str(csv), "--subject", "NV-102",
+                        "--as-of", "2019-10-01", "--format", "json")
+    assert json.loads(out)["left_out_later"] == {"records": 1, "initiatives": 0}
     code, out, _ = _run("explain", str(TKV), "--facts", str(csv), "--subject", "NV-102",
                         "--as-of", "2019-12-31")
     assert code == 0 and "left out" not in out

@@ -369,6 +369,9 @@ def _cmd_explain(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         if args.format == "json":
             data = evaluation.to_dict()  # type: ignore[attr-defined]
             subject = next(s for s in data["subjects"] if s["id"] == args.subject)
+            later = evaluation.later  # type: ignore[attr-defined]
+            subject["left_out_later"] = {"records": later.records.get(args.subject, 0),
+                                         "initiatives": later.initiatives}
             out.write(json.dumps(subject, ensure_ascii=False, indent=2) + "\n")
         else:
             out.write(render_explanation(evaluation, args.subject))  # type: ignore[arg-type]

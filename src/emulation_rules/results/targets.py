@@ -53,6 +53,7 @@ from typing import Any, Literal
 from emulation_rules.campaign import model as m
 from emulation_rules.evaluate.result import defect_dict, defects_at
 from emulation_rules.evaluate.semantics import judge, reads
+from emulation_rules.facts.asof import LaterCounts
 from emulation_rules.facts.reader import Subject, Submission
 from emulation_rules.facts.review import submission_as_of
 from emulation_rules.facts.vocab import review_phase
@@ -156,8 +157,8 @@ class TargetReport:
     phase: str | None
     as_of: dt.date | None
     results: tuple[TargetResult, ...] = field(default_factory=tuple)
-    left_out: tuple[str, ...] = ()
-    """What the review date left out, in words (:meth:`LaterCounts.notes`)."""
+    later: LaterCounts = field(default_factory=LaterCounts)
+    """What the review date left out (:mod:`emulation_rules.facts.asof`)."""
 
     def result(self, target_id: str, phase: str | None = None) -> TargetResult:
         """The result of ``target_id`` (for ``phase`` when several phases were judged).
@@ -177,7 +178,8 @@ class TargetReport:
             "phase": self.phase,
             "as_of": self.as_of.isoformat() if self.as_of else None,
             "targets": [r.to_dict() for r in self.results],
-            "left_out_later": list(self.left_out),
+            "left_out_later": {"records": dict(sorted(self.later.records.items())),
+                               "initiatives": self.later.initiatives},
         }
 
 
@@ -219,7 +221,7 @@ def evaluate_targets(
         for tv in t.values:
             if judged is None or tv.phase in judged:
                 results.append(ev.judge(t, tv))
-    return TargetReport(campaign.id, chosen, as_of, tuple(results), later.notes())
+    return TargetReport(campaign.id, chosen, as_of, tuple(results), later)
 
 
 _OPS = m.OPS
@@ -415,7 +417,7 @@ def render_targets_table(report: TargetReport) -> str:
     lines = [head] + [
         "  ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)).rstrip() for row in rows
     ]
-    lines.extend(f"note: {n}" for n in report.left_out)
+    lines.extend(f"note: {n}" for n in report.later.notes())
     shown = {d.id: d for r in report.results for d in r.defects}
     for d in shown.values():
         where = ", ".join(dict.fromkeys(r.target_id for r in report.results if d in r.defects))

@@ -199,3 +199,12 @@ cases:
     with pytest.raises(CaseFileError) as err:
         run_cases([case("phase_3")])
     assert "phase_1 (Giai đoạn I" in str(err.value) and "did you mean" in str(err.value)
+
+
+def test_form_options_take_labels(tmp_path: Path) -> None:
+    # TKV L33 levels: "Công đoàn cơ sở" names grassroots_union.
+    code, _, err = _run("form", str(TKV), "--kind", "Tập thể", "--level", nfd("công đoàn cơ sở"),
+                        "-o", str(tmp_path / "form.xlsx"))
+    assert code == 0, err
+    code, _, err = _run("form", str(TKV), "--level", "Cong doan co so", "-o", str(tmp_path / "f.xlsx"))
+    assert code == 2 and "grassroots_union (Công đoàn cơ sở)" in err and "did you mean" in err

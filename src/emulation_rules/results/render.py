@@ -66,12 +66,14 @@ _VERDICT_EN = {
 _WORDS = {
     "vi": {"campaign": "Phong trào", "as_of": "ngày xét", "phase": "giai đoạn",
            "head": ("Mã", "Tên", "Cấp/vai trò", "Danh hiệu", "Kết quả", "Lý do"),
-           "fails": "không đạt", "missing": "thiếu", "all": "đạt mọi tiêu chí", "points": "điểm",
+           "fails": "không đạt", "missing": "thiếu", "undecided": "chưa xét được",
+           "all": "đạt mọi tiêu chí", "points": "điểm",
            "band": "hạng", "subjects": "đối tượng", "per_award": "kết quả theo danh hiệu",
            "problems": "lỗi trong dữ liệu; các đối tượng đó không được xét"},
     "en": {"campaign": "Campaign", "as_of": "as of", "phase": "phase",
            "head": ("Subject", "Name", "Level/role", "Award", "Verdict", "Why"),
-           "fails": "fails", "missing": "missing", "all": "all criteria met", "points": "points",
+           "fails": "fails", "missing": "missing", "undecided": "undecided",
+           "all": "all criteria met", "points": "points",
            "band": "band", "subjects": "subjects", "per_award": "verdicts per award",
            "problems": "problems in the facts; those subjects were not evaluated"},
 }
@@ -135,7 +137,11 @@ def _why(a: AwardResult, w: dict[str, Any], lang: str, ids: bool) -> str:
     if a.verdict == "incomplete":
         if a.reason and not a.missing_facts:  # e.g. criteria delegated to another instrument
             return a.reason
-        return missing
+        undecided = [c.label.en if lang == "en" else c.label.vi for c in a.criteria
+                     if c.status == "unknown"]
+        if ids or not undecided:
+            return missing
+        return f"{w['undecided']}: {'; '.join(undecided)} ({missing})"
     text = str(w["all"])
     if a.points is not None:
         text += (f"; {a.points:g}/{a.max_points:g} {w['points']}"

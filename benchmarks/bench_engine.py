@@ -14,6 +14,8 @@ of the three paths interleaved, so the ratios hold on a busy machine):
   objects: the floor any wrapper can reach;
 * the ratio of the two (the goal: at most 1.5);
 * ``Engine(backend="python").evaluate`` on the same subjects, and its agreement with durable;
+  and again with a review date (``as_of``), whose cost is the pass that leaves out dated
+  records after it (``emulation_rules.facts.asof``);
 * one unit (1 CĐCS + 30 members): p50 and p99 latency of ``Engine.evaluate``;
 * cold start: ``emulation-rules evaluate`` on that unit in a new process, wall time to exit, and
   the time to import the CLI (``python -X importtime``), median of ``--repeat``.
@@ -23,6 +25,7 @@ from __future__ import annotations
 
 import argparse
 import copy
+import datetime as dt
 import json
 import os
 import platform
@@ -124,12 +127,15 @@ def main() -> None:
         raw = raw_durable(durable, subjects)
 
         # interleaved, so that a change in the machine's load hits every path alike
-        runs: dict[str, list[float]] = {"engine": [], "raw": [], "python": []}
+        runs: dict[str, list[float]] = {"engine": [], "raw": [], "python": [], "as_of": []}
+        review = dt.date(2019, 12, 31)  # a review date: dated records after it are left out
         for _ in range(args.repeat):
             for key, fn in (("engine", lambda: durable.evaluate(subjects)), ("raw", raw),
-                            ("python", lambda: python.evaluate(subjects))):
+                            ("python", lambda: python.evaluate(subjects)),
+                            ("as_of", lambda: python.evaluate(subjects, as_of=review))):
                 runs[key].append(_median_time(fn, 1))
-        t_engine, t_raw, t_python = (statistics.median(runs[k]) for k in ("engine", "raw", "python"))
+        t_engine, t_raw, t_python, t_as_of = (
+            statistics.median(runs[k]) for k in ("engine", "raw", "python", "as_of"))
         agree = durable.evaluate(subjects).verdicts() == python.evaluate(subjects).verdicts()
 
         unit = json.loads(json.dumps({"subjects": [
@@ -156,6 +162,8 @@ def main() -> None:
     print(f"durable-rules driven directly     {n / t_raw:10,.0f} subjects/s")
     print(f"ratio (direct / Engine)           {t_engine / t_raw:10.2f}x   (goal <= 1.5x)")
     print(f"Engine(python).evaluate           {n / t_python:10,.0f} subjects/s   (agrees with durable: {agree})")
+    print(f"  with a review date (as of)      {n / t_as_of:10,.0f} subjects/s   "
+          f"(+{(t_as_of / t_python - 1) * 100:.0f}% for leaving out later records)")
     print(f"one unit (1 + 30), Engine.evaluate p50 {lat[len(lat) // 2]:.1f} ms, p99 {lat[int(len(lat) * 0.99)]:.1f} ms")
     print(f"cold start, CLI evaluate of one unit  {wall * 1000:6.0f} ms wall (import of the CLI {imp * 1000:.0f} ms)")
 

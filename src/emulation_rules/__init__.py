@@ -25,6 +25,7 @@ from emulation_rules.errors import (
     EvaluationError,
     FactsError,
     Problem,
+    ReviewDateError,
     SourceLocation,
     YAMLSyntaxError,
 )
@@ -63,6 +64,7 @@ __all__ = [
     "EvaluationError",
     "FactsError",
     "Problem",
+    "ReviewDateError",
     "SourceLocation",
     "Subject",
     "SubjectResult",

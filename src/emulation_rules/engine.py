@@ -36,7 +36,8 @@ from emulation_rules.evaluate.base import (
     unavailable,
 )
 from emulation_rules.evaluate.result import Evaluation, SubjectResult
-from emulation_rules.facts.reader import Subject, resolve_submission
+from emulation_rules.facts.reader import Subject
+from emulation_rules.facts.review import submission_as_of
 from emulation_rules.results.quotas import with_quotas
 
 if TYPE_CHECKING:
@@ -149,25 +150,31 @@ class Engine:
 
         return compile_campaign(self.campaign, params=self.params)
 
-    def evaluate(self, facts: Submitted, *, as_of: dt.date | None = None) -> Evaluation:
+    def evaluate(
+        self, facts: Submitted, *, as_of: dt.date | None = None, phase: str | None = None
+    ) -> Evaluation:
         """Evaluate every subject against every award of its kind, then judge the quotas.
 
         Args:
             facts: a validated :class:`Submission` or subjects, or raw data (a mapping with
                 ``subjects`` or a list), which is validated first.
-            as_of: review date; defaults to the submission's ``as_of``. Picks the phase.
+            as_of: review date; defaults to the submission's ``as_of``. Picks the phase, and
+                dated records after it are left out (:mod:`emulation_rules.facts.asof`).
+            phase: judge this phase (id or Vietnamese label) whatever the review date.
 
         Returns:
             An :class:`Evaluation`, subjects in input order, ``backend`` and ``quotas`` set.
 
         Raises:
             FactsError: raw data that does not validate.
+            ReviewDateError: the review date lies in no phase and no ``phase`` is given, or
+                ``phase`` names none of the campaign's.
             EvaluationError: the backend failed (every durable error is wrapped).
         """
-        subjects, day, rejected = resolve_submission(facts, self.campaign, as_of)
-        evaluation = self._impl.evaluate(subjects, as_of=day)
-        evaluation = dataclasses.replace(evaluation, rejected=rejected)
-        return with_quotas(self.campaign, evaluation, subjects, self.params)
+        sub, later = submission_as_of(facts, self.campaign, as_of)
+        evaluation = self._impl.evaluate_resolved(sub.subjects, sub.as_of, phase=phase)
+        evaluation = dataclasses.replace(evaluation, rejected=sub.rejected, later=later)
+        return with_quotas(self.campaign, evaluation, sub.subjects, self.params)
 
     def evaluate_subject(self, subject: Subject) -> SubjectResult:
         """Evaluate one validated subject against the awards for its kind."""
@@ -182,6 +189,7 @@ class Engine:
         on_error: str = "raise",
         chunk_rows: int | None = None,
         progress: Any = None,
+        phase: str | None = None,
     ) -> Any:
         """Score a whole table with the polars backend, in chunks (alias: :meth:`evaluate_table`).
 
@@ -200,6 +208,9 @@ class Engine:
                 ``"skip"`` leaves bad rows out and lists them in ``BulkResult.rejected``.
             chunk_rows: rows per chunk (default 100,000).
             progress: a stream for a progress bar, drawn only if it is a terminal.
+            phase: the phase judged (id or label), whatever the review date; without it a
+                review date in no phase is refused (:class:`ReviewDateError`). Records dated
+                after the review date are left out of counts, as in :meth:`evaluate`.
 
         Returns:
             A :class:`~emulation_rules.evaluate.polars.BulkResult`; its ``explain(id)`` evaluates
@@ -212,6 +223,6 @@ class Engine:
             ValueError: an output path that is neither ``.csv`` nor ``.parquet``.
         """
         return self._impl.evaluate_table(facts, output=output, as_of=as_of, on_error=on_error,
-                                         chunk_rows=chunk_rows, progress=progress)
+                                         chunk_rows=chunk_rows, progress=progress, phase=phase)
 
     evaluate_table = evaluate_many

@@ -9,6 +9,7 @@ The hierarchy::
     ├── FactsError(EmulationRulesError, ValueError)               .problems
     ├── CaseFileError(EmulationRulesError, ValueError)            .problems (author test cases)
     ├── CompileError
+    ├── ReviewDateError(EmulationRulesError, KeyError)   date in no phase, unknown phase
     └── EvaluationError                         wraps every durable-rules error
         └── EngineUnavailableError              durable-rules cannot be imported
     EmulationRulesWarning(Warning)
@@ -96,6 +97,8 @@ ProblemCode = Literal[
     "not-a-file",
     "recursive-alias",
     "bad-character",
+    "unknown-author",
+    "unknown-unit",
 ]
 """Every problem code the library emits (stable; tests assert on them)."""
 
@@ -148,6 +151,8 @@ PROBLEM_CODES: Mapping[str, tuple[str, str]] = MappingProxyType({
     "missing-field": ("facts", "A record lacks a required field."),
     "out-of-range": ("facts", "An integer too large for the engines (64-bit)."),
     "unknown-subject": ("facts", "A register entry names a subject that is not in the submission."),
+    "unknown-author": ("facts", "A register author is not an individual of the submission (did-you-mean given)."),
+    "unknown-unit": ("facts", "A register unit is not a collective of the submission (did-you-mean given)."),
     "derived-fact": ("facts", "A fact derived from the initiative register was also submitted."),
     "record-count": ("facts", "A spreadsheet count column disagrees with the records listed."),
     "campaign-mismatch": ("facts", "The facts file names another campaign."),
@@ -352,3 +357,12 @@ def did_you_mean(word: str, candidates: Iterable[str]) -> str | None:
     """
     close = difflib.get_close_matches(word, list(candidates), n=1)
     return f"did you mean {close[0]!r}?" if close else None
+
+
+class ReviewDateError(EmulationRulesError, KeyError):
+    """A review date that lies in no phase of the campaign (with no phase chosen), or a phase
+    that is not the campaign's. The message names the phases with their dates and the
+    ``--phase`` option. A ``KeyError`` too, as ``evaluate_targets`` always raised."""
+
+    def __str__(self) -> str:
+        return self.message

@@ -90,11 +90,16 @@ def test_schema_is_json_schema_with_descriptions():
 
 
 def test_evaluate_table_on_the_example():
-    code, out, _ = cli("evaluate", TKV, "--facts", FACTS)
+    code, out, _ = cli("evaluate", TKV, "--facts", FACTS, "--lang", "en", "--ids")
     assert code == 0
     assert "CD-HALAM" in out and "awarded" in out
-    # Counts follow test_tkv_verdicts.EXPECTED (each verdict derived from seed 000 there).
-    assert "31 subjects; awarded: 11, not_awarded: 13, incomplete: 4, not_eligible: 3" in out
+    # Counts follow test_tkv_verdicts.EXPECTED (each verdict derived from seed 000 there):
+    # 31 subjects, 11 awarded in all (2 collectives, 9 individuals), counted per award.
+    assert "31 subjects; verdicts per award:" in out
+    assert ("collective_recognition: 11 subjects — awarded 2, not_awarded 5, incomplete 2, "
+            "not_eligible 2") in out
+    assert ("individual_recognition: 20 subjects — awarded 9, not_awarded 8, incomplete 2, "
+            "not_eligible 1") in out
 
 
 def test_evaluate_json_is_stable():

@@ -112,6 +112,10 @@ def test_thanhhoa_example_statuses(th):
     assert {r.phase for r in report.results} == {"phase_2"}
     for target_id, (status, value) in TH_EXPECTED.items():
         r = report.result(target_id)
+        # L60: phase II runs to 2030, after this 2027 review: a phase figure not reached yet is
+        # pending (not missed); yearly figures are judged for the year as before.
+        if status == "not_met" and r.period != "yearly":
+            status = "pending"
         assert r.status == status, target_id
         if value is None:
             assert r.value is None and r.ratio is None
@@ -130,7 +134,9 @@ def test_thanhhoa_2027_uses_phase_two_figures(th):
     sub = _federation(th, grdp_per_capita_usd=6000, finance_collected_pct_of_budget=92)
     in_2027 = evaluate_targets(th, sub, as_of=dt.date(2027, 6, 30))
     assert in_2027.result("grdp_per_capita").target == 8990
-    assert in_2027.result("grdp_per_capita").status == "not_met"
+    # ... by the end of phase II (L60: 2026-2030): in mid-2027 that is not missed yet.
+    assert in_2027.result("grdp_per_capita").status == "pending"
+    assert in_2027.result("grdp_per_capita").days_left == (dt.date(2030, 12, 31) - dt.date(2027, 6, 30)).days
     # L80 "90% dự toán trở lên" (phase I) vs L96 "95%" (phase II): 92 fails phase II only.
     assert in_2027.result("finance_collected").status == "not_met"
     in_2024 = evaluate_targets(th, sub, as_of=dt.date(2024, 12, 31))
@@ -403,7 +409,7 @@ def test_cli_evaluate_and_targets_run(campaign, facts):
     )
     data = json.loads(out.getvalue())
     assert data["targets"] and all(
-        t["status"] in ("met", "not_met", "unknown") for t in data["targets"]
+        t["status"] in ("met", "not_met", "pending", "unknown") for t in data["targets"]
     )
 
 

@@ -27,6 +27,7 @@ from emulation_rules.errors import (
 )
 from emulation_rules.evaluate.result import Status, VerdictKind
 from emulation_rules.facts.reader import Submission, parse_facts
+from emulation_rules.facts.vocab import choose, phase_choices, unknown_message
 from emulation_rules.results.quotas import QuotaStatus
 from emulation_rules.results.targets import TargetStatus
 
@@ -62,7 +63,7 @@ class ExpectedTarget(_Model):
     """The expected status of one target (chỉ tiêu)."""
 
     target: m.Ident
-    phase: m.Ident | None = Field(default=None, description="Phase judged; default: the case's.")
+    phase: str | None = Field(default=None, description="Phase judged (id or label); default: the case's.")
     status: TargetStatus | Literal["not_judged"] = Field(
         description="not_judged: the review date lies in no phase that sets a figure for the "
         "target (before the plan starts, after it ends, or in another round).")
@@ -381,7 +382,7 @@ def _check_case(
         if (exp.points is not None or exp.band is not None) and award.score_sheet is None:
             add("score-sheet", f"award {award.id!r} has no score sheet", path)
     targets = {t.id for t in campaign.targets}
-    phases = {p.id for p in campaign.phases}
+    phases = phase_choices(campaign)
     for j, exp_t in enumerate(case.targets):
         path = (*base, "targets", j)
         _check_source(exp_t.source, campaign, (*path, "source"), add)
@@ -391,8 +392,9 @@ def _check_case(
                 f"campaign {campaign.id!r} has no target {exp_t.target!r}",
                 (*path, "target"),
             )
-        if exp_t.phase is not None and exp_t.phase not in phases:
-            add("unknown-phase", f"unknown phase {exp_t.phase!r}", (*path, "phase"))
+        if exp_t.phase is not None and choose(exp_t.phase, phases) is None:
+            add("unknown-phase", " ".join(filter(None, unknown_message("phase", exp_t.phase, phases))),
+                (*path, "phase"))
         if exp_t.phase is None and case.as_of is None:
             add("missing-key", "a target expectation needs 'phase' or the case's 'as_of'", path)
     quotas = {q.id for q in campaign.quotas}

@@ -37,7 +37,7 @@ The format::
         targets:                                   # optional target outcomes
           - target: members_recruited
             phase: phase_1                         # optional when only one phase is judged
-            status: met                            # met | not_met | unknown | not_judged
+            status: met                            # met | not_met | pending | unknown | not_judged
             value: 12000                           # optional computed figure
             source: {seed: 004_a47499433eb9c31a.txt, lines: [88, 88]}
         quotas:                                    # optional quota outcomes (quotas.py)
@@ -75,6 +75,7 @@ from emulation_rules.campaign.safe_yaml import MAX_BYTES
 from emulation_rules.errors import (
     CaseFileError,
     Problem,
+    ReviewDateError,
     SourceLocation,
 )
 from emulation_rules.evaluate.result import AwardResult, Evaluation
@@ -176,17 +177,31 @@ def run_case(
     """Run one case of ``case_file`` and compare every expectation; see :func:`run_case_file`."""
     engine = (engines or _SHARED_ENGINES).get(case_file, loaded.case.params)
     case = loaded.case
-    evaluation: Evaluation = engine.evaluate(loaded.submission, as_of=case.as_of)
     mismatches: list[Mismatch] = []
     checked = 0
+    evaluation: Evaluation | None = None
+    refused: ReviewDateError | None = None
+    if case.expect or case.quotas:
+        try:
+            evaluation = engine.evaluate(loaded.submission, as_of=case.as_of)
+        except ReviewDateError as exc:  # a review date in no phase: nothing is judged (issue 11)
+            refused = exc
     for exp, where in zip(case.expect, loaded.expect_locations, strict=True):
         checked += 1
+        if evaluation is None:
+            mismatches.append(Mismatch(f"{exp.subject} / {exp.award}", "verdict", exp.verdict,
+                                       "refused", exp.source, where, str(refused)))
+            continue
         mismatches.extend(_compare_award(exp, evaluation, where))
     if case.targets:
         mismatches.extend(_compare_targets(case_file, loaded))
         checked += len(case.targets)
     for exp_q in case.quotas:
         checked += 1
+        if evaluation is None:
+            mismatches.append(Mismatch(f"quota {exp_q.quota}", "status", exp_q.status, "refused",
+                                       exp_q.source, loaded.location, str(refused)))
+            continue
         mismatches.extend(_compare_quota(exp_q, evaluation, loaded.location))
     return CaseResult(case_file.path, case.id, loaded.location, checked, tuple(mismatches))
 
@@ -272,7 +287,7 @@ def _compare_targets(case_file: CaseFile, loaded: LoadedCase) -> list[Mismatch]:
                     case_file.campaign,
                     loaded.submission,
                     phase=exp.phase,
-                    as_of=None if exp.phase else case.as_of,
+                    as_of=case.as_of,
                     params=case.params,
                 )
             except KeyError:  # the review date lies in no phase: no target is judged
@@ -283,7 +298,7 @@ def _compare_targets(case_file: CaseFile, loaded: LoadedCase) -> list[Mismatch]:
         try:
             if report is None:
                 raise KeyError(exp.target)
-            result = report.result(exp.target, exp.phase)
+            result = report.result(exp.target, exp.phase and report.phase)  # the id of a label
         except KeyError:
             if exp.status == "not_judged":
                 continue

@@ -100,3 +100,4 @@ class InitiativeProgramme(_Model):
         default=None,
         description="Collective int fact set, for each unit, to the number of accepted initiatives it registered.",
     )
+    outside_authors: bool = Field(default=False, description="Authors and units need not be subjects of the submission.")

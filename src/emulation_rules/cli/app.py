@@ -15,6 +15,7 @@ import json
 import math
 import os
 import sys
+import unicodedata
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any, TextIO
@@ -37,6 +38,7 @@ from emulation_rules.errors import (
     YAMLSyntaxError,
 )
 from emulation_rules.facts.reader import load_facts
+from emulation_rules.facts.review import submission_as_of
 from emulation_rules.results.render import render_csv, render_explanation, render_json, render_table
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_INPUT, EXIT_ENGINE = 0, 1, 2, 3
@@ -154,7 +156,11 @@ def build_parser(stderr: TextIO | None = None) -> argparse.ArgumentParser:
         sp.add_argument("--facts", required=True, type=Path, metavar="FILE",
                         help="subjects and their facts: .yaml, .json, .csv or .xlsx (a filled-in form)")
         sp.add_argument("--as-of", type=_date, metavar="DATE",
-                        help="review date YYYY-MM-DD (default: the facts file's as_of); picks the phase")
+                        help="review date YYYY-MM-DD (default: the facts file's as_of); picks the "
+                        "phase; records dated after it are left out")
+        sp.add_argument("--phase", metavar="ID",
+                        help="judge this phase (id or Vietnamese label), e.g. when the review date "
+                        "lies outside every phase")
         sp.add_argument("--param", type=_param, action="append", default=[], metavar="NAME=VALUE",
                         help="override a campaign parameter, e.g. many_individuals_min=3 (repeatable)")
         sp.add_argument("--skip-invalid", action="store_true",
@@ -180,6 +186,11 @@ def build_parser(stderr: TextIO | None = None) -> argparse.ArgumentParser:
                    help="table for people (default), json (stable, format_version 1), csv, or "
                    "xlsx (a workbook: summary, verdicts, criteria, defects; needs --output)")
     e.add_argument("--output", "-o", type=Path, help="write to this file instead of stdout")
+    e.add_argument("--lang", choices=("vi", "en"), default="vi",
+                   help="language of the table: vi (default: Vietnamese labels of awards, verdicts "
+                   "and failing criteria) or en")
+    e.add_argument("--ids", action="store_true",
+                   help="the table shows ids of awards, verdicts and criteria instead of labels")
 
     x = sub.add_parser("explain", help="why one subject got or missed each award",
                        description="Show the reasoning for one subject, criterion by criterion, in "
@@ -216,6 +227,9 @@ def build_parser(stderr: TextIO | None = None) -> argparse.ArgumentParser:
                    ".xlsx form with its register sheet filled in")
     n.add_argument("--skip-invalid", action="store_true",
                    help="judge the valid entries and list the invalid ones, instead of refusing the file")
+    n.add_argument("--as-of", type=_date, metavar="DATE",
+                   help="review date YYYY-MM-DD (default: the facts file's as_of): each initiative "
+                   "is judged as it stood that day; events dated later have not happened yet")
     n.add_argument("--format", choices=("table", "json", "xlsx"), default="table")
     n.add_argument("--output", "-o", type=Path, help="file for --format xlsx")
 
@@ -376,7 +390,7 @@ def _evaluate(args: argparse.Namespace) -> tuple[Engine, object]:
     campaign = load_campaign(args.campaign)
     engine = Engine(campaign, params=dict(args.param), backend=args.backend)
     submission = load_facts(args.facts, campaign, on_error="skip" if args.skip_invalid else "raise")
-    return engine, engine.evaluate(submission, as_of=args.as_of)
+    return engine, engine.evaluate(submission, as_of=args.as_of, phase=args.phase)
 
 
 def _cmd_evaluate(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
@@ -385,8 +399,11 @@ def _cmd_evaluate(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     if args.format == "xlsx":
         return _sheets.evaluate_xlsx(args, out, err)
     _, evaluation = _evaluate(args)
-    render = {"table": render_table, "json": render_json, "csv": render_csv}[args.format or "table"]
-    _write(render(evaluation), out, args.output)  # type: ignore[arg-type]
+    if (args.format or "table") == "table":
+        text = render_table(evaluation, lang=args.lang, ids=args.ids)  # type: ignore[arg-type]
+    else:
+        text = (render_json if args.format == "json" else render_csv)(evaluation)  # type: ignore[arg-type]
+    _write(text, out, args.output)
     rejected = evaluation.rejected  # type: ignore[attr-defined]
     for p in rejected:
         err.write(f"skipped: {p}\n")
@@ -407,7 +424,8 @@ def _cmd_evaluate_bulk(args: argparse.Namespace, out: TextIO, err: TextIO) -> in
                   "(run evaluate without --bulk for them)\n")
     engine = Engine(campaign, params=dict(args.param), backend=args.backend)
     result = engine.evaluate_many(args.facts, output=args.output or out, as_of=args.as_of,
-                                  on_error="skip" if args.skip_invalid else "raise", progress=err)
+                                  on_error="skip" if args.skip_invalid else "raise", progress=err,
+                                  phase=args.phase)
     for p in result.rejected:
         err.write(f"skipped: {p}\n")
     err.write(result.summary() + (f"; results in {args.output}" if args.output else "") + "\n")
@@ -425,17 +443,21 @@ def _explain_bulk(args: argparse.Namespace) -> object:
     try:
         subject = find_subject(campaign, args.facts, args.subject)
     except KeyError:
-        return engine.evaluate([], as_of=args.as_of)
+        return engine.evaluate([], as_of=args.as_of, phase=args.phase)
     args.subject = subject.id
-    return engine.evaluate([subject], as_of=args.as_of)
+    return engine.evaluate([subject], as_of=args.as_of, phase=args.phase)
 
 
 def _cmd_explain(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    args.subject = unicodedata.normalize("NFC", args.subject.strip())  # ids are read as NFC
     evaluation = _explain_bulk(args) if args.bulk else _evaluate(args)[1]
     try:
         if args.format == "json":
             data = evaluation.to_dict()  # type: ignore[attr-defined]
             subject = next(s for s in data["subjects"] if s["id"] == args.subject)
+            later = evaluation.later  # type: ignore[attr-defined]
+            subject["left_out_later"] = {"records": later.records.get(args.subject, 0),
+                                         "initiatives": later.initiatives}
             out.write(json.dumps(subject, ensure_ascii=False, indent=2) + "\n")
         else:
             out.write(render_explanation(evaluation, args.subject))  # type: ignore[arg-type]
@@ -464,7 +486,7 @@ def _cmd_targets(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 
 
 def _cmd_initiatives(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
-    from emulation_rules.facts.initiatives import render_initiatives_json, render_initiatives_table
+    from emulation_rules.results.initiatives import render_initiatives_json, render_initiatives_table
 
     if args.format == "xlsx":
         return _sheets.initiatives_xlsx(args, out, err)
@@ -476,8 +498,9 @@ def _cmd_initiatives(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     if submission.initiatives is None:
         err.write(f"{args.facts} has no 'initiatives' register\n")
         return EXIT_INPUT
+    submission = submission_as_of(submission, campaign, args.as_of)[0]
     render = render_initiatives_json if args.format == "json" else render_initiatives_table
-    out.write(render(submission.initiatives))
+    out.write(render(submission.initiatives or ()))
     for p in submission.rejected:
         err.write(f"skipped: {p}\n")
     return EXIT_OK

@@ -12,6 +12,8 @@ from typing import Any, TextIO
 from emulation_rules.campaign.loader import load_campaign
 from emulation_rules.engine import Engine
 from emulation_rules.facts.reader import load_facts
+from emulation_rules.facts.review import submission_as_of
+from emulation_rules.facts.vocab import KINDS, choose, unknown_message
 
 EXIT_OK, EXIT_INPUT = 0, 2
 
@@ -30,16 +32,17 @@ def add_parser(sub: Any, stderr: TextIO | None) -> None:
     f.add_argument("campaign", metavar="CAMPAIGN", help="campaign YAML file")
     f.add_argument(
         "--kind",
-        choices=("collective", "individual"),
         action="append",
-        help="only this subject kind (repeatable; default both)",
+        metavar="KIND",
+        help="only this subject kind: collective or individual (or Tập thể, Cá nhân); "
+        "repeatable; default both",
     )
     f.add_argument(
         "--level",
         action="append",
         default=[],
         metavar="ID",
-        help="offer only this collective level in the level drop-down (repeatable)",
+        help="offer only this collective level (id or label) in the level drop-down (repeatable)",
     )
     f.add_argument(
         "--rows", type=int, default=500, metavar="N", help="rows prepared per sheet (500)"
@@ -63,10 +66,21 @@ def cmd_form(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         err.write(f"--rows must be between 1 and 100000, not {args.rows}\n")
         return EXIT_INPUT
     campaign = load_campaign(args.campaign)
-    kinds = tuple(dict.fromkeys(args.kind or ("collective", "individual")))
+    levels = tuple((lv.id, lv.label) for lv in campaign.subjects.collective_levels)
+    chosen: dict[str, list[str]] = {"kind": [], "level": []}
+    for what, given, choices in (("kind", args.kind or (), KINDS), ("level", args.level, levels)):
+        for value in given:
+            found = choose(value, choices)
+            if found is None:
+                message, hint = unknown_message(what, value, choices)
+                err.write(f"--{what}: {message}{f' ({hint})' if hint else ''}\n")
+                return EXIT_INPUT
+            chosen[what].append(found)
+    kinds = tuple(dict.fromkeys(chosen["kind"] or ("collective", "individual")))
     try:
         path = write_form(
-            campaign, args.output, FormSpec(kinds=kinds, levels=tuple(args.level), rows=args.rows)
+            campaign, args.output,
+            FormSpec(kinds=kinds, levels=tuple(chosen["level"]), rows=args.rows),  # type: ignore[arg-type]
         )
     except ValueError as exc:
         err.write(f"{exc}\n")
@@ -112,13 +126,12 @@ def evaluate_xlsx(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     campaign = load_campaign(args.campaign)
     engine = Engine(campaign, params=dict(args.param), backend=args.backend)
     submission = load_facts(args.facts, campaign, on_error="skip" if args.skip_invalid else "raise")
-    evaluation = engine.evaluate(submission, as_of=args.as_of)
+    evaluation = engine.evaluate(submission, as_of=args.as_of, phase=args.phase)
     report = None
     if campaign.targets and evaluation.as_of is not None:
         try:
-            report = evaluate_targets(
-                campaign, submission, as_of=evaluation.as_of, params=dict(args.param)
-            )
+            report = evaluate_targets(campaign, submission, as_of=evaluation.as_of,
+                                      phase=args.phase, params=dict(args.param))
         except KeyError:  # the review date lies in no phase: no targets to judge
             report = None
     for p in evaluation.rejected:
@@ -129,7 +142,7 @@ def evaluate_xlsx(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         campaign=campaign,
         evaluation=evaluation,
         targets=report,
-        initiatives=submission.initiatives,
+        initiatives=submission_as_of(submission, campaign, evaluation.as_of)[0].initiatives,
     )
 
 
@@ -163,6 +176,7 @@ def initiatives_xlsx(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     if submission.initiatives is None:
         err.write(f"{args.facts} has no 'initiatives' register\n")
         return EXIT_INPUT
+    submission = submission_as_of(submission, campaign, args.as_of)[0]
     for p in submission.rejected:
         err.write(f"skipped: {p}\n")
     return _save(

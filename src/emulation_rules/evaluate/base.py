@@ -33,7 +33,9 @@ from typing import Any, Literal, Protocol, runtime_checkable
 from emulation_rules.campaign import model as m
 from emulation_rules.errors import CompileError, EngineUnavailableError
 from emulation_rules.evaluate.result import Evaluation, SubjectResult
-from emulation_rules.facts.reader import Subject, Submission, resolve_submission
+from emulation_rules.facts.reader import Subject, Submission
+from emulation_rules.facts.review import resolve_submission
+from emulation_rules.facts.vocab import review_phase
 
 __all__ = [
     "BACKENDS",
@@ -78,8 +80,10 @@ class Evaluator(Protocol):
         """Parameter values in force."""
         ...
 
-    def evaluate(self, submission: Submitted, *, as_of: dt.date | None = None) -> Evaluation:
-        """Verdicts for every subject of ``submission``; ``as_of`` picks the phase."""
+    def evaluate(
+        self, submission: Submitted, *, as_of: dt.date | None = None, phase: str | None = None
+    ) -> Evaluation:
+        """Verdicts for every subject of ``submission``; ``as_of`` (or ``phase``) picks the phase."""
         ...
 
     def evaluate_subject(self, subject: Subject) -> SubjectResult:
@@ -87,7 +91,8 @@ class Evaluator(Protocol):
         ...
 
     def evaluate_table(self, facts: Any, *, output: Any = None, as_of: dt.date | None = None,
-                       on_error: str = "raise", chunk_rows: int | None = None, progress: Any = None) -> Any:
+                       on_error: str = "raise", chunk_rows: int | None = None, progress: Any = None,
+                       phase: str | None = None) -> Any:
         """Score columnar input (CSV, Parquet, .xlsx, a polars or pyarrow table) in chunks; returns a
         :class:`~emulation_rules.evaluate.polars.BulkResult` whose ``explain`` uses this evaluator."""
         ...
@@ -154,36 +159,58 @@ class BaseEvaluator:
     campaign: m.Campaign
     params: Mapping[str, float]
 
-    def evaluate(self, submission: Submitted, *, as_of: dt.date | None = None) -> Evaluation:
+    def evaluate(
+        self, submission: Submitted, *, as_of: dt.date | None = None, phase: str | None = None
+    ) -> Evaluation:
         """Evaluate every subject against every award of its kind (no quotas: see Engine).
 
         Args:
             submission: a :class:`Submission`, validated subjects, or raw data (a mapping with
                 ``subjects`` or a list of subject mappings), which is validated first.
             as_of: review date; defaults to the submission's ``as_of``; picks the phase.
+            phase: the phase judged (id or label), whatever the review date.
 
         Returns:
             An :class:`Evaluation`, subjects in input order, ``backend`` set.
 
         Raises:
             FactsError: raw data that does not validate.
+            ReviewDateError: the review date lies in no phase (and no ``phase`` is given).
             EvaluationError: a subject the backend cannot evaluate.
         """
         subjects, day, rejected = resolve_submission(submission, self.campaign, as_of)
-        phase = self.campaign.phase_at(day) if day else None
+        return self.evaluate_resolved(subjects, day, rejected, phase=phase)
+
+    def evaluate_resolved(
+        self,
+        subjects: tuple[Subject, ...],
+        day: dt.date | None,
+        rejected: tuple[Any, ...] = (),
+        *,
+        phase: str | None = None,
+    ) -> Evaluation:
+        """:meth:`evaluate` for subjects already seen as of ``day``
+        (:func:`~emulation_rules.facts.review.submission_as_of`), so they are not scanned twice.
+
+        Raises:
+            ReviewDateError: ``day`` lies in no phase (and no ``phase`` is given).
+        """
+        chosen, _ = review_phase(self.campaign, day, phase)
         results = self.evaluate_subjects(subjects)
         return Evaluation(
             self.campaign.id,
             day,
-            phase.id if phase else None,
+            chosen,
             dict(self.params),
             results,
             rejected,
             backend=self.backend,
+            defects=self.campaign.defects,
         )
 
     def evaluate_table(self, facts: Any, *, output: Any = None, as_of: dt.date | None = None,
-                       on_error: str = "raise", chunk_rows: int | None = None, progress: Any = None) -> Any:
+                       on_error: str = "raise", chunk_rows: int | None = None, progress: Any = None,
+                       phase: str | None = None) -> Any:
         """Score columnar input with the vectorised scorer, in chunks (every backend: a table is
         always scored as columns); ``BulkResult.explain(id)`` then evaluates one subject here.
 
@@ -200,7 +227,7 @@ class BaseEvaluator:
         compiled = getattr(self, "compiled", None) or compile_campaign(self.campaign, params=self.params)
         return evaluate_many(compiled, facts, explainer=self, output=output, as_of=as_of,
                              on_error=on_error,  # type: ignore[arg-type]
-                             chunk_rows=chunk_rows or DEFAULT_CHUNK_ROWS, progress=progress)
+                             chunk_rows=chunk_rows or DEFAULT_CHUNK_ROWS, progress=progress, phase=phase)
 
     def evaluate_subjects(self, subjects: tuple[Subject, ...]) -> tuple[SubjectResult, ...]:
         """Results for validated subjects, in order (override to batch or lock)."""

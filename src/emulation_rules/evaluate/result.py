@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from emulation_rules.campaign import model as m
+from emulation_rules.facts.asof import LaterCounts
 
 Status = Literal["pass", "fail", "unknown"]
 VerdictKind = Literal["awarded", "not_awarded", "incomplete", "not_eligible"]
@@ -130,6 +131,12 @@ class Evaluation:
     backend: str | None = field(default=None, compare=False)
     """The backend that produced the verdicts (``durable``, ``python`` or ``polars``); never
     part of equality, since every backend must give the same results."""
+    later: LaterCounts = field(default_factory=LaterCounts)
+    """Dated records left out because they are dated after the review date
+    (:mod:`emulation_rules.facts.asof`)."""
+    defects: tuple[m.Defect, ...] = ()
+    """The campaign's recorded defects of the plan text; each criterion shows those standing
+    on its cited lines (:func:`defects_at`)."""
 
     def subject(self, subject_id: str) -> SubjectResult:
         """The result for ``subject_id``.
@@ -155,9 +162,12 @@ class Evaluation:
             "phase": self.phase,
             "backend": self.backend,
             "params": dict(sorted(self.params.items())),
-            "subjects": [_subject_dict(s) for s in self.subjects],
+            "subjects": [_subject_dict(s, self.defects) for s in self.subjects],
             "rejected": [p.to_dict() for p in self.rejected],
             "quotas": [q.to_dict() for q in self.quotas],
+            "left_out_later": {"records": dict(sorted(self.later.records.items())),
+                               "initiatives": self.later.initiatives},
+            "defects": [defect_dict(d) for d in self.defects],
         }
 
 
@@ -180,7 +190,19 @@ def _jsonable(value: Any) -> Any:
     return value
 
 
-def _subject_dict(s: SubjectResult) -> dict[str, Any]:
+def defects_at(defects: tuple[m.Defect, ...], source: m.Source) -> tuple[m.Defect, ...]:
+    """The recorded defects standing on the lines ``source`` cites (a defect lists its seed
+    lines; the campaign's sources all cite its one seed, checked by the loader)."""
+    a, b = source.lines
+    return tuple(d for d in defects if any(a <= line <= b for line in d.lines))
+
+
+def defect_dict(d: m.Defect) -> dict[str, Any]:
+    """JSON-ready form of a recorded defect."""
+    return {"id": d.id, "lines": list(d.lines), "text": d.text, "resolution": d.resolution}
+
+
+def _subject_dict(s: SubjectResult, defects: tuple[m.Defect, ...] = ()) -> dict[str, Any]:
     return {
         "id": s.subject_id, "kind": s.kind, "level": s.level, "role": s.role,
         "name": s.name, "unit": s.unit,
@@ -203,6 +225,7 @@ def _subject_dict(s: SubjectResult) -> dict[str, Any]:
                         "reviewer_judgement": c.reviewer_judgement,
                         "source": {"seed": c.source.seed, "lines": list(c.source.lines),
                                    "clause": c.source.clause},
+                        "defects": [d.id for d in defects_at(defects, c.source)],
                     }
                     for c in a.criteria
                 ],

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from emulation_rules.campaign import model as m
-from emulation_rules.errors import did_you_mean
+from emulation_rules.facts.vocab import choose, unknown_message
 
 __all__ = [
     "INT_MAX",
@@ -41,6 +41,8 @@ _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$", re.ASCII)
 _NUMBER = re.compile(r"^[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?$", re.ASCII)
 INT_MIN, INT_MAX = -(2**63), 2**63 - 1
 """Range of an ``int`` fact (64 bits), the same for every reader and the bulk evaluator."""
+_DECIMAL_COMMA = re.compile(r"^[+-]?(?:0|\d{4,}),\d+$|^[+-]?\d{1,3},(?:\d{1,2}|\d{4,})$", re.ASCII)
+"""A decimal comma that cannot be a thousands separator (see :func:`coerce_value`)."""
 
 
 class Missing:
@@ -64,7 +66,12 @@ def coerce_value(decl: m.FactDecl | m.RecordField, value: Any, *, from_text: boo
     Returns the coerced value, or an ``Invalid`` carrying the reason. Rules:
     ``bool`` takes true/false (and, from CSV text, có/không, yes/no, 1/0; never the number 1);
     ``int`` rejects booleans and fractions; ``decimal``/``percent`` take numbers (and numeric text,
-    ``percent`` also ``"15%"``) and must be finite; ``date`` takes a date, ``YYYY-MM-DD`` or
+    ``percent`` also ``"15%"``) and must be finite. **Decimal comma** (Vietnamese writes
+    ``9,6`` for 9.6): text with one comma and no dot is read as a decimal where the comma
+    cannot be a thousands separator, that is when the digits after it are not exactly three
+    (``9,6``, ``12,50``, ``1,2345``) or the part before it is ``0`` or has four or more digits
+    (``0,125``, ``1234,567``); ``1,000`` and ``12,345`` are ambiguous and refused (write
+    ``1000`` or ``1.0``), as is any comma in an ``int``; ``date`` takes a date, ``YYYY-MM-DD`` or
     ``D/M/YYYY``; enums take a value id or its Vietnamese or English label (NFC, case-insensitive).
     Declared ``minimum``/``maximum`` are checked (percent defaults to [0, 100]).
     """
@@ -88,7 +95,10 @@ def coerce_value(decl: m.FactDecl | m.RecordField, value: Any, *, from_text: boo
             if isinstance(value, (int, str)) and len(str(value)) > 40:
                 shown = f"{str(value)[:40]}…"
             wanted = "an integer" if t == "int" else "a finite number"
-            return Invalid(f"expected {wanted}, got {shown!r}")
+            hint = ("a comma before three digits may be a thousands separator: write the number "
+                    "without it (1000) or with a decimal point (1.5)"
+                    if isinstance(value, str) and "," in value else None)
+            return Invalid(f"expected {wanted}, got {shown!r}", hint)
         if t == "int" and not INT_MIN <= number <= INT_MAX:
             return Invalid("integer outside the 64-bit range (-2**63 to 2**63-1)")
         lo = decl.minimum if decl.minimum is not None else (0.0 if t == "percent" else None)
@@ -105,14 +115,12 @@ def coerce_value(decl: m.FactDecl | m.RecordField, value: Any, *, from_text: boo
         day = to_date(value)
         return day if day is not None else Invalid(f"expected a date (YYYY-MM-DD or D/M/YYYY), got {value!r}")
     if t in ("enum", "ordered_enum"):
-        if not isinstance(value, str):
-            return Invalid(f"expected one of {[v.id for v in decl.values]}, got {value!r}")
-        key = value.casefold()
-        for v in decl.values:
-            if key in (v.id, v.label.vi.casefold(), v.label.en.casefold()):
-                return v.id
-        ids = [v.id for v in decl.values]
-        return Invalid(f"{value!r} is not one of {ids}", did_you_mean(value, ids))
+        choices = [(v.id, v.label) for v in decl.values]
+        found = choose(value, choices)
+        if found is not None:
+            return found
+        message, hint = unknown_message("value", value, choices)
+        return Invalid(message, hint)
     if t == "text":
         if isinstance(value, str):
             return value
@@ -129,6 +137,8 @@ def _to_number(value: Any, t: str, *, from_text: bool) -> int | float | None:
         text = value.replace(" ", "")
         if t == "percent" and text.endswith("%"):
             text = text[:-1]
+        if t != "int" and _DECIMAL_COMMA.match(text):
+            text = text.replace(",", ".")
         if not _NUMBER.match(text) or len(text) > 400:
             return None
         try:

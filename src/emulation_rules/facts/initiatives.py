@@ -54,13 +54,14 @@ import contextlib
 import datetime as dt
 import json
 import unicodedata
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, replace
 from types import MappingProxyType
 from typing import Any
 
 from emulation_rules.campaign import model as m
 from emulation_rules.errors import PathItem, Problem, did_you_mean
+from emulation_rules.facts.asof import counts_as_of
 from emulation_rules.facts.coerce import MISSING, Invalid, coerce_value
 
 REGISTER_KEYS = (
@@ -108,6 +109,18 @@ class Initiative:
         value: dt.date | None = getattr(self, basis)
         return value
 
+    def as_of(self, day: dt.date | None) -> tuple[Initiative, tuple[str, ...]]:
+        """The entry as it stood on review date ``day`` (:mod:`.asof`): every event dated after
+        it is treated as not having happened yet. Returns ``(entry, later event names)``."""
+        later = tuple(k for k in ("applied_on", "recognized_on", "submitted_on")
+                      if not counts_as_of(getattr(self, k), day))
+        if not later:
+            return self, ()
+        changes: dict[str, Any] = dict.fromkeys(later)
+        if "recognized_on" in later:
+            changes["recognizer"] = None
+        return replace(self, **changes), later
+
 
 @dataclass(frozen=True)
 class CheckResult:
@@ -131,6 +144,10 @@ class InitiativeAssessment:
         checks: each check with its outcome, detail and citation, in programme order.
         credited: person ids credited (one for ``leader_or_top_share``; none when excluded).
         attribution: why those people, in words (the tie-break is named when used).
+        as_of: the review date it was judged for (None: no review date).
+        later: the events (``applied_on``, ``recognized_on``, ``submitted_on``) dated after
+            ``as_of``, treated as not having happened yet (:mod:`.asof`).
+        not_yet: excluded only because of those later events (status ``not_yet``).
     """
 
     initiative: Initiative
@@ -138,6 +155,15 @@ class InitiativeAssessment:
     checks: tuple[CheckResult, ...]
     credited: tuple[str, ...]
     attribution: str
+    as_of: dt.date | None = None
+    later: tuple[str, ...] = ()
+    not_yet: bool = False
+
+    @property
+    def status(self) -> str:
+        """``accepted``; ``not_yet`` (it would be accepted, but an event it needs comes after
+        the review date); or ``excluded``."""
+        return "accepted" if self.accepted else "not_yet" if self.not_yet else "excluded"
 
     @property
     def failed(self) -> tuple[CheckResult, ...]:
@@ -155,7 +181,9 @@ class InitiativeAssessment:
             "applied_on": _iso(i.applied_on),
             "recognized_on": _iso(i.recognized_on),
             "submitted_on": _iso(i.submitted_on),
-            "status": "accepted" if self.accepted else "excluded",
+            "status": self.status,
+            "as_of": _iso(self.as_of),
+            "later": list(self.later),
             "credited": list(self.credited),
             "attribution": self.attribution,
             "checks": [
@@ -334,14 +362,20 @@ def _authors(raw: Any, path: tuple[PathItem, ...], problem: Any, bad: list[Probl
 # --- judging ---------------------------------------------------------------------------------
 
 
-def assess(initiative: Initiative, prog: m.InitiativeProgramme) -> InitiativeAssessment:
-    """Apply every check of ``prog`` to ``initiative`` and attribute it; see the module docstring."""
-    results = tuple(_check(ch, initiative, prog) for ch in prog.checks)
+def assess(
+    initiative: Initiative, prog: m.InitiativeProgramme, as_of: dt.date | None = None
+) -> InitiativeAssessment:
+    """Apply every check of ``prog`` to ``initiative`` as it stood on ``as_of`` (events dated
+    later have not happened yet, :mod:`.asof`) and attribute it; see the module docstring."""
+    seen, later = initiative.as_of(as_of)
+    results = tuple(_check(ch, seen, prog, later) for ch in prog.checks)
     accepted = all(r.passed for r in results)
     if not accepted:
-        return InitiativeAssessment(initiative, False, results, (), "excluded: credited to nobody")
-    credited, why = attribute(initiative, prog.attribution)
-    return InitiativeAssessment(initiative, True, results, credited, why)
+        not_yet = bool(later) and all(_check(ch, initiative, prog).passed for ch in prog.checks)
+        return InitiativeAssessment(initiative, False, results, (), "excluded: credited to nobody",
+                                    as_of, later, not_yet)
+    credited, why = attribute(seen, prog.attribution)
+    return InitiativeAssessment(initiative, True, results, credited, why, as_of, later)
 
 
 def attribute(initiative: Initiative, rule: m.Attribution) -> tuple[tuple[str, ...], str]:
@@ -361,8 +395,14 @@ def attribute(initiative: Initiative, rule: m.Attribution) -> tuple[tuple[str, .
     )
 
 
-def _check(ch: m.InitiativeCheck, i: Initiative, prog: m.InitiativeProgramme) -> CheckResult:
+def _check(ch: m.InitiativeCheck, i: Initiative, prog: m.InitiativeProgramme,
+           later: tuple[str, ...] = ()) -> CheckResult:
     ok: bool
+    if ch.check in ("recognized", "applied_in_window") and (
+            ("recognized_on" if ch.check == "recognized" else "applied_on") in later):
+        what = "recognised" if ch.check == "recognized" else "applied"
+        return CheckResult(ch.id, ch.check, False, f"not {what} yet on the review date "
+                           f"({what} after it)", ch.source, ch.exclusion)
     if ch.check == "new_within_unit":
         ok, detail = i.new_within_unit, f"new within the unit: {_yes(i.new_within_unit)}"
     elif ch.check == "recognized":
@@ -406,14 +446,56 @@ def _yes(v: bool | None) -> str:
     return "not stated" if v is None else "yes" if v else "no"
 
 
+def check_people(
+    register: Sequence[Initiative],
+    individuals: Collection[str],
+    collectives: Collection[str],
+    problem: Any,
+) -> tuple[list[Initiative], list[Problem]]:
+    """Refuse entries whose author (or leader) is not an individual of the submission, or whose
+    unit is not a collective of it: a typo would silently move a credit (L59 credits the
+    author; L23 counts people "có sáng kiến"). Each is a located ``unknown-author`` or
+    ``unknown-unit`` problem with a did-you-mean; a campaign whose programme sets
+    ``outside_authors: true`` skips this check. A register judged on its own (no individual,
+    or no collective subjects submitted) credits nobody, and is not checked for that kind.
+
+    Returns:
+        ``(entries kept, problems)``.
+    """
+    kept: list[Initiative] = []
+    problems: list[Problem] = []
+    for n, i in enumerate(register):
+        path: tuple[PathItem, ...] = ("initiatives", n)
+        bad = [problem("unknown-author", f"author {a.person!r} is not an individual subject of "
+                       "this submission", (*path, "authors", j, "person"),
+                       _people_hint(a.person, individuals))
+               for j, a in enumerate(i.authors) if individuals and a.person not in individuals]
+        if i.unit is not None and collectives and i.unit not in collectives:
+            bad.append(problem("unknown-unit", f"unit {i.unit!r} is not a collective subject of "
+                               "this submission", (*path, "unit"), _people_hint(i.unit, collectives)))
+        if bad:
+            problems.extend(bad)
+        else:
+            kept.append(i)
+    return kept, problems
+
+
+def _people_hint(word: str, ids: Collection[str]) -> str:
+    close = did_you_mean(word, ids)
+    listed = ", ".join(sorted(ids)[:12]) + (" …" if len(ids) > 12 else "")
+    return (close + "; " if close else "") + f"subjects: {listed or 'none'}"
+
+
 def apply_register(
     subjects: Sequence[Any],
     register: Sequence[Initiative],
     prog: m.InitiativeProgramme,
     problem: Any,
     paths: Mapping[str, tuple[PathItem, ...]],
+    *,
+    as_of: dt.date | None = None,
 ) -> tuple[list[Any], tuple[InitiativeAssessment, ...], list[Problem]]:
-    """Judge the register and set the derived count facts on the subjects.
+    """Judge the register as of ``as_of`` and set the derived count facts on the subjects.
 
     Args:
         subjects: validated :class:`~emulation_rules.facts.Subject` objects.
@@ -421,12 +503,37 @@ def apply_register(
         prog: the campaign's programme.
         problem: locating factory, as in :func:`read_register`.
         paths: subject id -> its path in the file, to locate conflicts.
+        as_of: review date: events dated after it have not happened yet (:mod:`.asof`).
 
     Returns:
         ``(subjects with derived facts, assessments, problems)``: a subject that submits a
         derived fact itself is a ``derived-fact`` problem and is left out of the subjects.
     """
-    assessments = tuple(assess(i, prog) for i in register)
+    out: list[Any] = []
+    problems: list[Problem] = []
+    for s in subjects:
+        fact_id = prog.credited_fact if s.kind == "individual" else prog.unit_fact
+        if fact_id is not None and fact_id in s.facts:
+            problems.append(problem(
+                "derived-fact",
+                f"{fact_id!r} is computed from the 'initiatives' register; do not submit it as well",
+                (*paths.get(s.id, ()), "facts", fact_id)))
+            continue
+        out.append(s)
+    derived, assessments = derive_register(out, register, prog, as_of)
+    return derived, assessments, problems
+
+
+def derive_register(
+    subjects: Sequence[Any],
+    register: Sequence[Initiative],
+    prog: m.InitiativeProgramme,
+    as_of: dt.date | None,
+) -> tuple[list[Any], tuple[InitiativeAssessment, ...]]:
+    """Judge the register as of ``as_of`` and (re)set the derived count facts of ``subjects``
+    (no conflict check: see :func:`apply_register`). Used again when a review date other than
+    the file's is asked for."""
+    assessments = tuple(assess(i, prog, as_of) for i in register)
     credited: dict[str, int] = {}
     by_unit: dict[str, int] = {}
     for a in assessments:
@@ -437,7 +544,6 @@ def apply_register(
         if a.initiative.unit is not None:
             by_unit[a.initiative.unit] = by_unit.get(a.initiative.unit, 0) + 1
     out: list[Any] = []
-    problems: list[Problem] = []
     for s in subjects:
         fact_id, counts = (
             (prog.credited_fact, credited) if s.kind == "individual" else (prog.unit_fact, by_unit)
@@ -445,16 +551,10 @@ def apply_register(
         if fact_id is None:
             out.append(s)
             continue
-        if fact_id in s.facts:
-            problems.append(problem(
-                "derived-fact",
-                f"{fact_id!r} is computed from the 'initiatives' register; do not submit it as well",
-                (*paths.get(s.id, ()), "facts", fact_id)))
-            continue
         facts = dict(s.facts)
         facts[fact_id] = counts.get(s.id, 0)
         out.append(replace(s, facts=MappingProxyType(facts)))
-    return out, assessments, problems
+    return out, assessments
 
 
 def count_in_phase(
@@ -465,45 +565,16 @@ def count_in_phase(
     *,
     eligible_only: bool = True,
 ) -> int:
-    """Initiatives whose ``basis`` date lies in ``[start, end]`` (both inclusive)."""
+    """Initiatives whose ``basis`` date lies in ``[start, end]`` (both inclusive) and on or
+    before the review date they were judged for (:mod:`.asof`)."""
     n = 0
     for a in assessments:
         if eligible_only and not a.accepted:
             continue
         d = a.initiative.date(basis)
-        if d is not None and start <= d and (end is None or d <= end):
+        if d is not None and start <= d and (end is None or d <= end) and counts_as_of(d, a.as_of):
             n += 1
     return n
-
-
-# --- rendering -------------------------------------------------------------------------------
-
-
-def render_initiatives_table(assessments: Sequence[InitiativeAssessment]) -> str:
-    """Plain text: one row per initiative (status, credited person, dates), then the reasons
-    for each exclusion with the plan clause."""
-    rows = [("initiative", "kind", "unit", "applied", "submitted", "status", "credited")]
-    for a in assessments:
-        i = a.initiative
-        rows.append((i.id, i.kind, i.unit or "", _iso(i.applied_on) or "", _iso(i.submitted_on) or "",
-                     "accepted" if a.accepted else "excluded", ", ".join(a.credited)))
-    widths = [max(len(r[k]) for r in rows) for k in range(len(rows[0]))]
-    lines = ["  ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)).rstrip() for r in rows]
-    n_ok = sum(a.accepted for a in assessments)
-    lines.append(f"{len(assessments)} initiatives: {n_ok} accepted, {len(assessments) - n_ok} excluded")
-    for a in assessments:
-        if not a.accepted:
-            for c in a.failed:
-                lines.append(f"  {a.initiative.id}: {c.check_id}: {c.detail} [{c.source.cite()}]")
-        elif "tie-break" in a.attribution or a.initiative.leader is not None:
-            lines.append(f"  {a.initiative.id}: credited to {', '.join(a.credited)}: {a.attribution}")
-    return "\n".join(lines) + "\n"
-
-
-def render_initiatives_json(assessments: Sequence[InitiativeAssessment]) -> str:
-    """``{"initiatives": [...]}`` as JSON text."""
-    return json.dumps({"initiatives": [a.to_dict() for a in assessments]}, ensure_ascii=False,
-                      indent=2) + "\n"
 
 
 _hint = did_you_mean
@@ -518,9 +589,9 @@ __all__ = [
     "apply_register",
     "assess",
     "attribute",
+    "check_people",
     "count_in_phase",
+    "derive_register",
     "read_register",
     "register_fields",
-    "render_initiatives_json",
-    "render_initiatives_table",
 ]

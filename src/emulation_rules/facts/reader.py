@@ -13,13 +13,13 @@ A facts file (YAML or JSON)::
     as_of: 2019-12-31           # optional review date
     subjects:
       - id: CD-HALAM
-        kind: collective        # collective | individual
-        level: grassroots_union # collectives: a level declared by the campaign
+        kind: collective        # collective | individual (or Tập thể | Cá nhân)
+        level: grassroots_union # collectives: a level of the campaign, by id or label
         name: Công đoàn Công ty Than Hà Lầm
         facts: {launched_campaign: true, union_rating: strong, ...}
       - id: NV-001
         kind: individual
-        role: member            # individuals: a role declared by the campaign
+        role: member            # individuals: a role of the campaign, by id or label
         unit: CD-HALAM
         name: Nguyễn Văn An
         facts: {member_rating: fair, initiatives: [{title: ..., accepted_by: initiative_council, ...}]}
@@ -27,6 +27,11 @@ A facts file (YAML or JSON)::
 For a campaign with an initiative programme (Vĩnh Linh), a YAML or JSON file may add a
 top-level ``initiatives:`` register; it is judged by :mod:`.initiatives`, which sets the
 programme's derived count facts on the subjects (``Submission.initiatives`` holds the verdicts).
+
+Kinds, levels, roles and enum values are given by id or label, any case, NFC or NFD
+(:mod:`.vocab`); numbers may use a decimal comma where it cannot be a thousands separator
+(:func:`~.coerce.coerce_value`). Dated records after the review date are left out at
+evaluation (:mod:`.asof`).
 
 A CSV file has one subject per row with the columns ``id, kind, level, role, unit, name`` and
 one column per fact; an empty cell is a missing fact; a records fact is a JSON list in its cell.
@@ -69,8 +74,9 @@ from emulation_rules.facts.coerce import (
     text_or_none,
     to_date,
 )
-from emulation_rules.facts.initiatives import apply_register, read_register
+from emulation_rules.facts.initiatives import apply_register, check_people, read_register
 from emulation_rules.facts.json_text import loads_value, parse_json
+from emulation_rules.facts.vocab import KINDS, choose, unknown_message
 
 MAX_FACTS_BYTES = 32 * 1024 * 1024
 """Largest facts file the per-submission path reads (32 MiB, ``too-large``); larger inputs
@@ -239,29 +245,6 @@ def check_subject(campaign: m.Campaign, subject: Any) -> None:
                 f"{decl.type}; build subjects with parse_facts()/load_facts()")
 
 
-def resolve_submission(
-    facts: Submission | Iterable[Subject] | Mapping[str, Any] | list[Any],
-    campaign: m.Campaign,
-    as_of: dt.date | None = None,
-) -> tuple[tuple[Subject, ...], dt.date | None, tuple[Problem, ...]]:
-    """What evaluators accept, as ``(subjects, as_of, rejected)``.
-
-    ``facts`` is a :class:`Submission`, validated subjects, or raw data (a mapping with
-    ``subjects`` or a list of subject mappings), which is validated by :func:`parse_facts`.
-    The explicit ``as_of`` wins over the submission's.
-
-    Raises:
-        FactsError: raw data that does not validate.
-    """
-    if isinstance(facts, Mapping) or (
-        isinstance(facts, list) and not all(isinstance(x, Subject) for x in facts)
-    ):
-        facts = parse_facts(facts, campaign)
-    if isinstance(facts, Submission):
-        return facts.subjects, as_of or facts.as_of, facts.rejected
-    return tuple(facts), as_of, ()
-
-
 def parse_facts(
     data: Any,
     campaign: m.Campaign,
@@ -314,10 +297,17 @@ def parse_facts(
     if campaign.initiatives is not None and "initiatives" in data:
         register, bad = read_register(data["initiatives"], campaign.initiatives, reader.problem)
         rejected.extend(bad)
-        paths = {str(raw.get("id")).strip(): ("subjects", i) for i, raw in enumerate(subjects_raw)
+        paths = {_nfc(raw.get("id")): ("subjects", i) for i, raw in enumerate(subjects_raw)
                  if isinstance(raw, dict) and raw.get("id") is not None}
+        if not campaign.initiatives.outside_authors:
+            kinds = {_nfc(raw.get("id")): raw.get("kind") for raw in subjects_raw
+                     if isinstance(raw, dict) and raw.get("id") is not None}
+            register, bad = check_people(
+                register, {k for k, v in kinds.items() if v == "individual"},
+                {k for k, v in kinds.items() if v == "collective"}, reader.problem)
+            rejected.extend(bad)
         subjects, assessments, conflicts = apply_register(
-            subjects, register, campaign.initiatives, reader.problem, paths)
+            subjects, register, campaign.initiatives, reader.problem, paths, as_of=as_of)
         rejected.extend(conflicts)
     if rejected and on_error == "raise":
         raise FactsError(rejected)
@@ -410,8 +400,8 @@ class FactsReader:
         self.smap = smap
         self.from_text = from_text
         self.facts = {f.id: f for f in campaign.facts}
-        self.levels = {lv.id for lv in campaign.subjects.collective_levels}
-        self.roles = {r.id for r in campaign.subjects.individual_roles}
+        self.levels = tuple((lv.id, lv.label) for lv in campaign.subjects.collective_levels)
+        self.roles = tuple((r.id, r.label) for r in campaign.subjects.individual_roles)
 
     def problem(self, code: ProblemCode, message: str, path: tuple[PathItem, ...], hint: str | None = None) -> Problem:
         return Problem(code, message, path, self.smap.locate(path), hint)
@@ -455,11 +445,10 @@ class FactsReader:
             sid = None
         else:
             sid = unicodedata.normalize("NFC", sid.strip())
-        kind = raw.get("kind")
-        if kind not in ("collective", "individual"):
-            out.append(self.problem("bad-choice", "kind must be 'collective' or 'individual'",
-                                    (*path, "kind")))
-            kind = None
+        kind = choose(raw.get("kind"), KINDS)
+        if kind is None:
+            message, hint = unknown_message("kind", raw.get("kind"), KINDS)
+            out.append(self.problem("bad-choice", message, (*path, "kind"), hint))
         for key in ("unit", "name"):  # never drop a value silently: a list or a mapping is refused
             value = raw.get(key)
             if value is not None and (isinstance(value, bool)
@@ -471,17 +460,21 @@ class FactsReader:
         if kind == "collective":
             if level is None:
                 out.append(self.problem("missing-key", "a collective needs 'level'", (*path, "level")))
-            elif level not in self.levels:
-                out.append(self.problem("unknown-level", f"unknown level {level!r}", (*path, "level"),
-                                        _hint(level, self.levels)))
+            elif (found := choose(level, self.levels)) is not None:
+                level = found
+            else:
+                message, hint = unknown_message("level", level, self.levels)
+                out.append(self.problem("unknown-level", message, (*path, "level"), hint))
             if role is not None:
                 out.append(self.problem("invalid-value", "a collective has no 'role'", (*path, "role")))
         elif kind == "individual":
             if role is None:
                 out.append(self.problem("missing-key", "an individual needs 'role'", (*path, "role")))
-            elif role not in self.roles:
-                out.append(self.problem("unknown-role", f"unknown role {role!r}", (*path, "role"),
-                                        _hint(role, self.roles)))
+            elif (found := choose(role, self.roles)) is not None:
+                role = found
+            else:
+                message, hint = unknown_message("role", role, self.roles)
+                out.append(self.problem("unknown-role", message, (*path, "role"), hint))
             if level is not None:
                 out.append(self.problem("invalid-value", "an individual has no 'level'", (*path, "level")))
         facts_raw = raw.get("facts", {})
@@ -495,8 +488,9 @@ class FactsReader:
             fpath = (*path, "facts", key)
             decl = self.facts.get(key)
             if decl is None:
-                out.append(self.problem("unknown-fact", f"unknown fact {key!r}", fpath,
-                                        _hint(str(key), self.facts)))
+                message, hint = unknown_message("fact", key, [
+                    (f.id, f.label) for f in self.facts.values() if kind in (None, f.applies_to)])
+                out.append(self.problem("unknown-fact", message, fpath, hint))
                 continue
             if kind is not None and decl.applies_to != kind:
                 out.append(self.problem("fact-subject-mismatch",
@@ -510,7 +504,8 @@ class FactsReader:
         if out or sid is None or kind is None:
             return None
         return Subject(
-            id=sid, kind=kind, level=level, role=role, unit=text_or_none(raw.get("unit")),
+            id=sid, kind=kind,  # type: ignore[arg-type]  # one of KINDS
+            level=level, role=role, unit=text_or_none(raw.get("unit")),
             name=text_or_none(raw.get("name")), facts=MappingProxyType(facts), location=self.smap.locate(path),
             validated_for=self.c.id,
         )
@@ -569,3 +564,7 @@ class FactsReader:
 
 
 _hint = did_you_mean
+
+
+def _nfc(value: Any) -> str:
+    return unicodedata.normalize("NFC", str(value).strip())

@@ -195,7 +195,7 @@ def render_quotas_table(results: Sequence[QuotaResult]) -> str:
     """Plain-text lines, one per quota, for after the evaluate table."""
     lines = ["", "Quotas:"]
     for r in results:
-        share = "n/a" if r.share is None else f"{r.share:.2f}%"
+        share = "n/a" if r.share is None else f"{share_text(r.share, r.required)}%"
         line = (f"  {r.quota_id}: {r.status} — {r.qualifying}/{r.awardees} awardees qualify "
                 f"({share}, required >= {r.required:g}%)")
         if r.undecided:
@@ -209,11 +209,22 @@ def render_quotas_table(results: Sequence[QuotaResult]) -> str:
     return "\n".join(lines) + "\n"
 
 
+def share_text(share: float, required: float) -> str:
+    """``share`` with two decimals, and more where two would print an unequal share as the
+    required one (14.999% of a 15% quota prints 14.9990, never 15.00)."""
+    for digits in (2, 4, 6):
+        text = f"{share:.{digits}f}"
+        if share == required or float(text) != required:
+            return text
+    return repr(share)
+
+
 def quotas_json(results: Sequence[QuotaResult]) -> list[dict[str, Any]]:
     """JSON-ready list for the evaluate output's ``quotas`` key."""
     return [r.to_dict() for r in results]
 
 
 __all__ = [
-    "QuotaResult", "additional_needed", "check_quotas", "quotas_json", "render_quotas_table", "with_quotas",
+    "QuotaResult", "additional_needed", "check_quotas", "quotas_json", "render_quotas_table", "share_text",
+    "with_quotas",
 ]

@@ -18,6 +18,7 @@ from emulation_rules.evaluate.result import (
     FORMULA_TRIGGERS,
     AwardResult,
     Evaluation,
+    defects_at,
     text_cell,
 )
 from emulation_rules.results.quotas import render_quotas_table
@@ -58,45 +59,93 @@ _VERDICT_VI = {
 }
 
 
-def render_table(evaluation: Evaluation) -> str:
-    """A plain-text table: one row per subject and award, with a count per verdict."""
-    head = f"Campaign {evaluation.campaign_id}"
+_VERDICT_EN = {
+    "awarded": "awarded", "not_awarded": "not awarded", "incomplete": "incomplete (facts missing)",
+    "not_eligible": "not eligible",
+}
+_WORDS = {
+    "vi": {"campaign": "Phong trào", "as_of": "ngày xét", "phase": "giai đoạn",
+           "head": ("Mã", "Tên", "Cấp/vai trò", "Danh hiệu", "Kết quả", "Lý do"),
+           "fails": "không đạt", "missing": "thiếu", "undecided": "chưa xét được",
+           "all": "đạt mọi tiêu chí", "points": "điểm",
+           "band": "hạng", "subjects": "đối tượng", "per_award": "kết quả theo danh hiệu",
+           "problems": "lỗi trong dữ liệu; các đối tượng đó không được xét"},
+    "en": {"campaign": "Campaign", "as_of": "as of", "phase": "phase",
+           "head": ("Subject", "Name", "Level/role", "Award", "Verdict", "Why"),
+           "fails": "fails", "missing": "missing", "undecided": "undecided",
+           "all": "all criteria met", "points": "points",
+           "band": "band", "subjects": "subjects", "per_award": "verdicts per award",
+           "problems": "problems in the facts; those subjects were not evaluated"},
+}
+
+
+def render_table(evaluation: Evaluation, *, lang: str = "vi", ids: bool = False) -> str:
+    """A plain-text table for the people who use it: one row per subject and award, then the
+    number of subjects and, for each award, how many subjects got each verdict.
+
+    Args:
+        evaluation: any backend's evaluation.
+        lang: ``"vi"`` (default: Vietnamese labels of awards, verdicts and failing criteria)
+            or ``"en"`` (the English labels).
+        ids: show the ids of awards, verdicts and criteria instead of labels (for scripts and
+            for matching ``explain``'s ``[id]`` marks).
+    """
+    w = _WORDS["en" if lang == "en" else "vi"]
+    verdict_word = _VERDICT_VI if lang != "en" else _VERDICT_EN
+    head = f"{w['campaign']} {evaluation.campaign_id}"
     if evaluation.as_of:
-        head += f" — as of {evaluation.as_of.isoformat()}"
+        head += f" — {w['as_of']} {evaluation.as_of.isoformat()}"
     if evaluation.phase:
-        head += f" (phase {evaluation.phase})"
-    rows: list[tuple[str, ...]] = [("Subject", "Name", "Level/role", "Award", "Verdict", "Why")]
-    counts: dict[str, int] = {}
+        head += f" ({w['phase']} {evaluation.phase})"
+    rows: list[tuple[str, ...]] = [tuple(w["head"])]
+    per_award: dict[str, dict[str, int]] = {}
+    names: dict[str, str] = {}
     for s in evaluation.subjects:
         for a in s.awards:
+            label = a.award_id if ids else (a.label.en if lang == "en" else a.label.vi)
+            names[a.award_id] = label
+            counts = per_award.setdefault(a.award_id, {})
             counts[a.verdict] = counts.get(a.verdict, 0) + 1
-            rows.append((s.subject_id, s.name or "", s.level or s.role or "", a.award_id,
-                         a.verdict, _why(a)))
+            rows.append((s.subject_id, s.name or "", s.level or s.role or "", label,
+                         a.verdict if ids else verdict_word[a.verdict], _why(a, w, lang, ids)))
     out = [head, "", *_grid(rows), ""]
-    summary = ", ".join(f"{k}: {counts.get(k, 0)}" for k in _VERDICT_VI)
-    out.append(f"{len(evaluation.subjects)} subjects; {summary}")
+    out.append(f"{len(evaluation.subjects)} {w['subjects']}; {w['per_award']}:")
+    for award_id, counts in per_award.items():
+        n = sum(counts.values())
+        parts = ", ".join(f"{k if ids else verdict_word[k]} {counts[k]}" for k in _VERDICT_VI
+                          if counts.get(k))
+        out.append(f"  {names[award_id]}: {n} {w['subjects']} — {parts}")
+    for note in evaluation.later.notes():
+        out.append(f"note: {note}")
     if evaluation.rejected:
-        out.append(f"{len(evaluation.rejected)} problems in the facts; those subjects were not evaluated:")
+        out.append(f"{len(evaluation.rejected)} {w['problems']}:")
         out.extend(f"  {p}" for p in evaluation.rejected)
     if evaluation.quotas:
         out.append(render_quotas_table(evaluation.quotas).rstrip("\n"))
     return "\n".join(out) + "\n"
 
 
-def _why(a: AwardResult) -> str:
+def _why(a: AwardResult, w: dict[str, Any], lang: str, ids: bool) -> str:
     if a.verdict == "not_eligible":
         return a.reason or ""
+    missing = f"{w['missing']}: {', '.join(a.missing_facts)}" if a.missing_facts else ""
     if a.verdict == "not_awarded":
-        failed = [c.criterion_id for c in a.criteria if c.status == "fail"]
-        text = "fails: " + ", ".join(failed)
-        return text + (f"; missing: {', '.join(a.missing_facts)}" if a.missing_facts else "")
+        failed = [c.criterion_id if ids else (c.label.en if lang == "en" else c.label.vi)
+                  for c in a.criteria if c.status == "fail"]
+        text = f"{w['fails']}: " + "; ".join(failed)
+        return text + (f"; {missing}" if missing else "")
     if a.verdict == "incomplete":
         if a.reason and not a.missing_facts:  # e.g. criteria delegated to another instrument
             return a.reason
-        return "missing: " + ", ".join(a.missing_facts)
-    text = "all criteria met"
+        undecided = [c.label.en if lang == "en" else c.label.vi for c in a.criteria
+                     if c.status == "unknown"]
+        if ids or not undecided:
+            return missing
+        return f"{w['undecided']}: {'; '.join(undecided)} ({missing})"
+    text = str(w["all"])
     if a.points is not None:
-        text += f"; {a.points:g}/{a.max_points:g} points" + (f", band {a.band}" if a.band else "")
+        text += (f"; {a.points:g}/{a.max_points:g} {w['points']}"
+                 + (f", {w['band']} {a.band}" if a.band else ""))
     return text
 
 
@@ -123,6 +172,11 @@ def render_explanation(evaluation: Evaluation, subject_id: str) -> str:
     if evaluation.as_of:
         lines.append(f"Ngày xét / as of: {evaluation.as_of.isoformat()}"
                      + (f"; giai đoạn / phase: {evaluation.phase}" if evaluation.phase else ""))
+    later = evaluation.later.records.get(subject_id, 0)
+    if later:
+        lines.append(f"Bỏ qua / left out: {later} record(s) dated after the review date "
+                     "(hồ sơ ghi ngày sau ngày xét)")
+    lines.extend(f"Ghi chú / note: {n}" for n in evaluation.later.notes() if "initiative" in n)
     if not s.awards:
         lines.append("No award of this campaign applies to this subject.")
     for a in s.awards:
@@ -148,6 +202,9 @@ def render_explanation(evaluation: Evaluation, subject_id: str) -> str:
             if c.reviewer_judgement:
                 lines.append("      (đánh giá của người xét / reviewer's judgement)")
             lines.append(f"      nguồn / source: {c.source.cite()}")
+            for d in defects_at(evaluation.defects, c.source):
+                lines.append(f"      khiếm khuyết văn bản / plan defect {d.id} (L{', L'.join(map(str, d.lines))}): "
+                             f"{d.text} → {d.resolution}")
     return "\n".join(lines) + "\n"
 
 

@@ -18,7 +18,10 @@ Rules implemented (stated here once; the tests cite the seed lines they come fro
 * **Population.** Subjects of the population's kind, filtered by levels/roles (empty = all),
   then by ``population.where`` (nested denominators: Phú Riềng 003 L50 "trong đó 50%" counts
   only the agreements signed).
-* **Status.** ``met`` when ``value op target`` holds, ``not_met`` when it does not, and
+* **Status.** ``met`` when ``value op target`` holds, ``not_met`` when it does not and the
+  target's deadline has passed, ``pending`` when it does not but the period of an
+  ``end_of_phase`` or ``phase_cumulative`` target ends after the review date (the value so far
+  and the days left are reported: Thanh Hóa 004 "đến năm 2025" figures reviewed mid-2023), and
   ``unknown`` when the value cannot be computed: the population is empty, a value metric
   finds no (or more than one) subject of the issuing body's level, or some subject lacks a
   fact the metric needs (membership, condition or summed fact). An unknown target lists the
@@ -30,6 +33,8 @@ Rules implemented (stated here once; the tests cite the seed lines they come fro
   ``date_basis`` date lies in the judged phase, both ends inclusive (Vĩnh Linh 002 L25, L27:
   initiatives "gửi về LĐLĐ tỉnh" from 01/9/2021 to 31/5/2022, and from 01/6/2022 to
   01/9/2023); ``population`` is the register's size. Without a register it is unknown.
+* **As of.** Subjects and register are seen as of the review date (:mod:`..facts.asof`): an
+  initiative sent or recognised after it does not count yet.
 * **Periods.** The submitted facts are read as the figure for the target's period: the year
   under review (``yearly``), the total since the phase began (``phase_cumulative``), the level
   reached (``end_of_phase``). The period is reported with each result; the library does not
@@ -46,10 +51,14 @@ from fractions import Fraction
 from typing import Any, Literal
 
 from emulation_rules.campaign import model as m
+from emulation_rules.evaluate.result import defect_dict, defects_at
 from emulation_rules.evaluate.semantics import judge, reads
+from emulation_rules.facts.asof import LaterCounts
 from emulation_rules.facts.reader import Subject, Submission
+from emulation_rules.facts.review import submission_as_of
+from emulation_rules.facts.vocab import review_phase
 
-TargetStatus = Literal["met", "not_met", "unknown"]
+TargetStatus = Literal["met", "not_met", "pending", "unknown"]
 
 
 @dataclass(frozen=True)
@@ -62,7 +71,8 @@ class TargetResult:
         target: the phase's figure (percent 0-100 for a share).
         value: the computed figure, or None when unknown.
         ratio: ``value / target`` (None when unknown or the target is 0).
-        status: ``met``, ``not_met`` or ``unknown``.
+        status: ``met``, ``not_met``, ``pending`` (not reached yet, deadline not passed) or
+            ``unknown``.
         population: number of subjects in the population (None for a value metric; the
             register size for an initiatives metric).
         counted: subjects satisfying the condition (count/share), else None.
@@ -71,6 +81,13 @@ class TargetResult:
         reason: why the status is unknown, in words (None otherwise).
         source: the plan clause (citation).
         comparator_note: why this comparator, when the wording is bare.
+        deadline: the last day of the target's period (the phase end) for ``end_of_phase``
+            and ``phase_cumulative`` targets, else None.
+        days_left: days from the review date to the deadline when it has not passed, else None.
+        defects: the campaign's recorded defects standing on the lines ``source`` cites.
+
+    ``source`` is the phase figure's own citation when the campaign gives one (Thanh Hóa 004
+    L80 for phase I's "90% dự toán", L96 for phase II's "95%"), else the target's.
     """
 
     target_id: str
@@ -92,6 +109,9 @@ class TargetResult:
     reason: str | None
     source: m.Source
     comparator_note: str | None = None
+    deadline: dt.date | None = None
+    days_left: int | None = None
+    defects: tuple[m.Defect, ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready mapping (the ``targets --format json`` shape of one result)."""
@@ -113,6 +133,9 @@ class TargetResult:
             "missing": [list(p) for p in self.missing],
             "reason": self.reason,
             "comparator_note": self.comparator_note,
+            "deadline": self.deadline.isoformat() if self.deadline else None,
+            "days_left": self.days_left,
+            "defects": [defect_dict(d) for d in self.defects],
             "source": self.source.cite(),
             "text_vi": self.text_vi,
         }
@@ -134,6 +157,8 @@ class TargetReport:
     phase: str | None
     as_of: dt.date | None
     results: tuple[TargetResult, ...] = field(default_factory=tuple)
+    later: LaterCounts = field(default_factory=LaterCounts)
+    """What the review date left out (:mod:`emulation_rules.facts.asof`)."""
 
     def result(self, target_id: str, phase: str | None = None) -> TargetResult:
         """The result of ``target_id`` (for ``phase`` when several phases were judged).
@@ -153,6 +178,8 @@ class TargetReport:
             "phase": self.phase,
             "as_of": self.as_of.isoformat() if self.as_of else None,
             "targets": [r.to_dict() for r in self.results],
+            "left_out_later": {"records": dict(sorted(self.later.records.items())),
+                               "initiatives": self.later.initiatives},
         }
 
 
@@ -183,29 +210,18 @@ def evaluate_targets(
     subjects = tuple(submission.subjects if isinstance(submission, Submission) else submission)
     if as_of is None and isinstance(submission, Submission):
         as_of = submission.as_of
-    judged: set[str] | None
-    if phase is not None:
-        if phase not in {p.id for p in campaign.phases}:
-            raise KeyError(f"unknown phase {phase!r}")
-        chosen: str | None = phase
-        judged = {phase}
-    elif as_of is not None:
-        found = campaign.phase_at(as_of)
-        if found is None:
-            raise KeyError(f"{as_of} lies in no phase of {campaign.id}")
-        chosen = found.id
-        judged = {p.id for p in campaign.phases if p.contains(as_of)}
-    else:
-        chosen = judged = None
-    ev = _Evaluator(campaign, subjects, {**campaign.parameter_defaults(), **(params or {})})
-    if isinstance(submission, Submission):
-        ev.initiatives = submission.initiatives
+    chosen, judged = review_phase(campaign, as_of, phase)
+    seen, later = submission_as_of(submission if isinstance(submission, Submission) else subjects,
+                                   campaign, as_of)
+    ev = _Evaluator(campaign, seen.subjects, {**campaign.parameter_defaults(), **(params or {})})
+    ev.initiatives = seen.initiatives
+    ev.as_of = as_of
     results = []
     for t in campaign.targets:
         for tv in t.values:
             if judged is None or tv.phase in judged:
                 results.append(ev.judge(t, tv))
-    return TargetReport(campaign.id, chosen, as_of, tuple(results))
+    return TargetReport(campaign.id, chosen, as_of, tuple(results), later)
 
 
 _OPS = m.OPS
@@ -228,6 +244,7 @@ class _Evaluator:
         self.params = params
         self.facts = {f.id: f for f in campaign.facts}
         self.initiatives: tuple[Any, ...] | None = None
+        self.as_of: dt.date | None = None
 
     def judge(self, t: m.Target, tv: m.TargetValue) -> TargetResult:
         missing: list[tuple[str, str]] = []
@@ -301,6 +318,13 @@ class _Evaluator:
         status: TargetStatus = (
             "unknown" if value is None else "met" if _OPS[t.op](value, target) else "not_met"
         )
+        deadline = days_left = None
+        if t.period in ("end_of_phase", "phase_cumulative", "unspecified"):
+            deadline = next(p for p in self.c.phases if p.id == tv.phase).end
+            if deadline is not None and self.as_of is not None and self.as_of < deadline:
+                days_left = (deadline - self.as_of).days
+                if status == "not_met":
+                    status = "pending"
         ratio = float(value / target) if value is not None and target != 0 else None
         return TargetResult(
             t.id,
@@ -320,8 +344,11 @@ class _Evaluator:
             tuple(dict.fromkeys(used)),
             tuple(dict.fromkeys(missing)),
             reason if status == "unknown" else None,
-            t.source,
+            tv.source or t.source,
             t.comparator_note,
+            deadline,
+            days_left,
+            defects_at(self.c.defects, tv.source or t.source),
         )
 
     def _population(
@@ -367,7 +394,8 @@ def render_targets_table(report: TargetReport) -> str:
     if report.as_of:
         head += f" (as of {report.as_of.isoformat()})"
     rows = [
-        ("target", "phase", "owner", "period", "value", "op", "target", "ratio", "status", "source")
+        ("target", "phase", "owner", "period", "value", "op", "target", "ratio", "status", "source",
+         "defects")
     ]
     for r in report.results:
         rows.append(
@@ -379,16 +407,27 @@ def render_targets_table(report: TargetReport) -> str:
                 _num(r.value),
                 r.op,
                 _num(r.target),
-                "" if r.ratio is None else f"{r.ratio:.2f}",
+                ratio_text(r.ratio),
                 r.status,
                 r.source.cite(),
+                ", ".join(d.id for d in r.defects),
             )
         )
     widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
     lines = [head] + [
         "  ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)).rstrip() for row in rows
     ]
+    lines.extend(f"note: {n}" for n in report.later.notes())
+    shown = {d.id: d for r in report.results for d in r.defects}
+    for d in shown.values():
+        where = ", ".join(dict.fromkeys(r.target_id for r in report.results if d in r.defects))
+        lines.append(f"defect {d.id} (L{', L'.join(map(str, d.lines))}; {where}): {d.text} "
+                     f"Resolution: {d.resolution}")
     for r in report.results:
+        if r.days_left is not None and r.deadline is not None:
+            lines.append(f"{r.target_id} [{r.phase}]: {r.status}: value so far {_num(r.value)} "
+                         f"(target {r.op} {_num(r.target)}), {r.days_left} day(s) left to "
+                         f"{r.deadline.isoformat()}")
         if r.status == "unknown" and r.reason:
             lines.append(
                 f"{r.target_id} [{r.phase}]: unknown: {r.reason}"
@@ -400,6 +439,19 @@ def render_targets_table(report: TargetReport) -> str:
                 )
             )
     return "\n".join(lines) + "\n"
+
+
+def ratio_text(ratio: float | None) -> str:
+    """``value / target`` with two decimals, and more where two would round an unequal ratio
+    onto 1.00 (89.99 of 90 prints 0.9999, never 1.00, so a not-met figure never reads as the
+    target)."""
+    if ratio is None:
+        return ""
+    for digits in (2, 4, 6):
+        text = f"{ratio:.{digits}f}"
+        if ratio == 1 or float(text) != 1:
+            return text
+    return f"{ratio!r}"
 
 
 def _num(x: float | None) -> str:

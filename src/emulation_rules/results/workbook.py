@@ -61,12 +61,14 @@ STATUS_VI = {
     "unknown": "Chưa rõ",
     "met": "Đạt",
     "not_met": "Không đạt",
+    "pending": "Chưa đến hạn",
 }
 _STATUS_COLOURS = {
     "pass": "C6EFCE",
     "met": "C6EFCE",
     "fail": "FFC7CE",
     "not_met": "FFC7CE",
+    "pending": "DDEBF7",
     "unknown": "FFEB9C",
 }
 _HEADER_FILL = "DDEBF7"
@@ -467,13 +469,13 @@ class _Writer:
                 [
                     a.initiative.id,
                     a.initiative.title or "",
-                    "Được công nhận" if a.accepted else "Bị loại",
+                    "Được công nhận" if a.accepted else "Chưa đến hạn" if a.not_yet else "Bị loại",
                     failed,
                     ", ".join(a.credited),
                     a.attribution,
                 ]
             )
-            keys.append("pass" if a.accepted else "fail")
+            keys.append("pass" if a.accepted else "pending" if a.not_yet else "fail")
         self.table(
             "Sáng kiến",
             ["Mã", "Tên sáng kiến", "Kết quả", "Điều kiện không đạt", "Được tính cho", "Cách tính"],

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import os
 from collections import Counter, deque
@@ -30,6 +31,7 @@ from emulation_rules.evaluate.polars.scoring import BulkEvaluator
 from emulation_rules.evaluate.polars.sinks import _Prefetch, _Progress, _Sink, _Writer
 from emulation_rules.evaluate.polars.sources import _chunks, _Input, _open_input, _Reread
 from emulation_rules.facts.reader import OnError
+from emulation_rules.facts.vocab import review_phase
 
 # --- entry points --------------------------------------------------------------------------------
 
@@ -44,6 +46,7 @@ def evaluate_many(
     on_error: OnError = "raise",
     chunk_rows: int = DEFAULT_CHUNK_ROWS,
     progress: TextIO | None = None,
+    phase: str | None = None,
 ) -> BulkResult:
     """Score every subject of a CSV or Parquet file (or table) against every award, in chunks.
 
@@ -53,12 +56,15 @@ def evaluate_many(
     """
     if chunk_rows < 1:
         raise ValueError("chunk_rows must be at least 1")
-    evaluator = BulkEvaluator(compiled)
+    chosen, _ = review_phase(compiled.campaign, as_of, phase)  # a date in no phase: refused
+    evaluator = BulkEvaluator(compiled, as_of=as_of)
     inp = _open_input(facts, evaluator)
     for exact in (False, True):
         inp.exact = exact
         try:
-            return _run(compiled, explainer, evaluator, inp, output, as_of, on_error, chunk_rows, progress)
+            result = _run(compiled, explainer, evaluator, inp, output, as_of, on_error, chunk_rows,
+                          progress)
+            return dataclasses.replace(result, phase=chosen)
         except _Reread:
             continue
     raise AssertionError("unreachable: the exact reader never asks to re-read")
@@ -141,7 +147,7 @@ def _run(
     finally:
         pool.shutdown(wait=True, cancel_futures=True)
         bar.close()
-    phase = compiled.campaign.phase_at(as_of) if as_of else None
+    phase = compiled.campaign.phase_at(as_of) if as_of else None  # evaluate_many sets --phase
     target = Path(output) if isinstance(output, str | os.PathLike) else None
     return BulkResult(
         compiled.campaign.id,

@@ -74,7 +74,7 @@ class BulkResult:
         if explainer is None:
             raise ValueError("this result was built without an evaluator to explain with")
         subject = find_subject(explainer.campaign, self.source, subject_id)
-        return explainer.evaluate([subject], as_of=self.as_of).subjects[0]
+        return explainer.evaluate([subject], as_of=self.as_of, phase=self.phase).subjects[0]
 
     def summary(self) -> str:
         """One line: subjects, rows per verdict, rejected rows."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 import polars as pl
@@ -51,9 +52,10 @@ class BulkEvaluator(_Coercion):
         ([('NV-101', 'awarded'), ('NV-102', 'awarded'), ('NV-103', 'not_awarded')], [])
     """
 
-    def __init__(self, compiled: CompiledCampaign) -> None:
+    def __init__(self, compiled: CompiledCampaign, *, as_of: dt.date | None = None) -> None:
         _check_supported(compiled.campaign)
         self.compiled = compiled
+        self.as_of = as_of  # records dated after it are left out of counts (facts.asof)
         self.campaign = compiled.campaign
         self.facts = {f.id: f for f in self.campaign.facts}
         self.levels = {lv.id for lv in self.campaign.subjects.collective_levels}
@@ -229,6 +231,12 @@ class BulkEvaluator(_Coercion):
             if spec.where is not None
             else None
         )
+        dates = [f.id for f in decl.fields if f.type == "date"] if self.as_of is not None else []
+        if dates:  # the one "as of" (facts.asof): a record counts only if no date is later
+            day = pl.lit(self.as_of, dtype=pl.Date)
+            seen = pl.all_horizontal([pl.element().struct.field(k).is_null()
+                                      | (pl.element().struct.field(k) <= day) for k in dates])
+            pred = seen if pred is None else (pred & seen)
         if spec.distinct is None:
             count = (
                 lst.list.len() if pred is None else lst.list.eval(pred.cast(pl.UInt32)).list.sum()

@@ -30,7 +30,7 @@ def _child(case: str, path: str) -> None:
     from emulation_rules.campaign.loader import load_campaign
     from emulation_rules.errors import EmulationRulesError
     from emulation_rules.facts.json_text import parse_json
-    from emulation_rules.facts.reader import load_facts
+    from emulation_rules.facts.load import load_facts
 
     start = time.perf_counter()
     outcome = "ok"

@@ -31,7 +31,8 @@ from emulation_rules.errors import (
 )
 from emulation_rules.evaluate.durable.compiler import CompiledCampaign, compile_campaign
 from emulation_rules.evaluate.result import AwardResult, CriterionResult, Evaluation, SubjectResult
-from emulation_rules.facts.reader import Subject, Submission, load_facts, parse_facts
+from emulation_rules.facts.load import load_facts
+from emulation_rules.facts.reader import Subject, Submission, parse_facts
 
 
 def __getattr__(name: str) -> str:

@@ -12,7 +12,7 @@ from typing import Any
 
 from emulation_rules.campaign import model as m
 from emulation_rules.engine import Engine
-from emulation_rules.evaluate.base import Submitted
+from emulation_rules.evaluate.interface import Submitted
 from emulation_rules.evaluate.result import Evaluation
 
 __all__ = ["ReferenceEvaluator", "evaluate"]

@@ -23,7 +23,7 @@ except ImportError:  # pragma: no cover - optional tool
 with atheris.instrument_imports():
     from emulation_rules.campaign.loader import load_campaign
     from emulation_rules.errors import EmulationRulesError
-    from emulation_rules.facts.reader import load_facts
+    from emulation_rules.facts.load import load_facts
 
 ROOT = Path(__file__).resolve().parents[2]
 CAMPAIGN = load_campaign(ROOT / "campaigns" / "tkv_2019.yaml")

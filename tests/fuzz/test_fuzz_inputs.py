@@ -27,7 +27,7 @@ from hypothesis import HealthCheck, given, settings
 from emulation_rules import Engine
 from emulation_rules.campaign.loader import load_campaign
 from emulation_rules.errors import EmulationRulesError, FactsError
-from emulation_rules.facts.reader import load_facts
+from emulation_rules.facts.load import load_facts
 from tests.fuzz.mutations import mutated
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -26,7 +26,7 @@ from emulation_rules.campaign.safe_yaml import parse_yaml  # noqa: E402
 from emulation_rules.cli.app import run  # noqa: E402
 from emulation_rules.engine import Engine  # noqa: E402
 from emulation_rules.errors import FactsError, SourceLocation  # noqa: E402
-from emulation_rules.facts.reader import load_facts  # noqa: E402
+from emulation_rules.facts.load import load_facts  # noqa: E402
 from emulation_rules.facts.xlsx import format_authors, parse_authors  # noqa: E402
 from emulation_rules.results.targets import evaluate_targets, render_targets_json  # noqa: E402
 

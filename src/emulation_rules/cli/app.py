@@ -37,7 +37,7 @@ from emulation_rules.errors import (
     FactsError,
     YAMLSyntaxError,
 )
-from emulation_rules.facts.reader import load_facts
+from emulation_rules.facts.load import load_facts
 from emulation_rules.facts.review import submission_as_of
 from emulation_rules.results.render import render_csv, render_explanation, render_json, render_table
 

@@ -11,7 +11,7 @@ from typing import Any, TextIO
 
 from emulation_rules.campaign.loader import load_campaign
 from emulation_rules.engine import Engine
-from emulation_rules.facts.reader import load_facts
+from emulation_rules.facts.load import load_facts
 from emulation_rules.facts.review import submission_as_of
 from emulation_rules.facts.vocab import KINDS, choose, unknown_message
 

@@ -5,7 +5,8 @@ Backends are imported lazily by :class:`emulation_rules.Engine`, so that durable
 pyarrow load only where they are used.
 """
 
-from emulation_rules.evaluate.base import BACKENDS, BackendName, Evaluator
+from emulation_rules.evaluate.base import BACKENDS
+from emulation_rules.evaluate.interface import BackendName, Evaluator
 from emulation_rules.evaluate.result import AwardResult, CriterionResult, Evaluation, SubjectResult
 
 __all__ = [

@@ -27,13 +27,14 @@ import datetime as dt
 import gc
 import importlib.util
 import threading
-from collections.abc import Iterable, Iterator, Mapping
-from typing import Any, Literal, Protocol, runtime_checkable
+from collections.abc import Iterator, Mapping
+from typing import Any
 
 from emulation_rules.campaign import model as m
 from emulation_rules.errors import CompileError, EngineUnavailableError
+from emulation_rules.evaluate.interface import BackendName, Evaluator, Submitted
 from emulation_rules.evaluate.result import Evaluation, SubjectResult
-from emulation_rules.facts.reader import Subject, Submission
+from emulation_rules.facts.reader import Subject
 from emulation_rules.facts.review import resolve_submission
 from emulation_rules.facts.vocab import review_phase
 
@@ -48,54 +49,8 @@ __all__ = [
     "resolve_params",
 ]
 
-BackendName = Literal["durable", "python", "polars"]
 BACKENDS: tuple[BackendName, ...] = ("durable", "python", "polars")
 
-Submitted = Submission | Iterable[Subject] | Mapping[str, Any] | list[Any]
-"""What ``evaluate`` accepts: a :class:`Submission`, validated subjects, or raw data."""
-
-
-@runtime_checkable
-class Evaluator(Protocol):
-    """What every evaluation backend (and :class:`~emulation_rules.Engine`) offers.
-
-    Attributes:
-        backend: the backend's name (``"durable"``, ``"python"`` or ``"polars"``).
-        campaign: the campaign evaluated.
-        params: parameter values in force, ``{parameter id: number}``.
-    """
-
-    @property
-    def backend(self) -> BackendName:
-        """The backend's name."""
-        ...
-
-    @property
-    def campaign(self) -> m.Campaign:
-        """The campaign evaluated."""
-        ...
-
-    @property
-    def params(self) -> Mapping[str, float]:
-        """Parameter values in force."""
-        ...
-
-    def evaluate(
-        self, submission: Submitted, *, as_of: dt.date | None = None, phase: str | None = None
-    ) -> Evaluation:
-        """Verdicts for every subject of ``submission``; ``as_of`` (or ``phase``) picks the phase."""
-        ...
-
-    def evaluate_subject(self, subject: Subject) -> SubjectResult:
-        """Verdicts for one validated subject against the awards of its kind."""
-        ...
-
-    def evaluate_table(self, facts: Any, *, output: Any = None, as_of: dt.date | None = None,
-                       on_error: str = "raise", chunk_rows: int | None = None, progress: Any = None,
-                       phase: str | None = None) -> Any:
-        """Score columnar input (CSV, Parquet, .xlsx, a polars or pyarrow table) in chunks; returns a
-        :class:`~emulation_rules.evaluate.polars.BulkResult` whose ``explain`` uses this evaluator."""
-        ...
 
 
 _GC_LOCK = threading.Lock()

@@ -3,6 +3,7 @@ vocabulary (:mod:`.vocab`: ids or labels), the initiative register with its deri
 what a review date sees (:mod:`.asof`, :mod:`.review`)."""
 
 from emulation_rules.facts.coerce import coerce_value
-from emulation_rules.facts.reader import Subject, Submission, load_facts, parse_facts
+from emulation_rules.facts.load import load_facts
+from emulation_rules.facts.reader import Subject, Submission, parse_facts
 
 __all__ = ["Subject", "Submission", "coerce_value", "load_facts", "parse_facts"]

@@ -45,16 +45,13 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
-import os
 import unicodedata
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from pathlib import Path
 from types import MappingProxyType
 from typing import Any, Literal
 
 from emulation_rules.campaign import model as m
-from emulation_rules.campaign.reading import STDIN, InputFileError, read_limited
 from emulation_rules.campaign.safe_yaml import SourceMap, parse_yaml
 from emulation_rules.errors import (
     EvaluationError,
@@ -143,61 +140,6 @@ class Submission:
     campaign_id: str | None = None
     rejected: tuple[Problem, ...] = ()
     initiatives: tuple[Any, ...] | None = None
-
-
-def load_facts(
-    source: str | os.PathLike[str],
-    campaign: m.Campaign,
-    *,
-    format: Literal["auto", "yaml", "json", "csv", "xlsx"] = "auto",
-    on_error: OnError = "raise",
-) -> Submission:
-    """Read and validate a facts file for ``campaign``.
-
-    Args:
-        source: path to a ``.yaml``/``.yml``, ``.json``, ``.csv`` or ``.xlsx`` file (the
-            last needs the ``xlsx`` extra; layout in :mod:`.xlsx`).
-        campaign: the campaign whose declared facts give names and types.
-        format: force a format instead of guessing from the extension.
-        on_error: ``"raise"`` refuses the whole file on any problem; ``"skip"`` leaves out the
-            subjects with problems and lists them in ``Submission.rejected``. File-level
-            problems (syntax, campaign mismatch) always raise.
-
-    Raises:
-        FactsError: with every problem, each naming file, row (or line) and field.
-    """
-    path = Path(source)
-    name = "<stdin>" if os.fspath(source) == STDIN else str(path)
-    try:
-        raw = read_limited(source, MAX_FACTS_BYTES)
-    except InputFileError as exc:
-        message = (f"{exc.message}: over the {MAX_FACTS_BYTES}-byte limit of this path; use --bulk"
-                   if exc.code == "too-large" else f"cannot read: {exc.message}")
-        raise FactsError([Problem(exc.code, message, location=SourceLocation(name, 1))]) from None
-    fmt = format if format != "auto" else _guess(path)
-    if fmt == "xlsx":
-        from emulation_rules.facts.xlsx import read_facts_xlsx  # optional extra, read on demand
-
-        return read_facts_xlsx(raw, campaign, file=name, on_error=on_error)
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise FactsError([Problem("bad-encoding", f"not UTF-8 at byte {exc.start}",
-                                  location=SourceLocation(name, 1))]) from None
-    if fmt == "csv":
-        return parse_facts_csv(text, campaign, file=name, on_error=on_error)
-    return parse_facts_text(text, campaign, file=name, format=fmt, on_error=on_error)
-
-
-def _guess(path: Path) -> Literal["yaml", "json", "csv", "xlsx"]:
-    suffix = path.suffix.lower()
-    if suffix in (".xlsx", ".xlsm"):
-        return "xlsx"
-    if suffix == ".csv":
-        return "csv"
-    if suffix == ".json":
-        return "json"
-    return "yaml"
 
 
 def parse_facts_text(

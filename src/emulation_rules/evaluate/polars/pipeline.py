@@ -13,10 +13,10 @@ from typing import Any, TextIO
 import polars as pl
 
 from emulation_rules.errors import FactsError, Problem, SourceLocation
-from emulation_rules.evaluate.base import Evaluator
 from emulation_rules.evaluate.durable.compiler import (
     CompiledCampaign,
 )
+from emulation_rules.evaluate.interface import Evaluator
 from emulation_rules.evaluate.polars._common import (
     _ROW,
     DEFAULT_CHUNK_ROWS,

@@ -11,7 +11,7 @@ from typing import Any
 import polars as pl
 
 from emulation_rules.errors import Problem
-from emulation_rules.evaluate.base import Evaluator
+from emulation_rules.evaluate.interface import Evaluator
 from emulation_rules.evaluate.polars.sources import find_subject
 from emulation_rules.evaluate.result import SubjectResult
 

@@ -35,6 +35,7 @@ from emulation_rules.campaign import model as m
 from emulation_rules.campaign.checks import coerce_threshold
 from emulation_rules.errors import CompileError
 from emulation_rules.evaluate.durable import limits
+from emulation_rules.evaluate.semantics import describe
 
 Expr = dict[str, Any]
 RecordPredicate = Callable[[Mapping[str, Any]], bool]
@@ -369,44 +370,5 @@ def fields_read(cond: m.Condition) -> list[str]:
 
 
 _PY_OPS = m.OPS
-_SYMBOL = m.OP_SYMBOLS
 
 
-def describe(cond: m.Condition, params: Mapping[str, float] | None = None) -> str:
-    """The condition in words for explanations, e.g. ``count(initiatives where …) ≥ 1``."""
-    params = params or {}
-    if isinstance(cond, m.AllOf):
-        return " and ".join(_paren(describe(s, params)) for s in cond.all)
-    if isinstance(cond, m.AnyOf):
-        return " or ".join(_paren(describe(s, params)) for s in cond.any)
-    if isinstance(cond, m.NotOf):
-        return f"not ({describe(cond.not_, params)})"
-    if isinstance(cond, m.Count):
-        spec = cond.count
-        what = f"distinct {spec.distinct} of {spec.fact}" if spec.distinct else spec.fact
-        where = f" where {describe(spec.where, params)}" if spec.where is not None else ""
-        return f"count({what}{where}) {_SYMBOL[cond.op]} {_threshold_text(cond.value, cond.param, params)}"
-    name = cond.fact or cond.field
-    if isinstance(cond, m.AtLeast):
-        return f"{name} ≥ {cond.at_least}"
-    if isinstance(cond, m.OneOf):
-        return f"{name} ∈ {{{', '.join(_fmt(v) for v in cond.in_)}}}"
-    return f"{name} {_SYMBOL[cond.op]} {_threshold_text(cond.value, cond.param, params)}"
-
-
-def _threshold_text(value: Any, param: str | None, params: Mapping[str, float]) -> str:
-    if param is not None:
-        return f"{param} (= {_fmt(params.get(param))})"
-    return _fmt(value)
-
-
-def _fmt(value: Any) -> str:
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value)
-
-
-def _paren(text: str) -> str:
-    return f"({text})" if " and " in text or " or " in text else text

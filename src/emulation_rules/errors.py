@@ -325,7 +325,7 @@ class FactsError(EmulationRulesError, ValueError, _ProblemsMixin):
 
 
 class CaseFileError(EmulationRulesError, ValueError, _ProblemsMixin):
-    """An author test-case file (:mod:`.cases`) is unreadable or invalid; see ``.problems``."""
+    """An author test-case file (:mod:`emulation_rules.authoring.cases`) is unreadable or invalid; see ``.problems``."""
 
     def __init__(self, problems: Iterable[Problem]) -> None:
         self.problems = tuple(problems)

@@ -2,7 +2,7 @@
 
 Used by ``benchmarks/bench_bulk.py`` and by the agreement tests in ``tests/unit/test_bulk.py``:
 the same rows are read by :func:`~emulation_rules.facts.load_facts` (CSV) for the durable-rules
-engine and by :mod:`~emulation_rules.bulk`, so both paths see the same data.
+engine and by :mod:`~emulation_rules.evaluate.polars`, so both paths see the same data.
 
 Values are drawn around every threshold the campaign's conditions use (constants and parameter
 defaults, minus/at/plus one step), so verdicts are spread over ``awarded``, ``not_awarded``,

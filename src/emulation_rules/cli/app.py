@@ -220,7 +220,7 @@ def build_parser(stderr: TextIO | None = None) -> argparse.ArgumentParser:
                        "against the campaign's initiative programme: accepted or excluded (each failing "
                        "check named, with the plan clause), and the author credited under the "
                        "programme's attribution policy (tie-break named when used). The register "
-                       "format is documented in emulation_rules.initiatives.", stderr=stderr)
+                       "format is documented in emulation_rules.facts.initiatives.", stderr=stderr)
     n.add_argument("campaign", metavar="CAMPAIGN", help="campaign YAML file with an 'initiatives' programme")
     n.add_argument("--facts", required=True, type=Path, metavar="FILE",
                    help="facts file (.yaml or .json) with a top-level 'initiatives' list, or an "
@@ -237,7 +237,7 @@ def build_parser(stderr: TextIO | None = None) -> argparse.ArgumentParser:
                        help="run author test cases (expected verdicts, points, target statuses)",
                        description="Run author test cases: YAML files with subjects, a review date "
                        "and the expected verdicts, criterion statuses, points and target statuses, "
-                       "each citing the plan line (format: emulation_rules.cases). Directories are "
+                       "each citing the plan line (format: emulation_rules.authoring.cases). Directories are "
                        "searched for YAML files with a top-level 'cases' key. Prints an "
                        "expected-vs-actual diff for each failure; exit 1 if any case fails.",
                        stderr=stderr)

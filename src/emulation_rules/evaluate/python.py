@@ -1,13 +1,13 @@
 """The python backend: the campaign model interpreted directly in plain Python (the oracle).
 
-It shares no evaluation code with the durable path (:mod:`.compiler` and :mod:`.engine` are not
+It shares no evaluation code with the durable path (:mod:`.durable.compiler` and :mod:`.durable.engine` are not
 imported): conditions are walked as written, ``not`` is classical negation, ordered enums compare
 by rank, a ``count`` filters the records itself. Its purpose is to be a second, independent
 reading of the same model, so that differential tests (``tests/property/test_differential.py``)
 catch a mistranslation into durable-rules. It also runs where durable-rules cannot be imported
 (CPython 3.13).
 
-It returns the same result objects (:mod:`.explain`) with the same values as
+It returns the same result objects (:mod:`.result`) with the same values as
 :meth:`Engine.evaluate <emulation_rules.engine.Engine.evaluate>`:
 
 * a criterion reading a fact that was not submitted is ``unknown`` (a records fact is present

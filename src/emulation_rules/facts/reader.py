@@ -131,7 +131,7 @@ class Submission:
         rejected: problems of subjects (or register entries) left out with
             ``on_error="skip"`` (empty otherwise).
         initiatives: the judged initiative register
-            (:class:`~emulation_rules.initiatives.InitiativeAssessment`), or None when the file
+            (:class:`~emulation_rules.facts.initiatives.InitiativeAssessment`), or None when the file
             has no ``initiatives`` list.
     """
 

@@ -9,7 +9,7 @@ Guards against every pitfall measured in shared/DURABLE_RULES.md (each has a tes
    subject, so durable's MessageNotHandledException can only mean an engine bug.
 2. ``$nex`` hangs the action loop: the compiler never emits it (asserted on every rule set).
 3. Loose comparisons (``'95' >= 90``, ``1 == true``): facts are validated and coerced to their
-   declared types (:mod:`.facts`) before they reach durable; :meth:`Engine.evaluate` only takes
+   declared types (:mod:`emulation_rules.facts.coerce`) before they reach durable; :meth:`Engine.evaluate` only takes
    coerced subjects.
 4. A rule-set name registers once per host: names carry a content hash, each Engine registers
    its rule sets once, on a deep copy (durable mutates the definitions it is given).

@@ -7,7 +7,7 @@ chunks with bounded memory and writing one result row per subject and award, and
 same verdicts as :class:`~emulation_rules.engine.Engine` (agreement is tested on every shipped
 campaign). Explanations are not materialised for everyone: :meth:`BulkResult.explain` and
 ``emulation-rules explain --bulk`` re-read one subject's row and evaluate it with the durable
-engine, giving the full criterion-by-criterion :class:`~emulation_rules.explain.SubjectResult`.
+engine, giving the full criterion-by-criterion :class:`~emulation_rules.evaluate.result.SubjectResult`.
 
 Input (the same flat layout as a facts CSV, :mod:`emulation_rules.facts`)::
 
@@ -17,7 +17,7 @@ Input (the same flat layout as a facts CSV, :mod:`emulation_rules.facts`)::
 * A ``records`` fact (a list of initiatives, the Golden Book...) is a JSON list of objects in its
   cell, exactly as in a facts CSV; it is parsed per chunk by pyarrow's JSON reader (strict: a
   value of the wrong JSON type, an unknown or repeated key is not guessed at) and the rows it
-  cannot decide are validated one by one by :mod:`.facts`. Pre-aggregated count columns are not
+  cannot decide are validated one by one by :mod:`emulation_rules.facts.reader`. Pre-aggregated count columns are not
   accepted: a count depends on the criterion's ``where`` and ``distinct``, and a count computed
   elsewhere could not be checked or explained. Nested Parquet columns (list or struct) are
   refused with a message; write records as JSON text.
@@ -36,7 +36,7 @@ Input (the same flat layout as a facts CSV, :mod:`emulation_rules.facts`)::
 * Integers must fit in 64 bits (larger ones are refused with ``out-of-range``); everything else
   the facts reader accepts is accepted.
 
-Semantics (the engine's, see :mod:`.engine` and :mod:`.compiler`): a criterion whose facts are
+Semantics (the engine's, see :mod:`emulation_rules.evaluate.durable`): a criterion whose facts are
 not all present is ``unknown``; otherwise its condition decides ``pass``/``fail`` (ordered enums
 by rank, dates as dates, counts over records with the record predicate of the compiler: a record
 lacking a field a comparison reads does not match). Verdict: not eligible level/role ->

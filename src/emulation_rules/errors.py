@@ -350,6 +350,30 @@ class EmulationRulesWarning(Warning):
     """Base of warnings this library issues."""
 
 
+def identifier_message(value: object) -> tuple[str, str | None]:
+    """``(message, hint)`` for a value that is not an identifier, in words, with a suggestion.
+
+    Identifiers are lower-case ASCII letters, digits and ``_``, starting with a letter (at most
+    64 characters). The suggestion drops diacritics (đ becomes d) and turns anything else into ``_``.
+
+    Example:
+        >>> identifier_message("lao_động_tiên_tiến")[1]
+        "e.g. 'lao_dong_tien_tien'"
+    """
+    import re
+    import unicodedata
+
+    text = str(value)
+    plain = unicodedata.normalize("NFKD", text.replace("đ", "d").replace("Đ", "D"))
+    plain = "".join(ch for ch in plain if not unicodedata.combining(ch)).lower()
+    guess = re.sub(r"_+", "_", re.sub(r"[^a-z0-9]+", "_", plain)).strip("_")[:64]
+    if guess and not guess[0].isalpha():
+        guess = f"x_{guess}"[:64]
+    message = (f"{text!r} is not an identifier: use lower-case ASCII letters, digits and '_' only, "
+               "starting with a letter (no diacritics, no spaces)")
+    return message, (f"e.g. {guess!r}" if guess and guess != text else None)
+
+
 def did_you_mean(word: str, candidates: Iterable[str]) -> str | None:
     """A hint naming the closest candidate to a misspelt ``word``, or None when none is close.
 

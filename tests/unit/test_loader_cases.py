@@ -195,3 +195,15 @@ def test_yaml_syntax_error_points_at_where_the_parser_stopped():
     (p,) = info.value.problems
     # The unclosed '{' makes 'x b' one plain scalar; the parser stops at the ':' on line 3.
     assert (p.code, str(p.location)) == ("yaml-syntax", "s.yaml:3:2")
+
+
+def test_bad_identifier_is_explained_in_words_with_a_suggestion():
+    """A Vietnamese id (issue 10: 'lao_động_tiên_tiến') gets the rule in words and an ASCII
+    suggestion, not a regular expression."""
+    path = ROOT / "tests" / "cases" / "invalid" / "bad-identifier.yaml"
+    text = path.read_text(encoding="utf-8").replace("id: Launched-Flag", "id: lao_động_tiên_tiến")
+    with pytest.raises(CampaignValidationError) as info:
+        load_campaign(text, file="vi.yaml")
+    (problem,) = [p for p in info.value.problems if p.code == "bad-identifier"]
+    assert "no diacritics" in problem.message and "pattern" not in problem.message
+    assert problem.hint == "e.g. 'lao_dong_tien_tien'"

@@ -66,6 +66,7 @@ from emulation_rules.errors import (
     SourceLocation,
     YAMLSyntaxError,
     did_you_mean,
+    identifier_message,
 )
 
 PathT = tuple[PathItem, ...]
@@ -212,6 +213,8 @@ def _from_pydantic(exc: ValidationError, data: Any, smap: SourceMap) -> Iterator
                 f"allowed: {', '.join(sorted(allowed))}" if allowed else None)
         elif code == "missing-key":
             message = f"missing required key {path[-1]!r}" if path else message
+        elif code == "bad-identifier":
+            message, hint = identifier_message(err.get("input"))
         location = smap.locate(path, prefer_key=code == "unknown-key")
         if code == "missing-key":
             location = smap.locate(path[:-1])

@@ -131,10 +131,10 @@ class PythonEvaluator(BaseEvaluator):
 
     def _criterion(self, crit: m.Criterion, facts: Mapping[str, Any]) -> CriterionResult:
         read = reads(crit.condition)
-        missing = tuple(f for f in read if f not in facts)
-        status: Status = (
-            "unknown" if missing else "pass" if self._holds(crit.condition, facts) else "fail"
-        )
+        truth = judge(crit.condition, facts, self._facts, self.params)  # Kleene: decided or not
+        status: Status = "unknown" if truth is None else "pass" if truth else "fail"
+        # missing facts are listed where they leave the criterion undecided
+        missing = tuple(f for f in read if f not in facts) if truth is None else ()
         values: dict[str, Any] = {}
         for fact_id in read:
             if fact_id in facts and self._facts[fact_id].type != "records":

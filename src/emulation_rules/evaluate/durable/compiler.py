@@ -26,7 +26,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 from typing import Any
@@ -61,9 +61,13 @@ class CriterionPlan:
 
     Attributes:
         criterion: the model criterion.
-        rule: durable rule name (``c__<id>``).
-        reads: facts the criterion reads (all must be present, else the result is unknown).
+        rule: durable rule name (``c__<id>``): fires when the condition is true.
+        reads: facts the criterion reads.
         threshold: the condition in words, e.g. ``union_rating ≥ strong``.
+        rule_false: the rule (``n__<id>``) that fires when the condition is false although a
+            fact it reads is missing (three-valued logic: ``any`` with a true branch is true,
+            ``all`` with a false branch is false); guarded by ``guard``, set in the message only
+            when a read is missing, so it costs no action otherwise.
     """
 
     criterion: m.Criterion
@@ -71,6 +75,8 @@ class CriterionPlan:
     reads: tuple[str, ...]
     threshold: str
     count_fields: tuple[str, ...] = ()
+    rule_false: str = ""
+    guard: str = ""
 
 
 @dataclass(frozen=True)
@@ -120,6 +126,9 @@ class CompiledAward:
                 out[plan.column] = len(hits)
             else:
                 out[plan.column] = len({r[plan.distinct] for r in hits if plan.distinct in r})
+        for crit in self.criteria:  # a read is missing: the "definitely false" rule may decide
+            if crit.guard and not all(f in facts for f in crit.reads):
+                out[crit.guard] = 1
         return out
 
     def ruleset_json(self) -> str:
@@ -165,6 +174,7 @@ class _Compiler:
         self.campaign = campaign
         self.facts = facts
         self.params = params
+        self._reuse: Iterator[str] | None = None
 
     def award(self, award: m.Award) -> CompiledAward:
         self.counts: list[CountPlan] = []
@@ -176,9 +186,16 @@ class _Compiler:
             expr = self.expr(crit.condition, negate=False, reads=reads)
             name = f"c__{crit.id}"
             rules[name] = {"all": [{"m": expr}]}
+            columns = tuple(c.column for c in self.counts[first_count:])
+            # the negation in negation normal form, reading the same count columns
+            self._reuse = iter(columns)
+            negated = self.expr(crit.condition, negate=True, reads=[])
+            self._reuse = None
+            guard = f"u__{len(plans)}"
+            rules[f"n__{crit.id}"] = {"all": [{"m": {"$and": [{guard: 1}, negated]}}]}
             plans.append(CriterionPlan(
                 crit, name, tuple(dict.fromkeys(reads)), describe(crit.condition, self.params),
-                tuple(c.column for c in self.counts[first_count:])))
+                columns, f"n__{crit.id}", guard))
         items: list[ItemPlan] = []
         if award.score_sheet is not None:
             for item in award.score_sheet.items:
@@ -216,8 +233,12 @@ class _Compiler:
             fields = {f.id: f for f in decl.fields}
             predicate = (_record_predicate(cond.count.where, fields)
                          if cond.count.where is not None else _always)
-            name = f"k{len(self.counts)}"
-            self.counts.append(CountPlan(name, decl.id, cond.count.distinct, predicate))
+            reuse = self._reuse
+            if reuse is not None:  # the negated rule reads the column the positive one made
+                name = next(reuse)
+            else:
+                name = f"k{len(self.counts)}"
+                self.counts.append(CountPlan(name, decl.id, cond.count.distinct, predicate))
             threshold = self.threshold(cond.value, cond.param)
             return _cmp(name, _FLIP[cond.op] if negate else cond.op, int(threshold)
                         if float(threshold).is_integer() else threshold)

@@ -103,7 +103,8 @@ class DurableEvaluator(BaseEvaluator):
         self._plans = {
             a.award.id: [(p, tuple(f for f in p.reads if f not in self._records),
                           tuple(f for f in p.reads if f in self._records), frozenset(p.reads),
-                          frozenset(a.alternatives.get(p.rule, (p.rule,))))
+                          frozenset(a.alternatives.get(p.rule, (p.rule,))),
+                          frozenset(a.alternatives.get(p.rule_false, (p.rule_false,))))
                          for p in a.criteria]
             for a in self.compiled.awards
         }
@@ -217,9 +218,18 @@ class DurableEvaluator(BaseEvaluator):
 
         results: list[CriterionResult] = []
         present = facts.keys()
-        for plan, scalars, records, reads, holds_if in self._plans[award.id]:
-            missing = () if reads <= present else tuple(f for f in plan.reads if f not in facts)
-            status: Status = "unknown" if missing else "fail" if fired.isdisjoint(holds_if) else "pass"
+        for plan, scalars, records, reads, holds_if, fails_if in self._plans[award.id]:
+            missing: tuple[str, ...] = ()
+            status: Status
+            if reads <= present:
+                status = "fail" if fired.isdisjoint(holds_if) else "pass"
+            elif not fired.isdisjoint(holds_if):  # three-valued: decided although a fact is missing
+                status = "pass"
+            elif not fired.isdisjoint(fails_if):
+                status = "fail"
+            else:
+                status = "unknown"
+                missing = tuple(f for f in plan.reads if f not in facts)
             values: dict[str, Any] = {f: facts[f] for f in scalars if f in facts}
             for fact_id in records:
                 if fact_id in facts:

@@ -102,11 +102,12 @@ class BulkEvaluator(_Coercion):
         names: list[tuple[str, str]] = []
         delegated = award.criteria_delegated_to is not None
         # The plan lists no standards of its own: never awarded, as in the engine.
+        crit_reads: list[tuple[str, tuple[str, ...]]] = []
         for k, plan in enumerate(() if delegated else compiled.criteria):
-            present = pl.all_horizontal([pl.col(_col(f)).is_not_null() for f in plan.reads])
+            # three-valued: a missing fact reads as null, and polars' and/or/not are Kleene's
             cond = self._cond(plan.criterion.condition)
             stage.append(
-                pl.when(~present)
+                pl.when(cond.is_null())
                 .then(pl.lit(_UNKNOWN, pl.UInt8))
                 .when(cond)
                 .then(pl.lit(_PASS, pl.UInt8))
@@ -114,6 +115,7 @@ class BulkEvaluator(_Coercion):
                 .alias(f"__s{k}")
             )
             names.append((plan.criterion.id, f"__s{k}"))
+            crit_reads.append((f"__s{k}", plan.reads))
         points: pl.Expr = pl.lit(None, pl.Float64)
         band: pl.Expr = pl.lit(None, pl.String)
         if award.score_sheet is not None and not delegated:
@@ -147,8 +149,18 @@ class BulkEvaluator(_Coercion):
             ignore_nulls=True,
         )
         order = [] if delegated else _award_reads(compiled)
+        # a missing fact is listed where it leaves a criterion (or the score sheet) undecided
+        undecided: dict[str, list[pl.Expr]] = {}
+        for col, reads_ in crit_reads:
+            for f in reads_:
+                undecided.setdefault(f, []).append(pl.col(col) == _UNKNOWN)
+        if award.score_sheet is not None and not delegated:
+            for item_plan in compiled.items:
+                for f in item_plan.reads:
+                    undecided.setdefault(f, []).append(pl.col("__sheet") == _UNKNOWN)
         missing = pl.concat_str(
-            [pl.when(pl.col(_col(f)).is_null()).then(pl.lit(f)) for f in order]
+            [pl.when(pl.col(_col(f)).is_null() & pl.any_horizontal(undecided.get(f, [pl.lit(False)])))
+             .then(pl.lit(f)) for f in order]
             or [pl.lit(None, pl.String)],
             separator=";",
             ignore_nulls=True,

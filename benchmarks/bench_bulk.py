@@ -53,8 +53,8 @@ from emulation_rules import Engine, load_campaign, load_facts  # noqa: E402
 from emulation_rules.authoring import _synthetic as synthetic  # noqa: E402
 from emulation_rules.campaign import model as m  # noqa: E402
 from emulation_rules.evaluate.durable.compiler import CompiledCampaign  # noqa: E402
-from emulation_rules.evaluate.durable.compiler import fields_read as _fields_read  # noqa: E402
 from emulation_rules.evaluate.polars import BulkEvaluator  # noqa: E402
+from emulation_rules.evaluate.semantics import fields_read as _fields_read  # noqa: E402
 from emulation_rules.results.render import render_csv  # noqa: E402
 
 

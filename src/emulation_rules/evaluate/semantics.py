@@ -40,6 +40,7 @@ __all__ = [
     "count_records",
     "counts_in",
     "describe",
+    "fields_read",
     "judge",
     "leaf",
     "reads",
@@ -135,7 +136,7 @@ def record_matches(cond: m.Condition, fields: Mapping[str, m.RecordField], recor
     if isinstance(cond, m.AnyOf):
         return any(record_matches(s, fields, record) for s in cond.any)
     if isinstance(cond, m.NotOf):
-        return all(f in record for f in _read_fields(cond.not_)) and not record_matches(
+        return all(f in record for f in fields_read(cond.not_)) and not record_matches(
             cond.not_, fields, record
         )
     if isinstance(cond, m.Count) or cond.field is None or cond.field not in record:
@@ -217,13 +218,14 @@ def _const(decl: Decl, value: Any) -> Any:
     return value
 
 
-def _read_fields(cond: m.Condition) -> list[str]:
+def fields_read(cond: m.Condition) -> list[str]:
+    """Record fields a ``where`` condition reads, in order (with repeats)."""
     if isinstance(cond, m.AllOf):
-        return [f for s in cond.all for f in _read_fields(s)]
+        return [f for s in cond.all for f in fields_read(s)]
     if isinstance(cond, m.AnyOf):
-        return [f for s in cond.any for f in _read_fields(s)]
+        return [f for s in cond.any for f in fields_read(s)]
     if isinstance(cond, m.NotOf):
-        return _read_fields(cond.not_)
+        return fields_read(cond.not_)
     return [cond.field] if not isinstance(cond, m.Count) and cond.field else []
 
 

@@ -35,7 +35,7 @@ from emulation_rules.campaign import model as m
 from emulation_rules.campaign.checks import coerce_threshold
 from emulation_rules.errors import CompileError
 from emulation_rules.evaluate.durable import limits
-from emulation_rules.evaluate.semantics import describe
+from emulation_rules.evaluate.semantics import describe, fields_read
 
 Expr = dict[str, Any]
 RecordPredicate = Callable[[Mapping[str, Any]], bool]
@@ -380,14 +380,6 @@ def _record_predicate(cond: Any, fields: dict[str, m.RecordField]) -> RecordPred
     return lambda r: name in r and test(enc(r[name]), target)
 
 
-def fields_read(cond: m.Condition) -> list[str]:
-    if isinstance(cond, m.AllOf):
-        return [f for s in cond.all for f in fields_read(s)]
-    if isinstance(cond, m.AnyOf):
-        return [f for s in cond.any for f in fields_read(s)]
-    if isinstance(cond, m.NotOf):
-        return fields_read(cond.not_)
-    return [cond.field] if not isinstance(cond, m.Count) and cond.field else []
 
 
 _PY_OPS = m.OPS

@@ -24,9 +24,9 @@ from emulation_rules.errors import CompileError, PathItem, Problem
 from emulation_rules.evaluate.durable.compiler import (
     CompiledAward,
     checked_threshold,
-    fields_read,
 )
 from emulation_rules.evaluate.result import CSV_COLUMNS
+from emulation_rules.evaluate.semantics import fields_read
 from emulation_rules.facts.coerce import MIN_DECIMAL_MAGNITUDE, Invalid
 
 RESULT_COLUMNS: tuple[str, ...] = CSV_COLUMNS

@@ -38,7 +38,6 @@ from emulation_rules.errors import (
     YAMLSyntaxError,
 )
 from emulation_rules.facts.load import load_facts
-from emulation_rules.facts.review import submission_as_of
 from emulation_rules.results.render import render_csv, render_explanation, render_json, render_table
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_INPUT, EXIT_ENGINE = 0, 1, 2, 3
@@ -490,15 +489,10 @@ def _cmd_initiatives(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 
     if args.format == "xlsx":
         return _sheets.initiatives_xlsx(args, out, err)
-    campaign = load_campaign(args.campaign)
-    if campaign.initiatives is None:
-        err.write(f"campaign {campaign.id!r} declares no initiative programme\n")
+    loaded = _sheets.register_submission(args, err)
+    if loaded is None:
         return EXIT_INPUT
-    submission = load_facts(args.facts, campaign, on_error="skip" if args.skip_invalid else "raise")
-    if submission.initiatives is None:
-        err.write(f"{args.facts} has no 'initiatives' register\n")
-        return EXIT_INPUT
-    submission = submission_as_of(submission, campaign, args.as_of)[0]
+    _, submission = loaded
     render = render_initiatives_json if args.format == "json" else render_initiatives_table
     out.write(render(submission.initiatives or ()))
     for p in submission.rejected:
@@ -509,6 +503,11 @@ def _cmd_initiatives(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 def _cmd_test(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     from emulation_rules.authoring.cases import find_case_files, render_results, run_cases
 
+    if args.mutate or args.coverage:
+        files = find_case_files(args.paths)
+        if not files:
+            err.write(f"no test cases found in {', '.join(args.paths)}\n")
+            return EXIT_INPUT
     if args.mutate:
         from emulation_rules.authoring.mutate import (
             mutation_test,
@@ -516,10 +515,6 @@ def _cmd_test(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
             render_mutation_report,
         )
 
-        files = find_case_files(args.paths)
-        if not files:
-            err.write(f"no test cases found in {', '.join(args.paths)}\n")
-            return EXIT_INPUT
         reports = [mutation_test(f) for f in files]
         render = render_mutation_json if args.format == "json" else render_mutation_report
         out.write(render(reports))
@@ -531,10 +526,6 @@ def _cmd_test(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
             render_coverage_table,
         )
 
-        files = find_case_files(args.paths)
-        if not files:
-            err.write(f"no test cases found in {', '.join(args.paths)}\n")
-            return EXIT_INPUT
         cov = [case_coverage(f) for f in files]
         out.write(render_coverage_json(cov) if args.format == "json" else render_coverage_table(cov))
         low = [r for r in cov if args.min_coverage is not None and r.percent < args.min_coverage]

@@ -10,8 +10,10 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from emulation_rules.campaign.loader import load_campaign
+from emulation_rules.campaign.model import Campaign
 from emulation_rules.engine import Engine
 from emulation_rules.facts.load import load_facts
+from emulation_rules.facts.reader import Submission
 from emulation_rules.facts.review import submission_as_of
 from emulation_rules.facts.vocab import KINDS, choose, unknown_message
 
@@ -163,20 +165,30 @@ def targets_xlsx(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     return _save(target, err, campaign=campaign, targets=report)
 
 
+def register_submission(args: argparse.Namespace, err: TextIO) -> tuple[Campaign, Submission] | None:
+    """The campaign and the facts with their initiative register as of the review date, for the
+    ``initiatives`` command (any format); ``None`` after saying on ``err`` why there is none (the
+    campaign has no programme, or the facts file no register)."""
+    campaign = load_campaign(args.campaign)
+    if campaign.initiatives is None:
+        err.write(f"campaign {campaign.id!r} declares no initiative programme\n")
+        return None
+    submission = load_facts(args.facts, campaign, on_error="skip" if args.skip_invalid else "raise")
+    if submission.initiatives is None:
+        err.write(f"{args.facts} has no 'initiatives' register\n")
+        return None
+    return campaign, submission_as_of(submission, campaign, args.as_of)[0]
+
+
 def initiatives_xlsx(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     """``initiatives --format xlsx -o FILE``."""
     target = _xlsx_target(args, err)
     if target is None:
         return EXIT_INPUT
-    campaign = load_campaign(args.campaign)
-    if campaign.initiatives is None:
-        err.write(f"campaign {campaign.id!r} declares no initiative programme\n")
+    loaded = register_submission(args, err)
+    if loaded is None:
         return EXIT_INPUT
-    submission = load_facts(args.facts, campaign, on_error="skip" if args.skip_invalid else "raise")
-    if submission.initiatives is None:
-        err.write(f"{args.facts} has no 'initiatives' register\n")
-        return EXIT_INPUT
-    submission = submission_as_of(submission, campaign, args.as_of)[0]
+    campaign, submission = loaded
     for p in submission.rejected:
         err.write(f"skipped: {p}\n")
     return _save(

@@ -543,7 +543,7 @@ def test_refuses_to_start_without_a_valid_campaign(tmp_path: Path) -> None:
 
     from emulation_rules.cli import run
 
-    (tmp_path / "bad.yaml").write_text("schema_version: 1\nid: x\n", encoding="utf-8")
+    (tmp_path / "bad.yaml").write_text("schema_version: 2\nid: x\n", encoding="utf-8")
     err = io.StringIO()
     assert run(["serve", str(tmp_path), "--no-log"], stdout=io.StringIO(), stderr=err) == 1
     assert "no valid campaign" in err.getvalue() and "bad.yaml:" in err.getvalue()
@@ -551,7 +551,7 @@ def test_refuses_to_start_without_a_valid_campaign(tmp_path: Path) -> None:
 
 def test_invalid_files_are_left_out_at_start(tmp_path: Path) -> None:
     campaigns = copy_campaigns(tmp_path / "campaigns")
-    (campaigns / "broken.yaml").write_text("schema_version: 1\nid: broken\n", encoding="utf-8")
+    (campaigns / "broken.yaml").write_text("schema_version: 2\nid: broken\n", encoding="utf-8")
     srv = Server(campaigns, "--no-log").start()
     try:
         assert httpx.get(f"{srv.url}/readyz").json()["campaigns"] == 5

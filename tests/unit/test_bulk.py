@@ -483,7 +483,7 @@ def test_cli_evaluate_and_explain_bulk(tmp_path: Path) -> None:
     )
     assert (
         "S0000007" in out.getvalue()
-        and "nguồn / source: 000_40cc82fbe8059212.txt" in out.getvalue()
+        and "nguồn / source: Kế hoạch 115/KH-CĐTKV" in out.getvalue()
     )
 
 
@@ -500,16 +500,15 @@ def test_evaluator_compiles_every_condition_of_every_campaign() -> None:
 # union group sheet of DOMAIN.md §2.2 B (QĐ 101/QĐ-CĐVC: items with maximum points, bands of the
 # legacy scale, "no item below 50 %"); everything else is invented for coverage.
 _CONSTRUCTS = """\
-schema_version: 1
+schema_version: 2
 id: constructs
-source_seed: DOMAIN.md
 title: {vi: "Mọi cấu trúc", en: "Every construct"}
 issuer: {vi: "Kiểm thử", en: "Test"}
-document: {number: "0/KT"}
+documents: [{id: plan, kind: plan, number: "0/KT", text: plan.txt}]
 mode: regular
 phases:
   - {id: y, kind: campaign, label: {vi: "Năm", en: "Year"}, start: 2020-01-01,
-     source: {seed: DOMAIN.md, lines: 1}}
+     source: {doc: plan, lines: 1}}
 subjects:
   collective_levels:
     - {id: union_group, label: {vi: "Tổ công đoàn", en: "Union group"}}
@@ -519,9 +518,9 @@ subjects:
     - {id: guest, label: {vi: "Khách", en: "Guest"}}
 parameters:
   - {id: min_pct, type: percent, default: 80, label: {vi: "p", en: "p"}, reason: "test",
-     source: {seed: DOMAIN.md, lines: 1}}
+     source: {doc: plan, lines: 1}}
   - {id: many, type: int, default: 2, label: {vi: "n", en: "n"}, reason: "test",
-     source: {seed: DOMAIN.md, lines: 1}}
+     source: {doc: plan, lines: 1}}
 facts:
   - {id: p1, applies_to: collective, type: decimal, minimum: 0, label: {vi: "p1", en: "p1"}}
   - {id: p2, applies_to: collective, type: decimal, minimum: 0, label: {vi: "p2", en: "p2"}}
@@ -563,20 +562,20 @@ awards:
     kind: title
     subject: collective
     label: {vi: "Tổ vững mạnh", en: "Strong group"}
-    eligibility: {levels: [union_group], source: {seed: DOMAIN.md, lines: 1}}
-    source: {seed: DOMAIN.md, lines: 1}
+    eligibility: {levels: [union_group], source: {doc: plan, lines: 1}}
+    source: {doc: plan, lines: 1}
     criteria:
       - id: dues
         label: {vi: "d", en: "d"}
         text_vi: "d"
         condition: {any: [{fact: dues_pct, op: ">=", param: min_pct},
                           {not: {fact: sector, in: [mining, power]}}]}
-        source: {seed: DOMAIN.md, lines: 1}
+        source: {doc: plan, lines: 1}
     score_sheet:
       max_points: 100
       pass_band: strong
       item_floor_fraction: 0.5
-      source: {seed: DOMAIN.md, lines: 1}
+      source: {doc: plan, lines: 1}
       bands:
         - {id: weak, min_points: 0, label: {vi: "Yếu", en: "Weak"}}
         - {id: average, min_points: 50, label: {vi: "Trung bình", en: "Average"}}
@@ -584,49 +583,49 @@ awards:
         - {id: strong, min_points: 85, label: {vi: "Vững mạnh", en: "Strong"}}
       items:
         - {id: i1, max_points: 40, points_fact: p1, text_vi: "1", label: {vi: "1", en: "1"},
-           source: {seed: DOMAIN.md, lines: 1}}
+           source: {doc: plan, lines: 1}}
         - {id: i2, max_points: 30.5, points_fact: p2, text_vi: "2", label: {vi: "2", en: "2"},
-           source: {seed: DOMAIN.md, lines: 1}}
+           source: {doc: plan, lines: 1}}
         - {id: i3, max_points: 19.5, points_fact: p3, text_vi: "3", label: {vi: "3", en: "3"},
-           source: {seed: DOMAIN.md, lines: 1}}
+           source: {doc: plan, lines: 1}}
         - {id: i4, max_points: 10, text_vi: "4", label: {vi: "4", en: "4"},
            condition: {fact: disciplined, op: "==", value: false},
-           source: {seed: DOMAIN.md, lines: 1}}
+           source: {doc: plan, lines: 1}}
   - id: unit_award
     kind: commendation
     subject: collective
     label: {vi: "Khen đơn vị", en: "Unit commendation"}
-    eligibility: {levels: [union_group, grassroots_union], source: {seed: DOMAIN.md, lines: 1}}
-    source: {seed: DOMAIN.md, lines: 1}
+    eligibility: {levels: [union_group, grassroots_union], source: {doc: plan, lines: 1}}
+    source: {doc: plan, lines: 1}
     criteria:
-      - {id: big, label: {vi: "b", en: "b"}, text_vi: "b", source: {seed: DOMAIN.md, lines: 1},
+      - {id: big, label: {vi: "b", en: "b"}, text_vi: "b", source: {doc: plan, lines: 1},
          condition: {all: [{fact: members, op: ">=", param: many},
                            {fact: members, op: "<", value: 5000}]}}
-      - {id: old, label: {vi: "o", en: "o"}, text_vi: "o", source: {seed: DOMAIN.md, lines: 1},
+      - {id: old, label: {vi: "o", en: "o"}, text_vi: "o", source: {doc: plan, lines: 1},
          condition: {fact: founded, op: "<", value: 2020-01-01}}
       - {id: motto_set, label: {vi: "m", en: "m"}, text_vi: "m",
-         source: {seed: DOMAIN.md, lines: 1},
+         source: {doc: plan, lines: 1},
          condition: {not: {fact: motto, op: "==", value: "An 7"}}}
       - {id: not_trade, label: {vi: "t", en: "t"}, text_vi: "t",
-         source: {seed: DOMAIN.md, lines: 1},
+         source: {doc: plan, lines: 1},
          condition: {fact: sector, op: "!=", value: trade}}
   - id: person
     kind: title
     subject: individual
     label: {vi: "Cá nhân", en: "Person"}
-    eligibility: {roles: [member], source: {seed: DOMAIN.md, lines: 1}}
-    source: {seed: DOMAIN.md, lines: 1}
+    eligibility: {roles: [member], source: {doc: plan, lines: 1}}
+    source: {doc: plan, lines: 1}
     criteria:
-      - {id: rated, label: {vi: "r", en: "r"}, text_vi: "r", source: {seed: DOMAIN.md, lines: 1},
+      - {id: rated, label: {vi: "r", en: "r"}, text_vi: "r", source: {doc: plan, lines: 1},
          condition: {any: [{fact: rating, at_least: fair}, {fact: score, op: ">=", value: 8.5}]}}
-      - {id: rated2, label: {vi: "r", en: "r"}, text_vi: "r", source: {seed: DOMAIN.md, lines: 1},
+      - {id: rated2, label: {vi: "r", en: "r"}, text_vi: "r", source: {doc: plan, lines: 1},
          condition: {not: {fact: rating, op: "<=", value: weak}}}
-      - {id: recent, label: {vi: "j", en: "j"}, text_vi: "j", source: {seed: DOMAIN.md, lines: 1},
+      - {id: recent, label: {vi: "j", en: "j"}, text_vi: "j", source: {doc: plan, lines: 1},
          condition: {fact: joined, op: ">=", value: 2020-01-01}}
       - id: works_ok
         label: {vi: "w", en: "w"}
         text_vi: "w"
-        source: {seed: DOMAIN.md, lines: 1}
+        source: {doc: plan, lines: 1}
         condition:
           all:
             - count:

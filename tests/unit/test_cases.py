@@ -63,7 +63,7 @@ def test_every_campaign_ships_cases() -> None:
     lacking = sorted(want - have)
     assert not lacking, (
         f"campaigns without author test cases: {lacking}; add campaigns/cases/<id>.yaml "
-        "(format: emulation_rules.cases, each expectation citing its seed line)"
+        "(format: emulation_rules.cases, each expectation citing its plan line)"
     )
 
 
@@ -71,7 +71,9 @@ def test_shipped_citations_exist_in_the_seed(seeds_dir: Path) -> None:
     """Every cited line range lies inside the seed file it names."""
     for path in find_case_files([CAMPAIGNS]):
         cf = load_cases(path)
-        lines = len((seeds_dir / cf.campaign.source_seed).read_text(encoding="utf-8").splitlines())
+        plan = cf.campaign.plan.text
+        assert plan is not None
+        lines = len((seeds_dir / Path(plan).name).read_text(encoding="utf-8").splitlines())
         for loaded in cf.cases:
             for exp in (*loaded.case.expect, *loaded.case.targets):
                 first, last = exp.source.lines
@@ -96,7 +98,7 @@ fact_sets:
       - {{title: T, accepted_by: initiative_council, applied: true, high_effect: true}}
 cases:
 """
-L110 = "{seed: 000_40cc82fbe8059212.txt, lines: [110, 110]}"
+L110 = "{doc: plan, lines: [110, 110]}"
 
 
 def _write(tmp_path: Path, body: str, name: str = "c.yaml") -> Path:
@@ -128,7 +130,7 @@ def test_a_wrong_expectation_gives_an_expected_vs_actual_diff(tmp_path: Path) ->
     text = render_results([result])
     assert "FAIL" in text and "- expected: awarded" in text and "+ actual:   not_awarded" in text
     assert "failing: member_rated_fair" in text
-    assert "plan: 000_40cc82fbe8059212.txt L110" in text
+    assert "plan: Kế hoạch 115/KH-CĐTKV (dòng 110)" in text
     # the diff points at the expectation's line in the case file
     assert f"{path}:14:" in text
 
@@ -230,9 +232,9 @@ def test_null_in_facts_removes_a_fact_of_the_set(tmp_path: Path) -> None:
         subjects: [{id: A, kind: individual, role: member}]
         expect:
           - {subject: A, award: individual_recognition, verdict: incomplete,
-             source: {seed: 001_0bb5bd67ed852005.txt, lines: 1}}
+             source: {doc: law, lines: 1}}
     """,
-            "source-seed-mismatch",
+            "unknown-document",
             13,
         ),
         (
@@ -393,7 +395,7 @@ def test_a_wrong_target_status_is_reported(tmp_path: Path) -> None:
               - target: finance_collected
                 status: met
                 value: 100
-                source: {{seed: 003_3aa7fce0f86f010e.txt, lines: [52, 52]}}
+                source: {{doc: plan, lines: [52, 52]}}
         """),
         encoding="utf-8",
     )
@@ -415,7 +417,7 @@ def test_points_and_band_are_compared(tmp_path: Path) -> None:
     # 100 - 5 (i1) - 5 (i2) - 5 (i4) = 85: exactly the lowest 'strong' total
     points = dict(ITEMS, i1_upper_tasks=15, i2_representation=10, i4_concerns=10)
     facts = ", ".join(f"{k}_points: {v}" for k, v in points.items())
-    src = "{seed: DOMAIN.md, lines: 1}"
+    src = "{doc: plan, lines: 1}"
     (tmp_path / "cases.yaml").write_text(
         textwrap.dedent(f"""\
         campaign: sheet.yaml

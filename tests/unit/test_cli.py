@@ -57,7 +57,7 @@ def test_validate_json_format(tmp_path):
     (report,) = json.loads(out)
     assert report["ok"] is False
     assert report["problems"][0]["code"] == "unknown-fact"
-    assert (report["problems"][0]["line"], report["problems"][0]["column"]) == (67, 27)
+    assert (report["problems"][0]["line"], report["problems"][0]["column"]) == (66, 27)
 
 
 def test_schema_is_json_schema_with_descriptions():
@@ -124,10 +124,14 @@ def test_evaluate_json_is_stable():
         "band",
         "criteria",
     }
-    assert award["criteria"][0]["source"] == {
-        "seed": "000_40cc82fbe8059212.txt",
+    assert award["criteria"][0]["source"] == {  # the plan, 000 L96 (section V.2)
+        "doc": "plan",
+        "article": None,
+        "clause": None,
+        "point": None,
+        "section": "V.2 Tiêu chuẩn — tập thể",
         "lines": [96, 96],
-        "clause": "V.2 Tiêu chuẩn — tập thể",
+        "cite": "Kế hoạch 115/KH-CĐTKV, mục V.2 Tiêu chuẩn — tập thể (dòng 96)",
     }
     _, again, _ = cli("evaluate", TKV, "--facts", FACTS, "--format", "json")
     assert again == out
@@ -142,7 +146,7 @@ def test_evaluate_json_params_are_sorted(tmp_path):
     default: 5
     label: {vi: "Tham số thử", en: "Test parameter"}
     reason: "Only for this test."
-    source: {seed: 000_40cc82fbe8059212.txt, lines: [100, 100]}
+    source: {doc: plan, lines: [100, 100]}
 """
     campaign = tmp_path / "two_params.yaml"
     text = text.replace(anchor, "\n" + extra + anchor.lstrip("\n"), 1)
@@ -184,7 +188,7 @@ def test_explain_is_bilingual_with_citations():
     )
     assert "“Được xếp loại công đoàn vững mạnh trở lên.”" in out
     assert "giá trị / values: union_rating = fair" in out
-    assert "nguồn / source: 000_40cc82fbe8059212.txt L102" in out
+    assert "nguồn / source: Kế hoạch 115/KH-CĐTKV, mục V.2 Tiêu chuẩn (dòng lệch cấp) (dòng 102)" in out
     assert "Kết quả / verdict: không đạt / not_awarded" in out
 
 

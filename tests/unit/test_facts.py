@@ -141,7 +141,7 @@ def test_int_from_text_and_bad_int(campaign):
         (CAMPAIGNS / "tkv_2019.yaml").read_text(encoding="utf-8")
         + """\
   - id: note_only
-    lines: [1]
+    sources: [{doc: plan, lines: 1}]
     text: "test"
     resolution: "test"
 """

@@ -17,7 +17,7 @@ from typing import Any
 import pytest
 
 from emulation_rules import CampaignValidationError, load_campaign
-from emulation_rules.campaign.figures import check_figures, is_printed, iter_figures
+from emulation_rules.campaign.figures import DocumentTexts, check_figures, is_printed, iter_figures
 from emulation_rules.campaign.loader import validate_campaign
 from emulation_rules.campaign.safe_yaml import parse_yaml
 from emulation_rules.cli.app import run
@@ -72,7 +72,7 @@ def test_other_figures_are_not_found(value: Any, text: str) -> None:
 @pytest.mark.parametrize("path", campaign_files(), ids=lambda p: p.stem)
 def test_every_shipped_campaign_passes_the_figure_check(path: Path) -> None:
     c = load_campaign(path, seeds=SEEDS)
-    report = check_figures(c, None, SEEDS)
+    report = check_figures(c, None, DocumentTexts(None, [SEEDS]))
     assert report.problems == []
     assert report.checked == report.found + len(report.derived) > 0
     assert all(len(f.derived.split()) >= 3 for f in report.derived)  # type: ignore[union-attr]
@@ -114,7 +114,7 @@ def test_a_figure_changed_by_one_is_not_in_source(path: Path) -> None:
                 hits = [p for p in exc.problems if p.code == "figure-not-in-source"]
                 assert [p.path for p in hits] == [fig.path], [str(p) for p in exc.problems]
                 assert hits[0].location == smap.locate(fig.path)
-                assert fig.source.seed in hits[0].message
+                assert fig.source.cite() in hits[0].message
                 caught.append(new)
         # 002 L76-78 prints both 1 and 2 ("01 tập thể", "02 cá nhân"): there only -1 is caught
         assert caught, f"{path.name}: {fig.path} = {fig.value} changed by one is still accepted"
@@ -162,10 +162,10 @@ def test_validate_verbose_lists_derived_figures() -> None:
     assert code == 0, err.getvalue()
     text = out.getvalue()
     if SEEDS.is_dir():
-        assert "4 declared derived, 0 not found" in text
+        assert "4 declared derived, 0 problems" in text
         assert "derived targets[3].values[0].value = 100" in text and "đạt dự toán giao" in text
     else:
-        assert "figure check skipped" in text
+        assert "text not found for plan" in text
     out = io.StringIO()
     assert (
         run(
@@ -176,19 +176,39 @@ def test_validate_verbose_lists_derived_figures() -> None:
         == 0
     )
     (entry,) = json.loads(out.getvalue())
-    assert entry["figures"]["seeds_found"] is SEEDS.is_dir()
+    assert entry["figures"]["texts_found"] == (["plan"] if SEEDS.is_dir() else [])
+    assert entry["figures"]["texts_missing"] == ([] if SEEDS.is_dir() else ["plan"])
 
 
 def test_validate_without_seeds_says_the_check_was_skipped(
     monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
-    monkeypatch.setenv("EMULATION_RULES_SEEDS", str(tmp_path / "absent"))
+    """A copy of TKV 2019 away from its plan's text: valid, its lines and figures unchecked,
+    and ``validate -v`` says which text was not found and how to supply it."""
+    monkeypatch.setenv("EMULATION_RULES_DOCUMENTS", str(tmp_path / "absent"))
+    copy_ = tmp_path / "tkv_2019.yaml"
+    copy_.write_text((CAMPAIGNS / "tkv_2019.yaml").read_text(encoding="utf-8"), encoding="utf-8")
     out = io.StringIO()
-    assert (
-        run(["validate", "-v", str(CAMPAIGNS / "tkv_2019.yaml")], stdout=out, stderr=io.StringIO())
-        == 0
-    )
-    assert "figure check skipped: seed texts not found" in out.getvalue()
+    assert run(["validate", "-v", str(copy_)], stdout=out, stderr=io.StringIO()) == 0
+    assert "figure check: 0 of 0 figures" in out.getvalue()
+    assert "text not found for plan" in out.getvalue()
+    assert "EMULATION_RULES_DOCUMENTS" in out.getvalue()
+
+
+@needs_seeds
+def test_lines_past_the_end_of_the_text_are_refused(tmp_path: Path) -> None:
+    """TKV 2019's plan text has fewer than 9,999 lines: a citation of line 9999 is located."""
+    text = (CAMPAIGNS / "tkv_2019.yaml").read_text(encoding="utf-8")
+    bad = text.replace("source: {doc: plan, lines: [5, 5], section: \"Ngày ban hành\"}",
+                       "source: {doc: plan, lines: [5, 9999], section: \"Ngày ban hành\"}", 1)
+    assert bad != text
+    copy_ = tmp_path / "tkv_2019.yaml"
+    copy_.write_text(bad, encoding="utf-8")
+    with pytest.raises(CampaignValidationError) as info:
+        load_campaign(copy_, documents=SEEDS)
+    (problem,) = [p for p in info.value.problems if p.code == "bad-citation"]
+    assert "cites line 9999 of 'plan', whose text has" in problem.message
+    assert problem.path == ("phases", 0, "source", "lines")
 
 
 @needs_seeds
@@ -196,17 +216,17 @@ def test_validate_cli_reports_the_changed_figure_with_its_location(
     monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
     """Vĩnh Linh 002 L25 'phấn đấu đạt 90 sáng kiến' typed 91, in a copy outside the repository:
-    the seeds come from EMULATION_RULES_SEEDS; exit 1 and a file:line:column problem."""
+    the plan text comes from EMULATION_RULES_DOCUMENTS; exit 1 and a file:line:column problem."""
     text = (CAMPAIGNS / "vinhlinh_2022.yaml").read_text(encoding="utf-8")
     assert text.count("{phase: phase_1, value: 90}") == 1
     lines = text.replace("{phase: phase_1, value: 90}", "{phase: phase_1, value: 91}").splitlines()
     row = next(i for i, ln in enumerate(lines) if "{phase: phase_1, value: 91}" in ln)
     path = tmp_path / "vinhlinh_2022.yaml"
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    monkeypatch.setenv("EMULATION_RULES_SEEDS", str(SEEDS))
+    monkeypatch.setenv("EMULATION_RULES_DOCUMENTS", str(SEEDS))
     out, err = io.StringIO(), io.StringIO()
     assert run(["validate", str(path)], stdout=out, stderr=err) == 1
     col = lines[row].index("91") + 1
     assert out.getvalue().startswith(f"{path}:{row + 1}:{col}: targets[1].values[0].value: ")
-    assert "the target 91 is not printed on 002_cee54b9b9a73e43a.txt line 25" in out.getvalue()
+    assert "the target 91 is not printed on Kế hoạch LĐLĐ huyện Vĩnh Linh 2022, mục II.1.1 (dòng 25)" in out.getvalue()
     assert out.getvalue().rstrip().endswith("[figure-not-in-source]")

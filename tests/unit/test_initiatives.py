@@ -249,7 +249,7 @@ def test_example_register_outcomes(vl) -> None:
         "SK-07": ("accepted", ["P02"]), "SK-08": ("excluded", []),
     }
     assert [c["source"] for c in data["SK-02"]["checks"] if not c["passed"]] == [
-        "002_cee54b9b9a73e43a.txt L63 (II.1.4)"]
+        "Kế hoạch LĐLĐ huyện Vĩnh Linh 2022, mục II.1.4 (dòng 63)"]
 
 
 def test_example_evaluates_with_derived_facts(vl) -> None:

@@ -17,16 +17,15 @@ from emulation_rules import Engine, load_campaign
 from emulation_rules.evaluate.base import backend_problem
 
 CAMPAIGN = """\
-schema_version: 1
+schema_version: 2
 id: kleene
-source_seed: DOMAIN.md
 title: {vi: "Ba giá trị", en: "Three values"}
 issuer: {vi: "Kiểm thử", en: "Test"}
-document: {number: "0/KT"}
+documents: [{id: plan, kind: plan, number: "0/KT", text: plan.txt}]
 mode: regular
 phases:
   - {id: y, kind: campaign, label: {vi: "Năm", en: "Year"}, start: 2020-01-01,
-     source: {seed: DOMAIN.md, lines: 1}}
+     source: {doc: plan, lines: 1}}
 subjects:
   collective_levels: []
   individual_roles:
@@ -40,21 +39,21 @@ awards:
     kind: title
     subject: individual
     label: {vi: "Danh hiệu", en: "Title"}
-    eligibility: {roles: [worker], source: {seed: DOMAIN.md, lines: 1}}
-    source: {seed: DOMAIN.md, lines: 1}
+    eligibility: {roles: [worker], source: {doc: plan, lines: 1}}
+    source: {doc: plan, lines: 1}
     criteria:
       - id: worked
         label: {vi: "Đủ thời gian", en: "Worked long enough"}
         text_vi: "Làm việc đủ 12 tháng hoặc nghỉ thai sản"
         condition: {any: [{fact: months_worked, op: ">=", value: 12},
                           {fact: maternity_leave, op: "==", value: true}]}
-        source: {seed: DOMAIN.md, lines: 1}
+        source: {doc: plan, lines: 1}
       - id: clean_and_worked
         label: {vi: "Không kỷ luật", en: "Not disciplined"}
         text_vi: "Không bị kỷ luật và làm đủ 6 tháng"
         condition: {all: [{not: {fact: disciplined, op: "==", value: true}},
                           {fact: months_worked, op: ">=", value: 6}]}
-        source: {seed: DOMAIN.md, lines: 1}
+        source: {doc: plan, lines: 1}
 """
 
 BACKENDS = [b for b in ("durable", "python", "polars") if backend_problem(b) is None]  # type: ignore[arg-type]

@@ -84,7 +84,7 @@ def test_str_reads_like_compiler_output():
         load_campaign(path)
     (problem,) = [p for p in info.value.problems if p.code == "unknown-key"]
     text = str(problem)
-    assert text == (f"{path}:71:9: awards[0].criteria[1].txt_vi: unknown key 'txt_vi' "
+    assert text == (f"{path}:70:9: awards[0].criteria[1].txt_vi: unknown key 'txt_vi' "
                     "(did you mean 'text_vi'?) [unknown-key]")
 
 
@@ -171,7 +171,7 @@ def test_impossible_date_is_a_located_problem():
         load_campaign(text, file="t.yaml")
     (p,) = info.value.problems
     n = next(i for i, ln in enumerate(lines) if "2019-13-29" in ln)
-    assert (p.code, p.path) == ("invalid-value", ("document", "date"))
+    assert (p.code, p.path) == ("invalid-value", ("documents", 0, "date"))
     assert (p.location.line, p.location.column) == (n + 1, lines[n].index("2019") + 1)
 
 

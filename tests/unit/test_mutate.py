@@ -145,7 +145,7 @@ def test_cli_lists_survivors_with_file_line_and_plan_line(tmp_path: Path) -> Non
     assert line.startswith(f"{CAMPAIGNS / 'tkv_2019.yaml'}:") or line.startswith(
         "campaigns/tkv_2019.yaml:"
     )
-    assert "2019-03-29 -> 2019-03-28" in line and "plan: 000_40cc82fbe8059212.txt L5" in line
+    assert "2019-03-29 -> 2019-03-28" in line and "plan: Kế hoạch 115/KH-CĐTKV, mục Ngày ban hành (dòng 5)" in line
     assert text.rstrip().endswith("2 surviving mutants")
     out = io.StringIO()
     assert (

@@ -102,7 +102,7 @@ def test_evaluate_json_and_table_report_the_quota() -> None:
     # examples/dienbien_2020/facts.yaml: 3 of the 20 commended people qualify (P03 counted once)
     assert (q["quota"], q["awardees"], q["qualifying"], q["status"], q["required_count"]) == (
         "direct_workers_among_commended", 20, 3, "met", 3)
-    assert q["source"] == "001_0bb5bd67ed852005.txt L14 (II.3)"
+    assert q["source"] == "Kế hoạch LĐLĐ tỉnh Điện Biên 2020, mục II.3 (dòng 14)"
     table = io.StringIO()
     run(["evaluate", str(DB), "--facts", str(DB_FACTS)], stdout=table)
     assert "direct_workers_among_commended: met — 3/20 awardees qualify (15.00%" in table.getvalue()

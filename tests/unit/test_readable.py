@@ -105,7 +105,8 @@ def test_defects_are_printed_beside_their_target() -> None:
     assert "d02" in [d.id for d in total.defects]
     assert "d02" in [d["id"] for d in total.to_dict()["defects"]]
     text = render_targets_table(report)
-    assert any(line.startswith("defect d02 (L25, L27, L84; ") and "390" in line
+    assert any(line.startswith("defect d02 (Kế hoạch LĐLĐ huyện Vĩnh Linh 2022 (dòng 25, 27, 84); ")
+               and "390" in line
                for line in text.splitlines())
 
 
@@ -116,7 +117,8 @@ def test_defects_are_printed_beside_their_criterion_in_explain_and_json() -> Non
     start = next(i for i, line in enumerate(lines) if "[rated_strong]" in line)
     end = next((i for i in range(start + 1, len(lines)) if lines[i][:3] in ("  ✓", "  ✗", "  ?")
                 or lines[i].startswith("■")), len(lines))
-    assert any("plan defect d09 (L102, L110)" in line for line in lines[start:end])
+    assert any("plan defect d09 (Kế hoạch 115/KH-CĐTKV (dòng 102, 110))" in line
+               for line in lines[start:end])
     code, out, _ = _run("evaluate", str(TKV), "--facts", str(TKV_FACTS), "--format", "json")
     data = json.loads(out)
     crit = next(c for s in data["subjects"] if s["id"] == "CD-VANGDANH" for a in s["awards"]

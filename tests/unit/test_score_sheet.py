@@ -24,18 +24,17 @@ def _sheet_yaml() -> str:
         f" label: {{vi: 'Điểm {name}', en: 'Points {name}'}}}}" for name, _ in ITEMS)
     items = "\n".join(
         f"      - {{id: {name}, max_points: {mx}, points_fact: {name}_points, text_vi: '{name}',"
-        f" label: {{vi: '{name}', en: '{name}'}}, source: {{seed: DOMAIN.md, lines: 1}}}}"
+        f" label: {{vi: '{name}', en: '{name}'}}, source: {{doc: plan, lines: 1}}}}"
         for name, mx in ITEMS)
     return f"""\
-schema_version: 1
+schema_version: 2
 id: union_group_sheet
-source_seed: DOMAIN.md
 title: {{vi: "Bảng chấm điểm tổ công đoàn", en: "Union group score sheet"}}
 issuer: {{vi: "Công đoàn Viên chức Việt Nam", en: "Vietnam Civil Servants' Union"}}
-document: {{number: "101/QĐ-CĐVC", date: 2015-07-02}}
+documents: [{{id: plan, kind: plan, number: "101/QĐ-CĐVC", date: 2015-07-02, text: plan.txt}}]
 mode: regular
 phases:
-  - {{id: y2015, kind: campaign, label: {{vi: "2015", en: "2015"}}, start: 2015-07-02, source: {{seed: DOMAIN.md, lines: 1}}}}
+  - {{id: y2015, kind: campaign, label: {{vi: "2015", en: "2015"}}, start: 2015-07-02, source: {{doc: plan, lines: 1}}}}
 subjects:
   collective_levels:
     - {{id: union_group, label: {{vi: "Tổ công đoàn", en: "Union group"}}}}
@@ -47,13 +46,13 @@ awards:
     kind: title
     subject: collective
     label: {{vi: "Tổ công đoàn vững mạnh", en: "Strong union group"}}
-    eligibility: {{levels: [union_group], source: {{seed: DOMAIN.md, lines: 1}}}}
-    source: {{seed: DOMAIN.md, lines: 1}}
+    eligibility: {{levels: [union_group], source: {{doc: plan, lines: 1}}}}
+    source: {{doc: plan, lines: 1}}
     score_sheet:
       max_points: 100
       pass_band: strong
       item_floor_fraction: 0.5
-      source: {{seed: DOMAIN.md, lines: 1}}
+      source: {{doc: plan, lines: 1}}
       bands:
         - {{id: weak, min_points: 0, label: {{vi: "Yếu", en: "Weak"}}}}
         - {{id: average, min_points: 50, label: {{vi: "Trung bình", en: "Average"}}}}
@@ -66,7 +65,7 @@ awards:
         text_vi: "Không có đoàn viên vi phạm pháp luật, bị kỷ luật từ cảnh cáo trở lên"
         label: {{vi: "Không có đoàn viên bị kỷ luật", en: "No member disciplined"}}
         condition: {{fact: member_disciplined, op: "==", value: false}}
-        source: {{seed: DOMAIN.md, lines: 1}}
+        source: {{doc: plan, lines: 1}}
 """
 
 

@@ -540,7 +540,7 @@ def test_count_metric_and_ambiguous_value(th):
             "id": "launched_count",
             "label": {"vi": "Số CĐCS phát động", "en": "Grassroots unions that launched"},
             "text_vi": "100% đơn vị công đoàn các cấp đều phát động",
-            "source": {"seed": th.source_seed, "lines": 90},
+            "source": {"doc": "plan", "lines": 90},
             "owner": "union",
             "period": "yearly",
             "op": ">=",

@@ -145,7 +145,8 @@ def test_explanation_carries_values_threshold_and_citation(evaluation):
     assert rated.values == {"union_rating": "fair"}
     assert rated.threshold == "union_rating ≥ strong"
     assert rated.source.lines == (102, 102)
-    assert rated.source.seed == "000_40cc82fbe8059212.txt"
+    assert rated.source.doc == "plan"
+    assert rated.source.cite() == "Kế hoạch 115/KH-CĐTKV, mục V.2 Tiêu chuẩn (dòng lệch cấp) (dòng 102)"
     many = next(c for c in evaluation.subject("CD-NUIBEO").award("collective_recognition").criteria
                 if c.criterion_id == "many_applied_initiatives")
     assert many.values["counted"] == 1

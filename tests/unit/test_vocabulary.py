@@ -161,7 +161,7 @@ cases:
       - subject: NV-1
         award: individual_recognition
         verdict: not_awarded
-        source: {{seed: 000_40cc82fbe8059212.txt, lines: [110, 110]}}
+        source: {{doc: plan, lines: [110, 110]}}
         why: "L110 'khá trở lên': yếu is below."
 """, encoding="utf-8")
     (result,) = run_cases([case])
@@ -190,7 +190,7 @@ cases:
       - target: grassroots_unions_founded
         phase: "{phase}"
         status: met
-        source: {{seed: 004_a47499433eb9c31a.txt, lines: [78, 78]}}
+        source: {{doc: plan, lines: [78, 78]}}
 """, encoding="utf-8")
         return path
 

@@ -222,7 +222,7 @@ def test_form_layout_headers_keys_dropdowns_and_frozen_panes(tmp_path):
     assert values == ["Yếu", "Trung bình", "Khá", "Vững mạnh", "Vững mạnh xuất sắc"]
     help_ws = wb["Hướng dẫn"]
     text = "\n".join(str(c.value) for row in help_ws.iter_rows() for c in row if c.value)
-    assert "000_40cc82fbe8059212.txt L102" in text  # union_rating is declared at seed L102
+    assert "Kế hoạch 115/KH-CĐTKV (dòng 102)" in text  # union_rating is declared at seed L102
     assert "Ngày xét" in text
 
 
@@ -489,7 +489,7 @@ def test_evaluate_workbook_summary_verdicts_criteria_defects(tmp_path):
     hung = next(r for r in rows if r[0].value == "NV-001")
     assert hung[1].value == INJECTION and hung[1].data_type == "s" and hung[1].quotePrefix
     crit = [[c.value for c in r] for r in wb["Tiêu chí"].iter_rows(min_row=2)]
-    assert all("000_40cc82fbe8059212.txt L" in r[7] for r in crit)
+    assert all("Kế hoạch 115/KH-CĐTKV" in r[7] and "(dòng " in r[7] for r in crit)
     defects = [r[0].value for r in wb["Khiếm khuyết"].iter_rows(min_row=2)]
     assert defects == [d.id for d in campaign.defects]
     # read back by calamine (what a spreadsheet sees): the name is text, not a formula result

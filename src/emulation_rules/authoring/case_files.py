@@ -408,11 +408,13 @@ def _check_case(
 def _check_source(
     source: m.Source, campaign: m.Campaign, path: tuple[PathItem, ...], add: Any
 ) -> None:
-    if source.seed != campaign.source_seed:
+    m.name_citations(source, campaign.documents)
+    docs = [d.id for d in campaign.documents]
+    if source.doc not in docs:
         add(
-            "source-seed-mismatch",
-            f"cites {source.seed!r} but the campaign encodes {campaign.source_seed!r}",
-            (*path, "seed"),
+            "unknown-document",
+            f"cites document {source.doc!r}; campaign {campaign.id!r} declares: {', '.join(docs)}",
+            (*path, "doc"),
         )
 
 

@@ -32,24 +32,24 @@ The format::
             missing: [union_rating]                # optional: exactly the missing facts
             points: 90                             # optional (score sheets)
             band: strong                           # optional (score sheets)
-            source: {seed: 000_40cc82fbe8059212.txt, lines: [102, 102]}   # required citation
+            source: {doc: plan, lines: [102, 102]}   # required citation
             why: "L102: vững mạnh trở lên"          # optional note
         targets:                                   # optional target outcomes
           - target: members_recruited
             phase: phase_1                         # optional when only one phase is judged
             status: met                            # met | not_met | pending | unknown | not_judged
             value: 12000                           # optional computed figure
-            source: {seed: 004_a47499433eb9c31a.txt, lines: [88, 88]}
+            source: {doc: plan, lines: [88, 88]}
         quotas:                                    # optional quota outcomes (quotas.py)
           - quota: direct_workers_among_commended
             status: met                            # met | not_met | unknown
             awardees: 20                           # optional: size of the award set
             qualifying: 3                          # optional
             shortfall: 0                           # optional
-            source: {seed: 001_0bb5bd67ed852005.txt, lines: [14, 14]}
+            source: {doc: plan, lines: [14, 14]}
         initiatives: [...]                         # optional register, as in a facts file
 
-Rules: every expectation needs a ``source`` whose ``seed`` is the campaign's ``source_seed``;
+Rules: every expectation needs a ``source`` citing one of the campaign's ``documents``;
 the subjects, awards, criteria and targets named must exist; an award named for a subject must
 apply to the subject's kind. A case with ``targets`` judges them with
 :func:`~emulation_rules.targets.evaluate_targets` over the case's subjects, for the phase its

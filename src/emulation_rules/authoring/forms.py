@@ -364,7 +364,7 @@ class _FormWriter:
         wrap = Alignment(wrap_text=True, vertical="top")
         ws["B1"] = f"BIỂU MẪU BÁO CÁO THI ĐUA: {c.title.vi}"
         ws["B1"].font = Font(bold=True, size=14)
-        doc = c.document
+        doc = c.plan
         ws["B2"] = " ".join(
             x
             for x in (

@@ -420,7 +420,7 @@ def _shown(case_file: CaseFile) -> str:
 
 def render_mutation_report(reports: Sequence[MutationReport]) -> str:
     """A table per campaign (mutants, killed, invalid, equivalent, survived, score), then each
-    survivor as ``file:line:col: id: before -> after (plan: seed Lx-y)``."""
+    survivor as ``file:line:col: id: before -> after (plan: Kế hoạch ... (dòng x-y))``."""
     lines = [
         f"{'campaign':<22} {'mutants':>7} {'killed':>6} {'invalid':>7} {'equiv':>5} "
         f"{'survived':>8} {'score':>6} {'time':>6}"

@@ -148,13 +148,12 @@ class _Checker:
             seen.add(item.id)
 
     def _sources(self) -> None:
-        seed = self.c.source_seed
+        docs = {d.id: d for d in self.c.documents}
+        self._unique("documents", self.c.documents)
 
         def walk(node: Any, path: PathT) -> None:
             if isinstance(node, m.Source):
-                if node.seed != seed:
-                    self.add("source-seed-mismatch",
-                             f"cites {node.seed!r} but the campaign encodes {seed!r}", (*path, "seed"))
+                self._citation(node, path, docs)
                 return
             if isinstance(node, BaseModel):
                 for name, info in type(node).model_fields.items():
@@ -164,6 +163,19 @@ class _Checker:
                     walk(item, (*path, i))
 
         walk(self.c, ())
+
+    def _citation(self, src: m.Source, path: PathT, docs: dict[str, m.Document]) -> None:
+        doc = docs.get(src.doc)
+        if doc is None:
+            valid = ", ".join(sorted(docs))
+            self.add("unknown-document",
+                     f"cites document {src.doc!r}, which 'documents' does not declare "
+                     f"(declared: {valid})", (*path, "doc"), _hint(src.doc, docs))
+        elif src.lines is not None and doc.text is None:
+            self.add("bad-citation",
+                     f"gives lines, but document {src.doc!r} has no 'text' to number them; "
+                     "cite it by article/clause/point or section, or declare its text",
+                     (*path, "lines"))
 
     # conditions ---------------------------------------------------------------------------
     def _condition(self, cond: Any, path: PathT, kind: str, records: m.FactDecl | None,

@@ -1,4 +1,4 @@
-"""Shared pieces of the campaign model: identifiers, texts, citations, the document itself."""
+"""Shared pieces of the campaign model: identifiers, texts, documents and citations."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from pydantic import (
     BaseModel,
     ConfigDict,
     Field,
+    PrivateAttr,
     StringConstraints,
     ValidationInfo,
     field_validator,
@@ -36,16 +37,48 @@ class Text(_Model):
     en: str = Field(description="English label using the glossary's standard terms.")
 
 
-class Source(_Model):
-    """Citation of the plan clause a rule encodes."""
+DocumentKind = Literal["plan", "law", "decree", "circular", "guidance", "decision", "resolution"]
 
-    seed: str = Field(description="Seed file name under shared/seeds, e.g. '000_40cc82fbe8059212.txt'.")
-    lines: tuple[int, int] = Field(
-        description="Inclusive 1-based line range in the seed file; a single line may be given as an int."
+_KIND_VI: dict[str, str] = {
+    "plan": "Kế hoạch",
+    "law": "Luật",
+    "decree": "Nghị định",
+    "circular": "Thông tư",
+    "guidance": "Hướng dẫn",
+    "decision": "Quyết định",
+    "resolution": "Nghị quyết",
+}
+"""How Vietnamese citations name each kind of document ("Kế hoạch 115/KH-CĐTKV")."""
+
+
+class Source(_Model):
+    """A citation: which document, and where in it, a rule comes from.
+
+    A law or decree is cited as people cite law (article, clause, point: "Điều 24, khoản 1,
+    điểm a"); a plan by its section ("mục V.2"). ``lines`` are allowed only when the cited
+    document declares a ``text`` and are then checked against it (inside the file, and the
+    figures of the rule printed there). Printed by :meth:`cite`, e.g.
+    "Kế hoạch 115/KH-CĐTKV, mục V.2 (dòng 96-98)" or "Luật TĐKT 2022, Điều 24, khoản 1".
+    """
+
+    doc: Ident = Field(description="Id of a document declared under the campaign's 'documents'.")
+    article: str | None = Field(default=None, description="Article (Điều) as printed, e.g. '24'.")
+    clause: str | None = Field(default=None, description="Clause (khoản) as printed, e.g. '1'.")
+    point: str | None = Field(default=None, description="Point (điểm) as printed, e.g. 'a'.")
+    section: str | None = Field(
+        default=None, description="Section (mục) of a plan as printed, e.g. 'V.2 Tiêu chuẩn — tập thể'."
     )
-    clause: str | None = Field(
-        default=None, description="Clause label as printed, e.g. 'V.2 Tiêu chuẩn — tập thể'."
+    lines: tuple[int, int] | None = Field(
+        default=None,
+        description="Inclusive 1-based line range in the document's text (only when the document has "
+        "a 'text'); a single line may be given as an int.",
     )
+    unchecked: str | None = Field(
+        default=None,
+        description="Why the article, clause or point number could not be checked against the "
+        "published text; printed as '(chưa đối chiếu)' beside the citation.",
+    )
+    _label: str | None = PrivateAttr(default=None)
 
     @field_validator("lines", mode="before")
     @classmethod
@@ -56,27 +89,74 @@ class Source(_Model):
 
     @field_validator("lines")
     @classmethod
-    def _ordered(cls, value: tuple[int, int]) -> tuple[int, int]:
-        if value[0] < 1 or value[1] < value[0]:
+    def _ordered(cls, value: tuple[int, int] | None) -> tuple[int, int] | None:
+        if value is not None and (value[0] < 1 or value[1] < value[0]):
             raise ValueError("lines must be [first, last] with 1 <= first <= last")
         return value
 
+    def covers(self, line: int) -> bool:
+        """True when ``line`` lies in :attr:`lines` (False when the citation names no lines)."""
+        return self.lines is not None and self.lines[0] <= line <= self.lines[1]
+
     def cite(self) -> str:
-        """Short citation such as ``000_40cc82fbe8059212.txt L96-98 (V.2 ...)``."""
-        a, b = self.lines
-        span = f"L{a}" if a == b else f"L{a}-{b}"
-        return f"{self.seed} {span}" + (f" ({self.clause})" if self.clause else "")
+        """The citation in words, e.g. ``Kế hoạch 115/KH-CĐTKV, mục V.2 (dòng 96-98)``.
+
+        The document is named as the campaign's ``documents`` entry says (its ``cite_as``, else
+        kind and number); a source not attached to a loaded campaign names the document id.
+        """
+        text = self.place()
+        if self.lines is not None:
+            a, b = self.lines
+            text += f" (dòng {a})" if a == b else f" (dòng {a}-{b})"
+        return text
+
+    def place(self) -> str:
+        """The citation without its lines: document, article, clause, point, section."""
+        parts = [self._label or self.doc]
+        if self.article:
+            parts.append(f"Điều {self.article}")
+        if self.clause:
+            parts.append(f"khoản {self.clause}")
+        if self.point:
+            parts.append(f"điểm {self.point}")
+        if self.section:
+            parts.append(f"mục {self.section}")
+        return ", ".join(parts) + (" (chưa đối chiếu)" if self.unchecked else "")
 
 
 class Document(_Model):
-    """The plan document (kế hoạch) that launches the campaign."""
+    """A document the campaign rests on or cites: its plan, a law, a decree, a guidance..."""
 
-    number: str | None = Field(default=None, description="Canonical document number, e.g. '115/KH-CĐTKV'; null if the text has none.")
+    id: Ident
+    kind: DocumentKind = Field(
+        description="plan = kế hoạch; law = luật; decree = nghị định; circular = thông tư; "
+        "guidance = hướng dẫn; decision = quyết định; resolution = nghị quyết."
+    )
+    number: str | None = Field(default=None, description="Number (số hiệu) in canonical form, e.g. '115/KH-CĐTKV' or '98/2023/NĐ-CP'; null if the text has none.")
     number_as_printed: str | None = Field(default=None, description="The number exactly as printed, when it differs from the canonical form.")
-    date: dt.date | None = Field(default=None, description="Signing date; null if the text has none.")
+    title: str | None = Field(default=None, description="Title as printed, e.g. 'Luật Thi đua, khen thưởng'.")
+    issuer: str | None = Field(default=None, description="Issuing body as printed, e.g. 'Quốc hội'.")
+    date: dt.date | None = Field(default=None, description="Signing or adoption date; null if the text has none.")
     place: str | None = Field(default=None, description="Place of issue.")
     signer: str | None = Field(default=None, description="Signatory as printed (a public official).")
-    source: Source | None = Field(default=None, description="Where the number and date stand in the seed.")
+    text: str | None = Field(
+        default=None,
+        description="Path of a UTF-8 text of the document, relative to the campaign file (else looked "
+        "up by file name in the directories of EMULATION_RULES_DOCUMENTS); needed to cite lines.",
+    )
+    cite_as: str | None = Field(
+        default=None,
+        description="How citations name it, e.g. 'Luật TĐKT 2022'; default: kind and number "
+        "('Kế hoạch 115/KH-CĐTKV').",
+    )
+    source: Source | None = Field(default=None, description="Where the number and date stand in its own text.")
+    note: str | None = Field(default=None, description=_NOTE)
+
+    def citation_name(self) -> str:
+        """How citations name this document: ``cite_as``, else kind and number, else kind and id."""
+        if self.cite_as:
+            return self.cite_as
+        return f"{_KIND_VI[self.kind]} {self.number or self.id}"
 
 
 class LegalBasis(_Model):
@@ -97,20 +177,60 @@ class EnumValue(_Model):
 
 
 class NotMachineCheckable(_Model):
-    """Seed lines carrying a number, a percentage or a date that this encoding deliberately does
-    not turn into a rule, with the reason (the traceability test reads these)."""
+    """Numbered or dated lines of a document that this encoding deliberately does not turn
+    into a rule, with the reason (the traceability test reads these)."""
 
-    lines: tuple[int, ...] = Field(min_length=1, description="Seed lines (1-based).")
+    sources: tuple[Source, ...] = Field(min_length=1, description="Where those lines stand (with 'lines').")
     reason: str = Field(min_length=10, description="Why no rule encodes these lines.")
+
+    @property
+    def lines(self) -> tuple[int, ...]:
+        """Every line the sources cite, in order (1-based)."""
+        return _lines(self.sources)
 
 
 class Defect(_Model):
-    """A defect of the source text and how the encoding resolves it (never silently fixed)."""
+    """A defect of a source document and how the encoding resolves it (never silently fixed)."""
 
     id: Ident
-    lines: tuple[int, ...] = Field(min_length=1, description="Seed lines where the defect stands.")
-    text: str = Field(description="What is wrong, quoting the plan.")
+    sources: tuple[Source, ...] = Field(min_length=1, description="Where the defect stands.")
+    text: str = Field(description="What is wrong, quoting the document.")
     resolution: str = Field(description="What this encoding does about it.")
+
+    @property
+    def lines(self) -> tuple[int, ...]:
+        """Every line the sources cite, in order (1-based)."""
+        return _lines(self.sources)
+
+    def stands_on(self, source: Source) -> bool:
+        """True when the defect stands on a line ``source`` cites in the same document."""
+        return source.lines is not None and any(
+            s.doc == source.doc and s.lines is not None
+            and s.lines[0] <= source.lines[1] and source.lines[0] <= s.lines[1]
+            for s in self.sources
+        )
+
+
+def cite_many(sources: tuple[Source, ...]) -> str:
+    """Several citations in words, those of one place in one document joined:
+    ``Kế hoạch 115/KH-CĐTKV (dòng 9, 96, 98)``."""
+    groups: dict[str, list[str]] = {}
+    for s in sources:
+        head = s.place()
+        spans = groups.setdefault(head, [])
+        if s.lines is not None:
+            a, b = s.lines
+            spans.append(str(a) if a == b else f"{a}-{b}")
+    return "; ".join(f"{head} (dòng {', '.join(spans)})" if spans else head
+                     for head, spans in groups.items())
+
+
+def _lines(sources: tuple[Source, ...]) -> tuple[int, ...]:
+    out: list[int] = []
+    for s in sources:
+        if s.lines is not None:
+            out.extend(range(s.lines[0], s.lines[1] + 1))
+    return tuple(out)
 
 
 def parameter_problem(kind: str, value: Any) -> str | None:

@@ -13,17 +13,18 @@ that no evaluator can notice, since every evaluator reads the same file. So, for
   their ``source``) and ``research_applied_from`` (against the ``research_project_accepted``
   check's ``source``);
 
-the figure must be printed on the cited lines of the seed text in one of the ways Vietnamese
+the figure must be printed on the cited lines of the document's text in one of the ways Vietnamese
 plans print it (:func:`printed_forms`), else the loader reports ``figure-not-in-source`` naming
 the lines searched. A figure the plan does not print (100% for "đạt dự toán giao", a start
 "từ nay") is declared on the node that carries it with ``derived: "<reason>"``; such figures
 are listed by ``emulation-rules validate --verbose``. Booleans, enum values and parameters (a
 parameter carries its own ``reason``) are not figures.
 
-The seed texts are looked for in the directory named by the ``EMULATION_RULES_SEEDS``
-environment variable, else in ``shared/seeds`` or ``seeds`` beside the campaign file or any of
-its parents (the repository keeps them beside the clone). Where they are absent the check is
-skipped, and ``validate --verbose`` says so.
+A document's ``text`` is a path relative to the campaign file; when no file is there, it is
+looked up by file name in the directories listed (``os.pathsep``-separated) in the
+``EMULATION_RULES_DOCUMENTS`` environment variable. Every cited line range must lie inside its
+text (``bad-citation``). Where a text is absent its lines and figures are not checked, and
+``validate --verbose`` says so.
 """
 
 from __future__ import annotations
@@ -33,28 +34,34 @@ import datetime as dt
 import os
 import re
 import unicodedata
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+
+from pydantic import BaseModel
 
 from emulation_rules.campaign import model as m
 from emulation_rules.campaign.safe_yaml import SourceMap
 from emulation_rules.errors import PathItem, Problem
 
 __all__ = [
-    "SEEDS_ENV",
+    "DOCUMENTS_ENV",
+    "DocumentTexts",
     "Figure",
     "FigureReport",
     "check_figures",
-    "find_seeds",
     "is_printed",
     "iter_figures",
     "printed_forms",
 ]
 
-SEEDS_ENV = "EMULATION_RULES_SEEDS"
-"""Environment variable naming the directory of the seed texts (overrides the search)."""
+DOCUMENTS_ENV = "EMULATION_RULES_DOCUMENTS"
+"""Environment variable listing directories (``os.pathsep``-separated) where document texts
+not found beside the campaign file are looked up by file name."""
+
+MAX_TEXT_BYTES = 16 * 1024 * 1024
+"""Largest document text read (a whole code of law is well under 2 MB)."""
 
 PathT = tuple[PathItem, ...]
 Value = int | float | dt.date
@@ -84,14 +91,16 @@ class FigureReport:
     """What the figure check did, for ``validate --verbose``.
 
     Attributes:
-        seeds: the directory of seed texts used, or ``None`` when none was found.
+        texts: document id -> the text file read, for the documents whose text was found.
+        missing: ids of documents declaring a ``text`` that was not found (not checked).
         checked: figures looked for on their cited lines.
         found: of those, figures printed there.
         derived: figures declared ``derived`` and not printed, with their reason.
-        problems: ``figure-not-in-source`` problems.
+        problems: ``figure-not-in-source`` and ``bad-citation`` (lines past the text's end).
     """
 
-    seeds: Path | None = None
+    texts: dict[str, Path] = field(default_factory=dict)
+    missing: list[str] = field(default_factory=list)
     checked: int = 0
     found: int = 0
     derived: list[Figure] = field(default_factory=list)
@@ -100,15 +109,59 @@ class FigureReport:
     @property
     def note(self) -> str:
         """One line for people: how many figures were found, derived, or why none were checked."""
-        if self.seeds is None:
-            return (
-                "figure check skipped: seed texts not found (set "
-                f"{SEEDS_ENV} or put shared/seeds beside the repository)"
-            )
-        return (
+        text = (
             f"figure check: {self.found} of {self.checked} figures printed on their cited "
-            f"lines, {len(self.derived)} declared derived, {len(self.problems)} not found"
+            f"lines, {len(self.derived)} declared derived, {len(self.problems)} problems"
         )
+        if self.missing:
+            text += (
+                f"; text not found for {', '.join(self.missing)} (its lines and figures are not "
+                f"checked: put the file where 'text' says, or list its directory in {DOCUMENTS_ENV})"
+            )
+        return text
+
+
+class DocumentTexts:
+    """Finds and reads the texts of a campaign's documents (each read once, NFC, by lines).
+
+    Args:
+        base: the campaign file's directory (``text`` paths are relative to it); ``None`` for
+            a campaign given as text.
+        search: more directories where a text is looked up by file name; the directories of
+            ``$EMULATION_RULES_DOCUMENTS`` are added after them.
+    """
+
+    def __init__(self, base: str | os.PathLike[str] | None,
+                 search: Iterable[str | os.PathLike[str]] = ()) -> None:
+        self.base = Path(base) if base is not None else None
+        env = [p for p in os.environ.get(DOCUMENTS_ENV, "").split(os.pathsep) if p]
+        self.search = tuple(Path(p) for p in (*search, *env))
+        self._cache: dict[str, list[str] | None] = {}
+
+    def find(self, doc: m.Document) -> Path | None:
+        """The file holding ``doc``'s text, or ``None`` (no ``text`` declared, or not found)."""
+        if doc.text is None:
+            return None
+        rel = Path(doc.text)
+        candidates = [self.base / rel] if self.base is not None else []
+        candidates += [d / rel.name for d in self.search]
+        return next((c for c in candidates if c.is_file()), None)
+
+    def lines(self, doc: m.Document) -> list[str] | None:
+        """``doc``'s text as NFC lines, or ``None`` when it has none or it cannot be read."""
+        if doc.id not in self._cache:
+            path = self.find(doc)
+            lines = None
+            if path is not None:
+                try:
+                    with path.open("rb") as fh:
+                        raw = fh.read(MAX_TEXT_BYTES + 1)
+                    if len(raw) <= MAX_TEXT_BYTES:
+                        lines = unicodedata.normalize("NFC", raw.decode("utf-8")).splitlines()
+                except (OSError, UnicodeDecodeError):
+                    lines = None
+            self._cache[doc.id] = lines
+        return self._cache[doc.id]
 
 
 # --- where the figures are ------------------------------------------------------------------
@@ -276,60 +329,53 @@ def is_printed(value: Value, text: str) -> bool:
 # --- the check ---------------------------------------------------------------------------------
 
 
-def find_seeds(start: str | os.PathLike[str] | None) -> Path | None:
-    """The directory of seed texts: ``$EMULATION_RULES_SEEDS``, else ``shared/seeds`` or
-    ``seeds`` in ``start`` (a file's directory) or one of its parents; ``None`` if absent."""
-    env = os.environ.get(SEEDS_ENV)
-    if env:
-        return Path(env) if Path(env).is_dir() else None
-    if start is None:
-        return None
-    here = Path(start).resolve()
-    for d in (here, *here.parents):
-        for cand in (d / "shared" / "seeds", d / "seeds"):
-            if cand.is_dir() and any(cand.glob("0*.txt")):
-                return cand
-    return None
-
-
-def _seed_lines(seeds: Path, name: str, cache: dict[str, list[str] | None]) -> list[str] | None:
-    if name not in cache:
-        try:
-            text = (seeds / name).read_text(encoding="utf-8")
-        except (OSError, UnicodeDecodeError):
-            cache[name] = None
-        else:
-            cache[name] = unicodedata.normalize("NFC", text).splitlines()
-    return cache[name]
-
-
 def _show(value: Value) -> str:
     if isinstance(value, dt.date):
         return f"{value.day:02d}/{value.month:02d}/{value.year}"
     return f"{value:g}"
 
 
-def check_figures(c: m.Campaign, smap: SourceMap | None, seeds: Path | None) -> FigureReport:
-    """Look for every figure of ``c`` on the lines it cites in the seed texts under ``seeds``.
+def check_figures(c: m.Campaign, smap: SourceMap | None,
+                  texts: DocumentTexts | None) -> FigureReport:
+    """Check every citation's lines against its document's text, and look for every figure of
+    ``c`` on the lines it cites.
 
     Args:
         c: a campaign that passed the model and semantic checks.
         smap: where each value stands in the campaign file (for located problems).
-        seeds: the directory of seed texts; ``None`` skips the check (``report.seeds is None``).
+        texts: where the documents' texts are; ``None`` skips the check.
 
     Returns:
-        The :class:`FigureReport`; its ``problems`` are ``figure-not-in-source``, each located
-        at the figure and naming the seed lines searched. A seed file that cannot be read
-        leaves its figures unchecked (the traceability tests guard the seed names).
+        The :class:`FigureReport`; its ``problems`` are ``bad-citation`` (lines past the end of
+        the text) and ``figure-not-in-source``, each located and naming the lines searched. A
+        document whose text is not found leaves its citations unchecked (``report.missing``).
     """
-    report = FigureReport(seeds=seeds)
-    if seeds is None:
+    report = FigureReport()
+    if texts is None:
         return report
     smap = smap or SourceMap()
-    cache: dict[str, list[str] | None] = {}
+    docs = {d.id: d for d in c.documents}
+    for d in c.documents:
+        if d.text is None:
+            continue
+        found = texts.find(d)
+        if found is not None and texts.lines(d) is not None:
+            report.texts[d.id] = found
+        else:
+            report.missing.append(d.id)
+    for src, where in _citations(c, ()):
+        doc = docs.get(src.doc)
+        lines = texts.lines(doc) if doc is not None else None
+        if lines is not None and src.lines is not None and src.lines[1] > len(lines):
+            report.problems.append(Problem(
+                "bad-citation",
+                f"cites line {src.lines[1]} of {src.doc!r}, whose text has {len(lines)} lines",
+                (*where, "lines"), smap.locate((*where, "lines")),
+                "correct the line numbers, or the document's 'text' path"))
     for fig in iter_figures(c):
-        lines = _seed_lines(seeds, fig.source.seed, cache)
-        if lines is None:
+        doc = docs.get(fig.source.doc)
+        lines = texts.lines(doc) if doc is not None else None
+        if lines is None or fig.source.lines is None:
             continue
         a, b = fig.source.lines
         report.checked += 1
@@ -338,11 +384,10 @@ def check_figures(c: m.Campaign, smap: SourceMap | None, seeds: Path | None) -> 
         elif fig.derived:
             report.derived.append(fig)
         else:
-            span = f"line {a}" if a == b else f"lines {a}-{b}"
             report.problems.append(
                 Problem(
                     "figure-not-in-source",
-                    f"the {fig.kind} {_show(fig.value)} is not printed on {fig.source.seed} {span}",
+                    f"the {fig.kind} {_show(fig.value)} is not printed on {fig.source.cite()}",
                     fig.path,
                     smap.locate(fig.path),
                     'correct the figure or the citation, or declare derived: "<reason>" when the '
@@ -350,3 +395,17 @@ def check_figures(c: m.Campaign, smap: SourceMap | None, seeds: Path | None) -> 
                 )
             )
     return report
+
+
+def _citations(node: Any, path: PathT) -> Iterator[tuple[m.Source, PathT]]:
+    if isinstance(node, m.Source):
+        yield node, path
+    elif isinstance(node, BaseModel):
+        for name, info in type(node).model_fields.items():
+            value = getattr(node, name)
+            if isinstance(value, (BaseModel, tuple)):
+                yield from _citations(value, (*path, info.alias or name))
+    elif isinstance(node, tuple):
+        for i, item in enumerate(node):
+            if isinstance(item, (BaseModel, tuple)):
+                yield from _citations(item, (*path, i))

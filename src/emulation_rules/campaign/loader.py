@@ -14,7 +14,8 @@ The codes are declared, with what each means, in :data:`emulation_rules.errors.P
     the model (pydantic);
 ``duplicate-id``, ``phase-order``, ``unknown-fact``, ``fact-subject-mismatch``, ``unknown-field``,
 ``unknown-param``, ``unknown-enum-value``, ``not-ordered``, ``type-mismatch``, ``not-records``,
-``bad-compare``, ``unknown-level``, ``unknown-role``, ``score-sheet``, ``source-seed-mismatch``
+``bad-compare``, ``unknown-level``, ``unknown-role``, ``score-sheet``, ``unknown-document``,
+``bad-citation``, ``schema-version``
     semantic checks.
 ``unknown-phase``, ``bad-target``
     targets (chỉ tiêu): a value names a phase the campaign does not declare, or a metric does
@@ -23,8 +24,8 @@ The codes are declared, with what each means, in :data:`emulation_rules.errors.P
     in a target's metric or population use ``unknown-fact``, ``unknown-level``, ``unknown-role``;
     an ``initiatives`` metric in a campaign without an initiative programme is ``bad-target``.
 ``figure-not-in-source``
-    a threshold, target figure, quota share or date is not printed on the seed lines its rule
-    cites and is not declared ``derived`` (see :mod:`.figures`; run when the seeds are found).
+    a threshold, target figure, quota share or date is not printed on the document lines its rule
+    cites and is not declared ``derived`` (see :mod:`.figures`; run when the texts are found).
 ``unknown-award``, ``bad-quota``
     quotas on an award set: a quota names an award the campaign does not declare, or an award
     of the other subject kind.
@@ -48,7 +49,7 @@ from pydantic import BaseModel, Tag, ValidationError
 from emulation_rules.campaign import model as m
 from emulation_rules.campaign.checks import MAX_CONDITION_DEPTH as MAX_CONDITION_DEPTH
 from emulation_rules.campaign.checks import check_campaign
-from emulation_rules.campaign.figures import check_figures, find_seeds
+from emulation_rules.campaign.figures import DOCUMENTS_ENV, DocumentTexts, check_figures
 from emulation_rules.campaign.reading import STDIN, InputFileError, read_limited
 from emulation_rules.campaign.safe_yaml import (
     MAX_BYTES,
@@ -76,14 +77,18 @@ MAX_CAMPAIGN_NODES = 100_000
 
 
 def load_campaign(source: str | os.PathLike[str], *, file: str | None = None,
+                  documents: str | os.PathLike[str] | None = None,
                   seeds: str | os.PathLike[str] | None = None) -> m.Campaign:
     """Load a campaign from a path or from YAML text.
 
     Args:
         source: a path to a ``.yaml`` file, or YAML text (recognised by containing a newline).
         file: name used in error locations for text input (default ``"<string>"``).
-        seeds: directory of the seed texts for the figure check (:mod:`.figures`); default:
-            found beside a campaign file given by path, none for text input (no check).
+        documents: a directory where the documents' texts are looked up by file name when
+            they are not where their ``text`` path says (relative to the campaign file); the
+            texts are used to check cited lines and figures (:mod:`.figures`). Text input is
+            checked only when this (or ``$EMULATION_RULES_DOCUMENTS``) is given.
+        seeds: former name of ``documents``, still accepted.
 
     Returns:
         The validated, frozen :class:`~emulation_rules.model.Campaign`.
@@ -95,14 +100,19 @@ def load_campaign(source: str | os.PathLike[str], *, file: str | None = None,
 
     Example:
         >>> c = load_campaign("campaigns/tkv_2019.yaml")
-        >>> c.document.number
+        >>> c.plan.number
         '115/KH-CĐTKV'
+        >>> c.awards[0].criteria[0].source.cite()
+        'Kế hoạch 115/KH-CĐTKV, mục V.2 Tiêu chuẩn — tập thể (dòng 96)'
     """
     text, name = _read(source, file)
     data, smap = parse_yaml(text, file=name, max_nodes=MAX_CAMPAIGN_NODES)
-    if seeds is None and not isinstance(text, str):  # a file (read as bytes), not YAML text
-        seeds = find_seeds(Path(name).parent)
-    return validate_campaign(data, smap, seeds=seeds)
+    extra = documents if documents is not None else seeds
+    base = None if isinstance(text, str) else Path(name).parent  # a file (read as bytes)
+    texts = None
+    if base is not None or extra is not None or os.environ.get(DOCUMENTS_ENV):
+        texts = DocumentTexts(base, [extra] if extra is not None else [])
+    return validate_campaign(data, smap, texts=texts)
 
 
 def _read(source: str | os.PathLike[str], file: str | None) -> tuple[str | bytes, str]:
@@ -121,9 +131,16 @@ def _read(source: str | os.PathLike[str], file: str | None) -> tuple[str | bytes
 
 
 def validate_campaign(data: Any, smap: SourceMap | None = None, *,
+                      texts: DocumentTexts | None = None,
                       seeds: str | os.PathLike[str] | None = None) -> m.Campaign:
-    """Validate parsed data as a campaign (model, semantic checks, then the figure check
-    against the seed texts in ``seeds`` when given).
+    """Validate parsed data as a campaign (format version, model, semantic checks, then the
+    citation and figure check against the documents' texts when ``texts`` is given).
+
+    Args:
+        data: the parsed file.
+        smap: where each value stands in the file.
+        texts: where the documents' texts are (:class:`~.figures.DocumentTexts`).
+        seeds: a directory of document texts (former API; same as ``texts`` searching it).
 
     Raises:
         CampaignValidationError: with every problem found, located through ``smap``.
@@ -139,18 +156,41 @@ def validate_campaign(data: Any, smap: SourceMap | None = None, *,
     if deep is not None:  # data given as Python objects: YAML text is bounded while parsing
         raise CampaignValidationError([Problem(
             "too-deep", f"nested more than {MAX_DEPTH} levels deep", deep, smap.locate(deep))])
+    version = _version_problem(data, smap)
+    if version is not None:
+        raise CampaignValidationError([version])
     try:
         campaign = m.Campaign.model_validate(data)
     except ValidationError as exc:
         raise CampaignValidationError(sorted(
             _from_pydantic(exc, data, smap), key=_order)) from None
     problems = check_campaign(campaign, smap)
-    if not problems and seeds is not None:
-        problems = check_figures(campaign, smap, Path(seeds)).problems
+    if texts is None and seeds is not None:
+        texts = DocumentTexts(None, [seeds])
+    if not problems and texts is not None:
+        problems = check_figures(campaign, smap, texts).problems
     problems = sorted(problems, key=_order)
     if problems:
         raise CampaignValidationError(problems)
     return campaign
+
+
+def _version_problem(data: dict[Any, Any], smap: SourceMap) -> Problem | None:
+    version = data.get("schema_version")
+    if version == m.SCHEMA_VERSION or "schema_version" not in data:
+        return None  # missing: the model says so with the other missing keys
+    path: PathT = ("schema_version",)
+    if version == 1 or "source_seed" in data:
+        return Problem(
+            "schema-version",
+            "this campaign is in format version 1 (one 'source_seed', citations by 'seed'); "
+            f"this release reads version {m.SCHEMA_VERSION}, which declares 'documents' and cites "
+            "them by id",
+            path, smap.locate(path),
+            "convert it with: emulation-rules migrate FILE --write (comments and layout are kept)")
+    return Problem("schema-version", f"unknown format version {version!r}; this release reads "
+                   f"version {m.SCHEMA_VERSION}", path, smap.locate(path),
+                   f"write schema_version: {m.SCHEMA_VERSION}")
 
 
 def _too_deep(data: Any) -> PathT | None:

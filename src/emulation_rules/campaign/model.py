@@ -22,6 +22,7 @@ from pydantic import (
     Discriminator,
     Field,
     Tag,
+    model_validator,
 )
 
 from emulation_rules.campaign.common import _NOTE, _Model
@@ -30,6 +31,9 @@ from emulation_rules.campaign.common import (  # re-exported: the model's public
 )
 from emulation_rules.campaign.common import (
     Document as Document,
+)
+from emulation_rules.campaign.common import (
+    DocumentKind as DocumentKind,
 )
 from emulation_rules.campaign.common import (
     EnumValue as EnumValue,
@@ -56,7 +60,37 @@ from emulation_rules.campaign.common import (
     Text as Text,
 )
 from emulation_rules.campaign.common import (
+    cite_many as cite_many,
+)
+from emulation_rules.campaign.common import (
     parameter_problem as parameter_problem,
+)
+from emulation_rules.campaign.frame import (
+    DateBasis as DateBasis,
+)
+from emulation_rules.campaign.frame import (
+    FactDecl as FactDecl,
+)
+from emulation_rules.campaign.frame import (
+    FactType as FactType,
+)
+from emulation_rules.campaign.frame import (  # re-exported: the model's public names
+    Phase as Phase,
+)
+from emulation_rules.campaign.frame import (
+    RecordField as RecordField,
+)
+from emulation_rules.campaign.frame import (
+    Review as Review,
+)
+from emulation_rules.campaign.frame import (
+    SubjectKind as SubjectKind,
+)
+from emulation_rules.campaign.frame import (
+    SubjectLevel as SubjectLevel,
+)
+from emulation_rules.campaign.frame import (
+    Subjects as Subjects,
 )
 from emulation_rules.campaign.programme import (  # re-exported
     Attribution as Attribution,
@@ -74,106 +108,7 @@ from emulation_rules.campaign.programme import (
     InitiativeProgramme as InitiativeProgramme,
 )
 
-SCHEMA_VERSION = 1
-
-
-class Phase(_Model):
-    """A phase (giai đoạn) or round (đợt) with inclusive dates."""
-
-    id: Ident
-    label: Text
-    kind: Literal["phase", "round", "campaign"] = Field(
-        default="phase", description="'round' for a sprint round (đợt), 'campaign' for the whole open-ended period."
-    )
-    start: dt.date = Field(description="First day of the phase, inclusive.")
-    end: dt.date | None = Field(default=None, description="Last day of the phase, inclusive; null when the plan sets no end.")
-    source: Source
-    derived: str | None = Field(
-        default=None,
-        description="Why the start date is not printed on the cited lines ('từ nay' = the plan's date); "
-        "without it the loader requires both dates on those lines (figure-not-in-source).",
-    )
-    note: str | None = Field(default=None, description=_NOTE)
-
-    def contains(self, day: dt.date) -> bool:
-        """True when ``day`` lies in ``[start, end]`` (both inclusive)."""
-        return self.start <= day and (self.end is None or day <= self.end)
-
-
-class Review(_Model):
-    """A recurring check or review (kiểm tra, sơ kết, tổng kết)."""
-
-    id: Ident
-    label: Text
-    kind: Literal["inspection", "interim_review", "final_review"] = Field(
-        description="inspection = kiểm tra/giám sát; interim_review = sơ kết; final_review = tổng kết."
-    )
-    every_months: int = Field(gt=0, description="Cadence in months (6 = every six months, 12 = yearly).")
-    held_by: str | None = Field(default=None, description="Which body holds it, as in the plan.")
-    source: Source
-
-
-class SubjectLevel(_Model):
-    """A kind of collective (unit level) or of individual (role) named by the plan."""
-
-    id: Ident
-    label: Text
-    participates: bool = Field(default=True, description="Takes part in the campaign (đối tượng thực hiện).")
-    source: Source | None = None
-
-
-class Subjects(_Model):
-    """Who takes part (đối tượng thực hiện) and which levels and roles exist."""
-
-    collective_levels: tuple[SubjectLevel, ...] = Field(
-        default=(), description="Unit levels, lowest first (union group ... federation)."
-    )
-    individual_roles: tuple[SubjectLevel, ...] = Field(default=(), description="Roles of individuals.")
-    source: Source | None = None
-
-
-FactType = Literal["bool", "int", "decimal", "percent", "date", "text", "enum", "ordered_enum", "records"]
-SubjectKind = Literal["collective", "individual"]
-DateBasis = Literal["applied_on", "recognized_on", "submitted_on"]
-
-
-class RecordField(_Model):
-    """A field of a record in a list-of-records fact (e.g. an initiative)."""
-
-    id: Ident
-    type: Literal[
-        "bool", "int", "decimal", "percent", "date", "text", "enum", "ordered_enum"
-    ] = Field(description="Type of the field's values (a record holds no nested records).")
-    label: Text
-    unit: str | None = Field(default=None, description="Unit, e.g. 'VND', '%'.")
-    values: tuple[EnumValue, ...] = Field(default=(), description="For enum types; ordered_enum lists lowest first.")
-    minimum: float | None = Field(default=None, description="Smallest valid value, for numbers.")
-    maximum: float | None = Field(default=None, description="Largest valid value, for numbers.")
-    required: bool = Field(default=True, description="A record lacking a required field is rejected with its row.")
-    judgement: bool = Field(default=False, description="The value is a reviewer's judgement, not a measurement.")
-
-
-class FactDecl(_Model):
-    """A declared fact: what a subject submits, with type and unit."""
-
-    id: Ident
-    applies_to: SubjectKind = Field(description="Which subjects submit this fact.")
-    type: FactType = Field(
-        description="bool, int, decimal, percent (0-100), date, text, enum, ordered_enum (lowest first), "
-        "or records (a list of records with 'fields')."
-    )
-    label: Text
-    unit: str | None = Field(default=None, description="Unit, e.g. 'VND', '%', 'người'.")
-    values: tuple[EnumValue, ...] = Field(default=(), description="Enum values; for ordered_enum, lowest first.")
-    fields: tuple[RecordField, ...] = Field(default=(), description="Record fields, for type 'records'.")
-    minimum: float | None = Field(default=None, description="Smallest valid value, for numbers.")
-    maximum: float | None = Field(default=None, description="Largest valid value, for numbers.")
-    judgement: bool = Field(
-        default=False,
-        description="The value is a reviewer's judgement (e.g. 'hiệu quả cao'), not a measurement.",
-    )
-    source: Source | None = None
-    note: str | None = Field(default=None, description=_NOTE)
+SCHEMA_VERSION = 2
 
 
 # --- Conditions ---------------------------------------------------------------------------
@@ -525,15 +460,44 @@ class Quota(_Model):
     note: str | None = Field(default=None, description=_NOTE)
 
 
-class Campaign(_Model):
-    """A campaign (phong trào thi đua) as encoded from one plan."""
+def name_citations(node: Any, documents: tuple[Document, ...]) -> None:
+    """Let every :class:`Source` inside ``node`` (a model, a tuple of them, or a source) print
+    its document's name from ``documents`` (see :meth:`Source.cite`). Campaigns do this when
+    loaded; author case files, whose citations stand outside the campaign, call it."""
+    _label_sources(node, {d.id: d.citation_name() for d in documents})
 
-    schema_version: Literal[1] = Field(description="Version of this file format.")
+
+def _label_sources(node: Any, names: dict[str, str]) -> None:
+    if isinstance(node, Source):
+        if node.doc in names:
+            node._label = names[node.doc]
+        return
+    if isinstance(node, BaseModel):
+        for name in type(node).model_fields:
+            value = getattr(node, name)
+            if isinstance(value, (BaseModel, tuple)):
+                _label_sources(value, names)
+    elif isinstance(node, tuple):
+        for item in node:
+            if isinstance(item, (BaseModel, tuple)):
+                _label_sources(item, names)
+
+
+class Campaign(_Model):
+    """A campaign (phong trào thi đua) as encoded from its plan and the documents it cites."""
+
+    schema_version: Literal[2] = Field(
+        description="Version of this file format: 2 (documents and citations). A version 1 file is "
+        "converted by 'emulation-rules migrate FILE'."
+    )
     id: Ident
     title: Text
     issuer: Text
-    document: Document
-    source_seed: str = Field(description="Seed file name the campaign encodes.")
+    documents: tuple[Document, ...] = Field(
+        min_length=1,
+        description="The documents the campaign cites: its plan first (kind 'plan'), then the laws, "
+        "decrees and guidance its rules rest on. Every 'source' names one of them by id.",
+    )
     mode: Literal["regular", "thematic", "sprint"] = Field(
         description="thi đua thường xuyên / theo chuyên đề / đợt (sprint)."
     )
@@ -549,8 +513,30 @@ class Campaign(_Model):
     initiatives: InitiativeProgramme | None = Field(default=None, description="Initiative programme rules, if any.")
     defects: tuple[Defect, ...] = ()
     not_machine_checkable: tuple[NotMachineCheckable, ...] = Field(
-        default=(), description="Numbered or dated seed lines deliberately left without a rule, with reasons."
+        default=(), description="Numbered or dated lines of the documents deliberately left without a rule, with reasons."
     )
+
+    @model_validator(mode="after")
+    def _name_citations(self) -> Campaign:
+        """Let every citation print its document's name (see :meth:`Source.cite`)."""
+        name_citations(self, self.documents)
+        return self
+
+    @property
+    def plan(self) -> Document:
+        """The campaign's own plan: the first document of kind ``plan`` (else the first document)."""
+        return next((d for d in self.documents if d.kind == "plan"), self.documents[0])
+
+    def document(self, doc_id: str) -> Document:
+        """The document ``doc_id``.
+
+        Raises:
+            KeyError: no such document.
+        """
+        for d in self.documents:
+            if d.id == doc_id:
+                return d
+        raise KeyError(doc_id)
 
     def fact(self, fact_id: str) -> FactDecl:
         """The declared fact ``fact_id``.

@@ -24,6 +24,8 @@ import emulation_rules
 from emulation_rules.campaign.loader import load_campaign
 from emulation_rules.campaign.model import Campaign
 from emulation_rules.cli import sheets as _sheets
+from emulation_rules.cli.author import AUTHOR_COMMANDS
+from emulation_rules.cli.author import add_parsers as add_author_commands
 from emulation_rules.cli.serve import SERVICE_COMMANDS, add_service_commands
 from emulation_rules.engine import Engine
 from emulation_rules.errors import (
@@ -245,6 +247,7 @@ def build_parser(stderr: TextIO | None = None) -> argparse.ArgumentParser:
     c.add_argument("--quiet", "-q", action="store_true", help="print only failures and the summary")
     _sheets.add_parser(sub, stderr)
     add_service_commands(sub, stderr)  # serve, replay (cli/serve.py)
+    add_author_commands(sub, stderr)  # new, migrate (cli/author.py)
     c.add_argument("--mutate", action="store_true",
                    help="mutation testing: change the campaign one figure or operator at a time "
                    "(numbers +1, >= <-> >, dates +-1 day, at_least one rank up or down, any <-> "
@@ -362,15 +365,16 @@ def _cmd_validate(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 def _figures_verbose(c: Campaign, name: str, entry: dict[str, Any], out: TextIO, *,
                      text: bool) -> None:
     """``validate --verbose``: the figure check's summary and the figures declared derived."""
-    from emulation_rules.campaign.figures import check_figures, find_seeds
+    from emulation_rules.campaign.figures import DocumentTexts, check_figures
     from emulation_rules.errors import format_path
 
-    fig = check_figures(c, None, find_seeds(Path(name).resolve().parent))
+    fig = check_figures(c, None, DocumentTexts(Path(name).resolve().parent))
     derived = [{"path": format_path(f.path),
                 "value": f.value.isoformat() if isinstance(f.value, dt.date) else f"{f.value:g}",
                 "kind": f.kind, "cites": f.source.cite(), "derived": f.derived} for f in fig.derived]
     entry["figures"] = {"checked": fig.checked, "found": fig.found, "derived": derived,
-                        "seeds_found": fig.seeds is not None, "note": fig.note}
+                        "texts_found": sorted(fig.texts), "texts_missing": fig.missing,
+                        "note": fig.note}
     if text:
         out.write(f"  {fig.note}\n")
         for d in derived:
@@ -550,4 +554,5 @@ _COMMANDS: dict[str, Callable[[argparse.Namespace, TextIO, TextIO], int]] = {
     "test": _cmd_test,
     "form": _sheets.cmd_form,
     **SERVICE_COMMANDS,
+    **AUTHOR_COMMANDS,
 }

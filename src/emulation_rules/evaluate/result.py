@@ -191,15 +191,25 @@ def _jsonable(value: Any) -> Any:
 
 
 def defects_at(defects: tuple[m.Defect, ...], source: m.Source) -> tuple[m.Defect, ...]:
-    """The recorded defects standing on the lines ``source`` cites (a defect lists its seed
-    lines; the campaign's sources all cite its one seed, checked by the loader)."""
-    a, b = source.lines
-    return tuple(d for d in defects if any(a <= line <= b for line in d.lines))
+    """The recorded defects standing on the lines ``source`` cites, in the same document."""
+    return tuple(d for d in defects if d.stands_on(source))
+
+
+def source_dict(src: m.Source) -> dict[str, Any]:
+    """JSON-ready form of a citation: ``{"doc", "article", "clause", "point", "section",
+    "lines" ([first, last] or null), "cite" (the citation in words)}``."""
+    return {
+        "doc": src.doc, "article": src.article, "clause": src.clause, "point": src.point,
+        "section": src.section, "lines": list(src.lines) if src.lines is not None else None,
+        "cite": src.cite(),
+    }
 
 
 def defect_dict(d: m.Defect) -> dict[str, Any]:
-    """JSON-ready form of a recorded defect."""
-    return {"id": d.id, "lines": list(d.lines), "text": d.text, "resolution": d.resolution}
+    """JSON-ready form of a recorded defect: id, the lines it stands on, its citations in
+    words (``cites``), the text and the resolution."""
+    return {"id": d.id, "lines": list(d.lines), "cite": m.cite_many(d.sources),
+            "text": d.text, "resolution": d.resolution}
 
 
 def _subject_dict(s: SubjectResult, defects: tuple[m.Defect, ...] = ()) -> dict[str, Any]:
@@ -223,8 +233,7 @@ def _subject_dict(s: SubjectResult, defects: tuple[m.Defect, ...] = ()) -> dict[
                         "missing": list(c.missing),
                         "threshold": c.threshold,
                         "reviewer_judgement": c.reviewer_judgement,
-                        "source": {"seed": c.source.seed, "lines": list(c.source.lines),
-                                   "clause": c.source.clause},
+                        "source": source_dict(c.source),
                         "defects": [d.id for d in defects_at(defects, c.source)],
                     }
                     for c in a.criteria

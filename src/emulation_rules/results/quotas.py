@@ -128,7 +128,7 @@ def check_quotas(
     Returns:
         One :class:`QuotaResult` per quota, in campaign order.
 
-    Source: Điện Biên 001 L14 (the only quota on an award set in the five seeds).
+    Source: Điện Biên 001 L14 (the only quota on an award set in the five shipped plans).
     """
     subs = tuple(subjects.subjects if isinstance(subjects, Submission) else subjects)
     by_id = {s.id: s for s in subs}

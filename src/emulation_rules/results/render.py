@@ -13,6 +13,7 @@ import io
 import json
 from typing import Any
 
+from emulation_rules.campaign import model as m
 from emulation_rules.evaluate.result import (
     CSV_COLUMNS,
     FORMULA_TRIGGERS,
@@ -203,7 +204,7 @@ def render_explanation(evaluation: Evaluation, subject_id: str) -> str:
                 lines.append("      (đánh giá của người xét / reviewer's judgement)")
             lines.append(f"      nguồn / source: {c.source.cite()}")
             for d in defects_at(evaluation.defects, c.source):
-                lines.append(f"      khiếm khuyết văn bản / plan defect {d.id} (L{', L'.join(map(str, d.lines))}): "
+                lines.append(f"      khiếm khuyết văn bản / plan defect {d.id} ({m.cite_many(d.sources)}): "
                              f"{d.text} → {d.resolution}")
     return "\n".join(lines) + "\n"
 

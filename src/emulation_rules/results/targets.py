@@ -6,7 +6,7 @@ Evaluation is pure Python: each target needs every subject of its population at 
 durable-rules (one message per subject, see DURABLE_RULES.md) does not offer, and the
 arithmetic is a handful of additions, so no rule engine is involved.
 
-Rules implemented (stated here once; the tests cite the seed lines they come from):
+Rules implemented (stated here once; the tests cite the plan lines they come from):
 
 * **Phase.** ``phase`` wins: only figures set for that phase are judged. Else ``as_of`` (or
   the submission's ``as_of``) picks the phase with :meth:`Campaign.phase_at` (the report's
@@ -421,7 +421,7 @@ def render_targets_table(report: TargetReport) -> str:
     shown = {d.id: d for r in report.results for d in r.defects}
     for d in shown.values():
         where = ", ".join(dict.fromkeys(r.target_id for r in report.results if d in r.defects))
-        lines.append(f"defect {d.id} (L{', L'.join(map(str, d.lines))}; {where}): {d.text} "
+        lines.append(f"defect {d.id} ({m.cite_many(d.sources)}; {where}): {d.text} "
                      f"Resolution: {d.resolution}")
     for r in report.results:
         if r.days_left is not None and r.deadline is not None:

@@ -488,11 +488,12 @@ class _Writer:
 
     def defects(self) -> None:
         rows = [
-            [d.id, ", ".join(str(n) for n in d.lines), d.text, d.resolution] for d in self.c.defects
+            [d.id, m.cite_many(d.sources), d.text, d.resolution]
+            for d in self.c.defects
         ]
         self.table(
             "Khiếm khuyết",
-            ["Mã", f"Dòng ({self.c.source_seed})", "Khiếm khuyết của văn bản", "Cách xử lý"],
+            ["Mã", "Nơi trong văn bản", "Khiếm khuyết của văn bản", "Cách xử lý"],
             rows,
             [10, 16, 70, 70],
         )

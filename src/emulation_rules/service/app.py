@@ -503,7 +503,7 @@ def _summary(v: Served) -> dict[str, Any]:
     return {
         "id": c.id,
         "title": {"vi": c.title.vi, "en": c.title.en},
-        "document_number": c.document.number,
+        "document_number": c.plan.number,
         "mode": c.mode,
         "content_hash": v.content_hash,
         "file": v.file,
@@ -514,8 +514,7 @@ _DETAIL_FIELDS = {
     "id",
     "title",
     "issuer",
-    "document",
-    "source_seed",
+    "documents",
     "mode",
     "legal_basis",
     "phases",

@@ -1,0 +1,151 @@
+"""Convert a version 1 campaign or author case file to version 2 (documents and citations).
+
+Version 1 named one plan text file (``source_seed``) and cited it as ``{seed: FILE, lines:
+[a, b], clause: "..."}``; ``defects`` and ``not_machine_checkable`` listed bare ``lines``.
+Version 2 declares ``documents`` (the plan first) and cites ``{doc: ID, lines, section,
+article, clause, point}`` (:class:`~emulation_rules.campaign.model.Source`). The conversion
+works on the text, line by line, so comments, order and layout are kept:
+
+* ``schema_version: 1`` becomes ``2``; ``source_seed`` and the ``document`` block become one
+  ``documents`` entry ``plan`` of kind ``plan`` whose ``text`` is the plan's text file, as a
+  path relative to the campaign file when that file is found (else its file name);
+* every ``{seed: ...}`` citation becomes ``{doc: plan, ...}`` and its ``clause`` (a plan's
+  heading) becomes ``section``;
+* a defect's or a non-checkable entry's ``lines: [a, b, c]`` becomes
+  ``sources: [{doc: plan, lines: a}, ...]`` (consecutive lines joined into one range).
+
+The result is meant to be read and then validated (``emulation-rules validate``), not trusted
+blindly: a hand-written file laid out unlike the shipped campaigns (block-style citations,
+multi-line lists) is left as it is where no rule applies, and validation then names the spot.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+__all__ = ["migrate_text", "needs_migration"]
+
+_VERSION = re.compile(r"^schema_version:\s*1\s*(#.*)?$")
+_SOURCE_SEED = re.compile(r"^source_seed:\s*['\"]?([^'\"#\s]+)['\"]?\s*(#.*)?$")
+_SEED_MAP = re.compile(r"\{(\s*)seed:\s*['\"]?[^,}'\"]+['\"]?([^}]*)\}")
+_LINES = re.compile(r"^(\s*)(- )?lines:\s*\[([0-9,\s]*)\]\s*(#.*)?$")
+_TOP_KEY = re.compile(r"^([a-z_]+):")
+
+
+def needs_migration(data: Any) -> bool:
+    """True when ``data`` (a parsed file) is a version 1 campaign or uses ``seed`` citations."""
+    return isinstance(data, dict) and (data.get("schema_version") == 1 or "source_seed" in data)
+
+
+def _ranges(numbers: list[int]) -> list[tuple[int, int]]:
+    out: list[tuple[int, int]] = []
+    for n in sorted(set(numbers)):
+        if out and n == out[-1][1] + 1:
+            out[-1] = (out[-1][0], n)
+        else:
+            out.append((n, n))
+    return out
+
+
+def _source_map(m: re.Match[str]) -> str:
+    rest = re.sub(r"(?<=[,{\s])clause:", "section:", m.group(2))
+    return "{" + m.group(1) + "doc: plan" + rest + "}"
+
+
+def _text_path(seed: str, campaign_dir: Path | None) -> str:
+    if campaign_dir is not None:
+        here = campaign_dir.resolve()
+        for d in (here, *here.parents):
+            for cand in (d / "shared" / "seeds" / seed, d / "seeds" / seed, d / seed):
+                if cand.is_file():
+                    return Path(os.path.relpath(cand, here)).as_posix()
+    return seed
+
+
+def _quote(text: str) -> str:
+    return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def migrate_text(text: str, path: str | os.PathLike[str] | None = None) -> str:
+    """The version 2 text of a version 1 campaign or author case file.
+
+    Args:
+        text: the file's text (UTF-8 decoded).
+        path: where the file is; used to write the plan's ``text`` as a path relative to it.
+
+    Returns:
+        The converted text; unchanged when there is nothing to convert.
+
+    Raises:
+        yaml.YAMLError: ``text`` is not YAML.
+    """
+    data = yaml.safe_load(text)
+    is_campaign = isinstance(data, dict) and "source_seed" in data
+    campaign_dir = Path(path).parent if path is not None else None
+    doc = data.get("document") if is_campaign and isinstance(data.get("document"), dict) else {}
+    issuer = ""
+    if is_campaign and isinstance(data.get("issuer"), dict):
+        issuer = str(data["issuer"].get("vi") or "")
+    lines = text.splitlines()
+    doc_block: list[str] = []
+    if is_campaign:
+        lines, doc_block = _take_document_block(lines)
+    out: list[str] = []
+    section = ""
+    for raw in lines:
+        line = raw
+        top = _TOP_KEY.match(line)
+        if top:
+            section = top.group(1)
+        if is_campaign and _VERSION.match(line):
+            out.append("schema_version: 2")
+            continue
+        seed_m = _SOURCE_SEED.match(line) if is_campaign else None
+        if seed_m:
+            out.extend(_documents_head(seed_m.group(1), campaign_dir, doc, issuer))
+            out.extend(_SEED_MAP.sub(_source_map, "  " + b) for b in doc_block)
+            continue
+        line = _SEED_MAP.sub(_source_map, line)
+        if is_campaign and section in ("defects", "not_machine_checkable"):
+            lm = _LINES.match(line)
+            if lm:
+                numbers = [int(x) for x in lm.group(3).replace(",", " ").split()]
+                cites = ", ".join(
+                    f"{{doc: plan, lines: {a}}}" if a == b else f"{{doc: plan, lines: [{a}, {b}]}}"
+                    for a, b in _ranges(numbers)
+                )
+                comment = f"  {lm.group(4)}" if lm.group(4) else ""
+                line = f"{lm.group(1)}{lm.group(2) or ''}sources: [{cites}]{comment}"
+        out.append(line)
+    return "\n".join(out) + ("\n" if text.endswith("\n") else "")
+
+
+def _take_document_block(lines: list[str]) -> tuple[list[str], list[str]]:
+    """``lines`` without the top-level ``document:`` block, and that block's inner lines."""
+    for i, line in enumerate(lines):
+        if line.rstrip() == "document:":
+            j = i + 1
+            while j < len(lines) and (not lines[j].strip() or lines[j].startswith(" ")):
+                j += 1
+            while j > i + 1 and not lines[j - 1].strip():  # keep trailing blank lines in place
+                j -= 1
+            return lines[:i] + lines[j:], lines[i + 1 : j]
+    return lines, []
+
+
+def _documents_head(seed: str, campaign_dir: Path | None, doc: dict[str, Any], issuer: str) -> list[str]:
+    head = ["documents:", "  - id: plan", "    kind: plan"]
+    if not doc.get("number"):
+        date = doc.get("date")
+        year = getattr(date, "year", None)
+        name = f"Kế hoạch của {issuer}" if issuer else "Kế hoạch"
+        head.append(f"    cite_as: {_quote(name + (f' năm {year}' if year else ''))}")
+    if issuer:
+        head.append(f"    issuer: {_quote(issuer)}")
+    head.append(f"    text: {_text_path(seed, campaign_dir)}")
+    return head

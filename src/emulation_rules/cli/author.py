@@ -1,0 +1,135 @@
+"""Authoring on the command line: ``emulation-rules new`` writes a starter campaign and its
+author cases (:mod:`emulation_rules.authoring.starter`); ``emulation-rules migrate`` converts a
+version 1 campaign or case file to version 2 (:mod:`emulation_rules.campaign.migrate`)."""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import difflib
+import os
+import re
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, TextIO
+
+import yaml
+
+from emulation_rules.authoring.case_files import load_cases
+from emulation_rules.authoring.cases import run_case_file
+from emulation_rules.authoring.starter import starter_campaign, starter_cases
+from emulation_rules.campaign.loader import load_campaign
+from emulation_rules.campaign.migrate import migrate_text
+from emulation_rules.errors import CampaignError, CaseFileError, identifier_message
+
+EXIT_OK, EXIT_PROBLEMS, EXIT_INPUT = 0, 1, 2
+_IDENT = re.compile(r"^[a-z][a-z0-9_]*$")
+
+
+def add_parsers(sub: Any, stderr: TextIO | None) -> None:
+    """Register ``new`` and ``migrate`` on ``sub`` (argparse sub-parsers)."""
+    n = sub.add_parser(
+        "new",
+        help="write a commented starter campaign and its author cases, ready to validate",
+        description="Write ID.yaml (documents, one phase, one role, one fact, one award) and "
+        "cases/ID.yaml (two cases) in DIR, both commented in Vietnamese and English, then "
+        "validate them and run the cases. Edit the <...> placeholders with the plan's words, "
+        "then: emulation-rules validate DIR/ID.yaml; emulation-rules test DIR/cases/ID.yaml.",
+        stderr=stderr,
+    )
+    n.add_argument("id", metavar="ID", help="campaign id: lower-case ASCII letters, digits and _ "
+                   "(no diacritics), e.g. ldtt_2025")
+    n.add_argument("--dir", type=Path, default=Path("."), metavar="DIR",
+                   help="where to write (default: the current directory)")
+    n.add_argument("--title", default="<Tên phong trào thi đua>", metavar="TEXT",
+                   help="the campaign's Vietnamese title")
+    n.add_argument("--year", type=int, default=dt.date.today().year, metavar="YYYY",
+                   help="the year of the one phase (default: this year)")
+    n.add_argument("--force", action="store_true", help="overwrite existing files")
+    m = sub.add_parser(
+        "migrate",
+        help="convert a version 1 campaign or case file to version 2 (documents, citations)",
+        description="Convert version 1 files (one 'source_seed', citations {seed: FILE, ...}) to "
+        "version 2: the plan becomes documents[0] (id 'plan'), citations become {doc: plan, "
+        "...}, a plan heading 'clause' becomes 'section', defects cite through 'sources'. "
+        "Comments and layout are kept. Prints a diff unless --write; then validate the result.",
+        stderr=stderr,
+    )
+    m.add_argument("files", nargs="+", type=Path, metavar="FILE", help="campaign or case files")
+    m.add_argument("--write", action="store_true", help="rewrite the files in place")
+
+
+def cmd_new(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    """Write and check the starter; exit 2 for a bad id or existing files, 1 if it fails."""
+    if not _IDENT.match(args.id):
+        message, hint = identifier_message(args.id)
+        err.write(f"error: campaign id: {message} ({hint})\n")
+        return EXIT_INPUT
+    directory: Path = args.dir
+    campaign_path = directory / f"{args.id}.yaml"
+    cases_path = directory / "cases" / f"{args.id}.yaml"
+    existing = [p for p in (campaign_path, cases_path) if p.exists()]
+    if existing and not args.force:
+        err.write(f"error: {', '.join(map(str, existing))} already exists; choose another id or "
+                  "--dir, or pass --force to overwrite\n")
+        return EXIT_INPUT
+    try:
+        cases_path.parent.mkdir(parents=True, exist_ok=True)
+        campaign_path.write_text(
+            starter_campaign(args.id, title=args.title, year=args.year,
+                             file=str(campaign_path), cases=str(cases_path)), encoding="utf-8")
+        cases_path.write_text(
+            starter_cases(campaign_file=str(campaign_path),
+                          campaign_rel=Path(os.path.relpath(campaign_path, cases_path.parent)).as_posix(),
+                          cases_file=str(cases_path), year=args.year), encoding="utf-8")
+    except OSError as exc:
+        err.write(f"error: cannot write the starter: {exc.strerror or exc}\n")
+        return EXIT_INPUT
+    try:
+        load_campaign(campaign_path)
+        results = run_case_file(load_cases(cases_path))
+    except (CampaignError, CaseFileError) as exc:  # pragma: no cover - the starter validates
+        err.write(f"{exc}\n")
+        return EXIT_PROBLEMS
+    failed = sum(not r.passed for r in results)
+    out.write(f"wrote {campaign_path} and {cases_path} (valid; {len(results) - failed} of "
+              f"{len(results)} cases pass)\nnext:\n"
+              f"  1. replace the <...> placeholders with the plan's words; cite it by section,\n"
+              f"     or add its text (documents[0].text) to cite lines\n"
+              f"  2. emulation-rules validate {campaign_path}\n"
+              f"  3. emulation-rules test {cases_path}\n")
+    return EXIT_OK if failed == 0 else EXIT_PROBLEMS
+
+
+def cmd_migrate(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    """Convert each file; exit 2 when one cannot be read or is not YAML."""
+    status = EXIT_OK
+    for path in args.files:
+        try:
+            text = path.read_text(encoding="utf-8")
+            new = migrate_text(text, path)
+        except (OSError, UnicodeDecodeError) as exc:
+            err.write(f"{path}: cannot read: {getattr(exc, 'strerror', None) or exc}\n")
+            status = EXIT_INPUT
+            continue
+        except yaml.YAMLError as exc:
+            mark = getattr(exc, "problem_mark", None)
+            where = f"{path}:{mark.line + 1}:{mark.column + 1}" if mark else str(path)
+            err.write(f"{where}: not YAML, nothing converted: {getattr(exc, 'problem', exc)}\n")
+            status = EXIT_INPUT
+            continue
+        if new == text:
+            out.write(f"{path}: already version 2, unchanged\n")
+        elif args.write:
+            path.write_text(new, encoding="utf-8")
+            out.write(f"{path}: converted to version 2; now run: emulation-rules validate {path}\n")
+        else:
+            out.writelines(difflib.unified_diff(text.splitlines(True), new.splitlines(True),
+                                                str(path), f"{path} (version 2)"))
+    return status
+
+
+AUTHOR_COMMANDS: dict[str, Callable[[argparse.Namespace, TextIO, TextIO], int]] = {
+    "new": cmd_new,
+    "migrate": cmd_migrate,
+}

@@ -175,7 +175,8 @@ PROBLEM_CODES: Mapping[str, tuple[str, str]] = MappingProxyType({
     "invalid-option": ("request", "A query option of a service request is not valid (listed with its reason)."),
 })
 """``{code: (input it concerns, what it means)}``; inputs: ``yaml``, ``campaign``, ``facts``,
-``cases``, ``request`` (the HTTP service). The user guide's table is this one (``emulation-rules codes`` prints it)."""
+``cases``, ``request`` (the HTTP service). The user guide (``docs/guide.en.md``, ``docs/guide.vi.md``)
+lists every code with an example message and its fix; a test keeps the two in step."""
 
 
 PYDANTIC_CODES: Mapping[str, ProblemCode] = MappingProxyType({

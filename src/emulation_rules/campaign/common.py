@@ -30,18 +30,23 @@ class _Model(BaseModel):
 
 
 class Text(_Model):
-    """A label in Vietnamese with its standard English rendering (GLOSSARY.md)."""
+    """A label in Vietnamese with its standard English rendering (e.g. vi 'Công đoàn cơ sở',
+    en 'Grassroots union'; vi 'Chiến sĩ thi đua', en 'Emulation soldier')."""
 
     vi: str = Field(description="Vietnamese text, as in the plan (NFC).")
-    en: str = Field(description="English label using the glossary's standard terms.")
+    en: str = Field(description="English label, the standard rendering of the Vietnamese term "
+                    "(e.g. 'Lao động tiên tiến' -> 'Advanced worker', 'tập thể' -> 'collective').")
 
 
 class Source(_Model):
-    """Citation of the plan clause a rule encodes."""
+    """Citation of the plan clause a rule encodes: the plan's text file (the seed: the plan as
+    plain UTF-8 text, one printed line per line) and the lines in it."""
 
-    seed: str = Field(description="Seed file name under shared/seeds, e.g. '000_40cc82fbe8059212.txt'.")
+    seed: str = Field(description="File name of the plan's text (the seed), e.g. "
+                      "'000_40cc82fbe8059212.txt'; the same as the campaign's source_seed.")
     lines: tuple[int, int] = Field(
-        description="Inclusive 1-based line range in the seed file; a single line may be given as an int."
+        description="Inclusive 1-based line range in the plan's text file; a single line may be "
+        "given as an int."
     )
     clause: str | None = Field(
         default=None, description="Clause label as printed, e.g. 'V.2 Tiêu chuẩn — tập thể'."
@@ -98,7 +103,8 @@ class EnumValue(_Model):
 
 class NotMachineCheckable(_Model):
     """Seed lines carrying a number, a percentage or a date that this encoding deliberately does
-    not turn into a rule, with the reason (the traceability test reads these)."""
+    not turn into a rule, with the reason (so that every figure of the plan is either a rule or
+    listed here)."""
 
     lines: tuple[int, ...] = Field(min_length=1, description="Seed lines (1-based).")
     reason: str = Field(min_length=10, description="Why no rule encodes these lines.")

@@ -117,7 +117,7 @@ def _read(source: str | os.PathLike[str], file: str | None) -> tuple[str | bytes
     except InputFileError as exc:
         if exc.code == "too-large":
             raise YAMLSyntaxError([Problem(
-                "too-large", f"{exc.message}: over the {MAX_BYTES}-byte limit",
+                "too-large", f"{exc.message}, the limit for a campaign",
                 location=SourceLocation(name, 1, 1))]) from None
         raise CampaignError(f"{name}: cannot read campaign: {exc.message}") from None
 

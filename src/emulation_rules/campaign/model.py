@@ -533,7 +533,8 @@ class Campaign(_Model):
     title: Text
     issuer: Text
     document: Document
-    source_seed: str = Field(description="Seed file name the campaign encodes.")
+    source_seed: str = Field(description="File name of the plan's text (the seed) this campaign "
+                             "encodes, e.g. '000_40cc82fbe8059212.txt'; every source cites it.")
     mode: Literal["regular", "thematic", "sprint"] = Field(
         description="thi đua thường xuyên / theo chuyên đề / đợt (sprint)."
     )

@@ -169,3 +169,17 @@ def test_schema_refers_to_no_file_outside_the_package(monkeypatch):
     json.loads(text)
     found = re.findall(r".{0,40}(?:GLOSSARY|DOMAIN|shared/|src/|\.md\b|\.py\b|:mod:|:func:|:class:).{0,40}", text)
     assert not found, found
+
+
+@pytest.mark.parametrize("path", sorted((GUIDE_INPUTS / "facts").iterdir()), ids=lambda p: p.name)
+def test_each_facts_input_gives_its_code(path, monkeypatch):
+    # the facts readers give the same codes (and lists of valid ids) as the campaign loader
+    monkeypatch.chdir(ROOT)
+    out, err = io.StringIO(), io.StringIO()
+    rc = run(["evaluate", "campaigns/tkv_2019.yaml", "--facts", str(path.relative_to(ROOT))],
+             stdout=out, stderr=err)
+    assert rc == 2
+    lines = [line for line in (out.getvalue() + err.getvalue()).splitlines() if line.endswith(f"[{path.stem}]")]
+    assert lines, out.getvalue() + err.getvalue()
+    if path.stem.startswith("unknown-") and path.stem != "unknown-key":
+        assert any("; valid: " in line and "did you mean" in line for line in lines), lines

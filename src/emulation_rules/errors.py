@@ -22,6 +22,8 @@ A :class:`Problem` is one located finding. Its ``str()`` reads like compiler out
 from __future__ import annotations
 
 import difflib
+import re
+import unicodedata
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from types import MappingProxyType
@@ -177,7 +179,8 @@ PROBLEM_CODES: Mapping[str, tuple[str, str]] = MappingProxyType({
     "invalid-option": ("request", "A query option of a service request is not valid (listed with its reason)."),
 })
 """``{code: (input it concerns, what it means)}``; inputs: ``yaml``, ``campaign``, ``facts``,
-``cases``, ``request`` (the HTTP service). The user guide's table is this one (``emulation-rules codes`` prints it)."""
+``cases``, ``request`` (the HTTP service). The user guide (``docs/guide.en.md``, ``docs/guide.vi.md``)
+lists every code with an example message and its fix; a test keeps the two in step."""
 
 
 PYDANTIC_CODES: Mapping[str, ProblemCode] = MappingProxyType({
@@ -364,13 +367,8 @@ def identifier_message(value: object) -> tuple[str, str | None]:
         >>> identifier_message("lao_động_tiên_tiến")[1]
         "e.g. 'lao_dong_tien_tien'"
     """
-    import re
-    import unicodedata
-
     text = str(value)
-    plain = unicodedata.normalize("NFKD", text.replace("đ", "d").replace("Đ", "D"))
-    plain = "".join(ch for ch in plain if not unicodedata.combining(ch)).lower()
-    guess = re.sub(r"_+", "_", re.sub(r"[^a-z0-9]+", "_", plain)).strip("_")[:64]
+    guess = ascii_fold(text)[:64]
     if guess and not guess[0].isalpha():
         guess = f"x_{guess}"[:64]
     message = (f"{text!r} is not an identifier: use lower-case ASCII letters, digits and '_' only, "
@@ -378,13 +376,146 @@ def identifier_message(value: object) -> tuple[str, str | None]:
     return message, (f"e.g. {guess!r}" if guess and guess != text else None)
 
 
-def did_you_mean(word: str, candidates: Iterable[str]) -> str | None:
-    """A hint naming the closest candidate to a misspelt ``word``, or None when none is close.
+MAX_LISTED = 12
+"""How many valid ids an "unknown X" message lists before "… and N more"."""
+
+OPPOSITE_WORDS: tuple[tuple[str, str], ...] = (
+    ("min", "max"), ("minimum", "maximum"), ("least", "most"), ("lower", "upper"),
+    ("start", "end"), ("first", "last"), ("before", "after"), ("from", "until"),
+    ("collective", "individual"), ("include", "exclude"), ("pass", "fail"),
+)
+"""Words of opposite meaning. A did-you-mean never suggests a name that differs from the
+misspelt one only by swapping such words (``max_share`` is not a typo of ``min_share``)."""
+
+NO_SUGGESTION: frozenset[str] = frozenset()
+"""Names that are never given a did-you-mean (their near neighbours mean something else);
+add a name here when a suggestion for it would mislead."""
+
+_OPPOSITES = {a: b for a, b in OPPOSITE_WORDS} | {b: a for a, b in OPPOSITE_WORDS}
+
+
+def ascii_fold(text: str) -> str:
+    """``text`` as an identifier-like ASCII word: NFC, đ -> d, diacritics dropped, lower case,
+    anything else -> ``_`` (``"Người lao động"`` -> ``"nguoi_lao_dong"``, ``"CĐCS"`` -> ``"cdcs"``)."""
+    text = unicodedata.normalize("NFC", text).replace("đ", "d").replace("Đ", "D")
+    plain = "".join(ch for ch in unicodedata.normalize("NFKD", text) if not unicodedata.combining(ch))
+    return re.sub(r"_+", "_", re.sub(r"[^a-z0-9]+", "_", plain.lower())).strip("_")
+
+
+def is_opposite(word: str, other: str) -> bool:
+    """True when ``other`` is ``word`` with words of :data:`OPPOSITE_WORDS` swapped."""
+    a, b = word.lower().split("_"), other.lower().split("_")
+    if len(a) != len(b) or a == b:
+        return False
+    return all(x == y or _OPPOSITES.get(x) == y for x, y in zip(a, b, strict=True))
+
+
+def suggestion(word: object, candidates: Iterable[str], *,
+               aliases: Mapping[str, str] | None = None) -> str | None:
+    """The candidate closest to a misspelt ``word``, or None when none is close.
+
+    Compared in NFC and case-folded, and also ASCII-folded (so ``nguoi_lao_dong`` finds the
+    role labelled "Người lao động" and ``cdcs`` the level labelled "CĐCS"). ``aliases`` maps
+    further spellings (labels) to the candidate they name; a label of several words is also
+    known by its initials (``cdcs`` finds "Công đoàn cơ sở", as CĐCS abbreviates it). A name of opposite meaning
+    (:func:`is_opposite`) and any word in :data:`NO_SUGGESTION` get no suggestion.
+    """
+    if not isinstance(word, str) or word in NO_SUGGESTION:
+        return None
+    spellings: dict[str, str] = {}
+    for cid in candidates:
+        spellings.setdefault(str(cid), str(cid))
+    initials: dict[str, str] = {}
+    for alias, cid in (aliases or {}).items():
+        spellings.setdefault(alias, cid)
+        words = ascii_fold(alias).split("_")
+        if len(words) > 1:  # "Công đoàn cơ sở" is written CĐCS: its initials, "cdcs"
+            initials.setdefault("".join(w[0] for w in words if w), cid)
+    forms: dict[str, str] = {}
+    for spelling, cid in spellings.items():
+        for form in (unicodedata.normalize("NFC", spelling).casefold(), ascii_fold(spelling)):
+            if form:
+                forms.setdefault(form, cid)
+    for form, cid in initials.items():
+        forms.setdefault(form, cid)
+    mine = [f for f in dict.fromkeys((unicodedata.normalize("NFC", word).casefold(), ascii_fold(word))) if f]
+    for form in mine:  # the same word in another case, normal form or without diacritics
+        if form in forms and not is_opposite(word, forms[form]):
+            return forms[form]
+    best: tuple[float, str] | None = None
+    for form in mine:
+        for near in difflib.get_close_matches(form, list(forms), n=5):
+            cid = forms[near]
+            if is_opposite(word, cid) or is_opposite(form, near):
+                continue
+            ratio = difflib.SequenceMatcher(None, form, near).ratio()
+            if best is None or ratio > best[0]:
+                best = (ratio, cid)
+    return best[1] if best else None
+
+
+def did_you_mean(word: str, candidates: Iterable[str], *,
+                 aliases: Mapping[str, str] | None = None) -> str | None:
+    """A hint naming the closest candidate to a misspelt ``word`` (see :func:`suggestion`), or
+    None when none is close.
 
     Used by every located problem (campaigns, facts, initiative registers) for its ``hint``.
+
+    Example:
+        >>> did_you_mean("ratng", ["rating", "launched"])
+        "did you mean 'rating'?"
+        >>> did_you_mean("max_share", ["min_share"]) is None
+        True
     """
-    close = difflib.get_close_matches(word, list(candidates), n=1)
-    return f"did you mean {close[0]!r}?" if close else None
+    close = suggestion(word, candidates, aliases=aliases)
+    return f"did you mean {close!r}?" if close else None
+
+
+def id_listing(ids: Iterable[str], limit: int = MAX_LISTED) -> str:
+    """The valid ids, in the given order, the first ``limit`` of them then "… and N more"
+    (``"none"`` when there are none)."""
+    items = list(dict.fromkeys(str(i) for i in ids))
+    if not items:
+        return "none"
+    rest = len(items) - limit
+    return ", ".join(items[:limit]) + (f" … and {rest} more" if rest > 0 else "")
+
+
+def unknown_id(what: str, value: object, ids: Iterable[str], *, where: str = "",
+               aliases: Mapping[str, str] | None = None,
+               shown: Iterable[str] | None = None) -> tuple[str, str | None]:
+    """``(message, hint)`` of every "unknown X" problem: the message names the value and lists
+    the valid ids (:func:`id_listing`); the hint is a did-you-mean (:func:`did_you_mean`).
+
+    Args:
+        what: what the value should name, e.g. ``"individual role"``.
+        value: the value found.
+        where: words after the value, e.g. ``" of 'rating'"``.
+        ids: the valid ids, in the order the author declared them.
+        aliases: further spellings (Vietnamese or English labels) -> the id they name.
+        shown: the listing's entries if not the bare ids (e.g. ``"member (Đoàn viên)"``).
+
+    Example:
+        >>> unknown_id("individual role", "nguoi_lao_dong", ["member"],
+        ...            aliases={"Người lao động": "member"})
+        ("unknown individual role 'nguoi_lao_dong'; valid: member", "did you mean 'member'?")
+    """
+    ids = list(ids)
+    message = f"unknown {what} {value!r}{where}; valid: {id_listing(ids if shown is None else shown)}"
+    return message, did_you_mean(value, ids, aliases=aliases) if isinstance(value, str) else None
+
+
+def unknown_key(key: object, allowed: Iterable[str]) -> tuple[str, str | None]:
+    """``(message, hint)`` of every ``unknown-key`` problem: the keys allowed there (sorted)
+    and a did-you-mean (never a key of opposite meaning).
+
+    Example:
+        >>> unknown_key("max_share", ["min_share", "awards"])
+        ("unknown key 'max_share'; allowed: awards, min_share", None)
+    """
+    keys = sorted(dict.fromkeys(str(k) for k in allowed))
+    message = f"unknown key {key!r}; allowed: {', '.join(keys) or 'none'}"
+    return message, did_you_mean(key, keys) if isinstance(key, str) else None
 
 
 class ReviewDateError(EmulationRulesError, KeyError):

@@ -45,7 +45,8 @@ def test_validate_reports_misspelt_key_with_line_and_column(tmp_path):
     code, out, err = cli("validate", TKV, str(bad))
     assert code == 1
     assert f"{bad}:{line}:5: facts[" in out
-    assert "unknown key 'aplies_to' (did you mean 'applies_to'?) [unknown-key]" in out
+    assert "unknown key 'aplies_to'; allowed: applies_to, " in out
+    assert "(did you mean 'applies_to'?) [unknown-key]" in out
     assert "1 of 2 files have problems" in err
 
 

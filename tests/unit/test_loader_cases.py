@@ -84,7 +84,8 @@ def test_str_reads_like_compiler_output():
         load_campaign(path)
     (problem,) = [p for p in info.value.problems if p.code == "unknown-key"]
     text = str(problem)
-    assert text == (f"{path}:70:9: awards[0].criteria[1].txt_vi: unknown key 'txt_vi' "
+    assert text == (f"{path}:70:9: awards[0].criteria[1].txt_vi: unknown key 'txt_vi'; "
+                    "allowed: condition, id, label, note, reviewer_judgement, source, text_vi "
                     "(did you mean 'text_vi'?) [unknown-key]")
 
 

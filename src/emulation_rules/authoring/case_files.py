@@ -12,7 +12,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from emulation_rules.campaign import model as m
-from emulation_rules.campaign.loader import load_campaign
+from emulation_rules.campaign.loader import load_campaign, model_at
 from emulation_rules.campaign.reading import InputFileError, read_limited
 from emulation_rules.campaign.safe_yaml import MAX_BYTES, SourceMap, parse_yaml
 from emulation_rules.errors import (
@@ -24,6 +24,8 @@ from emulation_rules.errors import (
     ProblemCode,
     SourceLocation,
     YAMLSyntaxError,
+    unknown_id,
+    unknown_key,
 )
 from emulation_rules.evaluate.result import Status, VerdictKind
 from emulation_rules.facts.reader import Submission, parse_facts
@@ -259,8 +261,11 @@ def _pydantic_problem(err: Mapping[str, Any], smap: SourceMap) -> Problem:
     kind = err["type"]
     code: ProblemCode = "invalid-value" if kind == "union_tag_not_found" else PYDANTIC_CODES.get(kind, "invalid-value")
     message = err["msg"]
+    hint = None
     if code == "unknown-key":
-        message = f"unknown key {path[-1]!r}"
+        cls = model_at(_CaseFileModel, tuple(err["loc"]))
+        message, hint = unknown_key(path[-1], [i.alias or n for n, i in cls.model_fields.items()]
+                                    if cls is not None else [])
     elif code == "missing-key":
         message = f"missing required key {path[-1]!r}"
         if path[-1] == "source":
@@ -268,7 +273,7 @@ def _pydantic_problem(err: Mapping[str, Any], smap: SourceMap) -> Problem:
     where = smap.locate(
         path[:-1] if code == "missing-key" else path, prefer_key=code == "unknown-key"
     )
-    return Problem(code, message, path, where)
+    return Problem(code, message, path, where, hint)
 
 
 def _subjects(
@@ -303,14 +308,8 @@ def _subjects(
             ):
                 if not isinstance(name, str) or name not in fact_sets:
                     path = (*prefix, j, "use")
-                    problems.append(
-                        Problem(
-                            "unknown-fact-set",
-                            f"no fact set {name!r} in this file",
-                            path,
-                            smap.locate(path),
-                        )
-                    )
+                    message, hint = unknown_id("fact set", name, fact_sets, where=" in this file")
+                    problems.append(Problem("unknown-fact-set", message, path, smap.locate(path), hint))
                     continue
                 merged.update(fact_sets[name])
             own = raw.get("facts") or {}
@@ -337,13 +336,18 @@ def _check_case(
     base: tuple[PathItem, ...],
     problems: list[Problem],
 ) -> None:
-    def add(code: ProblemCode, message: str, path: tuple[PathItem, ...]) -> None:
-        problems.append(Problem(code, message, path, smap.locate(path)))
+    def add(code: ProblemCode, message: str, path: tuple[PathItem, ...], hint: str | None = None) -> None:
+        problems.append(Problem(code, message, path, smap.locate(path), hint))
 
-    params = {p.id for p in campaign.parameters}
+    def unknown(code: ProblemCode, what: str, value: object, ids: Any, path: tuple[PathItem, ...],
+                where: str = "") -> None:
+        message, hint = unknown_id(what, value, ids, where=where)
+        add(code, message, path, hint)
+
+    params = [p.id for p in campaign.parameters]
     for key in case.params:
         if key not in params:
-            add("unknown-param", f"unknown parameter {key!r}", (*base, "params", key))
+            unknown("unknown-param", "parameter", key, params, (*base, "params", key))
     kinds = {s.id: s.kind for s in submission.subjects}
     ids = [s.get("id") if isinstance(s, dict) else None for s in case.subjects]
     awards = {a.id: a for a in campaign.awards}
@@ -351,14 +355,12 @@ def _check_case(
         path = (*base, "expect", j)
         _check_source(exp.source, campaign, (*path, "source"), add)
         if exp.subject not in kinds and exp.subject not in {str(x) for x in ids}:
-            add("unknown-subject", f"no subject {exp.subject!r} in this case", (*path, "subject"))
+            unknown("unknown-subject", "subject", exp.subject, [str(x) for x in ids if x is not None],
+                    (*path, "subject"), " in this case")
         award = awards.get(exp.award)
         if award is None:
-            add(
-                "unknown-award",
-                f"campaign {campaign.id!r} has no award {exp.award!r}",
-                (*path, "award"),
-            )
+            unknown("unknown-award", "award", exp.award, awards, (*path, "award"),
+                    f" in campaign {campaign.id!r}")
             continue
         kind = kinds.get(exp.subject)
         if kind is not None and kind != award.subject:
@@ -367,42 +369,36 @@ def _check_case(
                 f"award {award.id!r} is for {award.subject} subjects; {exp.subject!r} is {kind}",
                 (*path, "award"),
             )
-        known = {c.id for c in award.criteria} | ({"score_sheet"} if award.score_sheet else set())
+        known = [c.id for c in award.criteria] + (["score_sheet"] if award.score_sheet else [])
         for cid in exp.criteria:
             if cid not in known:
-                add(
-                    "unknown-criterion",
-                    f"award {award.id!r} has no criterion {cid!r}",
-                    (*path, "criteria", cid),
-                )
+                unknown("unknown-criterion", "criterion", cid, known, (*path, "criteria", cid),
+                        f" of award {award.id!r}")
         if exp.missing is not None:
             for k, fid in enumerate(exp.missing):
                 if fid not in {f.id for f in campaign.facts}:
-                    add("unknown-fact", f"unknown fact {fid!r}", (*path, "missing", k))
+                    unknown("unknown-fact", "fact", fid, [f.id for f in campaign.facts], (*path, "missing", k))
         if (exp.points is not None or exp.band is not None) and award.score_sheet is None:
             add("score-sheet", f"award {award.id!r} has no score sheet", path)
-    targets = {t.id for t in campaign.targets}
+    targets = [t.id for t in campaign.targets]
     phases = phase_choices(campaign)
     for j, exp_t in enumerate(case.targets):
         path = (*base, "targets", j)
         _check_source(exp_t.source, campaign, (*path, "source"), add)
         if exp_t.target not in targets:
-            add(
-                "unknown-target",
-                f"campaign {campaign.id!r} has no target {exp_t.target!r}",
-                (*path, "target"),
-            )
+            unknown("unknown-target", "target", exp_t.target, targets, (*path, "target"),
+                    f" in campaign {campaign.id!r}")
         if exp_t.phase is not None and choose(exp_t.phase, phases) is None:
-            add("unknown-phase", " ".join(filter(None, unknown_message("phase", exp_t.phase, phases))),
-                (*path, "phase"))
+            message, hint = unknown_message("phase", exp_t.phase, phases)
+            add("unknown-phase", message, (*path, "phase"), hint)
         if exp_t.phase is None and case.as_of is None:
             add("missing-key", "a target expectation needs 'phase' or the case's 'as_of'", path)
-    quotas = {q.id for q in campaign.quotas}
+    quotas = [q.id for q in campaign.quotas]
     for j, exp_q in enumerate(case.quotas):
         path = (*base, "quotas", j)
         _check_source(exp_q.source, campaign, (*path, "source"), add)
         if exp_q.quota not in quotas:
-            add("unknown-quota", f"campaign {campaign.id!r} has no quota {exp_q.quota!r}", (*path, "quota"))
+            unknown("unknown-quota", "quota", exp_q.quota, quotas, (*path, "quota"), f" in campaign {campaign.id!r}")
 
 
 def _check_source(

@@ -18,6 +18,8 @@ from emulation_rules.errors import (
     Problem,
     ProblemCode,
     did_you_mean,
+    id_listing,
+    unknown_id,
 )
 
 PathT = tuple[PathItem, ...]
@@ -46,6 +48,22 @@ class _Checker:
     def add(self, code: ProblemCode, message: str, path: PathT, hint: str | None = None) -> None:
         self.problems.append(Problem(code, message, path, self.smap.locate(path), hint))
 
+    def unknown(self, code: ProblemCode, what: str, value: object, items: Iterable[Any],
+                path: PathT, where: str = "") -> None:
+        """An "unknown X" problem listing the valid ids of ``items`` (ids or objects with ``id``
+        and maybe ``label``) with a did-you-mean over ids and labels."""
+        ids: list[str] = []
+        aliases: dict[str, str] = {}
+        for item in items:
+            cid = item if isinstance(item, str) else item.id
+            ids.append(cid)
+            label = getattr(item, "label", None)
+            if isinstance(label, m.Text):
+                aliases.setdefault(label.vi, cid)
+                aliases.setdefault(label.en, cid)
+        message, hint = unknown_id(what, value, ids, where=where, aliases=aliases)
+        self.add(code, message, path, hint)
+
     def run(self) -> Iterator[Problem]:
         c = self.c
         self._unique("facts", c.facts)
@@ -72,17 +90,18 @@ class _Checker:
         self._sources()
         levels = {lv.id for lv in c.subjects.collective_levels}
         roles = {r.id for r in c.subjects.individual_roles}
+        all_levels, all_roles = c.subjects.collective_levels, c.subjects.individual_roles
         for i, a in enumerate(c.awards):
             base: PathT = ("awards", i)
             self._unique((*base, "criteria"), a.criteria)
             for j, lv in enumerate(a.eligibility.levels):
                 if lv not in levels:
-                    self.add("unknown-level", f"unknown collective level {lv!r}",
-                             (*base, "eligibility", "levels", j), _hint(lv, levels))
+                    self.unknown("unknown-level", "collective level", lv, all_levels,
+                                 (*base, "eligibility", "levels", j))
             for j, role in enumerate(a.eligibility.roles):
                 if role not in roles:
-                    self.add("unknown-role", f"unknown individual role {role!r}",
-                             (*base, "eligibility", "roles", j), _hint(role, roles))
+                    self.unknown("unknown-role", "individual role", role, all_roles,
+                                 (*base, "eligibility", "roles", j))
             if a.subject == "collective" and a.eligibility.roles:
                 self.add("unknown-role", "a collective award lists individual roles",
                          (*base, "eligibility", "roles"))
@@ -108,8 +127,7 @@ class _Checker:
         for j, award_id in enumerate(q.awards):
             a = awards.get(award_id)
             if a is None:
-                self.add("unknown-award", f"unknown award {award_id!r}", (*path, "awards", j),
-                         _hint(award_id, awards))
+                self.unknown("unknown-award", "award", award_id, self.c.awards, (*path, "awards", j))
             elif a.subject != q.subject:
                 self.add("bad-quota", f"award {award_id!r} is for {a.subject} subjects; the quota "
                          f"counts {q.subject} subjects", (*path, "awards", j))
@@ -124,8 +142,8 @@ class _Checker:
                      f"({prog.window.start})", (*path, "window", "end"))
         kinds = [k.id for k in prog.kinds]
         if prog.research_kind is not None and prog.research_kind not in kinds:
-            self.add("bad-initiatives", f"research_kind {prog.research_kind!r} is not one of the kinds",
-                     (*path, "research_kind"), _hint(prog.research_kind, kinds))
+            self.add("bad-initiatives", f"research_kind {prog.research_kind!r} is not one of the kinds; "
+                     f"valid: {id_listing(kinds)}", (*path, "research_kind"), _hint(prog.research_kind, kinds))
         if any(ch.check == "research_project_accepted" for ch in prog.checks) and (
                 prog.research_kind is None or prog.research_applied_from is None):
             self.add("bad-initiatives", "the research_project_accepted check needs research_kind "
@@ -210,8 +228,8 @@ class _Checker:
                      (*path, "count", "fact"))
             return
         if cond.count.distinct is not None and cond.count.distinct not in {f.id for f in decl.fields}:
-            self.add("unknown-field", f"records of {decl.id!r} have no field {cond.count.distinct!r}",
-                     (*path, "count", "distinct"), _hint(cond.count.distinct, [f.id for f in decl.fields]))
+            self.unknown("unknown-field", "field", cond.count.distinct, decl.fields,
+                         (*path, "count", "distinct"), f" in the records of {decl.id!r}")
         if cond.count.where is not None:
             self._condition(cond.count.where, (*path, "count", "where"), kind, decl)
 
@@ -220,13 +238,13 @@ class _Checker:
         if (param is None) == (value is None) and not (allow_value_none and param is None):
             self.add("bad-compare", "give exactly one of 'value' and 'param'", path)
         if param is not None and param not in self.params:
-            self.add("unknown-param", f"unknown parameter {param!r}", (*path, "param"),
-                     _hint(param, self.params))
+            self.unknown("unknown-param", "parameter", param, self.c.parameters, (*path, "param"))
 
     def _fact(self, fact_id: str, path: PathT, kind: str) -> m.FactDecl | None:
         decl = self.facts.get(fact_id)
         if decl is None:
-            self.add("unknown-fact", f"unknown fact {fact_id!r}", path, _hint(fact_id, self.facts))
+            self.unknown("unknown-fact", "fact", fact_id,
+                         [f for f in self.c.facts if f.applies_to == kind] or self.c.facts, path)
             return None
         if decl.applies_to != kind:
             self.add("fact-subject-mismatch",
@@ -248,8 +266,8 @@ class _Checker:
             fields = {f.id: f for f in records.fields}
             decl = fields.get(cond.field)
             if decl is None:
-                self.add("unknown-field", f"records of {records.id!r} have no field {cond.field!r}",
-                         (*path, "field"), _hint(cond.field, fields))
+                self.unknown("unknown-field", "field", cond.field, records.fields, (*path, "field"),
+                             f" in the records of {records.id!r}")
                 return
         if decl is None:
             return
@@ -276,9 +294,7 @@ class _Checker:
     def _value(self, decl: m.FactDecl | m.RecordField, value: Any, path: PathT) -> None:
         if coerce_threshold(decl, value) is _BAD:
             if decl.type in ("enum", "ordered_enum"):
-                ids = [v.id for v in decl.values]
-                self.add("unknown-enum-value", f"{value!r} is not a value of {decl.id!r}", path,
-                         _hint(str(value), ids) or f"values: {', '.join(ids)}")
+                self.unknown("unknown-enum-value", "value", value, decl.values, path, f" of {decl.id!r}")
             else:
                 self.add("type-mismatch", f"{value!r} is not a {decl.type} for {decl.id!r}", path)
 
@@ -288,8 +304,7 @@ class _Checker:
         seen: set[str] = set()
         for j, v in enumerate(t.values):
             if v.phase not in phases:
-                self.add("unknown-phase", f"unknown phase {v.phase!r}", (*path, "values", j, "phase"),
-                         _hint(v.phase, phases))
+                self.unknown("unknown-phase", "phase", v.phase, self.c.phases, (*path, "values", j, "phase"))
             elif v.phase in seen:
                 self.add("bad-target", f"phase {v.phase!r} is given twice", (*path, "values", j, "phase"))
             seen.add(v.phase)
@@ -305,8 +320,8 @@ class _Checker:
             return
         if isinstance(metric, m.ValueMetric):
             if metric.level not in levels:
-                self.add("unknown-level", f"unknown collective level {metric.level!r}", (*mpath, "level"),
-                         _hint(metric.level, levels))
+                self.unknown("unknown-level", "collective level", metric.level,
+                             self.c.subjects.collective_levels, (*mpath, "level"))
             self._numeric(metric.fact, (*mpath, "fact"), "collective")
             return
         pop = metric.population
@@ -316,15 +331,15 @@ class _Checker:
                 self.add("unknown-level", "an individual population lists collective levels", (*ppath, "levels"))
                 break
             if lv not in levels:
-                self.add("unknown-level", f"unknown collective level {lv!r}", (*ppath, "levels", j),
-                         _hint(lv, levels))
+                self.unknown("unknown-level", "collective level", lv, self.c.subjects.collective_levels,
+                             (*ppath, "levels", j))
         for j, role in enumerate(pop.roles):
             if pop.kind != "individual":
                 self.add("unknown-role", "a collective population lists individual roles", (*ppath, "roles"))
                 break
             if role not in roles:
-                self.add("unknown-role", f"unknown individual role {role!r}", (*ppath, "roles", j),
-                         _hint(role, roles))
+                self.unknown("unknown-role", "individual role", role, self.c.subjects.individual_roles,
+                             (*ppath, "roles", j))
         if pop.where is not None:
             self._condition(pop.where, (*ppath, "where"), pop.kind, None)
         if isinstance(metric, (m.CountMetric, m.ShareMetric)):
@@ -360,8 +375,7 @@ class _Checker:
         if mins != sorted(mins) or len(set(mins)) != len(mins):
             self.add("score-sheet", "bands must be listed lowest first with distinct min_points", (*path, "bands"))
         if sheet.pass_band is not None and sheet.pass_band not in {b.id for b in sheet.bands}:
-            self.add("score-sheet", f"unknown band {sheet.pass_band!r}", (*path, "pass_band"),
-                     _hint(sheet.pass_band, [b.id for b in sheet.bands]))
+            self.unknown("score-sheet", "band", sheet.pass_band, sheet.bands, (*path, "pass_band"))
 
 
 class _Bad:

@@ -31,10 +31,12 @@ class _Model(BaseModel):
 
 
 class Text(_Model):
-    """A label in Vietnamese with its standard English rendering (GLOSSARY.md)."""
+    """A label in Vietnamese with its standard English rendering (e.g. vi 'Công đoàn cơ sở',
+    en 'Grassroots union'; vi 'Chiến sĩ thi đua cơ sở', en 'Grassroots Emulation Fighter')."""
 
     vi: str = Field(description="Vietnamese text, as in the plan (NFC).")
-    en: str = Field(description="English label using the glossary's standard terms.")
+    en: str = Field(description="English label, the standard rendering of the Vietnamese term "
+                    "(e.g. 'Lao động tiên tiến' -> 'Advanced Laborer', 'tập thể' -> 'collective').")
 
 
 DocumentKind = Literal["plan", "law", "decree", "circular", "guidance", "decision", "resolution"]

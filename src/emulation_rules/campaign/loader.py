@@ -37,6 +37,7 @@ The codes are declared, with what each means, in :data:`emulation_rules.errors.P
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import types
 import typing
@@ -44,7 +45,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from pydantic import BaseModel, Tag, ValidationError
+from pydantic import BaseModel, Tag, TypeAdapter, ValidationError
 
 from emulation_rules.campaign import model as m
 from emulation_rules.campaign.checks import MAX_CONDITION_DEPTH as MAX_CONDITION_DEPTH
@@ -68,6 +69,7 @@ from emulation_rules.errors import (
     YAMLSyntaxError,
     did_you_mean,
     identifier_message,
+    unknown_key,
 )
 
 PathT = tuple[PathItem, ...]
@@ -125,7 +127,7 @@ def _read(source: str | os.PathLike[str], file: str | None) -> tuple[str | bytes
     except InputFileError as exc:
         if exc.code == "too-large":
             raise YAMLSyntaxError([Problem(
-                "too-large", f"{exc.message}: over the {MAX_BYTES}-byte limit",
+                "too-large", f"{exc.message}, the limit for a campaign",
                 location=SourceLocation(name, 1, 1))]) from None
         raise CampaignError(f"{name}: cannot read campaign: {exc.message}") from None
 
@@ -162,8 +164,9 @@ def validate_campaign(data: Any, smap: SourceMap | None = None, *,
     try:
         campaign = m.Campaign.model_validate(data)
     except ValidationError as exc:
-        raise CampaignValidationError(sorted(
-            _from_pydantic(exc, data, smap), key=_order)) from None
+        found = list(_from_pydantic(exc, data, smap))
+        found += _salvaged_checks(data, smap, {(p.code, p.path) for p in found})
+        raise CampaignValidationError(sorted(found, key=_order)) from None
     problems = check_campaign(campaign, smap)
     if texts is None and seeds is not None:
         texts = DocumentTexts(None, [seeds])
@@ -229,6 +232,167 @@ def _order(p: Problem) -> tuple[int, int, str]:
     return (loc.line if loc else 0, (loc.column or 0) if loc else 0, p.code)
 
 
+# --- no problem hides another: the semantic checks on what the model could read --------------
+
+MAX_SALVAGE_ROUNDS = 64
+"""Most rounds of leaving out what the model refuses before the semantic checks give up."""
+
+
+class _Pruned:
+    """The campaign data with some keys and list items left out (by their original paths), and
+    the way back from a path in the pruned data to the original one."""
+
+    def __init__(self, data: Any) -> None:
+        self.data = data
+        self.removed: set[PathT] = set()
+        self.kept: dict[PathT, list[int]] = {}  # original list path -> original indexes kept
+
+    def build(self) -> Any:
+        self.kept = {}
+        return self._build(self.data, ())
+
+    def _build(self, node: Any, path: PathT) -> Any:
+        if isinstance(node, dict):
+            return {k: self._build(v, (*path, k)) for k, v in node.items() if (*path, k) not in self.removed}
+        if isinstance(node, list):
+            kept = [i for i in range(len(node)) if (*path, i) not in self.removed]
+            if len(kept) != len(node):
+                self.kept[path] = kept
+            return [self._build(node[i], (*path, i)) for i in kept]
+        return node
+
+    def original(self, path: PathT) -> PathT:
+        out: list[PathItem] = []
+        for item in path:
+            kept = self.kept.get(tuple(out))
+            if isinstance(item, int) and kept is not None and 0 <= item < len(kept):
+                item = kept[item]
+            out.append(item)
+        return tuple(out)
+
+    def leave_out(self, path: PathT, kind: str, model_cls: type[BaseModel] | None) -> bool:
+        """Leave out what makes the error at (original) ``path``: an unknown key, else the
+        innermost list item holding it, else an optional key (its default is then read).
+        False when nothing can be left out."""
+        ends = [i for i, item in enumerate(path) if isinstance(item, int)]
+        target: PathT | None = None
+        if kind == "extra_forbidden" and path:
+            target = path
+        elif ends:
+            target = path[:ends[-1] + 1]
+        elif path and kind != "missing" and isinstance(path[-1], str) and _optional(model_cls, path[-1]):
+            target = path
+        if target is None or target in self.removed:
+            return False
+        self.removed.add(target)
+        return True
+
+
+def _optional(cls: type[BaseModel] | None, key: str) -> bool:
+    if cls is None:
+        return False
+    return any(key in (name, info.alias) and not info.is_required()
+               for name, info in cls.model_fields.items())
+
+
+def _salvaged_checks(data: dict[str, Any], smap: SourceMap,
+                     reported: set[tuple[str, PathT]]) -> list[Problem]:
+    """The semantic problems of ``data`` the model refused, so that no problem hides another.
+
+    Each top-level section is read on its own; what the model refuses in it is left out (an
+    unknown key, else the list item holding the error, else an optional key) until the rest
+    reads; a required section that still cannot be read stands in as an empty placeholder.
+    The checks then run on what was read, their problems located at the original paths. A
+    problem about a mapping that lost a key, an ``unknown-*`` problem naming the id of an item
+    left out, or an unknown document when ``documents`` itself is unreadable, is a knock-on
+    of a problem already reported: dropped.
+    """
+    pruned = _Pruned(data)
+    broken: set[str] = set()
+    for _ in range(MAX_SALVAGE_ROUNDS):
+        rest = pruned.build()
+        values: dict[str, Any] = {}
+        failed = False
+        for name, info in m.Campaign.model_fields.items():
+            key = info.alias or name
+            if key not in rest or key in broken:
+                if key in broken or info.is_required():
+                    broken.add(key)
+                    values[name] = _placeholder(info.annotation)
+                continue
+            try:
+                values[name] = _adapter(name).validate_python(rest[key])
+            except ValidationError as exc:
+                failed = True
+                progress = False
+                for err in exc.errors(include_url=False):
+                    path, model_cls = _data_path((key, *err["loc"]), rest)
+                    progress |= pruned.leave_out(pruned.original(path), err["type"], model_cls)
+                if not progress:
+                    broken.add(key)
+        if not failed:
+            campaign = m.Campaign.model_construct(**values)
+            break
+    else:
+        return []
+    left_out = [_value_at(data, p) for p in pruned.removed if isinstance(p[-1], int)]
+    ids = {str(item.get("id")) for item in left_out if isinstance(item, dict) and "id" in item}
+    holders = {p[:-1] for p in pruned.removed if isinstance(p[-1], str)}
+    out: list[Problem] = []
+    for p in check_campaign(campaign, SourceMap(file=smap.file)):
+        path = pruned.original(p.path)
+        if (p.code, path) in reported or path in holders:
+            continue  # reported, or about a mapping that lost a misspelt key (fixing it may fix this)
+        if p.code.startswith("unknown-") and str(_value_at(data, path)) in ids:
+            continue  # names an item left out above: already reported there
+        if p.code == "unknown-document" and "documents" in broken:
+            continue  # the documents could not be read: every citation would look unknown
+        out.append(Problem(p.code, p.message, path, smap.locate(path), p.hint))
+    return out
+
+
+_ADAPTERS: dict[str, TypeAdapter[Any]] = {}
+
+
+def _adapter(name: str) -> TypeAdapter[Any]:
+    """A validator of one top-level field of the campaign, with its constraints (min_length)."""
+    if name not in _ADAPTERS:
+        info = m.Campaign.model_fields[name]
+        tp: Any = info.annotation
+        if info.metadata:
+            tp = typing.Annotated[(tp, *info.metadata)]
+        _ADAPTERS[name] = TypeAdapter(tp, config=m.Campaign.model_config if not _is_model(tp) else None)
+    return _ADAPTERS[name]
+
+
+def _placeholder(tp: Any) -> Any:
+    """An empty stand-in of type ``tp`` for a required section that cannot be read."""
+    tp = _unwrap(tp)
+    origin = typing.get_origin(tp)
+    if origin is tuple or tp is tuple:
+        return ()
+    if origin is typing.Literal:
+        return typing.get_args(tp)[0]
+    if _is_model(tp):
+        return tp.model_construct(**{name: _placeholder(info.annotation)
+                                     for name, info in tp.model_fields.items() if info.is_required()})
+    if tp is dt.date:
+        return dt.date.min
+    if tp in (int, float):
+        return 0
+    return ""
+
+
+def _value_at(data: Any, path: PathT) -> Any:
+    node = data
+    for item in path:
+        try:
+            node = node[item]
+        except (KeyError, IndexError, TypeError):
+            return None
+    return node
+
+
 # --- pydantic errors -> located problems ------------------------------------------------------
 
 def _from_pydantic(exc: ValidationError, data: Any, smap: SourceMap) -> Iterator[Problem]:
@@ -246,11 +410,7 @@ def _from_pydantic(exc: ValidationError, data: Any, smap: SourceMap) -> Iterator
         hint = None
         message = err["msg"].removeprefix("Value error, ")
         if code == "unknown-key":
-            key = path[-1] if path else ""
-            message = f"unknown key {key!r}"
-            allowed = _allowed_keys(model_cls)
-            hint = did_you_mean(str(key), allowed) or (
-                f"allowed: {', '.join(sorted(allowed))}" if allowed else None)
+            message, hint = unknown_key_message(path[-1] if path else "", model_cls)
         elif code == "missing-key":
             message = f"missing required key {path[-1]!r}" if path else message
         elif code == "bad-identifier":
@@ -344,6 +504,41 @@ def _union_tags(members: list[Any]) -> dict[str, Any] | None:
             tag = str(literals[0])
         tags[tag] = member
     return tags
+
+
+_CONDITION_FORMS: dict[type[BaseModel], str] = {
+    m.AllOf: "all", m.AnyOf: "any", m.NotOf: "not", m.Count: "count", m.AtLeast: "at_least",
+    m.OneOf: "in", m.Compare: "op",
+}
+"""The condition forms and the key that picks each (a mapping with none of them is a comparison)."""
+
+
+def unknown_key_message(key: PathItem, cls: type[BaseModel] | None) -> tuple[str, str | None]:
+    """``(message, hint)`` of an ``unknown-key`` problem: the keys allowed there and a
+    did-you-mean (never a key of opposite meaning, see :func:`~emulation_rules.errors.suggestion`).
+    In a condition, the keys of every condition form are named, since the form is chosen by its keys."""
+    message, hint = unknown_key(key, _allowed_keys(cls))
+    if cls in _CONDITION_FORMS:
+        others = [k for c, k in _CONDITION_FORMS.items() if c is not cls]
+        message += f"; other forms of condition start with: {', '.join(others)}"
+        hint = did_you_mean(str(key), {k for c in _CONDITION_FORMS for k in _allowed_keys(c)})
+    return message, hint
+
+
+def model_at(root: type[BaseModel], loc: tuple[int | str, ...]) -> type[BaseModel] | None:
+    """The model class holding the last key of a pydantic error ``loc`` under ``root`` (to list
+    the keys allowed beside an unknown one), or None when it is not a model."""
+    cls: Any = root
+    for item in loc[:-1]:
+        if isinstance(cls, dict):
+            cls = cls.get(item) if isinstance(item, str) else None
+        elif isinstance(item, int) or not _is_model(cls):
+            cls = _item_type(cls)  # a list item, or the value of a str-keyed mapping
+        else:
+            cls = _field_type(cls, item)
+        if cls is None:
+            return None
+    return cls if _is_model(cls) else None
 
 
 def _allowed_keys(cls: type[BaseModel] | None) -> list[str]:

@@ -125,9 +125,19 @@ def migrate_text(text: str, path: str | os.PathLike[str] | None = None) -> str:
     return "\n".join(out) + ("\n" if text.endswith("\n") else "")
 
 
+_FLOW_DOCUMENT = re.compile(r"^document:\s*\{(.*)\}\s*(#.*)?$")
+
+
 def _take_document_block(lines: list[str]) -> tuple[list[str], list[str]]:
-    """``lines`` without the top-level ``document:`` block, and that block's inner lines."""
+    """``lines`` without the top-level ``document:`` block, and that block's inner lines (a
+    flow mapping ``document: {number: ..., date: ...}`` gives its keys one per line)."""
     for i, line in enumerate(lines):
+        flow = _FLOW_DOCUMENT.match(line)
+        if flow:
+            inner = flow.group(1).strip()
+            parsed = yaml.safe_load("{" + inner + "}") if inner else {}
+            keys = [f"  {k}: {_flow_value(inner, k)}" for k in parsed] if parsed else []
+            return lines[:i] + lines[i + 1 :], keys
         if line.rstrip() == "document:":
             j = i + 1
             while j < len(lines) and (not lines[j].strip() or lines[j].startswith(" ")):
@@ -136,6 +146,29 @@ def _take_document_block(lines: list[str]) -> tuple[list[str], list[str]]:
                 j -= 1
             return lines[:i] + lines[j:], lines[i + 1 : j]
     return lines, []
+
+
+def _flow_value(inner: str, key: str) -> str:
+    """The text of ``key``'s value inside a one-line flow mapping (nested braces kept whole)."""
+    start = re.search(rf"(?:^|[{{,]\s*){re.escape(key)}:\s*", inner)
+    assert start is not None
+    i, depth, quote = start.end(), 0, ""
+    j = i
+    while j < len(inner):
+        ch = inner[j]
+        if quote:
+            if ch == quote and inner[j - 1] != "\\":
+                quote = ""
+        elif ch in "\"'":
+            quote = ch
+        elif ch in "{[":
+            depth += 1
+        elif ch in "}]":
+            depth -= 1
+        elif ch == "," and depth == 0:
+            break
+        j += 1
+    return inner[i:j].strip()
 
 
 def _documents_head(seed: str, campaign_dir: Path | None, doc: dict[str, Any], issuer: str) -> list[str]:

@@ -27,8 +27,8 @@ InitiativeCheckKind = Literal[
 class InitiativeCheck(_Model):
     """One condition an initiative must meet, or one exclusion it must escape.
 
-    The checks are a fixed vocabulary (``check``) implemented in :mod:`.initiatives`; the
-    campaign lists the ones its plan states, each with the plan's words and citation."""
+    The checks are a fixed vocabulary (``check``, one of the listed words) built into the
+    library; the campaign lists the ones its plan states, each with the plan's words and citation."""
 
     id: Ident
     check: InitiativeCheckKind = Field(
@@ -80,8 +80,10 @@ class Attribution(_Model):
 class InitiativeProgramme(_Model):
     """Rules of an initiative programme (Vĩnh Linh 002 L29-66): kinds, checks, window, attribution.
 
-    A facts file may then carry an ``initiatives`` register; :mod:`.initiatives` judges each
-    initiative and derives the per-subject count facts named here."""
+    A facts file may then carry an ``initiatives`` register (a list of initiatives, each with
+    ``id``, ``kind``, ``authors`` [{person, share}], ``unit``, dates and yes/no states); the
+    library judges each initiative by these rules and derives the per-subject count facts named
+    here (``credited_fact``, ``unit_fact``)."""
 
     kinds: tuple[EnumValue, ...] = Field(min_length=1, description="Accepted kinds of initiative.")
     kinds_source: Source

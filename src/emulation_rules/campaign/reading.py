@@ -84,5 +84,5 @@ def _bounded(read: object, limit: int) -> bytes:
     if data is None:
         data = b""
     if len(data) > limit:
-        raise InputFileError("too-large", f"more than {limit} bytes (the limit)")
+        raise InputFileError("too-large", f"the file is larger than {limit} bytes")
     return bytes(data)

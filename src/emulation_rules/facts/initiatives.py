@@ -60,7 +60,7 @@ from types import MappingProxyType
 from typing import Any
 
 from emulation_rules.campaign import model as m
-from emulation_rules.errors import PathItem, Problem, did_you_mean
+from emulation_rules.errors import PathItem, Problem, did_you_mean, id_listing, unknown_key
 from emulation_rules.facts.asof import counts_as_of
 from emulation_rules.facts.coerce import MISSING, Invalid, coerce_value
 
@@ -250,8 +250,8 @@ def read_register(
             continue
         for key in rec:
             if key not in REGISTER_KEYS:
-                bad.append(problem("unknown-key", f"unknown key {key!r}", (*path, key),
-                                   _hint(str(key), REGISTER_KEYS)))
+                message, hint = unknown_key(key, REGISTER_KEYS)
+                bad.append(problem("unknown-key", message, (*path, key), hint))
         iid = rec.get("id")
         if isinstance(iid, int) and not isinstance(iid, bool):
             iid = str(iid)
@@ -328,8 +328,8 @@ def _authors(raw: Any, path: tuple[PathItem, ...], problem: Any, bad: list[Probl
             continue
         for key in a:
             if key not in ("person", "share"):
-                bad.append(problem("unknown-key", f"unknown key {key!r}", (*apath, key),
-                                   _hint(str(key), ("person", "share"))))
+                message, hint = unknown_key(key, ("person", "share"))
+                bad.append(problem("unknown-key", message, (*apath, key), hint))
         person = a.get("person")
         if isinstance(person, int) and not isinstance(person, bool):
             person = str(person)
@@ -482,8 +482,7 @@ def check_people(
 
 def _people_hint(word: str, ids: Collection[str]) -> str:
     close = did_you_mean(word, ids)
-    listed = ", ".join(sorted(ids)[:12]) + (" …" if len(ids) > 12 else "")
-    return (close + "; " if close else "") + f"subjects: {listed or 'none'}"
+    return (close + "; " if close else "") + f"subjects: {id_listing(sorted(ids))}"
 
 
 def apply_register(

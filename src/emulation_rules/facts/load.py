@@ -46,7 +46,7 @@ def load_facts(
     try:
         raw = read_limited(source, MAX_FACTS_BYTES)
     except InputFileError as exc:
-        message = (f"{exc.message}: over the {MAX_FACTS_BYTES}-byte limit of this path; use --bulk"
+        message = (f"{exc.message}, the limit when facts are read whole; use --bulk"
                    if exc.code == "too-large" else f"cannot read: {exc.message}")
         raise FactsError([Problem(exc.code, message, location=SourceLocation(name, 1))]) from None
     fmt = format if format != "auto" else _guess(path)

@@ -62,6 +62,8 @@ from emulation_rules.errors import (
     SourceLocation,
     YAMLSyntaxError,
     did_you_mean,
+    unknown_id,
+    unknown_key,
 )
 from emulation_rules.facts.coerce import (
     MISSING,
@@ -214,10 +216,10 @@ def parse_facts(
     top_keys = ("campaign", "as_of", "subjects") + (("initiatives",) if campaign.initiatives else ())
     for key in data:
         if key not in top_keys:
-            hint = _hint(str(key), top_keys)
+            message, hint = unknown_key(key, top_keys)
             if key == "initiatives":
                 hint = f"campaign {campaign.id!r} declares no initiative programme"
-            file_problems.append(reader.problem("unknown-key", f"unknown key {key!r}", (key,), hint))
+            file_problems.append(reader.problem("unknown-key", message, (key,), hint))
     cid = data.get("campaign")
     if cid is not None and cid != campaign.id:
         file_problems.append(reader.problem(
@@ -278,8 +280,8 @@ def parse_facts_csv(
     known = set(CSV_META_COLUMNS) | {f.id for f in campaign.facts}
     for col, h in enumerate(header, start=1):
         if h not in known:
-            problems.append(Problem("unknown-column", f"unknown column {h!r}", (h,),
-                                    SourceLocation(file, 1, col), _hint(h, known)))
+            message, hint = unknown_id("column", h, [*CSV_META_COLUMNS, *(f.id for f in campaign.facts)])
+            problems.append(Problem("unknown-column", message, (h,), SourceLocation(file, 1, col), hint))
     if len(set(header)) != len(header):
         problems.append(Problem("duplicate-key", "a column name is repeated", (),
                                 SourceLocation(file, 1)))
@@ -377,8 +379,8 @@ class FactsReader:
             return None
         for key in raw:
             if key not in SUBJECT_KEYS:
-                out.append(self.problem("unknown-key", f"unknown key {key!r}", (*path, key),
-                                        _hint(str(key), SUBJECT_KEYS)))
+                message, hint = unknown_key(key, SUBJECT_KEYS)
+                out.append(self.problem("unknown-key", message, (*path, key), hint))
         sid = raw.get("id")
         if isinstance(sid, int) and not isinstance(sid, bool):
             sid = str(sid)
@@ -489,8 +491,8 @@ class FactsReader:
             for key, v in rec.items():
                 fdecl = fields.get(key)
                 if fdecl is None:
-                    out.append(self.problem("unknown-field", f"records of {decl.id!r} have no field {key!r}",
-                                            (*rpath, key), _hint(str(key), fields)))
+                    message, hint = unknown_id("field", key, fields, where=f" in the records of {decl.id!r}")
+                    out.append(self.problem("unknown-field", message, (*rpath, key), hint))
                     continue
                 if v is None:
                     continue

@@ -12,9 +12,9 @@ import unicodedata
 from collections.abc import Iterable, Sequence
 
 from emulation_rules.campaign import model as m
-from emulation_rules.errors import ReviewDateError, did_you_mean
+from emulation_rules.errors import ReviewDateError, unknown_id
 
-__all__ = ["KINDS", "Choice", "choose", "fold", "listing", "review_phase", "unknown_message"]
+__all__ = ["KINDS", "Choice", "choose", "fold", "label_aliases", "listing", "review_phase", "unknown_message"]
 
 Choice = tuple[str, "m.Text | None"]
 """An id and its label (None when it has none)."""
@@ -53,21 +53,21 @@ def listing(choices: Iterable[Choice]) -> str:
 
 def unknown_message(what: str, value: object, choices: Sequence[Choice]) -> tuple[str, str | None]:
     """``(message, hint)`` for a value naming none of ``choices``: the message lists them with
-    their Vietnamese labels; the hint is a did-you-mean over ids and labels, given as the id."""
-    message = f"unknown {what} {value!r}; valid: {listing(choices)}"
-    if not isinstance(value, str):
-        return message, None
-    by_word: dict[str, str] = {}
+    their Vietnamese labels (:func:`~emulation_rules.errors.unknown_id`); the hint is a
+    did-you-mean over ids and labels (also without diacritics), given as the id."""
+    return unknown_id(what, value, [cid for cid, _ in choices], aliases=label_aliases(choices),
+                      shown=[f"{cid} ({label.vi})" if label is not None else cid
+                             for cid, label in choices])
+
+
+def label_aliases(choices: Iterable[Choice]) -> dict[str, str]:
+    """``{label: id}`` for the Vietnamese and English labels of ``choices``."""
+    out: dict[str, str] = {}
     for cid, label in choices:
-        by_word[fold(cid)] = cid
         if label is not None:
-            by_word.setdefault(fold(label.vi), cid)
-            by_word.setdefault(fold(label.en), cid)
-    hint = did_you_mean(fold(value), by_word)
-    if hint is None:
-        return message, None
-    word = hint.removeprefix("did you mean ").removesuffix("?").strip("'\"")
-    return message, f"did you mean {by_word.get(word, word)!r}?"
+            out.setdefault(label.vi, cid)
+            out.setdefault(label.en, cid)
+    return out
 
 
 def phase_choices(campaign: m.Campaign) -> tuple[Choice, ...]:

@@ -40,7 +40,15 @@ from typing import Any
 
 from emulation_rules.campaign import model as m
 from emulation_rules.campaign.safe_yaml import SourceMap
-from emulation_rules.errors import FactsError, PathItem, Problem, SourceLocation, did_you_mean
+from emulation_rules.errors import (
+    FactsError,
+    PathItem,
+    Problem,
+    SourceLocation,
+    did_you_mean,
+    id_listing,
+    unknown_id,
+)
 from emulation_rules.facts.initiatives import REGISTER_KEYS, register_fields
 from emulation_rules.facts.reader import CSV_META_COLUMNS, OnError, Submission, parse_facts
 from emulation_rules.facts.xlsx_cells import (
@@ -273,15 +281,8 @@ class _Book:
                     self.smap.values[(field,)] = self.loc(name, i, 3)
 
     def unknown(self, name: str, row: int, col: int, key: str, known: Iterable[str]) -> None:
-        self.problems.append(
-            Problem(
-                "unknown-column",
-                f"unknown key {key!r} in the key row",
-                (key,),
-                self.loc(name, row, col),
-                did_you_mean(key, list(known)),
-            )
-        )
+        message, hint = unknown_id("key", key, known, where=" in the key row")
+        self.problems.append(Problem("unknown-column", message, (key,), self.loc(name, row, col), hint))
 
     def subject_sheet(
         self, name: str, key_row: int, keys: list[str], data: list[tuple[int, list[Any]]]
@@ -475,7 +476,8 @@ class _Book:
                 self.problems.append(
                     Problem(
                         "unknown-subject",
-                        f"record of {fact!r} for subject {sid!r}, which no subject sheet lists",
+                        f"record of {fact!r} for subject {sid!r}, which no subject sheet lists; "
+                        f"subjects: {id_listing(index)}",
                         (),
                         where,
                         did_you_mean(sid, list(index)),

@@ -30,7 +30,7 @@ from emulation_rules.errors import (
     Problem,
     ProblemCode,
     SourceLocation,
-    did_you_mean,
+    unknown_id,
 )
 from emulation_rules.facts.reader import Submission, parse_facts, parse_facts_text
 from emulation_rules.results.targets import evaluate_targets
@@ -178,13 +178,8 @@ def parse_params(campaign: m.Campaign, given: tuple[str, ...]) -> dict[str, floa
         if number is None or number != number or number in (float("inf"), float("-inf")):
             raise _bad("bad-param", f"expected NAME=NUMBER, got {text!r}", ("param", str(n)))
         if name not in known:
-            raise _bad(
-                "unknown-parameter",
-                f"campaign {campaign.id!r} has no parameter {name!r}",
-                ("param", str(n)),
-                did_you_mean(name, known)
-                or (f"parameters: {', '.join(known)}" if known else "it declares none"),
-            )
+            message, hint = unknown_id("parameter", name, known, where=f" in campaign {campaign.id!r}")
+            raise _bad("unknown-parameter", message, ("param", str(n)), hint)
         out[name] = number
     return out
 
@@ -206,13 +201,10 @@ def _phase(campaign: m.Campaign, phase: str | None) -> m.Phase | None:
     for p in campaign.phases:
         if p.id == phase:
             return p
-    ids = [p.id for p in campaign.phases]
-    raise _bad(
-        "unknown-phase",
-        f"campaign {campaign.id!r} has no phase {phase!r}",
-        ("phase",),
-        did_you_mean(phase, ids) or f"phases: {', '.join(ids)}",
-    )
+    message, hint = unknown_id("phase", phase, [p.id for p in campaign.phases],
+                               where=f" in campaign {campaign.id!r}",
+                               aliases={p.label.vi: p.id for p in campaign.phases})
+    raise _bad("unknown-phase", message, ("phase",), hint)
 
 
 def evaluation_document(engine: Engine, submission: Submission, opts: Options) -> dict[str, Any]:

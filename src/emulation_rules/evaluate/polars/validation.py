@@ -12,7 +12,7 @@ import pyarrow.compute as pc
 
 from emulation_rules.campaign import model as m
 from emulation_rules.campaign.safe_yaml import SourceMap
-from emulation_rules.errors import FactsError, PathItem, Problem, SourceLocation, did_you_mean
+from emulation_rules.errors import FactsError, PathItem, Problem, SourceLocation, unknown_id
 from emulation_rules.evaluate.durable.compiler import (
     CompiledCampaign,
 )
@@ -60,18 +60,12 @@ class _Coercion:
             FactsError: ``unknown-column``, ``duplicate-key`` or ``missing-key`` (id, kind).
         """
         header = [unicodedata.normalize("NFC", h.strip()) for h in names]
-        known = set(CSV_META_COLUMNS) | set(self.facts)
-        problems = [
-            Problem(
-                "unknown-column",
-                f"unknown column {h!r}",
-                (h,),
-                SourceLocation(file, 1, i),
-                did_you_mean(h, known),
-            )
-            for i, h in enumerate(header, start=1)
-            if h not in known
-        ]
+        known = [*CSV_META_COLUMNS, *self.facts]
+        problems = []
+        for i, h in enumerate(header, start=1):
+            if h not in known:
+                message, hint = unknown_id("column", h, known)
+                problems.append(Problem("unknown-column", message, (h,), SourceLocation(file, 1, i), hint))
         if len(set(header)) != len(header):
             problems.append(
                 Problem("duplicate-key", "a column name is repeated", (), SourceLocation(file, 1))

@@ -82,7 +82,7 @@ def rank_group(
         cut_tie = keyed[allowed][0]
     out: list[QuotaOutcome] = []
     first = ranking.by[0].fact
-    present = {k.fact for k in ranking.by if any(k.fact in s.facts for s in members)}  # a fact nobody has decides nothing
+    present = {k.fact for k in ranking.by if any(k.fact in s.facts for s in members)}  # none has it: no say
     for pos, (key, _, s) in enumerate(keyed):
         rank = 1 + sum(1 for k, _, _ in keyed if k < key) if ranking.ties == "none" else pos + 1
         status: OutcomeStatus

@@ -376,3 +376,13 @@ def _broken(tmp_path, change) -> list:
 )
 def test_loader_refuses_a_bad_quota_with_a_located_problem(tmp_path, change, expected) -> None:
     assert expected in _broken(tmp_path, change)
+
+
+def test_service_document_keeps_one_language_of_the_advice(caps) -> None:
+    pytest.importorskip("fastapi")
+    from emulation_rules.service.work import Options, evaluation_document
+
+    doc = evaluation_document(Engine(caps, backend="python"), parse_facts(two_unions(), caps), Options(lang="vi"))
+    q = next(q for q in doc["quotas"] if q["quota"] == "cstdcs_cap")
+    assert [g["advice"] for g in q["groups"]] == [
+        {"vi": "không vượt mức tối đa 0 (hiện có 0)"}, {"vi": "vượt 1 so với mức tối đa 1"}]

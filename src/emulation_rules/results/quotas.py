@@ -215,7 +215,7 @@ def advice(kind: QuotaKind, status: QuotaStatus, subject: str, counted: int, den
         return m.Text(vi=f"cần thêm {add} {who_vi} được khen thưởng đạt điều kiện",
                       en=f"needs {add} more qualifying awardee{_s(add)}")
     if status == "met":
-        return m.Text(vi=f"trong giới hạn tối đa {limit} ({counted})",
+        return m.Text(vi=f"không vượt mức tối đa {limit} (hiện có {counted})",
                       en=f"within the cap of {limit} ({counted} counted)")
     return m.Text(vi=f"vượt {excess} so với mức tối đa {limit}", en=f"{excess} over the cap of {limit}")
 

@@ -17,6 +17,7 @@ The outcomes are a separate per-subject result: the award verdicts never change.
 from __future__ import annotations
 
 import datetime as dt
+from bisect import bisect_left
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
@@ -76,15 +77,16 @@ def rank_group(
         One outcome per member, best ranked first.
     """
     keyed = [(_key(ranking, s, decls), i, s) for i, s in enumerate(members)]
-    keyed.sort(key=lambda t: (t[0], t[1]))  # equal keys: the earlier in the submission first
+    keyed.sort()  # equal keys: the earlier in the submission first (indexes are unique: no subject compared)
     cut_tie = None
     if ranking.ties == "none" and 0 < allowed < len(keyed) and keyed[allowed - 1][0] == keyed[allowed][0]:
         cut_tie = keyed[allowed][0]
     out: list[QuotaOutcome] = []
+    keys = [k for k, _, _ in keyed]
     first = ranking.by[0].fact
     present = {k.fact for k in ranking.by if any(k.fact in s.facts for s in members)}  # none has it: no say
     for pos, (key, _, s) in enumerate(keyed):
-        rank = 1 + sum(1 for k, _, _ in keyed if k < key) if ranking.ties == "none" else pos + 1
+        rank = 1 + bisect_left(keys, key) if ranking.ties == "none" else pos + 1  # ties share a rank
         status: OutcomeStatus
         if cut_tie is not None and key == cut_tie:
             status = "tied_at_cap"

@@ -282,13 +282,14 @@ class _Judge:
                                 else "max_share" if q.max_share is not None else "max_count")
         self.bound = float(q.min_share if q.min_share is not None else q.max_share if q.max_share is not None
                            else q.max_count or 0)
-        wanted = set(q.awards)
+        wanted = self.wanted = frozenset(q.awards)
+        self.of_awards = frozenset(q.of.awards if q.of is not None else ())
         self.groups: dict[str | None, _Tally] = {}
         for s in subs:
             if s.kind != q.subject:
                 continue
             mine = awarded[s.id]
-            if mine & wanted:
+            if not wanted.isdisjoint(mine):
                 got = True if q.condition is None else judge(q.condition, s.facts, decls, values)
                 if got is not False:
                     self._tally(s).add_numerator(s, got)
@@ -299,9 +300,9 @@ class _Judge:
     def _member(self, s: Subject, mine: set[str]) -> bool | None:
         of = self.q.of
         if of is None:
-            return bool(mine & set(self.q.awards))
+            return not self.wanted.isdisjoint(mine)
         if of.population is None:
-            return bool(mine & set(of.awards))
+            return not self.of_awards.isdisjoint(mine)
         pop = of.population
         if (pop.kind == "collective" and pop.levels and s.level not in pop.levels) or (
                 pop.kind == "individual" and pop.roles and s.role not in pop.roles):
@@ -476,6 +477,9 @@ def bound_text(r: QuotaResult) -> str:
 
 def _extended_lines(r: QuotaResult) -> list[str]:
     out = [f"  {r.quota_id}: {r.status} — {bound_text(r)} [{r.source.cite()}]"]
+    placed: dict[str | None, list[QuotaOutcome]] = {}
+    for o in r.outcomes:
+        placed.setdefault(o.group, []).append(o)
     for g in r.groups:
         counts = (f"{g.numerator} counted" if g.denominator is None
                   else f"{g.numerator}/{g.denominator}"
@@ -483,11 +487,11 @@ def _extended_lines(r: QuotaResult) -> list[str]:
         extra = [f"{n} {what}" for n, what in ((g.undecided, "undecided"),
                                                 (g.denominator_undecided, "maybe in the denominator")) if n]
         line = f"    {g.label}: {g.status} — {counts}{', ' + ', '.join(extra) if extra else ''}; {g.advice.en}"
-        if g.status == "not_met" and r.kind != "min_share" and not any(o.group == g.group for o in r.outcomes):
+        if g.status == "not_met" and r.kind != "min_share" and g.group not in placed:
             line += ("; nobody named until the missing facts are given" if r.ranked
                      else "; no ranking declared: nobody named")
         out.append(line)
-        for o in (o for o in r.outcomes if o.group == g.group):
+        for o in placed.get(g.group, ()):
             out.append(f"      {o.rank}. {o.subject}: {o.status} (value {_value(o.value)})"
                        + (f"; {o.note}" if o.note else ""))
     if not r.groups:

@@ -386,3 +386,18 @@ def test_service_document_keeps_one_language_of_the_advice(caps) -> None:
     q = next(q for q in doc["quotas"] if q["quota"] == "cstdcs_cap")
     assert [g["advice"] for g in q["groups"]] == [
         {"vi": "không vượt mức tối đa 0 (hiện có 0)"}, {"vi": "vượt 1 so với mức tối đa 1"}]
+
+
+def test_author_cases_expect_groups_and_outcomes(tmp_path) -> None:
+    from emulation_rules.authoring.cases import render_results, run_cases
+
+    cases = CAPS.with_name("caps_cases.yaml")
+    assert all(r.passed for r in run_cases([cases]))
+    swapped = cases.read_text(encoding="utf-8").replace(
+        "campaign: caps.yaml", f"campaign: {CAPS.as_posix()}").replace(
+        "{B2: within_quota, B1: over_quota}", "{B2: over_quota, B1: within_quota}")
+    (tmp_path / "swapped_cases.yaml").write_text(swapped, encoding="utf-8")
+    (result,) = run_cases([tmp_path / "swapped_cases.yaml"])
+    assert [(m.item, m.expected, m.actual) for m in result.mismatches] == [
+        ("subject B2", "over_quota", "within_quota"), ("subject B1", "within_quota", "over_quota")]
+    assert "at most 15% (rounded down), per unit" in render_results([result])

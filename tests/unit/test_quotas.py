@@ -401,3 +401,13 @@ def test_author_cases_expect_groups_and_outcomes(tmp_path) -> None:
     assert [(m.item, m.expected, m.actual) for m in result.mismatches] == [
         ("subject B2", "over_quota", "within_quota"), ("subject B1", "within_quota", "over_quota")]
     assert "at most 15% (rounded down), per unit" in render_results([result])
+
+
+def test_a_unit_spelt_in_nfd_and_nfc_is_one_group(caps) -> None:
+    import unicodedata
+
+    unit = "CĐCS Hà Lâm"
+    raw = [person("P1", unicodedata.normalize("NFD", unit), direct=True),
+           person("P2", unicodedata.normalize("NFC", unit))]
+    (g,) = quota(evaluate(caps, raw), "direct_workers_per_unit").groups
+    assert (g.group, g.numerator, g.denominator, g.status) == (unicodedata.normalize("NFC", unit), 1, 2, "met")

@@ -142,7 +142,7 @@ PROBLEM_CODES: Mapping[str, tuple[str, str]] = MappingProxyType({
     "unknown-phase": ("campaign", "A target value names a phase the campaign does not declare."),
     "bad-target": ("campaign", "A target whose metric does not fit its facts or phases."),
     "unknown-award": ("campaign", "A quota (or case) names an award the campaign does not declare."),
-    "bad-quota": ("campaign", "A quota over awards of the other subject kind."),
+    "bad-quota": ("campaign", "A quota without exactly one bound, of the other subject kind, or a bad of/ranking."),
     "figure-not-in-source": ("campaign", "A figure is not printed on the lines its source cites (or: derived)."),
     "bad-initiatives": ("campaign", "The initiative programme's window, kinds or derived facts do not fit."),
     "not-a-file": ("facts", "The input is a FIFO, a device or a directory, not a file (use - for stdin)."),

@@ -50,15 +50,17 @@ def test_unknown_role_lists_the_roles_and_suggests_by_its_vietnamese_label():
 
 
 def test_unknown_level_written_as_its_abbreviation():
-    (p,) = [p for p in _problems("max-share.yaml") if p.code == "unknown-level"]
+    (p,) = [p for p in _problems("opposite-key.yaml") if p.code == "unknown-level"]
     assert p.message == "unknown collective level 'cdcs'; valid: grassroots_union"
     assert p.hint == "did you mean 'grassroots_union'?"  # labelled "CĐCS"
 
 
-def test_max_share_is_not_a_typo_of_min_share():
-    (p,) = [p for p in _problems("max-share.yaml") if p.code == "unknown-key"]
-    assert p.message.startswith("unknown key 'max_share'; allowed: awards, condition, ")
-    assert "min_share" in p.message and p.hint is None
+def test_min_count_is_not_a_typo_of_max_count():
+    # the case was max_share -> 'did you mean min_share?'; max_share now exists, and the
+    # same rule keeps min_count (not a key) from being read as its opposite max_count
+    (p,) = [p for p in _problems("opposite-key.yaml") if p.code == "unknown-key"]
+    assert p.message.startswith("unknown key 'min_count'; allowed: awards, condition, ")
+    assert "max_count" in p.message and p.hint is None
 
 
 def test_unknown_key_in_a_condition_names_every_form():

@@ -30,6 +30,7 @@ from emulation_rules.errors import (
 from emulation_rules.evaluate.result import Status, VerdictKind
 from emulation_rules.facts.reader import Submission, parse_facts
 from emulation_rules.facts.vocab import choose, phase_choices, unknown_message
+from emulation_rules.results.quota_ranking import OutcomeStatus
 from emulation_rules.results.quotas import QuotaStatus
 from emulation_rules.results.targets import TargetStatus
 
@@ -82,6 +83,13 @@ class ExpectedQuota(_Model):
     awardees: int | None = Field(default=None, description="Expected size of the award set.")
     qualifying: int | None = Field(default=None, description="Expected qualifying awardees.")
     shortfall: int | None = Field(default=None, description="Expected shortfall (see quotas.py).")
+    excess: int | None = Field(default=None, description="Expected excess over a cap (not grouped).")
+    groups: dict[str, QuotaStatus] = Field(
+        default_factory=dict, description="Expected status per group: unit or level id, or 'no unit', 'no level'."
+    )
+    outcomes: dict[str, OutcomeStatus] = Field(
+        default_factory=dict, description="Expected place per subject id in an over-cap group (ranking)."
+    )
     source: m.Source
     why: str | None = None
 

@@ -46,6 +46,9 @@ The format::
             awardees: 20                           # optional: size of the award set
             qualifying: 3                          # optional
             shortfall: 0                           # optional
+            excess: 1                              # optional: over a cap (not grouped)
+            groups: {CD-B: not_met, no unit: met}  # optional: status per unit/level group
+            outcomes: {B1: over_quota}             # optional: within_quota | over_quota | tied_at_cap
             source: {doc: plan, lines: [14, 14]}
         initiatives: [...]                         # optional register, as in a facts file
 
@@ -79,6 +82,7 @@ from emulation_rules.errors import (
     SourceLocation,
 )
 from emulation_rules.evaluate.result import AwardResult, Evaluation
+from emulation_rules.results.quotas import bound_text
 
 __all__ = [
     "CaseFile",
@@ -261,14 +265,20 @@ def _compare_quota(
         return [Mismatch(what, "status", exp.status, "not judged", exp.source, where)]
     detail = (f"{result.qualifying} of {result.awardees} awardees qualify"
               f"{f', {result.undecided} undecided' if result.undecided else ''}; "
-              f"required >= {result.required:g}%")
-    out = []
-    for item, expected, actual in (
+              + (bound_text(result) if result.extended else f"required >= {result.required:g}%"))
+    groups = {g.label: g for g in result.groups}
+    placed = {o.subject: o.status for o in result.outcomes}
+    checks: list[tuple[str, Any, Any]] = [
         ("status", exp.status, result.status),
         ("awardees", exp.awardees, result.awardees),
         ("qualifying", exp.qualifying, result.qualifying),
         ("shortfall", exp.shortfall, result.shortfall),
-    ):
+        ("excess", exp.excess, result.excess),
+    ]
+    checks += [(f"group {k}", v, groups[k].status if k in groups else "no such group") for k, v in exp.groups.items()]
+    checks += [(f"subject {k}", v, placed.get(k, "not placed")) for k, v in exp.outcomes.items()]
+    out = []
+    for item, expected, actual in checks:
         if expected is not None and expected != actual:
             out.append(Mismatch(what, item, expected, actual, exp.source, where, detail))
     return out

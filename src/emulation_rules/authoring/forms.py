@@ -577,6 +577,12 @@ def _fact_uses(c: m.Campaign) -> dict[str, list[str]]:
             uses.setdefault(fact, []).append(f"Chỉ tiêu {t.label.vi}: {t.source.cite()}")
     for q in c.quotas:
         add(q.condition, q.label.vi, q.source)
+        if q.of is not None and q.of.population is not None:
+            add(q.of.population.where, q.label.vi, q.source)
+        for key in q.ranking.by if q.ranking is not None else ():
+            line = f"{q.label.vi} (xếp hạng): {q.source.cite()}"
+            if line not in uses.setdefault(key.fact, []):
+                uses[key.fact].append(line)
     return uses
 
 

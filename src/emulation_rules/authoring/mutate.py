@@ -193,7 +193,9 @@ class _Finder:
                     (*base, "values", j, "value"), v.value, v.source or t.source
                 )
         for i, q in enumerate(c.quotas):
-            yield from self._number(("quotas", i, "min_share"), q.min_share, q.source)
+            for key in ("min_share", "max_share", "max_count"):
+                if getattr(q, key) is not None:
+                    yield from self._number(("quotas", i, key), getattr(q, key), q.source)
             yield from self._cond(q.condition, ("quotas", i, "condition"), q.source, None)
         prog = c.initiatives
         if prog is not None:

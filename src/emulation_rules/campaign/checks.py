@@ -117,21 +117,59 @@ class _Checker:
             self._target(t, ("targets", i), levels, roles)
         self._unique("quotas", c.quotas)
         for i, q in enumerate(c.quotas):
-            self._quota(q, ("quotas", i))
+            self._quota(q, ("quotas", i), levels, roles)
         if c.initiatives is not None:
             self._initiatives(c.initiatives, ("initiatives",))
         yield from self.problems
 
-    def _quota(self, q: m.Quota, path: PathT) -> None:
+    def _quota(self, q: m.Quota, path: PathT, levels: set[str], roles: set[str]) -> None:
+        self._quota_awards(q.awards, q.subject, (*path, "awards"))
+        if q.condition is not None:
+            self._condition(q.condition, (*path, "condition"), q.subject, None)
+        bounds = [k for k in ("min_share", "max_share", "max_count") if getattr(q, k) is not None]
+        if len(bounds) != 1:
+            self.add("bad-quota", f"a quota sets exactly one of min_share, max_share, max_count; "
+                     f"this one sets {' and '.join(bounds) if bounds else 'none'}",
+                     (*path, bounds[1]) if len(bounds) > 1 else path,
+                     "min_share for 'ít nhất x%', max_share for 'không quá x%', max_count for a fixed number")
+        if q.of is not None:
+            opath: PathT = (*path, "of")
+            if bool(q.of.awards) == (q.of.population is not None):
+                self.add("bad-quota", "'of' names either 'awards' or a 'population', exactly one", opath,
+                         "of: {awards: [...]} counts the subjects awarded any of them; of: {population: "
+                         "{kind: ...}} counts the submitted subjects")
+            self._quota_awards(q.of.awards, q.subject, (*opath, "awards"))
+            if q.of.population is not None:
+                if q.of.population.kind != q.subject:
+                    self.add("bad-quota", f"the population is of {q.of.population.kind} subjects; the quota "
+                             f"counts {q.subject} subjects", (*opath, "population", "kind"))
+                self._population(q.of.population, (*opath, "population"), levels, roles)
+            if q.max_count is not None:
+                self.add("bad-quota", "max_count is a fixed number: 'of' (a denominator) has no meaning "
+                         "with it", opath, "drop 'of', or use max_share for a share of it")
+        if q.ranking is not None:
+            self._ranking(q, (*path, "ranking"))
+
+    def _quota_awards(self, ids: Iterable[str], kind: str, path: PathT) -> None:
         awards = {a.id: a for a in self.c.awards}
-        for j, award_id in enumerate(q.awards):
+        for j, award_id in enumerate(ids):
             a = awards.get(award_id)
             if a is None:
-                self.unknown("unknown-award", "award", award_id, self.c.awards, (*path, "awards", j))
-            elif a.subject != q.subject:
+                self.unknown("unknown-award", "award", award_id, self.c.awards, (*path, j))
+            elif a.subject != kind:
                 self.add("bad-quota", f"award {award_id!r} is for {a.subject} subjects; the quota "
-                         f"counts {q.subject} subjects", (*path, "awards", j))
-        self._condition(q.condition, (*path, "condition"), q.subject, None)
+                         f"counts {kind} subjects", (*path, j))
+
+    def _ranking(self, q: m.Quota, path: PathT) -> None:
+        if q.min_share is not None:
+            self.add("bad-quota", "a ranking chooses who stays within a cap; a minimum (min_share) "
+                     "has no cap to rank for", path, "use max_share or max_count, or drop 'ranking'")
+        for j, key in enumerate(q.ranking.by if q.ranking else ()):
+            kpath: PathT = (*path, "by", j, "fact")
+            decl = self._fact(key.fact, kpath, q.subject)
+            if decl is not None and decl.type not in _ORDERED:
+                self.add("bad-quota", f"fact {key.fact!r} is {decl.type}; a ranking needs a number, a date "
+                         "or an ordered_enum", kpath, "rank by points (int/decimal) or a reviewer's rank")
 
     def _initiatives(self, prog: m.InitiativeProgramme, path: PathT) -> None:
         self._unique((*path, "kinds"), prog.kinds)
@@ -325,7 +363,14 @@ class _Checker:
             self._numeric(metric.fact, (*mpath, "fact"), "collective")
             return
         pop = metric.population
-        ppath: PathT = (*mpath, "population")
+        self._population(pop, (*mpath, "population"), levels, roles)
+        if isinstance(metric, (m.CountMetric, m.ShareMetric)):
+            if metric.condition is not None:
+                self._condition(metric.condition, (*mpath, "condition"), pop.kind, None)
+        else:
+            self._numeric(metric.fact, (*mpath, "fact"), pop.kind)
+
+    def _population(self, pop: m.Population, ppath: PathT, levels: set[str], roles: set[str]) -> None:
         for j, lv in enumerate(pop.levels):
             if pop.kind != "collective":
                 self.add("unknown-level", "an individual population lists collective levels", (*ppath, "levels"))
@@ -342,11 +387,6 @@ class _Checker:
                              (*ppath, "roles", j))
         if pop.where is not None:
             self._condition(pop.where, (*ppath, "where"), pop.kind, None)
-        if isinstance(metric, (m.CountMetric, m.ShareMetric)):
-            if metric.condition is not None:
-                self._condition(metric.condition, (*mpath, "condition"), pop.kind, None)
-        else:
-            self._numeric(metric.fact, (*mpath, "fact"), pop.kind)
 
     def _numeric(self, fact_id: str, path: PathT, kind: str) -> None:
         decl = self._fact(fact_id, path, kind)

@@ -8,7 +8,7 @@ that no evaluator can notice, since every evaluator reads the same file. So, for
   cites;
 * target figure (``targets[].values[].value``), against the value's own ``source`` if it has
   one, else the target's;
-* quota share (``min_share``), against the quota's ``source``;
+* quota share or count (``min_share``, ``max_share``, ``max_count``), against the quota's ``source``;
 * date: a phase's ``start`` and ``end``, the initiative window's ``start`` and ``end`` (against
   their ``source``) and ``research_applied_from`` (against the ``research_project_accepted``
   check's ``source``);
@@ -76,7 +76,7 @@ class Figure:
         value: the figure: a number (percent 0-100, a count, a sum) or a date.
         source: the citation its rule gives.
         derived: the declared reason when the plan does not print it, else ``None``.
-        kind: ``threshold``, ``target``, ``quota share`` or ``date``.
+        kind: ``threshold``, ``target``, ``quota share``, ``quota count`` or ``date``.
     """
 
     path: PathT
@@ -201,8 +201,14 @@ def iter_figures(c: m.Campaign) -> Iterator[Figure]:
                 "target",
             )
     for i, q in enumerate(c.quotas):
-        yield Figure(("quotas", i, "min_share"), q.min_share, q.source, q.derived, "quota share")
+        for key in ("min_share", "max_share", "max_count"):
+            figure = getattr(q, key)
+            if figure is not None:
+                kind = "quota count" if key == "max_count" else "quota share"
+                yield Figure(("quotas", i, key), figure, q.source, q.derived, kind)
         yield from _conditions(q.condition, ("quotas", i, "condition"), q.source)
+        if q.of is not None and q.of.population is not None and q.of.population.where is not None:
+            yield from _conditions(q.of.population.where, ("quotas", i, "of", "population", "where"), q.source)
     for i, p in enumerate(c.phases):
         yield Figure(("phases", i, "start"), p.start, p.source, p.derived, "date")
         if p.end is not None:

@@ -107,8 +107,16 @@ from emulation_rules.campaign.programme import (
 from emulation_rules.campaign.programme import (
     InitiativeProgramme as InitiativeProgramme,
 )
+from emulation_rules.campaign.ranking import (
+    Ranking as Ranking,
+)
+from emulation_rules.campaign.ranking import (  # re-exported
+    RankKey as RankKey,
+)
 
 SCHEMA_VERSION = 2
+_DERIVED = ("Why the figure here is not printed on the cited lines (e.g. 100% for 'đạt dự toán giao'); "
+            "without it the loader requires the figure on those lines (figure-not-in-source).")
 
 
 # --- Conditions ---------------------------------------------------------------------------
@@ -139,11 +147,7 @@ class Compare(_Model):
     op: Op = Field(description="'trở lên'/'ít nhất' -> '>=', 'trên' -> '>'.")
     value: Scalar | None = Field(default=None, description="Constant threshold.")
     param: Ident | None = Field(default=None, description="Parameter giving the threshold.")
-    derived: str | None = Field(
-        default=None,
-        description="Why the figure here is not printed on the cited lines (e.g. 100% for 'đạt dự toán "
-        "giao'); without it the loader requires the figure on those lines (figure-not-in-source).",
-    )
+    derived: str | None = Field(default=None, description=_DERIVED)
 
 
 class AtLeast(_Model):
@@ -177,11 +181,7 @@ class Count(_Model):
     op: Op = Field(description="How the count compares with the threshold.")
     value: int | None = Field(default=None, ge=0, description="Constant threshold (a count).")
     param: Ident | None = Field(default=None, description="Parameter giving the threshold.")
-    derived: str | None = Field(
-        default=None,
-        description="Why the figure here is not printed on the cited lines (e.g. 100% for 'đạt dự toán "
-        "giao'); without it the loader requires the figure on those lines (figure-not-in-source).",
-    )
+    derived: str | None = Field(default=None, description=_DERIVED)
 
 
 class AllOf(_Model):
@@ -397,11 +397,7 @@ class TargetValue(_Model):
         description="Where the plan states this phase's figure, when not on the target's own lines "
         "(Thanh Hóa 004 gives phase II figures in a second block).",
     )
-    derived: str | None = Field(
-        default=None,
-        description="Why the figure here is not printed on the cited lines (e.g. 100% for 'đạt dự toán "
-        "giao'); without it the loader requires the figure on those lines (figure-not-in-source).",
-    )
+    derived: str | None = Field(default=None, description=_DERIVED)
 
 
 class Target(_Model):
@@ -436,27 +432,37 @@ class Target(_Model):
         return None
 
 
-class Quota(_Model):
-    """A minimum share inside an award set (Điện Biên 001 L14: "Ít nhất 15% tổng số cá nhân được
-    khen thưởng hàng năm là công nhân… không giữ vị trí lãnh đạo, quản lý").
+class QuotaOf(_Model):
+    """A quota's denominator: the subjects awarded any of ``awards``, or a ``population``."""
 
-    The denominator is every subject awarded any of ``awards``; the numerator is those of them for
-    whom ``condition`` holds. A subject is counted once however many awards or branches it fits."""
+    awards: tuple[Ident, ...] = Field(default=(), description="Subjects awarded any of these form the denominator.")
+    population: Population | None = Field(default=None, description="Or: these subjects form the denominator.")
+
+
+class Quota(_Model):
+    """A share or a count bounded inside an award set: a minimum (Điện Biên 001 L14: "Ít nhất 15%
+    tổng số cá nhân được khen thưởng … là công nhân…"), a cap (``max_share``) or a fixed number
+    (``max_count``). The numerator is the awardees of ``awards`` for whom ``condition`` holds (all of
+    them without one); the denominator is ``of``, by default the awardees of ``awards``. A subject
+    is counted once however many awards or branches it fits."""
 
     id: Ident
     label: Text
     text_vi: str = Field(description="The plan's Vietnamese wording of the quota.")
     source: Source
     subject: SubjectKind = Field(default="individual", description="Kind of the awardees counted.")
-    awards: tuple[Ident, ...] = Field(min_length=1, description="Awards whose awardees form the denominator.")
-    condition: Condition = Field(description="Awardees that qualify (uses 'fact').")
-    min_share: float = Field(ge=0, le=100, description="Lowest share of qualifying awardees, percent 0-100 (inclusive).")
-    period: Literal["yearly", "phase", "campaign"] = Field(default="yearly", description="Award round the share is taken over.")
-    derived: str | None = Field(
-        default=None,
-        description="Why the figure here is not printed on the cited lines (e.g. 100% for 'đạt dự toán "
-        "giao'); without it the loader requires the figure on those lines (figure-not-in-source).",
+    awards: tuple[Ident, ...] = Field(min_length=1, description="Awards whose awardees are counted.")
+    condition: Condition | None = Field(default=None, description="Only awardees for whom it holds count (uses 'fact').")
+    of: QuotaOf | None = Field(default=None, description="Denominator; absent = the awardees of 'awards'.")
+    min_share: float | None = Field(default=None, ge=0, le=100, description="Lowest share of the denominator, percent 0-100 (inclusive).")
+    max_share: float | None = Field(default=None, ge=0, le=100, description="Cap: at most floor(max_share% x denominator) counted.")
+    max_count: int | None = Field(default=None, ge=0, description="Cap as a fixed number of counted awardees.")
+    per: Literal["campaign", "unit", "level"] = Field(
+        default="campaign", description="Judged over the whole submission, per unit (individuals by their unit), or per collective level."
     )
+    ranking: Ranking | None = Field(default=None, description="Who stays within a cap when it is exceeded.")
+    period: Literal["yearly", "phase", "campaign"] = Field(default="yearly", description="Award round the share is taken over.")
+    derived: str | None = Field(default=None, description=_DERIVED)
     note: str | None = Field(default=None, description=_NOTE)
 
 
@@ -509,7 +515,7 @@ class Campaign(_Model):
     facts: tuple[FactDecl, ...] = ()
     awards: tuple[Award, ...] = ()
     targets: tuple[Target, ...] = Field(default=(), description="Targets (chỉ tiêu) per phase.")
-    quotas: tuple[Quota, ...] = Field(default=(), description="Minimum shares inside award sets.")
+    quotas: tuple[Quota, ...] = Field(default=(), description="Minimum shares and caps inside award sets.")
     initiatives: InitiativeProgramme | None = Field(default=None, description="Initiative programme rules, if any.")
     defects: tuple[Defect, ...] = ()
     not_machine_checkable: tuple[NotMachineCheckable, ...] = Field(
@@ -571,5 +577,5 @@ class Campaign(_Model):
         return hits[0] if hits else None
 
 
-for _m in (CountSpec, AllOf, AnyOf, NotOf, Criterion, ScoreItem, Population, CountMetric, ShareMetric, Target, Quota, Campaign):
+for _m in (CountSpec, AllOf, AnyOf, NotOf, Criterion, ScoreItem, Population, CountMetric, ShareMetric, Target, QuotaOf, Quota, Campaign):
     _m.model_rebuild()

@@ -1,20 +1,40 @@
-"""Quotas: minimum shares inside an award set (Điện Biên 001 L14).
+"""Quotas inside an award set: minimum shares (Điện Biên 001 L14), caps and fixed numbers.
 
-A :class:`~emulation_rules.model.Quota` says that at least ``min_share`` percent of the subjects
-awarded any of ``awards`` must satisfy ``condition``. Status rules:
+A :class:`~emulation_rules.campaign.model.Quota` counts the subjects awarded any of ``awards``
+for whom ``condition`` holds (all of them without a condition): the *numerator*. The
+*denominator* is ``of``: the subjects awarded any of ``of.awards``, or the submitted subjects of
+``of.population``; by default the awardees of ``awards``. A subject is counted once however many
+awards or branches it fits (defect 001 #4, resolution in campaigns/dienbien_2020.yaml). Only
+verdicts ``awarded`` count: an ``incomplete`` verdict is no award yet.
 
-* ``met``: qualifying awardees / awardees >= min_share (exactly at the share is met: "ít nhất"),
-  counting undecided awardees as not qualifying;
-* ``not_met``: the share stays below min_share even if every undecided awardee qualified;
-* ``unknown``: undecided awardees (a fact the condition reads is missing) could change the
-  answer, or nobody was awarded (the share is undefined).
+Bounds, exactly one per quota:
 
-A person fitting several branches of the condition (a direct worker who also holds no management
-post) is one awardee and is counted once (defect 001 #4, resolution in campaigns/dienbien_2020.yaml).
+* ``min_share``: met when numerator >= ``ceil(min_share% x denominator)`` (exactly at the share
+  is met: "ít nhất");
+* ``max_share``: a cap; ``allowed = floor(max_share% x denominator)`` (a 15% cap over 9 allows 1);
+  met when numerator <= allowed;
+* ``max_count``: a cap of a fixed number; met when numerator <= max_count.
 
-The shortfall is stated two ways: ``shortfall``, how many of the current awardees would have to
-be qualifying ones for the share to hold (``ceil(min_share% x awardees) - qualifying``), and
-``additional_needed``, how many qualifying awardees would have to be added to the set.
+Status ``met``, ``not_met`` or ``unknown``: unknown when awardees whose condition (or
+denominator members whose population ``where``) cannot be decided for a missing fact could change
+the answer, or, for a minimum, when the denominator is empty (the share is undefined).
+
+``per`` judges each group on its own people: ``campaign`` pools the whole submission (the
+default, as before); ``unit`` groups individuals by their ``unit`` and collectives by their own
+id; ``level`` groups collectives by level and individuals by the level of their unit when that
+unit is in the submission. Subjects without a unit (or level) form one group, labelled
+``no unit`` (``no level``). A grouped quota is ``not_met`` when a group is, else ``unknown``
+when a group is, else ``met``.
+
+A minimum's shortfall is stated two ways: ``shortfall``, how many of the current awardees would
+have to be qualifying ones (``ceil(min_share% x awardees) - qualifying``), and
+``additional_needed``, how many qualifying awardees would have to be added to the set; a cap's
+``excess`` is how many awardees are over it. The advice is worded per kind: "needs 1 more
+qualifying awardee", "2 over the cap of 1".
+
+When a cap is exceeded and the quota declares a ``ranking``, the group's awardees are placed
+within or over the quota (:mod:`.quota_ranking`) in ``QuotaResult.outcomes``; without a ranking,
+or while an undecided subject could move the cut, nobody is named. The award verdicts never change.
 """
 
 from __future__ import annotations
@@ -29,11 +49,63 @@ from typing import TYPE_CHECKING, Any, Literal
 from emulation_rules.campaign import model as m
 from emulation_rules.evaluate.semantics import judge
 from emulation_rules.facts.reader import Subject, Submission
+from emulation_rules.results.quota_ranking import QuotaOutcome, rank_group
 
 if TYPE_CHECKING:
     from emulation_rules.evaluate.result import Evaluation
 
 QuotaStatus = Literal["met", "not_met", "unknown"]
+QuotaKind = Literal["min_share", "max_share", "max_count"]
+
+
+@dataclass(frozen=True)
+class QuotaGroup:
+    """One group of a quota (a unit, a level, or the whole submission) judged on its own.
+
+    Attributes:
+        group: the unit or level id; None for the whole submission (``per: campaign``) or for the
+            subjects without a unit/level.
+        label: ``group``, or ``all``, ``no unit``, ``no level``.
+        numerator: awardees counted (the condition holds).
+        undecided: awardees whose condition is unknown (a fact is missing).
+        denominator: decided members of the denominator (None for ``max_count``).
+        denominator_undecided: subjects that may belong to the denominator (a ``where`` fact is missing).
+        share: numerator / denominator in percent, None when it has no denominator.
+        limit: for a minimum, the qualifying awardees needed (``ceil``); for a cap, the awardees
+            allowed (``floor``, or ``max_count``); None when a minimum has no denominator.
+        status: ``met``, ``not_met`` or ``unknown``.
+        shortfall, additional_needed: a minimum's shortfall (module docstring), else None.
+        excess: a cap's excess over the allowed number (0 when met), else None.
+        advice: the status in words, Vietnamese and English.
+        counted_ids, undecided_ids: ids of the counted and the undecided awardees.
+    """
+
+    group: str | None
+    label: str
+    numerator: int
+    undecided: int
+    denominator: int | None
+    denominator_undecided: int
+    share: float | None
+    limit: int | None
+    status: QuotaStatus
+    shortfall: int | None
+    additional_needed: int | None
+    excess: int | None
+    advice: m.Text
+    counted_ids: tuple[str, ...] = ()
+    undecided_ids: tuple[str, ...] = ()
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready dict."""
+        return {
+            "group": self.group, "label": self.label, "status": self.status,
+            "numerator": self.numerator, "undecided": self.undecided, "denominator": self.denominator,
+            "denominator_undecided": self.denominator_undecided, "share": self.share, "limit": self.limit,
+            "shortfall": self.shortfall, "additional_needed": self.additional_needed, "excess": self.excess,
+            "advice": {"vi": self.advice.vi, "en": self.advice.en},
+            "counted_ids": list(self.counted_ids), "undecided_ids": list(self.undecided_ids),
+        }
 
 
 @dataclass(frozen=True)
@@ -42,22 +114,31 @@ class QuotaResult:
 
     Attributes:
         quota_id: the quota's id.
-        awardees: subjects awarded any of the quota's awards (the denominator).
-        qualifying: awardees for whom the condition holds (the numerator).
+        awardees: members of the denominator (by default the awardees of the quota's awards),
+            summed over the groups.
+        qualifying: awardees counted (the numerator), summed over the groups.
         undecided: awardees whose condition could not be decided (a fact is missing).
-        share: qualifying / awardees in percent (0-100), None when nobody was awarded.
-        required: the quota's min_share, percent.
-        required_count: qualifying awardees the share needs at the current size,
-            ``ceil(required% x awardees)`` (None when nobody was awarded).
-        status: ``met``, ``not_met`` or ``unknown``.
-        shortfall: ``required_count - qualifying - undecided`` when not met (the least that is
-            missing even if every undecided awardee qualified), 0 when met, None when unknown:
-            how many of the current awardees would have to be qualifying ones.
+        share: qualifying / awardees in percent (0-100), None when nobody was awarded, for a
+            ``max_count`` and for a grouped quota (each group has its own).
+        required: the quota's figure: ``min_share`` or ``max_share`` percent, or ``max_count``.
+        required_count: the group's ``limit`` (see :class:`QuotaGroup`) when not grouped, else None.
+        status: ``met``, ``not_met`` or ``unknown`` (grouped: the worst group's).
+        shortfall: ``required_count - qualifying - undecided`` when a minimum is not met (the
+            least that is missing even if every undecided awardee qualified), 0 when met, None when
+            unknown: how many of the current awardees would have to be qualifying ones.
         additional_needed: qualifying awardees to *add* to the set to reach the share (adding
             k raises both counts by k); 0 when met, None when unknown or unreachable (100%).
         source: the plan clause.
         label, text_vi: the quota's label and the plan's wording.
         undecided_ids: ids of the undecided awardees (their missing facts decide the status).
+        kind: ``min_share``, ``max_share`` or ``max_count``.
+        per: ``campaign``, ``unit`` or ``level``.
+        extended: the quota uses a key beyond ``min_share`` over its own awardees (the JSON then
+            has the keys below; a plain quota prints as it always did).
+        excess: a cap's excess when not grouped (0 when met), else None.
+        groups: the groups, first appearance first, the one without unit/level last.
+        outcomes: per-subject places in over-cap groups (only with a ``ranking``).
+        ranked: the quota declares a ranking.
     """
 
     quota_id: str
@@ -74,10 +155,17 @@ class QuotaResult:
     label: m.Text
     text_vi: str
     undecided_ids: tuple[str, ...] = ()
+    kind: QuotaKind = "min_share"
+    per: str = "campaign"
+    extended: bool = False
+    excess: int | None = None
+    groups: tuple[QuotaGroup, ...] = ()
+    outcomes: tuple[QuotaOutcome, ...] = ()
+    ranked: bool = False
 
     def to_dict(self) -> dict[str, Any]:
-        """JSON-ready dict."""
-        return {
+        """JSON-ready dict (a plain min_share quota has exactly the keys it always had)."""
+        out: dict[str, Any] = {
             "quota": self.quota_id,
             "label": {"vi": self.label.vi, "en": self.label.en},
             "awardees": self.awardees,
@@ -93,6 +181,47 @@ class QuotaResult:
             "source": self.source.cite(),
             "text_vi": self.text_vi,
         }
+        if self.extended:
+            out.update({
+                "kind": self.kind, "per": self.per, "excess": self.excess, "ranked": self.ranked,
+                "groups": [g.to_dict() for g in self.groups],
+                "outcomes": [o.to_dict() for o in self.outcomes],
+            })
+        return out
+
+
+def advice(kind: QuotaKind, status: QuotaStatus, subject: str, counted: int, denominator: int,
+           limit: int | None, shortfall: int | None, add: int | None, excess: int | None,
+           undecided: int) -> m.Text:
+    """A group's status in words, worded for the kind of quota.
+
+    Examples: a minimum not met -> "needs 1 more qualifying awardee"; a cap exceeded ->
+    "2 over the cap of 1".
+    """
+    who_vi = "cá nhân" if subject == "individual" else "tập thể"
+    if status == "unknown":
+        if kind == "min_share" and not denominator and not undecided:
+            return m.Text(vi="chưa có đối tượng để tính tỷ lệ", en="nobody to take the share of: undefined")
+        return m.Text(vi=f"chưa xác định: {undecided} đối tượng còn thiếu dữ kiện",
+                      en=f"undecided: {undecided} subject{_s(undecided)} lack{'s' if undecided == 1 else ''} "
+                         "a fact the quota reads")
+    if kind == "min_share":
+        if status == "met":
+            return m.Text(vi=f"đạt: {counted}/{denominator}, tối thiểu {limit}",
+                          en=f"met: {counted} of {denominator}, at least {limit} needed")
+        if add is None:
+            return m.Text(vi=f"cần thêm {shortfall} {who_vi} đạt điều kiện trong số được khen thưởng",
+                          en=f"needs {shortfall} more of the awardees to qualify")
+        return m.Text(vi=f"cần thêm {add} {who_vi} được khen thưởng đạt điều kiện",
+                      en=f"needs {add} more qualifying awardee{_s(add)}")
+    if status == "met":
+        return m.Text(vi=f"không vượt mức tối đa {limit} (hiện có {counted})",
+                      en=f"within the cap of {limit} ({counted} counted)")
+    return m.Text(vi=f"vượt {excess} so với mức tối đa {limit}", en=f"{excess} over the cap of {limit}")
+
+
+def _s(n: int | None) -> str:
+    return "" if n == 1 else "s"
 
 
 def additional_needed(awardees: int, qualifying: int, min_share: float) -> int:
@@ -128,51 +257,177 @@ def check_quotas(
     Returns:
         One :class:`QuotaResult` per quota, in campaign order.
 
-    Source: Điện Biên 001 L14 (the only quota on an award set in the five shipped plans).
+    Source: Điện Biên 001 L14 (the only quota on an award set in the five shipped plans); caps,
+    groups and rankings: issue 10, item 3.
     """
     subs = tuple(subjects.subjects if isinstance(subjects, Submission) else subjects)
     by_id = {s.id: s for s in subs}
     values = {**campaign.parameter_defaults(), **(params or {})}
     decls = {f.id: f for f in campaign.facts}
-    out: list[QuotaResult] = []
-    for q in campaign.quotas:
-        wanted = set(q.awards)
-        n = yes = 0
-        undecided: list[str] = []
-        for r in evaluation.subjects:
-            s = by_id.get(r.subject_id)
-            if s is None or s.kind != q.subject:
+    awarded: dict[str, set[str]] = {
+        r.subject_id: {a.award_id for a in r.awards if a.verdict == "awarded"} for r in evaluation.subjects
+    }
+    judged = [s for s in subs if s.id in awarded]
+    return tuple(_Judge(q, judged, by_id, awarded, decls, values).result() for q in campaign.quotas)
+
+
+class _Judge:
+    """One quota over the evaluated subjects: its groups, their counts, status and outcomes."""
+
+    def __init__(self, q: m.Quota, subs: Sequence[Subject], by_id: Mapping[str, Subject],
+                 awarded: Mapping[str, set[str]], decls: Mapping[str, m.FactDecl],
+                 values: Mapping[str, float]) -> None:
+        self.q, self.by_id, self.decls, self.values = q, by_id, decls, values
+        self.kind: QuotaKind = ("min_share" if q.min_share is not None
+                                else "max_share" if q.max_share is not None else "max_count")
+        self.bound = float(q.min_share if q.min_share is not None else q.max_share if q.max_share is not None
+                           else q.max_count or 0)
+        wanted = self.wanted = frozenset(q.awards)
+        self.of_awards = frozenset(q.of.awards if q.of is not None else ())
+        self.groups: dict[str | None, _Tally] = {}
+        for s in subs:
+            if s.kind != q.subject:
                 continue
-            if not any(a.award_id in wanted and a.verdict == "awarded" for a in r.awards):
-                continue
-            n += 1
-            got = judge(q.condition, s.facts, decls, values)
-            if got is True:
-                yes += 1
-            elif got is None:
-                undecided.append(s.id)
-        p = Fraction(str(q.min_share)) / 100
-        status: QuotaStatus
-        need = math.ceil(p * n) if n else None
-        short: int | None
-        add: int | None
-        if n == 0:
-            status, short, add = "unknown", None, None
-        elif Fraction(yes, n) >= p:
-            status, short, add = "met", 0, 0
-        elif Fraction(yes + len(undecided), n) < p:
-            status = "not_met"
-            short = (need or 0) - yes - len(undecided)
-            try:
-                add = additional_needed(n, yes + len(undecided), q.min_share)
-            except ValueError:
-                add = None
+            mine = awarded[s.id]
+            if not wanted.isdisjoint(mine):
+                got = True if q.condition is None else judge(q.condition, s.facts, decls, values)
+                if got is not False:
+                    self._tally(s).add_numerator(s, got)
+            member = self._member(s, mine)
+            if member is not False:
+                self._tally(s).add_denominator(member)
+
+    def _member(self, s: Subject, mine: set[str]) -> bool | None:
+        of = self.q.of
+        if of is None:
+            return not self.wanted.isdisjoint(mine)
+        if of.population is None:
+            return not self.of_awards.isdisjoint(mine)
+        pop = of.population
+        if (pop.kind == "collective" and pop.levels and s.level not in pop.levels) or (
+                pop.kind == "individual" and pop.roles and s.role not in pop.roles):
+            return False
+        return True if pop.where is None else judge(pop.where, s.facts, self.decls, self.values)
+
+    def _tally(self, s: Subject) -> _Tally:
+        key = self._group_of(s)
+        if key not in self.groups:
+            self.groups[key] = _Tally()
+        return self.groups[key]
+
+    def _group_of(self, s: Subject) -> str | None:
+        per = self.q.per
+        if per == "campaign":
+            return None
+        if s.kind == "collective":
+            return s.id if per == "unit" else s.level
+        if per == "unit":
+            return s.unit
+        unit = self.by_id.get(s.unit) if s.unit is not None else None
+        return unit.level if unit is not None and unit.kind == "collective" else None
+
+    def result(self) -> QuotaResult:
+        q = self.q
+        keys = sorted(self.groups, key=lambda k: k is None)  # first appearance; "no unit" last
+        groups = tuple(self._group(k, self.groups[k]) for k in keys)
+        if q.per == "campaign":
+            g = groups[0] if groups else self._group(None, _Tally())
+            status, share, need = g.status, g.share, g.limit
+            short, add, excess = g.shortfall, g.additional_needed, g.excess
         else:
-            status, short, add = "unknown", None, None
-        share = float(Fraction(yes * 100, n)) if n else None
-        out.append(QuotaResult(q.id, n, yes, len(undecided), share, q.min_share, need, status,
-                               short, add, q.source, q.label, q.text_vi, tuple(undecided)))
-    return tuple(out)
+            states = {g.status for g in groups}
+            status = ("not_met" if "not_met" in states else "unknown" if "unknown" in states
+                      else "met" if groups or self.kind != "min_share" else "unknown")
+            share = need = short = add = excess = None
+        outcomes = tuple(o for g in groups for o in self._rank(g))
+        return QuotaResult(
+            q.id, sum(t.d_yes for t in self.groups.values()), sum(g.numerator for g in groups),
+            sum(g.undecided for g in groups), share, self.bound, need, status, short, add, q.source,
+            q.label, q.text_vi, tuple(i for g in groups for i in g.undecided_ids),
+            kind=self.kind, per=q.per, extended=_extended(q), excess=excess, groups=groups,
+            outcomes=outcomes, ranked=q.ranking is not None,
+        )
+
+    def _group(self, key: str | None, t: _Tally) -> QuotaGroup:
+        y, uy, dlo, dhi = len(t.yes), len(t.undecided), t.d_yes, t.d_yes + t.d_undecided
+        p = Fraction(str(self.bound)) / 100
+        short = add = excess = None
+        limit: int | None
+        status: QuotaStatus
+        if self.kind == "min_share":
+            limit = math.ceil(p * dlo) if dlo else None
+            if dlo and y >= math.ceil(p * dhi):
+                status, short, add = "met", 0, 0
+            elif dlo and y + uy < math.ceil(p * dlo):
+                status, short = "not_met", (limit or 0) - y - uy
+                try:
+                    add = additional_needed(dlo, y + uy, self.bound)
+                except ValueError:
+                    add = None
+            else:
+                status = "unknown"
+        else:
+            cap_lo = int(self.bound) if self.kind == "max_count" else math.floor(p * dlo)
+            cap_hi = int(self.bound) if self.kind == "max_count" else math.floor(p * dhi)
+            limit = cap_lo
+            if y + uy <= cap_lo:
+                status, excess = "met", 0
+            elif y > cap_hi:
+                status, excess = "not_met", y - cap_hi
+            else:
+                status = "unknown"
+        denominator = None if self.kind == "max_count" else dlo
+        share = float(Fraction(y * 100, dlo)) if dlo and denominator is not None else None
+        if self.kind == "max_count":
+            share = None
+        return QuotaGroup(
+            key, self._group_label(key), y, uy, denominator, t.d_undecided, share, limit, status,
+            short, add, excess, advice(self.kind, status, self.q.subject, y, dlo, limit, short, add, excess,
+                                       uy + t.d_undecided),
+            tuple(s.id for s in t.yes), tuple(t.undecided),
+        )
+
+    def _group_label(self, key: str | None) -> str:
+        if key is not None:
+            return key
+        return {"campaign": "all", "unit": "no unit", "level": "no level"}[self.q.per]
+
+    def _rank(self, g: QuotaGroup) -> tuple[QuotaOutcome, ...]:
+        """Outcomes of an over-cap group, when the cap and its awardees are decided."""
+        t = self.groups.get(g.group)
+        if self.q.ranking is None or g.status != "not_met" or t is None or g.limit is None:
+            return ()
+        if t.undecided or t.d_undecided:
+            return ()  # an undecided awardee or denominator could move the cut: nobody is named yet
+        return rank_group(self.q.ranking, t.yes, g.limit, self.decls, g.group)
+
+
+class _Tally:
+    """Counts of one group: the counted awardees (decided or not) and the denominator's members."""
+
+    def __init__(self) -> None:
+        self.yes: list[Subject] = []
+        self.undecided: list[str] = []
+        self.d_yes = 0
+        self.d_undecided = 0
+
+    def add_numerator(self, s: Subject, got: bool | None) -> None:
+        if got is True:
+            self.yes.append(s)
+        else:
+            self.undecided.append(s.id)
+
+    def add_denominator(self, member: bool | None) -> None:
+        if member is True:
+            self.d_yes += 1
+        else:
+            self.d_undecided += 1
+
+
+def _extended(q: m.Quota) -> bool:
+    """Whether ``q`` uses a key of issue 10 (a quota without them prints as it always did)."""
+    return (q.min_share is None or q.of is not None or q.per != "campaign" or q.ranking is not None
+            or q.condition is None)
 
 
 def with_quotas(
@@ -192,9 +447,13 @@ def with_quotas(
 
 
 def render_quotas_table(results: Sequence[QuotaResult]) -> str:
-    """Plain-text lines, one per quota, for after the evaluate table."""
+    """Plain-text lines, one per quota (and one per group of a grouped or capped quota, and one
+    per placed awardee), for after the evaluate table."""
     lines = ["", "Quotas:"]
     for r in results:
+        if r.extended:
+            lines.extend(_extended_lines(r))
+            continue
         share = "n/a" if r.share is None else f"{share_text(r.share, r.required)}%"
         line = (f"  {r.quota_id}: {r.status} — {r.qualifying}/{r.awardees} awardees qualify "
                 f"({share}, required >= {r.required:g}%)")
@@ -207,6 +466,42 @@ def render_quotas_table(results: Sequence[QuotaResult]) -> str:
         line += f" [{r.source.cite()}]"
         lines.append(line)
     return "\n".join(lines) + "\n"
+
+
+def bound_text(r: QuotaResult) -> str:
+    """The quota's bound in words, e.g. ``at most 15% of the denominator, per unit``."""
+    what = {"min_share": f"at least {r.required:g}%", "max_share": f"at most {r.required:g}% (rounded down)",
+            "max_count": f"at most {r.required:g}"}[r.kind]
+    return what + ("" if r.per == "campaign" else f", per {r.per}")
+
+
+def _extended_lines(r: QuotaResult) -> list[str]:
+    out = [f"  {r.quota_id}: {r.status} — {bound_text(r)} [{r.source.cite()}]"]
+    placed: dict[str | None, list[QuotaOutcome]] = {}
+    for o in r.outcomes:
+        placed.setdefault(o.group, []).append(o)
+    for g in r.groups:
+        counts = (f"{g.numerator} counted" if g.denominator is None
+                  else f"{g.numerator}/{g.denominator}"
+                  + ("" if g.share is None else f" ({share_text(g.share, r.required)}%)"))
+        extra = [f"{n} {what}" for n, what in ((g.undecided, "undecided"),
+                                                (g.denominator_undecided, "maybe in the denominator")) if n]
+        line = f"    {g.label}: {g.status} — {counts}{', ' + ', '.join(extra) if extra else ''}; {g.advice.en}"
+        if g.status == "not_met" and r.kind != "min_share" and g.group not in placed:
+            line += ("; nobody named until the missing facts are given" if r.ranked
+                     else "; no ranking declared: nobody named")
+        out.append(line)
+        for o in placed.get(g.group, ()):
+            out.append(f"      {o.rank}. {o.subject}: {o.status} (value {_value(o.value)})"
+                       + (f"; {o.note}" if o.note else ""))
+    if not r.groups:
+        out.append("    nobody awarded")
+    return out
+
+
+def _value(v: Any) -> str:
+    return "none" if v is None else v.isoformat() if hasattr(v, "isoformat") else f"{v:g}" if isinstance(
+        v, float) else str(v)
 
 
 def share_text(share: float, required: float) -> str:
@@ -225,6 +520,7 @@ def quotas_json(results: Sequence[QuotaResult]) -> list[dict[str, Any]]:
 
 
 __all__ = [
-    "QuotaResult", "additional_needed", "check_quotas", "quotas_json", "render_quotas_table", "share_text",
+    "QuotaGroup", "QuotaKind", "QuotaOutcome", "QuotaResult", "QuotaStatus", "additional_needed", "advice",
+    "bound_text", "check_quotas", "quotas_json", "render_quotas_table", "share_text",
     "with_quotas",
 ]

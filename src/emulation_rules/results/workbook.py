@@ -3,8 +3,8 @@
 Sheets, Vietnamese first (English in the second header line where it helps):
 
 * **Tổng hợp** (summary): the campaign, review date and phase; verdict counts per award;
-  quotas with status and shortfall; targets of the phase with value, figure and status;
-  initiatives accepted and excluded;
+  quotas with status and shortfall (caps and groups: one row per group, then the ranked
+  awardees); targets of the phase with value, figure and status; initiatives accepted and excluded;
 * **Kết quả** (verdicts): one row per subject and award, verdict in Vietnamese with its colour,
   points and band, the failing criteria and the missing facts in words;
 * **Tiêu chí** (criteria): one row per criterion, status, the rule, the values used and the
@@ -72,6 +72,8 @@ _STATUS_COLOURS = {
     "unknown": "FFEB9C",
 }
 _HEADER_FILL = "DDEBF7"
+_GROUP_VI = {"all": "Toàn bộ", "no unit": "Không ghi đơn vị", "no level": "Không xác định cấp"}
+_OUTCOME_VI = {"within_quota": "Trong hạn mức", "over_quota": "Vượt hạn mức", "tied_at_cap": "Bằng nhau tại ngưỡng"}
 
 
 def write_workbook(
@@ -308,6 +310,36 @@ class _Writer:
             for j, v in enumerate(row, start=1):
                 put(ws, r, j, v)
             ws.cell(r, 6).fill = self.fill(_STATUS_COLOURS.get(q.status, "FFFFFF"))
+        extended = [q for q in quotas if q.extended]
+        return self.quota_groups(ws, r + 2, extended) if extended else r + 2
+
+    def quota_groups(self, ws: Any, r: int, quotas: Sequence[Any]) -> int:
+        """Caps, denominators and groups: one row per group, then the ranked awardees."""
+        put(ws, r, 1, "Tỷ lệ, hạn mức theo từng nhóm").font = self.bold
+        self._head(ws, r + 1, ["Tỷ lệ", "Nhóm", "Được tính", "Mẫu số", "Giới hạn", "Kết quả", "Nhận xét"])
+        r += 1
+        for q in quotas:
+            for g in q.groups:
+                r += 1
+                group = g.group if g.group is not None else _GROUP_VI.get(g.label, g.label)
+                row = [q.label.vi, group, g.numerator, g.denominator, g.limit, STATUS_VI.get(g.status, g.status),
+                       g.advice.vi]
+                for j, v in enumerate(row, start=1):
+                    put(ws, r, j, v)
+                ws.cell(r, 6).fill = self.fill(_STATUS_COLOURS.get(g.status, "FFFFFF"))
+        outcomes = [(q, o) for q in quotas for o in q.outcomes]
+        if not outcomes:
+            return r + 2
+        r += 2
+        put(ws, r, 1, "Xếp hạng khi vượt hạn mức (kết quả khen thưởng không đổi)").font = self.bold
+        self._head(ws, r + 1, ["Tỷ lệ", "Nhóm", "Đối tượng", "Thứ hạng", "Giá trị", "Kết quả", "Ghi chú"])
+        r += 1
+        for q, o in outcomes:
+            r += 1
+            value = o.value.isoformat() if isinstance(o.value, dt.date) else o.value
+            row = [q.label.vi, o.group, o.subject, o.rank, value, _OUTCOME_VI[o.status], o.note]
+            for j, v in enumerate(row, start=1):
+                put(ws, r, j, v)
         return r + 2
 
     def target_summary(self, ws: Any, r: int, report: TargetReport) -> int:

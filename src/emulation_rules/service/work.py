@@ -236,6 +236,8 @@ def evaluation_document(engine: Engine, submission: Submission, opts: Options) -
         if opts.lang:
             for q in doc["quotas"]:
                 q["label"] = {opts.lang: q["label"][opts.lang]}
+                for g in q.get("groups", ()):  # caps and grouped quotas: advice per group
+                    g["advice"] = {opts.lang: g["advice"][opts.lang]}
     return doc
 
 

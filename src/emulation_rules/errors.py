@@ -62,6 +62,7 @@ ProblemCode = Literal[
     "unknown-phase",
     "bad-target",
     "unknown-award",
+    "award-cycle",
     "bad-quota",
     "bad-initiatives",
     "unreadable",
@@ -135,7 +136,9 @@ PROBLEM_CODES: Mapping[str, tuple[str, str]] = MappingProxyType({
     "source-seed-mismatch": ("campaign", "A citation names another document than the campaign's own."),
     "unknown-phase": ("campaign", "A target value names a phase the campaign does not declare."),
     "bad-target": ("campaign", "A target whose metric does not fit its facts or phases."),
-    "unknown-award": ("campaign", "A quota (or case) names an award the campaign does not declare."),
+    "unknown-award": ("campaign", "A quota, case or condition names an award the campaign does not declare."),
+    "award-cycle": ("campaign", "Awards require each other in a cycle ({award: ...} or 'held' over this "
+                    "evaluation): none can be judged first; remove one of the references."),
     "bad-quota": ("campaign", "A quota over awards of the other subject kind."),
     "figure-not-in-source": ("campaign", "A figure is not printed on the lines its source cites (or: derived)."),
     "bad-initiatives": ("campaign", "The initiative programme's window, kinds or derived facts do not fit."),

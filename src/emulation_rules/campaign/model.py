@@ -61,6 +61,12 @@ from emulation_rules.campaign.common import (
 from emulation_rules.campaign.programme import (  # re-exported
     Attribution as Attribution,
 )
+from emulation_rules.campaign.titles import (  # re-exported: conditions over awards and titles
+    AwardRef as AwardRef,
+)
+from emulation_rules.campaign.titles import (
+    Held as Held,
+)
 from emulation_rules.campaign.programme import (
     DateWindow as DateWindow,
 )
@@ -272,10 +278,11 @@ def _condition_tag(value: Any) -> str | None:
         return {
             AllOf: "all", AnyOf: "any", NotOf: "not", Count: "count",
             AtLeast: "at_least", OneOf: "in", Compare: "compare",
+            AwardRef: "award", Held: "held",
         }.get(type(value))
     if not isinstance(value, dict):
         return None
-    for key in ("all", "any", "not", "count", "at_least", "in"):
+    for key in ("all", "any", "not", "count", "at_least", "in", "award", "held"):
         if key in value:
             return key
     return "compare"
@@ -288,6 +295,8 @@ Condition = Annotated[
     | Annotated[Count, Tag("count")]
     | Annotated[AtLeast, Tag("at_least")]
     | Annotated[OneOf, Tag("in")]
+    | Annotated[AwardRef, Tag("award")]
+    | Annotated[Held, Tag("held")]
     | Annotated[Compare, Tag("compare")],
     Discriminator(_condition_tag),
 ]

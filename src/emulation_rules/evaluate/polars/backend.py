@@ -24,6 +24,7 @@ from emulation_rules.evaluate.durable.compiler import compile_campaign
 from emulation_rules.evaluate.polars.scoring import BulkEvaluator
 from emulation_rules.evaluate.result import AwardResult, CriterionResult, Status, SubjectResult
 from emulation_rules.evaluate.semantics import describe, reads
+from emulation_rules.facts.history import ReviewYears
 from emulation_rules.facts.reader import CSV_META_COLUMNS, Subject, check_subject
 
 __all__ = ["PolarsEvaluator"]
@@ -50,11 +51,12 @@ class PolarsEvaluator(BaseEvaluator):
         self._scorer = BulkEvaluator(self.compiled)
         self._columns = [*CSV_META_COLUMNS, *(f.id for f in campaign.facts)]
 
-    def evaluate_subject(self, subject: Subject) -> SubjectResult:
+    def evaluate_subject(self, subject: Subject, review: ReviewYears | None = None) -> SubjectResult:
         """One subject against the awards of its kind (a table of one row)."""
-        return self.evaluate_subjects((subject,))[0]
+        return self.evaluate_subjects((subject,), review)[0]
 
-    def evaluate_subjects(self, subjects: tuple[Subject, ...]) -> tuple[SubjectResult, ...]:
+    def evaluate_subjects(self, subjects: tuple[Subject, ...],
+                          review: ReviewYears | None = None) -> tuple[SubjectResult, ...]:
         """Results for validated subjects, in order, scored as one table."""
         for s in subjects:
             check_subject(self.campaign, s)

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from emulation_rules import Engine, load_campaign, load_facts
+from emulation_rules import Engine, load_campaign, load_facts, parse_facts
 from emulation_rules.campaign.dependencies import dependency_order, find_cycle
 from emulation_rules.errors import CampaignValidationError, FactsError
 from emulation_rules.evaluate.base import BACKENDS, backend_problem
@@ -142,7 +142,7 @@ def test_bad_references_are_located():
 def test_a_bad_history_entry_is_located(entry, code, where):
     data = {"subjects": [{"id": "X", "kind": "individual", "role": "member", "history": [entry]}]}
     with pytest.raises(FactsError) as info:
-        load_facts(data, CAMPAIGN)
+        parse_facts(data, CAMPAIGN)
     (problem,) = info.value.problems
     assert (problem.code, problem.path) == (code, ("subjects", 0, *where))
 
@@ -150,5 +150,5 @@ def test_a_bad_history_entry_is_located(entry, code, where):
 def test_history_must_be_a_list():
     data = {"subjects": [{"id": "X", "kind": "individual", "role": "member", "history": {"a": 1}}]}
     with pytest.raises(FactsError) as info:
-        load_facts(data, CAMPAIGN)
+        parse_facts(data, CAMPAIGN)
     assert info.value.problems[0].path == ("subjects", 0, "history")

@@ -44,7 +44,7 @@ AWARDS = (LDTT, CSTD, EACH, CONSEC, TWICE)
 def _backends():
     return [pytest.param(b, marks=pytest.mark.skipif(backend_problem(b) is not None,
                                                      reason=str(backend_problem(b)))) for b in BACKENDS
-            if b != "polars"]  # the polars scorer follows in the next change
+]
 
 
 @pytest.fixture(scope="module", params=_backends())

@@ -25,6 +25,7 @@ DATA = Path(__file__).resolve().parents[1] / "data" / "award_deps"
 CAMPAIGN = load_campaign(DATA / "campaign.yaml")
 LDTT, CSTD = "lao_dong_tien_tien", "chien_si_thi_dua_co_so"
 EACH, CONSEC, TWICE = "each_of_last_two", "three_consecutive", "twice_in_phase"
+EITHER = "ldtt_or_initiative"  # any: [{award: LĐTT}, has_initiative]; and {award: LĐTT, verdict: not_awarded}
 
 EXPECTED = {
     #                 LĐTT            CSTĐCS          each_of_last 2  consecutive 3   twice in phase
@@ -51,6 +52,27 @@ def _backends():
 def evaluation(request):
     engine = Engine(CAMPAIGN, backend=request.param)
     return engine.evaluate(load_facts(DATA / "facts.yaml", CAMPAIGN))
+
+
+# (criterion 'either', criterion 'not_ldtt'): Kleene 'any' is true when a branch is true even
+# if LĐTT is incomplete; 'not_awarded' holds for not_awarded and not_eligible, unknown for incomplete
+EXPECTED_EITHER = {
+    "S1-all-pass": ("pass", "fail"),
+    "S2-ldtt-fails": ("pass", "pass"),
+    "S3-ldtt-incomplete": ("pass", "unknown"),
+    "S4-manager": ("pass", "pass"),
+    "S8-cstd-incomplete": ("pass", "fail"),
+}
+
+
+def test_three_valued_logic_over_a_required_award(evaluation):
+    got = {s.subject_id: tuple(c.status for c in s.award(EITHER).criteria)
+           for s in evaluation.subjects if s.subject_id in EXPECTED_EITHER}
+    assert got == EXPECTED_EITHER
+    s3 = next(s for s in evaluation.subjects if s.subject_id == "S3-ldtt-incomplete")
+    assert s3.award(EITHER).verdict == "incomplete"
+    assert s3.award(EITHER).criteria[0].missing == ()  # decided: nothing listed
+    assert s3.award(EITHER).criteria[1].missing == ("rating", "no_discipline")
 
 
 def test_awards_are_judged_after_the_awards_they_require():

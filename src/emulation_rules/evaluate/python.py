@@ -81,6 +81,12 @@ class PythonEvaluator(BaseEvaluator):
         self.campaign_facts = frozenset(f.id for f in campaign.facts)
         self._order = dependency_order(campaign)
         self._award_ids = frozenset(a.id for a in campaign.awards)
+        self._reads: dict[int, tuple[list[str], list[str]]] = {}  # per criterion, once
+        for a in campaign.awards:
+            for crit in a.criteria:
+                read = reads(crit.condition, self._award_ids)
+                self._reads[id(crit)] = (read, [f for f in read if f in self.campaign_facts])
+        self._synthetic = any(len(d) < len(r) for r, d in self._reads.values())
 
     def evaluate_subject(self, subject: Subject, review: ReviewYears | None = None) -> SubjectResult:
         """One subject against the awards of its kind (see :meth:`evaluate`), each after the
@@ -94,8 +100,10 @@ class PythonEvaluator(BaseEvaluator):
         done: dict[str, AwardResult] = {}
         for a in self._order:
             if a.subject == subject.kind:
-                verdicts = {k: r.verdict for k, r in done.items()}
-                facts = {**subject.facts, **synthetic_facts(subject.history, review, verdicts)}
+                verdicts = {k: r.verdict for k, r in done.items()} if self._synthetic else {}
+                facts = subject.facts
+                if self._synthetic:  # the campaign reads verdicts or history
+                    facts = {**facts, **synthetic_facts(subject.history, review, verdicts)}
                 done[a.id] = self._award(a, subject, facts, done)
         awards = tuple(done[a.id] for a in self.campaign.awards if a.id in done)
         return SubjectResult(
@@ -150,18 +158,18 @@ class PythonEvaluator(BaseEvaluator):
 
     def _criterion(self, crit: m.Criterion, facts: Mapping[str, Any],
                    done: Mapping[str, AwardResult]) -> CriterionResult:
-        read = reads(crit.condition, self._award_ids)
+        read, declared = self._reads[id(crit)]
         truth = judge(crit.condition, facts, self._facts, self.params)  # Kleene: decided or not
         status: Status = "unknown" if truth is None else "pass" if truth else "fail"
         # missing facts are listed where they leave the criterion undecided (a required award's
         # own missing facts stand for it)
         missing = expand_missing((f for f in read if f not in facts), done) if truth is None else ()
-        declared = [f for f in read if f in self.campaign_facts]
         values: dict[str, Any] = {}
         for fact_id in declared:
             if fact_id in facts and self._facts[fact_id].type != "records":
                 values[fact_id] = facts[fact_id]
-        values.update(shown_values(crit.condition, read, facts, done))
+        if len(declared) < len(read):  # synthetic reads, shown in words
+            values.update(shown_values(crit.condition, read, facts, done))
         for fact_id in declared:
             if fact_id in facts and self._facts[fact_id].type == "records":
                 values[f"{fact_id} (records)"] = len(facts[fact_id])

@@ -174,3 +174,11 @@ def test_history_must_be_a_list():
     with pytest.raises(FactsError) as info:
         parse_facts(data, CAMPAIGN)
     assert info.value.problems[0].path == ("subjects", 0, "history")
+
+
+def test_author_cases_carry_a_history():
+    from emulation_rules.authoring.cases import run_cases
+
+    results = run_cases([DATA / "cases.yaml"])
+    assert [(r.case_id, r.passed, r.checked) for r in results] == [
+        ("third_year_counts_from_this_evaluation", True, 2), ("requirement_missing_facts", True, 2)]

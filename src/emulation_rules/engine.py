@@ -36,8 +36,8 @@ from emulation_rules.evaluate.base import (
     unavailable,
 )
 from emulation_rules.evaluate.result import Evaluation, SubjectResult
-from emulation_rules.facts.reader import Subject
 from emulation_rules.facts.history import review_years
+from emulation_rules.facts.reader import Subject
 from emulation_rules.facts.review import submission_as_of
 from emulation_rules.facts.vocab import review_phase
 from emulation_rules.results.quotas import with_quotas

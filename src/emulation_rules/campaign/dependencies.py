@@ -21,7 +21,7 @@ from typing import Any
 
 from emulation_rules.campaign import model as m
 
-__all__ = ["award_refs", "dependency_order", "requires", "find_cycle"]
+__all__ = ["award_refs", "dependency_order", "find_cycle", "requires"]
 
 Path = tuple[Any, ...]
 
@@ -105,12 +105,12 @@ def dependency_order(campaign: m.Campaign) -> tuple[m.Award, ...]:
     done: list[m.Award] = []
     placed: set[str] = set()
     while pending:
-        for i, award in enumerate(pending):
-            if all(r in placed or r not in ids or r == award.id for r in requires(award, ids)):
-                break
-        else:  # a cycle: keep file order for what is left
+        ready = next((a for a in pending
+                      if all(r in placed or r not in ids or r == a.id for r in requires(a, ids))), None)
+        if ready is None:  # a cycle: keep file order for what is left
             done.extend(pending)
             break
-        done.append(pending.pop(i))
-        placed.add(done[-1].id)
+        pending.remove(ready)
+        done.append(ready)
+        placed.add(ready.id)
     return tuple(done)

@@ -61,12 +61,6 @@ from emulation_rules.campaign.common import (
 from emulation_rules.campaign.programme import (  # re-exported
     Attribution as Attribution,
 )
-from emulation_rules.campaign.titles import (  # re-exported: conditions over awards and titles
-    AwardRef as AwardRef,
-)
-from emulation_rules.campaign.titles import (
-    Held as Held,
-)
 from emulation_rules.campaign.programme import (
     DateWindow as DateWindow,
 )
@@ -78,6 +72,12 @@ from emulation_rules.campaign.programme import (
 )
 from emulation_rules.campaign.programme import (
     InitiativeProgramme as InitiativeProgramme,
+)
+from emulation_rules.campaign.titles import (  # re-exported: conditions over awards and titles
+    AwardRef as AwardRef,
+)
+from emulation_rules.campaign.titles import (
+    Held as Held,
 )
 
 SCHEMA_VERSION = 1

@@ -38,10 +38,10 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from emulation_rules.campaign import model as m
-from emulation_rules.evaluate.base import BackendName, BaseEvaluator, resolve_params
-from emulation_rules.evaluate.result import AwardResult, CriterionResult, Status, SubjectResult, VerdictKind
 from emulation_rules.campaign.dependencies import dependency_order
+from emulation_rules.evaluate.base import BackendName, BaseEvaluator, resolve_params
 from emulation_rules.evaluate.dependencies import expand_missing, shown_values
+from emulation_rules.evaluate.result import AwardResult, CriterionResult, Status, SubjectResult, VerdictKind
 from emulation_rules.evaluate.semantics import (
     count_records,
     counts_in,

@@ -48,17 +48,17 @@ __all__ = [
     "HISTORY",
     "award_key",
     "count_records",
-    "held_years",
-    "synthetic_decls",
-    "synthetic_facts",
-    "titles_used",
     "counts_in",
     "describe",
     "fields_read",
+    "held_years",
     "judge",
     "leaf",
     "reads",
     "record_matches",
+    "synthetic_decls",
+    "synthetic_facts",
+    "titles_used",
 ]
 
 _OPS = m.OPS
@@ -80,7 +80,8 @@ def synthetic_decls(campaign: m.Campaign) -> dict[str, m.FactDecl]:
     """Markers for the synthetic reads, to merge into the declarations given to :func:`judge`:
     ``award:<id>`` for every award (so a ``held`` title is known to be an award), ``history``
     and ``as_of``."""
-    marker = m.FactDecl.model_construct(id="verdict", applies_to="individual", type="enum")
+    marker = m.FactDecl.model_construct(id="verdict", applies_to="individual", type="enum",
+                                        label=m.Text(vi="Kết quả", en="Verdict"))
     return {**{award_key(a.id): marker for a in campaign.awards}, HISTORY: marker, AS_OF: marker}
 
 
@@ -133,7 +134,7 @@ def _window(cond: m.Held, review: Any) -> tuple[int, int]:
 def _held(cond: m.Held, facts: Mapping[str, Any], decls: Mapping[str, Any],
           missing: list[str] | None) -> bool | None:
     lacking = [k for k in (HISTORY, AS_OF) if k not in facts]
-    review = facts.get(AS_OF)
+    review: Any = facts.get(AS_OF)
     if not lacking and cond.times_in_phase is not None and review.phase_first is None:
         lacking = [AS_OF]  # no phase is judged
     if lacking:
@@ -157,7 +158,7 @@ def _held(cond: m.Held, facts: Mapping[str, Any], decls: Mapping[str, Any],
         if missing is not None:
             missing.append(key)
         return None
-    return facts[key] == "awarded"
+    return bool(facts[key] == "awarded")
 
 
 Decl = m.FactDecl | m.RecordField

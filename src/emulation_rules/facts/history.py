@@ -33,8 +33,15 @@ from typing import Any
 from emulation_rules.campaign import model as m
 from emulation_rules.errors import PathItem, Problem, ProblemCode, SourceLocation, did_you_mean
 
-__all__ = ["HISTORY_KEYS", "FIRST_YEAR", "LAST_YEAR", "HeldTitle", "ReviewYears", "read_history",
-           "review_years"]
+__all__ = [
+    "FIRST_YEAR",
+    "HISTORY_KEYS",
+    "LAST_YEAR",
+    "HeldTitle",
+    "ReviewYears",
+    "read_history",
+    "review_years",
+]
 
 HISTORY_KEYS = ("title", "year", "decided_by", "decision")
 FIRST_YEAR, LAST_YEAR = 1945, 2200
@@ -117,10 +124,10 @@ def read_history(value: Any, path: tuple[PathItem, ...], problem: ProblemFn,
                 bad = True
         title = _title(raw.get("title"), (*where, "title"), problem, out)
         year = _year(raw.get("year"), (*where, "year"), problem, out)
-        texts = {k: _text(raw.get(k), (*where, k), problem, out) for k in ("decided_by", "decision")}
-        if bad or title is None or year is None or any(t is False for t in texts.values()):
+        by, number = (_text(raw.get(k), (*where, k), problem, out) for k in ("decided_by", "decision"))
+        if bad or title is None or year is None or by is False or number is False:
             continue
-        entries.append(HeldTitle(title, year, texts["decided_by"] or None, texts["decision"] or None))
+        entries.append(HeldTitle(title, year, str(by) or None, str(number) or None))
     return tuple(entries)
 
 

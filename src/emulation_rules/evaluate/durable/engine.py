@@ -34,9 +34,9 @@ from collections.abc import Mapping
 from typing import Any
 
 from emulation_rules.campaign import model as m
+from emulation_rules.campaign.dependencies import dependency_order
 from emulation_rules.errors import EngineUnavailableError, EvaluationError
 from emulation_rules.evaluate.base import BackendName, BaseEvaluator, full_collections_deferred
-from emulation_rules.campaign.dependencies import dependency_order
 from emulation_rules.evaluate.dependencies import expand_missing, shown_values
 from emulation_rules.evaluate.durable.compiler import CompiledAward, CompiledCampaign, compile_campaign
 from emulation_rules.evaluate.result import (
@@ -254,7 +254,7 @@ class DurableEvaluator(BaseEvaluator):
                 values.update(shown_values(plan.criterion.condition, plan.reads, facts, done))
             for fact_id in records:
                 if fact_id in facts:
-                    values[fact_id + " (records)"] = len(facts[fact_id])  # type: ignore[arg-type]
+                    values[fact_id + " (records)"] = len(facts[fact_id])
             if plan.count_fields:
                 counts = [message[k] for k in plan.count_fields if k in message]
                 if counts:

@@ -28,9 +28,9 @@ from emulation_rules.evaluate.polars._common import (
 )
 from emulation_rules.evaluate.polars.result import BulkResult
 from emulation_rules.evaluate.polars.scoring import BulkEvaluator
-from emulation_rules.facts.history import review_years
 from emulation_rules.evaluate.polars.sinks import _Prefetch, _Progress, _Sink, _Writer
 from emulation_rules.evaluate.polars.sources import _chunks, _Input, _open_input, _Reread
+from emulation_rules.facts.history import review_years
 from emulation_rules.facts.reader import OnError
 from emulation_rules.facts.vocab import review_phase
 

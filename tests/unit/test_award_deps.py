@@ -182,3 +182,13 @@ def test_author_cases_carry_a_history():
     results = run_cases([DATA / "cases.yaml"])
     assert [(r.case_id, r.passed, r.checked) for r in results] == [
         ("third_year_counts_from_this_evaluation", True, 2), ("requirement_missing_facts", True, 2)]
+
+
+def test_mutants_of_award_and_history_conditions():
+    from emulation_rules.authoring.mutate import mutants
+
+    ids = {mu.id for mu in mutants(CAMPAIGN)}
+    assert "awards[1].criteria[0].condition verdict" in ids  # {award: LĐTT} -> not_awarded
+    assert "awards[2].criteria[0].condition.each_of_last_years +1" in ids
+    assert "awards[3].criteria[0].condition.consecutive_years +1" in ids
+    assert "awards[4].criteria[0].condition.times_in_phase +1" in ids

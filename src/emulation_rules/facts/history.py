@@ -31,7 +31,14 @@ from dataclasses import dataclass
 from typing import Any
 
 from emulation_rules.campaign import model as m
-from emulation_rules.errors import PathItem, Problem, ProblemCode, SourceLocation, did_you_mean
+from emulation_rules.errors import (
+    PathItem,
+    Problem,
+    ProblemCode,
+    SourceLocation,
+    did_you_mean,
+    identifier_message,
+)
 
 __all__ = [
     "FIRST_YEAR",
@@ -135,10 +142,10 @@ def _title(value: Any, path: tuple[PathItem, ...], problem: ProblemFn, out: list
     if value is None:
         out.append(problem("missing-key", "a history entry needs 'title'", path, None))
         return None
-    text = unicodedata.normalize("NFC", str(value).strip()) if isinstance(value, str) else None
-    if text is None or not _IDENT.match(text):
-        out.append(problem("invalid-value", f"title {value!r} is not an identifier (lower-case ASCII "
-                           "letters, digits and '_', e.g. 'lao_dong_tien_tien')", path, None))
+    text = unicodedata.normalize("NFC", value.strip()) if isinstance(value, str) else None
+    if text is None or len(text) > 64 or not _IDENT.match(text):
+        message, hint = identifier_message(value if text is None else text)
+        out.append(problem("invalid-value", f"title {message}", path, hint))
         return None
     return text
 
@@ -153,8 +160,8 @@ def _year(value: Any, path: tuple[PathItem, ...], problem: ProblemFn, out: list[
     elif isinstance(value, str) and value.strip().isascii() and value.strip().isdigit():
         year = int(value.strip())
     if year is None or not FIRST_YEAR <= year <= LAST_YEAR:
-        out.append(problem("invalid-value", f"year {value!r} is not a year from {FIRST_YEAR} to "
-                           f"{LAST_YEAR}", path, None))
+        out.append(problem("invalid-value", f"year {value!r} is not a whole year from {FIRST_YEAR} "
+                           f"to {LAST_YEAR}", path, None))
         return None
     return year
 

@@ -192,3 +192,19 @@ def test_mutants_of_award_and_history_conditions():
     assert "awards[2].criteria[0].condition.each_of_last_years +1" in ids
     assert "awards[3].criteria[0].condition.consecutive_years +1" in ids
     assert "awards[4].criteria[0].condition.times_in_phase +1" in ids
+
+
+@pytest.mark.parametrize(("review", "verdict"), [
+    ((2024, 2022, 2023), "awarded"),      # a phase 2022-2023: both years inside
+    ((2024, 2021, 2022), "not_awarded"),  # a phase ending in 2022: 2023 is after it
+    ((2022, 2021, 2025), "not_awarded"),  # reviewed in 2022: 2023 is after the review year
+])
+@pytest.mark.parametrize("backend", _backends())
+def test_times_in_phase_reads_the_phase_up_to_the_review_year(backend, review, verdict):
+    from emulation_rules.facts.history import ReviewYears
+
+    data = {"subjects": [{"id": "X", "kind": "individual", "role": "member", "history": [
+        {"title": LDTT, "year": 2022}, {"title": LDTT, "year": 2023}]}]}
+    (subject,) = parse_facts(data, CAMPAIGN).subjects
+    impl = Engine(CAMPAIGN, backend=backend)._impl
+    assert impl.evaluate_subject(subject, ReviewYears(*review)).award(TWICE).verdict == verdict

@@ -36,8 +36,10 @@ from emulation_rules.evaluate.base import (
     unavailable,
 )
 from emulation_rules.evaluate.result import Evaluation, SubjectResult
+from emulation_rules.facts.history import review_years
 from emulation_rules.facts.reader import Subject
 from emulation_rules.facts.review import submission_as_of
+from emulation_rules.facts.vocab import review_phase
 from emulation_rules.results.quotas import with_quotas
 
 if TYPE_CHECKING:
@@ -176,9 +178,18 @@ class Engine:
         evaluation = dataclasses.replace(evaluation, rejected=sub.rejected, later=later)
         return with_quotas(self.campaign, evaluation, sub.subjects, self.params)
 
-    def evaluate_subject(self, subject: Subject) -> SubjectResult:
-        """Evaluate one validated subject against the awards for its kind."""
-        return self._impl.evaluate_subject(subject)
+    def evaluate_subject(self, subject: Subject, *, as_of: dt.date | None = None,
+                         phase: str | None = None) -> SubjectResult:
+        """Evaluate one validated subject against the awards for its kind.
+
+        ``as_of`` (or ``phase``) gives the review year and phase that ``held`` conditions read;
+        without either they are unknown.
+
+        Raises:
+            ReviewDateError: as in :meth:`evaluate`.
+        """
+        chosen, _ = review_phase(self.campaign, as_of, phase)
+        return self._impl.evaluate_subject(subject, review_years(self.campaign, as_of, chosen))
 
     def evaluate_many(
         self,

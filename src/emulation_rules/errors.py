@@ -66,6 +66,7 @@ ProblemCode = Literal[
     "unknown-phase",
     "bad-target",
     "unknown-award",
+    "award-cycle",
     "bad-quota",
     "bad-initiatives",
     "unreadable",
@@ -141,7 +142,9 @@ PROBLEM_CODES: Mapping[str, tuple[str, str]] = MappingProxyType({
     "schema-version": ("campaign", "A file of another format version (version 1: run `emulation-rules migrate FILE`)."),
     "unknown-phase": ("campaign", "A target value names a phase the campaign does not declare."),
     "bad-target": ("campaign", "A target whose metric does not fit its facts or phases."),
-    "unknown-award": ("campaign", "A quota (or case) names an award the campaign does not declare."),
+    "unknown-award": ("campaign", "A quota, case or condition names an award the campaign does not declare."),
+    "award-cycle": ("campaign", "Awards require each other in a cycle ({award: ...} or 'held' over this "
+                    "evaluation): none can be judged first; remove one of the references."),
     "bad-quota": ("campaign", "A quota without exactly one bound, of the other subject kind, or a bad of/ranking."),
     "figure-not-in-source": ("campaign", "A figure is not printed on the lines its source cites (or: derived)."),
     "bad-initiatives": ("campaign", "The initiative programme's window, kinds or derived facts do not fit."),

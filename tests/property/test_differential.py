@@ -12,6 +12,7 @@ Examples per campaign: the hypothesis profile (tests/property/conftest.py; "ci" 
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 
 import pytest
@@ -29,26 +30,30 @@ from ..conftest import campaign_files
 from ..unit.test_bulk import _CONSTRUCTS
 
 CONSTRUCTS = Path("constructs.yaml")
+AWARD_DEPS = Path(__file__).resolve().parents[1] / "data" / "award_deps" / "campaign.yaml"
+"""Awards that build on awards and titles held (issue 10, item 2), reviewed on AS_OF."""
+AS_OF = {"award_deps": dt.date(2024, 12, 31)}  # by campaign id
 
 
 def _load(path: Path) -> m.Campaign:
     return load_campaign(_CONSTRUCTS, file=str(path)) if path == CONSTRUCTS else load_campaign(path)
 
 
-@pytest.fixture(scope="module", params=[*campaign_files(), CONSTRUCTS], ids=lambda p: p.stem)
+@pytest.fixture(scope="module", params=[*campaign_files(), CONSTRUCTS, AWARD_DEPS],
+                ids=lambda p: p.parent.name if p == AWARD_DEPS else p.stem)
 def pair(request: pytest.FixtureRequest) -> tuple[m.Campaign, Engine, ReferenceEvaluator, Engine | None]:
     campaign = _load(request.param)
     polars = Engine(campaign, backend="polars") if backend_problem("polars") is None else None
     return campaign, Engine(campaign), ReferenceEvaluator(campaign), polars
 
 
-def mixed(campaign: m.Campaign) -> st.SearchStrategy[list[dict]]:
+def mixed(campaign: m.Campaign, as_of: dt.date | None = None) -> st.SearchStrategy[list[dict]]:
     """Random subject lists, plus single subjects built to be awarded or to fail an award."""
-    parts: list[st.SearchStrategy[list[dict]]] = [subjects(campaign)]
+    parts: list[st.SearchStrategy[list[dict]]] = [subjects(campaign, as_of=as_of)]
     for kind in ("collective", "individual"):
         if any(a.subject == kind and a.criteria_delegated_to is None for a in campaign.awards):
             for sat in (True, False):
-                parts.append(facts_for(campaign, kind, satisfying=sat).map(lambda s: [s]))
+                parts.append(facts_for(campaign, kind, satisfying=sat, as_of=as_of).map(lambda s: [s]))
     return st.one_of(parts)
 
 
@@ -65,17 +70,18 @@ def _statuses(evaluation) -> dict:
 
 def test_engine_and_reference_agree(pair) -> None:
     campaign, engine, reference, polars = pair
+    as_of = AS_OF.get(campaign.id)
 
-    @given(mixed(campaign))
+    @given(mixed(campaign, as_of))
     def check(raw: list[dict]) -> None:
         submission = parse_facts(raw, campaign)
-        durable = engine.evaluate(submission)
-        ref = reference.evaluate(submission)
+        durable = engine.evaluate(submission, as_of=as_of)
+        ref = reference.evaluate(submission, as_of=as_of)
         assert _statuses(durable) == _statuses(ref), raw
         # beyond verdicts: missing facts, values, thresholds, points and bands are equal too
         assert durable == ref, raw
         if polars is not None:  # the third backend: statuses, points, bands, missing facts
-            table = polars.evaluate(submission)
+            table = polars.evaluate(submission, as_of=as_of)
             assert _statuses(table) == _statuses(ref), raw
             assert render_csv(table) == render_csv(ref), raw
 

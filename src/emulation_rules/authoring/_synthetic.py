@@ -53,6 +53,8 @@ def _walk(cond: Any, out: dict[str, list[Any]], params: dict[str, float], prefix
         if cond.count.where is not None:
             _walk(cond.count.where, out, params, f"{cond.count.fact}.")
         return
+    if isinstance(cond, m.AwardRef | m.Held):  # no threshold on a fact (a verdict, a history)
+        return
     name = prefix + (cond.field or cond.fact or "")
     if isinstance(cond, m.AtLeast):
         out.setdefault(name, []).append(cond.at_least)

@@ -10,7 +10,7 @@ The mutations, each applied in memory to the parsed campaign file (never written
 
 ``+1``
     a number raised by one: a comparison's or count's ``value``, a target figure, a quota's
-    ``min_share``, a parameter's ``default``;
+    ``min_share``, a parameter's ``default``, the years of a ``held`` condition;
 ``op``
     a comparator swapped with its strict or non-strict twin (``>=`` <-> ``>``, ``<=`` <-> ``<``)
     in a comparison, a count or a target;
@@ -22,7 +22,9 @@ The mutations, each applied in memory to the parsed campaign file (never written
 ``any``, ``all``
     ``all`` of two or more conditions turned into ``any``, and back;
 ``drop``
-    a criterion of an award removed.
+    a criterion of an award removed;
+``verdict``
+    an ``{award: ...}`` condition's ``verdict`` turned round (``awarded`` <-> ``not_awarded``).
 
 Each mutant is validated as the loader would (model and semantic checks, not the figure check):
 a mutant the loader refuses is ``invalid`` (the file guards itself). The valid ones run every
@@ -79,7 +81,7 @@ class Mutant:
         id: stable name ``<path> <operator>``, e.g. ``targets[3].values[0].value +1``; an
             ``equivalent_mutants`` entry of a case file names it.
         path: data path of the changed value (or of the dropped criterion).
-        operator: ``+1``, ``op``, ``+1d``, ``-1d``, ``rank+1``, ``rank-1``, ``any``, ``all``,
+        operator: ``+1``, ``op``, ``+1d``, ``-1d``, ``rank+1``, ``rank-1``, ``any``, ``all``, ``verdict``,
             ``drop``.
         before: the value before, as text.
         after: the value after, as text.
@@ -259,6 +261,14 @@ class _Finder:
                     source,
                     self.facts.get(cond.count.fact),
                 )
+        elif isinstance(cond, m.Held):  # one year more in the window or the count
+            for key in ("each_of_last_years", "consecutive_years", "times_in_phase"):
+                if getattr(cond, key) is not None:
+                    yield from self._number((*path, key), getattr(cond, key), source)
+        elif isinstance(cond, m.AwardRef):  # the required verdict turned round
+            new = "not_awarded" if cond.verdict == "awarded" else "awarded"
+            where = (*path, "verdict")
+            yield Mutant(f"{format_path(path)} verdict", where, "verdict", cond.verdict, new, source, new)
         elif isinstance(cond, m.Compare):
             yield from self._op((*path, "op"), cond.op, source)
             if isinstance(cond.value, dt.date):

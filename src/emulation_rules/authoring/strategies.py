@@ -38,6 +38,16 @@ except ImportError as exc:  # pragma: no cover - exercised only without hypothes
         "emulation_rules.testing needs hypothesis: pip install 'emulation-rules[testing]'"
     ) from exc
 
+from emulation_rules.authoring._titles import (
+    HISTORY_KEY,
+    _all_conditions,
+    _award_conditions,
+    _leaves,
+    assign_held,
+    held_titles,
+    random_history,
+    review_for,
+)
 from emulation_rules.campaign import model as m
 from emulation_rules.evaluate.python import PythonEvaluator
 
@@ -306,22 +316,33 @@ def _assign(
     decls: Mapping[str, Any],
     *,
     key: str = "fact",
+    review: Any = None,
 ) -> st.SearchStrategy[Assignment]:
     """Assignments (fact or field id -> value) that make ``cond`` hold (``truth``) or not.
 
     Best effort: conflicting constraints on one fact are resolved by the later one, so callers
-    check the result with the reference evaluator.
+    check the result with the reference evaluator. A required award is assigned through its
+    own criteria; a ``held`` condition through history entries (key ``history``).
     """
     if isinstance(cond, m.NotOf):
-        return _assign(cond.not_, not truth, campaign, decls, key=key)
+        return _assign(cond.not_, not truth, campaign, decls, key=key, review=review)
     if isinstance(cond, m.AllOf | m.AnyOf):
         subs = list(cond.all if isinstance(cond, m.AllOf) else cond.any)
         every = isinstance(cond, m.AllOf) == truth  # all true, or (any) all false
         if every:
-            return st.tuples(*[_assign(s, truth, campaign, decls, key=key) for s in subs]).map(
-                _merge
-            )
-        return st.one_of([_assign(s, truth, campaign, decls, key=key) for s in subs])
+            return st.tuples(*[_assign(s, truth, campaign, decls, key=key, review=review)
+                               for s in subs]).map(_merge)
+        return st.one_of([_assign(s, truth, campaign, decls, key=key, review=review) for s in subs])
+    if isinstance(cond, m.Held):
+        return assign_held(cond, truth, review)
+    if isinstance(cond, m.AwardRef):
+        assert campaign is not None
+        conds = _award_conditions(campaign.award(cond.award))
+        if not conds:
+            return st.nothing()
+        if truth == (cond.verdict == "awarded"):
+            return st.tuples(*[_assign(c, True, campaign, {}, review=review) for c in conds]).map(_merge)
+        return st.one_of([_assign(c, False, campaign, {}, review=review) for c in conds])
     if isinstance(cond, m.Count):
         assert campaign is not None
         decl = campaign.fact(cond.count.fact)
@@ -368,37 +389,15 @@ def _leaf_truth(cond: Any, decl: Any, value: Any, params: Mapping[str, float]) -
 # --- conditions of a campaign ----------------------------------------------------------------
 
 
-def _all_conditions(campaign: m.Campaign) -> list[Any]:
-    out: list[Any] = []
-    for a in campaign.awards:
-        out.extend(c.condition for c in a.criteria)
-        if a.score_sheet is not None:
-            out.extend(i.condition for i in a.score_sheet.items if i.condition is not None)
-    return out
-
-
-def _leaves(cond: Any) -> list[Any]:
-    if isinstance(cond, m.AllOf):
-        return [x for s in cond.all for x in _leaves(s)]
-    if isinstance(cond, m.AnyOf):
-        return [x for s in cond.any for x in _leaves(s)]
-    if isinstance(cond, m.NotOf):
-        return _leaves(cond.not_)
-    return [cond]
-
-
-def _award_conditions(award: m.Award) -> list[Any]:
-    conds = [c.condition for c in award.criteria]
-    if award.score_sheet is not None:
-        conds.extend(i.condition for i in award.score_sheet.items if i.condition is not None)
-    return conds
-
-
-def _reads(award: m.Award) -> list[str]:
+def _reads(award: m.Award, campaign: m.Campaign) -> list[str]:
+    """Declared facts an award reads, with those of the awards it requires."""
     out: list[str] = []
     for cond in _award_conditions(award):
         for leaf in _leaves(cond):
-            out.append(leaf.count.fact if isinstance(leaf, m.Count) else leaf.fact)
+            if isinstance(leaf, m.AwardRef):
+                out.extend(_reads(campaign.award(leaf.award), campaign))
+            elif not isinstance(leaf, m.Held):
+                out.append(leaf.count.fact if isinstance(leaf, m.Count) else leaf.fact)
     if award.score_sheet is not None:
         out.extend(i.points_fact for i in award.score_sheet.items if i.points_fact)
     return list(dict.fromkeys(out))
@@ -414,6 +413,7 @@ def facts_for(
     satisfying: bool | None = None,
     *,
     missing: float = 0.15,
+    as_of: dt.date | None = None,
 ) -> st.SearchStrategy[dict[str, Any]]:
     """Raw subjects of one kind, with facts near every threshold of the campaign.
 
@@ -427,6 +427,8 @@ def facts_for(
             is present and at least one criterion fails (verdict ``not_awarded``). When
             ``award`` is None and ``satisfying`` is set, an award of ``subject_kind`` is drawn.
         missing: probability (0-1) of leaving out each fact when ``satisfying`` is None.
+        as_of: the review date the subjects will be evaluated on; a campaign with ``held``
+            conditions gets subjects with a ``history`` around its years (needed to satisfy them).
 
     Returns:
         A strategy of mappings ``{"id", "kind", "level" | "role", "facts"}`` that
@@ -448,7 +450,7 @@ def facts_for(
         if not mine:
             raise ValueError(f"campaign {campaign.id!r} has no decidable {subject_kind} award")
         return st.sampled_from(mine).flatmap(
-            lambda a: facts_for(campaign, subject_kind, a, satisfying)
+            lambda a: facts_for(campaign, subject_kind, a, satisfying, as_of=as_of)
         )
     chosen = campaign.award(award) if award is not None else None
     if chosen is not None and chosen.subject != subject_kind:
@@ -470,8 +472,16 @@ def facts_for(
     decls = [f for f in campaign.facts if f.applies_to == subject_kind]
     where = st.sampled_from(places)
 
-    def shape(place: str, facts: Assignment) -> dict[str, Any]:
-        return {"id": "S0", "kind": subject_kind, key: place, "facts": facts}
+    review = review_for(campaign, as_of)
+    history: st.SearchStrategy[Any] = st.just(_ABSENT)
+    if held_titles(campaign):
+        history = st.one_of(st.just(_ABSENT), random_history(campaign, review))
+
+    def shape(place: str, facts: Assignment, hist: Any = _ABSENT) -> dict[str, Any]:
+        facts = dict(facts)
+        hist = facts.pop(HISTORY_KEY, hist)
+        out = {"id": "S0", "kind": subject_kind, key: place, "facts": facts}
+        return out if hist is _ABSENT else {**out, "history": hist}
 
     if satisfying is None or chosen is None:
         parts = {
@@ -495,14 +505,14 @@ def facts_for(
             )
         )
         facts = facts.map(lambda f: {k: v for k, v in f.items() if v is not _ABSENT})
-        return st.builds(shape, where, facts)
+        return st.builds(shape, where, facts, history)
 
     ref = PythonEvaluator(campaign)
-    reads = _reads(chosen)
+    reads = _reads(chosen, campaign)
     conds = _award_conditions(chosen)
     if satisfying:
         fixed = (
-            st.tuples(*[_assign(c, True, campaign, {}) for c in conds]).map(_merge)
+            st.tuples(*[_assign(c, True, campaign, {}, review=review) for c in conds]).map(_merge)
             if conds
             else st.just({})
         )
@@ -519,7 +529,7 @@ def facts_for(
         crits = [c.condition for c in chosen.criteria]
         if not crits:
             return st.nothing()
-        fixed = st.sampled_from(crits).flatmap(lambda c: _assign(c, False, campaign, {}))
+        fixed = st.sampled_from(crits).flatmap(lambda c: _assign(c, False, campaign, {}, review=review))
     # facts the award reads but the assignment may leave unset; record lists come from counts
     rest = st.fixed_dictionaries(
         {
@@ -532,7 +542,7 @@ def facts_for(
     want = "awarded" if satisfying else "not_awarded"
 
     def decided(subject: dict[str, Any]) -> bool:
-        result = ref.evaluate([subject])
+        result = ref.evaluate([subject], as_of=as_of)
         return result.subjects[0].award(chosen.id).verdict == want
 
     return st.builds(shape, where, facts).filter(decided)
@@ -546,7 +556,7 @@ class _Absent:
 _ABSENT: Any = _Absent()
 
 
-def subject_for(campaign: m.Campaign) -> st.SearchStrategy[dict[str, Any]]:
+def subject_for(campaign: m.Campaign, *, as_of: dt.date | None = None) -> st.SearchStrategy[dict[str, Any]]:
     """One raw subject of any kind, level and role the campaign declares (see :func:`facts_for`)."""
     kinds = [
         k
@@ -556,11 +566,11 @@ def subject_for(campaign: m.Campaign) -> st.SearchStrategy[dict[str, Any]]:
         )
         if levels
     ]
-    return st.one_of([facts_for(campaign, k) for k in kinds])
+    return st.one_of([facts_for(campaign, k, as_of=as_of) for k in kinds])
 
 
 def subjects(
-    campaign: m.Campaign, *, min_size: int = 1, max_size: int = 6
+    campaign: m.Campaign, *, min_size: int = 1, max_size: int = 6, as_of: dt.date | None = None
 ) -> st.SearchStrategy[list[dict[str, Any]]]:
     """Lists of raw subjects mixing kinds, levels and roles, with unique ids ``S0, S1, ...``.
 
@@ -568,10 +578,11 @@ def subjects(
         campaign: a loaded campaign.
         min_size: fewest subjects.
         max_size: most subjects.
+        as_of: the review date (see :func:`facts_for`).
 
     Returns:
         A strategy of lists that :func:`~emulation_rules.facts.parse_facts` accepts.
     """
-    return st.lists(subject_for(campaign), min_size=min_size, max_size=max_size).map(
+    return st.lists(subject_for(campaign, as_of=as_of), min_size=min_size, max_size=max_size).map(
         lambda items: [{**s, "id": f"S{i}"} for i, s in enumerate(items)]
     )

@@ -10,6 +10,7 @@ from typing import Any
 from pydantic import BaseModel
 
 from emulation_rules.campaign import model as m
+from emulation_rules.campaign.dependencies import award_refs, find_cycle
 from emulation_rules.campaign.safe_yaml import (
     SourceMap,
 )
@@ -44,6 +45,7 @@ class _Checker:
         self.facts = {f.id: f for f in c.facts}
         self.params = {p.id: p for p in c.parameters}
         self.problems: list[Problem] = []
+        self._in_award: m.Award | None = None
 
     def add(self, code: ProblemCode, message: str, path: PathT, hint: str | None = None) -> None:
         self.problems.append(Problem(code, message, path, self.smap.locate(path), hint))
@@ -108,10 +110,13 @@ class _Checker:
             if a.subject == "individual" and a.eligibility.levels:
                 self.add("unknown-level", "an individual award lists collective levels",
                          (*base, "eligibility", "levels"))
+            self._in_award = a
             for j, crit in enumerate(a.criteria):
                 self._condition(crit.condition, (*base, "criteria", j, "condition"), a.subject, None)
+            self._in_award = None
             if a.score_sheet is not None:
                 self._score_sheet(a.score_sheet, (*base, "score_sheet"), a.subject)
+        self._cycle()
         self._unique("targets", c.targets)
         for i, t in enumerate(c.targets):
             self._target(t, ("targets", i), levels, roles)
@@ -250,8 +255,56 @@ class _Checker:
             self._condition(cond.not_, (*path, "not"), kind, records, depth + 1)
         elif isinstance(cond, m.Count):
             self._count(cond, path, kind, records)
+        elif isinstance(cond, m.AwardRef | m.Held):
+            self._award_read(cond, path, kind, records)
         else:
             self._leaf(cond, path, kind, records)
+
+    def _award_read(self, cond: m.AwardRef | m.Held, path: PathT, kind: str,
+                    records: m.FactDecl | None) -> None:
+        """``{award: ...}`` and ``{held: ...}``: only in an award's criteria; same subject kind."""
+        what = "'award'" if isinstance(cond, m.AwardRef) else "'held'"
+        if records is not None or self._in_award is None:
+            self.add("bad-compare", f"{what} may only be used in an award's criteria (it reads this "
+                     "evaluation's verdicts or the subject's history)", path)
+            return
+        awards = {a.id: a for a in self.c.awards}
+        if isinstance(cond, m.Held):
+            given = [k for k in ("each_of_last_years", "consecutive_years", "times_in_phase")
+                     if getattr(cond, k) is not None]
+            if len(given) != 1:
+                self.add("bad-compare", "give exactly one of 'each_of_last_years', "
+                         f"'consecutive_years', 'times_in_phase' (got {', '.join(given) or 'none'})", path)
+            other = awards.get(cond.held)
+            if other is not None and other.subject != kind and cond.consecutive_years is not None:
+                self.add("fact-subject-mismatch", f"award {cond.held!r} is for {other.subject} "
+                         f"subjects, not {kind}", (*path, "held"))
+            return
+        other = awards.get(cond.award)
+        if other is None:
+            self.add("unknown-award", f"unknown award {cond.award!r}; the campaign's awards: "
+                     f"{', '.join(awards) or 'none'}", (*path, "award"), _hint(cond.award, awards))
+        elif other.subject != kind:
+            self.add("fact-subject-mismatch", f"award {cond.award!r} is for {other.subject} "
+                     f"subjects, not {kind}", (*path, "award"))
+
+    def _cycle(self) -> None:
+        cycle = find_cycle(self.c)
+        if cycle is None:
+            return
+        first, second = cycle[0], cycle[1]
+        index = [a.id for a in self.c.awards].index(first)
+        award = self.c.awards[index]
+        ids = {a.id for a in self.c.awards}
+        where: PathT = ("awards", index)
+        for j, crit in enumerate(award.criteria):
+            hits = [p for a, p in award_refs(crit.condition, ids) if a == second]
+            if hits:
+                where = ("awards", index, "criteria", j, "condition", *hits[0])
+                break
+        self.add("award-cycle", f"awards require each other in a cycle: {' -> '.join(cycle)}", where,
+                 "none of them can be judged first; remove one of the references (a title held in "
+                 "earlier years is read from the subject's history instead)")
 
     def _count(self, cond: m.Count, path: PathT, kind: str, records: m.FactDecl | None) -> None:
         if records is not None:

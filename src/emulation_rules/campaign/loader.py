@@ -28,7 +28,11 @@ The codes are declared, with what each means, in :data:`emulation_rules.errors.P
     cites and is not declared ``derived`` (see :mod:`.figures`; run when the texts are found).
 ``unknown-award``, ``bad-quota``
     quotas on an award set: a quota names an award the campaign does not declare, or an award
-    of the other subject kind.
+    of the other subject kind; ``unknown-award`` also for a condition ``{award: id}`` naming no
+    award (the message lists the campaign's awards).
+``award-cycle``
+    awards that require each other (``{award: ...}``, or ``held ... consecutive_years`` over an
+    award of this evaluation) in a cycle: none can be judged first (:mod:`.dependencies`).
 ``bad-initiatives``
     the initiative programme: its window ends before it starts, its research kind is not one of
     its kinds, or a derived count fact (``credited_fact``, ``unit_fact``) is not an int fact of

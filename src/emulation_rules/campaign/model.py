@@ -113,6 +113,12 @@ from emulation_rules.campaign.ranking import (
 from emulation_rules.campaign.ranking import (  # re-exported
     RankKey as RankKey,
 )
+from emulation_rules.campaign.titles import (  # re-exported: conditions over awards and titles
+    AwardRef as AwardRef,
+)
+from emulation_rules.campaign.titles import (
+    Held as Held,
+)
 
 SCHEMA_VERSION = 2
 _DERIVED = ("Why the figure here is not printed on the cited lines (e.g. 100% for 'đạt dự toán giao'); "
@@ -207,10 +213,11 @@ def _condition_tag(value: Any) -> str | None:
         return {
             AllOf: "all", AnyOf: "any", NotOf: "not", Count: "count",
             AtLeast: "at_least", OneOf: "in", Compare: "compare",
+            AwardRef: "award", Held: "held",
         }.get(type(value))
     if not isinstance(value, dict):
         return None
-    for key in ("all", "any", "not", "count", "at_least", "in"):
+    for key in ("all", "any", "not", "count", "at_least", "in", "award", "held"):
         if key in value:
             return key
     return "compare"
@@ -223,6 +230,8 @@ Condition = Annotated[
     | Annotated[Count, Tag("count")]
     | Annotated[AtLeast, Tag("at_least")]
     | Annotated[OneOf, Tag("in")]
+    | Annotated[AwardRef, Tag("award")]
+    | Annotated[Held, Tag("held")]
     | Annotated[Compare, Tag("compare")],
     Discriminator(_condition_tag),
 ]

@@ -34,6 +34,7 @@ from emulation_rules.campaign import model as m
 from emulation_rules.errors import CompileError, EngineUnavailableError
 from emulation_rules.evaluate.interface import BackendName, Evaluator, Submitted
 from emulation_rules.evaluate.result import Evaluation, SubjectResult
+from emulation_rules.facts.history import ReviewYears, review_years
 from emulation_rules.facts.reader import Subject
 from emulation_rules.facts.review import resolve_submission
 from emulation_rules.facts.vocab import review_phase
@@ -151,7 +152,7 @@ class BaseEvaluator:
             ReviewDateError: ``day`` lies in no phase (and no ``phase`` is given).
         """
         chosen, _ = review_phase(self.campaign, day, phase)
-        results = self.evaluate_subjects(subjects)
+        results = self.evaluate_subjects(subjects, review_years(self.campaign, day, chosen))
         return Evaluation(
             self.campaign.id,
             day,
@@ -184,12 +185,15 @@ class BaseEvaluator:
                              on_error=on_error,  # type: ignore[arg-type]
                              chunk_rows=chunk_rows or DEFAULT_CHUNK_ROWS, progress=progress, phase=phase)
 
-    def evaluate_subjects(self, subjects: tuple[Subject, ...]) -> tuple[SubjectResult, ...]:
-        """Results for validated subjects, in order (override to batch or lock)."""
+    def evaluate_subjects(self, subjects: tuple[Subject, ...],
+                          review: ReviewYears | None = None) -> tuple[SubjectResult, ...]:
+        """Results for validated subjects, in order (override to batch or lock); ``review``
+        gives the years ``held`` conditions look at (None: they are unknown)."""
         with full_collections_deferred():
-            return tuple(self.evaluate_subject(s) for s in subjects)
+            return tuple(self.evaluate_subject(s, review) for s in subjects)
 
-    def evaluate_subject(self, subject: Subject) -> SubjectResult:  # pragma: no cover - abstract
+    def evaluate_subject(self, subject: Subject,
+                         review: ReviewYears | None = None) -> SubjectResult:  # pragma: no cover - abstract
         """One subject against the awards of its kind."""
         raise NotImplementedError
 

@@ -12,6 +12,7 @@ from typing import Any, Literal, Protocol, runtime_checkable
 
 from emulation_rules.campaign import model as m
 from emulation_rules.evaluate.result import Evaluation, SubjectResult
+from emulation_rules.facts.history import ReviewYears
 from emulation_rules.facts.reader import Subject, Submission
 
 __all__ = ["BackendName", "Evaluator", "Submitted"]
@@ -53,8 +54,9 @@ class Evaluator(Protocol):
         """Verdicts for every subject of ``submission``; ``as_of`` (or ``phase``) picks the phase."""
         ...
 
-    def evaluate_subject(self, subject: Subject) -> SubjectResult:
-        """Verdicts for one validated subject against the awards of its kind."""
+    def evaluate_subject(self, subject: Subject, review: ReviewYears | None = None) -> SubjectResult:
+        """Verdicts for one validated subject against the awards of its kind (``review``: the
+        years ``held`` conditions look at; None leaves them unknown)."""
         ...
 
     def evaluate_table(self, facts: Any, *, output: Any = None, as_of: dt.date | None = None,

@@ -38,9 +38,20 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from emulation_rules.campaign import model as m
+from emulation_rules.campaign.dependencies import dependency_order
 from emulation_rules.evaluate.base import BackendName, BaseEvaluator, resolve_params
+from emulation_rules.evaluate.dependencies import expand_missing, shown_values
 from emulation_rules.evaluate.result import AwardResult, CriterionResult, Status, SubjectResult, VerdictKind
-from emulation_rules.evaluate.semantics import count_records, counts_in, describe, judge, reads
+from emulation_rules.evaluate.semantics import (
+    count_records,
+    counts_in,
+    describe,
+    judge,
+    reads,
+    synthetic_decls,
+    synthetic_facts,
+)
+from emulation_rules.facts.history import ReviewYears
 from emulation_rules.facts.reader import Subject, check_subject
 
 __all__ = ["PythonEvaluator"]
@@ -66,19 +77,35 @@ class PythonEvaluator(BaseEvaluator):
     def __init__(self, campaign: m.Campaign, *, params: Mapping[str, float] | None = None) -> None:
         self.campaign = campaign
         self.params: dict[str, float] = resolve_params(campaign, params)
-        self._facts = {f.id: f for f in campaign.facts}
+        self._facts = {**synthetic_decls(campaign), **{f.id: f for f in campaign.facts}}
+        self.campaign_facts = frozenset(f.id for f in campaign.facts)
+        self._order = dependency_order(campaign)
+        self._award_ids = frozenset(a.id for a in campaign.awards)
+        self._reads: dict[int, tuple[list[str], list[str]]] = {}  # per criterion, once
+        for a in campaign.awards:
+            for crit in a.criteria:
+                read = reads(crit.condition, self._award_ids)
+                self._reads[id(crit)] = (read, [f for f in read if f in self.campaign_facts])
+        self._synthetic = any(len(d) < len(r) for r, d in self._reads.values())
 
-    def evaluate_subject(self, subject: Subject) -> SubjectResult:
-        """One subject against the awards of its kind (see :meth:`evaluate`).
+    def evaluate_subject(self, subject: Subject, review: ReviewYears | None = None) -> SubjectResult:
+        """One subject against the awards of its kind (see :meth:`evaluate`), each after the
+        awards it requires; ``review`` gives the years ``held`` conditions look at.
 
         Raises:
             EvaluationError: not a :class:`Subject`, or (built by hand) it carries an undeclared
                 fact or an uncoerced value.
         """
         check_subject(self.campaign, subject)
-        awards = tuple(
-            self._award(a, subject) for a in self.campaign.awards if a.subject == subject.kind
-        )
+        done: dict[str, AwardResult] = {}
+        for a in self._order:
+            if a.subject == subject.kind:
+                verdicts = {k: r.verdict for k, r in done.items()} if self._synthetic else {}
+                facts = subject.facts
+                if self._synthetic:  # the campaign reads verdicts or history
+                    facts = {**facts, **synthetic_facts(subject.history, review, verdicts)}
+                done[a.id] = self._award(a, subject, facts, done)
+        awards = tuple(done[a.id] for a in self.campaign.awards if a.id in done)
         return SubjectResult(
             subject.id,
             subject.kind,
@@ -90,7 +117,8 @@ class PythonEvaluator(BaseEvaluator):
         )
 
     # awards ------------------------------------------------------------------------------------
-    def _award(self, award: m.Award, subject: Subject) -> AwardResult:
+    def _award(self, award: m.Award, subject: Subject, facts: Mapping[str, Any],
+               done: Mapping[str, AwardResult]) -> AwardResult:
         elig = award.eligibility
         allowed = elig.levels if award.subject == "collective" else elig.roles
         mine = subject.level if award.subject == "collective" else subject.role
@@ -110,8 +138,7 @@ class PythonEvaluator(BaseEvaluator):
                     f"criteria delegated to {award.criteria_delegated_to} ({award.source.cite()})"
                 ),
             )
-        facts = subject.facts
-        results = [self._criterion(c, facts) for c in award.criteria]
+        results = [self._criterion(c, facts, done) for c in award.criteria]
         points = band = max_points = None
         if award.score_sheet is not None:
             points, band, sheet_result = self._score(award.score_sheet, facts)
@@ -129,17 +156,21 @@ class PythonEvaluator(BaseEvaluator):
             band,
         )
 
-    def _criterion(self, crit: m.Criterion, facts: Mapping[str, Any]) -> CriterionResult:
-        read = reads(crit.condition)
+    def _criterion(self, crit: m.Criterion, facts: Mapping[str, Any],
+                   done: Mapping[str, AwardResult]) -> CriterionResult:
+        read, declared = self._reads[id(crit)]
         truth = judge(crit.condition, facts, self._facts, self.params)  # Kleene: decided or not
         status: Status = "unknown" if truth is None else "pass" if truth else "fail"
-        # missing facts are listed where they leave the criterion undecided
-        missing = tuple(f for f in read if f not in facts) if truth is None else ()
+        # missing facts are listed where they leave the criterion undecided (a required award's
+        # own missing facts stand for it)
+        missing = expand_missing((f for f in read if f not in facts), done) if truth is None else ()
         values: dict[str, Any] = {}
-        for fact_id in read:
+        for fact_id in declared:
             if fact_id in facts and self._facts[fact_id].type != "records":
                 values[fact_id] = facts[fact_id]
-        for fact_id in read:
+        if len(declared) < len(read):  # synthetic reads, shown in words
+            values.update(shown_values(crit.condition, read, facts, done))
+        for fact_id in declared:
             if fact_id in facts and self._facts[fact_id].type == "records":
                 values[f"{fact_id} (records)"] = len(facts[fact_id])
         counted = [

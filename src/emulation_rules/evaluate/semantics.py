@@ -8,6 +8,13 @@
   a record lacking a field a comparison reads does not match, and ``not`` matches only records
   having every field it reads (the durable compiler and the polars scorer read records the same
   way, independently).
+* ``{award: x}`` reads the verdict this evaluation gave award ``x`` for the same subject, under
+  the synthetic key ``award:x`` (:func:`award_key`): absent while ``x`` is ``incomplete``;
+  ``{held: t, ...}`` reads the subject's ``history`` (:mod:`emulation_rules.facts.history`)
+  and the review's years (key ``as_of``, a :class:`~emulation_rules.facts.history.ReviewYears`):
+  Y-N .. Y-1 for ``each_of_last_years``, Y-N+1 .. Y for ``consecutive_years`` (year Y also
+  counts when this evaluation awards ``t``), distinct years of the judged phase up to Y for
+  ``times_in_phase``. Backends add these keys to a subject's facts (:func:`synthetic_facts`).
 * Three-valued (Kleene) logic over a subject whose facts may be missing (:func:`judge`):
   a leaf reading a missing fact is unknown (``None``); ``all`` is false if a branch is false,
   else unknown if a branch is unknown, else true; ``any`` is true if a branch is true, else unknown
@@ -31,24 +38,128 @@ Example:
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Mapping
+from collections.abc import Container, Iterable, Mapping
 from typing import Any
 
 from emulation_rules.campaign import model as m
 
 __all__ = [
+    "AS_OF",
+    "HISTORY",
+    "award_key",
     "count_records",
     "counts_in",
     "describe",
     "fields_read",
+    "held_years",
     "judge",
     "leaf",
     "reads",
     "record_matches",
+    "synthetic_decls",
+    "synthetic_facts",
+    "titles_used",
 ]
 
 _OPS = m.OPS
 _SYMBOL = m.OP_SYMBOLS
+
+HISTORY = "history"
+"""Synthetic read: the subject's titles held (absent when no history was submitted)."""
+AS_OF = "as_of"
+"""Synthetic read: the review's years (absent when there is no review date and no phase)."""
+_AWARD = "award:"
+
+
+def award_key(award_id: str) -> str:
+    """The synthetic read holding this evaluation's verdict of ``award_id`` (``award:<id>``)."""
+    return _AWARD + award_id
+
+
+def synthetic_decls(campaign: m.Campaign) -> dict[str, m.FactDecl]:
+    """Markers for the synthetic reads, to merge into the declarations given to :func:`judge`:
+    ``award:<id>`` for every award (so a ``held`` title is known to be an award), ``history``
+    and ``as_of``."""
+    marker = m.FactDecl.model_construct(id="verdict", applies_to="individual", type="enum",
+                                        label=m.Text(vi="Kết quả", en="Verdict"))
+    return {**{award_key(a.id): marker for a in campaign.awards}, HISTORY: marker, AS_OF: marker}
+
+
+def synthetic_facts(
+    history: Any, review: Any, verdicts: Mapping[str, str]
+) -> dict[str, Any]:
+    """The synthetic reads of one subject: ``history`` (if known), ``as_of`` (if Y is known) and
+    ``award:<id>`` for each decided verdict (``incomplete`` ones are left out: unknown).
+
+    Args:
+        history: the subject's ``history`` tuple, or None.
+        review: a ``ReviewYears``, or None.
+        verdicts: ``{award id: verdict}`` of the awards judged so far for this subject.
+    """
+    out: dict[str, Any] = {award_key(a): v for a, v in verdicts.items() if v != "incomplete"}
+    if history is not None:
+        out[HISTORY] = history
+    if review is not None and review.year is not None:
+        out[AS_OF] = review
+    return out
+
+
+def held_years(history: Iterable[Any], title: str) -> set[int]:
+    """The distinct years ``history`` holds ``title``."""
+    return {h.year for h in history if h.title == title}
+
+
+def titles_used(cond: m.Held, history: Iterable[Any], review: Any) -> str:
+    """The history entries a ``held`` condition looks at, in words (for explanations):
+    ``'lao_dong_tien_tien 2023 (Giám đốc), 2024'``, or ``'lao_dong_tien_tien: none'``."""
+    lo, hi = _window(cond, review)
+    hits = sorted((h for h in history if h.title == cond.held and lo <= h.year <= hi),
+                  key=lambda h: h.year)
+    if not hits:
+        return f"{cond.held}: none in {lo}-{hi}"
+    years = ", ".join(f"{h.year}" + (f" ({h.decided_by})" if h.decided_by else "") for h in hits)
+    return f"{cond.held} {years}"
+
+
+def _window(cond: m.Held, review: Any) -> tuple[int, int]:
+    """Inclusive years a ``held`` condition reads."""
+    y = review.year
+    if cond.each_of_last_years is not None:
+        return y - cond.each_of_last_years, y - 1
+    if cond.consecutive_years is not None:
+        return y - cond.consecutive_years + 1, y
+    return review.phase_first, min(review.phase_last, y)
+
+
+def _held(cond: m.Held, facts: Mapping[str, Any], decls: Mapping[str, Any],
+          missing: list[str] | None) -> bool | None:
+    lacking = [k for k in (HISTORY, AS_OF) if k not in facts]
+    review: Any = facts.get(AS_OF)
+    if not lacking and cond.times_in_phase is not None and review.phase_first is None:
+        lacking = [AS_OF]  # no phase is judged
+    if lacking:
+        if missing is not None:
+            missing.extend(lacking)
+        return None
+    years = held_years(facts[HISTORY], cond.held)
+    lo, hi = _window(cond, review)
+    if cond.times_in_phase is not None:
+        return len({y for y in years if lo <= y <= hi}) >= cond.times_in_phase
+    if cond.each_of_last_years is not None:
+        return all(y in years for y in range(lo, hi + 1))
+    if not all(y in years for y in range(lo, hi)):  # consecutive: the years before Y
+        return False
+    if hi in years:
+        return True
+    key = award_key(cond.held)
+    if key not in decls:  # not an award of this campaign: the history alone decides
+        return False
+    if key not in facts:
+        if missing is not None:
+            missing.append(key)
+        return None
+    return bool(facts[key] == "awarded")
+
 
 Decl = m.FactDecl | m.RecordField
 Leaf = m.Compare | m.AtLeast | m.OneOf
@@ -90,6 +201,16 @@ def judge(
     if isinstance(cond, m.NotOf):
         got = judge(cond.not_, facts, decls, params, missing)
         return None if got is None else not got
+    if isinstance(cond, m.AwardRef):
+        key = award_key(cond.award)
+        if key not in facts:
+            if missing is not None:
+                missing.append(key)
+            return None
+        awarded = facts[key] == "awarded"
+        return awarded if cond.verdict == "awarded" else not awarded
+    if isinstance(cond, m.Held):
+        return _held(cond, facts, decls, missing)
     if isinstance(cond, m.Count):
         fact_id = cond.count.fact
         if fact_id not in facts:
@@ -139,13 +260,15 @@ def record_matches(cond: m.Condition, fields: Mapping[str, m.RecordField], recor
         return all(f in record for f in fields_read(cond.not_)) and not record_matches(
             cond.not_, fields, record
         )
-    if isinstance(cond, m.Count) or cond.field is None or cond.field not in record:
+    if not isinstance(cond, Leaf) or cond.field is None or cond.field not in record:
         return False  # a count has no meaning inside a record (refused by the loader)
     return leaf(cond, fields[cond.field], record[cond.field], {})
 
 
-def reads(cond: m.Condition) -> list[str]:
-    """Facts a condition reads, first occurrence first."""
+def reads(cond: m.Condition, awards: Container[str] = ()) -> list[str]:
+    """Facts a condition reads, first occurrence first, with the synthetic reads (``award:<id>``,
+    ``history``, ``as_of``; ``award:<title>`` for ``consecutive_years`` when the title is one of
+    ``awards``)."""
     out: list[str] = []
 
     def walk(c: m.Condition) -> None:
@@ -159,6 +282,12 @@ def reads(cond: m.Condition) -> list[str]:
             walk(c.not_)
         elif isinstance(c, m.Count):
             out.append(c.count.fact)
+        elif isinstance(c, m.AwardRef):
+            out.append(award_key(c.award))
+        elif isinstance(c, m.Held):
+            out.extend((HISTORY, AS_OF))
+            if c.consecutive_years is not None and c.held in awards:
+                out.append(award_key(c.held))
         elif c.fact is not None:
             out.append(c.fact)
 
@@ -191,6 +320,14 @@ def describe(cond: m.Condition, params: Mapping[str, float]) -> str:
         where = f" where {describe(spec.where, params)}" if spec.where is not None else ""
         bound = _bound_text(cond.value, cond.param, params)
         return f"count({what}{where}) {_SYMBOL[cond.op]} {bound}"
+    if isinstance(cond, m.AwardRef):
+        return f"{cond.award} {'awarded' if cond.verdict == 'awarded' else 'not awarded'}"
+    if isinstance(cond, m.Held):
+        if cond.each_of_last_years is not None:
+            return f"held {cond.held} in each of the last {cond.each_of_last_years} years"
+        if cond.consecutive_years is not None:
+            return f"held {cond.held} {cond.consecutive_years} consecutive years up to the review year"
+        return f"held {cond.held} ≥ {cond.times_in_phase} times in the phase"
     name = cond.fact or cond.field
     if isinstance(cond, m.AtLeast):
         return f"{name} ≥ {cond.at_least}"
@@ -226,7 +363,7 @@ def fields_read(cond: m.Condition) -> list[str]:
         return [f for s in cond.any for f in fields_read(s)]
     if isinstance(cond, m.NotOf):
         return fields_read(cond.not_)
-    return [cond.field] if not isinstance(cond, m.Count) and cond.field else []
+    return [cond.field] if isinstance(cond, Leaf) and cond.field else []
 
 
 def _text(value: Any) -> str:

@@ -73,6 +73,7 @@ from emulation_rules.facts.coerce import (
     text_or_none,
     to_date,
 )
+from emulation_rules.facts.history import HeldTitle, read_history
 from emulation_rules.facts.initiatives import apply_register, check_people, read_register
 from emulation_rules.facts.json_text import loads_value, parse_json
 from emulation_rules.facts.vocab import KINDS, choose, unknown_message
@@ -82,7 +83,7 @@ MAX_FACTS_BYTES = 32 * 1024 * 1024
 belong to the bulk evaluator (``--bulk``), which reads CSV and Parquet in chunks. YAML facts
 are further bounded to 4 MiB by the YAML reader."""
 
-SUBJECT_KEYS = ("id", "kind", "level", "role", "unit", "name", "facts")
+SUBJECT_KEYS = ("id", "kind", "level", "role", "unit", "name", "facts", "history")
 CSV_META_COLUMNS = ("id", "kind", "level", "role", "unit", "name")
 
 """Smallest non-zero magnitude of a decimal/percent fact (durable-rules reads no smaller)."""
@@ -109,6 +110,7 @@ class Subject:
         validated_for: id of the campaign whose reader validated and coerced these facts
             (set by the facts reader; a subject built by hand has ``None`` and is type-checked
             by the evaluators before use).
+        history: titles held in earlier years (:mod:`.history`); None = not known.
     """
 
     id: str
@@ -120,6 +122,7 @@ class Subject:
     facts: Mapping[str, FactValue] = field(default_factory=lambda: MappingProxyType({}))
     location: SourceLocation | None = None
     validated_for: str | None = field(default=None, compare=False, repr=False)
+    history: tuple[HeldTitle, ...] | None = None
 
 
 @dataclass(frozen=True)
@@ -445,13 +448,14 @@ class FactsReader:
             coerced = self.value(decl, value, fpath, out)
             if coerced is not MISSING:
                 facts[key] = coerced
+        history = read_history(raw.get("history"), (*path, "history"), self.problem, out)
         if out or sid is None or kind is None:
             return None
         return Subject(
             id=sid, kind=kind,  # type: ignore[arg-type]  # one of KINDS
             level=level, role=role, unit=text_or_none(raw.get("unit")),
             name=text_or_none(raw.get("name")), facts=MappingProxyType(facts), location=self.smap.locate(path),
-            validated_for=self.c.id,
+            validated_for=self.c.id, history=history,
         )
 
     def value(self, decl: m.FactDecl | m.RecordField, value: Any, path: tuple[PathItem, ...],

@@ -13,6 +13,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from emulation_rules.campaign import model as m
+from emulation_rules.facts.history import FIRST_YEAR, LAST_YEAR, MAX_ENTRIES
 
 __all__ = [
     "FACTS_REQUEST_SCHEMA",
@@ -90,6 +91,7 @@ def facts_schema(campaign: m.Campaign) -> dict[str, Any]:
         "id": {"type": "string", "minLength": 1},
         "unit": {"type": "string"},
         "name": {"type": "string"},
+        "history": HISTORY_SCHEMA,
     }
     collective = {
         "type": "object",
@@ -134,6 +136,25 @@ def facts_schema(campaign: m.Campaign) -> dict[str, Any]:
     }
 
 
+HISTORY_SCHEMA: dict[str, Any] = {
+    "type": "array",
+    "maxItems": MAX_ENTRIES,
+    "description": "titles the subject held in earlier years (emulation_rules.facts.history); "
+    "absent = not known",
+    "items": {
+        "type": "object",
+        "additionalProperties": False,
+        "required": ["title", "year"],
+        "properties": {
+            "title": {"type": "string", "pattern": "^[a-z][a-z0-9_]*$", "maxLength": 64},
+            "year": {"type": "integer", "minimum": FIRST_YEAR, "maximum": LAST_YEAR},
+            "decided_by": {"type": "string"},
+            "decision": {"type": "string"},
+        },
+    },
+}
+
+
 FACTS_REQUEST_SCHEMA: dict[str, Any] = {
     "type": "object",
     "required": ["subjects"],
@@ -155,6 +176,7 @@ FACTS_REQUEST_SCHEMA: dict[str, Any] = {
                     "unit": {"type": "string"},
                     "name": {"type": "string"},
                     "facts": {"type": "object"},
+                    "history": {"type": "array", "items": {"type": "object"}},
                 },
             },
         },

@@ -35,9 +35,10 @@ from emulation_rules.campaign import model as m
 from emulation_rules.campaign.checks import coerce_threshold
 from emulation_rules.errors import CompileError
 from emulation_rules.evaluate.durable import limits
-from emulation_rules.evaluate.semantics import describe, fields_read
+from emulation_rules.evaluate.semantics import AS_OF, HISTORY, award_key, describe, fields_read
 
 Expr = dict[str, Any]
+_AWARD_READ = award_key("")
 RecordPredicate = Callable[[Mapping[str, Any]], bool]
 
 _FLIP = {">=": "<", ">": "<=", "<=": ">", "<": ">=", "==": "!=", "!=": "=="}
@@ -53,6 +54,35 @@ class CountPlan:
     fact: str
     distinct: str | None
     predicate: RecordPredicate = field(compare=False, repr=False)
+
+
+@dataclass(frozen=True)
+class HeldPlan:
+    """A pre-aggregated ``held`` condition: ``column`` = how many distinct years of the window
+    (relative to the review year, read from the message's ``as_of``) the history holds
+    ``title``; for ``consecutive_years``, ``column`` covers the years before Y and
+    ``column + "y"`` is 1 when the history holds Y itself (the award verdict may stand for it)."""
+
+    column: str
+    title: str
+    mode: str
+    years: int
+
+    def encode(self, history: Iterable[Any], review: Any, out: dict[str, Any]) -> None:
+        """Write this plan's columns for one subject's history (left out when unknown)."""
+        y = review.year
+        if self.mode == "each_of_last_years":
+            lo, hi = y - self.years, y - 1
+        elif self.mode == "consecutive_years":
+            lo, hi = y - self.years + 1, y - 1
+        else:
+            if review.phase_first is None:
+                return
+            lo, hi = review.phase_first, min(review.phase_last, y)
+        seen = {h.year for h in history if h.title == self.title}
+        out[self.column] = sum(1 for year in seen if lo <= year <= hi)
+        if self.mode == "consecutive_years":
+            out[self.column + "y"] = 1 if y in seen else 0
 
 
 @dataclass(frozen=True)
@@ -100,6 +130,9 @@ class CompiledAward:
     items: tuple[ItemPlan, ...]
     counts: tuple[CountPlan, ...]
     encoders: Mapping[str, Callable[[Any], Any]] = field(repr=False)
+    held: tuple[HeldPlan, ...] = ()
+    """``held`` conditions, pre-aggregated from the subject's history (``as_of`` and ``history``
+    are synthetic reads: :mod:`emulation_rules.evaluate.semantics`)."""
     rulesets: tuple[tuple[str, Mapping[str, Expr]], ...] = ()
     """``(name, rules)`` as registered with durable: ``((ruleset_name, rules),)`` unless a rule
     was too large for durable-rules and was cut (see :mod:`.limits`)."""
@@ -115,8 +148,14 @@ class CompiledAward:
         out: dict[str, Any] = {"sid": sid, "seen__": 1}
         encoders = self.encoders
         for fact_id in reads:
-            if fact_id in facts and fact_id in encoders:
-                out["f_" + fact_id] = encoders[fact_id](facts[fact_id])
+            if fact_id in facts:
+                if fact_id in encoders:
+                    out["f_" + fact_id] = encoders[fact_id](facts[fact_id])
+                elif fact_id.startswith(_AWARD_READ):  # a verdict of this evaluation, as text
+                    out["d_" + fact_id[len(_AWARD_READ):]] = facts[fact_id]
+        if self.held and HISTORY in facts and AS_OF in facts:
+            for held in self.held:
+                held.encode(facts[HISTORY], facts[AS_OF], out)
         for plan in self.counts:
             records = facts.get(plan.fact)
             if records is None:
@@ -178,6 +217,8 @@ class _Compiler:
 
     def award(self, award: m.Award) -> CompiledAward:
         self.counts: list[CountPlan] = []
+        self.held: dict[str, HeldPlan] = {}
+        self.subject = award.subject
         rules: dict[str, Expr] = {"seen": {"all": [{"m": {"seen__": 1}}]}}
         plans: list[CriterionPlan] = []
         for crit in award.criteria:
@@ -213,10 +254,11 @@ class _Compiler:
         digest = hashlib.sha256(json.dumps(rules, sort_keys=True, ensure_ascii=False).encode()).hexdigest()[:12]
         name = f"er_{self.campaign.id}__{award.id}__{digest}"
         used = {r for p in plans for r in p.reads} | {r for p in items for r in p.reads}
-        encoders = {fid: _encoder(self.facts[fid]) for fid in used if self.facts[fid].type != "records"}
+        encoders = {fid: _encoder(self.facts[fid]) for fid in used
+                    if fid in self.facts and self.facts[fid].type != "records"}
         rulesets, alternatives = _fit(name, rules)
         return CompiledAward(award, name, rules, tuple(plans), tuple(items), tuple(self.counts),
-                             encoders, rulesets, alternatives)
+                             encoders, tuple(self.held.values()), rulesets, alternatives)
 
     # expressions in negation normal form ------------------------------------------------------
     def expr(self, cond: Any, *, negate: bool, reads: list[str]) -> Expr:
@@ -242,6 +284,12 @@ class _Compiler:
             threshold = self.threshold(cond.value, cond.param)
             return _cmp(name, _FLIP[cond.op] if negate else cond.op, int(threshold)
                         if float(threshold).is_integer() else threshold)
+        if isinstance(cond, m.AwardRef):
+            reads.append(_AWARD_READ + cond.award)
+            want = (cond.verdict == "awarded") != negate  # not_awarded = anything decided but awarded
+            return _cmp("d_" + cond.award, "==" if want else "!=", "awarded")
+        if isinstance(cond, m.Held):
+            return self.held_expr(cond, negate=negate, reads=reads)
         assert cond.fact is not None, "record fields only appear inside count.where"
         decl = self.facts[cond.fact]
         reads.append(decl.id)
@@ -259,6 +307,26 @@ class _Compiler:
         else:
             value = enc(checked_threshold(decl, cond.value))
         return _cmp(field_name, _FLIP[cond.op] if negate else cond.op, value)
+
+    def held_expr(self, cond: m.Held, *, negate: bool, reads: list[str]) -> Expr:
+        """A ``held`` condition over its pre-aggregated columns (see :class:`HeldPlan`)."""
+        reads.extend((HISTORY, AS_OF))
+        for mode in ("each_of_last_years", "consecutive_years", "times_in_phase"):
+            years = getattr(cond, mode)
+            if years is not None:
+                break
+        column = f"h_{mode}_{years}_{cond.held}"
+        self.held.setdefault(column, HeldPlan(column, cond.held, mode, years))
+        if mode != "consecutive_years":  # every year of the window, or N distinct years
+            return _cmp(column, "<" if negate else ">=", years)
+        prior = _cmp(column, "<" if negate else ">=", years - 1)
+        this_year = _cmp(column + "y", "==", 0 if negate else 1)
+        other = next((a for a in self.campaign.awards if a.id == cond.held), None)
+        if other is not None and other.subject == self.subject:  # this evaluation may award it
+            reads.append(_AWARD_READ + cond.held)
+            verdict = _cmp("d_" + cond.held, "!=" if negate else "==", "awarded")
+            this_year = {"$and" if negate else "$or": [this_year, verdict]}
+        return {"$or" if negate else "$and": [prior, this_year]}
 
     def threshold(self, value: Any, param: str | None) -> float:
         if param is not None:

@@ -34,8 +34,10 @@ from collections.abc import Mapping
 from typing import Any
 
 from emulation_rules.campaign import model as m
+from emulation_rules.campaign.dependencies import dependency_order
 from emulation_rules.errors import EngineUnavailableError, EvaluationError
 from emulation_rules.evaluate.base import BackendName, BaseEvaluator, full_collections_deferred
+from emulation_rules.evaluate.dependencies import expand_missing, shown_values
 from emulation_rules.evaluate.durable.compiler import CompiledAward, CompiledCampaign, compile_campaign
 from emulation_rules.evaluate.result import (
     AwardResult,
@@ -45,6 +47,8 @@ from emulation_rules.evaluate.result import (
     combine,
     criterion_result,
 )
+from emulation_rules.evaluate.semantics import synthetic_facts
+from emulation_rules.facts.history import ReviewYears
 from emulation_rules.facts.reader import Subject, check_subject
 
 
@@ -100,8 +104,9 @@ class DurableEvaluator(BaseEvaluator):
         self._records = frozenset(f for f, d in decls.items() if d.type == "records")
         # per criterion, once: the scalar facts it shows, the records facts it counts, what it
         # reads, and the rules whose firing means it holds (several if it was cut, limits.py)
+        declared = frozenset(decls)
         self._plans = {
-            a.award.id: [(p, tuple(f for f in p.reads if f not in self._records),
+            a.award.id: [(p, tuple(f for f in p.reads if f in declared and f not in self._records),
                           tuple(f for f in p.reads if f in self._records), frozenset(p.reads),
                           frozenset(a.alternatives.get(p.rule, (p.rule,))),
                           frozenset(a.alternatives.get(p.rule_false, (p.rule_false,))))
@@ -112,6 +117,11 @@ class DurableEvaluator(BaseEvaluator):
             a.award.id: tuple(sorted({f for p in a.criteria for f in p.reads} | {f for p in a.items for f in p.reads}))
             for a in self.compiled.awards
         }
+        order = [a.id for a in dependency_order(campaign)]
+        by_id = {a.award.id: a for a in self.compiled.awards}
+        self._order = tuple(by_id[i] for i in order)
+        self._synthetic = any(not (set(p.reads) <= declared) for a in self.compiled.awards
+                              for p in a.criteria)
         self._sids = itertools.count()
         self._prefix = f"{os.getpid()}-{id(self):x}-"
 
@@ -180,7 +190,8 @@ class DurableEvaluator(BaseEvaluator):
         return out
 
     # evaluation ----------------------------------------------------------------------------------
-    def evaluate_subjects(self, subjects: tuple[Subject, ...]) -> tuple[SubjectResult, ...]:
+    def evaluate_subjects(self, subjects: tuple[Subject, ...],
+                          review: ReviewYears | None = None) -> tuple[SubjectResult, ...]:
         """Results for validated subjects, in order (one durable session each, under a lock).
 
         Raises:
@@ -188,17 +199,26 @@ class DurableEvaluator(BaseEvaluator):
             EngineUnavailableError: durable-rules cannot be imported here.
         """
         with self._lock, full_collections_deferred():
-            return tuple(self.evaluate_subject(s) for s in subjects)
+            return tuple(self.evaluate_subject(s, review) for s in subjects)
 
-    def evaluate_subject(self, subject: Subject) -> SubjectResult:
-        """Evaluate one subject against the awards for its kind (see :meth:`evaluate`)."""
+    def evaluate_subject(self, subject: Subject, review: ReviewYears | None = None) -> SubjectResult:
+        """Evaluate one subject against the awards for its kind (see :meth:`evaluate`), each
+        after the awards it requires (their verdicts are posted with it)."""
         check_subject(self.campaign, subject)
-        awards = tuple(self._award(a, subject) for a in self.compiled.awards
-                       if a.award.subject == subject.kind)
+        done: dict[str, AwardResult] = {}
+        for compiled in self._order:
+            if compiled.award.subject == subject.kind:
+                facts = subject.facts
+                if self._synthetic:
+                    verdicts = {k: r.verdict for k, r in done.items()}
+                    facts = {**facts, **synthetic_facts(subject.history, review, verdicts)}
+                done[compiled.award.id] = self._award(compiled, facts, subject, done)
+        awards = tuple(done[a.award.id] for a in self.compiled.awards if a.award.id in done)
         return SubjectResult(subject.id, subject.kind, subject.level, subject.role,
                              subject.name, subject.unit, awards)
 
-    def _award(self, compiled: CompiledAward, subject: Subject) -> AwardResult:
+    def _award(self, compiled: CompiledAward, facts: Mapping[str, Any], subject: Subject,
+               done: Mapping[str, AwardResult]) -> AwardResult:
         award = compiled.award
         elig = award.eligibility
         allowed = elig.levels if award.subject == "collective" else elig.roles
@@ -212,7 +232,6 @@ class DurableEvaluator(BaseEvaluator):
             return AwardResult(
                 award.id, award.label, "incomplete",
                 reason=f"criteria delegated to {award.criteria_delegated_to} ({award.source.cite()})")
-        facts = subject.facts
         message = compiled.encode(f"{self._prefix}{next(self._sids)}", facts, self._reads[award.id])
         fired = self._run_rules(compiled, message)
 
@@ -229,11 +248,13 @@ class DurableEvaluator(BaseEvaluator):
                 status = "fail"
             else:
                 status = "unknown"
-                missing = tuple(f for f in plan.reads if f not in facts)
+                missing = expand_missing((f for f in plan.reads if f not in facts), done)
             values: dict[str, Any] = {f: facts[f] for f in scalars if f in facts}
+            if len(scalars) < len(plan.reads) - len(records):  # synthetic reads: shown in words
+                values.update(shown_values(plan.criterion.condition, plan.reads, facts, done))
             for fact_id in records:
                 if fact_id in facts:
-                    values[fact_id + " (records)"] = len(facts[fact_id])  # type: ignore[arg-type]
+                    values[fact_id + " (records)"] = len(facts[fact_id])
             if plan.count_fields:
                 counts = [message[k] for k in plan.count_fields if k in message]
                 if counts:

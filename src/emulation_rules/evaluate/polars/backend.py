@@ -21,12 +21,15 @@ import polars as pl
 from emulation_rules.campaign import model as m
 from emulation_rules.evaluate.base import BackendName, BaseEvaluator, full_collections_deferred
 from emulation_rules.evaluate.durable.compiler import compile_campaign
-from emulation_rules.evaluate.polars.scoring import BulkEvaluator
+from emulation_rules.evaluate.polars.scoring import BulkEvaluator, history_series
 from emulation_rules.evaluate.result import AwardResult, CriterionResult, Status, SubjectResult
-from emulation_rules.evaluate.semantics import describe, reads
+from emulation_rules.evaluate.semantics import award_key, describe, reads
+from emulation_rules.facts.history import ReviewYears
 from emulation_rules.facts.reader import CSV_META_COLUMNS, Subject, check_subject
 
 __all__ = ["PolarsEvaluator"]
+
+_AWARD_READ = award_key("")
 
 
 class PolarsEvaluator(BaseEvaluator):
@@ -47,14 +50,16 @@ class PolarsEvaluator(BaseEvaluator):
         self.campaign = campaign
         self.compiled = compile_campaign(campaign, params=params)
         self.params = self.compiled.params
-        self._scorer = BulkEvaluator(self.compiled)
+        self._scorers: dict[ReviewYears | None, BulkEvaluator] = {None: BulkEvaluator(self.compiled)}
+        self._award_ids = frozenset(a.id for a in campaign.awards)
         self._columns = [*CSV_META_COLUMNS, *(f.id for f in campaign.facts)]
 
-    def evaluate_subject(self, subject: Subject) -> SubjectResult:
+    def evaluate_subject(self, subject: Subject, review: ReviewYears | None = None) -> SubjectResult:
         """One subject against the awards of its kind (a table of one row)."""
-        return self.evaluate_subjects((subject,))[0]
+        return self.evaluate_subjects((subject,), review)[0]
 
-    def evaluate_subjects(self, subjects: tuple[Subject, ...]) -> tuple[SubjectResult, ...]:
+    def evaluate_subjects(self, subjects: tuple[Subject, ...],
+                          review: ReviewYears | None = None) -> tuple[SubjectResult, ...]:
         """Results for validated subjects, in order, scored as one table."""
         for s in subjects:
             check_subject(self.campaign, s)
@@ -64,7 +69,11 @@ class PolarsEvaluator(BaseEvaluator):
             {c: [_cell(s, c) for s in subjects] for c in self._columns},
             schema={c: pl.String for c in self._columns},
         )
-        rows, _ = self._scorer.evaluate_frame(table, file="<subjects>")
+        scorer = self._scorers.get(review)
+        if scorer is None:  # 'held' conditions are built with the review's years as literals
+            scorer = self._scorers.setdefault(review, BulkEvaluator(self.compiled, review=review))
+        rows, _ = scorer.evaluate_frame(table, file="<subjects>", detailed=True,
+                                        history=history_series([s.history for s in subjects]))
         by_subject: dict[str, list[dict[str, Any]]] = {}
         for row in rows.iter_rows(named=True):
             by_subject.setdefault(row["subject_id"], []).append(row)
@@ -73,19 +82,41 @@ class PolarsEvaluator(BaseEvaluator):
 
     def _subject(self, subject: Subject, rows: list[dict[str, Any]]) -> SubjectResult:
         awards = {a.id: a for a in self.campaign.awards}
+        deps = {r["award"]: r for r in rows}
         return SubjectResult(subject.id, subject.kind, subject.level, subject.role, subject.name,
-                             subject.unit, tuple(self._award(awards[r["award"]], r) for r in rows))
+                             subject.unit, tuple(self._award(awards[r["award"]], r, deps) for r in rows))
 
-    def _award(self, award: m.Award, row: Mapping[str, Any]) -> AwardResult:
+    def _statuses(self, award: m.Award, row: Mapping[str, Any]) -> dict[str, Status]:
+        failed = set(filter(None, (row["failed_criteria"] or "").split(";")))
+        unknown = set(filter(None, (row["__unknown"] or "").split(";")))
+        return {c.id: "fail" if c.id in failed else "unknown" if c.id in unknown else "pass"
+                for c in award.criteria}
+
+    def _lacking(self, cond: m.Condition, missing: tuple[str, ...],
+                 deps: Mapping[str, Mapping[str, Any]]) -> tuple[str, ...]:
+        """The missing facts of an undecided criterion (a required award's stand for it)."""
+        out: list[str] = []
+        for f in reads(cond, self._award_ids):
+            if f.startswith(_AWARD_READ):
+                dep = deps.get(f[len(_AWARD_READ):])
+                if dep is not None and dep["verdict"] == "incomplete":
+                    out.extend(filter(None, (dep["missing_facts"] or "").split(";")))
+            elif f in missing:
+                out.append(f)
+        return tuple(dict.fromkeys(out))
+
+    def _award(self, award: m.Award, row: Mapping[str, Any],
+               deps: Mapping[str, Mapping[str, Any]]) -> AwardResult:
         verdict = row["verdict"]
         if verdict == "not_eligible" or award.criteria_delegated_to is not None:
             return AwardResult(award.id, award.label, verdict)
         failed = set(filter(None, (row["failed_criteria"] or "").split(";")))
         missing = tuple(filter(None, (row["missing_facts"] or "").split(";")))
+        statuses = self._statuses(award, row)
         criteria: list[CriterionResult] = []
         for crit in award.criteria:
-            lacking = tuple(f for f in reads(crit.condition) if f in missing)
-            status: Status = "fail" if crit.id in failed else "unknown" if lacking else "pass"
+            status: Status = statuses[crit.id]
+            lacking = self._lacking(crit.condition, missing, deps) if status == "unknown" else ()
             criteria.append(CriterionResult(crit.id, crit.label, crit.text_vi, status, {}, lacking,
                                             describe(crit.condition, self.params), crit.source,
                                             crit.reviewer_judgement))

@@ -30,6 +30,7 @@ from emulation_rules.evaluate.polars.result import BulkResult
 from emulation_rules.evaluate.polars.scoring import BulkEvaluator
 from emulation_rules.evaluate.polars.sinks import _Prefetch, _Progress, _Sink, _Writer
 from emulation_rules.evaluate.polars.sources import _chunks, _Input, _open_input, _Reread
+from emulation_rules.facts.history import review_years
 from emulation_rules.facts.reader import OnError
 from emulation_rules.facts.vocab import review_phase
 
@@ -57,7 +58,8 @@ def evaluate_many(
     if chunk_rows < 1:
         raise ValueError("chunk_rows must be at least 1")
     chosen, _ = review_phase(compiled.campaign, as_of, phase)  # a date in no phase: refused
-    evaluator = BulkEvaluator(compiled, as_of=as_of)
+    evaluator = BulkEvaluator(compiled, as_of=as_of,
+                              review=review_years(compiled.campaign, as_of, chosen))
     inp = _open_input(facts, evaluator)
     for exact in (False, True):
         inp.exact = exact

@@ -9,6 +9,7 @@ import polars as pl
 import pyarrow as pa
 
 from emulation_rules.campaign import model as m
+from emulation_rules.campaign.dependencies import dependency_order, requires
 from emulation_rules.errors import FactsError, Problem
 from emulation_rules.evaluate.durable.compiler import (
     CompiledAward,
@@ -32,7 +33,25 @@ from emulation_rules.evaluate.polars._common import (
     _unsupported,
 )
 from emulation_rules.evaluate.polars.validation import _Coercion
+from emulation_rules.evaluate.semantics import AS_OF, HISTORY, award_key
+from emulation_rules.facts.history import ReviewYears, review_years
 from emulation_rules.facts.reader import OnError
+
+_AWARD_READ = award_key("")
+_VERDICT, _MISSING = "__v:", "__m:"
+_UNKNOWN_COLUMN = "__unknown"
+_HISTORY_COLUMN = "__history"
+_HISTORY_DTYPE = pl.List(pl.Struct({"title": pl.String, "year": pl.Int64}))
+
+
+def history_series(histories: list[tuple[Any, ...] | None]) -> pl.Series:
+    """Subjects' histories (``Subject.history``) as a column for :meth:`BulkEvaluator.evaluate_frame`."""
+    return pl.Series(
+        _HISTORY_COLUMN,
+        [None if h is None else [{"title": e.title, "year": e.year} for e in h] for h in histories],
+        dtype=_HISTORY_DTYPE,
+    )
+
 
 # --- the evaluator -----------------------------------------------------------------------------
 
@@ -52,18 +71,23 @@ class BulkEvaluator(_Coercion):
         ([('NV-101', 'awarded'), ('NV-102', 'awarded'), ('NV-103', 'not_awarded')], [])
     """
 
-    def __init__(self, compiled: CompiledCampaign, *, as_of: dt.date | None = None) -> None:
+    def __init__(self, compiled: CompiledCampaign, *, as_of: dt.date | None = None,
+                 review: ReviewYears | None = None) -> None:
         _check_supported(compiled.campaign)
         self.compiled = compiled
         self.as_of = as_of  # records dated after it are left out of counts (facts.asof)
         self.campaign = compiled.campaign
+        if review is None and as_of is not None:
+            phase = self.campaign.phase_at(as_of)
+            review = review_years(self.campaign, as_of, phase.id if phase else None)
+        self.review = review or ReviewYears()  # the years 'held' conditions read
         self.facts = {f.id: f for f in self.campaign.facts}
         self.levels = {lv.id for lv in self.campaign.subjects.collective_levels}
         self.roles = {r.id for r in self.campaign.subjects.individual_roles}
         self.read: list[str] = []
         for award in compiled.awards:
             for fid in _award_reads(award):
-                if fid not in self.read:
+                if fid not in self.read and fid in self.facts:  # not the synthetic reads
                     self.read.append(fid)
         self.read_fields: dict[str, set[str]] = {}
         for model_award in self.campaign.awards:
@@ -74,6 +98,11 @@ class BulkEvaluator(_Coercion):
             for cond in conds:
                 _count_fields(cond, self.read_fields)
         self._score_exprs = [self._award_exprs(i, a) for i, a in enumerate(compiled.awards)]
+        position = {a.award.id: i for i, a in enumerate(compiled.awards)}
+        self._order = [self._score_exprs[position[a.id]] for a in dependency_order(self.campaign)]
+        ids = {a.id for a in self.campaign.awards}
+        self._required = {r for a in self.campaign.awards for r in requires(a, ids)}
+        self._history = any(HISTORY in p.reads for a in compiled.awards for p in a.criteria)
 
     # header --------------------------------------------------------------------------------
     def _coerce_and_score(
@@ -86,8 +115,9 @@ class BulkEvaluator(_Coercion):
 
     def _award_exprs(
         self, index: int, compiled: CompiledAward
-    ) -> tuple[CompiledAward, list[pl.Expr], list[pl.Expr]]:
-        """(award, expressions adding status columns, expressions of the result row).
+    ) -> tuple[CompiledAward, list[pl.Expr], list[pl.Expr], pl.Expr]:
+        """(award, expressions adding status columns, expressions of the result row, the
+        undecided criteria's ids for :meth:`score_detailed`).
 
         Statuses are materialised first: nested inside ``when`` chains, polars evaluates list
         expressions far more slowly than as plain columns.
@@ -159,12 +189,14 @@ class BulkEvaluator(_Coercion):
                 for f in item_plan.reads:
                     undecided.setdefault(f, []).append(pl.col("__sheet") == _UNKNOWN)
         missing = pl.concat_str(
-            [pl.when(pl.col(_col(f)).is_null() & pl.any_horizontal(undecided.get(f, [pl.lit(False)])))
-             .then(pl.lit(f)) for f in order]
+            [pl.when(self._lacking(f) & pl.any_horizontal(undecided.get(f, [pl.lit(False)])))
+             .then(self._lacking_names(f)) for f in order]
             or [pl.lit(None, pl.String)],
             separator=";",
             ignore_nulls=True,
         )
+        if any(f.startswith(_AWARD_READ) for f in order):  # a required award's facts: once each
+            missing = missing.str.split(";").list.unique(maintain_order=True).list.join(";")
         out = [
             pl.col(_ROW),
             pl.lit(index, pl.Int32).alias("__award"),
@@ -179,25 +211,52 @@ class BulkEvaluator(_Coercion):
             pl.when(ok).then(failed).otherwise(pl.lit("")).fill_null("").alias("failed_criteria"),
             pl.when(ok).then(missing).otherwise(pl.lit("")).fill_null("").alias("missing_facts"),
         ]
-        return compiled, stage, out
+        unknown = pl.concat_str(
+            [pl.when(pl.col(c) == _UNKNOWN).then(pl.lit(cid)) for cid, c in names]
+            or [pl.lit(None, pl.String)],
+            separator=";",
+            ignore_nulls=True,
+        )
+        detail = pl.when(ok).then(unknown).otherwise(pl.lit("")).fill_null("").alias(_UNKNOWN_COLUMN)
+        return compiled, stage, out, detail
 
     def score(self, typed: pl.DataFrame) -> pl.DataFrame:
         """Score a typed chunk (from :meth:`coerce`): one row per subject and award, in subject
         order then award order, with :data:`RESULT_COLUMNS` (and ``__row``)."""
+        return self.score_detailed(typed, detailed=False)
+
+    def score_detailed(self, typed: pl.DataFrame, *, detailed: bool = True) -> pl.DataFrame:
+        """:meth:`score` with one more column, ``__unknown``: the criteria left undecided
+        (``;``-separated), for the polars backend's per-criterion statuses.
+
+        Awards are scored in dependency order; a required award's verdict and missing facts are
+        added as columns (``__v:<id>``, ``__m:<id>``) that later awards read.
+        """
+        if self._history and _HISTORY_COLUMN not in typed.columns:  # a table carries no history
+            typed = typed.with_columns(pl.lit(None, _HISTORY_DTYPE).alias(_HISTORY_COLUMN))
+        rows_by_kind = {kind: typed.filter(pl.col("kind") == kind) for kind in ("collective", "individual")}
         parts = []
-        for compiled, stage, out in self._score_exprs:
-            rows = typed.filter(pl.col("kind") == compiled.award.subject)
+        for compiled, stage, out, detail in self._order:
+            kind = compiled.award.subject
+            rows = rows_by_kind[kind]
             if rows.height:
-                parts.append(rows.with_columns(stage).select(out))
+                part = rows.with_columns(stage).select([*out, detail] if detailed else out)
+                parts.append(part)
+                if compiled.award.id in self._required:
+                    rows_by_kind[kind] = rows.with_columns(
+                        part["verdict"].alias(_VERDICT + compiled.award.id),
+                        part["missing_facts"].alias(_MISSING + compiled.award.id))
         if not parts:
-            return pl.DataFrame(schema={_ROW: pl.Int64, **_OUT_SCHEMA})
+            extra = {_UNKNOWN_COLUMN: pl.String} if detailed else {}
+            return pl.DataFrame(schema={_ROW: pl.Int64, **_OUT_SCHEMA, **extra})
         result = pl.concat(parts) if len(parts) > 1 else parts[0]
         if len(parts) > 1:
             result = result.sort(_ROW, "__award")
         return result.drop("__award")
 
     def evaluate_frame(
-        self, frame: pl.DataFrame | pa.Table, *, on_error: OnError = "raise", file: str = "<table>"
+        self, frame: pl.DataFrame | pa.Table, *, on_error: OnError = "raise", file: str = "<table>",
+        history: pl.Series | None = None, detailed: bool = False,
     ) -> tuple[pl.DataFrame, list[Problem]]:
         """Validate and score an in-memory table (cells as strings or typed columns).
 
@@ -216,7 +275,10 @@ class BulkEvaluator(_Coercion):
         typed, problems = self.coerce(df, file)
         if problems and on_error == "raise":
             raise FactsError(problems)
-        return self.score(typed).drop(_ROW), problems
+        if history is not None and self._history:  # one entry per input row (history_series)
+            typed = typed.with_columns(history.gather(typed[_ROW] - 1).alias(_HISTORY_COLUMN))
+        scored = self.score_detailed(typed) if detailed else self.score(typed)
+        return scored.drop(_ROW), problems
 
     # conditions --------------------------------------------------------------------------------
     def _cond(self, cond: Any) -> pl.Expr:
@@ -228,6 +290,12 @@ class BulkEvaluator(_Coercion):
             return ~self._cond(cond.not_)
         if isinstance(cond, m.Count):
             return self._count(cond)
+        if isinstance(cond, m.AwardRef):
+            verdict = pl.col(_VERDICT + cond.award)
+            held = verdict == "awarded" if cond.verdict == "awarded" else verdict != "awarded"
+            return pl.when(verdict == "incomplete").then(pl.lit(None, pl.Boolean)).otherwise(held)
+        if isinstance(cond, m.Held):
+            return self._held(cond)
         if not isinstance(cond, _LEAVES) or cond.fact is None:
             raise _unsupported(f"condition {type(cond).__name__}")
         decl = self.facts[cond.fact]
@@ -262,6 +330,51 @@ class BulkEvaluator(_Coercion):
         )
         limit: int | float = int(threshold) if threshold.is_integer() else threshold
         return _OPS[cond.op](count.cast(pl.Int64), pl.lit(limit))
+
+    def _lacking(self, read: str) -> pl.Expr:
+        """True where a read (a fact, or a synthetic read) is unknown for the subject."""
+        if read == HISTORY:
+            return pl.col(_HISTORY_COLUMN).is_null()
+        if read == AS_OF:
+            return pl.lit(self.review.year is None)
+        if read.startswith(_AWARD_READ):
+            return pl.col(_VERDICT + read[len(_AWARD_READ):]) == "incomplete"
+        return pl.col(_col(read)).is_null()
+
+    def _lacking_names(self, read: str) -> pl.Expr:
+        """What a lacking read adds to the missing facts: itself, or a required award's."""
+        if read.startswith(_AWARD_READ):
+            names = pl.col(_MISSING + read[len(_AWARD_READ):])
+            return pl.when(names != "").then(names)
+        return pl.lit(read)
+
+    def _held(self, cond: m.Held) -> pl.Expr:
+        """A ``held`` condition: distinct years of the history holding the title in a window
+        of years relative to the review year (a literal: see :attr:`review`)."""
+        y, review = self.review.year, self.review
+        if y is None or (cond.times_in_phase is not None and review.phase_first is None):
+            return pl.lit(None, pl.Boolean)
+
+        def years(lo: int, hi: int) -> pl.Expr:
+            year = pl.element().struct.field("year")
+            keep = (pl.element().struct.field("title") == cond.held) & (year >= lo) & (year <= hi)
+            return pl.col(_HISTORY_COLUMN).list.eval(year.filter(keep).n_unique()).list.first()
+
+        if cond.each_of_last_years is not None:
+            return years(y - cond.each_of_last_years, y - 1) >= cond.each_of_last_years
+        if cond.times_in_phase is not None:
+            assert review.phase_first is not None and review.phase_last is not None
+            return years(review.phase_first, min(review.phase_last, y)) >= cond.times_in_phase
+        n = cond.consecutive_years
+        assert n is not None
+        this_year = years(y, y) >= 1
+        award = next((a for a in self.campaign.awards if a.id == cond.held), None)
+        if award is not None and any(a.award.id == cond.held for a in self.compiled.awards):
+            verdict = pl.col(_VERDICT + cond.held)
+            awarded = pl.when(verdict == "incomplete").then(pl.lit(None, pl.Boolean)).otherwise(
+                verdict == "awarded")
+            this_year = this_year | awarded  # Kleene: true if either is
+        return (years(y - n + 1, y - 1) >= n - 1) & this_year
 
     def _sheet(self, compiled: CompiledAward) -> tuple[pl.Expr, pl.Expr, pl.Expr]:
         sheet = compiled.award.score_sheet

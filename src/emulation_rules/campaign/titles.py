@@ -1,0 +1,54 @@
+"""Conditions over other awards and titles held: ``{award: <id>}`` and ``{held: <title>, ...}``.
+
+Part of the condition union of :mod:`.model` (re-exported there). What they mean is in
+:mod:`emulation_rules.evaluate.semantics`; the order awards are judged in, and the cycle check,
+in :mod:`.dependencies`.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import Field
+
+from emulation_rules.campaign.common import Ident, _Model
+
+__all__ = ["AwardRef", "Held"]
+
+
+class AwardRef(_Model):
+    """``{award: <id>, verdict: awarded}``: another award of the same subject kind, judged for
+    the same subject in the same evaluation ('CSTĐCS requires the LĐTT title': a reference to
+    the LĐTT award, not a copy of its standards). Unknown while that award is ``incomplete``."""
+
+    award: Ident = Field(description="Id of an award of this campaign, of the same subject kind.")
+    verdict: Literal["awarded", "not_awarded"] = Field(
+        default="awarded",
+        description="awarded: holds when that award's verdict is 'awarded'; not_awarded: holds when "
+        "its verdict is 'not_awarded' or 'not_eligible'. Unknown when it is 'incomplete'.",
+    )
+
+
+class Held(_Model):
+    """A title the subject already holds, read from its ``history`` (title, year): give exactly
+    one of ``each_of_last_years``, ``consecutive_years``, ``times_in_phase``. Y is the year of
+    the review date. No history submitted: unknown; a history without the title: not held."""
+
+    held: Ident = Field(
+        description="Title id looked up in the history: an award id of this campaign or any other "
+        "title's id (e.g. 'lao_dong_tien_tien')."
+    )
+    each_of_last_years: int | None = Field(
+        default=None, ge=1, le=100,
+        description="Held in each of the N years before the review year (Y-N .. Y-1).",
+    )
+    consecutive_years: int | None = Field(
+        default=None, ge=1, le=100,
+        description="Held in each of the N years up to the review year (Y-N+1 .. Y); year Y counts "
+        "when the history has it or, for an award of this campaign, this evaluation awards it.",
+    )
+    times_in_phase: int | None = Field(
+        default=None, ge=1, le=100,
+        description="Held in at least N distinct years inside the judged phase (its first year to "
+        "its last, or to the review year when the phase has no end).",
+    )

@@ -72,7 +72,7 @@ def test_other_figures_are_not_found(value: Any, text: str) -> None:
 @pytest.mark.parametrize("path", campaign_files(), ids=lambda p: p.stem)
 def test_every_shipped_campaign_passes_the_figure_check(path: Path) -> None:
     c = load_campaign(path, seeds=SEEDS)
-    report = check_figures(c, None, DocumentTexts(None, [SEEDS]))
+    report = check_figures(c, None, DocumentTexts(path.parent, [SEEDS]))
     assert report.problems == []
     assert report.checked == report.found + len(report.derived) > 0
     assert all(len(f.derived.split()) >= 3 for f in report.derived)  # type: ignore[union-attr]
@@ -97,8 +97,10 @@ def test_a_figure_changed_by_one_is_not_in_source(path: Path) -> None:
     date), is refused with figure-not-in-source at the figure's own line and column."""
     data, smap = parse_yaml(path.read_bytes(), file=str(path))
     campaign = validate_campaign(data, smap, seeds=SEEDS)
-    figures = [f for f in iter_figures(campaign) if f.derived is None]
-    assert figures
+    # a figure whose citation names no lines (a law cited by article) has nothing to be read on
+    figures = [f for f in iter_figures(campaign) if f.derived is None and f.source.lines is not None]
+    if not figures:
+        pytest.skip(f"{path.name}: no figure is cited by line")
     for fig in figures:
         caught = []
         for new in _nudged(fig.value):

@@ -4,8 +4,10 @@ A :class:`~emulation_rules.campaign.model.Quota` counts the subjects awarded any
 for whom ``condition`` holds (all of them without a condition): the *numerator*. The
 *denominator* is ``of``: the subjects awarded any of ``of.awards``, or the submitted subjects of
 ``of.population``; by default the awardees of ``awards``. A subject is counted once however many
-awards or branches it fits (defect 001 #4, resolution in campaigns/dienbien_2020.yaml). Only
-verdicts ``awarded`` count: an ``incomplete`` verdict is no award yet.
+awards or branches it fits (defect 001 #4, resolution in campaigns/dienbien_2020.yaml). Verdicts
+``awarded`` count; an ``incomplete`` verdict is no award yet, but may become one: its subject is
+counted as undecided (in the numerator, the denominator or both), so that a cap is not ``met``
+while undecided awardees could still exceed it (three-valued, as the criteria).
 
 Bounds, exactly one per quota:
 
@@ -267,8 +269,12 @@ def check_quotas(
     awarded: dict[str, set[str]] = {
         r.subject_id: {a.award_id for a in r.awards if a.verdict == "awarded"} for r in evaluation.subjects
     }
+    pending: dict[str, set[str]] = {
+        r.subject_id: {a.award_id for a in r.awards if a.verdict == "incomplete"} for r in evaluation.subjects
+    }
     judged = [s for s in subs if s.id in awarded]
-    return tuple(_Judge(q, judged, by_id, awarded, decls, values).result() for q in campaign.quotas)
+    return tuple(_Judge(q, judged, by_id, awarded, decls, values, pending).result()
+                 for q in campaign.quotas)
 
 
 class _Judge:
@@ -276,7 +282,7 @@ class _Judge:
 
     def __init__(self, q: m.Quota, subs: Sequence[Subject], by_id: Mapping[str, Subject],
                  awarded: Mapping[str, set[str]], decls: Mapping[str, m.FactDecl],
-                 values: Mapping[str, float]) -> None:
+                 values: Mapping[str, float], pending: Mapping[str, set[str]] | None = None) -> None:
         self.q, self.by_id, self.decls, self.values = q, by_id, decls, values
         self.kind: QuotaKind = ("min_share" if q.min_share is not None
                                 else "max_share" if q.max_share is not None else "max_count")
@@ -289,11 +295,14 @@ class _Judge:
             if s.kind != q.subject:
                 continue
             mine = awarded[s.id]
-            if not wanted.isdisjoint(mine):
+            maybe = pending.get(s.id, set()) if pending is not None else set()
+            if not wanted.isdisjoint(mine) or not wanted.isdisjoint(maybe):
                 got = True if q.condition is None else judge(q.condition, s.facts, decls, values)
                 if got is not False:
-                    self._tally(s).add_numerator(s, got)
+                    self._tally(s).add_numerator(s, got if not wanted.isdisjoint(mine) else None)
             member = self._member(s, mine)
+            if member is False and maybe and self._member(s, mine | maybe) is not False:
+                member = None  # an incomplete verdict may still make it a member
             if member is not False:
                 self._tally(s).add_denominator(member)
 
@@ -387,6 +396,13 @@ class _Judge:
             tuple(s.id for s in t.yes), tuple(t.undecided),
         )
 
+    def _cap(self, denominator: int) -> int:
+        """How many a cap allows over ``denominator``: ``floor(max_share% x denominator)`` or
+        the fixed ``max_count``."""
+        if self.kind == "max_count":
+            return int(self.bound)
+        return math.floor(Fraction(str(self.bound)) / 100 * denominator)
+
     def _group_label(self, key: str | None) -> str:
         if key is not None:
             return key
@@ -397,7 +413,7 @@ class _Judge:
         t = self.groups.get(g.group)
         if self.q.ranking is None or g.status != "not_met" or t is None or g.limit is None:
             return ()
-        if t.undecided or t.d_undecided:
+        if t.undecided or (t.d_undecided and self._cap(t.d_yes + t.d_undecided) != g.limit):
             return ()  # an undecided awardee or denominator could move the cut: nobody is named yet
         return rank_group(self.q.ranking, t.yes, g.limit, self.decls, g.group)
 

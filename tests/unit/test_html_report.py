@@ -357,3 +357,27 @@ def test_unwritable_output_is_exit_2(tmp_path: Path) -> None:
 ])
 def test_numbers_read_as_in_the_language(value: Any, lang: Any, text: str) -> None:
     assert format_number(value, lang) == text
+
+
+def test_bulk_summary_page_shows_the_verdicts_of_the_rows(tmp_path: Path) -> None:
+    """``evaluate --bulk --format html``: the verdicts per award of the bulk run, equal to the
+    facts reader's on the same CSV (examples/tkv_2019/individuals.csv)."""
+    pytest.importorskip("polars")
+    facts = str(ROOT / "examples" / "tkv_2019" / "individuals.csv")
+    tkv = str(ROOT / "campaigns" / "tkv_2019.yaml")
+    page = tmp_path / "bulk.html"
+    code, _, err = _cli("evaluate", tkv, "--bulk", "--facts", facts, "--format", "html", "-o", str(page))
+    assert code == 0, err
+    code, text, err = _cli("evaluate", tkv, "--facts", facts, "--format", "json")
+    assert code == 0, err
+    want: Counter[tuple[str, str]] = Counter()
+    for s in json.loads(text)["subjects"]:
+        for a in s["awards"]:
+            want[(a["award"], a["verdict"])] += 1
+    shown = _read(page.read_text(encoding="utf-8"))
+    table = {(k["data-award"], k["data-verdict"]): int(v) for k, v in shown.cells
+             if k["tag"] == "td" and "counts" in k["in"] and k["data-verdict"] != "total"}
+    assert {k: n for k, n in table.items() if n} == dict(want)
+    assert shown.fetches == [] and shown.scripts == 0
+    code, _, err = _cli("evaluate", tkv, "--bulk", "--facts", facts, "--format", "html", "-o", "r.csv")
+    assert code == 2 and "give --output FILE.html" in err

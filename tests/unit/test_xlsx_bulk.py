@@ -114,3 +114,23 @@ def test_bulk_refuses_an_unknown_key_located_in_the_key_row(tmp_path: Path) -> N
                         "-o", str(tmp_path / "k.csv"))
     assert code == 2
     assert f"{tmp_path / 'k.xlsx'}:Cá nhân!H2:" in err and "member_rating" in err
+
+
+def test_bulk_summary_workbook_counts_the_verdicts(tmp_path: Path) -> None:
+    """``evaluate --bulk --format xlsx``: the Tổng hợp sheet counts the verdicts per award as the
+    facts reader's workbook does on the same sheet."""
+    book = _sheet(tmp_path / "f.xlsx", [
+        [None, "NV-1", "member", "CD-HALAM", "Nguyễn Văn An", True, "Khá"],
+        [None, "NV-3", "member", "CD-MAOKHE", "Lê Văn Cường", False, "Khá"],
+        [None, "NV-4", "member", "CD-MAOKHE", "Phạm Thị Dung", True, "Trung bình"],
+    ])
+    sheets = []
+    for bulk in (["--bulk"], []):
+        out = tmp_path / f"r{len(bulk)}.xlsx"
+        code, _, err = _cli("evaluate", TKV, *bulk, "--facts", str(book), "--format", "xlsx", "-o", str(out))
+        assert code == 0, err
+        ws = openpyxl.load_workbook(out)["Tổng hợp"]
+        sheets.append([[c.value for c in row] for row in ws.iter_rows(min_row=6, max_row=9)])
+    assert sheets[0] == sheets[1]
+    # one incomplete (L106 unknown), two not awarded (L108, L110)
+    assert ["Biểu dương, khen thưởng cá nhân trong phong trào", 0, 2, 1, 0, 3] in sheets[0]

@@ -166,9 +166,10 @@ def build_parser(stderr: TextIO | None = None) -> argparse.ArgumentParser:
                         help="evaluate the valid subjects and list the invalid ones, "
                         "instead of refusing the whole file")
         sp.add_argument("--bulk", action="store_true",
-                        help="large inputs: read --facts as .csv or .parquet in chunks with the "
-                        "vectorised evaluator (needs the 'bulk' extra); evaluate writes --output "
-                        "as .csv or .parquet, one row per subject and award")
+                        help="large inputs: read --facts as .csv, .parquet (in chunks) or .xlsx with "
+                        "the vectorised evaluator (needs the 'bulk' extra); evaluate writes --output "
+                        "as .csv or .parquet, one row per subject and award, or with --format html "
+                        "or xlsx the summary: verdicts per award, problems, defects")
         sp.add_argument("--backend", choices=("auto", "durable", "python", "polars"), default="auto",
                         help="evaluation backend: auto (default: durable-rules where it imports, "
                         "i.e. CPython 3.11-3.12, else python), durable, python or polars (one "
@@ -415,17 +416,19 @@ def _cmd_evaluate(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 
 
 def _cmd_evaluate_bulk(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
-    """``evaluate --bulk``: CSV/Parquet in; CSV or Parquet out by --output's extension."""
-    if args.format not in (None, "csv"):
-        err.write(f"--bulk writes CSV or Parquet rows (by --output's extension), not --format {args.format}\n")
+    """``evaluate --bulk``: CSV/Parquet/.xlsx in; CSV or Parquet rows out by --output's extension,
+    or with ``--format html|xlsx`` the summary (verdicts per award, problems, defects)."""
+    if args.format not in (None, "csv", "html", "xlsx"):
+        err.write(f"--bulk writes CSV or Parquet rows (by --output's extension), or an html or xlsx "
+                  f"summary, not --format {args.format}\n")
         return EXIT_INPUT
+    if args.format in ("html", "xlsx"):
+        return _sheets.evaluate_bulk_report(args, out, err)
     if args.output is not None and args.output.suffix.lower() not in (".csv", ".parquet", ".pq"):
         err.write(f"--bulk --output must end in .csv or .parquet: {args.output}\n")
         return EXIT_INPUT
     campaign = load_campaign(args.campaign)
-    if campaign.quotas:
-        err.write("note: --bulk writes verdicts only; quotas on the award set are not judged "
-                  "(run evaluate without --bulk for them)\n")
+    _sheets.note_bulk_quotas(campaign, err)
     engine = Engine(campaign, params=dict(args.param), backend=args.backend)
     result = engine.evaluate_many(args.facts, output=args.output or out, as_of=args.as_of,
                                   on_error="skip" if args.skip_invalid else "raise", progress=err,

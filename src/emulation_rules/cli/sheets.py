@@ -18,6 +18,7 @@ from emulation_rules.facts.load import load_facts
 from emulation_rules.facts.reader import Submission
 from emulation_rules.facts.review import submission_as_of
 from emulation_rules.facts.vocab import KINDS, choose, unknown_message
+from emulation_rules.results.summary import VerdictCounts
 
 EXIT_OK, EXIT_INPUT = 0, 2
 
@@ -163,6 +164,36 @@ def evaluate_report(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         targets=report,
         initiatives=submission_as_of(submission, campaign, evaluation.as_of)[0].initiatives,
     )
+
+
+def note_bulk_quotas(campaign: Campaign, err: TextIO) -> None:
+    """Say that ``--bulk`` judges no quotas, when the campaign has some."""
+    if campaign.quotas:
+        err.write("note: --bulk writes verdicts only; quotas on the award set are not judged "
+                  "(run evaluate without --bulk for them)\n")
+
+
+def evaluate_bulk_report(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    """``evaluate --bulk --format html|xlsx -o FILE``: the summary of a bulk run (verdicts per
+    award, the problems of rows left out, the campaign's defects); its rows are not listed
+    (``--format csv`` or an .csv/.parquet ``--output`` writes them)."""
+    target = _report_target(args, err)
+    if target is None:
+        return EXIT_INPUT
+    campaign = load_campaign(args.campaign)
+    note_bulk_quotas(campaign, err)
+    engine = Engine(campaign, params=dict(args.param), backend=args.backend)
+    result = engine.evaluate_many(args.facts, output=None, as_of=args.as_of, progress=err,
+                                  on_error="skip" if args.skip_invalid else "raise", phase=args.phase)
+    per_award: dict[str, dict[str, int]] = {}
+    if result.table is not None:
+        for award, verdict, n in result.table.group_by("award", "verdict").len().iter_rows():
+            per_award.setdefault(award, {})[verdict] = n
+    for p in result.rejected:
+        err.write(f"skipped: {p}\n")
+    err.write(result.summary() + "\n")
+    counts = VerdictCounts(result.as_of, result.phase, result.subjects, per_award)
+    return _save(args, target, err, campaign=campaign, counts=counts, rejected=result.rejected)
 
 
 def targets_report(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:

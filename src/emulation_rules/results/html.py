@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
@@ -35,6 +35,7 @@ import jinja2
 from emulation_rules.campaign import model as m
 from emulation_rules.errors import Problem
 from emulation_rules.evaluate.result import Evaluation
+from emulation_rules.results.summary import VERDICTS, VerdictCounts, verdict_counts
 from emulation_rules.results.targets import TargetReport
 from emulation_rules.results.workbook import STATUS_VI, VERDICT_VI
 
@@ -42,8 +43,6 @@ __all__ = ["BAR_COLOURS", "Lang", "format_number", "render_html", "write_html"]
 
 Lang = Literal["vi", "en"]
 
-VERDICTS = tuple(VERDICT_VI)
-"""Verdicts in the order of the summary's columns and the chart's segments."""
 BAR_COLOURS = {  # strong enough to tell apart on paper; the light fills of the tables beside
     "awarded": "#2e7d32",
     "not_awarded": "#c62828",
@@ -263,6 +262,7 @@ def render_html(
     targets: TargetReport | None = None,
     initiatives: Sequence[Any] | None = None,
     rejected: Sequence[Problem] = (),
+    counts: VerdictCounts | None = None,
     lang: Lang = "vi",
 ) -> str:
     """The report page as HTML text (arguments as for :func:`write_html`).
@@ -275,7 +275,7 @@ def render_html(
         trim_blocks=True,
         lstrip_blocks=True,
     )
-    ctx = _Builder(campaign, lang).build(evaluation, targets, initiatives, rejected)
+    ctx = _Builder(campaign, lang).build(evaluation, targets, initiatives, rejected, counts)
     return env.get_template("report.html.j2").render(r=ctx)
 
 
@@ -287,6 +287,7 @@ def write_html(
     targets: TargetReport | None = None,
     initiatives: Sequence[Any] | None = None,
     rejected: Sequence[Problem] = (),
+    counts: VerdictCounts | None = None,
     lang: Lang = "vi",
 ) -> Path:
     """Write the report page (UTF-8).
@@ -299,6 +300,8 @@ def write_html(
         initiatives: judged initiative register
             (:class:`~emulation_rules.facts.initiatives.InitiativeAssessment`), if any.
         rejected: facts problems of subjects left out.
+        counts: verdicts per award of a bulk run, shown in the summary instead of an
+            evaluation's (whose rows the page would list).
         lang: ``vi`` (default) or ``en`` labels and number format.
 
     Returns:
@@ -308,7 +311,7 @@ def write_html(
         OSError: the file cannot be written.
     """
     text = render_html(campaign, evaluation=evaluation, targets=targets, initiatives=initiatives,
-                       rejected=rejected, lang=lang)
+                       rejected=rejected, counts=counts, lang=lang)
     path = Path(target)
     path.write_text(text, encoding="utf-8")
     return path
@@ -372,10 +375,12 @@ class _Builder:
         targets: TargetReport | None,
         initiatives: Sequence[Any] | None,
         rejected: Sequence[Problem],
+        counts: VerdictCounts | None = None,
     ) -> _Ctx:
         c = self.c
-        as_of = evaluation.as_of if evaluation else (targets.as_of if targets else None)
-        phase = evaluation.phase if evaluation else (targets.phase if targets else None)
+        run: Any = evaluation or counts or targets
+        as_of = run.as_of if run else None
+        phase = run.phase if run else None
         ctx = _Ctx(
             lang=self.lang,
             words=self.w,
@@ -387,9 +392,12 @@ class _Builder:
             status_names={s: self.status(s) for s in ("met", "not_met", "pending", "unknown")},
             bar_colours=BAR_COLOURS,
         )
+        if counts is not None:
+            ctx.has_evaluation = True
+            self.counts(ctx, counts.per_award)
         if evaluation is not None:
             ctx.has_evaluation = True
-            self.counts(ctx, evaluation)
+            self.counts(ctx, verdict_counts(evaluation))
             ctx.quotas = [self.quota(q) for q in evaluation.quotas]
             self.verdicts(ctx, evaluation)
         if targets is not None and targets.results:
@@ -409,13 +417,9 @@ class _Builder:
         ]
         return ctx
 
-    def counts(self, ctx: _Ctx, evaluation: Evaluation) -> None:
+    def counts(self, ctx: _Ctx, per_award: Mapping[str, Mapping[str, int]]) -> None:
         for a in self.c.awards:
-            counts = dict.fromkeys(VERDICTS, 0)
-            for s in evaluation.subjects:
-                for res in s.awards:
-                    if res.award_id == a.id:
-                        counts[res.verdict] += 1
+            counts = {v: per_award.get(a.id, {}).get(v, 0) for v in VERDICTS}
             if any(counts.values()):
                 ctx.counts.append({"id": a.id, "label": self.text(a.label), "counts": counts,
                                    "total": sum(counts.values())})

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import io
 import json
+import re
 import shutil
 import struct
 import subprocess
@@ -225,6 +226,20 @@ def test_page_renders_and_shows_the_json_verdict_counts(tmp_path: Path) -> None:
     assert chart, "the chart shows no counts"
     assert all(want[k] == n for k, n in chart.items())
     assert {k for k in want if k[1] == "total"} <= set(chart)
+
+
+def test_page_prints_on_a4_landscape_pages(tmp_path: Path) -> None:
+    """The print CSS (``@page { size: A4 landscape }``): Chromium's PDF of the page has
+    landscape A4 pages (842 x 595 points), several of them, the summary first."""
+    binary = _chromium()
+    page, _ = _page(tmp_path, "evaluate", "tkv_2019")
+    pdf = tmp_path / "tkv_2019.pdf"
+    _browser(binary, page, f"--print-to-pdf={pdf}", "--no-pdf-header-footer")
+    data = pdf.read_bytes()
+    assert data.startswith(b"%PDF-")
+    boxes = re.findall(rb"/MediaBox\s*\[\s*0 0 ([0-9.]+) ([0-9.]+)\s*\]", data)
+    assert len(boxes) >= 2
+    assert all(round(float(w)) == 842 and round(float(h)) == 595 for w, h in boxes)
 
 
 def test_target_values_and_figures_equal_the_json(tmp_path: Path) -> None:

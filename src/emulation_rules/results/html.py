@@ -253,6 +253,8 @@ class _Ctx:
     defects: list[dict[str, Any]] = field(default_factory=list)
     rejected: list[dict[str, Any]] = field(default_factory=list)
     has_evaluation: bool = False
+    optional: dict[str, bool] = field(default_factory=dict)
+    """Columns of the verdicts table shown only when a row fills them (points, band, note)."""
 
 
 def render_html(
@@ -400,6 +402,7 @@ class _Builder:
             self.counts(ctx, verdict_counts(evaluation))
             ctx.quotas = [self.quota(q) for q in evaluation.quotas]
             self.verdicts(ctx, evaluation)
+            ctx.optional = {k: any(v[k] for v in ctx.verdicts) for k in ("points", "band", "reason")}
         if targets is not None and targets.results:
             self.targets(ctx, targets)
         if initiatives:

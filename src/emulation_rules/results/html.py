@@ -380,9 +380,9 @@ class _Builder:
         counts: VerdictCounts | None = None,
     ) -> _Ctx:
         c = self.c
-        run: Any = evaluation or counts or targets
-        as_of = run.as_of if run else None
-        phase = run.phase if run else None
+        run: Any = next((x for x in (evaluation, counts, targets) if x is not None), None)
+        as_of = run.as_of if run is not None else None
+        phase = run.phase if run is not None else None
         ctx = _Ctx(
             lang=self.lang,
             words=self.w,

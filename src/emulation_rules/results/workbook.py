@@ -233,9 +233,9 @@ class _Writer:
             ws.column_dimensions[letter].width = 16
         put(ws, 1, 1, f"KẾT QUẢ XÉT THI ĐUA: {c.title.vi}").font = self.bold
         put(ws, 2, 1, c.issuer.vi)
-        run: Any = evaluation or counts or targets
-        as_of = run.as_of if run else None
-        phase = run.phase if run else None
+        run: Any = next((x for x in (evaluation, counts, targets) if x is not None), None)
+        as_of = run.as_of if run is not None else None
+        phase = run.phase if run is not None else None
         put(ws, 3, 1, "Ngày xét")
         put(ws, 3, 2, as_of)
         put(ws, 4, 1, "Giai đoạn")

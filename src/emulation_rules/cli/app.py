@@ -168,9 +168,10 @@ def build_parser(stderr: TextIO | None = None) -> argparse.ArgumentParser:
                         help="evaluate the valid subjects and list the invalid ones, "
                         "instead of refusing the whole file")
         sp.add_argument("--bulk", action="store_true",
-                        help="large inputs: read --facts as .csv or .parquet in chunks with the "
-                        "vectorised evaluator (needs the 'bulk' extra); evaluate writes --output "
-                        "as .csv or .parquet, one row per subject and award")
+                        help="large inputs: read --facts as .csv, .parquet (in chunks) or .xlsx with "
+                        "the vectorised evaluator (needs the 'bulk' extra); evaluate writes --output "
+                        "as .csv or .parquet, one row per subject and award, or with --format html "
+                        "or xlsx the summary: verdicts per award, problems, defects")
         sp.add_argument("--backend", choices=("auto", "durable", "python", "polars"), default="auto",
                         help="evaluation backend: auto (default: durable-rules where it imports, "
                         "i.e. CPython 3.11-3.12, else python), durable, python or polars (one "
@@ -183,13 +184,14 @@ def build_parser(stderr: TextIO | None = None) -> argparse.ArgumentParser:
                        "not_eligible.", stderr=stderr,
                        formatter_class=argparse.RawDescriptionHelpFormatter)
     facts_args(e)
-    e.add_argument("--format", choices=("table", "json", "csv", "xlsx"), default=None,
-                   help="table for people (default), json (stable, format_version 1), csv, or "
-                   "xlsx (a workbook: summary, verdicts, criteria, defects; needs --output)")
+    e.add_argument("--format", choices=("table", "json", "csv", "xlsx", "html"), default=None,
+                   help="table for people (default), json (stable, format_version 1), csv, "
+                   "xlsx (a workbook: summary, verdicts, criteria, defects; needs --output) or "
+                   "html (the same as one self-contained page with charts; needs --output)")
     e.add_argument("--output", "-o", type=Path, help="write to this file instead of stdout")
     e.add_argument("--lang", choices=("vi", "en"), default="vi",
-                   help="language of the table: vi (default: Vietnamese labels of awards, verdicts "
-                   "and failing criteria) or en")
+                   help="language of the table and the html page: vi (default: Vietnamese labels "
+                   "of awards, verdicts and failing criteria) or en")
     e.add_argument("--ids", action="store_true",
                    help="the table shows ids of awards, verdicts and criteria instead of labels")
 
@@ -212,8 +214,10 @@ def build_parser(stderr: TextIO | None = None) -> argparse.ArgumentParser:
     when.add_argument("--phase", metavar="ID", help="phase id to judge")
     when.add_argument("--as-of", type=_date, metavar="DATE",
                       help="review date YYYY-MM-DD (default: the facts file's as_of); picks the phase")
-    t.add_argument("--format", choices=("table", "json", "xlsx"), default="table")
-    t.add_argument("--output", "-o", type=Path, help="file for --format xlsx")
+    t.add_argument("--format", choices=("table", "json", "xlsx", "html"), default="table")
+    t.add_argument("--output", "-o", type=Path, help="file for --format xlsx or html")
+    t.add_argument("--lang", choices=("vi", "en"), default="vi",
+                   help="language of the html page: vi (default) or en")
 
     n = sub.add_parser("initiatives",
                        help="judge an initiative register: accepted or excluded, and who is credited",
@@ -231,8 +235,10 @@ def build_parser(stderr: TextIO | None = None) -> argparse.ArgumentParser:
     n.add_argument("--as-of", type=_date, metavar="DATE",
                    help="review date YYYY-MM-DD (default: the facts file's as_of): each initiative "
                    "is judged as it stood that day; events dated later have not happened yet")
-    n.add_argument("--format", choices=("table", "json", "xlsx"), default="table")
-    n.add_argument("--output", "-o", type=Path, help="file for --format xlsx")
+    n.add_argument("--format", choices=("table", "json", "xlsx", "html"), default="table")
+    n.add_argument("--output", "-o", type=Path, help="file for --format xlsx or html")
+    n.add_argument("--lang", choices=("vi", "en"), default="vi",
+                   help="language of the html page: vi (default) or en")
 
     c = sub.add_parser("test",
                        help="run author test cases (expected verdicts, points, target statuses)",
@@ -399,8 +405,8 @@ def _evaluate(args: argparse.Namespace) -> tuple[Engine, object]:
 def _cmd_evaluate(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     if args.bulk:
         return _cmd_evaluate_bulk(args, out, err)
-    if args.format == "xlsx":
-        return _sheets.evaluate_xlsx(args, out, err)
+    if args.format in ("xlsx", "html"):
+        return _sheets.evaluate_report(args, out, err)
     _, evaluation = _evaluate(args)
     if (args.format or "table") == "table":
         text = render_table(evaluation, lang=args.lang, ids=args.ids)  # type: ignore[arg-type]
@@ -414,17 +420,19 @@ def _cmd_evaluate(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 
 
 def _cmd_evaluate_bulk(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
-    """``evaluate --bulk``: CSV/Parquet in; CSV or Parquet out by --output's extension."""
-    if args.format not in (None, "csv"):
-        err.write(f"--bulk writes CSV or Parquet rows (by --output's extension), not --format {args.format}\n")
+    """``evaluate --bulk``: CSV/Parquet/.xlsx in; CSV or Parquet rows out by --output's extension,
+    or with ``--format html|xlsx`` the summary (verdicts per award, problems, defects)."""
+    if args.format not in (None, "csv", "html", "xlsx"):
+        err.write(f"--bulk writes CSV or Parquet rows (by --output's extension), or an html or xlsx "
+                  f"summary, not --format {args.format}\n")
         return EXIT_INPUT
+    if args.format in ("html", "xlsx"):
+        return _sheets.evaluate_bulk_report(args, out, err)
     if args.output is not None and args.output.suffix.lower() not in (".csv", ".parquet", ".pq"):
         err.write(f"--bulk --output must end in .csv or .parquet: {args.output}\n")
         return EXIT_INPUT
     campaign = load_campaign(args.campaign)
-    if campaign.quotas:
-        err.write("note: --bulk writes verdicts only; quotas on the award set are not judged "
-                  "(run evaluate without --bulk for them)\n")
+    _sheets.note_bulk_quotas(campaign, err)
     engine = Engine(campaign, params=dict(args.param), backend=args.backend)
     result = engine.evaluate_many(args.facts, output=args.output or out, as_of=args.as_of,
                                   on_error="skip" if args.skip_invalid else "raise", progress=err,
@@ -475,8 +483,8 @@ def _cmd_explain(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 def _cmd_targets(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     from emulation_rules.results.targets import evaluate_targets, render_targets_json, render_targets_table
 
-    if args.format == "xlsx":
-        return _sheets.targets_xlsx(args, out, err)
+    if args.format in ("xlsx", "html"):
+        return _sheets.targets_report(args, out, err)
     campaign = load_campaign(args.campaign)
     submission = load_facts(args.facts, campaign)
     try:
@@ -491,8 +499,8 @@ def _cmd_targets(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 def _cmd_initiatives(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     from emulation_rules.results.initiatives import render_initiatives_json, render_initiatives_table
 
-    if args.format == "xlsx":
-        return _sheets.initiatives_xlsx(args, out, err)
+    if args.format in ("xlsx", "html"):
+        return _sheets.initiatives_report(args, out, err)
     loaded = _sheets.register_submission(args, err)
     if loaded is None:
         return EXIT_INPUT

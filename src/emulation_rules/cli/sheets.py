@@ -1,11 +1,13 @@
-"""Spreadsheets on the command line: ``emulation-rules form`` writes the .xlsx submission form
-of a campaign (:mod:`emulation_rules.authoring.forms`); ``evaluate``, ``targets`` and
-``initiatives`` with ``--format xlsx -o FILE.xlsx`` write a result workbook
-(:mod:`emulation_rules.results.workbook`)."""
+"""Spreadsheets and reports on the command line: ``emulation-rules form`` writes the .xlsx
+submission form of a campaign (:mod:`emulation_rules.authoring.forms`); ``evaluate``,
+``targets`` and ``initiatives`` with ``--format xlsx -o FILE.xlsx`` write a result workbook
+(:mod:`emulation_rules.results.workbook`), with ``--format html -o FILE.html`` the same content
+as one self-contained page (:mod:`emulation_rules.results.html`)."""
 
 from __future__ import annotations
 
 import argparse
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TextIO
 
@@ -16,6 +18,7 @@ from emulation_rules.facts.load import load_facts
 from emulation_rules.facts.reader import Submission
 from emulation_rules.facts.review import submission_as_of
 from emulation_rules.facts.vocab import KINDS, choose, unknown_message
+from emulation_rules.results.summary import VerdictCounts
 
 EXIT_OK, EXIT_INPUT = 0, 2
 
@@ -94,22 +97,36 @@ def cmd_form(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     return EXIT_OK
 
 
-def _xlsx_target(args: argparse.Namespace, err: TextIO) -> Path | None:
+_SUFFIXES = {"xlsx": (".xlsx",), "html": (".html", ".htm")}
+
+
+def _report_target(args: argparse.Namespace, err: TextIO) -> Path | None:
+    """``--output`` when its extension fits ``--format`` (xlsx or html), else None (said on err)."""
     target: Path | None = getattr(args, "output", None)
-    if target is None or target.suffix.lower() != ".xlsx":
-        err.write("--format xlsx writes a workbook: give --output FILE.xlsx\n")
+    fmt = args.format
+    if target is None or target.suffix.lower() not in _SUFFIXES[fmt]:
+        what = "a workbook" if fmt == "xlsx" else "a page"
+        err.write(f"--format {fmt} writes {what}: give --output FILE{_SUFFIXES[fmt][0]}\n")
         return None
     return target
 
 
-def _save(target: Path, err: TextIO, **kw: Any) -> int:
+def _save(args: argparse.Namespace, target: Path, err: TextIO, **kw: Any) -> int:
+    """Write the workbook or the page (by ``args.format``); exit 2 when it cannot be written."""
+    write: Callable[..., Path]
     try:
-        from emulation_rules.results.workbook import write_workbook
-    except ImportError as exc:  # pragma: no cover - openpyxl is in the test extra
-        err.write(f"--format xlsx needs openpyxl: pip install 'emulation-rules[xlsx]' ({exc})\n")
+        if args.format == "html":
+            from emulation_rules.results.html import write_html as write
+            kw["lang"] = getattr(args, "lang", "vi")
+        else:
+            from emulation_rules.results.workbook import write_workbook as write
+    except ImportError as exc:  # pragma: no cover - openpyxl and jinja2 are in the test extra
+        extra = "html" if args.format == "html" else "xlsx"
+        err.write(f"--format {args.format} needs the '{extra}' extra: "
+                  f"pip install 'emulation-rules[{extra}]' ({exc})\n")
         return EXIT_INPUT
     try:
-        write_workbook(target, **kw)
+        write(target, **kw)
     except OSError as exc:
         err.write(f"cannot write {target}: {exc.strerror or exc}\n")
         return EXIT_INPUT
@@ -117,12 +134,12 @@ def _save(target: Path, err: TextIO, **kw: Any) -> int:
     return EXIT_OK
 
 
-def evaluate_xlsx(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
-    """``evaluate --format xlsx -o FILE``: verdicts, criteria, quotas, and the targets of the
-    phase when the campaign has targets."""
+def evaluate_report(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    """``evaluate --format xlsx|html -o FILE``: verdicts, criteria, quotas, and the targets of
+    the phase when the campaign has targets."""
     from emulation_rules.results.targets import evaluate_targets
 
-    target = _xlsx_target(args, err)
+    target = _report_target(args, err)
     if target is None:
         return EXIT_INPUT
     campaign = load_campaign(args.campaign)
@@ -139,6 +156,7 @@ def evaluate_xlsx(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     for p in evaluation.rejected:
         err.write(f"skipped: {p}\n")
     return _save(
+        args,
         target,
         err,
         campaign=campaign,
@@ -148,11 +166,41 @@ def evaluate_xlsx(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     )
 
 
-def targets_xlsx(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
-    """``targets --format xlsx -o FILE``."""
+def note_bulk_quotas(campaign: Campaign, err: TextIO) -> None:
+    """Say that ``--bulk`` judges no quotas, when the campaign has some."""
+    if campaign.quotas:
+        err.write("note: --bulk writes verdicts only; quotas on the award set are not judged "
+                  "(run evaluate without --bulk for them)\n")
+
+
+def evaluate_bulk_report(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    """``evaluate --bulk --format html|xlsx -o FILE``: the summary of a bulk run (verdicts per
+    award, the problems of rows left out, the campaign's defects); its rows are not listed
+    (``--format csv`` or an .csv/.parquet ``--output`` writes them)."""
+    target = _report_target(args, err)
+    if target is None:
+        return EXIT_INPUT
+    campaign = load_campaign(args.campaign)
+    note_bulk_quotas(campaign, err)
+    engine = Engine(campaign, params=dict(args.param), backend=args.backend)
+    result = engine.evaluate_many(args.facts, output=None, as_of=args.as_of, progress=err,
+                                  on_error="skip" if args.skip_invalid else "raise", phase=args.phase)
+    per_award: dict[str, dict[str, int]] = {}
+    if result.table is not None:
+        for award, verdict, n in result.table.group_by("award", "verdict").len().iter_rows():
+            per_award.setdefault(award, {})[verdict] = n
+    for p in result.rejected:
+        err.write(f"skipped: {p}\n")
+    err.write(result.summary() + "\n")
+    counts = VerdictCounts(result.as_of, result.phase, result.subjects, per_award)
+    return _save(args, target, err, campaign=campaign, counts=counts, rejected=result.rejected)
+
+
+def targets_report(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    """``targets --format xlsx|html -o FILE``."""
     from emulation_rules.results.targets import evaluate_targets
 
-    target = _xlsx_target(args, err)
+    target = _report_target(args, err)
     if target is None:
         return EXIT_INPUT
     campaign = load_campaign(args.campaign)
@@ -162,7 +210,7 @@ def targets_xlsx(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     except KeyError as exc:
         err.write(f"{exc.args[0]}\n")
         return EXIT_INPUT
-    return _save(target, err, campaign=campaign, targets=report)
+    return _save(args, target, err, campaign=campaign, targets=report)
 
 
 def register_submission(args: argparse.Namespace, err: TextIO) -> tuple[Campaign, Submission] | None:
@@ -180,9 +228,9 @@ def register_submission(args: argparse.Namespace, err: TextIO) -> tuple[Campaign
     return campaign, submission_as_of(submission, campaign, args.as_of)[0]
 
 
-def initiatives_xlsx(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
-    """``initiatives --format xlsx -o FILE``."""
-    target = _xlsx_target(args, err)
+def initiatives_report(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    """``initiatives --format xlsx|html -o FILE``."""
+    target = _report_target(args, err)
     if target is None:
         return EXIT_INPUT
     loaded = register_submission(args, err)
@@ -192,6 +240,7 @@ def initiatives_xlsx(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     for p in submission.rejected:
         err.write(f"skipped: {p}\n")
     return _save(
+        args,
         target,
         err,
         campaign=campaign,

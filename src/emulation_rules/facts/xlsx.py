@@ -35,7 +35,9 @@ as their last computed value. Sheets of no kind above (instructions, lists) are 
 from __future__ import annotations
 
 import io
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from operator import itemgetter
 from typing import Any
 
 from emulation_rules.campaign import model as m
@@ -69,6 +71,8 @@ __all__ = [
     "META_CAMPAIGN",
     "RECORDS_SUBJECT",
     "REGISTER_PREFIX",
+    "SubjectTable",
+    "column_text",
     "excel_serial_to_date",
     "format_authors",
     "parse_authors",
@@ -157,13 +161,47 @@ def _read_sheets(data: bytes, file: str) -> list[tuple[str, list[list[Any]]]]:
     return out
 
 
-def subject_table(data: bytes, file: str) -> tuple[str, int, list[str], list[list[str | None]]]:
-    """The first subject sheet as text columns, for the bulk evaluator (which reads every cell
-    as CSV text): ``(sheet name, row number of the first data row, keys, columns)``.
+@dataclass(frozen=True)
+class SubjectTable:
+    """The first subject sheet of a workbook, as text columns for the bulk evaluator.
 
-    Excel-typed cells become the text a CSV would hold: an integral number its digits, a date
-    ``YYYY-MM-DD``, a boolean ``true``/``false``; an empty cell None. A one-kind sheet
-    (``@kind=...``) gets a ``kind`` column. Records sheets and the register are not read here.
+    Attributes:
+        sheet: the sheet's name.
+        key_row: the sheet row (1-based) of the key row.
+        first_row: the sheet row of the first data row (``key_row + 1``); data row ``j``
+            (0-based) is sheet row ``first_row + j``, blank rows included.
+        header: the keys read, in sheet order (``@`` keys and unkeyed columns left out), with
+            ``kind`` last when the sheet is of one kind (``@kind=...``).
+        columns: one list of cells per key as calamine reads them: ``""`` for an empty cell,
+            text as ``str``, Excel-typed cells as numbers, booleans and dates
+            (:func:`column_text` turns a column to text).
+        sheet_columns: the sheet column (1-based) of each key (for ``kind`` from ``@kind=``,
+            the column of that tag).
+        read: how many of the keys come from the sheet's cells (all but an added ``kind``): a
+            row is blank when these cells are.
+    """
+
+    sheet: str
+    key_row: int
+    first_row: int
+    header: list[str]
+    columns: list[list[Any]]
+    sheet_columns: list[int]
+    read: int
+
+
+def column_text(cells: Sequence[Any]) -> list[str]:
+    """A column of cells as the text a CSV would hold: an integral number its digits, a date
+    ``YYYY-MM-DD``, a boolean ``true``/``false``, an empty cell ``""``; text as it is."""
+    return ["" if v == "" else v if type(v) is str else _text(v) or "" for v in cells]
+
+
+def subject_table(data: bytes, file: str) -> SubjectTable:
+    """The first subject sheet as text columns, for the bulk evaluator (which reads every cell
+    as CSV text).
+
+    A one-kind sheet (``@kind=...``) gets a ``kind`` column. Records sheets and the register are not read here.
+    Blank rows are kept (the caller drops them), so that row numbers stay those of the sheet.
 
     Raises:
         FactsError: unreadable workbook or no subject sheet.
@@ -176,22 +214,25 @@ def subject_table(data: bytes, file: str) -> tuple[str, int, list[str], list[lis
         else:
             continue
         kind = keys[0][len(KIND_TAG) :] if keys and keys[0].startswith(KIND_TAG) else None
-        # text cells go through as they are: the bulk reader strips and NFC-normalises them,
-        # as it does CSV cells (this loop is the hot path for 100,000-row sheets)
-        body = [row for row in rows[r + 1 :] if any(v != "" for v in row)]
+        body = rows[r + 1 :]
+        # the hot path for 100,000-row sheets: columns picked in C (itemgetter over the rows,
+        # which calamine gives as a rectangle); cells go through as they are, Excel-typed ones
+        # included: the caller turns a column to text with column_text only when it holds any
+        width = max(map(len, body), default=0)
+        if any(len(row) != width for row in body):
+            body = [[*row, *[""] * (width - len(row))] for row in body]
         wanted = [(i, k) for i, k in enumerate(keys) if k and not k.startswith("@")]
-        columns = [
-            [
-                (v if type(v) is str else _text(v)) if i < len(row) and (v := row[i]) != "" else None
-                for row in body
-            ]
-            for i, _ in wanted
+        columns: list[list[Any]] = [
+            list(map(itemgetter(i), body)) if i < width else [""] * len(body) for i, _ in wanted
         ]
         header = [k for _, k in wanted]
+        read = len(header)
+        sheet_columns = [i + 1 for i, _ in wanted]
         if kind is not None and "kind" not in header:
             header.append("kind")
             columns.append([kind] * len(body))
-        return name, r + 2, header, columns
+            sheet_columns.append(1)
+        return SubjectTable(name, r + 1, r + 2, header, columns, sheet_columns, read)
     raise FactsError(
         [
             Problem(

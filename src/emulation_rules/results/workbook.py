@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -30,6 +30,7 @@ from emulation_rules.campaign import model as m
 from emulation_rules.errors import Problem
 from emulation_rules.evaluate.result import Evaluation
 from emulation_rules.results.render import FORMULA_TRIGGERS
+from emulation_rules.results.summary import VerdictCounts, verdict_counts
 from emulation_rules.results.targets import TargetReport
 
 __all__ = [
@@ -84,6 +85,7 @@ def write_workbook(
     targets: TargetReport | None = None,
     initiatives: Sequence[Any] | None = None,
     rejected: Sequence[Problem] = (),
+    counts: VerdictCounts | None = None,
 ) -> Path:
     """Write a result workbook.
 
@@ -95,6 +97,7 @@ def write_workbook(
         initiatives: judged initiative register
             (:class:`~emulation_rules.facts.initiatives.InitiativeAssessment`), if any.
         rejected: facts problems of subjects left out.
+        counts: verdicts per award of a bulk run (the summary only: its rows are in a file).
 
     Returns:
         The path written.
@@ -107,7 +110,7 @@ def write_workbook(
 
     wb = Workbook()
     w = _Writer(wb, campaign)
-    w.summary(wb.active, evaluation, targets, initiatives)
+    w.summary(wb.active, evaluation, targets, initiatives, counts)
     if evaluation is not None:
         w.verdicts(evaluation)
         w.criteria(evaluation)
@@ -223,6 +226,7 @@ class _Writer:
         evaluation: Evaluation | None,
         targets: TargetReport | None,
         initiatives: Sequence[Any] | None,
+        counts: VerdictCounts | None = None,
     ) -> None:
         ws.title = "Tổng hợp"
         c = self.c
@@ -231,15 +235,18 @@ class _Writer:
             ws.column_dimensions[letter].width = 16
         put(ws, 1, 1, f"KẾT QUẢ XÉT THI ĐUA: {c.title.vi}").font = self.bold
         put(ws, 2, 1, c.issuer.vi)
-        as_of = evaluation.as_of if evaluation else (targets.as_of if targets else None)
-        phase = evaluation.phase if evaluation else (targets.phase if targets else None)
+        run: Any = next((x for x in (evaluation, counts, targets) if x is not None), None)
+        as_of = run.as_of if run is not None else None
+        phase = run.phase if run is not None else None
         put(ws, 3, 1, "Ngày xét")
         put(ws, 3, 2, as_of)
         put(ws, 4, 1, "Giai đoạn")
         put(ws, 4, 2, _phase_label(c, phase))
         r = 6
+        if counts is not None:
+            r = self.counts(ws, r, counts.per_award)
         if evaluation is not None:
-            r = self.counts(ws, r, evaluation)
+            r = self.counts(ws, r, verdict_counts(evaluation))
             if evaluation.quotas:
                 r = self.quotas(ws, r, evaluation.quotas)
         if targets is not None and targets.results:
@@ -259,18 +266,14 @@ class _Writer:
             cell.fill = self.fill(_HEADER_FILL)
             cell.alignment = self.wrap
 
-    def counts(self, ws: Any, r: int, evaluation: Evaluation) -> int:
+    def counts(self, ws: Any, r: int, per_award: Mapping[str, Mapping[str, int]]) -> int:
         put(ws, r, 1, "Số lượng theo danh hiệu và kết quả").font = self.bold
         r += 1
         self._head(ws, r, ["Danh hiệu / hình thức", *VERDICT_VI.values(), "Tổng"])
         for j, verdict in enumerate(VERDICT_VI, start=2):
             ws.cell(r, j).fill = self.fill(VERDICT_COLOURS[verdict])
         for a in self.c.awards:
-            counts = dict.fromkeys(VERDICT_VI, 0)
-            for s in evaluation.subjects:
-                for res in s.awards:
-                    if res.award_id == a.id:
-                        counts[res.verdict] += 1
+            counts = {v: per_award.get(a.id, {}).get(v, 0) for v in VERDICT_VI}
             if not any(counts.values()):
                 continue
             r += 1

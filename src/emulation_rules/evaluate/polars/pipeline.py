@@ -108,7 +108,7 @@ def _run(
         if dup_problems:
             results = results.filter(pl.col(_ROW).is_in(good[_ROW].implode()))
         rows_read += raw.height
-        found = sorted(row_problems + chunk_problems + dup_problems, key=_problem_order)
+        found = inp.locate(sorted(row_problems + chunk_problems + dup_problems, key=_problem_order))
         n_problems += len(found)
         if on_error == "skip" or len(problems) < MAX_LISTED_PROBLEMS:
             problems.extend(found)

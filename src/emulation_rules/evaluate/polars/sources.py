@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import codecs
 import csv
+import dataclasses
 import io
 import stat
 import unicodedata
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
@@ -86,7 +87,30 @@ class _Input:
     exact: bool = False
     done_bytes: int = 0
     read_rows: int = 0
-    row_offset: int = 0  # sheet row of the first data row, minus one (.xlsx)
+    rows_given: bool = False  # the frame has its own row numbers in ``__row`` (.xlsx)
+    sheet: str | None = None  # .xlsx: problems are located as file:Sheet!C12
+    file: str = ""
+    key_row: int = 1
+    sheet_columns: list[int] | None = None
+
+    def locate(self, problems: list[Problem]) -> list[Problem]:
+        """``problems`` located in the sheet (``file:Sheet!C12``) when the input is a sheet:
+        they come located as in a CSV file named :attr:`name`, header row 1 and the columns
+        counted in :attr:`header`."""
+        if self.sheet is None:
+            return problems
+        return [self._locate(p) for p in problems]
+
+    def _locate(self, p: Problem) -> Problem:
+        loc = p.location
+        if loc is None or loc.file != self.name:
+            return p
+        columns = self.sheet_columns or []
+        column = loc.column
+        if column is not None and 1 <= column <= len(columns):
+            column = columns[column - 1]
+        line = self.key_row if loc.line == 1 else loc.line
+        return dataclasses.replace(p, location=SourceLocation(self.file, line, column, self.sheet))
 
     def progress(self, rows: int) -> float | None:
         """Fraction done after ``rows`` rows; for CSV the total is estimated from the bytes
@@ -181,8 +205,9 @@ Chunk = tuple[pl.DataFrame, list[Problem]]
 
 
 def _open_xlsx(path: Path, evaluator: BulkEvaluator) -> _Input:
-    """An .xlsx subject sheet read whole as text cells (like CSV), rows numbered as in the sheet."""
-    from emulation_rules.facts.xlsx import subject_table
+    """An .xlsx subject sheet read whole as text cells (like CSV), rows numbered as in the sheet,
+    blank rows left out; problems are located as ``file:Sheet!C12``."""
+    from emulation_rules.facts.xlsx import column_text, subject_table
 
     name = str(path)
     try:
@@ -190,12 +215,34 @@ def _open_xlsx(path: Path, evaluator: BulkEvaluator) -> _Input:
     except OSError as exc:
         raise FactsError([Problem("unreadable", f"cannot read: {exc.strerror or exc}",
                                   location=SourceLocation(name, 1))]) from None
-    sheet, first_row, raw_header, columns = subject_table(data, name)
-    header = evaluator.check_columns(raw_header, name)
-    frame = pl.DataFrame({h: pl.Series(h, col, dtype=pl.String)
-                          for h, col in zip(header, columns, strict=True)})
-    return _Input(f"{name}:{sheet}", header, raw_header, "frame", frame=frame,
-                  total_rows=frame.height, row_offset=first_row - 1)
+    table = subject_table(data, name)
+    inp = _Input(f"{name}:{table.sheet}", [], table.header, "frame", rows_given=True,
+                 sheet=table.sheet, file=name, key_row=table.key_row,
+                 sheet_columns=table.sheet_columns)
+    try:
+        inp.header = header = evaluator.check_columns(table.header, inp.name)
+    except FactsError as exc:
+        raise FactsError(inp.locate(list(exc.problems))) from None
+    rows = len(table.columns[0]) if table.columns else 0
+    frame = pl.DataFrame([_text_series(h, col, column_text)
+                          for h, col in zip(header, table.columns, strict=True)])
+    # an empty cell is missing (as an empty CSV cell); a row with no cell read is skipped
+    frame = frame.with_columns(
+        *(pl.when(pl.col(h) != "").then(pl.col(h)).alias(h) for h in header),
+        pl.int_range(table.first_row, table.first_row + rows, dtype=pl.Int64).alias(_ROW),
+    ).filter(~pl.all_horizontal(pl.col(header[: table.read]).is_null()))
+    inp.frame = frame
+    inp.total_rows = frame.height
+    return inp
+
+
+def _text_series(name: str, cells: list[Any], to_text: Callable[[list[Any]], list[str]]) -> pl.Series:
+    """A column of text cells as is (polars checks they are all text); a column holding any
+    Excel-typed cell is first turned to text cell by cell (``to_text``)."""
+    try:
+        return pl.Series(name, cells, dtype=pl.String)
+    except TypeError:
+        return pl.Series(name, to_text(cells), dtype=pl.String)
 
 
 def _chunks(inp: _Input, chunk_rows: int) -> Iterator[Chunk]:
@@ -205,13 +252,11 @@ def _chunks(inp: _Input, chunk_rows: int) -> Iterator[Chunk]:
         assert inp.frame is not None
         for start in range(0, inp.frame.height, chunk_rows):
             part = inp.frame.slice(start, chunk_rows)
-            yield (
-                part.with_columns(
+            if not inp.rows_given:
+                part = part.with_columns(
                     pl.int_range(start + 1, start + part.height + 1, dtype=pl.Int64).alias(_ROW)
-                    + inp.row_offset
-                ),
-                [],
-            )
+                )
+            yield part, []
         return
     assert inp.path is not None
     if inp.kind == "parquet":
@@ -404,6 +449,8 @@ def find_subject(campaign: m.Campaign, facts: Source, subject_id: str) -> Subjec
             return _find(evaluator, inp, wanted)
         except _Reread:
             continue
+        except FactsError as exc:
+            raise FactsError(inp.locate(list(exc.problems))) from None
     raise AssertionError("unreachable")
 
 

@@ -120,7 +120,7 @@ WORDS: dict[str, dict[str, str]] = {
         "credited": "Được tính cho",
         "attribution": "Cách tính",
         "defects": "Khiếm khuyết",
-        "lines": "Dòng trong kế hoạch",
+        "lines": "Nơi trong văn bản",
         "defect": "Khiếm khuyết của văn bản",
         "resolution": "Cách xử lý",
         "rejected": "Bị loại",
@@ -185,7 +185,7 @@ WORDS: dict[str, dict[str, str]] = {
         "credited": "Credited to",
         "attribution": "Attribution",
         "defects": "Defects",
-        "lines": "Plan lines",
+        "lines": "Where in the document",
         "defect": "Defect of the text",
         "resolution": "Resolution",
         "rejected": "Left out",
@@ -408,7 +408,7 @@ class _Builder:
         if initiatives:
             self.initiatives(ctx, initiatives)
         ctx.defects = [
-            {"id": d.id, "lines": ", ".join(str(n) for n in d.lines), "text": d.text,
+            {"id": d.id, "lines": m.cite_many(d.sources), "text": d.text,
              "resolution": d.resolution}
             for d in c.defects
         ]

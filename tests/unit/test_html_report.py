@@ -283,6 +283,29 @@ def test_quota_counts_equal_the_json(tmp_path: Path) -> None:
         assert _number(cells[qid]["required"]) == q["required"]
 
 
+def test_cap_groups_and_ranking_equal_the_json(tmp_path: Path) -> None:
+    """The acceptance campaign's cap per union (examples/ldtt_cstdcs_2025): each union's counts,
+    limit and status as the browser shows them equal the JSON, and the ranked awardees appear."""
+    binary = _chromium()
+    page, text = _page(tmp_path, "evaluate", "ldtt_cstdcs_2025")
+    shown = _read(_browser(binary, page, "--dump-dom").stdout)
+    (quota,) = json.loads(text)["quotas"]
+    rows: dict[str, dict[str, str]] = {}
+    for keys, value in shown.cells:
+        if "data-group" in keys and "data-key" in keys:
+            rows.setdefault(keys["data-group"], {})[keys["data-key"]] = value
+    assert set(rows) == {g["label"] for g in quota["groups"]} == {"CD-A", "CD-B"}
+    for g in quota["groups"]:
+        shown_row = rows[g["label"]]
+        assert (int(shown_row["numerator"]), int(shown_row["denominator"]), int(shown_row["limit"])) == (
+            g["numerator"], g["denominator"], g["limit"])
+        assert shown_row["status"] == {"met": "Đạt", "not_met": "Không đạt"}[g["status"]]
+    ranked = {keys["data-subject"]: value for keys, value in shown.cells if "data-subject" in keys}
+    assert ranked == {"A09": "1. A09 (CD-A): trong hạn mức", "A08": "2. A08 (CD-A): vượt hạn mức"}
+    assert {o["subject"]: o["status"] for o in quota["outcomes"]} == {
+        "A09": "within_quota", "A08": "over_quota"}
+
+
 def test_markup_in_facts_is_shown_as_text_in_the_browser(tmp_path: Path) -> None:
     binary = _chromium()
     page = tmp_path / "script.html"

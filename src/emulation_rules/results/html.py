@@ -79,7 +79,9 @@ WORDS: dict[str, dict[str, str]] = {
         "total": "Tổng",
         "chart_verdicts": "Biểu đồ: kết quả theo danh hiệu",
         "chart_targets": "Biểu đồ: đạt được so với chỉ tiêu",
-        "quotas": "Tỷ lệ tối thiểu trong số được khen",
+        "quotas": "Tỷ lệ, hạn mức trong số được khen",
+        "groups": "Theo đơn vị", "ranked": "Xếp thứ tự khi vượt hạn mức",
+        "group_cols": "Nhóm|Được tính|Mẫu số|Giới hạn|Kết quả|Nhận xét",
         "quota": "Tỷ lệ",
         "awardees": "Được khen",
         "qualifying": "Thuộc diện",
@@ -144,7 +146,9 @@ WORDS: dict[str, dict[str, str]] = {
         "total": "Total",
         "chart_verdicts": "Chart: verdicts per award",
         "chart_targets": "Chart: value against the target figure",
-        "quotas": "Minimum shares among the awardees",
+        "quotas": "Shares and caps among the awardees",
+        "groups": "Per group", "ranked": "Ranking over the cap",
+        "group_cols": "Group|Counted|Denominator|Limit|Result|Advice",
         "quota": "Quota",
         "awardees": "Awardees",
         "qualifying": "Qualifying",
@@ -319,6 +323,14 @@ def write_html(
     return path
 
 
+_OUTCOME = {
+    "vi": {"within_quota": "trong hạn mức", "over_quota": "vượt hạn mức",
+           "tied_at_cap": "bằng thứ tự tại ngưỡng, chưa chọn"},
+    "en": {"within_quota": "within the cap", "over_quota": "over the cap",
+           "tied_at_cap": "tied at the cut, nobody chosen"},
+}
+
+
 class _Builder:
     def __init__(self, campaign: m.Campaign, lang: Lang) -> None:
         self.c = campaign
@@ -439,6 +451,13 @@ class _Builder:
             "status": q.status,
             "status_label": self.status(q.status),
             "shortfall": "" if q.shortfall is None else self.num(q.shortfall),
+            "groups": [{"label": g.label, "numerator": g.numerator,
+                        "denominator": "" if g.denominator is None else g.denominator,
+                        "limit": "" if g.limit is None else g.limit, "status": g.status,
+                        "status_label": self.status(g.status), "advice": self.text(g.advice)}
+                       for g in (q.groups if q.per != "campaign" else ())],
+            "outcomes": [{"subject": o.subject, "group": o.group or "", "rank": o.rank,
+                          "status": _OUTCOME[self.lang].get(o.status, o.status)} for o in q.outcomes],
         }
 
     def verdicts(self, ctx: _Ctx, evaluation: Evaluation) -> None:

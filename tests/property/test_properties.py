@@ -57,12 +57,18 @@ def _conditions(award: m.Award) -> list[Any]:
     return conds
 
 
-def _reads(award: m.Award) -> list[str]:
-    out = [
-        leaf.count.fact if isinstance(leaf, m.Count) else leaf.fact
-        for cond in _conditions(award)
-        for leaf, _ in _leaves(cond)
-    ]
+def _reads(award: m.Award, campaign: m.Campaign) -> list[str]:
+    """The facts ``award`` reads; through ``{award: x}``, those ``x`` reads (its verdict stands
+    for them); a ``held`` condition reads the subject's history."""
+    out: list[str] = []
+    for cond in _conditions(award):
+        for leaf, _ in _leaves(cond):
+            if isinstance(leaf, m.AwardRef):
+                out += _reads(campaign.award(leaf.award), campaign)
+            elif isinstance(leaf, m.Held):
+                out.append("history")
+            else:
+                out.append(leaf.count.fact if isinstance(leaf, m.Count) else leaf.fact)
     if award.score_sheet:
         out += [i.points_fact for i in award.score_sheet.items if i.points_fact]
     return out
@@ -195,8 +201,12 @@ def test_a_fact_no_criterion_reads_changes_nothing(ce) -> None:
     """Unread declared facts and unread record fields cannot change any result (awards, and the
     quotas over the award set, which read facts of their own)."""
     campaign, engine = ce
-    read = {f for a in campaign.awards for f in _reads(a)}
-    read |= {leaf.fact for q in campaign.quotas for leaf, _ in _leaves(q.condition)}
+    read = {f for a in campaign.awards for f in _reads(a, campaign)}
+    for q in campaign.quotas:  # a quota reads its condition, its population's where, its ranking
+        where = q.of.population.where if q.of is not None and q.of.population is not None else None
+        for cond in (q.condition, where):
+            read |= {leaf.fact for leaf, _ in _leaves(cond)} if cond is not None else set()
+        read |= {k.fact for k in q.ranking.by} if q.ranking is not None else set()
     unread = [f for f in campaign.facts if f.id not in read and f.type != "records"]
     where_fields: dict[str, set[str]] = {}
     for a in campaign.awards:
@@ -256,7 +266,7 @@ def test_incomplete_names_exactly_the_missing_facts(ce) -> None:
                 award = campaign.award(a.award_id)
                 if a.verdict != "incomplete" or award.criteria_delegated_to is not None:
                     continue
-                absent = {f for f in _reads(award) if f not in s.get("facts", {})}
+                absent = {f for f in _reads(award, campaign) if f not in s.get("facts", {})}
                 undecided = {f for c in a.criteria if c.status == "unknown" for f in c.missing}
                 assert undecided and set(a.missing_facts) == undecided <= absent, (s, a.missing_facts)
                 assert all(c.status != "fail" for c in a.criteria)

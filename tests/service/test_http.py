@@ -14,7 +14,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from ..conftest import CAMPAIGNS, EXAMPLES
+from ..conftest import CAMPAIGNS, EXAMPLES, campaign_files
 from .conftest import JSON, UNIT_BODY, Server, copy_campaigns, unit
 
 PROBLEM = "application/problem+json"
@@ -44,12 +44,14 @@ def _problem(r: httpx.Response, status: int, code: str) -> dict:
     return body
 
 
+N_CAMPAIGNS = len(campaign_files())  # the shipped campaigns (six)
+
 # --- health, campaigns ----------------------------------------------------------------------
 
 
 def test_health_and_readiness(client: httpx.Client) -> None:
     assert client.get("/healthz").json() == {"status": "ok"}
-    assert client.get("/readyz").json() == {"status": "ready", "campaigns": 5}
+    assert client.get("/readyz").json() == {"status": "ready", "campaigns": N_CAMPAIGNS}
 
 
 def test_campaign_list_and_detail(client: httpx.Client) -> None:
@@ -533,7 +535,7 @@ def test_reload_is_atomic(tmp_path: Path, how: str) -> None:
             (campaigns / "phurieng_2017.yaml").unlink()
             report = reload()
             wait_for(lambda: c.get("/campaigns/phurieng_2017").status_code == 404)
-            assert c.get("/readyz").json()["campaigns"] == 4
+            assert c.get("/readyz").json()["campaigns"] == N_CAMPAIGNS - 1
     finally:
         srv.stop()
 
@@ -554,7 +556,7 @@ def test_invalid_files_are_left_out_at_start(tmp_path: Path) -> None:
     (campaigns / "broken.yaml").write_text("schema_version: 2\nid: broken\n", encoding="utf-8")
     srv = Server(campaigns, "--no-log").start()
     try:
-        assert httpx.get(f"{srv.url}/readyz").json()["campaigns"] == 5
+        assert httpx.get(f"{srv.url}/readyz").json()["campaigns"] == N_CAMPAIGNS
         assert "left out: broken.yaml:" in srv.log()
     finally:
         srv.stop()

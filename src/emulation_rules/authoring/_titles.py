@@ -97,16 +97,6 @@ def _all_conditions(campaign: m.Campaign) -> list[Any]:
     return out
 
 
-def _leaves(cond: Any) -> list[Any]:
-    if isinstance(cond, m.AllOf):
-        return [x for s in cond.all for x in _leaves(s)]
-    if isinstance(cond, m.AnyOf):
-        return [x for s in cond.any for x in _leaves(s)]
-    if isinstance(cond, m.NotOf):
-        return _leaves(cond.not_)
-    return [cond]
-
-
 def _award_conditions(award: m.Award) -> list[Any]:
     conds = [c.condition for c in award.criteria]
     if award.score_sheet is not None:

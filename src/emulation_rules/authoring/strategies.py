@@ -42,7 +42,6 @@ from emulation_rules.authoring._titles import (
     HISTORY_KEY,
     _all_conditions,
     _award_conditions,
-    _leaves,
     assign_held,
     held_titles,
     random_history,
@@ -50,6 +49,7 @@ from emulation_rules.authoring._titles import (
 )
 from emulation_rules.campaign import model as m
 from emulation_rules.evaluate.python import PythonEvaluator
+from emulation_rules.evaluate.semantics import leaves
 
 __all__ = ["boundary_values", "facts_for", "subject_for", "subjects"]
 
@@ -116,7 +116,7 @@ def boundary_values(campaign: m.Campaign, fact_id: str) -> list[Any]:
     params = campaign.parameter_defaults()
     out: list[Any] = []
     for cond in _all_conditions(campaign):
-        for leaf in _leaves(cond):
+        for leaf in leaves(cond):
             if getattr(leaf, "fact", None) == fact_id and not isinstance(leaf, m.Count):
                 out.extend(_leaf_bounds(decl, leaf, params))
     for award in campaign.awards:
@@ -226,7 +226,7 @@ def _field_value(
 ) -> st.SearchStrategy[Any]:
     near: list[Any] = []
     for cond in [c.count.where for c in _counts_of(campaign, decl) if c.count.where is not None]:
-        for leaf in _leaves(cond):
+        for leaf in leaves(cond):
             if getattr(leaf, "field", None) == f.id:
                 near.extend(_leaf_bounds(f, leaf, {}))
     near = list(dict.fromkeys(near))
@@ -237,7 +237,7 @@ def _counts_of(campaign: m.Campaign, decl: m.FactDecl) -> list[m.Count]:
     return [
         leaf
         for c in _all_conditions(campaign)
-        for leaf in _leaves(c)
+        for leaf in leaves(c)
         if isinstance(leaf, m.Count) and leaf.count.fact == decl.id
     ]
 
@@ -393,7 +393,7 @@ def _reads(award: m.Award, campaign: m.Campaign) -> list[str]:
     """Declared facts an award reads, with those of the awards it requires."""
     out: list[str] = []
     for cond in _award_conditions(award):
-        for leaf in _leaves(cond):
+        for leaf in leaves(cond):
             if isinstance(leaf, m.AwardRef):
                 out.extend(_reads(campaign.award(leaf.award), campaign))
             elif not isinstance(leaf, m.Held):

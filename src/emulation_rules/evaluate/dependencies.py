@@ -20,7 +20,7 @@ from typing import Any
 
 from emulation_rules.campaign import model as m
 from emulation_rules.evaluate.result import AwardResult
-from emulation_rules.evaluate.semantics import AS_OF, HISTORY, award_key, titles_used
+from emulation_rules.evaluate.semantics import AS_OF, HISTORY, award_key, leaves, titles_used
 
 __all__ = ["dependency_note", "expand_missing", "held_conditions", "shown_values"]
 
@@ -55,13 +55,7 @@ def expand_missing(missing: Iterable[str], done: Mapping[str, AwardResult]) -> t
 
 def held_conditions(cond: Any) -> list[m.Held]:
     """The ``held`` leaves of a condition, in order."""
-    if isinstance(cond, m.AllOf):
-        return [h for s in cond.all for h in held_conditions(s)]
-    if isinstance(cond, m.AnyOf):
-        return [h for s in cond.any for h in held_conditions(s)]
-    if isinstance(cond, m.NotOf):
-        return held_conditions(cond.not_)
-    return [cond] if isinstance(cond, m.Held) else []
+    return [h for h in leaves(cond) if isinstance(h, m.Held)]
 
 
 def shown_values(cond: Any, reads: Iterable[str], facts: Mapping[str, Any],

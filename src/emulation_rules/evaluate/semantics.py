@@ -54,6 +54,7 @@ __all__ = [
     "held_years",
     "judge",
     "leaf",
+    "leaves",
     "reads",
     "record_matches",
     "synthetic_decls",
@@ -295,15 +296,20 @@ def reads(cond: m.Condition, awards: Container[str] = ()) -> list[str]:
     return list(dict.fromkeys(out))
 
 
+def leaves(cond: Any) -> list[Any]:
+    """The leaves of a condition (everything under ``all``/``any``/``not``), in order."""
+    if isinstance(cond, m.AllOf):
+        return [x for s in cond.all for x in leaves(s)]
+    if isinstance(cond, m.AnyOf):
+        return [x for s in cond.any for x in leaves(s)]
+    if isinstance(cond, m.NotOf):
+        return leaves(cond.not_)
+    return [cond]
+
+
 def counts_in(cond: m.Condition) -> list[m.Count]:
     """The ``count`` leaves of a condition, in order."""
-    if isinstance(cond, m.AllOf):
-        return [k for s in cond.all for k in counts_in(s)]
-    if isinstance(cond, m.AnyOf):
-        return [k for s in cond.any for k in counts_in(s)]
-    if isinstance(cond, m.NotOf):
-        return counts_in(cond.not_)
-    return [cond] if isinstance(cond, m.Count) else []
+    return [k for k in leaves(cond) if isinstance(k, m.Count)]
 
 
 def describe(cond: m.Condition, params: Mapping[str, float]) -> str:

@@ -369,7 +369,7 @@ class _FormWriter:
             x
             for x in (
                 c.issuer.vi,
-                f"- Kế hoạch số {doc.number}" if doc.number else "",
+                f"- {doc.citation_name()}",
                 f"ngày {doc.date:%d/%m/%Y}" if doc.date else "",
             )
             if x

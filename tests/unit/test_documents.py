@@ -136,6 +136,14 @@ def test_migrating_a_case_file_rewrites_its_citations() -> None:
     assert new.count("\n") == text.count("\n")  # line for line: the comments stay in place
 
 
+def test_migrate_refuses_a_file_over_the_limit_without_reading_it_all(tmp_path: Path) -> None:
+    big = tmp_path / "big.yaml"
+    big.write_bytes(b"# x\n" * (2 * 1024 * 1024))  # 8 MiB, over the 4 MiB campaign limit
+    err = io.StringIO()
+    assert run(["migrate", str(big)], stdout=io.StringIO(), stderr=err) == 2
+    assert err.getvalue() == f"{big}: cannot read: the file is larger than 4194304 bytes\n"
+
+
 def test_migrate_reports_a_file_that_is_not_yaml(tmp_path: Path) -> None:
     bad = tmp_path / "bad.yaml"
     bad.write_text("a: [1, 2\n", encoding="utf-8")

@@ -20,6 +20,8 @@ from emulation_rules.authoring.cases import run_case_file
 from emulation_rules.authoring.starter import starter_campaign, starter_cases
 from emulation_rules.campaign.loader import load_campaign
 from emulation_rules.campaign.migrate import migrate_text
+from emulation_rules.campaign.reading import InputFileError, read_limited
+from emulation_rules.campaign.safe_yaml import MAX_BYTES
 from emulation_rules.errors import CampaignError, CaseFileError, identifier_message
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_INPUT = 0, 1, 2
@@ -105,11 +107,15 @@ def cmd_migrate(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     """Convert each file; exit 2 when one cannot be read or is not YAML."""
     status = EXIT_OK
     for path in args.files:
-        try:
-            text = path.read_text(encoding="utf-8")
+        try:  # bounded as the loader reads campaigns (a 4 MiB file at most)
+            text = read_limited(path, MAX_BYTES).decode("utf-8")
             new = migrate_text(text, path)
-        except (OSError, UnicodeDecodeError) as exc:
-            err.write(f"{path}: cannot read: {getattr(exc, 'strerror', None) or exc}\n")
+        except InputFileError as exc:
+            err.write(f"{path}: cannot read: {exc.message}\n")
+            status = EXIT_INPUT
+            continue
+        except UnicodeDecodeError as exc:
+            err.write(f"{path}: not UTF-8 text (byte {exc.start}), nothing converted\n")
             status = EXIT_INPUT
             continue
         except yaml.YAMLError as exc:

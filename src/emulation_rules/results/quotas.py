@@ -465,7 +465,7 @@ def with_quotas(
 def render_quotas_table(results: Sequence[QuotaResult]) -> str:
     """Plain-text lines, one per quota (and one per group of a grouped or capped quota, and one
     per placed awardee), for after the evaluate table."""
-    lines = ["", "Quotas:"]
+    lines = ["", "Tỷ lệ, hạn mức / Quotas:"]
     for r in results:
         if r.extended:
             lines.extend(_extended_lines(r))

@@ -106,3 +106,31 @@ def test_every_citation_names_a_document_and_unread_articles_say_so() -> None:
     # the standards quoted from the Law stand on the excerpt's lines (checked by the loader)
     law = [k.source for a in c.awards for k in a.criteria if k.source.doc == "law_tdkt_2022"]
     assert law and all(s.lines is not None and s.unchecked is None for s in law)
+
+
+def test_a_union_gives_its_own_cap_with_a_parameter() -> None:
+    """The share is parameter cstdcs_cap_pct (default 15, defect d01): with 25, CD-A's 9 LĐTT
+    allow floor(2.25) = 2 and its two CSTĐCS are within the cap."""
+    out = io.StringIO()
+    assert run(["evaluate", str(CAMPAIGN), "--facts", str(FACTS), "--format", "json", "--param",
+                "cstdcs_cap_pct=25"], stdout=out, stderr=io.StringIO()) == 0
+    (quota,) = json.loads(out.getvalue())["quotas"]
+    groups = {g["group"]: (g["status"], g["limit"]) for g in quota["groups"]}
+    assert groups == {"CD-A": ("met", 2), "CD-B": ("met", 1)} and quota["outcomes"] == []
+
+
+@pytest.mark.parametrize(("param", "problem"), [
+    ("cstdcs_cap", "unknown-param"),       # a typo: listed with the valid parameters
+    ("months_min", "bad-quota"),           # an int parameter cannot give a share
+])
+def test_a_bound_parameter_is_checked(param: str, problem: str) -> None:
+    text = CAMPAIGN.read_text(encoding="utf-8")
+    text = text.replace("max_share: {param: cstdcs_cap_pct}", f"max_share: {{param: {param}}}")
+    text = text.replace("parameters:\n", "parameters:\n  - {id: months_min, type: int, default: 6, "
+                        "label: {vi: 'x', en: 'x'}, reason: 'only for this test', "
+                        "source: {doc: law_tdkt_2022, article: '24'}}\n", 1)
+    from emulation_rules import CampaignValidationError
+    with pytest.raises(CampaignValidationError) as info:
+        load_campaign(text, file="c.yaml")
+    (p,) = info.value.problems
+    assert (p.code, p.path) == (problem, ("quotas", 0, "max_share", "param"))

@@ -196,7 +196,7 @@ class _Finder:
                 )
         for i, q in enumerate(c.quotas):
             for key in ("min_share", "max_share", "max_count"):
-                if getattr(q, key) is not None:
+                if getattr(q, key) is not None and not isinstance(getattr(q, key), m.BoundParam):
                     yield from self._number(("quotas", i, key), getattr(q, key), q.source)
             yield from self._cond(q.condition, ("quotas", i, "condition"), q.source, None)
         prog = c.initiatives

@@ -137,6 +137,17 @@ class _Checker:
                      f"this one sets {' and '.join(bounds) if bounds else 'none'}",
                      (*path, bounds[1]) if len(bounds) > 1 else path,
                      "min_share for 'ít nhất x%', max_share for 'không quá x%', max_count for a fixed number")
+        for key in bounds:
+            bound = getattr(q, key)
+            if isinstance(bound, m.BoundParam):
+                want = "int" if key == "max_count" else "percent"
+                decl = next((p for p in self.c.parameters if p.id == bound.param), None)
+                if decl is None:
+                    self.unknown("unknown-param", "parameter", bound.param, self.c.parameters,
+                                 (*path, key, "param"))
+                elif decl.type != want:
+                    self.add("bad-quota", f"{key} reads parameter {bound.param!r} of type "
+                             f"{decl.type}; it needs a {want} parameter", (*path, key, "param"))
         if q.of is not None:
             opath: PathT = (*path, "of")
             if bool(q.of.awards) == (q.of.population is not None):

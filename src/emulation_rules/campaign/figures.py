@@ -203,7 +203,7 @@ def iter_figures(c: m.Campaign) -> Iterator[Figure]:
     for i, q in enumerate(c.quotas):
         for key in ("min_share", "max_share", "max_count"):
             figure = getattr(q, key)
-            if figure is not None:
+            if figure is not None and not isinstance(figure, m.BoundParam):  # a parameter has its reason
                 kind = "quota count" if key == "max_count" else "quota share"
                 yield Figure(("quotas", i, key), figure, q.source, q.derived, kind)
         yield from _conditions(q.condition, ("quotas", i, "condition"), q.source)

@@ -441,6 +441,17 @@ class Target(_Model):
         return None
 
 
+class BoundParam(_Model):
+    """A quota's bound given by a parameter (a figure the campaign leaves to the unit's own
+    regulation): its default applies unless the caller overrides it (``--param``)."""
+
+    param: Ident = Field(description="Parameter giving the bound (percent for a share, int for a count).")
+
+
+QuotaShare = Annotated[float, Field(ge=0, le=100)] | BoundParam
+QuotaCount = Annotated[int, Field(ge=0)] | BoundParam
+
+
 class QuotaOf(_Model):
     """A quota's denominator: the subjects awarded any of ``awards``, or a ``population``."""
 
@@ -463,9 +474,9 @@ class Quota(_Model):
     awards: tuple[Ident, ...] = Field(min_length=1, description="Awards whose awardees are counted.")
     condition: Condition | None = Field(default=None, description="Only awardees for whom it holds count (uses 'fact').")
     of: QuotaOf | None = Field(default=None, description="Denominator; absent = the awardees of 'awards'.")
-    min_share: float | None = Field(default=None, ge=0, le=100, description="Lowest share of the denominator, percent 0-100 (inclusive).")
-    max_share: float | None = Field(default=None, ge=0, le=100, description="Cap: at most floor(max_share% x denominator) counted.")
-    max_count: int | None = Field(default=None, ge=0, description="Cap as a fixed number of counted awardees.")
+    min_share: QuotaShare | None = Field(default=None, description="Lowest share of the denominator, percent 0-100 (inclusive), or {param: id}.")
+    max_share: QuotaShare | None = Field(default=None, description="Cap: at most floor(max_share% x denominator) counted; a percent 0-100 or {param: id}.")
+    max_count: QuotaCount | None = Field(default=None, description="Cap as a fixed number of counted awardees, or {param: id}.")
     per: Literal["campaign", "unit", "level"] = Field(
         default="campaign", description="Judged over the whole submission, per unit (individuals by their unit), or per collective level."
     )

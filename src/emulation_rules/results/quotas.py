@@ -286,8 +286,9 @@ class _Judge:
         self.q, self.by_id, self.decls, self.values = q, by_id, decls, values
         self.kind: QuotaKind = ("min_share" if q.min_share is not None
                                 else "max_share" if q.max_share is not None else "max_count")
-        self.bound = float(q.min_share if q.min_share is not None else q.max_share if q.max_share is not None
-                           else q.max_count or 0)
+        raw = (q.min_share if q.min_share is not None else q.max_share if q.max_share is not None
+               else q.max_count or 0)
+        self.bound = float(values[raw.param] if isinstance(raw, m.BoundParam) else raw)
         wanted = self.wanted = frozenset(q.awards)
         self.of_awards = frozenset(q.of.awards if q.of is not None else ())
         self.groups: dict[str | None, _Tally] = {}

@@ -239,10 +239,8 @@ class _Checker:
     def _citation(self, src: m.Source, path: PathT, docs: dict[str, m.Document]) -> None:
         doc = docs.get(src.doc)
         if doc is None:
-            valid = ", ".join(sorted(docs))
-            self.add("unknown-document",
-                     f"cites document {src.doc!r}, which 'documents' does not declare "
-                     f"(declared: {valid})", (*path, "doc"), _hint(src.doc, docs))
+            self.unknown("unknown-document", "document", src.doc, self.c.documents, (*path, "doc"),
+                         " (declare it under 'documents')")
         elif src.lines is not None and doc.text is None:
             self.add("bad-citation",
                      f"gives lines, but document {src.doc!r} has no 'text' to number them; "

@@ -67,6 +67,10 @@ examples:
   emulation-rules test campaigns/
   emulation-rules serve campaigns/ --port 8000 --log-facts
   emulation-rules replay 3f2b...-uuid --log-db decisions.sqlite --campaigns campaigns/
+  emulation-rules new my_campaign --dir campaigns/   # a starter campaign and its cases
+  emulation-rules migrate old.yaml --write            # a version 1 file to version 2
+  emulation-rules evaluate campaigns/ldtt_cstdcs_2025.yaml \\
+      --facts examples/ldtt_cstdcs_2025/facts.yaml --format html -o report.html
 
 exit codes: 0 ok; 1 problems found; 2 bad usage or invalid input; 3 engine failure
 """

@@ -208,3 +208,82 @@ def test_times_in_phase_reads_the_phase_up_to_the_review_year(backend, review, v
     (subject,) = parse_facts(data, CAMPAIGN).subjects
     impl = Engine(CAMPAIGN, backend=backend)._impl
     assert impl.evaluate_subject(subject, ReviewYears(*review)).award(TWICE).verdict == verdict
+
+
+# --- history in CSV and plain .xlsx tables (a JSON list in a 'history' column) ------------------
+
+
+def _table_rows(path: Path) -> tuple[list[str], list[list[str]]]:
+    """The YAML example facts as CSV rows: meta columns, facts, and history as JSON text."""
+    import json
+
+    from emulation_rules.campaign.safe_yaml import parse_yaml
+
+    data, _ = parse_yaml(path.read_bytes(), file=str(path))
+    facts = [f.id for f in CAMPAIGN.facts]
+    header = ["id", "kind", "role", *facts, "history"]
+    rows = []
+    for s in data["subjects"]:
+        cells = [s["id"], s["kind"], s["role"]]
+        cells += ["" if s["facts"].get(f) is None else str(s["facts"][f]).lower()
+                  if isinstance(s["facts"][f], bool) else str(s["facts"][f]) for f in facts]
+        cells.append("" if "history" not in s else json.dumps(s["history"], ensure_ascii=False))
+        rows.append(cells)
+    return header, rows
+
+
+def _verdicts(submission) -> dict:
+    evaluation = Engine(CAMPAIGN, backend="python").evaluate(submission, as_of=dt.date(2024, 12, 31))
+    return {(s.subject_id, a.award_id): (a.verdict, tuple(c.status for c in a.criteria))
+            for s in evaluation.subjects for a in s.awards}
+
+
+def test_history_from_a_csv_column_gives_the_yaml_verdicts(tmp_path: Path) -> None:
+    import csv
+
+    header, rows = _table_rows(DATA / "facts.yaml")
+    path = tmp_path / "facts.csv"
+    with path.open("w", encoding="utf-8", newline="") as fh:
+        csv.writer(fh).writerows([header, *rows])
+    assert _verdicts(load_facts(path, CAMPAIGN)) == _verdicts(load_facts(DATA / "facts.yaml", CAMPAIGN))
+
+
+def test_history_from_a_plain_xlsx_table_gives_the_yaml_verdicts(tmp_path: Path) -> None:
+    openpyxl = pytest.importorskip("openpyxl")
+    header, rows = _table_rows(DATA / "facts.yaml")
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(header)
+    for r in rows:
+        sheet.append(r)
+    path = tmp_path / "facts.xlsx"
+    book.save(path)
+    assert _verdicts(load_facts(path, CAMPAIGN)) == _verdicts(load_facts(DATA / "facts.yaml", CAMPAIGN))
+
+
+def test_a_history_cell_that_is_not_a_list_is_located(tmp_path: Path) -> None:
+    path = tmp_path / "facts.csv"
+    path.write_text('id,kind,role,history\nP1,individual,member,"{""title"": 1}"\n'
+                    "P2,individual,member,not json\n", encoding="utf-8")
+    with pytest.raises(FactsError) as info:
+        load_facts(path, CAMPAIGN)
+    where = sorted((p.location.line, p.location.column) for p in info.value.problems)
+    assert where == [(2, 4), (3, 4)], [str(p) for p in info.value.problems]
+    assert all("'history' must be a list" in p.message for p in info.value.problems)
+
+
+def test_bulk_says_it_does_not_read_history(tmp_path: Path) -> None:
+    import io
+
+    from emulation_rules.cli.app import run
+
+    if backend_problem("polars") is not None:
+        pytest.skip(backend_problem("polars"))
+    path = tmp_path / "facts.csv"
+    path.write_text('id,kind,role,history\nP1,individual,member,[]\n', encoding="utf-8")
+    err = io.StringIO()
+    code = run(["evaluate", str(DATA / "campaign.yaml"), "--bulk", "--facts", str(path),
+                "--as-of", "2024-12-31"], stdout=io.StringIO(), stderr=err)
+    assert code == 2
+    assert f"{path}:1:4: history: --bulk does not read a subject's history" in err.getvalue()
+    assert "[unsupported-column]" in err.getvalue()

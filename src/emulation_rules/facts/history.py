@@ -10,7 +10,9 @@ A subject in a YAML or JSON facts file may list the titles it was given in earli
 ``lao_dong_tien_tien``), compared in NFC; ``year`` a whole year; ``decided_by`` (the deciding
 body) and ``decision`` (its number) are kept for explanations. No ``history`` key means the
 history is not known (a ``held`` condition is then unknown); ``history: []`` means no title held.
-CSV and .xlsx inputs carry no history.
+A CSV file or a plain .xlsx table gives it in a ``history`` column, as a JSON list in the cell
+(``[{"title": "lao_dong_tien_tien", "year": 2024}]``; :func:`history_cell`); ``--bulk`` does not
+read it and says so.
 
 Conditions over it (:class:`~emulation_rules.campaign.model.Held`) are judged against
 :class:`ReviewYears`: Y, the year of the review date, and the judged phase's years.
@@ -32,6 +34,7 @@ from typing import Any
 
 from emulation_rules.campaign import model as m
 from emulation_rules.errors import (
+    FactsError,
     PathItem,
     Problem,
     ProblemCode,
@@ -39,6 +42,7 @@ from emulation_rules.errors import (
     did_you_mean,
     identifier_message,
 )
+from emulation_rules.facts.json_text import loads_value
 
 __all__ = [
     "FIRST_YEAR",
@@ -98,6 +102,21 @@ def review_years(campaign: m.Campaign, day: dt.date | None, phase_id: str | None
         return ReviewYears(year)
     last = phase.end.year if phase.end is not None else year
     return ReviewYears(year, phase.start.year, last)
+
+
+HISTORY_COLUMN = "history"
+"""The column of a CSV file or a plain .xlsx table holding a subject's history (JSON)."""
+
+
+def history_cell(text: Any) -> Any:
+    """The value of a ``history`` cell: a JSON list decoded (with the bounds of facts JSON), or
+    the text as it is when it is not JSON, so that :func:`read_history` says what is wrong."""
+    if not isinstance(text, str):
+        return text
+    try:
+        return loads_value(text)
+    except FactsError:
+        return text
 
 
 def read_history(value: Any, path: tuple[PathItem, ...], problem: ProblemFn,

@@ -73,7 +73,7 @@ from emulation_rules.facts.coerce import (
     text_or_none,
     to_date,
 )
-from emulation_rules.facts.history import HeldTitle, read_history
+from emulation_rules.facts.history import HISTORY_COLUMN, HeldTitle, history_cell, read_history
 from emulation_rules.facts.initiatives import apply_register, check_people, read_register
 from emulation_rules.facts.json_text import loads_value, parse_json
 from emulation_rules.facts.vocab import KINDS, choose, unknown_message
@@ -280,10 +280,11 @@ def parse_facts_csv(
     smap = SourceMap(file=file)
     r = FactsReader(campaign, smap, from_text=True)
     problems: list[Problem] = []
-    known = set(CSV_META_COLUMNS) | {f.id for f in campaign.facts}
+    known = set(CSV_META_COLUMNS) | {f.id for f in campaign.facts} | {HISTORY_COLUMN}
     for col, h in enumerate(header, start=1):
         if h not in known:
-            message, hint = unknown_id("column", h, [*CSV_META_COLUMNS, *(f.id for f in campaign.facts)])
+            message, hint = unknown_id("column", h, [*CSV_META_COLUMNS, *(f.id for f in campaign.facts),
+                                                     HISTORY_COLUMN])
             problems.append(Problem("unknown-column", message, (h,), SourceLocation(file, 1, col), hint))
     if len(set(header)) != len(header):
         problems.append(Problem("duplicate-key", "a column name is repeated", (),
@@ -316,12 +317,15 @@ def parse_facts_csv(
             base: tuple[PathItem, ...] = (f"row {row_no}",)
             smap.values[base] = SourceLocation(file, row_no)
             for col, (h, cell) in enumerate(zip(header, cells, strict=True), start=1):
-                key_path = (*base, h) if h in CSV_META_COLUMNS else (*base, "facts", h)
+                meta = h in CSV_META_COLUMNS or h == HISTORY_COLUMN
+                key_path = (*base, h) if meta else (*base, "facts", h)
                 smap.values[key_path] = SourceLocation(file, row_no, col)
                 cell = cell.strip()
                 if cell == "":
                     continue
-                if h in CSV_META_COLUMNS:
+                if h == HISTORY_COLUMN:
+                    subject[h] = history_cell(cell)
+                elif h in CSV_META_COLUMNS:
                     subject[h] = cell
                 else:
                     subject["facts"][h] = cell

@@ -51,6 +51,7 @@ from emulation_rules.errors import (
     id_listing,
     unknown_id,
 )
+from emulation_rules.facts.history import HISTORY_COLUMN, history_cell
 from emulation_rules.facts.initiatives import REGISTER_KEYS, register_fields
 from emulation_rules.facts.reader import CSV_META_COLUMNS, OnError, Submission, parse_facts
 from emulation_rules.facts.xlsx_cells import (
@@ -342,7 +343,7 @@ class _Book:
                 )
                 return
             keys = ["", *keys[1:]]
-        known = set(CSV_META_COLUMNS) | set(self.facts)
+        known = set(CSV_META_COLUMNS) | set(self.facts) | {HISTORY_COLUMN}
         bad = False
         for col, k in enumerate(keys, start=1):
             if k and k not in known:
@@ -364,7 +365,10 @@ class _Book:
                 value = values.get(k)
                 if not k or value is None:
                     continue
-                if k in CSV_META_COLUMNS:
+                if k == HISTORY_COLUMN:
+                    self.smap.values[(*path, k)] = self.loc(name, row_no, col)
+                    subject[k] = history_cell(value)
+                elif k in CSV_META_COLUMNS:
                     self.smap.values[(*path, k)] = self.loc(name, row_no, col)
                     if k in ("id", "unit"):
                         value = _ident(value)

@@ -36,6 +36,7 @@ from emulation_rules.evaluate.polars._common import (
     _to_typed,
 )
 from emulation_rules.facts.coerce import Invalid, coerce_value
+from emulation_rules.facts.history import HISTORY_COLUMN
 from emulation_rules.facts.reader import CSV_META_COLUMNS, FactsReader, Subject
 
 
@@ -63,7 +64,13 @@ class _Coercion:
         known = [*CSV_META_COLUMNS, *self.facts]
         problems = []
         for i, h in enumerate(header, start=1):
-            if h not in known:
+            if h == HISTORY_COLUMN:
+                problems.append(Problem(
+                    "unsupported-column", "--bulk does not read a subject's history (titles held in "
+                    "earlier years)", (h,), SourceLocation(file, 1, i),
+                    "evaluate without --bulk to read it, or leave the column out (conditions over "
+                    "titles held are then unknown)"))
+            elif h not in known:
                 message, hint = unknown_id("column", h, known)
                 problems.append(Problem("unknown-column", message, (h,), SourceLocation(file, 1, i), hint))
         if len(set(header)) != len(header):

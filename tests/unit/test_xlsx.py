@@ -571,3 +571,29 @@ def test_bulk_reads_xlsx_like_csv_and_neutralises_formula_text(tmp_path):
     assert outs[0] == outs[1]
     got = list(csv.DictReader(io.StringIO(outs[0])))
     assert got[0]["name"] == "'" + INJECTION
+
+
+def test_one_and_zero_in_a_yes_no_column_read_as_in_csv_and_bulk(tmp_path):
+    """1/0 typed as numbers or as text in a yes/no column are yes/no, as a CSV cell and --bulk
+    read them; 2 is refused with its cell."""
+    openpyxl = pytest.importorskip("openpyxl")
+    campaign = load_campaign(CAMPAIGNS / "ldtt_cstdcs_2025.yaml")
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.title = "Cá nhân"
+    sheet.append(["id", "kind", "role", "emulation_spirit_confirmed", "under_disciplinary_review"])
+    sheet.append(["P1", "individual", "employee", 1, "0"])
+    sheet.append(["P2", "individual", "employee", "1", 0])
+    path = tmp_path / "f.xlsx"
+    book.save(path)
+    facts = {s.id: dict(s.facts) for s in load_facts(path, campaign).subjects}
+    assert facts == {
+        "P1": {"emulation_spirit_confirmed": True, "under_disciplinary_review": False},
+        "P2": {"emulation_spirit_confirmed": True, "under_disciplinary_review": False},
+    }
+    sheet.append(["P3", "individual", "employee", 2, 0])
+    book.save(path)
+    with pytest.raises(FactsError) as info:
+        load_facts(path, campaign)
+    (p,) = info.value.problems
+    assert str(p).startswith(f"{path}:Cá nhân!D4: ") and "expected true or false, got 2" in p.message

@@ -100,9 +100,16 @@ def _ident(value: Any) -> Any:
 
 def _typed(fact_type: str, value: Any) -> Any:
     """Excel's own typing, adjusted to the declared type: a number in a date column is a date
-    serial; an integral float in an int column is the int (coercion checks the rest)."""
+    serial; an integral float in an int column is the int; 1 or 0 (a number, or the text) in a
+    yes/no column is yes or no, as in a CSV cell and as ``--bulk`` reads it; coercion checks the
+    rest."""
     if fact_type == "date" and isinstance(value, (int, float)) and not isinstance(value, bool):
         return excel_serial_to_date(value) or value
+    if fact_type == "bool" and not isinstance(value, bool):
+        if isinstance(value, (int, float)) and value in (0, 1):
+            return value == 1
+        if isinstance(value, str) and value.strip() in ("0", "1"):
+            return value.strip() == "1"
     if fact_type == "text" and isinstance(value, float) and value.is_integer():
         return str(int(value))
     return value

@@ -191,3 +191,18 @@ def test_new_explains_a_bad_id_in_words(tmp_path: Path) -> None:
     assert "ASCII letters, digits and '_' only" in err.getvalue()
     assert "lao_dong_tien_tien" in err.getvalue()
     assert not list(tmp_path.iterdir())
+
+
+@pytest.mark.skipif(not SEEDS.is_dir(), reason="the plan texts are not beside the repository")
+def test_a_figure_problem_is_reported_beside_other_problems(tmp_path: Path) -> None:
+    """No problem hides another: the figure check runs although the file has another problem
+    (a duplicated role here), and both are reported in one run."""
+    text = (ROOT / "tests" / "cases" / "invalid" / "figure-not-in-source.yaml").read_text(encoding="utf-8")
+    text = text.replace("    - {id: member, label: {vi: \"Đoàn viên\", en: \"Member\"}}",
+                        "    - {id: member, label: {vi: \"Đoàn viên\", en: \"Member\"}}\n"
+                        "    - {id: member, label: {vi: \"Đoàn viên\", en: \"Member\"}}")
+    path = tmp_path / "two.yaml"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(CampaignValidationError) as info:
+        load_campaign(path, documents=SEEDS)
+    assert sorted(p.code for p in info.value.problems) == ["duplicate-id", "figure-not-in-source"]

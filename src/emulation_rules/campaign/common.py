@@ -275,3 +275,10 @@ class Parameter(_Model):
         if problem is not None:
             raise ValueError(problem)
         return value
+
+
+class BoundParam(_Model):
+    """A quota's bound given by a parameter (a figure the campaign leaves to the unit's own
+    regulation): its default applies unless the caller overrides it (``--param``)."""
+
+    param: Ident = Field(description="Parameter giving the bound (percent for a share, int for a count).")

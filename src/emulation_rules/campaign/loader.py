@@ -174,8 +174,8 @@ def validate_campaign(data: Any, smap: SourceMap | None = None, *,
     problems = check_campaign(campaign, smap)
     if texts is None and seeds is not None:
         texts = DocumentTexts(None, [seeds])
-    if not problems and texts is not None:
-        problems = check_figures(campaign, smap, texts).problems
+    if texts is not None:  # also beside other problems: no problem hides another
+        problems = [*problems, *check_figures(campaign, smap, texts).problems]
     problems = sorted(problems, key=_order)
     if problems:
         raise CampaignValidationError(problems)

@@ -26,6 +26,9 @@ from pydantic import (
 )
 
 from emulation_rules.campaign.common import _NOTE, _Model
+from emulation_rules.campaign.common import (
+    BoundParam as BoundParam,
+)
 from emulation_rules.campaign.common import (  # re-exported: the model's public names
     Defect as Defect,
 )
@@ -439,13 +442,6 @@ class Target(_Model):
             if v.phase == phase_id:
                 return v.value
         return None
-
-
-class BoundParam(_Model):
-    """A quota's bound given by a parameter (a figure the campaign leaves to the unit's own
-    regulation): its default applies unless the caller overrides it (``--param``)."""
-
-    param: Ident = Field(description="Parameter giving the bound (percent for a share, int for a count).")
 
 
 QuotaShare = Annotated[float, Field(ge=0, le=100)] | BoundParam

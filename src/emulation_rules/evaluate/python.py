@@ -41,7 +41,15 @@ from emulation_rules.campaign import model as m
 from emulation_rules.campaign.dependencies import dependency_order
 from emulation_rules.evaluate.base import BackendName, BaseEvaluator, resolve_params
 from emulation_rules.evaluate.dependencies import expand_missing, shown_values
-from emulation_rules.evaluate.result import AwardResult, CriterionResult, Status, SubjectResult, VerdictKind
+from emulation_rules.evaluate.result import (
+    AwardResult,
+    CriterionResult,
+    ScoredItem,
+    Status,
+    SubjectResult,
+    VerdictKind,
+    score_sheet_result,
+)
 from emulation_rules.evaluate.semantics import (
     count_records,
     counts_in,
@@ -195,62 +203,13 @@ class PythonEvaluator(BaseEvaluator):
     def _score(
         self, sheet: m.ScoreSheet, facts: Mapping[str, Any]
     ) -> tuple[float | None, str | None, CriterionResult]:
-        total = 0.0
-        missing: list[str] = []
-        values: dict[str, Any] = {}
-        below: list[str] = []
+        scored: list[ScoredItem] = []
         for item in sheet.items:
             read = reads(item.condition) if item.condition is not None else [item.points_fact]
-            lacking = [f for f in read if f not in facts]
-            if lacking:
-                missing.extend(lacking)  # type: ignore[arg-type]
-                continue
-            if item.condition is not None:
-                got = item.max_points if self._holds(item.condition, facts) else 0.0
-            else:
-                got = min(max(float(facts[item.points_fact]), 0.0), item.max_points)  # type: ignore[index]
-            values[item.id] = got
-            total += got
-            if (
-                sheet.item_floor_fraction is not None
-                and got < sheet.item_floor_fraction * item.max_points
-            ):
-                below.append(item.id)
-        lacking_all = tuple(dict.fromkeys(missing))
-        band: str | None = None
-        if not lacking_all:
-            reached = [b for b in sheet.bands if total >= b.min_points]
-            band = reached[-1].id if reached else None
-        status: Status
-        if lacking_all:
-            status = "unknown"
-        elif below:
-            status = "fail"
-        elif sheet.pass_band is not None:
-            order = [b.id for b in sheet.bands]
-            status = (
-                "pass"
-                if band is not None and order.index(band) >= order.index(sheet.pass_band)
-                else "fail"
-            )
-        else:
-            status = "pass"
-        if below:
-            values["below_floor"] = ", ".join(below)
-        threshold = f"total points → band{' ≥ ' + sheet.pass_band if sheet.pass_band else ''}"
-        if sheet.item_floor_fraction is not None:
-            threshold += f"; every item ≥ {sheet.item_floor_fraction:g} × its max"  # noqa: RUF001
-        result = CriterionResult(
-            "score_sheet",
-            m.Text(vi="Bảng chấm điểm", en="Score sheet"),
-            "",
-            status,
-            values,
-            lacking_all,
-            threshold,
-            sheet.source,
-        )
-        return (None if lacking_all else total), band, result
+            lacking = tuple(f for f in read if f not in facts)
+            held = None if lacking or item.condition is None else self._holds(item.condition, facts)
+            scored.append((item, lacking, held))  # type: ignore[arg-type]
+        return score_sheet_result(sheet, facts, scored)
 
     # conditions (the shared semantics, evaluate.semantics) ----------------------------------------
     def _holds(self, cond: m.Condition, facts: Mapping[str, Any]) -> bool:

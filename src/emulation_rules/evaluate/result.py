@@ -19,7 +19,7 @@ Verdicts: ``awarded`` (every criterion passes), ``not_awarded`` (at least one fa
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -178,6 +178,69 @@ def combine(statuses: list[Status]) -> VerdictKind:
     if "unknown" in statuses:
         return "incomplete"
     return "awarded"
+
+
+ScoredItem = tuple[m.ScoreItem, tuple[str, ...], bool | None]
+"""One score-sheet item as a backend judged it: the item, the facts it lacks, and whether its
+condition holds (``None`` for a points-fact item, or when facts are lacking)."""
+
+
+def score_sheet_result(sheet: m.ScoreSheet, facts: Mapping[str, Any], scored: Iterable[ScoredItem]
+                       ) -> tuple[float | None, str | None, CriterionResult]:
+    """Total, band and the ``score_sheet`` criterion of a score sheet (bảng chấm điểm).
+
+    Each item scores ``max_points`` when its condition holds (else 0) or its points fact clamped
+    to ``[0, max_points]``; the band is the highest whose ``min_points`` the total reaches; the
+    criterion is ``unknown`` when an item lacks a fact, ``fail`` when an item is below
+    ``item_floor_fraction`` of its max or the band is below ``pass_band``, else ``pass``.
+
+    Args:
+        sheet: the award's score sheet.
+        facts: the subject's facts (points facts are read here).
+        scored: per item, in sheet order, what the backend judged (:data:`ScoredItem`).
+
+    Returns:
+        ``(total points or None when a fact is lacking, band id or None, the criterion)``.
+    """
+    total = 0.0
+    missing: list[str] = []
+    values: dict[str, Any] = {}
+    below: list[str] = []
+    for item, lacking, held in scored:
+        if lacking:
+            missing.extend(lacking)
+            continue
+        if item.condition is not None:
+            got = item.max_points if held else 0.0
+        else:
+            got = min(max(float(facts[item.points_fact]), 0.0), item.max_points)  # type: ignore[index]
+        values[item.id] = got
+        total += got
+        if sheet.item_floor_fraction is not None and got < sheet.item_floor_fraction * item.max_points:
+            below.append(item.id)
+    lacking_all = tuple(dict.fromkeys(missing))
+    band: str | None = None
+    if not lacking_all:
+        reached = [b for b in sheet.bands if total >= b.min_points]
+        band = reached[-1].id if reached else None
+    status: Status
+    if lacking_all:
+        status = "unknown"
+    elif below:
+        status = "fail"
+    elif sheet.pass_band is not None:
+        order = [b.id for b in sheet.bands]
+        status = "pass" if band is not None and order.index(band) >= order.index(sheet.pass_band) else "fail"
+    else:
+        status = "pass"
+    if below:
+        values["below_floor"] = ", ".join(below)
+    threshold = f"total points → band{' ≥ ' + sheet.pass_band if sheet.pass_band else ''}"
+    if sheet.item_floor_fraction is not None:
+        threshold += f"; every item ≥ {sheet.item_floor_fraction:g} × its max"  # noqa: RUF001
+    result = CriterionResult("score_sheet", m.Text(vi="Bảng chấm điểm", en="Score sheet"), "",
+                             status, values, lacking_all, threshold, sheet.source)
+    return (None if lacking_all else total), band, result
 
 
 def _jsonable(value: Any) -> Any:

@@ -42,10 +42,12 @@ from emulation_rules.evaluate.durable.compiler import CompiledAward, CompiledCam
 from emulation_rules.evaluate.result import (
     AwardResult,
     CriterionResult,
+    ScoredItem,
     Status,
     SubjectResult,
     combine,
     criterion_result,
+    score_sheet_result,
 )
 from emulation_rules.evaluate.semantics import synthetic_facts
 from emulation_rules.facts.history import ReviewYears
@@ -277,49 +279,12 @@ class DurableEvaluator(BaseEvaluator):
                ) -> tuple[float | None, str | None, CriterionResult]:
         sheet = compiled.award.score_sheet
         assert sheet is not None
-        total = 0.0
-        missing: list[str] = []
-        values: dict[str, Any] = {}
-        floor_broken: list[str] = []
+        scored: list[ScoredItem] = []
         for plan in compiled.items:
-            item = plan.item
-            lacking = [f for f in plan.reads if f not in facts]
-            if lacking:
-                missing.extend(lacking)
-                continue
-            if plan.rule is not None:
-                got = item.max_points if compiled.fired(plan.rule, fired) else 0.0
-            else:
-                got = min(max(float(facts[item.points_fact]), 0.0), item.max_points)  # type: ignore[index]
-            values[item.id] = got
-            total += got
-            if sheet.item_floor_fraction is not None and got < sheet.item_floor_fraction * item.max_points:
-                floor_broken.append(item.id)
-        missing_t = tuple(dict.fromkeys(missing))
-        band = None
-        if not missing_t:
-            for b in sheet.bands:
-                if total >= b.min_points:
-                    band = b.id
-        status: Status
-        if missing_t:
-            status = "unknown"
-        elif floor_broken:
-            status = "fail"
-        elif sheet.pass_band is not None:
-            ranks = {b.id: i for i, b in enumerate(sheet.bands)}
-            status = "pass" if band is not None and ranks[band] >= ranks[sheet.pass_band] else "fail"
-        else:
-            status = "pass"
-        if floor_broken:
-            values["below_floor"] = ", ".join(floor_broken)
-        threshold = f"total points → band{' ≥ ' + sheet.pass_band if sheet.pass_band else ''}"
-        if sheet.item_floor_fraction is not None:
-            threshold += f"; every item ≥ {sheet.item_floor_fraction:g} × its max"  # noqa: RUF001
-        result = CriterionResult(
-            "score_sheet", m.Text(vi="Bảng chấm điểm", en="Score sheet"), "", status, values,
-            missing_t, threshold, sheet.source)
-        return (None if missing_t else total), band, result
+            lacking = tuple(f for f in plan.reads if f not in facts)
+            held = None if lacking or plan.rule is None else compiled.fired(plan.rule, fired)
+            scored.append((plan.item, lacking, held))
+        return score_sheet_result(sheet, facts, scored)
 
 
 class _SharedHost:

@@ -485,17 +485,14 @@ def _cmd_explain(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 
 
 def _cmd_targets(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
-    from emulation_rules.results.targets import evaluate_targets, render_targets_json, render_targets_table
+    from emulation_rules.results.targets import render_targets_json, render_targets_table
 
     if args.format in ("xlsx", "html"):
         return _sheets.targets_report(args, out, err)
-    campaign = load_campaign(args.campaign)
-    submission = load_facts(args.facts, campaign)
-    try:
-        report = evaluate_targets(campaign, submission, phase=args.phase, as_of=args.as_of)
-    except KeyError as exc:
-        err.write(f"{exc.args[0]}\n")
+    judged = _sheets.judged_targets(args, err)
+    if judged is None:
         return EXIT_INPUT
+    report = judged[1]
     out.write(render_targets_json(report) if args.format == "json" else render_targets_table(report))
     return EXIT_OK
 

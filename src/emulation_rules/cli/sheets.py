@@ -19,6 +19,7 @@ from emulation_rules.facts.reader import Submission
 from emulation_rules.facts.review import submission_as_of
 from emulation_rules.facts.vocab import KINDS, choose, unknown_message
 from emulation_rules.results.summary import VerdictCounts
+from emulation_rules.results.targets import TargetReport, evaluate_targets
 
 EXIT_OK, EXIT_INPUT = 0, 2
 
@@ -137,8 +138,6 @@ def _save(args: argparse.Namespace, target: Path, err: TextIO, **kw: Any) -> int
 def evaluate_report(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     """``evaluate --format xlsx|html -o FILE``: verdicts, criteria, quotas, and the targets of
     the phase when the campaign has targets."""
-    from emulation_rules.results.targets import evaluate_targets
-
     target = _report_target(args, err)
     if target is None:
         return EXIT_INPUT
@@ -196,21 +195,27 @@ def evaluate_bulk_report(args: argparse.Namespace, out: TextIO, err: TextIO) -> 
     return _save(args, target, err, campaign=campaign, counts=counts, rejected=result.rejected)
 
 
-def targets_report(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
-    """``targets --format xlsx|html -o FILE``."""
-    from emulation_rules.results.targets import evaluate_targets
-
-    target = _report_target(args, err)
-    if target is None:
-        return EXIT_INPUT
+def judged_targets(args: argparse.Namespace, err: TextIO) -> tuple[Campaign, TargetReport] | None:
+    """The campaign and its targets judged over the facts, for the ``targets`` command (any
+    format); ``None`` after saying on ``err`` why (the review date lies in no phase)."""
     campaign = load_campaign(args.campaign)
     submission = load_facts(args.facts, campaign)
     try:
-        report = evaluate_targets(campaign, submission, phase=args.phase, as_of=args.as_of)
+        return campaign, evaluate_targets(campaign, submission, phase=args.phase, as_of=args.as_of)
     except KeyError as exc:
         err.write(f"{exc.args[0]}\n")
+        return None
+
+
+def targets_report(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    """``targets --format xlsx|html -o FILE``."""
+    target = _report_target(args, err)
+    if target is None:
         return EXIT_INPUT
-    return _save(args, target, err, campaign=campaign, targets=report)
+    judged = judged_targets(args, err)
+    if judged is None:
+        return EXIT_INPUT
+    return _save(args, target, err, campaign=judged[0], targets=judged[1])
 
 
 def register_submission(args: argparse.Namespace, err: TextIO) -> tuple[Campaign, Submission] | None:

@@ -9,6 +9,7 @@ from typing import Any
 from hypothesis import strategies as st
 
 from emulation_rules.campaign import model as m
+from emulation_rules.evaluate.semantics import leaves
 from emulation_rules.facts.history import ReviewYears, review_years
 
 Assignment = dict[str, Any]
@@ -26,21 +27,8 @@ def review_for(campaign: m.Campaign, as_of: dt.date | None) -> ReviewYears | Non
 
 def held_titles(campaign: m.Campaign) -> list[m.Held]:
     """Every ``held`` condition of the campaign's criteria."""
-    out: list[m.Held] = []
-
-    def walk(cond: Any) -> None:
-        if isinstance(cond, m.AllOf | m.AnyOf):
-            for s in cond.all if isinstance(cond, m.AllOf) else cond.any:
-                walk(s)
-        elif isinstance(cond, m.NotOf):
-            walk(cond.not_)
-        elif isinstance(cond, m.Held):
-            out.append(cond)
-
-    for a in campaign.awards:
-        for c in a.criteria:
-            walk(c.condition)
-    return out
+    return [h for a in campaign.awards for c in a.criteria for h in leaves(c.condition)
+            if isinstance(h, m.Held)]
 
 
 def _entries(title: str, years: list[int]) -> list[dict[str, Any]]:

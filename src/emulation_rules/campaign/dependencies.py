@@ -21,7 +21,7 @@ from typing import Any
 
 from emulation_rules.campaign import model as m
 
-__all__ = ["award_refs", "dependency_order", "find_cycle", "requires"]
+__all__ = ["award_refs", "dependency_order", "find_cycle", "leaves_with_paths", "requires"]
 
 Path = tuple[Any, ...]
 
@@ -39,7 +39,7 @@ def award_refs(cond: Any, awards: Container[str], path: Path = ()) -> list[tuple
         ``[(award id, path of the reference)]`` in reading order, repeats kept.
     """
     out: list[tuple[str, Path]] = []
-    for node, where in _walk(cond, path):
+    for node, where in leaves_with_paths(cond, path):
         if isinstance(node, m.AwardRef):
             out.append((node.award, where))
         elif isinstance(node, m.Held) and node.consecutive_years is not None and node.held in awards:
@@ -47,15 +47,17 @@ def award_refs(cond: Any, awards: Container[str], path: Path = ()) -> list[tuple
     return out
 
 
-def _walk(cond: Any, path: Path) -> Iterator[tuple[Any, Path]]:
+def leaves_with_paths(cond: Any, path: Path = ()) -> Iterator[tuple[Any, Path]]:
+    """The leaves of a condition (under ``all``/``any``/``not``) with their data paths, e.g.
+    ``(..., "all", 1, "not")``, in reading order; ``None`` gives nothing."""
     if isinstance(cond, m.AllOf):
         for i, sub in enumerate(cond.all):
-            yield from _walk(sub, (*path, "all", i))
+            yield from leaves_with_paths(sub, (*path, "all", i))
     elif isinstance(cond, m.AnyOf):
         for i, sub in enumerate(cond.any):
-            yield from _walk(sub, (*path, "any", i))
+            yield from leaves_with_paths(sub, (*path, "any", i))
     elif isinstance(cond, m.NotOf):
-        yield from _walk(cond.not_, (*path, "not"))
+        yield from leaves_with_paths(cond.not_, (*path, "not"))
     elif cond is not None:
         yield cond, path
 

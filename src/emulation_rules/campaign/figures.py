@@ -42,6 +42,7 @@ from typing import Any
 from pydantic import BaseModel
 
 from emulation_rules.campaign import model as m
+from emulation_rules.campaign.dependencies import leaves_with_paths
 from emulation_rules.campaign.safe_yaml import SourceMap
 from emulation_rules.errors import PathItem, Problem
 
@@ -230,21 +231,14 @@ def iter_figures(c: m.Campaign) -> Iterator[Figure]:
 
 
 def _conditions(cond: Any, path: PathT, source: m.Source) -> Iterator[Figure]:
-    if isinstance(cond, m.AllOf):
-        for i, sub in enumerate(cond.all):
-            yield from _conditions(sub, (*path, "all", i), source)
-    elif isinstance(cond, m.AnyOf):
-        for i, sub in enumerate(cond.any):
-            yield from _conditions(sub, (*path, "any", i), source)
-    elif isinstance(cond, m.NotOf):
-        yield from _conditions(cond.not_, (*path, "not"), source)
-    elif isinstance(cond, m.Count):
-        if cond.value is not None:
-            yield Figure((*path, "value"), cond.value, source, cond.derived, "threshold")
-        if cond.count.where is not None:
-            yield from _conditions(cond.count.where, (*path, "count", "where"), source)
-    elif isinstance(cond, m.Compare) and _is_figure(cond.value):
-        yield Figure((*path, "value"), cond.value, source, cond.derived, "threshold")  # type: ignore[arg-type]
+    for node, where in leaves_with_paths(cond, path):
+        if isinstance(node, m.Count):
+            if node.value is not None:
+                yield Figure((*where, "value"), node.value, source, node.derived, "threshold")
+            if node.count.where is not None:
+                yield from _conditions(node.count.where, (*where, "count", "where"), source)
+        elif isinstance(node, m.Compare) and _is_figure(node.value):
+            yield Figure((*where, "value"), node.value, source, node.derived, "threshold")  # type: ignore[arg-type]
 
 
 def _is_figure(value: Any) -> bool:

@@ -363,13 +363,7 @@ def _const(decl: Decl, value: Any) -> Any:
 
 def fields_read(cond: m.Condition) -> list[str]:
     """Record fields a ``where`` condition reads, in order (with repeats)."""
-    if isinstance(cond, m.AllOf):
-        return [f for s in cond.all for f in fields_read(s)]
-    if isinstance(cond, m.AnyOf):
-        return [f for s in cond.any for f in fields_read(s)]
-    if isinstance(cond, m.NotOf):
-        return fields_read(cond.not_)
-    return [cond.field] if isinstance(cond, Leaf) and cond.field else []
+    return [c.field for c in leaves(cond) if isinstance(c, Leaf) and c.field]
 
 
 def _text(value: Any) -> str:

@@ -206,3 +206,19 @@ def test_a_figure_problem_is_reported_beside_other_problems(tmp_path: Path) -> N
     with pytest.raises(CampaignValidationError) as info:
         load_campaign(path, documents=SEEDS)
     assert sorted(p.code for p in info.value.problems) == ["duplicate-id", "figure-not-in-source"]
+
+
+def test_migrating_a_one_line_document_keeps_its_keys() -> None:
+    v1 = LAW_CAMPAIGN.replace("schema_version: 2", "schema_version: 1\nsource_seed: plan.txt").replace(
+        '''documents:
+  - {id: plan, kind: plan, number: "7/KH-CĐCS"}
+  - {id: law, kind: law, number: "06/2022/QH15", title: "Luật Thi đua, khen thưởng",
+     cite_as: "Luật TĐKT 2022"}
+  - {id: decree, kind: decree, number: "98/2023/NĐ-CP"}
+''', 'document: {number: "7/KH-CĐCS", place: "Hà Nội", source: {seed: plan.txt, lines: [1, 2], clause: "I"}}\n')
+    v1 = v1.replace("doc: law", "seed: plan.txt").replace("doc: decree", "seed: plan.txt")
+    v1 = v1.replace("doc: plan", "seed: plan.txt")
+    c = load_campaign(migrate_text(v1), file="v1.yaml")
+    plan = c.plan
+    assert (plan.number, plan.place, plan.text) == ("7/KH-CĐCS", "Hà Nội", "plan.txt")
+    assert plan.source is not None and (plan.source.lines, plan.source.section) == ((1, 2), "I")

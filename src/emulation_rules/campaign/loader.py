@@ -55,6 +55,7 @@ from emulation_rules.campaign import model as m
 from emulation_rules.campaign.checks import MAX_CONDITION_DEPTH as MAX_CONDITION_DEPTH
 from emulation_rules.campaign.checks import check_campaign
 from emulation_rules.campaign.figures import DOCUMENTS_ENV, DocumentTexts, check_figures
+from emulation_rules.campaign.migrate import needs_migration
 from emulation_rules.campaign.reading import STDIN, InputFileError, read_limited
 from emulation_rules.campaign.safe_yaml import (
     MAX_BYTES,
@@ -187,7 +188,7 @@ def _version_problem(data: dict[Any, Any], smap: SourceMap) -> Problem | None:
     if version == m.SCHEMA_VERSION or "schema_version" not in data:
         return None  # missing: the model says so with the other missing keys
     path: PathT = ("schema_version",)
-    if version == 1 or "source_seed" in data:
+    if needs_migration(data):
         return Problem(
             "schema-version",
             "this campaign is in format version 1 (one 'source_seed', citations by 'seed'); "

@@ -136,7 +136,7 @@ def _take_document_block(lines: list[str]) -> tuple[list[str], list[str]]:
         if flow:
             inner = flow.group(1).strip()
             parsed = yaml.safe_load("{" + inner + "}") if inner else {}
-            keys = [f"  {k}: {_flow_value(inner, k)}" for k in parsed] if parsed else []
+            keys = [f"  {_flow_entry(k, v)}" for k, v in parsed.items()] if parsed else []
             return lines[:i] + lines[i + 1 :], keys
         if line.rstrip() == "document:":
             j = i + 1
@@ -148,27 +148,11 @@ def _take_document_block(lines: list[str]) -> tuple[list[str], list[str]]:
     return lines, []
 
 
-def _flow_value(inner: str, key: str) -> str:
-    """The text of ``key``'s value inside a one-line flow mapping (nested braces kept whole)."""
-    start = re.search(rf"(?:^|[{{,]\s*){re.escape(key)}:\s*", inner)
-    assert start is not None
-    i, depth, quote = start.end(), 0, ""
-    j = i
-    while j < len(inner):
-        ch = inner[j]
-        if quote:
-            if ch == quote and inner[j - 1] != "\\":
-                quote = ""
-        elif ch in "\"'":
-            quote = ch
-        elif ch in "{[":
-            depth += 1
-        elif ch in "}]":
-            depth -= 1
-        elif ch == "," and depth == 0:
-            break
-        j += 1
-    return inner[i:j].strip()
+def _flow_entry(key: Any, value: Any) -> str:
+    """``key: value`` as YAML on one line (a nested mapping in flow style)."""
+    text = yaml.safe_dump({key: value}, default_flow_style=True, allow_unicode=True,
+                          sort_keys=False, width=1_000_000).strip()
+    return text[1:-1]  # the one-entry mapping without its braces
 
 
 def _documents_head(seed: str, campaign_dir: Path | None, doc: dict[str, Any], issuer: str) -> list[str]:

@@ -7,8 +7,6 @@ import datetime as dt
 from collections.abc import Iterable, Iterator
 from typing import Any
 
-from pydantic import BaseModel
-
 from emulation_rules.campaign import model as m
 from emulation_rules.campaign.dependencies import award_refs, find_cycle
 from emulation_rules.campaign.safe_yaml import (
@@ -222,19 +220,8 @@ class _Checker:
     def _sources(self) -> None:
         docs = {d.id: d for d in self.c.documents}
         self._unique("documents", self.c.documents)
-
-        def walk(node: Any, path: PathT) -> None:
-            if isinstance(node, m.Source):
-                self._citation(node, path, docs)
-                return
-            if isinstance(node, BaseModel):
-                for name, info in type(node).model_fields.items():
-                    walk(getattr(node, name), (*path, info.alias or name))
-            elif isinstance(node, tuple):
-                for i, item in enumerate(node):
-                    walk(item, (*path, i))
-
-        walk(self.c, ())
+        for source, path in m.citations(self.c):
+            self._citation(source, path, docs)
 
     def _citation(self, src: m.Source, path: PathT, docs: dict[str, m.Document]) -> None:
         doc = docs.get(src.doc)

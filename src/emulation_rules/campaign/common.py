@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+from collections.abc import Iterator
 from typing import Annotated, Any, Literal
 
 from pydantic import (
@@ -211,6 +212,23 @@ class Defect(_Model):
             and s.lines[0] <= source.lines[1] and source.lines[0] <= s.lines[1]
             for s in self.sources
         )
+
+
+def citations(node: Any, path: tuple[str | int, ...] = ()) -> Iterator[tuple[Source, tuple[str | int, ...]]]:
+    """Every :class:`Source` inside ``node`` (a model, a tuple of models, or a source) with its
+    data path (keys as written in the file, e.g. ``("awards", 0, "criteria", 1, "source")``),
+    in field order."""
+    if isinstance(node, Source):
+        yield node, path
+    elif isinstance(node, BaseModel):
+        for name, info in type(node).model_fields.items():
+            value = getattr(node, name)
+            if isinstance(value, (BaseModel, tuple)):
+                yield from citations(value, (*path, info.alias or name))
+    elif isinstance(node, tuple):
+        for i, item in enumerate(node):
+            if isinstance(item, (BaseModel, tuple)):
+                yield from citations(item, (*path, i))
 
 
 def cite_many(sources: tuple[Source, ...]) -> str:

@@ -39,8 +39,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from pydantic import BaseModel
-
 from emulation_rules.campaign import model as m
 from emulation_rules.campaign.dependencies import leaves_with_paths
 from emulation_rules.campaign.safe_yaml import SourceMap
@@ -363,7 +361,7 @@ def check_figures(c: m.Campaign, smap: SourceMap | None,
             report.texts[d.id] = found
         else:
             report.missing.append(d.id)
-    for src, where in _citations(c, ()):
+    for src, where in m.citations(c):
         doc = docs.get(src.doc)
         lines = texts.lines(doc) if doc is not None else None
         if lines is not None and src.lines is not None and src.lines[1] > len(lines):
@@ -395,17 +393,3 @@ def check_figures(c: m.Campaign, smap: SourceMap | None,
                 )
             )
     return report
-
-
-def _citations(node: Any, path: PathT) -> Iterator[tuple[m.Source, PathT]]:
-    if isinstance(node, m.Source):
-        yield node, path
-    elif isinstance(node, BaseModel):
-        for name, info in type(node).model_fields.items():
-            value = getattr(node, name)
-            if isinstance(value, (BaseModel, tuple)):
-                yield from _citations(value, (*path, info.alias or name))
-    elif isinstance(node, tuple):
-        for i, item in enumerate(node):
-            if isinstance(item, (BaseModel, tuple)):
-                yield from _citations(item, (*path, i))

@@ -63,6 +63,9 @@ from emulation_rules.campaign.common import (
     Text as Text,
 )
 from emulation_rules.campaign.common import (
+    citations as citations,
+)
+from emulation_rules.campaign.common import (
     cite_many as cite_many,
 )
 from emulation_rules.campaign.common import (
@@ -486,23 +489,10 @@ def name_citations(node: Any, documents: tuple[Document, ...]) -> None:
     """Let every :class:`Source` inside ``node`` (a model, a tuple of them, or a source) print
     its document's name from ``documents`` (see :meth:`Source.cite`). Campaigns do this when
     loaded; author case files, whose citations stand outside the campaign, call it."""
-    _label_sources(node, {d.id: d.citation_name() for d in documents})
-
-
-def _label_sources(node: Any, names: dict[str, str]) -> None:
-    if isinstance(node, Source):
-        if node.doc in names:
-            node._label = names[node.doc]
-        return
-    if isinstance(node, BaseModel):
-        for name in type(node).model_fields:
-            value = getattr(node, name)
-            if isinstance(value, (BaseModel, tuple)):
-                _label_sources(value, names)
-    elif isinstance(node, tuple):
-        for item in node:
-            if isinstance(item, (BaseModel, tuple)):
-                _label_sources(item, names)
+    names = {d.id: d.citation_name() for d in documents}
+    for source, _ in citations(node):
+        if source.doc in names:
+            source._label = names[source.doc]
 
 
 class Campaign(_Model):

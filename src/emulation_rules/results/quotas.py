@@ -377,8 +377,7 @@ class _Judge:
             else:
                 status = "unknown"
         else:
-            cap_lo = int(self.bound) if self.kind == "max_count" else math.floor(p * dlo)
-            cap_hi = int(self.bound) if self.kind == "max_count" else math.floor(p * dhi)
+            cap_lo, cap_hi = self._cap(dlo), self._cap(dhi)
             limit = cap_lo
             if y + uy <= cap_lo:
                 status, excess = "met", 0

@@ -35,6 +35,7 @@ import jinja2
 from emulation_rules.campaign import model as m
 from emulation_rules.errors import Problem
 from emulation_rules.evaluate.result import Evaluation
+from emulation_rules.results.quota_ranking import OUTCOME_LABELS
 from emulation_rules.results.summary import VERDICTS, VerdictCounts, verdict_counts
 from emulation_rules.results.targets import TargetReport
 from emulation_rules.results.workbook import STATUS_VI, VERDICT_VI
@@ -323,12 +324,10 @@ def write_html(
     return path
 
 
-_OUTCOME = {
-    "vi": {"within_quota": "trong hạn mức", "over_quota": "vượt hạn mức",
-           "tied_at_cap": "bằng thứ tự tại ngưỡng, chưa chọn"},
-    "en": {"within_quota": "within the cap", "over_quota": "over the cap",
-           "tied_at_cap": "tied at the cut, nobody chosen"},
-}
+
+def _lower_first(text: str) -> str:
+    """A label in the middle of a sentence: "Trong hạn mức" -> "trong hạn mức"."""
+    return text[:1].lower() + text[1:]
 
 
 class _Builder:
@@ -457,7 +456,8 @@ class _Builder:
                         "status_label": self.status(g.status), "advice": self.text(g.advice)}
                        for g in (q.groups if q.per != "campaign" else ())],
             "outcomes": [{"subject": o.subject, "group": o.group or "", "rank": o.rank,
-                          "status": _OUTCOME[self.lang].get(o.status, o.status)} for o in q.outcomes],
+                          "status": _lower_first(self.text(OUTCOME_LABELS[o.status]))}
+                         for o in q.outcomes],
         }
 
     def verdicts(self, ctx: _Ctx, evaluation: Evaluation) -> None:

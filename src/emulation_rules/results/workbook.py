@@ -29,6 +29,7 @@ from typing import Any
 from emulation_rules.campaign import model as m
 from emulation_rules.errors import Problem
 from emulation_rules.evaluate.result import Evaluation
+from emulation_rules.results.quota_ranking import OUTCOME_LABELS
 from emulation_rules.results.render import FORMULA_TRIGGERS
 from emulation_rules.results.summary import VerdictCounts, verdict_counts
 from emulation_rules.results.targets import TargetReport
@@ -74,7 +75,6 @@ _STATUS_COLOURS = {
 }
 _HEADER_FILL = "DDEBF7"
 _GROUP_VI = {"all": "Toàn bộ", "no unit": "Không ghi đơn vị", "no level": "Không xác định cấp"}
-_OUTCOME_VI = {"within_quota": "Trong hạn mức", "over_quota": "Vượt hạn mức", "tied_at_cap": "Bằng nhau tại ngưỡng"}
 
 
 def write_workbook(
@@ -340,7 +340,7 @@ class _Writer:
         for q, o in outcomes:
             r += 1
             value = o.value.isoformat() if isinstance(o.value, dt.date) else o.value
-            row = [q.label.vi, o.group, o.subject, o.rank, value, _OUTCOME_VI[o.status], o.note]
+            row = [q.label.vi, o.group, o.subject, o.rank, value, OUTCOME_LABELS[o.status].vi, o.note]
             for j, v in enumerate(row, start=1):
                 put(ws, r, j, v)
         return r + 2

@@ -35,7 +35,7 @@ as their last computed value. Sheets of no kind above (instructions, lists) are 
 from __future__ import annotations
 
 import io
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 from operator import itemgetter
 from typing import Any
@@ -326,6 +326,13 @@ class _Book:
         message, hint = unknown_id("key", key, known, where=" in the key row")
         self.problems.append(Problem("unknown-column", message, (key,), self.loc(name, row, col), hint))
 
+    def unknown_keys(self, name: str, row: int, keys: list[str], known: Collection[str]) -> bool:
+        """Report every key of the key row not in ``known``; True when there was one."""
+        bad = [(col, k) for col, k in enumerate(keys, start=1) if k and k not in known]
+        for col, k in bad:
+            self.unknown(name, row, col, k, known)
+        return bool(bad)
+
     def subject_sheet(
         self, name: str, key_row: int, keys: list[str], data: list[tuple[int, list[Any]]]
     ) -> None:
@@ -344,12 +351,7 @@ class _Book:
                 return
             keys = ["", *keys[1:]]
         known = set(CSV_META_COLUMNS) | set(self.facts) | {HISTORY_COLUMN}
-        bad = False
-        for col, k in enumerate(keys, start=1):
-            if k and k not in known:
-                self.unknown(name, key_row, col, k, known)
-                bad = True
-        if bad:
+        if self.unknown_keys(name, key_row, keys, known):
             return
         self.subject_sheets.append(name)
         for row_no, cells in data:
@@ -477,13 +479,8 @@ class _Book:
                 )
             )
             return
-        bad = False
         known = [f"{REGISTER_PREFIX}{k}" for k in REGISTER_KEYS]
-        for col, k in enumerate(keys, start=1):
-            if k and k not in known:
-                self.unknown(name, key_row, col, k, known)
-                bad = True
-        if bad:
+        if self.unknown_keys(name, key_row, keys, known):
             return
         for row_no, cells in data:
             values = {

@@ -97,10 +97,6 @@ class Source(_Model):
             raise ValueError("lines must be [first, last] with 1 <= first <= last")
         return value
 
-    def covers(self, line: int) -> bool:
-        """True when ``line`` lies in :attr:`lines` (False when the citation names no lines)."""
-        return self.lines is not None and self.lines[0] <= line <= self.lines[1]
-
     def cite(self) -> str:
         """The citation in words, e.g. ``Kế hoạch 115/KH-CĐTKV, mục V.2 (dòng 96-98)``.
 

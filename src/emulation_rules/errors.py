@@ -104,6 +104,9 @@ ProblemCode = Literal[
     "bad-character",
     "unknown-author",
     "unknown-unit",
+    "unit-cycle",
+    "unit-level-order",
+    "duplicate-subject",
 ]
 """Every problem code the library emits (stable; tests assert on them)."""
 
@@ -161,7 +164,11 @@ PROBLEM_CODES: Mapping[str, tuple[str, str]] = MappingProxyType({
     "out-of-range": ("facts", "An integer too large for the engines (64-bit)."),
     "unknown-subject": ("facts", "A register entry names a subject that is not in the submission."),
     "unknown-author": ("facts", "A register author is not an individual of the submission (did-you-mean given)."),
-    "unknown-unit": ("facts", "A register unit is not a collective of the submission (did-you-mean given)."),
+    "unknown-unit": ("facts", "A register unit is not a collective of the submission, or a unit (a parent in a "
+                     "units file, a subject's unit) is not in the tree of units (did-you-mean given)."),
+    "unit-cycle": ("facts", "Units of a units file stand under each other in a cycle of parents."),
+    "unit-level-order": ("facts", "A unit stands under a parent whose level is not above its own."),
+    "duplicate-subject": ("facts", "The same subject is in two facts files of one review (both places named)."),
     "derived-fact": ("facts", "A fact derived from the initiative register was also submitted."),
     "record-count": ("facts", "A spreadsheet count column disagrees with the records listed."),
     "campaign-mismatch": ("facts", "The facts file names another campaign."),

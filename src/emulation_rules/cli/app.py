@@ -26,6 +26,8 @@ from emulation_rules.campaign.model import Campaign
 from emulation_rules.cli import sheets as _sheets
 from emulation_rules.cli.author import AUTHOR_COMMANDS
 from emulation_rules.cli.author import add_parsers as add_author_commands
+from emulation_rules.cli.hierarchy import HIERARCHY_COMMANDS, facts_of
+from emulation_rules.cli.hierarchy import add_parser as add_hierarchy_commands
 from emulation_rules.cli.serve import SERVICE_COMMANDS, add_service_commands
 from emulation_rules.engine import Engine
 from emulation_rules.errors import (
@@ -39,7 +41,6 @@ from emulation_rules.errors import (
     FactsError,
     YAMLSyntaxError,
 )
-from emulation_rules.facts.load import load_facts
 from emulation_rules.results.render import render_csv, render_explanation, render_json, render_table
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_INPUT, EXIT_ENGINE = 0, 1, 2, 3
@@ -126,6 +127,14 @@ def _param(text: str) -> tuple[str, float]:
     return name.strip(), number
 
 
+class _OneOrMany(argparse.Action):
+    """``--facts A [B ...]``: one path is kept as a path, several as a tuple of paths."""
+
+    def __call__(self, parser: argparse.ArgumentParser, namespace: argparse.Namespace,
+                 values: Any, option_string: str | None = None) -> None:
+        setattr(namespace, self.dest, values[0] if len(values) == 1 else tuple(values))
+
+
 class _Version(argparse.Action):
     """``--version``, reading the installed version only when asked for."""
 
@@ -158,8 +167,12 @@ def build_parser(stderr: TextIO | None = None) -> argparse.ArgumentParser:
 
     def facts_args(sp: argparse.ArgumentParser) -> None:
         sp.add_argument("campaign", metavar="CAMPAIGN", help="campaign YAML file")
-        sp.add_argument("--facts", required=True, type=Path, metavar="FILE",
-                        help="subjects and their facts: .yaml, .json, .csv or .xlsx (a filled-in form)")
+        sp.add_argument("--facts", required=True, type=Path, nargs="+", action=_OneOrMany, metavar="PATH",
+                        help="subjects and their facts: .yaml, .json, .csv or .xlsx (a filled-in form); "
+                        "several files or a folder of them are read as one review")
+        sp.add_argument("--units", type=Path, metavar="FILE",
+                        help="the tree of units (id, name, level, parent, cluster): subjects' units "
+                        "are checked against it and units that submitted nothing are listed")
         sp.add_argument("--as-of", type=_date, metavar="DATE",
                         help="review date YYYY-MM-DD (default: the facts file's as_of); picks the "
                         "phase; records dated after it are left out")
@@ -258,6 +271,7 @@ def build_parser(stderr: TextIO | None = None) -> argparse.ArgumentParser:
     _sheets.add_parser(sub, stderr)
     add_service_commands(sub, stderr)  # serve, replay (cli/serve.py)
     add_author_commands(sub, stderr)  # new, migrate (cli/author.py)
+    add_hierarchy_commands(sub, stderr, _param)  # rollup (cli/hierarchy.py)
     c.add_argument("--mutate", action="store_true",
                    help="mutation testing: change the campaign one figure or operator at a time "
                    "(numbers +1, >= <-> >, dates +-1 day, at_least one rank up or down, any <-> "
@@ -399,19 +413,28 @@ def _cmd_schema(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     return EXIT_OK
 
 
-def _evaluate(args: argparse.Namespace) -> tuple[Engine, object]:
+def _evaluate(args: argparse.Namespace, err: TextIO) -> tuple[Engine, object]:
     campaign = load_campaign(args.campaign)
     engine = Engine(campaign, params=dict(args.param), backend=args.backend)
-    submission = load_facts(args.facts, campaign, on_error="skip" if args.skip_invalid else "raise")
+    submission = facts_of(args, campaign, err)
     return engine, engine.evaluate(submission, as_of=args.as_of, phase=args.phase)
+
+
+def _one_table(args: argparse.Namespace, err: TextIO) -> bool:
+    """``--bulk`` reads one table file: refuse several files, a folder or ``--units`` (exit 2)."""
+    if isinstance(args.facts, tuple) or args.facts.is_dir() or args.units is not None:
+        err.write("--bulk reads one .csv, .parquet or .xlsx table; several files, a folder and "
+                  "--units are read without --bulk\n")
+        return False
+    return True
 
 
 def _cmd_evaluate(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     if args.bulk:
-        return _cmd_evaluate_bulk(args, out, err)
+        return _cmd_evaluate_bulk(args, out, err) if _one_table(args, err) else EXIT_INPUT
     if args.format in ("xlsx", "html"):
         return _sheets.evaluate_report(args, out, err)
-    _, evaluation = _evaluate(args)
+    _, evaluation = _evaluate(args, err)
     if (args.format or "table") == "table":
         text = render_table(evaluation, lang=args.lang, ids=args.ids)  # type: ignore[arg-type]
     else:
@@ -465,7 +488,9 @@ def _explain_bulk(args: argparse.Namespace) -> object:
 
 def _cmd_explain(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     args.subject = unicodedata.normalize("NFC", args.subject.strip())  # ids are read as NFC
-    evaluation = _explain_bulk(args) if args.bulk else _evaluate(args)[1]
+    if args.bulk and not _one_table(args, err):
+        return EXIT_INPUT
+    evaluation = _explain_bulk(args) if args.bulk else _evaluate(args, err)[1]
     try:
         if args.format == "json":
             data = evaluation.to_dict()  # type: ignore[attr-defined]
@@ -564,4 +589,5 @@ _COMMANDS: dict[str, Callable[[argparse.Namespace, TextIO, TextIO], int]] = {
     "form": _sheets.cmd_form,
     **SERVICE_COMMANDS,
     **AUTHOR_COMMANDS,
+    **HIERARCHY_COMMANDS,
 }

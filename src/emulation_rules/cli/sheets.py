@@ -13,6 +13,7 @@ from typing import Any, TextIO
 
 from emulation_rules.campaign.loader import load_campaign
 from emulation_rules.campaign.model import Campaign
+from emulation_rules.cli.hierarchy import facts_of
 from emulation_rules.engine import Engine
 from emulation_rules.facts.load import load_facts
 from emulation_rules.facts.reader import Submission
@@ -143,7 +144,7 @@ def evaluate_report(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         return EXIT_INPUT
     campaign = load_campaign(args.campaign)
     engine = Engine(campaign, params=dict(args.param), backend=args.backend)
-    submission = load_facts(args.facts, campaign, on_error="skip" if args.skip_invalid else "raise")
+    submission = facts_of(args, campaign, err)
     evaluation = engine.evaluate(submission, as_of=args.as_of, phase=args.phase)
     report = None
     if campaign.targets and evaluation.as_of is not None:

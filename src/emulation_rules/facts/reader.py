@@ -138,6 +138,8 @@ class Submission:
         initiatives: the judged initiative register
             (:class:`~emulation_rules.facts.initiatives.InitiativeAssessment`), or None when the file
             has no ``initiatives`` list.
+        missing_units: units of the tree of units (:mod:`.units`) expected to submit that no
+            file of the review submitted (:mod:`.many`); empty when no tree was given.
     """
 
     subjects: tuple[Subject, ...]
@@ -145,6 +147,7 @@ class Submission:
     campaign_id: str | None = None
     rejected: tuple[Problem, ...] = ()
     initiatives: tuple[Any, ...] | None = None
+    missing_units: tuple[Any, ...] = ()
 
 
 def parse_facts_text(

@@ -1,0 +1,260 @@
+"""Issue 21: the tree of units, many submissions in one review, and the roll-up per unit.
+
+The example province (examples/dienbien_2020/province/) runs the Điện Biên plan (seed 001) over a
+tree of one federation, two upper-level unions and five grassroots unions, from six files. The
+figures asserted below follow from the plan's targets and the forms' facts:
+- 001 L12: "100% Công đoàn cấp trên cơ sở trở lên ... 90% Công đoàn cơ sở xây dựng kế hoạch,
+  phát động thi đua": grassroots unions that launched a plan: CDCS-01, 02, 04, 05 yes, CDCS-03 no
+  (forms/cdcs_03.csv). So the province 4/5 = 80% < 90% (not met), LĐLĐ huyện A 2/3 (not met), the
+  health sector union 2/2 (met); upper unions and the federation 3/3 = 100% (met).
+- 001 L15: emulation officers trained: TDKT-04 yes, TDKT-05 no: 50% < 100% (not met).
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import shutil
+
+import pytest
+
+from emulation_rules import Engine, load_campaign
+from emulation_rules.cli.app import run
+from emulation_rules.errors import FactsError
+from emulation_rules.evaluate.base import backend_problem
+from emulation_rules.facts.load import load_facts
+from emulation_rules.facts.units import load_units, parse_units
+from emulation_rules.results.rollup import rollup
+
+from ..conftest import CAMPAIGNS, EXAMPLES, ROOT
+
+PROVINCE = EXAMPLES / "dienbien_2020" / "province"
+UNITS = PROVINCE / "units.yaml"
+FORMS = PROVINCE / "forms"
+
+
+@pytest.fixture(scope="module")
+def campaign():
+    return load_campaign(CAMPAIGNS / "dienbien_2020.yaml")
+
+
+def _report(campaign, backend: str = "python", forms=FORMS, units=UNITS):
+    tree = load_units(units, campaign)
+    submission = load_facts(forms, campaign, units=tree)
+    evaluation = Engine(campaign, backend=backend).evaluate(submission)
+    return rollup(campaign, evaluation, submission, tree), submission, evaluation
+
+
+def test_province_targets_are_computed_from_the_forms_alone(campaign):
+    report, submission, _ = _report(campaign)
+    assert len(submission.subjects) == 22
+    assert submission.missing_units == ()
+    launched = "grassroots_unions_launch_plan"  # 001 L12, 90%
+    province = report.node("LDLD-TINH")
+    t = {r.target_id: r for r in province.targets}
+    assert (t[launched].counted, t[launched].population, t[launched].status) == (4, 5, "not_met")
+    assert t["upper_unions_launch_plan"].value == 100 and t["upper_unions_launch_plan"].status == "met"
+    assert t["emulation_officers_trained"].value == 50  # 001 L15: TDKT-04 trained, TDKT-05 not
+    huyen = {r.target_id: r for r in report.node("LDLD-HUYEN-A").targets}
+    assert (huyen[launched].counted, huyen[launched].population, huyen[launched].status) == (2, 3, "not_met")
+    yte = {r.target_id: r for r in report.node("CD-NGANH-YTE").targets}
+    assert (yte[launched].counted, yte[launched].population, yte[launched].status) == (2, 2, "met")
+
+
+def test_counts_roll_up_as_the_sum_of_the_children(campaign):
+    report, _, evaluation = _report(campaign)
+    verdicts = evaluation.verdicts()
+
+    def check(node):
+        for award, counts in node.counts.items():
+            for verdict, n in counts.items():
+                own = sum(1 for sid in node.own if verdicts.get((sid, award)) == verdict)
+                assert n == own + sum(c.counts[award][verdict] for c in node.children), (node.unit.id, award)
+        for c in node.children:
+            check(c)
+
+    for root in report.roots:
+        check(root)
+    province = report.node("LDLD-TINH")
+    assert len(province.subjects) == 22
+    assert sum(province.counts["yearly_individual_commendation"].values()) == 13  # 13 individuals in the forms
+
+
+@pytest.mark.parametrize("backend", ["durable", "polars"])
+def test_every_backend_gives_the_same_rollup(campaign, backend):
+    problem = backend_problem(backend)
+    if problem:
+        pytest.skip(problem)
+    assert _report(campaign, backend)[0].to_dict() == _report(campaign, "python")[0].to_dict()
+
+
+def test_a_union_with_no_form_is_listed_and_the_review_runs(campaign, tmp_path):
+    forms = tmp_path / "forms"
+    shutil.copytree(FORMS, forms)
+    (forms / "cdcs_05.yaml").unlink()
+    report, submission, _ = _report(campaign, forms=forms)
+    assert [u.id for u in submission.missing_units] == ["CDCS-05"]
+    assert report.missing == ("CDCS-05",)
+    assert report.node("CD-NGANH-YTE").missing == ("CDCS-05",)
+    assert report.node("LDLD-HUYEN-A").missing == ()
+    out, err = io.StringIO(), io.StringIO()
+    rc = run(["rollup", str(CAMPAIGNS / "dienbien_2020.yaml"), "--units", str(UNITS), "--facts", str(forms)],
+             stdout=out, stderr=err)
+    assert rc == 0, err.getvalue()
+    assert "chưa nộp hồ sơ: đơn vị CDCS-05 (Công đoàn Trung tâm Y tế huyện A)" in err.getvalue()
+    assert "chưa nộp hồ sơ: CDCS-05" in out.getvalue()
+
+
+def test_a_subject_in_two_forms_is_a_located_conflict(campaign, tmp_path):
+    forms = tmp_path / "forms"
+    shutil.copytree(FORMS, forms)
+    (forms / "zz_late.yaml").write_text(
+        "campaign: dienbien_2020\nas_of: 2020-12-31\nsubjects:\n"
+        "  - {id: P101, kind: individual, role: worker, unit: CDCS-01, facts: {commended_by: none}}\n",
+        encoding="utf-8")
+    with pytest.raises(FactsError) as info:
+        load_facts(forms, campaign)
+    [p] = info.value.problems
+    assert p.code == "duplicate-subject"
+    assert str(p.location) == f"{forms / 'zz_late.yaml'}:4:5"
+    assert f"{forms / 'cdcs_01.yaml'}:6:5" in p.message  # the first place is named too
+    err = io.StringIO()
+    assert run(["evaluate", str(CAMPAIGNS / "dienbien_2020.yaml"), "--facts", str(forms)],
+               stdout=io.StringIO(), stderr=err) == 2
+    assert "[duplicate-subject]" in err.getvalue()
+
+
+def test_a_subject_of_a_unit_outside_the_tree_is_refused_with_did_you_mean(campaign, tmp_path):
+    forms = tmp_path / "forms"
+    shutil.copytree(FORMS, forms)
+    text = (forms / "cdcs_04.yaml").read_text(encoding="utf-8").replace("unit: CDCS-04", "unit: CDCS-4O", 1)
+    (forms / "cdcs_04.yaml").write_text(text, encoding="utf-8")
+    with pytest.raises(FactsError) as info:
+        load_facts(forms, campaign, units=load_units(UNITS, campaign))
+    [p] = info.value.problems
+    assert p.code == "unknown-unit" and "CDCS-4O" in p.message and "CDCS-04" in (p.hint or "")
+    assert str(p.location).startswith(str(forms / "cdcs_04.yaml") + ":6:")
+
+
+def test_several_files_give_the_verdicts_of_one_file(tmp_path):
+    # the TKV example split in two files evaluates as the whole file
+    campaign = load_campaign(CAMPAIGNS / "tkv_2019.yaml")
+    whole = EXAMPLES / "tkv_2019" / "facts.yaml"
+    import yaml
+
+    data = yaml.safe_load(whole.read_text(encoding="utf-8"))
+    half = len(data["subjects"]) // 2
+    for name, part in (("a.yaml", data["subjects"][:half]), ("b.yaml", data["subjects"][half:])):
+        (tmp_path / name).write_text(yaml.safe_dump({**data, "subjects": part}, allow_unicode=True), encoding="utf-8")
+    engine = Engine(campaign, backend="python")
+    one = engine.evaluate(load_facts(whole, campaign)).verdicts()
+    two = engine.evaluate(load_facts([tmp_path / "a.yaml", tmp_path / "b.yaml"], campaign)).verdicts()
+    assert one == two and len(one) > 10
+    out_one, out_two = io.StringIO(), io.StringIO()
+    assert run(["evaluate", str(CAMPAIGNS / "tkv_2019.yaml"), "--facts", str(whole), "--format", "json",
+                "--backend", "python"], stdout=out_one, stderr=io.StringIO()) == 0
+    assert run(["evaluate", str(CAMPAIGNS / "tkv_2019.yaml"), "--facts", str(tmp_path / "a.yaml"),
+                str(tmp_path / "b.yaml"), "--format", "json", "--backend", "python"],
+               stdout=out_two, stderr=io.StringIO()) == 0
+    assert json.loads(out_one.getvalue())["subjects"] == json.loads(out_two.getvalue())["subjects"]
+
+
+def test_bulk_refuses_several_files_with_a_word(tmp_path):
+    err = io.StringIO()
+    rc = run(["evaluate", str(CAMPAIGNS / "tkv_2019.yaml"), "--bulk", "--facts", str(FORMS)],
+             stdout=io.StringIO(), stderr=err)
+    assert rc == 2 and "--bulk reads one" in err.getvalue()
+
+
+def test_files_giving_different_review_dates_are_refused(campaign, tmp_path):
+    forms = tmp_path / "forms"
+    shutil.copytree(FORMS, forms)
+    path = forms / "cdcs_05.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace("as_of: 2020-12-31", "as_of: 2020-12-30"),
+                    encoding="utf-8")
+    with pytest.raises(FactsError) as info:
+        load_facts(forms, campaign)
+    assert "different review dates" in info.value.problems[0].message
+
+
+# --- the units file --------------------------------------------------------------------------
+
+
+def test_units_file_problems_are_all_located(campaign):
+    text = (
+        "units:\n"
+        "  - {id: LDLD, level: provincial_federation}\n"            # 2
+        "  - {id: CDCT-A, level: upper_union, parent: LDDL}\n"      # 3 unknown parent
+        "  - {id: CDCS-1, level: grassroots_union, parent: CDCT-A}\n"
+        "  - {id: CDCS-1, level: grassroots_union, parent: LDLD}\n"  # 5 duplicate
+        "  - {id: X, level: district}\n"                            # 6 unknown level
+    )
+    with pytest.raises(FactsError) as info:
+        parse_units(text, campaign, file="u.yaml")
+    got = {(p.code, p.location.line if p.location else None) for p in info.value.problems}
+    assert got == {("unknown-unit", 3), ("duplicate-id", 5), ("unknown-level", 6)}
+    unknown = next(p for p in info.value.problems if p.code == "unknown-unit")
+    assert unknown.hint == "did you mean 'LDLD'?"
+
+
+def test_units_from_csv_and_xlsx_are_located_by_cell(campaign, tmp_path):
+    csv_path = tmp_path / "units.csv"
+    csv_path.write_text("mã,tên,cấp,đơn vị cấp trên\nT,Tỉnh,provincial_federation,\n"
+                        "C,Cơ sở,grassroots_union,T\nU,Cấp trên,upper_union,C\n", encoding="utf-8")
+    with pytest.raises(FactsError) as info:
+        load_units(csv_path, campaign)
+    [p] = info.value.problems
+    assert p.code == "unit-level-order" and str(p.location) == f"{csv_path}:4:1"
+    openpyxl = pytest.importorskip("openpyxl")
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.title = "Đơn vị"
+    for row in (["id", "name", "level", "parent"], ["T", "Tỉnh", "provincial_federation", None],
+                ["C", "Cơ sở", "grassroots_union", "TT"]):
+        sheet.append(row)
+    xlsx = tmp_path / "units.xlsx"
+    book.save(xlsx)
+    with pytest.raises(FactsError) as info:
+        load_units(xlsx, campaign)
+    [p] = info.value.problems
+    assert p.code == "unknown-unit" and str(p.location) == f"{xlsx}:Đơn vị!A3"
+
+
+def test_the_tree_answers_its_questions(campaign):
+    tree = load_units(UNITS, campaign)
+    assert [u.id for u in tree.roots()] == ["LDLD-TINH"]
+    assert [u.id for u in tree.children("LDLD-HUYEN-A")] == ["CDCS-01", "CDCS-02", "CDCS-03"]
+    assert [u.id for u in tree.ancestors("CDCS-04")] == ["CD-NGANH-YTE", "LDLD-TINH"]
+    assert {u.id for u in tree.leaves()} == {"KHOI-1", "CDCS-01", "CDCS-02", "CDCS-03", "CDCS-04", "CDCS-05"}
+    assert [u.id for u in tree.clusters()["KHOI-1"]] == ["LDLD-HUYEN-A", "CD-NGANH-YTE"]
+    order = [u.id for u in tree.depth_order()]
+    assert all(order.index(u.id) < order.index(u.parent) for u in tree.units if u.parent)
+
+
+def test_rollup_json_and_table_in_both_languages(campaign):
+    out = io.StringIO()
+    args = ["rollup", str(CAMPAIGNS / "dienbien_2020.yaml"), "--units", str(UNITS), "--facts", str(FORMS)]
+    assert run([*args, "--format", "json"], stdout=out, stderr=io.StringIO()) == 0
+    doc = json.loads(out.getvalue())
+    assert doc["format_version"] == 1 and doc["tree"][0]["unit"] == "LDLD-TINH"
+    assert [c["unit"] for c in doc["tree"][0]["children"]] == ["KHOI-1", "LDLD-HUYEN-A", "CD-NGANH-YTE"]
+    vi, en = io.StringIO(), io.StringIO()
+    assert run(args, stdout=vi, stderr=io.StringIO()) == 0
+    assert run([*args, "--lang", "en"], stdout=en, stderr=io.StringIO()) == 0
+    assert "Công đoàn cơ sở xây dựng kế hoạch, phát động thi đua: 80 / 90 — không đạt" in vi.getvalue()
+    assert "66,7 / 90" in vi.getvalue() and "66.7 / 90" in en.getvalue()
+    assert " — not met" in en.getvalue() and "không đạt" not in en.getvalue()
+
+
+def test_rollup_writes_its_output_whole(tmp_path):
+    target = tmp_path / "tree.json"
+    args = ["rollup", str(CAMPAIGNS / "dienbien_2020.yaml"), "--units", str(UNITS), "--facts", str(FORMS),
+            "--format", "json", "-o", str(target)]
+    assert run(args, stdout=io.StringIO(), stderr=io.StringIO()) == 0
+    assert json.loads(target.read_text(encoding="utf-8"))["campaign"] == "dienbien_2020"
+    assert [p.name for p in tmp_path.iterdir()] == ["tree.json"]  # no temporary file left
+
+
+def test_example_paths_are_in_the_repository():
+    assert (ROOT / "examples" / "dienbien_2020" / "province" / "units.yaml").is_file()
+    assert len(list(FORMS.iterdir())) == 6

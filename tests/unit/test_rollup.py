@@ -258,3 +258,128 @@ def test_rollup_writes_its_output_whole(tmp_path):
 def test_example_paths_are_in_the_repository():
     assert (ROOT / "examples" / "dienbien_2020" / "province" / "units.yaml").is_file()
     assert len(list(FORMS.iterdir())) == 6
+
+
+def test_columnar_counts_equal_the_per_subject_rollup(campaign):
+    pl = pytest.importorskip("polars")
+    from emulation_rules.results.rollup_table import closure_table, rollup_counts
+
+    report, submission, evaluation = _report(campaign)
+    results = pl.DataFrame([{"subject_id": s, "award": a, "verdict": v}
+                            for (s, a), v in evaluation.verdicts().items()])
+    members = pl.DataFrame([{"id": s.id, "kind": s.kind, "unit": s.unit} for s in submission.subjects])
+    tree = load_units(UNITS, campaign)
+    table = rollup_counts(results, members, tree)
+    got = {(r["unit"], r["award"], r["verdict"]): r["subjects"] for r in table.iter_rows(named=True)}
+    expected = {}
+    stack = list(report.roots)
+    while stack:
+        node = stack.pop()
+        stack.extend(node.children)
+        for award, counts in node.counts.items():
+            for verdict, n in counts.items():
+                if n:
+                    expected[(node.unit.id, award, verdict)] = n
+    assert got == expected
+    assert closure_table(tree).filter(pl.col("unit") == "CDCS-04")["ancestor"].to_list() == [
+        "CDCS-04", "CD-NGANH-YTE", "LDLD-TINH"]
+
+
+def test_rollup_bulk_from_one_table_gives_the_same_counts(campaign, tmp_path):
+    pytest.importorskip("polars")
+    import csv
+
+    _, submission, evaluation = _report(campaign)
+    facts = [f.id for f in campaign.facts]
+    path = tmp_path / "members.csv"
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        w = csv.writer(handle)
+        w.writerow(["id", "kind", "level", "role", "unit", "name", *facts])
+        for s in submission.subjects:
+            w.writerow([s.id, s.kind, s.level or "", s.role or "", s.unit or "", s.name or "",
+                        *(str(s.facts[f]).lower() if isinstance(s.facts.get(f), bool) else s.facts.get(f, "")
+                          for f in facts)])
+    out, err = io.StringIO(), io.StringIO()
+    rc = run(["rollup", str(CAMPAIGNS / "dienbien_2020.yaml"), "--units", str(UNITS), "--facts", str(path),
+              "--bulk", "--format", "json", "--as-of", "2020-12-31"], stdout=out, stderr=err)
+    assert rc == 0, err.getvalue()
+    doc = json.loads(out.getvalue())
+    assert doc["path"] == "columnar" and doc["missing"] == []
+    got = {(c["unit"], c["award"], c["verdict"]): c["subjects"] for c in doc["counts"]}
+    report, _, _ = _report(campaign)
+    province = report.node("LDLD-TINH").counts
+    assert {k[1:]: v for k, v in got.items() if k[0] == "LDLD-TINH"} == {
+        (a, v): n for a, c in province.items() for v, n in c.items() if n}
+    table = io.StringIO()
+    assert run(["rollup", str(CAMPAIGNS / "dienbien_2020.yaml"), "--units", str(UNITS), "--facts", str(path),
+                "--bulk", "--as-of", "2020-12-31"], stdout=table, stderr=io.StringIO()) == 0
+    assert "  CD-NGANH-YTE Công đoàn ngành Y tế" in table.getvalue()
+
+
+# --- clusters (a test campaign: no shipped plan states a cluster ranking rule) ----------------
+
+CLUSTER_RULE = """
+clusters:
+  label: {vi: "Cờ thi đua dẫn đầu khối", en: "Bloc leader's flag"}
+  score: {fact: emulation_score}
+  leaders: 1
+  ties: TIES
+"""
+SCORE_FACT = """  - id: emulation_score
+    applies_to: collective
+    type: int
+    minimum: 0
+    label: {vi: "Điểm thi đua", en: "Emulation score"}
+"""
+
+
+def _cluster_campaign(tmp_path, ties="none"):
+    text = (CAMPAIGNS / "dienbien_2020.yaml").read_text(encoding="utf-8")
+    text = text.replace("\nfacts:\n", "\nfacts:\n" + SCORE_FACT, 1) + CLUSTER_RULE.replace("TIES", ties)
+    path = tmp_path / "dienbien_clusters.yaml"
+    path.write_text(text, encoding="utf-8")
+    return load_campaign(path)
+
+
+def _cluster_forms(tmp_path, scores):
+    forms = tmp_path / "forms"
+    shutil.copytree(FORMS, forms)
+    path = forms / "00_province.yaml"
+    text = path.read_text(encoding="utf-8")
+    for unit, score in scores.items():
+        if score is not None:
+            text = text.replace(f"{{id: {unit}, ", f"{{id: {unit}, ", 1).replace(
+                f"name: {_NAMES[unit]}, unit: LDLD-TINH, facts: {{",
+                f"name: {_NAMES[unit]}, unit: LDLD-TINH, facts: {{emulation_score: {score}, ", 1)
+    path.write_text(text, encoding="utf-8")
+    return forms
+
+
+_NAMES = {"LDLD-HUYEN-A": "LĐLĐ huyện A", "CD-NGANH-YTE": "Công đoàn ngành Y tế"}
+
+
+@pytest.mark.parametrize(("scores", "ties", "outcomes"), [
+    ({"LDLD-HUYEN-A": 88, "CD-NGANH-YTE": 92}, "none", {"CD-NGANH-YTE": "leader", "LDLD-HUYEN-A": "not_leader"}),
+    ({"LDLD-HUYEN-A": 90, "CD-NGANH-YTE": 90}, "none", {"CD-NGANH-YTE": "tied_at_cut", "LDLD-HUYEN-A": "tied_at_cut"}),
+    ({"LDLD-HUYEN-A": 90, "CD-NGANH-YTE": 90}, "first_listed", {"LDLD-HUYEN-A": "leader", "CD-NGANH-YTE": "not_leader"}),
+    ({"LDLD-HUYEN-A": 95, "CD-NGANH-YTE": None}, "none", {"LDLD-HUYEN-A": "undecided", "CD-NGANH-YTE": "undecided"}),
+])
+def test_cluster_units_are_ranked_and_the_leader_named(tmp_path, scores, ties, outcomes):
+    campaign = _cluster_campaign(tmp_path, ties)
+    report, _, _ = _report(campaign, forms=_cluster_forms(tmp_path, scores))
+    [cluster] = report.clusters
+    assert cluster.cluster == "KHOI-1" and cluster.name == "Khối thi đua số 1"
+    assert {p.unit: p.outcome for p in cluster.places} == outcomes
+    assert cluster.missing == tuple(u for u, s in scores.items() if s is None)
+
+
+def test_cluster_rule_must_rank_by_a_number(tmp_path):
+    from emulation_rules.errors import CampaignValidationError
+
+    text = (CAMPAIGNS / "dienbien_2020.yaml").read_text(encoding="utf-8") + CLUSTER_RULE.replace(
+        "emulation_score", "emulation_plan_launched").replace("TIES", "none")
+    path = tmp_path / "c.yaml"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(CampaignValidationError) as info:
+        load_campaign(path)
+    assert [p.code for p in info.value.problems] == ["not-ordered"]

@@ -123,7 +123,23 @@ class _Checker:
             self._quota(q, ("quotas", i), levels, roles)
         if c.initiatives is not None:
             self._initiatives(c.initiatives, ("initiatives",))
+        if c.clusters is not None:
+            self._clusters(c.clusters, ("clusters", "score"))
         yield from self.problems
+
+    def _clusters(self, r: m.ClusterRanking, path: PathT) -> None:
+        if r.score.fact is not None:
+            decl = self._fact(r.score.fact, (*path, "fact"), "collective")
+            if decl is not None and decl.type not in ("int", "decimal", "percent", "ordered_enum"):
+                self.add("not-ordered", f"clusters are ranked by a number or an ordered enum; "
+                         f"{decl.id!r} is {decl.type}", (*path, "fact"))
+            return
+        award = next((a for a in self.c.awards if a.id == r.score.award), None)
+        if award is None:
+            self.unknown("unknown-award", "award", r.score.award, self.c.awards, (*path, "award"))
+        elif award.score_sheet is None or award.subject != "collective":
+            self.add("bad-quota", f"clusters are ranked by the points of a collective award's score sheet; "
+                     f"{award.id!r} has none", (*path, "award"))
 
     def _quota(self, q: m.Quota, path: PathT, levels: set[str], roles: set[str]) -> None:
         self._quota_awards(q.awards, q.subject, (*path, "awards"))

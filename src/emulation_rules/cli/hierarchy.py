@@ -7,6 +7,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import datetime as dt
+import json
 import os
 import tempfile
 from collections.abc import Callable
@@ -18,8 +19,8 @@ from emulation_rules.campaign.model import Campaign
 from emulation_rules.engine import Engine
 from emulation_rules.facts.load import load_facts
 from emulation_rules.facts.reader import Submission
-from emulation_rules.facts.units import load_units
-from emulation_rules.results.rollup import render_rollup_json, render_rollup_table, rollup
+from emulation_rules.facts.units import UnitTree, load_units
+from emulation_rules.results.rollup import VERDICT_WORDS, render_rollup_json, render_rollup_table, rollup
 
 EXIT_OK, EXIT_INPUT = 0, 2
 
@@ -45,7 +46,7 @@ def add_parser(sub: Any, stderr: TextIO | None, param: Callable[[str], tuple[str
         "that submitted nothing. A subject in two files, or in a unit not in the tree, is a "
         "located problem (exit 2); a missing submission is listed and the review still runs.",
         epilog="example:\n  emulation-rules rollup campaigns/ldtt_cstdcs_2025.yaml "
-        "--units examples/province/units.yaml --facts examples/province/forms/",
+        "--units examples/dienbien_2020/province/units.yaml --facts examples/dienbien_2020/province/forms/",
         formatter_class=argparse.RawDescriptionHelpFormatter,
         stderr=stderr,
     )
@@ -60,8 +61,13 @@ def add_parser(sub: Any, stderr: TextIO | None, param: Callable[[str], tuple[str
                    help="override a campaign parameter (repeatable)")
     r.add_argument("--backend", choices=("auto", "durable", "python", "polars"), default="auto",
                    help="evaluation backend (all give the same verdicts)")
-    r.add_argument("--format", choices=("table", "json"), default="table",
-                   help="table (default, for people) or json (the tree, for machines)")
+    r.add_argument("--format", choices=("table", "json", "csv"), default=None,
+                   help="table (default, for people), json (the tree, for machines) or, with --bulk, "
+                   "csv (unit, award, verdict, subjects)")
+    r.add_argument("--bulk", action="store_true",
+                   help="millions of members: read --facts as one .csv or .parquet table on the columnar "
+                   "path (needs the 'bulk' extra) and roll up the verdict counts only (targets and quotas "
+                   "per unit are judged without --bulk)")
     r.add_argument("--lang", choices=("vi", "en"), default="vi", help="language of the table: vi (default) or en")
     r.add_argument("--output", "-o", type=Path, metavar="FILE", help="write to FILE (whole or not at all)")
 
@@ -89,6 +95,11 @@ def facts_of(args: argparse.Namespace, campaign: Campaign, err: TextIO) -> Submi
 def _cmd_rollup(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     campaign = load_campaign(args.campaign)
     tree = load_units(args.units, campaign)
+    if args.bulk:
+        return _rollup_bulk(args, campaign, tree, out, err)
+    if args.format == "csv":
+        err.write("--format csv is the columnar roll-up's (with --bulk); use table or json\n")
+        return EXIT_INPUT
     submission = facts_of(args, campaign, err)
     engine = Engine(campaign, params=dict(args.param), backend=args.backend)
     evaluation = engine.evaluate(submission, as_of=args.as_of, phase=args.phase)
@@ -100,6 +111,62 @@ def _cmd_rollup(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     else:
         _write_whole(args.output, text)
     return EXIT_OK
+
+
+def _rollup_bulk(args: argparse.Namespace, campaign: Campaign, tree: UnitTree, out: TextIO, err: TextIO) -> int:
+    if len(args.facts) != 1 or args.facts[0].suffix.lower() not in (".csv", ".parquet", ".pq"):
+        err.write("rollup --bulk reads one .csv or .parquet table of members (id, kind, unit, facts)\n")
+        return EXIT_INPUT
+    try:
+        from emulation_rules.results.rollup_table import present_units, read_members, rollup_counts
+    except ImportError:  # pragma: no cover - the bulk extra is installed with the tests
+        err.write("rollup --bulk needs the 'bulk' extra: pip install 'emulation-rules[bulk]'\n")
+        return EXIT_INPUT
+    engine = Engine(campaign, params=dict(args.param), backend="polars")
+    result = engine.evaluate_many(args.facts[0], as_of=args.as_of, phase=args.phase, progress=err)
+    try:
+        members = read_members(args.facts[0])
+    except ValueError as exc:
+        err.write(f"{args.facts[0]}: {exc}\n")
+        return EXIT_INPUT
+    table = rollup_counts(result.table, members, tree)
+    present = present_units(members, tree)
+    missing = [u for u in tree.leaves() if u.id not in present]
+    err.write(missing_units_note(missing, args.lang))
+    if args.format == "csv":
+        text = table.write_csv()
+    elif args.format == "json":
+        text = json.dumps({"format_version": 1, "campaign": campaign.id, "path": "columnar",
+                           "as_of": result.as_of.isoformat() if result.as_of else None, "phase": result.phase,
+                           "missing": [u.id for u in missing], "counts": table.to_dicts()},
+                          ensure_ascii=False, indent=2) + "\n"
+    else:
+        text = _counts_table(table, tree, campaign, args.lang)
+    if args.output is None:
+        out.write(text)
+    else:
+        _write_whole(args.output, text)
+    return EXIT_OK
+
+
+def _counts_table(table: Any, tree: UnitTree, campaign: Campaign, lang: str) -> str:
+    words = VERDICT_WORDS["en" if lang == "en" else "vi"]
+    awards = {a.id: (a.label.en if lang == "en" else a.label.vi) for a in campaign.awards}
+    by_unit: dict[str, list[str]] = {}
+    for row in table.iter_rows(named=True):
+        by_unit.setdefault(row["unit"], []).append(
+            f"{awards.get(row['award'], row['award'])}: {words.get(row['verdict'], row['verdict'])} {row['subjects']}")
+    lines: list[str] = []
+    stack = [(u, 0) for u in reversed(tree.roots())]
+    while stack:
+        unit, depth = stack.pop()
+        lines.append(f"{'  ' * depth}{unit.id}{f' {unit.name}' if unit.name else ''}")
+        lines.extend(f"{'  ' * depth}  - {x}" for x in by_unit.get(unit.id, ()))
+        stack.extend((c, depth + 1) for c in reversed(tree.children(unit.id)))
+    if "" in by_unit:
+        lines.append("?")
+        lines.extend(f"  - {x}" for x in by_unit[""])
+    return "\n".join(lines) + "\n"
 
 
 def _write_whole(target: Path, text: str) -> None:

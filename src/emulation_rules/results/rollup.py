@@ -31,10 +31,11 @@ from emulation_rules.evaluate.result import Evaluation
 from emulation_rules.facts.many import unit_of
 from emulation_rules.facts.reader import Subject, Submission
 from emulation_rules.facts.units import Unit, UnitTree
+from emulation_rules.results.clusters import ClusterResult, cluster_lines, rank_clusters
 from emulation_rules.results.quotas import QuotaResult, check_quotas, quotas_json
 from emulation_rules.results.targets import TargetResult, evaluate_targets
 
-__all__ = ["NodeResult", "RollupReport", "render_rollup_json", "render_rollup_table", "rollup"]
+__all__ = ["VERDICT_WORDS", "NodeResult", "RollupReport", "render_rollup_json", "render_rollup_table", "rollup"]
 
 VERDICTS = ("awarded", "not_awarded", "incomplete", "not_eligible")
 
@@ -93,6 +94,8 @@ class RollupReport:
         outside: subjects that stand in no unit of the tree (should be none: the reader refuses
             them with ``unknown-unit``).
         missing: every unit expected to submit that submitted nothing.
+        clusters: each emulation cluster of the tree ranked by the campaign's cluster rule
+            (:mod:`.clusters`); empty when the campaign has none.
     """
 
     campaign_id: str
@@ -101,6 +104,7 @@ class RollupReport:
     roots: tuple[NodeResult, ...]
     outside: tuple[str, ...] = ()
     missing: tuple[str, ...] = ()
+    clusters: tuple[ClusterResult, ...] = ()
 
     def node(self, unit_id: str) -> NodeResult:
         """The result of ``unit_id``.
@@ -117,7 +121,7 @@ class RollupReport:
         raise KeyError(unit_id)
 
     def to_dict(self) -> dict[str, Any]:
-        """JSON-ready mapping ``{format_version, campaign, as_of, phase, missing, outside, tree}``."""
+        """JSON-ready mapping ``{format_version, campaign, as_of, phase, missing, outside, tree, clusters}``."""
         return {
             "format_version": 1,
             "campaign": self.campaign_id,
@@ -126,6 +130,7 @@ class RollupReport:
             "missing": list(self.missing),
             "outside": list(self.outside),
             "tree": [r.to_dict() for r in self.roots],
+            "clusters": [c.to_dict() for c in self.clusters],
         }
 
 
@@ -187,7 +192,8 @@ def rollup(
                                      below_missing, children)
     roots = tuple(judged[r.id] for r in tree.roots())
     return RollupReport(campaign.id, evaluation.as_of, evaluation.phase, roots, tuple(outside),
-                        tuple(u.id for u in submission.missing_units))
+                        tuple(u.id for u in submission.missing_units),
+                        rank_clusters(campaign, evaluation, submission, tree))
 
 
 def render_rollup_json(report: RollupReport) -> str:
@@ -207,6 +213,10 @@ _WORDS = {
            "met": "met", "not_met": "not met", "pending": "pending", "unknown": "unknown",
            "outside": "in no unit of the tree"},
 }
+
+
+VERDICT_WORDS = {lang: {v: _WORDS[lang][v] for v in VERDICTS} for lang in _WORDS}
+"""Verdicts in words, ``{"vi": {...}, "en": {...}}``."""
 
 
 def _figure(x: float, lang: str) -> str:
@@ -261,4 +271,5 @@ def render_rollup_table(report: RollupReport, campaign: m.Campaign, *, lang: str
         lines += ["", f"{w['missing']}: {', '.join(report.missing)}"]
     if report.outside:
         lines += ["", f"{w['outside']}: {', '.join(report.outside)}"]
+    lines += cluster_lines(report.clusters, campaign.clusters, lang)
     return "\n".join(lines) + "\n"

@@ -289,7 +289,7 @@ def test_rollup_bulk_from_one_table_gives_the_same_counts(campaign, tmp_path):
     pytest.importorskip("polars")
     import csv
 
-    _, submission, evaluation = _report(campaign)
+    _, submission, _ = _report(campaign)
     facts = [f.id for f in campaign.facts]
     path = tmp_path / "members.csv"
     with path.open("w", encoding="utf-8", newline="") as handle:
@@ -383,3 +383,92 @@ def test_cluster_rule_must_rank_by_a_number(tmp_path):
     with pytest.raises(CampaignValidationError) as info:
         load_campaign(path)
     assert [p.code for p in info.value.problems] == ["not-ordered"]
+
+
+# --- the page and the workbook read back -------------------------------------------------------
+
+
+def _json_counts() -> dict:
+    out = io.StringIO()
+    assert run(["rollup", str(CAMPAIGNS / "dienbien_2020.yaml"), "--units", str(UNITS), "--facts", str(FORMS),
+                "--format", "json"], stdout=out, stderr=io.StringIO()) == 0
+    counts, targets = {}, {}
+    stack = list(json.loads(out.getvalue())["tree"])
+    while stack:
+        node = stack.pop()
+        stack.extend(node["children"])
+        for award, by_verdict in node["counts"].items():
+            if any(by_verdict.values()):
+                for verdict, n in by_verdict.items():
+                    counts[(node["unit"], award, verdict)] = n
+        for t in node["targets"]:
+            if t["value"] is not None or t["missing"]:
+                targets[(node["unit"], t["target"])] = t["status"]
+    return {"counts": counts, "targets": targets}
+
+
+def test_rollup_page_shows_the_json_figures_in_a_browser(tmp_path):
+    import html.parser
+    import subprocess
+
+    chromium = shutil.which("chromium") or shutil.which("chromium-browser")
+    page = tmp_path / "rollup.html"
+    assert run(["rollup", str(CAMPAIGNS / "dienbien_2020.yaml"), "--units", str(UNITS), "--facts", str(FORMS),
+                "--format", "html", "-o", str(page)], stdout=io.StringIO(), stderr=io.StringIO()) == 0
+    text = page.read_text(encoding="utf-8")
+    if chromium is None:
+        pytest.skip("no Chromium binary on PATH (install the OS package 'chromium'; .ci/run does)")
+    dom = subprocess.run([chromium, "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
+                          "--disable-background-networking", f"--user-data-dir={tmp_path / 'profile'}",
+                          "--dump-dom", page.as_uri()], capture_output=True, text=True, timeout=120,
+                         check=True).stdout
+    assert "<script" not in text and "object at 0x" not in dom and "<built-in" not in dom
+
+    class Cells(html.parser.HTMLParser):
+        def __init__(self):
+            super().__init__()
+            self.open, self.counts, self.targets = None, {}, {}
+
+        def handle_starttag(self, tag, attrs):
+            self.open = dict(attrs) if tag == "td" else None
+
+        def handle_data(self, data):
+            a = self.open
+            if a and "data-verdict" in a:
+                self.counts[(a["data-unit"], a["data-award"], a["data-verdict"])] = int(data)
+            elif a and "data-target" in a:
+                self.targets[(a["data-unit"], a["data-target"])] = data
+            self.open = None
+
+    cells = Cells()
+    cells.feed(dom)
+    want = _json_counts()
+    assert cells.counts == want["counts"]
+    words = {"met": "Đạt", "not_met": "Không đạt", "pending": "Chưa đến hạn", "unknown": "Chưa xác định"}
+    assert cells.targets == {k: words[v] for k, v in want["targets"].items()}
+    assert len(cells.targets) >= 15
+
+
+def test_rollup_workbook_has_a_sheet_per_level_with_the_json_figures(tmp_path):
+    openpyxl = pytest.importorskip("openpyxl")
+    book_path = tmp_path / "rollup.xlsx"
+    assert run(["rollup", str(CAMPAIGNS / "dienbien_2020.yaml"), "--units", str(UNITS), "--facts", str(FORMS),
+                "--format", "xlsx", "-o", str(book_path)], stdout=io.StringIO(), stderr=io.StringIO()) == 0
+    book = openpyxl.load_workbook(book_path)
+    assert book.sheetnames[0] == "Liên đoàn Lao động tỉnh Điện Biê"[:31]
+    assert "Công đoàn cơ sở" in book.sheetnames
+    want = _json_counts()["counts"]
+    award = "yearly_individual_commendation"
+    got = {}
+    for sheet in book.worksheets:
+        rows = list(sheet.iter_rows(values_only=True))
+        head = rows[0]
+        for row in rows[1:]:
+            for v, word in (("awarded", "Đạt"), ("not_awarded", "Không đạt"), ("incomplete", "Thiếu dữ liệu"),
+                            ("not_eligible", "Không thuộc diện")):
+                col = head.index(f"Cá nhân được khen thưởng hàng năm (các cấp Công đoàn): {word}")
+                if any(row[head.index(f"Cá nhân được khen thưởng hàng năm (các cấp Công đoàn): {w}")]
+                       for w in ("Đạt", "Không đạt", "Thiếu dữ liệu", "Không thuộc diện")):
+                    got[(row[0], award, v)] = row[col]
+            assert all(c is None or "object at 0x" not in str(c) for c in row)
+    assert got == want

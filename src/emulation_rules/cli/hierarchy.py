@@ -61,9 +61,10 @@ def add_parser(sub: Any, stderr: TextIO | None, param: Callable[[str], tuple[str
                    help="override a campaign parameter (repeatable)")
     r.add_argument("--backend", choices=("auto", "durable", "python", "polars"), default="auto",
                    help="evaluation backend (all give the same verdicts)")
-    r.add_argument("--format", choices=("table", "json", "csv"), default=None,
-                   help="table (default, for people), json (the tree, for machines) or, with --bulk, "
-                   "csv (unit, award, verdict, subjects)")
+    r.add_argument("--format", choices=("table", "json", "csv", "html", "xlsx"), default=None,
+                   help="table (default, for people), json (the tree, for machines), html (a page with the "
+                   "tree, expandable, and the clusters) or xlsx (a sheet per level) with -o FILE; with --bulk "
+                   "table, json or csv (unit, award, verdict, subjects)")
     r.add_argument("--bulk", action="store_true",
                    help="millions of members: read --facts as one .csv or .parquet table on the columnar "
                    "path (needs the 'bulk' extra) and roll up the verdict counts only (targets and quotas "
@@ -98,12 +99,22 @@ def _cmd_rollup(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     if args.bulk:
         return _rollup_bulk(args, campaign, tree, out, err)
     if args.format == "csv":
-        err.write("--format csv is the columnar roll-up's (with --bulk); use table or json\n")
+        err.write("--format csv is the columnar roll-up's (with --bulk); use table, json, html or xlsx\n")
+        return EXIT_INPUT
+    if args.format in ("html", "xlsx") and args.output is None:
+        err.write(f"--format {args.format} writes a file: give -o FILE.{args.format}\n")
         return EXIT_INPUT
     submission = facts_of(args, campaign, err)
     engine = Engine(campaign, params=dict(args.param), backend=args.backend)
     evaluation = engine.evaluate(submission, as_of=args.as_of, phase=args.phase)
     report = rollup(campaign, evaluation, submission, tree)
+    if args.format in ("html", "xlsx"):
+        from emulation_rules.results.rollup_report import write_rollup_html, write_rollup_workbook
+
+        write = write_rollup_html if args.format == "html" else write_rollup_workbook
+        write(report, campaign, args.output, lang=args.lang)
+        err.write(f"{args.output}\n")
+        return EXIT_OK
     text = (render_rollup_json(report) if args.format == "json"
             else render_rollup_table(report, campaign, lang=args.lang))
     if args.output is None:
@@ -114,6 +125,9 @@ def _cmd_rollup(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 
 
 def _rollup_bulk(args: argparse.Namespace, campaign: Campaign, tree: UnitTree, out: TextIO, err: TextIO) -> int:
+    if args.format in ("html", "xlsx"):
+        err.write("rollup --bulk writes table, json or csv; html and xlsx are written without --bulk\n")
+        return EXIT_INPUT
     if len(args.facts) != 1 or args.facts[0].suffix.lower() not in (".csv", ".parquet", ".pq"):
         err.write("rollup --bulk reads one .csv or .parquet table of members (id, kind, unit, facts)\n")
         return EXIT_INPUT
@@ -177,6 +191,9 @@ def _write_whole(target: Path, text: str) -> None:
             handle.write(text)
             handle.flush()
             os.fsync(handle.fileno())
+        mask = os.umask(0)
+        os.umask(mask)
+        os.chmod(tmp, 0o666 & ~mask)  # mkstemp makes 0600
         os.replace(tmp, target)
     except OSError as exc:
         with contextlib.suppress(OSError):

@@ -35,7 +35,8 @@ from emulation_rules.results.clusters import ClusterResult, cluster_lines, rank_
 from emulation_rules.results.quotas import QuotaResult, check_quotas, quotas_json
 from emulation_rules.results.targets import TargetResult, evaluate_targets
 
-__all__ = ["VERDICT_WORDS", "NodeResult", "RollupReport", "render_rollup_json", "render_rollup_table", "rollup"]
+__all__ = ["VERDICTS", "VERDICT_WORDS", "NodeResult", "RollupReport", "figure", "phase_label", "render_rollup_json",
+           "render_rollup_table", "rollup"]
 
 VERDICTS = ("awarded", "not_awarded", "incomplete", "not_eligible")
 
@@ -219,7 +220,15 @@ VERDICT_WORDS = {lang: {v: _WORDS[lang][v] for v in VERDICTS} for lang in _WORDS
 """Verdicts in words, ``{"vi": {...}, "en": {...}}``."""
 
 
-def _figure(x: float, lang: str) -> str:
+def phase_label(campaign: m.Campaign, phase: str | None, lang: str) -> str | None:
+    """The phase's label in ``lang`` (its id when the campaign has no such phase)."""
+    for p in campaign.phases:
+        if p.id == phase:
+            return p.label.en if lang == "en" else p.label.vi
+    return phase
+
+
+def figure(x: float, lang: str) -> str:
     """``66,7`` (vi) or ``66.7`` (en): at most one decimal, never an exponent."""
     text = f"{x:.1f}".removesuffix(".0")
     return text.replace(".", ",") if lang != "en" else text
@@ -236,7 +245,7 @@ def render_rollup_table(report: RollupReport, campaign: m.Campaign, *, lang: str
     if report.as_of:
         head += f" — {w['as_of']} {report.as_of.isoformat()}"
     if report.phase:
-        head += f" ({w['phase']} {report.phase})"
+        head += f" ({w['phase']} {phase_label(campaign, report.phase, lang)})"
     lines = [head, ""]
 
     def node(n: NodeResult, depth: int) -> None:
@@ -253,8 +262,8 @@ def render_rollup_table(report: RollupReport, campaign: m.Campaign, *, lang: str
             if t.value is None and not t.missing:
                 continue  # nothing under this unit that the target counts (JSON keeps it)
             label = t.label.en if lang == "en" else t.label.vi
-            value = "?" if t.value is None else _figure(t.value, lang)
-            lines.append(f"{pad}  - {w['target']} {label}: {value} / {_figure(t.target, lang)} — {w[t.status]}")
+            value = "?" if t.value is None else figure(t.value, lang)
+            lines.append(f"{pad}  - {w['target']} {label}: {value} / {figure(t.target, lang)} — {w[t.status]}")
         for q in n.quotas:
             if not q.awardees and q.status == "unknown":
                 continue

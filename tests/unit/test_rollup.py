@@ -319,11 +319,12 @@ def test_rollup_bulk_from_one_table_gives_the_same_counts(campaign, tmp_path):
 # --- clusters (a test campaign: no shipped plan states a cluster ranking rule) ----------------
 
 CLUSTER_RULE = """
-clusters:
-  label: {vi: "Cờ thi đua dẫn đầu khối", en: "Bloc leader's flag"}
-  score: {fact: emulation_score}
-  leaders: 1
-  ties: TIES
+hierarchy:
+  clusters:
+    label: {vi: "Cờ thi đua dẫn đầu khối", en: "Bloc leader's flag"}
+    score: {fact: emulation_score}
+    leaders: 1
+    ties: TIES
 """
 SCORE_FACT = """  - id: emulation_score
     applies_to: collective
@@ -472,3 +473,38 @@ def test_rollup_workbook_has_a_sheet_per_level_with_the_json_figures(tmp_path):
                     got[(row[0], award, v)] = row[col]
             assert all(c is None or "object at 0x" not in str(c) for c in row)
     assert got == want
+
+
+def test_targets_and_quotas_are_judged_at_the_declared_levels(tmp_path):
+    text = (CAMPAIGNS / "dienbien_2020.yaml").read_text(encoding="utf-8") + (
+        "hierarchy:\n"
+        "  levels: [upper_union, provincial_federation]\n"
+        "  judged_at:\n"
+        "    - {target: grassroots_unions_launch_plan, levels: [upper_union]}\n"
+        "    - {quota: direct_workers_among_commended, levels: [provincial_federation]}\n")
+    path = tmp_path / "c.yaml"
+    path.write_text(text, encoding="utf-8")
+    campaign = load_campaign(path)
+    report, _, _ = _report(campaign)
+    province, huyen = report.node("LDLD-TINH"), report.node("LDLD-HUYEN-A")
+    assert "grassroots_unions_launch_plan" not in {t.target_id for t in province.targets}
+    assert "grassroots_unions_launch_plan" in {t.target_id for t in huyen.targets}
+    assert [q.quota_id for q in province.quotas] == ["direct_workers_among_commended"]
+    assert huyen.quotas == ()
+    grassroots = report.node("CDCS-01")  # a level that takes no part: counts only
+    assert grassroots.targets == () and grassroots.quotas == ()
+    assert sum(grassroots.counts["yearly_individual_commendation"].values()) == 3
+
+
+def test_hierarchy_names_are_checked(tmp_path):
+    from emulation_rules.errors import CampaignValidationError
+
+    text = (CAMPAIGNS / "dienbien_2020.yaml").read_text(encoding="utf-8") + (
+        "hierarchy:\n  levels: [upper_unoin]\n  judged_at:\n    - {target: grassroots_launch, levels: [upper_union]}\n")
+    path = tmp_path / "c.yaml"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(CampaignValidationError) as info:
+        load_campaign(path)
+    assert sorted(p.code for p in info.value.problems) == ["unknown-level", "unknown-target"]
+    level = next(p for p in info.value.problems if p.code == "unknown-level")
+    assert level.hint == "did you mean 'upper_union'?" and level.location.line > 100

@@ -123,9 +123,26 @@ class _Checker:
             self._quota(q, ("quotas", i), levels, roles)
         if c.initiatives is not None:
             self._initiatives(c.initiatives, ("initiatives",))
-        if c.clusters is not None:
-            self._clusters(c.clusters, ("clusters", "score"))
+        if c.hierarchy is not None:
+            self._hierarchy(c.hierarchy, ("hierarchy",), c.subjects.collective_levels)
         yield from self.problems
+
+    def _hierarchy(self, h: m.Hierarchy, path: PathT, all_levels: Iterable[m.SubjectLevel]) -> None:
+        known = {lv.id for lv in all_levels}
+        for i, lv in enumerate(h.levels):
+            if lv not in known:
+                self.unknown("unknown-level", "collective level", lv, all_levels, (*path, "levels", i))
+        for i, j in enumerate(h.judged_at):
+            where: PathT = (*path, "judged_at", i)
+            if j.target is not None and j.target not in {t.id for t in self.c.targets}:
+                self.unknown("unknown-target", "target", j.target, self.c.targets, (*where, "target"))
+            if j.quota is not None and j.quota not in {q.id for q in self.c.quotas}:
+                self.unknown("unknown-quota", "quota", j.quota, self.c.quotas, (*where, "quota"))
+            for k, lv in enumerate(j.levels):
+                if lv not in known:
+                    self.unknown("unknown-level", "collective level", lv, all_levels, (*where, "levels", k))
+        if h.clusters is not None:
+            self._clusters(h.clusters, (*path, "clusters", "score"))
 
     def _clusters(self, r: m.ClusterRanking, path: PathT) -> None:
         if r.score.fact is not None:

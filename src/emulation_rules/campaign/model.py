@@ -99,6 +99,7 @@ from emulation_rules.campaign.frame import (
     Subjects as Subjects,
 )
 from emulation_rules.campaign.hierarchy import ClusterRanking as ClusterRanking
+from emulation_rules.campaign.hierarchy import Hierarchy as Hierarchy
 from emulation_rules.campaign.programme import (  # re-exported
     Attribution as Attribution,
 )
@@ -524,7 +525,7 @@ class Campaign(_Model):
     targets: tuple[Target, ...] = Field(default=(), description="Targets (chỉ tiêu) per phase.")
     quotas: tuple[Quota, ...] = Field(default=(), description="Minimum shares and caps inside award sets.")
     initiatives: InitiativeProgramme | None = Field(default=None, description="Initiative programme rules, if any.")
-    clusters: ClusterRanking | None = Field(default=None, description="How each emulation cluster's units are ranked for the flag.")
+    hierarchy: Hierarchy | None = Field(default=None, description="Roll-up levels, where targets and quotas are judged, emulation clusters.")
     defects: tuple[Defect, ...] = ()
     not_machine_checkable: tuple[NotMachineCheckable, ...] = Field(
         default=(), description="Numbered or dated lines of the documents deliberately left without a rule, with reasons."

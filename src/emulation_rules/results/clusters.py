@@ -79,7 +79,7 @@ def rank_clusters(campaign: m.Campaign, evaluation: Evaluation, submission: Subm
         One :class:`ClusterResult` per cluster, in the order clusters first appear in the tree;
         empty when the campaign declares no ``clusters`` rule.
     """
-    rule = campaign.clusters
+    rule = campaign.hierarchy.clusters if campaign.hierarchy is not None else None
     if rule is None:
         return ()
     subjects = {s.id: s for s in submission.subjects}

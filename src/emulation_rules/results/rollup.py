@@ -15,6 +15,9 @@ itself, its members, and every unit and member below) and reports:
 
 A unit's counts are the sum of its own subjects' and its children's counts (a property test
 checks it on generated trees). Verdicts never change by the roll-up: a subject is judged once.
+The campaign's ``hierarchy`` (:mod:`emulation_rules.campaign.hierarchy`) may restrict the levels
+reported (a unit of another level shows its counts only) and the levels at which each target and
+quota is judged.
 """
 
 from __future__ import annotations
@@ -172,6 +175,7 @@ def rollup(
     by_id = {s.id: s for s in submission.subjects}
     missing = {u.id for u in submission.missing_units}
     judged: dict[str, NodeResult] = {}
+    h = campaign.hierarchy
     for unit in tree.depth_order():  # children before parents
         own = tuple(by_unit.get(unit.id, ()))
         children = tuple(judged[c.id] for c in tree.children(unit.id))
@@ -185,9 +189,14 @@ def rollup(
                 counts.setdefault(a.award_id, dict.fromkeys(VERDICTS, 0))
                 counts[a.award_id][a.verdict] = counts[a.award_id].get(a.verdict, 0) + 1
         part = dataclasses.replace(submission, subjects=tuple(subjects), missing_units=())
-        targets = evaluate_targets(campaign, part, phase=evaluation.phase, as_of=evaluation.as_of,
-                                   params=values).results if campaign.targets else ()
-        quotas = check_quotas(campaign, sub_eval, subjects, values) if campaign.quotas else ()
+        takes_part = h is None or not h.levels or unit.level in h.levels
+        targets = tuple(t for t in evaluate_targets(campaign, part, phase=evaluation.phase, as_of=evaluation.as_of,
+                                                    params=values).results
+                        if takes_part and (h is None or h.judged("target", t.target_id, unit.level))
+                        ) if campaign.targets else ()
+        quotas = tuple(q for q in check_quotas(campaign, sub_eval, subjects, values)
+                       if takes_part and (h is None or h.judged("quota", q.quota_id, unit.level))
+                       ) if campaign.quotas else ()
         below_missing = tuple(sorted({u.id for u in tree.subtree(unit.id)} & missing))
         judged[unit.id] = NodeResult(unit, ids, tuple(s.id for s in own), counts, targets, quotas,
                                      below_missing, children)
@@ -280,5 +289,5 @@ def render_rollup_table(report: RollupReport, campaign: m.Campaign, *, lang: str
         lines += ["", f"{w['missing']}: {', '.join(report.missing)}"]
     if report.outside:
         lines += ["", f"{w['outside']}: {', '.join(report.outside)}"]
-    lines += cluster_lines(report.clusters, campaign.clusters, lang)
+    lines += cluster_lines(report.clusters, campaign.hierarchy.clusters if campaign.hierarchy else None, lang)
     return "\n".join(lines) + "\n"

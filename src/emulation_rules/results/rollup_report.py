@@ -75,10 +75,15 @@ def render_rollup_html(report: RollupReport, campaign: m.Campaign, *, lang: str 
         campaign_title=campaign.title.en if en else campaign.title.vi, as_of=report.as_of,
         phase=phase_label(campaign, report.phase, lang),
         missing=report.missing, roots=report.roots, clusters=report.clusters,
-        cluster_label=(campaign.clusters.label.en if en else campaign.clusters.label.vi) if campaign.clusters else "",
+        cluster_label=_cluster_label(campaign, en),
         outcome_words=OUTCOME_WORDS["en" if en else "vi"],
         levels={lv.id: (lv.label.en if en else lv.label.vi) for lv in campaign.subjects.collective_levels},
         **_views(report, campaign, lang))
+
+
+def _cluster_label(campaign: m.Campaign, en: bool) -> str:
+    rule = campaign.hierarchy.clusters if campaign.hierarchy is not None else None
+    return "" if rule is None else (rule.label.en if en else rule.label.vi)
 
 
 def write_rollup_html(report: RollupReport, campaign: m.Campaign, path: Path, *, lang: str = "vi") -> None:

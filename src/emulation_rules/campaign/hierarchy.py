@@ -84,8 +84,10 @@ class Hierarchy(_Model):
     """The campaign across the union hierarchy (roll-up levels, where targets and quotas are judged, clusters)."""
 
     levels: tuple[Ident, ...] = Field(default=(), description="Collective levels reported in a roll-up (default: all).")
-    judged_at: tuple[JudgedAt, ...] = Field(default=(), description="Levels at which a target or quota is judged (default: every unit).")
-    clusters: ClusterRanking | None = Field(default=None, description="How each emulation cluster's units are ranked for the flag.")
+    judged_at: tuple[JudgedAt, ...] = Field(
+        default=(), description="Levels at which a target or quota is judged (default: every unit).")
+    clusters: ClusterRanking | None = Field(
+        default=None, description="How each emulation cluster's units are ranked for the flag.")
 
     def judged(self, kind: str, item_id: str, level: str) -> bool:
         """Whether the target or quota ``item_id`` (``kind``: ``target`` | ``quota``) is judged at ``level``."""

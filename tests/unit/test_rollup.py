@@ -101,7 +101,7 @@ def test_a_union_with_no_form_is_listed_and_the_review_runs(campaign, tmp_path):
     rc = run(["rollup", str(CAMPAIGNS / "dienbien_2020.yaml"), "--units", str(UNITS), "--facts", str(forms)],
              stdout=out, stderr=err)
     assert rc == 0, err.getvalue()
-    assert "chưa nộp hồ sơ: đơn vị CDCS-05 (Công đoàn Trung tâm Y tế huyện A)" in err.getvalue()
+    assert f"{UNITS}:15:10: chưa nộp hồ sơ: đơn vị CDCS-05 (Công đoàn Trung tâm Y tế huyện A)" in err.getvalue()
     assert "chưa nộp hồ sơ: CDCS-05" in out.getvalue()
 
 

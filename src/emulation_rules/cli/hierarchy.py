@@ -74,9 +74,10 @@ def add_parser(sub: Any, stderr: TextIO | None, param: Callable[[str], tuple[str
 
 
 def missing_units_note(missing: Any, lang: str = "vi") -> str:
-    """One line per unit with no submission, for stderr."""
+    """One line per unit with no submission, for stderr, located at the unit in the units file."""
     word = "no submission from unit" if lang == "en" else "chưa nộp hồ sơ: đơn vị"
-    return "".join(f"{word} {u.id}{f' ({u.name})' if u.name else ''}\n" for u in missing)
+    return "".join(f"{f'{u.location}: ' if u.location else ''}{word} {u.id}{f' ({u.name})' if u.name else ''}\n"
+                   for u in missing)
 
 
 def facts_of(args: argparse.Namespace, campaign: Campaign, err: TextIO) -> Submission:

@@ -28,6 +28,8 @@ from emulation_rules.cli.author import AUTHOR_COMMANDS
 from emulation_rules.cli.author import add_parsers as add_author_commands
 from emulation_rules.cli.hierarchy import HIERARCHY_COMMANDS, facts_of
 from emulation_rules.cli.hierarchy import add_parser as add_hierarchy_commands
+from emulation_rules.cli.impact import IMPACT_COMMANDS
+from emulation_rules.cli.impact import add_parser as add_impact_commands
 from emulation_rules.cli.serve import SERVICE_COMMANDS, add_service_commands
 from emulation_rules.engine import Engine
 from emulation_rules.errors import (
@@ -272,6 +274,7 @@ def build_parser(stderr: TextIO | None = None) -> argparse.ArgumentParser:
     add_service_commands(sub, stderr)  # serve, replay (cli/serve.py)
     add_author_commands(sub, stderr)  # new, migrate (cli/author.py)
     add_hierarchy_commands(sub, stderr, _param)  # rollup (cli/hierarchy.py)
+    add_impact_commands(sub, stderr, _param)  # diff (cli/impact.py)
     c.add_argument("--mutate", action="store_true",
                    help="mutation testing: change the campaign one figure or operator at a time "
                    "(numbers +1, >= <-> >, dates +-1 day, at_least one rank up or down, any <-> "
@@ -590,4 +593,5 @@ _COMMANDS: dict[str, Callable[[argparse.Namespace, TextIO, TextIO], int]] = {
     **SERVICE_COMMANDS,
     **AUTHOR_COMMANDS,
     **HIERARCHY_COMMANDS,
+    **IMPACT_COMMANDS,
 }

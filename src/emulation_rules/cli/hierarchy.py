@@ -24,7 +24,7 @@ from emulation_rules.results.rollup import VERDICT_WORDS, render_rollup_json, re
 
 EXIT_OK, EXIT_INPUT = 0, 2
 
-__all__ = ["HIERARCHY_COMMANDS", "add_parser", "facts_of", "missing_units_note"]
+__all__ = ["HIERARCHY_COMMANDS", "add_parser", "facts_of", "missing_units_note", "write_whole"]
 
 
 def _date(text: str) -> dt.date:
@@ -121,7 +121,7 @@ def _cmd_rollup(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     if args.output is None:
         out.write(text)
     else:
-        _write_whole(args.output, text)
+        write_whole(args.output, text)
     return EXIT_OK
 
 
@@ -160,7 +160,7 @@ def _rollup_bulk(args: argparse.Namespace, campaign: Campaign, tree: UnitTree, o
     if args.output is None:
         out.write(text)
     else:
-        _write_whole(args.output, text)
+        write_whole(args.output, text)
     return EXIT_OK
 
 
@@ -184,7 +184,7 @@ def _counts_table(table: Any, tree: UnitTree, campaign: Campaign, lang: str) -> 
     return "\n".join(lines) + "\n"
 
 
-def _write_whole(target: Path, text: str) -> None:
+def write_whole(target: Path, text: str) -> None:
     """Write ``text`` to ``target`` through a temporary file beside it, renamed over it."""
     fd, tmp = tempfile.mkstemp(dir=target.parent or Path("."), prefix=f".{target.name}.", suffix=".tmp")
     try:

@@ -20,7 +20,7 @@ from emulation_rules.campaign import model as m
 from emulation_rules.results.clusters import OUTCOME_WORDS
 from emulation_rules.results.rollup import VERDICTS, NodeResult, RollupReport, figure, phase_label
 
-__all__ = ["render_rollup_html", "write_rollup_html", "write_rollup_workbook"]
+__all__ = ["atomic_write", "render_rollup_html", "write_rollup_html", "write_rollup_workbook"]
 
 WORDS = {
     "vi": {"title": "Tổng hợp kết quả thi đua theo đơn vị", "as_of": "Ngày xét", "phase": "giai đoạn",
@@ -89,7 +89,7 @@ def _cluster_label(campaign: m.Campaign, en: bool) -> str:
 def write_rollup_html(report: RollupReport, campaign: m.Campaign, path: Path, *, lang: str = "vi") -> None:
     """Write :func:`render_rollup_html` to ``path``, whole or not at all."""
     text = render_rollup_html(report, campaign, lang=lang)
-    _atomic(path, lambda tmp: tmp.write_text(text, encoding="utf-8"))
+    atomic_write(path, lambda tmp: tmp.write_text(text, encoding="utf-8"))
 
 
 def write_rollup_workbook(report: RollupReport, campaign: m.Campaign, path: Path, *, lang: str = "vi") -> None:
@@ -138,7 +138,7 @@ def write_rollup_workbook(report: RollupReport, campaign: m.Campaign, path: Path
         for c in report.clusters:
             for p in c.places:
                 sheet.append([c.cluster, p.rank, p.unit, p.name or "", p.shown or "?", words[p.outcome]])
-    _atomic(path, lambda tmp: book.save(tmp))
+    atomic_write(path, lambda tmp: book.save(tmp))
 
 
 def _target_cell(t: Any, w: dict[str, str], lang: str) -> str:
@@ -164,7 +164,9 @@ def _umask() -> int:
     return mask
 
 
-def _atomic(path: Path, write: Callable[[Path], Any]) -> None:
+def atomic_write(path: Path, write: Callable[[Path], Any]) -> None:
+    """Call ``write(tmp)`` on a temporary file beside ``path``, then rename it over ``path``; on
+    any failure the temporary file is removed and ``path`` is left as it was."""
     fd, name = tempfile.mkstemp(dir=path.parent if str(path.parent) else ".", prefix=f".{path.name}.",
                                 suffix=path.suffix)
     os.close(fd)

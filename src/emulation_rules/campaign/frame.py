@@ -105,5 +105,10 @@ class FactDecl(_Model):
         default=False,
         description="The value is a reviewer's judgement (e.g. 'hiệu quả cao'), not a measurement.",
     )
+    changeable: bool = Field(
+        default=True,
+        description="False for a fact no effort changes (age, years of service): advice never suggests "
+        "changing it, only providing it when missing.",
+    )
     source: Source | None = None
     note: str | None = Field(default=None, description=_NOTE)

@@ -30,7 +30,35 @@ def _date(text: str) -> dt.date:
 
 
 def add_parser(sub: Any, stderr: TextIO | None, param: Callable[[str], tuple[str, float]]) -> None:
-    """Register ``diff`` on ``sub`` (argparse sub-parsers)."""
+    """Register ``diff`` and ``advise`` on ``sub`` (argparse sub-parsers)."""
+    a = sub.add_parser(
+        "advise",
+        help="what a subject lacks: the smallest fact changes that would award it, checked",
+        description="For each award the subject does not get (or --award), the smallest sets of fact "
+        "changes that would award it: ratings up the ladder, numbers by the least step, yes/no "
+        "flipped, records added, missing facts provided; facts the campaign marks changeable: false "
+        "are never changed. Every suggestion is checked by evaluating it, and cites the criteria it "
+        "meets. For an incomplete verdict, the missing facts that decide it are named.",
+        epilog="example:\n  emulation-rules advise campaigns/ldtt_cstdcs_2025.yaml "
+        "--facts examples/ldtt_cstdcs_2025/facts.yaml --subject A10",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        stderr=stderr,
+    )
+    a.add_argument("campaign", metavar="CAMPAIGN", help="campaign YAML file")
+    a.add_argument("--facts", required=True, type=Path, nargs="+", metavar="PATH", help="facts files or folders")
+    who = a.add_mutually_exclusive_group(required=True)
+    who.add_argument("--subject", metavar="ID", help="the subject's id")
+    who.add_argument("--unit", metavar="ID", help="a unit: what each quota group of the unit lacks, who is "
+                     "within a ranked cap, and the least change that would meet it")
+    a.add_argument("--award", metavar="ID", help="only this award (default: every award it does not get)")
+    a.add_argument("--as-of", type=_date, metavar="DATE", help="review date YYYY-MM-DD (default: the facts' as_of)")
+    a.add_argument("--phase", metavar="ID", help="judge this phase (id or label)")
+    a.add_argument("--param", type=param, action="append", default=[], metavar="NAME=VALUE",
+                   help="override a campaign parameter (repeatable)")
+    a.add_argument("--backend", choices=("auto", "durable", "python", "polars"), default="auto",
+                   help="the backend that checks each suggestion")
+    a.add_argument("--format", choices=("table", "json"), default="table", help="table (default) or json")
+    a.add_argument("--lang", choices=("vi", "en"), default="vi", help="language: vi (default) or en")
     d = sub.add_parser(
         "diff",
         help="the impact of a rule change: who gains, who loses, targets and quotas that change",
@@ -145,4 +173,53 @@ def _diff_bulk(args: argparse.Namespace, old: Campaign, new: Campaign, old_param
     return EXIT_OK
 
 
-IMPACT_COMMANDS: dict[str, Callable[[argparse.Namespace, TextIO, TextIO], int]] = {"diff": _cmd_diff}
+def _cmd_advise(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    import json
+    import unicodedata
+
+    from emulation_rules.advice import advise, render_advice
+
+    campaign = load_campaign(args.campaign)
+    submission = load_facts(args.facts if len(args.facts) > 1 else args.facts[0], campaign)
+    if args.unit is not None:
+        from emulation_rules.advice import advise_unit, render_unit_advice
+
+        unit = unicodedata.normalize("NFC", args.unit.strip())
+        found = advise_unit(Engine(campaign, params=dict(args.param), backend=args.backend), submission, unit,
+                            as_of=args.as_of, phase=args.phase)
+        if args.format == "json":
+            out.write(json.dumps({"format_version": 1, "campaign": campaign.id, "unit": unit,
+                                  "quotas": [q.to_dict() for q in found]}, ensure_ascii=False, indent=2) + "\n")
+        else:
+            out.write(render_unit_advice(found, lang=args.lang))
+        return EXIT_OK
+    wanted = unicodedata.normalize("NFC", args.subject.strip())
+    subject = next((s for s in submission.subjects if s.id == wanted), None)
+    if subject is None:
+        from emulation_rules.errors import unknown_id
+
+        message, hint = unknown_id("subject", wanted, [s.id for s in submission.subjects])
+        err.write(f"{message}{f' ({hint})' if hint else ''}\n")
+        return EXIT_INPUT
+    awards = [a.id for a in campaign.awards if a.subject == subject.kind]
+    if args.award is not None:
+        if args.award not in awards:
+            from emulation_rules.errors import unknown_id
+
+            message, hint = unknown_id("award", args.award, awards)
+            err.write(f"{message}{f' ({hint})' if hint else ''}\n")
+            return EXIT_INPUT
+        awards = [args.award]
+    engine = Engine(campaign, params=dict(args.param), backend=args.backend)
+    as_of = args.as_of or submission.as_of
+    items = [advise(engine, subject, a, as_of=as_of, phase=args.phase) for a in awards]
+    if args.format == "json":
+        out.write(json.dumps({"format_version": 1, "campaign": campaign.id, "subject": subject.id,
+                              "advice": [i.to_dict() for i in items]}, ensure_ascii=False, indent=2) + "\n")
+    else:
+        out.write(render_advice(items, campaign, lang=args.lang))
+    return EXIT_OK
+
+
+IMPACT_COMMANDS: dict[str, Callable[[argparse.Namespace, TextIO, TextIO], int]] = {
+    "diff": _cmd_diff, "advise": _cmd_advise}

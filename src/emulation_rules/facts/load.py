@@ -9,15 +9,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
 from emulation_rules.campaign import model as m
-from emulation_rules.campaign.reading import STDIN, InputFileError, read_limited
-from emulation_rules.errors import FactsError, Problem, SourceLocation
-from emulation_rules.facts.reader import (
-    MAX_FACTS_BYTES,
-    OnError,
-    Submission,
-    parse_facts_csv,
-    parse_facts_text,
-)
+from emulation_rules.campaign.reading import STDIN
+from emulation_rules.facts.many import load_many
+from emulation_rules.facts.one_file import load_facts_file
+from emulation_rules.facts.reader import OnError, Submission
 
 if TYPE_CHECKING:
     from emulation_rules.facts.units import UnitTree
@@ -52,40 +47,7 @@ def load_facts(
     """
     if (not isinstance(source, (str, os.PathLike)) or units is not None
             or (os.fspath(source) != STDIN and Path(source).is_dir())):
-        from emulation_rules.facts.many import load_many
-
         sources = [source] if isinstance(source, (str, os.PathLike)) else list(source)
         collected = load_many(sources, campaign, units=units, on_error=on_error)
         return dataclasses.replace(collected.submission, missing_units=collected.missing)
-    path = Path(source)
-    name = "<stdin>" if os.fspath(source) == STDIN else str(path)
-    try:
-        raw = read_limited(source, MAX_FACTS_BYTES)
-    except InputFileError as exc:
-        message = (f"{exc.message}, the limit when facts are read whole; use --bulk"
-                   if exc.code == "too-large" else f"cannot read: {exc.message}")
-        raise FactsError([Problem(exc.code, message, location=SourceLocation(name, 1))]) from None
-    fmt = format if format != "auto" else _guess(path)
-    if fmt == "xlsx":
-        from emulation_rules.facts.xlsx import read_facts_xlsx  # optional extra, read on demand
-
-        return read_facts_xlsx(raw, campaign, file=name, on_error=on_error)
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise FactsError([Problem("bad-encoding", f"not UTF-8 at byte {exc.start}",
-                                  location=SourceLocation(name, 1))]) from None
-    if fmt == "csv":
-        return parse_facts_csv(text, campaign, file=name, on_error=on_error)
-    return parse_facts_text(text, campaign, file=name, format=fmt, on_error=on_error)
-
-
-def _guess(path: Path) -> Literal["yaml", "json", "csv", "xlsx"]:
-    suffix = path.suffix.lower()
-    if suffix in (".xlsx", ".xlsm"):
-        return "xlsx"
-    if suffix == ".csv":
-        return "csv"
-    if suffix == ".json":
-        return "json"
-    return "yaml"
+    return load_facts_file(source, campaign, format=format, on_error=on_error)

@@ -25,6 +25,7 @@ from pathlib import Path
 
 from emulation_rules.campaign import model as m
 from emulation_rules.errors import FactsError, Problem, SourceLocation, unknown_id
+from emulation_rules.facts.one_file import load_facts_file
 from emulation_rules.facts.reader import OnError, Subject, Submission
 from emulation_rules.facts.units import Unit, UnitTree
 
@@ -94,7 +95,7 @@ def load_many(
     """Read several facts files (or folders of them) as one submission.
 
     Args:
-        sources: files and folders; each file is read by :func:`~.load.load_facts`.
+        sources: files and folders; each file is read by :func:`~.one_file.load_facts_file`.
         campaign: the campaign every file must be for.
         units: the tree of units, to check subjects' units and list missing submissions.
         on_error: as for :func:`~.load.load_facts`, per file.
@@ -106,8 +107,6 @@ def load_many(
         FactsError: every problem of every file, located, plus ``duplicate-subject``,
             conflicting review dates and (with a tree) ``unknown-unit``.
     """
-    from emulation_rules.facts.load import load_facts  # load dispatches here for folders
-
     problems: list[Problem] = []
     subjects: list[Subject] = []
     rejected: list[Problem] = []
@@ -119,7 +118,7 @@ def load_many(
     files = expand_sources(sources)
     for path in files:
         try:
-            sub = load_facts(path, campaign, on_error=on_error)
+            sub = load_facts_file(path, campaign, on_error=on_error)
         except FactsError as exc:
             problems.extend(exc.problems)
             continue

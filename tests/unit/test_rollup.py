@@ -508,3 +508,26 @@ def test_hierarchy_names_are_checked(tmp_path):
     assert sorted(p.code for p in info.value.problems) == ["unknown-level", "unknown-target"]
     level = next(p for p in info.value.problems if p.code == "unknown-level")
     assert level.hint == "did you mean 'upper_union'?" and level.location.line > 100
+
+
+def test_columnar_counts_of_parts_add_up_to_the_whole(campaign):
+    # how a roll-up too large for one machine is split: per province, then summed (README, Bulk scoring)
+    pl = pytest.importorskip("polars")
+    from emulation_rules.facts.units import Unit, UnitTree
+    from emulation_rules.results.rollup_table import rollup_counts
+
+    units = [Unit("TLD", "confederation")] + [Unit(f"P{p}", "province", parent="TLD") for p in range(3)]
+    units += [Unit(f"G{p}{g}", "grassroots_union", parent=f"P{p}") for p in range(3) for g in range(4)]
+    tree = UnitTree(tuple(units), ("grassroots_union", "province", "confederation"))
+    members = pl.DataFrame({"id": [f"M{i}" for i in range(240)],
+                            "unit": [f"G{i % 3}{(i // 3) % 4}" for i in range(240)]})
+    results = pl.DataFrame({"subject_id": [f"M{i}" for i in range(240)] * 2,
+                            "award": ["a"] * 240 + ["b"] * 240,
+                            "verdict": [("awarded", "not_awarded", "incomplete")[i % 3] for i in range(480)]})
+    whole = rollup_counts(results, members, tree)
+    parts = [rollup_counts(results, members.filter(pl.col("unit").str.starts_with(f"G{p}")), tree)
+             for p in range(3)]
+    summed = (pl.concat(parts).group_by("unit", "award", "verdict").agg(pl.col("subjects").sum())
+              .filter(pl.col("unit") != "").sort("unit", "award", "verdict"))
+    assert summed.to_dicts() == whole.filter(pl.col("unit") != "").to_dicts()
+    assert whole.filter(pl.col("unit") == "TLD")["subjects"].sum() == 480

@@ -215,8 +215,8 @@ def test_page_renders_and_shows_the_json_verdict_counts(tmp_path: Path) -> None:
     table = {}
     chart = {}
     for keys, value in shown.cells:
-        if keys["tag"] == "td" and "counts" in keys["in"] and "data-verdict" in keys:
-            table[(keys["data-award"], keys["data-verdict"])] = int(value)
+        if keys["tag"] == "td" and "counts" in keys["in"] and keys["data-key"] != "award":
+            table[(keys["data-award"], keys["data-key"])] = int(value)
         if keys["tag"] == "text" and "chart-verdicts" in keys["in"] and "data-verdict" in keys:
             chart[(keys["data-award"], keys["data-verdict"])] = int(value)
     want = {(award, v): n for award, counts in expected.items()
@@ -251,7 +251,7 @@ def test_target_values_and_figures_equal_the_json(tmp_path: Path) -> None:
     table: dict[tuple[str, str], dict[str, str]] = {}
     chart: dict[tuple[str, str], dict[str, str]] = {}
     for keys, value in shown.cells:
-        if "data-target" in keys and "data-key" in keys:
+        if "data-target" in keys and "data-key" in keys and ("target-summary" in keys["in"] or keys["tag"] == "text"):
             where = table if "target-summary" in keys["in"] else chart
             where.setdefault((keys["data-target"], keys["data-phase"]), {})[keys["data-key"]] = value
     # Thanh Hóa 004, phase II (2026-2030) judged as of 2027-12-31: every target of that phase
@@ -260,11 +260,11 @@ def test_target_values_and_figures_equal_the_json(tmp_path: Path) -> None:
         for shown_cells in (table[(t["target"], t["phase"])], chart[(t["target"], t["phase"])]):
             assert _number(shown_cells["figure"]) == round(t["target_value"], 2)
             if t["value"] is None:
-                assert shown_cells["value"] in ("", "chưa rõ")
+                assert shown_cells["reached"] in ("", "chưa rõ")
             else:
-                assert _number(shown_cells["value"]) == round(t["value"], 2), t["target"]
+                assert _number(shown_cells["reached"]) == round(t["value"], 2), t["target"]
         statuses = {"met": "Đạt", "not_met": "Không đạt", "pending": "Chưa đến hạn", "unknown": "Chưa rõ"}
-        assert table[(t["target"], t["phase"])]["status"] == statuses[t["status"]]
+        assert table[(t["target"], t["phase"])]["result"] == statuses[t["status"]]
 
 
 def test_quota_counts_equal_the_json(tmp_path: Path) -> None:
@@ -274,13 +274,14 @@ def test_quota_counts_equal_the_json(tmp_path: Path) -> None:
     quotas = {q["quota"] if "quota" in q else q["id"]: q for q in json.loads(text)["quotas"]}
     cells: dict[str, dict[str, str]] = {}
     for keys, value in shown.cells:
-        if "data-quota" in keys and "data-key" in keys:
+        if "data-quota" in keys and "data-key" in keys and keys["in"].endswith("quotas"):
             cells.setdefault(keys["data-quota"], {})[keys["data-key"]] = value
     assert set(cells) == set(quotas) and quotas  # Điện Biên 2020: the 15% quota
     for qid, q in quotas.items():
         assert int(cells[qid]["awardees"]) == q["awardees"]
         assert int(cells[qid]["qualifying"]) == q["qualifying"]
-        assert _number(cells[qid]["required"]) == q["required"]
+        assert _number(re.sub(r"[^0-9,.]", "", cells[qid]["bound"])) == q["required"]
+        assert cells[qid]["bound"] == f"tối thiểu {q['required']:g}%"  # Điện Biên 001 L14: a minimum share
 
 
 def test_cap_groups_and_ranking_equal_the_json(tmp_path: Path) -> None:
@@ -292,16 +293,20 @@ def test_cap_groups_and_ranking_equal_the_json(tmp_path: Path) -> None:
     (quota,) = json.loads(text)["quotas"]
     rows: dict[str, dict[str, str]] = {}
     for keys, value in shown.cells:
-        if "data-group" in keys and "data-key" in keys:
+        if "data-group" in keys and "data-key" in keys and keys["tag"] == "td":
             rows.setdefault(keys["data-group"], {})[keys["data-key"]] = value
     assert set(rows) == {g["label"] for g in quota["groups"]} == {"CD-A", "CD-B"}
     for g in quota["groups"]:
         shown_row = rows[g["label"]]
         assert (int(shown_row["numerator"]), int(shown_row["denominator"]), int(shown_row["limit"])) == (
             g["numerator"], g["denominator"], g["limit"])
-        assert shown_row["status"] == {"met": "Đạt", "not_met": "Không đạt"}[g["status"]]
-    ranked = {keys["data-subject"]: value for keys, value in shown.cells if "data-subject" in keys}
-    assert ranked == {"A09": "1. A09 (CD-A): trong hạn mức", "A08": "2. A08 (CD-A): vượt hạn mức"}
+        assert shown_row["result"] == {"met": "Đạt", "not_met": "Không đạt"}[g["status"]]
+    ranked: dict[str, dict[str, str]] = {}
+    for keys, value in shown.cells:
+        if keys["tag"] == "td" and "outcomes" in keys["in"].split():
+            ranked.setdefault(keys["data-subject"], {})[keys["data-key"]] = value
+    assert {s: (r["rank"], r["group"], r["result"]) for s, r in ranked.items()} == {
+        "A09": ("1", "CD-A", "Trong hạn mức"), "A08": ("2", "CD-A", "Vượt hạn mức")}
     assert {o["subject"]: o["status"] for o in quota["outcomes"]} == {
         "A09": "within_quota", "A08": "over_quota"}
 
@@ -413,8 +418,8 @@ def test_bulk_summary_page_shows_the_verdicts_of_the_rows(tmp_path: Path) -> Non
         for a in s["awards"]:
             want[(a["award"], a["verdict"])] += 1
     shown = _read(page.read_text(encoding="utf-8"))
-    table = {(k["data-award"], k["data-verdict"]): int(v) for k, v in shown.cells
-             if k["tag"] == "td" and "counts" in k["in"] and k["data-verdict"] != "total"}
+    table = {(k["data-award"], k["data-key"]): int(v) for k, v in shown.cells
+             if k["tag"] == "td" and "counts" in k["in"] and k["data-key"] not in ("total", "award")}
     assert {k: n for k, n in table.items() if n} == dict(want)
     assert shown.fetches == [] and shown.scripts == 0
     code, _, err = _cli("evaluate", tkv, "--bulk", "--facts", facts, "--format", "html", "-o", "r.csv")

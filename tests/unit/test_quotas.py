@@ -328,9 +328,14 @@ def test_cli_json_table_and_workbook_report_groups_and_outcomes(tmp_path) -> Non
     ws = openpyxl.load_workbook(book)["Tổng hợp"]
     rows = [tuple(c for c in row if c is not None) for row in ws.iter_rows(values_only=True)]
     label = "CSTĐCS không quá 15% số LĐTT"
-    assert (label, "CD-B", 2, 9, 1, "Không đạt", "vượt 1 so với mức tối đa 1") in rows
+    assert (label, "CD-B", 2, 9, 22.22, 1, "Không đạt", "vượt 1 so với mức tối đa 1") in rows
+    assert (label, "Hạn mức (tỷ lệ tối đa)", 10, 2, 15, "Không đạt", 1) in rows  # a cap, labelled as one
     assert (label, "CD-B", "B1", 2, 80, "Vượt hạn mức") in rows
     assert (label, "CD-B", "B2", 1, 90, "Trong hạn mức") in rows
+    # beside the verdict: B1 is awarded, and over the cap (the verdict itself does not change)
+    sheet = openpyxl.load_workbook(book)["Kết quả"]
+    verdicts = {row[0]: row[3:] for row in sheet.iter_rows(min_row=2, values_only=True)}
+    assert "Đạt (vượt hạn mức)" in verdicts["B1"] and "Đạt (vượt hạn mức)" not in verdicts["B2"]
 
 
 def test_plain_quota_json_keeps_its_keys(db, engine) -> None:

@@ -56,7 +56,7 @@ def test_the_evaluate_table_speaks_vietnamese_by_default() -> None:
 def test_english_labels_and_ids_on_request() -> None:
     _, en, _ = _run("evaluate", str(TKV), "--facts", str(TKV_FACTS), "--lang", "en")
     assert "Signed an emulation pledge" in _row(en, "CD-MAOKHE")
-    assert "not awarded" in _row(en, "CD-MAOKHE")
+    assert "Not awarded" in _row(en, "CD-MAOKHE")
     _, ids, _ = _run("evaluate", str(TKV), "--facts", str(TKV_FACTS), "--ids")
     row = _row(ids, "CD-MAOKHE")
     assert "collective_recognition" in row and "not_awarded" in row and "pledge" in row

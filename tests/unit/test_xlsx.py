@@ -464,7 +464,7 @@ def test_evaluate_workbook_summary_verdicts_criteria_defects(tmp_path):
     _, js, _ = cli("evaluate", str(tkv), "--facts", str(facts), "--format", "json")
     data = json.loads(js)
     wb = openpyxl.load_workbook(target)
-    assert wb.sheetnames == ["Tổng hợp", "Kết quả", "Tiêu chí", "Khiếm khuyết"]
+    assert wb.sheetnames == ["Tổng hợp", "Kết quả", "Chi tiết", "Tiêu chí", "Khiếm khuyết"]
     summary = [[c.value for c in row] for row in wb["Tổng hợp"].iter_rows()]
     header = next(i for i, r in enumerate(summary) if r[0] == "Danh hiệu / hình thức")
     campaign = load_campaign(tkv)
@@ -475,7 +475,8 @@ def test_evaluate_workbook_summary_verdicts_criteria_defects(tmp_path):
             a["verdict"] for s in data["subjects"] for a in s["awards"] if a["award"] == award.id
         ]
         assert row[1:6] == [got.count(v) for v in verdicts] + [len(got)]
-    ws = wb["Kết quả"]
+    assert wb["Kết quả"].max_row - 1 == len(data["subjects"])  # one row per subject
+    ws = wb["Chi tiết"]  # one row per subject and award
     rows = list(ws.iter_rows(min_row=2))
     assert len(rows) == sum(len(s["awards"]) for s in data["subjects"])
     colours = {
@@ -485,8 +486,8 @@ def test_evaluate_workbook_summary_verdicts_criteria_defects(tmp_path):
         "Không thuộc đối tượng": "E7E6E6",
     }
     for row in rows:
-        assert row[4].fill.fgColor.rgb.endswith(colours[row[4].value])
-    hung = next(r for r in rows if r[0].value == "NV-001")
+        assert row[5].fill.fgColor.rgb.endswith(colours[row[5].value])
+    hung = next(r for r in wb["Kết quả"].iter_rows(min_row=2) if r[0].value == "NV-001")
     assert hung[1].value == INJECTION and hung[1].data_type == "s" and hung[1].quotePrefix
     crit = [[c.value for c in r] for r in wb["Tiêu chí"].iter_rows(min_row=2)]
     assert all("Kế hoạch 115/KH-CĐTKV" in r[7] and "(dòng " in r[7] for r in crit)

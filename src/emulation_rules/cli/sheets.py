@@ -117,9 +117,9 @@ def _save(args: argparse.Namespace, target: Path, err: TextIO, **kw: Any) -> int
     """Write the workbook or the page (by ``args.format``); exit 2 when it cannot be written."""
     write: Callable[..., Path]
     try:
+        kw["lang"] = getattr(args, "lang", "vi")
         if args.format == "html":
             from emulation_rules.results.html import write_html as write
-            kw["lang"] = getattr(args, "lang", "vi")
         else:
             from emulation_rules.results.workbook import write_workbook as write
     except ImportError as exc:  # pragma: no cover - openpyxl and jinja2 are in the test extra
@@ -155,6 +155,7 @@ def evaluate_report(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
             report = None
     for p in evaluation.rejected:
         err.write(f"skipped: {p}\n")
+    say_if_blank(evaluation, err, getattr(args, "lang", "vi"))
     return _save(
         args,
         target,
@@ -164,6 +165,14 @@ def evaluate_report(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         targets=report,
         initiatives=submission_as_of(submission, campaign, evaluation.as_of)[0].initiatives,
     )
+
+
+def say_if_blank(evaluation: Any, err: TextIO, lang: str = "vi") -> None:
+    """Say on ``err`` that the facts name no subject (a blank or unfilled form), when so."""
+    from emulation_rules.results.words import word
+
+    if not evaluation.subjects and not evaluation.rejected:
+        err.write(f"note: {word('no_subjects', 'en' if lang == 'en' else 'vi')}\n")
 
 
 def note_bulk_quotas(campaign: Campaign, err: TextIO) -> None:

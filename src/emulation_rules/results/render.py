@@ -17,12 +17,15 @@ from emulation_rules.campaign import model as m
 from emulation_rules.evaluate.result import (
     CSV_COLUMNS,
     FORMULA_TRIGGERS,
-    AwardResult,
     Evaluation,
     defects_at,
     text_cell,
 )
+from emulation_rules.results.presentation import Formatter, present
 from emulation_rules.results.quotas import render_quotas_table
+from emulation_rules.results.summary import VERDICTS
+from emulation_rules.results.words import VERDICTS as VERDICT_WORDS
+from emulation_rules.results.words import Lang
 
 __all__ = ["FORMULA_TRIGGERS", "render_csv", "render_explanation", "render_json", "render_table",
            "text_cell"]
@@ -35,54 +38,32 @@ def render_json(evaluation: Evaluation) -> str:
 
 
 
-def render_csv(evaluation: Evaluation) -> str:
-    """One row per subject and award (``CSV_COLUMNS``); lists joined with ``;``. Text that a
+def render_csv(evaluation: Evaluation, campaign: m.Campaign | None = None) -> str:
+    """One row per subject and award (``CSV_COLUMNS``, codes and ids, not words: the
+    presentation's detail rows read by their keys); lists joined with ``;``. Text that a
     spreadsheet would read as a formula is neutralised (:func:`text_cell`)."""
+    details = present(campaign, evaluation=evaluation, ids=True).details
+    assert details is not None  # an evaluation always has its detail table
     buf = io.StringIO()
     w = csv.writer(buf, lineterminator="\n")
     w.writerow(CSV_COLUMNS)
-    for s in evaluation.subjects:
-        for a in s.awards:
-            w.writerow([
-                text_cell(s.subject_id), s.kind, text_cell(s.level or s.role or ""),
-                text_cell(s.name or ""), a.award_id, a.verdict,
-                "" if a.points is None else f"{a.points:g}", a.band or "",
-                ";".join(c.criterion_id for c in a.criteria if c.status == "fail"),
-                ";".join(a.missing_facts),
-            ])
+    for r in details.rows:
+        key = {c.key: cell.key or "" for c, cell in zip(details.columns, r.cells, strict=True)}
+        w.writerow([text_cell(key["id"]), key["kind"], text_cell(key["level"]), text_cell(key["name"]),
+                    key["award"], key["result"], key["points"], key["band"], key["failed"], key["missing"]])
     return buf.getvalue()
 
 
 _MARK = {"pass": "✓", "fail": "✗", "unknown": "?"}
-_VERDICT_VI = {
-    "awarded": "đạt", "not_awarded": "không đạt", "incomplete": "thiếu dữ liệu",
-    "not_eligible": "không thuộc đối tượng",
-}
+_VERDICT_VI = {code: vi.lower() for code, (vi, _) in VERDICT_WORDS.items()}
+_TABLE_COLUMNS = ("id", "name", "level", "award", "result", "why")
 
 
-_VERDICT_EN = {
-    "awarded": "awarded", "not_awarded": "not awarded", "incomplete": "incomplete (facts missing)",
-    "not_eligible": "not eligible",
-}
-_WORDS = {
-    "vi": {"campaign": "Phong trào", "as_of": "ngày xét", "phase": "giai đoạn",
-           "head": ("Mã", "Tên", "Cấp/vai trò", "Danh hiệu", "Kết quả", "Lý do"),
-           "fails": "không đạt", "missing": "thiếu", "undecided": "chưa xét được",
-           "all": "đạt mọi tiêu chí", "points": "điểm",
-           "band": "hạng", "subjects": "đối tượng", "per_award": "kết quả theo danh hiệu",
-           "problems": "lỗi trong dữ liệu; các đối tượng đó không được xét"},
-    "en": {"campaign": "Campaign", "as_of": "as of", "phase": "phase",
-           "head": ("Subject", "Name", "Level/role", "Award", "Verdict", "Why"),
-           "fails": "fails", "missing": "missing", "undecided": "undecided",
-           "all": "all criteria met", "points": "points",
-           "band": "band", "subjects": "subjects", "per_award": "verdicts per award",
-           "problems": "problems in the facts; those subjects were not evaluated"},
-}
-
-
-def render_table(evaluation: Evaluation, *, lang: str = "vi", ids: bool = False) -> str:
-    """A plain-text table for the people who use it: one row per subject and award, then the
-    number of subjects and, for each award, how many subjects got each verdict.
+def render_table(evaluation: Evaluation, *, lang: str = "vi", ids: bool = False,
+                 campaign: m.Campaign | None = None) -> str:
+    """A plain-text table for the people who use it: one row per subject and award (the
+    presentation's detail rows, :mod:`.presentation`), then the number of subjects and, for each
+    award, how many subjects got each verdict.
 
     Args:
         evaluation: any backend's evaluation.
@@ -90,64 +71,44 @@ def render_table(evaluation: Evaluation, *, lang: str = "vi", ids: bool = False)
             or ``"en"`` (the English labels).
         ids: show the ids of awards, verdicts and criteria instead of labels (for scripts and
             for matching ``explain``'s ``[id]`` marks).
+        campaign: the campaign, for the labels of levels, roles, phases and facts and the awards
+            a quota's outcome concerns (ids without it).
     """
-    w = _WORDS["en" if lang == "en" else "vi"]
-    verdict_word = _VERDICT_VI if lang != "en" else _VERDICT_EN
-    head = f"{w['campaign']} {evaluation.campaign_id}"
+    language: Lang = "en" if lang == "en" else "vi"
+    p = present(campaign, evaluation=evaluation, lang=language, ids=ids)
+    f = Formatter(language, campaign)
+    head = f"{f.w('campaign')} {evaluation.campaign_id}"
     if evaluation.as_of:
-        head += f" — {w['as_of']} {evaluation.as_of.isoformat()}"
+        head += f" — {f.w('as_of').lower()} {evaluation.as_of.isoformat()}"
     if evaluation.phase:
-        head += f" ({w['phase']} {evaluation.phase})"
-    rows: list[tuple[str, ...]] = [tuple(w["head"])]
-    per_award: dict[str, dict[str, int]] = {}
-    names: dict[str, str] = {}
-    for s in evaluation.subjects:
-        for a in s.awards:
-            label = a.award_id if ids else (a.label.en if lang == "en" else a.label.vi)
-            names[a.award_id] = label
-            counts = per_award.setdefault(a.award_id, {})
-            counts[a.verdict] = counts.get(a.verdict, 0) + 1
-            rows.append((s.subject_id, s.name or "", s.level or s.role or "", label,
-                         a.verdict if ids else verdict_word[a.verdict], _why(a, w, lang, ids)))
+        head += f" ({f.w('phase').lower()} {p.phase.text})"
+    details = p.details
+    assert details is not None  # an evaluation always has its detail table
+    at = [details.column(k) for k in _TABLE_COLUMNS]
+    outcome = details.column("quota_outcome")
+    rows: list[tuple[str, ...]] = [tuple(details.columns[i].title for i in at)]
+    for r in details.rows:
+        cells = [r.cells[i].text for i in at]
+        if r.cells[outcome].text:
+            cells[4] += f" ({r.cells[outcome].text})"
+        rows.append(tuple(cells))
     out = [head, "", *_grid(rows), ""]
-    out.append(f"{len(evaluation.subjects)} {w['subjects']}; {w['per_award']}:")
-    for award_id, counts in per_award.items():
-        n = sum(counts.values())
-        parts = ", ".join(f"{k if ids else verdict_word[k]} {counts[k]}" for k in _VERDICT_VI
-                          if counts.get(k))
-        out.append(f"  {names[award_id]}: {n} {w['subjects']} — {parts}")
+    out.extend(p.notes)
+    out.append(f"{len(evaluation.subjects)} {f.w('subjects_word')}; {f.w('per_award')}:")
+    if p.counts is not None:
+        for r in p.counts.rows:
+            n = r.cells[-1].value
+            parts = ", ".join(f"{v if ids else _lower_first(f.verdict(v))} {c.text}"
+                              for v, c in zip(VERDICTS, r.cells[1:-1], strict=True) if c.value)
+            out.append(f"  {r.cells[0].text}: {n} {f.w('subjects_word')} — {parts}")
     for note in evaluation.later.notes():
         out.append(f"note: {note}")
     if evaluation.rejected:
-        out.append(f"{len(evaluation.rejected)} {w['problems']}:")
+        out.append(f"{len(evaluation.rejected)} {f.w('problems')}:")
         out.extend(f"  {p}" for p in evaluation.rejected)
     if evaluation.quotas:
         out.append(render_quotas_table(evaluation.quotas).rstrip("\n"))
     return "\n".join(out) + "\n"
-
-
-def _why(a: AwardResult, w: dict[str, Any], lang: str, ids: bool) -> str:
-    if a.verdict == "not_eligible":
-        return a.reason or ""
-    missing = f"{w['missing']}: {', '.join(a.missing_facts)}" if a.missing_facts else ""
-    if a.verdict == "not_awarded":
-        failed = [c.criterion_id if ids else (c.label.en if lang == "en" else c.label.vi)
-                  for c in a.criteria if c.status == "fail"]
-        text = f"{w['fails']}: " + "; ".join(failed)
-        return text + (f"; {missing}" if missing else "")
-    if a.verdict == "incomplete":
-        if a.reason and not a.missing_facts:  # e.g. criteria delegated to another instrument
-            return a.reason
-        undecided = [c.label.en if lang == "en" else c.label.vi for c in a.criteria
-                     if c.status == "unknown"]
-        if ids or not undecided:
-            return missing
-        return f"{w['undecided']}: {'; '.join(undecided)} ({missing})"
-    text = str(w["all"])
-    if a.points is not None:
-        text += (f"; {a.points:g}/{a.max_points:g} {w['points']}"
-                 + (f", {w['band']} {a.band}" if a.band else ""))
-    return text
 
 
 def _grid(rows: list[tuple[str, ...]]) -> list[str]:
@@ -217,3 +178,8 @@ def _show(value: Any) -> str:
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
     return str(value)
+
+
+def _lower_first(text: str) -> str:
+    """A label in the middle of a sentence: "Không đạt" -> "không đạt"."""
+    return text[:1].lower() + text[1:]

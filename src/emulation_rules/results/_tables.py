@@ -249,7 +249,7 @@ class Builder:
         for s in evaluation.subjects:
             for a in s.awards:
                 for c in a.criteria:
-                    values = "; ".join(f"{f.fact(k)} = {f.value(v)}" for k, v in c.values.items())
+                    values = "; ".join(f"{f.fact(k)} = {f.fact_value(k, v)}" for k, v in c.values.items())
                     rows.append(Row((
                         Cell.of(s.subject_id, s.subject_id),
                         Cell.of(a.award_id if self.ids else f.text(a.label), a.award_id),

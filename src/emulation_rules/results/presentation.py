@@ -204,6 +204,18 @@ class Formatter:
                 pass
         return fact_id
 
+    def fact_value(self, fact_id: str, value: Any) -> str:
+        """A fact's value as read: an enum value by its label, anything else by :meth:`value`."""
+        if self.c is not None and isinstance(value, str):
+            try:
+                decl = self.c.fact(fact_id)
+            except KeyError:
+                return value
+            for v in decl.values:
+                if v.id == value:
+                    return self.text(v.label)
+        return self.value(value)
+
     def phase(self, phase: str | None) -> str:
         """A phase's label."""
         for p in self.c.phases if self.c is not None else ():

@@ -104,7 +104,7 @@ def write_workbook(
     w = _Writer(wb, lang)
     w.summary(wb.active, p)
     for table in p.detail_tables():
-        if table.id == "subjects" or table.rows or table.id == "defects":
+        if table.rows or table.id in ("subjects", "details", "criteria", "defects"):
             w.table(word(_SHEETS[table.id], lang), table)
     for ws in wb.worksheets:
         print_setup(ws)

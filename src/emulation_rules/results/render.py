@@ -42,8 +42,9 @@ def render_csv(evaluation: Evaluation, campaign: m.Campaign | None = None) -> st
     """One row per subject and award (``CSV_COLUMNS``, codes and ids, not words: the
     presentation's detail rows read by their keys); lists joined with ``;``. Text that a
     spreadsheet would read as a formula is neutralised (:func:`text_cell`)."""
-    details = present(campaign, evaluation=evaluation, ids=True).details
-    assert details is not None  # an evaluation always has its detail table
+    from emulation_rules.results._tables import Builder
+
+    details = Builder(Formatter("vi", campaign), ids=True).details(evaluation)  # the one table it needs
     buf = io.StringIO()
     w = csv.writer(buf, lineterminator="\n")
     w.writerow(CSV_COLUMNS)

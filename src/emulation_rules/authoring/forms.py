@@ -14,7 +14,7 @@ YAML or CSV). The workbook holds:
 * one sheet per records fact (e.g. *Sổ vàng sáng kiến*, the Golden Book) with the subject id
   in its first column, one record per row;
 * **Sổ đăng ký sáng kiến**, the initiative register, for a campaign with an initiative
-  programme (authors as ``P01: 60; P02: 40``);
+  programme (authors as ``P01: 60; P02: 40``); **Danh hiệu đã đạt**, the titles held;
 * **Danh mục** (hidden): the lists the drop-downs read.
 
 Needs openpyxl (the ``xlsx`` extra).
@@ -30,6 +30,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from emulation_rules.authoring.form_history import history_sheet
 from emulation_rules.campaign import model as m
 from emulation_rules.evaluate.semantics import reads
 from emulation_rules.facts.initiatives import REGISTER_KEYS, register_fields
@@ -48,12 +49,7 @@ FORM_ROWS = 500
 """Rows prepared (with checks and formats) on each data sheet."""
 
 YES, NO = "Có", "Không"
-SHEET_COLLECTIVE, SHEET_INDIVIDUAL, SHEET_LISTS, SHEET_HELP = (
-    "Tập thể",
-    "Cá nhân",
-    "Danh mục",
-    "Hướng dẫn",
-)
+SHEET_COLLECTIVE, SHEET_INDIVIDUAL, SHEET_LISTS, SHEET_HELP = ("Tập thể", "Cá nhân", "Danh mục", "Hướng dẫn")
 SHEET_REGISTER = "Sổ đăng ký sáng kiến"
 DATE_FORMAT = "dd/mm/yyyy"
 _HEADER_FILL, _REQUIRED_FILL, _INPUT_FILL = "DDEBF7", "FCE4D6", "FFF2CC"
@@ -140,6 +136,7 @@ def write_form(
             placed[decl.id] = writer.records_sheet(decl)
     if campaign.initiatives is not None:
         writer.register_sheet(campaign.initiatives)
+    history_sheet(writer, _Column)
     writer.help_sheet(help_ws, placed)
     wb.move_sheet(SHEET_LISTS, offset=len(wb.sheetnames))
     wb[SHEET_LISTS].sheet_state = "hidden"
@@ -417,8 +414,9 @@ class _FormWriter:
             "3. Câu hỏi có/không: chọn Có hoặc Không. "
             "Cột có danh sách: chọn trong danh sách thả xuống.",
             "4. Ngày ghi theo dạng ngày/tháng/năm (ví dụ 15/6/2019); số ghi bằng chữ số.",
-            "5. Danh sách (sáng kiến, đề tài...): mỗi mục một dòng ở trang riêng, "
-            "cột đầu là mã đơn vị hoặc cá nhân.",
+            "5. Danh sách (sáng kiến, đề tài...): mỗi mục một dòng ở trang riêng, cột đầu là mã đơn vị "
+            "hoặc cá nhân; danh hiệu đã đạt các năm trước ở trang «Danh hiệu đã đạt» (chỉ ghi mã "
+            "đối tượng: không có danh hiệu nào; không có dòng nào: chưa rõ).",
             "6. Không sửa, không xóa dòng mã ẩn (dòng 2) của mỗi trang; "
             "có thể đổi tên tiêu đề cột.",
         ]

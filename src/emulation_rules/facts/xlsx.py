@@ -20,7 +20,11 @@ Layout (what :mod:`emulation_rules.authoring.forms` writes; a hand-made table wo
   ``<fact>.<field>`` keys (``initiative_ledger.title``). Rows of one subject are its records,
   in sheet order. On the subject sheet, the records fact's own column (optional) holds how
   many records the subject has: ``0`` is a known empty list (a blank cell with no rows is
-  *not known*, as an absent fact), and a count that differs from the rows is refused.
+  *not known*, as an absent fact), and a count that differs from the rows is refused; or it
+  holds the records themselves as the JSON list a CSV cell holds (``[{"title": ...}]``), so
+  that a facts CSV saved as .xlsx by a spreadsheet program reads exactly as the CSV.
+* **History.** A sheet whose key row has ``@history.subject`` lists the titles each subject
+  already holds, one per row (:mod:`.xlsx_history`).
 * **Initiative register.** A sheet whose key row has ``@initiatives.id`` holds the register
   (:mod:`.initiatives`), one initiative per row; ``@initiatives.authors`` reads
   ``P01: 60; P02: 40`` (person and share in percent; a single author may be just ``P01``).
@@ -53,6 +57,7 @@ from emulation_rules.errors import (
 )
 from emulation_rules.facts.history import HISTORY_COLUMN, history_cell
 from emulation_rules.facts.initiatives import REGISTER_KEYS, register_fields
+from emulation_rules.facts.json_text import loads_value
 from emulation_rules.facts.reader import CSV_META_COLUMNS, OnError, Submission, parse_facts
 from emulation_rules.facts.xlsx_cells import (
     _blank,
@@ -65,6 +70,7 @@ from emulation_rules.facts.xlsx_cells import (
     format_authors,
     parse_authors,
 )
+from emulation_rules.facts.xlsx_history import HISTORY_PREFIX, HISTORY_SHEET_KEYS, attach_history, history_rows
 
 __all__ = [
     "KIND_TAG",
@@ -262,6 +268,8 @@ class _Book:
         self.register: list[dict[str, Any]] = []
         self.meta: dict[str, Any] = {}
         self.counts: dict[tuple[int, str], tuple[int, SourceLocation]] = {}
+        self.json_cells: set[tuple[int, str]] = set()  # records given as a JSON list in a cell
+        self.histories: list[Any] = []  # rows of the history sheet (.xlsx_history)
         self.reg_fields = register_fields(campaign.initiatives) if campaign.initiatives else {}
         # the form's drop-downs show level and role labels; the reader wants ids
         self.level_ids = _label_index(campaign.subjects.collective_levels)
@@ -279,6 +287,7 @@ class _Book:
                     "id" in keys
                     or RECORDS_SUBJECT in keys
                     or f"{REGISTER_PREFIX}id" in keys
+                    or f"{HISTORY_PREFIX}subject" in keys
                     or (keys and keys[0].startswith(KIND_TAG))
                 ):
                     key_row = r
@@ -302,6 +311,9 @@ class _Book:
             self.records_sheet(name, key_row + 1, keys, data)
         elif f"{REGISTER_PREFIX}id" in keys:
             self.register_sheet(name, key_row + 1, keys, data)
+        elif f"{HISTORY_PREFIX}subject" in keys:
+            if not self.unknown_keys(name, key_row + 1, keys, [f"{HISTORY_PREFIX}{k}" for k in HISTORY_SHEET_KEYS]):
+                self.histories += history_rows(keys, data, lambda r, c: self.loc(name, r, c), self.problems)
         else:
             self.subject_sheet(name, key_row + 1, keys, data)
 
@@ -378,12 +390,34 @@ class _Book:
                         index = self.level_ids if k == "level" else self.role_ids
                         value = index.get(value.casefold(), value)
                     subject[k] = value
+                elif self.facts[k].type == "records" and isinstance(value, str) and value.lstrip()[:1] == "[":
+                    self.records_cell(subject, path, k, value, self.loc(name, row_no, col))
                 elif self.facts[k].type == "records":
                     self.record_count(path, k, value, self.loc(name, row_no, col))
                 else:
                     self.smap.values[(*path, "facts", k)] = self.loc(name, row_no, col)
                     subject["facts"][k] = _typed(self.facts[k].type, value)
             self.subjects.append(subject)
+
+    def records_cell(self, subject: dict[str, Any], path: tuple[PathItem, ...], fact: str, value: str,
+                     where: SourceLocation) -> None:
+        """A records fact's cell holding the JSON list a CSV cell holds (a CSV saved as .xlsx):
+        decoded with the bounds of facts JSON, each field typed as its cell would be."""
+        self.smap.values[(*path, "facts", fact)] = where
+        try:
+            records = loads_value(value)
+        except FactsError as exc:
+            first = exc.problems[0]
+            at = f" (at character {first.location.column})" if first.location else ""
+            self.problems.append(Problem("invalid-value", f"records cell is not a JSON list: {first.message}{at}",
+                                         (*path, "facts", fact), where))
+            return
+        fields = {f.id: f.type for f in self.facts[fact].fields}
+        if isinstance(records, list):
+            records = [{k: _typed(fields[k], v) if k in fields else v for k, v in r.items()}
+                       if isinstance(r, dict) else r for r in records]
+        subject["facts"][fact] = records
+        self.json_cells.add((int(path[1]), fact))
 
     def record_count(
         self, path: tuple[PathItem, ...], fact: str, value: Any, where: SourceLocation
@@ -527,7 +561,7 @@ class _Book:
                 )
                 continue
             got = self.subjects[i]["facts"].setdefault(fact, [])
-            if not isinstance(got, list):
+            if not isinstance(got, list) or (i, fact) in self.json_cells:
                 self.problems.append(
                     Problem(
                         "duplicate-key",
@@ -556,6 +590,7 @@ class _Book:
                         where,
                     )
                 )
+        attach_history(self.subjects, self.histories, self.smap, self.problems)
         if self.problems:
             raise FactsError(self.problems)
         doc: dict[str, Any] = {**self.meta, "subjects": self.subjects}

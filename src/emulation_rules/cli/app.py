@@ -437,19 +437,15 @@ def _cmd_evaluate(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         return _cmd_evaluate_bulk(args, out, err) if _one_table(args, err) else EXIT_INPUT
     if args.format in ("xlsx", "html"):
         return _sheets.evaluate_report(args, out, err)
-    engine, evaluation = _evaluate(args, err)
-    campaign = engine.campaign
+    engine, ev = _evaluate(args, err)
     if (args.format or "table") == "table":
-        text = render_table(evaluation, lang=args.lang, ids=args.ids, campaign=campaign)  # type: ignore[arg-type]
-    elif args.format == "json":
-        text = render_json(evaluation)  # type: ignore[arg-type]
+        text = render_table(ev, lang=args.lang, ids=args.ids, campaign=engine.campaign)  # type: ignore[arg-type]
     else:
-        text = render_csv(evaluation, campaign)  # type: ignore[arg-type]
+        text = render_json(ev) if args.format == "json" else render_csv(ev, engine.campaign)  # type: ignore[arg-type]
     _write(text, out, args.output)
-    rejected = evaluation.rejected  # type: ignore[attr-defined]
-    for p in rejected:
+    for p in ev.rejected:  # type: ignore[attr-defined]
         err.write(f"skipped: {p}\n")
-    _sheets.say_if_blank(evaluation, err, args.lang)
+    _sheets.say_if_blank(ev, err, args.lang)
     return EXIT_OK
 
 

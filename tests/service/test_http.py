@@ -51,7 +51,9 @@ N_CAMPAIGNS = len(campaign_files())  # the shipped campaigns (six)
 
 def test_health_and_readiness(client: httpx.Client) -> None:
     assert client.get("/healthz").json() == {"status": "ok"}
-    assert client.get("/readyz").json() == {"status": "ready", "campaigns": N_CAMPAIGNS}
+    ready = client.get("/readyz").json()
+    assert (ready["status"], ready["campaigns"], ready["generation"]) == ("ready", N_CAMPAIGNS, 0)
+    assert set(ready["content_hashes"]) == {p.stem for p in CAMPAIGNS.glob("*.yaml")}
 
 
 def test_campaign_list_and_detail(client: httpx.Client) -> None:

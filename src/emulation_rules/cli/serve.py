@@ -12,10 +12,12 @@ decision logged without its facts or a campaign no longer served, 3 for an engin
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import hashlib
 import ipaddress
 import json
 import os
+import tempfile
 from pathlib import Path
 from typing import TextIO
 
@@ -105,6 +107,41 @@ def add_service_commands(sub: argparse._SubParsersAction, stderr: TextIO | None)
         default="auto",
         help="evaluation backend (default auto); all give the same verdicts",
     )
+    sv.add_argument(
+        "--max-header-bytes",
+        type=int,
+        default=64 * 1024,
+        metavar="BYTES",
+        help="largest request head, request line and headers (default 65536); larger -> 431",
+    )
+    sv.add_argument(
+        "--max-headers",
+        type=int,
+        default=100,
+        metavar="N",
+        help="most header fields per request (default 100); more -> 431",
+    )
+    sv.add_argument(
+        "--head-timeout",
+        type=float,
+        default=10.0,
+        metavar="SECONDS",
+        help="a request head must arrive within this time (default 10 s); else 408, closed",
+    )
+    sv.add_argument(
+        "--body-timeout",
+        type=float,
+        default=60.0,
+        metavar="SECONDS",
+        help="a request body must arrive within this time of its head (default 60 s)",
+    )
+    sv.add_argument(
+        "--keep-alive",
+        type=int,
+        default=5,
+        metavar="SECONDS",
+        help="an idle keep-alive connection is closed after this time (default 5 s)",
+    )
 
     rp = sub.add_parser(
         "replay",
@@ -167,13 +204,22 @@ def _cmd_serve(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 
     from emulation_rules.service.app import create_app
     from emulation_rules.service.problems import NoCampaignsError
+    from emulation_rules.service.protocol import GuardedProtocol
     from emulation_rules.service.settings import SETTINGS_ENV, ServiceSettings
+    from emulation_rules.service.supervisor import Generation, Supervisor
 
     if not args.campaigns_dir.is_dir():
         err.write(f"{args.campaigns_dir}: not a directory\n")
         return EXIT_INPUT
-    if args.workers < 1 or args.max_body < 1 or args.max_subjects < 1 or args.timeout <= 0:
-        err.write("--workers, --max-body, --max-subjects and --timeout must be positive\n")
+    positive = (
+        args.workers, args.max_body, args.max_subjects, args.timeout, args.max_header_bytes,
+        args.max_headers, args.head_timeout, args.body_timeout, args.keep_alive,
+    )
+    if min(positive) <= 0:
+        err.write(
+            "--workers, --max-body, --max-subjects, --timeout, --max-header-bytes, "
+            "--max-headers, --head-timeout, --body-timeout and --keep-alive must be positive\n"
+        )
         return EXIT_INPUT
     tokens = _tokens(args.token_file, err)
     if tokens is None:
@@ -188,6 +234,11 @@ def _cmd_serve(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         log_facts=args.log_facts,
         cors_origins=tuple(args.cors_origin),
         backend=args.backend,
+        max_head_bytes=args.max_header_bytes,
+        max_headers=args.max_headers,
+        head_timeout_s=args.head_timeout,
+        body_timeout_s=args.body_timeout,
+        keep_alive_s=args.keep_alive,
     )
     try:
         app = create_app(settings.campaigns_dir, settings=settings)
@@ -209,19 +260,34 @@ def _cmd_serve(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         f"{settings.log_db or 'off'}\n"
     )
     err.flush()
+    common = {
+        "host": args.host,
+        "port": args.port,
+        "log_level": "warning",
+        "access_log": False,
+        "http": GuardedProtocol,
+        "timeout_keep_alive": args.keep_alive,
+    }
     if args.workers == 1:
-        uvicorn.run(app, host=args.host, port=args.port, log_level="warning", access_log=False)
-    else:  # each worker process builds its own app from the settings in its environment
+        uvicorn.run(app, **common)
+        return EXIT_OK
+    # Each worker process builds its own app from the settings in its environment; they share
+    # a reload generation in a private directory and exit when this process dies.
+    if app.state.service.decisions is not None:  # this process only checks and supervises
+        app.state.service.decisions.close()
+    with tempfile.TemporaryDirectory(prefix="emulation-rules-serve-") as shared:
+        generation = Generation.create(Path(shared))
+        settings = dataclasses.replace(settings, generation_file=str(generation.path))
         os.environ[SETTINGS_ENV] = settings.to_env()
-        uvicorn.run(
+        config = uvicorn.Config(
             "emulation_rules.service.app:app_from_env",
             factory=True,
-            host=args.host,
-            port=args.port,
             workers=args.workers,
-            log_level="warning",
-            access_log=False,
+            **common,
         )
+        supervisor = Supervisor(config, sockets=[config.bind_socket()])
+        supervisor.generation = generation
+        supervisor.run()
     return EXIT_OK
 
 
@@ -243,12 +309,12 @@ def _cmd_replay(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     from emulation_rules.service.work import replay
 
     try:
-        decisions = DecisionLog(args.log_db)
+        decisions = DecisionLog(args.log_db, create=False)
         try:
             record = decisions.get(args.decision)
         finally:
             decisions.close()
-    except SQLAlchemyError as exc:
+    except (SQLAlchemyError, OSError) as exc:
         err.write(f"{args.log_db}: cannot read the decision log: {type(exc).__name__}: {exc}\n")
         return EXIT_INPUT
     if record is None:

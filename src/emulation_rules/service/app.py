@@ -14,7 +14,10 @@ request and a response for each)::
     POST /admin/reload                           re-read the directory (also on SIGHUP)
 
 Errors are ``application/problem+json`` (:mod:`.problems`). Work that may take time (parsing,
-evaluating, logging) runs in a worker thread under the evaluation timeout.
+evaluating, serialising) runs in a worker thread under the evaluation timeout; the decision is
+then logged and answered in that order (:mod:`.delivery`). Connections are guarded by
+:mod:`.protocol` (head size and count, deadlines); with several workers a reload reaches each of
+them (:mod:`.supervisor`).
 """
 
 from __future__ import annotations
@@ -26,12 +29,10 @@ import ipaddress
 import logging
 import signal
 import uuid
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator
 from pathlib import Path
-from typing import Any, Literal, TypeVar
+from typing import Any, Literal
 
-import anyio
-import anyio.to_thread
 from fastapi import Depends, FastAPI, Query, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.middleware.cors import CORSMiddleware
@@ -41,8 +42,10 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from emulation_rules import __version__
 from emulation_rules.errors import CampaignError, Problem
+from emulation_rules.service import protocol
 from emulation_rules.service import schemas as s
 from emulation_rules.service.decisions import DecisionLog
+from emulation_rules.service.delivery import ClientGoneError, answer, compute, in_thread
 from emulation_rules.service.limits import BodyLimit, bearer_auth, require_media
 from emulation_rules.service.problems import (
     PROBLEM_MEDIA_TYPE,
@@ -52,6 +55,7 @@ from emulation_rules.service.problems import (
 )
 from emulation_rules.service.registry import CampaignRegistry, Served, campaign_from_text
 from emulation_rules.service.settings import ServiceSettings
+from emulation_rules.service.supervisor import Generation, watch_parent
 from emulation_rules.service.work import (
     Options,
     dumps,
@@ -63,7 +67,6 @@ from emulation_rules.service.work import (
 __all__ = ["app_from_env", "create_app"]
 
 log = logging.getLogger("emulation_rules.service")
-T = TypeVar("T")
 
 _YAML_TYPES = (
     "application/yaml",
@@ -113,6 +116,25 @@ class _State:
     settings: ServiceSettings
     registry: CampaignRegistry
     decisions: DecisionLog | None
+    generation: Generation | None = None
+    served_generation: int = 0
+
+    async def sync(self) -> None:
+        """Before serving: re-read the directory if another process raised the generation."""
+        gen = self.generation
+        if gen is not None and gen.moved():
+            value = gen.value()
+            if value != self.served_generation:
+                await in_thread(lambda: _reload(self), self.settings.timeout_s)
+                self.served_generation = value
+
+    def reload(self) -> Any:
+        """Re-read the directory here and tell the other workers (the generation)."""
+        report = _reload(self)
+        if self.generation is not None:
+            self.served_generation = self.generation.bump()
+            self.generation.moved()  # this process is up to date
+        return report
 
 
 def create_app(campaigns_dir: str | Path, *, settings: ServiceSettings | None = None) -> FastAPI:
@@ -140,13 +162,25 @@ def create_app(campaigns_dir: str | Path, *, settings: ServiceSettings | None = 
             log.warning("left out: %s", p)
     decisions = DecisionLog(settings.log_db) if settings.log_db else None
     state = _State(settings, registry, decisions)
+    if settings.generation_file:
+        state.generation = Generation(Path(settings.generation_file))
+        state.generation.moved()
+        state.served_generation = state.generation.value()
+    protocol.configure(
+        protocol.Limits(
+            max_head_bytes=settings.max_head_bytes,
+            max_headers=settings.max_headers,
+            head_timeout_s=settings.head_timeout_s,
+            body_timeout_s=settings.body_timeout_s,
+        )
+    )
 
     @contextlib.asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
         loop = asyncio.get_running_loop()
         with contextlib.suppress(NotImplementedError, RuntimeError, ValueError, AttributeError):
             loop.add_signal_handler(
-                signal.SIGHUP, lambda: loop.run_in_executor(None, _reload, state)
+                signal.SIGHUP, lambda: loop.run_in_executor(None, state.reload)
             )
         try:
             yield
@@ -182,12 +216,14 @@ def create_app(campaigns_dir: str | Path, *, settings: ServiceSettings | None = 
 
 
 def app_from_env() -> FastAPI:
-    """App factory for uvicorn worker processes (settings from ``SETTINGS_ENV``)."""
+    """App factory for uvicorn worker processes (settings from ``SETTINGS_ENV``); the worker
+    exits when its parent dies (:func:`~.supervisor.watch_parent`)."""
+    watch_parent()
     settings = ServiceSettings.from_env()
     return create_app(settings.campaigns_dir, settings=settings)
 
 
-def _reload(state: _State) -> None:
+def _reload(state: _State) -> Any:
     report = state.registry.reload()
     for problems in report.problems.values():
         for p in problems:
@@ -199,12 +235,17 @@ def _reload(state: _State) -> None:
         list(report.kept),
         list(report.removed),
     )
+    return report
 
 
 def _install_errors(app: FastAPI) -> None:
     @app.exception_handler(ServiceProblem)
     async def _service_problem(_r: Request, exc: ServiceProblem) -> Response:
         return problem_response(exc.status, exc.code, exc.detail, exc.problems, exc.headers)
+
+    @app.exception_handler(ClientGoneError)
+    async def _gone(_r: Request, _exc: ClientGoneError) -> Response:
+        return Response(status_code=499)  # nobody reads it: the connection is closed
 
     @app.exception_handler(RequestValidationError)
     async def _bad_request(_r: Request, exc: RequestValidationError) -> Response:
@@ -259,16 +300,6 @@ def _install_openapi(app: FastAPI) -> None:
     app.openapi = openapi  # type: ignore[method-assign]
 
 
-async def _in_thread(fn: Callable[[], T], timeout_s: float) -> T:
-    try:
-        with anyio.fail_after(timeout_s):
-            return await anyio.to_thread.run_sync(fn, abandon_on_cancel=True)
-    except TimeoutError:
-        raise ServiceProblem(
-            503, "evaluation-timeout", f"the request took longer than {timeout_s:g} s"
-        ) from None
-
-
 def _served(state: _State, campaign_id: str) -> Served:
     served = state.registry.campaigns.get(campaign_id)
     if served is None:
@@ -301,12 +332,21 @@ def _routes(
         summary="Readiness: campaigns loaded",
         responses=_problem_responses(503),
     )
-    def readyz() -> Response:
-        """200 with the number of campaigns served; 503 when none is (no token needed)."""
-        n = len(state.registry.campaigns)
-        if not n:
+    async def readyz() -> Response:
+        """200 with the number of campaigns served, the reload generation this process serves
+        and each campaign's content hash; 503 when none is loaded (no token needed)."""
+        await state.sync()
+        served = state.registry.campaigns
+        if not served:
             return problem_response(503, "not-ready", "no campaign is loaded")
-        return _json({"status": "ready", "campaigns": n})
+        return _json(
+            {
+                "status": "ready",
+                "campaigns": len(served),
+                "generation": state.served_generation,
+                "content_hashes": {k: v.content_hash for k, v in sorted(served.items())},
+            }
+        )
 
     @app.get(
         "/campaigns",
@@ -315,8 +355,9 @@ def _routes(
         response_model=list[s.CampaignSummary],
         responses=_problem_responses(*auth_errors),
     )
-    def list_campaigns() -> Response:
+    async def list_campaigns() -> Response:
         """The served campaigns, by id."""
+        await state.sync()
         return _json([_summary(v) for _, v in sorted(state.registry.campaigns.items())])
 
     @app.get(
@@ -326,9 +367,10 @@ def _routes(
         response_model=s.CampaignDetail,
         responses=_problem_responses(*auth_errors, 404, 422),
     )
-    def get_campaign(campaign_id: str) -> Response:
+    async def get_campaign(campaign_id: str) -> Response:
         """Metadata, phases, awards (with criteria and citations), targets, quotas, documents
         and the content hash (SHA-256 of the campaign file)."""
+        await state.sync()
         return _json(_detail(_served(state, campaign_id)))
 
     @app.get(
@@ -338,8 +380,9 @@ def _routes(
         response_model=dict[str, Any],
         responses=_problem_responses(*auth_errors, 404, 422),
     )
-    def get_schema(campaign_id: str) -> Response:
+    async def get_schema(campaign_id: str) -> Response:
         """JSON Schema (2020-12) of a facts submission for this campaign."""
+        await state.sync()
         return _json(s.facts_schema(_served(state, campaign_id).campaign))
 
     post_errors = _problem_responses(*auth_errors, 400, 404, 413, 415, 422, 500, 503)
@@ -370,11 +413,10 @@ def _routes(
         with quotas. The decision id is in the ``X-Decision-Id`` header."""
         served, body = await _read(request, state, campaign_id, ("application/json",))
         opts = Options(as_of=as_of, phase=phase, params=tuple(param), explain=explain, lang=lang)
-        out = await _in_thread(
-            lambda: run_evaluation(served, body, opts, settings, state.decisions),
-            settings.timeout_s,
+        out = await compute(
+            request, lambda: run_evaluation(served, body, opts, settings), settings.timeout_s
         )
-        return Response(out.body, media_type="application/json", headers=out.headers)
+        return await answer(request, out, state.decisions, settings.timeout_s)
 
     @app.post(
         "/campaigns/{campaign_id}/targets",
@@ -394,10 +436,10 @@ def _routes(
         """Judge the campaign's targets (chỉ tiêu) for one phase (``targets --format json``)."""
         served, body = await _read(request, state, campaign_id, ("application/json",))
         opts = Options(as_of=as_of, phase=phase, params=tuple(param))
-        out = await _in_thread(
-            lambda: run_targets(served, body, opts, settings, state.decisions), settings.timeout_s
+        out = await compute(
+            request, lambda: run_targets(served, body, opts, settings), settings.timeout_s
         )
-        return Response(out.body, media_type="application/json", headers=out.headers)
+        return await answer(request, out, state.decisions, settings.timeout_s)
 
     @app.post(
         "/campaigns/{campaign_id}/initiatives",
@@ -410,10 +452,10 @@ def _routes(
     async def initiatives(request: Request, campaign_id: str) -> Response:
         """Judge the submission's ``initiatives`` register (``initiatives --format json``)."""
         served, body = await _read(request, state, campaign_id, ("application/json",))
-        out = await _in_thread(
-            lambda: run_initiatives(served, body, settings, state.decisions), settings.timeout_s
+        out = await compute(
+            request, lambda: run_initiatives(served, body, settings), settings.timeout_s
         )
-        return Response(out.body, media_type="application/json", headers=out.headers)
+        return await answer(request, out, state.decisions, settings.timeout_s)
 
     @app.post(
         "/validate",
@@ -428,7 +470,7 @@ def _routes(
         located in ``<request>``."""
         require_media(request, _YAML_TYPES)
         body = await request.body()
-        return _json(await _in_thread(lambda: _validate(body), settings.timeout_s))
+        return _json(await in_thread(lambda: _validate(body), settings.timeout_s))
 
     @app.get(
         "/evaluations/{decision_id}",
@@ -456,20 +498,24 @@ def _routes(
     async def reload(request: Request) -> Response:
         """Re-read the campaign directory atomically (as on SIGHUP). A file with problems never
         replaces the version being served: it is reported under ``problems`` and ``kept``.
-        With authentication off, only loopback clients may call it."""
+        With several workers, this one reloads before answering and raises the reload
+        generation: every other worker re-reads the directory before its next request
+        (``/readyz`` shows the generation each serves). With authentication off, only loopback
+        clients may call it."""
         if not settings.tokens and not _loopback(request):
             raise ServiceProblem(
                 403,
                 "forbidden",
                 "reload is open to loopback clients only when the service runs without tokens",
             )
-        report = await _in_thread(state.registry.reload, settings.timeout_s)
+        report = await in_thread(state.reload, settings.timeout_s)
         return _json(report.to_dict())
 
 
 async def _read(
     request: Request, state: _State, campaign_id: str, media: tuple[str, ...]
 ) -> tuple[Served, bytes]:
+    await state.sync()
     served = _served(state, campaign_id)
     require_media(request, media)
     return served, await request.body()

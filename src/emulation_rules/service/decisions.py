@@ -5,24 +5,43 @@ One row per request answered 200 by ``POST /campaigns/{id}/evaluations`` (and ``
 version, the SHA-256 of the submitted body, the options, the verdicts, the SHA-256 of the result
 document, and (with ``log_facts``) the submission itself, which ``emulation-rules replay`` needs.
 
+The guarantee: **an answer is sent only after its decision is committed**, and a decision whose
+answer did not reach the client is marked so. A request that timed out (503) or whose client left
+before its answer was ready is never logged; a client that leaves while its decision is being
+committed, or before the answer is written to its connection, gets a row in ``undelivered``
+(the decision's id, the time and why), which ``GET /evaluations/{uuid}`` shows as
+``"delivered": false``. The log is append-only: nothing is ever updated or deleted.
+
+Group commit: rows are queued to one writer thread per process, which inserts everything queued
+in one transaction and one commit, then releases the requests waiting for it; under load one
+commit carries many decisions, so logging costs little more than not logging. The requests wait
+on a future (:meth:`DecisionLog.submit`), not a thread each.
+
 Storage is SQLAlchemy 2 Core: a SQLite file by default, in WAL mode with ``synchronous=NORMAL``
 (a committed row survives the process being killed: it is in the WAL file before the answer is
-sent), or PostgreSQL given a ``postgresql+psycopg://`` URL.
+sent; a power cut may lose the last commits), or PostgreSQL given a ``postgresql+psycopg://`` URL
+(committed = durable on the server, ``synchronous_commit`` as the server is configured).
 """
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import queue
 import threading
 import uuid
 from collections.abc import Mapping
+from concurrent.futures import Future, InvalidStateError
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import sqlalchemy as sa
 
-__all__ = ["DecisionLog", "DecisionRecord", "database_url"]
+__all__ = ["MAX_BATCH", "DecisionLog", "DecisionRecord", "database_url"]
+
+MAX_BATCH = 512
+"""Most rows written by one commit of the writer thread."""
 
 _META = sa.MetaData()
 DECISIONS = sa.Table(
@@ -42,6 +61,13 @@ DECISIONS = sa.Table(
     sa.Column("facts", sa.Text),  # the submitted body (UTF-8 JSON text), with log_facts only
 )
 sa.Index("decisions_campaign_time", DECISIONS.c.campaign_id, DECISIONS.c.created_at)
+UNDELIVERED = sa.Table(
+    "undelivered",
+    _META,
+    sa.Column("id", sa.String(36), primary_key=True),  # a decisions.id
+    sa.Column("created_at", sa.String(32), nullable=False),
+    sa.Column("reason", sa.String(32), nullable=False),  # client-disconnected | log-timeout
+)
 
 
 def database_url(target: str) -> str:
@@ -67,6 +93,7 @@ class DecisionRecord:
     options: Mapping[str, Any]
     verdicts: Any
     facts: str | None
+    delivered: bool = True
 
     def to_dict(self, *, with_facts: bool = False) -> dict[str, Any]:
         """JSON-ready form; the submission itself only when ``with_facts``."""
@@ -87,6 +114,7 @@ class DecisionRecord:
             )
         }
         out["options"] = dict(self.options)
+        out["delivered"] = self.delivered
         out["facts_logged"] = self.facts is not None
         if with_facts:
             out["facts"] = self.facts
@@ -94,25 +122,35 @@ class DecisionRecord:
 
 
 class DecisionLog:
-    """Append-only log of decisions in SQLite (WAL) or PostgreSQL.
+    """Append-only log of decisions in SQLite (WAL) or PostgreSQL, written by group commit.
 
     Args:
         target: a SQLite file path or an SQLAlchemy URL.
+        create: create the database and its tables when missing (``replay`` reads only).
 
     Raises:
         sqlalchemy.exc.SQLAlchemyError: the database cannot be opened or the table created.
+        FileNotFoundError: ``create`` is false and the SQLite file is missing or empty.
     """
 
-    def __init__(self, target: str) -> None:
+    def __init__(self, target: str, *, create: bool = True) -> None:
         self.url = database_url(target)
+        if not create and self.url.startswith("sqlite:///"):
+            path = Path(self.url.removeprefix("sqlite:///"))
+            if not path.is_file() or path.stat().st_size == 0:
+                raise FileNotFoundError(f"{target}: no decision log here (missing or empty file)")
         self.engine = sa.create_engine(self.url, pool_pre_ping=not self.url.startswith("sqlite"))
         self.is_sqlite = self.engine.dialect.name == "sqlite"
         if self.is_sqlite:
             sa.event.listen(self.engine, "connect", _sqlite_pragmas)
-        self._write_lock = threading.Lock()  # one writer at a time in this process (SQLite)
-        _META.create_all(self.engine)
+        if create:
+            _META.create_all(self.engine)
+        self._queue: queue.SimpleQueue[_Job | None] = queue.SimpleQueue()
+        self._writer: threading.Thread | None = None
+        self._start_lock = threading.Lock()
+        self.commits = 0  # transactions committed by the writer (for tests and benchmarks)
 
-    def record(
+    def submit(
         self,
         *,
         kind: str,
@@ -125,12 +163,12 @@ class DecisionLog:
         options: Mapping[str, Any],
         verdicts: Any,
         facts: str | None,
-    ) -> str:
-        """Store one decision and commit; returns its UUID (text)."""
+    ) -> tuple[str, Future[None]]:
+        """Queue one decision; its UUID and a future done once it is committed."""
         decision_id = str(uuid.uuid4())
         row = {
             "id": decision_id,
-            "created_at": dt.datetime.now(dt.UTC).isoformat(timespec="microseconds"),
+            "created_at": _now(),
             "kind": kind,
             "campaign_id": campaign_id,
             "content_hash": content_hash,
@@ -142,24 +180,95 @@ class DecisionLog:
             "verdicts": verdicts,
             "facts": facts,
         }
-        if self.is_sqlite:
-            with self._write_lock, self.engine.begin() as conn:
-                conn.execute(DECISIONS.insert(), row)
-        else:
-            with self.engine.begin() as conn:
-                conn.execute(DECISIONS.insert(), row)
+        return decision_id, self._put(DECISIONS, row)
+
+    def record(self, **fields: Any) -> str:
+        """Store one decision and wait for its commit; returns its UUID (text)."""
+        decision_id, done = self.submit(**fields)
+        done.result()
         return decision_id
+
+    def mark_undelivered(self, decision_id: str, reason: str) -> Future[None]:
+        """Record that the answer of ``decision_id`` did not reach its client."""
+        return self._put(UNDELIVERED, {"id": decision_id, "created_at": _now(), "reason": reason})
+
+    def _put(self, table: sa.Table, row: dict[str, Any]) -> Future[None]:
+        done: Future[None] = Future()
+        if self._writer is None:
+            with self._start_lock:
+                if self._writer is None:
+                    self._writer = threading.Thread(
+                        target=self._write_loop, name="decision-log", daemon=True
+                    )
+                    self._writer.start()
+        self._queue.put(_Job(table, row, done))
+        return done
+
+    def _write_loop(self) -> None:
+        while True:
+            first = self._queue.get()
+            if first is None:
+                return
+            batch = [first]
+            stop = False
+            while len(batch) < MAX_BATCH:
+                try:
+                    job = self._queue.get_nowait()
+                except queue.Empty:
+                    break
+                if job is None:
+                    stop = True
+                    break
+                batch.append(job)
+            self._commit(batch)
+            if stop:
+                return
+
+    def _commit(self, batch: list[_Job]) -> None:
+        try:
+            with self.engine.begin() as conn:
+                for table in (DECISIONS, UNDELIVERED):  # a decision before its mark
+                    rows = [j.row for j in batch if j.table is table]
+                    if rows:
+                        conn.execute(table.insert(), rows)
+        except Exception as exc:
+            for job in batch:
+                with contextlib.suppress(InvalidStateError):  # its waiter gave up
+                    job.done.set_exception(exc)
+            return
+        self.commits += 1
+        for job in batch:
+            with contextlib.suppress(InvalidStateError):
+                job.done.set_result(None)
 
     def get(self, decision_id: str) -> DecisionRecord | None:
         """The decision ``decision_id``, or None."""
         with self.engine.connect() as conn:
             row = conn.execute(sa.select(DECISIONS).where(DECISIONS.c.id == decision_id)).first()
-        return None if row is None else DecisionRecord(**row._mapping)
+            if row is None:
+                return None
+            mark = None
+            if self._has_marks(conn):
+                mark = conn.execute(
+                    sa.select(UNDELIVERED.c.id).where(UNDELIVERED.c.id == decision_id)
+                ).first()
+        return DecisionRecord(**row._mapping, delivered=mark is None)
+
+    def _has_marks(self, conn: sa.Connection) -> bool:
+        # a log written before the table existed, read without ``create`` (replay)
+        return bool(sa.inspect(conn).has_table(UNDELIVERED.name))
 
     def ids(self) -> set[str]:
         """Every logged decision id (for tests and audits of small logs)."""
         with self.engine.connect() as conn:
             return set(conn.execute(sa.select(DECISIONS.c.id)).scalars())
+
+    def undelivered(self) -> dict[str, str]:
+        """Decision id -> reason, for every answer that did not reach its client."""
+        with self.engine.connect() as conn:
+            if not self._has_marks(conn):
+                return {}
+            return dict(conn.execute(sa.select(UNDELIVERED.c.id, UNDELIVERED.c.reason)).tuples())
 
     def count(self) -> int:
         """Number of logged decisions."""
@@ -167,8 +276,23 @@ class DecisionLog:
             return int(conn.execute(sa.select(sa.func.count()).select_from(DECISIONS)).scalar_one())
 
     def close(self) -> None:
-        """Release the connection pool."""
+        """Write what is queued, stop the writer, release the connection pool."""
+        if self._writer is not None:
+            self._queue.put(None)
+            self._writer.join(timeout=30)
+            self._writer = None
         self.engine.dispose()
+
+
+@dataclass(frozen=True)
+class _Job:
+    table: sa.Table
+    row: dict[str, Any]
+    done: Future[None]
+
+
+def _now() -> str:
+    return dt.datetime.now(dt.UTC).isoformat(timespec="microseconds")
 
 
 def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:

@@ -6,8 +6,9 @@ them. A Python traceback never reaches a client.
 
 Statuses: 400 unreadable body (not UTF-8, not JSON), 401 missing or wrong bearer token,
 403 admin call from elsewhere than loopback with authentication off, 404 unknown campaign, route
-or decision, 405 wrong method, 413 body or subject count over the limit, 415 wrong media type,
-422 invalid facts or options, 500 engine failure, 503 evaluation timeout or decision log down.
+or decision, 405 wrong method, 408 head or body not received in time, 413 body or subject count
+over the limit, 415 wrong media type, 422 invalid facts or options, 431 request head too large or
+too many header fields, 500 engine failure, 503 evaluation timeout or decision log down.
 """
 
 from __future__ import annotations
@@ -36,8 +37,10 @@ _TITLES = {
     404: "Not found",
     405: "Method not allowed",
     413: "Content too large",
+    408: "Request timeout",
     415: "Unsupported media type",
     422: "Unprocessable content",
+    431: "Request header fields too large",
     500: "Engine failure",
     503: "Service unavailable",
 }

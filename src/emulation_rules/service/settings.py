@@ -39,6 +39,16 @@ class ServiceSettings:
         log_facts: also store each full submission (needed by ``emulation-rules replay``).
         cors_origins: origins allowed by CORS; empty = CORS off (default).
         backend: evaluation backend for default parameters (``auto``, ``durable``, ``python``).
+        max_head_bytes: largest request head (request line and headers), bytes (default
+            64 KiB); larger -> 431 (:mod:`.protocol`).
+        max_headers: most header fields in a request (default 100); more -> 431.
+        head_timeout_s: a request head must arrive within this many seconds of the connection
+            or of its first byte (default 10); else 408 and the connection is closed.
+        body_timeout_s: a request body must arrive within this many seconds of its head
+            (default 60); else 408, closed.
+        keep_alive_s: an idle keep-alive connection is closed after this many seconds (5).
+        generation_file: the reload generation shared by the workers (:mod:`.supervisor`);
+            ``None`` with one process.
     """
 
     campaigns_dir: Path
@@ -50,6 +60,12 @@ class ServiceSettings:
     log_facts: bool = False
     cors_origins: tuple[str, ...] = ()
     backend: Literal["auto", "durable", "python"] = "auto"
+    max_head_bytes: int = 64 * 1024
+    max_headers: int = 100
+    head_timeout_s: float = 10.0
+    body_timeout_s: float = 60.0
+    keep_alive_s: int = 5
+    generation_file: str | None = None
 
     def to_env(self) -> str:
         """JSON text for :data:`SETTINGS_ENV` (tokens included: the variable is process-local)."""

@@ -4,8 +4,10 @@ Shared by the HTTP handlers (:mod:`.app`) and ``emulation-rules replay`` (:func:
 that a replayed decision is computed by the very code that served it. Every failure is a
 :class:`~emulation_rules.service.problems.ServiceProblem` with located problems.
 
-The result document is serialised once, compactly (``dumps``); its SHA-256 is logged as
-``result_sha256`` and is what ``replay`` compares.
+The result document is serialised once, compactly (``dumps``, orjson); its SHA-256 is logged as
+``result_sha256`` and is what ``replay`` compares. The run functions compute and serialise; they
+log nothing: the handler queues the decision (:attr:`Outcome.log`) to the decision log once the
+answer is ready and its client still there (:mod:`.app`), so a timed-out request is never logged.
 """
 
 from __future__ import annotations
@@ -16,9 +18,9 @@ import hashlib
 import json
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NoReturn
 
-from sqlalchemy.exc import SQLAlchemyError
+import orjson
 
 from emulation_rules import __version__
 from emulation_rules.campaign import model as m
@@ -34,7 +36,7 @@ from emulation_rules.errors import (
 )
 from emulation_rules.facts.reader import Submission, parse_facts, parse_facts_text
 from emulation_rules.results.targets import evaluate_targets
-from emulation_rules.service.decisions import DecisionLog, DecisionRecord
+from emulation_rules.service.decisions import DecisionRecord
 from emulation_rules.service.problems import ServiceProblem
 from emulation_rules.service.registry import Served
 from emulation_rules.service.settings import ServiceSettings
@@ -88,17 +90,21 @@ class Options:
 
 @dataclass(frozen=True)
 class Outcome:
-    """A computed answer: body bytes, headers (``X-Decision-Id``), and what was logged."""
+    """A computed answer: the body bytes and the decision to log (``DecisionLog.submit``'s
+    keyword arguments)."""
 
     body: bytes
-    headers: dict[str, str]
-    result_sha256: str
-    verdicts: Any
+    log: dict[str, Any]
+
+    @property
+    def verdicts(self) -> Any:
+        """The verdicts logged for this answer."""
+        return self.log["verdicts"]
 
 
 def dumps(data: Any) -> bytes:
-    """Compact UTF-8 JSON (Vietnamese kept as is): the bytes sent and hashed."""
-    return json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode()
+    """Compact UTF-8 JSON (Vietnamese kept as is): the bytes sent and hashed (orjson)."""
+    return orjson.dumps(data, option=orjson.OPT_NON_STR_KEYS)
 
 
 def _bad(code: ProblemCode, message: str, path: tuple[str, ...], hint: str | None = None) -> ServiceProblem:
@@ -117,22 +123,19 @@ def parse_submission(campaign: m.Campaign, body: bytes, max_subjects: int) -> Su
         ServiceProblem: 400 (not UTF-8, not JSON), 413 (too many subjects), 422 (bad facts).
     """
     try:
-        text = body.decode("utf-8")
-        data = json.loads(text)
-    except UnicodeDecodeError as exc:
+        data = orjson.loads(body)
+    except orjson.JSONDecodeError as fast:
+        _unreadable(body, fast)
+    if not isinstance(data, dict):
+        kind = "an array" if isinstance(data, list) else f"a {type(data).__name__}"
+        message = f"the body must be a JSON object with 'subjects' (the published schema), not {kind}"
         raise ServiceProblem(
-            400, "not-utf8", f"the body is not UTF-8 text (byte {exc.start})"
-        ) from None
-    except json.JSONDecodeError as exc:
-        raise ServiceProblem(
-            400,
-            "json-syntax",
-            f"the body is not JSON: {exc.msg}",
-            problems=[Problem("json-syntax", exc.msg, location=_loc(exc.lineno, exc.colno))],
-        ) from None
-    except RecursionError:
-        raise ServiceProblem(400, "too-deep", "the JSON nests too deeply") from None
-    subjects = data.get("subjects") if isinstance(data, dict) else data
+            422,
+            "bad-facts",
+            message,
+            problems=[Problem("invalid-value", message, (), location=_loc(1, 1))],
+        )
+    subjects = data.get("subjects")
     if isinstance(subjects, list) and len(subjects) > max_subjects:
         raise ServiceProblem(
             413,
@@ -145,7 +148,7 @@ def parse_submission(campaign: m.Campaign, body: bytes, max_subjects: int) -> Su
     except FactsError as exc:
         problems = exc.problems
     try:
-        parse_facts_text(text, campaign, file=REQUEST_FILE, format="json")
+        parse_facts_text(body.decode("utf-8"), campaign, file=REQUEST_FILE, format="json")
     except FactsError as located:
         problems = located.problems
     except (RecursionError, ValueError):  # positions are a courtesy: keep the plain problems
@@ -154,6 +157,31 @@ def parse_submission(campaign: m.Campaign, body: bytes, max_subjects: int) -> Su
     raise ServiceProblem(
         422, "bad-facts", f"{n} problem{'s' if n != 1 else ''} in the facts", problems=problems
     )
+
+
+def _unreadable(body: bytes, fast: orjson.JSONDecodeError) -> NoReturn:
+    """Raise the 400 for a body orjson refused, located by the standard parser's reading."""
+    try:
+        text = body.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise ServiceProblem(
+            400, "not-utf8", f"the body is not UTF-8 text (byte {exc.start})"
+        ) from None
+    try:
+        json.loads(text)
+        exc_: json.JSONDecodeError = fast  # orjson is stricter (lone surrogates, depth)
+    except json.JSONDecodeError as slow:
+        exc_ = slow
+    except RecursionError:
+        raise ServiceProblem(400, "too-deep", "the JSON nests too deeply") from None
+    if "recursion" in exc_.msg:
+        raise ServiceProblem(400, "too-deep", "the JSON nests too deeply") from None
+    raise ServiceProblem(
+        400,
+        "json-syntax",
+        f"the body is not JSON: {exc_.msg}",
+        problems=[Problem("json-syntax", exc_.msg, location=_loc(exc_.lineno, exc_.colno))],
+    ) from None
 
 
 def _loc(line: int, column: int) -> SourceLocation:
@@ -251,8 +279,7 @@ def evaluation_verdicts(doc: Mapping[str, Any]) -> dict[str, Any]:
     }
 
 
-def _log(
-    decisions: DecisionLog | None,
+def _outcome(
     kind: str,
     served: Served,
     backend: str | None,
@@ -262,30 +289,21 @@ def _log(
     verdicts: Any,
     settings: ServiceSettings,
 ) -> Outcome:
-    digest = hashlib.sha256(out).hexdigest()
-    headers: dict[str, str] = {}
-    if decisions is not None:
-        try:
-            decision_id = decisions.record(
-                kind=kind,
-                campaign_id=served.campaign.id,
-                content_hash=served.content_hash,
-                backend=backend,
-                package_version=__version__,
-                facts_sha256=hashlib.sha256(body).hexdigest(),
-                result_sha256=digest,
-                options=opts,
-                verdicts=verdicts,
-                facts=body.decode("utf-8") if settings.log_facts else None,
-            )
-        except SQLAlchemyError as exc:
-            raise ServiceProblem(
-                503,
-                "decision-log-unavailable",
-                f"the decision could not be logged ({type(exc).__name__}); nothing was answered",
-            ) from None
-        headers["X-Decision-Id"] = decision_id
-    return Outcome(out, headers, digest, verdicts)
+    return Outcome(
+        out,
+        {
+            "kind": kind,
+            "campaign_id": served.campaign.id,
+            "content_hash": served.content_hash,
+            "backend": backend,
+            "package_version": __version__,
+            "facts_sha256": hashlib.sha256(body).hexdigest(),
+            "result_sha256": hashlib.sha256(out).hexdigest(),
+            "options": opts,
+            "verdicts": verdicts,
+            "facts": body.decode("utf-8") if settings.log_facts else None,
+        },
+    )
 
 
 def run_evaluation(
@@ -293,7 +311,6 @@ def run_evaluation(
     body: bytes,
     opts: Options,
     settings: ServiceSettings,
-    decisions: DecisionLog | None,
 ) -> Outcome:
     """``POST /campaigns/{id}/evaluations``: parse, evaluate, log, serialise."""
     campaign = served.campaign
@@ -304,8 +321,7 @@ def run_evaluation(
     except CompileError as exc:
         raise _bad("bad-param", str(exc), ("param",)) from None
     doc = evaluation_document(engine, submission, opts)
-    return _log(
-        decisions,
+    return _outcome(
         "evaluation",
         served,
         engine.backend,
@@ -343,14 +359,12 @@ def run_targets(
     body: bytes,
     opts: Options,
     settings: ServiceSettings,
-    decisions: DecisionLog | None,
 ) -> Outcome:
     """``POST /campaigns/{id}/targets``."""
     submission = parse_submission(served.campaign, body, settings.max_subjects)
     doc = targets_document(served.campaign, submission, opts)
     verdicts = {f"{t['target']}@{t['phase']}": t["status"] for t in doc["targets"]}
-    return _log(
-        decisions,
+    return _outcome(
         "targets",
         served,
         None,
@@ -379,9 +393,7 @@ def initiatives_document(campaign: m.Campaign, submission: Submission) -> dict[s
     return {"initiatives": [a.to_dict() for a in submission.initiatives]}
 
 
-def run_initiatives(
-    served: Served, body: bytes, settings: ServiceSettings, decisions: DecisionLog | None
-) -> Outcome:
+def run_initiatives(served: Served, body: bytes, settings: ServiceSettings) -> Outcome:
     """``POST /campaigns/{id}/initiatives``."""
     if served.campaign.initiatives is None:
         raise _bad(
@@ -392,8 +404,7 @@ def run_initiatives(
     submission = parse_submission(served.campaign, body, settings.max_subjects)
     doc = initiatives_document(served.campaign, submission)
     verdicts = {i["id"]: i["status"] for i in doc["initiatives"]}
-    return _log(
-        decisions,
+    return _outcome(
         "initiatives",
         served,
         None,

@@ -1,0 +1,113 @@
+"""From a computed answer to its client, through the decision log, in that order.
+
+A decision request goes: body read -> :func:`compute` (parse, evaluate, serialise in a worker
+thread, under the evaluation timeout) -> :func:`answer` (queue the decision to the log and wait
+for its commit) -> :class:`LoggedResponse` (send, then check that the answer reached the socket).
+
+* over the timeout: 503, nothing is logged (the abandoned computation logs nothing either);
+* the client left before the answer was ready: nothing is logged, nothing is sent;
+* the client left while the decision was being committed, or the answer could not be written
+  to its connection: the decision stays (append-only) and is marked undelivered
+  (``client-disconnected``); a commit slower than the timeout: 503 and the mark ``log-timeout``;
+* the log cannot be written: 503 ``decision-log-unavailable``, no verdict sent.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from collections.abc import Callable
+from typing import TypeVar
+
+import anyio
+import anyio.to_thread
+from fastapi import Request
+from fastapi.responses import Response
+from starlette.types import Receive, Scope, Send
+
+from emulation_rules.service.decisions import DecisionLog
+from emulation_rules.service.problems import ServiceProblem
+from emulation_rules.service.protocol import DELIVERED
+from emulation_rules.service.work import Outcome
+
+__all__ = ["ClientGoneError", "LoggedResponse", "answer", "compute", "in_thread"]
+
+T = TypeVar("T")
+
+
+class ClientGoneError(Exception):
+    """The client closed its connection before its answer was ready: nothing to send."""
+
+
+async def in_thread(fn: Callable[[], T], timeout_s: float) -> T:
+    """Run ``fn`` in a worker thread; 503 ``evaluation-timeout`` past ``timeout_s``."""
+    try:
+        with anyio.fail_after(timeout_s):
+            return await anyio.to_thread.run_sync(fn, abandon_on_cancel=True)
+    except TimeoutError:
+        raise ServiceProblem(
+            503, "evaluation-timeout", f"the request took longer than {timeout_s:g} s"
+        ) from None
+
+
+async def compute(request: Request, fn: Callable[[], Outcome], timeout_s: float) -> Outcome:
+    """The answer of ``fn``, unless the time ran out (503) or the client left meanwhile."""
+    out = await in_thread(fn, timeout_s)
+    if await request.is_disconnected():
+        raise ClientGoneError
+    return out
+
+
+async def answer(
+    request: Request, out: Outcome, decisions: DecisionLog | None, timeout_s: float
+) -> Response:
+    """Log ``out``'s decision (waiting for its commit), then the response that sends it."""
+    if decisions is None:
+        return Response(out.body, media_type="application/json")
+    decision_id, done = decisions.submit(**out.log)
+    try:
+        with anyio.fail_after(timeout_s):
+            await asyncio.wrap_future(done)
+    except TimeoutError:
+        decisions.mark_undelivered(decision_id, "log-timeout")
+        raise ServiceProblem(
+            503,
+            "decision-log-unavailable",
+            f"the decision log did not commit within {timeout_s:g} s; nothing was answered",
+        ) from None
+    except Exception as exc:
+        raise ServiceProblem(
+            503,
+            "decision-log-unavailable",
+            f"the decision could not be logged ({type(exc).__name__}); nothing was answered",
+        ) from None
+    if await request.is_disconnected():
+        decisions.mark_undelivered(decision_id, "client-disconnected")
+        raise ClientGoneError
+    return LoggedResponse(
+        out.body,
+        media_type="application/json",
+        headers={"X-Decision-Id": decision_id},
+        on_lost=lambda: decisions.mark_undelivered(decision_id, "client-disconnected"),
+    )
+
+
+class LoggedResponse(Response):
+    """A response that reports, after sending, an answer that did not reach its connection.
+
+    The server's protocol (:mod:`.protocol`) tells through the scope extension
+    :data:`~.protocol.DELIVERED`; under another server the answer counts as delivered.
+    """
+
+    def __init__(self, *args: object, on_lost: Callable[[], object], **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        self._on_lost = on_lost
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        try:
+            await super().__call__(scope, receive, send)
+        finally:
+            delivered = scope.get("extensions", {}).get(DELIVERED)
+            if delivered is not None and not delivered():
+                with contextlib.suppress(Exception):
+                    self._on_lost()

@@ -1,0 +1,124 @@
+"""Several worker processes: one reload generation for all, and no worker outliving its parent.
+
+``serve --workers N`` runs uvicorn's process supervisor with two changes:
+
+* **Reload reaches every worker.** The workers share a *reload generation*: a number in a file of
+  a private temporary directory made by the parent (:class:`Generation`). ``POST /admin/reload``
+  (in whichever worker receives it) and ``SIGHUP`` to the parent raise it; every worker compares
+  the file before it serves a request and, when it moved, re-reads the campaign directory first.
+  No worker is restarted, so no connection is dropped (uvicorn's own ``SIGHUP`` replaces every
+  worker, closing their keep-alive connections). ``/readyz`` shows the generation a worker serves.
+* **No orphan.** Each worker asks the kernel for ``SIGTERM`` when its parent dies
+  (``PR_SET_PDEATHSIG``, Linux) and, everywhere, watches its parent id twice a second; once
+  orphaned it shuts down gracefully and is gone within :data:`ORPHAN_GRACE_S` seconds at most.
+  A SIGKILL of the parent therefore frees the port for a restart within seconds.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import ctypes
+import os
+import signal
+import sys
+import threading
+import time
+from pathlib import Path
+
+from uvicorn.supervisors.multiprocess import Multiprocess
+
+__all__ = ["ORPHAN_GRACE_S", "Generation", "Supervisor", "watch_parent"]
+
+ORPHAN_GRACE_S = 2.0
+"""Seconds an orphaned worker is given to finish its requests before it exits."""
+
+_PR_SET_PDEATHSIG = 1
+
+
+class Generation:
+    """The reload generation shared by the workers of one service (a small file).
+
+    Args:
+        path: the generation file (created with generation 0 by :meth:`create`).
+    """
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self._seen: tuple[int, int, int] | None = None
+        self._lock = threading.Lock()
+
+    @classmethod
+    def create(cls, directory: Path) -> Generation:
+        """A new generation file (0) in ``directory``."""
+        gen = cls(directory / "generation")
+        gen._write(0)
+        return gen
+
+    def _stamp(self) -> tuple[int, int, int]:
+        st = os.stat(self.path)
+        return st.st_ino, st.st_mtime_ns, st.st_size
+
+    def value(self) -> int:
+        """The current generation."""
+        try:
+            return int(self.path.read_text(encoding="ascii") or 0)
+        except (OSError, ValueError):
+            return 0
+
+    def _write(self, value: int) -> None:
+        tmp = self.path.with_name(f".generation.{os.getpid()}")
+        tmp.write_text(str(value), encoding="ascii")
+        os.replace(tmp, self.path)  # atomic: a reader sees the old or the new number
+
+    def bump(self) -> int:
+        """Raise the generation by one (serialised across processes); the new value."""
+        with open(self.path.with_name("lock"), "a") as lock:
+            with contextlib.suppress(ImportError):  # POSIX; elsewhere one bump at a time is luck
+                import fcntl
+
+                fcntl.flock(lock, fcntl.LOCK_EX)
+            value = self.value() + 1
+            self._write(value)
+            return value
+
+    def moved(self) -> bool:
+        """True (once) when the file changed since the last call that returned True."""
+        try:
+            stamp = self._stamp()
+        except OSError:
+            return False
+        if stamp == self._seen:
+            return False
+        with self._lock:
+            if stamp == self._seen:
+                return False
+            self._seen = stamp
+            return True
+
+
+class Supervisor(Multiprocess):
+    """uvicorn's process supervisor; ``SIGHUP`` raises the reload generation (module docstring)."""
+
+    generation: Generation | None = None
+
+    def handle_hup(self) -> None:
+        if self.generation is not None:
+            self.generation.bump()
+
+
+def watch_parent() -> None:
+    """In a worker: exit (gracefully, then for good) once the parent process is gone."""
+    parent = os.getppid()
+    if sys.platform.startswith("linux"):
+        with contextlib.suppress(OSError, AttributeError):
+            libc = ctypes.CDLL(None, use_errno=True)
+            libc.prctl(_PR_SET_PDEATHSIG, signal.SIGTERM, 0, 0, 0)
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(0.5)
+        os.kill(os.getpid(), signal.SIGTERM)  # uvicorn's graceful shutdown
+        time.sleep(ORPHAN_GRACE_S)
+        os._exit(1)
+
+    threading.Thread(target=watch, name="parent-watch", daemon=True).start()

@@ -117,11 +117,12 @@ class Server:
                 self.proc.wait(timeout=30)
 
 
-def copy_campaigns(target: Path) -> Path:
-    """A private copy of the shipped campaigns (top-level files only)."""
+def copy_campaigns(target: Path, *only: str) -> Path:
+    """A private copy of the shipped campaigns (top-level files only; ``only`` these ids)."""
     target.mkdir(parents=True, exist_ok=True)
     for f in CAMPAIGNS.glob("*.yaml"):
-        shutil.copy(f, target / f.name)
+        if not only or f.stem in only:
+            shutil.copy(f, target / f.name)
     return target
 
 

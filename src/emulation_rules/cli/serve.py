@@ -206,7 +206,7 @@ def _cmd_serve(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     from emulation_rules.service.problems import NoCampaignsError
     from emulation_rules.service.protocol import GuardedProtocol
     from emulation_rules.service.settings import SETTINGS_ENV, ServiceSettings
-    from emulation_rules.service.supervisor import Generation, Supervisor
+    from emulation_rules.service.supervisor import Generation, Supervisor, WorkerConfig
 
     if not args.campaigns_dir.is_dir():
         err.write(f"{args.campaigns_dir}: not a directory\n")
@@ -279,10 +279,12 @@ def _cmd_serve(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         generation = Generation.create(Path(shared))
         settings = dataclasses.replace(settings, generation_file=str(generation.path))
         os.environ[SETTINGS_ENV] = settings.to_env()
-        config = uvicorn.Config(
+        config = WorkerConfig(
             "emulation_rules.service.app:app_from_env",
             factory=True,
             workers=args.workers,
+            # a worker busy building its engines must not be taken for hung and replaced
+            timeout_worker_healthcheck=60,
             **common,
         )
         supervisor = Supervisor(config, sockets=[config.bind_socket()])

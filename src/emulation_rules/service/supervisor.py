@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import contextlib
 import ctypes
+import multiprocessing
 import os
 import signal
 import sys
@@ -25,9 +26,20 @@ import threading
 import time
 from pathlib import Path
 
+from uvicorn import Config
 from uvicorn.supervisors.multiprocess import Multiprocess
 
-__all__ = ["ORPHAN_GRACE_S", "Generation", "Supervisor", "watch_parent"]
+__all__ = [
+    "ORPHAN_GRACE_S",
+    "PARENT_ENV",
+    "Generation",
+    "Supervisor",
+    "WorkerConfig",
+    "watch_parent",
+]
+
+PARENT_ENV = "EMULATION_RULES_SERVICE_PARENT"
+"""Environment variable naming the supervisor's process id to its workers."""
 
 ORPHAN_GRACE_S = 2.0
 """Seconds an orphaned worker is given to finish its requests before it exits."""
@@ -101,14 +113,39 @@ class Supervisor(Multiprocess):
 
     generation: Generation | None = None
 
+    def run(self) -> None:
+        os.environ[PARENT_ENV] = str(os.getpid())  # inherited by the workers it spawns
+        super().run()
+
     def handle_hup(self) -> None:
         if self.generation is not None:
             self.generation.bump()
 
 
+class WorkerConfig(Config):
+    """uvicorn's configuration; in a worker process, the parent watch starts first of all
+    (uvicorn sets up each worker's logging before it imports the application)."""
+
+    def configure_logging(self) -> None:
+        if multiprocessing.parent_process() is not None:
+            watch_parent()
+        super().configure_logging()
+
+
+_watching = False
+
+
 def watch_parent() -> None:
-    """In a worker: exit (gracefully, then for good) once the parent process is gone."""
-    parent = os.getppid()
+    """In a worker: exit (gracefully, then for good) once the parent process is gone.
+
+    The parent is the process named by :data:`PARENT_ENV` (set by the supervisor before it
+    starts workers), so a worker still starting when its parent died knows it at once.
+    """
+    global _watching
+    if _watching:
+        return
+    _watching = True
+    parent = int(os.environ.get(PARENT_ENV) or os.getppid())
     if sys.platform.startswith("linux"):
         with contextlib.suppress(OSError, AttributeError):
             libc = ctypes.CDLL(None, use_errno=True)

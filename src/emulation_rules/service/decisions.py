@@ -268,7 +268,8 @@ class DecisionLog:
         with self.engine.connect() as conn:
             if not self._has_marks(conn):
                 return {}
-            return dict(conn.execute(sa.select(UNDELIVERED.c.id, UNDELIVERED.c.reason)).tuples())
+            rows = conn.execute(sa.select(UNDELIVERED.c.id, UNDELIVERED.c.reason))
+            return {str(r[0]): str(r[1]) for r in rows}
 
     def count(self) -> int:
         """Number of logged decisions."""

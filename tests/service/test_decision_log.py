@@ -1,0 +1,102 @@
+"""The decision log itself, on a real SQLite file: group commit, undelivered marks, read-only open."""
+
+from __future__ import annotations
+
+import io
+import threading
+from pathlib import Path
+
+import pytest
+
+from emulation_rules.cli import run
+from emulation_rules.service.decisions import DecisionLog
+
+
+def _fields(n: int) -> dict:
+    return {
+        "kind": "evaluation",
+        "campaign_id": "tkv_2019",
+        "content_hash": "0" * 64,
+        "backend": "python",
+        "package_version": "test",
+        "facts_sha256": f"{n:064d}",
+        "result_sha256": "1" * 64,
+        "options": {"explain": True},
+        "verdicts": {"subjects": {f"S{n}": {"a": "awarded"}}, "quotas": {}},
+        "facts": None,
+    }
+
+
+def test_group_commit_writes_every_decision_in_fewer_commits(tmp_path: Path) -> None:
+    log = DecisionLog(str(tmp_path / "d.sqlite"))
+    ids: list[str] = []
+    futures = []
+    lock = threading.Lock()
+
+    def client(k: int) -> None:
+        for i in range(50):
+            decision_id, done = log.submit(**_fields(k * 100 + i))
+            with lock:
+                ids.append(decision_id)
+                futures.append(done)
+
+    threads = [threading.Thread(target=client, args=(k,)) for k in range(8)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    for done in futures:
+        done.result(timeout=60)  # committed when done
+    try:
+        assert log.ids() == set(ids) and len(ids) == 400
+        assert log.commits < 400, "one commit per decision: no grouping"
+        record = log.get(ids[0])
+        assert record is not None and record.delivered and record.to_dict()["delivered"] is True
+    finally:
+        log.close()
+
+
+def test_an_undelivered_answer_is_marked_never_erased(tmp_path: Path) -> None:
+    log = DecisionLog(str(tmp_path / "d.sqlite"))
+    try:
+        kept = log.record(**_fields(1))
+        lost = log.record(**_fields(2))
+        log.mark_undelivered(lost, "client-disconnected").result(timeout=30)
+        assert log.undelivered() == {lost: "client-disconnected"}
+        assert log.count() == 2  # append-only: the decision stays
+        got = log.get(lost)
+        assert got is not None and got.to_dict()["delivered"] is False
+        assert log.get(kept).delivered  # type: ignore[union-attr]
+    finally:
+        log.close()
+
+
+def test_a_write_failure_reaches_every_waiting_request(tmp_path: Path) -> None:
+    db = tmp_path / "d.sqlite"
+    log = DecisionLog(str(db))
+    try:
+        with log.engine.begin() as conn:
+            conn.exec_driver_sql("DROP TABLE decisions")
+        _, done = log.submit(**_fields(1))
+        with pytest.raises(Exception, match="decisions"):
+            done.result(timeout=30)
+        _, again = log.submit(**_fields(2))  # the writer survives the failure
+        with pytest.raises(Exception, match="decisions"):
+            again.result(timeout=30)
+    finally:
+        log.close()
+
+
+@pytest.mark.parametrize("state", ["missing", "empty"])
+def test_replay_never_creates_a_decision_log(tmp_path: Path, state: str) -> None:
+    db = tmp_path / "decisions.sqlite"
+    if state == "empty":
+        db.write_bytes(b"")
+    err = io.StringIO()
+    code = run(
+        ["replay", "00000000-0000-0000-0000-000000000000", "--log-db", str(db)],
+        stdout=io.StringIO(),
+        stderr=err,
+    )
+    assert code == 2 and "no decision log here" in err.getvalue()
+    assert db.exists() == (state == "empty") and (state == "missing" or db.stat().st_size == 0)

@@ -1,43 +1,79 @@
-"""Bounded load test of the HTTP service on 127.0.0.1 (not a unit test; prints figures).
+"""Bounded load test of the HTTP service on 127.0.0.1: the service's own cost, as ratios in one run.
 
-N concurrent clients post one unit's submission (TKV 2019: 1 CĐCS + 30 members,
-``tests/data/service/tkv_unit_31.json``) to ``POST /campaigns/tkv_2019/evaluations`` for a fixed
-time or number of requests, then the same campaign is reloaded ``--reloads`` times, alternating
-between two versions of the file (two content hashes: engines must be reused, not rebuilt).
-Prints throughput, p50/p95/p99 latency, errors and the server's RSS before and after each part.
-Optionally kills the server (SIGKILL) at the end of the load and checks, after a restart, that
-every decision answered 200 is in the log.
+One *one-unit request* is TKV 2019's grassroots union CD-HALAM with three members (HL-001 rated
+khá, HL-011 yếu, HL-021 unrated; taken from ``tests/data/service/tkv_unit_31.json``) posted to
+``POST /campaigns/tkv_2019/evaluations`` (explanations on, the default). The load client is a
+small asyncio loop writing ready-made HTTP/1.1 requests on keep-alive connections, so that it
+takes little of the CPU the server needs. Each configuration runs for ``--duration`` seconds after
+a warm-up, and prints requests/s, p50/p99 latency and the server's CPU per request (user + system
+of the server process and its workers, from /proc):
 
-Goals (issue 13), on a 2-core machine with the client on it too: >= 300 unit evaluations/s,
-p99 < 50 ms, 0 errors, RSS growth < 10% over 100,000 requests, no growth over 100 reloads.
+1. ``trivial``: a FastAPI app that reads the body and answers a constant, under the same uvicorn
+   (httptools, uvloop, one process): the framework's floor;
+2. ``service, log off`` and 3. ``service, log on`` (SQLite, group commit), one worker;
+4. ``service, log on, --workers 2`` at ``--connections-2`` (32) connections.
+
+Then the ratios: service vs trivial (requests/s and CPU per request), log on vs off. Goals
+(issue 24): CPU per one-unit request <= 0.8 ms, >= 1,000 one-unit evaluations/s with --workers 2
+and p99 < 50 ms at 32 connections, log on vs off >= 0.9x. The load average is printed before and
+after: on a shared machine the figures are only comparable inside one run.
+
+``--kill`` ends with a SIGKILL of the logging server under load, a restart, and a check that every
+decision answered 200 is in the log. ``--reloads N`` reloads tkv_2019 N times alternating two
+versions and prints the server's RSS before and after (engines are reused, not rebuilt).
 
 Usage::
 
-    python benchmarks/bench_service.py --clients 8 --duration 20
-    python benchmarks/bench_service.py --clients 8 --requests 100000 --workers 2 --backend python
-    python benchmarks/bench_service.py --kill
+    python benchmarks/bench_service.py                       # the comparison, 10 s each
+    python benchmarks/bench_service.py --duration 3 --kill --reloads 20
 """
 
-from __future__ import annotations
 
 import argparse
 import asyncio
+import json
 import os
 import shutil
 import signal
 import socket
-import statistics
 import subprocess
 import sys
 import tempfile
 import time
+from dataclasses import dataclass
 from pathlib import Path
-
-import httpx
+from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
-UNIT = (ROOT / "tests" / "data" / "service" / "tkv_unit_31.json").read_bytes()
-URL_PATH = "/campaigns/tkv_2019/evaluations"
+URL_PATH = b"/campaigns/tkv_2019/evaluations"
+MEMBERS = ("HL-001", "HL-011", "HL-021")
+
+
+def one_unit() -> bytes:
+    """The one-unit submission: CD-HALAM and three of its members."""
+    data = json.loads((ROOT / "tests" / "data" / "service" / "tkv_unit_31.json").read_bytes())
+    data["subjects"] = [data["subjects"][0]] + [
+        s for s in data["subjects"] if s["id"] in MEMBERS
+    ]
+    return json.dumps(data, ensure_ascii=False).encode()
+
+
+def trivial() -> Any:
+    """The trivial app (``uvicorn --factory bench_service:trivial``): body read, constant answer."""
+    from fastapi import FastAPI, Request, Response
+
+    app = FastAPI()
+
+    @app.post("/campaigns/{campaign_id}/evaluations")
+    async def evaluate(request: Request, campaign_id: str) -> Response:
+        await request.body()
+        return Response(b'{"ok":true}', media_type="application/json")
+
+    @app.get("/readyz")
+    async def ready() -> Response:
+        return Response(b'{"status":"ready"}', media_type="application/json")
+
+    return app
 
 
 def _free_port() -> int:
@@ -46,228 +82,280 @@ def _free_port() -> int:
         return int(s.getsockname()[1])
 
 
-def _rss_kib(pid: int) -> int:
-    """Resident set size of ``pid`` and its descendants (uvicorn workers), KiB."""
-    total = 0
-    pids = [pid]
-    while pids:
-        p = pids.pop()
+def _tree(pid: int) -> list[int]:
+    out, todo = [], [pid]
+    while todo:
+        p = todo.pop()
+        out.append(p)
         try:
-            with open(f"/proc/{p}/status", encoding="ascii") as f:
-                total += next(int(line.split()[1]) for line in f if line.startswith("VmRSS:"))
             for task in os.listdir(f"/proc/{p}/task"):
                 with open(f"/proc/{p}/task/{task}/children", encoding="ascii") as f:
-                    pids += [int(c) for c in f.read().split()]
-        except (OSError, StopIteration):
+                    todo += [int(c) for c in f.read().split()]
+        except OSError:
             continue
-    return total
+    return out
 
 
-class _Server:
-    def __init__(
-        self, campaigns: Path, db: Path, args: argparse.Namespace, port: int | None = None
-    ) -> None:
-        self.port = port or _free_port()
-        self.url = f"http://127.0.0.1:{self.port}"
-        cmd = [
-            sys.executable,
-            "-m",
-            "emulation_rules",
-            "serve",
-            str(campaigns),
-            "--host",
-            "127.0.0.1",
-            "--port",
-            str(self.port),
-            "--workers",
-            str(args.workers),
-            "--backend",
-            args.backend,
-        ]
-        cmd += (
-            ["--no-log"]
-            if args.no_log
-            else ["--log-db", str(db)] + (["--log-facts"] if args.log_facts else [])
+class Server:
+    """A server process (ours or the trivial app) on a free port."""
+
+    def __init__(self, cmd: list[str], port: int, cwd: Path | None = None) -> None:
+        self.port = port
+        self.proc = subprocess.Popen(
+            cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, cwd=cwd
         )
-        self.proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        deadline = time.monotonic() + 120
+        deadline = time.monotonic() + 180
         while time.monotonic() < deadline:
+            if self.proc.poll() is not None:
+                raise SystemExit(f"server exited ({self.proc.returncode}): {' '.join(cmd)}")
             try:
-                if httpx.get(f"{self.url}/readyz", timeout=2).status_code == 200:
-                    return
-            except httpx.TransportError:
-                time.sleep(0.1)
+                with socket.create_connection(("127.0.0.1", port), timeout=2) as s:
+                    s.sendall(b"GET /readyz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+                    if s.recv(12).endswith(b"200"):
+                        return
+            except OSError:
+                pass
+            time.sleep(0.2)
         raise SystemExit("server did not start")
 
     def cpu_s(self) -> float:
         """CPU seconds (user + system) of the server process and its workers so far."""
-        total, pids = 0.0, [self.proc.pid]
-        while pids:
-            p = pids.pop()
+        total = 0.0
+        for p in _tree(self.proc.pid):
             try:
                 with open(f"/proc/{p}/stat", encoding="ascii") as f:
                     fields = f.read().rsplit(")", 1)[1].split()
                 total += (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
-                for task in os.listdir(f"/proc/{p}/task"):
-                    with open(f"/proc/{p}/task/{task}/children", encoding="ascii") as f:
-                        pids += [int(c) for c in f.read().split()]
             except OSError:
                 continue
         return total
 
-    def rss(self) -> int:
-        return _rss_kib(self.proc.pid)
+    def rss_kib(self) -> int:
+        total = 0
+        for p in _tree(self.proc.pid):
+            try:
+                with open(f"/proc/{p}/status", encoding="ascii") as f:
+                    total += next(int(ln.split()[1]) for ln in f if ln.startswith("VmRSS:"))
+            except (OSError, StopIteration):
+                continue
+        return total
 
     def stop(self) -> None:
         if self.proc.poll() is None:
             self.proc.send_signal(signal.SIGTERM)
-            self.proc.wait(timeout=60)
-
-
-async def _load(
-    url: str, clients: int, duration: float | None, requests: int | None, on_answer: list[str]
-) -> tuple[list[float], int, float]:
-    latencies: list[float] = []
-    errors = 0
-    sent = 0
-    stop_at = time.monotonic() + duration if duration else None
-    limits = httpx.Limits(max_connections=clients, max_keepalive_connections=clients)
-
-    async def one(client: httpx.AsyncClient) -> None:
-        nonlocal errors, sent
-        while True:
-            if stop_at is not None and time.monotonic() >= stop_at:
-                return
-            if requests is not None:
-                if sent >= requests:
-                    return
-                sent += 1
-            t0 = time.perf_counter()
             try:
-                r = await client.post(
-                    URL_PATH, content=UNIT, headers={"content-type": "application/json"}
-                )
-            except httpx.TransportError:
-                errors += 1
-                if stop_at is None and requests is None:
-                    return
+                self.proc.wait(timeout=60)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait()
+
+
+def serve_cmd(campaigns: Path, port: int, *extra: str) -> list[str]:
+    return [
+        sys.executable, "-m", "emulation_rules", "serve", str(campaigns),
+        "--host", "127.0.0.1", "--port", str(port), *extra,
+    ]
+
+
+def trivial_cmd(port: int) -> list[str]:
+    return [
+        sys.executable, "-m", "uvicorn", "--app-dir", str(Path(__file__).parent), "--factory",
+        "bench_service:trivial", "--host", "127.0.0.1", "--port", str(port), "--http",
+        "httptools", "--loop", "uvloop", "--log-level", "warning", "--no-access-log",
+    ]
+
+
+@dataclass
+class Run:
+    requests: int
+    errors: int
+    wall_s: float
+    latencies: list[float]
+    cpu_s: float
+    decisions: list[str]
+
+    @property
+    def rate(self) -> float:
+        return self.requests / self.wall_s
+
+    def pct(self, q: float) -> float:
+        lat = sorted(self.latencies)
+        return 1000 * lat[min(len(lat) - 1, int(q / 100 * len(lat)))] if lat else float("nan")
+
+    @property
+    def cpu_ms(self) -> float:
+        return 1000 * self.cpu_s / max(self.requests, 1)
+
+
+async def _connection(
+    port: int, request: bytes, stop_at: float, out: Run, stop: asyncio.Event
+) -> None:
+    try:
+        reader, writer = await asyncio.open_connection("127.0.0.1", port)
+    except OSError:
+        out.errors += 1
+        return
+    try:
+        while time.monotonic() < stop_at and not stop.is_set():
+            t0 = time.perf_counter()
+            writer.write(request)
+            head = await reader.readuntil(b"\r\n\r\n")
+            lower = head.lower()
+            at = lower.index(b"content-length:") + 15
+            await reader.readexactly(int(lower[at : lower.index(b"\r\n", at)]))
+            out.latencies.append(time.perf_counter() - t0)
+            if head[9:12] != b"200":
+                out.errors += 1
                 continue
-            latencies.append(time.perf_counter() - t0)
-            if r.status_code == 200:
-                if "x-decision-id" in r.headers:
-                    on_answer.append(r.headers["x-decision-id"])
-            else:
-                errors += 1
-
-    start = time.perf_counter()
-    async with httpx.AsyncClient(base_url=url, limits=limits, timeout=30) as client:
-        await asyncio.gather(*(one(client) for _ in range(clients)))
-    return latencies, errors, time.perf_counter() - start
+            out.requests += 1
+            at = lower.find(b"x-decision-id:")
+            if at >= 0:
+                out.decisions.append(head[at + 14 : head.index(b"\r\n", at)].strip().decode())
+    except (OSError, asyncio.IncompleteReadError, ValueError):
+        out.errors += 1
+    finally:
+        writer.close()
 
 
-def _pct(values: list[float], q: float) -> float:
-    if not values:
-        return float("nan")
-    return statistics.quantiles(values, n=1000, method="inclusive")[int(q * 10) - 1] * 1000
+def load(srv: Server, body: bytes, connections: int, duration_s: float) -> Run:
+    """``connections`` keep-alive connections posting ``body`` for ``duration_s`` seconds."""
+    request = (
+        b"POST " + URL_PATH + b" HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
+        b"Content-Length: %d\r\n\r\n" % len(body) + body
+    )
+    out = Run(0, 0, 0.0, [], 0.0, [])
+
+    async def main() -> None:
+        stop = asyncio.Event()
+        stop_at = time.monotonic() + duration_s
+        await asyncio.gather(
+            *(_connection(srv.port, request, stop_at, out, stop) for _ in range(connections))
+        )
+
+    cpu0, t0 = srv.cpu_s(), time.perf_counter()
+    asyncio.run(main())
+    out.wall_s, out.cpu_s = time.perf_counter() - t0, srv.cpu_s() - cpu0
+    return out
+
+
+def _line(name: str, r: Run) -> str:
+    return (
+        f"{name:<34} {r.rate:7.0f} req/s  p50 {r.pct(50):6.1f} ms  p99 {r.pct(99):6.1f} ms  "
+        f"CPU/request {r.cpu_ms:5.2f} ms  errors {r.errors}"
+    )
+
+
+def measure(srv: Server, body: bytes, connections: int, args: argparse.Namespace) -> Run:
+    load(srv, body, connections, args.warmup)
+    return load(srv, body, connections, args.duration)
 
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    ap.add_argument("--clients", type=int, default=8, help="concurrent clients (default 8)")
-    ap.add_argument("--duration", type=float, default=20.0, help="seconds of load (default 20)")
-    ap.add_argument("--requests", type=int, help="a number of requests instead of --duration")
-    ap.add_argument(
-        "--warmup", type=int, default=500, help="requests before RSS 'before' (default 500)"
-    )
-    ap.add_argument("--workers", type=int, default=1)
+    ap.add_argument("--duration", type=float, default=10.0, help="seconds per run (default 10)")
+    ap.add_argument("--warmup", type=float, default=2.0, help="seconds of warm-up (default 2)")
+    ap.add_argument("--connections", type=int, default=8, help="one-worker runs (default 8)")
+    ap.add_argument("--connections-2", type=int, default=32, help="--workers 2 run (default 32)")
     ap.add_argument("--backend", choices=("auto", "durable", "python"), default="auto")
-    ap.add_argument("--no-log", action="store_true", help="run the server without a decision log")
-    ap.add_argument("--log-facts", action="store_true")
-    ap.add_argument(
-        "--reloads", type=int, default=100, help="reloads of the same campaign (default 100)"
-    )
-    ap.add_argument(
-        "--kill", action="store_true", help="SIGKILL at the end of the load, restart, check the log"
-    )
+    ap.add_argument("--kill", action="store_true", help="SIGKILL under load, restart, check log")
+    ap.add_argument("--reloads", type=int, default=0, help="reloads of tkv_2019 (RSS check)")
     args = ap.parse_args()
-
+    body = one_unit()
+    print(f"load average before: {' '.join(f'{x:.2f}' for x in os.getloadavg())}; "
+          f"{os.cpu_count()} CPUs; one-unit body {len(body)} bytes (4 subjects)")
     with tempfile.TemporaryDirectory() as tmp:
         campaigns = Path(tmp) / "campaigns"
         campaigns.mkdir()
-        for f in (ROOT / "campaigns").glob("*.yaml"):
-            shutil.copy(f, campaigns / f.name)
+        shutil.copy(ROOT / "campaigns" / "tkv_2019.yaml", campaigns)
         db = Path(tmp) / "decisions.sqlite"
-        srv = _Server(campaigns, db, args)
-        answered: list[str] = []
-        try:
-            asyncio.run(_load(srv.url, args.clients, None, args.warmup, []))
-            rss0 = srv.rss()
-            cpu0, me0 = srv.cpu_s(), time.process_time()
-            lat, errors, wall = asyncio.run(
-                _load(
-                    srv.url,
-                    args.clients,
-                    None if args.requests else args.duration,
-                    args.requests,
-                    answered,
-                )
-            )
-            rss1 = srv.rss()
-            cpu1, me1 = srv.cpu_s(), time.process_time()
-            print(
-                f"load: {len(lat)} requests ({args.clients} clients, {args.workers} worker(s), "
-                f"backend {args.backend}, log {'off' if args.no_log else 'on'}) in {wall:.1f} s"
-            )
-            print(
-                f"  throughput {len(lat) / wall:.0f} unit evaluations/s "
-                f"({31 * len(lat) / wall:.0f} subjects/s); errors {errors}"
-            )
-            print(
-                f"  latency p50 {_pct(lat, 50):.1f} ms, p95 {_pct(lat, 95):.1f} ms, "
-                f"p99 {_pct(lat, 99):.1f} ms, max {max(lat) * 1000:.1f} ms"
-            )
-            print(
-                f"  CPU per request: server {1000 * (cpu1 - cpu0) / len(lat):.2f} ms, "
-                f"load client {1000 * (me1 - me0) / len(lat):.2f} ms"
-            )
-            print(
-                f"  server RSS {rss0 / 1024:.1f} MiB -> {rss1 / 1024:.1f} MiB "
-                f"({100 * (rss1 - rss0) / rss0:+.1f}%)"
-            )
-            if args.kill:
-                srv.proc.send_signal(signal.SIGKILL)
-                srv.proc.wait()
-                srv = _Server(campaigns, db, args, port=srv.port)
-                from emulation_rules.service.decisions import DecisionLog
+        backend = ("--backend", args.backend)
+        runs: dict[str, Run] = {}
+        configs: list[tuple[str, list[str], int]] = [
+            ("trivial FastAPI app", trivial_cmd(port := _free_port()), port),
+            ("service, log off", serve_cmd(campaigns, p1 := _free_port(), "--no-log", *backend), p1),
+            ("service, log on", serve_cmd(campaigns, p2 := _free_port(), "--log-db", str(db),
+                                          *backend), p2),
+            ("service, log on, --workers 2", serve_cmd(campaigns, p3 := _free_port(), "--log-db",
+                                                       str(db), "--workers", "2", *backend), p3),
+        ]
+        for name, cmd, port in configs:
+            srv = Server(cmd, port)
+            try:
+                conns = args.connections_2 if "workers" in name else args.connections
+                runs[name] = r = measure(srv, body, conns, args)
+                print(_line(f"{name} ({conns} conn.)", r), flush=True)
+            finally:
+                srv.stop()
+        t, off, on = runs["trivial FastAPI app"], runs["service, log off"], runs["service, log on"]
+        w2 = runs["service, log on, --workers 2"]
+        print(f"service (log off) vs trivial: {off.rate / t.rate:.2f}x requests/s, "
+              f"{off.cpu_ms / t.cpu_ms:.1f}x CPU per request "
+              f"({off.cpu_ms - t.cpu_ms:.2f} ms over the framework's {t.cpu_ms:.2f} ms)")
+        print(f"log on vs off: {on.rate / off.rate:.2f}x requests/s, "
+              f"{on.cpu_ms - off.cpu_ms:+.2f} ms CPU per request")
+        print(f"goals: CPU/request {on.cpu_ms:.2f} ms (<= 0.8), --workers 2 {w2.rate:.0f}/s "
+              f"(>= 1000), p99 {w2.pct(99):.1f} ms at {args.connections_2} conn. (< 50), "
+              f"log on/off {on.rate / off.rate:.2f}x (>= 0.9)")
+        if args.kill:
+            kill_check(campaigns, db, body, args)
+        if args.reloads:
+            reload_check(campaigns, args.reloads)
+    print(f"load average after: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
 
-                log = DecisionLog(str(db))
-                missing = set(answered) - log.ids()
-                log.close()
-                print(
-                    f"kill -9 and restart: {len(answered)} answered 200, "
-                    f"{len(missing)} missing from the log"
-                )
-            if args.reloads and args.workers == 1:
-                tkv = campaigns / "tkv_2019.yaml"
-                versions = [tkv.read_bytes(), tkv.read_bytes() + b"\n# edited\n"]
-                with httpx.Client(base_url=srv.url, timeout=60) as c:
-                    for v in versions:  # both versions' engines exist before measuring
-                        tkv.write_bytes(v)
-                        c.post("/admin/reload").raise_for_status()
-                    r0 = srv.rss()
-                    t0 = time.perf_counter()
-                    for i in range(args.reloads):
-                        tkv.write_bytes(versions[i % 2])
-                        c.post("/admin/reload").raise_for_status()
-                    dt = time.perf_counter() - t0
-                    r1 = srv.rss()
-                print(
-                    f"reload: {args.reloads} reloads alternating two versions of tkv_2019 "
-                    f"in {dt:.1f} s; server RSS {r0 / 1024:.1f} MiB -> {r1 / 1024:.1f} MiB "
-                    f"({100 * (r1 - r0) / r0:+.1f}%)"
-                )
-        finally:
-            srv.stop()
+
+def kill_check(campaigns: Path, db: Path, body: bytes, args: argparse.Namespace) -> None:
+    """SIGKILL the logging server during a load; after a restart every answer is in the log."""
+    port = _free_port()
+    srv = Server(serve_cmd(campaigns, port, "--log-db", str(db)), port)
+    threads_run: list[Run] = []
+
+    def killer() -> None:
+        time.sleep(args.duration / 2)
+        srv.proc.send_signal(signal.SIGKILL)
+
+    import threading
+
+    threading.Thread(target=killer, daemon=True).start()
+    threads_run.append(load(srv, body, args.connections, args.duration))
+    srv.proc.wait()
+    from emulation_rules.service.decisions import DecisionLog
+
+    log = DecisionLog(str(db))
+    try:
+        missing = set(threads_run[0].decisions) - log.ids()
+    finally:
+        log.close()
+    print(f"kill -9 under load: {len(threads_run[0].decisions)} answered 200, "
+          f"{len(missing)} missing from the log")
+
+
+def reload_check(campaigns: Path, reloads: int) -> None:
+    """Reload tkv_2019 ``reloads`` times alternating two versions; the RSS must not grow."""
+    port = _free_port()
+    srv = Server(serve_cmd(campaigns, port, "--no-log"), port)
+    tkv = campaigns / "tkv_2019.yaml"
+    versions = [tkv.read_bytes(), tkv.read_bytes() + b"\n# edited\n"]
+    request = b"POST /admin/reload HTTP/1.1\r\nHost: x\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"
+
+    def reload() -> None:
+        with socket.create_connection(("127.0.0.1", port), timeout=60) as s:
+            s.sendall(request)
+            assert s.recv(12).endswith(b"200")
+
+    try:
+        for v in versions:  # both versions' engines exist before measuring
+            tkv.write_bytes(v)
+            reload()
+        r0, t0 = srv.rss_kib(), time.perf_counter()
+        for i in range(reloads):
+            tkv.write_bytes(versions[i % 2])
+            reload()
+        dt, r1 = time.perf_counter() - t0, srv.rss_kib()
+    finally:
+        srv.stop()
+        tkv.write_bytes(versions[0])
+    print(f"reload: {reloads} reloads alternating two versions in {dt:.1f} s; RSS "
+          f"{r0 / 1024:.1f} -> {r1 / 1024:.1f} MiB ({100 * (r1 - r0) / r0:+.1f}%)")
 
 
 if __name__ == "__main__":

@@ -253,9 +253,47 @@ def _jsonable(value: Any) -> Any:
     return value
 
 
+_DEFECTS_AT: dict[tuple[int, int], tuple[Any, m.Source, tuple[m.Defect, ...]]] = {}
+_DEFECTS_AT_MAX = 4096
+_ONCE: dict[tuple[int, Any], tuple[Any, Any]] = {}
+
+
+def _once(obj: Any, fn: Any) -> Any:
+    """``fn(obj)`` remembered for the object ``obj`` (a campaign's source or defect): the
+    citations in words depend on the loaded campaign only, not on any submitted fact."""
+    key = (id(obj), fn)
+    hit = _ONCE.get(key)
+    if hit is not None and hit[0] is obj:
+        return hit[1]
+    value = fn(obj)
+    if len(_ONCE) >= _DEFECTS_AT_MAX:
+        _ONCE.clear()
+    _ONCE[key] = (obj, value)  # holds obj: its id cannot be reused while the entry lives
+    return value
+
+
+def _defect_cites(d: m.Defect) -> str:
+    return m.cite_many(d.sources)
+
+
 def defects_at(defects: tuple[m.Defect, ...], source: m.Source) -> tuple[m.Defect, ...]:
-    """The recorded defects standing on the lines ``source`` cites, in the same document."""
-    return tuple(d for d in defects if d.stands_on(source))
+    """The recorded defects standing on the lines ``source`` cites, in the same document.
+
+    Remembered per campaign (its ``defects`` tuple and the criterion's ``source`` object, both
+    held by the entry so that their ids stay theirs): the answer depends on no facts, and
+    computing it for every criterion of every subject cost a quarter of a served evaluation.
+    """
+    if not defects:
+        return ()
+    key = (id(defects), id(source))
+    hit = _DEFECTS_AT.get(key)
+    if hit is not None and hit[0] is defects and hit[1] is source:
+        return hit[2]
+    found = tuple(d for d in defects if d.stands_on(source))
+    if len(_DEFECTS_AT) >= _DEFECTS_AT_MAX:
+        _DEFECTS_AT.clear()  # a bounded memory: rebuilt on demand
+    _DEFECTS_AT[key] = (defects, source, found)
+    return found
 
 
 def source_dict(src: m.Source) -> dict[str, Any]:
@@ -264,14 +302,14 @@ def source_dict(src: m.Source) -> dict[str, Any]:
     return {
         "doc": src.doc, "article": src.article, "clause": src.clause, "point": src.point,
         "section": src.section, "lines": list(src.lines) if src.lines is not None else None,
-        "cite": src.cite(),
+        "cite": _once(src, m.Source.cite),
     }
 
 
 def defect_dict(d: m.Defect) -> dict[str, Any]:
     """JSON-ready form of a recorded defect: id, the lines it stands on, its citations in
     words (``cites``), the text and the resolution."""
-    return {"id": d.id, "lines": list(d.lines), "cite": m.cite_many(d.sources),
+    return {"id": d.id, "lines": list(d.lines), "cite": _once(d, _defect_cites),
             "text": d.text, "resolution": d.resolution}
 
 

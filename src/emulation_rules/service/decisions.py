@@ -36,6 +36,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import orjson
 import sqlalchemy as sa
 
 __all__ = ["MAX_BATCH", "DecisionLog", "DecisionRecord", "database_url"]
@@ -139,7 +140,12 @@ class DecisionLog:
             path = Path(self.url.removeprefix("sqlite:///"))
             if not path.is_file() or path.stat().st_size == 0:
                 raise FileNotFoundError(f"{target}: no decision log here (missing or empty file)")
-        self.engine = sa.create_engine(self.url, pool_pre_ping=not self.url.startswith("sqlite"))
+        self.engine = sa.create_engine(
+            self.url,
+            pool_pre_ping=not self.url.startswith("sqlite"),
+            json_serializer=_json_text,
+            json_deserializer=orjson.loads,
+        )
         self.is_sqlite = self.engine.dialect.name == "sqlite"
         if self.is_sqlite:
             sa.event.listen(self.engine, "connect", _sqlite_pragmas)
@@ -290,6 +296,10 @@ class _Job:
     table: sa.Table
     row: dict[str, Any]
     done: Future[None]
+
+
+def _json_text(data: Any) -> str:
+    return orjson.dumps(data, option=orjson.OPT_NON_STR_KEYS).decode()
 
 
 def _now() -> str:

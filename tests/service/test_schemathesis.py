@@ -1,7 +1,8 @@
 """Property-based tests of every endpoint from the service's own OpenAPI document (schemathesis).
 
 Against the real server of ``conftest.server`` (127.0.0.1): every generated request gets no 5xx,
-a documented status code and content type, and a body matching the documented schema. Examples
+a documented status code and content type, and a body matching the documented schema; bodies
+generated to break the schema (negative mode) are refused with a 4xx and never logged. Examples
 per operation are bounded (``MAX_EXAMPLES``) to keep CI time flat.
 
 schemathesis's lazy pytest fixture loader does not run on pytest 9 (it reads a private node
@@ -11,9 +12,17 @@ which is schemathesis's documented way of embedding it in other tests.
 
 from __future__ import annotations
 
+import json
+
+import jsonschema_rs
 import pytest
 import schemathesis
 from hypothesis import HealthCheck, given, settings
+from schemathesis import GenerationMode
+from schemathesis.core import NotSet
+
+from emulation_rules.service.decisions import DecisionLog
+from emulation_rules.service.schemas import FACTS_REQUEST_SCHEMA
 
 from .conftest import Server
 
@@ -59,3 +68,57 @@ def test_operation(api_schema: schemathesis.BaseSchema, method: str, path: str) 
         case.call_and_validate()
 
     check()
+
+
+def _breaks(validator: jsonschema_rs.Validator, body: object) -> bool:
+    """True when ``body`` (data, or raw bytes) is not a JSON value valid for the schema."""
+    if isinstance(body, NotSet):
+        return False
+    if isinstance(body, (bytes, bytearray)):
+        try:
+            body = json.loads(body)
+        except ValueError:
+            return True
+    try:
+        return not validator.is_valid(body)
+    except ValueError:  # not a JSON value at all
+        return True
+
+
+DECISION_POSTS = ["/campaigns/{campaign_id}/evaluations", "/campaigns/{campaign_id}/targets"]
+
+
+@pytest.mark.parametrize("path", DECISION_POSTS)
+def test_bodies_breaking_the_schema_are_refused_and_not_logged(
+    api_schema: schemathesis.BaseSchema, server: Server, path: str
+) -> None:
+    """Negative generation: bodies that break the published schema (``FACTS_REQUEST_SCHEMA``:
+    not an object, no ``subjects``, subjects not a list of objects with id and kind...) are
+    answered 4xx before anything runs (never 200, never 5xx) and leave no decision."""
+    validator = jsonschema_rs.validator_for(FACTS_REQUEST_SCHEMA)
+    operation = api_schema[path]["POST"]
+    log = DecisionLog(str(server.db))  # type: ignore[attr-defined]
+    seen = {"refused": 0}
+
+    @given(case=operation.as_strategy(generation_mode=GenerationMode.NEGATIVE))
+    @settings(
+        max_examples=MAX_EXAMPLES,
+        deadline=None,
+        database=None,
+        suppress_health_check=list(HealthCheck),
+    )
+    def check(case: schemathesis.Case) -> None:
+        breaks = _breaks(validator, case.body)
+        before = log.count()
+        response = case.call()
+        assert response.status_code < 500, response.text
+        if breaks:
+            seen["refused"] += 1
+            assert 400 <= response.status_code < 500, (case.body, response.text)
+            assert log.count() == before
+
+    try:
+        check()
+    finally:
+        log.close()
+    assert seen["refused"] > 0, "no generated body broke the schema"

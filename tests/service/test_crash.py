@@ -21,9 +21,14 @@ LOAD_S = 3.0
 
 
 def test_sigkill_mid_load_loses_no_answered_decision(tmp_path: Path) -> None:
-    db = tmp_path / "decisions.sqlite"
-    campaigns = copy_campaigns(tmp_path / "campaigns")
-    srv = Server(campaigns, "--log-db", str(db), "--log-facts").start()
+    sigkill_mid_load(tmp_path, str(tmp_path / "decisions.sqlite"))
+
+
+def sigkill_mid_load(tmp_path: Path, target: str) -> None:
+    """Post from several clients, SIGKILL the server, restart: every answer 200 is logged
+    (``target``: a SQLite path or a PostgreSQL URL; group commit in both)."""
+    campaigns = copy_campaigns(tmp_path / "campaigns", "tkv_2019")
+    srv = Server(campaigns, "--log-db", target, "--log-facts").start()
     answered: list[str] = []
     failures: list[str] = []
     lock = threading.Lock()
@@ -55,12 +60,12 @@ def test_sigkill_mid_load_loses_no_answered_decision(tmp_path: Path) -> None:
             t.join(timeout=30)
     assert not failures
     assert len(answered) >= 20, "too little load to mean anything"
-    restarted = Server(campaigns, "--log-db", str(db), port=srv.port).start()
+    restarted = Server(campaigns, "--log-db", target, port=srv.port).start()
     try:
         with httpx.Client(base_url=restarted.url, timeout=10) as c:
             for decision in answered[-20:]:
                 assert c.get(f"/evaluations/{decision}").status_code == 200
-        log = DecisionLog(str(db))
+        log = DecisionLog(target)
         try:
             logged = log.ids()
         finally:

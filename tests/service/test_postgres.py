@@ -24,6 +24,7 @@ from emulation_rules.cli import run
 from emulation_rules.service.decisions import DecisionLog
 
 from .conftest import JSON, UNIT_BODY, Server, copy_campaigns, free_port
+from .test_crash import sigkill_mid_load
 
 
 def _bin(name: str) -> str | None:
@@ -128,3 +129,8 @@ def test_decision_log_in_postgres(postgres_url: str, tmp_path: Path) -> None:
         == 0
     )
     assert out.getvalue().startswith("identical:")
+
+
+def test_sigkill_mid_load_loses_no_decision_in_postgres(postgres_url: str, tmp_path: Path) -> None:
+    """The same guarantee as SQLite: an answer 200 is sent only after its commit."""
+    sigkill_mid_load(tmp_path, postgres_url)

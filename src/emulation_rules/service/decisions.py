@@ -151,6 +151,13 @@ class DecisionLog:
             sa.event.listen(self.engine, "connect", _sqlite_pragmas)
         if create:
             _META.create_all(self.engine)
+        mark = "?" if self.engine.dialect.paramstyle == "qmark" else "%s"
+        self._insert_sql = {
+            t.name: f"INSERT INTO {t.name} ({', '.join(c.name for c in t.columns)}) "
+            f"VALUES ({', '.join(mark for _ in t.columns)})"
+            for t in (DECISIONS, UNDELIVERED)
+        }
+        self._raw: Any = None
         self._queue: queue.SimpleQueue[_Job | None] = queue.SimpleQueue()
         self._writer: threading.Thread | None = None
         self._start_lock = threading.Lock()
@@ -232,12 +239,19 @@ class DecisionLog:
 
     def _commit(self, batch: list[_Job]) -> None:
         try:
-            with self.engine.begin() as conn:
+            if self._raw is None:  # the writer's own connection, kept between commits
+                self._raw = self.engine.raw_connection()
+            cursor = self._raw.cursor()
+            try:
                 for table in (DECISIONS, UNDELIVERED):  # a decision before its mark
-                    rows = [j.row for j in batch if j.table is table]
-                    if rows:
-                        conn.execute(table.insert(), rows)
-        except Exception as exc:
+                    rows = [_values(table, j.row) for j in batch if j.table is table]
+                    if rows:  # the driver's executemany: no SQL built per row
+                        cursor.executemany(self._insert_sql[table.name], rows)
+                self._raw.commit()
+            finally:
+                cursor.close()
+        except Exception as exc:  # every waiting request is told, none hangs
+            self._drop_raw()
             for job in batch:
                 with contextlib.suppress(InvalidStateError):  # its waiter gave up
                     job.done.set_exception(exc)
@@ -246,6 +260,14 @@ class DecisionLog:
         for job in batch:
             with contextlib.suppress(InvalidStateError):
                 job.done.set_result(None)
+
+    def _drop_raw(self) -> None:
+        if self._raw is not None:
+            with contextlib.suppress(Exception):
+                self._raw.rollback()
+            with contextlib.suppress(Exception):
+                self._raw.invalidate()  # a broken connection is not returned to the pool
+            self._raw = None
 
     def get(self, decision_id: str) -> DecisionRecord | None:
         """The decision ``decision_id``, or None."""
@@ -288,6 +310,10 @@ class DecisionLog:
             self._queue.put(None)
             self._writer.join(timeout=30)
             self._writer = None
+        if self._raw is not None:
+            with contextlib.suppress(Exception):
+                self._raw.close()
+            self._raw = None
         self.engine.dispose()
 
 
@@ -296,6 +322,14 @@ class _Job:
     table: sa.Table
     row: dict[str, Any]
     done: Future[None]
+
+
+def _values(table: sa.Table, row: dict[str, Any]) -> tuple[Any, ...]:
+    """The row as the driver's parameters, in column order (JSON columns as text)."""
+    return tuple(
+        _json_text(row[c.name]) if isinstance(c.type, sa.JSON) else row[c.name]
+        for c in table.columns
+    )
 
 
 def _json_text(data: Any) -> str:

@@ -221,13 +221,12 @@ def _big_body() -> bytes:
 def test_a_client_that_left_is_not_logged(guarded: Server) -> None:
     body = _big_body()
     before = _logged(guarded)
-    for _ in range(3):
-        sock = _connect(guarded)
-        sock.sendall(
-            b"POST /campaigns/tkv_2019/evaluations HTTP/1.1\r\nHost: x\r\n"
-            b"Content-Type: application/json\r\nContent-Length: %d\r\n\r\n" % len(body) + body
-        )
-        sock.close()  # gone before the answer of 466 subjects is ready
+    sock = _connect(guarded)
+    sock.sendall(
+        b"POST /campaigns/tkv_2019/evaluations HTTP/1.1\r\nHost: x\r\n"
+        b"Content-Type: application/json\r\nContent-Length: %d\r\n\r\n" % len(body) + body
+    )
+    sock.close()  # gone before the answer of 466 subjects is ready
     time.sleep(2.0)
     assert _logged(guarded) == before
     r = httpx.post(f"{guarded.url}/campaigns/tkv_2019/evaluations", content=body, headers=JSON)

@@ -46,7 +46,7 @@ def test_diff_with_itself_is_empty_and_diff_is_a_mirror(people, cap_a, cap_b, tw
     assert sorted(forward.losses()) == sorted(backward.gains())
     assert sorted((c.subject_id, c.award_id, c.old, c.new) for c in forward.changes) == sorted(
         (c.subject_id, c.award_id, c.new, c.old) for c in backward.changes)
-    assert sorted((q, g, o, n) for q, g, o, n in forward.quotas) == sorted((q, g, n, o) for q, g, o, n in backward.quotas)
+    assert sorted(forward.quotas, key=repr) == sorted(((q, g, n, o) for q, g, o, n in backward.quotas), key=repr)
     assert sorted((q, s, o, n) for q, s, o, n in forward.placements) == sorted(
         (q, s, n, o) for q, s, o, n in backward.placements)
     for c in forward.changes:  # every reported change is a real difference of the two evaluations

@@ -58,28 +58,24 @@ class SourceMap:
             probe = probe[:-1]
 
 
-_Parser: Any = getattr(yaml, "CParser", None) or yaml.parser.Parser
-_Reading: tuple[type, ...] = () if _Parser is not yaml.parser.Parser else (yaml.reader.Reader, yaml.scanner.Scanner)
+_CParser: Any = getattr(getattr(yaml, "cyaml", None), "CParser", None)  # None without libyaml
 
 
-class _Loader(yaml.composer.Composer, _Parser, *_Reading, yaml.constructor.SafeConstructor,  # type: ignore[misc]
-              yaml.resolver.Resolver):
-    """Private safe loader that bounds the work of composing while it composes: aliases, nodes
+_Composer: Any = yaml.composer.Composer
+
+
+class _Composing(_Composer):  # type: ignore[misc]
+    """Private safe composer that bounds the work of composing while it composes: aliases, nodes
     and depth are counted as the events arrive, and an alias to a node still being composed
     (``a: &a [*a]``, a cycle) is refused.
 
-    Events come from libyaml's parser where PyYAML was built with it (six times faster on a
-    campaign file, which is most of a cold start), else from PyYAML's pure-Python one; nodes are
-    composed here, in Python, with the same marks either way, so limits and positions are ours.
+    Events come from libyaml's parser where PyYAML was built with it (:class:`_Loader`, several
+    times faster on a campaign file), else from PyYAML's pure-Python one (:class:`_PyLoader`,
+    which also words syntax errors as the guide shows them); nodes are composed here, in Python,
+    with the same marks either way, so limits and positions are ours.
     """
 
-    def __init__(self, stream: str) -> None:
-        if _Reading:  # pure-Python PyYAML: reader and scanner feed the parser
-            yaml.reader.Reader.__init__(self, stream)
-            yaml.scanner.Scanner.__init__(self)
-            _Parser.__init__(self)
-        else:  # libyaml reads, scans and parses
-            _Parser.__init__(self, stream)
+    def _compose_init(self) -> None:
         yaml.composer.Composer.__init__(self)
         yaml.constructor.SafeConstructor.__init__(self)
         yaml.resolver.Resolver.__init__(self)
@@ -121,6 +117,36 @@ class _Loader(yaml.composer.Composer, _Parser, *_Reading, yaml.constructor.SafeC
         if opened is None:
             opened = self.__dict__["_opened"] = []
         return opened
+
+
+class _PyLoader(_Composing, yaml.parser.Parser, yaml.reader.Reader, yaml.scanner.Scanner,
+                yaml.constructor.SafeConstructor, yaml.resolver.Resolver):
+    """Pure-Python PyYAML reads, scans and parses."""
+
+    def __init__(self, stream: str) -> None:
+        yaml.reader.Reader.__init__(self, stream)  # refuses control characters (NUL, ESC, DEL)
+        yaml.scanner.Scanner.__init__(self)
+        yaml.parser.Parser.__init__(self)
+        self._compose_init()
+
+
+if _CParser is not None:
+    class _CLoader(_Composing, _CParser, yaml.constructor.SafeConstructor,  # type: ignore[misc]
+                   yaml.resolver.Resolver):
+        """libyaml reads, scans and parses; characters are checked as PyYAML's reader does
+        (libyaml would give a byte index)."""
+
+        def __init__(self, stream: str) -> None:
+            bad = yaml.reader.Reader.NON_PRINTABLE.search(stream)
+            if bad is not None:
+                raise yaml.reader.ReaderError("<string>", bad.start(), ord(bad.group()),
+                                              "unicode", "special characters are not allowed")
+            _CParser.__init__(self, stream)
+            self._compose_init()
+
+    _Loader: Any = _CLoader
+else:  # pragma: no cover - PyYAML built without libyaml
+    _Loader = _PyLoader
 
 
 class _LimitError(Exception):
@@ -174,9 +200,18 @@ def parse_yaml(text: str | bytes, *, file: str = "<string>",
     if size > MAX_BYTES:
         raise YAMLSyntaxError([_too_large(file, size)])
 
+    try:
+        return _parse(text, file, max_nodes, _Loader)
+    except YAMLSyntaxError as exc:
+        if _Loader is _PyLoader or exc.problems[0].code != "yaml-syntax":
+            raise
+    return _parse(text, file, max_nodes, _PyLoader)  # PyYAML's words for the syntax error
+
+
+def _parse(text: str, file: str, max_nodes: int, loader_cls: Any) -> tuple[Any, SourceMap]:
     smap = SourceMap(file=file)
     try:
-        loader = _Loader(text)  # the reader refuses control characters (NUL, ESC, DEL, U+FFFF) here
+        loader: Any = loader_cls(text)  # the reader refuses control characters (NUL, ESC, DEL, U+FFFF) here
     except yaml.reader.ReaderError as exc:
         raise YAMLSyntaxError([_reader_problem(text, file, exc)]) from None
     loader.max_nodes = max_nodes
@@ -241,7 +276,7 @@ _PLAIN_TAGS = frozenset({"tag:yaml.org,2002:map", "tag:yaml.org,2002:seq"})
 
 
 class _Builder:
-    def __init__(self, loader: _Loader, smap: SourceMap, file: str,
+    def __init__(self, loader: Any, smap: SourceMap, file: str,
                  max_nodes: int = MAX_NODES) -> None:
         self.loader = loader
         self.smap = smap

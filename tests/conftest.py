@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -16,6 +17,12 @@ SEEDS = ROOT.parent / "shared" / "seeds"
 def campaign_files() -> list[Path]:
     """Every shipped campaign file (campaigns/*.yaml)."""
     return sorted(CAMPAIGNS.glob("*.yaml"))
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _campaign_cache(tmp_path_factory: pytest.TempPathFactory) -> None:
+    """The suite keeps validated campaigns in its own cache directory, not the user's."""
+    os.environ["EMULATION_RULES_CACHE"] = str(tmp_path_factory.mktemp("campaign-cache"))
 
 
 @pytest.fixture(scope="session")

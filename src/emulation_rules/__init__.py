@@ -12,42 +12,61 @@ Campaign files are validated by :func:`load_campaign`; facts by :func:`load_fact
 error derives from :class:`EmulationRulesError`.
 """
 
-from emulation_rules.campaign.loader import dump_campaign, load_campaign
-from emulation_rules.campaign.model import Campaign
-from emulation_rules.engine import Engine
-from emulation_rules.errors import (
-    CampaignError,
-    CampaignValidationError,
-    CompileError,
-    EmulationRulesError,
-    EmulationRulesWarning,
-    EngineUnavailableError,
-    EvaluationError,
-    FactsError,
-    Problem,
-    ReviewDateError,
-    SourceLocation,
-    YAMLSyntaxError,
-)
-from emulation_rules.evaluate.durable.compiler import CompiledCampaign, compile_campaign
-from emulation_rules.evaluate.result import AwardResult, CriterionResult, Evaluation, SubjectResult
-from emulation_rules.facts.load import load_facts
-from emulation_rules.facts.reader import Subject, Submission, parse_facts
+import importlib
+import typing
 
+if typing.TYPE_CHECKING:
+    from emulation_rules.campaign.loader import dump_campaign, load_campaign
+    from emulation_rules.campaign.model import Campaign
+    from emulation_rules.engine import Engine
+    from emulation_rules.errors import (
+        CampaignError,
+        CampaignValidationError,
+        CompileError,
+        EmulationRulesError,
+        EmulationRulesWarning,
+        EngineUnavailableError,
+        EvaluationError,
+        FactsError,
+        Problem,
+        ReviewDateError,
+        SourceLocation,
+        YAMLSyntaxError,
+    )
+    from emulation_rules.evaluate.durable.compiler import CompiledCampaign, compile_campaign
+    from emulation_rules.evaluate.result import AwardResult, CriterionResult, Evaluation, SubjectResult
+    from emulation_rules.facts.load import load_facts
+    from emulation_rules.facts.reader import Subject, Submission, parse_facts
 
-def __getattr__(name: str) -> str:
-    """``__version__``, read from the installed metadata on first use (importlib.metadata costs
-    tens of milliseconds at start-up, which every CLI call would pay)."""
-    if name != "__version__":
-        raise AttributeError(f"module 'emulation_rules' has no attribute {name!r}")
-    from importlib import metadata
+_LAZY = {
+    "AwardResult": "emulation_rules.evaluate.result",
+    "Campaign": "emulation_rules.campaign.model",
+    "CampaignError": "emulation_rules.errors",
+    "CampaignValidationError": "emulation_rules.errors",
+    "CompileError": "emulation_rules.errors",
+    "CompiledCampaign": "emulation_rules.evaluate.durable.compiler",
+    "CriterionResult": "emulation_rules.evaluate.result",
+    "EmulationRulesError": "emulation_rules.errors",
+    "EmulationRulesWarning": "emulation_rules.errors",
+    "Engine": "emulation_rules.engine",
+    "EngineUnavailableError": "emulation_rules.errors",
+    "Evaluation": "emulation_rules.evaluate.result",
+    "EvaluationError": "emulation_rules.errors",
+    "FactsError": "emulation_rules.errors",
+    "Problem": "emulation_rules.errors",
+    "ReviewDateError": "emulation_rules.errors",
+    "SourceLocation": "emulation_rules.errors",
+    "Subject": "emulation_rules.facts.reader",
+    "SubjectResult": "emulation_rules.evaluate.result",
+    "Submission": "emulation_rules.facts.reader",
+    "YAMLSyntaxError": "emulation_rules.errors",
+    "compile_campaign": "emulation_rules.evaluate.durable.compiler",
+    "dump_campaign": "emulation_rules.campaign.loader",
+    "load_campaign": "emulation_rules.campaign.loader",
+    "load_facts": "emulation_rules.facts.load",
+    "parse_facts": "emulation_rules.facts.reader",
+}
 
-    try:
-        version = metadata.version("emulation-rules")
-    except metadata.PackageNotFoundError:  # pragma: no cover - running from a source tree
-        version = "0+unknown"
-    globals()["__version__"] = version
-    return version
 
 __all__ = [
     "AwardResult",
@@ -78,3 +97,32 @@ __all__ = [
     "load_facts",
     "parse_facts",
 ]
+
+
+def __getattr__(name: str) -> typing.Any:
+    """Import a public name on first use (a command loads only what it runs)."""
+    if name == "__version__":
+        return _version()
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(module), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *_LAZY})
+
+
+def _version() -> str:
+    """``__version__``, read from the installed metadata on first use (importlib.metadata costs
+    tens of milliseconds at start-up, which every CLI call would pay)."""
+    from importlib import metadata
+
+    try:
+        version = metadata.version("emulation-rules")
+    except metadata.PackageNotFoundError:  # pragma: no cover - running from a source tree
+        version = "0+unknown"
+    globals()["__version__"] = version
+    return version

@@ -3,11 +3,20 @@ benchmarks/, never here)."""
 
 from __future__ import annotations
 
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
 import pytest
 import yaml
 
+from emulation_rules import CampaignValidationError, load_campaign
 from emulation_rules.campaign import safe_yaml
-from tests.conftest import EXAMPLES, campaign_files
+from emulation_rules.campaign.cache import CACHE_ENV, CampaignCache
+from emulation_rules.campaign.figures import DocumentTexts
+from tests.conftest import CAMPAIGNS, EXAMPLES, campaign_files
 
 
 @pytest.mark.skipif(not getattr(yaml, "__with_libyaml__", False), reason="PyYAML without libyaml")
@@ -23,3 +32,108 @@ def test_both_yaml_parsers_give_the_same_data_and_positions(path):
     slow = safe_yaml._parse(text, str(path), safe_yaml.MAX_NODES, safe_yaml._PyLoader)
     assert fast[0] == slow[0]
     assert fast[1] == slow[1]
+
+
+# --- the campaign cache (campaign/cache.py) ---------------------------------------------------
+
+LDTT = CAMPAIGNS / "ldtt_cstdcs_2025.yaml"  # its document texts ship beside it (campaigns/documents)
+
+
+@pytest.fixture
+def ldtt_copy(tmp_path, monkeypatch):
+    """The LĐTT campaign and its texts in a fresh directory, with a fresh cache directory."""
+    here = tmp_path / "campaign"
+    shutil.copytree(CAMPAIGNS / "documents", here / "documents")
+    shutil.copy(LDTT, here / LDTT.name)
+    monkeypatch.setenv(CACHE_ENV, str(tmp_path / "cache"))
+    return here / LDTT.name
+
+
+def _entry(path: Path) -> CampaignCache:
+    kept = CampaignCache.for_file(path.read_bytes(), path.parent, [])
+    assert kept is not None
+    return kept
+
+
+def test_a_campaign_is_kept_and_read_back_equal(ldtt_copy):
+    first = load_campaign(ldtt_copy)
+    kept = _entry(ldtt_copy)
+    assert kept.path.is_file()
+    assert kept.get(DocumentTexts(ldtt_copy.parent)) == first
+    again = load_campaign(ldtt_copy)
+    assert again == first
+    assert again.awards[0].criteria[0].source.cite() == first.awards[0].criteria[0].source.cite()
+
+
+def test_a_damaged_entry_is_a_miss_and_is_written_again(ldtt_copy):
+    first = load_campaign(ldtt_copy)
+    kept = _entry(ldtt_copy)
+    whole = kept.path.read_bytes()
+    for damaged in (whole[: len(whole) // 2], b"", whole[:32] + b"\x00" * (len(whole) - 32)):
+        kept.path.write_bytes(damaged)
+        assert kept.get(DocumentTexts(ldtt_copy.parent)) is None
+        assert load_campaign(ldtt_copy) == first
+        assert kept.path.read_bytes() == whole  # written again, whole
+
+
+def test_a_changed_text_is_checked_again(ldtt_copy):
+    load_campaign(ldtt_copy)
+    for text in (ldtt_copy.parent / "documents").glob("*.txt"):  # the cited lines no longer there
+        text.write_text("(trống)\n", encoding="utf-8")
+    assert _entry(ldtt_copy).get(DocumentTexts(ldtt_copy.parent)) is None
+    with pytest.raises(CampaignValidationError) as info:
+        load_campaign(ldtt_copy)
+    assert "bad-citation" in {p.code for p in info.value.problems}
+
+
+def test_a_changed_campaign_is_validated_again(ldtt_copy):
+    load_campaign(ldtt_copy)
+    ldtt_copy.write_text(ldtt_copy.read_text(encoding="utf-8") + "unknown_top_level_key: 1\n",
+                         encoding="utf-8")
+    with pytest.raises(CampaignValidationError) as info:
+        load_campaign(ldtt_copy)
+    assert "unknown-key" in {p.code for p in info.value.problems}
+
+
+def test_the_cache_can_be_turned_off(ldtt_copy, monkeypatch, tmp_path):
+    monkeypatch.setenv(CACHE_ENV, "off")
+    load_campaign(ldtt_copy)
+    assert CampaignCache.for_file(ldtt_copy.read_bytes(), ldtt_copy.parent, []) is None
+    assert not (tmp_path / "cache").exists()
+
+
+def test_an_unwritable_cache_is_no_error(ldtt_copy, monkeypatch, tmp_path):
+    blocker = tmp_path / "not-a-directory"
+    blocker.write_text("x", encoding="utf-8")
+    monkeypatch.setenv(CACHE_ENV, str(blocker / "cache"))
+    assert load_campaign(ldtt_copy).id == "ldtt_cstdcs_2025"
+
+
+# --- what evaluate imports --------------------------------------------------------------------
+
+NOT_FOR_EVALUATE = ("emulation_rules.authoring", "emulation_rules.service", "emulation_rules.results.html",
+                    "emulation_rules.results.workbook", "emulation_rules.evaluate.polars", "polars",
+                    "pyarrow", "openpyxl", "python_calamine", "jinja2", "fastapi", "uvicorn",
+                    "sqlalchemy", "hypothesis", "psycopg")
+
+
+def test_evaluate_imports_only_what_it_uses(tmp_path):
+    """``evaluate`` on one unit loads no authoring, service, report or columnar module (they
+    cost most of a cold start); checked in a fresh interpreter, from the cache and without it."""
+    probe = (
+        "import io, sys\n"
+        "from emulation_rules.cli.app import run\n"
+        f"code = run(['evaluate', {str(LDTT)!r}, '--facts', {str(EXAMPLES / 'ldtt_cstdcs_2025' / 'facts.yaml')!r}],"
+        " stdout=io.StringIO())\n"
+        "assert code == 0, code\n"
+        "print('\\n'.join(sorted(sys.modules)))\n"
+    )
+    for cache in (str(tmp_path / "cache"), str(tmp_path / "cache"), "off"):  # miss, hit, off
+        env = {**os.environ, CACHE_ENV: cache}
+        proc = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True,
+                              env=env, timeout=120, check=False)
+        assert proc.returncode == 0, proc.stderr
+        loaded = proc.stdout.split()
+        assert "emulation_rules.engine" in loaded
+        unwanted = [m for m in loaded if m.startswith(NOT_FOR_EVALUATE)]
+        assert not unwanted, (cache, unwanted)

@@ -52,6 +52,7 @@ from typing import Any
 from pydantic import BaseModel, Tag, TypeAdapter, ValidationError
 
 from emulation_rules.campaign import model as m
+from emulation_rules.campaign.cache import CampaignCache
 from emulation_rules.campaign.checks import MAX_CONDITION_DEPTH as MAX_CONDITION_DEPTH
 from emulation_rules.campaign.checks import check_campaign
 from emulation_rules.campaign.figures import DOCUMENTS_ENV, DocumentTexts, check_figures
@@ -98,7 +99,9 @@ def load_campaign(source: str | os.PathLike[str], *, file: str | None = None,
         seeds: former name of ``documents``, still accepted.
 
     Returns:
-        The validated, frozen :class:`~emulation_rules.model.Campaign`.
+        The validated, frozen :class:`~emulation_rules.model.Campaign`; from a file, kept in the
+        user's cache and read back while the file, its texts and this release are unchanged
+        (:mod:`.cache`).
 
     Raises:
         YAMLSyntaxError: unreadable or unsafe YAML.
@@ -113,13 +116,22 @@ def load_campaign(source: str | os.PathLike[str], *, file: str | None = None,
         'Kế hoạch 115/KH-CĐTKV, mục V.2 Tiêu chuẩn — tập thể (dòng 96)'
     """
     text, name = _read(source, file)
-    data, smap = parse_yaml(text, file=name, max_nodes=MAX_CAMPAIGN_NODES)
     extra = documents if documents is not None else seeds
     base = None if isinstance(text, str) else Path(name).parent  # a file (read as bytes)
     texts = None
     if base is not None or extra is not None or os.environ.get(DOCUMENTS_ENV):
         texts = DocumentTexts(base, [extra] if extra is not None else [])
-    return validate_campaign(data, smap, texts=texts)
+    kept = None
+    if isinstance(text, bytes) and base is not None and texts is not None and name != "<stdin>":
+        kept = CampaignCache.for_file(text, base, [extra] if extra is not None else [])
+        campaign = kept.get(texts) if kept is not None else None
+        if campaign is not None:
+            return campaign
+    data, smap = parse_yaml(text, file=name, max_nodes=MAX_CAMPAIGN_NODES)
+    campaign = validate_campaign(data, smap, texts=texts)
+    if kept is not None and texts is not None:
+        kept.put(campaign, texts)
+    return campaign
 
 
 def _read(source: str | os.PathLike[str], file: str | None) -> tuple[str | bytes, str]:

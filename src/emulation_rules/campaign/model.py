@@ -585,6 +585,5 @@ class Campaign(_Model):
         hits.sort(key=lambda p: (p.kind == "campaign", -(p.start.toordinal())))
         return hits[0] if hits else None
 
-
-for _m in (CountSpec, AllOf, AnyOf, NotOf, Criterion, ScoreItem, Population, CountMetric, ShareMetric, Target, QuotaOf, Quota, Campaign):
-    _m.model_rebuild()
+# No model_rebuild() here: the models are built on their first validation (defer_build in
+# common._Model), so a campaign read back from the cache (campaign.cache) never builds them.

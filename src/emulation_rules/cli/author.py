@@ -15,10 +15,6 @@ from typing import Any, TextIO
 
 import yaml
 
-from emulation_rules.authoring.case_files import load_cases
-from emulation_rules.authoring.cases import run_case_file
-from emulation_rules.authoring.starter import starter_campaign, starter_cases
-from emulation_rules.campaign.loader import load_campaign
 from emulation_rules.campaign.migrate import migrate_text
 from emulation_rules.campaign.reading import InputFileError, read_limited
 from emulation_rules.campaign.safe_yaml import MAX_BYTES
@@ -63,6 +59,11 @@ def add_parsers(sub: Any, stderr: TextIO | None) -> None:
 
 def cmd_new(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     """Write and check the starter; exit 2 for a bad id or existing files, 1 if it fails."""
+    from emulation_rules.authoring.case_files import load_cases  # loaded only for 'new'
+    from emulation_rules.authoring.cases import run_case_file
+    from emulation_rules.authoring.starter import starter_campaign, starter_cases
+    from emulation_rules.campaign.loader import load_campaign
+
     if not _IDENT.match(args.id):
         message, hint = identifier_message(args.id)
         err.write(f"error: campaign id: {message} ({hint})\n")

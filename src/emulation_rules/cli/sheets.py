@@ -9,7 +9,7 @@ from __future__ import annotations
 import argparse
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
 from emulation_rules.campaign.loader import load_campaign
 from emulation_rules.campaign.model import Campaign
@@ -19,8 +19,9 @@ from emulation_rules.facts.load import load_facts
 from emulation_rules.facts.reader import Submission
 from emulation_rules.facts.review import submission_as_of
 from emulation_rules.facts.vocab import KINDS, choose, unknown_message
-from emulation_rules.results.summary import VerdictCounts
-from emulation_rules.results.targets import TargetReport, evaluate_targets
+
+if TYPE_CHECKING:  # loaded by the commands that use them (a cold start of evaluate skips them)
+    from emulation_rules.results.targets import TargetReport
 
 EXIT_OK, EXIT_INPUT = 0, 2
 
@@ -146,6 +147,8 @@ def evaluate_report(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     engine = Engine(campaign, params=dict(args.param), backend=args.backend)
     submission = facts_of(args, campaign, err)
     evaluation = engine.evaluate(submission, as_of=args.as_of, phase=args.phase)
+    from emulation_rules.results.targets import evaluate_targets
+
     report = None
     if campaign.targets and evaluation.as_of is not None:
         try:
@@ -201,6 +204,8 @@ def evaluate_bulk_report(args: argparse.Namespace, out: TextIO, err: TextIO) -> 
     for p in result.rejected:
         err.write(f"skipped: {p}\n")
     err.write(result.summary() + "\n")
+    from emulation_rules.results.summary import VerdictCounts
+
     counts = VerdictCounts(result.as_of, result.phase, result.subjects, per_award)
     return _save(args, target, err, campaign=campaign, counts=counts, rejected=result.rejected)
 
@@ -208,6 +213,8 @@ def evaluate_bulk_report(args: argparse.Namespace, out: TextIO, err: TextIO) -> 
 def judged_targets(args: argparse.Namespace, err: TextIO) -> tuple[Campaign, TargetReport] | None:
     """The campaign and its targets judged over the facts, for the ``targets`` command (any
     format); ``None`` after saying on ``err`` why (the review date lies in no phase)."""
+    from emulation_rules.results.targets import evaluate_targets
+
     campaign = load_campaign(args.campaign)
     submission = load_facts(args.facts, campaign)
     try:

@@ -5,9 +5,23 @@ Backends are imported lazily by :class:`emulation_rules.Engine`, so that durable
 pyarrow load only where they are used.
 """
 
-from emulation_rules.evaluate.base import BACKENDS
-from emulation_rules.evaluate.interface import BackendName, Evaluator
-from emulation_rules.evaluate.result import AwardResult, CriterionResult, Evaluation, SubjectResult
+import importlib
+import typing
+
+if typing.TYPE_CHECKING:
+    from emulation_rules.evaluate.base import BACKENDS
+    from emulation_rules.evaluate.interface import BackendName, Evaluator
+    from emulation_rules.evaluate.result import AwardResult, CriterionResult, Evaluation, SubjectResult
+
+_LAZY = {
+    "AwardResult": "emulation_rules.evaluate.result",
+    "BACKENDS": "emulation_rules.evaluate.base",
+    "BackendName": "emulation_rules.evaluate.interface",
+    "CriterionResult": "emulation_rules.evaluate.result",
+    "Evaluation": "emulation_rules.evaluate.result",
+    "Evaluator": "emulation_rules.evaluate.interface",
+    "SubjectResult": "emulation_rules.evaluate.result",
+}
 
 __all__ = [
     "BACKENDS",
@@ -18,3 +32,17 @@ __all__ = [
     "Evaluator",
     "SubjectResult",
 ]
+
+
+def __getattr__(name: str) -> typing.Any:
+    """Import a public name on first use (a command loads only what it runs)."""
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(module), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *_LAZY})

@@ -238,7 +238,7 @@ def score_sheet_result(sheet: m.ScoreSheet, facts: Mapping[str, Any], scored: It
     threshold = f"total points → band{' ≥ ' + sheet.pass_band if sheet.pass_band else ''}"
     if sheet.item_floor_fraction is not None:
         threshold += f"; every item ≥ {sheet.item_floor_fraction:g} × its max"  # noqa: RUF001
-    result = CriterionResult("score_sheet", m.Text(vi="Bảng chấm điểm", en="Score sheet"), "",
+    result = CriterionResult("score_sheet", m.Text.model_construct(vi="Bảng chấm điểm", en="Score sheet"), "",
                              status, values, lacking_all, threshold, sheet.source)
     return (None if lacking_all else total), band, result
 

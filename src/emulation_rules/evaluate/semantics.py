@@ -82,7 +82,7 @@ def synthetic_decls(campaign: m.Campaign) -> dict[str, m.FactDecl]:
     ``award:<id>`` for every award (so a ``held`` title is known to be an award), ``history``
     and ``as_of``."""
     marker = m.FactDecl.model_construct(id="verdict", applies_to="individual", type="enum",
-                                        label=m.Text(vi="Kết quả", en="Verdict"))
+                                        label=m.Text.model_construct(vi="Kết quả", en="Verdict"))
     return {**{award_key(a.id): marker for a in campaign.awards}, HISTORY: marker, AS_OF: marker}
 
 

@@ -19,9 +19,9 @@ __all__ = ["KINDS", "Choice", "choose", "fold", "label_aliases", "listing", "rev
 Choice = tuple[str, "m.Text | None"]
 """An id and its label (None when it has none)."""
 
-KINDS: tuple[Choice, ...] = (
-    ("collective", m.Text(vi="Tập thể", en="Collective")),
-    ("individual", m.Text(vi="Cá nhân", en="Individual")),
+KINDS: tuple[Choice, ...] = (  # built, not validated: no model is built at import (a cold start)
+    ("collective", m.Text.model_construct(vi="Tập thể", en="Collective")),
+    ("individual", m.Text.model_construct(vi="Cá nhân", en="Individual")),
 )
 """Subject kinds (GLOSSARY: tập thể, cá nhân)."""
 

@@ -28,9 +28,9 @@ from emulation_rules.facts.reader import Subject
 OutcomeStatus = Literal["within_quota", "over_quota", "tied_at_cap"]
 
 OUTCOME_LABELS: dict[str, m.Text] = {
-    "within_quota": m.Text(vi="Trong hạn mức", en="Within the cap"),
-    "over_quota": m.Text(vi="Vượt hạn mức", en="Over the cap"),
-    "tied_at_cap": m.Text(vi="Bằng nhau tại ngưỡng", en="Tied at the cut, nobody chosen"),
+    "within_quota": m.Text.model_construct(vi="Trong hạn mức", en="Within the cap"),
+    "over_quota": m.Text.model_construct(vi="Vượt hạn mức", en="Over the cap"),
+    "tied_at_cap": m.Text.model_construct(vi="Bằng nhau tại ngưỡng", en="Tied at the cut, nobody chosen"),
 }
 """Each outcome in words, for the workbook and the HTML report."""
 

@@ -203,23 +203,24 @@ def advice(kind: QuotaKind, status: QuotaStatus, subject: str, counted: int, den
     who_vi = "cá nhân" if subject == "individual" else "tập thể"
     if status == "unknown":
         if kind == "min_share" and not denominator and not undecided:
-            return m.Text(vi="chưa có đối tượng để tính tỷ lệ", en="nobody to take the share of: undefined")
-        return m.Text(vi=f"chưa xác định: {undecided} đối tượng còn thiếu dữ kiện",
+            return m.Text.model_construct(vi="chưa có đối tượng để tính tỷ lệ",
+                                          en="nobody to take the share of: undefined")
+        return m.Text.model_construct(vi=f"chưa xác định: {undecided} đối tượng còn thiếu dữ kiện",
                       en=f"undecided: {undecided} subject{_s(undecided)} lack{'s' if undecided == 1 else ''} "
                          "a fact the quota reads")
     if kind == "min_share":
         if status == "met":
-            return m.Text(vi=f"đạt: {counted}/{denominator}, tối thiểu {limit}",
+            return m.Text.model_construct(vi=f"đạt: {counted}/{denominator}, tối thiểu {limit}",
                           en=f"met: {counted} of {denominator}, at least {limit} needed")
         if add is None:
-            return m.Text(vi=f"cần thêm {shortfall} {who_vi} đạt điều kiện trong số được khen thưởng",
+            return m.Text.model_construct(vi=f"cần thêm {shortfall} {who_vi} đạt điều kiện trong số được khen thưởng",
                           en=f"needs {shortfall} more of the awardees to qualify")
-        return m.Text(vi=f"cần thêm {add} {who_vi} được khen thưởng đạt điều kiện",
+        return m.Text.model_construct(vi=f"cần thêm {add} {who_vi} được khen thưởng đạt điều kiện",
                       en=f"needs {add} more qualifying awardee{_s(add)}")
     if status == "met":
-        return m.Text(vi=f"không vượt mức tối đa {limit} (hiện có {counted})",
+        return m.Text.model_construct(vi=f"không vượt mức tối đa {limit} (hiện có {counted})",
                       en=f"within the cap of {limit} ({counted} counted)")
-    return m.Text(vi=f"vượt {excess} so với mức tối đa {limit}", en=f"{excess} over the cap of {limit}")
+    return m.Text.model_construct(vi=f"vượt {excess} so với mức tối đa {limit}", en=f"{excess} over the cap of {limit}")
 
 
 def _s(n: int | None) -> str:

@@ -55,6 +55,7 @@ from emulation_rules.campaign import model as m  # noqa: E402
 from emulation_rules.evaluate.durable.compiler import CompiledCampaign  # noqa: E402
 from emulation_rules.evaluate.polars import BulkEvaluator  # noqa: E402
 from emulation_rules.evaluate.semantics import fields_read as _fields_read  # noqa: E402
+from emulation_rules.facts.reader import MAX_FACTS_BYTES  # noqa: E402
 from emulation_rules.results.render import render_csv  # noqa: E402
 
 
@@ -254,14 +255,21 @@ def reference_evaluator(engine: Engine) -> Callable[[Any], list[tuple[str, str, 
 # --- the run --------------------------------------------------------------------------------
 
 
-def _head(src: Path, dst: Path, rows: int) -> Path:
+def _head(src: Path, dst: Path, rows: int) -> tuple[Path, int]:
+    """The header and the first ``rows`` rows of ``src``, as many as the facts reader accepts
+    (a file under ``MAX_FACTS_BYTES``); the path and the rows written."""
+    size, written = 0, -1
     with (
         src.open(encoding="utf-8", newline="") as fin,
         dst.open("w", encoding="utf-8", newline="") as fout,
     ):
         for line in itertools.islice(fin, rows + 1):
+            size += len(line.encode("utf-8"))
+            if size > MAX_FACTS_BYTES:
+                break
             fout.write(line)
-    return dst
+            written += 1
+    return dst, written
 
 
 def _child_bulk(campaign: str, src: str, dst: str, chunk_rows: int) -> None:
@@ -382,12 +390,15 @@ def main(argv: list[str] | None = None) -> int:
 
     # 3. the Python paths on samples
     ds, ps = min(n, args.durable_sample), min(n, args.python_sample)
-    sample_d = _head(data, work / f"durable_{ds}.csv", ds)
+    sample_d, ds = _head(data, work / f"durable_{ds}.csv", ds)
     load_d_s, sub_d = timed(lambda: load_facts(sample_d, campaign))
     durable_s, evaluation = timed(lambda: engine.evaluate(sub_d))
     render_s, durable_csv = timed(lambda: render_csv(evaluation))
 
-    sample_p = _head(data, work / f"python_{ps}.csv", ps) if ps != ds else sample_d
+    sample_p, ps = _head(data, work / f"python_{ps}.csv", ps) if ps != ds else (sample_d, ds)
+    if ps < min(n, args.python_sample):
+        print(f"  (the Python sample is {ps:,} subjects: the facts reader takes files up to "
+              f"{MAX_FACTS_BYTES // 2**20} MiB)")
     t0 = time.perf_counter()
     sub_p = load_facts(sample_p, campaign) if ps != ds else sub_d
     load_p_s = time.perf_counter() - t0 if ps != ds else load_d_s

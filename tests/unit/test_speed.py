@@ -114,7 +114,8 @@ def test_an_unwritable_cache_is_no_error(ldtt_copy, monkeypatch, tmp_path):
 NOT_FOR_EVALUATE = ("emulation_rules.authoring", "emulation_rules.service", "emulation_rules.results.html",
                     "emulation_rules.results.workbook", "emulation_rules.evaluate.polars", "polars",
                     "pyarrow", "openpyxl", "python_calamine", "jinja2", "fastapi", "uvicorn",
-                    "sqlalchemy", "hypothesis", "psycopg")
+                    "sqlalchemy", "hypothesis", "psycopg", "emulation_rules.results.rollup",
+                    "emulation_rules.facts.units", "emulation_rules.facts.many")
 
 
 def test_evaluate_imports_only_what_it_uses(tmp_path):

@@ -12,15 +12,16 @@ import os
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
 from emulation_rules.campaign.loader import load_campaign
 from emulation_rules.campaign.model import Campaign
 from emulation_rules.engine import Engine
 from emulation_rules.facts.load import load_facts
 from emulation_rules.facts.reader import Submission
-from emulation_rules.facts.units import UnitTree, load_units
-from emulation_rules.results.rollup import VERDICT_WORDS, render_rollup_json, render_rollup_table, rollup
+
+if TYPE_CHECKING:  # the tree and the roll-up load only when used (evaluate of one file skips them)
+    from emulation_rules.facts.units import UnitTree
 
 EXIT_OK, EXIT_INPUT = 0, 2
 
@@ -87,7 +88,11 @@ def facts_of(args: argparse.Namespace, campaign: Campaign, err: TextIO) -> Submi
     Raises:
         FactsError: every problem of every file, located.
     """
-    units = load_units(args.units, campaign) if getattr(args, "units", None) is not None else None
+    units = None
+    if getattr(args, "units", None) is not None:
+        from emulation_rules.facts.units import load_units
+
+        units = load_units(args.units, campaign)
     submission = load_facts(args.facts, campaign, units=units,
                             on_error="skip" if getattr(args, "skip_invalid", False) else "raise")
     err.write(missing_units_note(submission.missing_units, getattr(args, "lang", None) or "vi"))
@@ -95,6 +100,9 @@ def facts_of(args: argparse.Namespace, campaign: Campaign, err: TextIO) -> Submi
 
 
 def _cmd_rollup(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    from emulation_rules.facts.units import load_units
+    from emulation_rules.results.rollup import render_rollup_json, render_rollup_table, rollup
+
     campaign = load_campaign(args.campaign)
     tree = load_units(args.units, campaign)
     if args.bulk:
@@ -165,6 +173,8 @@ def _rollup_bulk(args: argparse.Namespace, campaign: Campaign, tree: UnitTree, o
 
 
 def _counts_table(table: Any, tree: UnitTree, campaign: Campaign, lang: str) -> str:
+    from emulation_rules.results.rollup import VERDICT_WORDS
+
     words = VERDICT_WORDS["en" if lang == "en" else "vi"]
     awards = {a.id: (a.label.en if lang == "en" else a.label.vi) for a in campaign.awards}
     by_unit: dict[str, list[str]] = {}

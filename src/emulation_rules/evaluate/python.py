@@ -95,6 +95,7 @@ class PythonEvaluator(BaseEvaluator):
                 read = reads(crit.condition, self._award_ids)
                 self._reads[id(crit)] = (read, [f for f in read if f in self.campaign_facts])
         self._synthetic = any(len(d) < len(r) for r, d in self._reads.values())
+        self._described: dict[int, str] = {}  # per condition, once (see describe)
 
     def evaluate_subject(self, subject: Subject, review: ReviewYears | None = None) -> SubjectResult:
         """One subject against the awards of its kind (see :meth:`evaluate`), each after the
@@ -220,8 +221,13 @@ class PythonEvaluator(BaseEvaluator):
         return count_records(spec, records, self._facts[spec.fact])
 
     def describe(self, cond: m.Condition) -> str:
-        """A condition in words, as the engine shows it (e.g. ``union_rating ≥ strong``)."""
-        return describe(cond, self.params)
+        """A condition in words, as the engine shows it (e.g. ``union_rating ≥ strong``); worded
+        once per condition (it depends on the campaign and the parameters only, never on the
+        subject; wording it for every subject was about a quarter of this backend's time)."""
+        text = self._described.get(id(cond))
+        if text is None:
+            text = self._described[id(cond)] = describe(cond, self.params)
+        return text
 
 
 def _verdict(statuses: list[Status]) -> VerdictKind:

@@ -16,6 +16,9 @@ adding a dependency to every install. An entry is written whole or not at all (a
 beside it, then a rename), begins with the SHA-256 of its body, and is read only when that
 matches: a truncated or damaged entry is a miss and is written again. A cache that cannot be
 read or written (read-only home, full disk) is no error: the campaign is validated as before.
+Entries are pickles: the directory must be the user's own (it is created readable by its owner
+only, and so are the entries); never point ``$EMULATION_RULES_CACHE`` at a directory others can
+write.
 """
 
 from __future__ import annotations
@@ -85,7 +88,12 @@ class CampaignCache:
                  search: Iterable[str | os.PathLike[str]]) -> CampaignCache | None:
         """The entry for a campaign file's ``content``, or ``None`` when the cache is off."""
         directory = user_cache_dir()
-        return None if directory is None else cls(directory, content, base, search)
+        if directory is None:
+            return None
+        try:
+            return cls(directory, content, base, search)
+        except OSError:  # the package's own files cannot be read (a zip import): no cache
+            return None
 
     def get(self, texts: DocumentTexts) -> Campaign | None:
         """The campaign kept for this file, or ``None`` (absent, damaged, or a text changed)."""
@@ -133,7 +141,7 @@ def _text_state(campaign: Campaign, texts: DocumentTexts) -> _TextState:
 
 
 def _write_whole(path: Path, data: bytes) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
+    path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)  # the user's own, as the entries
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=".pickle")
     try:
         with os.fdopen(fd, "wb") as handle:

@@ -138,3 +138,10 @@ def test_evaluate_imports_only_what_it_uses(tmp_path):
         assert "emulation_rules.engine" in loaded
         unwanted = [m for m in loaded if m.startswith(NOT_FOR_EVALUATE)]
         assert not unwanted, (cache, unwanted)
+
+
+def test_entries_are_readable_by_their_owner_only(ldtt_copy):
+    load_campaign(ldtt_copy)
+    kept = _entry(ldtt_copy)
+    assert kept.path.stat().st_mode & 0o077 == 0
+    assert kept.path.parent.stat().st_mode & 0o077 == 0

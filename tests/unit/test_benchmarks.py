@@ -22,6 +22,7 @@ TINY: dict[str, list[str]] = {
     "bench_mutate.py": [str(ROOT / "campaigns" / "cases" / "phurieng_2017.yaml"), "--repeat", "1"],
     "bench_paths.py": ["-n", "300", "--per-subject", "100", "--repeat", "1"],
     "bench_quotas.py": ["-n", "300", "--units", "5", "--repeat", "1"],
+    "bench_rollup.py": ["-n", "2000"],
     "bench_service.py": ["--requests", "20", "--clients", "2", "--warmup", "5", "--reloads", "2"],
     "bench_xlsx.py": ["-n", "100", "--repeat", "1"],
 }

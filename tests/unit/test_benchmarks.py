@@ -17,6 +17,7 @@ TINY: dict[str, list[str]] = {
     "bench_bulk.py": ["-n", "300", "--durable-sample", "100", "--python-sample", "200", "--repeat", "1",
                       "--chunk-rows", "100"],
     "bench_coldstart.py": ["--runs", "1", "--top", "3"],
+    "bench_diff.py": ["-n", "2000", "--repeat", "1"],
     "bench_engine.py": ["-n", "200", "--repeat", "1"],
     "bench_input_limits.py": ["--csv-mib", "0.2"],
     "bench_mutate.py": [str(ROOT / "campaigns" / "cases" / "phurieng_2017.yaml"), "--repeat", "1"],

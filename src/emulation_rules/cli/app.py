@@ -214,11 +214,7 @@ def build_parser(stderr: TextIO | None = None) -> argparse.ArgumentParser:
                    "of awards, verdicts and failing criteria) or en")
     e.add_argument("--ids", action="store_true",
                    help="the table shows ids of awards, verdicts and criteria instead of labels")
-    e.add_argument("--no-bulk", action="store_true",
-                   help="evaluate subject by subject even a large table (without --bulk or "
-                   f"--no-bulk, a .csv or .xlsx of {_paths.AUTO_BULK_ROWS} rows or more, or a "
-                   ".parquet, whose results go out as CSV or Parquet rows, takes the columnar "
-                   "path by itself: same rows, much faster)")
+    _paths.add_no_bulk(e)
 
     x = sub.add_parser("explain", help="why one subject got or missed each award",
                        description="Show the reasoning for one subject, criterion by criterion, in "
@@ -439,16 +435,9 @@ def _one_table(args: argparse.Namespace, err: TextIO) -> bool:
 
 
 def _cmd_evaluate(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
-    if args.bulk and args.no_bulk:
-        err.write("--bulk and --no-bulk exclude each other\n")
-        return EXIT_INPUT
-    if _paths.choose_way(args) == "columnar":  # --bulk, or a large table by itself (cli/paths.py)
-        if args.bulk:
-            return _cmd_evaluate_bulk(args, out, err) if _one_table(args, err) else EXIT_INPUT
-        code = _paths.evaluate_columnar(args, out, err)
-        if code is not None:
-            return code
-    args.format = _paths.output_format(args)
+    code = _paths.columnar_first(args, out, err, forced=_cmd_evaluate_bulk, one_table=_one_table)
+    if code is not None:  # --bulk, or a large table by itself (cli/paths.py)
+        return code
     if args.format in ("xlsx", "html"):
         return _sheets.evaluate_report(args, out, err)
     engine, ev = _evaluate(args, err)

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import argparse
 import zipfile
+from collections.abc import Callable
 from pathlib import Path
 from typing import Literal, TextIO
 
@@ -43,8 +44,21 @@ def output_format(args: argparse.Namespace) -> str | None:
             ".xlsx": "xlsx"}.get(args.output.suffix.lower())
 
 
-def choose_way(args: argparse.Namespace) -> Way:
-    """The path ``evaluate`` takes for ``args`` (see the module doc)."""
+def add_no_bulk(parser: argparse.ArgumentParser) -> None:
+    """``--no-bulk`` on the ``evaluate`` parser."""
+    parser.add_argument("--no-bulk", action="store_true",
+                        help="evaluate subject by subject even a large table (without --bulk or "
+                        f"--no-bulk, a .csv or .xlsx of {AUTO_BULK_ROWS} rows or more, or a .parquet, "
+                        "whose results go out as CSV or Parquet rows, takes the columnar path by "
+                        "itself: same rows, much faster)")
+
+
+def choose_way(args: argparse.Namespace, err: TextIO) -> Way | None:
+    """The path ``evaluate`` takes for ``args`` (see the module doc); None after saying on
+    ``err`` that ``--bulk`` and ``--no-bulk`` were both given."""
+    if args.bulk and args.no_bulk:
+        err.write("--bulk and --no-bulk exclude each other\n")
+        return None
     if args.bulk:
         return "columnar"
     if args.no_bulk or args.backend != "auto" or args.units is not None or isinstance(args.facts, tuple):
@@ -112,6 +126,25 @@ def notice_columnar(err: TextIO) -> None:
     err.write(f"ghi chú: bảng từ {AUTO_BULK_ROWS} dòng, xét theo cột (--no-bulk để xét từng đối tượng)\n"
               f"note: a table of {AUTO_BULK_ROWS} rows or more, evaluated by the columnar path "
               "(--no-bulk: subject by subject)\n")
+
+
+def columnar_first(args: argparse.Namespace, out: TextIO, err: TextIO, *,
+                   forced: Callable[[argparse.Namespace, TextIO, TextIO], int],
+                   one_table: Callable[[argparse.Namespace, TextIO], bool]) -> int | None:
+    """``evaluate`` the columnar way when it goes that way: its exit code (``forced`` runs
+    ``--bulk``, after ``one_table`` checked its input), 2 for ``--bulk --no-bulk``; else None,
+    with ``args.format`` taken from ``--output``'s extension when not given: subject by subject."""
+    way = choose_way(args, err)
+    if way is None:
+        return 2
+    if way == "columnar":
+        if args.bulk:
+            return forced(args, out, err) if one_table(args, err) else 2
+        code = evaluate_columnar(args, out, err)
+        if code is not None:
+            return code
+    args.format = output_format(args)
+    return None
 
 
 def evaluate_columnar(args: argparse.Namespace, out: TextIO, err: TextIO) -> int | None:

@@ -10,7 +10,6 @@ from typing import TYPE_CHECKING, Literal
 
 from emulation_rules.campaign import model as m
 from emulation_rules.campaign.reading import STDIN
-from emulation_rules.facts.many import load_many
 from emulation_rules.facts.one_file import load_facts_file
 from emulation_rules.facts.reader import OnError, Submission
 
@@ -47,6 +46,8 @@ def load_facts(
     """
     if (not isinstance(source, (str, os.PathLike)) or units is not None
             or (os.fspath(source) != STDIN and Path(source).is_dir())):
+        from emulation_rules.facts.many import load_many  # (one file, the usual case, skips it)
+
         sources = [source] if isinstance(source, (str, os.PathLike)) else list(source)
         collected = load_many(sources, campaign, units=units, on_error=on_error)
         return dataclasses.replace(collected.submission, missing_units=collected.missing)

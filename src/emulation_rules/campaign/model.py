@@ -585,5 +585,7 @@ class Campaign(_Model):
         hits.sort(key=lambda p: (p.kind == "campaign", -(p.start.toordinal())))
         return hits[0] if hits else None
 
-# No model_rebuild() here: the models are built on their first validation (defer_build in
-# common._Model), so a campaign read back from the cache (campaign.cache) never builds them.
+# Built here, not on first validation: built lazily (defer_build alone), the tagged unions of
+# conditions are named differently in pydantic's error locations (test_loader_cases).
+for _m in (CountSpec, AllOf, AnyOf, NotOf, Criterion, ScoreItem, Population, CountMetric, ShareMetric, Target, QuotaOf, Quota, Campaign):
+    _m.model_rebuild()

@@ -107,6 +107,11 @@ ProblemCode = Literal[
     "unit-cycle",
     "unit-level-order",
     "duplicate-subject",
+    "too-many-cells",
+    "too-many-strings",
+    "inflates-too-large",
+    "document-outside",
+    "cannot-convert",
 ]
 """Every problem code the library emits (stable; tests assert on them)."""
 
@@ -150,6 +155,8 @@ PROBLEM_CODES: Mapping[str, tuple[str, str]] = MappingProxyType({
                     "evaluation): none can be judged first; remove one of the references."),
     "bad-quota": ("campaign", "A quota without exactly one bound, of the other subject kind, or a bad of/ranking."),
     "figure-not-in-source": ("campaign", "A figure is not printed on the lines its source cites (or: derived)."),
+    "document-outside": ("campaign", "A document's `text` lies outside the campaign's folder and documents folders."),
+    "cannot-convert": ("campaign", "`migrate` meets a value it cannot carry into version 2 (nothing is written)."),
     "bad-initiatives": ("campaign", "The initiative programme's window, kinds or derived facts do not fit."),
     "not-a-file": ("facts", "The input is a FIFO, a device or a directory, not a file (use - for stdin)."),
     "unreadable": ("facts", "The file cannot be read (missing, a directory, permission)."),
@@ -177,6 +184,9 @@ PROBLEM_CODES: Mapping[str, tuple[str, str]] = MappingProxyType({
     "unknown-criterion": ("cases", "An expectation names a criterion the award does not have."),
     "unknown-target": ("cases", "An expectation names a target the campaign does not have."),
     "unknown-quota": ("cases", "An expectation names a quota the campaign does not have."),
+    "too-many-cells": ("facts", "An .xlsx sheet reaches past the cell limit (5,000,000 from A1) or Excel's grid."),
+    "too-many-strings": ("facts", "An .xlsx workbook's shared strings, or the text their cells copy, pass the limit."),
+    "inflates-too-large": ("facts", "An .xlsx archive inflates past the limit (256 MiB) or has too many parts."),
     "missing-extra": ("facts", "The input needs an optional extra that is not installed (e.g. xlsx, bulk)."),
     "too-deep": ("yaml", "Lists and mappings nested deeper than the limit."),
     "bad-date": ("request", "An as_of option that is not a date YYYY-MM-DD."),

@@ -26,6 +26,7 @@ from typing import Any
 
 from emulation_rules.campaign import model as m
 from emulation_rules.facts.reader import CSV_META_COLUMNS
+from emulation_rules.writing import replacing
 
 _FAMILY = ("Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Vũ", "Đặng", "Bùi", "Đỗ", "Ngô")
 _MIDDLE = ("Văn", "Thị", "Hữu", "Minh", "Thanh", "Đức")
@@ -265,7 +266,7 @@ def write_csv(
     """Write ``n`` synthetic subjects to a UTF-8 CSV file (streamed; memory stays flat)."""
     target = Path(path)
     header = columns(campaign)
-    with target.open("w", encoding="utf-8", newline="") as fh:
+    with replacing(target) as tmp, tmp.open("w", encoding="utf-8", newline="") as fh:
         w = csv.writer(fh, lineterminator="\n")
         w.writerow(header)
         for row in rows(campaign, n, seed=seed, missing=missing, messy=messy):

@@ -42,6 +42,7 @@ from emulation_rules.facts.xlsx import (
     REGISTER_PREFIX,
 )
 from emulation_rules.results.workbook import print_setup
+from emulation_rules.writing import replacing
 
 __all__ = ["FORM_ROWS", "FormSpec", "write_form"]
 
@@ -143,7 +144,8 @@ def write_form(
     for ws in wb.worksheets:
         print_setup(ws)
     path = Path(target)
-    wb.save(path)
+    with replacing(path) as tmp:
+        wb.save(tmp)
     return path
 
 

@@ -14,9 +14,14 @@ works on the text, line by line, so comments, order and layout are kept:
 * a defect's or a non-checkable entry's ``lines: [a, b, c]`` becomes
   ``sources: [{doc: plan, lines: a}, ...]`` (consecutive lines joined into one range).
 
-The result is meant to be read and then validated (``emulation-rules validate``), not trusted
-blindly: a hand-written file laid out unlike the shipped campaigns (block-style citations,
-multi-line lists) is left as it is where no rule applies, and validation then names the spot.
+The text is read by the project's safe YAML reader (every problem located, never a traceback)
+and a byte-order mark is dropped. Nothing is dropped silently: a ``source_seed`` that is not
+text on a line of its own, a ``document`` block that is not a mapping, or a key of that block
+missing from the result is a ``cannot-convert`` problem, located in the original file
+(:func:`migrate_text` raises, nothing is written). The command line then validates the
+converted text as a version 2 campaign before calling it converted (``emulation-rules
+migrate``); a hand-written file laid out unlike the shipped campaigns (block-style citations,
+multi-line lists) is left as it is where no rule applies, and that validation names the spot.
 """
 
 from __future__ import annotations
@@ -28,10 +33,13 @@ from typing import Any
 
 import yaml
 
+from emulation_rules.campaign.safe_yaml import SourceMap, parse_yaml
+from emulation_rules.errors import CampaignError, CampaignValidationError, PathItem, Problem
+
 __all__ = ["migrate_text", "needs_migration"]
 
 _VERSION = re.compile(r"^schema_version:\s*1\s*(#.*)?$")
-_SOURCE_SEED = re.compile(r"^source_seed:\s*['\"]?([^'\"#\s]+)['\"]?\s*(#.*)?$")
+_SOURCE_SEED = re.compile(r"^source_seed:")
 _SEED_MAP = re.compile(r"\{(\s*)seed:\s*['\"]?[^,}'\"]+['\"]?([^}]*)\}")
 _LINES = re.compile(r"^(\s*)(- )?lines:\s*\[([0-9,\s]*)\]\s*(#.*)?$")
 _TOP_KEY = re.compile(r"^([a-z_]+):")
@@ -82,10 +90,15 @@ def migrate_text(text: str, path: str | os.PathLike[str] | None = None) -> str:
         The converted text; unchanged when there is nothing to convert.
 
     Raises:
-        yaml.YAMLError: ``text`` is not YAML.
+        YAMLSyntaxError: ``text`` is not YAML (located, as the loader reports it).
+        CampaignValidationError: a ``cannot-convert`` problem (see the module docstring).
     """
-    data = yaml.safe_load(text)
+    name = str(path) if path is not None else "<string>"
+    text = text.removeprefix("\ufeff")
+    data, smap = parse_yaml(text, file=name)
     is_campaign = isinstance(data, dict) and "source_seed" in data
+    if is_campaign:
+        _convertible(data, smap, text)
     campaign_dir = Path(path).parent if path is not None else None
     doc = data.get("document") if is_campaign and isinstance(data.get("document"), dict) else {}
     issuer = ""
@@ -107,7 +120,9 @@ def migrate_text(text: str, path: str | os.PathLike[str] | None = None) -> str:
             continue
         seed_m = _SOURCE_SEED.match(line) if is_campaign else None
         if seed_m:
-            out.extend(_documents_head(seed_m.group(1), campaign_dir, doc, issuer))
+            if "schema_version" not in data:
+                out.append("schema_version: 2")
+            out.extend(_documents_head(str(data["source_seed"]), campaign_dir, doc, issuer))
             out.extend(_SEED_MAP.sub(_source_map, "  " + b) for b in doc_block)
             continue
         line = _SEED_MAP.sub(_source_map, line)
@@ -122,7 +137,53 @@ def migrate_text(text: str, path: str | os.PathLike[str] | None = None) -> str:
                 comment = f"  {lm.group(4)}" if lm.group(4) else ""
                 line = f"{lm.group(1)}{lm.group(2) or ''}sources: [{cites}]{comment}"
         out.append(line)
-    return "\n".join(out) + ("\n" if text.endswith("\n") else "")
+    new = "\n".join(out) + ("\n" if text.endswith("\n") else "")
+    if is_campaign:
+        _nothing_dropped(new, data, smap, name)
+    return new
+
+
+def _fail(smap: SourceMap, path: tuple[PathItem, ...], message: str) -> CampaignValidationError:
+    return CampaignValidationError([Problem("cannot-convert", message + "; nothing converted", path,
+                                            smap.locate(path), "convert this part by hand (see the guide)")])
+
+
+def _convertible(data: dict[str, Any], smap: SourceMap, text: str) -> None:
+    """Refuse what the line-by-line conversion would lose."""
+    seed = data["source_seed"]
+    if not isinstance(seed, str) or not seed.strip():
+        raise _fail(smap, ("source_seed",), "'source_seed' must name the plan's text file")
+    if sum(1 for line in text.splitlines() if _SOURCE_SEED.match(line)) != 1:
+        raise _fail(smap, ("source_seed",), "'source_seed' is not written on a line of its own at the "
+                    "start of a line")
+    document = data.get("document")
+    if document is not None and not isinstance(document, dict):
+        raise _fail(smap, ("document",), "'document' must be a mapping (number, date...)")
+    if data.get("schema_version") not in (1, None):
+        raise _fail(smap, ("schema_version",), f"'source_seed' beside schema_version "
+                    f"{data.get('schema_version')!r}: neither version 1 nor 2")
+
+
+def _nothing_dropped(new: str, old: dict[str, Any], smap: SourceMap, name: str) -> None:
+    """Every key of the version 1 ``document`` block is in the converted ``documents[0]``; no
+    top-level key is lost."""
+    try:
+        data, _ = parse_yaml(new, file=name)
+    except CampaignError:  # the result cannot be read back: a failed conversion
+        data = None
+    if not isinstance(data, dict):
+        raise _fail(smap, (), "the converted text cannot be read back")
+    docs = data.get("documents")
+    first = docs[0] if isinstance(docs, list) and docs and isinstance(docs[0], dict) else {}
+    for key, value in (old.get("document") or {}).items():
+        kept = first.get(key)
+        if key not in first or (not isinstance(value, dict | list) and kept != value):
+            raise _fail(smap, ("document", key), f"'document.{key}' would be lost")
+    for key in old:
+        if key not in ("source_seed", "document") and key not in data:
+            raise _fail(smap, (key,), f"'{key}' would be lost")
+    if data.get("schema_version") != 2 or "source_seed" in data:
+        raise _fail(smap, ("schema_version",), "'schema_version: 1' is not written on a line of its own")
 
 
 _FLOW_DOCUMENT = re.compile(r"^document:\s*\{(.*)\}\s*(#.*)?$")
@@ -135,7 +196,7 @@ def _take_document_block(lines: list[str]) -> tuple[list[str], list[str]]:
         flow = _FLOW_DOCUMENT.match(line)
         if flow:
             inner = flow.group(1).strip()
-            parsed = yaml.safe_load("{" + inner + "}") if inner else {}
+            parsed = parse_yaml("{" + inner + "}")[0] if inner else {}
             keys = [f"  {_flow_entry(k, v)}" for k, v in parsed.items()] if parsed else []
             return lines[:i] + lines[i + 1 :], keys
         if line.rstrip() == "document:":
@@ -164,5 +225,6 @@ def _documents_head(seed: str, campaign_dir: Path | None, doc: dict[str, Any], i
         head.append(f"    cite_as: {_quote(name + (f' năm {year}' if year else ''))}")
     if issuer:
         head.append(f"    issuer: {_quote(issuer)}")
-    head.append(f"    text: {_text_path(seed, campaign_dir)}")
+    text = _text_path(seed, campaign_dir)
+    head.append(f"    text: {text if re.fullmatch(r'[A-Za-z0-9_./-]+', text) else _quote(text)}")
     return head

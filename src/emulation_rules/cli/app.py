@@ -45,6 +45,7 @@ from emulation_rules.errors import (
     YAMLSyntaxError,
 )
 from emulation_rules.results.render import render_csv, render_explanation, render_json, render_table
+from emulation_rules.writing import write_atomic
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_INPUT, EXIT_ENGINE = 0, 1, 2, 3
 
@@ -351,9 +352,8 @@ def _write(text: str, out: TextIO, target: Path | None) -> None:
     if target is None:
         out.write(text)
         return
-    try:
-        with open(target, "w", encoding="utf-8") as handle:  # /dev/full fails on close
-            handle.write(text)
+    try:  # whole or not at all (a device such as /dev/full is written in place and fails)
+        write_atomic(target, text)
     except OSError as exc:
         raise OSError(exc.errno, f"{target}: {exc.strerror or exc}") from None
 

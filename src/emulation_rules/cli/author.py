@@ -13,12 +13,11 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TextIO
 
-import yaml
-
 from emulation_rules.campaign.migrate import migrate_text
 from emulation_rules.campaign.reading import InputFileError, read_limited
-from emulation_rules.campaign.safe_yaml import MAX_BYTES
+from emulation_rules.campaign.safe_yaml import MAX_BYTES, parse_yaml
 from emulation_rules.errors import CampaignError, CaseFileError, identifier_message
+from emulation_rules.writing import backup_path, write_atomic
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_INPUT = 0, 1, 2
 _IDENT = re.compile(r"^[a-z][a-z0-9_]*$")
@@ -50,11 +49,13 @@ def add_parsers(sub: Any, stderr: TextIO | None) -> None:
         description="Convert version 1 files (one 'source_seed', citations {seed: FILE, ...}) to "
         "version 2: the plan becomes documents[0] (id 'plan'), citations become {doc: plan, "
         "...}, a plan heading 'clause' becomes 'section', defects cite through 'sources'. "
-        "Comments and layout are kept. Prints a diff unless --write; then validate the result.",
+        "Comments and layout are kept. Prints a diff unless --write; --write keeps the version 1 "
+        "file as FILE.bak and writes the new one whole or not at all, only when the converted "
+        "campaign validates as version 2.",
         stderr=stderr,
     )
     m.add_argument("files", nargs="+", type=Path, metavar="FILE", help="campaign or case files")
-    m.add_argument("--write", action="store_true", help="rewrite the files in place")
+    m.add_argument("--write", action="store_true", help="rewrite the files in place (the old one kept as FILE.bak)")
 
 
 def cmd_new(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
@@ -105,35 +106,60 @@ def cmd_new(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 
 
 def cmd_migrate(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
-    """Convert each file; exit 2 when one cannot be read or is not YAML."""
+    """Convert each file; exit 2 when one cannot be read or converted, 1 when a converted
+    campaign does not validate as version 2 (then nothing is written)."""
     status = EXIT_OK
     for path in args.files:
-        try:  # bounded as the loader reads campaigns (a 4 MiB file at most)
-            text = read_limited(path, MAX_BYTES).decode("utf-8")
-            new = migrate_text(text, path)
-        except InputFileError as exc:
-            err.write(f"{path}: cannot read: {exc.message}\n")
-            status = EXIT_INPUT
-            continue
-        except UnicodeDecodeError as exc:
-            err.write(f"{path}: not UTF-8 text (byte {exc.start}), nothing converted\n")
-            status = EXIT_INPUT
-            continue
-        except yaml.YAMLError as exc:
-            mark = getattr(exc, "problem_mark", None)
-            where = f"{path}:{mark.line + 1}:{mark.column + 1}" if mark else str(path)
-            err.write(f"{where}: not YAML, nothing converted: {getattr(exc, 'problem', exc)}\n")
-            status = EXIT_INPUT
-            continue
-        if new == text:
-            out.write(f"{path}: already version 2, unchanged\n")
-        elif args.write:
-            path.write_text(new, encoding="utf-8")
-            out.write(f"{path}: converted to version 2; now run: emulation-rules validate {path}\n")
-        else:
-            out.writelines(difflib.unified_diff(text.splitlines(True), new.splitlines(True),
-                                                str(path), f"{path} (version 2)"))
+        try:
+            status = max(status, _migrate_one(path, args.write, out, err))
+        except (CampaignError, CaseFileError) as exc:
+            err.write(f"{exc}\n{path}: nothing converted\n")
+            status = max(status, EXIT_INPUT)
+        except OSError as exc:  # the backup or the new file cannot be written: the file is intact
+            err.write(f"{path}: cannot write, the file is unchanged: {exc.strerror or exc}\n")
+            status = max(status, EXIT_INPUT)
     return status
+
+
+def _migrate_one(path: Path, write: bool, out: TextIO, err: TextIO) -> int:
+    try:  # bounded as the loader reads campaigns (a 4 MiB file at most)
+        raw = read_limited(path, MAX_BYTES)
+    except InputFileError as exc:
+        err.write(f"{path}: cannot read: {exc.message}\n")
+        return EXIT_INPUT
+    try:
+        text = raw.decode("utf-8").removeprefix("\ufeff")
+    except UnicodeDecodeError:
+        parse_yaml(raw, file=str(path))  # raises the located bad-encoding problem
+        raise
+    from emulation_rules.campaign.loader import validate_campaign  # loaded only when converting
+
+    new = migrate_text(text, path)
+    if new == text:
+        out.write(f"{path}: already version 2, unchanged\n")
+        return EXIT_OK
+    data, smap = parse_yaml(new, file=f"{path} (converted)")
+    if isinstance(data, dict) and "campaign" not in data:  # a campaign, not an author case file
+        try:
+            validate_campaign(data, smap)
+        except CampaignError as exc:
+            err.write(f"{exc}\n{path}: the converted text does not validate as version 2; nothing "
+                      "written (fix these in the version 1 file, or run without --write to see the "
+                      "converted text)\n")
+            if not write:
+                out.writelines(difflib.unified_diff(text.splitlines(True), new.splitlines(True),
+                                                    str(path), f"{path} (version 2)"))
+            return EXIT_PROBLEMS
+    if not write:
+        out.writelines(difflib.unified_diff(text.splitlines(True), new.splitlines(True),
+                                            str(path), f"{path} (version 2)"))
+        return EXIT_OK
+    backup = backup_path(path)
+    write_atomic(backup, raw)  # first the backup, whole; then the file, whole or not at all
+    write_atomic(path, new)
+    out.write(f"{path}: converted to version 2 (the version 1 file is kept as {backup}); "
+              f"now run: emulation-rules validate {path}\n")
+    return EXIT_OK
 
 
 AUTHOR_COMMANDS: dict[str, Callable[[argparse.Namespace, TextIO, TextIO], int]] = {

@@ -59,6 +59,7 @@ from emulation_rules.facts.history import HISTORY_COLUMN, history_cell
 from emulation_rules.facts.initiatives import REGISTER_KEYS, register_fields
 from emulation_rules.facts.json_text import loads_value
 from emulation_rules.facts.reader import CSV_META_COLUMNS, OnError, Submission, parse_facts
+from emulation_rules.facts.xlsx_bounds import check_xlsx
 from emulation_rules.facts.xlsx_cells import (
     _blank,
     _ident,
@@ -151,6 +152,7 @@ def _read_sheets(data: bytes, file: str) -> list[tuple[str, list[list[Any]]]]:
                 )
             ]
         ) from None
+    check_xlsx(data, file)  # the reader allocates from what the sheets say: bound it first
     try:
         wb = CalamineWorkbook.from_filelike(io.BytesIO(data))
         out = []

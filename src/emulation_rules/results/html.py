@@ -46,6 +46,7 @@ from emulation_rules.results.summary import VERDICTS, VerdictCounts
 from emulation_rules.results.targets import TargetReport
 from emulation_rules.results.words import STATUS, WORDS, Lang
 from emulation_rules.results.words import VERDICTS as VERDICT_WORDS
+from emulation_rules.writing import write_atomic
 
 __all__ = ["BAR_COLOURS", "Lang", "format_number", "render_html", "write_html"]
 
@@ -170,12 +171,7 @@ def write_html(
     text = render_html(campaign, evaluation=evaluation, targets=targets, initiatives=initiatives,
                        rejected=rejected, counts=counts, lang=lang)
     path = Path(target)
-    tmp = path.with_name(f".{path.name}.tmp")
-    try:
-        tmp.write_text(text, encoding="utf-8")
-        os.replace(tmp, path)
-    finally:
-        tmp.unlink(missing_ok=True)
+    write_atomic(path, text)
     return path
 
 

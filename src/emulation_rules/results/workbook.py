@@ -38,6 +38,7 @@ from emulation_rules.results.render import FORMULA_TRIGGERS
 from emulation_rules.results.summary import VerdictCounts
 from emulation_rules.results.targets import TargetReport
 from emulation_rules.results.words import STATUS, Lang, word
+from emulation_rules.writing import replacing
 
 __all__ = [
     "FORMULA_TRIGGERS",
@@ -109,12 +110,8 @@ def write_workbook(
     for ws in wb.worksheets:
         print_setup(ws)
     path = Path(target)
-    tmp = path.with_name(f".{path.name}.tmp")
-    try:
+    with replacing(path) as tmp:
         wb.save(tmp)
-        os.replace(tmp, path)
-    finally:
-        tmp.unlink(missing_ok=True)
     return path
 
 

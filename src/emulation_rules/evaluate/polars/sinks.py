@@ -18,6 +18,7 @@ import pyarrow.parquet as pq
 
 from emulation_rules.evaluate.polars._common import _OUT_SCHEMA, Output
 from emulation_rules.evaluate.result import CSV_TEXT_COLUMNS
+from emulation_rules.writing import settle
 
 # --- sinks -------------------------------------------------------------------------------------
 
@@ -115,7 +116,7 @@ class _Sink:
             self.tmp.unlink()
         else:
             assert self.target is not None
-            os.replace(self.tmp, self.target)
+            settle(self.tmp, self.target)  # flushed to disk, then renamed over the target
         return None
 
     def abort(self) -> None:

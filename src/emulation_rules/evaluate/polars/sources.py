@@ -207,13 +207,15 @@ Chunk = tuple[pl.DataFrame, list[Problem]]
 def _open_xlsx(path: Path, evaluator: BulkEvaluator) -> _Input:
     """An .xlsx subject sheet read whole as text cells (like CSV), rows numbered as in the sheet,
     blank rows left out; problems are located as ``file:Sheet!C12``."""
+    from emulation_rules.campaign.reading import InputFileError, read_limited
     from emulation_rules.facts.xlsx import column_text, subject_table
+    from emulation_rules.facts.xlsx_bounds import MAX_INFLATED
 
     name = str(path)
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise FactsError([Problem("unreadable", f"cannot read: {exc.strerror or exc}",
+    try:  # the checks of the per-row path: a regular file (no FIFO, no device), bounded
+        data = read_limited(path, MAX_INFLATED)
+    except InputFileError as exc:
+        raise FactsError([Problem(exc.code, f"cannot read: {exc.message}",
                                   location=SourceLocation(name, 1))]) from None
     table = subject_table(data, name)
     inp = _Input(f"{name}:{table.sheet}", [], table.header, "frame", rows_given=True,

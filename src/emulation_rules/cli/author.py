@@ -113,7 +113,9 @@ def cmd_migrate(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         try:
             status = max(status, _migrate_one(path, args.write, out, err))
         except (CampaignError, CaseFileError) as exc:
-            err.write(f"{exc}\n{path}: nothing converted\n")
+            problems = getattr(exc, "problems", None)
+            text = "\n".join(map(str, problems)) if problems else str(exc)
+            err.write(f"{text}\n{path}: nothing converted\n")
             status = max(status, EXIT_INPUT)
         except OSError as exc:  # the backup or the new file cannot be written: the file is intact
             err.write(f"{path}: cannot write, the file is unchanged: {exc.strerror or exc}\n")

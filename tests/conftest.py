@@ -12,6 +12,11 @@ CAMPAIGNS = ROOT / "campaigns"
 EXAMPLES = ROOT / "examples"
 # shared/ sits beside the repository (CI clones main with shared/ beside it).
 SEEDS = ROOT.parent / "shared" / "seeds"
+# The shipped campaigns name their plan texts there, outside the campaign's folder: the tool reads
+# a text outside it only from a configured documents directory (issue 23), so the suite
+# configures this one, as a user would (in-process and for the commands it starts).
+if SEEDS.is_dir():
+    os.environ.setdefault("EMULATION_RULES_DOCUMENTS", str(SEEDS))
 
 
 def campaign_files() -> list[Path]:

@@ -90,7 +90,52 @@ def _count_disagrees(tmp: Path) -> list[str]:
     return ["evaluate", "campaigns/tkv_2019.yaml", "--facts", str(tmp / "count.xlsx")]
 
 
+def _xlsx(tmp: Path, name: str, sheet_data: str, strings: str | None = None, pad: int = 0) -> Path:
+    """A minimal workbook written part by part (openpyxl would not write these on purpose)."""
+    import zipfile
+
+    ns = 'xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"'
+    rel = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+    path = tmp / name
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as z:
+        z.writestr("xl/workbook.xml", f'<workbook {ns} xmlns:r="{rel}"><sheets><sheet name="S" sheetId="1" '
+                   'r:id="rId1"/></sheets></workbook>')
+        z.writestr("xl/_rels/workbook.xml.rels", '<Relationships xmlns="http://schemas.openxmlformats.org/'
+                   f'package/2006/relationships"><Relationship Id="rId1" Type="{rel}/worksheet" '
+                   'Target="worksheets/sheet1.xml"/></Relationships>')
+        z.writestr("xl/worksheets/sheet1.xml", f"<worksheet {ns}><sheetData>{sheet_data}</sheetData></worksheet>")
+        if strings is not None:
+            z.writestr("xl/sharedStrings.xml", f"<sst {ns}>{strings}</sst>")
+        if pad:
+            with z.open("xl/media/pad.bin", "w") as handle:
+                for _ in range(pad):
+                    handle.write(bytes(1 << 20))
+    return path
+
+
+def _far_cell(tmp: Path) -> list[str]:
+    # one cell at XFD1048576 once aborted the process (a 512 GiB rectangle, issue 23)
+    path = _xlsx(tmp, "far.xlsx", '<row r="1"><c r="A1" t="inlineStr"><is><t>id</t></is></c></row>'
+                 '<row r="1048576"><c r="XFD1048576"><v>1</v></c></row>')
+    return ["evaluate", "campaigns/tkv_2019.yaml", "--facts", str(path)]
+
+
+def _copied_strings(tmp: Path) -> list[str]:
+    cells = "".join(f'<row r="{i}"><c r="A{i}" t="s"><v>0</v></c></row>' for i in range(1, 2001))
+    path = _xlsx(tmp, "strings.xlsx", cells, f"<si><t>{'x' * 40_000}</t></si>")
+    return ["evaluate", "campaigns/tkv_2019.yaml", "--facts", str(path)]
+
+
+def _inflated(tmp: Path) -> list[str]:
+    path = _xlsx(tmp, "inflated.xlsx", "", pad=256)
+    return ["evaluate", "campaigns/tkv_2019.yaml", "--bulk", "--output", str(tmp / "out.csv"),
+            "--facts", str(path)]
+
+
 BUILT: dict[str, Callable[[Path], list[str]]] = {
+    "too-many-cells": _far_cell,
+    "too-many-strings": _copied_strings,
+    "inflates-too-large": _inflated,
     "csv-syntax": _csv_field_too_long,
     "too-large": _campaign_too_large,
     "too-many-problems": _many_bad_rows,

@@ -54,6 +54,7 @@ def test_invalid_campaign_is_located(path):
 def test_every_campaign_code_has_a_case():
     campaign_codes = {c for c, (kind, _) in PROBLEM_CODES.items() if kind in ("yaml", "campaign")}
     campaign_codes.discard("too-large")  # a 4 MiB file is not shipped: see test_size_limit
+    campaign_codes.discard("cannot-convert")  # migrate's, not the loader's: tests/cases/guide/inputs.yaml
     assert campaign_codes <= {p.stem for p in INVALID}
 
 

@@ -41,6 +41,7 @@ from typing import Any
 
 from emulation_rules.campaign import model as m
 from emulation_rules.campaign.dependencies import leaves_with_paths
+from emulation_rules.campaign.reading import InputFileError, read_limited
 from emulation_rules.campaign.safe_yaml import SourceMap
 from emulation_rules.errors import PathItem, Problem
 
@@ -123,6 +124,11 @@ class FigureReport:
 class DocumentTexts:
     """Finds and reads the texts of a campaign's documents (each read once, NFC, by lines).
 
+    A text is read only from inside the campaign file's directory tree or one of the search
+    directories, symbolic links resolved: ``text: ../../../../etc/passwd`` or a link to
+    ``/proc/self/environ`` is never opened; such a document is listed in :attr:`outside` (the
+    figure check reports it, ``document-outside``), and only regular files are read.
+
     Args:
         base: the campaign file's directory (``text`` paths are relative to it); ``None`` for
             a campaign given as text.
@@ -136,15 +142,38 @@ class DocumentTexts:
         env = [p for p in os.environ.get(DOCUMENTS_ENV, "").split(os.pathsep) if p]
         self.search = tuple(Path(p) for p in (*search, *env))
         self._cache: dict[str, list[str] | None] = {}
+        self.outside: dict[str, Path] = {}
+        """Documents whose text was found only outside the allowed directories (not read)."""
+
+    def _roots(self) -> list[Path]:
+        roots = []
+        for d in ([self.base] if self.base is not None else []) + list(self.search):
+            try:
+                roots.append(d.resolve())
+            except (OSError, RuntimeError):
+                continue
+        return roots
 
     def find(self, doc: m.Document) -> Path | None:
-        """The file holding ``doc``'s text, or ``None`` (no ``text`` declared, or not found)."""
+        """The file holding ``doc``'s text, or ``None`` (no ``text`` declared, not found, or
+        found only outside the allowed directories: then listed in :attr:`outside`)."""
         if doc.text is None:
             return None
         rel = Path(doc.text)
         candidates = [self.base / rel] if self.base is not None else []
         candidates += [d / rel.name for d in self.search]
-        return next((c for c in candidates if c.is_file()), None)
+        roots = self._roots()
+        for c in candidates:
+            try:  # an over-long or odd path is a text not found, never an error of the output
+                if not c.is_file():
+                    continue
+                real = c.resolve()
+            except (OSError, RuntimeError, ValueError):
+                continue
+            if any(real.is_relative_to(r) for r in roots):
+                return c
+            self.outside.setdefault(doc.id, c)
+        return None
 
     def lines(self, doc: m.Document) -> list[str] | None:
         """``doc``'s text as NFC lines, or ``None`` when it has none or it cannot be read."""
@@ -152,12 +181,10 @@ class DocumentTexts:
             path = self.find(doc)
             lines = None
             if path is not None:
-                try:
-                    with path.open("rb") as fh:
-                        raw = fh.read(MAX_TEXT_BYTES + 1)
-                    if len(raw) <= MAX_TEXT_BYTES:
-                        lines = unicodedata.normalize("NFC", raw.decode("utf-8")).splitlines()
-                except (OSError, UnicodeDecodeError):
+                try:  # bounded, a regular file only (no FIFO, no device)
+                    raw = read_limited(path, MAX_TEXT_BYTES)
+                    lines = unicodedata.normalize("NFC", raw.decode("utf-8")).splitlines()
+                except (InputFileError, UnicodeDecodeError):
                     lines = None
             self._cache[doc.id] = lines
         return self._cache[doc.id]
@@ -353,7 +380,7 @@ def check_figures(c: m.Campaign, smap: SourceMap | None,
         return report
     smap = smap or SourceMap()
     docs = {d.id: d for d in c.documents}
-    for d in c.documents:
+    for i, d in enumerate(c.documents):
         if d.text is None:
             continue
         found = texts.find(d)
@@ -361,6 +388,14 @@ def check_figures(c: m.Campaign, smap: SourceMap | None,
             report.texts[d.id] = found
         else:
             report.missing.append(d.id)
+        if found is None and d.id in texts.outside:
+            where: PathT = ("documents", i, "text")
+            report.problems.append(Problem(
+                "document-outside",
+                f"the text {d.text!r} lies outside the campaign's folder and the documents folders; "
+                "it is not read",
+                where, smap.locate(where),
+                f"put the text beside the campaign, or list its folder in {DOCUMENTS_ENV}"))
     for src, where in m.citations(c):
         doc = docs.get(src.doc)
         lines = texts.lines(doc) if doc is not None else None

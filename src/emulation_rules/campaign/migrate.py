@@ -144,8 +144,8 @@ def migrate_text(text: str, path: str | os.PathLike[str] | None = None) -> str:
 
 
 def _fail(smap: SourceMap, path: tuple[PathItem, ...], message: str) -> CampaignValidationError:
-    return CampaignValidationError([Problem("cannot-convert", message + "; nothing converted", path,
-                                            smap.locate(path), "convert this part by hand (see the guide)")])
+    return CampaignValidationError([Problem("cannot-convert", message, path, smap.locate(path),
+                                            "convert this part by hand, then run migrate again")])
 
 
 def _convertible(data: dict[str, Any], smap: SourceMap, text: str) -> None:

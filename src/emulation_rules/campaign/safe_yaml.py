@@ -8,6 +8,8 @@ Every string is normalised to Unicode NFC.
 
 from __future__ import annotations
 
+import math
+import re
 import unicodedata
 from dataclasses import dataclass, field
 from typing import Any
@@ -335,7 +337,7 @@ class _Builder:
                 "null and dates)", path, _loc(self.file, node.start_mark)))
             return None
         try:
-            return _nfc(self.loader.construct_object(node, deep=True))
+            value = _nfc(self.loader.construct_object(node, deep=True))
         except yaml.constructor.ConstructorError as exc:
             self.problems.append(Problem(
                 "unsafe-tag", str(exc.problem or "value cannot be constructed safely"),
@@ -351,6 +353,31 @@ class _Builder:
                 "invalid-value", f"{str(node.value)[:80]!r} cannot be read as a {kind}{why}",
                 path, _loc(self.file, node.start_mark)))
             return None
+        problem = value_problem(value)
+        if problem is not None:
+            self.problems.append(Problem(problem[0], problem[1], path, _loc(self.file, node.start_mark),
+                                         problem[2]))
+            return None
+        return value
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def value_problem(value: Any) -> tuple[ProblemCode, str, str] | None:
+    """``(code, message, hint)`` when a read value cannot be used: text holding a lone surrogate
+    (``"\\ud800"``: half of a UTF-16 pair, no character, which no output can encode), or a
+    number that is not finite (``.nan``, ``.inf``, ``1e999``). Every reader of campaigns and
+    facts (YAML, JSON, CSV, .xlsx) refuses both, located."""
+    if isinstance(value, str):
+        found = _SURROGATE.search(value)
+        if found is not None:
+            return ("bad-character", f"the text holds U+{ord(found[0]):04X}, a lone surrogate (half of a "
+                    "UTF-16 pair), which is not a character",
+                    "write the character itself, or its pair of \\u escapes")
+    elif isinstance(value, float) and not math.isfinite(value):
+        return ("invalid-value", f"{value} is not a finite number", "write a number such as 0.5 or 12")
+    return None
 
 
 class _Dumper(yaml.SafeDumper):

@@ -24,7 +24,7 @@ import re
 import unicodedata
 from typing import Any
 
-from emulation_rules.campaign.safe_yaml import MAX_DEPTH, SourceMap
+from emulation_rules.campaign.safe_yaml import MAX_DEPTH, SourceMap, value_problem
 from emulation_rules.errors import FactsError, PathItem, Problem, ProblemCode, SourceLocation
 
 MAX_NUMBER_CHARS = 400
@@ -167,6 +167,8 @@ def parse_json(text: str, *, file: str = "<string>") -> tuple[Any, SourceMap]:
             value = (
                 float(number) if "." in number or "e" in number or "E" in number else int(number)
             )
+            if isinstance(value, float) and value_problem(value) is not None:  # 1e999 is inf
+                raise fail("invalid-value", f"{number} is not a finite number", start)
         elif kind == _LITERAL:
             value = _LITERALS[match.group(_LITERAL)]
         elif punct in ("{", "["):
@@ -204,8 +206,11 @@ def loads_value(text: str) -> Any:
     """
     try:
         data = json.loads(
-            text, object_pairs_hook=_unique_pairs, parse_constant=_refuse, parse_int=_checked_int
+            text, object_pairs_hook=_unique_pairs, parse_constant=_refuse, parse_int=_checked_int,
+            parse_float=_checked_float,
         )
+        if "\\u" in text and _holds_surrogate(data):
+            data = _MISSING
     except (ValueError, RecursionError):
         data = _MISSING
     if data is _MISSING or _deeper_than(data, MAX_DEPTH):
@@ -225,6 +230,28 @@ def _unique_pairs(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
 
 def _refuse(name: str) -> Any:
     raise ValueError(f"{name} is not JSON")
+
+
+def _checked_float(text: str) -> float:
+    value = float(text)
+    if value_problem(value) is not None:
+        raise ValueError("not a finite number")
+    return value
+
+
+def _holds_surrogate(data: Any) -> bool:
+    stack = [data]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, str):
+            if value_problem(node) is not None:
+                return True
+        elif isinstance(node, dict):
+            stack.extend(node)
+            stack.extend(node.values())
+        elif isinstance(node, list):
+            stack.extend(node)
+    return False
 
 
 def _checked_int(text: str) -> int:
@@ -267,4 +294,7 @@ def _string(text: str, start: int, fail: Any) -> tuple[str, int]:
         value, end = json.decoder.scanstring(text, start + 1, True)  # type: ignore[attr-defined]
     except json.JSONDecodeError as exc:
         raise fail("json-syntax", exc.msg, exc.pos) from None
+    problem = value_problem(value)
+    if problem is not None:  # "\ud800": a lone surrogate
+        raise fail(problem[0], problem[1], start)
     return unicodedata.normalize("NFC", value), end

@@ -45,7 +45,7 @@ from emulation_rules.results.quotas import with_quotas
 if TYPE_CHECKING:
     from emulation_rules.evaluate.durable.compiler import CompiledCampaign
 
-__all__ = ["BackendChoice", "Engine", "make_backend"]
+__all__ = ["BackendChoice", "Engine", "choose_backend", "make_backend"]
 
 BackendChoice = Literal["auto", "durable", "python", "polars"]
 
@@ -56,13 +56,26 @@ def make_backend(
     backend: BackendChoice = "auto",
     params: Mapping[str, float] | None = None,
 ) -> BaseEvaluator:
-    """Build the per-subject backend asked for (``auto``: durable where it loads, else python).
+    """Build the per-subject backend asked for (``auto``: durable where it loads and can hold
+    the campaign, else python).
 
     Raises:
         EngineUnavailableError: ``backend`` names one that cannot load here (with the reason).
         CompileError: a bad parameter override.
         ValueError: an unknown backend name.
     """
+    return choose_backend(campaign, backend=backend, params=params)[0]
+
+
+def choose_backend(
+    campaign: m.Campaign,
+    *,
+    backend: BackendChoice = "auto",
+    params: Mapping[str, float] | None = None,
+) -> tuple[BaseEvaluator, str | None]:
+    """:func:`make_backend`, with the notice to show when ``auto`` could not use durable-rules
+    for this campaign (a structural limit such as deeply nested ``any``) and fell back to python
+    (the same verdicts); ``None`` otherwise."""
     if backend not in ("auto", "durable", "python", "polars"):
         raise ValueError(f"unknown backend {backend!r}; choose auto, durable, python or polars")
     if backend == "polars":
@@ -71,7 +84,8 @@ def make_backend(
             raise unavailable("polars", problem)
         from emulation_rules.evaluate.polars.backend import PolarsEvaluator
 
-        return PolarsEvaluator(campaign, params=params)
+        return PolarsEvaluator(campaign, params=params), None
+    notice = None
     if backend in ("auto", "durable"):
         problem = backend_problem("durable")
         if problem is None:
@@ -82,12 +96,21 @@ def make_backend(
             except EngineUnavailableError as exc:
                 problem = str(exc)
             else:
-                return DurableEvaluator(campaign, params=params)
+                from emulation_rules.evaluate.durable.limits import DurableLimitError
+
+                try:
+                    return DurableEvaluator(campaign, params=params), None
+                except DurableLimitError as exc:
+                    if backend == "durable":
+                        raise
+                    reason = str(exc.args[0]).split(";")[0]
+                    notice = (f"backend auto: durable-rules cannot hold this campaign ({reason}); "
+                              "evaluated with the python backend, which gives the same verdicts")
         if backend == "durable":
-            raise unavailable("durable", problem)
+            raise unavailable("durable", problem or "durable-rules does not load")
     from emulation_rules.evaluate.python import PythonEvaluator
 
-    return PythonEvaluator(campaign, params=params)
+    return PythonEvaluator(campaign, params=params), notice
 
 
 class Engine:
@@ -104,6 +127,8 @@ class Engine:
 
     Attributes:
         backend: the backend in use (``"durable"`` or ``"python"``); also in JSON output.
+        notice: why ``auto`` did not pick durable-rules where it imports (a campaign beyond its
+            structural limits: evaluated with python instead), else ``None``.
 
     Raises:
         CompileError: a bad parameter override.
@@ -128,7 +153,7 @@ class Engine:
     ) -> None:
         self.campaign = campaign
         self.params: dict[str, float] = resolve_params(campaign, params)
-        self._impl = make_backend(campaign, backend=backend, params=params)
+        self._impl, self.notice = choose_backend(campaign, backend=backend, params=params)
         self.backend: BackendName = self._impl.backend
 
     @classmethod
@@ -150,7 +175,7 @@ class Engine:
             return impl_compiled  # type: ignore[no-any-return]
         from emulation_rules.evaluate.durable.compiler import compile_campaign
 
-        return compile_campaign(self.campaign, params=self.params)
+        return compile_campaign(self.campaign, params=self.params, fit=False)
 
     def evaluate(
         self, facts: Submitted, *, as_of: dt.date | None = None, phase: str | None = None

@@ -420,7 +420,7 @@ def _cmd_schema(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 
 def _evaluate(args: argparse.Namespace, err: TextIO) -> tuple[Engine, object]:
     campaign = load_campaign(args.campaign)
-    engine = Engine(campaign, params=dict(args.param), backend=args.backend)
+    engine = _sheets.build_engine(campaign, args, err)
     submission = facts_of(args, campaign, err)
     return engine, engine.evaluate(submission, as_of=args.as_of, phase=args.phase)
 
@@ -466,7 +466,7 @@ def _cmd_evaluate_bulk(args: argparse.Namespace, out: TextIO, err: TextIO) -> in
         return EXIT_INPUT
     campaign = load_campaign(args.campaign)
     _sheets.note_bulk_quotas(campaign, err)
-    engine = Engine(campaign, params=dict(args.param), backend=args.backend)
+    engine = _sheets.build_engine(campaign, args, err, bulk=True)
     result = engine.evaluate_many(args.facts, output=args.output or out, as_of=args.as_of,
                                   on_error="skip" if args.skip_invalid else "raise", progress=err,
                                   phase=args.phase)
@@ -476,14 +476,14 @@ def _cmd_evaluate_bulk(args: argparse.Namespace, out: TextIO, err: TextIO) -> in
     return EXIT_OK
 
 
-def _explain_bulk(args: argparse.Namespace) -> object:
+def _explain_bulk(args: argparse.Namespace, err: TextIO) -> object:
     """``explain --bulk``: find the subject's row in a large CSV/Parquet file, evaluate it alone."""
     try:
         from emulation_rules.evaluate.polars import find_subject
     except ImportError as exc:
         raise EngineUnavailableError(str(exc)) from None
     campaign = load_campaign(args.campaign)
-    engine = Engine(campaign, params=dict(args.param), backend=args.backend)
+    engine = _sheets.build_engine(campaign, args, err)
     try:
         subject = find_subject(campaign, args.facts, args.subject)
     except KeyError:
@@ -496,7 +496,7 @@ def _cmd_explain(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     args.subject = unicodedata.normalize("NFC", args.subject.strip())  # ids are read as NFC
     if args.bulk and not _one_table(args, err):
         return EXIT_INPUT
-    evaluation = _explain_bulk(args) if args.bulk else _evaluate(args, err)[1]
+    evaluation = _explain_bulk(args, err) if args.bulk else _evaluate(args, err)[1]
     try:
         if args.format == "json":
             data = evaluation.to_dict()  # type: ignore[attr-defined]

@@ -144,7 +144,7 @@ def evaluate_report(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     if target is None:
         return EXIT_INPUT
     campaign = load_campaign(args.campaign)
-    engine = Engine(campaign, params=dict(args.param), backend=args.backend)
+    engine = build_engine(campaign, args, err)
     submission = facts_of(args, campaign, err)
     evaluation = engine.evaluate(submission, as_of=args.as_of, phase=args.phase)
     from emulation_rules.results.targets import evaluate_targets
@@ -178,6 +178,19 @@ def say_if_blank(evaluation: Any, err: TextIO, lang: str = "vi") -> None:
         err.write(f"note: {word('no_subjects', 'en' if lang == 'en' else 'vi')}\n")
 
 
+def build_engine(campaign: Campaign, args: argparse.Namespace, err: TextIO, *, bulk: bool = False) -> Engine:
+    """The engine for ``--backend``, saying on ``err`` what it does when that is not plain: a
+    campaign durable-rules cannot hold, evaluated with python under ``auto``; ``--bulk``,
+    which scores every row with the polars backend whatever ``--backend`` says."""
+    if bulk and args.backend not in ("auto", "polars"):
+        err.write(f"note: --bulk scores every row with the polars backend (the same verdicts); "
+                  f"--backend {args.backend} is not used for them\n")
+    engine = Engine(campaign, params=dict(args.param), backend="python" if bulk else args.backend)
+    if engine.notice and not bulk:
+        err.write(f"note: {engine.notice}\n")
+    return engine
+
+
 def note_bulk_quotas(campaign: Campaign, err: TextIO) -> None:
     """Say that ``--bulk`` judges no quotas, when the campaign has some."""
     if campaign.quotas:
@@ -194,7 +207,7 @@ def evaluate_bulk_report(args: argparse.Namespace, out: TextIO, err: TextIO) -> 
         return EXIT_INPUT
     campaign = load_campaign(args.campaign)
     note_bulk_quotas(campaign, err)
-    engine = Engine(campaign, params=dict(args.param), backend=args.backend)
+    engine = build_engine(campaign, args, err, bulk=True)
     result = engine.evaluate_many(args.facts, output=None, as_of=args.as_of, progress=err,
                                   on_error="skip" if args.skip_invalid else "raise", phase=args.phase)
     per_award: dict[str, dict[str, int]] = {}

@@ -180,7 +180,7 @@ class BaseEvaluator:
         from emulation_rules.evaluate.durable.compiler import compile_campaign
         from emulation_rules.evaluate.polars import DEFAULT_CHUNK_ROWS, evaluate_many
 
-        compiled = getattr(self, "compiled", None) or compile_campaign(self.campaign, params=self.params)
+        compiled = getattr(self, "compiled", None) or compile_campaign(self.campaign, params=self.params, fit=False)
         return evaluate_many(compiled, facts, explainer=self, output=output, as_of=as_of,
                              on_error=on_error,  # type: ignore[arg-type]
                              chunk_rows=chunk_rows or DEFAULT_CHUNK_ROWS, progress=progress, phase=phase)

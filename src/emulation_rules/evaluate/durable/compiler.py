@@ -184,12 +184,16 @@ class CompiledCampaign:
     awards: tuple[CompiledAward, ...]
 
 
-def compile_campaign(campaign: m.Campaign, *, params: Mapping[str, float] | None = None) -> CompiledCampaign:
+def compile_campaign(campaign: m.Campaign, *, params: Mapping[str, float] | None = None,
+                     fit: bool = True) -> CompiledCampaign:
     """Compile every award of ``campaign`` into a durable-rules rule set (as data).
 
     Args:
         campaign: a validated campaign.
         params: overrides of parameter defaults (e.g. ``{"many_individuals_min": 3}``).
+        fit: cut the rules into rule sets durable-rules can hold (:mod:`.limits`, which may
+            refuse with :class:`~.limits.DurableLimitError`); the polars scorer, which reads
+            the conditions and not the rule sets, compiles without.
 
     Raises:
         CompileError: an unknown parameter override or a value it cannot encode.
@@ -204,12 +208,14 @@ def compile_campaign(campaign: m.Campaign, *, params: Mapping[str, float] | None
             raise CompileError(f"parameter {key!r} {problem}")
         values[key] = float(value)
     facts = {f.id: f for f in campaign.facts}
-    awards = tuple(_Compiler(campaign, facts, values).award(a) for a in campaign.awards)
+    awards = tuple(_Compiler(campaign, facts, values, fit=fit).award(a) for a in campaign.awards)
     return CompiledCampaign(campaign, dict(values), awards)
 
 
 class _Compiler:
-    def __init__(self, campaign: m.Campaign, facts: dict[str, m.FactDecl], params: dict[str, float]) -> None:
+    def __init__(self, campaign: m.Campaign, facts: dict[str, m.FactDecl], params: dict[str, float],
+                 *, fit: bool = True) -> None:
+        self.fit = fit
         self.campaign = campaign
         self.facts = facts
         self.params = params
@@ -256,7 +262,7 @@ class _Compiler:
         used = {r for p in plans for r in p.reads} | {r for p in items for r in p.reads}
         encoders = {fid: _encoder(self.facts[fid]) for fid in used
                     if fid in self.facts and self.facts[fid].type != "records"}
-        rulesets, alternatives = _fit(name, rules)
+        rulesets, alternatives = _fit(name, rules) if self.fit else (((name, rules),), {})
         return CompiledAward(award, name, rules, tuple(plans), tuple(items), tuple(self.counts),
                              encoders, tuple(self.held.values()), rulesets, alternatives)
 

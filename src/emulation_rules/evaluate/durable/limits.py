@@ -110,6 +110,11 @@ def _build(expr: Expr, parent: _Node) -> _Node:
     return node
 
 
+class DurableLimitError(CompileError):
+    """A condition durable-rules cannot hold even cut into rules (a structural limit, not a bad
+    campaign): the ``auto`` backend then evaluates with the python backend instead."""
+
+
 def fits(exprs: Iterable[Expr]) -> bool:
     """True when one rule set holding the sentinel and these rule conditions stays in bounds."""
     exprs = list(exprs)
@@ -133,12 +138,12 @@ def split(expr: Expr) -> list[Expr]:
         else:
             halves = _halves(current)
             if halves is None:
-                raise CompileError(
+                raise DurableLimitError(
                     "a condition is too large for durable-rules; use backend 'python'"
                 )
             todo.extend(reversed(halves))
         if len(out) + len(todo) > MAX_RULES:
-            raise CompileError(
+            raise DurableLimitError(
                 f"a condition needs more than {MAX_RULES} durable rules; use backend 'python'"
             )
     return out

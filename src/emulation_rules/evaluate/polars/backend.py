@@ -48,7 +48,7 @@ class PolarsEvaluator(BaseEvaluator):
 
     def __init__(self, campaign: m.Campaign, *, params: Mapping[str, float] | None = None) -> None:
         self.campaign = campaign
-        self.compiled = compile_campaign(campaign, params=params)
+        self.compiled = compile_campaign(campaign, params=params, fit=False)  # no durable rule sets
         self.params = self.compiled.params
         self._scorers: dict[ReviewYears | None, BulkEvaluator] = {None: BulkEvaluator(self.compiled)}
         self._award_ids = frozenset(a.id for a in campaign.awards)

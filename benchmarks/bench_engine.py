@@ -38,6 +38,8 @@ from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
+# the shipped campaigns name their texts in ../shared/seeds, read only from a documents directory
+os.environ.setdefault("EMULATION_RULES_DOCUMENTS", str(ROOT.parent / "shared" / "seeds"))
 sys.path.insert(0, str(ROOT / "src"))
 
 from emulation_rules import Engine, load_campaign, load_facts  # noqa: E402

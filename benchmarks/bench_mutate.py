@@ -11,6 +11,7 @@ the number of mutants and the median wall time over ``--repeat`` runs. Issue 15 
 from __future__ import annotations
 
 import argparse
+import os
 import statistics
 import time
 from pathlib import Path
@@ -18,6 +19,8 @@ from pathlib import Path
 from emulation_rules.authoring.mutate import mutation_test
 
 ROOT = Path(__file__).resolve().parents[1]
+# the shipped campaigns name their texts in ../shared/seeds, read only from a documents directory
+os.environ.setdefault("EMULATION_RULES_DOCUMENTS", str(ROOT.parent / "shared" / "seeds"))
 
 
 def main() -> None:

@@ -45,6 +45,8 @@ from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
+# the shipped campaigns name their texts in ../shared/seeds, read only from a documents directory
+os.environ.setdefault("EMULATION_RULES_DOCUMENTS", str(ROOT.parent / "shared" / "seeds"))
 URL_PATH = b"/campaigns/tkv_2019/evaluations"
 MEMBERS = ("HL-001", "HL-011", "HL-021")
 

@@ -66,6 +66,7 @@ per campaign file and parameter set and reused across cases.
 from __future__ import annotations
 
 import os
+import stat
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -352,18 +353,23 @@ def find_case_files(paths: Iterable[str | os.PathLike[str]]) -> list[Path]:
     found: list[Path] = []
     problems: list[Problem] = []
     for p in map(Path, paths):
-        if p.is_dir():
+        try:
+            mode = os.stat(p).st_mode
+        except OSError as exc:  # missing, or a name too long (ENAMETOOLONG): an input problem
+            reason = "no such file or directory" if isinstance(exc, FileNotFoundError) else exc.strerror or exc
+            problems.append(Problem("unreadable", str(reason), location=SourceLocation(str(p), 1)))
+            continue
+        if stat.S_ISDIR(mode):
             for f in sorted([*p.rglob("*.yaml"), *p.rglob("*.yml")]):
                 if _looks_like_cases(f):
                     found.append(f)
-        elif p.is_file():
+        elif stat.S_ISREG(mode):
             found.append(p)
         else:
-            problems.append(
-                Problem(
-                    "unreadable", "no such file or directory", location=SourceLocation(str(p), 1)
-                )
-            )
+            kind = ("a FIFO" if stat.S_ISFIFO(mode) else "a character device" if stat.S_ISCHR(mode)
+                    else "a block device" if stat.S_ISBLK(mode) else "not a regular file")
+            problems.append(Problem("not-a-file", f"{kind}, not a case file",
+                                    location=SourceLocation(str(p), 1)))
     if problems:
         raise CaseFileError(problems)
     return list(dict.fromkeys(found))

@@ -69,6 +69,10 @@ def cmd_new(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         message, hint = identifier_message(args.id)
         err.write(f"error: campaign id: {message} ({hint})\n")
         return EXIT_INPUT
+    if not 1000 <= args.year <= 9999:  # a YAML date has four digits
+        err.write(f"error: --year {args.year}: give a four-digit year (1000 to 9999), e.g. "
+                  f"{dt.date.today().year}\n")
+        return EXIT_INPUT
     directory: Path = args.dir
     campaign_path = directory / f"{args.id}.yaml"
     cases_path = directory / "cases" / f"{args.id}.yaml"
@@ -79,13 +83,13 @@ def cmd_new(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         return EXIT_INPUT
     try:
         cases_path.parent.mkdir(parents=True, exist_ok=True)
-        campaign_path.write_text(
-            starter_campaign(args.id, title=args.title, year=args.year,
-                             file=str(campaign_path), cases=str(cases_path)), encoding="utf-8")
-        cases_path.write_text(
-            starter_cases(campaign_file=str(campaign_path),
-                          campaign_rel=Path(os.path.relpath(campaign_path, cases_path.parent)).as_posix(),
-                          cases_file=str(cases_path), year=args.year), encoding="utf-8")
+        write_atomic(campaign_path,
+                     starter_campaign(args.id, title=args.title, year=args.year,
+                                      file=str(campaign_path), cases=str(cases_path)))
+        write_atomic(cases_path,
+                     starter_cases(campaign_file=str(campaign_path),
+                                   campaign_rel=Path(os.path.relpath(campaign_path, cases_path.parent)).as_posix(),
+                                   cases_file=str(cases_path), year=args.year))
     except OSError as exc:
         err.write(f"error: cannot write the starter: {exc.strerror or exc}\n")
         return EXIT_INPUT

@@ -75,7 +75,7 @@ _PLAIN_ROW = re.compile(rb'<c r="[A-Z]{1,3}([0-9]{1,7})"')
 _PLAIN_ROW_TAG = re.compile(rb'<row r="([0-9]{1,7})"')
 _ATTR = re.compile(rb"(?:^|\s)([\w.:-]+)\s*=\s*(?:\"([^\"]*)\"|'([^']*)')")
 _VALUE = re.compile(rb"<(?:[\w.-]+:)?v" + _END + rb"[^>]*>\s*([0-9]+)\s*<")
-_REF = re.compile(r"\$?([A-Z]{1,3})\$?([0-9]{1,7})")
+_REF = re.compile(r"\$?([A-Z]{1,4})\$?([0-9]{1,12})")
 _WS = (b" ", b"\t", b"\n", b"\r", b">", b"/")
 
 
@@ -263,7 +263,7 @@ def _walk(part: _Part, text: bytes, start: int, end: int, bounds: _Bounds, name:
         if m[1] == b"row":
             if ref is None:
                 part.row += 1
-            elif ref.isdigit() and 0 < len(ref) <= 7:
+            elif ref.isdigit() and 0 < len(ref) <= 12:
                 part.row = int(ref)
             else:
                 raise bounds.fail("unreadable", f"row number {ref[:20]!r} is not a row of the sheet", name)

@@ -35,7 +35,7 @@ def workbook(sheet_xml: str, strings: str | None = None, *, name: str = "CÃ¡ nhÃ
              extra: dict[str, bytes] | None = None) -> bytes:
     """An .xlsx archive with one sheet (``sheet_xml``), optional shared strings and extra parts."""
     buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as z:
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as z:
         z.writestr("[Content_Types].xml", CONTENT_TYPES)
         z.writestr("_rels/.rels", f'<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/'
                    f'relationships"><Relationship Id="rId1" Type="{REL}/officeDocument" '

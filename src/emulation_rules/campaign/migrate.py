@@ -36,7 +36,7 @@ import yaml
 from emulation_rules.campaign.safe_yaml import SourceMap, parse_yaml
 from emulation_rules.errors import CampaignError, CampaignValidationError, PathItem, Problem
 
-__all__ = ["migrate_text", "needs_migration"]
+__all__ = ["convert", "migrate_text", "needs_migration"]
 
 _VERSION = re.compile(r"^schema_version:\s*1\s*(#.*)?$")
 _SOURCE_SEED = re.compile(r"^source_seed:")
@@ -80,6 +80,11 @@ def _quote(text: str) -> str:
 
 
 def migrate_text(text: str, path: str | os.PathLike[str] | None = None) -> str:
+    """The version 2 text of a version 1 campaign or author case file (see :func:`convert`)."""
+    return convert(text, path)[0]
+
+
+def convert(text: str, path: str | os.PathLike[str] | None = None) -> tuple[str, Any, SourceMap | None]:
     """The version 2 text of a version 1 campaign or author case file.
 
     Args:
@@ -87,7 +92,8 @@ def migrate_text(text: str, path: str | os.PathLike[str] | None = None) -> str:
         path: where the file is; used to write the plan's ``text`` as a path relative to it.
 
     Returns:
-        The converted text; unchanged when there is nothing to convert.
+        ``(text, data, source map)``: the converted text (unchanged when there is nothing to
+        convert) and, for a converted campaign, the text read back (else ``None, None``).
 
     Raises:
         YAMLSyntaxError: ``text`` is not YAML (located, as the loader reports it).
@@ -139,8 +145,9 @@ def migrate_text(text: str, path: str | os.PathLike[str] | None = None) -> str:
         out.append(line)
     new = "\n".join(out) + ("\n" if text.endswith("\n") else "")
     if is_campaign:
-        _nothing_dropped(new, data, smap, name)
-    return new
+        back, back_map = _nothing_dropped(new, data, smap, name)
+        return new, back, back_map
+    return new, None, None
 
 
 def _fail(smap: SourceMap, path: tuple[PathItem, ...], message: str) -> CampaignValidationError:
@@ -164,11 +171,12 @@ def _convertible(data: dict[str, Any], smap: SourceMap, text: str) -> None:
                     f"{data.get('schema_version')!r}: neither version 1 nor 2")
 
 
-def _nothing_dropped(new: str, old: dict[str, Any], smap: SourceMap, name: str) -> None:
+def _nothing_dropped(new: str, old: dict[str, Any], smap: SourceMap, name: str) -> tuple[Any, SourceMap]:
     """Every key of the version 1 ``document`` block is in the converted ``documents[0]``; no
-    top-level key is lost."""
+    top-level key is lost. Returns the converted text read back (located as ``FILE (converted)``)."""
+    back_map = None
     try:
-        data, _ = parse_yaml(new, file=name)
+        data, back_map = parse_yaml(new, file=f"{name} (converted)")
     except CampaignError:  # the result cannot be read back: a failed conversion
         data = None
     if not isinstance(data, dict):
@@ -184,6 +192,8 @@ def _nothing_dropped(new: str, old: dict[str, Any], smap: SourceMap, name: str) 
             raise _fail(smap, (key,), f"'{key}' would be lost")
     if data.get("schema_version") != 2 or "source_seed" in data:
         raise _fail(smap, ("schema_version",), "'schema_version: 1' is not written on a line of its own")
+    assert back_map is not None
+    return data, back_map
 
 
 _FLOW_DOCUMENT = re.compile(r"^document:\s*\{(.*)\}\s*(#.*)?$")

@@ -13,7 +13,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TextIO
 
-from emulation_rules.campaign.migrate import migrate_text
+from emulation_rules.campaign.migrate import convert
 from emulation_rules.campaign.reading import InputFileError, read_limited
 from emulation_rules.campaign.safe_yaml import MAX_BYTES, parse_yaml
 from emulation_rules.errors import CampaignError, CaseFileError, identifier_message
@@ -140,12 +140,11 @@ def _migrate_one(path: Path, write: bool, out: TextIO, err: TextIO) -> int:
         raise
     from emulation_rules.campaign.loader import validate_campaign  # loaded only when converting
 
-    new = migrate_text(text, path)
+    new, data, smap = convert(text, path)
     if new == text:
         out.write(f"{path}: already version 2, unchanged\n")
         return EXIT_OK
-    data, smap = parse_yaml(new, file=f"{path} (converted)")
-    if isinstance(data, dict) and "campaign" not in data:  # a campaign, not an author case file
+    if isinstance(data, dict):  # a converted campaign (an author case file is not validated here)
         try:
             validate_campaign(data, smap)
         except CampaignError as exc:

@@ -5,11 +5,8 @@
 from __future__ import annotations
 
 import argparse
-import contextlib
 import datetime as dt
 import json
-import os
-import tempfile
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
@@ -19,6 +16,7 @@ from emulation_rules.campaign.model import Campaign
 from emulation_rules.engine import Engine
 from emulation_rules.facts.load import load_facts
 from emulation_rules.facts.reader import Submission
+from emulation_rules.writing import write_atomic
 
 if TYPE_CHECKING:  # the tree and the roll-up load only when used (evaluate of one file skips them)
     from emulation_rules.facts.units import UnitTree
@@ -195,20 +193,11 @@ def _counts_table(table: Any, tree: UnitTree, campaign: Campaign, lang: str) -> 
 
 
 def write_whole(target: Path, text: str) -> None:
-    """Write ``text`` to ``target`` through a temporary file beside it, renamed over it."""
-    fd, tmp = tempfile.mkstemp(dir=target.parent or Path("."), prefix=f".{target.name}.", suffix=".tmp")
+    """Write ``text`` to ``target`` whole or not at all (the tool's one atomic-write helper,
+    :func:`emulation_rules.writing.write_atomic`)."""
     try:
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(text)
-            handle.flush()
-            os.fsync(handle.fileno())
-        mask = os.umask(0)
-        os.umask(mask)
-        os.chmod(tmp, 0o666 & ~mask)  # mkstemp makes 0600
-        os.replace(tmp, target)
+        write_atomic(target, text)
     except OSError as exc:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
         raise OSError(exc.errno, f"{target}: {exc.strerror or exc}") from None
 
 

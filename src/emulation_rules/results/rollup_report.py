@@ -9,9 +9,6 @@ clusters. Both in Vietnamese (default) or English. Files are written whole or no
 
 from __future__ import annotations
 
-import contextlib
-import os
-import tempfile
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -19,6 +16,7 @@ from typing import Any
 from emulation_rules.campaign import model as m
 from emulation_rules.results.clusters import OUTCOME_WORDS
 from emulation_rules.results.rollup import VERDICTS, NodeResult, RollupReport, figure, phase_label
+from emulation_rules.writing import replacing
 
 __all__ = ["atomic_write", "render_rollup_html", "write_rollup_html", "write_rollup_workbook"]
 
@@ -158,24 +156,9 @@ def _sheet_name(name: str, taken: list[str]) -> str:
     return out
 
 
-def _umask() -> int:
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask
-
-
 def atomic_write(path: Path, write: Callable[[Path], Any]) -> None:
     """Call ``write(tmp)`` on a temporary file beside ``path``, then rename it over ``path``; on
-    any failure the temporary file is removed and ``path`` is left as it was."""
-    fd, name = tempfile.mkstemp(dir=path.parent if str(path.parent) else ".", prefix=f".{path.name}.",
-                                suffix=path.suffix)
-    os.close(fd)
-    tmp = Path(name)
-    try:
+    any failure the temporary file is removed and ``path`` is left as it was (the tool's one
+    atomic-write helper, :func:`emulation_rules.writing.replacing`)."""
+    with replacing(path) as tmp:
         write(tmp)
-        os.chmod(tmp, 0o666 & ~_umask())  # mkstemp makes 0600; a report is as readable as any new file
-        os.replace(tmp, path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            tmp.unlink()
-        raise

@@ -135,6 +135,24 @@ def test_a_part_inflating_past_its_declared_size_is_refused_while_reading(answer
     refused(answers, "lying.xlsx", "unreadable", "xl/media/pad.bin")
 
 
+def _zip_version(data: bytes, version: int) -> bytes:
+    """Every central directory entry asks for zip ``version`` (x10) to extract."""
+    raw = bytearray(data)
+    at = raw.find(b"PK\x01\x02")
+    while at >= 0:
+        raw[at + 6 : at + 8] = version.to_bytes(2, "little")
+        at = raw.find(b"PK\x01\x02", at + 4)
+    return bytes(raw)
+
+
+# found by the fuzz run: zipfile raises NotImplementedError for a zip version it does not know
+FILES["version.xlsx"] = _zip_version(workbook(table(["id", "kind", "role"], [["NV-1", "individual", "member"]])), 240)
+
+
+def test_an_unknown_zip_version_is_unreadable_not_a_traceback(answers) -> None:
+    refused(answers, "version.xlsx", "unreadable", "zip file version 24.0")
+
+
 @pytest.mark.parametrize("name", ["fifo.xlsx", "zero.xlsx"])
 def test_bulk_refuses_a_fifo_and_a_device_named_xlsx(answers, name: str) -> None:
     # issue: "a .xlsx link to /dev/zero ends in MemoryError after 6.7 GB, a FIFO named .xlsx

@@ -25,6 +25,7 @@ from __future__ import annotations
 import html
 import io
 import re
+import struct
 import zipfile
 import zlib
 from array import array
@@ -55,6 +56,11 @@ MAX_SHARED_TEXT = 64 * 1024 * 1024
 MAX_ROWS = 1_048_576
 MAX_COLUMNS = 16_384
 """Excel's grid: rows 1..1,048,576, columns A..XFD."""
+
+_ZIP_ERRORS = (zipfile.BadZipFile, zipfile.LargeZipFile, zlib.error, NotImplementedError, RuntimeError,
+               ValueError, OSError, EOFError, KeyError, IndexError, struct.error, UnicodeDecodeError)
+"""What reading a damaged archive may raise (found by fuzzing: an unknown zip version is
+``NotImplementedError``)."""
 
 _WINDOW = 1 << 20
 """A part is read in windows of about this size, cut after a row's end tag."""
@@ -136,8 +142,7 @@ class _Bounds:
         try:
             book = _small(archive, "xl/workbook.xml")
             rels = _small(archive, "xl/_rels/workbook.xml.rels")
-        except (zipfile.BadZipFile, zlib.error, NotImplementedError, RuntimeError, ValueError, OSError,
-                EOFError, KeyError):
+        except _ZIP_ERRORS:
             return
         targets = {}
         for m in re.finditer(rb"<(?:[\w.-]+:)?Relationship(?=[\s/>])([^>]*)>", rels):
@@ -169,7 +174,7 @@ def check_xlsx(data: bytes, file: str) -> None:
     bounds = _Bounds(file)
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, OSError, EOFError) as exc:
+    except _ZIP_ERRORS as exc:  # zipfile raises NotImplementedError for an unknown zip version
         raise bounds.fail("unreadable", f"not an .xlsx workbook (not a zip archive: {exc})") from None
     with archive:
         infos = archive.infolist()
@@ -189,8 +194,7 @@ def check_xlsx(data: bytes, file: str) -> None:
                 # zipfile stops at the declared size and checks the CRC: a part that inflates
                 # past what the directory says fails here, having used no more than declared
                 text = archive.read(info)
-            except (zipfile.BadZipFile, zlib.error, NotImplementedError, RuntimeError, ValueError, OSError,
-                    EOFError, KeyError) as exc:
+            except _ZIP_ERRORS as exc:
                 raise bounds.fail("unreadable", f"not an .xlsx workbook ({exc})", info.filename) from None
             part = parts[info.filename] = _Part()
             _scan(part, text, bounds, info.filename)

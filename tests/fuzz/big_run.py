@@ -158,7 +158,7 @@ def _limited(limit: int) -> None:
     resource.setrlimit(resource.RLIMIT_FSIZE, (limit, limit))
 
 
-def run_migrate(n: int, seed: int) -> dict[str, object]:
+def run_migrate(n: int, seed: int, partial: Path | None = None) -> dict[str, object]:
     from emulation_rules import Engine
     from emulation_rules.campaign.loader import load_campaign
     from emulation_rules.campaign.migrate import migrate_text
@@ -174,6 +174,8 @@ def run_migrate(n: int, seed: int) -> dict[str, object]:
                               "same_meaning_checked": 0}
     with tempfile.TemporaryDirectory() as tmp:
         for i in range(n):
+            if partial is not None and i % 100 == 0:  # figures so far, for a run stopped before its end
+                (partial / "migrate.json").write_text(json.dumps({**out, "done": i}, default=str))
             data, same = make_migrate(random.Random(seed * 10_000_000 + i))
             path = Path(tmp) / "plan.yaml"
             for leftover in Path(tmp).iterdir():
@@ -234,8 +236,8 @@ def main() -> int:
     p.add_argument("--seed", type=int, default=23)
     p.add_argument("--max-rss", type=float, default=500, help="peak resident memory allowed, MB (xlsx)")
     p.add_argument("--out", type=Path, help="write the figures as JSON here")
-    p.add_argument("--partial", type=Path, help="xlsx: a directory where each worker writes its figures so far "
-                   "(every 250 files); with --summarise, only add them up")
+    p.add_argument("--partial", type=Path, help="a directory where the figures so far are written (xlsx: by each "
+                   "worker, every 250 files; migrate: every 100 inputs); with --summarise, add up the xlsx ones")
     p.add_argument("--summarise", action="store_true", help="xlsx: add up the --partial figures and stop")
     args = p.parse_args()
     start = time.time()
@@ -246,7 +248,7 @@ def main() -> int:
     if args.partial:
         args.partial.mkdir(parents=True, exist_ok=True)
     figures = (run_xlsx(args.n, args.workers, args.seed, args.partial) if args.kind == "xlsx"
-               else run_migrate(args.n, args.seed))
+               else run_migrate(args.n, args.seed, args.partial))
     figures["wall_seconds"] = round(time.time() - start, 1)
     text = json.dumps(figures, indent=1, ensure_ascii=False, default=str)
     if args.out:

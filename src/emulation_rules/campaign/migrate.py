@@ -66,12 +66,17 @@ def _source_map(m: re.Match[str]) -> str:
 
 
 def _text_path(seed: str, campaign_dir: Path | None) -> str:
+    """The plan's text as a path relative to the campaign file when it lies in the campaign's
+    folder tree (the only place the loader reads a text from, besides the documents directories,
+    where the bare file name is looked up); else the file name."""
     if campaign_dir is not None:
-        here = campaign_dir.resolve()
-        for d in (here, *here.parents):
-            for cand in (d / "shared" / "seeds" / seed, d / "seeds" / seed, d / seed):
-                if cand.is_file():
+        try:
+            here = campaign_dir.resolve()
+            for cand in (here / seed, here / "seeds" / seed, here / "shared" / "seeds" / seed):
+                if cand.is_file() and cand.resolve().is_relative_to(here):
                     return Path(os.path.relpath(cand, here)).as_posix()
+        except (OSError, RuntimeError, ValueError):
+            pass
     return seed
 
 

@@ -52,16 +52,8 @@ def write_changes(changed: pl.DataFrame, path: Path) -> None:
     suffix = path.suffix.lower()
     if suffix not in (".csv", ".parquet", ".pq"):
         raise ValueError(f"the changed rows are written as .csv or .parquet, not {suffix or 'nothing'!r}")
-    fd, name = tempfile.mkstemp(dir=path.parent if str(path.parent) else ".", prefix=f".{path.name}.",
-                                suffix=".partial")
-    os.close(fd)
-    try:
+    with replacing(path) as tmp:  # the tool's one atomic-write helper
         if suffix == ".csv":
-            changed.write_csv(name)
+            changed.write_csv(tmp)
         else:
-            changed.write_parquet(name)
-        os.replace(name, path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(name)
-        raise
+            changed.write_parquet(tmp)

@@ -4,11 +4,10 @@ joined on ``(subject_id, award)`` (:mod:`.impact` for the per-subject comparison
 
 from __future__ import annotations
 
-import contextlib
-import os
-import tempfile
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
+
+from emulation_rules.writing import replacing
 
 if TYPE_CHECKING:
     import polars as pl

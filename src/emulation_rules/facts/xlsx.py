@@ -98,7 +98,6 @@ KIND_TAG = "@kind="
 """First key of a one-kind subject sheet: ``@kind=collective`` stands for the ``kind`` column."""
 
 
-
 def read_facts_xlsx(
     data: bytes,
     campaign: m.Campaign,

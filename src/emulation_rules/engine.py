@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from emulation_rules.campaign import model as m
 from emulation_rules.campaign.loader import load_campaign
-from emulation_rules.errors import EngineUnavailableError
+from emulation_rules.errors import CompileError, EngineUnavailableError
 from emulation_rules.evaluate.base import (
     BackendName,
     BaseEvaluator,
@@ -34,6 +34,13 @@ from emulation_rules.evaluate.base import (
     backend_problem,
     resolve_params,
     unavailable,
+)
+from emulation_rules.evaluate.cycle import (
+    cycle_unsupported,
+    decided,
+    judged_campaign,
+    with_ballots,
+    without_proposals,
 )
 from emulation_rules.evaluate.result import Evaluation, SubjectResult
 from emulation_rules.facts.history import review_years
@@ -153,7 +160,9 @@ class Engine:
     ) -> None:
         self.campaign = campaign
         self.params: dict[str, float] = resolve_params(campaign, params)
-        self._impl, self.notice = choose_backend(campaign, backend=backend, params=params)
+        # a council vote is one more criterion, the same for every backend (evaluate.cycle)
+        self._impl, self.notice = choose_backend(without_proposals(judged_campaign(campaign)), backend=backend,
+                                                 params=params)
         self.backend: BackendName = self._impl.backend
 
     @classmethod
@@ -199,8 +208,10 @@ class Engine:
             EvaluationError: the backend failed (every durable error is wrapped).
         """
         sub, later = submission_as_of(facts, self.campaign, as_of)
-        evaluation = self._impl.evaluate_resolved(sub.subjects, sub.as_of, phase=phase)
+        subjects = with_ballots(sub.subjects, sub.ballots, self.campaign, self.params)
+        evaluation = self._impl.evaluate_resolved(subjects, sub.as_of, phase=phase)
         evaluation = dataclasses.replace(evaluation, rejected=sub.rejected, later=later)
+        evaluation = decided(self.campaign, evaluation, sub.proposals, sub.ballots, self.params)
         return with_quotas(self.campaign, evaluation, sub.subjects, self.params)
 
     def evaluate_subject(self, subject: Subject, *, as_of: dt.date | None = None,
@@ -258,6 +269,9 @@ class Engine:
             EngineUnavailableError: polars or pyarrow is not installed.
             ValueError: an output path that is neither ``.csv`` nor ``.parquet``.
         """
+        problem = cycle_unsupported(self.campaign)
+        if problem is not None:
+            raise CompileError(problem)
         return self._impl.evaluate_table(facts, output=output, as_of=as_of, on_error=on_error,
                                          chunk_rows=chunk_rows, progress=progress, phase=phase)
 

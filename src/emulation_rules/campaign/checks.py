@@ -114,6 +114,8 @@ class _Checker:
             self._in_award = None
             if a.score_sheet is not None:
                 self._score_sheet(a.score_sheet, (*base, "score_sheet"), a.subject)
+            if a.vote is not None:
+                self._vote(a, a.vote, (*base, "vote"))
         self._cycle()
         self._unique("targets", c.targets)
         for i, t in enumerate(c.targets):
@@ -196,6 +198,25 @@ class _Checker:
                          "with it", opath, "drop 'of', or use max_share for a share of it")
         if q.ranking is not None:
             self._ranking(q, (*path, "ranking"))
+
+    def _vote(self, award: m.Award, vote: m.Vote, path: PathT) -> None:
+        """A vote's threshold and quorum read percent parameters when given as ``{param: id}``;
+        the criterion and the fact a vote adds (``council_vote``, ``vote__AWARD``) are free."""
+        if any(c.id == "council_vote" for c in award.criteria):
+            self.add("duplicate-id", "criterion id 'council_vote' is the one a vote adds; rename the "
+                     "criterion", path)
+        if f"vote__{award.id}"[:64] in self.facts:
+            self.add("duplicate-id", f"fact id 'vote__{award.id}' is the one a vote adds; rename the fact", path)
+        for key in ("threshold", "quorum"):
+            bound = getattr(vote, key)
+            if isinstance(bound, m.BoundParam):
+                decl = self.params.get(bound.param)
+                if decl is None:
+                    self.unknown("unknown-param", "parameter", bound.param, self.c.parameters,
+                                 (*path, key, "param"))
+                elif decl.type != "percent":
+                    self.add("invalid-value", f"vote {key} reads parameter {bound.param!r} of type "
+                             f"{decl.type}; it needs a percent parameter", (*path, key, "param"))
 
     def _quota_awards(self, ids: Iterable[str], kind: str, path: PathT) -> None:
         awards = {a.id: a for a in self.c.awards}

@@ -76,7 +76,7 @@ class Figure:
         value: the figure: a number (percent 0-100, a count, a sum) or a date.
         source: the citation its rule gives.
         derived: the declared reason when the plan does not print it, else ``None``.
-        kind: ``threshold``, ``target``, ``quota share``, ``quota count`` or ``date``.
+        kind: ``threshold``, ``target``, ``quota share``, ``quota count``, ``vote share`` or ``date``.
     """
 
     path: PathT
@@ -208,6 +208,11 @@ def iter_figures(c: m.Campaign) -> Iterator[Figure]:
                         ("awards", i, "score_sheet", "items", j, "condition"),
                         item.source,
                     )
+        if a.vote is not None:
+            for key in ("threshold", "quorum"):
+                figure = getattr(a.vote, key)
+                if figure is not None and not isinstance(figure, m.BoundParam):  # a parameter has its reason
+                    yield Figure(("awards", i, "vote", key), figure, a.vote.source, a.vote.derived, "vote share")
     for i, t in enumerate(c.targets):
         metric = t.metric
         population = getattr(metric, "population", None)

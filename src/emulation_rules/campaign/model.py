@@ -71,6 +71,9 @@ from emulation_rules.campaign.common import (
 from emulation_rules.campaign.common import (
     parameter_problem as parameter_problem,
 )
+from emulation_rules.campaign.cycle import (  # re-exported: proposals and council votes
+    Vote as Vote,
+)
 from emulation_rules.campaign.frame import (
     DateBasis as DateBasis,
 )
@@ -323,6 +326,14 @@ class Award(_Model):
         default=None,
         description="The plan leaves the standards to another instrument (named here) and lists none; "
         "the engine then answers 'incomplete', never 'awarded'.",
+    )
+    requires_proposal: bool = Field(
+        default=False,
+        description="Only subjects the submission proposes (đề nghị) for it are judged; the others get 'not_proposed'.",
+    )
+    vote: Vote | None = Field(
+        default=None,
+        description="The emulation council's secret ballot decides it: one more criterion, unknown until a ballot is submitted.",
     )
     source: Source
     note: str | None = Field(default=None, description=_NOTE)

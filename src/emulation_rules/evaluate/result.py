@@ -13,7 +13,9 @@ Shapes (all frozen dataclasses)::
 
 Verdicts: ``awarded`` (every criterion passes), ``not_awarded`` (at least one fails),
 ``incomplete`` (none fails, at least one cannot be decided for missing facts, which are listed),
-``not_eligible`` (the subject's level or role cannot receive the award).
+``not_eligible`` (the subject's level or role cannot receive the award), ``not_proposed`` (the
+award requires a proposal and the submission does not propose the subject: not judged,
+:mod:`.cycle`).
 """
 
 from __future__ import annotations
@@ -27,7 +29,7 @@ from emulation_rules.campaign import model as m
 from emulation_rules.facts.asof import LaterCounts
 
 Status = Literal["pass", "fail", "unknown"]
-VerdictKind = Literal["awarded", "not_awarded", "incomplete", "not_eligible"]
+VerdictKind = Literal["awarded", "not_awarded", "incomplete", "not_eligible", "not_proposed"]
 JSON_FORMAT_VERSION = 1
 
 

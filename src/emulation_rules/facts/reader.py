@@ -73,6 +73,14 @@ from emulation_rules.facts.coerce import (
     text_or_none,
     to_date,
 )
+from emulation_rules.facts.cycle import (
+    PROPOSED_COLUMN,
+    Ballot,
+    Proposals,
+    proposals_from_cells,
+    read_ballots,
+    read_proposals,
+)
 from emulation_rules.facts.history import HISTORY_COLUMN, HeldTitle, history_cell, read_history
 from emulation_rules.facts.initiatives import apply_register, check_people, read_register
 from emulation_rules.facts.json_text import loads_value, parse_json
@@ -140,6 +148,9 @@ class Submission:
             has no ``initiatives`` list.
         missing_units: units of the tree of units (:mod:`.units`) expected to submit that no
             file of the review submitted (:mod:`.many`); empty when no tree was given.
+        proposals: ``{award id: subject ids proposed for it}`` (:mod:`.cycle`); None when the
+            file proposes nobody (then an award with ``requires_proposal`` judges nobody).
+        ballots: the council's ballots (:class:`~.cycle.Ballot`), in file order.
     """
 
     subjects: tuple[Subject, ...]
@@ -148,6 +159,8 @@ class Submission:
     rejected: tuple[Problem, ...] = ()
     initiatives: tuple[Any, ...] | None = None
     missing_units: tuple[Any, ...] = ()
+    proposals: Proposals | None = None
+    ballots: tuple[Ballot, ...] = ()
 
 
 def parse_facts_text(
@@ -219,7 +232,8 @@ def parse_facts(
             "invalid-value", f"facts must be a mapping with 'subjects'{empty}",
             (), smap.locate(()) or SourceLocation(smap.file, 1, 1))])
     file_problems: list[Problem] = []
-    top_keys = ("campaign", "as_of", "subjects") + (("initiatives",) if campaign.initiatives else ())
+    top_keys = ("campaign", "as_of", "subjects", "proposals", "ballots") + (
+        ("initiatives",) if campaign.initiatives else ())
     for key in data:
         if key not in top_keys:
             message, hint = unknown_key(key, top_keys)
@@ -259,9 +273,25 @@ def parse_facts(
         subjects, assessments, conflicts = apply_register(
             subjects, register, campaign.initiatives, reader.problem, paths, as_of=as_of)
         rejected.extend(conflicts)
+    proposals, ballots = _cycle(data, campaign, reader, subjects_raw, rejected)
     if rejected and on_error == "raise":
         raise FactsError(rejected)
-    return Submission(tuple(subjects), as_of, cid, tuple(rejected), assessments)
+    return Submission(tuple(subjects), as_of, cid, tuple(rejected), assessments, proposals=proposals,
+                      ballots=ballots)
+
+
+def _cycle(data: Mapping[str, Any], campaign: m.Campaign, reader: FactsReader, subjects_raw: list[Any],
+           rejected: list[Problem]) -> tuple[Proposals | None, tuple[Ballot, ...]]:
+    """The ``proposals`` and ``ballots`` of a YAML/JSON submission (:mod:`.cycle`); they may name
+    every subject of the file, also one left out for its own problems."""
+    ids = [_nfc(raw.get("id")) for raw in subjects_raw if isinstance(raw, dict) and raw.get("id") is not None]
+    proposals = None
+    if "proposals" in data:
+        proposals = read_proposals(data["proposals"], campaign, ids, reader.problem, rejected)
+    ballots: tuple[Ballot, ...] = ()
+    if "ballots" in data:
+        ballots = read_ballots(data["ballots"], campaign, ids, reader.problem, reader.smap.locate, rejected)
+    return proposals, ballots
 
 
 def parse_facts_csv(
@@ -283,11 +313,11 @@ def parse_facts_csv(
     smap = SourceMap(file=file)
     r = FactsReader(campaign, smap, from_text=True)
     problems: list[Problem] = []
-    known = set(CSV_META_COLUMNS) | {f.id for f in campaign.facts} | {HISTORY_COLUMN}
+    known = set(CSV_META_COLUMNS) | {f.id for f in campaign.facts} | {HISTORY_COLUMN, PROPOSED_COLUMN}
     for col, h in enumerate(header, start=1):
         if h not in known:
             message, hint = unknown_id("column", h, [*CSV_META_COLUMNS, *(f.id for f in campaign.facts),
-                                                     HISTORY_COLUMN])
+                                                     HISTORY_COLUMN, PROPOSED_COLUMN])
             problems.append(Problem("unknown-column", message, (h,), SourceLocation(file, 1, col), hint))
     if len(set(header)) != len(header):
         problems.append(Problem("duplicate-key", "a column name is repeated", (),
@@ -297,6 +327,8 @@ def parse_facts_csv(
                                 SourceLocation(file, 1)))
     if problems:
         raise FactsError(problems)
+
+    proposed: dict[str, tuple[str, tuple[PathItem, ...]]] = {}
 
     def rows() -> Iterable[tuple[tuple[PathItem, ...], Any]]:
         row_no = 1
@@ -320,13 +352,16 @@ def parse_facts_csv(
             base: tuple[PathItem, ...] = (f"row {row_no}",)
             smap.values[base] = SourceLocation(file, row_no)
             for col, (h, cell) in enumerate(zip(header, cells, strict=True), start=1):
-                meta = h in CSV_META_COLUMNS or h == HISTORY_COLUMN
+                meta = h in CSV_META_COLUMNS or h in (HISTORY_COLUMN, PROPOSED_COLUMN)
                 key_path = (*base, h) if meta else (*base, "facts", h)
                 smap.values[key_path] = SourceLocation(file, row_no, col)
                 cell = cell.strip()
                 if cell == "":
                     continue
-                if h == HISTORY_COLUMN:
+                if h == PROPOSED_COLUMN:
+                    smap.values[(*base, h)] = SourceLocation(file, row_no, col)
+                    proposed[_nfc(cells[header.index("id")])] = (cell, (*base, h))
+                elif h == HISTORY_COLUMN:
                     subject[h] = history_cell(cell)
                 elif h in CSV_META_COLUMNS:
                     subject[h] = cell
@@ -335,9 +370,12 @@ def parse_facts_csv(
             yield base, subject
 
     subjects, rejected = r.read_all(rows())
+    proposals = None
+    if PROPOSED_COLUMN in header:
+        proposals = proposals_from_cells(proposed, campaign, r.problem, rejected)
     if rejected and on_error == "raise":
         raise FactsError(rejected)
-    return Submission(tuple(subjects), None, None, tuple(rejected))
+    return Submission(tuple(subjects), None, None, tuple(rejected), proposals=proposals)
 
 
 @dataclass(frozen=True)

@@ -71,4 +71,5 @@ def submission_as_of(
         subjects = tuple(derived)
     later = LaterCounts(day, MappingProxyType(later_records),
                         sum(1 for a in assessments or () if a.later))
-    return Submission(subjects, day, facts.campaign_id, facts.rejected, assessments), later
+    return Submission(subjects, day, facts.campaign_id, facts.rejected, assessments,
+                      proposals=facts.proposals, ballots=facts.ballots), later

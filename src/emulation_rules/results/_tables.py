@@ -193,7 +193,7 @@ class Builder:
     def why(self, a: AwardResult) -> str:
         """The verdict's reason in words, as the table's last column."""
         f, ids = self.f, self.ids
-        if a.verdict == "not_eligible":
+        if a.verdict in ("not_eligible", "not_proposed"):
             return a.reason or ""
         facts = [x if ids else f.fact(x) for x in a.missing_facts]
         missing = f"{f.w('missing_short')}: {', '.join(facts)}" if facts else ""

@@ -55,6 +55,7 @@ BAR_COLOURS = {  # strong enough to tell apart on paper; the light fills of the 
     "not_awarded": "#c62828",
     "incomplete": "#f9a825",
     "not_eligible": "#9e9e9e",
+    "not_proposed": "#cfd8dc",
     "met": "#2e7d32",
     "not_met": "#c62828",
     "pending": "#1565c0",

@@ -12,7 +12,8 @@ from emulation_rules.evaluate.result import Evaluation
 __all__ = ["VERDICTS", "VerdictCounts", "verdict_counts"]
 
 VERDICTS = ("awarded", "not_awarded", "incomplete", "not_eligible")
-"""The verdicts, in the order of the summary's columns."""
+"""The verdicts of the judged subjects, in the order of the summary's columns (``not_proposed``,
+the subjects not judged for an award requiring a proposal, is counted beside them)."""
 
 
 @dataclass(frozen=True)
@@ -37,5 +38,6 @@ def verdict_counts(evaluation: Evaluation) -> dict[str, dict[str, int]]:
     out: dict[str, dict[str, int]] = {}
     for s in evaluation.subjects:
         for a in s.awards:
-            out.setdefault(a.award_id, dict.fromkeys(VERDICTS, 0))[a.verdict] += 1
+            counts = out.setdefault(a.award_id, dict.fromkeys(VERDICTS, 0))
+            counts[a.verdict] = counts.get(a.verdict, 0) + 1
     return out

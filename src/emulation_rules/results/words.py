@@ -19,6 +19,7 @@ VERDICTS: dict[str, tuple[str, str]] = {
     "not_awarded": ("Không đạt", "Not awarded"),
     "incomplete": ("Thiếu dữ liệu", "Incomplete (facts missing)"),
     "not_eligible": ("Không thuộc đối tượng", "Not eligible"),
+    "not_proposed": ("Không đề nghị", "Not proposed"),
 }
 """Verdict code -> (vi, en), in the order of the summary's columns."""
 

@@ -112,6 +112,7 @@ ProblemCode = Literal[
     "inflates-too-large",
     "document-outside",
     "cannot-convert",
+    "history-conflict",
 ]
 """Every problem code the library emits (stable; tests assert on them)."""
 
@@ -176,6 +177,8 @@ PROBLEM_CODES: Mapping[str, tuple[str, str]] = MappingProxyType({
     "unit-cycle": ("facts", "Units of a units file stand under each other in a cycle of parents."),
     "unit-level-order": ("facts", "A unit stands under a parent whose level is not above its own."),
     "duplicate-subject": ("facts", "The same subject is in two facts files of one review (both places named)."),
+    "history-conflict": ("facts", "A subject's history names another decision than the register of titles "
+                                  "conferred for the same title and year."),
     "derived-fact": ("facts", "A fact derived from the initiative register was also submitted."),
     "record-count": ("facts", "A spreadsheet count column disagrees with the records listed."),
     "campaign-mismatch": ("facts", "The facts file names another campaign."),

@@ -132,10 +132,25 @@ def _inflated(tmp: Path) -> list[str]:
             "--facts", str(path)]
 
 
+def _history_conflict(tmp: Path) -> list[str]:
+    table = tmp / "list.csv"
+    table.write_text("subject,title,year\nA07,grassroots_emulation_fighter,2024\n", encoding="utf-8")
+    db = str(tmp / "register.sqlite")
+    assert run(["register", "add", db, "--table", str(table), "--number", "21/QĐ-CTA", "--date", "2024-12-30",
+                "--issued-by", "Giám đốc Công ty A"], stdout=io.StringIO(), stderr=io.StringIO()) == 0
+    (tmp / "facts.yaml").write_text(
+        "subjects:\n  - id: A07\n    kind: individual\n    role: employee\n    facts: {}\n"
+        "    history: [{title: grassroots_emulation_fighter, year: 2024, decision: 12/QĐ-CTA}]\n",
+        encoding="utf-8")
+    return ["evaluate", "examples/review_cycle/campaign.yaml", "--facts", str(tmp / "facts.yaml"),
+            "--register", db, "--phase", "year_2025"]
+
+
 BUILT: dict[str, Callable[[Path], list[str]]] = {
     "too-many-cells": _far_cell,
     "too-many-strings": _copied_strings,
     "inflates-too-large": _inflated,
+    "history-conflict": _history_conflict,
     "csv-syntax": _csv_field_too_long,
     "too-large": _campaign_too_large,
     "too-many-problems": _many_bad_rows,

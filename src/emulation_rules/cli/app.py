@@ -24,6 +24,7 @@ import emulation_rules
 from emulation_rules.campaign.loader import load_campaign
 from emulation_rules.campaign.model import Campaign
 from emulation_rules.cli import paths as _paths
+from emulation_rules.cli import register as _register
 from emulation_rules.cli import sheets as _sheets
 from emulation_rules.cli.author import AUTHOR_COMMANDS
 from emulation_rules.cli.author import add_parsers as add_author_commands
@@ -185,6 +186,9 @@ def build_parser(stderr: TextIO | None = None) -> argparse.ArgumentParser:
                         "lies outside every phase")
         sp.add_argument("--param", type=_param, action="append", default=[], metavar="NAME=VALUE",
                         help="override a campaign parameter, e.g. many_individuals_min=3 (repeatable)")
+        sp.add_argument("--register", metavar="DB",
+                        help="read each subject's history from this register of titles conferred "
+                             "(emulation-rules register; a SQLite file or a PostgreSQL URL), merged with the facts'")
         sp.add_argument("--skip-invalid", action="store_true",
                         help="evaluate the valid subjects and list the invalid ones, "
                         "instead of refusing the whole file")
@@ -274,6 +278,7 @@ def build_parser(stderr: TextIO | None = None) -> argparse.ArgumentParser:
                    help="case files or directories (e.g. campaigns/)")
     c.add_argument("--quiet", "-q", action="store_true", help="print only failures and the summary")
     _sheets.add_parser(sub, stderr)
+    _register.add_parser(sub)
     add_service_commands(sub, stderr)  # serve, replay (cli/serve.py)
     add_author_commands(sub, stderr)  # new, migrate (cli/author.py)
     add_hierarchy_commands(sub, stderr, _param)  # rollup (cli/hierarchy.py)
@@ -422,6 +427,7 @@ def _evaluate(args: argparse.Namespace, err: TextIO) -> tuple[Engine, object]:
     campaign = load_campaign(args.campaign)
     engine = _sheets.build_engine(campaign, args, err)
     submission = facts_of(args, campaign, err)
+    submission = _register.read_history(args, submission, err)
     return engine, engine.evaluate(submission, as_of=args.as_of, phase=args.phase)
 
 
@@ -593,6 +599,7 @@ _COMMANDS: dict[str, Callable[[argparse.Namespace, TextIO, TextIO], int]] = {
     "initiatives": _cmd_initiatives,
     "test": _cmd_test,
     "form": _sheets.cmd_form,
+    "register": _register.cmd_register,
     **SERVICE_COMMANDS,
     **AUTHOR_COMMANDS,
     **HIERARCHY_COMMANDS,

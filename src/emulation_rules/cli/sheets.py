@@ -146,6 +146,9 @@ def evaluate_report(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     campaign = load_campaign(args.campaign)
     engine = build_engine(campaign, args, err)
     submission = facts_of(args, campaign, err)
+    from emulation_rules.cli.register import read_history  # history from the register of titles
+
+    submission = read_history(args, submission, err)
     evaluation = engine.evaluate(submission, as_of=args.as_of, phase=args.phase)
     from emulation_rules.results.targets import evaluate_targets
 

@@ -1,0 +1,338 @@
+"""``emulation-rules register``: the register of titles conferred (sổ theo dõi khen thưởng).
+
+::
+
+    register add DB --campaign C --evaluation result.json --number 15/QĐ-CTA --date 2025-12-31 \\
+        --issued-by "Giám đốc Công ty A"           # the titles awarded and within every quota
+    register add DB --table list.csv --number ... --date ... --issued-by ... [--year 2024]
+    register add DB --revokes 15/QĐ-CTA --table taken_back.csv --number ... --date ... --issued-by ...
+    register import DB past_years.xlsx              # lists of past years, one decision per number
+    register export DB -o register.xlsx             # or .csv
+    register history DB --subject A07 [--format json]
+
+A table lists ``subject, title, year`` (``name`` optional; ``year`` defaults to ``--year``, else
+the decision's year); an import table adds ``decision, issued_by, date`` per row. DB is a SQLite
+file path or a PostgreSQL URL (:mod:`emulation_rules.facts.conferred`).
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import datetime as dt
+import io
+import json
+import os
+import tempfile
+import unicodedata
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, TextIO
+
+from emulation_rules.errors import FactsError, PathItem, Problem, ProblemCode, SourceLocation
+
+__all__ = ["add_parser", "cmd_register", "read_history"]
+
+TABLE_COLUMNS = ("subject", "title", "year", "name")
+IMPORT_COLUMNS = (*TABLE_COLUMNS, "decision", "issued_by", "date")
+EXPORT_COLUMNS = ("decision", "date", "issued_by", "kind", "revokes", "subject", "name", "title", "year")
+EXPORT_HEAD_VI = ("Số quyết định", "Ngày", "Cơ quan ban hành", "Loại", "Thu hồi quyết định", "Mã đối tượng",
+                  "Họ tên / tên", "Danh hiệu", "Năm")
+
+
+def _date(text: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a date (YYYY-MM-DD): {text!r}") from None
+
+
+def add_parser(sub: Any) -> None:
+    """Add the ``register`` command and its subcommands."""
+    r = sub.add_parser("register", help="the register of titles conferred (sổ theo dõi khen thưởng)",
+                       description="Record decisions conferring titles (append-only; a revocation is a new "
+                       "decision citing the old one), export the register, read a subject's history. "
+                       "DB is a SQLite file path or a postgresql+psycopg:// URL.")
+    rs = r.add_subparsers(dest="register_command", required=True, metavar="ACTION")
+    a = rs.add_parser("add", help="record one decision from an evaluation's JSON or from a table")
+    a.add_argument("db", metavar="DB")
+    src = a.add_mutually_exclusive_group(required=True)
+    src.add_argument("--evaluation", type=Path, metavar="FILE",
+                     help="an 'evaluate --format json' result: its awarded titles within every quota")
+    src.add_argument("--table", type=Path, metavar="FILE", help="a CSV or .xlsx table: subject, title, year, name")
+    a.add_argument("--campaign", metavar="CAMPAIGN", help="the campaign of --evaluation (its quotas' awards)")
+    a.add_argument("--number", required=True, help="the decision's number (số quyết định)")
+    a.add_argument("--date", required=True, type=_date, help="the decision's date, YYYY-MM-DD")
+    a.add_argument("--issued-by", required=True, help="the issuing body (cơ quan ban hành)")
+    a.add_argument("--year", type=int, help="the year the titles are for (default: the review's, else the date's)")
+    a.add_argument("--revokes", metavar="NUMBER", help="this decision revokes that one (same issuing body)")
+    a.add_argument("--award", action="append", default=[], metavar="ID",
+                   help="with --evaluation: record only these awards (default: all)")
+    i = rs.add_parser("import", help="record past years' lists from a table (one decision per number)")
+    i.add_argument("db", metavar="DB")
+    i.add_argument("table", type=Path, metavar="FILE",
+                   help="CSV or .xlsx: subject, title, year, decision, issued_by, date, name")
+    e = rs.add_parser("export", help="write the register as CSV or .xlsx")
+    e.add_argument("db", metavar="DB")
+    e.add_argument("--output", "-o", required=True, type=Path, help="a .csv or .xlsx file")
+    h = rs.add_parser("history", help="the titles a subject holds according to the register")
+    h.add_argument("db", metavar="DB")
+    h.add_argument("--subject", required=True, metavar="ID")
+    h.add_argument("--format", choices=("text", "json"), default="text")
+
+
+def read_history(args: argparse.Namespace, submission: Any, err: TextIO | None) -> Any:
+    """``evaluate --register DB``: the submission with each subject's history read from the
+    register (merged with its facts').
+
+    Raises:
+        FactsError: ``history-conflict``, located at the subject, for each history entry that
+            names another decision than the register for the same title and year.
+    """
+    if getattr(args, "register", None) is None:
+        return submission
+    from emulation_rules.facts.conferred import ConferralRegister, with_register
+
+    store = ConferralRegister(args.register)
+    try:
+        submission, conflicts = with_register(submission, store)
+    finally:
+        store.close()
+    if conflicts:
+        raise FactsError(conflicts)
+    return submission
+
+
+def cmd_register(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    """Run ``register ACTION``; exit 0, or 2 for bad input (the problem printed, located)."""
+    from emulation_rules.facts.conferred import ConferralRegister
+
+    store = ConferralRegister(args.db)
+    try:
+        action: Callable[[Any, argparse.Namespace, TextIO, TextIO], int] = {
+            "add": _add, "import": _import, "export": _export, "history": _history}[args.register_command]
+        return action(store, args, out, err)
+    finally:
+        store.close()
+
+
+def _add(store: Any, args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    from emulation_rules.facts.conferred import Decision
+
+    campaign_id = None
+    if args.evaluation is not None:
+        conferrals, campaign_id, year, left = _from_evaluation(args)
+        for line in left:
+            err.write(f"note: {line}\n")
+    else:
+        year = args.year or args.date.year
+        conferrals = _from_table(args.table, year, with_decision=False)[0]
+    decision = Decision(args.number, args.date, args.issued_by, tuple(conferrals), args.revokes, campaign_id,
+                        str(args.evaluation or args.table))
+    store.add(decision)
+    what = "revoked" if args.revokes else "conferred"
+    out.write(f"recorded {args.number} ({args.issued_by}, {args.date.isoformat()}): {len(conferrals)} title(s) "
+              f"{what} / đã ghi sổ {len(conferrals)} danh hiệu" + (f" for {year}" if year else "") + "\n")
+    return 0
+
+
+def _from_evaluation(args: argparse.Namespace) -> tuple[list[Any], str | None, int | None, list[str]]:
+    """The awarded titles of an evaluation JSON that no quota's cap leaves out."""
+    from emulation_rules.campaign.loader import load_campaign
+    from emulation_rules.facts.conferred import Conferral
+
+    where = str(args.evaluation)
+    try:
+        data = json.loads(args.evaluation.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise FactsError([Problem("unreadable", f"cannot read the evaluation: {exc}",
+                                  location=SourceLocation(where, 1))]) from None
+    if not isinstance(data, dict) or not isinstance(data.get("subjects"), list):
+        raise FactsError([Problem("invalid-value", "not an 'evaluate --format json' result (no 'subjects')",
+                                  location=SourceLocation(where, 1))])
+    if args.campaign is None and data.get("quotas"):
+        raise FactsError([Problem("missing-key", "the evaluation has quotas: give --campaign so that the titles "
+                                  "over a cap are left out", location=SourceLocation(where, 1))])
+    quotas = {q.id: q for q in load_campaign(args.campaign).quotas} if args.campaign else {}
+    left_out: set[tuple[str, str]] = set()
+    notes: list[str] = []
+    for q in data.get("quotas", []):
+        model = quotas.get(q.get("quota"))
+        if model is None or q.get("kind") == "min_share":
+            continue
+        for g in q.get("groups", []):
+            if g.get("status") != "not_met":
+                continue
+            outcomes = [o for o in q.get("outcomes", []) if o.get("group") == g.get("group")]
+            over = ({o["subject"] for o in outcomes if o.get("status") != "within_quota"} if outcomes
+                    else set(g.get("counted_ids", [])))
+            if not outcomes:
+                notes.append(f"quota {q['quota']}: {g.get('label')} is over its cap and no ranking decides who "
+                             "stays within; none of its awardees is recorded (vượt hạn mức, chưa xếp thứ tự)")
+            left_out.update((s, a) for s in over for a in model.awards)
+    wanted = set(args.award)
+    conferrals = []
+    for s in data["subjects"]:
+        for a in s.get("awards", []):
+            if a.get("verdict") != "awarded" or (wanted and a.get("award") not in wanted):
+                continue
+            if (s["id"], a["award"]) in left_out:
+                notes.append(f"{s['id']}: {a['award']} is over the quota's cap: not recorded (vượt hạn mức)")
+                continue
+            conferrals.append((s["id"], a["award"], s.get("name")))
+    as_of = data.get("as_of")
+    year = args.year or (int(as_of[:4]) if isinstance(as_of, str) else args.date.year)
+    return ([Conferral(sid, title, year, name) for sid, title, name in conferrals], data.get("campaign"), year,
+            notes)
+
+
+def _rows(path: Path) -> tuple[list[str], list[tuple[int, list[Any]]], Callable[[int, int], SourceLocation]]:
+    """A table's header and rows (CSV or the first sheet of an .xlsx), with a locator."""
+    name = str(path)
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise FactsError([Problem("unreadable", f"cannot read: {exc.strerror or exc}",
+                                  location=SourceLocation(name, 1))]) from None
+    if path.suffix.lower() in (".xlsx", ".xlsm"):
+        try:
+            from python_calamine import CalamineWorkbook
+        except ImportError:
+            raise FactsError([Problem("missing-extra", "reading .xlsx needs python-calamine: pip install "
+                                      "'emulation-rules[xlsx]'", location=SourceLocation(name, 1))]) from None
+        try:
+            book = CalamineWorkbook.from_filelike(io.BytesIO(raw))
+            sheet = book.sheet_names[0]
+            cells = book.get_sheet_by_name(sheet).to_python()
+        except Exception as exc:  # calamine raises its own types for a broken file
+            raise FactsError([Problem("unreadable", f"not a readable .xlsx: {exc}",
+                                      location=SourceLocation(name, 1))]) from None
+        header = [unicodedata.normalize("NFC", str(c).strip()) for c in (cells[0] if cells else [])]
+        return header, list(enumerate(cells[1:], start=2)), lambda r, c: SourceLocation(name, r, c, sheet)
+    text = raw.decode("utf-8-sig", errors="replace")
+    reader = list(csv.reader(io.StringIO(text, newline="")))
+    header = [unicodedata.normalize("NFC", h.strip()) for h in (reader[0] if reader else [])]
+    return header, list(enumerate(reader[1:], start=2)), lambda r, c: SourceLocation(name, r, c)
+
+
+def _from_table(path: Path, year: int | None, *, with_decision: bool) -> tuple[list[Any], list[dict[str, Any]]]:
+    """Conferrals of a table (``with_decision``: also each row's decision, issued_by, date)."""
+    from emulation_rules.facts.conferred import Conferral
+    from emulation_rules.facts.history import read_history
+
+    header, rows, loc = _rows(path)
+    allowed = IMPORT_COLUMNS if with_decision else TABLE_COLUMNS
+    needed = ("subject", "title", *(("decision", "issued_by", "date", "year") if with_decision else ()))
+    problems = [Problem("unknown-column", f"unknown column {h!r}; columns: {', '.join(allowed)}", (h,), loc(1, i))
+                for i, h in enumerate(header, start=1) if h not in allowed]
+    problems += [Problem("missing-key", f"the table needs a column {k!r}", (), loc(1, 1))
+                 for k in needed if k not in header]
+    if problems:
+        raise FactsError(problems)
+    conferrals, meta = [], []
+    col = {h: i for i, h in enumerate(header, start=1)}
+    for row_no, cells in rows:
+        values = {h: (str(cells[i]).strip() if i < len(cells) and cells[i] is not None else "")
+                  for i, h in enumerate(header)}
+        if not any(values.values()):
+            continue
+        if isinstance(cells, list) and "year" in header:  # spreadsheets give years as 2024.0
+            values["year"] = values["year"].removesuffix(".0")
+        def problem(code: ProblemCode, message: str, where: tuple[PathItem, ...], hint: str | None,
+                    row: int = row_no) -> Problem:
+            key = next((p for p in reversed(where) if isinstance(p, str) and p in col), "subject")
+            return Problem(code, message, where, loc(row, col.get(key, 1)), hint)
+
+        entry = {"title": values.get("title") or None, "year": values.get("year") or year}
+        found: list[Problem] = []
+        held = read_history([entry], (), problem, found)
+        if not values.get("subject"):
+            found.append(problem("missing-key", "a row needs a subject", ("subject",), None))
+        extra: dict[str, Any] = {}
+        if with_decision:
+            for k in ("decision", "issued_by"):
+                if not values.get(k):
+                    found.append(problem("missing-key", f"a row needs {k!r}", (k,), None))
+            try:
+                extra = {"decision": values.get("decision"), "issued_by": values.get("issued_by"),
+                         "date": dt.date.fromisoformat(values.get("date", "")[:10])}
+            except ValueError:
+                found.append(problem("invalid-value", f"date {values.get('date')!r} is not YYYY-MM-DD", ("date",),
+                                     None))
+        problems.extend(found)
+        if found or not held:
+            continue
+        conferrals.append(Conferral(unicodedata.normalize("NFC", values["subject"]), held[0].title, held[0].year,
+                                    values.get("name") or None))
+        meta.append(extra)
+    if problems:
+        raise FactsError(problems)
+    return conferrals, meta
+
+
+def _import(store: Any, args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    from emulation_rules.facts.conferred import Decision
+
+    conferrals, meta = _from_table(args.table, None, with_decision=True)
+    groups: dict[tuple[str, str], tuple[dt.date, list[Any]]] = {}
+    for c, m in zip(conferrals, meta, strict=True):
+        key = (unicodedata.normalize("NFC", m["issued_by"]), unicodedata.normalize("NFC", m["decision"]))
+        groups.setdefault(key, (m["date"], []))[1].append(c)
+    decisions = [Decision(number, day, body, tuple(items), origin=str(args.table))
+                 for (body, number), (day, items) in groups.items()]
+    store.add_all(decisions)
+    out.write(f"imported {len(decisions)} decision(s), {len(conferrals)} title(s) / đã nhập {len(decisions)} "
+              f"quyết định, {len(conferrals)} danh hiệu\n")
+    return 0
+
+
+def _export(store: Any, args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    rows = [[e.number, e.date.isoformat(), e.issued_by, e.kind, e.revokes or "", c.subject, c.name or "", c.title,
+             c.year] for e in store.entries() for c in e.conferrals]
+    target: Path = args.output
+    suffix = target.suffix.lower()
+    if suffix not in (".csv", ".xlsx"):
+        err.write(f"--output must end in .csv or .xlsx: {target}\n")
+        return 2
+    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent or Path())
+    os.close(fd)
+    try:
+        if suffix == ".csv":
+            with open(tmp, "w", encoding="utf-8", newline="") as handle:
+                w = csv.writer(handle, lineterminator="\n")
+                w.writerow(EXPORT_COLUMNS)
+                w.writerows(rows)
+        else:
+            try:
+                import openpyxl
+            except ImportError:
+                raise FactsError([Problem("missing-extra", "writing .xlsx needs openpyxl: pip install "
+                                          "'emulation-rules[xlsx]'")]) from None
+            book = openpyxl.Workbook()
+            sheet = book.active
+            sheet.title = "Sổ khen thưởng"
+            sheet.append(list(EXPORT_HEAD_VI))
+            for row in rows:
+                sheet.append(row)
+            book.save(tmp)
+        os.replace(tmp, target)
+    finally:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+    out.write(f"wrote {len(rows)} row(s) to {target} / đã ghi {len(rows)} dòng\n")
+    return 0
+
+
+def _history(store: Any, args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    subject = unicodedata.normalize("NFC", args.subject.strip())
+    held = store.history(subject)
+    if args.format == "json":
+        out.write(json.dumps({"subject": subject, "history": [
+            {"title": h.title, "year": h.year, "decided_by": h.decided_by, "decision": h.decision} for h in held]},
+            ensure_ascii=False, indent=2) + "\n")
+        return 0
+    if not held:
+        out.write(f"{subject}: no title in the register / chưa có danh hiệu nào trong sổ\n")
+    for h in held:
+        out.write(f"{subject}  {h.year}  {h.title}  ({h.decision}, {h.decided_by})\n")
+    return 0

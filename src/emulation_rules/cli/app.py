@@ -217,6 +217,10 @@ def build_parser(stderr: TextIO | None = None) -> argparse.ArgumentParser:
     e.add_argument("--lang", choices=("vi", "en"), default="vi",
                    help="language of the table and the html page: vi (default: Vietnamese labels "
                    "of awards, verdicts and failing criteria) or en")
+    e.add_argument("--reviewed", type=Path, metavar="FILE",
+                   help="the upper level's corrections of this self-assessment (YAML, JSON, CSV, xlsx: subject, "
+                        "fact or item, value, note, reviewer); the reviewed verdict counts, the table and the JSON "
+                        "show both")
     e.add_argument("--ids", action="store_true",
                    help="the table shows ids of awards, verdicts and criteria instead of labels")
     _paths.add_no_bulk(e)
@@ -446,6 +450,12 @@ def _cmd_evaluate(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         return code
     if args.format in ("xlsx", "html"):
         return _sheets.evaluate_report(args, out, err)
+    if args.reviewed is not None:
+        from emulation_rules.cli import review
+
+        evaluation, reviews = review.evaluate_reviewed(args, out, err)
+        _write(review.render(args, evaluation, reviews), out, args.output)
+        return EXIT_OK
     engine, ev = _evaluate(args, err)
     if (args.format or "table") == "table":
         text = render_table(ev, lang=args.lang, ids=args.ids, campaign=engine.campaign)  # type: ignore[arg-type]

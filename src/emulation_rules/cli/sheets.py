@@ -149,6 +149,10 @@ def evaluate_report(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     from emulation_rules.cli.register import read_history  # history from the register of titles
 
     submission = read_history(args, submission, err)
+    if getattr(args, "reviewed", None) is not None:  # the reviewed verdict counts
+        from emulation_rules.facts.corrections import apply_corrections, load_corrections
+
+        submission = apply_corrections(submission, load_corrections(args.reviewed, campaign, submission))
     evaluation = engine.evaluate(submission, as_of=args.as_of, phase=args.phase)
     from emulation_rules.results.targets import evaluate_targets
 

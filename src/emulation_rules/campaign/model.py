@@ -71,9 +71,7 @@ from emulation_rules.campaign.common import (
 from emulation_rules.campaign.common import (
     parameter_problem as parameter_problem,
 )
-from emulation_rules.campaign.cycle import (  # re-exported: proposals and council votes
-    Vote as Vote,
-)
+from emulation_rules.campaign.cycle import Vote as Vote  # re-exported: council votes
 from emulation_rules.campaign.frame import (
     DateBasis as DateBasis,
 )

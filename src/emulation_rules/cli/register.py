@@ -31,7 +31,8 @@ from typing import Any, TextIO
 
 from emulation_rules.errors import FactsError, PathItem, Problem, ProblemCode, SourceLocation
 
-__all__ = ["add_parser", "cmd_register", "read_history"]
+__all__ = ["add_parser", "add_register_option", "add_reviewed_option", "cmd_register", "cmd_reviewed",
+           "read_history"]
 
 TABLE_COLUMNS = ("subject", "title", "year", "name")
 IMPORT_COLUMNS = (*TABLE_COLUMNS, "decision", "issued_by", "date")
@@ -45,6 +46,43 @@ def _date(text: str) -> dt.date:
         return dt.date.fromisoformat(text)
     except ValueError:
         raise argparse.ArgumentTypeError(f"not a date (YYYY-MM-DD): {text!r}") from None
+
+
+def add_register_option(parser: argparse.ArgumentParser) -> None:
+    """``--register DB`` of ``evaluate`` and ``explain``."""
+    parser.add_argument("--register", metavar="DB",
+                        help="read each subject's history from this register of titles conferred "
+                        "(emulation-rules register; a SQLite file or a PostgreSQL URL), merged with the facts'")
+
+
+def add_reviewed_option(parser: argparse.ArgumentParser) -> None:
+    """``--reviewed FILE`` of ``evaluate``."""
+    parser.add_argument("--reviewed", type=Path, metavar="FILE",
+                        help="the upper level's corrections of this self-assessment (YAML, JSON, CSV, xlsx: "
+                        "subject, fact or item, value, note, reviewer); the reviewed verdict counts, the table "
+                        "and the JSON show both")
+
+
+def cmd_reviewed(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    """``evaluate --reviewed FILE`` as table, JSON or CSV (:mod:`.review`); the output file is
+    written whole or not at all."""
+    from emulation_rules.cli import review
+
+    evaluation, reviews = review.evaluate_reviewed(args, out, err)
+    text = review.render(args, evaluation, reviews)
+    if args.output is None:
+        out.write(text)
+        return 0
+    target: Path = args.output
+    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent or Path())
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            handle.write(text)
+        os.replace(tmp, target)
+    finally:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+    return 0
 
 
 def add_parser(sub: Any) -> None:

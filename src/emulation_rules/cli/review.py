@@ -24,16 +24,15 @@ def evaluate_reviewed(args: argparse.Namespace, out: TextIO, err: TextIO) -> tup
         FactsError: bad facts or corrections (located).
     """
     from emulation_rules.campaign.loader import load_campaign
+    from emulation_rules.cli.hierarchy import facts_of
     from emulation_rules.cli.register import read_history
     from emulation_rules.engine import Engine
     from emulation_rules.facts.corrections import apply_corrections, load_corrections
-    from emulation_rules.facts.load import load_facts
     from emulation_rules.results.review import compare
 
     campaign = load_campaign(args.campaign)
     engine = Engine(campaign, params=dict(args.param), backend=args.backend)
-    submission = load_facts(args.facts, campaign, on_error="skip" if args.skip_invalid else "raise")
-    submission = read_history(args, submission, err)
+    submission = read_history(args, facts_of(args, campaign, err), err)
     corrections = load_corrections(args.reviewed, campaign, submission)
     assessed = engine.evaluate(submission, as_of=args.as_of, phase=args.phase)
     reviewed = engine.evaluate(apply_corrections(submission, corrections), as_of=args.as_of, phase=args.phase)

@@ -41,7 +41,7 @@ def _commands(lang: str) -> list[str]:
 
 def test_both_guides_give_the_same_commands() -> None:
     assert _commands("en") == _commands("vi")
-    assert len(_commands("en")) == 8
+    assert len(_commands("en")) == 9
 
 
 def test_the_guides_commands_run_the_whole_cycle(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -73,14 +73,15 @@ def test_the_guides_commands_run_the_whole_cycle(tmp_path: Path, monkeypatch: py
     vote = next(c for c in a08["criteria"] if c["criterion"] == "council_vote")
     assert vote["status"] == "fail" and vote["source"]["cite"] == "Quy chế 05/QĐ-CTA (ví dụ), Điều 6 (dòng 12-13)"
     assert [c["fact"] for r in data["review"] for c in r["changes"]] == ["under_disciplinary_review", "task_rating"]
-    assert "13 title(s) conferred" in outputs[4]  # 11 LĐTT, CSTĐCS A07, certificate A07
+    assert (tmp_path / "dossier_2025.html").stat().st_size > 0
+    assert "13 title(s) conferred" in outputs[5]  # 11 LĐTT, CSTĐCS A07, certificate A07
     # 2026: no history in the facts; the certificate reads 2024 and 2025 from the register (L17)
     assert "history" not in (CYCLE / "facts_2026.yaml").read_text(encoding="utf-8").split("subjects:")[1]
-    year_2026 = outputs[5]
+    year_2026 = outputs[6]
     assert re.search(r"A07 .*Giấy khen của Giám đốc\s+đạt", year_2026)
     assert re.search(r"A08 .*Giấy khen của Giám đốc\s+không đạt", year_2026)
-    assert "2024  grassroots_emulation_fighter  (21/QĐ-CTA" in outputs[6]
-    assert "2025  grassroots_emulation_fighter  (30/QĐ-CTA" in outputs[6]
+    assert "2024  grassroots_emulation_fighter  (21/QĐ-CTA" in outputs[7]
+    assert "2025  grassroots_emulation_fighter  (30/QĐ-CTA" in outputs[7]
     assert (tmp_path / "register.xlsx").stat().st_size > 0
 
 

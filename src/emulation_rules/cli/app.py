@@ -609,7 +609,7 @@ _COMMANDS: dict[str, Callable[[argparse.Namespace, TextIO, TextIO], int]] = {
     "initiatives": _cmd_initiatives,
     "test": _cmd_test,
     "form": _sheets.cmd_form,
-    "register": _register.cmd_register,
+    **_register.COMMANDS,  # register, dossier
     **SERVICE_COMMANDS,
     **AUTHOR_COMMANDS,
     **HIERARCHY_COMMANDS,

@@ -18,6 +18,7 @@ file path or a PostgreSQL URL (:mod:`emulation_rules.facts.conferred`).
 from __future__ import annotations
 
 import argparse
+import contextlib
 import csv
 import datetime as dt
 import io
@@ -31,7 +32,7 @@ from typing import Any, TextIO
 
 from emulation_rules.errors import FactsError, PathItem, Problem, ProblemCode, SourceLocation
 
-__all__ = ["add_parser", "add_register_option", "add_reviewed_option", "cmd_register", "cmd_reviewed",
+__all__ = ["COMMANDS", "add_parser", "add_register_option", "add_reviewed_option", "cmd_register", "cmd_reviewed",
            "read_history"]
 
 TABLE_COLUMNS = ("subject", "title", "year", "name")
@@ -73,15 +74,7 @@ def cmd_reviewed(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     if args.output is None:
         out.write(text)
         return 0
-    target: Path = args.output
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent or Path())
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(text)
-        os.replace(tmp, target)
-    finally:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
+    _atomic(args.output, lambda path: path.write_text(text, encoding="utf-8"))
     return 0
 
 
@@ -117,6 +110,16 @@ def add_parser(sub: Any) -> None:
     h.add_argument("db", metavar="DB")
     h.add_argument("--subject", required=True, metavar="ID")
     h.add_argument("--format", choices=("text", "json"), default="text")
+    d = sub.add_parser("dossier", help="the dossier of a review: proposal lists and the council's votes "
+                       "(hồ sơ đề nghị), printable A4 HTML or .xlsx, in Vietnamese")
+    d.add_argument("campaign", metavar="CAMPAIGN", help="campaign YAML file")
+    d.add_argument("--facts", required=True, type=Path, metavar="FILE", help="the submission (as for evaluate)")
+    d.add_argument("--output", "-o", required=True, type=Path, help="a .html or .xlsx file")
+    d.add_argument("--as-of", type=_date, metavar="DATE", help="review date (default: the facts file's)")
+    d.add_argument("--phase", metavar="ID", help="judge this phase whatever the review date")
+    d.add_argument("--backend", choices=("auto", "durable", "python", "polars"), default="auto")
+    add_register_option(d)
+    add_reviewed_option(d)
 
 
 def read_history(args: argparse.Namespace, submission: Any, err: TextIO | None) -> Any:
@@ -139,6 +142,31 @@ def read_history(args: argparse.Namespace, submission: Any, err: TextIO | None) 
     if conflicts:
         raise FactsError(conflicts)
     return submission
+
+
+def cmd_dossier(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    """``dossier``: the reviewed (or plain) evaluation written as a dossier (:mod:`..results.dossier`)."""
+    from emulation_rules.campaign.loader import load_campaign
+    from emulation_rules.results.dossier import write_dossier
+
+    if args.output.suffix.lower() not in (".html", ".xlsx"):
+        err.write(f"--output must end in .html or .xlsx: {args.output}\n")
+        return 2
+    args.param, args.skip_invalid, args.units = [], False, None
+    if args.reviewed is not None:
+        from emulation_rules.cli import review
+
+        evaluation, _ = review.evaluate_reviewed(args, out, err)
+    else:
+        from emulation_rules.cli.hierarchy import facts_of
+        from emulation_rules.engine import Engine
+
+        campaign = load_campaign(args.campaign)
+        submission = read_history(args, facts_of(args, campaign, err), err)
+        evaluation = Engine(campaign, backend=args.backend).evaluate(submission, as_of=args.as_of, phase=args.phase)
+    write_dossier(args.output, load_campaign(args.campaign), evaluation)
+    out.write(f"wrote the dossier to {args.output} / đã ghi hồ sơ\n")
+    return 0
 
 
 def cmd_register(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
@@ -332,33 +360,48 @@ def _export(store: Any, args: argparse.Namespace, out: TextIO, err: TextIO) -> i
     if suffix not in (".csv", ".xlsx"):
         err.write(f"--output must end in .csv or .xlsx: {target}\n")
         return 2
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent or Path())
-    os.close(fd)
-    try:
+
+    def write(tmp: Path) -> None:
         if suffix == ".csv":
             with open(tmp, "w", encoding="utf-8", newline="") as handle:
                 w = csv.writer(handle, lineterminator="\n")
                 w.writerow(EXPORT_COLUMNS)
                 w.writerows(rows)
-        else:
-            try:
-                import openpyxl
-            except ImportError:
-                raise FactsError([Problem("missing-extra", "writing .xlsx needs openpyxl: pip install "
-                                          "'emulation-rules[xlsx]'")]) from None
-            book = openpyxl.Workbook()
-            sheet = book.active
-            sheet.title = "Sổ khen thưởng"
-            sheet.append(list(EXPORT_HEAD_VI))
-            for row in rows:
-                sheet.append(row)
-            book.save(tmp)
-        os.replace(tmp, target)
-    finally:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
+            return
+        try:
+            import openpyxl
+        except ImportError:
+            raise FactsError([Problem("missing-extra", "writing .xlsx needs openpyxl: pip install "
+                                      "'emulation-rules[xlsx]'")]) from None
+        book = openpyxl.Workbook()
+        sheet = book.active
+        sheet.title = "Sổ khen thưởng"
+        sheet.append(list(EXPORT_HEAD_VI))
+        for row in rows:
+            sheet.append(row)
+        book.save(tmp)
+
+    _atomic(target, write)
     out.write(f"wrote {len(rows)} row(s) to {target} / đã ghi {len(rows)} dòng\n")
     return 0
+
+
+def _atomic(path: Path, write: Callable[[Path], Any]) -> None:
+    """Write ``path`` whole or not at all: a temporary file beside it, then a rename."""
+    fd, name = tempfile.mkstemp(dir=path.parent if str(path.parent) else ".", prefix=f".{path.name}.",
+                                suffix=path.suffix)
+    os.close(fd)
+    tmp = Path(name)
+    try:
+        write(tmp)
+        mask = os.umask(0)
+        os.umask(mask)
+        os.chmod(tmp, 0o666 & ~mask)  # mkstemp makes 0600; the file is as readable as any new one
+        os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            tmp.unlink()
+        raise
 
 
 def _history(store: Any, args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
@@ -374,3 +417,9 @@ def _history(store: Any, args: argparse.Namespace, out: TextIO, err: TextIO) -> 
     for h in held:
         out.write(f"{subject}  {h.year}  {h.title}  ({h.decision}, {h.decided_by})\n")
     return 0
+
+
+COMMANDS: dict[str, Callable[[argparse.Namespace, TextIO, TextIO], int]] = {
+    "register": cmd_register,
+    "dossier": cmd_dossier,
+}

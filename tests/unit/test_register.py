@@ -159,3 +159,10 @@ def test_a_decision_killed_while_recorded_is_all_or_nothing(tmp_path: Path) -> N
         if killed_mid_way:
             break
     assert killed_mid_way, "the process always finished before it was killed: the test proved nothing"
+
+
+def test_a_register_that_cannot_be_opened_is_a_message_not_a_traceback(tmp_path: Path) -> None:
+    code, _, err = _run("register", "history", str(tmp_path / "no" / "such" / "dir" / "r.sqlite"), "--subject", "A1")
+    assert code == 2 and "[unreadable]" in err and "Traceback" not in err
+    code, _, err = _run("register", "history", "postgresql+psycopg://u:secret@127.0.0.1:1/db", "--subject", "A1")
+    assert code == 2 and "[unreadable]" in err and "secret" not in err

@@ -18,9 +18,10 @@ what ``evaluate --register DB`` reads as the subject's ``history``.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -142,7 +143,20 @@ class ConferralRegister:
         if self.engine.dialect.name == "sqlite":
             sa.event.listen(self.engine, "connect", _sqlite_pragmas)
         self._meta, self.decisions, self.conferrals = _tables()
-        self._meta.create_all(self.engine)
+        with self.guard():
+            self._meta.create_all(self.engine)
+
+    @contextlib.contextmanager
+    def guard(self) -> Iterator[None]:
+        """Turn a database error (unreachable server, unwritable file, locked) into a
+        ``FactsError`` (``unreadable``) naming the register, its password hidden."""
+        try:
+            yield
+        except self._sa.exc.SQLAlchemyError as exc:
+            shown = self.engine.url.render_as_string(hide_password=True)
+            reason = str(getattr(exc, "orig", None) or exc).strip().splitlines()[0]
+            raise FactsError([Problem("unreadable", f"the register {shown} cannot be used: {reason} "
+                                      "(không mở được sổ theo dõi khen thưởng)")]) from None
 
     def close(self) -> None:
         """Release the connection pool."""
@@ -164,7 +178,7 @@ class ConferralRegister:
 
     def add_all(self, decisions: Iterable[Decision]) -> list[int]:
         """Record several decisions in one transaction (all or none); returns their ids."""
-        with self.engine.begin() as conn:
+        with self.guard(), self.engine.begin() as conn:
             return [self._insert(conn, d) for d in decisions]
 
     def _insert(self, conn: Any, decision: Decision) -> int:
@@ -211,7 +225,7 @@ class ConferralRegister:
     def entries(self) -> list[RegisterEntry]:
         """Every recorded decision with its conferrals, in the order recorded."""
         sa, d = self._sa, self.decisions
-        with self.engine.connect() as conn:
+        with self.guard(), self.engine.connect() as conn:
             rows = conn.execute(sa.select(d).order_by(d.c.id)).all()
             numbers = {r.id: r.number for r in rows}
             return [RegisterEntry(r.id, r.number, dt.date.fromisoformat(r.date), r.issued_by, r.kind,
@@ -227,7 +241,7 @@ class ConferralRegister:
         wanted = None if subjects is None else {_nfc(s) for s in subjects}
         if wanted is not None:
             query = query.where(c.c.subject.in_(sorted(wanted)))
-        with self.engine.connect() as conn:
+        with self.guard(), self.engine.connect() as conn:
             rows = conn.execute(query.order_by(d.c.id, c.c.id)).all()
         revoked = {(r.revokes_id, r.subject, r.title, r.year) for r in rows if r.kind == "revoke"}
         out: dict[str, list[HeldTitle]] = {s: [] for s in wanted or ()}

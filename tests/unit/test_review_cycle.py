@@ -78,8 +78,8 @@ def test_the_guides_commands_run_the_whole_cycle(tmp_path: Path, monkeypatch: py
     # 2026: no history in the facts; the certificate reads 2024 and 2025 from the register (L17)
     assert "history" not in (CYCLE / "facts_2026.yaml").read_text(encoding="utf-8").split("subjects:")[1]
     year_2026 = outputs[6]
-    assert re.search(r"A07 .*Giấy khen của Giám đốc\s+đạt", year_2026)
-    assert re.search(r"A08 .*Giấy khen của Giám đốc\s+không đạt", year_2026)
+    assert re.search(r"A07 .*Giấy khen của Giám đốc\s+Đạt", year_2026)
+    assert re.search(r"A08 .*Giấy khen của Giám đốc\s+Không đạt", year_2026)
     assert "2024  grassroots_emulation_fighter  (21/QĐ-CTA" in outputs[7]
     assert "2025  grassroots_emulation_fighter  (30/QĐ-CTA" in outputs[7]
     assert (tmp_path / "register.xlsx").stat().st_size > 0

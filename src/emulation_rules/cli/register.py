@@ -79,7 +79,13 @@ def cmd_reviewed(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 
 
 def add_parser(sub: Any) -> None:
-    """Add the ``register`` command and its subcommands."""
+    """Add the ``register`` command and its subcommands, the ``dossier`` command, and the
+    options ``--register`` (``evaluate``, ``explain``) and ``--reviewed`` (``evaluate``)."""
+    for name in ("evaluate", "explain"):
+        if name in sub.choices:
+            add_register_option(sub.choices[name])
+    if "evaluate" in sub.choices:
+        add_reviewed_option(sub.choices["evaluate"])
     r = sub.add_parser("register", help="the register of titles conferred (sổ theo dõi khen thưởng)",
                        description="Record decisions conferring titles (append-only; a revocation is a new "
                        "decision citing the old one), export the register, read a subject's history. "

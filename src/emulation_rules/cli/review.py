@@ -41,18 +41,19 @@ def evaluate_reviewed(args: argparse.Namespace, out: TextIO, err: TextIO) -> tup
 
 def render(args: argparse.Namespace, evaluation: Any, reviews: Any) -> str:
     """The reviewed evaluation in ``args.format`` with the review beside it (table, JSON)."""
+    from emulation_rules.campaign.loader import load_campaign
     from emulation_rules.results.render import render_csv, render_table
     from emulation_rules.results.review import render_review, review_dict
+    from emulation_rules.results.words import VERDICTS
 
     fmt = args.format or "table"
     if fmt == "json":
         data = evaluation.to_dict()
         data["review"] = review_dict(reviews)
         return json.dumps(data, ensure_ascii=False, indent=2, allow_nan=False) + "\n"
+    campaign = load_campaign(args.campaign)
     if fmt == "csv":
-        return str(render_csv(evaluation))
-    from emulation_rules.results import render as r
-
-    words = r._VERDICT_EN if args.lang == "en" else r._VERDICT_VI
-    return str(render_table(evaluation, lang=args.lang, ids=args.ids)) + "\n" + render_review(
+        return str(render_csv(evaluation, campaign))
+    words = {code: (en if args.lang == "en" else vi.lower()) for code, (vi, en) in VERDICTS.items()}
+    return str(render_table(evaluation, lang=args.lang, ids=args.ids, campaign=campaign)) + "\n" + render_review(
         reviews, lang=args.lang, verdict_words=words)

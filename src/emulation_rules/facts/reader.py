@@ -91,7 +91,7 @@ MAX_FACTS_BYTES = 32 * 1024 * 1024
 belong to the bulk evaluator (``--bulk``), which reads CSV and Parquet in chunks. YAML facts
 are further bounded to 4 MiB by the YAML reader."""
 
-SUBJECT_KEYS = ("id", "kind", "level", "role", "unit", "name", "facts", "history")
+SUBJECT_KEYS = ("id", "kind", "level", "role", "unit", "name", "facts", "history", "proposed_for")
 CSV_META_COLUMNS = ("id", "kind", "level", "role", "unit", "name")
 
 """Smallest non-zero magnitude of a decimal/percent fact (durable-rules reads no smaller)."""
@@ -288,6 +288,12 @@ def _cycle(data: Mapping[str, Any], campaign: m.Campaign, reader: FactsReader, s
     proposals = None
     if "proposals" in data:
         proposals = read_proposals(data["proposals"], campaign, ids, reader.problem, rejected)
+    cells = {_nfc(raw.get("id")): (";".join(map(str, raw["proposed_for"])) if isinstance(raw["proposed_for"], list)
+                                   else str(raw["proposed_for"]), ("subjects", i, PROPOSED_COLUMN))
+             for i, raw in enumerate(subjects_raw) if isinstance(raw, dict) and raw.get("proposed_for") is not None}
+    if cells:  # a subject's own proposed_for (an .xlsx column), beside the proposals list
+        for award, who in proposals_from_cells(cells, campaign, reader.problem, rejected).items():
+            proposals = {**(proposals or {}), award: (proposals or {}).get(award, frozenset()) | who}
     ballots: tuple[Ballot, ...] = ()
     if "ballots" in data:
         ballots = read_ballots(data["ballots"], campaign, ids, reader.problem, reader.smap.locate, rejected)

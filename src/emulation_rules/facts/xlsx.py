@@ -268,8 +268,6 @@ class _Book:
             tuple[str, str, dict[str, Any], dict[str, SourceLocation], SourceLocation]
         ] = []
         self.register: list[dict[str, Any]] = []
-        self.sheet_keys: set[str] = set()
-        self.proposed: list[tuple[Any, str, SourceLocation]] = []  # (subject id, cell, where)
         self.meta: dict[str, Any] = {}
         self.counts: dict[tuple[int, str], tuple[int, SourceLocation]] = {}
         self.json_cells: set[tuple[int, str]] = set()  # records given as a JSON list in a cell
@@ -370,7 +368,6 @@ class _Book:
         if self.unknown_keys(name, key_row, keys, known):
             return
         self.subject_sheets.append(name)
-        self.sheet_keys.update(keys)
         for row_no, cells in data:
             values = {k: _blank(cells[i]) for i, k in enumerate(keys) if k and i < len(cells)}
             if all(v is None for v in values.values()):
@@ -384,9 +381,7 @@ class _Book:
                 value = values.get(k)
                 if not k or value is None:
                     continue
-                if k == PROPOSED_COLUMN:
-                    self.proposed.append((values.get("id"), str(value), self.loc(name, row_no, col)))
-                elif k == HISTORY_COLUMN:
+                if k in (HISTORY_COLUMN, PROPOSED_COLUMN):  # proposed_for: read with the subject (.cycle)
                     self.smap.values[(*path, k)] = self.loc(name, row_no, col)
                     subject[k] = history_cell(value)
                 elif k in CSV_META_COLUMNS:
@@ -603,17 +598,4 @@ class _Book:
         doc: dict[str, Any] = {**self.meta, "subjects": self.subjects}
         if self.register:
             doc["initiatives"] = self.register
-        if any(k == PROPOSED_COLUMN for k in self.sheet_keys):
-            doc["proposals"] = self.proposals()
         return doc
-
-    def proposals(self) -> list[dict[str, Any]]:
-        """The ``proposed_for`` cells as a ``proposals`` list, each entry located at its cell."""
-        out: list[dict[str, Any]] = []
-        for sid, text, where in self.proposed:
-            for part in text.split(";"):
-                if part.strip():
-                    self.smap.values[("proposals", len(out), "award")] = where
-                    self.smap.values[("proposals", len(out), "subjects", 0)] = where
-                    out.append({"award": part.strip(), "subjects": [_ident(sid)]})
-        return out

@@ -94,7 +94,9 @@ def facts_of(args: argparse.Namespace, campaign: Campaign, err: TextIO) -> Submi
     submission = load_facts(args.facts, campaign, units=units,
                             on_error="skip" if getattr(args, "skip_invalid", False) else "raise")
     err.write(missing_units_note(submission.missing_units, getattr(args, "lang", None) or "vi"))
-    return submission
+    from emulation_rules.cli.register import read_history  # --register: history from the register of titles
+
+    return read_history(args, submission, err)
 
 
 def _cmd_rollup(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:

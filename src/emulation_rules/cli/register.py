@@ -28,9 +28,12 @@ import tempfile
 import unicodedata
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
 from emulation_rules.errors import FactsError, PathItem, Problem, ProblemCode, SourceLocation
+
+if TYPE_CHECKING:
+    from emulation_rules.facts.reader import Submission
 
 __all__ = ["COMMANDS", "add_parser", "add_register_option", "add_reviewed_option", "cmd_register", "cmd_reviewed",
            "read_history"]
@@ -128,7 +131,7 @@ def add_parser(sub: Any) -> None:
     add_reviewed_option(d)
 
 
-def read_history(args: argparse.Namespace, submission: Any, err: TextIO | None) -> Any:
+def read_history(args: argparse.Namespace, submission: Submission, err: TextIO | None) -> Submission:
     """``evaluate --register DB``: the submission with each subject's history read from the
     register (merged with its facts').
 
@@ -168,7 +171,7 @@ def cmd_dossier(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         from emulation_rules.engine import Engine
 
         campaign = load_campaign(args.campaign)
-        submission = read_history(args, facts_of(args, campaign, err), err)
+        submission = facts_of(args, campaign, err)  # --register read there
         evaluation = Engine(campaign, backend=args.backend).evaluate(submission, as_of=args.as_of, phase=args.phase)
     write_dossier(args.output, load_campaign(args.campaign), evaluation)
     out.write(f"wrote the dossier to {args.output} / đã ghi hồ sơ\n")

@@ -25,14 +25,13 @@ def evaluate_reviewed(args: argparse.Namespace, out: TextIO, err: TextIO) -> tup
     """
     from emulation_rules.campaign.loader import load_campaign
     from emulation_rules.cli.hierarchy import facts_of
-    from emulation_rules.cli.register import read_history
     from emulation_rules.engine import Engine
     from emulation_rules.facts.corrections import apply_corrections, load_corrections
     from emulation_rules.results.review import compare
 
     campaign = load_campaign(args.campaign)
     engine = Engine(campaign, params=dict(args.param), backend=args.backend)
-    submission = read_history(args, facts_of(args, campaign, err), err)
+    submission = facts_of(args, campaign, err)  # --register read there
     corrections = load_corrections(args.reviewed, campaign, submission)
     assessed = engine.evaluate(submission, as_of=args.as_of, phase=args.phase)
     reviewed = engine.evaluate(apply_corrections(submission, corrections), as_of=args.as_of, phase=args.phase)

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any, TextIO
 
 from emulation_rules.campaign.loader import load_campaign
 from emulation_rules.campaign.model import Campaign
+from emulation_rules.cli import register
 from emulation_rules.cli.hierarchy import facts_of
 from emulation_rules.engine import Engine
 from emulation_rules.facts.load import load_facts
@@ -27,7 +28,8 @@ EXIT_OK, EXIT_INPUT = 0, 2
 
 
 def add_parser(sub: Any, stderr: TextIO | None) -> None:
-    """Register the ``form`` sub-command on ``sub`` (argparse sub-parsers)."""
+    """Register the ``form`` sub-command on ``sub`` (argparse sub-parsers), and the review cycle's
+    ``register`` and ``dossier`` with their options on ``evaluate`` and ``explain``."""
     f = sub.add_parser(
         "form",
         help="write an .xlsx submission form for a campaign (to fill in, then --facts)",
@@ -58,6 +60,11 @@ def add_parser(sub: Any, stderr: TextIO | None) -> None:
     f.add_argument(
         "--output", "-o", type=Path, required=True, metavar="FILE.xlsx", help="file to write"
     )
+    _add_register(sub)
+
+
+def _add_register(sub: Any) -> None:
+    register.add_parser(sub)  # register, dossier; --register, --reviewed on evaluate and explain
 
 
 def cmd_form(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
@@ -139,16 +146,16 @@ def _save(args: argparse.Namespace, target: Path, err: TextIO, **kw: Any) -> int
 
 def evaluate_report(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     """``evaluate --format xlsx|html -o FILE``: verdicts, criteria, quotas, and the targets of
-    the phase when the campaign has targets."""
+    the phase when the campaign has targets; ``--reviewed`` as text or JSON is the review beside the
+    self-assessment (cli/register.py)."""
+    if args.format not in ("xlsx", "html"):
+        return register.cmd_reviewed(args, out, err)
     target = _report_target(args, err)
     if target is None:
         return EXIT_INPUT
     campaign = load_campaign(args.campaign)
     engine = build_engine(campaign, args, err)
     submission = facts_of(args, campaign, err)
-    from emulation_rules.cli.register import read_history  # history from the register of titles
-
-    submission = read_history(args, submission, err)
     if getattr(args, "reviewed", None) is not None:  # the reviewed verdict counts
         from emulation_rules.facts.corrections import apply_corrections, load_corrections
 
@@ -289,3 +296,9 @@ def initiatives_report(args: argparse.Namespace, out: TextIO, err: TextIO) -> in
         initiatives=submission.initiatives,
         rejected=submission.rejected,
     )
+
+
+COMMANDS: dict[str, Callable[[argparse.Namespace, TextIO, TextIO], int]] = {
+    "form": cmd_form,
+    **register.COMMANDS,
+}

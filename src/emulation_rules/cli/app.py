@@ -24,7 +24,6 @@ import emulation_rules
 from emulation_rules.campaign.loader import load_campaign
 from emulation_rules.campaign.model import Campaign
 from emulation_rules.cli import paths as _paths
-from emulation_rules.cli import register as _register
 from emulation_rules.cli import sheets as _sheets
 from emulation_rules.cli.author import AUTHOR_COMMANDS
 from emulation_rules.cli.author import add_parsers as add_author_commands
@@ -186,9 +185,6 @@ def build_parser(stderr: TextIO | None = None) -> argparse.ArgumentParser:
                         "lies outside every phase")
         sp.add_argument("--param", type=_param, action="append", default=[], metavar="NAME=VALUE",
                         help="override a campaign parameter, e.g. many_individuals_min=3 (repeatable)")
-        sp.add_argument("--register", metavar="DB",
-                        help="read each subject's history from this register of titles conferred "
-                             "(emulation-rules register; a SQLite file or a PostgreSQL URL), merged with the facts'")
         sp.add_argument("--skip-invalid", action="store_true",
                         help="evaluate the valid subjects and list the invalid ones, "
                         "instead of refusing the whole file")
@@ -217,10 +213,6 @@ def build_parser(stderr: TextIO | None = None) -> argparse.ArgumentParser:
     e.add_argument("--lang", choices=("vi", "en"), default="vi",
                    help="language of the table and the html page: vi (default: Vietnamese labels "
                    "of awards, verdicts and failing criteria) or en")
-    e.add_argument("--reviewed", type=Path, metavar="FILE",
-                   help="the upper level's corrections of this self-assessment (YAML, JSON, CSV, xlsx: subject, "
-                        "fact or item, value, note, reviewer); the reviewed verdict counts, the table and the JSON "
-                        "show both")
     e.add_argument("--ids", action="store_true",
                    help="the table shows ids of awards, verdicts and criteria instead of labels")
     _paths.add_no_bulk(e)
@@ -282,7 +274,6 @@ def build_parser(stderr: TextIO | None = None) -> argparse.ArgumentParser:
                    help="case files or directories (e.g. campaigns/)")
     c.add_argument("--quiet", "-q", action="store_true", help="print only failures and the summary")
     _sheets.add_parser(sub, stderr)
-    _register.add_parser(sub)
     add_service_commands(sub, stderr)  # serve, replay (cli/serve.py)
     add_author_commands(sub, stderr)  # new, migrate (cli/author.py)
     add_hierarchy_commands(sub, stderr, _param)  # rollup (cli/hierarchy.py)
@@ -431,7 +422,6 @@ def _evaluate(args: argparse.Namespace, err: TextIO) -> tuple[Engine, object]:
     campaign = load_campaign(args.campaign)
     engine = _sheets.build_engine(campaign, args, err)
     submission = facts_of(args, campaign, err)
-    submission = _register.read_history(args, submission, err)
     return engine, engine.evaluate(submission, as_of=args.as_of, phase=args.phase)
 
 
@@ -448,14 +438,8 @@ def _cmd_evaluate(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     code = _paths.columnar_first(args, out, err, forced=_cmd_evaluate_bulk, one_table=_one_table)
     if code is not None:  # --bulk, or a large table by itself (cli/paths.py)
         return code
-    if args.format in ("xlsx", "html"):
+    if args.format in ("xlsx", "html") or args.reviewed is not None:  # a report, or the review beside it
         return _sheets.evaluate_report(args, out, err)
-    if args.reviewed is not None:
-        from emulation_rules.cli import review
-
-        evaluation, reviews = review.evaluate_reviewed(args, out, err)
-        _write(review.render(args, evaluation, reviews), out, args.output)
-        return EXIT_OK
     engine, ev = _evaluate(args, err)
     if (args.format or "table") == "table":
         text = render_table(ev, lang=args.lang, ids=args.ids, campaign=engine.campaign)  # type: ignore[arg-type]
@@ -608,8 +592,7 @@ _COMMANDS: dict[str, Callable[[argparse.Namespace, TextIO, TextIO], int]] = {
     "targets": _cmd_targets,
     "initiatives": _cmd_initiatives,
     "test": _cmd_test,
-    "form": _sheets.cmd_form,
-    **_register.COMMANDS,  # register, dossier
+    **_sheets.COMMANDS,  # form; register, dossier (cli/register.py)
     **SERVICE_COMMANDS,
     **AUTHOR_COMMANDS,
     **HIERARCHY_COMMANDS,

@@ -55,7 +55,6 @@ from emulation_rules.errors import (
     id_listing,
     unknown_id,
 )
-from emulation_rules.facts.cycle import PROPOSED_COLUMN
 from emulation_rules.facts.history import HISTORY_COLUMN, history_cell
 from emulation_rules.facts.initiatives import REGISTER_KEYS, register_fields
 from emulation_rules.facts.json_text import loads_value
@@ -364,7 +363,7 @@ class _Book:
                 )
                 return
             keys = ["", *keys[1:]]
-        known = set(CSV_META_COLUMNS) | set(self.facts) | {HISTORY_COLUMN, PROPOSED_COLUMN}
+        known = set(CSV_META_COLUMNS) | set(self.facts) | {HISTORY_COLUMN, "proposed_for"}
         if self.unknown_keys(name, key_row, keys, known):
             return
         self.subject_sheets.append(name)
@@ -381,7 +380,7 @@ class _Book:
                 value = values.get(k)
                 if not k or value is None:
                     continue
-                if k in (HISTORY_COLUMN, PROPOSED_COLUMN):  # proposed_for: read with the subject (.cycle)
+                if k in (HISTORY_COLUMN, "proposed_for"):  # proposed_for: read with the subject (.cycle)
                     self.smap.values[(*path, k)] = self.loc(name, row_no, col)
                     subject[k] = history_cell(value)
                 elif k in CSV_META_COLUMNS:

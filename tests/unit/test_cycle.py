@@ -191,8 +191,10 @@ def test_bad_proposals_and_ballots_are_located(campaign, tmp_path: Path) -> None
 
 def test_a_vote_threshold_must_be_printed_on_its_lines(tmp_path: Path) -> None:
     text = CAMPAIGN.read_text(encoding="utf-8").replace("threshold: 70,", "threshold: 75,")
-    text = text.replace("../../campaigns/documents/", str(CAMPAIGNS / "documents") + "/")
     (tmp_path / "quy_che_thi_dua_cong_ty_a.txt").write_bytes((CYCLE / "quy_che_thi_dua_cong_ty_a.txt").read_bytes())
+    (tmp_path / "documents").mkdir()
+    for doc in (CYCLE / "documents").iterdir():
+        (tmp_path / "documents" / doc.name).write_bytes(doc.read_bytes())
     path = tmp_path / "campaign.yaml"
     path.write_text(text, encoding="utf-8")
     with pytest.raises(CampaignValidationError) as info:

@@ -17,7 +17,7 @@ YAML or CSV). The workbook holds:
   programme (authors as ``P01: 60; P02: 40``); **Danh hiệu đã đạt**, the titles held;
 * **Danh mục** (hidden): the lists the drop-downs read.
 
-Needs openpyxl (the ``xlsx`` extra).
+Needs openpyxl (a dependency).
 """
 
 from __future__ import annotations
@@ -112,7 +112,7 @@ def write_form(
 
     Raises:
         ValueError: a level in ``spec.levels`` that the campaign does not declare.
-        ImportError: openpyxl is not installed (the ``xlsx`` extra).
+        ImportError: openpyxl is not installed.
     """
     from openpyxl import Workbook
 

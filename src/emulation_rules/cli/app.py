@@ -27,6 +27,7 @@ from emulation_rules.cli import paths as _paths
 from emulation_rules.cli import sheets as _sheets
 from emulation_rules.cli.author import AUTHOR_COMMANDS
 from emulation_rules.cli.author import add_parsers as add_author_commands
+from emulation_rules.cli.extras import EXIT_MISSING_EXTRA, require
 from emulation_rules.cli.hierarchy import HIERARCHY_COMMANDS, facts_of
 from emulation_rules.cli.hierarchy import add_parser as add_hierarchy_commands
 from emulation_rules.cli.impact import IMPACT_COMMANDS
@@ -435,6 +436,8 @@ def _one_table(args: argparse.Namespace, err: TextIO) -> bool:
 
 
 def _cmd_evaluate(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    if args.bulk and not require("bulk", "--bulk", err, lang=args.lang):
+        return EXIT_MISSING_EXTRA
     code = _paths.columnar_first(args, out, err, forced=_cmd_evaluate_bulk, one_table=_one_table)
     if code is not None:  # --bulk, or a large table by itself (cli/paths.py)
         return code
@@ -494,6 +497,8 @@ def _explain_bulk(args: argparse.Namespace, err: TextIO) -> object:
 
 def _cmd_explain(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     args.subject = unicodedata.normalize("NFC", args.subject.strip())  # ids are read as NFC
+    if args.bulk and not require("bulk", "--bulk", err):
+        return EXIT_MISSING_EXTRA
     if args.bulk and not _one_table(args, err):
         return EXIT_INPUT
     evaluation = _explain_bulk(args, err) if args.bulk else _evaluate(args, err)[1]

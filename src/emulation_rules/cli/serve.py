@@ -21,6 +21,8 @@ import tempfile
 from pathlib import Path
 from typing import TextIO
 
+from emulation_rules.cli.extras import EXIT_MISSING_EXTRA, require
+
 __all__ = ["SERVICE_COMMANDS", "add_service_commands"]
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_INPUT, EXIT_ENGINE = 0, 1, 2, 3
@@ -168,18 +170,14 @@ def add_service_commands(sub: argparse._SubParsersAction, stderr: TextIO | None)
     rp.add_argument("--format", choices=("text", "json"), default="text")
 
 
-def _missing_extra(err: TextIO) -> bool:
-    try:
-        import fastapi  # noqa: F401
-        import sqlalchemy  # noqa: F401
-        import uvicorn  # noqa: F401
-    except ImportError as exc:
-        err.write(
-            f"the service needs the 'service' extra ({exc.name} is missing): "
-            "pip install 'emulation-rules[service]'\n"
-        )
+def _missing_extra(args: argparse.Namespace, err: TextIO) -> bool:
+    """Say in one line which extra is missing (``service``, or ``postgres`` for a PostgreSQL
+    decision log), and return True; False when the command can run."""
+    if not require("service", args.command, err):
         return True
-    return False
+    log_db = None if getattr(args, "no_log", False) else args.log_db
+    return bool(log_db and log_db.startswith("postgres")) and not require(
+        "postgres", f"--log-db {log_db.split('://', 1)[0]}://…", err)
 
 
 def _tokens(path: Path | None, err: TextIO) -> tuple[str, ...] | None:
@@ -198,8 +196,8 @@ def _tokens(path: Path | None, err: TextIO) -> tuple[str, ...] | None:
 
 
 def _cmd_serve(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
-    if _missing_extra(err):
-        return EXIT_INPUT
+    if _missing_extra(args, err):
+        return EXIT_MISSING_EXTRA
     import uvicorn
 
     from emulation_rules.service.app import create_app
@@ -301,8 +299,8 @@ def _is_loopback(host: str) -> bool:
 
 
 def _cmd_replay(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
-    if _missing_extra(err):
-        return EXIT_INPUT
+    if _missing_extra(args, err):
+        return EXIT_MISSING_EXTRA
     from sqlalchemy.exc import SQLAlchemyError
 
     from emulation_rules.service.decisions import DecisionLog

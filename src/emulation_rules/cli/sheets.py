@@ -72,7 +72,7 @@ def cmd_form(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     try:
         from emulation_rules.authoring.forms import FormSpec, write_form
     except ImportError as exc:
-        err.write(f"the form needs openpyxl: pip install 'emulation-rules[xlsx]' ({exc})\n")
+        err.write(f"the form needs openpyxl, a dependency of emulation-rules: pip install openpyxl ({exc})\n")
         return EXIT_INPUT
     if args.output.suffix.lower() != ".xlsx":
         err.write(f"--output must end in .xlsx: {args.output}\n")
@@ -130,10 +130,10 @@ def _save(args: argparse.Namespace, target: Path, err: TextIO, **kw: Any) -> int
             from emulation_rules.results.html import write_html as write
         else:
             from emulation_rules.results.workbook import write_workbook as write
-    except ImportError as exc:  # pragma: no cover - openpyxl and jinja2 are in the test extra
-        extra = "html" if args.format == "html" else "xlsx"
-        err.write(f"--format {args.format} needs the '{extra}' extra: "
-                  f"pip install 'emulation-rules[{extra}]' ({exc})\n")
+    except ImportError as exc:  # pragma: no cover - openpyxl and jinja2 are dependencies
+        module = "jinja2" if args.format == "html" else "openpyxl"
+        err.write(f"--format {args.format} needs {module}, a dependency of emulation-rules: "
+                  f"pip install {module} ({exc})\n")
         return EXIT_INPUT
     try:
         write(target, **kw)

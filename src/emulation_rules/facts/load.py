@@ -31,7 +31,7 @@ def load_facts(
 
     Args:
         source: path to a ``.yaml``/``.yml``, ``.json``, ``.csv`` or ``.xlsx`` file (the
-            last needs the ``xlsx`` extra; layout in :mod:`.xlsx`); or a folder of such files,
+            last read by python-calamine; layout in :mod:`.xlsx`); or a folder of such files,
             or a list of files and folders, read as one review by :func:`~.many.load_many`.
         campaign: the campaign whose declared facts give names and types.
         format: force a format instead of guessing from the extension (one file only).

@@ -116,7 +116,7 @@ def read_facts_xlsx(
     Raises:
         FactsError: unreadable workbook (``unreadable``), no subject sheet (``empty``), unknown
             keys, or any invalid value, each located as ``file:Sheet!C12``; ``missing-extra``
-            when python-calamine (the ``xlsx`` extra) is not installed.
+            when python-calamine (a dependency) is not installed.
     """
     sheets = _read_sheets(data, file)
     book = _Book(campaign, file)
@@ -147,7 +147,7 @@ def _read_sheets(data: bytes, file: str) -> list[tuple[str, list[list[Any]]]]:
                     "missing-extra",
                     "reading .xlsx needs python-calamine",
                     location=SourceLocation(file, 1),
-                    hint="pip install 'emulation-rules[xlsx]'",
+                    hint="python-calamine is a dependency of emulation-rules: pip install python-calamine",
                 )
             ]
         ) from None

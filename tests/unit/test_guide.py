@@ -23,6 +23,7 @@ import pytest
 import yaml
 
 from emulation_rules.campaign.safe_yaml import MAX_BYTES
+from emulation_rules.campaign.texts import WARNING_CODES
 from emulation_rules.cli.app import run
 from emulation_rules.errors import PROBLEM_CODES
 
@@ -183,7 +184,7 @@ def produced(code: str, tmp: Path, monkeypatch: pytest.MonkeyPatch) -> list[str]
     out, err = io.StringIO(), io.StringIO()
     rc = run(argv, stdout=out, stderr=err)
     text = out.getvalue() + err.getvalue()
-    assert rc != 0, text
+    assert rc != 0 or code in WARNING_CODES, text  # a warning: the campaign still loads
     return [unicodedata.normalize("NFC", line) for line in text.splitlines() if line.endswith(f"[{code}]")]
 
 

@@ -67,7 +67,7 @@ from __future__ import annotations
 
 import os
 import stat
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -383,14 +383,22 @@ def _looks_like_cases(path: Path) -> bool:
     return any(line.startswith("cases:") for line in text.splitlines())
 
 
-def run_cases(paths: Sequence[str | os.PathLike[str]]) -> list[CaseResult]:
+def run_cases(paths: Sequence[str | os.PathLike[str]], *,
+              loaded: Callable[[list[CaseFile]], None] | None = None) -> list[CaseResult]:
     """Find, load and run every case file under ``paths`` (see :func:`find_case_files`).
+
+    Args:
+        paths: case files or directories.
+        loaded: called with the loaded case files before any case runs (the CLI notes there
+            which campaigns cite lines it could not check).
 
     Raises:
         CaseFileError: a case file is invalid (nothing is run).
         CampaignError: a campaign it names is invalid.
     """
     files = [load_cases(f) for f in find_case_files(paths)]
+    if loaded is not None:
+        loaded(files)
     pool = _Engines()
     return [r for cf in files for r in run_case_file(cf, engines=pool)]
 

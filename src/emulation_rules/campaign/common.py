@@ -40,6 +40,10 @@ class Text(_Model):
                     "(e.g. 'Lao động tiên tiến' -> 'Advanced Laborer', 'tập thể' -> 'collective').")
 
 
+_UNCHECKED = ", chưa đối chiếu"
+"""Added inside a citation's lines when they were not checked against the document's text:
+"(dòng 102, chưa đối chiếu)" (lines 102, not checked)."""
+
 DocumentKind = Literal["plan", "law", "decree", "circular", "guidance", "decision", "resolution"]
 
 _KIND_VI: dict[str, str] = {
@@ -82,6 +86,14 @@ class Source(_Model):
         "published text; printed as '(chưa đối chiếu)' beside the citation.",
     )
     _label: str | None = PrivateAttr(default=None)
+    _lines_unchecked: bool = PrivateAttr(default=False)
+
+    @property
+    def lines_checked(self) -> bool | None:
+        """Whether the cited ``lines`` were checked against the document's text when the
+        campaign was loaded (``None`` when the citation has no lines): False when that text was
+        absent, unreadable or not looked up (see :mod:`.texts`)."""
+        return None if self.lines is None else not self._lines_unchecked
 
     @field_validator("lines", mode="before")
     @classmethod
@@ -106,7 +118,8 @@ class Source(_Model):
         text = self.place()
         if self.lines is not None:
             a, b = self.lines
-            text += f" (dòng {a})" if a == b else f" (dòng {a}-{b})"
+            text += f" (dòng {a}{_UNCHECKED if self._lines_unchecked else ''})" if a == b else \
+                f" (dòng {a}-{b}{_UNCHECKED if self._lines_unchecked else ''})"
         return text
 
     def place(self) -> str:
@@ -148,8 +161,23 @@ class Document(_Model):
         description="How citations name it, e.g. 'Luật TĐKT 2022'; default: kind and number "
         "('Kế hoạch 115/KH-CĐTKV').",
     )
+    sha256: str | None = Field(
+        default=None, pattern=r"^[0-9a-f]{64}$",
+        description="SHA-256 (hex, lower case) of the text file's bytes: a text supplied later (beside the "
+        "campaign file or through EMULATION_RULES_DOCUMENTS) must be this version, else the campaign is "
+        "refused (text-mismatch), since its cited lines would point elsewhere.",
+    )
     source: Source | None = Field(default=None, description="Where the number and date stand in its own text.")
     note: str | None = Field(default=None, description=_NOTE)
+    _text_status: str | None = PrivateAttr(default=None)
+    _text_warning: Any = PrivateAttr(default=None)  # the located Problem saying why, if any
+
+    @property
+    def text_status(self) -> str | None:
+        """What the loader found of the ``text``: ``checked`` (found, and the lines cited from it
+        checked), ``not-found``, ``unreadable``, ``mismatch`` (another version than ``sha256``)
+        or ``not-looked-up`` (a campaign given as text); ``None`` when no ``text`` is declared."""
+        return self._text_status
 
     def citation_name(self) -> str:
         """How citations name this document: ``cite_as``, else kind and number, else kind and id."""
@@ -231,14 +259,17 @@ def cite_many(sources: tuple[Source, ...]) -> str:
     """Several citations in words, those of one place in one document joined:
     ``Kế hoạch 115/KH-CĐTKV (dòng 9, 96, 98)``."""
     groups: dict[str, list[str]] = {}
+    unchecked: set[str] = set()
     for s in sources:
         head = s.place()
         spans = groups.setdefault(head, [])
         if s.lines is not None:
             a, b = s.lines
             spans.append(str(a) if a == b else f"{a}-{b}")
-    return "; ".join(f"{head} (dòng {', '.join(spans)})" if spans else head
-                     for head, spans in groups.items())
+            if s._lines_unchecked:
+                unchecked.add(head)
+    return "; ".join(f"{head} (dòng {', '.join(spans)}{_UNCHECKED if head in unchecked else ''})"
+                     if spans else head for head, spans in groups.items())
 
 
 def _lines(sources: tuple[Source, ...]) -> tuple[int, ...]:

@@ -65,6 +65,8 @@ from emulation_rules.campaign.safe_yaml import (
     dump_yaml,
     parse_yaml,
 )
+from emulation_rules.campaign.shipped import is_campaign_id, shipped_campaign_path, shipped_campaigns
+from emulation_rules.campaign.texts import check_texts
 from emulation_rules.errors import (
     PYDANTIC_CODES,
     CampaignError,
@@ -90,7 +92,9 @@ def load_campaign(source: str | os.PathLike[str], *, file: str | None = None,
     """Load a campaign from a path or from YAML text.
 
     Args:
-        source: a path to a ``.yaml`` file, or YAML text (recognised by containing a newline).
+        source: a path to a ``.yaml`` file, the id of a shipped campaign (``"tkv_2019"``, see
+            :mod:`.shipped`; a file of that name in the current directory wins), or YAML text
+            (recognised by containing a newline).
         file: name used in error locations for text input (default ``"<string>"``).
         documents: a directory where the documents' texts are looked up by file name when
             they are not where their ``text`` path says (relative to the campaign file); the
@@ -115,6 +119,7 @@ def load_campaign(source: str | os.PathLike[str], *, file: str | None = None,
         >>> c.awards[0].criteria[0].source.cite()
         'Kế hoạch 115/KH-CĐTKV, mục V.2 Tiêu chuẩn — tập thể (dòng 96)'
     """
+    source = shipped_campaign_path(source) or source
     text, name = _read(source, file)
     extra = documents if documents is not None else seeds
     base = None if isinstance(text, str) else Path(name).parent  # a file (read as bytes)
@@ -146,7 +151,17 @@ def _read(source: str | os.PathLike[str], file: str | None) -> tuple[str | bytes
             raise YAMLSyntaxError([Problem(
                 "too-large", f"{exc.message}, the limit for a campaign",
                 location=SourceLocation(name, 1, 1))]) from None
-        raise CampaignError(f"{name}: cannot read campaign: {exc.message}") from None
+        raise CampaignError(f"{name}: cannot read campaign: {exc.message}{_not_shipped(source)}") from None
+
+
+def _not_shipped(source: str | os.PathLike[str]) -> str:
+    """For a campaign id that names no shipped campaign: the shipped ids and the closest one."""
+    if not is_campaign_id(source):
+        return ""
+    ids = list(shipped_campaigns())
+    close = did_you_mean(str(source), ids)
+    return (f"; nor is it a shipped campaign ({', '.join(ids) or 'none found'})"
+            f"{f' ({close})' if close else ''}")
 
 
 def validate_campaign(data: Any, smap: SourceMap | None = None, *,
@@ -187,6 +202,7 @@ def validate_campaign(data: Any, smap: SourceMap | None = None, *,
     problems = check_campaign(campaign, smap)
     if texts is None and seeds is not None:
         texts = DocumentTexts(None, [seeds])
+    problems += check_texts(campaign, smap, texts)[0]  # marks the citations whose lines go unchecked
     if texts is not None:  # also beside other problems: no problem hides another
         problems = [*problems, *check_figures(campaign, smap, texts).problems]
     problems = sorted(problems, key=_order)

@@ -501,9 +501,11 @@ def name_citations(node: Any, documents: tuple[Document, ...]) -> None:
     its document's name from ``documents`` (see :meth:`Source.cite`). Campaigns do this when
     loaded; author case files, whose citations stand outside the campaign, call it."""
     names = {d.id: d.citation_name() for d in documents}
+    unchecked = {d.id for d in documents if d.text_status not in (None, "checked")}
     for source, _ in citations(node):
         if source.doc in names:
             source._label = names[source.doc]
+            source._lines_unchecked = source.doc in unchecked
 
 
 class Campaign(_Model):

@@ -23,16 +23,19 @@ from typing import Any, TextIO
 import emulation_rules
 from emulation_rules.campaign.loader import load_campaign
 from emulation_rules.campaign.model import Campaign
+from emulation_rules.campaign.texts import text_warnings
 from emulation_rules.cli import paths as _paths
 from emulation_rules.cli import sheets as _sheets
 from emulation_rules.cli.author import AUTHOR_COMMANDS
 from emulation_rules.cli.author import add_parsers as add_author_commands
+from emulation_rules.cli.documents import note_unchecked, open_campaign
 from emulation_rules.cli.extras import EXIT_MISSING_EXTRA, require
 from emulation_rules.cli.hierarchy import HIERARCHY_COMMANDS, facts_of
 from emulation_rules.cli.hierarchy import add_parser as add_hierarchy_commands
 from emulation_rules.cli.impact import IMPACT_COMMANDS
 from emulation_rules.cli.impact import add_parser as add_impact_commands
 from emulation_rules.cli.serve import SERVICE_COMMANDS, add_service_commands
+from emulation_rules.cli.shipped import SHIPPED_COMMANDS, add_shipped_commands
 from emulation_rules.engine import Engine
 from emulation_rules.errors import (
     CampaignError,
@@ -279,6 +282,7 @@ def build_parser(stderr: TextIO | None = None) -> argparse.ArgumentParser:
     add_author_commands(sub, stderr)  # new, migrate (cli/author.py)
     add_hierarchy_commands(sub, stderr, _param)  # rollup (cli/hierarchy.py)
     add_impact_commands(sub, stderr, _param)  # diff (cli/impact.py)
+    add_shipped_commands(sub, stderr)  # campaigns, example (cli/shipped.py)
     c.add_argument("--mutate", action="store_true",
                    help="mutation testing: change the campaign one figure or operator at a time "
                    "(numbers +1, >= <-> >, dates +-1 day, at_least one rank up or down, any <-> "
@@ -378,11 +382,14 @@ def _cmd_validate(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
             if args.format == "text":
                 out.write(f"{exc}\n")
             continue
-        entry: dict[str, Any] = {"file": name, "ok": True, "campaign": c.id}
+        warnings = text_warnings(c)
+        entry: dict[str, Any] = {"file": name, "ok": True, "campaign": c.id,
+                                 "warnings": [w.to_dict() for w in warnings]}
         report.append(entry)
         if args.format == "text":
             out.write(f"ok: {name} ({c.id}: {len(c.facts)} facts, {len(c.awards)} awards, "
                       f"{len(c.defects)} recorded defects)\n")
+            out.writelines(f"warning: {w}\n" for w in warnings)
         if args.verbose:
             _figures_verbose(c, name, entry, out, text=args.format == "text")
     if args.format == "json":
@@ -420,7 +427,7 @@ def _cmd_schema(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 
 
 def _evaluate(args: argparse.Namespace, err: TextIO) -> tuple[Engine, object]:
-    campaign = load_campaign(args.campaign)
+    campaign = open_campaign(args, err)
     engine = _sheets.build_engine(campaign, args, err)
     submission = facts_of(args, campaign, err)
     return engine, engine.evaluate(submission, as_of=args.as_of, phase=args.phase)
@@ -467,7 +474,7 @@ def _cmd_evaluate_bulk(args: argparse.Namespace, out: TextIO, err: TextIO) -> in
     if args.output is not None and args.output.suffix.lower() not in (".csv", ".parquet", ".pq"):
         err.write(f"--bulk --output must end in .csv or .parquet: {args.output}\n")
         return EXIT_INPUT
-    campaign = load_campaign(args.campaign)
+    campaign = open_campaign(args, err)
     _sheets.note_bulk_quotas(campaign, err)
     engine = _sheets.build_engine(campaign, args, err, bulk=True)
     result = engine.evaluate_many(args.facts, output=args.output or out, as_of=args.as_of,
@@ -485,7 +492,7 @@ def _explain_bulk(args: argparse.Namespace, err: TextIO) -> object:
         from emulation_rules.evaluate.polars import find_subject
     except ImportError as exc:
         raise EngineUnavailableError(str(exc)) from None
-    campaign = load_campaign(args.campaign)
+    campaign = open_campaign(args, err)
     engine = _sheets.build_engine(campaign, args, err)
     try:
         subject = find_subject(campaign, args.facts, args.subject)
@@ -550,6 +557,7 @@ def _cmd_initiatives(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 
 
 def _cmd_test(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    from emulation_rules.authoring.case_files import load_cases
     from emulation_rules.authoring.cases import find_case_files, render_results, run_cases
 
     if args.mutate or args.coverage:
@@ -557,6 +565,7 @@ def _cmd_test(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         if not files:
             err.write(f"no test cases found in {', '.join(args.paths)}\n")
             return EXIT_INPUT
+        note_unchecked([load_cases(f).campaign for f in files], err)
     if args.mutate:
         from emulation_rules.authoring.mutate import (
             mutation_test,
@@ -581,7 +590,7 @@ def _cmd_test(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         for r in low:
             err.write(f"{r.campaign_id}: coverage {r.percent:.1f}% is below {args.min_coverage:g}%\n")
         return EXIT_PROBLEMS if low else EXIT_OK
-    results = run_cases(args.paths)
+    results = run_cases(args.paths, loaded=lambda files: note_unchecked([f.campaign for f in files], err))
     if not results:
         err.write(f"no test cases found in {', '.join(args.paths)}\n")
         return EXIT_INPUT
@@ -602,4 +611,5 @@ _COMMANDS: dict[str, Callable[[argparse.Namespace, TextIO, TextIO], int]] = {
     **AUTHOR_COMMANDS,
     **HIERARCHY_COMMANDS,
     **IMPACT_COMMANDS,
+    **SHIPPED_COMMANDS,
 }

@@ -175,9 +175,10 @@ def _missing_extra(args: argparse.Namespace, err: TextIO) -> bool:
     decision log), and return True; False when the command can run."""
     if not require("service", args.command, err):
         return True
-    log_db = None if getattr(args, "no_log", False) else args.log_db
-    return bool(log_db and log_db.startswith("postgres")) and not require(
-        "postgres", f"--log-db {log_db.split('://', 1)[0]}://…", err)
+    log_db: str | None = None if getattr(args, "no_log", False) else args.log_db
+    if log_db is None or not log_db.startswith("postgres"):
+        return False
+    return not require("postgres", f"--log-db {log_db.split('://', 1)[0]}://…", err)
 
 
 def _tokens(path: Path | None, err: TextIO) -> tuple[str, ...] | None:

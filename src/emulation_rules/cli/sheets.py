@@ -11,9 +11,9 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
-from emulation_rules.campaign.loader import load_campaign
 from emulation_rules.campaign.model import Campaign
 from emulation_rules.cli import register
+from emulation_rules.cli.documents import open_campaign
 from emulation_rules.cli.hierarchy import facts_of
 from emulation_rules.engine import Engine
 from emulation_rules.facts.load import load_facts
@@ -80,7 +80,7 @@ def cmd_form(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     if not 1 <= args.rows <= 100_000:
         err.write(f"--rows must be between 1 and 100000, not {args.rows}\n")
         return EXIT_INPUT
-    campaign = load_campaign(args.campaign)
+    campaign = open_campaign(args, err)
     levels = tuple((lv.id, lv.label) for lv in campaign.subjects.collective_levels)
     chosen: dict[str, list[str]] = {"kind": [], "level": []}
     for what, given, choices in (("kind", args.kind or (), KINDS), ("level", args.level, levels)):
@@ -153,7 +153,7 @@ def evaluate_report(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     target = _report_target(args, err)
     if target is None:
         return EXIT_INPUT
-    campaign = load_campaign(args.campaign)
+    campaign = open_campaign(args, err)
     engine = build_engine(campaign, args, err)
     submission = facts_of(args, campaign, err)
     if getattr(args, "reviewed", None) is not None:  # the reviewed verdict counts
@@ -219,7 +219,7 @@ def evaluate_bulk_report(args: argparse.Namespace, out: TextIO, err: TextIO) -> 
     target = _report_target(args, err)
     if target is None:
         return EXIT_INPUT
-    campaign = load_campaign(args.campaign)
+    campaign = open_campaign(args, err)
     note_bulk_quotas(campaign, err)
     engine = build_engine(campaign, args, err, bulk=True)
     result = engine.evaluate_many(args.facts, output=None, as_of=args.as_of, progress=err,
@@ -242,7 +242,7 @@ def judged_targets(args: argparse.Namespace, err: TextIO) -> tuple[Campaign, Tar
     format); ``None`` after saying on ``err`` why (the review date lies in no phase)."""
     from emulation_rules.results.targets import evaluate_targets
 
-    campaign = load_campaign(args.campaign)
+    campaign = open_campaign(args, err)
     submission = load_facts(args.facts, campaign)
     try:
         return campaign, evaluate_targets(campaign, submission, phase=args.phase, as_of=args.as_of)
@@ -266,7 +266,7 @@ def register_submission(args: argparse.Namespace, err: TextIO) -> tuple[Campaign
     """The campaign and the facts with their initiative register as of the review date, for the
     ``initiatives`` command (any format); ``None`` after saying on ``err`` why there is none (the
     campaign has no programme, or the facts file no register)."""
-    campaign = load_campaign(args.campaign)
+    campaign = open_campaign(args, err)
     if campaign.initiatives is None:
         err.write(f"campaign {campaign.id!r} declares no initiative programme\n")
         return None

@@ -300,11 +300,12 @@ def defects_at(defects: tuple[m.Defect, ...], source: m.Source) -> tuple[m.Defec
 
 def source_dict(src: m.Source) -> dict[str, Any]:
     """JSON-ready form of a citation: ``{"doc", "article", "clause", "point", "section",
-    "lines" ([first, last] or null), "cite" (the citation in words)}``."""
+    "lines" ([first, last] or null), "lines_checked" (false when the document's text was not
+    there to check them; null without lines), "cite" (the citation in words)}``."""
     return {
         "doc": src.doc, "article": src.article, "clause": src.clause, "point": src.point,
         "section": src.section, "lines": list(src.lines) if src.lines is not None else None,
-        "cite": _once(src, m.Source.cite),
+        "lines_checked": src.lines_checked, "cite": _once(src, m.Source.cite),
     }
 
 

@@ -88,6 +88,12 @@ class Source(_Model):
     _label: str | None = PrivateAttr(default=None)
     _lines_unchecked: bool = PrivateAttr(default=False)
 
+    def __eq__(self, other: object) -> bool:
+        """Equal when the fields are: what the loader found of the texts is not compared."""
+        if type(other) is not type(self):
+            return NotImplemented
+        return self.__dict__ == other.__dict__
+
     @property
     def lines_checked(self) -> bool | None:
         """Whether the cited ``lines`` were checked against the document's text when the
@@ -171,6 +177,12 @@ class Document(_Model):
     note: str | None = Field(default=None, description=_NOTE)
     _text_status: str | None = PrivateAttr(default=None)
     _text_warning: Any = PrivateAttr(default=None)  # the located Problem saying why, if any
+
+    def __eq__(self, other: object) -> bool:
+        """Equal when the fields are: what the loader found of the texts is not compared."""
+        if type(other) is not type(self):
+            return NotImplemented
+        return self.__dict__ == other.__dict__
 
     @property
     def text_status(self) -> str | None:

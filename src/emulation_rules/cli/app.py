@@ -35,7 +35,7 @@ from emulation_rules.cli.hierarchy import add_parser as add_hierarchy_commands
 from emulation_rules.cli.impact import IMPACT_COMMANDS
 from emulation_rules.cli.impact import add_parser as add_impact_commands
 from emulation_rules.cli.serve import SERVICE_COMMANDS, add_service_commands
-from emulation_rules.cli.shipped import SHIPPED_COMMANDS, add_shipped_commands
+from emulation_rules.cli.shipped import SHIPPED_COMMANDS, add_shipped_commands, case_paths
 from emulation_rules.engine import Engine
 from emulation_rules.errors import (
     CampaignError,
@@ -275,7 +275,8 @@ def build_parser(stderr: TextIO | None = None) -> argparse.ArgumentParser:
                        "expected-vs-actual diff for each failure; exit 1 if any case fails.",
                        stderr=stderr)
     c.add_argument("paths", nargs="+", metavar="PATH",
-                   help="case files or directories (e.g. campaigns/)")
+                   help="case files or directories (e.g. campaigns/), or a shipped campaign's id "
+                   "for its shipped cases")
     c.add_argument("--quiet", "-q", action="store_true", help="print only failures and the summary")
     _sheets.add_parser(sub, stderr)
     add_service_commands(sub, stderr)  # serve, replay (cli/serve.py)
@@ -560,6 +561,7 @@ def _cmd_test(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     from emulation_rules.authoring.case_files import load_cases
     from emulation_rules.authoring.cases import find_case_files, render_results, run_cases
 
+    args.paths = case_paths(args.paths)  # a shipped campaign's id: its shipped cases
     if args.mutate or args.coverage:
         files = find_case_files(args.paths)
         if not files:

@@ -20,10 +20,10 @@ from typing import Any, TextIO
 
 from emulation_rules.campaign.loader import load_campaign
 from emulation_rules.campaign.model import Campaign
-from emulation_rules.campaign.shipped import shipped_campaigns, shipped_example_dir
+from emulation_rules.campaign.shipped import is_campaign_id, shipped_campaigns, shipped_example_dir, shipped_root
 from emulation_rules.errors import CampaignError, did_you_mean
 
-__all__ = ["SHIPPED_COMMANDS", "add_shipped_commands"]
+__all__ = ["SHIPPED_COMMANDS", "add_shipped_commands", "case_paths"]
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_INPUT = 0, 1, 2
 
@@ -193,6 +193,18 @@ def cmd_example(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     facts = next((t for t in targets if t.name.startswith("facts.")), targets[0])
     out.write(w["next"].format(id=args.id, facts=facts) + "\n")
     return EXIT_OK
+
+
+def case_paths(paths: list[str]) -> list[str]:
+    """``test`` paths, with a shipped campaign's id standing for its shipped case file (a path
+    that exists as written is never taken for an id)."""
+    root = shipped_root()
+    out = []
+    for p in paths:
+        cases = root / "campaigns" / "cases" / f"{p}.yaml" if root is not None else None
+        out.append(str(cases) if cases is not None and is_campaign_id(p) and not Path(p).exists()
+                   and cases.is_file() else p)
+    return out
 
 
 SHIPPED_COMMANDS: dict[str, Callable[[argparse.Namespace, TextIO, TextIO], int]] = {

@@ -60,26 +60,29 @@ and explain every verdict criterion by criterion with the plan clause it comes f
 """
 
 EPILOG = """\
-examples:
-  emulation-rules validate campaigns/*.yaml
-  emulation-rules evaluate campaigns/tkv_2019.yaml --facts examples/tkv_2019/facts.yaml
-  emulation-rules evaluate campaigns/tkv_2019.yaml --facts examples/tkv_2019/facts.yaml --format json
-  emulation-rules explain campaigns/tkv_2019.yaml --facts examples/tkv_2019/facts.yaml --subject CD-HALAM
-  emulation-rules evaluate campaigns/tkv_2019.yaml --bulk --facts members.parquet --output results.parquet
-  emulation-rules explain campaigns/tkv_2019.yaml --bulk --facts members.parquet --subject S0000042
-  emulation-rules targets campaigns/thanhhoa_2021_2030.yaml \\
-      --facts examples/thanhhoa_2021_2030/facts.yaml --as-of 2027-12-31
-  emulation-rules evaluate campaigns/dienbien_2020.yaml --facts examples/dienbien_2020/facts.yaml   # with the 15% quota
-  emulation-rules initiatives campaigns/vinhlinh_2022.yaml --facts examples/vinhlinh_2022/facts.yaml
-  emulation-rules form campaigns/tkv_2019.yaml -o form.xlsx   # fill it in, then --facts form.xlsx
+examples (from any directory: a shipped campaign's id stands wherever a campaign file is asked for):
+  emulation-rules campaigns                                 # the shipped campaigns
+  emulation-rules example tkv_2019 --dir tkv                # its example facts and a blank form
+  emulation-rules validate tkv_2019                         # or a file: emulation-rules validate my.yaml
+  emulation-rules evaluate tkv_2019 --facts tkv/facts.yaml
+  emulation-rules evaluate tkv_2019 --facts tkv/facts.yaml --format json
+  emulation-rules explain tkv_2019 --facts tkv/facts.yaml --subject CD-HALAM
+  emulation-rules evaluate tkv_2019 --facts tkv/facts.yaml --format html -o report.html
+  emulation-rules evaluate tkv_2019 --bulk --facts tkv/individuals.csv --output results.parquet
+  emulation-rules explain tkv_2019 --bulk --facts tkv/individuals.csv --subject NV-101
+  emulation-rules example thanhhoa_2021_2030 --dir thanhhoa
+  emulation-rules targets thanhhoa_2021_2030 --facts thanhhoa/facts.yaml --as-of 2027-12-31
+  emulation-rules example dienbien_2020 --dir dienbien
+  emulation-rules evaluate dienbien_2020 --facts dienbien/facts.yaml   # with the 15% quota
+  emulation-rules example vinhlinh_2022 --dir vinhlinh
+  emulation-rules initiatives vinhlinh_2022 --facts vinhlinh/facts.yaml
+  emulation-rules form tkv_2019 -o form.xlsx                # fill it in, then --facts form.xlsx
   emulation-rules schema > campaign.schema.json
-  emulation-rules test campaigns/
-  emulation-rules serve campaigns/ --port 8000 --log-facts
+  emulation-rules test tkv_2019                             # its author cases; or case files, directories
+  emulation-rules new my_campaign --dir my                  # a starter campaign and its cases
+  emulation-rules migrate old.yaml --write                  # a version 1 file to version 2
+  emulation-rules serve campaigns/ --port 8000 --log-facts  # a directory of campaign files
   emulation-rules replay 3f2b...-uuid --log-db decisions.sqlite --campaigns campaigns/
-  emulation-rules new my_campaign --dir campaigns/   # a starter campaign and its cases
-  emulation-rules migrate old.yaml --write            # a version 1 file to version 2
-  emulation-rules evaluate campaigns/ldtt_cstdcs_2025.yaml \\
-      --facts examples/ldtt_cstdcs_2025/facts.yaml --format html -o report.html
 
 exit codes: 0 ok; 1 problems found; 2 bad usage or invalid input; 3 engine failure
 """

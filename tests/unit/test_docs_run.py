@@ -14,7 +14,7 @@ block means for each language:
 * ``python``: executed (one namespace per document), in the same working directory.
 * ``yaml``: validated as what it is: a campaign (``schema_version``) is loaded, a case file
   (``cases``) is loaded and its cases must pass, a facts file (``subjects``) is loaded against
-  its ``campaign``.
+  its ``campaign``, a tree of units (``units``) is loaded.
 * ``json``: parsed.
 
 Markers, HTML comments on the line before a block (invisible on GitHub):
@@ -134,6 +134,12 @@ def check_yaml(example: Example) -> None:
         path.write_text(example.parsed, encoding="utf-8")
         failed = [r for r in run_case_file(load_cases(path)) if not r.passed]
         assert not failed, [str(m) for r in failed for m in r.mismatches]
+    elif "units" in data:  # a tree of units (the roll-up)
+        from emulation_rules.facts.units import load_units
+
+        path = workspace / name
+        path.write_text(example.parsed, encoding="utf-8")
+        load_units(path)
     elif "subjects" in data:
         path = workspace / name
         path.write_text(example.parsed, encoding="utf-8")

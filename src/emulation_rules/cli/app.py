@@ -26,16 +26,16 @@ from emulation_rules.campaign.model import Campaign
 from emulation_rules.campaign.texts import text_warnings
 from emulation_rules.cli import paths as _paths
 from emulation_rules.cli import sheets as _sheets
-from emulation_rules.cli.author import AUTHOR_COMMANDS
+from emulation_rules.cli.author import AUTHOR_COMMANDS, cmd_test
 from emulation_rules.cli.author import add_parsers as add_author_commands
-from emulation_rules.cli.documents import note_unchecked, open_campaign
+from emulation_rules.cli.documents import open_campaign
 from emulation_rules.cli.extras import EXIT_MISSING_EXTRA, require
 from emulation_rules.cli.hierarchy import HIERARCHY_COMMANDS, facts_of
 from emulation_rules.cli.hierarchy import add_parser as add_hierarchy_commands
 from emulation_rules.cli.impact import IMPACT_COMMANDS
 from emulation_rules.cli.impact import add_parser as add_impact_commands
 from emulation_rules.cli.serve import SERVICE_COMMANDS, add_service_commands
-from emulation_rules.cli.shipped import SHIPPED_COMMANDS, add_shipped_commands, case_paths
+from emulation_rules.cli.shipped import SHIPPED_COMMANDS, add_shipped_commands
 from emulation_rules.engine import Engine
 from emulation_rules.errors import (
     CampaignError,
@@ -560,49 +560,6 @@ def _cmd_initiatives(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     return EXIT_OK
 
 
-def _cmd_test(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
-    from emulation_rules.authoring.case_files import load_cases
-    from emulation_rules.authoring.cases import find_case_files, render_results, run_cases
-
-    args.paths = case_paths(args.paths)  # a shipped campaign's id: its shipped cases
-    if args.mutate or args.coverage:
-        files = find_case_files(args.paths)
-        if not files:
-            err.write(f"no test cases found in {', '.join(args.paths)}\n")
-            return EXIT_INPUT
-        note_unchecked([load_cases(f).campaign for f in files], err)
-    if args.mutate:
-        from emulation_rules.authoring.mutate import (
-            mutation_test,
-            render_mutation_json,
-            render_mutation_report,
-        )
-
-        reports = [mutation_test(f) for f in files]
-        render = render_mutation_json if args.format == "json" else render_mutation_report
-        out.write(render(reports))
-        return EXIT_PROBLEMS if any(r.survivors for r in reports) else EXIT_OK
-    if args.coverage:
-        from emulation_rules.authoring.coverage import (
-            case_coverage,
-            render_coverage_json,
-            render_coverage_table,
-        )
-
-        cov = [case_coverage(f) for f in files]
-        out.write(render_coverage_json(cov) if args.format == "json" else render_coverage_table(cov))
-        low = [r for r in cov if args.min_coverage is not None and r.percent < args.min_coverage]
-        for r in low:
-            err.write(f"{r.campaign_id}: coverage {r.percent:.1f}% is below {args.min_coverage:g}%\n")
-        return EXIT_PROBLEMS if low else EXIT_OK
-    results = run_cases(args.paths, loaded=lambda files: note_unchecked([f.campaign for f in files], err))
-    if not results:
-        err.write(f"no test cases found in {', '.join(args.paths)}\n")
-        return EXIT_INPUT
-    out.write(render_results(results, failures_only=args.quiet))
-    return EXIT_OK if all(r.passed for r in results) else EXIT_PROBLEMS
-
-
 _COMMANDS: dict[str, Callable[[argparse.Namespace, TextIO, TextIO], int]] = {
     "validate": _cmd_validate,
     "schema": _cmd_schema,
@@ -610,7 +567,7 @@ _COMMANDS: dict[str, Callable[[argparse.Namespace, TextIO, TextIO], int]] = {
     "explain": _cmd_explain,
     "targets": _cmd_targets,
     "initiatives": _cmd_initiatives,
-    "test": _cmd_test,
+    "test": cmd_test,
     **_sheets.COMMANDS,  # form; register, dossier (cli/register.py)
     **SERVICE_COMMANDS,
     **AUTHOR_COMMANDS,

@@ -167,6 +167,52 @@ def _migrate_one(path: Path, write: bool, out: TextIO, err: TextIO) -> int:
     return EXIT_OK
 
 
+def cmd_test(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    """``test``: run author cases, or with ``--mutate``/``--coverage`` judge them; exit 1 when a
+    case fails (a mutant survives, coverage is below ``--min-coverage``), 2 for bad paths."""
+    from emulation_rules.authoring.cases import find_case_files, render_results, run_cases
+    from emulation_rules.cli.documents import note_unchecked
+    from emulation_rules.cli.shipped import case_paths
+
+    args.paths = case_paths(args.paths)  # a shipped campaign's id: its shipped cases
+    if args.mutate or args.coverage:
+        files = find_case_files(args.paths)
+        if not files:
+            err.write(f"no test cases found in {', '.join(args.paths)}\n")
+            return EXIT_INPUT
+        note_unchecked([load_cases(f).campaign for f in files], err)
+    if args.mutate:
+        from emulation_rules.authoring.mutate import (
+            mutation_test,
+            render_mutation_json,
+            render_mutation_report,
+        )
+
+        reports = [mutation_test(f) for f in files]
+        render = render_mutation_json if args.format == "json" else render_mutation_report
+        out.write(render(reports))
+        return EXIT_PROBLEMS if any(r.survivors for r in reports) else EXIT_OK
+    if args.coverage:
+        from emulation_rules.authoring.coverage import (
+            case_coverage,
+            render_coverage_json,
+            render_coverage_table,
+        )
+
+        cov = [case_coverage(f) for f in files]
+        out.write(render_coverage_json(cov) if args.format == "json" else render_coverage_table(cov))
+        low = [r for r in cov if args.min_coverage is not None and r.percent < args.min_coverage]
+        for r in low:
+            err.write(f"{r.campaign_id}: coverage {r.percent:.1f}% is below {args.min_coverage:g}%\n")
+        return EXIT_PROBLEMS if low else EXIT_OK
+    results = run_cases(args.paths, loaded=lambda files: note_unchecked([f.campaign for f in files], err))
+    if not results:
+        err.write(f"no test cases found in {', '.join(args.paths)}\n")
+        return EXIT_INPUT
+    out.write(render_results(results, failures_only=args.quiet))
+    return EXIT_OK if all(r.passed for r in results) else EXIT_PROBLEMS
+
+
 AUTHOR_COMMANDS: dict[str, Callable[[argparse.Namespace, TextIO, TextIO], int]] = {
     "new": cmd_new,
     "migrate": cmd_migrate,

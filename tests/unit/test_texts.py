@@ -147,3 +147,17 @@ def test_with_the_texts_no_citation_is_marked(monkeypatch):
                        str(EXAMPLES / "tkv_2019" / "facts.yaml"), "--subject", "CD-HALAM")
     assert rc == 0 and LINES.findall(out)
     assert "chưa đối chiếu" not in out and "chú ý" not in err
+
+
+def test_the_service_checks_its_campaigns_lines_and_a_posted_text_is_not_looked_up():
+    """Served campaigns look their texts up from the served directory (as validate does); a
+    campaign posted as text reads no file, so its lines print as not checked."""
+    registry_mod = pytest.importorskip("emulation_rules.service.registry")
+    registry = registry_mod.CampaignRegistry(CAMPAIGNS)
+    registry.reload()
+    ldtt = registry.campaigns["ldtt_cstdcs_2025"].campaign  # its excerpts are in the repository
+    assert {d.id: d.text_status for d in ldtt.documents if d.text} == {
+        "law_tdkt_2022": "checked", "decree_98_2023": "checked", "circular_01_2024": "checked"}
+    posted = registry_mod.campaign_from_text((CAMPAIGNS / "tkv_2019.yaml").read_bytes(), file="<request>")
+    assert posted.documents[0].text_status == "not-looked-up"
+    assert posted.awards[0].criteria[0].source.cite().endswith(", chưa đối chiếu)")

@@ -304,6 +304,7 @@ def _cmd_replay(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         return EXIT_MISSING_EXTRA
     from sqlalchemy.exc import SQLAlchemyError
 
+    from emulation_rules.campaign.figures import DocumentTexts
     from emulation_rules.service.decisions import DecisionLog
     from emulation_rules.service.problems import ServiceProblem
     from emulation_rules.service.registry import Served, campaign_from_text
@@ -326,7 +327,8 @@ def _cmd_replay(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         data = path.read_bytes()
         if hashlib.sha256(data).hexdigest() == record.content_hash:
             served = Served(
-                campaign_from_text(data, file=path.name), record.content_hash, path.name
+                campaign_from_text(data, file=path.name, texts=DocumentTexts(args.campaigns)),
+                record.content_hash, path.name,
             )
             break
     if served is None:

@@ -21,6 +21,7 @@ from pathlib import Path
 from types import MappingProxyType
 
 from emulation_rules.campaign import model as m
+from emulation_rules.campaign.figures import DocumentTexts
 from emulation_rules.campaign.loader import validate_campaign
 from emulation_rules.campaign.safe_yaml import parse_yaml
 from emulation_rules.engine import BackendChoice, Engine
@@ -36,14 +37,16 @@ _PARAM_ENGINES: OrderedDict[tuple[str, tuple[tuple[str, float], ...]], Engine] =
 _ENGINES_LOCK = threading.Lock()
 
 
-def campaign_from_text(text: str | bytes, *, file: str) -> m.Campaign:
-    """Validate campaign YAML text without ever reading a file (``file`` only names locations).
+def campaign_from_text(text: str | bytes, *, file: str, texts: DocumentTexts | None = None) -> m.Campaign:
+    """Validate campaign YAML text (``file`` only names locations). No file is read unless
+    ``texts`` says where the documents' texts are (the served directory: then the cited lines
+    are checked as ``validate`` checks them); without it they are printed as not checked.
 
     Raises:
         YAMLSyntaxError, CampaignValidationError: with located problems.
     """
     data, smap = parse_yaml(text, file=file)
-    return validate_campaign(data, smap)
+    return validate_campaign(data, smap, texts=texts)
 
 
 @dataclass(frozen=True)
@@ -212,7 +215,7 @@ class CampaignRegistry:
         if previous is not None and previous.content_hash == digest:
             return previous, ()
         try:
-            campaign = campaign_from_text(data, file=path.name)
+            campaign = campaign_from_text(data, file=path.name, texts=DocumentTexts(self.directory))
         except (YAMLSyntaxError, CampaignError) as exc:
             found = tuple(getattr(exc, "problems", ())) or (
                 Problem("unreadable", str(exc), location=SourceLocation(path.name, 1)),

@@ -23,7 +23,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from ..conftest import CAMPAIGNS, ROOT
+from ..conftest import CAMPAIGNS, ROOT, SEEDS
 
 UNIT_FILE = ROOT / "tests" / "data" / "service" / "tkv_unit_31.json"
 UNIT_BODY = UNIT_FILE.read_bytes()
@@ -63,6 +63,8 @@ class Server:
 
     def start(self, timeout_s: float = 60.0) -> Server:
         env = {**os.environ, "PYTHONUNBUFFERED": "1"}
+        if SEEDS.is_dir():  # the plans' texts, so that the served copies check their cited lines
+            env.setdefault("EMULATION_RULES_DOCUMENTS", str(SEEDS))
         with self.stderr_path.open("ab") as err:
             self.proc = subprocess.Popen(
                 [
@@ -123,6 +125,8 @@ def copy_campaigns(target: Path, *only: str) -> Path:
     for f in CAMPAIGNS.glob("*.yaml"):
         if not only or f.stem in only:
             shutil.copy(f, target / f.name)
+    if not (target / "documents").exists():  # the legal excerpts the acceptance campaign cites
+        shutil.copytree(CAMPAIGNS / "documents", target / "documents")
     return target
 
 

@@ -119,6 +119,13 @@ class Server:
                 self.proc.wait(timeout=30)
 
 
+@pytest.fixture(autouse=True)
+def _plan_texts(monkeypatch: pytest.MonkeyPatch) -> None:
+    """In-process commands (replay) read the plans' texts as the served copies do."""
+    if SEEDS.is_dir():
+        monkeypatch.setenv("EMULATION_RULES_DOCUMENTS", str(SEEDS))
+
+
 def copy_campaigns(target: Path, *only: str) -> Path:
     """A private copy of the shipped campaigns (top-level files only; ``only`` these ids)."""
     target.mkdir(parents=True, exist_ok=True)

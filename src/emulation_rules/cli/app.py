@@ -60,7 +60,8 @@ and explain every verdict criterion by criterion with the plan clause it comes f
 """
 
 EPILOG = """\
-examples (from any directory: a shipped campaign's id stands wherever a campaign file is asked for):
+examples:
+  (from any directory: a shipped campaign's id stands wherever a campaign file is asked for)
   emulation-rules campaigns                                 # the shipped campaigns
   emulation-rules example tkv_2019 --dir tkv                # its example facts and a blank form
   emulation-rules validate tkv_2019                         # or a file: emulation-rules validate my.yaml

@@ -170,6 +170,7 @@ def _migrate_one(path: Path, write: bool, out: TextIO, err: TextIO) -> int:
 def cmd_test(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     """``test``: run author cases, or with ``--mutate``/``--coverage`` judge them; exit 1 when a
     case fails (a mutant survives, coverage is below ``--min-coverage``), 2 for bad paths."""
+    from emulation_rules.authoring.case_files import load_cases
     from emulation_rules.authoring.cases import find_case_files, render_results, run_cases
     from emulation_rules.cli.documents import note_unchecked
     from emulation_rules.cli.shipped import case_paths

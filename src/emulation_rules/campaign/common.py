@@ -267,6 +267,18 @@ def citations(node: Any, path: tuple[str | int, ...] = ()) -> Iterator[tuple[Sou
                 yield from citations(item, (*path, i))
 
 
+def attach_documents(node: Any, documents: tuple[Document, ...],
+                     found: Iterator[tuple[Source, tuple[str | int, ...]]]) -> None:
+    """Let each citation of ``found`` (those inside ``node``) print its document's name and
+    whether its lines were checked against the document's text (see :meth:`Source.cite`)."""
+    names = {d.id: d.citation_name() for d in documents}
+    unchecked = {d.id for d in documents if d.text_status not in (None, "checked")}
+    for source, _ in found:
+        if source.doc in names:
+            source._label = names[source.doc]
+            source._lines_unchecked = source.doc in unchecked
+
+
 def cite_many(sources: tuple[Source, ...]) -> str:
     """Several citations in words, those of one place in one document joined:
     ``Kế hoạch 115/KH-CĐTKV (dòng 9, 96, 98)``."""

@@ -25,7 +25,11 @@ from pydantic import (
     model_validator,
 )
 
-from emulation_rules.campaign.common import _NOTE, _Model
+from emulation_rules.campaign.common import (
+    _NOTE,
+    _Model,
+    attach_documents,
+)
 from emulation_rules.campaign.common import (
     BoundParam as BoundParam,
 )
@@ -500,12 +504,7 @@ def name_citations(node: Any, documents: tuple[Document, ...]) -> None:
     """Let every :class:`Source` inside ``node`` (a model, a tuple of them, or a source) print
     its document's name from ``documents`` (see :meth:`Source.cite`). Campaigns do this when
     loaded; author case files, whose citations stand outside the campaign, call it."""
-    names = {d.id: d.citation_name() for d in documents}
-    unchecked = {d.id for d in documents if d.text_status not in (None, "checked")}
-    for source, _ in citations(node):
-        if source.doc in names:
-            source._label = names[source.doc]
-            source._lines_unchecked = source.doc in unchecked
+    attach_documents(node, documents, citations(node))
 
 
 class Campaign(_Model):

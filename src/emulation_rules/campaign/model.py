@@ -25,11 +25,7 @@ from pydantic import (
     model_validator,
 )
 
-from emulation_rules.campaign.common import (
-    _NOTE,
-    _Model,
-    attach_documents,
-)
+from emulation_rules.campaign.common import _NOTE, _Model, attach_documents
 from emulation_rules.campaign.common import (
     BoundParam as BoundParam,
 )

@@ -243,7 +243,7 @@ def iter_figures(c: m.Campaign) -> Iterator[Figure]:
     for i, p in enumerate(c.phases):
         yield Figure(("phases", i, "start"), p.start, p.source, p.derived, "date")
         if p.end is not None:
-            yield Figure(("phases", i, "end"), p.end, p.source, None, "date")  # derived: the start
+            yield Figure(("phases", i, "end"), p.end, p.source, p.derived, "date")
     prog = c.initiatives
     if prog is not None:
         w = prog.window

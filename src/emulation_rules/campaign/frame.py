@@ -23,8 +23,9 @@ class Phase(_Model):
     source: Source
     derived: str | None = Field(
         default=None,
-        description="Why the start date is not printed on the cited lines ('từ nay' = the plan's date); "
-        "without it the loader requires both dates on those lines (figure-not-in-source).",
+        description="Why a date of the phase (its start, its end, or both) is not printed on the cited "
+        "lines ('từ nay' = the plan's date; a standing regulation's review year); without it the "
+        "loader requires both dates on those lines (figure-not-in-source).",
     )
     note: str | None = Field(default=None, description=_NOTE)
 

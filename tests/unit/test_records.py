@@ -12,12 +12,16 @@ import json
 from pathlib import Path
 from typing import Any
 
+import polars as pl
 import pytest
 
 from emulation_rules import CampaignValidationError, Engine, load_campaign, load_facts
 from emulation_rules.campaign.figures import DocumentTexts, check_figures
+from emulation_rules.campaign.money import money_text, parse_amount, plain_number
+from emulation_rules.errors import FactsError
 from emulation_rules.evaluate.base import backend_problem
 from emulation_rules.facts.reader import parse_facts
+from emulation_rules.results.render import render_explanation
 
 from ..conftest import ROOT
 
@@ -37,9 +41,10 @@ def _person(pid: str, **facts: Any) -> dict[str, Any]:
 
 
 def _verdicts(campaign, subjects: list[dict[str, Any]], backend: str, day: dt.date = MAY_31,
-              **kw: Any) -> dict[tuple[str, str], str]:
-    sub = parse_facts({"subjects": subjects, **kw}, campaign)
-    return Engine(campaign, backend=backend).evaluate(sub, as_of=day).verdicts()
+              award: str = "certificate") -> dict[tuple[str, str], str]:
+    sub = parse_facts({"subjects": subjects}, campaign)
+    got = Engine(campaign, backend=backend).evaluate(sub, as_of=day).verdicts()
+    return {k: v for k, v in got.items() if k[1] == award}
 
 
 # --- the figure check reads exactly the cited lines ----------------------------------------------
@@ -111,6 +116,82 @@ def test_a_table_leaves_out_a_record_with_one_later_date(campaign, tmp_path: Pat
     csv.write_text("\n".join(lines) + "\n", encoding="utf-8")
     engine = Engine(campaign, backend="python")
     table = engine.evaluate_many(csv, as_of=MAY_31).table
-    got = dict(table.select("subject_id", "verdict").iter_rows())
+    got = dict(table.filter(pl.col("award") == "certificate").select("subject_id", "verdict").iter_rows())
     assert got == {"P1": "not_awarded", "P2": "not_awarded", "P3": "awarded"}
-    assert got == {s: v for (s, _), v in engine.evaluate(load_facts(csv, campaign), as_of=MAY_31).verdicts().items()}
+    again = engine.evaluate(load_facts(csv, campaign), as_of=MAY_31).verdicts()
+    assert got == {s: v for (s, a), v in again.items() if a == "certificate"}
+
+
+# --- money as people write it (item 5) ------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "amount"),
+    [
+        ("80.000.000 đồng", 80_000_000),  # L9 "5.000.000 đồng"
+        ("80 triệu đồng", 80_000_000),  # L7
+        ("1,5 tỷ đồng", 1_500_000_000),  # L13
+        ("1.5 tỉ", 1_500_000_000),
+        ("80 000 000", 80_000_000),
+        ("80,000,000 VND", 80_000_000),
+        ("500 nghìn đ", 500_000),
+        ("80000000", 80_000_000),
+        (80_000_000, 80_000_000),
+    ],
+)
+def test_amounts_are_read_as_written(text: Any, amount: int) -> None:
+    assert parse_amount(text) == amount
+
+
+@pytest.mark.parametrize("text", ["1,2345 nghìn", "80.00.000", "80.000,000", "-5", "1.5", 1.5, True, "tám triệu", "80 triệu triệu"])
+def test_what_is_not_an_amount_of_dong_is_refused(text: Any) -> None:
+    assert parse_amount(text) is None
+
+
+def test_no_figure_is_printed_with_an_exponent() -> None:
+    assert [plain_number(v) for v in (8e7, 1.5e9, 1e-05, 0.5, 3, 1e16)] == [
+        "80000000", "1500000000", "0.00001", "0.5", "3", "10000000000000000"]
+    assert money_text(1_500_000_000) == "1.500.000.000 đồng"
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_a_money_threshold_written_in_words_decides_alike(campaign, backend: str) -> None:
+    """L13 "từ 1,5 tỷ đồng": 1.499.999.999 is short by one đồng; values as people type them."""
+    subjects = [_person("P1", total_benefit="1.499.999.999 đồng"), _person("P2", total_benefit="1,5 tỷ"),
+                _person("P3", total_benefit=2_000_000_000)]
+    got = {s: v for (s, _), v in _verdicts(campaign, subjects, backend, award="grand_prize").items()}
+    assert got == {"P1": "not_awarded", "P2": "awarded", "P3": "awarded"}
+
+
+@pytest.mark.parametrize("value", ["1,5", 1.5, -1, "một tỷ"])
+def test_a_money_fact_refuses_fractions_and_words(campaign, value: Any) -> None:
+    with pytest.raises(FactsError) as info:
+        parse_facts({"subjects": [_person("P1", total_benefit=value)]}, campaign)
+    assert info.value.problems[0].code == "invalid-value"
+    assert "đồng" in info.value.problems[0].message
+
+
+def test_a_table_reads_money_as_typed(campaign, tmp_path: Path) -> None:
+    csv = tmp_path / "people.csv"
+    csv.write_text('id,kind,role,total_benefit\nP1,individual,member,1.499.999.999\n'
+                   'P2,individual,member,"1,5 tỷ đồng"\nP3,individual,member,1500000000\n', encoding="utf-8")
+    engine = Engine(campaign, backend="python")
+    table = engine.evaluate_many(csv, as_of=MAY_31).table.filter(pl.col("award") == "grand_prize")
+    assert dict(table.select("subject_id", "verdict").iter_rows()) == {
+        "P1": "not_awarded", "P2": "awarded", "P3": "awarded"}
+
+
+def test_a_money_threshold_off_by_one_dong_is_named_as_printed(tmp_path: Path) -> None:
+    path = _with_citation(tmp_path, 'value: "1,5 tỷ đồng"', "value: 1500000001")
+    with pytest.raises(CampaignValidationError) as info:
+        load_campaign(path)
+    (problem,) = info.value.problems
+    assert "the threshold 1.500.000.001 is not printed" in problem.message
+    assert "e+" not in str(problem)
+    assert load_campaign(_with_citation(tmp_path, 'value: "1,5 tỷ đồng"', "value: 1500000000"))
+
+
+def test_explanations_show_the_threshold_as_written(campaign) -> None:
+    sub = parse_facts({"subjects": [_person("P1", total_benefit="2 tỷ")]}, campaign)
+    text = render_explanation(Engine(campaign, backend="python").evaluate(sub, as_of=MAY_31), "P1")
+    assert "total_benefit ≥ 1,5 tỷ đồng" in text and "e+" not in text

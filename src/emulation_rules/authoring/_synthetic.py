@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from emulation_rules.campaign import model as m
+from emulation_rules.campaign.money import parse_amount
 from emulation_rules.facts.reader import CSV_META_COLUMNS
 from emulation_rules.writing import replacing
 
@@ -108,7 +109,7 @@ class _Gen:
         rng = self.rng
         points = [
             float(x)
-            for x in self.th.get(key, [])
+            for x in (parse_amount(y) if decl.type == "money" else y for y in self.th.get(key, []))
             if isinstance(x, int | float) and not isinstance(x, bool)
         ]
         lo = decl.minimum if decl.minimum is not None else 0.0
@@ -117,7 +118,7 @@ class _Gen:
             if decl.maximum is not None
             else (100.0 if decl.type == "percent" else None)
         )
-        step = 1.0 if decl.type == "int" else rng.choice((1.0, 0.5, 0.01))
+        step = 1.0 if decl.type in ("int", "money") else rng.choice((1.0, 0.5, 0.01))
         if points and rng.random() < 0.8:
             value = rng.choice(points) + rng.choice((-step, 0.0, step))
         else:
@@ -126,7 +127,7 @@ class _Gen:
         value = max(value, lo)
         if hi is not None:
             value = min(value, hi)
-        if decl.type == "int":
+        if decl.type in ("int", "money"):
             return round(value) if value >= lo else int(lo)
         return round(value, 2)
 
@@ -158,7 +159,7 @@ class _Gen:
                     else ("không", "Không", "no", "0", " FALSE ")
                 )
             return "true" if value else "false"
-        if t in ("int", "decimal", "percent"):
+        if t in ("int", "money", "decimal", "percent"):
             number = self.number(decl, key)
             text = str(number)
             if messy:
@@ -196,7 +197,7 @@ class _Gen:
                 key = f"{decl.id}.{f.id}"
                 if f.type == "bool":
                     rec[f.id] = rng.random() < 0.7
-                elif f.type in ("int", "decimal", "percent"):
+                elif f.type in ("int", "money", "decimal", "percent"):
                     rec[f.id] = self.number(f, key)
                 elif f.type == "date":
                     rec[f.id] = self.date(key).isoformat()

@@ -74,6 +74,7 @@ from typing import Any
 
 from emulation_rules.authoring.case_files import CaseFile, ExpectedAward, ExpectedQuota, LoadedCase, load_cases
 from emulation_rules.campaign import model as m
+from emulation_rules.campaign.money import plain_number
 from emulation_rules.campaign.reading import InputFileError, read_limited
 from emulation_rules.campaign.safe_yaml import MAX_BYTES
 from emulation_rules.errors import (
@@ -327,7 +328,7 @@ def _compare_targets(case_file: CaseFile, loaded: LoadedCase) -> list[Mismatch]:
             )
             continue
         detail = (
-            f"value {result.value:g}; the figure is {result.op} {result.target:g}"
+            f"value {plain_number(result.value)}; the figure is {result.op} {plain_number(result.target)}"
             if result.value is not None
             else (result.reason or "")
         )

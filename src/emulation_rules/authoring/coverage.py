@@ -27,6 +27,7 @@ from typing import Any
 
 from emulation_rules.authoring.cases import CaseFile, load_cases
 from emulation_rules.campaign import model as m
+from emulation_rules.campaign.money import plain_number
 from emulation_rules.errors import EmulationRulesError
 
 __all__ = [
@@ -137,7 +138,7 @@ def case_coverage(case_path: Any) -> CoverageReport:
                 "target", key, ("met", "not_met"), tv.source or t.source
             )
             if t.op in _ORDER_OPS:
-                name = f"{key}: value {t.op} {tv.value:g}"
+                name = f"{key}: value {t.op} {plain_number(tv.value)}"
                 fact = getattr(t.metric, "fact", None)
                 percent = isinstance(t.metric, m.ShareMetric) or (
                     fact is not None and any(f.id == fact and f.type == "percent" for f in c.facts)

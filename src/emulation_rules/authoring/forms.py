@@ -32,6 +32,7 @@ from typing import Any
 
 from emulation_rules.authoring.form_history import history_sheet
 from emulation_rules.campaign import model as m
+from emulation_rules.campaign.money import plain_number
 from emulation_rules.evaluate.semantics import reads
 from emulation_rules.facts.initiatives import REGISTER_KEYS, register_fields
 from emulation_rules.facts.xlsx import (
@@ -57,6 +58,7 @@ _HEADER_FILL, _REQUIRED_FILL, _INPUT_FILL = "DDEBF7", "FCE4D6", "FFF2CC"
 _TYPE_VI = {
     "bool": "Có/Không",
     "int": "Số nguyên",
+    "money": "Số tiền (đồng)",
     "decimal": "Số",
     "percent": "Phần trăm (0-100)",
     "date": "Ngày (ngày/tháng/năm)",
@@ -244,6 +246,8 @@ class _FormWriter:
         lo, hi = decl.minimum, decl.maximum
         if decl.type == "percent":
             lo, hi = (0.0 if lo is None else lo), (100.0 if hi is None else hi)
+        if decl.type == "money" and lo is None:
+            lo = 0.0
         width = min(40.0, max(12.0, len(header) * 0.55, *(len(v) * 1.1 + 3 for v in values)))
         return _Column(
             key,
@@ -338,6 +342,7 @@ class _FormWriter:
             fmt = {
                 "date": DATE_FORMAT,
                 "int": "0",
+                "money": "#,##0",
                 "percent": '0.##"%"',
                 "decimal": "#,##0.##",
             }.get(col.kind)
@@ -490,16 +495,16 @@ def _validation(col: _Column, lists: dict[str, str], dv_cls: Any) -> Any:
             errorTitle="Giá trị không hợp lệ",
             **err,
         )
-    if col.kind in ("int", "decimal", "percent"):
-        kind = "whole" if col.kind == "int" else "decimal"
+    if col.kind in ("int", "money", "decimal", "percent"):
+        kind = "whole" if col.kind in ("int", "money") else "decimal"
         lo = -1e15 if col.minimum is None else col.minimum
         hi = 1e15 if col.maximum is None else col.maximum
-        text = f"Nhập {'số nguyên' if kind == 'whole' else 'số'} từ {lo:g} đến {hi:g}."
+        text = f"Nhập {'số nguyên' if kind == 'whole' else 'số'} từ {plain_number(lo)} đến {plain_number(hi)}."
         return dv_cls(
             type=kind,
             operator="between",
-            formula1=f"{lo:g}",
-            formula2=f"{hi:g}",
+            formula1=plain_number(lo),
+            formula2=plain_number(hi),
             error=text,
             errorTitle="Số không hợp lệ",
             **err,
@@ -537,7 +542,7 @@ def _allowed(decl: m.FactDecl) -> str:
         lo, hi = (0 if lo is None else lo), (100 if hi is None else hi)
     if lo is None and hi is None:
         return ""
-    return f"từ {'' if lo is None else f'{lo:g}'} đến {'' if hi is None else f'{hi:g}'}".replace(
+    return f"từ {'' if lo is None else plain_number(lo)} đến {'' if hi is None else plain_number(hi)}".replace(
         "từ  ", ""
     ).strip()
 

@@ -50,6 +50,7 @@ from typing import Any, Literal
 from emulation_rules.authoring.cases import CaseFile, load_cases, run_case
 from emulation_rules.campaign import model as m
 from emulation_rules.campaign.loader import validate_campaign
+from emulation_rules.campaign.money import parse_amount, plain_number
 from emulation_rules.campaign.safe_yaml import SourceMap, parse_yaml
 from emulation_rules.errors import (
     CampaignError,
@@ -214,10 +215,12 @@ class _Finder:
                 )
 
     def _number(self, path: PathT, value: Any, source: m.Source | None) -> Iterator[Mutant]:
+        if isinstance(value, str) and not value.strip().isdigit() and parse_amount(value) is not None:
+            value = parse_amount(value)  # money as written ("80 triệu đồng"): one đồng more
         if isinstance(value, bool) or not isinstance(value, (int, float)):
             return
         new = int(value) + 1 if float(value).is_integer() else value + 1
-        yield Mutant(f"{format_path(path)} +1", path, "+1", f"{value:g}", f"{new:g}", source, new)
+        yield Mutant(f"{format_path(path)} +1", path, "+1", plain_number(value), plain_number(new), source, new)
 
     def _date(self, path: PathT, value: dt.date, source: m.Source | None) -> Iterator[Mutant]:
         for op, days in (("+1d", 1), ("-1d", -1)):

@@ -48,6 +48,7 @@ from emulation_rules.authoring._titles import (
     review_for,
 )
 from emulation_rules.campaign import model as m
+from emulation_rules.campaign.money import parse_amount
 from emulation_rules.evaluate.python import PythonEvaluator
 from emulation_rules.evaluate.semantics import leaves
 
@@ -66,12 +67,12 @@ Assignment = dict[str, Any]
 def _valid(decl: m.FactDecl | m.RecordField, value: Any) -> bool:
     """Whether ``value`` is within the declared range (so that parse_facts accepts it)."""
     t = decl.type
-    if t in ("int", "decimal", "percent"):
-        lo = decl.minimum if decl.minimum is not None else (0.0 if t == "percent" else None)
+    if t in ("int", "money", "decimal", "percent"):
+        lo = decl.minimum if decl.minimum is not None else (0.0 if t in ("percent", "money") else None)
         hi = decl.maximum if decl.maximum is not None else (100.0 if t == "percent" else None)
         if (lo is not None and value < lo) or (hi is not None and value > hi):
             return False
-        return not (t != "int" and value != 0 and abs(value) < 1e-4)
+        return not (t not in ("int", "money") and value != 0 and abs(value) < 1e-4)
     return True
 
 
@@ -89,6 +90,9 @@ def _near(decl: m.FactDecl | m.RecordField, bound: Any) -> list[Any]:
     if t == "date":
         day = bound if isinstance(bound, dt.date) else dt.date.fromisoformat(bound)
         return [day - _DAY, day, day + _DAY]
+    if t == "money":
+        amount = parse_amount(bound)
+        return [] if amount is None else [v for v in (amount - 1, amount, amount + 1) if _valid(decl, v)]
     if t == "int":
         b = int(bound) if float(bound).is_integer() else bound
         base = [int(b) - 1, int(b), int(b) + 1] if isinstance(b, int) else [int(b), int(b) + 1]
@@ -134,7 +138,7 @@ def boundary_values(campaign: m.Campaign, fact_id: str) -> list[Any]:
             out.extend(_near(decl, p.start))
             if p.end is not None:
                 out.extend(_near(decl, p.end))
-    if decl.type == "int":
+    if decl.type in ("int", "money"):
         out = [int(v) if isinstance(v, float) and v.is_integer() else v for v in out]
         out = [v for v in out if isinstance(v, int)]
     return list(dict.fromkeys(out))
@@ -161,6 +165,8 @@ def _any_value(decl: m.FactDecl | m.RecordField) -> st.SearchStrategy[Any]:
         return st.booleans()
     if t in ("enum", "ordered_enum"):
         return st.sampled_from([v.id for v in decl.values])
+    if t == "money":
+        return st.integers(int(decl.minimum or 0), int(decl.maximum or 2 * 10**9))
     if t == "int":
         lo = int(decl.minimum) if decl.minimum is not None else -5
         hi = int(decl.maximum) if decl.maximum is not None else max(lo, 0) + 200

@@ -9,6 +9,7 @@ from typing import Any
 
 from emulation_rules.campaign import model as m
 from emulation_rules.campaign.dependencies import award_refs, find_cycle
+from emulation_rules.campaign.money import parse_amount
 from emulation_rules.campaign.safe_yaml import (
     SourceMap,
 )
@@ -32,7 +33,7 @@ def check_campaign(c: m.Campaign, smap: SourceMap | None = None) -> list[Problem
     return list(_Checker(c, smap or SourceMap()).run())
 
 
-_NUMERIC = {"int", "decimal", "percent"}
+_NUMERIC = {"int", "money", "decimal", "percent"}
 _ORDERED = _NUMERIC | {"date", "ordered_enum"}
 
 
@@ -540,6 +541,9 @@ def coerce_threshold(decl: m.FactDecl | m.RecordField, value: Any) -> Any:
         return _BAD
     if t == "int":
         return value if isinstance(value, int) else _BAD
+    if t == "money":  # 80000000, "80.000.000 đồng", "80 triệu đồng", "1,5 tỷ đồng"
+        amount = parse_amount(value)
+        return _BAD if amount is None else amount
     if t in ("decimal", "percent"):
         return float(value) if isinstance(value, (int, float)) else _BAD
     if t == "date":

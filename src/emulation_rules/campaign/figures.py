@@ -41,6 +41,7 @@ from typing import Any
 
 from emulation_rules.campaign import model as m
 from emulation_rules.campaign.dependencies import leaves_with_paths
+from emulation_rules.campaign.money import parse_amount, plain_number
 from emulation_rules.campaign.reading import InputFileError, read_limited
 from emulation_rules.campaign.safe_yaml import SourceMap
 from emulation_rules.errors import PathItem, Problem
@@ -195,19 +196,18 @@ class DocumentTexts:
 
 def iter_figures(c: m.Campaign) -> Iterator[Figure]:
     """Every figure of ``c`` with the citation that must print it (see the module doc)."""
+    facts = {f.id: f for f in c.facts}
     for i, a in enumerate(c.awards):
         for j, crit in enumerate(a.criteria):
             yield from _conditions(
-                crit.condition, ("awards", i, "criteria", j, "condition"), crit.source
-            )
+                crit.condition, ("awards", i, "criteria", j, "condition"), crit.source, facts)
         if a.score_sheet is not None:
             for j, item in enumerate(a.score_sheet.items):
                 if item.condition is not None:
                     yield from _conditions(
                         item.condition,
                         ("awards", i, "score_sheet", "items", j, "condition"),
-                        item.source,
-                    )
+                        item.source, facts)
         if a.vote is not None:
             for key in ("threshold", "quorum"):
                 figure = getattr(a.vote, key)
@@ -218,11 +218,10 @@ def iter_figures(c: m.Campaign) -> Iterator[Figure]:
         population = getattr(metric, "population", None)
         if population is not None and population.where is not None:
             yield from _conditions(
-                population.where, ("targets", i, "metric", "population", "where"), t.source
-            )
+                population.where, ("targets", i, "metric", "population", "where"), t.source, facts)
         condition = getattr(metric, "condition", None)
         if condition is not None:
-            yield from _conditions(condition, ("targets", i, "metric", "condition"), t.source)
+            yield from _conditions(condition, ("targets", i, "metric", "condition"), t.source, facts)
         for j, v in enumerate(t.values):
             yield Figure(
                 ("targets", i, "values", j, "value"),
@@ -237,9 +236,9 @@ def iter_figures(c: m.Campaign) -> Iterator[Figure]:
             if figure is not None and not isinstance(figure, m.BoundParam):  # a parameter has its reason
                 kind = "quota count" if key == "max_count" else "quota share"
                 yield Figure(("quotas", i, key), figure, q.source, q.derived, kind)
-        yield from _conditions(q.condition, ("quotas", i, "condition"), q.source)
+        yield from _conditions(q.condition, ("quotas", i, "condition"), q.source, facts)
         if q.of is not None and q.of.population is not None and q.of.population.where is not None:
-            yield from _conditions(q.of.population.where, ("quotas", i, "of", "population", "where"), q.source)
+            yield from _conditions(q.of.population.where, ("quotas", i, "of", "population", "where"), q.source, facts)
     for i, p in enumerate(c.phases):
         yield Figure(("phases", i, "start"), p.start, p.source, p.derived, "date")
         if p.end is not None:
@@ -260,19 +259,32 @@ def iter_figures(c: m.Campaign) -> Iterator[Figure]:
             )
 
 
-def _conditions(cond: Any, path: PathT, source: m.Source) -> Iterator[Figure]:
+def _conditions(cond: Any, path: PathT, source: m.Source, facts: dict[str, m.FactDecl],
+                records: m.FactDecl | None = None) -> Iterator[Figure]:
     for node, where in leaves_with_paths(cond, path):
         if isinstance(node, m.Count):
             if node.value is not None:
                 yield Figure((*where, "value"), node.value, source, node.derived, "threshold")
             if node.count.where is not None:
-                yield from _conditions(node.count.where, (*where, "count", "where"), source)
-        elif isinstance(node, m.Compare) and _is_figure(node.value):
-            yield Figure((*where, "value"), node.value, source, node.derived, "threshold")  # type: ignore[arg-type]
+                yield from _conditions(node.count.where, (*where, "count", "where"), source, facts,
+                                       facts.get(node.count.fact))
+        elif isinstance(node, m.Compare):
+            value = _figure(node, facts, records)
+            if value is not None:
+                yield Figure((*where, "value"), value, source, node.derived, "threshold")
 
 
-def _is_figure(value: Any) -> bool:
-    return isinstance(value, (int, float, dt.date)) and not isinstance(value, bool)
+def _figure(node: m.Compare, facts: dict[str, m.FactDecl], records: m.FactDecl | None) -> Value | None:
+    """The figure a comparison's ``value`` stands for: a number or a date; an amount of money
+    written in words ("80 triệu đồng") as its number of đồng; None for anything else."""
+    value = node.value
+    if isinstance(value, (int, float, dt.date)) and not isinstance(value, bool):
+        return value
+    fields = {f.id: f for f in records.fields} if records is not None else {}
+    decl = fields.get(node.field or "") if records is not None else facts.get(node.fact or "")
+    if isinstance(value, str) and decl is not None and decl.type == "money":
+        return parse_amount(value)
+    return None
 
 
 # --- how a plan prints a figure ---------------------------------------------------------------
@@ -304,11 +316,26 @@ _WORDS = {
 is left out, as it is also the word for year."""
 
 
+def _scaled(n: int) -> list[str]:
+    """``80000000`` -> "80 triệu"; ``1500000000`` -> "1,5 tỷ" (or "1.500 triệu"): an amount
+    printed with a scale word (figures of money, members, initiatives alike)."""
+    out = []
+    for words, factor in (("tỷ|tỉ", 10**9), ("triệu", 10**6), ("nghìn|ngàn", 10**3)):
+        whole, rest = divmod(n, factor)
+        if whole == 0 or (rest * 1000) % factor:
+            continue  # below the scale, or more than three decimals of it
+        frac = f"{rest * 1000 // factor:03d}".rstrip("0")
+        number = _grouped(whole) + (rf"[.,]{frac}" if frac else "")
+        out.append(rf"{_NOT_AFTER_NUMBER}{number}\s*(?:{words})(?!\w)")
+    return out
+
+
 def _number_pattern(value: float) -> str:
     if float(value).is_integer():
         word = _WORDS.get(int(value))
         digits = rf"{_NOT_AFTER_NUMBER}0*{_grouped(int(value))}{_NOT_BEFORE_NUMBER}"
-        return digits + (rf"|\b{word}\b" if word else "")
+        scaled = _scaled(int(value)) if int(value) >= 1000 else []
+        return "|".join([digits, *scaled, *([rf"\b{word}\b"] if word else [])])
     whole, _, frac = f"{float(value):.6f}".rstrip("0").partition(".")
     return rf"{_NOT_AFTER_NUMBER}{_grouped(int(whole))}[.,]{frac}{_NOT_BEFORE_NUMBER}"
 
@@ -362,7 +389,9 @@ def is_printed(value: Value, text: str) -> bool:
 def _show(value: Value) -> str:
     if isinstance(value, dt.date):
         return f"{value.day:02d}/{value.month:02d}/{value.year}"
-    return f"{value:g}"
+    if float(value).is_integer() and abs(value) >= 10000:  # 80.000.000, as plans print it
+        return f"{int(value):,}".replace(",", ".")
+    return plain_number(value)
 
 
 def check_figures(c: m.Campaign, smap: SourceMap | None,

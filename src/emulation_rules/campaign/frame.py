@@ -66,7 +66,7 @@ class Subjects(_Model):
     source: Source | None = None
 
 
-FactType = Literal["bool", "int", "decimal", "percent", "date", "text", "enum", "ordered_enum", "records"]
+FactType = Literal["bool", "int", "money", "decimal", "percent", "date", "text", "enum", "ordered_enum", "records"]
 SubjectKind = Literal["collective", "individual"]
 DateBasis = Literal["applied_on", "recognized_on", "submitted_on"]
 
@@ -76,8 +76,9 @@ class RecordField(_Model):
 
     id: Ident
     type: Literal[
-        "bool", "int", "decimal", "percent", "date", "text", "enum", "ordered_enum"
-    ] = Field(description="Type of the field's values (a record holds no nested records).")
+        "bool", "int", "money", "decimal", "percent", "date", "text", "enum", "ordered_enum"
+    ] = Field(description="Type of the field's values (a record holds no nested records); money = "
+              "a whole number of đồng (VND), never negative.")
     label: Text
     unit: str | None = Field(default=None, description="Unit, e.g. 'VND', '%'.")
     values: tuple[EnumValue, ...] = Field(default=(), description="For enum types; ordered_enum lists lowest first.")
@@ -93,8 +94,9 @@ class FactDecl(_Model):
     id: Ident
     applies_to: SubjectKind = Field(description="Which subjects submit this fact.")
     type: FactType = Field(
-        description="bool, int, decimal, percent (0-100), date, text, enum, ordered_enum (lowest first), "
-        "or records (a list of records with 'fields')."
+        description="bool, int, money (a whole number of đồng, never negative; written 80000000, "
+        "'80.000.000 đồng', '80 triệu đồng' or '1,5 tỷ đồng'), decimal, percent (0-100), date, text, enum, "
+        "ordered_enum (lowest first), or records (a list of records with 'fields')."
     )
     label: Text
     unit: str | None = Field(default=None, description="Unit, e.g. 'VND', '%', 'người'.")

@@ -24,6 +24,7 @@ import emulation_rules
 from emulation_rules.campaign.loader import load_campaign
 from emulation_rules.campaign.model import Campaign
 from emulation_rules.campaign.texts import text_warnings
+from emulation_rules.campaign.money import plain_number
 from emulation_rules.cli import paths as _paths
 from emulation_rules.cli import sheets as _sheets
 from emulation_rules.cli.author import AUTHOR_COMMANDS, cmd_test
@@ -412,7 +413,7 @@ def _figures_verbose(c: Campaign, name: str, entry: dict[str, Any], out: TextIO,
 
     fig = check_figures(c, None, DocumentTexts(Path(name).resolve().parent))
     derived = [{"path": format_path(f.path),
-                "value": f.value.isoformat() if isinstance(f.value, dt.date) else f"{f.value:g}",
+                "value": f.value.isoformat() if isinstance(f.value, dt.date) else plain_number(f.value),
                 "kind": f.kind, "cites": f.source.cite(), "derived": f.derived} for f in fig.derived]
     entry["figures"] = {"checked": fig.checked, "found": fig.found, "derived": derived,
                         "texts_found": sorted(fig.texts), "texts_missing": fig.missing,

@@ -42,6 +42,7 @@ from collections.abc import Container, Iterable, Mapping
 from typing import Any
 
 from emulation_rules.campaign import model as m
+from emulation_rules.campaign.money import parse_amount, plain_number
 
 __all__ = [
     "AS_OF",
@@ -358,6 +359,8 @@ def _const(decl: Decl, value: Any) -> Any:
         return dt.date.fromisoformat(value)
     if decl.type in ("decimal", "percent") and not isinstance(value, bool):
         return float(value)
+    if decl.type == "money":  # "80 triệu đồng" as written, or a number of đồng
+        return parse_amount(value)
     return value
 
 
@@ -369,6 +372,6 @@ def fields_read(cond: m.Condition) -> list[str]:
 def _text(value: Any) -> str:
     if isinstance(value, bool):
         return "true" if value else "false"
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
+    if isinstance(value, (int, float)):
+        return plain_number(value)  # never 8e+07
     return str(value)

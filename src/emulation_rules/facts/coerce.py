@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from emulation_rules.campaign import model as m
+from emulation_rules.campaign.money import money_text, parse_amount, plain_number
 from emulation_rules.facts.vocab import choose, unknown_message
 
 __all__ = [
@@ -88,6 +89,16 @@ def coerce_value(decl: m.FactDecl | m.RecordField, value: Any, *, from_text: boo
             if low in _FALSE and (from_text or low != "0"):
                 return False
         return Invalid(f"expected true or false, got {value!r}")
+    if t == "money":
+        amount = parse_amount(value)
+        if amount is None:
+            return Invalid(f"expected an amount of đồng (a whole number, not negative: 80000000, "
+                           f"'80.000.000 đồng', '80 triệu đồng', '1,5 tỷ đồng'), got {_short(value)!r}")
+        if decl.minimum is not None and amount < decl.minimum:
+            return Invalid(f"{money_text(amount)} is below the minimum {money_text(int(decl.minimum))}")
+        if decl.maximum is not None and amount > decl.maximum:
+            return Invalid(f"{money_text(amount)} is above the maximum {money_text(int(decl.maximum))}")
+        return amount
     if t in ("int", "decimal", "percent"):
         number = _to_number(value, t, from_text=True)
         if number is None:
@@ -104,9 +115,9 @@ def coerce_value(decl: m.FactDecl | m.RecordField, value: Any, *, from_text: boo
         lo = decl.minimum if decl.minimum is not None else (0.0 if t == "percent" else None)
         hi = decl.maximum if decl.maximum is not None else (100.0 if t == "percent" else None)
         if lo is not None and number < lo:
-            return Invalid(f"{number} is below the minimum {lo:g}")
+            return Invalid(f"{plain_number(number)} is below the minimum {plain_number(lo)}")
         if hi is not None and number > hi:
-            return Invalid(f"{number} is above the maximum {hi:g}")
+            return Invalid(f"{plain_number(number)} is above the maximum {plain_number(hi)}")
         if isinstance(number, float) and number != 0 and abs(number) < MIN_DECIMAL_MAGNITUDE:
             return Invalid(f"{number!r} is too small: non-zero values need a magnitude of at least "
                             f"{MIN_DECIMAL_MAGNITUDE} (durable-rules cannot read smaller ones)")
@@ -128,6 +139,10 @@ def coerce_value(decl: m.FactDecl | m.RecordField, value: Any, *, from_text: boo
             return str(value)
         return Invalid(f"expected text, got {value!r}")
     return Invalid(f"unsupported type {t}")
+
+
+def _short(value: Any) -> Any:
+    return f"{str(value)[:40]}…" if isinstance(value, (int, str)) and len(str(value)) > 40 else value
 
 
 def _to_number(value: Any, t: str, *, from_text: bool) -> int | float | None:
@@ -197,7 +212,7 @@ def is_coerced(decl: m.FactDecl | m.RecordField, value: Any) -> bool:
     t = decl.type
     if t == "bool":
         return isinstance(value, bool)
-    if t == "int":
+    if t in ("int", "money"):
         return isinstance(value, int) and not isinstance(value, bool)
     if t in ("decimal", "percent"):
         return isinstance(value, (int, float)) and not isinstance(value, bool)

@@ -49,6 +49,7 @@ from fractions import Fraction
 from typing import TYPE_CHECKING, Any, Literal
 
 from emulation_rules.campaign import model as m
+from emulation_rules.campaign.money import plain_number
 from emulation_rules.evaluate.semantics import judge
 from emulation_rules.facts.reader import Subject, Submission
 from emulation_rules.results.quota_ranking import QuotaOutcome, rank_group
@@ -517,7 +518,7 @@ def _extended_lines(r: QuotaResult) -> list[str]:
 
 
 def _value(v: Any) -> str:
-    return "none" if v is None else v.isoformat() if hasattr(v, "isoformat") else f"{v:g}" if isinstance(
+    return "none" if v is None else v.isoformat() if hasattr(v, "isoformat") else plain_number(v) if isinstance(
         v, float) else str(v)
 
 

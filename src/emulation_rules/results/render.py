@@ -14,6 +14,7 @@ import json
 from typing import Any
 
 from emulation_rules.campaign import model as m
+from emulation_rules.campaign.money import plain_number
 from emulation_rules.evaluate.result import (
     CSV_COLUMNS,
     FORMULA_TRIGGERS,
@@ -176,8 +177,8 @@ def _show(value: Any) -> str:
         return "true" if value else "false"
     if isinstance(value, dt.date):
         return value.isoformat()
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
+    if isinstance(value, float):
+        return plain_number(value)
     return str(value)
 
 

@@ -32,6 +32,7 @@ __all__ = [
 _JSON_TYPES: dict[str, dict[str, Any]] = {
     "bool": {"type": "boolean"},
     "int": {"type": "integer"},
+    "money": {"anyOf": [{"type": "integer", "minimum": 0}, {"type": "string"}]},
     "decimal": {"type": "number"},
     "percent": {"type": "number", "minimum": 0, "maximum": 100},
     "date": {"type": "string", "format": "date"},

@@ -72,7 +72,7 @@ def _dtype(decl: m.FactDecl | m.RecordField) -> Any:
     t = decl.type
     if t == "bool":
         return pl.Boolean
-    if t == "int":
+    if t in ("int", "money"):
         return pl.Int64
     if t in ("decimal", "percent"):
         return pl.Float64
@@ -89,7 +89,7 @@ def _dtype(decl: m.FactDecl | m.RecordField) -> Any:
 def _json_type(decl: m.RecordField) -> pa.DataType:
     if decl.type == "bool":
         return pa.bool_()
-    if decl.type == "int":
+    if decl.type in ("int", "money"):
         return pa.int64()
     if decl.type in ("decimal", "percent"):
         return pa.float64()
@@ -230,13 +230,13 @@ def _out_of_range(decl: m.FactDecl | m.RecordField, values: pl.Series) -> pl.Ser
     """Numbers :func:`~emulation_rules.facts.coerce_value` refuses: outside the declared bounds
     (percent: [0, 100]), not finite, or (decimals) non-zero below ``MIN_DECIMAL_MAGNITUDE``."""
     t = decl.type
-    if t not in ("int", "decimal", "percent"):
+    if t not in ("int", "money", "decimal", "percent"):
         return _const(False, len(values))
-    lo = decl.minimum if decl.minimum is not None else (0.0 if t == "percent" else None)
+    lo = decl.minimum if decl.minimum is not None else (0.0 if t in ("percent", "money") else None)
     hi = decl.maximum if decl.maximum is not None else (100.0 if t == "percent" else None)
     expr = pl.lit(False)
     v = pl.col("v")
-    if t != "int":
+    if t not in ("int", "money"):
         expr = expr | ~v.is_finite() | ((v != 0) & (v.abs() < MIN_DECIMAL_MAGNITUDE))
     if lo is not None:
         expr = expr | (v < lo)
@@ -344,7 +344,7 @@ def _to_typed(
     t = decl.type
     if t == "ordered_enum":
         return _rank(decl)[value]
-    if t == "int" and not -(2**63) <= value < 2**63:
+    if t in ("int", "money") and not -(2**63) <= value < 2**63:
         out.append(
             Problem(
                 "out-of-range",
@@ -387,6 +387,7 @@ def _arrow_type(decl: m.FactDecl | m.RecordField) -> pa.DataType:
 _JSON_OK = {
     "bool": (pa.bool_(), pa.string(), pa.null()),
     "int": (pa.int64(), pa.string(), pa.null()),
+    "money": (pa.int64(), pa.string(), pa.null()),
     "decimal": (pa.int64(), pa.float64(), pa.null()),
     "percent": (pa.int64(), pa.float64(), pa.null()),
 }

@@ -263,7 +263,7 @@ class _Coercion:
         values = None
         if t == "bool" and cells.dtype == pl.Boolean:
             values = cells
-        elif t == "int" and cells.dtype.is_integer():
+        elif t in ("int", "money") and cells.dtype.is_integer():
             values = cells.cast(pl.Int64, strict=False)
         elif t in ("decimal", "percent") and cells.dtype.is_numeric():
             values = cells.cast(pl.Float64)
@@ -400,7 +400,7 @@ class _Coercion:
             return _const(None, n, _dtype(f)), _const(False, n)
         native = (
             (t == "bool" and raw.dtype == pl.Boolean)
-            or (t == "int" and raw.dtype == pl.Int64)
+            or (t in ("int", "money") and raw.dtype == pl.Int64)
             or (t in ("decimal", "percent") and raw.dtype in (pl.Int64, pl.Float64))
         )
         if native:

@@ -41,7 +41,7 @@ def _person(pid: str, **facts: Any) -> dict[str, Any]:
 
 
 def _verdicts(campaign, subjects: list[dict[str, Any]], backend: str, day: dt.date = MAY_31,
-              award: str = "certificate") -> dict[tuple[str, str], str]:
+              award: str = "initiative_count") -> dict[tuple[str, str], str]:
     sub = parse_facts({"subjects": subjects}, campaign)
     got = Engine(campaign, backend=backend).evaluate(sub, as_of=day).verdicts()
     return {k: v for k, v in got.items() if k[1] == award}
@@ -98,10 +98,10 @@ def test_a_record_with_one_date_after_the_review_is_left_out(campaign, backend: 
                 _person("P2", initiatives=[SPLIT[0], _two_dated("2025-06-01", "2024-12-01")]),
                 _person("P3", initiatives=[SPLIT[0], _two_dated("2024-11-01", "2025-01-01")])]
     got = _verdicts(campaign, subjects, backend)
-    assert got == {("P1", "certificate"): "not_awarded", ("P2", "certificate"): "not_awarded",
-                   ("P3", "certificate"): "awarded"}
+    assert got == {("P1", "initiative_count"): "not_awarded", ("P2", "initiative_count"): "not_awarded",
+                   ("P3", "initiative_count"): "awarded"}
     assert _verdicts(campaign, subjects[:1], backend, dt.date(2025, 6, 1)) == {
-        ("P1", "certificate"): "awarded"}
+        ("P1", "initiative_count"): "awarded"}
 
 
 def test_a_table_leaves_out_a_record_with_one_later_date(campaign, tmp_path: Path) -> None:
@@ -116,10 +116,10 @@ def test_a_table_leaves_out_a_record_with_one_later_date(campaign, tmp_path: Pat
     csv.write_text("\n".join(lines) + "\n", encoding="utf-8")
     engine = Engine(campaign, backend="python")
     table = engine.evaluate_many(csv, as_of=MAY_31).table
-    got = dict(table.filter(pl.col("award") == "certificate").select("subject_id", "verdict").iter_rows())
+    got = dict(table.filter(pl.col("award") == "initiative_count").select("subject_id", "verdict").iter_rows())
     assert got == {"P1": "not_awarded", "P2": "not_awarded", "P3": "awarded"}
     again = engine.evaluate(load_facts(csv, campaign), as_of=MAY_31).verdicts()
-    assert got == {s: v for (s, a), v in again.items() if a == "certificate"}
+    assert got == {s: v for (s, a), v in again.items() if a == "initiative_count"}
 
 
 # --- money as people write it (item 5) ------------------------------------------------------------
@@ -195,3 +195,85 @@ def test_explanations_show_the_threshold_as_written(campaign) -> None:
     sub = parse_facts({"subjects": [_person("P1", total_benefit="2 tỷ")]}, campaign)
     text = render_explanation(Engine(campaign, backend="python").evaluate(sub, as_of=MAY_31), "P1")
     assert "total_benefit ≥ 1,5 tỷ đồng" in text and "e+" not in text
+
+
+# --- aggregates, windows and yearly ratings, three-valued (items 1, 2, 4) -------------------------
+
+EXCELLENT_2023 = [{"rating": "completed_tasks_excellently", "year": 2023}]
+
+
+def _rec(recognized: str | None, benefit: Any = None, applied: str = "2023-09-02") -> dict[str, Any]:
+    out: dict[str, Any] = {"title": f"SK {recognized}", "applied_on": applied}
+    if recognized is not None:
+        out["recognized_on"] = recognized
+    if benefit is not None:
+        out["benefit"] = benefit
+    return out
+
+
+def _sub(pid: str, recs: list[dict[str, Any]], rating: str | None = "excellent",
+         history: Any = EXCELLENT_2023) -> dict[str, Any]:
+    facts: dict[str, Any] = {"initiatives": recs}
+    if rating is not None:
+        facts["task_rating"] = rating
+    out = _person(pid, **facts)
+    if history is not None:
+        out["history"] = history
+    return out
+
+
+# Review on 31/5/2025: review year 2024 (1/9/2024-31/8/2025, L4); "two consecutive years" are
+# 2023 and 2024 (L10), the window of "trong thời gian đó" 1/9/2023-31/8/2025 (L8).
+GOOD = [_rec("2023-10-01", "50.000.000 đồng"), _rec("2024-10-01", "40 triệu")]
+CASES = {
+    "A": (_sub("A", GOOD), "awarded", ()),
+    "B": (_sub("B", GOOD, rating="good"), "not_awarded", ()),  # 2024 not rated excellent (L10)
+    "C": (_sub("C", [GOOD[0], _rec("2024-10-01")]), "incomplete", ("initiatives.benefit",)),
+    "D": (_sub("D", [_rec("2023-10-01", 100_000_000), _rec("2024-10-01")]), "incomplete",
+          ("initiatives.benefit",)),  # the sum is met whatever the blank; the smallest is not known
+    "E": (_sub("E", [*GOOD, _rec(None, 1)], rating="good"), "not_awarded", ()),  # a blank date, but 2024 fails
+    "F": (_sub("F", GOOD, rating=None), "incomplete", ("task_rating",)),
+    "G": (_sub("G", GOOD, history=None), "incomplete", ("history",)),
+    "H": (_sub("H", [GOOD[0], _rec("2025-06-01", 40_000_000, applied="2025-06-01")]), "not_awarded", ()),
+    "I": (_sub("I", [_rec("2022-10-01", 90_000_000), _rec("2024-10-01", 40_000_000)]), "not_awarded", ()),
+}
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_aggregates_windows_and_ratings_decide_alike(campaign, backend: str) -> None:
+    """L7 sum from 80 triệu, L8 two initiatives in the years of L10, L9 the smallest from
+    5.000.000, L10 two consecutive years rated excellent (2023 from the history, 2024 from the
+    facts), L11 one in the review year; a blank value or date is unknown, never 0."""
+    sub = parse_facts({"subjects": [c[0] for c in CASES.values()]}, campaign)
+    result = Engine(campaign, backend=backend).evaluate(sub, as_of=MAY_31)
+    got = {s.subject_id: (s.award("certificate").verdict, s.award("certificate").missing_facts)
+           for s in result.subjects}
+    assert got == {k: (v, m) for k, (_, v, m) in CASES.items()}
+
+
+def test_the_blank_that_cannot_change_the_answer_leaves_it_decided(campaign) -> None:
+    sub = parse_facts({"subjects": [CASES["D"][0]]}, campaign)
+    award = Engine(campaign, backend="python").evaluate(sub, as_of=MAY_31).subjects[0].award("certificate")
+    status = {c.criterion_id: c.status for c in award.criteria}
+    assert status == {"benefit_80_million": "pass", "two_initiatives": "pass",
+                      "smallest_benefit": "unknown", "one_this_year": "pass"}
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_last_years_counts_the_review_years_up_to_the_review(campaign, backend: str) -> None:
+    """L14 "3 sáng kiến ... trong 3 năm gần nhất": review years 2022-2024, from 1/9/2022."""
+    inside = [_rec("2022-09-01"), _rec("2023-05-01"), _rec("2025-01-01")]
+    subjects = [_sub("IN", inside), _sub("OUT", [_rec("2022-08-31"), *inside[1:]]),
+                _sub("BLANK", [_rec(None), *inside[1:]])]
+    got = _verdicts(campaign, subjects, backend, award="praise")
+    assert got == {("IN", "praise"): "awarded", ("OUT", "praise"): "not_awarded",
+                   ("BLANK", "praise"): "incomplete"}
+
+
+def test_a_school_year_review_reads_the_year_it_started(campaign) -> None:
+    """L4: the review year starts on 1 September; 31/8/2025 is still review year 2024, and
+    1/9/2025 starts 2025 (then 2024 must be in the history: it is not, so not two years)."""
+    sub = parse_facts({"subjects": [CASES["A"][0]]}, campaign)
+    engine = Engine(campaign, backend="python")
+    assert engine.evaluate(sub, as_of=dt.date(2025, 8, 31)).verdicts()[("A", "certificate")] == "awarded"
+    assert engine.evaluate(sub, as_of=dt.date(2025, 9, 1)).verdicts()[("A", "certificate")] == "not_awarded"

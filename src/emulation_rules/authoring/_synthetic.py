@@ -55,6 +55,13 @@ def _walk(cond: Any, out: dict[str, list[Any]], params: dict[str, float], prefix
         if cond.count.where is not None:
             _walk(cond.count.where, out, params, f"{cond.count.fact}.")
         return
+    if isinstance(cond, m.Aggregate):
+        agg = cond.aggregate
+        out.setdefault(f"{agg.of}.{agg.field}" if agg.field else f"{agg.of}#count", []).append(
+            params[cond.param] if cond.param else cond.value)
+        if agg.where is not None:
+            _walk(agg.where, out, params, f"{agg.of}.")
+        return
     if isinstance(cond, m.AwardRef | m.Held):  # no threshold on a fact (a verdict, a history)
         return
     name = prefix + (cond.field or cond.fact or "")

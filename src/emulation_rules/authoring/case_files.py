@@ -28,6 +28,7 @@ from emulation_rules.errors import (
     unknown_key,
 )
 from emulation_rules.evaluate.result import Status, VerdictKind
+from emulation_rules.evaluate.semantics import AS_OF, HISTORY
 from emulation_rules.facts.reader import Submission, parse_facts
 from emulation_rules.facts.vocab import choose, phase_choices, unknown_message
 from emulation_rules.results.quota_ranking import OutcomeStatus
@@ -383,9 +384,10 @@ def _check_case(
                 unknown("unknown-criterion", "criterion", cid, known, (*path, "criteria", cid),
                         f" of award {award.id!r}")
         if exp.missing is not None:
+            names = missing_names(campaign)
             for k, fid in enumerate(exp.missing):
-                if fid not in {f.id for f in campaign.facts}:
-                    unknown("unknown-fact", "fact", fid, [f.id for f in campaign.facts], (*path, "missing", k))
+                if fid not in names:
+                    unknown("unknown-fact", "fact", fid, names, (*path, "missing", k))
         if (exp.points is not None or exp.band is not None) and award.score_sheet is None:
             add("score-sheet", f"award {award.id!r} has no score sheet", path)
     targets = [t.id for t in campaign.targets]
@@ -407,6 +409,15 @@ def _check_case(
         _check_source(exp_q.source, campaign, (*path, "source"), add)
         if exp_q.quota not in quotas:
             unknown("unknown-quota", "quota", exp_q.quota, quotas, (*path, "quota"), f" in campaign {campaign.id!r}")
+
+
+def missing_names(campaign: m.Campaign) -> list[str]:
+    """What an evaluation may list as missing, so what a case may expect: the declared facts, the
+    subject's ``history``, the review date (``as_of``) and each optional field of a records fact
+    (``initiatives.benefit``, a blank inside a record)."""
+    names = [f.id for f in campaign.facts]
+    names += [f"{f.id}.{rf.id}" for f in campaign.facts for rf in f.fields if not rf.required]
+    return [*names, HISTORY, AS_OF]
 
 
 def _check_source(

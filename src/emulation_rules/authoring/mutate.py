@@ -264,6 +264,15 @@ class _Finder:
                     source,
                     self.facts.get(cond.count.fact),
                 )
+        elif isinstance(cond, m.Aggregate):  # the op, the threshold (money as written), the filter
+            spec = cond.aggregate
+            yield from self._op((*path, "op"), cond.op, source)
+            if cond.value is not None:
+                yield from self._number((*path, "value"), cond.value, source)
+            if spec.where is not None:
+                yield from self._cond(spec.where, (*path, "aggregate", "where"), source, self.facts.get(spec.of))
+            if spec.within is not None and spec.within.last_years is not None:
+                yield from self._number((*path, "aggregate", "within", "last_years"), spec.within.last_years, source)
         elif isinstance(cond, m.Held):  # one year more in the window or the count
             for key in ("each_of_last_years", "consecutive_years", "times_in_phase"):
                 if getattr(cond, key) is not None:

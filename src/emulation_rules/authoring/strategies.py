@@ -353,6 +353,10 @@ def _assign(
         assert campaign is not None
         decl = campaign.fact(cond.count.fact)
         return _records(campaign, decl, (cond, truth)).map(lambda rs: {decl.id: rs})
+    if isinstance(cond, m.Aggregate):  # any records: the reference evaluator sorts them out
+        assert campaign is not None
+        decl = campaign.fact(cond.aggregate.of)
+        return _records(campaign, decl, None).map(lambda rs: {decl.id: rs})
     name = getattr(cond, key)
     decl = decls[name] if campaign is None else campaign.fact(name)
     params = campaign.parameter_defaults() if campaign is not None else {}
@@ -403,7 +407,8 @@ def _reads(award: m.Award, campaign: m.Campaign) -> list[str]:
             if isinstance(leaf, m.AwardRef):
                 out.extend(_reads(campaign.award(leaf.award), campaign))
             elif not isinstance(leaf, m.Held):
-                out.append(leaf.count.fact if isinstance(leaf, m.Count) else leaf.fact)
+                out.append(leaf.count.fact if isinstance(leaf, m.Count) else
+                           leaf.aggregate.of if isinstance(leaf, m.Aggregate) else leaf.fact)
     if award.score_sheet is not None:
         out.extend(i.points_fact for i in award.score_sheet.items if i.points_fact)
     return list(dict.fromkeys(out))

@@ -268,10 +268,37 @@ def _conditions(cond: Any, path: PathT, source: m.Source, facts: dict[str, m.Fac
             if node.count.where is not None:
                 yield from _conditions(node.count.where, (*where, "count", "where"), source, facts,
                                        facts.get(node.count.fact))
+            if node.count.within is not None and node.count.within.last_years is not None:
+                yield Figure((*where, "count", "within", "last_years"), node.count.within.last_years, source,
+                             node.derived, "number of years")
+        elif isinstance(node, m.Aggregate):
+            spec = node.aggregate
+            decl = facts.get(spec.of)
+            fields = {f.id: f for f in decl.fields} if decl is not None else {}
+            value: Value | None = node.value if _plain_figure(node.value) else None  # type: ignore[assignment]
+            if isinstance(node.value, str) and fields.get(spec.field or "") is not None \
+                    and fields[spec.field or ""].type == "money":
+                value = parse_amount(node.value)
+            if value is not None:
+                yield Figure((*where, "value"), value, source, node.derived, "threshold")
+            if spec.where is not None:
+                yield from _conditions(spec.where, (*where, "aggregate", "where"), source, facts, decl)
+            if spec.within is not None and spec.within.last_years is not None:
+                yield Figure((*where, "aggregate", "within", "last_years"), spec.within.last_years, source,
+                             node.derived, "number of years")
+        elif isinstance(node, m.Held):
+            for key in ("each_of_last_years", "consecutive_years", "times_in_phase"):
+                years = getattr(node, key)
+                if years is not None:
+                    yield Figure((*where, key), years, source, node.derived, "number of years")
         elif isinstance(node, m.Compare):
             value = _figure(node, facts, records)
             if value is not None:
                 yield Figure((*where, "value"), value, source, node.derived, "threshold")
+
+
+def _plain_figure(value: Any) -> bool:
+    return isinstance(value, (int, float, dt.date)) and not isinstance(value, bool)
 
 
 def _figure(node: m.Compare, facts: dict[str, m.FactDecl], records: m.FactDecl | None) -> Value | None:

@@ -34,6 +34,24 @@ class Phase(_Model):
         return self.start <= day and (self.end is None or day <= self.end)
 
 
+class YearStart(_Model):
+    """The day a review year starts on."""
+
+    month: int = Field(ge=1, le=12, description="Month, 1-12 (9 for a school year).")
+    day: int = Field(ge=1, le=28, description="Day of the month, 1-28.")
+
+
+class ReviewYear(_Model):
+    """A standing regulation (quy chế) applied at every yearly review: review years start on
+    ``starts`` (1 January: calendar years; 1 September: school years). The review date picks
+    its review year Y, which ``held`` conditions and record windows count from; a history entry's
+    ``year`` names a review year by the calendar year it starts in (2024 = 2024-2025)."""
+
+    starts: YearStart = Field(description="First day of every review year.")
+    source: Source
+    note: str | None = Field(default=None, description=_NOTE)
+
+
 class Review(_Model):
     """A recurring check or review (kiểm tra, sơ kết, tổng kết)."""
 

@@ -540,7 +540,7 @@ def _union_tags(members: list[Any]) -> dict[str, Any] | None:
 
 
 _CONDITION_FORMS: dict[type[BaseModel], str] = {
-    m.AllOf: "all", m.AnyOf: "any", m.NotOf: "not", m.Count: "count", m.AtLeast: "at_least",
+    m.AllOf: "all", m.AnyOf: "any", m.NotOf: "not", m.Count: "count", m.Aggregate: "aggregate", m.AtLeast: "at_least",
     m.OneOf: "in", m.Compare: "op",
 }
 """The condition forms and the key that picks each (a mapping with none of them is a comparison)."""

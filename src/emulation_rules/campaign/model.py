@@ -17,13 +17,7 @@ import operator
 from collections.abc import Callable
 from typing import Annotated, Any, Literal
 
-from pydantic import (
-    BaseModel,
-    Discriminator,
-    Field,
-    Tag,
-    model_validator,
-)
+from pydantic import BaseModel, Discriminator, Field, Tag, model_validator
 
 from emulation_rules.campaign.common import _NOTE, _Model, attach_documents
 from emulation_rules.campaign.common import (
@@ -91,6 +85,9 @@ from emulation_rules.campaign.frame import (
     Review as Review,
 )
 from emulation_rules.campaign.frame import (
+    ReviewYear as ReviewYear,
+)
+from emulation_rules.campaign.frame import (
     SubjectKind as SubjectKind,
 )
 from emulation_rules.campaign.frame import (
@@ -122,11 +119,24 @@ from emulation_rules.campaign.ranking import (
 from emulation_rules.campaign.ranking import (  # re-exported
     RankKey as RankKey,
 )
+from emulation_rules.campaign.records import (  # re-exported: conditions over records
+    Aggregate as Aggregate,
+)
+from emulation_rules.campaign.records import (
+    AggregateSpec as AggregateSpec,
+)
+from emulation_rules.campaign.records import (
+    Window as Window,
+)
+from emulation_rules.campaign.records import link_windows
 from emulation_rules.campaign.titles import (  # re-exported: conditions over awards and titles
     AwardRef as AwardRef,
 )
 from emulation_rules.campaign.titles import (
     Held as Held,
+)
+from emulation_rules.campaign.titles import (
+    YearlyRating as YearlyRating,
 )
 
 SCHEMA_VERSION = 2
@@ -138,14 +148,7 @@ _DERIVED = ("Why the figure here is not printed on the cited lines (e.g. 100% fo
 
 Op = Literal[">=", ">", "<=", "<", "==", "!="]
 
-OPS: dict[str, Callable[[Any, Any], Any]] = {
-    ">=": operator.ge,
-    ">": operator.gt,
-    "<=": operator.le,
-    "<": operator.lt,
-    "==": operator.eq,
-    "!=": operator.ne,
-}
+OPS: dict[str, Callable[[Any, Any], Any]] = {">=": operator.ge, ">": operator.gt, "<=": operator.le, "<": operator.lt, "==": operator.eq, "!=": operator.ne}
 """What each ``Op`` means, as a function of (value, threshold). Works on plain values,
 fractions and polars expressions alike (it calls the operator, which polars overloads)."""
 
@@ -187,6 +190,7 @@ class CountSpec(_Model):
     fact: Ident = Field(description="A fact of type 'records'.")
     where: Condition | None = Field(default=None, description="Records counted must satisfy this (uses 'field').")
     distinct: Ident | None = Field(default=None, description="Count distinct values of this field instead of records.")
+    within: Window | None = Field(default=None, description="Only records dated in these years of the review.")
 
 
 class Count(_Model):
@@ -220,13 +224,13 @@ class NotOf(_Model):
 def _condition_tag(value: Any) -> str | None:
     if isinstance(value, BaseModel):
         return {
-            AllOf: "all", AnyOf: "any", NotOf: "not", Count: "count",
+            AllOf: "all", AnyOf: "any", NotOf: "not", Count: "count", Aggregate: "aggregate",
             AtLeast: "at_least", OneOf: "in", Compare: "compare",
             AwardRef: "award", Held: "held",
         }.get(type(value))
     if not isinstance(value, dict):
         return None
-    for key in ("all", "any", "not", "count", "at_least", "in", "award", "held"):
+    for key in ("all", "any", "not", "count", "aggregate", "at_least", "in", "award", "held"):
         if key in value:
             return key
     return "compare"
@@ -237,6 +241,7 @@ Condition = Annotated[
     | Annotated[AnyOf, Tag("any")]
     | Annotated[NotOf, Tag("not")]
     | Annotated[Count, Tag("count")]
+    | Annotated[Aggregate, Tag("aggregate")]
     | Annotated[AtLeast, Tag("at_least")]
     | Annotated[OneOf, Tag("in")]
     | Annotated[AwardRef, Tag("award")]
@@ -523,6 +528,8 @@ class Campaign(_Model):
     )
     legal_basis: tuple[LegalBasis, ...] = ()
     phases: tuple[Phase, ...] = Field(min_length=1)
+    review_year: ReviewYear | None = Field(default=None, description="A standing regulation's yearly review (review years from a given day).")
+    ratings: tuple[YearlyRating, ...] = Field(default=(), description="Yearly ratings a history may record and 'held' may read.")
     reviews: tuple[Review, ...] = ()
     subjects: Subjects
     parameters: tuple[Parameter, ...] = ()
@@ -539,8 +546,10 @@ class Campaign(_Model):
 
     @model_validator(mode="after")
     def _name_citations(self) -> Campaign:
-        """Let every citation print its document's name (see :meth:`Source.cite`)."""
+        """Let every citation print its document's name (see :meth:`Source.cite`); link each record
+        window ``within: {held: t}`` to its criterion's ``held`` condition."""
         name_citations(self, self.documents)
+        link_windows(self)
         return self
 
     @property
@@ -591,7 +600,7 @@ class Campaign(_Model):
         hits.sort(key=lambda p: (p.kind == "campaign", -(p.start.toordinal())))
         return hits[0] if hits else None
 
-# Built here, not on first validation: built lazily (defer_build alone), the tagged unions of
-# conditions are named differently in pydantic's error locations (test_loader_cases).
-for _m in (CountSpec, AllOf, AnyOf, NotOf, Criterion, ScoreItem, Population, CountMetric, ShareMetric, Target, QuotaOf, Quota, Campaign):
+# Built here, not on first validation: built lazily (defer_build alone), the tagged unions of conditions are named differently in pydantic's error locations (test_loader_cases).
+AggregateSpec.model_rebuild(_types_namespace={"Condition": Condition})
+for _m in (Aggregate, CountSpec, AllOf, AnyOf, NotOf, Criterion, ScoreItem, Population, CountMetric, ShareMetric, Target, QuotaOf, Quota, Campaign):
     _m.model_rebuild()

@@ -11,9 +11,9 @@ from typing import Literal
 
 from pydantic import Field
 
-from emulation_rules.campaign.common import Ident, _Model
+from emulation_rules.campaign.common import Ident, Source, Text, _Model
 
-__all__ = ["AwardRef", "Held"]
+__all__ = ["AwardRef", "Held", "YearlyRating"]
 
 
 class AwardRef(_Model):
@@ -29,13 +29,28 @@ class AwardRef(_Model):
     )
 
 
+class YearlyRating(_Model):
+    """A yearly rating (xếp loại) a subject's ``history`` may record, as it records titles:
+    ``{rating: completed_tasks_excellently, year: 2024}``. ``held`` conditions read titles and
+    ratings alike. With ``fact`` and ``values``, the review year's rating comes from the submitted
+    facts: year Y holds it when the fact has one of ``values`` (unknown when the fact is missing)."""
+
+    id: Ident = Field(description="Rating id, e.g. 'completed_tasks_excellently'.")
+    subject: Literal["collective", "individual"] = Field(description="Who is rated.")
+    label: Text
+    fact: Ident | None = Field(default=None, description="Enum fact giving the review year's rating.")
+    values: tuple[Ident, ...] = Field(default=(), description="Values of 'fact' that mean this rating.")
+    source: Source
+
+
 class Held(_Model):
     """A title the subject already holds, read from its ``history`` (title, year): give exactly
     one of ``each_of_last_years``, ``consecutive_years``, ``times_in_phase``. Y is the year of
     the review date. No history submitted: unknown; a history without the title: not held."""
 
     held: Ident = Field(
-        description="Title id looked up in the history: an award id of this campaign or any other "
+        description="Title or rating id looked up in the history: an award id of this campaign, a "
+        "rating the campaign declares (its review-year value read from the facts), or any other "
         "title's id (e.g. 'lao_dong_tien_tien')."
     )
     each_of_last_years: int | None = Field(
@@ -51,4 +66,9 @@ class Held(_Model):
         default=None, ge=1, le=100,
         description="Held in at least N distinct years inside the judged phase (its first year to "
         "its last, or to the review year when the phase has no end).",
+    )
+    derived: str | None = Field(
+        default=None,
+        description="Why the number of years is not printed on the cited lines; without it the loader "
+        "requires it there (figure-not-in-source), like every figure.",
     )

@@ -34,13 +34,14 @@ Example:
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from typing import Any
 
 from emulation_rules.campaign import model as m
 from emulation_rules.campaign.dependencies import dependency_order
 from emulation_rules.evaluate.base import BackendName, BaseEvaluator, resolve_params
 from emulation_rules.evaluate.dependencies import expand_missing, shown_values
+from emulation_rules.evaluate.record_sets import bounds_of
 from emulation_rules.evaluate.result import (
     AwardResult,
     CriterionResult,
@@ -51,10 +52,11 @@ from emulation_rules.evaluate.result import (
     score_sheet_result,
 )
 from emulation_rules.evaluate.semantics import (
-    count_records,
+    AS_OF,
     counts_in,
     describe,
     judge,
+    lacking,
     reads,
     synthetic_decls,
     synthetic_facts,
@@ -92,7 +94,7 @@ class PythonEvaluator(BaseEvaluator):
         self._reads: dict[int, tuple[list[str], list[str]]] = {}  # per criterion, once
         for a in campaign.awards:
             for crit in a.criteria:
-                read = reads(crit.condition, self._award_ids)
+                read = reads(crit.condition, self._award_ids, self._facts)
                 self._reads[id(crit)] = (read, [f for f in read if f in self.campaign_facts])
         self._synthetic = any(len(d) < len(r) for r, d in self._reads.values())
         self._described: dict[int, str] = {}  # per condition, once (see describe)
@@ -172,7 +174,7 @@ class PythonEvaluator(BaseEvaluator):
         status: Status = "unknown" if truth is None else "pass" if truth else "fail"
         # missing facts are listed where they leave the criterion undecided (a required award's
         # own missing facts stand for it)
-        missing = expand_missing((f for f in read if f not in facts), done) if truth is None else ()
+        missing = expand_missing((f for f in read if lacking(f, facts)), done) if truth is None else ()
         values: dict[str, Any] = {}
         for fact_id in declared:
             if fact_id in facts and self._facts[fact_id].type != "records":
@@ -183,10 +185,11 @@ class PythonEvaluator(BaseEvaluator):
             if fact_id in facts and self._facts[fact_id].type == "records":
                 values[f"{fact_id} (records)"] = len(facts[fact_id])
         counted = [
-            self._count(c.count, facts[c.count.fact])
+            self._count(c, facts)
             for c in counts_in(crit.condition)
             if c.count.fact in facts
         ]
+        counted = [n for n in counted if n is not None]
         if counted:
             values["counted"] = counted[0] if len(counted) == 1 else counted
         return CriterionResult(
@@ -217,8 +220,11 @@ class PythonEvaluator(BaseEvaluator):
         """Truth of a condition over facts that are all present."""
         return judge(cond, facts, self._facts, self.params) is True
 
-    def _count(self, spec: m.CountSpec, records: Iterable[Mapping[str, Any]]) -> int:
-        return count_records(spec, records, self._facts[spec.fact])
+    def _count(self, cond: m.Count, facts: Mapping[str, Any]) -> int | None:
+        """Records surely counted (None when a window's years are not known)."""
+        spec = cond.count
+        bounds = bounds_of(spec, self._facts[spec.fact], facts[spec.fact], facts.get(AS_OF))
+        return None if bounds is None else int(bounds.lo)
 
     def describe(self, cond: m.Condition) -> str:
         """A condition in words, as the engine shows it (e.g. ``union_rating ≥ strong``); worded

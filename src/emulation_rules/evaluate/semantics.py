@@ -43,6 +43,7 @@ from typing import Any
 
 from emulation_rules.campaign import model as m
 from emulation_rules.campaign.money import parse_amount, plain_number
+from emulation_rules.evaluate.record_sets import bounds_of, compare_bounds, date_field
 
 __all__ = [
     "AS_OF",
@@ -54,10 +55,15 @@ __all__ = [
     "fields_read",
     "held_years",
     "judge",
+    "lacking",
     "leaf",
     "leaves",
+    "rating_key",
     "reads",
     "record_matches",
+    "record_reads",
+    "record_spec",
+    "record_threshold",
     "synthetic_decls",
     "synthetic_facts",
     "titles_used",
@@ -81,10 +87,20 @@ def award_key(award_id: str) -> str:
 def synthetic_decls(campaign: m.Campaign) -> dict[str, m.FactDecl]:
     """Markers for the synthetic reads, to merge into the declarations given to :func:`judge`:
     ``award:<id>`` for every award (so a ``held`` title is known to be an award), ``history``
-    and ``as_of``."""
+    and ``as_of``; ``rating:<id>`` for every declared rating read from a fact (the marker names
+    that fact and, as its values, those meaning the rating)."""
     marker = m.FactDecl.model_construct(id="verdict", applies_to="individual", type="enum",
                                         label=m.Text.model_construct(vi="Kết quả", en="Verdict"))
-    return {**{award_key(a.id): marker for a in campaign.awards}, HISTORY: marker, AS_OF: marker}
+    ratings = {rating_key(r.id): m.FactDecl.model_construct(
+        id=r.fact, applies_to=r.subject, type="enum", label=r.label,
+        values=tuple(m.EnumValue.model_construct(id=v, label=r.label) for v in r.values))
+        for r in campaign.ratings if r.fact is not None}
+    return {**{award_key(a.id): marker for a in campaign.awards}, HISTORY: marker, AS_OF: marker, **ratings}
+
+
+def rating_key(rating_id: str) -> str:
+    """The declaration marker of a rating read from a fact (:func:`synthetic_decls`)."""
+    return "rating:" + rating_id
 
 
 def synthetic_facts(
@@ -153,6 +169,13 @@ def _held(cond: m.Held, facts: Mapping[str, Any], decls: Mapping[str, Any],
         return False
     if hi in years:
         return True
+    rating = decls.get(rating_key(cond.held))
+    if rating is not None:  # the review year's rating, from the submitted facts
+        if rating.id not in facts:
+            if missing is not None:
+                missing.append(rating.id)
+            return None
+        return facts[rating.id] in {v.id for v in rating.values}
     key = award_key(cond.held)
     if key not in decls:  # not an award of this campaign: the history alone decides
         return False
@@ -213,21 +236,70 @@ def judge(
         return awarded if cond.verdict == "awarded" else not awarded
     if isinstance(cond, m.Held):
         return _held(cond, facts, decls, missing)
-    if isinstance(cond, m.Count):
-        fact_id = cond.count.fact
+    if isinstance(cond, m.Count | m.Aggregate):
+        spec, fact_id = record_spec(cond)
         if fact_id not in facts:
             if missing is not None:
                 missing.append(fact_id)
             return None
-        n = count_records(cond.count, facts[fact_id], decls[fact_id])
-        bound = params[cond.param] if cond.param is not None else float(cond.value or 0)
-        return bool(_OPS[cond.op](n, bound))
+        decl = decls[fact_id]
+        bounds = bounds_of(spec, decl, facts[fact_id], facts.get(AS_OF))
+        if bounds is None:  # a window with no review year
+            if missing is not None:
+                missing.append(AS_OF)
+            return None
+        got = compare_bounds(cond.op, bounds, record_threshold(cond, decl, params))
+        if got is None and missing is not None:
+            missing.extend(r for r in record_reads(cond, decl) if lacking(r, facts))
+        return got
     fact_id = cond.fact or ""
     if fact_id not in facts:
         if missing is not None:
             missing.append(fact_id)
         return None
     return leaf(cond, decls[fact_id], facts[fact_id], params)
+
+
+def record_spec(cond: m.Count | m.Aggregate) -> tuple[m.CountSpec | m.AggregateSpec, str]:
+    """The spec of a ``count`` or ``aggregate`` and the records fact it reads."""
+    if isinstance(cond, m.Count):
+        return cond.count, cond.count.fact
+    return cond.aggregate, cond.aggregate.of
+
+
+def record_threshold(cond: m.Count | m.Aggregate, decl: m.FactDecl, params: Mapping[str, float]) -> float:
+    """The threshold of a ``count`` or ``aggregate``, as a number (money as written: its đồng)."""
+    if cond.param is not None:
+        return params[cond.param]
+    spec = cond.aggregate if isinstance(cond, m.Aggregate) else None
+    if spec is not None and spec.fn != "count" and spec.field is not None:
+        fields = {f.id: f for f in decl.fields}
+        return _const(fields[spec.field], cond.value)  # type: ignore[no-any-return]
+    return float(cond.value or 0)  # type: ignore[arg-type]
+
+
+def record_reads(cond: m.Count | m.Aggregate, decl: m.FactDecl) -> list[str]:
+    """The optional record fields a ``count`` or ``aggregate`` reads, as ``<fact>.<field>``
+    (in order: ``where``, then ``distinct`` or ``field``, then the window's date): a blank one
+    may leave it unknown, and is then listed as missing."""
+    spec, fact_id = record_spec(cond)
+    names = fields_read(spec.where) if spec.where is not None else []
+    other = spec.distinct if isinstance(spec, m.CountSpec) else spec.field
+    if other is not None:
+        names.append(other)
+    if spec.within is not None:
+        names.append(date_field(decl, spec.within))
+    optional = {f.id for f in decl.fields if not f.required}
+    return [f"{fact_id}.{n}" for n in dict.fromkeys(names) if n in optional]
+
+
+def lacking(read: str, facts: Mapping[str, Any]) -> bool:
+    """Whether a read is missing for a subject: a fact not submitted, or (``<fact>.<field>``) a
+    record of a submitted records fact with that field blank."""
+    fact_id, dot, field = read.partition(".")
+    if not dot:
+        return read not in facts
+    return fact_id in facts and any(r.get(field) is None for r in facts[fact_id])
 
 
 def count_records(spec: m.CountSpec, records: Iterable[Mapping[str, Any]], decl: m.FactDecl) -> int:
@@ -267,10 +339,12 @@ def record_matches(cond: m.Condition, fields: Mapping[str, m.RecordField], recor
     return leaf(cond, fields[cond.field], record[cond.field], {})
 
 
-def reads(cond: m.Condition, awards: Container[str] = ()) -> list[str]:
+def reads(cond: m.Condition, awards: Container[str] = (),
+          decls: Mapping[str, m.FactDecl] | None = None) -> list[str]:
     """Facts a condition reads, first occurrence first, with the synthetic reads (``award:<id>``,
     ``history``, ``as_of``; ``award:<title>`` for ``consecutive_years`` when the title is one of
-    ``awards``)."""
+    ``awards``); with ``decls``, a records fact is followed by the optional fields it reads
+    (:func:`record_reads`) and, for a window, ``as_of``."""
     out: list[str] = []
 
     def walk(c: m.Condition) -> None:
@@ -282,14 +356,22 @@ def reads(cond: m.Condition, awards: Container[str] = ()) -> list[str]:
                 walk(s)
         elif isinstance(c, m.NotOf):
             walk(c.not_)
-        elif isinstance(c, m.Count):
-            out.append(c.count.fact)
+        elif isinstance(c, m.Count | m.Aggregate):
+            spec, fact_id = record_spec(c)
+            out.append(fact_id)
+            if decls is not None and fact_id in decls:
+                out.extend(record_reads(c, decls[fact_id]))
+            if spec.within is not None:
+                out.append(AS_OF)
         elif isinstance(c, m.AwardRef):
             out.append(award_key(c.award))
         elif isinstance(c, m.Held):
             out.extend((HISTORY, AS_OF))
             if c.consecutive_years is not None and c.held in awards:
                 out.append(award_key(c.held))
+            rating = decls.get(rating_key(c.held)) if decls is not None else None
+            if c.consecutive_years is not None and rating is not None:
+                out.append(rating.id)
         elif c.fact is not None:
             out.append(c.fact)
 
@@ -326,7 +408,13 @@ def describe(cond: m.Condition, params: Mapping[str, float]) -> str:
         what = f"distinct {spec.distinct} of {spec.fact}" if spec.distinct else spec.fact
         where = f" where {describe(spec.where, params)}" if spec.where is not None else ""
         bound = _bound_text(cond.value, cond.param, params)
-        return f"count({what}{where}) {_SYMBOL[cond.op]} {bound}"
+        return f"count({what}{where}{_within_text(spec.within)}) {_SYMBOL[cond.op]} {bound}"
+    if isinstance(cond, m.Aggregate):
+        agg = cond.aggregate
+        what = agg.of if agg.fn == "count" else f"{agg.field} of {agg.of}"
+        where = f" where {describe(agg.where, params)}" if agg.where is not None else ""
+        bound = _bound_text(cond.value, cond.param, params)
+        return f"{agg.fn}({what}{where}{_within_text(agg.within)}) {_SYMBOL[cond.op]} {bound}"
     if isinstance(cond, m.AwardRef):
         return f"{cond.award} {'awarded' if cond.verdict == 'awarded' else 'not awarded'}"
     if isinstance(cond, m.Held):
@@ -341,6 +429,17 @@ def describe(cond: m.Condition, params: Mapping[str, float]) -> str:
     if isinstance(cond, m.OneOf):
         return f"{name} ∈ {{{', '.join(_text(v) for v in cond.in_)}}}"
     return f"{name} {_SYMBOL[cond.op]} {_bound_text(cond.value, cond.param, params)}"
+
+
+def _within_text(window: m.Window | None) -> str:
+    if window is None:
+        return ""
+    by = f"{window.by} " if window.by else ""
+    if window.review_year:
+        return f", {by}in the review year"
+    if window.last_years is not None:
+        return f", {by}in the last {window.last_years} review years"
+    return f", {by}in the years of held {window.held}"
 
 
 def _bound_text(value: Any, param: str | None, params: Mapping[str, float]) -> str:

@@ -7,7 +7,9 @@ A subject in a YAML or JSON facts file may list the titles it was given in earli
       - {title: lao_dong_tien_tien, year: 2024}
 
 ``title`` is an identifier (an award id of the campaign, or any other title's id, e.g.
-``lao_dong_tien_tien``), compared in NFC; ``year`` a whole year; ``decided_by`` (the deciding
+``lao_dong_tien_tien``), compared in NFC; an entry may give a yearly ``rating`` instead (an
+id the campaign declares under ``ratings``, e.g. ``{rating: completed_tasks_excellently, year:
+2024}``), which ``held`` conditions read as they read titles; ``year`` a whole year; ``decided_by`` (the deciding
 body) and ``decision`` (its number) are kept for explanations. No ``history`` key means the
 history is not known (a ``held`` condition is then unknown); ``history: []`` means no title held.
 A CSV file or a plain .xlsx table gives it in a ``history`` column, as a JSON list in the cell
@@ -52,9 +54,10 @@ __all__ = [
     "ReviewYears",
     "read_history",
     "review_years",
+    "year_of",
 ]
 
-HISTORY_KEYS = ("title", "year", "decided_by", "decision")
+HISTORY_KEYS = ("title", "rating", "year", "decided_by", "decision")
 FIRST_YEAR, LAST_YEAR = 1945, 2200
 """Years a history entry may name (inclusive); anything else is a typing error."""
 MAX_ENTRIES = 1000
@@ -87,6 +90,20 @@ class ReviewYears:
     year: int | None = None
     phase_first: int | None = None
     phase_last: int | None = None
+    starts: tuple[int, int] = (1, 1)
+    """(month, day) a review year starts on: (1, 1) for calendar years, (9, 1) for school years.
+    Year ``y`` runs from that day of ``y`` to the day before it in ``y + 1``."""
+
+    def dates(self, first: int, last: int) -> tuple[dt.date, dt.date]:
+        """First and last day of review years ``first`` .. ``last`` (inclusive)."""
+        month, day = self.starts
+        return dt.date(first, month, day), dt.date(last + 1, month, day) - dt.timedelta(days=1)
+
+
+def year_of(day: dt.date, starts: tuple[int, int] = (1, 1)) -> int:
+    """The review year ``day`` falls in: its calendar year, or for a year starting on 1 September
+    the year it started (31/5/2025 is in review year 2024, "năm học 2024-2025")."""
+    return day.year if (day.month, day.day) >= starts else day.year - 1
 
 
 def review_years(campaign: m.Campaign, day: dt.date | None, phase_id: str | None) -> ReviewYears:
@@ -94,14 +111,17 @@ def review_years(campaign: m.Campaign, day: dt.date | None, phase_id: str | None
 
     Without a review date, Y is the last year of the judged phase (its end, else its start).
     """
+    declared = getattr(campaign, "review_year", None)
+    starts = (declared.starts.month, declared.starts.day) if declared is not None else (1, 1)
     phase = next((p for p in campaign.phases if p.id == phase_id), None)
     if day is None and phase is not None:
         day = phase.end or phase.start
-    year = day.year if day is not None else None
+    year = year_of(day, starts) if day is not None else None
     if phase is None:
-        return ReviewYears(year)
-    last = phase.end.year if phase.end is not None else year
-    return ReviewYears(year, phase.start.year, last)
+        return ReviewYears(year, starts=starts)
+    first = year_of(phase.start, starts)
+    last = year_of(phase.end, starts) if phase.end is not None else year
+    return ReviewYears(year, first, last, starts)
 
 
 HISTORY_COLUMN = "history"
@@ -148,7 +168,12 @@ def read_history(value: Any, path: tuple[PathItem, ...], problem: ProblemFn,
                 out.append(problem("unknown-key", f"unknown key {key!r}", (*where, key),
                                    did_you_mean(str(key), HISTORY_KEYS)))
                 bad = True
-        title = _title(raw.get("title"), (*where, "title"), problem, out)
+        key = "rating" if "rating" in raw and "title" not in raw else "title"
+        if "rating" in raw and "title" in raw:
+            out.append(problem("invalid-value", "a history entry gives a 'title' or a 'rating', not both",
+                               where, None))
+            bad = True
+        title = _title(raw.get(key), (*where, key), problem, out)
         year = _year(raw.get("year"), (*where, "year"), problem, out)
         by, number = (_text(raw.get(k), (*where, k), problem, out) for k in ("decided_by", "decision"))
         if bad or title is None or year is None or by is False or number is False:
@@ -159,7 +184,7 @@ def read_history(value: Any, path: tuple[PathItem, ...], problem: ProblemFn,
 
 def _title(value: Any, path: tuple[PathItem, ...], problem: ProblemFn, out: list[Problem]) -> str | None:
     if value is None:
-        out.append(problem("missing-key", "a history entry needs 'title'", path, None))
+        out.append(problem("missing-key", "a history entry needs 'title' (or 'rating')", path, None))
         return None
     text = unicodedata.normalize("NFC", value.strip()) if isinstance(value, str) else None
     if text is None or len(text) > 64 or not _IDENT.match(text):

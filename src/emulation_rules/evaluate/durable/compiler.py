@@ -26,6 +26,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import math
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
@@ -35,11 +36,12 @@ from emulation_rules.campaign import model as m
 from emulation_rules.campaign.checks import coerce_threshold
 from emulation_rules.errors import CompileError
 from emulation_rules.evaluate.durable import limits
-from emulation_rules.evaluate.semantics import AS_OF, HISTORY, award_key, describe, fields_read
+from emulation_rules.evaluate.record_sets import window_dates
+from emulation_rules.evaluate.semantics import AS_OF, HISTORY, award_key, describe, record_reads
 
 Expr = dict[str, Any]
 _AWARD_READ = award_key("")
-RecordPredicate = Callable[[Mapping[str, Any]], bool]
+RecordPredicate = Callable[[Mapping[str, Any]], bool | None]
 
 _FLIP = {">=": "<", ">": "<=", "<=": ">", "<": ">=", "==": "!=", "!=": "=="}
 _DURABLE_OP = {">=": "$gte", ">": "$gt", "<=": "$lte", "<": "$lt", "!=": "$neq"}
@@ -47,13 +49,66 @@ _DURABLE_OP = {">=": "$gte", ">": "$gt", "<=": "$lte", "<": "$lt", "!=": "$neq"}
 
 @dataclass(frozen=True)
 class CountPlan:
-    """A pre-aggregated count: ``column`` = number of records of ``fact`` (or distinct values of
-    ``distinct``) that satisfy ``predicate``."""
+    """A pre-aggregated ``count`` or ``aggregate`` over the records of ``fact``, three-valued:
+    ``column + "l"`` and ``column + "h"`` bound the aggregate (left out when infinite: a blank
+    without bounds), ``column + "d"`` / ``column + "p"`` are 1 when some record surely / maybe
+    belongs (min and max of no record are undefined). ``predicate`` gives a record's membership
+    (True, False, None) from ``where`` and the window; ``fn`` is ``count``, ``distinct`` (of
+    ``key``), ``sum``, ``min`` or ``max`` (of ``key``)."""
 
     column: str
     fact: str
-    distinct: str | None
-    predicate: RecordPredicate = field(compare=False, repr=False)
+    fn: str
+    key: str | None
+    predicate: Callable[[Mapping[str, Any], Any], bool | None] = field(compare=False, repr=False)
+    limits: tuple[float, float] = (0.0, 0.0)
+    window: Any = None
+
+    def encode(self, records: Any, review: Any, out: dict[str, Any]) -> bool:
+        """Write this plan's columns for one subject; True when they leave it undecided-able
+        (bounds apart, a maybe-empty set, or a window whose years are not known)."""
+        dates = None
+        if self.window is not None:
+            dates = window_dates(self.window, review) if review is not None else None
+            if dates is None:
+                return True
+        sure: list[Mapping[str, Any]] = []
+        maybe: list[Mapping[str, Any]] = []
+        for r in records:
+            got = self.predicate(r, dates)
+            if got is not False:
+                (sure if got else maybe).append(r)
+        lo: float
+        hi: float
+        key = self.key or ""
+        every = sure + maybe
+        if self.fn == "count":
+            lo, hi = len(sure), len(every)
+        elif self.fn == "distinct":
+            seen = {r[key] for r in sure if r.get(key) is not None}
+            lo = len(seen) or (1 if any(r.get(key) is None for r in sure) else 0)
+            hi = len({r[key] for r in every if r.get(key) is not None}) + len([r for r in every if r.get(key) is None])
+        else:
+            low, high = self.limits
+            spans = [(low, high) if r.get(key) is None else (r[key], r[key]) for r in every]
+            n = len(sure)
+            if self.fn == "sum":
+                lo = sum(a for a, _ in spans[:n]) + sum(min(0, a) for a, _ in spans[n:])
+                hi = sum(b for _, b in spans[:n]) + sum(max(0, b) for _, b in spans[n:])
+            elif not spans:
+                out[self.column + "d"], out[self.column + "p"] = 0, 0
+                return False
+            elif self.fn == "max":
+                lo = max(a for a, _ in spans[:n]) if n else min(a for a, _ in spans)
+                hi = max(b for _, b in spans)
+            else:
+                lo = min(a for a, _ in spans)
+                hi = min(b for _, b in spans[:n]) if n else max(b for _, b in spans)
+            out[self.column + "d"], out[self.column + "p"] = int(bool(sure)), 1
+        for suffix, value in (("l", lo), ("h", hi)):
+            if value not in (math.inf, -math.inf):
+                out[self.column + suffix] = _posted(value)
+        return lo != hi or (self.fn in ("min", "max") and not sure)
 
 
 @dataclass(frozen=True)
@@ -107,6 +162,8 @@ class CriterionPlan:
     count_fields: tuple[str, ...] = ()
     rule_false: str = ""
     guard: str = ""
+    record_fields: tuple[str, ...] = ()
+    """The lower-bound columns of every ``count`` and ``aggregate`` it reads (:class:`CountPlan`)."""
 
 
 @dataclass(frozen=True)
@@ -156,17 +213,13 @@ class CompiledAward:
         if self.held and HISTORY in facts and AS_OF in facts:
             for held in self.held:
                 held.encode(facts[HISTORY], facts[AS_OF], out)
+        open_: set[str] = set()
         for plan in self.counts:
             records = facts.get(plan.fact)
-            if records is None:
-                continue
-            hits = [r for r in records if plan.predicate(r)]
-            if plan.distinct is None:
-                out[plan.column] = len(hits)
-            else:
-                out[plan.column] = len({r[plan.distinct] for r in hits if plan.distinct in r})
+            if records is not None and plan.encode(records, facts.get(AS_OF), out):
+                open_.add(plan.column + "l")
         for crit in self.criteria:  # a read is missing: the "definitely false" rule may decide
-            if crit.guard and not all(f in facts for f in crit.reads):
+            if crit.guard and (not all(f in facts for f in crit.reads) or not open_.isdisjoint(crit.record_fields)):
                 out[crit.guard] = 1
         return out
 
@@ -233,7 +286,8 @@ class _Compiler:
             expr = self.expr(crit.condition, negate=False, reads=reads)
             name = f"c__{crit.id}"
             rules[name] = {"all": [{"m": expr}]}
-            columns = tuple(c.column for c in self.counts[first_count:])
+            made = self.counts[first_count:]
+            columns = tuple(c.column + "l" for c in made)
             # the negation in negation normal form, reading the same count columns
             self._reuse = iter(columns)
             negated = self.expr(crit.condition, negate=True, reads=[])
@@ -242,7 +296,8 @@ class _Compiler:
             rules[f"n__{crit.id}"] = {"all": [{"m": {"$and": [{guard: 1}, negated]}}]}
             plans.append(CriterionPlan(
                 crit, name, tuple(dict.fromkeys(reads)), describe(crit.condition, self.params),
-                columns, f"n__{crit.id}", guard))
+                tuple(c.column + "l" for c in made if c.fn in ("count", "distinct")), f"n__{crit.id}", guard,
+                columns))
         items: list[ItemPlan] = []
         if award.score_sheet is not None:
             for item in award.score_sheet.items:
@@ -275,21 +330,8 @@ class _Compiler:
             return parts[0] if len(parts) == 1 else {("$and" if conj else "$or"): parts}
         if isinstance(cond, m.NotOf):
             return self.expr(cond.not_, negate=not negate, reads=reads)
-        if isinstance(cond, m.Count):
-            reads.append(cond.count.fact)
-            decl = self.facts[cond.count.fact]
-            fields = {f.id: f for f in decl.fields}
-            predicate = (_record_predicate(cond.count.where, fields)
-                         if cond.count.where is not None else _always)
-            reuse = self._reuse
-            if reuse is not None:  # the negated rule reads the column the positive one made
-                name = next(reuse)
-            else:
-                name = f"k{len(self.counts)}"
-                self.counts.append(CountPlan(name, decl.id, cond.count.distinct, predicate))
-            threshold = self.threshold(cond.value, cond.param)
-            return _cmp(name, _FLIP[cond.op] if negate else cond.op, int(threshold)
-                        if float(threshold).is_integer() else threshold)
+        if isinstance(cond, m.Count | m.Aggregate):
+            return self.records_expr(cond, negate=negate, reads=reads)
         if isinstance(cond, m.AwardRef):
             reads.append(_AWARD_READ + cond.award)
             want = (cond.verdict == "awarded") != negate  # not_awarded = anything decided but awarded
@@ -314,6 +356,53 @@ class _Compiler:
             value = enc(checked_threshold(decl, cond.value))
         return _cmp(field_name, _FLIP[cond.op] if negate else cond.op, value)
 
+    def records_expr(self, cond: m.Count | m.Aggregate, *, negate: bool, reads: list[str]) -> Expr:
+        """A ``count`` or ``aggregate`` over its pre-aggregated bounds (see :class:`CountPlan`):
+        surely true, or (negated) surely false."""
+        spec = cond.count if isinstance(cond, m.Count) else cond.aggregate
+        decl = self.facts[spec.fact if isinstance(spec, m.CountSpec) else spec.of]
+        reads.append(decl.id)
+        reads.extend(record_reads(cond, decl))
+        if spec.within is not None:
+            reads.append(AS_OF)
+        fields = {f.id: f for f in decl.fields}
+        reuse = self._reuse
+        if reuse is not None:  # the negated rule reads the columns the positive one made
+            name = next(reuse)[:-1]
+        else:
+            name = f"k{len(self.counts)}"
+            where = _record_predicate(spec.where, fields) if spec.where is not None else _always
+            by = None
+            if spec.within is not None:
+                by = spec.within.by or next(f.id for f in decl.fields if f.type == "date")
+            if isinstance(spec, m.CountSpec):
+                fn, key = ("count", None) if spec.distinct is None else ("distinct", spec.distinct)
+            else:
+                fn, key = spec.fn, spec.field
+            limits = _blank_limits(fields[key]) if key is not None and fn not in ("count", "distinct") else (0.0, 0.0)
+            self.counts.append(CountPlan(name, decl.id, fn, key, _member(where, by), limits, spec.within))
+        if cond.param is not None:
+            t: Any = self.params[cond.param]
+        elif isinstance(spec, m.AggregateSpec) and spec.fn != "count" and spec.field is not None:
+            t = checked_threshold(fields[spec.field], cond.value)
+        else:
+            t = float(cond.value or 0)  # type: ignore[arg-type]
+        t = int(t) if isinstance(t, float | int) and float(t).is_integer() else t
+        lo, hi = name + "l", name + "h"
+        if not negate:
+            body = {">=": [_cmp(lo, ">=", t)], ">": [_cmp(lo, ">", t)], "<=": [_cmp(hi, "<=", t)],
+                    "<": [_cmp(hi, "<", t)], "==": [_cmp(lo, "==", t), _cmp(hi, "==", t)],
+                    "!=": [{"$or": [_cmp(hi, "<", t), _cmp(lo, ">", t)]}]}[cond.op]
+            if isinstance(spec, m.AggregateSpec) and spec.fn in ("min", "max"):
+                body = [_cmp(name + "d", "==", 1), *body]
+            return body[0] if len(body) == 1 else {"$and": body}
+        never = {">=": _cmp(hi, "<", t), ">": _cmp(hi, "<=", t), "<=": _cmp(lo, ">", t), "<": _cmp(lo, ">=", t),
+                 "==": {"$or": [_cmp(hi, "<", t), _cmp(lo, ">", t)]},
+                 "!=": {"$and": [_cmp(lo, "==", t), _cmp(hi, "==", t)]}}[cond.op]
+        if isinstance(spec, m.AggregateSpec) and spec.fn in ("min", "max"):
+            return {"$or": [_cmp(name + "p", "==", 0), never]}
+        return never
+
     def held_expr(self, cond: m.Held, *, negate: bool, reads: list[str]) -> Expr:
         """A ``held`` condition over its pre-aggregated columns (see :class:`HeldPlan`)."""
         reads.extend((HISTORY, AS_OF))
@@ -332,6 +421,13 @@ class _Compiler:
             reads.append(_AWARD_READ + cond.held)
             verdict = _cmp("d_" + cond.held, "!=" if negate else "==", "awarded")
             this_year = {"$and" if negate else "$or": [this_year, verdict]}
+        rating = next((r for r in self.campaign.ratings if r.id == cond.held and r.fact is not None), None)
+        if rating is not None and rating.fact is not None:  # year Y's rating, from the facts
+            decl = self.facts[rating.fact]
+            reads.append(decl.id)
+            enc = _encoder(decl)
+            tests = [_cmp("f_" + decl.id, "!=" if negate else "==", enc(v)) for v in rating.values]
+            this_year = {"$and" if negate else "$or": [this_year, *tests]}
         return {"$or" if negate else "$and": [prior, this_year]}
 
     def threshold(self, value: Any, param: str | None) -> float:
@@ -417,41 +513,76 @@ def _identity(value: Any) -> Any:
     return value
 
 
-def _always(_record: Mapping[str, Any]) -> bool:
+def _always(_record: Mapping[str, Any]) -> bool | None:
     return True
 
 
-def _record_predicate(cond: Any, fields: dict[str, m.RecordField]) -> RecordPredicate:
-    """A Python predicate over one record (used to pre-aggregate counts for durable-rules).
+def _blank_limits(f: m.RecordField) -> tuple[float, float]:
+    """What a blank value of ``f`` may be (money and percent from 0, percent up to 100)."""
+    lo = f.minimum if f.minimum is not None else 0.0 if f.type in ("money", "percent") else -math.inf
+    hi = f.maximum if f.maximum is not None else 100.0 if f.type == "percent" else math.inf
+    return lo, hi
 
-    A record lacking a field the predicate reads does not match.
-    """
-    if isinstance(cond, m.AllOf):
-        subs = [_record_predicate(s, fields) for s in cond.all]
-        return lambda r: all(p(r) for p in subs)
-    if isinstance(cond, m.AnyOf):
-        subs = [_record_predicate(s, fields) for s in cond.any]
-        return lambda r: any(p(r) for p in subs)
+
+def _member(where: Callable[[Mapping[str, Any]], bool | None], by: str | None
+            ) -> Callable[[Mapping[str, Any], Any], bool | None]:
+    """A record's membership (Kleene): its ``where`` and, with a window, its date ``by`` in the
+    window's first and last day (a blank date: unknown)."""
+    def member(r: Mapping[str, Any], dates: Any) -> bool | None:
+        got = where(r)
+        if got is False or by is None:
+            return got
+        day = r.get(by)
+        inside = None if day is None else dates[0] <= day <= dates[1]
+        if inside is False:
+            return False
+        return None if got is None or inside is None else True
+    return member
+
+
+def _posted(value: float) -> int | float:
+    """A bound as durable reads it: ints as ints; a sum of decimals rounded off its float noise."""
+    if isinstance(value, int):
+        return value
+    value = round(value, 9)
+    return 0 if abs(value) < MIN_MAGNITUDE else durable_number(value)
+
+
+def _record_predicate(cond: Any, fields: dict[str, m.RecordField]) -> RecordPredicate:
+    """A Python predicate over one record, three-valued (used to pre-aggregate counts and
+    aggregates for durable-rules): a blank field read gives None (unknown), and ``all``, ``any``
+    and ``not`` are Kleene's."""
+    if isinstance(cond, m.AllOf | m.AnyOf):
+        subs = [_record_predicate(s, fields) for s in (cond.all if isinstance(cond, m.AllOf) else cond.any)]
+        decisive = isinstance(cond, m.AnyOf)
+
+        def junction(r: Mapping[str, Any]) -> bool | None:
+            got = [p(r) for p in subs]
+            return decisive if decisive in got else None if None in got else not decisive
+        return junction
     if isinstance(cond, m.NotOf):
         sub = _record_predicate(cond.not_, fields)
-        names = fields_read(cond.not_)
-        return lambda r: all(n in r for n in names) and not sub(r)
+
+        def negation(r: Mapping[str, Any]) -> bool | None:
+            got = sub(r)
+            return None if got is None else not got
+        return negation
     assert cond.field is not None
     decl = fields[cond.field]
     name = decl.id
     enc = _encoder(decl)
     if isinstance(cond, m.AtLeast):
         bound = enc(cond.at_least)
-        return lambda r: name in r and enc(r[name]) >= bound
+        return lambda r: None if r.get(name) is None else enc(r[name]) >= bound
     if isinstance(cond, m.OneOf):
         accepted = {checked_threshold(decl, v) for v in cond.in_}
-        return lambda r: name in r and r[name] in accepted
+        return lambda r: None if r.get(name) is None else r[name] in accepted
     assert isinstance(cond, m.Compare)
     if cond.value is None:
         raise CompileError("a record comparison needs a constant 'value'")
     target = enc(checked_threshold(decl, cond.value))
     test = _PY_OPS[cond.op]
-    return lambda r: name in r and test(enc(r[name]), target)
+    return lambda r: None if r.get(name) is None else bool(test(enc(r[name]), target))
 
 
 

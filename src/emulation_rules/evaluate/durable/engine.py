@@ -49,7 +49,7 @@ from emulation_rules.evaluate.result import (
     criterion_result,
     score_sheet_result,
 )
-from emulation_rules.evaluate.semantics import synthetic_facts
+from emulation_rules.evaluate.semantics import lacking, synthetic_facts
 from emulation_rules.facts.history import ReviewYears
 from emulation_rules.facts.reader import Subject, check_subject
 
@@ -242,7 +242,7 @@ class DurableEvaluator(BaseEvaluator):
         for plan, scalars, records, reads, holds_if, fails_if in self._plans[award.id]:
             missing: tuple[str, ...] = ()
             status: Status
-            if reads <= present:
+            if reads <= present and plan.guard not in message:
                 status = "fail" if fired.isdisjoint(holds_if) else "pass"
             elif not fired.isdisjoint(holds_if):  # three-valued: decided although a fact is missing
                 status = "pass"
@@ -250,7 +250,7 @@ class DurableEvaluator(BaseEvaluator):
                 status = "fail"
             else:
                 status = "unknown"
-                missing = expand_missing((f for f in plan.reads if f not in facts), done)
+                missing = expand_missing((f for f in plan.reads if lacking(f, facts)), done)
             values: dict[str, Any] = {f: facts[f] for f in scalars if f in facts}
             if len(scalars) < len(plan.reads) - len(records):  # synthetic reads: shown in words
                 values.update(shown_values(plan.criterion.condition, plan.reads, facts, done))

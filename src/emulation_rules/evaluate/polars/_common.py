@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import math
 import os
 import unicodedata
 from collections.abc import Callable, Mapping
@@ -164,12 +165,16 @@ def _count_fields(cond: Any, out: dict[str, set[str]]) -> None:
             _count_fields(sub, out)
     elif isinstance(cond, m.NotOf):
         _count_fields(cond.not_, out)
-    elif isinstance(cond, m.Count):
-        fields = out.setdefault(cond.count.fact, set())
-        if cond.count.where is not None:
-            fields.update(fields_read(cond.count.where))
-        if cond.count.distinct is not None:
-            fields.add(cond.count.distinct)
+    elif isinstance(cond, m.Count | m.Aggregate):
+        spec = cond.count if isinstance(cond, m.Count) else cond.aggregate
+        fields = out.setdefault(spec.fact if isinstance(spec, m.CountSpec) else spec.of, set())
+        if spec.where is not None:
+            fields.update(fields_read(spec.where))
+        other = spec.distinct if isinstance(spec, m.CountSpec) else spec.field
+        if other is not None:
+            fields.add(other)
+        if spec.within is not None and spec.within.by is not None:
+            fields.add(spec.within.by)
 
 
 def _award_reads(compiled: CompiledAward) -> list[str]:
@@ -224,6 +229,31 @@ def _record_pred(
     decl = fields[cond.field]
     col = pl.element().struct.field(decl.id)
     return col.is_not_null() & _leaf(cond, decl, col, params).fill_null(False)
+
+
+def _record_truth(
+    cond: Any, fields: Mapping[str, m.RecordField], params: Mapping[str, float]
+) -> pl.Expr:
+    """A ``where`` over one record as an element expression, three-valued: a blank field read is
+    null (unknown); polars' ``all_horizontal``, ``any_horizontal`` and ``~`` are Kleene's."""
+    if isinstance(cond, m.AllOf):
+        return pl.all_horizontal([_record_truth(s, fields, params) for s in cond.all])
+    if isinstance(cond, m.AnyOf):
+        return pl.any_horizontal([_record_truth(s, fields, params) for s in cond.any])
+    if isinstance(cond, m.NotOf):
+        return ~_record_truth(cond.not_, fields, params)
+    if not isinstance(cond, _LEAVES) or cond.field is None:
+        raise _unsupported(f"record condition {type(cond).__name__}")
+    decl = fields[cond.field]
+    col = pl.element().struct.field(decl.id)
+    return pl.when(col.is_null()).then(pl.lit(None, pl.Boolean)).otherwise(_leaf(cond, decl, col, params))
+
+
+def _blank_limits(f: m.RecordField) -> tuple[float, float]:
+    """What a blank value of ``f`` may be (money and percent from 0, percent up to 100)."""
+    lo = f.minimum if f.minimum is not None else 0.0 if f.type in ("money", "percent") else -math.inf
+    hi = f.maximum if f.maximum is not None else 100.0 if f.type == "percent" else math.inf
+    return lo, hi
 
 
 def _out_of_range(decl: m.FactDecl | m.RecordField, values: pl.Series) -> pl.Series:

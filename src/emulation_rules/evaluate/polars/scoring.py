@@ -19,20 +19,23 @@ from emulation_rules.evaluate.polars._common import (
     _FAIL,
     _LEAVES,
     _NO_IDS,
-    _OPS,
     _OUT_SCHEMA,
     _PASS,
     _ROW,
     _UNKNOWN,
     _award_reads,
+    _blank_limits,
     _check_supported,
     _col,
     _count_fields,
+    _dtype,
     _leaf,
-    _record_pred,
+    _record_truth,
+    _threshold,
     _unsupported,
 )
 from emulation_rules.evaluate.polars.validation import _Coercion
+from emulation_rules.evaluate.record_sets import date_field, window_dates
 from emulation_rules.evaluate.semantics import AS_OF, HISTORY, award_key
 from emulation_rules.facts.history import ReviewYears, review_years
 from emulation_rules.facts.reader import OnError
@@ -288,8 +291,8 @@ class BulkEvaluator(_Coercion):
             return pl.any_horizontal([self._cond(s) for s in cond.any])
         if isinstance(cond, m.NotOf):
             return ~self._cond(cond.not_)
-        if isinstance(cond, m.Count):
-            return self._count(cond)
+        if isinstance(cond, m.Count | m.Aggregate):
+            return self._over_records(cond)
         if isinstance(cond, m.AwardRef):
             verdict = pl.col(_VERDICT + cond.award)
             held = verdict == "awarded" if cond.verdict == "awarded" else verdict != "awarded"
@@ -301,35 +304,97 @@ class BulkEvaluator(_Coercion):
         decl = self.facts[cond.fact]
         return _leaf(cond, decl, pl.col(_col(decl.id)), self.compiled.params)
 
-    def _count(self, cond: m.Count) -> pl.Expr:
-        spec = cond.count
-        decl = self.facts[spec.fact]
+    def _over_records(self, cond: m.Count | m.Aggregate) -> pl.Expr:
+        """A ``count`` or ``aggregate``, three-valued (null = unknown) as in
+        :mod:`emulation_rules.evaluate.record_sets`: a record's membership is Kleene's
+        (a blank field or date read is null), the aggregate lies between what the sure records
+        give and what the possible ones may add, and the comparison holds or fails over the
+        whole interval, else is null."""
+        spec = cond.count if isinstance(cond, m.Count) else cond.aggregate
+        decl = self.facts[spec.fact if isinstance(spec, m.CountSpec) else spec.of]
         fields = {f.id: f for f in decl.fields}
+        params = self.compiled.params
+        member = self._member(spec, decl)
+        if member is None:  # a window whose years are not known
+            return pl.lit(None, pl.Boolean)
         lst = pl.col(_col(decl.id))
-        pred = (
-            _record_pred(spec.where, fields, self.compiled.params)
-            if spec.where is not None
-            else None
-        )
-        dates = [f.id for f in decl.fields if f.type == "date"] if self.as_of is not None else []
-        if dates:  # the one "as of" (facts.asof): a record counts only if no date is later
-            day = pl.lit(self.as_of, dtype=pl.Date)
-            seen = pl.all_horizontal([pl.element().struct.field(k).is_null()
-                                      | (pl.element().struct.field(k) <= day) for k in dates])
-            pred = seen if pred is None else (pred & seen)
-        if spec.distinct is None:
-            count = (
-                lst.list.len() if pred is None else lst.list.eval(pred.cast(pl.UInt32)).list.sum()
-            )
+        sure, maybe = member.fill_null(False), member.is_null()
+        possible = sure | maybe
+
+        def per_list(expr: pl.Expr) -> pl.Expr:
+            return lst.list.eval(expr).list.first()
+
+        if cond.param is not None:
+            t: Any = float(params[cond.param])
+        elif isinstance(spec, m.AggregateSpec) and spec.fn != "count" and spec.field is not None:
+            t = _threshold(fields[spec.field], cond.value)
         else:
-            d = pl.element().struct.field(spec.distinct)
-            keep = d.is_not_null() if pred is None else (pred & d.is_not_null())
-            count = lst.list.eval(d.filter(keep).n_unique()).list.first()
-        threshold = (
-            float(self.compiled.params[cond.param]) if cond.param else float(cond.value or 0)
-        )
-        limit: int | float = int(threshold) if threshold.is_integer() else threshold
-        return _OPS[cond.op](count.cast(pl.Int64), pl.lit(limit))
+            t = float(cond.value or 0)  # type: ignore[arg-type]
+        fn = spec.fn if isinstance(spec, m.AggregateSpec) else "count" if spec.distinct is None else "distinct"
+        key = spec.field if isinstance(spec, m.AggregateSpec) else spec.distinct
+        some, nonempty = pl.lit(True), pl.lit(True)
+        if fn == "count":
+            lo, hi = per_list(sure.sum()), per_list(possible.sum())
+        elif fn == "distinct":
+            v = pl.element().struct.field(key or "")
+            known = per_list(v.filter(sure & v.is_not_null()).n_unique())
+            blank_sure = per_list((sure & v.is_null()).any())
+            lo = pl.when(known > 0).then(known).otherwise(blank_sure.cast(pl.UInt32))
+            hi = per_list(v.filter(possible & v.is_not_null()).n_unique()) + per_list(
+                (possible & v.is_null()).sum())
+        else:
+            low, high = _blank_limits(fields[key or ""])
+            v = pl.element().struct.field(key or "").cast(pl.Float64)
+            v_lo, v_hi = v.fill_null(low), v.fill_null(high)
+            if fn == "sum":
+                lo = per_list(v_lo.filter(sure).sum() + v_lo.filter(maybe).clip(upper_bound=0).sum())
+                hi = per_list(v_hi.filter(sure).sum() + v_hi.filter(maybe).clip(lower_bound=0).sum())
+            else:
+                some, nonempty = per_list(sure.any()), per_list(possible.any())
+                if fn == "max":
+                    lo = pl.when(some).then(per_list(v_lo.filter(sure).max())).otherwise(
+                        per_list(v_lo.filter(possible).min()))
+                    hi = per_list(v_hi.filter(possible).max())
+                else:
+                    lo = per_list(v_lo.filter(possible).min())
+                    hi = pl.when(some).then(per_list(v_hi.filter(sure).min())).otherwise(
+                        per_list(v_hi.filter(possible).max()))
+        lo, hi = lo.cast(pl.Float64), hi.cast(pl.Float64)
+        surely, never = {
+            ">=": (lo >= t, hi < t), ">": (lo > t, hi <= t), "<=": (hi <= t, lo > t),
+            "<": (hi < t, lo >= t), "==": ((lo == t) & (hi == t), (hi < t) | (lo > t)),
+            "!=": ((hi < t) | (lo > t), (lo == t) & (hi == t)),
+        }[cond.op]
+        return (pl.when(lst.is_null()).then(pl.lit(None, pl.Boolean))
+                .when(~nonempty | never).then(pl.lit(False))
+                .when(surely & some).then(pl.lit(True))
+                .otherwise(pl.lit(None, pl.Boolean)))
+
+    def _member(self, spec: m.CountSpec | m.AggregateSpec, decl: m.FactDecl) -> pl.Expr | None:
+        """A record's membership as an element expression (true, false, null = maybe): its
+        ``where``, its window and the one "as of" (a record with a date after the review date is
+        left out); None when the window's years are not known."""
+        fields = {f.id: f for f in decl.fields}
+        parts = [self._kept(decl)]
+        if spec.where is not None:
+            parts.append(_record_truth(spec.where, fields, self.compiled.params))
+        if spec.within is not None:
+            dates = window_dates(spec.within, self.review if self.review.year is not None else None)
+            if dates is None:
+                return None
+            day = pl.element().struct.field(date_field(decl, spec.within))
+            parts.append(pl.when(day.is_null()).then(pl.lit(None, pl.Boolean)).otherwise(
+                (day >= pl.lit(dates[0], pl.Date)) & (day <= pl.lit(dates[1], pl.Date))))
+        return pl.all_horizontal(parts)
+
+    def _kept(self, decl: m.FactDecl) -> pl.Expr:
+        """Records that exist on the review date (facts.asof): no date after it."""
+        dates = [f.id for f in decl.fields if f.type == "date"] if self.as_of is not None else []
+        if not dates:  # true for each record (a bare literal would be one value, not a column)
+            return pl.element().is_null() | pl.lit(True)
+        day = pl.lit(self.as_of, dtype=pl.Date)
+        return pl.all_horizontal([pl.element().struct.field(k).is_null()
+                                  | (pl.element().struct.field(k) <= day) for k in dates])
 
     def _lacking(self, read: str) -> pl.Expr:
         """True where a read (a fact, or a synthetic read) is unknown for the subject."""
@@ -339,6 +404,10 @@ class BulkEvaluator(_Coercion):
             return pl.lit(self.review.year is None)
         if read.startswith(_AWARD_READ):
             return pl.col(_VERDICT + read[len(_AWARD_READ):]) == "incomplete"
+        fact_id, dot, field = read.partition(".")
+        if dot:  # a records fact submitted with a blank optional field in a record it keeps
+            blank = self._kept(self.facts[fact_id]) & pl.element().struct.field(field).is_null()
+            return pl.col(_col(fact_id)).list.eval(blank.any()).list.first().fill_null(False)
         return pl.col(_col(read)).is_null()
 
     def _lacking_names(self, read: str) -> pl.Expr:
@@ -374,6 +443,12 @@ class BulkEvaluator(_Coercion):
             awarded = pl.when(verdict == "incomplete").then(pl.lit(None, pl.Boolean)).otherwise(
                 verdict == "awarded")
             this_year = this_year | awarded  # Kleene: true if either is
+        rating = next((r for r in self.campaign.ratings if r.id == cond.held and r.fact is not None), None)
+        if rating is not None and rating.fact is not None:  # year Y's rating, from the facts
+            decl = self.facts[rating.fact]
+            col = pl.col(_col(decl.id))
+            rated = pl.any_horizontal([col == pl.lit(_threshold(decl, v), _dtype(decl)) for v in rating.values])
+            this_year = this_year | pl.when(col.is_null()).then(pl.lit(None, pl.Boolean)).otherwise(rated)
         return (years(y - n + 1, y - 1) >= n - 1) & this_year
 
     def _sheet(self, compiled: CompiledAward) -> tuple[pl.Expr, pl.Expr, pl.Expr]:

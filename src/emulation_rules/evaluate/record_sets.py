@@ -1,0 +1,175 @@
+"""What a condition over records means (``count`` and ``aggregate``), three-valued, in plain Python:
+the reading of :mod:`.semantics` (the python backend, targets, quotas).
+
+A record *may* belong to the set a condition reads: its ``where`` (Kleene over its fields, a blank
+field unknown) and its window (:class:`~emulation_rules.campaign.model.Window`: its date in the
+review years, a blank date unknown) give true, false or unknown. With D the records that surely
+belong and P those that may (D ⊆ P), an aggregate lies in an interval:
+
+* ``count``: [|D|, |P|]; distinct values of a field: [values in D (at least 1 if D has only
+  blanks), values in P + blanks in P];
+* ``sum``: each record of D adds its value, or for a blank any value its field allows
+  ([minimum, maximum]: money and percent from 0, percent up to 100, else the declared bounds,
+  unbounded without them); a record of P not in D adds 0 or that;
+* ``max``: from the largest lowest value in D (or the smallest in P when D is empty) to the
+  largest highest value in P; ``min`` likewise; with D empty the set may be empty, and an empty
+  set's min or max is undefined (every comparison false): the answer is then false or unknown.
+
+The comparison with the threshold is true (false) when it holds (fails) over the whole interval,
+else unknown. Filling a blank only narrows the interval, so it never undoes a decision.
+
+Example:
+    >>> compare_bounds(">=", Bounds(2, 5), 2), compare_bounds(">=", Bounds(1, 5), 2)
+    (True, None)
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from emulation_rules.campaign import model as m
+from emulation_rules.facts.history import ReviewYears
+
+__all__ = ["Bounds", "bounds_of", "compare_bounds", "date_field", "record_truth", "window_dates"]
+
+INF = math.inf
+
+
+@dataclass(frozen=True)
+class Bounds:
+    """Where an aggregate lies: ``lo`` .. ``hi`` (infinite when a blank is unbounded);
+    ``maybe_empty``/``empty``: the set of a min or max may be / is empty (undefined)."""
+
+    lo: float
+    hi: float
+    maybe_empty: bool = False
+    empty: bool = False
+
+
+def compare_bounds(op: str, b: Bounds, threshold: float) -> bool | None:
+    """Kleene truth of ``aggregate op threshold`` for an aggregate within ``b``."""
+    if b.empty:
+        return False
+    lo, hi, t = b.lo, b.hi, threshold
+    surely, never = {
+        ">=": (lo >= t, hi < t), ">": (lo > t, hi <= t), "<=": (hi <= t, lo > t),
+        "<": (hi < t, lo >= t), "==": (lo == hi == t, t < lo or t > hi),
+        "!=": (t < lo or t > hi, lo == hi == t),
+    }[op]
+    if never:
+        return False
+    if surely and not b.maybe_empty:
+        return True
+    return None
+
+
+def date_field(decl: m.FactDecl, window: m.Window) -> str:
+    """The date field a window places records by: ``by``, else the records' only date field."""
+    if window.by is not None:
+        return window.by
+    return next(f.id for f in decl.fields if f.type == "date")
+
+
+def window_dates(window: m.Window, review: ReviewYears | None) -> tuple[dt.date, dt.date] | None:
+    """First and last day of the years ``window`` reads, or None when they are not known (no
+    review year, or a phase's years without a phase)."""
+    if review is None or review.year is None:
+        return None
+    y = review.year
+    if window.review_year:
+        return review.dates(y, y)
+    if window.last_years is not None:
+        return review.dates(y - window.last_years + 1, y)
+    held: m.Held | None = window._held_window
+    if held is None:
+        return None
+    if held.each_of_last_years is not None:
+        return review.dates(y - held.each_of_last_years, y - 1)
+    if held.consecutive_years is not None:
+        return review.dates(y - held.consecutive_years + 1, y)
+    if review.phase_first is None:
+        return None
+    return review.dates(review.phase_first, min(review.phase_last or y, y))
+
+
+def record_truth(cond: Any, fields: Mapping[str, m.RecordField], record: Mapping[str, Any]) -> bool | None:
+    """Kleene truth of a ``where`` over one record: a blank field read is unknown."""
+    from emulation_rules.evaluate.semantics import leaf  # the one reading of a comparison
+
+    if isinstance(cond, m.AllOf | m.AnyOf):
+        parts = [record_truth(s, fields, record) for s in (cond.all if isinstance(cond, m.AllOf) else cond.any)]
+        decisive = isinstance(cond, m.AnyOf)
+        return decisive if decisive in parts else None if None in parts else not decisive
+    if isinstance(cond, m.NotOf):
+        got = record_truth(cond.not_, fields, record)
+        return None if got is None else not got
+    if cond.field not in record or record[cond.field] is None:
+        return None
+    return leaf(cond, fields[cond.field], record[cond.field], {})
+
+
+def _limits(f: m.RecordField) -> tuple[float, float]:
+    """What a blank value of ``f`` may be."""
+    lo = f.minimum if f.minimum is not None else 0.0 if f.type in ("money", "percent") else -INF
+    hi = f.maximum if f.maximum is not None else 100.0 if f.type == "percent" else INF
+    return lo, hi
+
+
+def _member(spec: Any, decl: m.FactDecl, fields: Mapping[str, m.RecordField], record: Mapping[str, Any],
+            dates: tuple[dt.date, dt.date] | None) -> bool | None:
+    where = True if spec.where is None else record_truth(spec.where, fields, record)
+    if where is False or spec.within is None:
+        return where
+    assert dates is not None
+    day = record.get(date_field(decl, spec.within))
+    inside = None if day is None else dates[0] <= day <= dates[1]
+    return False if inside is False else None if None in (where, inside) else True
+
+
+def bounds_of(spec: m.CountSpec | m.AggregateSpec, decl: m.FactDecl, records: Iterable[Mapping[str, Any]],
+              review: Any) -> Bounds | None:
+    """The interval a ``count`` or ``aggregate`` lies in over ``records``; None when its window's
+    years are not known."""
+    dates = window_dates(spec.within, review) if spec.within is not None else None
+    if spec.within is not None and dates is None:
+        return None
+    fields = {f.id: f for f in decl.fields}
+    sure: list[Mapping[str, Any]] = []
+    maybe: list[Mapping[str, Any]] = []
+    for r in records:
+        got = _member(spec, decl, fields, r, dates)
+        if got is not False:
+            (sure if got else maybe).append(r)
+    if isinstance(spec, m.CountSpec):
+        if spec.distinct is None:
+            return Bounds(len(sure), len(sure) + len(maybe))
+        key = spec.distinct
+        seen = {r[key] for r in sure if r.get(key) is not None}
+        lo = len(seen) or (1 if any(r.get(key) is None for r in sure) else 0)
+        every = sure + maybe
+        return Bounds(lo, len({r[key] for r in every if r.get(key) is not None})
+                      + sum(1 for r in every if r.get(key) is None))
+    if spec.fn == "count":
+        return Bounds(len(sure), len(sure) + len(maybe))
+    assert spec.field is not None
+    low, high = _limits(fields[spec.field])
+
+    def span(r: Mapping[str, Any]) -> tuple[float, float]:
+        v = r.get(spec.field)  # type: ignore[arg-type]
+        return (low, high) if v is None else (v, v)
+
+    if spec.fn == "sum":
+        return Bounds(sum(span(r)[0] for r in sure) + sum(min(0, span(r)[0]) for r in maybe),
+                      sum(span(r)[1] for r in sure) + sum(max(0, span(r)[1]) for r in maybe))
+    every = sure + maybe
+    if not every:
+        return Bounds(0, 0, True, True)
+    if spec.fn == "max":
+        top = max(span(r)[0] for r in sure) if sure else min(span(r)[0] for r in every)
+        return Bounds(top, max(span(r)[1] for r in every), not sure)
+    least = min(span(r)[1] for r in sure) if sure else max(span(r)[1] for r in every)
+    return Bounds(min(span(r)[0] for r in every), least, not sure)

@@ -1,9 +1,8 @@
 """Conditions over the records of a list fact: windows relative to the review, and aggregates
 (:class:`~emulation_rules.campaign.model.Aggregate`, defined beside ``count`` in :mod:`.model`).
 
-Re-exported by :mod:`.model`. What they mean, on every
-backend alike, is in :mod:`emulation_rules.evaluate.semantics` (:func:`~emulation_rules.evaluate.
-semantics.record_bounds`):
+Re-exported by :mod:`.model`. What they mean, on every backend alike, is in
+:mod:`emulation_rules.evaluate.record_sets`:
 
 * ``within`` keeps the records whose date field ``by`` lies in years of the review: the review year
   (``review_year``), the last N review years up to it (``last_years: N``), or the years a ``held``
@@ -63,7 +62,7 @@ class Window(_Model):
 
 
 class AggregateSpec(_Model):
-    """What to aggregate in a list-of-records fact (see :mod:`.records`)."""
+    """What to aggregate in a list-of-records fact."""
 
     fn: Literal["sum", "min", "max", "count"] = Field(
         description="sum, min or max of 'field' over the records; count: the number of records."
@@ -76,7 +75,7 @@ class AggregateSpec(_Model):
 
 class Aggregate(_Model):
     """``sum|min|max|count(records where ...) op value`` ('tổng giá trị làm lợi từ 80 triệu
-    đồng'); three-valued over blank fields (:mod:`.records`)."""
+    đồng'); three-valued: a blank field inside a record leaves it unknown when it could change the answer."""
 
     aggregate: AggregateSpec
     op: Literal[">=", ">", "<=", "<", "==", "!="] = Field(description="How the aggregate compares with the threshold.")

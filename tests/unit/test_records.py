@@ -8,6 +8,7 @@ both of its dates are on or before the review date).
 from __future__ import annotations
 
 import datetime as dt
+import io
 import json
 from pathlib import Path
 from typing import Any
@@ -21,6 +22,7 @@ from emulation_rules.campaign.money import money_text, parse_amount, plain_numbe
 from emulation_rules.errors import FactsError
 from emulation_rules.evaluate.base import backend_problem
 from emulation_rules.facts.reader import parse_facts
+from emulation_rules.cli.app import run
 from emulation_rules.results.render import render_explanation
 
 from ..conftest import ROOT
@@ -277,3 +279,64 @@ def test_a_school_year_review_reads_the_year_it_started(campaign) -> None:
     engine = Engine(campaign, backend="python")
     assert engine.evaluate(sub, as_of=dt.date(2025, 8, 31)).verdicts()[("A", "certificate")] == "awarded"
     assert engine.evaluate(sub, as_of=dt.date(2025, 9, 1)).verdicts()[("A", "certificate")] == "not_awarded"
+
+
+# --- the loader on records conditions, ratings and commas (items 2, 4, 10) -------------------------
+
+
+def _bad(tmp_path: Path, old: str, new: str) -> list[tuple[str, tuple[Any, ...]]]:
+    with pytest.raises(CampaignValidationError) as info:
+        load_campaign(_with_citation(tmp_path, old, new))
+    return [(p.code, p.path[-1]) for p in info.value.problems]
+
+
+@pytest.mark.parametrize(("old", "new", "expected"), [
+    ("{fn: sum, field: benefit, of: initiatives}", "{fn: sum, of: initiatives}", ("missing-key", "aggregate")),
+    ("{fn: sum, field: benefit, of: initiatives}", "{fn: sum, field: title, of: initiatives}", ("type-mismatch", "field")),
+    ("{fn: sum, field: benefit, of: initiatives}", "{fn: sum, field: benfit, of: initiatives}", ("unknown-field", "field")),
+    ("{fn: sum, field: benefit, of: initiatives}", "{fn: sum, field: benefit, of: task_rating}", ("not-records", "of")),
+    ('op: ">=", value: "80 triệu đồng"', 'op: ">=", value: "tám mươi triệu"', ("type-mismatch", "value")),
+    ("within: {review_year: true, by: recognized_on}", "within: {review_year: true}", ("missing-key", "within")),
+    ("within: {review_year: true, by: recognized_on}", "within: {review_year: true, by: title}", ("unknown-field", "by")),
+    ("within: {review_year: true, by: recognized_on}", "within: {review_year: true, last_years: 2, by: recognized_on}",
+     ("bad-compare", "within")),
+    ("within: {last_years: 3, by: recognized_on}", "within: {held: completed_tasks_excellently, by: recognized_on}",
+     ("bad-compare", "held")),
+    ("    values: [excellent]\n", "    values: [superb]\n", ("unknown-enum-value", 0)),
+])
+def test_records_conditions_are_checked_where_written(tmp_path: Path, old: str, new: str, expected: tuple[str, Any]) -> None:
+    assert _bad(tmp_path, old, new) == [expected]
+
+
+def test_a_comma_in_a_flow_mapping_is_named_as_the_cause(tmp_path: Path, campaign) -> None:
+    """'{vi: Tổng giá trị, làm lợi}': YAML reads two entries; the message says why, in both languages."""
+    with pytest.raises(CampaignValidationError) as info:
+        load_campaign(_with_citation(tmp_path, 'label: {vi: "Tổng giá trị làm lợi", en: "Total benefit value"}',
+                                     'label: {vi: Tổng giá trị, làm lợi, en: "Total benefit value"}'))
+    (problem,) = info.value.problems
+    assert problem.code == "unknown-key" and problem.hint is not None
+    assert '"Tổng giá trị, làm lợi"' in problem.hint and "ngoặc kép" in problem.hint
+    facts = tmp_path / "facts.yaml"
+    facts.write_text("subjects:\n  - {id: P1, kind: individual, role: member, facts: {task_rating: excellent, "
+                     "Thể thao, total_benefit: 5}}\n", encoding="utf-8")
+    with pytest.raises(FactsError) as err:
+        load_facts(facts, campaign)
+    (problem,) = err.value.problems
+    assert problem.code == "unknown-fact" and "'excellent, Thể thao' was read as two entries" in (problem.hint or "")
+
+
+def test_author_cases_may_expect_history_and_a_blank_field_missing() -> None:
+    out, err = io.StringIO(), io.StringIO()
+    assert run(["test", str(HERE / "cases.yaml")], stdout=out, stderr=err) == 0, out.getvalue() + err.getvalue()
+    assert "3 passed, 0 failed" in out.getvalue()
+
+
+@pytest.mark.parametrize("backend", [b for b in BACKENDS if b != "polars"])  # polars shows no values
+def test_explanations_name_the_years_used(campaign, backend: str) -> None:
+    sub = parse_facts({"subjects": [CASES["A"][0]]}, campaign)
+    result = Engine(campaign, backend=backend).evaluate(sub, as_of=MAY_31).subjects[0].award("certificate")
+    values = {c.criterion_id: c.values for c in result.criteria}
+    assert values["two_initiatives"]["history"] == "completed_tasks_excellently 2023 (of 2023-2024)"
+    assert values["two_initiatives"]["task_rating"] == "excellent"  # 2024, from the facts (L10)
+    assert values["two_initiatives"]["initiatives dated"] == "2023-09-01 .. 2025-08-31"
+    assert values["one_this_year"]["initiatives dated"] == "2024-09-01 .. 2025-08-31"

@@ -8,6 +8,7 @@ from collections.abc import Iterable, Iterator
 from typing import Any
 
 from emulation_rules.campaign import model as m
+from emulation_rules.campaign.checks_records import check_aggregate, check_ratings, check_window
 from emulation_rules.campaign.dependencies import award_refs, find_cycle
 from emulation_rules.campaign.money import parse_amount
 from emulation_rules.campaign.safe_yaml import (
@@ -45,6 +46,7 @@ class _Checker:
         self.params = {p.id: p for p in c.parameters}
         self.problems: list[Problem] = []
         self._in_award: m.Award | None = None
+        self._criterion: m.Criterion | None = None
 
     def add(self, code: ProblemCode, message: str, path: PathT, hint: str | None = None) -> None:
         self.problems.append(Problem(code, message, path, self.smap.locate(path), hint))
@@ -89,7 +91,7 @@ class _Checker:
                 self.add("phase-order", f"phase {p.id!r} ends ({p.end}) before it starts ({p.start})",
                          ("phases", i, "end"))
         self._sources()
-        self._ratings()
+        check_ratings(self)
         levels = {lv.id for lv in c.subjects.collective_levels}
         roles = {r.id for r in c.subjects.individual_roles}
         all_levels, all_roles = c.subjects.collective_levels, c.subjects.individual_roles
@@ -112,7 +114,9 @@ class _Checker:
                          (*base, "eligibility", "levels"))
             self._in_award = a
             for j, crit in enumerate(a.criteria):
+                self._criterion = crit
                 self._condition(crit.condition, (*base, "criteria", j, "condition"), a.subject, None)
+            self._criterion = None
             self._in_award = None
             if a.score_sheet is not None:
                 self._score_sheet(a.score_sheet, (*base, "score_sheet"), a.subject)
@@ -265,27 +269,6 @@ class _Checker:
                 self.add("bad-initiatives", f"{key} {fact_id!r} must be an int fact, not {decl.type}",
                          (*path, key))
 
-    def _ratings(self) -> None:
-        """Declared yearly ratings: unique ids, and the fact (if any) an enum of their subjects
-        holding the values named."""
-        self._unique("ratings", self.c.ratings)
-        for i, r in enumerate(self.c.ratings):
-            path: PathT = ("ratings", i)
-            if r.fact is None:
-                if r.values:
-                    self.add("bad-compare", "'values' are read from a 'fact': name it", (*path, "values"))
-                continue
-            decl = self._fact(r.fact, (*path, "fact"), r.subject)
-            if decl is None:
-                continue
-            if decl.type not in ("enum", "ordered_enum") or not r.values:
-                self.add("type-mismatch", f"a rating reads values of an enum fact: {decl.id!r} is "
-                         f"{decl.type}" if decl.type not in ("enum", "ordered_enum") else
-                         "name the fact's 'values' that mean this rating", (*path, "fact"))
-                continue
-            for j, v in enumerate(r.values):
-                self._value(decl, v, (*path, "values", j))
-
     def _unique(self, where: str | PathT, items: Iterable[Any]) -> None:
         base: PathT = (where,) if isinstance(where, str) else where
         seen: set[str] = set()
@@ -329,7 +312,7 @@ class _Checker:
         elif isinstance(cond, m.Count):
             self._count(cond, path, kind, records)
         elif isinstance(cond, m.Aggregate):
-            self._aggregate(cond, path, kind, records)
+            check_aggregate(self, cond, path, kind, records)
         elif isinstance(cond, m.AwardRef | m.Held):
             self._award_read(cond, path, kind, records)
         else:
@@ -403,58 +386,7 @@ class _Checker:
         if cond.count.where is not None:
             self._condition(cond.count.where, (*path, "count", "where"), kind, decl)
         if cond.count.within is not None:
-            self._window(cond.count.within, decl, (*path, "count", "within"))
-
-    def _aggregate(self, cond: m.Aggregate, path: PathT, kind: str, records: m.FactDecl | None) -> None:
-        spec, where = cond.aggregate, (*path, "aggregate")
-        if records is not None:
-            self.add("bad-compare", "'aggregate' cannot be nested inside 'where'", where)
-            return
-        decl = self._fact(spec.of, (*where, "of"), kind)
-        self._threshold_param(cond.param, cond.value, path, allow_value_none=False)
-        if decl is None:
-            return
-        if decl.type != "records":
-            self.add("not-records", f"fact {decl.id!r} is {decl.type}, not records", (*where, "of"))
-            return
-        fields = {f.id: f for f in decl.fields}
-        if spec.fn == "count":
-            if spec.field is not None:
-                self.add("bad-compare", "'count' counts records: leave 'field' out", (*where, "field"))
-            elif cond.value is not None and (not isinstance(cond.value, int) or isinstance(cond.value, bool)):
-                self.add("type-mismatch", f"{cond.value!r} is not a count", (*path, "value"))
-        elif spec.field is None:
-            self.add("missing-key", f"'{spec.fn}' needs 'field': the record field it reads", where)
-        elif spec.field not in fields:
-            self.unknown("unknown-field", "field", spec.field, decl.fields, (*where, "field"),
-                         f" in the records of {decl.id!r}")
-        elif fields[spec.field].type not in _NUMERIC:
-            self.add("type-mismatch", f"'{spec.fn}' needs a number; field {spec.field!r} is "
-                     f"{fields[spec.field].type}", (*where, "field"))
-        elif cond.value is not None:
-            self._value(fields[spec.field], cond.value, (*path, "value"))
-        if spec.where is not None:
-            self._condition(spec.where, (*where, "where"), kind, decl)
-        if spec.within is not None:
-            self._window(spec.within, decl, (*where, "within"))
-
-    def _window(self, w: m.Window, decl: m.FactDecl, path: PathT) -> None:
-        """``within``: one way of choosing years, a date field of the records, and for ``held``
-        a ``held`` condition on that title in the same criterion."""
-        given = [k for k in ("review_year", "last_years", "held") if getattr(w, k) not in (None, False)]
-        if len(given) != 1:
-            self.add("bad-compare", "give exactly one of 'review_year: true', 'last_years', 'held' "
-                     f"(got {', '.join(given) or 'none'})", path)
-        dates = [f for f in decl.fields if f.type == "date"]
-        if w.by is not None and w.by not in {f.id for f in dates}:
-            self.unknown("unknown-field", "date field", w.by, dates, (*path, "by"),
-                         f" in the records of {decl.id!r}")
-        elif w.by is None and len(dates) != 1:
-            self.add("missing-key", f"the records of {decl.id!r} have {len(dates)} date fields: say "
-                     f"which one places a record in the window with 'by'", path)
-        if w.held is not None and w._held_window is None:
-            self.add("bad-compare", f"no 'held: {w.held}' condition in this criterion gives the years "
-                     "(a window 'held' reads the years of one, in an award's criterion)", (*path, "held"))
+            check_window(self, cond.count.within, decl, (*path, "count", "within"))
 
     def _threshold_param(self, param: str | None, value: Any, path: PathT, *,
                          allow_value_none: bool) -> None:

@@ -63,6 +63,7 @@ from emulation_rules.campaign.safe_yaml import (
     MAX_DEPTH,
     SourceMap,
     dump_yaml,
+    explain_splits,
     parse_yaml,
 )
 from emulation_rules.campaign.shipped import is_campaign_id, shipped_campaign_path, shipped_campaigns
@@ -198,7 +199,7 @@ def validate_campaign(data: Any, smap: SourceMap | None = None, *,
     except ValidationError as exc:
         found = list(_from_pydantic(exc, data, smap))
         found += _salvaged_checks(data, smap, {(p.code, p.path) for p in found})
-        raise CampaignValidationError(sorted(found, key=_order)) from None
+        raise CampaignValidationError(explain_splits(sorted(found, key=_order), smap)) from None
     problems = check_campaign(campaign, smap)
     if texts is None and seeds is not None:
         texts = DocumentTexts(None, [seeds])
@@ -207,7 +208,7 @@ def validate_campaign(data: Any, smap: SourceMap | None = None, *,
         problems = [*problems, *check_figures(campaign, smap, texts).problems]
     problems = sorted(problems, key=_order)
     if problems:
-        raise CampaignValidationError(problems)
+        raise CampaignValidationError(explain_splits(problems, smap))
     return campaign
 
 

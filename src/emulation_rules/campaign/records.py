@@ -1,5 +1,5 @@
 """Conditions over the records of a list fact: windows relative to the review, and aggregates
-(:class:`~emulation_rules.campaign.model.Aggregate`, defined beside ``count`` in :mod:`.model`).
+(:class:`Aggregate` beside ``count``).
 
 Re-exported by :mod:`.model`. What they mean, on every backend alike, is in
 :mod:`emulation_rules.evaluate.record_sets`:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import math
 import re
 import unicodedata
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import yaml
@@ -44,6 +44,9 @@ class SourceMap:
     file: str = "<string>"
     values: dict[Path, SourceLocation] = field(default_factory=dict)
     keys: dict[Path, SourceLocation] = field(default_factory=dict)
+    split: dict[Path, str] = field(default_factory=dict)
+    """Keys of a flow mapping written without a value right after a plain text value
+    (``{vi: Văn hóa, Thể thao}``): the comma ended the text; ``split[key path]`` is the text before."""
 
     def locate(self, path: Path, *, prefer_key: bool = False) -> SourceLocation | None:
         """The location of ``path``, or of its nearest located ancestor."""
@@ -255,6 +258,29 @@ def _parse(text: str, file: str, max_nodes: int, loader_cls: Any) -> tuple[Any, 
         loader.dispose()
 
 
+def _implicit_null(node: yaml.Node) -> bool:
+    """An entry of a flow mapping given no ``:`` and no value (an empty plain scalar)."""
+    return (isinstance(node, yaml.ScalarNode) and node.value == "" and node.style is None
+            and node.start_mark.index == node.end_mark.index)
+
+
+def explain_splits(problems: list[Problem], smap: SourceMap | None) -> list[Problem]:
+    """Problems about a key that a comma split off a text in a flow mapping (see
+    :attr:`SourceMap.split`) get a hint naming the cause."""
+    if smap is None or not smap.split:
+        return problems
+    out = []
+    for p in problems:
+        cause = next(((k, v) for k, v in smap.split.items() if tuple(p.path[:len(k)]) == k), None)
+        if cause is not None:
+            text = f"{cause[1]}, {cause[0][-1]}"
+            p = replace(p, hint=(
+                f"a comma inside {{...}} ends a value: '{text}' was read as two entries; write it in "
+                f'quotes ("{text}") / dấu phẩy trong {{...}} kết thúc giá trị: hãy đặt "{text}" trong ngoặc kép'))
+        out.append(p)
+    return out
+
+
 def _reader_problem(text: str, file: str, exc: Any) -> Problem:
     """A located problem for a character YAML does not allow (the reader's position is an index)."""
     position = min(max(int(exc.position), 0), len(text))
@@ -320,6 +346,10 @@ class _Builder:
                         (*path, key), _loc(self.file, key_node.start_mark)))
                     continue
                 self.smap.keys[(*path, key)] = _loc(self.file, key_node.start_mark)
+                if node.flow_style and out and isinstance(key, str) and _implicit_null(value_node):
+                    before = node.value[len(out) - 1][1]
+                    if isinstance(before, yaml.ScalarNode) and before.style is None and before.value:
+                        self.smap.split[(*path, key)] = before.value
                 out[key] = self.build(value_node, (*path, key))
             return out
         if isinstance(node, yaml.SequenceNode):

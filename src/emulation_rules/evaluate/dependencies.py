@@ -19,6 +19,7 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from emulation_rules.campaign import model as m
+from emulation_rules.evaluate.record_sets import window_dates
 from emulation_rules.evaluate.result import AwardResult
 from emulation_rules.evaluate.semantics import AS_OF, HISTORY, award_key, leaves, titles_used
 
@@ -78,4 +79,11 @@ def shown_values(cond: Any, reads: Iterable[str], facts: Mapping[str, Any],
             out[HISTORY] = "; ".join(dict.fromkeys(used))
         elif key == AS_OF and AS_OF in facts:
             out[AS_OF] = facts[AS_OF].year
+            for leaf in leaves(cond):  # the days a record window reads
+                spec = leaf.count if isinstance(leaf, m.Count) else getattr(leaf, "aggregate", None)
+                window = getattr(spec, "within", None)
+                days = window_dates(window, facts[AS_OF]) if window is not None else None
+                if spec is not None and days is not None:
+                    name = spec.fact if isinstance(spec, m.CountSpec) else spec.of
+                    out[f"{name} dated"] = f"{days[0].isoformat()} .. {days[1].isoformat()}"
     return out

@@ -129,14 +129,15 @@ def held_years(history: Iterable[Any], title: str) -> set[int]:
 
 def titles_used(cond: m.Held, history: Iterable[Any], review: Any) -> str:
     """The history entries a ``held`` condition looks at, in words (for explanations):
-    ``'lao_dong_tien_tien 2023 (Giám đốc), 2024'``, or ``'lao_dong_tien_tien: none'``."""
+    ``'lao_dong_tien_tien 2023 (Giám đốc), 2024 (of 2023-2024)'``, or
+    ``'lao_dong_tien_tien: none in 2023-2024'``: the years the window reads are named."""
     lo, hi = _window(cond, review)
     hits = sorted((h for h in history if h.title == cond.held and lo <= h.year <= hi),
                   key=lambda h: h.year)
     if not hits:
         return f"{cond.held}: none in {lo}-{hi}"
     years = ", ".join(f"{h.year}" + (f" ({h.decided_by})" if h.decided_by else "") for h in hits)
-    return f"{cond.held} {years}"
+    return f"{cond.held} {years} (of {lo}-{hi})"
 
 
 def _window(cond: m.Held, review: Any) -> tuple[int, int]:

@@ -52,7 +52,7 @@ from types import MappingProxyType
 from typing import Any, Literal
 
 from emulation_rules.campaign import model as m
-from emulation_rules.campaign.safe_yaml import SourceMap, parse_yaml
+from emulation_rules.campaign.safe_yaml import SourceMap, explain_splits, parse_yaml
 from emulation_rules.errors import (
     EvaluationError,
     FactsError,
@@ -254,7 +254,7 @@ def parse_facts(
         file_problems.append(reader.problem("missing-key", "'subjects' must be a list", ("subjects",)))
         subjects_raw = []
     if file_problems:
-        raise FactsError(file_problems)
+        raise FactsError(explain_splits(file_problems, smap))
     subjects, rejected = reader.read_all(
         (("subjects", i), raw) for i, raw in enumerate(subjects_raw))
     assessments = None
@@ -274,6 +274,7 @@ def parse_facts(
             subjects, register, campaign.initiatives, reader.problem, paths, as_of=as_of)
         rejected.extend(conflicts)
     proposals, ballots = _cycle(data, campaign, reader, subjects_raw, rejected)
+    rejected = explain_splits(rejected, smap)
     if rejected and on_error == "raise":
         raise FactsError(rejected)
     return Submission(tuple(subjects), as_of, cid, tuple(rejected), assessments, proposals=proposals,

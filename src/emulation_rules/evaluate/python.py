@@ -18,9 +18,9 @@ It returns the same result objects (:mod:`.result`) with the same values as
   Art 17: "đối tượng" of the plan);
 * an award whose standards are delegated to another instrument is ``incomplete``;
 * awards apply only to subjects of their ``subject`` kind;
-* a ``count`` counts records satisfying ``where`` (a record lacking a field the condition reads
-  does not match; ``not`` matches only records having every field it reads) or the distinct
-  values of a field among them;
+* a ``count`` or ``aggregate`` reads the records satisfying ``where`` (and a window),
+  three-valued: a blank optional field leaves it unknown when a filling of the blank could change
+  the answer (:mod:`.record_sets`), and the blank fields are then missing (``fact.field``);
 * score sheets: condition items score all or nothing, points facts are clamped to
   ``[0, max_points]``; the band is the highest whose ``min_points`` the total reaches.
 

@@ -4,10 +4,10 @@
 * Comparisons (``>=``, ``>``, ``<=``, ``<``, ``==``, ``!=``) compare the coerced value with the
   threshold (a constant of the fact's type, or a parameter); ordered enums compare by rank
   (lowest first), ``at_least`` is ``>=`` by rank, ``in`` is membership.
-* ``count`` counts the records satisfying ``where``, or the distinct values of a field among them;
-  a record lacking a field a comparison reads does not match, and ``not`` matches only records
-  having every field it reads (the durable compiler and the polars scorer read records the same
-  way, independently).
+* ``count`` and ``aggregate`` read the records satisfying ``where`` (and a window), three-valued:
+  a blank optional field inside a record is unknown, and the answer is decided only when every
+  filling of the blanks gives it (:mod:`.record_sets`; the durable compiler and the polars scorer
+  read records the same way, independently).
 * ``{award: x}`` reads the verdict this evaluation gave award ``x`` for the same subject, under
   the synthetic key ``award:x`` (:func:`award_key`): absent while ``x`` is ``incomplete``;
   ``{held: t, ...}`` reads the subject's ``history`` (:mod:`emulation_rules.facts.history`)
@@ -49,7 +49,6 @@ __all__ = [
     "AS_OF",
     "HISTORY",
     "award_key",
-    "count_records",
     "counts_in",
     "describe",
     "fields_read",
@@ -60,7 +59,6 @@ __all__ = [
     "leaves",
     "rating_key",
     "reads",
-    "record_matches",
     "record_reads",
     "record_spec",
     "record_threshold",
@@ -303,15 +301,6 @@ def lacking(read: str, facts: Mapping[str, Any]) -> bool:
     return fact_id in facts and any(r.get(field) is None for r in facts[fact_id])
 
 
-def count_records(spec: m.CountSpec, records: Iterable[Mapping[str, Any]], decl: m.FactDecl) -> int:
-    """How many records satisfy ``spec.where`` (or how many distinct ``spec.distinct`` values)."""
-    fields = {f.id: f for f in decl.fields}
-    hits = [r for r in records if spec.where is None or record_matches(spec.where, fields, r)]
-    if spec.distinct is None:
-        return len(hits)
-    return len({r[spec.distinct] for r in hits if spec.distinct in r})
-
-
 def leaf(cond: Leaf, decl: Decl, value: Any, params: Mapping[str, float]) -> bool:
     """A comparison, ``at_least`` or ``in`` on one present value."""
     ordered = decl.type == "ordered_enum"
@@ -323,21 +312,6 @@ def leaf(cond: Leaf, decl: Decl, value: Any, params: Mapping[str, float]) -> boo
     if ordered and isinstance(bound, str):
         return bool(_OPS[cond.op](_rank(decl, value), _rank(decl, bound)))
     return bool(_OPS[cond.op](value, bound))
-
-
-def record_matches(cond: m.Condition, fields: Mapping[str, m.RecordField], record: Mapping[str, Any]) -> bool:
-    """Whether one record satisfies a ``where``; lacking a field read means no match."""
-    if isinstance(cond, m.AllOf):
-        return all(record_matches(s, fields, record) for s in cond.all)
-    if isinstance(cond, m.AnyOf):
-        return any(record_matches(s, fields, record) for s in cond.any)
-    if isinstance(cond, m.NotOf):
-        return all(f in record for f in fields_read(cond.not_)) and not record_matches(
-            cond.not_, fields, record
-        )
-    if not isinstance(cond, Leaf) or cond.field is None or cond.field not in record:
-        return False  # a count has no meaning inside a record (refused by the loader)
-    return leaf(cond, fields[cond.field], record[cond.field], {})
 
 
 def reads(cond: m.Condition, awards: Container[str] = (),

@@ -16,8 +16,10 @@ DURABLE_RULES.md). It holds:
 
 Encoding of values in the posted fact: ``f_<fact>`` fields; bools as JSON booleans, numbers as
 numbers, dates as proleptic ordinals (int), ordered enums as their rank (0 = lowest), enums and
-text as strings. A ``count`` over records is pre-aggregated into a ``k<n>`` field by
-:meth:`CompiledAward.encode`, since durable-rules has no aggregate over a list. ``$nex`` is
+text as strings. A ``count`` or ``aggregate`` over records is pre-aggregated into bounds
+(``k<n>l``, ``k<n>h``: the least and most it may be, blanks allowing) by
+:meth:`CompiledAward.encode`, since durable-rules has no aggregate over a list; the rules compare
+the bounds (surely true, surely false). ``$nex`` is
 never emitted (it makes durable's action loop spin forever).
 """
 

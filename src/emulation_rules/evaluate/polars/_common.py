@@ -210,27 +210,6 @@ def _leaf(
     return _OPS[cond.op](col, pl.lit(value, dtype=_dtype(decl)))
 
 
-def _record_pred(
-    cond: Any, fields: Mapping[str, m.RecordField], params: Mapping[str, float]
-) -> pl.Expr:
-    """The compiler's record predicate as an element expression (missing field -> no match)."""
-    if isinstance(cond, m.AllOf):
-        return pl.all_horizontal([_record_pred(s, fields, params) for s in cond.all])
-    if isinstance(cond, m.AnyOf):
-        return pl.any_horizontal([_record_pred(s, fields, params) for s in cond.any])
-    if isinstance(cond, m.NotOf):
-        names = fields_read(cond.not_)
-        present = pl.all_horizontal(
-            [pl.element().struct.field(n).is_not_null() for n in names] or [pl.lit(True)]
-        )
-        return present & ~_record_pred(cond.not_, fields, params)
-    if not isinstance(cond, _LEAVES) or cond.field is None:
-        raise _unsupported(f"record condition {type(cond).__name__}")
-    decl = fields[cond.field]
-    col = pl.element().struct.field(decl.id)
-    return col.is_not_null() & _leaf(cond, decl, col, params).fill_null(False)
-
-
 def _record_truth(
     cond: Any, fields: Mapping[str, m.RecordField], params: Mapping[str, float]
 ) -> pl.Expr:

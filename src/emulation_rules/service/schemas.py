@@ -140,14 +140,16 @@ def facts_schema(campaign: m.Campaign) -> dict[str, Any]:
 HISTORY_SCHEMA: dict[str, Any] = {
     "type": "array",
     "maxItems": MAX_ENTRIES,
-    "description": "titles the subject held in earlier years (emulation_rules.facts.history); "
-    "absent = not known",
+    "description": "titles (or yearly ratings) the subject held in earlier years "
+    "(emulation_rules.facts.history); absent = not known",
     "items": {
         "type": "object",
         "additionalProperties": False,
-        "required": ["title", "year"],
+        "required": ["year"],
+        "oneOf": [{"required": ["title"]}, {"required": ["rating"]}],
         "properties": {
             "title": {"type": "string", "pattern": "^[a-z][a-z0-9_]*$", "maxLength": 64},
+            "rating": {"type": "string", "pattern": "^[a-z][a-z0-9_]*$", "maxLength": 64},
             "year": {"type": "integer", "minimum": FIRST_YEAR, "maximum": LAST_YEAR},
             "decided_by": {"type": "string"},
             "decision": {"type": "string"},

@@ -36,7 +36,7 @@ from emulation_rules.evaluate.polars._common import (
 )
 from emulation_rules.evaluate.polars.validation import _Coercion
 from emulation_rules.evaluate.record_sets import date_field, window_dates
-from emulation_rules.evaluate.semantics import AS_OF, HISTORY, award_key
+from emulation_rules.evaluate.semantics import AS_OF, HISTORY, award_key, fields_read
 from emulation_rules.facts.history import ReviewYears, review_years
 from emulation_rules.facts.reader import OnError
 
@@ -333,7 +333,16 @@ class BulkEvaluator(_Coercion):
         fn = spec.fn if isinstance(spec, m.AggregateSpec) else "count" if spec.distinct is None else "distinct"
         key = spec.field if isinstance(spec, m.AggregateSpec) else spec.distinct
         some, nonempty = pl.lit(True), pl.lit(True)
-        if fn == "count":
+        read = [*(fields_read(spec.where) if spec.where is not None else []), *([key] if key else [])]
+        certain = spec.within is None and all(fields[f].required for f in read)
+        if certain and fn in ("count", "distinct"):  # no blank can be read: one pass, lo = hi
+            if fn == "count":
+                lo = per_list(sure.sum())
+            else:
+                v = pl.element().struct.field(key or "")
+                lo = per_list(v.filter(sure).n_unique())
+            hi = lo
+        elif fn == "count":
             lo, hi = per_list(sure.sum()), per_list(possible.sum())
         elif fn == "distinct":
             v = pl.element().struct.field(key or "")

@@ -254,8 +254,9 @@ def test_a_fact_no_criterion_reads_changes_nothing(ce) -> None:
 
 def test_incomplete_names_exactly_the_missing_facts(ce) -> None:
     """'incomplete' = nothing fails and some criterion is undecided for lack of facts; the facts
-    listed are the absent ones those undecided criteria read, no others (three-valued logic: a
-    criterion decided without a fact does not list it)."""
+    listed are the absent ones those undecided criteria read (or, ``fact.field``, a blank field in
+    a submitted record), no others (three-valued logic: a criterion decided without a fact does
+    not list it)."""
     campaign, engine = ce
 
     @given(subjects(campaign, max_size=4))
@@ -266,7 +267,10 @@ def test_incomplete_names_exactly_the_missing_facts(ce) -> None:
                 award = campaign.award(a.award_id)
                 if a.verdict != "incomplete" or award.criteria_delegated_to is not None:
                     continue
-                absent = {f for f in _reads(award, campaign) if f not in s.get("facts", {})}
+                facts = s.get("facts", {})
+                absent = {f for f in _reads(award, campaign) if f not in facts}
+                absent |= {f"{fid}.{rf.id}" for fid, recs in facts.items() if isinstance(recs, list)
+                           for rf in campaign.fact(fid).fields for r in recs if r.get(rf.id) is None}
                 undecided = {f for c in a.criteria if c.status == "unknown" for f in c.missing}
                 assert undecided and set(a.missing_facts) == undecided <= absent, (s, a.missing_facts)
                 assert all(c.status != "fail" for c in a.criteria)

@@ -19,10 +19,10 @@ import pytest
 from emulation_rules import CampaignValidationError, Engine, load_campaign, load_facts
 from emulation_rules.campaign.figures import DocumentTexts, check_figures
 from emulation_rules.campaign.money import money_text, parse_amount, plain_number
+from emulation_rules.cli.app import run
 from emulation_rules.errors import FactsError
 from emulation_rules.evaluate.base import backend_problem
 from emulation_rules.facts.reader import parse_facts
-from emulation_rules.cli.app import run
 from emulation_rules.results.render import render_explanation
 
 from ..conftest import ROOT

@@ -49,6 +49,7 @@ __all__ = [
     "AS_OF",
     "HISTORY",
     "award_key",
+    "count_records",
     "counts_in",
     "describe",
     "fields_read",
@@ -299,6 +300,13 @@ def lacking(read: str, facts: Mapping[str, Any]) -> bool:
     if not dot:
         return read not in facts
     return fact_id in facts and any(r.get(field) is None for r in facts[fact_id])
+
+
+def count_records(spec: m.CountSpec, records: Iterable[Mapping[str, Any]], decl: m.FactDecl) -> int:
+    """How many records surely satisfy ``spec.where`` (or how many distinct ``spec.distinct``
+    values they surely have); 0 for a window, whose years need a review."""
+    bounds = bounds_of(spec, decl, records, None)
+    return 0 if bounds is None else int(bounds.lo)
 
 
 def leaf(cond: Leaf, decl: Decl, value: Any, params: Mapping[str, float]) -> bool:

@@ -17,6 +17,8 @@ from pydantic import (
     field_validator,
 )
 
+from emulation_rules.campaign.money import plain_number
+
 _NOTE = "Encoder's remark on how the plan is read; not used by the engine."
 
 Ident = Annotated[
@@ -319,9 +321,9 @@ def parameter_problem(kind: str, value: Any) -> str | None:
     if not math.isfinite(number):
         return f"must be a finite number, not {value}"
     if kind == "int" and (not number.is_integer() or not 0 <= number <= 2**53):
-        return f"must be a whole number from 0 to 2**53 (an int parameter), not {number:g}"
+        return f"must be a whole number from 0 to 2**53 (an int parameter), not {plain_number(number)}"
     if kind == "percent" and not 0 <= number <= 100:
-        return f"must be a percent from 0 to 100, not {number:g}"
+        return f"must be a percent from 0 to 100, not {plain_number(number)}"
     return None
 
 

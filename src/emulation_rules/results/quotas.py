@@ -489,7 +489,7 @@ def render_quotas_table(results: Sequence[QuotaResult]) -> str:
 def bound_text(r: QuotaResult) -> str:
     """The quota's bound in words, e.g. ``at most 15% of the denominator, per unit``."""
     what = {"min_share": f"at least {r.required:g}%", "max_share": f"at most {r.required:g}% (rounded down)",
-            "max_count": f"at most {r.required:g}"}[r.kind]
+            "max_count": f"at most {plain_number(r.required)}"}[r.kind]
     return what + ("" if r.per == "campaign" else f", per {r.per}")
 
 

@@ -50,7 +50,7 @@ from emulation_rules.authoring._titles import (
 from emulation_rules.campaign import model as m
 from emulation_rules.campaign.money import parse_amount
 from emulation_rules.evaluate.python import PythonEvaluator
-from emulation_rules.evaluate.semantics import leaves
+from emulation_rules.evaluate.semantics import fields_read, leaves
 
 __all__ = ["boundary_values", "facts_for", "subject_for", "subjects"]
 
@@ -217,9 +217,10 @@ def _base_record(campaign: m.Campaign, decl: m.FactDecl) -> st.SearchStrategy[di
     if hit is not None and hit[0] is campaign:
         return hit[1]
     parts: dict[str, st.SearchStrategy[Any]] = {}
-    for f in decl.fields:
+    read = _fields_read(campaign, decl)
+    for f in decl.fields:  # a field a condition reads is never blank: blanks make it unknown
         value = _field_value(campaign, decl, f)
-        parts[f.id] = value if f.required else st.one_of(st.none(), value)
+        parts[f.id] = value if f.required or f.id in read else st.one_of(st.none(), value)
     strategy = st.fixed_dictionaries(parts).map(
         lambda r: {k: v for k, v in r.items() if v is not None}
     )
@@ -237,6 +238,24 @@ def _field_value(
                 near.extend(_leaf_bounds(f, leaf, {}))
     near = list(dict.fromkeys(near))
     return st.one_of(st.sampled_from(near), _any_value(f)) if near else _any_value(f)
+
+
+def _fields_read(campaign: m.Campaign, decl: m.FactDecl) -> set[str]:
+    """The fields of ``decl``'s records that a ``count`` or ``aggregate`` reads."""
+    out: set[str] = set()
+    dates = [f.id for f in decl.fields if f.type == "date"]
+    for c in _all_conditions(campaign):
+        for leaf in leaves(c):
+            spec = (leaf.count if isinstance(leaf, m.Count)
+                    else leaf.aggregate if isinstance(leaf, m.Aggregate) else None)
+            if spec is None or (spec.fact if isinstance(spec, m.CountSpec) else spec.of) != decl.id:
+                continue
+            out.update(fields_read(spec.where) if spec.where is not None else ())
+            other = spec.distinct if isinstance(spec, m.CountSpec) else spec.field
+            out.update([other] if other else ())
+            if spec.within is not None:
+                out.update([spec.within.by] if spec.within.by else dates)
+    return out
 
 
 def _counts_of(campaign: m.Campaign, decl: m.FactDecl) -> list[m.Count]:

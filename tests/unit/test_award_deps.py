@@ -115,9 +115,9 @@ def test_explanations_list_the_titles_and_years_used(evaluation):
         pytest.skip("the polars backend shows no values")
     s1 = next(s for s in evaluation.subjects if s.subject_id == "S1-all-pass")
     values = s1.award(EACH).criteria[0].values
-    assert values == {"history": "lao_dong_tien_tien 2022 (Giám đốc Công ty), 2023", "as_of": 2024}
+    assert values == {"history": "lao_dong_tien_tien 2022 (Giám đốc Công ty), 2023 (of 2022-2023)", "as_of": 2024}
     consec = s1.award(CONSEC).criteria[0].values
-    assert consec["history"] == "chien_si_thi_dua_co_so 2022, 2023"
+    assert consec["history"] == "chien_si_thi_dua_co_so 2022, 2023 (of 2022-2024)"
     assert consec[f"award:{CSTD}"] == "Chiến sĩ thi đua cơ sở: awarded"
     s2 = next(s for s in evaluation.subjects if s.subject_id == "S2-ldtt-fails")
     assert s2.award(TWICE).criteria[0].values["history"] == "lao_dong_tien_tien: none in 2021-2024"

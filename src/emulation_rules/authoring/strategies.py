@@ -38,6 +38,7 @@ except ImportError as exc:  # pragma: no cover - exercised only without hypothes
         "emulation_rules.testing needs hypothesis: pip install 'emulation-rules[testing]'"
     ) from exc
 
+from emulation_rules.authoring._record_fields import record_fields_read
 from emulation_rules.authoring._titles import (
     HISTORY_KEY,
     _all_conditions,
@@ -50,7 +51,7 @@ from emulation_rules.authoring._titles import (
 from emulation_rules.campaign import model as m
 from emulation_rules.campaign.money import parse_amount
 from emulation_rules.evaluate.python import PythonEvaluator
-from emulation_rules.evaluate.semantics import fields_read, leaves
+from emulation_rules.evaluate.semantics import leaves
 
 __all__ = ["boundary_values", "facts_for", "subject_for", "subjects"]
 
@@ -217,7 +218,7 @@ def _base_record(campaign: m.Campaign, decl: m.FactDecl) -> st.SearchStrategy[di
     if hit is not None and hit[0] is campaign:
         return hit[1]
     parts: dict[str, st.SearchStrategy[Any]] = {}
-    read = _fields_read(campaign, decl)
+    read = record_fields_read(_all_conditions(campaign), decl)
     for f in decl.fields:  # a field a condition reads is never blank: blanks make it unknown
         value = _field_value(campaign, decl, f)
         parts[f.id] = value if f.required or f.id in read else st.one_of(st.none(), value)
@@ -238,24 +239,6 @@ def _field_value(
                 near.extend(_leaf_bounds(f, leaf, {}))
     near = list(dict.fromkeys(near))
     return st.one_of(st.sampled_from(near), _any_value(f)) if near else _any_value(f)
-
-
-def _fields_read(campaign: m.Campaign, decl: m.FactDecl) -> set[str]:
-    """The fields of ``decl``'s records that a ``count`` or ``aggregate`` reads."""
-    out: set[str] = set()
-    dates = [f.id for f in decl.fields if f.type == "date"]
-    for c in _all_conditions(campaign):
-        for leaf in leaves(c):
-            spec = (leaf.count if isinstance(leaf, m.Count)
-                    else leaf.aggregate if isinstance(leaf, m.Aggregate) else None)
-            if spec is None or (spec.fact if isinstance(spec, m.CountSpec) else spec.of) != decl.id:
-                continue
-            out.update(fields_read(spec.where) if spec.where is not None else ())
-            other = spec.distinct if isinstance(spec, m.CountSpec) else spec.field
-            out.update([other] if other else ())
-            if spec.within is not None:
-                out.update([spec.within.by] if spec.within.by else dates)
-    return out
 
 
 def _counts_of(campaign: m.Campaign, decl: m.FactDecl) -> list[m.Count]:
@@ -372,8 +355,7 @@ def _assign(
         assert campaign is not None
         decl = campaign.fact(cond.count.fact)
         return _records(campaign, decl, (cond, truth)).map(lambda rs: {decl.id: rs})
-    if isinstance(cond, m.Aggregate):  # any records: the reference evaluator sorts them out
-        assert campaign is not None
+    if isinstance(cond, m.Aggregate) and campaign is not None:  # any records: the evaluator sorts them out
         decl = campaign.fact(cond.aggregate.of)
         return _records(campaign, decl, None).map(lambda rs: {decl.id: rs})
     name = getattr(cond, key)

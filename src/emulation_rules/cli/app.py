@@ -24,7 +24,6 @@ import emulation_rules
 from emulation_rules.campaign.loader import load_campaign
 from emulation_rules.campaign.model import Campaign
 from emulation_rules.campaign.texts import text_warnings
-from emulation_rules.campaign.money import plain_number
 from emulation_rules.cli import paths as _paths
 from emulation_rules.cli import sheets as _sheets
 from emulation_rules.cli.author import AUTHOR_COMMANDS, cmd_test
@@ -408,7 +407,7 @@ def _cmd_validate(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 def _figures_verbose(c: Campaign, name: str, entry: dict[str, Any], out: TextIO, *,
                      text: bool) -> None:
     """``validate --verbose``: the figure check's summary and the figures declared derived."""
-    from emulation_rules.campaign.figures import DocumentTexts, check_figures
+    from emulation_rules.campaign.figures import DocumentTexts, check_figures, plain_number
     from emulation_rules.errors import format_path
 
     fig = check_figures(c, None, DocumentTexts(Path(name).resolve().parent))

@@ -260,7 +260,7 @@ def _parse(text: str, file: str, max_nodes: int, loader_cls: Any) -> tuple[Any, 
 
 def _implicit_null(node: yaml.Node) -> bool:
     """An entry of a flow mapping given no ``:`` and no value (an empty plain scalar)."""
-    return (isinstance(node, yaml.ScalarNode) and node.value == "" and node.style is None
+    return (isinstance(node, yaml.ScalarNode) and node.value == "" and not node.style  # plain: None or ""
             and node.start_mark.index == node.end_mark.index)
 
 
@@ -348,7 +348,7 @@ class _Builder:
                 self.smap.keys[(*path, key)] = _loc(self.file, key_node.start_mark)
                 if node.flow_style and out and isinstance(key, str) and _implicit_null(value_node):
                     before = node.value[len(out) - 1][1]
-                    if isinstance(before, yaml.ScalarNode) and before.style is None and before.value:
+                    if isinstance(before, yaml.ScalarNode) and not before.style and before.value:
                         self.smap.split[(*path, key)] = before.value
                 out[key] = self.build(value_node, (*path, key))
             return out

@@ -407,12 +407,12 @@ def _cmd_validate(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 def _figures_verbose(c: Campaign, name: str, entry: dict[str, Any], out: TextIO, *,
                      text: bool) -> None:
     """``validate --verbose``: the figure check's summary and the figures declared derived."""
-    from emulation_rules.campaign.figures import DocumentTexts, check_figures, plain_number
+    from emulation_rules.campaign.figures import DocumentTexts, check_figures
     from emulation_rules.errors import format_path
 
     fig = check_figures(c, None, DocumentTexts(Path(name).resolve().parent))
     derived = [{"path": format_path(f.path),
-                "value": f.value.isoformat() if isinstance(f.value, dt.date) else plain_number(f.value),
+                "value": f.value.isoformat() if isinstance(f.value, dt.date) else f"{f.value:f}".rstrip("0").rstrip("."),
                 "kind": f.kind, "cites": f.source.cite(), "derived": f.derived} for f in fig.derived]
     entry["figures"] = {"checked": fig.checked, "found": fig.found, "derived": derived,
                         "texts_found": sorted(fig.texts), "texts_missing": fig.missing,

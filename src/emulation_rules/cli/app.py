@@ -412,7 +412,7 @@ def _figures_verbose(c: Campaign, name: str, entry: dict[str, Any], out: TextIO,
 
     fig = check_figures(c, None, DocumentTexts(Path(name).resolve().parent))
     derived = [{"path": format_path(f.path),
-                "value": f.value.isoformat() if isinstance(f.value, dt.date) else f"{f.value:f}".rstrip("0").rstrip("."),
+                "value": f.value.isoformat() if isinstance(f.value, dt.date) else f"{f.value:.15g}",
                 "kind": f.kind, "cites": f.source.cite(), "derived": f.derived} for f in fig.derived]
     entry["figures"] = {"checked": fig.checked, "found": fig.found, "derived": derived,
                         "texts_found": sorted(fig.texts), "texts_missing": fig.missing,

@@ -1,13 +1,9 @@
 """The campaign model: pydantic v2, frozen, unknown keys are errors.
 
-A campaign file encodes one plan (kế hoạch phát động thi đua). Its top-level sections follow
-the plan (Luật Thi đua, khen thưởng 2022, Art 17: goals, subjects, content and criteria,
-time, review): ``document`` and ``legal_basis``; ``phases`` and ``reviews``; ``subjects``;
-declared ``facts`` and ``parameters``; ``awards`` with their ``criteria`` and optional
-``score_sheet``; ``defects`` of the source text and how the encoding resolves each.
+A campaign file encodes one plan (kế hoạch phát động thi đua). Its top-level sections follow the plan (Luật Thi đua, khen thưởng 2022, Art 17: goals, subjects, content and criteria, time, review):
+``document`` and ``legal_basis``; ``phases`` and ``reviews``; ``subjects``; declared ``facts`` and ``parameters``; ``awards`` with their ``criteria`` and optional ``score_sheet``; ``defects`` of the source text and how the encoding resolves each.
 
-Every field carries a description, so ``emulation-rules schema`` gives editors a documented
-JSON Schema. Semantic checks (unknown facts, enum values, dates) live in :mod:`.loader`.
+Every field carries a description, so ``emulation-rules schema`` gives editors a documented JSON Schema. Semantic checks (unknown facts, enum values, dates) live in :mod:`.loader`.
 """
 
 from __future__ import annotations
@@ -546,8 +542,7 @@ class Campaign(_Model):
 
     @model_validator(mode="after")
     def _name_citations(self) -> Campaign:
-        """Let every citation print its document's name (see :meth:`Source.cite`); link each record
-        window ``within: {held: t}`` to its criterion's ``held`` condition."""
+        """Let every citation print its document's name (:meth:`Source.cite`); link each record window ``within: {held: t}`` to its criterion's ``held``."""
         name_citations(self, self.documents)
         link_windows(self)
         return self

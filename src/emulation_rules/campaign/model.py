@@ -1,7 +1,6 @@
 """The campaign model: pydantic v2, frozen, unknown keys are errors.
 
-A campaign file encodes one plan (kế hoạch phát động thi đua). Its top-level sections follow the plan (Luật Thi đua, khen thưởng 2022, Art 17: goals, subjects, content and criteria, time, review):
-``document`` and ``legal_basis``; ``phases`` and ``reviews``; ``subjects``; declared ``facts`` and ``parameters``; ``awards`` with their ``criteria`` and optional ``score_sheet``; ``defects`` of the source text and how the encoding resolves each.
+A campaign file encodes one plan (kế hoạch phát động thi đua). Its top-level sections follow the plan (Luật Thi đua, khen thưởng 2022, Art 17: goals, subjects, content and criteria, time, review): ``document`` and ``legal_basis``; ``phases`` and ``reviews``; ``subjects``; declared ``facts`` and ``parameters``; ``awards`` with their ``criteria`` and optional ``score_sheet``; ``defects`` of the source text and how the encoding resolves each.
 
 Every field carries a description, so ``emulation-rules schema`` gives editors a documented JSON Schema. Semantic checks (unknown facts, enum values, dates) live in :mod:`.loader`.
 """

@@ -143,8 +143,12 @@ class ConferralRegister:
         if self.engine.dialect.name == "sqlite":
             sa.event.listen(self.engine, "connect", _sqlite_pragmas)
         self._meta, self.decisions, self.conferrals = _tables()
-        with self.guard():
-            self._meta.create_all(self.engine)
+        try:
+            with self.guard():
+                self._meta.create_all(self.engine)
+        except BaseException:
+            self.engine.dispose()  # no connection left open behind a refused register
+            raise
 
     @contextlib.contextmanager
     def guard(self) -> Iterator[None]:

@@ -18,19 +18,17 @@ file path or a PostgreSQL URL (:mod:`emulation_rules.facts.conferred`).
 from __future__ import annotations
 
 import argparse
-import contextlib
 import csv
 import datetime as dt
 import io
 import json
-import os
-import tempfile
 import unicodedata
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
 from emulation_rules.errors import FactsError, PathItem, Problem, ProblemCode, SourceLocation
+from emulation_rules.writing import replacing
 
 if TYPE_CHECKING:
     from emulation_rules.facts.reader import Submission
@@ -396,21 +394,9 @@ def _export(store: Any, args: argparse.Namespace, out: TextIO, err: TextIO) -> i
 
 
 def _atomic(path: Path, write: Callable[[Path], Any]) -> None:
-    """Write ``path`` whole or not at all: a temporary file beside it, then a rename."""
-    fd, name = tempfile.mkstemp(dir=path.parent if str(path.parent) else ".", prefix=f".{path.name}.",
-                                suffix=path.suffix)
-    os.close(fd)
-    tmp = Path(name)
-    try:
+    """Write ``path`` whole or not at all (:func:`emulation_rules.writing.replacing`)."""
+    with replacing(path) as tmp:
         write(tmp)
-        mask = os.umask(0)
-        os.umask(mask)
-        os.chmod(tmp, 0o666 & ~mask)  # mkstemp makes 0600; the file is as readable as any new one
-        os.replace(tmp, path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            tmp.unlink()
-        raise
 
 
 def _history(store: Any, args: argparse.Namespace, out: TextIO, err: TextIO) -> int:

@@ -10,9 +10,7 @@ the submission letter (tờ trình). Every file is written whole or not at all.
 
 from __future__ import annotations
 
-import contextlib
 import os
-import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -20,6 +18,7 @@ from typing import Any
 
 from emulation_rules.campaign import model as m
 from emulation_rules.evaluate.result import Evaluation
+from emulation_rules.writing import replacing
 
 __all__ = ["DossierRow", "dossier_rows", "render_dossier_html", "write_dossier"]
 
@@ -179,20 +178,9 @@ def _xlsx(campaign: m.Campaign, evaluation: Evaluation, path: Path) -> None:
 
 
 def _atomic(path: Path, write: Callable[[Path], Any]) -> None:
-    fd, name = tempfile.mkstemp(dir=path.parent if str(path.parent) else ".", prefix=f".{path.name}.",
-                                suffix=path.suffix)
-    os.close(fd)
-    tmp = Path(name)
-    try:
+    """Write ``path`` whole or not at all (:func:`emulation_rules.writing.replacing`)."""
+    with replacing(path) as tmp:
         write(tmp)
-        mask = os.umask(0)
-        os.umask(mask)
-        os.chmod(tmp, 0o666 & ~mask)  # mkstemp makes 0600; a dossier is as readable as any new file
-        os.replace(tmp, path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            tmp.unlink()
-        raise
 
 
 def write_dossier(target: str | os.PathLike[str], campaign: m.Campaign, evaluation: Evaluation) -> Path:

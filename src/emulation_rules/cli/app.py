@@ -12,7 +12,6 @@ import datetime as dt
 import errno
 import io
 import json
-import math
 import os
 import sys
 import unicodedata
@@ -34,6 +33,8 @@ from emulation_rules.cli.hierarchy import HIERARCHY_COMMANDS, facts_of
 from emulation_rules.cli.hierarchy import add_parser as add_hierarchy_commands
 from emulation_rules.cli.impact import IMPACT_COMMANDS
 from emulation_rules.cli.impact import add_parser as add_impact_commands
+from emulation_rules.cli.options import date_option as _date
+from emulation_rules.cli.options import param_option as _param
 from emulation_rules.cli.serve import SERVICE_COMMANDS, add_service_commands
 from emulation_rules.cli.shipped import SHIPPED_COMMANDS, add_shipped_commands
 from emulation_rules.engine import Engine
@@ -116,27 +117,6 @@ class _Exit(Exception):
 
 
 _current_stdout: list[TextIO] = [sys.stdout]
-
-
-def _date(text: str) -> dt.date:
-    try:
-        return dt.date.fromisoformat(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not a date (YYYY-MM-DD): {text!r}") from None
-
-
-def _param(text: str) -> tuple[str, float]:
-    name, sep, value = text.partition("=")
-    try:
-        if not sep:
-            raise ValueError
-        number = float(value)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected NAME=NUMBER, got {text!r}") from None
-    if not math.isfinite(number):  # nan, inf, 1e400: never a threshold (and never JSON NaN)
-        raise argparse.ArgumentTypeError(f"expected a finite number, got {text!r}")
-    # the campaign's declared type and range are checked when the engine is built (exit 2)
-    return name.strip(), number
 
 
 class _OneOrMany(argparse.Action):

@@ -5,7 +5,6 @@
 from __future__ import annotations
 
 import argparse
-import datetime as dt
 import json
 from collections.abc import Callable
 from pathlib import Path
@@ -13,6 +12,7 @@ from typing import TYPE_CHECKING, Any, TextIO
 
 from emulation_rules.campaign.loader import load_campaign
 from emulation_rules.campaign.model import Campaign
+from emulation_rules.cli.options import date_option as _date
 from emulation_rules.engine import Engine
 from emulation_rules.facts.load import load_facts
 from emulation_rules.facts.reader import Submission
@@ -24,13 +24,6 @@ if TYPE_CHECKING:  # the tree and the roll-up load only when used (evaluate of o
 EXIT_OK, EXIT_INPUT = 0, 2
 
 __all__ = ["HIERARCHY_COMMANDS", "add_parser", "facts_of", "missing_units_note", "write_whole"]
-
-
-def _date(text: str) -> dt.date:
-    try:
-        return dt.date.fromisoformat(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not a date (YYYY-MM-DD): {text!r}") from None
 
 
 def add_parser(sub: Any, stderr: TextIO | None, param: Callable[[str], tuple[str, float]]) -> None:

@@ -4,13 +4,13 @@
 from __future__ import annotations
 
 import argparse
-import datetime as dt
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TextIO
 
 from emulation_rules.campaign.loader import load_campaign
 from emulation_rules.campaign.model import Campaign
+from emulation_rules.cli.options import date_option as _date
 from emulation_rules.engine import Engine
 from emulation_rules.evaluate.result import Evaluation
 from emulation_rules.facts.load import load_facts
@@ -20,13 +20,6 @@ from emulation_rules.results.targets import TargetResult, evaluate_targets
 EXIT_OK, EXIT_INPUT = 0, 2
 
 __all__ = ["IMPACT_COMMANDS", "add_parser"]
-
-
-def _date(text: str) -> dt.date:
-    try:
-        return dt.date.fromisoformat(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not a date (YYYY-MM-DD): {text!r}") from None
 
 
 def add_parser(sub: Any, stderr: TextIO | None, param: Callable[[str], tuple[str, float]]) -> None:

@@ -27,6 +27,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
+from emulation_rules.cli.options import date_option as _date
 from emulation_rules.errors import FactsError, PathItem, Problem, ProblemCode, SourceLocation
 from emulation_rules.writing import replacing
 
@@ -41,13 +42,6 @@ IMPORT_COLUMNS = (*TABLE_COLUMNS, "decision", "issued_by", "date")
 EXPORT_COLUMNS = ("decision", "date", "issued_by", "kind", "revokes", "subject", "name", "title", "year")
 EXPORT_HEAD_VI = ("Số quyết định", "Ngày", "Cơ quan ban hành", "Loại", "Thu hồi quyết định", "Mã đối tượng",
                   "Họ tên / tên", "Danh hiệu", "Năm")
-
-
-def _date(text: str) -> dt.date:
-    try:
-        return dt.date.fromisoformat(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not a date (YYYY-MM-DD): {text!r}") from None
 
 
 def add_register_option(parser: argparse.ArgumentParser) -> None:

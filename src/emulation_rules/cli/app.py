@@ -29,7 +29,7 @@ from emulation_rules.cli.author import AUTHOR_COMMANDS, cmd_test
 from emulation_rules.cli.author import add_parsers as add_author_commands
 from emulation_rules.cli.documents import open_campaign
 from emulation_rules.cli.extras import EXIT_MISSING_EXTRA, require
-from emulation_rules.cli.hierarchy import HIERARCHY_COMMANDS, facts_of
+from emulation_rules.cli.hierarchy import HIERARCHY_COMMANDS
 from emulation_rules.cli.hierarchy import add_parser as add_hierarchy_commands
 from emulation_rules.cli.impact import IMPACT_COMMANDS
 from emulation_rules.cli.impact import add_parser as add_impact_commands
@@ -37,6 +37,7 @@ from emulation_rules.cli.options import date_option as _date
 from emulation_rules.cli.options import param_option as _param
 from emulation_rules.cli.serve import SERVICE_COMMANDS, add_service_commands
 from emulation_rules.cli.shipped import SHIPPED_COMMANDS, add_shipped_commands
+from emulation_rules.cli.submission import facts_of
 from emulation_rules.engine import Engine
 from emulation_rules.errors import (
     CampaignError,

@@ -13,9 +13,8 @@ from typing import TYPE_CHECKING, Any, TextIO
 from emulation_rules.campaign.loader import load_campaign
 from emulation_rules.campaign.model import Campaign
 from emulation_rules.cli.options import date_option as _date
+from emulation_rules.cli.submission import facts_of, missing_units_note
 from emulation_rules.engine import Engine
-from emulation_rules.facts.load import load_facts
-from emulation_rules.facts.reader import Submission
 from emulation_rules.writing import write_atomic
 
 if TYPE_CHECKING:  # the tree and the roll-up load only when used (evaluate of one file skips them)
@@ -63,33 +62,6 @@ def add_parser(sub: Any, stderr: TextIO | None, param: Callable[[str], tuple[str
                    "per unit are judged without --bulk)")
     r.add_argument("--lang", choices=("vi", "en"), default="vi", help="language of the table: vi (default) or en")
     r.add_argument("--output", "-o", type=Path, metavar="FILE", help="write to FILE (whole or not at all)")
-
-
-def missing_units_note(missing: Any, lang: str = "vi") -> str:
-    """One line per unit with no submission, for stderr, located at the unit in the units file."""
-    word = "no submission from unit" if lang == "en" else "chưa nộp hồ sơ: đơn vị"
-    return "".join(f"{f'{u.location}: ' if u.location else ''}{word} {u.id}{f' ({u.name})' if u.name else ''}\n"
-                   for u in missing)
-
-
-def facts_of(args: argparse.Namespace, campaign: Campaign, err: TextIO) -> Submission:
-    """The submission of ``--facts`` (one file, several, or folders of them), checked against
-    ``--units`` when given; the units that submitted nothing are listed on ``err``.
-
-    Raises:
-        FactsError: every problem of every file, located.
-    """
-    units = None
-    if getattr(args, "units", None) is not None:
-        from emulation_rules.facts.units import load_units
-
-        units = load_units(args.units, campaign)
-    submission = load_facts(args.facts, campaign, units=units,
-                            on_error="skip" if getattr(args, "skip_invalid", False) else "raise")
-    err.write(missing_units_note(submission.missing_units, getattr(args, "lang", None) or "vi"))
-    from emulation_rules.cli.register import read_history  # --register: history from the register of titles
-
-    return read_history(args, submission, err)
 
 
 def _cmd_rollup(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:

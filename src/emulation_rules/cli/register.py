@@ -28,11 +28,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
 from emulation_rules.cli.options import date_option as _date
+from emulation_rules.cli.submission import facts_of, read_history
 from emulation_rules.errors import FactsError, PathItem, Problem, ProblemCode, SourceLocation
 from emulation_rules.writing import replacing
 
 if TYPE_CHECKING:
-    from emulation_rules.facts.reader import Submission
+    pass
 
 __all__ = ["COMMANDS", "add_parser", "add_register_option", "add_reviewed_option", "cmd_register", "cmd_reviewed",
            "read_history"]
@@ -123,28 +124,6 @@ def add_parser(sub: Any) -> None:
     add_reviewed_option(d)
 
 
-def read_history(args: argparse.Namespace, submission: Submission, err: TextIO | None) -> Submission:
-    """``evaluate --register DB``: the submission with each subject's history read from the
-    register (merged with its facts').
-
-    Raises:
-        FactsError: ``history-conflict``, located at the subject, for each history entry that
-            names another decision than the register for the same title and year.
-    """
-    if getattr(args, "register", None) is None:
-        return submission
-    from emulation_rules.facts.conferred import ConferralRegister, with_register
-
-    store = ConferralRegister(args.register)
-    try:
-        submission, conflicts = with_register(submission, store)
-    finally:
-        store.close()
-    if conflicts:
-        raise FactsError(conflicts)
-    return submission
-
-
 def cmd_dossier(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     """``dossier``: the reviewed (or plain) evaluation written as a dossier (:mod:`..results.dossier`)."""
     from emulation_rules.campaign.loader import load_campaign
@@ -159,7 +138,6 @@ def cmd_dossier(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 
         evaluation, _ = review.evaluate_reviewed(args, out, err)
     else:
-        from emulation_rules.cli.hierarchy import facts_of
         from emulation_rules.engine import Engine
 
         campaign = load_campaign(args.campaign)

@@ -24,7 +24,7 @@ def evaluate_reviewed(args: argparse.Namespace, out: TextIO, err: TextIO) -> tup
         FactsError: bad facts or corrections (located).
     """
     from emulation_rules.campaign.loader import load_campaign
-    from emulation_rules.cli.hierarchy import facts_of
+    from emulation_rules.cli.submission import facts_of
     from emulation_rules.engine import Engine
     from emulation_rules.facts.corrections import apply_corrections, load_corrections
     from emulation_rules.results.review import compare

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any, TextIO
 from emulation_rules.campaign.model import Campaign
 from emulation_rules.cli import register
 from emulation_rules.cli.documents import open_campaign
-from emulation_rules.cli.hierarchy import facts_of
+from emulation_rules.cli.submission import facts_of
 from emulation_rules.engine import Engine
 from emulation_rules.facts.load import load_facts
 from emulation_rules.facts.reader import Submission

@@ -146,10 +146,11 @@ def test_a_decision_killed_while_recorded_is_all_or_nothing(tmp_path: Path) -> N
             if wal.exists() and wal.stat().st_size > start + 64 * 1024:
                 break
             time.sleep(0.002)
-        if proc.poll() is None:
-            killed_mid_way += 1
-        os.kill(proc.pid, signal.SIGKILL)
+        if proc.poll() is None:  # still running: kill it (once reaped, its pid may be another's)
+            proc.send_signal(signal.SIGKILL)
         proc.wait()
+        if proc.returncode == -signal.SIGKILL:  # the kill landed before the child finished by itself
+            killed_mid_way += 1
         with sqlite3.connect(db) as conn:
             rows = conn.execute("SELECT d.number, count(c.id) FROM register_decisions d LEFT JOIN "
                                 "register_conferrals c ON c.decision_id = d.id GROUP BY d.id").fetchall()

@@ -56,8 +56,8 @@ def add_reviewed_option(parser: argparse.ArgumentParser) -> None:
     """``--reviewed FILE`` of ``evaluate``."""
     parser.add_argument("--reviewed", type=Path, metavar="FILE",
                         help="the upper level's corrections of this self-assessment (YAML, JSON, CSV, xlsx: "
-                        "subject, fact or item, value, note, reviewer); the reviewed verdict counts, the table "
-                        "and the JSON show both")
+                        "subject, fact or item, value, note, reviewer); the reviewed verdict counts; the table, "
+                        "the JSON and the html or xlsx report show both")
 
 
 def cmd_reviewed(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:

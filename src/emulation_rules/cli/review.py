@@ -4,7 +4,9 @@ The submission is evaluated as the unit assessed itself and again with the revie
 corrections (:mod:`emulation_rules.facts.corrections`); the reviewed evaluation is the result
 (table, JSON, CSV, xlsx, HTML), and the table and the JSON add the review
 (:mod:`emulation_rules.results.review`): both verdicts, points and bands per award, every
-corrected fact with both values and the note, every criterion that changed.
+corrected fact with both values and the note, every criterion that changed. The xlsx and HTML
+reports show the same review in their own tables (``cli/sheets.py``,
+:mod:`emulation_rules.results.review_report`).
 """
 
 from __future__ import annotations

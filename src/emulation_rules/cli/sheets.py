@@ -156,11 +156,19 @@ def evaluate_report(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     campaign = open_campaign(args, err)
     engine = build_engine(campaign, args, err)
     submission = facts_of(args, campaign, err)
-    if getattr(args, "reviewed", None) is not None:  # the reviewed verdict counts
+    before: tuple[Any, Submission, Any] | None = None  # the self-assessment, with --reviewed
+    if getattr(args, "reviewed", None) is not None:  # the reviewed verdict counts; both shown
         from emulation_rules.facts.corrections import apply_corrections, load_corrections
 
-        submission = apply_corrections(submission, load_corrections(args.reviewed, campaign, submission))
+        corrections = load_corrections(args.reviewed, campaign, submission)
+        before = (engine.evaluate(submission, as_of=args.as_of, phase=args.phase), submission, corrections)
+        submission = apply_corrections(submission, corrections)
     evaluation = engine.evaluate(submission, as_of=args.as_of, phase=args.phase)
+    review = None
+    if before is not None:
+        from emulation_rules.results.review import compare
+
+        review = compare(campaign, before[0], evaluation, before[1], before[2])
     from emulation_rules.results.targets import evaluate_targets
 
     report = None
@@ -181,6 +189,7 @@ def evaluate_report(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         evaluation=evaluation,
         targets=report,
         initiatives=submission_as_of(submission, campaign, evaluation.as_of)[0].initiatives,
+        review=review,
     )
 
 

@@ -10,6 +10,8 @@ content of the result workbook (:mod:`emulation_rules.results.workbook`):
 * **Kết quả** (verdicts): one row per subject, its awards side by side (with the quota outcome
   beside a verdict a cap ranks over the quota), each row's details (one line per award: points,
   band, failing criteria, missing facts, the reason) in a ``<details>`` element, opened on click;
+* **Thẩm định** (with ``--reviewed``): the self-assessed and the reviewed result side by side,
+  the corrected facts and the changed criteria with both values and the note (:mod:`.review_report`);
 * **Tiêu chí** (criteria with values and citations), **Chỉ tiêu**, **Sáng kiến**,
   **Khiếm khuyết** (the campaign's recorded defects) and **Bị loại** (facts problems of subjects
   left out), as in the workbook.
@@ -42,6 +44,8 @@ from emulation_rules.campaign import model as m
 from emulation_rules.errors import Problem
 from emulation_rules.evaluate.result import Evaluation
 from emulation_rules.results.presentation import Presentation, Table, format_number, present
+from emulation_rules.results.review import SubjectReview
+from emulation_rules.results.review_report import REVIEW_ROW_KEYS, review_tables
 from emulation_rules.results.summary import VERDICTS, VerdictCounts
 from emulation_rules.results.targets import TargetReport
 from emulation_rules.results.words import STATUS, WORDS, Lang
@@ -75,6 +79,7 @@ ROW_KEYS: dict[str, tuple[tuple[str, int], ...]] = {
     "criteria": (("subject", 0), ("award", 1), ("criterion", 2)),
     "initiatives": (("initiative", 0),),
     "defects": (("defect", 0),),
+    **REVIEW_ROW_KEYS,
 }
 """Per table, the ``data-*`` attributes of its rows: (name, column whose cell key is the value)."""
 
@@ -99,6 +104,7 @@ class _Ctx:
     verdict_chart: dict[str, Any] | None = None
     target_chart: dict[str, Any] | None = None
     has_evaluation: bool = False
+    review: tuple[Table, ...] = ()
 
 
 def render_html(
@@ -110,6 +116,7 @@ def render_html(
     rejected: Sequence[Problem] = (),
     counts: VerdictCounts | None = None,
     lang: Lang = "vi",
+    review: Sequence[SubjectReview] | None = None,
 ) -> str:
     """The report page as HTML text (arguments as for :func:`write_html`)."""
     env = jinja2.Environment(
@@ -130,6 +137,7 @@ def render_html(
         bar_colours=BAR_COLOURS,
         row_keys=ROW_KEYS,
         has_evaluation=evaluation is not None or counts is not None,
+        review=() if review is None else review_tables(review, campaign, lang),
     )
     if p.counts is not None and p.counts.rows:
         ctx.verdict_chart = _verdict_chart(p.counts)
@@ -148,6 +156,7 @@ def write_html(
     rejected: Sequence[Problem] = (),
     counts: VerdictCounts | None = None,
     lang: Lang = "vi",
+    review: Sequence[SubjectReview] | None = None,
 ) -> Path:
     """Write the report page (UTF-8; whole or not at all: a temporary file beside it, renamed).
 
@@ -162,6 +171,9 @@ def write_html(
         counts: verdicts per award of a bulk run, shown in the summary instead of an
             evaluation's (whose rows the page would list).
         lang: ``vi`` (default) or ``en`` labels and number format.
+        review: the upper level's review (``evaluate --reviewed``): its section shows the
+            self-assessed and the reviewed result side by side
+            (:mod:`~emulation_rules.results.review_report`).
 
     Returns:
         The path written.
@@ -170,7 +182,7 @@ def write_html(
         OSError: the file cannot be written.
     """
     text = render_html(campaign, evaluation=evaluation, targets=targets, initiatives=initiatives,
-                       rejected=rejected, counts=counts, lang=lang)
+                       rejected=rejected, counts=counts, lang=lang, review=review)
     path = Path(target)
     write_atomic(path, text)
     return path

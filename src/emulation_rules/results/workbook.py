@@ -9,6 +9,9 @@ as the HTML page and the text table do; Vietnamese by default, English with ``la
   value, figure and status; initiatives accepted and excluded; a blank submission says so;
 * **Kết quả** (verdicts): one row per subject, its awards side by side (the verdict, with
   "vượt hạn mức" beside it when a cap ranks the subject over the quota);
+* **Thẩm định**, **Thẩm định - số liệu**, **Thẩm định - tiêu chí** (with ``--reviewed``): the
+  self-assessed and the reviewed verdict, points and band side by side, every corrected fact and
+  every changed criterion with both values and the note (:mod:`.review_report`);
 * **Chi tiết** (details): one row per subject and award: verdict, quota outcome, points, band,
   failing criteria, missing facts and the reason in words;
 * **Tiêu chí** (criteria): one row per criterion, status, the rule, the values used and the
@@ -35,6 +38,8 @@ from emulation_rules.errors import Problem
 from emulation_rules.evaluate.result import Evaluation
 from emulation_rules.results.presentation import Cell, Presentation, Table, present
 from emulation_rules.results.render import FORMULA_TRIGGERS
+from emulation_rules.results.review import SubjectReview
+from emulation_rules.results.review_report import REVIEW_WORDS, review_tables
 from emulation_rules.results.summary import VerdictCounts
 from emulation_rules.results.targets import TargetReport
 from emulation_rules.results.words import STATUS, Lang, word
@@ -77,6 +82,7 @@ def write_workbook(
     rejected: Sequence[Problem] = (),
     counts: VerdictCounts | None = None,
     lang: Lang = "vi",
+    review: Sequence[SubjectReview] | None = None,
 ) -> Path:
     """Write a result workbook (whole or not at all: a temporary file beside it, then renamed).
 
@@ -90,6 +96,9 @@ def write_workbook(
         rejected: facts problems of subjects left out.
         counts: verdicts per award of a bulk run (the summary only: its rows are in a file).
         lang: ``vi`` (default) or ``en`` headings and words.
+        review: the upper level's review (``evaluate --reviewed``): three sheets after the
+            verdicts, the self-assessed and the reviewed result side by side
+            (:mod:`~emulation_rules.results.review_report`).
 
     Returns:
         The path written.
@@ -105,9 +114,14 @@ def write_workbook(
     wb = Workbook()
     w = _Writer(wb, lang)
     w.summary(wb.active, p)
+    reviewed = review_tables(review, campaign, lang) if review is not None else ()
     for table in p.detail_tables():
         if table.rows or table.id in ("subjects", "details", "criteria", "defects"):
             w.table(word(_SHEETS[table.id], lang), table)
+        if table.id == "subjects":  # the review beside the verdicts
+            for t in reviewed:
+                vi, en = REVIEW_WORDS["sheet_" + t.id.replace("-", "_")]
+                w.table(vi if lang == "vi" else en, t)
     for ws in wb.worksheets:
         print_setup(ws)
     path = Path(target)

@@ -139,7 +139,8 @@ def copy_campaigns(target: Path, *only: str) -> Path:
 
 @pytest.fixture(scope="session")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
-    """The shipped campaigns, no token, decision log with facts, small limits for the tests."""
+    """The shipped campaigns, no token, decision log with facts, a register of titles
+    conferred, small limits for the tests."""
     base = tmp_path_factory.mktemp("service")
     srv = Server(
         copy_campaigns(base / "campaigns"),
@@ -150,6 +151,8 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
         "2000000",
         "--max-subjects",
         "500",
+        "--register",
+        str(base / "register.sqlite"),
     )
     srv.db = base / "decisions.sqlite"  # type: ignore[attr-defined]
     srv.start()

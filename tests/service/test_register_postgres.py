@@ -47,3 +47,45 @@ def test_the_same_history_from_sqlite_and_postgres(postgres_url: str, tmp_path: 
     finally:
         for store in stores:
             store.close()
+
+
+def test_the_service_records_and_reads_the_same_in_sqlite_and_postgres(postgres_url: str,  # noqa: F811
+                                                                      tmp_path: Path) -> None:
+    """The same decisions posted to a service on a SQLite register and to one on PostgreSQL give
+    the same answers and the same histories (``POST /register/decisions``, ``GET .../history``);
+    its own subjects and body, apart from the other test's in the shared cluster."""
+    body = "Giám đốc Công ty S"
+    import httpx
+
+    from .conftest import Server, copy_campaigns
+
+    campaigns = copy_campaigns(tmp_path / "campaigns", "ldtt_cstdcs_2025")
+    decisions = [
+        {"number": "21/QĐ-CTA", "date": "2024-12-30", "issued_by": body, "conferrals": [
+            {"subject": "S07", "title": CSTDCS, "year": 2024},
+            {"subject": "S08", "title": CSTDCS, "year": 2024, "name": "Người lao động A08"}]},
+        {"number": "22/QĐ-CTA", "date": "2025-02-01", "issued_by": body, "revokes": "21/QĐ-CTA",
+         "conferrals": [{"subject": "S08", "title": CSTDCS, "year": 2024}]},
+        {"number": "30/QĐ-CTA", "date": "2025-12-31", "issued_by": body, "conferrals": [
+            {"subject": "S07", "title": CSTDCS}, {"subject": "S08", "title": "advanced_laborer"}]},
+        {"number": "30/QĐ-CTA", "date": "2026-01-05", "issued_by": body, "conferrals": []},  # 409
+    ]
+    seen = []
+    for register in (str(tmp_path / "reg.sqlite"), postgres_url):
+        srv = Server(campaigns, "--no-log", "--register", register).start()
+        try:
+            with httpx.Client(base_url=srv.url, timeout=60) as c:
+                answers = [c.post("/register/decisions", json=d) for d in decisions]
+                statuses = [r.status_code for r in answers]
+                bodies = [{k: v for k, v in r.json().items() if k != "id"} for r in answers[:3]]
+                histories = {s: c.get(f"/register/subjects/{s}/history").json() for s in ("S07", "S08", "S09")}
+            seen.append((statuses, bodies, histories))
+        finally:
+            srv.stop()
+    assert seen[0] == seen[1]
+    statuses, _, histories = seen[0]
+    assert statuses == [201, 201, 201, 409]
+    assert [(h["year"], h["decision"]) for h in histories["S07"]["history"]] == [(2024, "21/QĐ-CTA"),
+                                                                                 (2025, "30/QĐ-CTA")]
+    assert [(h["title"], h["year"]) for h in histories["S08"]["history"]] == [("advanced_laborer", 2025)]
+    assert histories["S09"]["history"] == []

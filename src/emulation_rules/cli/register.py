@@ -182,9 +182,10 @@ def _add(store: Any, args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 
 
 def _from_evaluation(args: argparse.Namespace) -> tuple[list[Any], str | None, int | None, list[str]]:
-    """The awarded titles of an evaluation JSON that no quota's cap leaves out."""
+    """The awarded titles of an evaluation JSON that no quota's cap leaves out
+    (:func:`emulation_rules.facts.conferring.from_evaluation`)."""
     from emulation_rules.campaign.loader import load_campaign
-    from emulation_rules.facts.conferred import Conferral
+    from emulation_rules.facts.conferring import from_evaluation
 
     where = str(args.evaluation)
     try:
@@ -192,43 +193,15 @@ def _from_evaluation(args: argparse.Namespace) -> tuple[list[Any], str | None, i
     except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise FactsError([Problem("unreadable", f"cannot read the evaluation: {exc}",
                                   location=SourceLocation(where, 1))]) from None
-    if not isinstance(data, dict) or not isinstance(data.get("subjects"), list):
-        raise FactsError([Problem("invalid-value", "not an 'evaluate --format json' result (no 'subjects')",
-                                  location=SourceLocation(where, 1))])
-    if args.campaign is None and data.get("quotas"):
-        raise FactsError([Problem("missing-key", "the evaluation has quotas: give --campaign so that the titles "
-                                  "over a cap are left out", location=SourceLocation(where, 1))])
-    quotas = {q.id: q for q in load_campaign(args.campaign).quotas} if args.campaign else {}
-    left_out: set[tuple[str, str]] = set()
-    notes: list[str] = []
-    for q in data.get("quotas", []):
-        model = quotas.get(q.get("quota"))
-        if model is None or q.get("kind") == "min_share":
-            continue
-        for g in q.get("groups", []):
-            if g.get("status") != "not_met":
-                continue
-            outcomes = [o for o in q.get("outcomes", []) if o.get("group") == g.get("group")]
-            over = ({o["subject"] for o in outcomes if o.get("status") != "within_quota"} if outcomes
-                    else set(g.get("counted_ids", [])))
-            if not outcomes:
-                notes.append(f"quota {q['quota']}: {g.get('label')} is over its cap and no ranking decides who "
-                             "stays within; none of its awardees is recorded (vượt hạn mức, chưa xếp thứ tự)")
-            left_out.update((s, a) for s in over for a in model.awards)
-    wanted = set(args.award)
-    conferrals = []
-    for s in data["subjects"]:
-        for a in s.get("awards", []):
-            if a.get("verdict") != "awarded" or (wanted and a.get("award") not in wanted):
-                continue
-            if (s["id"], a["award"]) in left_out:
-                notes.append(f"{s['id']}: {a['award']} is over the quota's cap: not recorded (vượt hạn mức)")
-                continue
-            conferrals.append((s["id"], a["award"], s.get("name")))
-    as_of = data.get("as_of")
-    year = args.year or (int(as_of[:4]) if isinstance(as_of, str) else args.date.year)
-    return ([Conferral(sid, title, year, name) for sid, title, name in conferrals], data.get("campaign"), year,
-            notes)
+    campaign = load_campaign(args.campaign) if args.campaign else None
+    try:
+        return from_evaluation(data, campaign, awards=args.award, year=args.year, default_year=args.date.year,
+                               locate=lambda path: SourceLocation(where, 1))
+    except FactsError as exc:  # the file's own option names
+        raise FactsError([p if p.code != "missing-key" else Problem(
+            p.code, "the evaluation has quotas: give --campaign so that the titles over a cap are left out "
+            "(kết quả có hạn mức: cần --campaign)",
+            location=p.location) for p in exc.problems]) from None
 
 
 def _rows(path: Path) -> tuple[list[str], list[tuple[int, list[Any]]], Callable[[int, int], SourceLocation]]:

@@ -76,6 +76,13 @@ def add_service_commands(sub: argparse._SubParsersAction, stderr: TextIO | None)
         help="also log each full submission (needed by 'replay')",
     )
     sv.add_argument(
+        "--register",
+        metavar="URL|PATH",
+        help="the register of titles conferred (emulation-rules register: a SQLite file or a "
+        "postgresql+psycopg:// URL) behind POST /register/decisions and "
+        "GET /register/subjects/{id}/history (default: none)",
+    )
+    sv.add_argument(
         "--max-body",
         type=int,
         default=10 * 1024 * 1024,
@@ -176,9 +183,11 @@ def _missing_extra(args: argparse.Namespace, err: TextIO) -> bool:
     if not require("service", args.command, err):
         return True
     log_db: str | None = None if getattr(args, "no_log", False) else args.log_db
-    if log_db is None or not log_db.startswith("postgres"):
-        return False
-    return not require("postgres", f"--log-db {log_db.split('://', 1)[0]}://…", err)
+    for option, url in (("--log-db", log_db), ("--register", getattr(args, "register", None))):
+        if url is not None and url.startswith("postgres") and not require(
+                "postgres", f"{option} {url.split('://', 1)[0]}://…", err):
+            return True
+    return False
 
 
 def _tokens(path: Path | None, err: TextIO) -> tuple[str, ...] | None:
@@ -201,6 +210,7 @@ def _cmd_serve(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         return EXIT_MISSING_EXTRA
     import uvicorn
 
+    from emulation_rules.errors import FactsError
     from emulation_rules.service.app import create_app
     from emulation_rules.service.problems import NoCampaignsError
     from emulation_rules.service.protocol import GuardedProtocol
@@ -238,12 +248,17 @@ def _cmd_serve(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         head_timeout_s=args.head_timeout,
         body_timeout_s=args.body_timeout,
         keep_alive_s=args.keep_alive,
+        register_db=args.register,
     )
     try:
         app = create_app(settings.campaigns_dir, settings=settings)
     except NoCampaignsError as exc:
         err.write(f"{exc}\n")
         return EXIT_PROBLEMS
+    except FactsError as exc:  # the register cannot be opened (said without its password)
+        for p in exc.problems:
+            err.write(f"--register: {p}\n")
+        return EXIT_INPUT
     registry = app.state.service.registry
     for problems in registry.last_report.problems.values():
         for p in problems:
@@ -256,7 +271,7 @@ def _cmd_serve(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     err.write(
         f"serving {len(registry.campaigns)} campaigns ({', '.join(sorted(registry.campaigns))}) "
         f"on http://{args.host}:{args.port} (docs at /docs); decision log: "
-        f"{settings.log_db or 'off'}\n"
+        f"{settings.log_db or 'off'}; register: {'on' if settings.register_db else 'off'}\n"
     )
     err.flush()
     common = {

@@ -35,7 +35,7 @@ from emulation_rules.errors import FactsError, PathItem, Problem, SourceLocation
 from emulation_rules.facts.coerce import Invalid, coerce_value
 from emulation_rules.facts.reader import FactsReader, Submission
 
-__all__ = ["Correction", "apply_corrections", "load_corrections"]
+__all__ = ["Correction", "apply_corrections", "load_corrections", "read_corrections"]
 
 KEYS = ("subject", "fact", "item", "value", "note", "reviewer")
 
@@ -80,29 +80,39 @@ def load_corrections(source: str | os.PathLike[str], campaign: m.Campaign, submi
         raise FactsError([Problem("unreadable", f"cannot read: {exc.strerror or exc}",
                                   location=SourceLocation(name, 1))]) from None
     suffix = path.suffix.lower()
-    smap = SourceMap(file=name)
-    reviewer: Any = None
     if suffix in (".csv", ".xlsx", ".xlsm"):
+        smap = SourceMap(file=name)
         lines = _table(raw, name, smap, xlsx=suffix != ".csv")
-        from_text = True
-    else:
-        from emulation_rules.campaign.safe_yaml import parse_yaml
-        from emulation_rules.facts.json_text import parse_json
+        return _check(lines, campaign, submission, smap, None, True)
+    from emulation_rules.campaign.safe_yaml import parse_yaml
+    from emulation_rules.facts.json_text import parse_json
 
-        text = raw.decode("utf-8-sig", errors="replace")
-        data, smap = parse_json(text, file=name) if suffix == ".json" else parse_yaml(text, file=name)
-        if not isinstance(data, dict) or not isinstance(data.get("corrections"), list):
-            raise FactsError([Problem("missing-key", "a review file is a mapping with 'corrections', a list "
-                                      "of {subject, fact | item, value, note, reviewer}",
-                                      location=smap.locate(()) or SourceLocation(name, 1))])
-        for key in data:
-            if key not in ("campaign", "reviewed_by", "corrections"):
-                message, hint = unknown_key(key, ("campaign", "reviewed_by", "corrections"))
-                raise FactsError([Problem("unknown-key", message, (key,), smap.locate((key,)), hint)])
-        reviewer = data.get("reviewed_by")
-        lines = [(("corrections", i), entry) for i, entry in enumerate(data["corrections"])]
-        from_text = False
-    return _check(lines, campaign, submission, smap, reviewer, from_text)
+    text = raw.decode("utf-8-sig", errors="replace")
+    data, smap = parse_json(text, file=name) if suffix == ".json" else parse_yaml(text, file=name)
+    return read_corrections(data, campaign, submission, source_map=smap)
+
+
+def read_corrections(data: Any, campaign: m.Campaign, submission: Submission, *,
+                     source_map: SourceMap | None = None, path: tuple[PathItem, ...] = ()
+                     ) -> tuple[Correction, ...]:
+    """Check already-parsed corrections (``{reviewed_by, corrections: [...]}``, at ``path`` of
+    the document ``source_map`` locates; the service reads them under ``review``).
+
+    Raises:
+        FactsError: every problem, located.
+    """
+    smap = source_map or SourceMap()
+    if not isinstance(data, dict) or not isinstance(data.get("corrections"), list):
+        raise FactsError([Problem("missing-key", "a review is a mapping with 'corrections', a list of "
+                                  "{subject, fact | item, value, note, reviewer} (thẩm định cần danh sách "
+                                  "'corrections')", path,
+                                  smap.locate(path) or SourceLocation(smap.file, 1))])
+    for key in data:
+        if key not in ("campaign", "reviewed_by", "corrections"):
+            message, hint = unknown_key(key, ("campaign", "reviewed_by", "corrections"))
+            raise FactsError([Problem("unknown-key", message, (*path, key), smap.locate((*path, key)), hint)])
+    lines = [((*path, "corrections", i), entry) for i, entry in enumerate(data["corrections"])]
+    return _check(lines, campaign, submission, smap, data.get("reviewed_by"), False)
 
 
 def _table(raw: bytes, name: str, smap: SourceMap, *, xlsx: bool) -> list[tuple[tuple[PathItem, ...], Any]]:

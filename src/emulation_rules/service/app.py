@@ -9,6 +9,8 @@ request and a response for each)::
     POST /campaigns/{id}/evaluations             facts JSON -> evaluation JSON (with quotas)
     POST /campaigns/{id}/targets                 facts JSON -> target statuses of one phase
     POST /campaigns/{id}/initiatives             facts JSON with a register -> judged initiatives
+    POST /campaigns/{id}/reviews                 facts JSON with a review -> both results (.cycle_routes)
+    POST /register/decisions, GET /register/subjects/{id}/history   the register of titles
     POST /validate                               campaign YAML -> located problems
     GET  /evaluations/{uuid}                     one logged decision
     POST /admin/reload                           re-read the directory (also on SIGHUP)
@@ -42,8 +44,10 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from emulation_rules import __version__
 from emulation_rules.errors import CampaignError, Problem
+from emulation_rules.facts.conferred import ConferralRegister
 from emulation_rules.service import protocol
 from emulation_rules.service import schemas as s
+from emulation_rules.service.cycle_routes import add_cycle_routes
 from emulation_rules.service.decisions import DecisionLog
 from emulation_rules.service.delivery import ClientGoneError, answer, compute, in_thread
 from emulation_rules.service.limits import BodyLimit, bearer_auth, require_media
@@ -90,7 +94,8 @@ _STATUS_DOC = {
     400: "Unreadable body (not UTF-8 or not JSON)",
     401: "Missing or wrong bearer token",
     403: "Admin call from elsewhere than loopback with authentication off",
-    404: "Unknown campaign or decision",
+    404: "Unknown campaign or decision; no register",
+    409: "A decision of that number is already recorded for that issuing body",
     413: "Body or subject count over the limit",
     415: "Wrong media type",
     422: "Invalid facts or options (located problems)",
@@ -161,6 +166,7 @@ def create_app(campaigns_dir: str | Path, *, settings: ServiceSettings | None = 
         for p in problems:
             log.warning("left out: %s", p)
     decisions = DecisionLog(settings.log_db) if settings.log_db else None
+    titles = ConferralRegister(settings.register_db) if settings.register_db else None
     state = _State(settings, registry, decisions)
     if settings.generation_file:
         state.generation = Generation(Path(settings.generation_file))
@@ -187,8 +193,9 @@ def create_app(campaigns_dir: str | Path, *, settings: ServiceSettings | None = 
         finally:
             with contextlib.suppress(NotImplementedError, RuntimeError, ValueError, AttributeError):
                 loop.remove_signal_handler(signal.SIGHUP)
-            if decisions is not None:
-                decisions.close()
+            for store in (decisions, titles):
+                if store is not None:
+                    store.close()
 
     app = FastAPI(
         title="emulation-rules",
@@ -211,6 +218,7 @@ def create_app(campaigns_dir: str | Path, *, settings: ServiceSettings | None = 
     protected = [Depends(bearer_auth(settings.tokens))] if settings.tokens else []
     auth_errors = (401,) if settings.tokens else ()
     _routes(app, state, protected, auth_errors)
+    add_cycle_routes(app, state, protected, _problem_responses, auth_errors, _read, titles)
     _install_openapi(app)
     return app
 

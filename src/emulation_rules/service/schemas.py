@@ -16,14 +16,19 @@ from emulation_rules.campaign import model as m
 from emulation_rules.facts.history import FIRST_YEAR, LAST_YEAR, MAX_ENTRIES
 
 __all__ = [
+    "DECISION_REQUEST_SCHEMA",
     "FACTS_REQUEST_SCHEMA",
+    "REVIEW_REQUEST_SCHEMA",
     "CampaignDetail",
     "CampaignSummary",
     "DecisionDoc",
     "EvaluationDoc",
+    "HistoryDoc",
     "InitiativesDoc",
     "ProblemDetails",
+    "RegisterDecisionDoc",
     "ReloadDoc",
+    "ReviewDoc",
     "TargetsDoc",
     "ValidationDoc",
     "facts_schema",
@@ -121,6 +126,7 @@ def facts_schema(campaign: m.Campaign) -> dict[str, Any]:
         "as_of": {"type": "string", "format": "date"},
         "subjects": {"type": "array", "items": {"oneOf": [collective, individual]}},
     }
+    props.update(CYCLE_PROPERTIES)
     if campaign.initiatives is not None:
         props["initiatives"] = {
             "type": "array",
@@ -158,6 +164,36 @@ HISTORY_SCHEMA: dict[str, Any] = {
 }
 
 
+CYCLE_PROPERTIES: dict[str, Any] = {
+    "proposals": {
+        "type": "array",
+        "description": "who the unit proposes for which award (danh sách đề nghị): "
+        "{award, subjects}, awards and subjects by id or label (emulation_rules.facts.cycle)",
+        "items": {
+            "type": "object",
+            "required": ["award", "subjects"],
+            "properties": {"award": {"type": "string"}, "subjects": {"type": "array", "items": {"type": "string"}}},
+        },
+    },
+    "ballots": {
+        "type": "array",
+        "description": "the emulation council's ballots (biên bản bỏ phiếu), per subject and award",
+        "items": {
+            "type": "object",
+            "required": ["subject", "award"],
+            "properties": {
+                "subject": {"type": "string"},
+                "award": {"type": "string"},
+                "members": {"type": "integer", "minimum": 0},
+                "present": {"type": "integer", "minimum": 0},
+                "votes_for": {"type": "integer", "minimum": 0},
+                "minutes": {"type": "string"},
+            },
+        },
+    },
+}
+"""The review cycle's keys of a submission, beside ``subjects`` (:mod:`emulation_rules.facts.cycle`)."""
+
 FACTS_REQUEST_SCHEMA: dict[str, Any] = {
     "type": "object",
     "required": ["subjects"],
@@ -184,6 +220,77 @@ FACTS_REQUEST_SCHEMA: dict[str, Any] = {
             },
         },
         "initiatives": {"type": "array", "items": {"type": "object"}},
+        **CYCLE_PROPERTIES,
+    },
+}
+
+CORRECTION_SCHEMA: dict[str, Any] = {
+    "type": "object",
+    "required": ["subject", "value"],
+    "description": "one reviewed value: a fact, or a score-sheet item with a points fact, exactly one; "
+    "value null = not known (emulation_rules.facts.corrections)",
+    "properties": {
+        "subject": {"type": "string"},
+        "fact": {"type": "string"},
+        "item": {"type": "string"},
+        "value": {},
+        "note": {"type": "string", "description": "why (diễn giải)"},
+        "reviewer": {"type": "string"},
+    },
+}
+
+REVIEW_REQUEST_SCHEMA: dict[str, Any] = {
+    **FACTS_REQUEST_SCHEMA,
+    "required": ["subjects", "review"],
+    "description": "A facts submission (the unit's self-assessment) with the upper level's review: "
+    "the corrections, as in a review file (evaluate --reviewed).",
+    "properties": {
+        **FACTS_REQUEST_SCHEMA["properties"],
+        "review": {
+            "type": "object",
+            "required": ["corrections"],
+            "properties": {
+                "campaign": {"type": "string"},
+                "reviewed_by": {"type": "string", "description": "the reviewer of every line without its own"},
+                "corrections": {"type": "array", "items": CORRECTION_SCHEMA},
+            },
+        },
+    },
+}
+
+CONFERRAL_SCHEMA: dict[str, Any] = {
+    "type": "object",
+    "additionalProperties": False,
+    "required": ["subject", "title"],
+    "properties": {
+        "subject": {"type": "string", "minLength": 1},
+        "title": {"type": "string", "pattern": "^[a-z][a-z0-9_]*$", "maxLength": 64},
+        "year": {"type": "integer", "minimum": FIRST_YEAR, "maximum": LAST_YEAR,
+                 "description": "default: the decision's year"},
+        "name": {"type": "string"},
+    },
+}
+
+DECISION_REQUEST_SCHEMA: dict[str, Any] = {
+    "type": "object",
+    "additionalProperties": False,
+    "required": ["number", "date", "issued_by"],
+    "description": "A decision to record in the register of titles conferred (register add): the titles "
+    "from an evaluation document (awarded, within every quota) or listed in 'conferrals'; a "
+    "revocation cites the decision it revokes and lists what it takes back.",
+    "oneOf": [{"required": ["evaluation"]}, {"required": ["conferrals"]}],
+    "properties": {
+        "number": {"type": "string", "minLength": 1, "maxLength": 128, "description": "số quyết định"},
+        "date": {"type": "string", "format": "date"},
+        "issued_by": {"type": "string", "minLength": 1, "maxLength": 256, "description": "cơ quan ban hành"},
+        "year": {"type": "integer", "minimum": FIRST_YEAR, "maximum": LAST_YEAR,
+                 "description": "the year the titles are for (default: the evaluation's, else the date's)"},
+        "revokes": {"type": "string", "description": "the number of the decision (same body) it revokes"},
+        "campaign": {"type": "string", "description": "the served campaign of the evaluation (its quotas)"},
+        "awards": {"type": "array", "items": {"type": "string"},
+                   "description": "with an evaluation: record only these awards (default: all)"},
+        "evaluation": {"type": "object", "description": "a POST .../evaluations (or reviews) answer"},
+        "conferrals": {"type": "array", "items": CONFERRAL_SCHEMA},
     },
 }
 
@@ -250,6 +357,55 @@ class EvaluationDoc(BaseModel):
     quotas: list[dict[str, Any]]
 
 
+class ReviewDoc(EvaluationDoc):
+    """The reviewed evaluation document (the verdicts that count), with the self-assessed one and
+    the review (``evaluate --reviewed FILE --format json``)."""
+
+    self_assessed: dict[str, Any] = Field(description="the evaluation document of the unit's own facts")
+    review: list[dict[str, Any]] = Field(
+        description="per subject corrected: the corrected facts with both values and the note, each "
+        "award's self-assessed and reviewed verdict, points and band, the criteria that changed")
+
+
+class ConferralDoc(BaseModel):
+    """One title conferred (or taken back) to one subject."""
+
+    subject: str
+    title: str
+    year: int
+    name: str | None
+
+
+class RegisterDecisionDoc(BaseModel):
+    """A decision as recorded in the register."""
+
+    id: int
+    number: str
+    issued_by: str
+    date: str
+    kind: Literal["confer", "revoke"]
+    revokes: str | None
+    campaign: str | None
+    conferrals: list[ConferralDoc]
+    notes: list[str] = Field(description="awarded titles left out (over a quota's cap), in words")
+
+
+class HeldTitleDoc(BaseModel):
+    """A title a subject holds according to the register."""
+
+    title: str
+    year: int
+    decided_by: str | None
+    decision: str | None
+
+
+class HistoryDoc(BaseModel):
+    """A subject's history from the register (``register history --format json``)."""
+
+    subject: str
+    history: list[HeldTitleDoc]
+
+
 class TargetsDoc(BaseModel):
     """Target statuses for one phase (``targets --format json``)."""
 
@@ -278,7 +434,7 @@ class DecisionDoc(BaseModel):
 
     id: str
     created_at: str
-    kind: Literal["evaluation", "targets", "initiatives"]
+    kind: Literal["evaluation", "targets", "initiatives", "review"]
     campaign_id: str
     content_hash: str
     backend: str | None

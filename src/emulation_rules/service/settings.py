@@ -37,6 +37,8 @@ class ServiceSettings:
         log_db: decision log as a SQLite file path or an SQLAlchemy URL
             (``postgresql+psycopg://...``); ``None`` = no decision log.
         log_facts: also store each full submission (needed by ``emulation-rules replay``).
+        register_db: the register of titles conferred (SQLite file path or URL) behind
+            ``/register/...``; ``None`` = no register.
         cors_origins: origins allowed by CORS; empty = CORS off (default).
         backend: evaluation backend for default parameters (``auto``, ``durable``, ``python``).
         max_head_bytes: largest request head (request line and headers), bytes (default
@@ -66,6 +68,7 @@ class ServiceSettings:
     body_timeout_s: float = 60.0
     keep_alive_s: int = 5
     generation_file: str | None = None
+    register_db: str | None = None
 
     def to_env(self) -> str:
         """JSON text for :data:`SETTINGS_ENV` (tokens included: the variable is process-local)."""

@@ -47,9 +47,11 @@ __all__ = [
     "ReplayResult",
     "dumps",
     "replay",
+    "review_date",
     "run_evaluation",
     "run_initiatives",
     "run_targets",
+    "shape_document",
 ]
 
 REQUEST_FILE = "<request>"
@@ -241,17 +243,30 @@ def evaluation_document(engine: Engine, submission: Submission, opts: Options) -
     Raises:
         ServiceProblem: 422 for bad options, 500 when the engine fails.
     """
-    campaign = engine.campaign
+    try:
+        doc = engine.evaluate(submission, as_of=review_date(engine.campaign, opts)).to_dict()
+    except EvaluationError as exc:
+        raise ServiceProblem(500, "engine-failure", f"the engine failed: {exc}") from None
+    return shape_document(doc, opts)
+
+
+def review_date(campaign: m.Campaign, opts: Options) -> dt.date | None:
+    """The review date of ``opts``: ``as_of``, or the last day of ``phase``.
+
+    Raises:
+        ServiceProblem: 422 for a bad date, an unknown phase, or both given.
+    """
     as_of = _date(opts.as_of)
     phase = _phase(campaign, opts.phase)
     if phase is not None:
         if as_of is not None:
             raise _bad("conflicting-options", "give as_of or phase, not both", ("phase",))
         as_of = phase.end or phase.start
-    try:
-        doc = engine.evaluate(submission, as_of=as_of).to_dict()
-    except EvaluationError as exc:
-        raise ServiceProblem(500, "engine-failure", f"the engine failed: {exc}") from None
+    return as_of
+
+
+def shape_document(doc: dict[str, Any], opts: Options) -> dict[str, Any]:
+    """An evaluation document as ``explain`` and ``lang`` ask (changed in place)."""
     if not opts.explain or opts.lang:
         for subject in doc["subjects"]:
             for award in subject["awards"]:
@@ -449,14 +464,23 @@ def replay(record: DecisionRecord, served: Served) -> ReplayResult:
     body = record.facts.encode("utf-8")
     campaign = served.campaign
     opts = Options.from_dict(record.options)
-    submission = parse_submission(campaign, body, max_subjects=2**63)
-    if record.kind == "evaluation":
+    if record.kind in ("evaluation", "review"):
         engine = Engine(
             campaign, params=parse_params(campaign, opts.params),
             backend=record.backend if record.backend in ("durable", "python") else "auto",  # type: ignore[arg-type]
         )
+    if record.kind == "review":  # the submission and the upper level's corrections (.review)
+        from emulation_rules.service.review import review_document, review_verdicts
+
+        doc = review_document(engine, body, opts, max_subjects=2**63)
+        verdicts: Any = review_verdicts(doc)
+        digest = hashlib.sha256(dumps(doc)).hexdigest()
+        diffs = tuple(_diff("", record.verdicts, verdicts))
+        return ReplayResult(digest == record.result_sha256, not diffs, verdicts, diffs)
+    submission = parse_submission(campaign, body, max_subjects=2**63)
+    if record.kind == "evaluation":
         doc = evaluation_document(engine, submission, opts)
-        verdicts: Any = evaluation_verdicts(doc)
+        verdicts = evaluation_verdicts(doc)
     elif record.kind == "targets":
         doc = targets_document(campaign, submission, opts)
         verdicts = {f"{t['target']}@{t['phase']}": t["status"] for t in doc["targets"]}

@@ -15,6 +15,7 @@ YAML or CSV). The workbook holds:
   in its first column, one record per row;
 * **Sổ đăng ký sáng kiến**, the initiative register, for a campaign with an initiative
   programme (authors as ``P01: 60; P02: 40``); **Danh hiệu đã đạt**, the titles held;
+  **Danh sách đề nghị**, who is proposed for which award (awards with ``requires_proposal``);
 * **Danh mục** (hidden): the lists the drop-downs read.
 
 Needs openpyxl (a dependency).
@@ -31,17 +32,12 @@ from pathlib import Path
 from typing import Any
 
 from emulation_rules.authoring.form_history import history_sheet
+from emulation_rules.authoring.form_proposals import proposals_sheet
 from emulation_rules.campaign import model as m
 from emulation_rules.campaign.money import plain_number
 from emulation_rules.evaluate.semantics import reads
 from emulation_rules.facts.initiatives import REGISTER_KEYS, register_fields
-from emulation_rules.facts.xlsx import (
-    KIND_TAG,
-    META_AS_OF,
-    META_CAMPAIGN,
-    RECORDS_SUBJECT,
-    REGISTER_PREFIX,
-)
+from emulation_rules.facts.xlsx import KIND_TAG, META_AS_OF, META_CAMPAIGN, RECORDS_SUBJECT, REGISTER_PREFIX
 from emulation_rules.results.workbook import print_setup
 from emulation_rules.writing import replacing
 
@@ -140,6 +136,7 @@ def write_form(
     if campaign.initiatives is not None:
         writer.register_sheet(campaign.initiatives)
     history_sheet(writer, _Column)
+    proposals_sheet(writer, _Column, campaign, SHEET_LISTS)
     writer.help_sheet(help_ws, placed)
     wb.move_sheet(SHEET_LISTS, offset=len(wb.sheetnames))
     wb[SHEET_LISTS].sheet_state = "hidden"

@@ -35,8 +35,9 @@ def add_parser(sub: Any, stderr: TextIO | None) -> None:
         help="write an .xlsx submission form for a campaign (to fill in, then --facts)",
         description="Write an .xlsx form generated from the campaign: instructions in Vietnamese "
         "(the review date, every fact with its meaning, unit, allowed values and plan clause), "
-        "one sheet per subject kind with drop-downs and checks, one sheet per records fact and "
-        "the initiative register. Read it back with --facts form.xlsx.",
+        "one sheet per subject kind with drop-downs and checks, one sheet per records fact, "
+        "the initiative register, the titles held and the proposals (awards that judge only the "
+        "subjects proposed). Read it back with --facts form.xlsx.",
         stderr=stderr,
     )
     f.add_argument("campaign", metavar="CAMPAIGN", help="campaign YAML file")

@@ -24,7 +24,8 @@ Layout (what :mod:`emulation_rules.authoring.forms` writes; a hand-made table wo
   holds the records themselves as the JSON list a CSV cell holds (``[{"title": ...}]``), so
   that a facts CSV saved as .xlsx by a spreadsheet program reads exactly as the CSV.
 * **History.** A sheet whose key row has ``@history.subject`` lists the titles each subject
-  already holds, one per row (:mod:`.xlsx_history`).
+  already holds, one per row (:mod:`.xlsx_history`); **proposals**, ``@proposals.subject``: who
+  is proposed for which award, one per row (:mod:`.xlsx_proposals`).
 * **Initiative register.** A sheet whose key row has ``@initiatives.id`` holds the register
   (:mod:`.initiatives`), one initiative per row; ``@initiatives.authors`` reads
   ``P01: 60; P02: 40`` (person and share in percent; a single author may be just ``P01``).
@@ -46,15 +47,7 @@ from typing import Any
 
 from emulation_rules.campaign import model as m
 from emulation_rules.campaign.safe_yaml import SourceMap
-from emulation_rules.errors import (
-    FactsError,
-    PathItem,
-    Problem,
-    SourceLocation,
-    did_you_mean,
-    id_listing,
-    unknown_id,
-)
+from emulation_rules.errors import FactsError, PathItem, Problem, SourceLocation, did_you_mean, id_listing, unknown_id
 from emulation_rules.facts.history import HISTORY_COLUMN, history_cell
 from emulation_rules.facts.initiatives import REGISTER_KEYS, register_fields
 from emulation_rules.facts.json_text import loads_value
@@ -72,6 +65,7 @@ from emulation_rules.facts.xlsx_cells import (
     parse_authors,
 )
 from emulation_rules.facts.xlsx_history import HISTORY_PREFIX, HISTORY_SHEET_KEYS, attach_history, history_rows
+from emulation_rules.facts.xlsx_proposals import PROPOSALS_PREFIX, proposal_rows, proposals_document, sheet_keys
 
 __all__ = [
     "KIND_TAG",
@@ -125,15 +119,8 @@ def read_facts_xlsx(
     if book.problems:
         raise FactsError(book.problems)
     if not book.subject_sheets:
-        raise FactsError(
-            [
-                Problem(
-                    "empty",
-                    "no sheet has a key row with 'id' (one subject per row)",
-                    location=SourceLocation(file, 1),
-                )
-            ]
-        )
+        raise FactsError([Problem("empty", "no sheet has a key row with 'id' (one subject per row)",
+                                  location=SourceLocation(file, 1))])
     return parse_facts(book.document(), campaign, source_map=book.smap, on_error=on_error)
 
 
@@ -271,6 +258,7 @@ class _Book:
         self.counts: dict[tuple[int, str], tuple[int, SourceLocation]] = {}
         self.json_cells: set[tuple[int, str]] = set()  # records given as a JSON list in a cell
         self.histories: list[Any] = []  # rows of the history sheet (.xlsx_history)
+        self.proposals: list[Any] = []  # rows of the proposals sheet (.xlsx_proposals)
         self.reg_fields = register_fields(campaign.initiatives) if campaign.initiatives else {}
         # the form's drop-downs show level and role labels; the reader wants ids
         self.level_ids = _label_index(campaign.subjects.collective_levels)
@@ -289,6 +277,7 @@ class _Book:
                     or RECORDS_SUBJECT in keys
                     or f"{REGISTER_PREFIX}id" in keys
                     or f"{HISTORY_PREFIX}subject" in keys
+                    or f"{PROPOSALS_PREFIX}subject" in keys
                     or (keys and keys[0].startswith(KIND_TAG))
                 ):
                     key_row = r
@@ -315,6 +304,9 @@ class _Book:
         elif f"{HISTORY_PREFIX}subject" in keys:
             if not self.unknown_keys(name, key_row + 1, keys, [f"{HISTORY_PREFIX}{k}" for k in HISTORY_SHEET_KEYS]):
                 self.histories += history_rows(keys, data, lambda r, c: self.loc(name, r, c), self.problems)
+        elif f"{PROPOSALS_PREFIX}subject" in keys:  # danh sách đề nghị (.xlsx_proposals)
+            if not self.unknown_keys(name, key_row + 1, keys, sheet_keys()):
+                self.proposals += proposal_rows(keys, data, lambda r, c: self.loc(name, r, c), self.problems)
         else:
             self.subject_sheet(name, key_row + 1, keys, data)
 
@@ -597,4 +589,6 @@ class _Book:
         doc: dict[str, Any] = {**self.meta, "subjects": self.subjects}
         if self.register:
             doc["initiatives"] = self.register
+        if self.proposals:
+            doc["proposals"] = proposals_document(self.proposals, self.smap)
         return doc

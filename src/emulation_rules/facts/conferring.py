@@ -121,19 +121,20 @@ def from_rows(rows: Any, year: int, *, locate: Locate, path: tuple[PathItem, ...
             return Problem(code, message, full, locate(full), hint)
 
         if not isinstance(row, Mapping):
-            problems.append(problem("invalid-value", "a conferral is a mapping {subject, title, year, name}", (), None))
+            problems.append(problem("invalid-value", "a conferral is a mapping {subject, title, year, name} "
+                                    "(mỗi dòng là một đối tượng JSON)", (), None))
             continue
         found: list[Problem] = []
         for key in row:
             if key not in ("subject", "title", "year", "name"):
-                found.append(problem("unknown-key", f"unknown key {key!r}; keys: subject, title, year, name",
-                                     (str(key),), None))
+                found.append(problem("unknown-key", f"unknown key {key!r}; keys: subject, title, year, name "
+                                     "(khóa không hợp lệ)", (str(key),), None))
         subject = row.get("subject")
         if not isinstance(subject, str) or not subject.strip():
             found.append(problem("missing-key", "a conferral needs a subject (mã đối tượng)", ("subject",), None))
         name = row.get("name")
         if name is not None and not isinstance(name, str):
-            found.append(problem("invalid-value", "name must be text", ("name",), None))
+            found.append(problem("invalid-value", "name must be text (tên phải là chữ)", ("name",), None))
         held = read_history([{"title": row.get("title"), "year": row.get("year", year)}], (), problem, found)
         problems.extend(found)
         if not found and held:

@@ -134,10 +134,11 @@ def _decision(data: Any, registry: CampaignRegistry, locate: Any) -> tuple[Decis
     for key in ("revokes", "campaign"):
         if data.get(key) is not None and (not isinstance(data[key], str) or not _fits(data[key], LIMITS[key])):
             problems.append(bad("invalid-value", f"{key} must be a text of at most {LIMITS[key]} characters "
-                                "(văn bản quá dài)", (key,)))
+                                "(phải là chữ, không quá dài)", (key,)))
     awards = data.get("awards") or []
     if not isinstance(awards, list) or not all(isinstance(a, str) for a in awards):
-        problems.append(bad("invalid-value", "awards must be a list of award ids", ("awards",)))
+        problems.append(bad("invalid-value", "awards must be a list of award ids (danh sách mã danh hiệu)",
+                            ("awards",)))
         awards = []
     if ("evaluation" in data) == ("conferrals" in data):
         problems.append(bad("missing-key", "give 'evaluation' (an evaluation document) or 'conferrals' (a list), "

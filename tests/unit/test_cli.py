@@ -23,9 +23,11 @@ def cli(*argv: str) -> tuple[int, str, str]:
 
 
 def test_validate_ok():
-    code, out, _ = cli("validate", TKV)
+    code, out, _ = cli("validate", TKV, "--lang", "en")
     assert code == 0
     assert out.startswith(f"ok: {TKV} (tkv_2019:")
+    code, out, _ = cli("validate", TKV)  # Vietnamese by default
+    assert out.startswith(f"hợp lệ: {TKV} (tkv_2019:")
 
 
 def test_validate_reports_misspelt_key_with_line_and_column(tmp_path):
@@ -42,7 +44,7 @@ def test_validate_reports_misspelt_key_with_line_and_column(tmp_path):
         for i, ln in enumerate(bad.read_text(encoding="utf-8").splitlines(), 1)
         if "aplies_to" in ln
     )
-    code, out, err = cli("validate", TKV, str(bad))
+    code, out, err = cli("validate", TKV, str(bad), "--lang", "en")
     assert code == 1
     assert f"{bad}:{line}:5: facts[" in out
     assert "unknown key 'aplies_to'; allowed: applies_to, " in out
@@ -259,6 +261,6 @@ def test_invalid_facts_are_listed_and_refused(tmp_path):
     assert code == 2
     assert f"{bad}:2:" in err and "[invalid-value]" in err
     assert out == ""
-    code, out, err = cli("evaluate", TKV, "--facts", str(bad), "--skip-invalid")
+    code, out, err = cli("evaluate", TKV, "--facts", str(bad), "--skip-invalid", "--lang", "en")
     assert code == 0
     assert "B " in out and "skipped:" in err

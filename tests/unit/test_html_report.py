@@ -384,13 +384,13 @@ def test_initiatives_page(tmp_path: Path) -> None:
     ],
 )
 def test_output_must_fit_the_format(tmp_path: Path, argv: list[str], message: str) -> None:
-    code, _, err = _cli("evaluate", *_example("tkv_2019"), *argv)
+    code, _, err = _cli("evaluate", *_example("tkv_2019"), *argv, "--lang", "en")
     assert code == 2 and message in err
 
 
 def test_unwritable_output_is_exit_2(tmp_path: Path) -> None:
     code, _, err = _cli("evaluate", *_example("tkv_2019"), "--format", "html",
-                        "-o", str(tmp_path / "no" / "such" / "dir" / "r.html"))
+                        "-o", str(tmp_path / "no" / "such" / "dir" / "r.html"), "--lang", "en")
     assert code == 2 and "cannot write" in err and "Traceback" not in err
 
 
@@ -423,4 +423,4 @@ def test_bulk_summary_page_shows_the_verdicts_of_the_rows(tmp_path: Path) -> Non
     assert {k: n for k, n in table.items() if n} == dict(want)
     assert shown.fetches == [] and shown.scripts == 0
     code, _, err = _cli("evaluate", tkv, "--bulk", "--facts", facts, "--format", "html", "-o", "r.csv")
-    assert code == 2 and "give --output FILE.html" in err
+    assert code == 2 and "hãy cho --output TỆP.html" in err  # Vietnamese by default

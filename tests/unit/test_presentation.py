@@ -25,6 +25,7 @@ import pytest
 
 from emulation_rules.campaign.loader import load_campaign
 from emulation_rules.cli.app import run
+from emulation_rules.messages import translate_message
 
 from ..conftest import CAMPAIGNS, EXAMPLES
 
@@ -45,6 +46,11 @@ def cli(*argv: str) -> tuple[int, str, str]:
     out, err = io.StringIO(), io.StringIO()
     code = run(list(argv), stdout=out, stderr=err)
     return code, out.getvalue(), err.getvalue()
+
+
+def _vi(message: str) -> str:
+    """A message of the JSON (English) as the Vietnamese catalogue gives it."""
+    return translate_message(message) or message
 
 
 def _num(x: float | int | None, digits: int = 2) -> str:
@@ -100,13 +106,13 @@ class Expect:
     def why(self, a: dict[str, Any]) -> str:
         missing = ", ".join(self.fact(f) for f in a["missing_facts"])
         if a["verdict"] == "not_eligible":
-            return a["reason"] or ""
+            return _vi(a["reason"] or "")
         if a["verdict"] == "not_awarded":
             text = "không đạt: " + "; ".join(c["label"]["vi"] for c in a["criteria"] if c["status"] == "fail")
             return text + (f"; thiếu: {missing}" if missing else "")
         if a["verdict"] == "incomplete":
             if a["reason"] and not a["missing_facts"]:
-                return a["reason"]
+                return _vi(a["reason"])
             undecided = [c["label"]["vi"] for c in a["criteria"] if c["status"] == "unknown"]
             return f"chưa xét được: {'; '.join(undecided)} (thiếu: {missing})" if undecided else f"thiếu: {missing}"
         text = "đạt mọi tiêu chí"
@@ -164,16 +170,16 @@ class Expect:
     def targets(self, targets: list[dict[str, Any]]) -> list[list[str]]:
         return [[t["label"]["vi"], self.phase(t["phase"]), _num(t["value"]), t["op"], _num(t["target_value"]),
                  t["unit"] or "", "" if t["ratio"] is None else _num(t["ratio"] * 100, 1) + " %",
-                 STATUS[t["status"]], t["reason"] or "", t["source"], t["text_vi"]] for t in targets]
+                 STATUS[t["status"]], _vi(t["reason"] or ""), t["source"], t["text_vi"]] for t in targets]
 
     def initiatives(self, entries: list[dict[str, Any]]) -> list[list[str]]:
         prog = self.c.initiatives
         assert prog is not None
         labels = {ch.id: ch.label.vi for ch in prog.checks}
         return [[e["id"], e["title"] or "", STATUS[e["status"]],
-                 "; ".join(f"{labels.get(ch['check'], ch['check'])}: {ch['detail']} ({ch['source']})"
+                 "; ".join(f"{labels.get(ch['check'], ch['check'])}: {_vi(ch['detail'])} ({ch['source']})"
                            for ch in e["checks"] if not ch["passed"]),
-                 ", ".join(e["credited"]), e["attribution"]] for e in entries]
+                 ", ".join(e["credited"]), _vi(e["attribution"])] for e in entries]
 
 
 # --- readers of each format -------------------------------------------------------------------

@@ -105,7 +105,7 @@ def test_evaluate_json_and_table_report_the_quota() -> None:
         "direct_workers_among_commended", 20, 3, "met", 3)
     assert q["source"] == "Kế hoạch LĐLĐ tỉnh Điện Biên 2020, mục II.3 (dòng 14)"
     table = io.StringIO()
-    run(["evaluate", str(DB), "--facts", str(DB_FACTS)], stdout=table)
+    run(["evaluate", str(DB), "--facts", str(DB_FACTS), "--lang", "en"], stdout=table)
     assert "direct_workers_among_commended: met — 3/20 awardees qualify (15.00%" in table.getvalue()
 
 
@@ -120,7 +120,7 @@ def test_table_states_the_shortfall(engine) -> None:
     from emulation_rules.results.render import render_table
 
     ev = engine.evaluate(parse_facts(people(2, 18), engine.campaign))
-    assert "short by 1 of the 3 needed (or add 2 qualifying awardee(s))" in render_table(ev)
+    assert "short by 1 of the 3 needed (or add 2 qualifying awardee(s))" in render_table(ev, lang="en")
 
 
 # --- caps, denominators, groups, rankings (issue 10, item 3) ------------------------------------
@@ -236,7 +236,7 @@ def test_without_a_ranking_the_excess_is_reported_and_nobody_named(caps) -> None
     from emulation_rules.results.render import render_table
 
     assert "CD-B: not_met — 2/9 (22.22%); 1 over the cap of 1; no ranking declared: nobody named" in (
-        render_table(ev))
+        render_table(ev, lang="en"))
 
 
 def test_max_count_is_a_fixed_number(caps) -> None:
@@ -301,7 +301,7 @@ def test_per_unit_and_per_level_name_the_group_without_unit(caps) -> None:
     assert [(g.group, g.label, g.numerator, g.denominator) for g in by_level.groups] == [
         ("grassroots_union", "grassroots_union", 0, 1), ("upper_union", "upper_union", 2, 9),
         (None, "no level", 1, 2)]
-    table = render_quotas_table(ev.quotas)
+    table = render_quotas_table(ev.quotas, "en")
     assert "    no unit: not_met — 1/1 (100.00%); 1 over the cap of 0" in table
     assert "    no level: not_met — 1/2 (50.00%); 1 over the cap of 0" in table
 
@@ -320,7 +320,7 @@ def test_cli_json_table_and_workbook_report_groups_and_outcomes(tmp_path) -> Non
     assert [(o["subject"], o["status"], o["rank"]) for o in q["outcomes"]] == [
         ("B2", "within_quota", 1), ("B1", "over_quota", 2)]
     table = io.StringIO()
-    assert run(["evaluate", str(CAPS), "--facts", str(facts)], stdout=table, stderr=err) == 0
+    assert run(["evaluate", str(CAPS), "--facts", str(facts), "--lang", "en"], stdout=table, stderr=err) == 0
     assert "      2. B1: over_quota (value 80)" in table.getvalue()
     book = tmp_path / "out.xlsx"
     assert run(["evaluate", str(CAPS), "--facts", str(facts), "--format", "xlsx", "-o", str(book)],

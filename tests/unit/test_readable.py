@@ -104,7 +104,7 @@ def test_defects_are_printed_beside_their_target() -> None:
     total = report.result("initiatives_district_total")
     assert "d02" in [d.id for d in total.defects]
     assert "d02" in [d["id"] for d in total.to_dict()["defects"]]
-    text = render_targets_table(report)
+    text = render_targets_table(report, "en")
     assert any(line.startswith("defect d02 (Kế hoạch LĐLĐ huyện Vĩnh Linh 2022 (dòng 25, 27, 84); ")
                and "390" in line
                for line in text.splitlines())

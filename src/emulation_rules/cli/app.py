@@ -50,6 +50,7 @@ from emulation_rules.errors import (
     FactsError,
     YAMLSyntaxError,
 )
+from emulation_rules.messages import translate_line, translate_message
 from emulation_rules.results.render import render_csv, render_explanation, render_json, render_table
 from emulation_rules.writing import write_atomic
 
@@ -284,6 +285,10 @@ def build_parser(stderr: TextIO | None = None) -> argparse.ArgumentParser:
                    help="with --coverage: exit 1 when a campaign's coverage is below PCT percent")
     c.add_argument("--format", choices=("text", "json"), default="text",
                    help="with --mutate or --coverage: text (default) or json for CI")
+    for command in sub.choices.values():  # every command speaks Vietnamese, or English on request
+        if "--lang" not in command._option_string_actions:
+            command.add_argument("--lang", choices=("vi", "en"), default="vi",
+                                 help="language of messages: vi (default, Vietnamese) or en")
     return p
 
 
@@ -299,8 +304,12 @@ def run(argv: Sequence[str] | None = None, *, stdout: TextIO | None = None,
     except _Exit as exc:
         return exc.status
     handler: Callable[[argparse.Namespace, TextIO, TextIO], int] = _COMMANDS[args.command]
+    lang = getattr(args, "lang", "vi")
+    err = Localised(err, lang)  # type: ignore[assignment]  # a TextIO in all but name
+    if getattr(args, "format", None) not in ("json", "csv"):  # data formats keep their own text
+        out = Localised(out, lang)  # type: ignore[assignment]
     try:
-        return handler(args, out, err)
+        return _handle(handler, args, out, err)
     except (CampaignError, FactsError, CompileError, CaseFileError) as exc:
         err.write(f"{exc}\n")
         return EXIT_INPUT
@@ -314,6 +323,27 @@ def run(argv: Sequence[str] | None = None, *, stdout: TextIO | None = None,
         with contextlib.suppress(OSError, ValueError):
             err.write(f"error: cannot write the output: {exc.strerror or exc}\n")
         return EXIT_INPUT
+
+
+def _handle(handler: Callable[[argparse.Namespace, TextIO, TextIO], int], args: argparse.Namespace,
+            out: TextIO, err: TextIO) -> int:
+    try:
+        return handler(args, out, err)
+    finally:  # a last line without its newline is written too
+        for stream in (out, err):
+            if isinstance(stream, Localised) and stream.pending:
+                stream.flush()
+
+
+def localised_problem(problem: dict[str, Any], lang: str) -> dict[str, Any]:
+    """A problem's JSON form with its message and hint in ``lang`` (codes and paths unchanged)."""
+    if lang == "en":
+        return problem
+    out = dict(problem)
+    for key in ("message", "hint"):
+        if isinstance(out.get(key), str):
+            out[key] = translate_message(out[key]) or out[key]
+    return out
 
 
 def main() -> None:
@@ -330,6 +360,32 @@ def main() -> None:
             os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         code = code or EXIT_INPUT
     sys.exit(code)
+
+
+class Localised(io.TextIOBase):
+    """A text stream that writes each line in the chosen language (:mod:`emulation_rules.messages`):
+    problems, notes and reasons written in English where they arise read in Vietnamese."""
+
+    def __init__(self, stream: TextIO, lang: str) -> None:
+        super().__init__()
+        self.stream = stream
+        self.lang = "en" if lang == "en" else "vi"
+        self.pending = ""
+
+    def write(self, text: str) -> int:
+        if self.lang == "en":
+            return self.stream.write(text)
+        self.pending += text
+        *lines, self.pending = self.pending.split("\n")
+        for line in lines:
+            self.stream.write(translate_line(line, "vi") + "\n")
+        return len(text)
+
+    def flush(self) -> None:
+        if self.pending:
+            self.stream.write(translate_line(self.pending, "vi"))
+            self.pending = ""
+        self.stream.flush()
 
 
 class _Closed(io.TextIOBase):
@@ -357,7 +413,8 @@ def _cmd_validate(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
             c = load_campaign(name)
         except (CampaignValidationError, YAMLSyntaxError) as exc:
             bad += 1
-            report.append({"file": name, "ok": False, "problems": [p.to_dict() for p in exc.problems]})
+            report.append({"file": name, "ok": False,
+                           "problems": [localised_problem(p.to_dict(), args.lang) for p in exc.problems]})
             if args.format == "text":
                 for p in exc.problems:
                     out.write(f"{p}\n")
@@ -522,7 +579,7 @@ def _cmd_targets(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     if judged is None:
         return EXIT_INPUT
     report = judged[1]
-    out.write(render_targets_json(report) if args.format == "json" else render_targets_table(report))
+    out.write(render_targets_json(report) if args.format == "json" else render_targets_table(report, args.lang))
     return EXIT_OK
 
 
@@ -535,8 +592,10 @@ def _cmd_initiatives(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     if loaded is None:
         return EXIT_INPUT
     _, submission = loaded
-    render = render_initiatives_json if args.format == "json" else render_initiatives_table
-    out.write(render(submission.initiatives or ()))
+    if args.format == "json":
+        out.write(render_initiatives_json(submission.initiatives or ()))
+    else:
+        out.write(render_initiatives_table(submission.initiatives or (), args.lang))
     for p in submission.rejected:
         err.write(f"skipped: {p}\n")
     return EXIT_OK

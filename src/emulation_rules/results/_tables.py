@@ -114,7 +114,7 @@ class Builder:
                                    f.percent(g.share), f.count(g.limit), Cell.of(f.status(g.status), g.status),
                                    Cell.of(f.text(g.advice)))))
             for o in q.outcomes:
-                note = Cell.of(o.note or "")
+                note = Cell.of(f.message(o.note or ""))
                 outcomes.append(Row((label, Cell.of(o.group or "", o.group), Cell.of(o.subject, o.subject),
                                      f.count(o.rank), self.value_cell(o.value), Cell.of(f.status(o.status), o.status),
                                      note)))
@@ -194,7 +194,7 @@ class Builder:
         """The verdict's reason in words, as the table's last column."""
         f, ids = self.f, self.ids
         if a.verdict in ("not_eligible", "not_proposed"):
-            return a.reason or ""
+            return f.message(a.reason or "")
         facts = [x if ids else f.fact(x) for x in a.missing_facts]
         missing = f"{f.w('missing_short')}: {', '.join(facts)}" if facts else ""
         if a.verdict == "not_awarded":
@@ -203,7 +203,7 @@ class Builder:
             return text + (f"; {missing}" if missing else "")
         if a.verdict == "incomplete":
             if a.reason and not a.missing_facts:  # e.g. criteria delegated to another instrument
-                return a.reason
+                return f.message(a.reason)
             undecided = [f.text(c.label) for c in a.criteria if c.status == "unknown"]
             if ids or not undecided:
                 return missing
@@ -281,7 +281,7 @@ class Builder:
             ratio = Cell("" if t.ratio is None else f.number(t.ratio * 100, 1) + " %",
                          None if t.ratio is None else round(t.ratio, 4))
             full.append(Row((label, phase, value, Cell.of(t.op), figure, Cell.of(t.unit or ""), ratio, status,
-                             Cell.of(t.reason or ""), Cell.of(t.source.cite()), Cell.of(t.text_vi))))
+                             Cell.of(f.message(t.reason or "")), Cell.of(t.source.cite()), Cell.of(t.text_vi))))
         head = (self.col("target", 40), self.col("phase", 22), self.col("reached", 12, True))
         summary = Table("target-summary", f.w("targets"), (*head, self.col("figure", 14, True),
                         self.col("unit", 10), self.col("result", 12)), tuple(short), colour=(5,))
@@ -299,11 +299,11 @@ class Builder:
         for a in assessments:
             key = "accepted" if a.accepted else "not_yet" if a.not_yet else "excluded"
             colour = "pass" if a.accepted else "pending" if a.not_yet else "fail"
-            failed = "; ".join(f"{labels.get(ch.check_id, ch.check_id)}: {ch.detail} ({ch.source.cite()})"
+            failed = "; ".join(f"{labels.get(ch.check_id, ch.check_id)}: {f.message(ch.detail)} ({ch.source.cite()})"
                                for ch in a.failed)
             rows.append(Row((Cell.of(a.initiative.id, a.initiative.id), Cell.of(a.initiative.title or ""),
                              Cell.of(f.status(key), colour), Cell.of(failed), Cell.of(", ".join(a.credited)),
-                             Cell.of(a.attribution))))
+                             Cell.of(f.message(a.attribution)))))
         return Table("initiatives", f.w("initiatives"), (
             self.col("id", 10), self.col("initiative_title", 40), self.col("result", 16),
             self.col("failed_checks", 50), self.col("credited", 16), self.col("attribution", 50)),
@@ -316,7 +316,8 @@ class Builder:
             self.col("id", 10), self.col("lines", 16), self.col("defect", 70), self.col("resolution", 70)), rows)
 
     def rejected(self, problems: Sequence[Problem]) -> Table:
-        rows = tuple(Row((Cell.of(str(p.location or "")), Cell.of(p.code, p.code), Cell.of(p.message),
-                          Cell.of(p.hint or ""))) for p in problems)
+        f = self.f
+        rows = tuple(Row((Cell.of(str(p.location or "")), Cell.of(p.code, p.code), Cell.of(f.message(p.message)),
+                          Cell.of(f.message(p.hint or "")))) for p in problems)
         return Table("rejected", self.f.w("rejected"), (
             self.col("location", 40), self.col("code", 18), self.col("message", 60), self.col("hint", 30)), rows)

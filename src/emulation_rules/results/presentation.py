@@ -28,6 +28,7 @@ from typing import Any
 from emulation_rules.campaign import model as m
 from emulation_rules.errors import Problem
 from emulation_rules.evaluate.result import Evaluation
+from emulation_rules.messages import translate_message
 from emulation_rules.results.summary import VerdictCounts
 from emulation_rules.results.targets import TargetReport
 from emulation_rules.results.words import STATUS, Lang, word
@@ -153,6 +154,11 @@ class Formatter:
     def w(self, key: str, **values: object) -> str:
         """A label of the catalogue (:mod:`.words`)."""
         return word(key, self.lang, **values)
+
+    def message(self, text: str) -> str:
+        """A message written in English where it arose (a reason, a note, a problem), in the
+        chosen language (:mod:`emulation_rules.messages`; unchanged when the catalogue lacks it)."""
+        return translate_message(text, self.lang) or text
 
     def text(self, t: m.Text) -> str:
         """A bilingual text in the chosen language."""

@@ -53,6 +53,7 @@ from emulation_rules.campaign.money import plain_number
 from emulation_rules.evaluate.semantics import judge
 from emulation_rules.facts.reader import Subject, Submission
 from emulation_rules.results.quota_ranking import QuotaOutcome, rank_group
+from emulation_rules.results.quota_text import bound_words, render_quotas_table
 
 if TYPE_CHECKING:
     from emulation_rules.evaluate.result import Evaluation
@@ -464,62 +465,9 @@ def with_quotas(
     return dataclasses.replace(evaluation, quotas=check_quotas(campaign, evaluation, subjects, params))
 
 
-def render_quotas_table(results: Sequence[QuotaResult]) -> str:
-    """Plain-text lines, one per quota (and one per group of a grouped or capped quota, and one
-    per placed awardee), for after the evaluate table."""
-    lines = ["", "Tỷ lệ, hạn mức / Quotas:"]
-    for r in results:
-        if r.extended:
-            lines.extend(_extended_lines(r))
-            continue
-        share = "n/a" if r.share is None else f"{share_text(r.share, r.required)}%"
-        line = (f"  {r.quota_id}: {r.status} — {r.qualifying}/{r.awardees} awardees qualify "
-                f"({share}, required >= {r.required:g}%)")
-        if r.undecided:
-            line += f", {r.undecided} undecided"
-        if r.status == "not_met":
-            line += (f"; short by {r.shortfall} of the {r.required_count} needed"
-                     + (f" (or add {r.additional_needed} qualifying awardee(s))"
-                        if r.additional_needed is not None else ""))
-        line += f" [{r.source.cite()}]"
-        lines.append(line)
-    return "\n".join(lines) + "\n"
-
-
 def bound_text(r: QuotaResult) -> str:
-    """The quota's bound in words, e.g. ``at most 15% of the denominator, per unit``."""
-    what = {"min_share": f"at least {r.required:g}%", "max_share": f"at most {r.required:g}% (rounded down)",
-            "max_count": f"at most {plain_number(r.required)}"}[r.kind]
-    return what + ("" if r.per == "campaign" else f", per {r.per}")
-
-
-def _extended_lines(r: QuotaResult) -> list[str]:
-    out = [f"  {r.quota_id}: {r.status} — {bound_text(r)} [{r.source.cite()}]"]
-    placed: dict[str | None, list[QuotaOutcome]] = {}
-    for o in r.outcomes:
-        placed.setdefault(o.group, []).append(o)
-    for g in r.groups:
-        counts = (f"{g.numerator} counted" if g.denominator is None
-                  else f"{g.numerator}/{g.denominator}"
-                  + ("" if g.share is None else f" ({share_text(g.share, r.required)}%)"))
-        extra = [f"{n} {what}" for n, what in ((g.undecided, "undecided"),
-                                                (g.denominator_undecided, "maybe in the denominator")) if n]
-        line = f"    {g.label}: {g.status} — {counts}{', ' + ', '.join(extra) if extra else ''}; {g.advice.en}"
-        if g.status == "not_met" and r.kind != "min_share" and g.group not in placed:
-            line += ("; nobody named until the missing facts are given" if r.ranked
-                     else "; no ranking declared: nobody named")
-        out.append(line)
-        for o in placed.get(g.group, ()):
-            out.append(f"      {o.rank}. {o.subject}: {o.status} (value {_value(o.value)})"
-                       + (f"; {o.note}" if o.note else ""))
-    if not r.groups:
-        out.append("    nobody awarded")
-    return out
-
-
-def _value(v: Any) -> str:
-    return "none" if v is None else v.isoformat() if hasattr(v, "isoformat") else plain_number(v) if isinstance(
-        v, float) else str(v)
+    """The quota's bound in English words, e.g. ``at most 15% (rounded down), per unit``."""
+    return bound_words(r, "en")
 
 
 def share_text(share: float, required: float) -> str:

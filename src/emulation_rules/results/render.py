@@ -23,7 +23,7 @@ from emulation_rules.evaluate.result import (
     text_cell,
 )
 from emulation_rules.results.presentation import Formatter, present
-from emulation_rules.results.quotas import render_quotas_table
+from emulation_rules.results.quota_text import render_quotas_table
 from emulation_rules.results.summary import VERDICTS
 from emulation_rules.results.words import VERDICTS as VERDICT_WORDS
 from emulation_rules.results.words import Lang
@@ -109,7 +109,7 @@ def render_table(evaluation: Evaluation, *, lang: str = "vi", ids: bool = False,
         out.append(f"{len(evaluation.rejected)} {f.w('problems')}:")
         out.extend(f"  {p}" for p in evaluation.rejected)
     if evaluation.quotas:
-        out.append(render_quotas_table(evaluation.quotas).rstrip("\n"))
+        out.append(render_quotas_table(evaluation.quotas, language).rstrip("\n"))
     return "\n".join(out) + "\n"
 
 

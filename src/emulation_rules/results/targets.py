@@ -57,6 +57,7 @@ from emulation_rules.facts.asof import LaterCounts
 from emulation_rules.facts.reader import Subject, Submission
 from emulation_rules.facts.review import submission_as_of
 from emulation_rules.facts.vocab import review_phase
+from emulation_rules.messages import Lang, translate_message
 
 TargetStatus = Literal["met", "not_met", "pending", "unknown"]
 
@@ -386,51 +387,54 @@ def render_targets_json(report: TargetReport) -> str:
     return json.dumps(report.to_dict(), ensure_ascii=False, indent=2) + "\n"
 
 
-def render_targets_table(report: TargetReport) -> str:
-    """A plain-text table: target, phase, value, op, figure, ratio, status, citation."""
-    head = f"campaign {report.campaign_id}"
+_TW: dict[str, dict[str, Any]] = {
+    "en": {"campaign": "campaign", "phase": "phase", "as_of": "as of",
+           "head": ("target", "phase", "owner", "period", "value", "op", "target", "ratio", "status", "source",
+                    "defects"),
+           "defect": "defect", "resolution": "Resolution", "unknown": "unknown",
+           "left": "{status}: value so far {v} (target {op} {t}), {n} day(s) left to {d}",
+           "met": "met", "not_met": "not_met", "pending": "pending"},
+    "vi": {"campaign": "phong trào", "phase": "giai đoạn", "as_of": "ngày xét",
+           "head": ("chỉ tiêu", "giai đoạn", "chủ thể", "kỳ", "đạt được", "so sánh", "chỉ tiêu đặt ra",
+                    "tỷ lệ hoàn thành", "kết quả", "nguồn", "khiếm khuyết"),
+           "defect": "khiếm khuyết", "resolution": "Cách xử lý", "unknown": "chưa rõ",
+           "left": "{status}: đến nay đạt {v} (chỉ tiêu {op} {t}), còn {n} ngày đến {d}",
+           "met": "đạt", "not_met": "không đạt", "pending": "chưa đến hạn"},
+}
+
+
+def render_targets_table(report: TargetReport, lang: Lang = "vi") -> str:
+    """A plain-text table: target, phase, value, op, figure, ratio, status, citation; Vietnamese
+    (default) or English words (ids, figures and citations as they are)."""
+    w = _TW["en" if lang == "en" else "vi"]
+    head = f"{w['campaign']} {report.campaign_id}"
     if report.phase:
-        head += f", phase {report.phase}"
+        head += f", {w['phase']} {report.phase}"
     if report.as_of:
-        head += f" (as of {report.as_of.isoformat()})"
-    rows = [
-        ("target", "phase", "owner", "period", "value", "op", "target", "ratio", "status", "source",
-         "defects")
-    ]
+        head += f" ({w['as_of']} {report.as_of.isoformat()})"
+    rows: list[tuple[str, ...]] = [tuple(w["head"])]
     for r in report.results:
-        rows.append(
-            (
-                r.target_id,
-                r.phase,
-                r.owner,
-                r.period,
-                _num(r.value),
-                r.op,
-                _num(r.target),
-                ratio_text(r.ratio),
-                r.status,
-                r.source.cite(),
-                ", ".join(d.id for d in r.defects),
-            )
-        )
+        rows.append((r.target_id, r.phase, r.owner, r.period, _num(r.value), r.op, _num(r.target),
+                     ratio_text(r.ratio), w[r.status], r.source.cite(), ", ".join(d.id for d in r.defects)))
     widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
     lines = [head] + [
-        "  ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)).rstrip() for row in rows
+        "  ".join(c.ljust(width) for c, width in zip(row, widths, strict=True)).rstrip() for row in rows
     ]
     lines.extend(f"note: {n}" for n in report.later.notes())
     shown = {d.id: d for r in report.results for d in r.defects}
     for d in shown.values():
         where = ", ".join(dict.fromkeys(r.target_id for r in report.results if d in r.defects))
-        lines.append(f"defect {d.id} ({m.cite_many(d.sources)}; {where}): {d.text} "
-                     f"Resolution: {d.resolution}")
+        lines.append(f"{w['defect']} {d.id} ({m.cite_many(d.sources)}; {where}): {d.text} "
+                     f"{w['resolution']}: {d.resolution}")
     for r in report.results:
         if r.days_left is not None and r.deadline is not None:
-            lines.append(f"{r.target_id} [{r.phase}]: {r.status}: value so far {_num(r.value)} "
-                         f"(target {r.op} {_num(r.target)}), {r.days_left} day(s) left to "
-                         f"{r.deadline.isoformat()}")
+            lines.append(f"{r.target_id} [{r.phase}]: " + w["left"].format(
+                status=w[r.status], v=_num(r.value), op=r.op, t=_num(r.target), n=r.days_left,
+                d=r.deadline.isoformat()))
         if r.status == "unknown" and r.reason:
+            reason = translate_message(r.reason, lang) or r.reason
             lines.append(
-                f"{r.target_id} [{r.phase}]: unknown: {r.reason}"
+                f"{r.target_id} [{r.phase}]: {w['unknown']}: {reason}"
                 + (
                     f" ({', '.join(f'{a}.{b}' for a, b in r.missing[:5])}"
                     f"{' …' if len(r.missing) > 5 else ''})"

@@ -50,6 +50,7 @@ from emulation_rules.service import schemas as s
 from emulation_rules.service.cycle_routes import add_cycle_routes
 from emulation_rules.service.decisions import DecisionLog
 from emulation_rules.service.delivery import ClientGoneError, answer, compute, in_thread
+from emulation_rules.service.language import install_language
 from emulation_rules.service.limits import BodyLimit, bearer_auth, require_media
 from emulation_rules.service.problems import (
     PROBLEM_MEDIA_TYPE,
@@ -207,6 +208,7 @@ def create_app(campaigns_dir: str | Path, *, settings: ServiceSettings | None = 
     )
     app.state.service = state
     _install_errors(app)
+    install_language(app)  # Accept-Language: vi (service/language.py)
     app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)
     if settings.cors_origins:
         app.add_middleware(

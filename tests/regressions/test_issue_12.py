@@ -376,7 +376,7 @@ def test_unwritable_output_is_exit_2(tmp_path: Path, target: str) -> None:
         "/dev/full": "/dev/full",
     }[target]
     rc, _, err = run_cli(
-        "evaluate", str(TKV), "--facts", str(TKV_FACTS), "--format", "json", "-o", out
+        "evaluate", str(TKV), "--facts", str(TKV_FACTS), "--format", "json", "-o", out, "--lang", "en"
     )
     assert rc == 2 and err.startswith("error: cannot write the output: ")
 

@@ -104,7 +104,7 @@ def test_a_defect_stands_only_on_lines_of_its_own_document() -> None:
 
 def test_version_1_is_refused_with_the_way_out() -> None:
     out, err = io.StringIO(), io.StringIO()
-    assert run(["validate", str(V1 / "tkv_2019.yaml")], stdout=out, stderr=err) == 1
+    assert run(["validate", str(V1 / "tkv_2019.yaml"), "--lang", "en"], stdout=out, stderr=err) == 1
     text = out.getvalue()
     assert f"{V1 / 'tkv_2019.yaml'}:4:17: schema_version: this campaign is in format version 1" in text
     assert "emulation-rules migrate FILE --write" in text and "[schema-version]" in text
@@ -186,7 +186,7 @@ def test_new_writes_a_starter_that_validates_and_passes(tmp_path: Path) -> None:
 
 def test_new_explains_a_bad_id_in_words(tmp_path: Path) -> None:
     err = io.StringIO()
-    assert run(["new", "lao_động_tiên_tiến", "--dir", str(tmp_path)], stdout=io.StringIO(),
+    assert run(["new", "lao_động_tiên_tiến", "--dir", str(tmp_path), "--lang", "en"], stdout=io.StringIO(),
                stderr=err) == 2
     assert "ASCII letters, digits and '_' only" in err.getvalue()
     assert "lao_dong_tien_tien" in err.getvalue()

@@ -228,7 +228,7 @@ def test_validate_cli_reports_the_changed_figure_with_its_location(
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     monkeypatch.setenv("EMULATION_RULES_DOCUMENTS", str(SEEDS))
     out, err = io.StringIO(), io.StringIO()
-    assert run(["validate", str(path)], stdout=out, stderr=err) == 1
+    assert run(["validate", str(path), "--lang", "en"], stdout=out, stderr=err) == 1
     col = lines[row].index("91") + 1
     assert out.getvalue().startswith(f"{path}:{row + 1}:{col}: targets[1].values[0].value: ")
     assert "the target 91 is not printed on Kế hoạch LĐLĐ huyện Vĩnh Linh 2022, mục II.1.1 (dòng 25)" in out.getvalue()

@@ -170,7 +170,7 @@ def test_an_explicit_phase_judges_that_phase_and_an_unknown_one_is_listed() -> N
     code, out, _ = _run("evaluate", str(TKV), "--facts", str(TKV_FACTS), "--as-of", "2019-03-28",
                         "--phase", "campaign", "--format", "json")
     assert code == 0 and json.loads(out)["phase"] == "campaign"
-    code, _, err = _run("evaluate", str(VL), "--facts", str(VL_FACTS), "--phase", "phase_3")
+    code, _, err = _run("evaluate", str(VL), "--facts", str(VL_FACTS), "--phase", "phase_3", "--lang", "en")
     assert code == 2
     assert "unknown phase 'phase_3'" in err and "phase_1 (Giai đoạn 1" in err
     assert "did you mean" in err
@@ -204,9 +204,11 @@ def test_thanhhoa_mid_phase_targets_are_pending_with_value_so_far_and_days_left(
     data = {t["target"]: t for t in json.loads(out)["targets"]}
     assert code == 0 and data["members_recruited"]["status"] == "pending"
     assert data["members_recruited"]["days_left"] == 915
-    code, out, _ = _run("targets", str(TH), "--facts", str(TH_FACTS), "--as-of", "2023-06-30")
+    code, out, _ = _run("targets", str(TH), "--facts", str(TH_FACTS), "--as-of", "2023-06-30", "--lang", "en")
     assert "members_recruited [phase_1]: pending: value so far 41250" in out
     assert "915 day(s) left to 2025-12-31" in out
+    code, out, _ = _run("targets", str(TH), "--facts", str(TH_FACTS), "--as-of", "2023-06-30")  # Vietnamese
+    assert "members_recruited [phase_1]: chưa đến hạn: đến nay đạt 41250" in out and "còn 915 ngày đến 2025-12-31" in out
 
 
 def test_a_ratio_below_the_figure_never_prints_as_one() -> None:

@@ -206,5 +206,5 @@ def test_form_options_take_labels(tmp_path: Path) -> None:
     code, _, err = _run("form", str(TKV), "--kind", "Tập thể", "--level", nfd("công đoàn cơ sở"),
                         "-o", str(tmp_path / "form.xlsx"))
     assert code == 0, err
-    code, _, err = _run("form", str(TKV), "--level", "Cong doan co so", "-o", str(tmp_path / "f.xlsx"))
+    code, _, err = _run("form", str(TKV), "--level", "Cong doan co so", "-o", str(tmp_path / "f.xlsx"), "--lang", "en")
     assert code == 2 and "grassroots_union (Công đoàn cơ sở)" in err and "did you mean" in err

@@ -5,12 +5,9 @@ the programs that read them. Codes, types, paths and ids never change."""
 
 from __future__ import annotations
 
+import contextlib
 import json
-from collections.abc import Awaitable, Callable
 from typing import Any
-
-from starlette.requests import Request
-from starlette.responses import Response
 
 from emulation_rules.messages import Lang, translate_message
 
@@ -48,23 +45,44 @@ def _localise(data: Any) -> Any:
 
 
 def install_language(app: Any) -> None:
-    """Add the middleware that translates error responses for ``Accept-Language: vi``."""
+    """Add the middleware that translates error responses for ``Accept-Language: vi`` (a plain
+    ASGI middleware: the request body streams through untouched, so the body limits still answer)."""
+    app.add_middleware(_Language)
 
-    @app.middleware("http")  # type: ignore[untyped-decorator]  # app is typed Any here
-    async def _language(request: Request, call_next: Callable[[Request], Awaitable[Response]]) -> Response:
-        response = await call_next(request)
-        kind = response.headers.get("content-type", "")
-        problems = kind.startswith("application/problem+json") or (
-            kind.startswith("application/json") and request.url.path.endswith("/validate"))
-        if not problems or preferred(request.headers.get("accept-language")) != "vi":
-            return response
-        body = b"".join([chunk async for chunk in response.body_iterator])  # type: ignore[attr-defined]
-        try:
-            data = _localise(json.loads(body))
-        except ValueError:
-            data = None
-        text = body if data is None else json.dumps(data, ensure_ascii=False).encode("utf-8")
-        headers = {k: v for k, v in response.headers.items() if k.lower() != "content-length"}
-        headers["content-language"] = "vi"
-        return Response(text, status_code=response.status_code, headers=headers,
-                        media_type=response.media_type)
+
+class _Language:
+    def __init__(self, app: Any) -> None:
+        self.app = app
+
+    async def __call__(self, scope: dict[str, Any], receive: Any, send: Any) -> None:
+        headers = {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in scope.get("headers", ())}
+        if scope["type"] != "http" or preferred(headers.get("accept-language")) != "vi":
+            await self.app(scope, receive, send)
+            return
+        path = str(scope.get("path", ""))
+        held: dict[str, Any] = {}
+        chunks: list[bytes] = []
+
+        async def localised(message: dict[str, Any]) -> None:
+            if message["type"] == "http.response.start":
+                kind = dict(message.get("headers", ())).get(b"content-type", b"").decode("latin-1")
+                if kind.startswith("application/problem+json") or (
+                        kind.startswith("application/json") and path.endswith("/validate")):
+                    held["start"] = message
+                    return
+            elif message["type"] == "http.response.body" and "start" in held:
+                chunks.append(message.get("body", b""))
+                if message.get("more_body"):
+                    return
+                body = b"".join(chunks)
+                with contextlib.suppress(ValueError):  # not JSON after all: sent as it is
+                    body = json.dumps(_localise(json.loads(body)), ensure_ascii=False).encode("utf-8")
+                start = held.pop("start")
+                out = [(k, v) for k, v in start.get("headers", ()) if k.lower() != b"content-length"]
+                out += [(b"content-length", str(len(body)).encode()), (b"content-language", b"vi")]
+                await send({**start, "headers": out})
+                await send({"type": "http.response.body", "body": body})
+                return
+            await send(message)
+
+        await self.app(scope, receive, localised)

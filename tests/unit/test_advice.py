@@ -136,5 +136,5 @@ def test_advise_command(setup):
     assert run([*args, "--unit", "CD-A", "--format", "json"], stdout=out, stderr=io.StringIO()) == 0
     assert json.loads(out.getvalue())["quotas"][0]["within"] == ["A09"]
     err = io.StringIO()
-    assert run([*args, "--subject", "A1O"], stdout=io.StringIO(), stderr=err) == 2
+    assert run([*args, "--subject", "A1O", "--lang", "en"], stdout=io.StringIO(), stderr=err) == 2
     assert "unknown subject 'A1O'" in err.getvalue() and "did you mean" in err.getvalue()

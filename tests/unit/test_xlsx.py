@@ -250,7 +250,7 @@ def test_form_kind_and_level_options(tmp_path):
     lists = openpyxl.load_workbook(tmp_path / "g.xlsx")["Danh mục"]
     assert [c.value for c in lists["B"] if c.value] == ["Cấp đơn vị", "Công đoàn cơ sở"]
     code, _, err = cli(
-        "form", str(CAMPAIGNS / "tkv_2019.yaml"), "--level", "nope", "-o", str(tmp_path / "h.xlsx")
+        "form", str(CAMPAIGNS / "tkv_2019.yaml"), "--level", "nope", "-o", str(tmp_path / "h.xlsx"), "--lang", "en"
     )
     assert code == 2 and "unknown level" in err
 

@@ -93,9 +93,9 @@ def test_bulk_locates_bad_cells_as_the_facts_reader_does(tmp_path: Path) -> None
         [None, "NV-1", "member", "CD-HALAM", "Nguyễn Văn An", True, "Khá"],   # row 8: B8 twice
     ])
     code, _, bulk_err = _cli("evaluate", TKV, "--bulk", "--skip-invalid", "--facts", str(book),
-                             "-o", str(tmp_path / "b.csv"))
+                             "-o", str(tmp_path / "b.csv"), "--lang", "en")
     assert code == 0, bulk_err
-    code, _, plain_err = _cli("evaluate", TKV, "--skip-invalid", "--facts", str(book))
+    code, _, plain_err = _cli("evaluate", TKV, "--skip-invalid", "--facts", str(book), "--lang", "en")
     assert code == 0, plain_err
     want = [f"{book}:Cá nhân!{cell}" for cell in ("B8", "C7", "G6")]
     assert _located(bulk_err) == want

@@ -9,8 +9,6 @@ from __future__ import annotations
 import argparse
 import contextlib
 import datetime as dt
-import errno
-import io
 import json
 import os
 import sys
@@ -35,6 +33,7 @@ from emulation_rules.cli.impact import IMPACT_COMMANDS
 from emulation_rules.cli.impact import add_parser as add_impact_commands
 from emulation_rules.cli.options import date_option as _date
 from emulation_rules.cli.options import param_option as _param
+from emulation_rules.cli.language import Closed, add_lang_options, handle, localised_problem, localised_streams
 from emulation_rules.cli.serve import SERVICE_COMMANDS, add_service_commands
 from emulation_rules.cli.shipped import SHIPPED_COMMANDS, add_shipped_commands
 from emulation_rules.cli.submission import facts_of
@@ -50,7 +49,6 @@ from emulation_rules.errors import (
     FactsError,
     YAMLSyntaxError,
 )
-from emulation_rules.messages import translate_line, translate_message
 from emulation_rules.results.render import render_csv, render_explanation, render_json, render_table
 from emulation_rules.writing import write_atomic
 
@@ -285,18 +283,15 @@ def build_parser(stderr: TextIO | None = None) -> argparse.ArgumentParser:
                    help="with --coverage: exit 1 when a campaign's coverage is below PCT percent")
     c.add_argument("--format", choices=("text", "json"), default="text",
                    help="with --mutate or --coverage: text (default) or json for CI")
-    for command in sub.choices.values():  # every command speaks Vietnamese, or English on request
-        if "--lang" not in command._option_string_actions:
-            command.add_argument("--lang", choices=("vi", "en"), default="vi",
-                                 help="language of messages: vi (default, Vietnamese) or en")
+    add_lang_options(sub)  # every command speaks Vietnamese, or English on request
     return p
 
 
 def run(argv: Sequence[str] | None = None, *, stdout: TextIO | None = None,
         stderr: TextIO | None = None) -> int:
     """Run the tool with ``argv``; returns the exit code (never calls ``sys.exit``)."""
-    out: TextIO = stdout or sys.stdout or _Closed()  # type: ignore[assignment]
-    err: TextIO = stderr or sys.stderr or _Closed()  # type: ignore[assignment]
+    out: TextIO = stdout or sys.stdout or Closed()  # type: ignore[assignment]
+    err: TextIO = stderr or sys.stderr or Closed()  # type: ignore[assignment]
     _current_stdout[0] = out
     parser = build_parser(err)
     try:
@@ -304,12 +299,9 @@ def run(argv: Sequence[str] | None = None, *, stdout: TextIO | None = None,
     except _Exit as exc:
         return exc.status
     handler: Callable[[argparse.Namespace, TextIO, TextIO], int] = _COMMANDS[args.command]
-    lang = getattr(args, "lang", "vi")
-    err = Localised(err, lang)  # type: ignore[assignment]  # a TextIO in all but name
-    if getattr(args, "format", None) not in ("json", "csv"):  # data formats keep their own text
-        out = Localised(out, lang)  # type: ignore[assignment]
+    out, err = localised_streams(args, out, err)
     try:
-        return _handle(handler, args, out, err)
+        return handle(handler, args, out, err)
     except (CampaignError, FactsError, CompileError, CaseFileError) as exc:
         err.write(f"{exc}\n")
         return EXIT_INPUT
@@ -323,27 +315,6 @@ def run(argv: Sequence[str] | None = None, *, stdout: TextIO | None = None,
         with contextlib.suppress(OSError, ValueError):
             err.write(f"error: cannot write the output: {exc.strerror or exc}\n")
         return EXIT_INPUT
-
-
-def _handle(handler: Callable[[argparse.Namespace, TextIO, TextIO], int], args: argparse.Namespace,
-            out: TextIO, err: TextIO) -> int:
-    try:
-        return handler(args, out, err)
-    finally:  # a last line without its newline is written too
-        for stream in (out, err):
-            if isinstance(stream, Localised) and stream.pending:
-                stream.flush()
-
-
-def localised_problem(problem: dict[str, Any], lang: str) -> dict[str, Any]:
-    """A problem's JSON form with its message and hint in ``lang`` (codes and paths unchanged)."""
-    if lang == "en":
-        return problem
-    out = dict(problem)
-    for key in ("message", "hint"):
-        if isinstance(out.get(key), str):
-            out[key] = translate_message(out[key]) or out[key]
-    return out
 
 
 def main() -> None:
@@ -360,39 +331,6 @@ def main() -> None:
             os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         code = code or EXIT_INPUT
     sys.exit(code)
-
-
-class Localised(io.TextIOBase):
-    """A text stream that writes each line in the chosen language (:mod:`emulation_rules.messages`):
-    problems, notes and reasons written in English where they arise read in Vietnamese."""
-
-    def __init__(self, stream: TextIO, lang: str) -> None:
-        super().__init__()
-        self.stream = stream
-        self.lang = "en" if lang == "en" else "vi"
-        self.pending = ""
-
-    def write(self, text: str) -> int:
-        if self.lang == "en":
-            return self.stream.write(text)
-        self.pending += text
-        *lines, self.pending = self.pending.split("\n")
-        for line in lines:
-            self.stream.write(translate_line(line, "vi") + "\n")
-        return len(text)
-
-    def flush(self) -> None:
-        if self.pending:
-            self.stream.write(translate_line(self.pending, "vi"))
-            self.pending = ""
-        self.stream.flush()
-
-
-class _Closed(io.TextIOBase):
-    """Stands for a standard stream that was closed before we started (writing fails)."""
-
-    def write(self, text: str) -> int:
-        raise OSError(errno.EBADF, "standard output is closed")
 
 
 def _write(text: str, out: TextIO, target: Path | None) -> None:

@@ -31,9 +31,9 @@ from emulation_rules.cli.hierarchy import HIERARCHY_COMMANDS
 from emulation_rules.cli.hierarchy import add_parser as add_hierarchy_commands
 from emulation_rules.cli.impact import IMPACT_COMMANDS
 from emulation_rules.cli.impact import add_parser as add_impact_commands
+from emulation_rules.cli.language import Closed, add_lang_options, handle, localised_problem, localised_streams
 from emulation_rules.cli.options import date_option as _date
 from emulation_rules.cli.options import param_option as _param
-from emulation_rules.cli.language import Closed, add_lang_options, handle, localised_problem, localised_streams
 from emulation_rules.cli.serve import SERVICE_COMMANDS, add_service_commands
 from emulation_rules.cli.shipped import SHIPPED_COMMANDS, add_shipped_commands
 from emulation_rules.cli.submission import facts_of

@@ -49,7 +49,6 @@ from fractions import Fraction
 from typing import TYPE_CHECKING, Any, Literal
 
 from emulation_rules.campaign import model as m
-from emulation_rules.campaign.money import plain_number
 from emulation_rules.evaluate.semantics import judge
 from emulation_rules.facts.reader import Subject, Submission
 from emulation_rules.results.quota_ranking import QuotaOutcome, rank_group

@@ -123,6 +123,34 @@ CATALOGUE: tuple[tuple[str, str], ...] = (
     ("{a} of {b} files have problems", "{a} trên {b} tệp có lỗi"),
     ("ok: {f} ({c}: {n} facts, {a} awards, {d} recorded defects)",
      "hợp lệ: {f} ({c}: {n} dữ kiện, {a} danh hiệu, {d} khiếm khuyết đã ghi nhận)"),
+    # --- campaign: document texts ------------------------------------------------------------
+    ("the text {x} lies outside the campaign's folder and the documents folders; it is not read",
+     "văn bản {x} nằm ngoài thư mục của phong trào và các thư mục văn bản; văn bản này không được đọc"),
+    ("put the text beside the campaign, or list its folder in {env}",
+     "đặt văn bản cạnh tệp phong trào, hoặc khai báo thư mục của nó trong {env}"),
+    ("the text {x} of {d} has SHA-256 {a}, not the {b} declared: another version of the document, where the "
+     "cited lines may say something else",
+     "văn bản {x} của {d} có SHA-256 {a}, khác {b} đã khai báo: đây là một phiên bản khác của văn bản, "
+     "các dòng được trích dẫn có thể ghi nội dung khác"),
+    ("supply the version the campaign was encoded from, or re-check every citation of this document against "
+     "the new text and then update 'sha256'",
+     "cung cấp đúng phiên bản đã dùng để mã hóa phong trào, hoặc đối chiếu lại mọi trích dẫn của văn bản "
+     "này với văn bản mới rồi cập nhật 'sha256'"),
+    ("text {x} of {d} found neither beside the campaign file nor in {env}: its cited lines are not checked",
+     "không tìm thấy văn bản {x} của {d} cạnh tệp phong trào hay trong {env}: các dòng trích dẫn từ văn "
+     "bản này chưa được đối chiếu"),
+    ("put the file where 'text' says, or list its directory in {env}",
+     "đặt tệp vào chỗ 'text' ghi, hoặc khai báo thư mục của nó trong {env}"),
+    ("text {x} of {d} cannot be read (not UTF-8 text): its cited lines are not checked",
+     "không đọc được văn bản {x} của {d} (không phải văn bản UTF-8): các dòng trích dẫn từ văn bản này "
+     "chưa được đối chiếu"),
+    ("text {x} of {d} cannot be read (larger than {n} MiB): its cited lines are not checked",
+     "không đọc được văn bản {x} của {d} (lớn hơn {n} MiB): các dòng trích dẫn từ văn bản này chưa được "
+     "đối chiếu"),
+    ("text {x} of {d} cannot be read ({why}): its cited lines are not checked",
+     "không đọc được văn bản {x} của {d} ({why}): các dòng trích dẫn từ văn bản này chưa được đối chiếu"),
+    ("give a UTF-8 text file", "hãy cho một tệp văn bản UTF-8"),
+    ("cites line {n} of {d}, whose text has {k} lines", "trích dòng {n} của {d}, nhưng văn bản chỉ có {k} dòng"),
     # --- facts -------------------------------------------------------------------------------
     ("expected true or false, got {v}", "cần có hoặc không (đúng/sai), nhận được {v}"),
     ("expected an integer, got {v}", "cần một số nguyên, nhận được {v}"),

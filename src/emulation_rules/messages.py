@@ -208,6 +208,13 @@ CATALOGUE: tuple[tuple[str, str], ...] = (
     ("--format {f} writes a page: give --output FILE.html", "--format {f} ghi một trang: hãy cho --output TỆP.html"),
     ("cannot write {f}: {why}", "không ghi được {f}: {why}"),
     ("note: {line}", "ghi chú: {line}"),
+    ("warning: {line}", "cảnh báo: {line}"),
+    ("figure check: {a} of {b} figures printed on their cited lines, {c} declared derived, {d} problems; text not "
+     "found for {x} (its lines and figures are not checked: {why})",
+     "kiểm tra con số: {a} trên {b} con số có trong các dòng được trích dẫn, {c} khai báo là suy ra, {d} lỗi; "
+     "không tìm thấy văn bản của {x} (các dòng và con số của nó chưa được đối chiếu: {why})"),
+    ("figure check: {a} of {b} figures printed on their cited lines, {c} declared derived, {d} problems",
+     "kiểm tra con số: {a} trên {b} con số có trong các dòng được trích dẫn, {c} khai báo là suy ra, {d} lỗi"),
     ("note: --bulk writes verdicts only; quotas on the award set are not judged (run evaluate without "
      "--bulk for them)",
      "ghi chú: --bulk chỉ ghi kết quả; tỷ lệ, hạn mức không được xét (chạy evaluate không có --bulk để xét)"),

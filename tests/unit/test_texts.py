@@ -40,9 +40,11 @@ def test_a_text_that_does_not_resolve_is_a_located_warning(path, monkeypatch):
     assert (w.code, w.location.file, w.location.line, w.location.column) == (code, str(path), int(line), int(col))
     assert c.documents[0].text_status == {"text-not-found": "not-found", "text-unreadable": "unreadable"}[code]
     assert "(dòng 1, chưa đối chiếu)" in c.awards[0].criteria[0].source.cite()
-    rc, out, _ = cli("validate", str(path))
+    rc, out, _ = cli("validate", str(path), "--lang", "en")
     assert rc == 0
     assert out.splitlines()[1] == f"warning: {w}"
+    rc, out, _ = cli("validate", str(path))  # in Vietnamese (the default): the same place and code
+    assert rc == 0 and out.splitlines()[1].startswith(f"cảnh báo: {w.location}: ") and f"[{code}]" in out
 
 
 def _campaign_with_text(tmp: Path, sha: str | None, text_dir: Path | None = None) -> Path:
@@ -128,7 +130,7 @@ def test_without_texts_every_printed_citation_is_marked_unchecked(cid, bare, tmp
         unchecked = [c for c in cited if not c.endswith(", chưa đối chiếu)")]
         assert not unchecked, (what, unchecked[:5])
         if what.startswith("validate"):
-            assert "warning: " in text and "[text-not-found]" in text, text
+            assert "cảnh báo: " in text and "[text-not-found]" in text, text
             continue
         assert err.count("chú ý: các dòng trích dẫn từ") == 1, (what, err)  # said once
         assert "không tìm thấy văn bản" in err

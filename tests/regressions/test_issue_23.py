@@ -27,9 +27,10 @@ TKV = str(ROOT / "campaigns" / "tkv_2019.yaml")
 
 
 def cli(*argv: str) -> tuple[int, str, str]:
-    """The command line in this process; a traceback escaping ``run`` fails the test."""
+    """The command line in this process, in English (the messages these tests read); a traceback
+    escaping ``run`` fails the test."""
     out, err = io.StringIO(), io.StringIO()
-    rc = run(list(argv), stdout=out, stderr=err)
+    rc = run([*argv, "--lang", "en"], stdout=out, stderr=err)
     return rc, out.getvalue(), err.getvalue()
 
 

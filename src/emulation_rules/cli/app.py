@@ -36,7 +36,7 @@ from emulation_rules.cli.options import date_option as _date
 from emulation_rules.cli.options import param_option as _param
 from emulation_rules.cli.serve import SERVICE_COMMANDS, add_service_commands
 from emulation_rules.cli.shipped import SHIPPED_COMMANDS, add_shipped_commands
-from emulation_rules.cli.submission import facts_of
+from emulation_rules.cli.submission import facts_of, forwarded_note
 from emulation_rules.engine import Engine
 from emulation_rules.errors import (
     CampaignError,
@@ -411,7 +411,9 @@ def _evaluate(args: argparse.Namespace, err: TextIO) -> tuple[Engine, object]:
     campaign = open_campaign(args, err)
     engine = _sheets.build_engine(campaign, args, err)
     submission = facts_of(args, campaign, err)
-    return engine, engine.evaluate(submission, as_of=args.as_of, phase=args.phase)
+    ev = engine.evaluate(submission, as_of=args.as_of, phase=args.phase)
+    err.write(forwarded_note(ev, submission, getattr(args, "lang", "vi")))  # passed up: where this level differs
+    return engine, ev
 
 
 def _one_table(args: argparse.Namespace, err: TextIO) -> bool:

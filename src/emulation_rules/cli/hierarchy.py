@@ -62,6 +62,43 @@ def add_parser(sub: Any, stderr: TextIO | None, param: Callable[[str], tuple[str
                    "per unit are judged without --bulk)")
     r.add_argument("--lang", choices=("vi", "en"), default="vi", help="language of the table: vi (default) or en")
     r.add_argument("--output", "-o", type=Path, metavar="FILE", help="write to FILE (whole or not at all)")
+    _forward_parser(sub, stderr, param)
+
+
+def _forward_parser(sub: Any, stderr: TextIO | None, param: Callable[[str], tuple[str, float]]) -> None:
+    f = sub.add_parser(
+        "forward",
+        help="pass this level's proposals up: the next level's facts files, with the verdicts that justify them",
+        description="Evaluate this level's review and write whom it proposes to the level above as facts "
+        "files the next level's review reads (evaluate or rollup --facts on the folder): each subject "
+        "awarded and within every cap, with its facts and history as submitted, a 'proposals' list, and a "
+        "'forwarded' block with this level's verdicts, points, bands and the criteria with their "
+        "citations. With --units and --level, one file per unit of that level (UNIT.yaml in the folder "
+        "-o); else one file. When the next level judges them, evaluate lists where its verdicts differ.",
+        epilog="example:\n  emulation-rules forward campaigns/dienbien_2020.yaml --facts "
+        "examples/dienbien_2020/province/forms/ \\\n    --units examples/dienbien_2020/province/units.yaml "
+        "--level upper_union -o proposals/\n  emulation-rules evaluate campaigns/dienbien_2020.yaml --facts proposals/",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        stderr=stderr,
+    )
+    f.add_argument("campaign", metavar="CAMPAIGN", help="campaign YAML file (or a shipped campaign's id)")
+    f.add_argument("--facts", required=True, type=Path, nargs="+", metavar="PATH",
+                   help="this level's facts files and folders of them (.yaml, .json, .csv, .xlsx)")
+    f.add_argument("--units", type=Path, metavar="FILE", help="the tree of units (with --level)")
+    f.add_argument("--level", metavar="LEVEL",
+                   help="write one file per unit of this level of the tree (e.g. upper_union): -o is a folder")
+    f.add_argument("--award", action="append", default=[], metavar="ID",
+                   help="pass up proposals for this award only (repeatable; default: every award)")
+    f.add_argument("--by", metavar="UNIT", help="the unit passing the proposals up, recorded in the file (one file)")
+    f.add_argument("--as-of", type=_date, metavar="DATE", help="review date YYYY-MM-DD (default: the files' as_of)")
+    f.add_argument("--phase", metavar="ID", help="judge this phase (id or label)")
+    f.add_argument("--param", type=param, action="append", default=[], metavar="NAME=VALUE",
+                   help="override a campaign parameter (repeatable)")
+    f.add_argument("--backend", choices=("auto", "durable", "python", "polars"), default="auto",
+                   help="evaluation backend (all give the same verdicts)")
+    f.add_argument("--lang", choices=("vi", "en"), default="vi", help="language of the summary: vi (default) or en")
+    f.add_argument("--output", "-o", type=Path, metavar="PATH",
+                   help="the file to write (default: standard output), or the folder with --level")
 
 
 def _cmd_rollup(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
@@ -168,4 +205,68 @@ def write_whole(target: Path, text: str) -> None:
         raise OSError(exc.errno, f"{target}: {exc.strerror or exc}") from None
 
 
-HIERARCHY_COMMANDS: dict[str, Callable[[argparse.Namespace, TextIO, TextIO], int]] = {"rollup": _cmd_rollup}
+def _cmd_forward(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    from emulation_rules.results.forward import forward
+
+    en = args.lang == "en"
+    if args.level is not None and (args.units is None or args.output is None):
+        err.write("--level writes one file per unit: give --units FILE and -o FOLDER\n" if en else
+                  "--level ghi mỗi đơn vị một tệp: cần --units TỆP và -o THƯ_MỤC\n")
+        return EXIT_INPUT
+    campaign = load_campaign(args.campaign)
+    unknown = [a for a in args.award if a not in {x.id for x in campaign.awards}]
+    if unknown:
+        err.write(f"unknown award {unknown[0]!r}; awards: {', '.join(a.id for a in campaign.awards)}\n")
+        return EXIT_INPUT
+    tree = None
+    if args.units is not None:
+        from emulation_rules.facts.units import load_units
+
+        tree = load_units(args.units, campaign)
+        if args.level is not None and args.level not in {u.level for u in tree.units}:
+            err.write(f"{args.units}: no unit of level {args.level!r}; levels: "
+                      f"{', '.join(sorted({u.level for u in tree.units}))}\n")
+            return EXIT_INPUT
+    submission = facts_of(args, campaign, err)
+    engine = Engine(campaign, params=dict(args.param), backend=args.backend)
+    evaluation = engine.evaluate(submission, as_of=args.as_of, phase=args.phase)
+    files, left, unplaced = forward(campaign, evaluation, submission, awards=args.award, tree=tree,
+                                    level=args.level, by=args.by)
+    for x in left:
+        err.write(f"{x.subject}, {x.award}: " + (f"not passed up: {x.reason.en}\n" if en
+                                                 else f"không chuyển lên: {x.reason.vi}\n"))
+    for sid in unplaced:
+        err.write(f"{sid}: " + (f"under no unit of level {args.level}: not passed up\n" if en
+                                else f"không thuộc đơn vị cấp {args.level} nào: không chuyển lên\n"))
+    if args.level is None:
+        text = files[0].text() if files else _empty(campaign, evaluation)
+        if args.output is None:
+            out.write(text)
+        else:
+            write_whole(args.output, text)
+        n = files[0].subjects if files else 0
+        err.write(f"{n} subjects passed up\n" if en else f"{n} đối tượng được đề nghị lên cấp trên\n")
+        return EXIT_OK
+    if args.output.exists() and not args.output.is_dir():
+        err.write(f"{args.output}: not a folder (--level writes one file per unit into it)\n" if en else
+                  f"{args.output}: không phải thư mục (--level ghi mỗi đơn vị một tệp vào đó)\n")
+        return EXIT_INPUT
+    args.output.mkdir(parents=True, exist_ok=True)
+    for f in files:
+        write_whole(args.output / f.name, f.text())
+        err.write(f"{args.output / f.name}: " + (f"{f.subjects} subjects\n" if en else f"{f.subjects} đối tượng\n"))
+    if not files:
+        err.write("nobody to pass up\n" if en else "không có đối tượng nào được đề nghị lên cấp trên\n")
+    return EXIT_OK
+
+
+def _empty(campaign: Campaign, evaluation: Any) -> str:
+    from emulation_rules.campaign.safe_yaml import dump_yaml
+
+    return dump_yaml({"campaign": campaign.id,
+                      "as_of": evaluation.as_of.isoformat() if evaluation.as_of else None,
+                      "subjects": [], "proposals": []})
+
+
+HIERARCHY_COMMANDS: dict[str, Callable[[argparse.Namespace, TextIO, TextIO], int]] = {
+    "rollup": _cmd_rollup, "forward": _cmd_forward}

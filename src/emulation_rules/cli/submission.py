@@ -12,7 +12,7 @@ from emulation_rules.errors import FactsError
 from emulation_rules.facts.load import load_facts
 from emulation_rules.facts.reader import Submission
 
-__all__ = ["facts_of", "missing_units_note", "read_history"]
+__all__ = ["facts_of", "forwarded_note", "missing_units_note", "read_history"]
 
 
 def missing_units_note(missing: Any, lang: str = "vi") -> str:
@@ -20,6 +20,22 @@ def missing_units_note(missing: Any, lang: str = "vi") -> str:
     word = "no submission from unit" if lang == "en" else "chưa nộp hồ sơ: đơn vị"
     return "".join(f"{f'{u.location}: ' if u.location else ''}{word} {u.id}{f' ({u.name})' if u.name else ''}\n"
                    for u in missing)
+
+
+def forwarded_note(evaluation: Any, submission: Submission, lang: str | None = "vi") -> str:
+    """For stderr: each subject and award on which this review's verdict differs from the verdict
+    the level below passed up with its proposal (:mod:`emulation_rules.results.forward`); a
+    count line first. Empty when the submission passed nothing up."""
+    if not submission.forwarded:
+        return ""
+    from emulation_rules.results.forward import differences, differences_text
+
+    diffs = differences(evaluation, submission)
+    en = lang == "en"
+    n = sum(len(b.verdicts) for b in submission.forwarded)
+    head = (f"{n} verdicts passed up from the level below; {len(diffs)} differ here\n" if en
+            else f"{n} kết quả do cấp dưới đề nghị; {len(diffs)} kết quả khác ở cấp này\n")
+    return head + differences_text(diffs, "en" if en else "vi")
 
 
 def facts_of(args: argparse.Namespace, campaign: Campaign, err: TextIO) -> Submission:

@@ -25,6 +25,8 @@ from pathlib import Path
 
 from emulation_rules.campaign import model as m
 from emulation_rules.errors import FactsError, Problem, SourceLocation, unknown_id
+from emulation_rules.facts.cycle import Ballot
+from emulation_rules.facts.forwarded import Forwarded
 from emulation_rules.facts.one_file import load_facts_file
 from emulation_rules.facts.reader import OnError, Subject, Submission
 from emulation_rules.facts.units import Unit, UnitTree
@@ -115,6 +117,9 @@ def load_many(
     dates: dict[dt.date, str] = {}
     cid: str | None = None
     seen: dict[str, Subject] = {}
+    proposals: dict[str, frozenset[str]] | None = None
+    ballots: list[Ballot] = []
+    forwarded: list[Forwarded] = []
     files = expand_sources(sources)
     for path in files:
         try:
@@ -129,6 +134,12 @@ def load_many(
         if sub.initiatives is not None:
             has_register = True
             registers.extend(sub.initiatives)
+        if sub.proposals is not None:  # each file proposes its own subjects: the lists are joined
+            proposals = proposals or {}
+            for award, who in sub.proposals.items():
+                proposals[award] = proposals.get(award, frozenset()) | who
+        ballots.extend(sub.ballots)
+        forwarded.extend(sub.forwarded)
         for s in sub.subjects:
             first = seen.get(s.id)
             if first is not None:
@@ -153,7 +164,8 @@ def load_many(
     if problems:
         raise FactsError(problems)
     submission = Submission(tuple(subjects), next(iter(dates), None), cid, tuple(rejected),
-                            tuple(registers) if has_register else None)
+                            tuple(registers) if has_register else None, proposals=proposals,
+                            ballots=tuple(ballots), forwarded=tuple(forwarded))
     return Collected(submission, tuple(str(f) for f in files), missing)
 
 

@@ -81,6 +81,7 @@ from emulation_rules.facts.cycle import (
     read_ballots,
     read_proposals,
 )
+from emulation_rules.facts.forwarded import Forwarded, read_forwarded
 from emulation_rules.facts.history import HISTORY_COLUMN, HeldTitle, history_cell, read_history
 from emulation_rules.facts.initiatives import apply_register, check_people, read_register
 from emulation_rules.facts.json_text import loads_value, parse_json
@@ -151,6 +152,8 @@ class Submission:
         proposals: ``{award id: subject ids proposed for it}`` (:mod:`.cycle`); None when the
             file proposes nobody (then an award with ``requires_proposal`` judges nobody).
         ballots: the council's ballots (:class:`~.cycle.Ballot`), in file order.
+        forwarded: the verdicts of the level below that passed these subjects up
+            (:class:`~.forwarded.Forwarded`, one per file that has a ``forwarded`` block).
     """
 
     subjects: tuple[Subject, ...]
@@ -161,6 +164,7 @@ class Submission:
     missing_units: tuple[Any, ...] = ()
     proposals: Proposals | None = None
     ballots: tuple[Ballot, ...] = ()
+    forwarded: tuple[Forwarded, ...] = ()
 
 
 def parse_facts_text(
@@ -232,7 +236,7 @@ def parse_facts(
             "invalid-value", f"facts must be a mapping with 'subjects'{empty}",
             (), smap.locate(()) or SourceLocation(smap.file, 1, 1))])
     file_problems: list[Problem] = []
-    top_keys = ("campaign", "as_of", "subjects", "proposals", "ballots") + (
+    top_keys = ("campaign", "as_of", "subjects", "proposals", "ballots", "forwarded") + (
         ("initiatives",) if campaign.initiatives else ())
     for key in data:
         if key not in top_keys:
@@ -274,11 +278,15 @@ def parse_facts(
             subjects, register, campaign.initiatives, reader.problem, paths, as_of=as_of)
         rejected.extend(conflicts)
     proposals, ballots = _cycle(data, campaign, reader, subjects_raw, rejected)
+    forwarded = None
+    if "forwarded" in data:
+        ids = [_nfc(raw.get("id")) for raw in subjects_raw if isinstance(raw, dict) and raw.get("id") is not None]
+        forwarded = read_forwarded(data["forwarded"], campaign, ids, reader.problem, rejected)
     rejected = explain_splits(rejected, smap)
     if rejected and on_error == "raise":
         raise FactsError(rejected)
     return Submission(tuple(subjects), as_of, cid, tuple(rejected), assessments, proposals=proposals,
-                      ballots=ballots)
+                      ballots=ballots, forwarded=(forwarded,) if forwarded is not None else ())
 
 
 def _cycle(data: Mapping[str, Any], campaign: m.Campaign, reader: FactsReader, subjects_raw: list[Any],

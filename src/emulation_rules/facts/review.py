@@ -72,4 +72,4 @@ def submission_as_of(
     later = LaterCounts(day, MappingProxyType(later_records),
                         sum(1 for a in assessments or () if a.later))
     return Submission(subjects, day, facts.campaign_id, facts.rejected, assessments,
-                      proposals=facts.proposals, ballots=facts.ballots), later
+                      proposals=facts.proposals, ballots=facts.ballots, forwarded=facts.forwarded), later

@@ -31,15 +31,16 @@ from types import MappingProxyType
 from typing import Any
 
 from emulation_rules.campaign import model as m
+from emulation_rules.campaign.money import money_text, plain_number
 from emulation_rules.engine import Engine
 from emulation_rules.evaluate.semantics import award_key, judge
 from emulation_rules.facts.reader import Subject
 
-__all__ = ["Advice", "FactChange", "QuotaAdvice", "Suggestion", "advise", "advise_unit", "render_advice",
-           "render_unit_advice"]
+__all__ = ["Advice", "FactChange", "QuotaAdvice", "Suggestion", "advise", "advise_unit", "change_text",
+           "render_advice", "render_unit_advice"]
 
 MAX_SUGGESTIONS = 5
-_STEP = {"int": 1, "decimal": 0.01, "percent": 0.01}
+_STEP = {"int": 1, "money": 1, "decimal": 0.01, "percent": 0.01}
 
 
 @dataclass(frozen=True)
@@ -209,7 +210,7 @@ class _Solver:
             step = _STEP[decl.type]
             value = {">=": bound, ">": bound + step, "<=": bound, "<": bound - step, "==": bound,
                      "!=": bound + step}[op]
-            if decl.type == "int":
+            if decl.type in ("int", "money"):
                 value = int(value) if float(value).is_integer() else int(value) + (1 if op in (">", ">=") else 0)
             else:
                 value = round(float(value), 2)
@@ -393,22 +394,26 @@ def render_advice(items: Iterable[Advice], campaign: m.Campaign, *, lang: str = 
         if a.deciding:
             lines.append(f"  {w['deciding']}: {', '.join(_fact_label(decls, f, en) for f in a.deciding)}")
         for i, s in enumerate(a.suggestions, start=1):
-            parts = []
-            for c in s.changes:
-                fact = _fact_label(decls, c.fact, en)
-                if c.kind == "add_records":
-                    parts.append(f"{w['add_records']} {len(c.new)} {w['records']} {fact}")
-                elif c.kind == "provide":
-                    parts.append(f"{w['provide']} {fact} = {_shown(decls.get(c.fact), c.new, en)}")
-                else:
-                    parts.append(f"{w['set']} {fact} {w['from']} {_shown(decls.get(c.fact), c.old, en)} "
-                                 f"{w['to']} {_shown(decls.get(c.fact), c.new, en)}")
-            lines.append(f"  {w['option']} {i}: {'; '.join(parts)}")
+            lines.append(f"  {w['option']} {i}: {'; '.join(change_text(decls, c, lang) for c in s.changes)}")
             for cid, label, cite in s.criteria:
                 lines.append(f"    {w['meets']} {label.en if en else label.vi} [{cid}] ({cite})")
         if not a.suggestions:
             lines.append(f"  {w['none']}" + (f" ({w['why']}: {', '.join(a.unadvisable)})" if a.unadvisable else ""))
     return "\n".join(lines) + "\n"
+
+
+def change_text(decls: Mapping[str, m.FactDecl], c: FactChange, lang: str = "vi") -> str:
+    """One fact change in words, with the fact's label and values as people read them
+    (money as "80.000.000 đồng", numbers never in scientific notation)."""
+    en = lang == "en"
+    w = _WORDS["en" if en else "vi"]
+    fact = _fact_label(decls, c.fact, en)
+    if c.kind == "add_records":
+        return f"{w['add_records']} {len(c.new)} {w['records']} {fact}"
+    if c.kind == "provide":
+        return f"{w['provide']} {fact} = {_shown(decls.get(c.fact), c.new, en)}"
+    return (f"{w['set']} {fact} {w['from']} {_shown(decls.get(c.fact), c.old, en)} "
+            f"{w['to']} {_shown(decls.get(c.fact), c.new, en)}")
 
 
 def _fact_label(decls: Mapping[str, m.FactDecl], fact_id: str, en: bool) -> str:
@@ -427,8 +432,10 @@ def _shown(decl: m.FactDecl | None, value: Any, en: bool) -> str:
                 return v.label.en if en else v.label.vi
     if isinstance(value, bool):
         return ("yes" if value else "no") if en else ("có" if value else "không")
-    if isinstance(value, float):
-        return f"{value:g}" if en else f"{value:g}".replace(".", ",")
+    if decl is not None and decl.type == "money" and isinstance(value, (int, float)):
+        return money_text(int(value))
+    if isinstance(value, (int, float)):
+        return plain_number(value) if en else plain_number(value).replace(".", ",")
     return str(value)
 
 
@@ -514,7 +521,7 @@ def _quota_change(engine: Engine, evaluation: Any, subs: Any, q: Any, g: Any, de
         ok = any(x.group == g.group and x.status == "met" for r in again if r.quota_id == q.quota_id for x in r.groups)
         if not ok:
             return words, None
-        shown = f"{least:g}{'%' if q.kind == 'max_share' else ''}"
+        shown = f"{plain_number(least)}{'%' if q.kind == 'max_share' else ''}"
         return m.Text(vi=f"{words.vi}, hoặc nâng {param} lên ít nhất {shown.replace('.', ',')}",
                       en=f"{words.en}, or {param} at least {shown}"), least
     if q.kind == "min_share" and g.additional_needed:

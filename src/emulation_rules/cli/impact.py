@@ -41,8 +41,11 @@ def add_parser(sub: Any, stderr: TextIO | None, param: Callable[[str], tuple[str
     a.add_argument("--facts", required=True, type=Path, nargs="+", metavar="PATH", help="facts files or folders")
     who = a.add_mutually_exclusive_group(required=True)
     who.add_argument("--subject", metavar="ID", help="the subject's id")
-    who.add_argument("--unit", metavar="ID", help="a unit: what each quota group of the unit lacks, who is "
-                     "within a ranked cap, and the least change that would meet it")
+    who.add_argument("--unit", metavar="ID", help="a unit: what each quota group and each target of the unit "
+                     "lacks, who is within a ranked cap, the subjects nearest to a target and the least change "
+                     "that would meet it")
+    a.add_argument("--units", type=Path, metavar="FILE",
+                   help="the tree of units: with --unit, its targets run over the unit's whole subtree")
     a.add_argument("--award", metavar="ID", help="only this award (default: every award it does not get)")
     a.add_argument("--as-of", type=_date, metavar="DATE", help="review date YYYY-MM-DD (default: the facts' as_of)")
     a.add_argument("--phase", metavar="ID", help="judge this phase (id or label)")
@@ -176,15 +179,31 @@ def _cmd_advise(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     submission = load_facts(args.facts if len(args.facts) > 1 else args.facts[0], campaign)
     if args.unit is not None:
         from emulation_rules.advice import advise_unit, render_unit_advice
+        from emulation_rules.advice_targets import advise_targets, render_target_advice
 
         unit = unicodedata.normalize("NFC", args.unit.strip())
+        tree = None
+        if args.units is not None:
+            from emulation_rules.facts.units import load_units
+
+            tree = load_units(args.units, campaign)
+            if unit not in tree:
+                from emulation_rules.errors import unknown_id
+
+                message, hint = unknown_id("unit", unit, [u.id for u in tree.units])
+                err.write(f"{message}{f' ({hint})' if hint else ''}\n")
+                return EXIT_INPUT
         found = advise_unit(Engine(campaign, params=dict(args.param), backend=args.backend), submission, unit,
                             as_of=args.as_of, phase=args.phase)
+        targets = advise_targets(campaign, submission, unit=unit, tree=tree, as_of=args.as_of, phase=args.phase,
+                                 params=dict(args.param))
         if args.format == "json":
             out.write(json.dumps({"format_version": 1, "campaign": campaign.id, "unit": unit,
-                                  "quotas": [q.to_dict() for q in found]}, ensure_ascii=False, indent=2) + "\n")
+                                  "quotas": [q.to_dict() for q in found],
+                                  "targets": [t.to_dict() for t in targets]}, ensure_ascii=False, indent=2) + "\n")
         else:
-            out.write(render_unit_advice(found, lang=args.lang))
+            out.write(render_unit_advice(found, lang=args.lang) if found else "")
+            out.write(render_target_advice(targets, campaign, lang=args.lang) if targets else "")
         return EXIT_OK
     wanted = unicodedata.normalize("NFC", args.subject.strip())
     subject = next((s for s in submission.subjects if s.id == wanted), None)

@@ -44,6 +44,8 @@ OPERATIONS = [
     ("POST", "/campaigns/{campaign_id}/reviews"),
     ("POST", "/register/decisions"),
     ("GET", "/register/subjects/{subject_id}/history"),
+    ("POST", "/campaigns/{campaign_id}/advice"),
+    ("POST", "/campaigns/{campaign_id}/diff"),
     ("POST", "/validate"),
     ("GET", "/evaluations/{decision_id}"),
     ("POST", "/admin/reload"),

@@ -50,6 +50,7 @@ from emulation_rules.service import schemas as s
 from emulation_rules.service.cycle_routes import add_cycle_routes
 from emulation_rules.service.decisions import DecisionLog
 from emulation_rules.service.delivery import ClientGoneError, answer, compute, in_thread
+from emulation_rules.service.impact import add_impact_routes
 from emulation_rules.service.language import install_language
 from emulation_rules.service.limits import BodyLimit, bearer_auth, require_media
 from emulation_rules.service.problems import (
@@ -481,6 +482,13 @@ def _routes(
         require_media(request, _YAML_TYPES)
         body = await request.body()
         return _json(await in_thread(lambda: _validate(body), settings.timeout_s))
+
+    async def served_by_id(campaign_id: str) -> Served:
+        await state.sync()
+        return _served(state, campaign_id)
+
+    add_impact_routes(app, lambda r, cid: _read(r, state, cid, ("application/json",)), served_by_id, settings,
+                      protected, post_errors, _FACTS_BODY)  # advice and diff (service/impact.py)
 
     @app.get(
         "/evaluations/{decision_id}",

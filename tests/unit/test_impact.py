@@ -154,3 +154,30 @@ def test_bulk_diff_counts_equal_the_per_subject_diff(campaign, new_campaign, tmp
     assert changed.read_text(encoding="utf-8").splitlines() == [
         "subject_id,award,old,new,kind", "A10,advanced_laborer,not_awarded,awarded,gain",
         "A10,grassroots_emulation_fighter,not_awarded,awarded,gain"]
+
+
+def test_one_pass_pair_equals_two_bulk_evaluations_joined(campaign, new_campaign, tmp_path):
+    """The one-pass diff (each chunk coerced once, scored by both rule sets) gives the rows of
+    two separate bulk evaluations joined; campaigns with other facts are evaluated apart."""
+    pl = pytest.importorskip("polars")
+    from emulation_rules.evaluate.polars.paired import pairable
+    from emulation_rules.results.impact_table import bulk_impact, compare_many
+
+    facts = load_facts(FACTS, campaign)
+    rows = [{"id": f"{s.id}-{k}", "kind": s.kind, "role": s.role, "unit": s.unit,
+             **{f: (str(v).lower() if isinstance(v, bool) else str(v)) for f, v in s.facts.items()}}
+            for k in range(3) for s in facts.subjects]  # the same people thrice, under other ids
+    table = tmp_path / "people.parquet"
+    pl.DataFrame(rows).write_parquet(table)
+    old, new = Engine(campaign, backend="polars"), Engine(load_campaign(new_campaign), backend="polars")
+    assert pairable(old.compiled, new.compiled)
+    summary, changed, _ = compare_many(old, new, table, as_of=campaign.phases[0].end, phase=None)
+    two = bulk_impact(old.evaluate_many(table, as_of=campaign.phases[0].end).table,
+                      new.evaluate_many(table, as_of=campaign.phases[0].end).table)
+    assert summary == two[0] and changed.equals(two[1])
+    assert summary["advanced_laborer"]["gain"] == 3  # A10 thrice (the header: 5 months awards A10)
+    noted = campaign.model_copy(update={"facts": (campaign.facts[0].model_copy(update={"note": "other"}),
+                                                  *campaign.facts[1:])})
+    apart = Engine(noted, backend="polars")
+    assert not pairable(old.compiled, apart.compiled)  # another declaration: two evaluations
+    assert compare_many(old, apart, table, as_of=campaign.phases[0].end)[0] == {}

@@ -151,12 +151,11 @@ def _diff_bulk(args: argparse.Namespace, old: Campaign, new: Campaign, old_param
     if args.format not in ("table", "json"):
         err.write("diff --bulk writes table or json (and the changed rows with -o FILE.csv|.parquet)\n")
         return EXIT_INPUT
-    from emulation_rules.results.impact_table import bulk_impact
+    from emulation_rules.results.impact_table import compare_many
 
-    kw = {"as_of": args.as_of, "phase": args.phase}
-    before = Engine(old, params=old_params, backend="polars").evaluate_many(args.facts[0], progress=err, **kw)
-    after = Engine(new, params=new_params, backend="polars").evaluate_many(args.facts[0], progress=err, **kw)
-    summary, changed = bulk_impact(before.table, after.table)
+    summary, changed, _ = compare_many(Engine(old, params=old_params, backend="polars"),
+                                       Engine(new, params=new_params, backend="polars"), args.facts[0],
+                                       as_of=args.as_of, phase=args.phase, progress=err)
     if args.output is not None:
         from emulation_rules.results.impact_table import write_changes
 

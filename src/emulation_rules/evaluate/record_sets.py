@@ -32,6 +32,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from emulation_rules.campaign import model as m
+from emulation_rules.evaluate.comparison import leaf  # the one reading of a comparison
 from emulation_rules.facts.history import ReviewYears
 
 __all__ = ["Bounds", "bounds_of", "compare_bounds", "date_field", "record_truth", "window_dates"]
@@ -98,7 +99,6 @@ def window_dates(window: m.Window, review: ReviewYears | None) -> tuple[dt.date,
 
 def record_truth(cond: Any, fields: Mapping[str, m.RecordField], record: Mapping[str, Any]) -> bool | None:
     """Kleene truth of a ``where`` over one record: a blank field read is unknown."""
-    from emulation_rules.evaluate.semantics import leaf  # the one reading of a comparison
 
     if isinstance(cond, m.AllOf | m.AnyOf):
         parts = [record_truth(s, fields, record) for s in (cond.all if isinstance(cond, m.AllOf) else cond.any)]

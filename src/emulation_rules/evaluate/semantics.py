@@ -37,12 +37,12 @@ Example:
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Container, Iterable, Mapping
 from typing import Any
 
 from emulation_rules.campaign import model as m
-from emulation_rules.campaign.money import parse_amount, plain_number
+from emulation_rules.campaign.money import plain_number
+from emulation_rules.evaluate.comparison import Leaf, _const, leaf
 from emulation_rules.evaluate.record_sets import bounds_of, compare_bounds, date_field
 
 __all__ = [
@@ -186,9 +186,6 @@ def _held(cond: m.Held, facts: Mapping[str, Any], decls: Mapping[str, Any],
     return bool(facts[key] == "awarded")
 
 
-Decl = m.FactDecl | m.RecordField
-Leaf = m.Compare | m.AtLeast | m.OneOf
-"""A comparison of one fact or record field with a threshold."""
 
 
 def judge(
@@ -309,19 +306,6 @@ def count_records(spec: m.CountSpec, records: Iterable[Mapping[str, Any]], decl:
     return 0 if bounds is None else int(bounds.lo)
 
 
-def leaf(cond: Leaf, decl: Decl, value: Any, params: Mapping[str, float]) -> bool:
-    """A comparison, ``at_least`` or ``in`` on one present value."""
-    ordered = decl.type == "ordered_enum"
-    if isinstance(cond, m.AtLeast):
-        return _rank(decl, value) >= _rank(decl, cond.at_least)
-    if isinstance(cond, m.OneOf):
-        return value in {_const(decl, v) for v in cond.in_}
-    bound = params[cond.param] if cond.param is not None else _const(decl, cond.value)
-    if ordered and isinstance(bound, str):
-        return bool(_OPS[cond.op](_rank(decl, value), _rank(decl, bound)))
-    return bool(_OPS[cond.op](value, bound))
-
-
 def reads(cond: m.Condition, awards: Container[str] = (),
           decls: Mapping[str, m.FactDecl] | None = None) -> list[str]:
     """Facts a condition reads, first occurrence first, with the synthetic reads (``award:<id>``,
@@ -429,21 +413,6 @@ def _bound_text(value: Any, param: str | None, params: Mapping[str, float]) -> s
     if param is not None:
         return f"{param} (= {_text(params.get(param))})"
     return _text(value)
-
-
-def _rank(decl: Decl, value: str) -> int:
-    return [v.id for v in decl.values].index(value)
-
-
-def _const(decl: Decl, value: Any) -> Any:
-    """A threshold constant as the type of ``decl`` (ISO text for dates)."""
-    if decl.type == "date" and isinstance(value, str):
-        return dt.date.fromisoformat(value)
-    if decl.type in ("decimal", "percent") and not isinstance(value, bool):
-        return float(value)
-    if decl.type == "money":  # "80 triệu đồng" as written, or a number of đồng
-        return parse_amount(value)
-    return value
 
 
 def fields_read(cond: m.Condition) -> list[str]:

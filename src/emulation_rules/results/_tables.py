@@ -11,8 +11,12 @@ from emulation_rules.evaluate.result import AwardResult, Evaluation, SubjectResu
 from emulation_rules.results.presentation import Cell, Column, Formatter, Presentation, Row, Table
 from emulation_rules.results.summary import VERDICTS, VerdictCounts, verdict_counts
 from emulation_rules.results.targets import TargetReport
+from emulation_rules.results.words import Lang
 
 _KIND = {"collective": ("Tập thể", "Collective"), "individual": ("Cá nhân", "Individual")}
+
+
+__all__ = ["Builder", "present"]
 
 
 class Builder:
@@ -321,3 +325,31 @@ class Builder:
                           Cell.of(f.message(p.hint or "")))) for p in problems)
         return Table("rejected", self.f.w("rejected"), (
             self.col("location", 40), self.col("code", 18), self.col("message", 60), self.col("hint", 30)), rows)
+
+
+def present(
+    campaign: m.Campaign | None,
+    *,
+    evaluation: Evaluation | None = None,
+    targets: TargetReport | None = None,
+    initiatives: Sequence[Any] | None = None,
+    rejected: Sequence[Problem] = (),
+    counts: VerdictCounts | None = None,
+    lang: Lang = "vi",
+    ids: bool = False,
+) -> Presentation:
+    """The presentation of a run (arguments as for the workbook and the page).
+
+    Args:
+        campaign: the campaign (labels of facts, levels, phases, awards' quotas, defects);
+            None for a table of an evaluation alone (ids where a label needs the campaign).
+        evaluation: verdicts, if any.
+        targets: the targets report, if any.
+        initiatives: judged initiative register, if any.
+        rejected: facts problems of subjects left out (default: the evaluation's).
+        counts: verdicts per award of a bulk run (the summary only).
+        lang: ``vi`` (default) or ``en``.
+        ids: codes instead of labels for awards, verdicts, levels and criteria (the table's
+            ``--ids``).
+    """
+    return Builder(Formatter(lang, campaign), ids).build(evaluation, targets, initiatives, rejected, counts)

@@ -43,7 +43,8 @@ import jinja2
 from emulation_rules.campaign import model as m
 from emulation_rules.errors import Problem
 from emulation_rules.evaluate.result import Evaluation
-from emulation_rules.results.presentation import Presentation, Table, format_number, present
+from emulation_rules.results._tables import present
+from emulation_rules.results.presentation import Presentation, Table, format_number
 from emulation_rules.results.review import SubjectReview
 from emulation_rules.results.review_report import REVIEW_ROW_KEYS, review_tables
 from emulation_rules.results.summary import VERDICTS, VerdictCounts

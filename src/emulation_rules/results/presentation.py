@@ -21,21 +21,16 @@ Tables:
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
 from emulation_rules.campaign import model as m
-from emulation_rules.errors import Problem
-from emulation_rules.evaluate.result import Evaluation
 from emulation_rules.messages import translate_message
-from emulation_rules.results.summary import VerdictCounts
-from emulation_rules.results.targets import TargetReport
 from emulation_rules.results.words import STATUS, Lang, word
 from emulation_rules.results.words import VERDICTS as VERDICT_WORDS
 
-__all__ = ["Cell", "CellValue", "Column", "Formatter", "Presentation", "Row", "Table", "format_number",
-           "present"]
+__all__ = ["Cell", "CellValue", "Column", "Formatter", "Presentation", "Row", "Table", "format_number"]
 
 CellValue = str | int | float | dt.date | None
 """What a spreadsheet cell stores: text, a number, a date, or nothing (an empty cell)."""
@@ -251,34 +246,4 @@ class Formatter:
     def count(self, n: int | None) -> Cell:
         """A whole number (an empty cell for None)."""
         return Cell("" if n is None else self.number(n), n)
-
-
-def present(
-    campaign: m.Campaign | None,
-    *,
-    evaluation: Evaluation | None = None,
-    targets: TargetReport | None = None,
-    initiatives: Sequence[Any] | None = None,
-    rejected: Sequence[Problem] = (),
-    counts: VerdictCounts | None = None,
-    lang: Lang = "vi",
-    ids: bool = False,
-) -> Presentation:
-    """The presentation of a run (arguments as for the workbook and the page).
-
-    Args:
-        campaign: the campaign (labels of facts, levels, phases, awards' quotas, defects);
-            None for a table of an evaluation alone (ids where a label needs the campaign).
-        evaluation: verdicts, if any.
-        targets: the targets report, if any.
-        initiatives: judged initiative register, if any.
-        rejected: facts problems of subjects left out (default: the evaluation's).
-        counts: verdicts per award of a bulk run (the summary only).
-        lang: ``vi`` (default) or ``en``.
-        ids: codes instead of labels for awards, verdicts, levels and criteria (the table's
-            ``--ids``).
-    """
-    from emulation_rules.results._tables import Builder  # the table builders, one module
-
-    return Builder(Formatter(lang, campaign), ids).build(evaluation, targets, initiatives, rejected, counts)
 

@@ -22,7 +22,8 @@ from emulation_rules.evaluate.result import (
     defects_at,
     text_cell,
 )
-from emulation_rules.results.presentation import Formatter, present
+from emulation_rules.results._tables import present
+from emulation_rules.results.presentation import Formatter
 from emulation_rules.results.quota_text import render_quotas_table
 from emulation_rules.results.summary import VERDICTS
 from emulation_rules.results.words import VERDICTS as VERDICT_WORDS

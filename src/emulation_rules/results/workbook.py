@@ -36,7 +36,8 @@ from typing import Any
 from emulation_rules.campaign import model as m
 from emulation_rules.errors import Problem
 from emulation_rules.evaluate.result import Evaluation
-from emulation_rules.results.presentation import Cell, Presentation, Table, present
+from emulation_rules.results._tables import present
+from emulation_rules.results.presentation import Cell, Presentation, Table
 from emulation_rules.results.render import FORMULA_TRIGGERS
 from emulation_rules.results.review import SubjectReview
 from emulation_rules.results.review_report import REVIEW_WORDS, review_tables

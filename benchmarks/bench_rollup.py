@@ -8,8 +8,10 @@ the Confederation's figures), under a tree of 4 levels (Confederation -> 63 prov
 unions of about 20 grassroots unions -> grassroots unions). Each size runs in a child process, so
 that its peak memory (max RSS) is its own, and reports: writing the members Parquet file, the bulk
 evaluation (``Engine.evaluate_many``, the columnar path), the roll-up of the verdict counts to every
-unit (``results.rollup_table.rollup_counts``), and the peak memory. Figures depend on the machine and
-its load: the output states both.
+unit (``results.rollup_table.rollup_counts``), and the peak memory; with ``--split``, the same members
+as one Parquet file per province rolled up one file after the other (``rollup_files``, as ``rollup
+--bulk`` with several files does), in a process of its own: time and peak memory. Figures depend on
+the machine and its load: the output states both.
 """
 
 from __future__ import annotations
@@ -104,14 +106,50 @@ def _child(n: int, seed: int) -> None:
     print(json.dumps(out))
 
 
+def _split_child(n: int, seed: int) -> None:
+    """The same members written one Parquet file per province, rolled up one file after the
+    other (``rollup_files``) in a process of its own: its peak memory is the largest province's."""
+    import polars as pl
+
+    from emulation_rules import Engine, load_campaign
+    from emulation_rules.results.rollup_table import rollup_files
+
+    unions = max(1, n // MEMBERS_PER_UNION)
+    uppers = max(1, unions // UNIONS_PER_UPPER)
+    campaign = load_campaign(ROOT / "campaigns" / "ldtt_cstdcs_2025.yaml")
+    out: dict[str, float | int] = {"members": n}
+    with tempfile.TemporaryDirectory() as tmp:
+        tree = _tree(unions)
+        province = ((pl.col("unit").str.slice(1).cast(pl.Int64) % uppers) % PROVINCES).alias("province")
+        paths = []
+        for (p,), part in _members(n, unions, seed).with_columns(province).partition_by("province", as_dict=True,
+                                                                                        include_key=False).items():
+            paths.append(Path(tmp) / f"P{p:02d}.parquet")
+            part.write_parquet(paths[-1])
+        out["files"] = len(paths)
+        t0 = time.perf_counter()
+        table, _, _ = rollup_files(Engine(campaign, backend="polars"), sorted(paths), tree,
+                                   as_of=campaign.phases[0].end)
+        out["split_s"] = round(time.perf_counter() - t0, 2)
+        out["root_rows"] = int(table.filter(pl.col("unit") == "TLD")["subjects"].sum())
+    out["peak_mb"] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
+    print(json.dumps(out))
+
+
 def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("-n", type=int, action="append", help="members (repeatable; default 1,000,000 and 3,000,000)")
     p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--split", action="store_true",
+                   help="also roll up the same members as one file per province, one after the other")
     p.add_argument("--child", type=int, help=argparse.SUPPRESS)
+    p.add_argument("--split-child", type=int, help=argparse.SUPPRESS)
     args = p.parse_args(argv)
     if args.child is not None:
         _child(args.child, args.seed)
+        return 0
+    if args.split_child is not None:
+        _split_child(args.split_child, args.seed)
         return 0
     print(f"# {platform.python_implementation()} {platform.python_version()}, {os.cpu_count()} cores, "
           f"load {os.getloadavg()[0]:.1f}")
@@ -126,6 +164,16 @@ def main(argv: list[str] | None = None) -> int:
         assert r["root_rows"] == r["result_rows"] == 2 * n, r  # every verdict reaches the root once
         print(f"{r['members']:>8,} {r['units']:>7,} {r['generate_s']:>10} {r['evaluate_s']:>11} "
               f"{r['rollup_s']:>9} {r['peak_mb']:>8}")
+        if args.split:
+            done = subprocess.run([sys.executable, __file__, "--split-child", str(n), "--seed", str(args.seed)],
+                                  capture_output=True, text=True, check=False)
+            if done.returncode != 0:
+                print(done.stderr, file=sys.stderr)
+                return 1
+            s = json.loads(done.stdout.strip().splitlines()[-1])
+            assert s["root_rows"] == 2 * n, s
+            print(f"  one file per province ({s['files']} files, evaluated and rolled up one after the other): "
+                  f"{s['split_s']} s, peak {s['peak_mb']} MB")
     print(f"# load after: {os.getloadavg()[0]:.1f}")
     return 0
 

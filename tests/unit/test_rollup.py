@@ -316,6 +316,52 @@ def test_rollup_bulk_from_one_table_gives_the_same_counts(campaign, tmp_path):
     assert "  CD-NGANH-YTE Công đoàn ngành Y tế" in table.getvalue()
 
 
+
+def test_rollup_bulk_of_one_table_per_upper_union_sums_to_the_whole(campaign, tmp_path):
+    """The columnar roll-up of several tables, one after the other, gives the counts of the
+    whole review (each count is a number of subjects, summed); a subject in two tables is
+    refused, naming both."""
+    pl = pytest.importorskip("polars")
+
+    _, submission, _ = _report(campaign)
+    tree = load_units(UNITS, campaign)
+    facts = [f.id for f in campaign.facts]
+
+    def row(s):
+        return {"id": s.id, "kind": s.kind, "level": s.level or "", "role": s.role or "", "unit": s.unit or "",
+                **{f: (str(s.facts[f]).lower() if isinstance(s.facts.get(f), bool) else str(s.facts.get(f, "")))
+                   for f in facts}}
+
+    def upper(s):
+        unit = s.id if s.id in tree else s.unit
+        chain = [tree.unit(unit), *tree.ancestors(unit)] if unit in tree else []
+        return next((u.id for u in chain if u.level == "upper_union"), "rest")
+
+    parts: dict[str, list[dict]] = {}
+    for s in submission.subjects:
+        parts.setdefault(upper(s), []).append(row(s))
+    paths = []
+    for name, rows in parts.items():
+        paths.append(tmp_path / f"{name}.parquet")
+        pl.DataFrame(rows).write_parquet(paths[-1])
+    whole = tmp_path / "whole.parquet"
+    pl.DataFrame([row(s) for s in submission.subjects]).write_parquet(whole)
+    assert len(paths) == 3  # district A, the health sector union, the province's own file
+
+    def counts(*files):
+        out, err = io.StringIO(), io.StringIO()
+        rc = run(["rollup", str(CAMPAIGNS / "dienbien_2020.yaml"), "--units", str(UNITS), "--facts",
+                  *map(str, files), "--bulk", "--format", "json", "--as-of", "2020-12-31"], stdout=out, stderr=err)
+        return rc, out.getvalue(), err.getvalue()
+
+    rc, one, _ = counts(whole)
+    rc_many, many, err = counts(*paths)
+    assert rc == rc_many == 0, err
+    assert json.loads(many)["counts"] == json.loads(one)["counts"]
+    pl.DataFrame([row(submission.subjects[0])]).write_parquet(tmp_path / "again.parquet")
+    rc, _, err = counts(*paths, tmp_path / "again.parquet")
+    assert rc == 2 and f"subject {submission.subjects[0].id!r} is also in" in err and "[duplicate-subject]" in err
+
 # --- clusters (a test campaign: no shipped plan states a cluster ranking rule) ----------------
 
 CLUSTER_RULE = """

@@ -57,9 +57,10 @@ def add_parser(sub: Any, stderr: TextIO | None, param: Callable[[str], tuple[str
                    "tree, expandable, and the clusters) or xlsx (a sheet per level) with -o FILE; with --bulk "
                    "table, json or csv (unit, award, verdict, subjects)")
     r.add_argument("--bulk", action="store_true",
-                   help="millions of members: read --facts as one .csv or .parquet table on the columnar "
-                   "path (needs the 'bulk' extra) and roll up the verdict counts only (targets and quotas "
-                   "per unit are judged without --bulk)")
+                   help="millions of members: read --facts as .csv or .parquet tables on the columnar path "
+                   "(needs the 'bulk' extra), one or several (one per province: each rolled up alone, so memory "
+                   "is bounded by the largest, and the counts summed), and roll up the verdict counts only "
+                   "(targets and quotas per unit are judged without --bulk)")
     r.add_argument("--lang", choices=("vi", "en"), default="vi", help="language of the table: vi (default) or en")
     r.add_argument("--output", "-o", type=Path, metavar="FILE", help="write to FILE (whole or not at all)")
     _forward_parser(sub, stderr, param)
@@ -139,23 +140,31 @@ def _rollup_bulk(args: argparse.Namespace, campaign: Campaign, tree: UnitTree, o
     if args.format in ("html", "xlsx"):
         err.write("rollup --bulk writes table, json or csv; html and xlsx are written without --bulk\n")
         return EXIT_INPUT
-    if len(args.facts) != 1 or args.facts[0].suffix.lower() not in (".csv", ".parquet", ".pq"):
-        err.write("rollup --bulk reads one .csv or .parquet table of members (id, kind, unit, facts)\n")
+    if any(f.suffix.lower() not in (".csv", ".parquet", ".pq") or not f.is_file() for f in args.facts):
+        err.write("rollup --bulk reads .csv or .parquet tables of members (id, kind, unit, facts), "
+                  "one or several (one per province, say)\n")
         return EXIT_INPUT
     try:
-        from emulation_rules.results.rollup_table import present_units, read_members, rollup_counts
+        from emulation_rules.results.rollup_table import read_members, rollup_files, shared_ids
     except ImportError:  # pragma: no cover - the bulk extra is installed with the tests
         err.write("rollup --bulk needs the 'bulk' extra: pip install 'emulation-rules[bulk]'\n")
         return EXIT_INPUT
-    engine = Engine(campaign, params=dict(args.param), backend="polars")
-    result = engine.evaluate_many(args.facts[0], as_of=args.as_of, phase=args.phase, progress=err)
     try:
-        members = read_members(args.facts[0])
+        for f in args.facts:
+            read_members(f)
     except ValueError as exc:
-        err.write(f"{args.facts[0]}: {exc}\n")
+        err.write(f"{f}: {exc}\n")
         return EXIT_INPUT
-    table = rollup_counts(result.table, members, tree)
-    present = present_units(members, tree)
+    if len(args.facts) > 1:
+        twice = shared_ids(args.facts)
+        for sid, first, other in twice:
+            err.write(f"{other}: subject {sid!r} is also in {first}; a review reads each subject once: "
+                      "remove one of them [duplicate-subject]\n")
+        if twice:
+            return EXIT_INPUT
+    engine = Engine(campaign, params=dict(args.param), backend="polars")
+    table, present, result = rollup_files(engine, args.facts, tree, as_of=args.as_of, phase=args.phase,
+                                          progress=err)
     missing = [u for u in tree.leaves() if u.id not in present]
     err.write(missing_units_note(missing, args.lang))
     if args.format == "csv":

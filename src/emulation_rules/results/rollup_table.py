@@ -7,11 +7,16 @@ with the members' units and with the tree's closure table (one row per unit and 
 ancestors, itself included), then grouped: ``(unit, award, verdict) -> number``, the same
 numbers as :attr:`.rollup.NodeResult.counts` (a test compares the two on the example province).
 
+Several tables (one per province) are rolled up one after the other and their counts summed
+(:func:`rollup_files`): memory is bounded by the largest table, and the same sums come out of
+separate machines, one province each, whose count tables are added.
+
 Needs the ``bulk`` extra (polars). Targets and quotas are judged per unit by :mod:`.rollup` only.
 """
 
 from __future__ import annotations
 
+import dataclasses
 from typing import TYPE_CHECKING, Any
 
 from emulation_rules.facts.units import UnitTree
@@ -19,7 +24,7 @@ from emulation_rules.facts.units import UnitTree
 if TYPE_CHECKING:
     import polars as pl
 
-__all__ = ["closure_table", "present_units", "read_members", "rollup_counts"]
+__all__ = ["closure_table", "present_units", "read_members", "rollup_counts", "rollup_files", "shared_ids"]
 
 
 def closure_table(tree: UnitTree) -> pl.DataFrame:
@@ -126,3 +131,60 @@ def read_members(path: Any) -> pl.LazyFrame:
     if "unit" not in names or "id" not in names:
         raise ValueError("a columnar roll-up needs the columns 'id' and 'unit' (each member's unit)")
     return frame.select("id", "unit")
+
+
+def shared_ids(paths: Any) -> list[tuple[str, str, str]]:
+    """Subject ids that stand in two of ``paths`` (bulk tables), as ``(id, first file, other
+    file)``, at most 20: each file's ids are hashed (8 bytes an id, so 11 million ids take about
+    90 MB), and only the ids whose hash repeats are compared as text."""
+    import polars as pl
+
+    hashed = pl.concat([read_members(p).select(pl.col("id").cast(pl.String).str.strip_chars()
+                                                 .str.normalize("NFC").hash().alias("h"),
+                                                 pl.lit(i).alias("file")).collect()
+                        for i, p in enumerate(paths)])
+    across = (hashed.filter(pl.col("h").is_duplicated()).group_by("h").agg(pl.col("file").n_unique())
+              .filter(pl.col("file") > 1))
+    if across.height == 0:
+        return []
+    suspects = across["h"].implode()
+    ids = pl.concat([read_members(p).select(pl.col("id").cast(pl.String).str.strip_chars().str.normalize("NFC"),
+                                            pl.lit(i).alias("file"))
+                     .filter(pl.col("id").hash().is_in(suspects)).collect() for i, p in enumerate(paths)])
+    found = (ids.group_by("id").agg(pl.col("file").unique().sort()).filter(pl.col("file").list.len() > 1)
+             .sort("id").head(20))
+    names = [str(p) for p in paths]
+    return [(row["id"], names[row["file"][0]], names[row["file"][1]]) for row in found.iter_rows(named=True)]
+
+
+def rollup_files(engine: Any, paths: Any, tree: UnitTree, *, as_of: Any = None, phase: str | None = None,
+                 progress: Any = None) -> tuple[pl.DataFrame, set[str], Any]:
+    """The columnar roll-up of several tables (one per province, say), one after the other:
+    each is evaluated and rolled up alone, so memory is bounded by the largest, and the counts
+    are summed (every count is a number of subjects, and a subject stands in one file).
+
+    Args:
+        engine: the :class:`~emulation_rules.Engine` (polars backend) that scores each table.
+        paths: the .csv or .parquet tables; their subjects must be disjoint (:func:`shared_ids`).
+        tree: the tree of units.
+
+    Returns:
+        ``(the counts as rollup_counts gives them, the units some member stands in, the last
+        BulkResult)``.
+    """
+    import polars as pl
+
+    parts = []
+    present: set[str] = set()
+    last = None
+    for path in paths:
+        last = engine.evaluate_many(path, as_of=as_of, phase=phase, progress=progress)
+        members = read_members(path)
+        parts.append(rollup_counts(last.table, members, tree))
+        present |= present_units(members, tree)
+        last = dataclasses.replace(last, table=None)  # this file's rows are not kept
+    if not parts:
+        raise ValueError("no table to roll up")
+    table = (pl.concat(parts).group_by("unit", "award", "verdict").agg(pl.col("subjects").sum())
+             .with_columns(pl.col("subjects").cast(pl.Int64)).sort("unit", "award", "verdict"))
+    return table, present, last

@@ -40,6 +40,7 @@ from typing import Any
 from emulation_rules.campaign import model as m
 from emulation_rules.campaign.dependencies import dependency_order
 from emulation_rules.evaluate.base import BackendName, BaseEvaluator, resolve_params
+from emulation_rules.evaluate.compiled import Judged, compile_condition
 from emulation_rules.evaluate.dependencies import expand_missing, shown_values
 from emulation_rules.evaluate.record_sets import bounds_of
 from emulation_rules.evaluate.result import (
@@ -91,12 +92,19 @@ class PythonEvaluator(BaseEvaluator):
         self.campaign_facts = frozenset(f.id for f in campaign.facts)
         self._order = dependency_order(campaign)
         self._award_ids = frozenset(a.id for a in campaign.awards)
-        self._reads: dict[int, tuple[list[str], list[str]]] = {}  # per criterion, once
+        # per criterion, once: what it reads, the declared facts shown as values (plain ones,
+        # then records facts), and its counts of records
+        self._reads: dict[int, tuple[list[str], list[str], list[str], list[str], list[m.Count]]] = {}
+        self._judged: dict[int, Judged] = {}
         for a in campaign.awards:
             for crit in a.criteria:
                 read = reads(crit.condition, self._award_ids, self._facts)
-                self._reads[id(crit)] = (read, [f for f in read if f in self.campaign_facts])
-        self._synthetic = any(len(d) < len(r) for r, d in self._reads.values())
+                declared = [f for f in read if f in self.campaign_facts]
+                plain = [f for f in declared if self._facts[f].type != "records"]
+                records = [f for f in declared if self._facts[f].type == "records"]
+                self._reads[id(crit)] = (read, declared, plain, records, list(counts_in(crit.condition)))
+                self._judged[id(crit)] = compile_condition(crit.condition, self._facts, self.params)
+        self._synthetic = any(len(r[1]) < len(r[0]) for r in self._reads.values())
         self._described: dict[int, str] = {}  # per condition, once (see describe)
 
     def evaluate_subject(self, subject: Subject, review: ReviewYears | None = None) -> SubjectResult:
@@ -169,24 +177,21 @@ class PythonEvaluator(BaseEvaluator):
 
     def _criterion(self, crit: m.Criterion, facts: Mapping[str, Any],
                    done: Mapping[str, AwardResult]) -> CriterionResult:
-        read, declared = self._reads[id(crit)]
-        truth = judge(crit.condition, facts, self._facts, self.params)  # Kleene: decided or not
+        read, declared, plain, records, counts = self._reads[id(crit)]
+        truth = self._judged[id(crit)](facts)  # Kleene: decided or not (semantics.judge, compiled once)
         status: Status = "unknown" if truth is None else "pass" if truth else "fail"
         # missing facts are listed where they leave the criterion undecided (a required award's
         # own missing facts stand for it)
         missing = expand_missing((f for f in read if lacking(f, facts)), done) if truth is None else ()
-        values: dict[str, Any] = {}
-        for fact_id in declared:
-            if fact_id in facts and self._facts[fact_id].type != "records":
-                values[fact_id] = facts[fact_id]
+        values: dict[str, Any] = {f: facts[f] for f in plain if f in facts}
         if len(declared) < len(read):  # synthetic reads, shown in words
             values.update(shown_values(crit.condition, read, facts, done))
-        for fact_id in declared:
-            if fact_id in facts and self._facts[fact_id].type == "records":
+        for fact_id in records:
+            if fact_id in facts:
                 values[f"{fact_id} (records)"] = len(facts[fact_id])
         counted = [
             self._count(c, facts)
-            for c in counts_in(crit.condition)
+            for c in counts
             if c.count.fact in facts
         ]
         counted = [n for n in counted if n is not None]

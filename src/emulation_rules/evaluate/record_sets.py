@@ -27,12 +27,12 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
 from emulation_rules.campaign import model as m
-from emulation_rules.evaluate.comparison import leaf  # the one reading of a comparison
+from emulation_rules.evaluate.comparison import _const, leaf  # the one reading of a comparison
 from emulation_rules.facts.history import ReviewYears
 
 __all__ = ["Bounds", "bounds_of", "compare_bounds", "date_field", "record_truth", "window_dates"]
@@ -98,18 +98,72 @@ def window_dates(window: m.Window, review: ReviewYears | None) -> tuple[dt.date,
 
 
 def record_truth(cond: Any, fields: Mapping[str, m.RecordField], record: Mapping[str, Any]) -> bool | None:
-    """Kleene truth of a ``where`` over one record: a blank field read is unknown."""
+    """Kleene truth of a ``where`` over one record: a blank field read is unknown.
 
+    The condition is turned once into a function of the record (kept per condition object),
+    which is what every record of every subject then runs."""
+    hit = _PREDICATES.get(id(cond))
+    if hit is None or hit[0] is not cond:
+        if len(_PREDICATES) >= _PREDICATES_MAX:
+            _PREDICATES.clear()
+        hit = _PREDICATES[id(cond)] = (cond, _predicate(cond, fields))
+    return hit[1](record)
+
+
+Predicate = Callable[[Mapping[str, Any]], "bool | None"]
+_PREDICATES: dict[int, tuple[Any, Predicate]] = {}
+_PREDICATES_MAX = 4096
+
+
+def _predicate(cond: Any, fields: Mapping[str, m.RecordField]) -> Predicate:
+    """``cond`` as a function of one record, with the same three-valued answers as reading it
+    node by node: ``all``/``any`` are Kleene's, ``not`` keeps unknown, a blank field is unknown."""
     if isinstance(cond, m.AllOf | m.AnyOf):
-        parts = [record_truth(s, fields, record) for s in (cond.all if isinstance(cond, m.AllOf) else cond.any)]
+        parts = tuple(_predicate(s, fields) for s in (cond.all if isinstance(cond, m.AllOf) else cond.any))
         decisive = isinstance(cond, m.AnyOf)
-        return decisive if decisive in parts else None if None in parts else not decisive
+
+        def combined(record: Mapping[str, Any]) -> bool | None:
+            unknown = False
+            for part in parts:
+                got = part(record)
+                if got is decisive:
+                    return decisive
+                unknown = unknown or got is None
+            return None if unknown else not decisive
+
+        return combined
     if isinstance(cond, m.NotOf):
-        got = record_truth(cond.not_, fields, record)
-        return None if got is None else not got
-    if cond.field not in record or record[cond.field] is None:
-        return None
-    return leaf(cond, fields[cond.field], record[cond.field], {})
+        inner = _predicate(cond.not_, fields)
+
+        def negated(record: Mapping[str, Any]) -> bool | None:
+            got = inner(record)
+            return None if got is None else not got
+
+        return negated
+    name = cond.field
+    decl = fields.get(name)
+    if isinstance(cond, m.Compare) and cond.param is None and decl is not None and decl.type != "ordered_enum":
+        op, bound = m.OPS[cond.op], _const(decl, cond.value)
+
+        def compared(record: Mapping[str, Any]) -> bool | None:
+            value = record.get(name)
+            return None if value is None else bool(op(value, bound))
+
+        return compared
+    if isinstance(cond, m.OneOf) and decl is not None:
+        allowed = frozenset(_const(decl, v) for v in cond.in_)
+
+        def one_of(record: Mapping[str, Any]) -> bool | None:
+            value = record.get(name)
+            return None if value is None else value in allowed
+
+        return one_of
+
+    def read(record: Mapping[str, Any]) -> bool | None:  # the general reading of a leaf
+        value = record.get(name)
+        return None if value is None else leaf(cond, fields[name], value, {})
+
+    return read
 
 
 def _limits(f: m.RecordField) -> tuple[float, float]:

@@ -1,0 +1,95 @@
+"""Conditions turned once into functions of a subject's facts, for the python backend.
+
+:func:`compile_condition` gives, for a condition of the campaign, a function ``facts -> True |
+False | None`` with exactly the answers of :func:`.semantics.judge` (without its ``missing``
+list): ``all``/``any`` are Kleene's, ``not`` keeps unknown, an absent fact is unknown. The
+comparisons of one fact with a constant or a parameter (most of a campaign) are resolved once:
+the threshold read in the fact's type, the operator chosen, the ladder of an ordered rating
+ranked; every other node (records, history, verdicts of other awards) is read by ``judge``
+itself, so the two cannot part. Reading the tree node by node for every subject was most of the
+python backend's time (issue 24, item 5).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from typing import Any
+
+from emulation_rules.campaign import model as m
+from emulation_rules.evaluate.comparison import _const
+from emulation_rules.evaluate.semantics import judge
+
+__all__ = ["Judged", "compile_condition"]
+
+Judged = Callable[[Mapping[str, Any]], "bool | None"]
+
+
+def compile_condition(cond: m.Condition, decls: Mapping[str, m.FactDecl], params: Mapping[str, float]) -> Judged:
+    """``cond`` as a function of one subject's facts (see the module docstring)."""
+    if isinstance(cond, m.AllOf | m.AnyOf):
+        nodes = cond.all if isinstance(cond, m.AllOf) else cond.any
+        parts = tuple(compile_condition(c, decls, params) for c in nodes)
+        decisive = isinstance(cond, m.AnyOf)
+
+        def combined(facts: Mapping[str, Any]) -> bool | None:
+            unknown = False
+            for part in parts:
+                got = part(facts)
+                if got is decisive:
+                    return decisive
+                unknown = unknown or got is None
+            return None if unknown else not decisive
+
+        return combined
+    if isinstance(cond, m.NotOf):
+        inner = compile_condition(cond.not_, decls, params)
+
+        def negated(facts: Mapping[str, Any]) -> bool | None:
+            got = inner(facts)
+            return None if got is None else not got
+
+        return negated
+    leaf = _leaf(cond, decls, params)
+    if leaf is not None:
+        return leaf
+    return lambda facts: judge(cond, facts, decls, params)
+
+
+def _leaf(cond: Any, decls: Mapping[str, m.FactDecl], params: Mapping[str, float]) -> Judged | None:
+    """A comparison of one declared fact, resolved once; None for any other node."""
+    if not isinstance(cond, m.Compare | m.AtLeast | m.OneOf) or getattr(cond, "field", None) is not None:
+        return None
+    name = cond.fact
+    decl = decls.get(name or "")
+    if name is None or decl is None:
+        return None
+    ranks = {v.id: i for i, v in enumerate(decl.values)}
+    if isinstance(cond, m.AtLeast):
+        floor = ranks[str(cond.at_least)]
+
+        def at_least(facts: Mapping[str, Any]) -> bool | None:
+            return ranks[facts[name]] >= floor if name in facts else None
+
+        return at_least
+    if isinstance(cond, m.OneOf):
+        allowed = frozenset(_const(decl, v) for v in cond.in_)
+
+        def one_of(facts: Mapping[str, Any]) -> bool | None:
+            return facts[name] in allowed if name in facts else None
+
+        return one_of
+    op = m.OPS[cond.op]
+    bound = params[cond.param] if cond.param is not None else _const(decl, cond.value)
+    if decl.type == "ordered_enum" and isinstance(bound, str):
+        rank = ranks[bound]
+
+        def ranked(facts: Mapping[str, Any]) -> bool | None:
+            return bool(op(ranks[facts[name]], rank)) if name in facts else None
+
+        return ranked
+
+    def compared(facts: Mapping[str, Any]) -> bool | None:
+        return bool(op(facts[name], bound)) if name in facts else None
+
+    return compared
+

@@ -17,18 +17,23 @@ from typing import Any
 
 from emulation_rules.campaign import model as m
 from emulation_rules.evaluate.comparison import _const
-from emulation_rules.evaluate.semantics import judge
+from emulation_rules.evaluate.record_sets import Bounds, bounds_of, compare_bounds
+from emulation_rules.evaluate.semantics import AS_OF, judge, record_spec, record_threshold
 
-__all__ = ["Judged", "compile_condition"]
+__all__ = ["BoundsFn", "Judged", "compile_condition"]
 
 Judged = Callable[[Mapping[str, Any]], "bool | None"]
+BoundsFn = Callable[[Any, m.FactDecl, Any, Any], "Bounds | None"]
+"""How the interval of a count or an aggregate is found (:func:`.record_sets.bounds_of`, or a
+memo of it that a backend keeps per subject, since a criterion's shown values read it again)."""
 
 
-def compile_condition(cond: m.Condition, decls: Mapping[str, m.FactDecl], params: Mapping[str, float]) -> Judged:
+def compile_condition(cond: m.Condition, decls: Mapping[str, m.FactDecl], params: Mapping[str, float],
+                      bounds: BoundsFn = bounds_of) -> Judged:
     """``cond`` as a function of one subject's facts (see the module docstring)."""
     if isinstance(cond, m.AllOf | m.AnyOf):
         nodes = cond.all if isinstance(cond, m.AllOf) else cond.any
-        parts = tuple(compile_condition(c, decls, params) for c in nodes)
+        parts = tuple(compile_condition(c, decls, params, bounds) for c in nodes)
         decisive = isinstance(cond, m.AnyOf)
 
         def combined(facts: Mapping[str, Any]) -> bool | None:
@@ -42,7 +47,7 @@ def compile_condition(cond: m.Condition, decls: Mapping[str, m.FactDecl], params
 
         return combined
     if isinstance(cond, m.NotOf):
-        inner = compile_condition(cond.not_, decls, params)
+        inner = compile_condition(cond.not_, decls, params, bounds)
 
         def negated(facts: Mapping[str, Any]) -> bool | None:
             got = inner(facts)
@@ -52,7 +57,25 @@ def compile_condition(cond: m.Condition, decls: Mapping[str, m.FactDecl], params
     leaf = _leaf(cond, decls, params)
     if leaf is not None:
         return leaf
+    if isinstance(cond, m.Count | m.Aggregate):
+        return _records(cond, decls, params, bounds)
     return lambda facts: judge(cond, facts, decls, params)
+
+
+def _records(cond: m.Count | m.Aggregate, decls: Mapping[str, m.FactDecl], params: Mapping[str, float],
+             bounds: BoundsFn) -> Judged:
+    """A count or an aggregate of records against its threshold, as :func:`.semantics.judge` reads it."""
+    spec, fact_id = record_spec(cond)
+    decl = decls[fact_id]
+    threshold, op = record_threshold(cond, decl, params), cond.op
+
+    def over_records(facts: Mapping[str, Any]) -> bool | None:
+        if fact_id not in facts:
+            return None
+        found = bounds(spec, decl, facts[fact_id], facts.get(AS_OF))
+        return None if found is None else compare_bounds(op, found, threshold)
+
+    return over_records
 
 
 def _leaf(cond: Any, decls: Mapping[str, m.FactDecl], params: Mapping[str, float]) -> Judged | None:

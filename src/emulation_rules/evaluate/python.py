@@ -96,6 +96,7 @@ class PythonEvaluator(BaseEvaluator):
         # then records facts), and its counts of records
         self._reads: dict[int, tuple[list[str], list[str], list[str], list[str], list[m.Count]]] = {}
         self._judged: dict[int, Judged] = {}
+        self._memo: dict[tuple[int, int], Any] = {}  # a subject's counts of records, read twice
         for a in campaign.awards:
             for crit in a.criteria:
                 read = reads(crit.condition, self._award_ids, self._facts)
@@ -103,7 +104,7 @@ class PythonEvaluator(BaseEvaluator):
                 plain = [f for f in declared if self._facts[f].type != "records"]
                 records = [f for f in declared if self._facts[f].type == "records"]
                 self._reads[id(crit)] = (read, declared, plain, records, list(counts_in(crit.condition)))
-                self._judged[id(crit)] = compile_condition(crit.condition, self._facts, self.params)
+                self._judged[id(crit)] = compile_condition(crit.condition, self._facts, self.params, self._bounds)
         self._synthetic = any(len(r[1]) < len(r[0]) for r in self._reads.values())
         self._described: dict[int, str] = {}  # per condition, once (see describe)
 
@@ -116,6 +117,7 @@ class PythonEvaluator(BaseEvaluator):
                 fact or an uncoerced value.
         """
         check_subject(self.campaign, subject)
+        self._memo.clear()
         done: dict[str, AwardResult] = {}
         for a in self._order:
             if a.subject == subject.kind:
@@ -228,8 +230,17 @@ class PythonEvaluator(BaseEvaluator):
     def _count(self, cond: m.Count, facts: Mapping[str, Any]) -> int | None:
         """Records surely counted (None when a window's years are not known)."""
         spec = cond.count
-        bounds = bounds_of(spec, self._facts[spec.fact], facts[spec.fact], facts.get(AS_OF))
+        bounds = self._bounds(spec, self._facts[spec.fact], facts[spec.fact], facts.get(AS_OF))
         return None if bounds is None else int(bounds.lo)
+
+    def _bounds(self, spec: Any, decl: m.FactDecl, records: Any, review: Any) -> Any:
+        """:func:`bounds_of`, kept for the subject being evaluated (its criterion reads a count
+        to decide and again to show it); the memo is emptied for each subject."""
+        key = (id(spec), id(records))
+        hit = self._memo.get(key)
+        if hit is None or hit[0] is not records or hit[1] is not review:
+            hit = self._memo[key] = (records, review, bounds_of(spec, decl, records, review))
+        return hit[2]
 
     def describe(self, cond: m.Condition) -> str:
         """A condition in words, as the engine shows it (e.g. ``union_rating ≥ strong``); worded

@@ -115,7 +115,8 @@ NOT_FOR_EVALUATE = ("emulation_rules.authoring", "emulation_rules.service", "emu
                     "emulation_rules.results.workbook", "emulation_rules.evaluate.polars", "polars",
                     "pyarrow", "openpyxl", "python_calamine", "jinja2", "fastapi", "uvicorn",
                     "sqlalchemy", "hypothesis", "psycopg", "emulation_rules.results.rollup",
-                    "emulation_rules.facts.units", "emulation_rules.facts.many")
+                    "emulation_rules.facts.units", "emulation_rules.facts.many", "emulation_rules.results.impact",
+                    "emulation_rules.advice")
 
 
 def test_evaluate_imports_only_what_it_uses(tmp_path):

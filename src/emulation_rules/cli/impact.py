@@ -6,16 +6,17 @@ from __future__ import annotations
 import argparse
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
 from emulation_rules.campaign.loader import load_campaign
 from emulation_rules.campaign.model import Campaign
 from emulation_rules.cli.options import date_option as _date
 from emulation_rules.engine import Engine
-from emulation_rules.evaluate.result import Evaluation
 from emulation_rules.facts.load import load_facts
-from emulation_rules.results.impact import ImpactReport, impact, render_impact_json, render_impact_table, rule_changes
-from emulation_rules.results.targets import TargetResult, evaluate_targets
+
+if TYPE_CHECKING:  # the impact report and the targets load only for diff (evaluate's cold start skips them)
+    from emulation_rules.evaluate.result import Evaluation
+    from emulation_rules.results.targets import TargetResult
 
 EXIT_OK, EXIT_INPUT = 0, 2
 
@@ -96,6 +97,8 @@ def add_parser(sub: Any, stderr: TextIO | None, param: Callable[[str], tuple[str
 
 def _evaluate(campaign: Campaign, params: dict[str, float], args: argparse.Namespace
               ) -> tuple[Evaluation, tuple[TargetResult, ...]]:
+    from emulation_rules.results.targets import evaluate_targets
+
     submission = load_facts(args.facts if len(args.facts) > 1 else args.facts[0], campaign)
     evaluation = Engine(campaign, params=params, backend=args.backend).evaluate(
         submission, as_of=args.as_of, phase=args.phase)
@@ -110,6 +113,8 @@ def _evaluate(campaign: Campaign, params: dict[str, float], args: argparse.Names
 
 
 def _cmd_diff(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    from emulation_rules.results.impact import impact, render_impact_json, render_impact_table, rule_changes
+
     old = load_campaign(args.old)
     new = load_campaign(args.new) if args.new else old
     old_params, new_params = dict(args.old_param), dict(args.new_param)
@@ -145,6 +150,8 @@ def _emit(text: str, out: TextIO, target: Path | None) -> None:
 
 def _diff_bulk(args: argparse.Namespace, old: Campaign, new: Campaign, old_params: dict[str, float],
                new_params: dict[str, float], rules: Any, out: TextIO, err: TextIO) -> int:
+    from emulation_rules.results.impact import ImpactReport, render_impact_json, render_impact_table
+
     if len(args.facts) != 1 or args.facts[0].suffix.lower() not in (".csv", ".parquet", ".pq"):
         err.write("diff --bulk reads one .csv or .parquet table\n")
         return EXIT_INPUT

@@ -33,6 +33,7 @@ from typing import Any
 from emulation_rules.campaign import model as m
 from emulation_rules.campaign.money import money_text, plain_number
 from emulation_rules.engine import Engine
+from emulation_rules.evaluate.result import jsonable
 from emulation_rules.evaluate.semantics import award_key, judge
 from emulation_rules.facts.reader import Subject
 
@@ -62,7 +63,7 @@ class FactChange:
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready mapping."""
         new = [dict(r) for r in self.new] if self.kind == "add_records" else self.new
-        return {"fact": self.fact, "old": _jsonable(self.old), "new": _jsonable(new), "kind": self.kind}
+        return {"fact": self.fact, "old": jsonable(self.old), "new": jsonable(new), "kind": self.kind}
 
 
 @dataclass(frozen=True)
@@ -355,16 +356,6 @@ def advise(engine: Engine, subject: Subject, award_id: str, *, as_of: dt.date | 
             break
     deciding = tuple(f for f in now.missing_facts if not f.startswith(award_key("")))
     return Advice(subject.id, award_id, now.verdict, tuple(checked), deciding, tuple(dict.fromkeys(solver.blocked)))
-
-
-def _jsonable(value: Any) -> Any:
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    if isinstance(value, tuple | list):
-        return [_jsonable(v) for v in value]
-    if isinstance(value, Mapping):
-        return {k: _jsonable(v) for k, v in value.items()}
-    return value
 
 
 _WORDS = {

@@ -17,7 +17,7 @@ from typing import Any
 
 from emulation_rules.campaign import model as m
 from emulation_rules.evaluate.comparison import _const
-from emulation_rules.evaluate.record_sets import Bounds, bounds_of, compare_bounds
+from emulation_rules.evaluate.record_sets import Bounds, bounds_of, compare_bounds, kleene, kleene_not
 from emulation_rules.evaluate.semantics import AS_OF, judge, record_spec, record_threshold
 
 __all__ = ["BoundsFn", "Judged", "compile_condition"]
@@ -34,26 +34,9 @@ def compile_condition(cond: m.Condition, decls: Mapping[str, m.FactDecl], params
     if isinstance(cond, m.AllOf | m.AnyOf):
         nodes = cond.all if isinstance(cond, m.AllOf) else cond.any
         parts = tuple(compile_condition(c, decls, params, bounds) for c in nodes)
-        decisive = isinstance(cond, m.AnyOf)
-
-        def combined(facts: Mapping[str, Any]) -> bool | None:
-            unknown = False
-            for part in parts:
-                got = part(facts)
-                if got is decisive:
-                    return decisive
-                unknown = unknown or got is None
-            return None if unknown else not decisive
-
-        return combined
+        return kleene(parts, decisive=isinstance(cond, m.AnyOf))
     if isinstance(cond, m.NotOf):
-        inner = compile_condition(cond.not_, decls, params, bounds)
-
-        def negated(facts: Mapping[str, Any]) -> bool | None:
-            got = inner(facts)
-            return None if got is None else not got
-
-        return negated
+        return kleene_not(compile_condition(cond.not_, decls, params, bounds))
     leaf = _leaf(cond, decls, params)
     if leaf is not None:
         return leaf

@@ -35,7 +35,8 @@ from emulation_rules.campaign import model as m
 from emulation_rules.evaluate.comparison import _const, leaf  # the one reading of a comparison
 from emulation_rules.facts.history import ReviewYears
 
-__all__ = ["Bounds", "bounds_of", "compare_bounds", "date_field", "record_truth", "window_dates"]
+__all__ = ["Bounds", "bounds_of", "compare_bounds", "date_field", "kleene", "kleene_not", "record_truth",
+           "window_dates"]
 
 INF = math.inf
 
@@ -115,31 +116,40 @@ _PREDICATES: dict[int, tuple[Any, Predicate]] = {}
 _PREDICATES_MAX = 4096
 
 
+def kleene(parts: tuple[Callable[[Any], bool | None], ...], *, decisive: bool) -> Callable[[Any], bool | None]:
+    """Kleene's ``any`` (``decisive`` True) or ``all`` (False) of functions of one input: the
+    decisive value as soon as a part gives it, else unknown if a part is unknown."""
+
+    def combined(given: Any) -> bool | None:
+        unknown = False
+        for part in parts:
+            got = part(given)
+            if got is decisive:
+                return decisive
+            unknown = unknown or got is None
+        return None if unknown else not decisive
+
+    return combined
+
+
+def kleene_not(inner: Callable[[Any], bool | None]) -> Callable[[Any], bool | None]:
+    """Kleene's ``not`` of a function of one input: unknown stays unknown."""
+
+    def negated(given: Any) -> bool | None:
+        got = inner(given)
+        return None if got is None else not got
+
+    return negated
+
+
 def _predicate(cond: Any, fields: Mapping[str, m.RecordField]) -> Predicate:
     """``cond`` as a function of one record, with the same three-valued answers as reading it
     node by node: ``all``/``any`` are Kleene's, ``not`` keeps unknown, a blank field is unknown."""
     if isinstance(cond, m.AllOf | m.AnyOf):
         parts = tuple(_predicate(s, fields) for s in (cond.all if isinstance(cond, m.AllOf) else cond.any))
-        decisive = isinstance(cond, m.AnyOf)
-
-        def combined(record: Mapping[str, Any]) -> bool | None:
-            unknown = False
-            for part in parts:
-                got = part(record)
-                if got is decisive:
-                    return decisive
-                unknown = unknown or got is None
-            return None if unknown else not decisive
-
-        return combined
+        return kleene(parts, decisive=isinstance(cond, m.AnyOf))
     if isinstance(cond, m.NotOf):
-        inner = _predicate(cond.not_, fields)
-
-        def negated(record: Mapping[str, Any]) -> bool | None:
-            got = inner(record)
-            return None if got is None else not got
-
-        return negated
+        return kleene_not(_predicate(cond.not_, fields))
     name = cond.field
     decl = fields.get(name)
     if isinstance(cond, m.Compare) and cond.param is None and decl is not None and decl.type != "ordered_enum":

@@ -245,13 +245,15 @@ def score_sheet_result(sheet: m.ScoreSheet, facts: Mapping[str, Any], scored: It
     return (None if lacking_all else total), band, result
 
 
-def _jsonable(value: Any) -> Any:
+def jsonable(value: Any) -> Any:
+    """``value`` with dates as ISO text and tuples as lists, ready for JSON (mappings and
+    sequences walked; anything else as is)."""
     if isinstance(value, dt.date):
         return value.isoformat()
     if isinstance(value, Mapping):
-        return {k: _jsonable(v) for k, v in value.items()}
+        return {k: jsonable(v) for k, v in value.items()}
     if isinstance(value, (list, tuple)):
-        return [_jsonable(v) for v in value]
+        return [jsonable(v) for v in value]
     return value
 
 
@@ -333,7 +335,7 @@ def _subject_dict(s: SubjectResult, defects: tuple[m.Defect, ...] = ()) -> dict[
                         "criterion": c.criterion_id,
                         "label": {"vi": c.label.vi, "en": c.label.en},
                         "status": c.status,
-                        "values": _jsonable(c.values),
+                        "values": jsonable(c.values),
                         "missing": list(c.missing),
                         "threshold": c.threshold,
                         "reviewer_judgement": c.reviewer_judgement,

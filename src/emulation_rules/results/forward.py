@@ -21,14 +21,13 @@ the proposals it receives before its council decides).
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from emulation_rules.campaign import model as m
 from emulation_rules.campaign.safe_yaml import dump_yaml
-from emulation_rules.evaluate.result import Evaluation, SubjectResult
+from emulation_rules.evaluate.result import Evaluation, SubjectResult, jsonable
 from emulation_rules.facts.reader import Subject, Submission
 from emulation_rules.facts.units import UnitTree
 
@@ -212,22 +211,12 @@ def _subject(s: Subject, ratings: set[str]) -> dict[str, Any]:
     for key in ("level", "role", "unit", "name"):
         if getattr(s, key) is not None:
             out[key] = getattr(s, key)
-    out["facts"] = {k: _plain(v) for k, v in s.facts.items()}
+    out["facts"] = {k: jsonable(v) for k, v in s.facts.items()}
     if s.history is not None:
         out["history"] = [{("rating" if h.title in ratings else "title"): h.title, "year": h.year,
                            **({"decided_by": h.decided_by} if h.decided_by else {}),
                            **({"decision": h.decision} if h.decision else {})} for h in s.history]
     return out
-
-
-def _plain(value: Any) -> Any:
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    if isinstance(value, Mapping):
-        return {k: _plain(v) for k, v in value.items()}
-    if isinstance(value, (list, tuple)):
-        return [_plain(v) for v in value]
-    return value
 
 
 def differences(evaluation: Evaluation, submission: Submission) -> list[Difference]:

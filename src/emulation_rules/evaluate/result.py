@@ -303,11 +303,17 @@ def defects_at(defects: tuple[m.Defect, ...], source: m.Source) -> tuple[m.Defec
 def source_dict(src: m.Source) -> dict[str, Any]:
     """JSON-ready form of a citation: ``{"doc", "article", "clause", "point", "section",
     "lines" ([first, last] or null), "lines_checked" (false when the document's text was not
-    there to check them; null without lines), "cite" (the citation in words)}``."""
+    there to check them; null without lines), "cite" (the citation in words)}``. Built once per
+    citation of the loaded campaign (a fresh copy each call)."""
+    built = _once(src, _source_dict)
+    return {**built, "lines": list(built["lines"]) if built["lines"] is not None else None}
+
+
+def _source_dict(src: m.Source) -> dict[str, Any]:
     return {
         "doc": src.doc, "article": src.article, "clause": src.clause, "point": src.point,
         "section": src.section, "lines": list(src.lines) if src.lines is not None else None,
-        "lines_checked": src.lines_checked, "cite": _once(src, m.Source.cite),
+        "lines_checked": src.lines_checked, "cite": src.cite(),
     }
 
 

@@ -3,17 +3,17 @@ every problem located through the source map; called by :func:`.loader.validate_
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Iterable, Iterator
 from typing import Any
 
 from emulation_rules.campaign import model as m
 from emulation_rules.campaign.checks_records import check_aggregate, check_ratings, check_window
 from emulation_rules.campaign.dependencies import award_refs, find_cycle
-from emulation_rules.campaign.money import parse_amount
 from emulation_rules.campaign.safe_yaml import (
     SourceMap,
 )
+from emulation_rules.campaign.thresholds import BAD as _BAD
+from emulation_rules.campaign.thresholds import coerce_threshold
 from emulation_rules.errors import (
     PathItem,
     Problem,
@@ -533,46 +533,6 @@ class _Checker:
             self.add("score-sheet", "bands must be listed lowest first with distinct min_points", (*path, "bands"))
         if sheet.pass_band is not None and sheet.pass_band not in {b.id for b in sheet.bands}:
             self.unknown("score-sheet", "band", sheet.pass_band, sheet.bands, (*path, "pass_band"))
-
-
-class _Bad:
-    pass
-
-
-_BAD: Any = _Bad()
-
-
-def coerce_threshold(decl: m.FactDecl | m.RecordField, value: Any) -> Any:
-    """Coerce a threshold constant to the type of ``decl``; returns ``_BAD`` when impossible.
-
-    Dates may be written as ``2021-09-01`` (a YAML date) or as an ISO string.
-    """
-    t = decl.type
-    if t == "bool":
-        return value if isinstance(value, bool) else _BAD
-    if isinstance(value, bool):
-        return _BAD
-    if t == "int":
-        return value if isinstance(value, int) else _BAD
-    if t == "money":  # 80000000, "80.000.000 đồng", "80 triệu đồng", "1,5 tỷ đồng"
-        amount = parse_amount(value)
-        return _BAD if amount is None else amount
-    if t in ("decimal", "percent"):
-        return float(value) if isinstance(value, (int, float)) else _BAD
-    if t == "date":
-        if isinstance(value, dt.date):
-            return value
-        if isinstance(value, str):
-            try:
-                return dt.date.fromisoformat(value)
-            except ValueError:
-                return _BAD
-        return _BAD
-    if t in ("enum", "ordered_enum"):
-        return value if isinstance(value, str) and value in {v.id for v in decl.values} else _BAD
-    if t == "text":
-        return value if isinstance(value, str) else _BAD
-    return _BAD
 
 
 _hint = did_you_mean

@@ -53,10 +53,7 @@ from pydantic import BaseModel, Tag, TypeAdapter, ValidationError
 
 from emulation_rules.campaign import model as m
 from emulation_rules.campaign.cache import CampaignCache
-from emulation_rules.campaign.checks import MAX_CONDITION_DEPTH as MAX_CONDITION_DEPTH
-from emulation_rules.campaign.checks import check_campaign
-from emulation_rules.campaign.figures import DOCUMENTS_ENV, DocumentTexts, check_figures
-from emulation_rules.campaign.migrate import needs_migration
+from emulation_rules.campaign.figures import DOCUMENTS_ENV, DocumentTexts
 from emulation_rules.campaign.reading import STDIN, InputFileError, read_limited
 from emulation_rules.campaign.safe_yaml import (
     MAX_BYTES,
@@ -67,7 +64,6 @@ from emulation_rules.campaign.safe_yaml import (
     parse_yaml,
 )
 from emulation_rules.campaign.shipped import is_campaign_id, shipped_campaign_path, shipped_campaigns
-from emulation_rules.campaign.texts import check_texts
 from emulation_rules.errors import (
     PYDANTIC_CODES,
     CampaignError,
@@ -200,6 +196,10 @@ def validate_campaign(data: Any, smap: SourceMap | None = None, *,
         found = list(_from_pydantic(exc, data, smap))
         found += _salvaged_checks(data, smap, {(p.code, p.path) for p in found})
         raise CampaignValidationError(explain_splits(sorted(found, key=_order), smap)) from None
+    from emulation_rules.campaign.checks import check_campaign  # not needed by a campaign read from the cache
+    from emulation_rules.campaign.figures import check_figures
+    from emulation_rules.campaign.texts import check_texts
+
     problems = check_campaign(campaign, smap)
     if texts is None and seeds is not None:
         texts = DocumentTexts(None, [seeds])
@@ -217,6 +217,8 @@ def _version_problem(data: dict[Any, Any], smap: SourceMap) -> Problem | None:
     if version == m.SCHEMA_VERSION or "schema_version" not in data:
         return None  # missing: the model says so with the other missing keys
     path: PathT = ("schema_version",)
+    from emulation_rules.campaign.migrate import needs_migration
+
     if needs_migration(data):
         return Problem(
             "schema-version",
@@ -373,6 +375,8 @@ def _salvaged_checks(data: dict[str, Any], smap: SourceMap,
     ids = {str(item.get("id")) for item in left_out if isinstance(item, dict) and "id" in item}
     holders = {p[:-1] for p in pruned.removed if isinstance(p[-1], str)}
     out: list[Problem] = []
+    from emulation_rules.campaign.checks import check_campaign
+
     for p in check_campaign(campaign, SourceMap(file=smap.file)):
         path = pruned.original(p.path)
         if (p.code, path) in reported or path in holders:
@@ -582,3 +586,12 @@ def _allowed_keys(cls: type[BaseModel] | None) -> list[str]:
 
 
 # --- semantic checks ---------------------------------------------------------------------------
+
+
+def __getattr__(name: str) -> Any:
+    """``MAX_CONDITION_DEPTH`` read from the checks when asked for (they load only to validate)."""
+    if name == "MAX_CONDITION_DEPTH":
+        from emulation_rules.campaign.checks import MAX_CONDITION_DEPTH
+
+        return MAX_CONDITION_DEPTH
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

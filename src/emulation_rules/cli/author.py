@@ -13,7 +13,6 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TextIO
 
-from emulation_rules.campaign.migrate import convert
 from emulation_rules.campaign.reading import InputFileError, read_limited
 from emulation_rules.campaign.safe_yaml import MAX_BYTES, parse_yaml
 from emulation_rules.errors import CampaignError, CaseFileError, identifier_message
@@ -139,6 +138,7 @@ def _migrate_one(path: Path, write: bool, out: TextIO, err: TextIO) -> int:
         parse_yaml(raw, file=str(path))  # raises the located bad-encoding problem
         raise
     from emulation_rules.campaign.loader import validate_campaign  # loaded only when converting
+    from emulation_rules.campaign.migrate import convert
 
     new, data, smap = convert(text, path)
     if new == text:

@@ -35,7 +35,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from emulation_rules.campaign import model as m
-from emulation_rules.campaign.checks import coerce_threshold
+from emulation_rules.campaign.thresholds import coerce_threshold
 from emulation_rules.errors import CompileError
 from emulation_rules.evaluate.durable import limits
 from emulation_rules.evaluate.record_sets import window_dates

@@ -14,6 +14,7 @@ import json
 import shutil
 import sqlite3
 from collections.abc import Iterator
+from contextlib import closing
 from pathlib import Path
 from typing import Any
 
@@ -198,7 +199,7 @@ def test_decisions_recorded_through_the_service_give_the_history(client: httpx.C
         ("grassroots_emulation_fighter", 2024, "21/QĐ-CTA"), ("grassroots_emulation_fighter", 2025, "30/QĐ-CTA")}
     a08 = client.get("/register/subjects/A08/history").json()["history"]
     assert ("grassroots_emulation_fighter", 2024) not in {(h["title"], h["year"]) for h in a08}  # revoked
-    with sqlite3.connect(cycle_server.register) as conn:  # type: ignore[attr-defined]
+    with closing(sqlite3.connect(cycle_server.register)) as conn:  # type: ignore[attr-defined]
         numbers = [n for (n,) in conn.execute("SELECT number FROM register_decisions ORDER BY id")]
     assert numbers == ["21/QĐ-CTA", "30/QĐ-CTA", "31/QĐ-CTA"]  # the refused duplicate left nothing
 
@@ -225,7 +226,7 @@ def test_a_bad_decision_is_located_and_records_nothing(client: httpx.Client, cyc
         assert p["path"] == where and p["line"] is not None, p
     _problem(client.post("/register/decisions", json={"number": "42/QĐ", "date": "2026-12-31", "issued_by": BODY,
                                                       "revokes": "99/QĐ", "conferrals": []}), 422, "bad-decision")
-    with sqlite3.connect(cycle_server.register) as conn:  # type: ignore[attr-defined]
+    with closing(sqlite3.connect(cycle_server.register)) as conn:  # type: ignore[attr-defined]
         assert not conn.execute("SELECT count(*) FROM register_decisions WHERE number LIKE '4%'").fetchone()[0]
 
 

@@ -9,6 +9,7 @@ import sqlite3
 import subprocess
 import sys
 import time
+from contextlib import closing
 from pathlib import Path
 
 import pytest
@@ -44,7 +45,8 @@ def test_a_decision_is_recorded_once_per_issuing_body(tmp_path: Path) -> None:
     code, _, err = _run(*args, "--issued-by", f"  {BODY} ")  # the same body, as typed with spaces
     assert code == 2 and "[duplicate-id]" in err and "Traceback" not in err
     assert _run(*args, "--issued-by", "Chủ tịch Công đoàn")[0] == 0  # another body may use the number
-    assert len(ConferralRegister(db).entries()) == 2
+    with closing(ConferralRegister(db)) as store:  # closed: no connection left to the collector
+        assert len(store.entries()) == 2
 
 
 def test_a_revocation_is_a_new_entry_and_history_leaves_the_title_out(tmp_path: Path) -> None:
@@ -56,11 +58,11 @@ def test_a_revocation_is_a_new_entry_and_history_leaves_the_title_out(tmp_path: 
     back = _table(tmp_path / "back.csv", rows[1:])
     assert _run("register", "add", db, "--table", str(back), "--number", "22/QĐ-CTA", "--revokes", "21/QĐ-CTA",
                 *common)[0] == 0
-    store = ConferralRegister(db)
-    assert [(h.title, h.year, h.decision) for h in store.history("A07")] == [
-        ("grassroots_emulation_fighter", 2024, "21/QĐ-CTA")]
-    assert store.history("A08") == ()
-    entries = store.entries()
+    with closing(ConferralRegister(db)) as store:
+        assert [(h.title, h.year, h.decision) for h in store.history("A07")] == [
+            ("grassroots_emulation_fighter", 2024, "21/QĐ-CTA")]
+        assert store.history("A08") == ()
+        entries = store.entries()
     assert [(e.number, e.kind, e.revokes) for e in entries] == [("21/QĐ-CTA", "confer", None),
                                                                ("22/QĐ-CTA", "revoke", "21/QĐ-CTA")]
     # what was never conferred cannot be taken back
@@ -151,7 +153,7 @@ def test_a_decision_killed_while_recorded_is_all_or_nothing(tmp_path: Path) -> N
         proc.wait()
         if proc.returncode == -signal.SIGKILL:  # the kill landed before the child finished by itself
             killed_mid_way += 1
-        with sqlite3.connect(db) as conn:
+        with closing(sqlite3.connect(db)) as conn:  # a Connection's own with does not close it
             rows = conn.execute("SELECT d.number, count(c.id) FROM register_decisions d LEFT JOIN "
                                 "register_conferrals c ON c.decision_id = d.id GROUP BY d.id").fetchall()
         counts = dict(rows)

@@ -167,9 +167,12 @@ class _Checker:
                      f"{award.id!r} has none", (*path, "award"))
 
     def _quota(self, q: m.Quota, path: PathT, levels: set[str], roles: set[str]) -> None:
-        self._quota_awards(q.awards, q.subject, (*path, "awards"))
+        self._quota_awards(q.awards, q.kinds, (*path, "awards"))
         if q.condition is not None:
-            self._condition(q.condition, (*path, "condition"), q.subject, None)
+            self._quota_one_kind(q, "condition", path)
+            self._condition(q.condition, (*path, "condition"), q.kinds[0], None)
+        if isinstance(q.per, m.QuotaPer):
+            self._quota_per(q, q.per, (*path, "per"), levels)
         bounds = [k for k in ("min_share", "max_share", "max_count") if getattr(q, k) is not None]
         if len(bounds) != 1:
             self.add("bad-quota", f"a quota sets exactly one of min_share, max_share, max_count; "
@@ -193,9 +196,9 @@ class _Checker:
                 self.add("bad-quota", "'of' names either 'awards' or a 'population', exactly one", opath,
                          "of: {awards: [...]} counts the subjects awarded any of them; of: {population: "
                          "{kind: ...}} counts the submitted subjects")
-            self._quota_awards(q.of.awards, q.subject, (*opath, "awards"))
+            self._quota_awards(q.of.awards, q.kinds, (*opath, "awards"))
             if q.of.population is not None:
-                if q.of.population.kind != q.subject:
+                if q.of.population.kind not in q.kinds:
                     self.add("bad-quota", f"the population is of {q.of.population.kind} subjects; the quota "
                              f"counts {q.subject} subjects", (*opath, "population", "kind"))
                 self._population(q.of.population, (*opath, "population"), levels, roles)
@@ -224,23 +227,57 @@ class _Checker:
                     self.add("invalid-value", f"vote {key} reads parameter {bound.param!r} of type "
                              f"{decl.type}; it needs a percent parameter", (*path, key, "param"))
 
-    def _quota_awards(self, ids: Iterable[str], kind: str, path: PathT) -> None:
+    def _quota_awards(self, ids: Iterable[str], kinds: tuple[str, ...], path: PathT) -> None:
         awards = {a.id: a for a in self.c.awards}
         for j, award_id in enumerate(ids):
             a = awards.get(award_id)
             if a is None:
                 self.unknown("unknown-award", "award", award_id, self.c.awards, (*path, j))
-            elif a.subject != kind:
+            elif a.subject not in kinds:
                 self.add("bad-quota", f"award {award_id!r} is for {a.subject} subjects; the quota "
-                         f"counts {kind} subjects", (*path, j))
+                         f"counts {' and '.join(kinds)} subjects", (*path, j))
+
+    def _quota_one_kind(self, q: m.Quota, key: str, path: PathT) -> None:
+        if len(q.kinds) > 1:
+            self.add("bad-quota", f"'{key}' reads facts of one subject kind; this quota counts "
+                     f"{' and '.join(q.kinds)} subjects", (*path, key),
+                     "split the quota by kind, or group by a fact with per: {fact: [...]}")
+
+    def _quota_per(self, q: m.Quota, per: m.QuotaPer, path: PathT, levels: set[str]) -> None:
+        if not per.facts and per.within is None:
+            self.add("bad-quota", "per: {...} names a 'fact', a 'within' level, or both", path)
+        if per.within is not None and per.within not in levels:
+            self.unknown("unknown-level", "collective level", per.within, sorted(levels), (*path, "within"))
+        read = {self.facts[f].applies_to for f in per.facts if f in self.facts}
+        for j, fact_id in enumerate(per.facts):
+            fpath: PathT = (*path, "fact", j) if len(per.facts) > 1 else (*path, "fact")
+            decl = self.facts.get(fact_id)
+            if decl is None:
+                self.unknown("unknown-fact", "fact", fact_id, self.c.facts, fpath)
+            elif decl.applies_to not in q.kinds:
+                self.add("fact-subject-mismatch", f"fact {fact_id!r} applies to {decl.applies_to} "
+                         f"subjects; the quota counts {' and '.join(q.kinds)} subjects", fpath)
+            elif decl.type in ("records", "date", "decimal", "percent"):
+                self.add("bad-quota", f"fact {fact_id!r} is {decl.type}; a group is named by an enum, "
+                         "text, bool or int value", fpath)
+        if (per.facts and len(per.facts) != len(set(per.facts))) or (
+                per.facts and read and len(read) != len(per.facts)):
+            self.add("bad-quota", "per.fact names one fact per subject kind counted", (*path, "fact"))
+        elif per.facts and set(q.kinds) - read and all(f in self.facts for f in per.facts):
+            self.add("bad-quota", f"per.fact names no fact of the {' and '.join(sorted(set(q.kinds) - read))} "
+                     "subjects the quota counts", (*path, "fact"),
+                     "list one fact per kind: per: {fact: [union_theme, member_theme]}")
 
     def _ranking(self, q: m.Quota, path: PathT) -> None:
         if q.min_share is not None:
             self.add("bad-quota", "a ranking chooses who stays within a cap; a minimum (min_share) "
                      "has no cap to rank for", path, "use max_share or max_count, or drop 'ranking'")
+        if len(q.kinds) > 1:
+            self._quota_one_kind(q, "ranking", path[:-1])
+            return
         for j, key in enumerate(q.ranking.by if q.ranking else ()):
             kpath: PathT = (*path, "by", j, "fact")
-            decl = self._fact(key.fact, kpath, q.subject)
+            decl = self._fact(key.fact, kpath, q.kinds[0])
             if decl is not None and decl.type not in _ORDERED:
                 self.add("bad-quota", f"fact {key.fact!r} is {decl.type}; a ranking needs a number, a date "
                          "or an ordered_enum", kpath, "rank by points (int/decimal) or a reviewer's rank")

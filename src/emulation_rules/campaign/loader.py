@@ -533,7 +533,10 @@ def _union_tags(members: list[Any]) -> dict[str, Any] | None:
             member, *meta = typing.get_args(member)
             tag = next((x.tag for x in meta if isinstance(x, Tag)), None)
         if not _is_model(member):
-            return None
+            if tag is None:
+                return None
+            tags[tag] = member  # a tagged plain member (a quota's per: a name or a mapping)
+            continue
         if tag is None:
             kind = member.model_fields.get("kind")
             literals = typing.get_args(kind.annotation) if kind is not None else ()

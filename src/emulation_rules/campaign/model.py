@@ -108,6 +108,9 @@ from emulation_rules.campaign.programme import (
 from emulation_rules.campaign.programme import (
     InitiativeProgramme as InitiativeProgramme,
 )
+from emulation_rules.campaign.quota_scope import (  # re-exported
+    QuotaPer as QuotaPer,
+)
 from emulation_rules.campaign.ranking import (
     Ranking as Ranking,
 )
@@ -481,19 +484,31 @@ class Quota(_Model):
     text_vi: str = Field(description="The plan's Vietnamese wording of the quota.")
     source: Source
     subject: SubjectKind = Field(default="individual", description="Kind of the awardees counted.")
+    subjects: tuple[SubjectKind, ...] = Field(
+        default=(), description="Several kinds counted together (e.g. [collective, individual]); "
+        "replaces 'subject'. Each awardee counts once.")
     awards: tuple[Ident, ...] = Field(min_length=1, description="Awards whose awardees are counted.")
     condition: Condition | None = Field(default=None, description="Only awardees for whom it holds count (uses 'fact').")
     of: QuotaOf | None = Field(default=None, description="Denominator; absent = the awardees of 'awards'.")
     min_share: QuotaShare | None = Field(default=None, description="Lowest share of the denominator, percent 0-100 (inclusive), or {param: id}.")
     max_share: QuotaShare | None = Field(default=None, description="Cap: at most floor(max_share% x denominator) counted; a percent 0-100 or {param: id}.")
     max_count: QuotaCount | None = Field(default=None, description="Cap as a fixed number of counted awardees, or {param: id}.")
-    per: Literal["campaign", "unit", "level"] = Field(
-        default="campaign", description="Judged over the whole submission, per unit (individuals by their unit), or per collective level."
+    per: Annotated[
+        Annotated[Literal["campaign", "unit", "level"], Tag("name")] | Annotated[QuotaPer, Tag("by")],
+        Discriminator(lambda v: "by" if isinstance(v, (dict, QuotaPer)) else "name"),
+    ] = Field(
+        default="campaign", description="Judged over the whole submission, per unit (individuals by their unit), "
+        "per collective level, or per {fact: ..., within: <level>} (the value of a fact, the unit of a level above)."
     )
     ranking: Ranking | None = Field(default=None, description="Who stays within a cap when it is exceeded.")
     period: Literal["yearly", "phase", "campaign"] = Field(default="yearly", description="Award round the share is taken over.")
     derived: str | None = Field(default=None, description=_DERIVED)
     note: str | None = Field(default=None, description=_NOTE)
+
+    @property
+    def kinds(self) -> tuple[SubjectKind, ...]:
+        """The subject kinds counted: ``subjects``, else ``(subject,)``."""
+        return self.subjects or (self.subject,)
 
 
 def name_citations(node: Any, documents: tuple[Document, ...]) -> None:

@@ -51,6 +51,7 @@ from typing import TYPE_CHECKING, Any, Literal
 from emulation_rules.campaign import model as m
 from emulation_rules.evaluate.semantics import judge
 from emulation_rules.facts.reader import Subject, Submission
+from emulation_rules.results.quota_groups import GroupKey, Tally, fits, group_key, group_label, is_unplaced
 from emulation_rules.results.quota_ranking import QuotaOutcome, rank_group
 from emulation_rules.results.quota_text import bound_words, render_quotas_table
 
@@ -201,7 +202,7 @@ def advice(kind: QuotaKind, status: QuotaStatus, subject: str, counted: int, den
     Examples: a minimum not met -> "needs 1 more qualifying awardee"; a cap exceeded ->
     "2 over the cap of 1".
     """
-    who_vi = "cá nhân" if subject == "individual" else "tập thể"
+    who_vi = {"individual": "cá nhân", "collective": "tập thể"}.get(subject, "tập thể, cá nhân")
     if status == "unknown":
         if kind == "min_share" and not denominator and not undecided:
             return m.Text.model_construct(vi="chưa có đối tượng để tính tỷ lệ",
@@ -293,21 +294,34 @@ class _Judge:
         self.bound = float(values[raw.param] if isinstance(raw, m.BoundParam) else raw)
         wanted = self.wanted = frozenset(q.awards)
         self.of_awards = frozenset(q.of.awards if q.of is not None else ())
-        self.groups: dict[str | None, _Tally] = {}
+        self.groups: dict[GroupKey, Tally] = {}
+        unplaced: list[tuple[GroupKey, Subject, bool | None, bool, bool | None]] = []
         for s in subs:
-            if s.kind != q.subject:
+            if s.kind not in q.kinds:
                 continue
             mine = awarded[s.id]
             maybe = pending.get(s.id, set()) if pending is not None else set()
+            got: bool | None = False
             if not wanted.isdisjoint(mine) or not wanted.isdisjoint(maybe):
                 got = True if q.condition is None else judge(q.condition, s.facts, decls, values)
-                if got is not False:
-                    self._tally(s).add_numerator(s, got if not wanted.isdisjoint(mine) else None)
+                got = got if got is False or not wanted.isdisjoint(mine) else None
             member = self._member(s, mine)
             if member is False and maybe and self._member(s, mine | maybe) is not False:
                 member = None  # an incomplete verdict may still make it a member
+            key = group_key(q.per, s, by_id, decls)
+            if is_unplaced(key):  # a missing fact: undecided in every group it may be in
+                unplaced.append((key, s, got, got is not False, member))
+                continue
+            if got is not False:
+                self._tally(key).add_numerator(s, got)
             if member is not False:
-                self._tally(s).add_denominator(member)
+                self._tally(key).add_denominator(member)
+        for key, s, _got, counted, member in unplaced:
+            for k in [k for k in self.groups if fits(key, k)] or [key]:
+                if counted:
+                    self._tally(k).add_numerator(s, None)
+                if member is not False:
+                    self._tally(k).add_denominator(None)
 
     def _member(self, s: Subject, mine: set[str]) -> bool | None:
         of = self.q.of
@@ -321,29 +335,17 @@ class _Judge:
             return False
         return True if pop.where is None else judge(pop.where, s.facts, self.decls, self.values)
 
-    def _tally(self, s: Subject) -> _Tally:
-        key = self._group_of(s)
+    def _tally(self, key: GroupKey) -> Tally:
         if key not in self.groups:
-            self.groups[key] = _Tally()
+            self.groups[key] = Tally()
         return self.groups[key]
-
-    def _group_of(self, s: Subject) -> str | None:
-        per = self.q.per
-        if per == "campaign":
-            return None
-        if s.kind == "collective":
-            return s.id if per == "unit" else s.level
-        if per == "unit":
-            return s.unit
-        unit = self.by_id.get(s.unit) if s.unit is not None else None
-        return unit.level if unit is not None and unit.kind == "collective" else None
 
     def result(self) -> QuotaResult:
         q = self.q
         keys = sorted(self.groups, key=lambda k: k is None)  # first appearance; "no unit" last
         groups = tuple(self._group(k, self.groups[k]) for k in keys)
         if q.per == "campaign":
-            g = groups[0] if groups else self._group(None, _Tally())
+            g = groups[0] if groups else self._group(None, Tally())
             status, share, need = g.status, g.share, g.limit
             short, add, excess = g.shortfall, g.additional_needed, g.excess
         else:
@@ -351,16 +353,17 @@ class _Judge:
             status = ("not_met" if "not_met" in states else "unknown" if "unknown" in states
                       else "met" if groups or self.kind != "min_share" else "unknown")
             share = need = short = add = excess = None
-        outcomes = tuple(o for g in groups for o in self._rank(g))
+        outcomes = tuple(o for k, g in zip(keys, groups, strict=True) for o in self._rank(k, g))
         return QuotaResult(
             q.id, sum(t.d_yes for t in self.groups.values()), sum(g.numerator for g in groups),
             sum(g.undecided for g in groups), share, self.bound, need, status, short, add, q.source,
             q.label, q.text_vi, tuple(i for g in groups for i in g.undecided_ids),
-            kind=self.kind, per=q.per, extended=_extended(q), excess=excess, groups=groups,
+            kind=self.kind, per=q.per if isinstance(q.per, str) else q.per.text(), extended=_extended(q),
+            excess=excess, groups=groups,
             outcomes=outcomes, ranked=q.ranking is not None,
         )
 
-    def _group(self, key: str | None, t: _Tally) -> QuotaGroup:
+    def _group(self, key: GroupKey, t: Tally) -> QuotaGroup:
         y, uy, dlo, dhi = len(t.yes), len(t.undecided), t.d_yes, t.d_yes + t.d_undecided
         p = Fraction(str(self.bound)) / 100
         short = add = excess = None
@@ -391,9 +394,11 @@ class _Judge:
         share = float(Fraction(y * 100, dlo)) if dlo and denominator is not None else None
         if self.kind == "max_count":
             share = None
+        label = group_label(self.q.per, key)
+        name = key if isinstance(key, str) or key is None else label
         return QuotaGroup(
-            key, self._group_label(key), y, uy, denominator, t.d_undecided, share, limit, status,
-            short, add, excess, advice(self.kind, status, self.q.subject, y, dlo, limit, short, add, excess,
+            name, label, y, uy, denominator, t.d_undecided, share, limit, status,
+            short, add, excess, advice(self.kind, status, "+".join(self.q.kinds), y, dlo, limit, short, add, excess,
                                        uy + t.d_undecided),
             tuple(s.id for s in t.yes), tuple(t.undecided),
         )
@@ -405,14 +410,9 @@ class _Judge:
             return int(self.bound)
         return math.floor(Fraction(str(self.bound)) / 100 * denominator)
 
-    def _group_label(self, key: str | None) -> str:
-        if key is not None:
-            return key
-        return {"campaign": "all", "unit": "no unit", "level": "no level"}[self.q.per]
-
-    def _rank(self, g: QuotaGroup) -> tuple[QuotaOutcome, ...]:
+    def _rank(self, key: GroupKey, g: QuotaGroup) -> tuple[QuotaOutcome, ...]:
         """Outcomes of an over-cap group, when the cap and its awardees are decided."""
-        t = self.groups.get(g.group)
+        t = self.groups.get(key)
         if self.q.ranking is None or g.status != "not_met" or t is None or g.limit is None:
             return ()
         if t.undecided or (t.d_undecided and self._cap(t.d_yes + t.d_undecided) != g.limit):
@@ -420,32 +420,10 @@ class _Judge:
         return rank_group(self.q.ranking, t.yes, g.limit, self.decls, g.group)
 
 
-class _Tally:
-    """Counts of one group: the counted awardees (decided or not) and the denominator's members."""
-
-    def __init__(self) -> None:
-        self.yes: list[Subject] = []
-        self.undecided: list[str] = []
-        self.d_yes = 0
-        self.d_undecided = 0
-
-    def add_numerator(self, s: Subject, got: bool | None) -> None:
-        if got is True:
-            self.yes.append(s)
-        else:
-            self.undecided.append(s.id)
-
-    def add_denominator(self, member: bool | None) -> None:
-        if member is True:
-            self.d_yes += 1
-        else:
-            self.d_undecided += 1
-
-
 def _extended(q: m.Quota) -> bool:
     """Whether ``q`` uses a key of issue 10 (a quota without them prints as it always did)."""
     return (q.min_share is None or q.of is not None or q.per != "campaign" or q.ranking is not None
-            or q.condition is None)
+            or q.condition is None or bool(q.subjects))
 
 
 def with_quotas(

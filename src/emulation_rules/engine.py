@@ -47,6 +47,7 @@ from emulation_rules.facts.history import review_years
 from emulation_rules.facts.reader import Subject
 from emulation_rules.facts.review import submission_as_of
 from emulation_rules.facts.vocab import review_phase
+from emulation_rules.results.documents import with_documents
 from emulation_rules.results.quotas import with_quotas
 
 if TYPE_CHECKING:
@@ -212,7 +213,7 @@ class Engine:
         evaluation = self._impl.evaluate_resolved(subjects, sub.as_of, phase=phase)
         evaluation = dataclasses.replace(evaluation, rejected=sub.rejected, later=later)
         evaluation = decided(self.campaign, evaluation, sub.proposals, sub.ballots, self.params)
-        return with_quotas(self.campaign, evaluation, sub.subjects, self.params)
+        return with_documents(self.campaign, with_quotas(self.campaign, evaluation, sub.subjects, self.params))
 
     def evaluate_subject(self, subject: Subject, *, as_of: dt.date | None = None,
                          phase: str | None = None) -> SubjectResult:

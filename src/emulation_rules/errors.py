@@ -102,6 +102,7 @@ ProblemCode = Literal[
     "text-mismatch",
     "text-not-found",
     "text-unreadable",
+    "document-not-in-force",
     "not-a-file",
     "recursive-alias",
     "bad-character",
@@ -164,6 +165,8 @@ PROBLEM_CODES: Mapping[str, tuple[str, str]] = MappingProxyType({
     "text-mismatch": ("campaign", "A document's text is another version than the `sha256` the campaign declares."),
     "text-not-found": ("campaign", "Warning: a document's `text` was not found; lines cited from it are unchecked."),
     "text-unreadable": ("campaign", "Warning: a document's text is not UTF-8; lines cited from it are unchecked."),
+    "document-not-in-force": ("campaign", "A rule cites a document not in force on the review date "
+                              "(a warning; refused with --strict), or a document's in_force ends before it starts."),
     "bad-initiatives": ("campaign", "The initiative programme's window, kinds or derived facts do not fit."),
     "not-a-file": ("facts", "The input is a FIFO, a device or a directory, not a file (use - for stdin)."),
     "unreadable": ("facts", "The file cannot be read (missing, a directory, permission)."),

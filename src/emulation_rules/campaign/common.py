@@ -144,6 +144,13 @@ class Source(_Model):
         return ", ".join(parts) + (" (chưa đối chiếu)" if self.unchecked else "")
 
 
+class InForce(_Model):
+    """The days a text is in force (hiệu lực), both inclusive; an open end is still in force."""
+
+    from_: dt.date | None = Field(default=None, alias="from", description="First day in force (inclusive).")
+    to: dt.date | None = Field(default=None, description="Last day in force (inclusive); null if still in force.")
+
+
 class Document(_Model):
     """A document the campaign rests on or cites: its plan, a law, a decree, a guidance..."""
 
@@ -176,6 +183,10 @@ class Document(_Model):
         "refused (text-mismatch), since its cited lines would point elsewhere.",
     )
     source: Source | None = Field(default=None, description="Where the number and date stand in its own text.")
+    in_force: InForce | None = Field(
+        default=None, description="When the text is in force; a review date outside it is reported for "
+        "every rule citing it (validate, evaluate; refused with --strict).")
+    replaced_by: Ident | None = Field(default=None, description="Id of the document (declared here) that replaces it.")
     note: str | None = Field(default=None, description=_NOTE)
     _text_status: str | None = PrivateAttr(default=None)
     _text_warning: Any = PrivateAttr(default=None)  # the located Problem saying why, if any

@@ -27,6 +27,7 @@ from emulation_rules.cli.author import AUTHOR_COMMANDS, cmd_test
 from emulation_rules.cli.author import add_parsers as add_author_commands
 from emulation_rules.cli.documents import open_campaign
 from emulation_rules.cli.extras import EXIT_MISSING_EXTRA, require
+from emulation_rules.cli.force import STRICT_HELP, evaluation_force, figures_verbose, validate_force
 from emulation_rules.cli.hierarchy import HIERARCHY_COMMANDS
 from emulation_rules.cli.hierarchy import add_parser as add_hierarchy_commands
 from emulation_rules.cli.impact import IMPACT_COMMANDS
@@ -151,6 +152,7 @@ def build_parser(stderr: TextIO | None = None) -> argparse.ArgumentParser:
     v.add_argument("--verbose", "-v", action="store_true",
                    help="also say how many figures were found on their cited plan lines and list "
                    "the figures declared derived (not printed in the plan), with their reasons")
+    v.add_argument("--strict", action="store_true", help=STRICT_HELP)
 
     s = sub.add_parser("schema", help="print the campaign JSON Schema (for editors)",
                        description="Print the JSON Schema of campaign files, with every field "
@@ -173,6 +175,7 @@ def build_parser(stderr: TextIO | None = None) -> argparse.ArgumentParser:
                         "lies outside every phase")
         sp.add_argument("--param", type=_param, action="append", default=[], metavar="NAME=VALUE",
                         help="override a campaign parameter, e.g. many_individuals_min=3 (repeatable)")
+        sp.add_argument("--strict", action="store_true", help=STRICT_HELP)
         sp.add_argument("--skip-invalid", action="store_true",
                         help="evaluate the valid subjects and list the invalid ones, "
                         "instead of refusing the whole file")
@@ -367,36 +370,20 @@ def _cmd_validate(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         entry: dict[str, Any] = {"file": name, "ok": True, "campaign": c.id,
                                  "warnings": [w.to_dict() for w in warnings]}
         report.append(entry)
+        if validate_force(name, c, entry, out, text=args.format == "text", strict=args.strict):
+            bad += 1
+            continue
         if args.format == "text":
             out.write(f"ok: {name} ({c.id}: {len(c.facts)} facts, {len(c.awards)} awards, "
                       f"{len(c.defects)} recorded defects)\n")
             out.writelines(f"warning: {w}\n" for w in warnings)
         if args.verbose:
-            _figures_verbose(c, name, entry, out, text=args.format == "text")
+            figures_verbose(c, name, entry, out, text=args.format == "text")
     if args.format == "json":
         out.write(json.dumps(report, ensure_ascii=False, indent=2) + "\n")
     if bad and args.format == "text":
         err.write(f"{bad} of {len(args.files)} files have problems\n")
     return EXIT_PROBLEMS if bad else EXIT_OK
-
-
-def _figures_verbose(c: Campaign, name: str, entry: dict[str, Any], out: TextIO, *,
-                     text: bool) -> None:
-    """``validate --verbose``: the figure check's summary and the figures declared derived."""
-    from emulation_rules.campaign.figures import DocumentTexts, check_figures
-    from emulation_rules.errors import format_path
-
-    fig = check_figures(c, None, DocumentTexts(Path(name).resolve().parent))
-    derived = [{"path": format_path(f.path),
-                "value": f.value.isoformat() if isinstance(f.value, dt.date) else f"{f.value:.15g}",
-                "kind": f.kind, "cites": f.source.cite(), "derived": f.derived} for f in fig.derived]
-    entry["figures"] = {"checked": fig.checked, "found": fig.found, "derived": derived,
-                        "texts_found": sorted(fig.texts), "texts_missing": fig.missing,
-                        "note": fig.note}
-    if text:
-        out.write(f"  {fig.note}\n")
-        for d in derived:
-            out.write(f"  derived {d['path']} = {d['value']} ({d['cites']}): {d['derived']}\n")
 
 
 def _cmd_schema(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
@@ -434,6 +421,8 @@ def _cmd_evaluate(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     if args.format in ("xlsx", "html") or args.reviewed is not None:  # a report, or the review beside it
         return _sheets.evaluate_report(args, out, err)
     engine, ev = _evaluate(args, err)
+    if evaluation_force(args, engine.campaign, ev, err):
+        return EXIT_PROBLEMS
     if (args.format or "table") == "table":
         text = render_table(ev, lang=args.lang, ids=args.ids, campaign=engine.campaign)  # type: ignore[arg-type]
     else:
@@ -492,6 +481,8 @@ def _cmd_explain(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     if args.bulk and not _one_table(args, err):
         return EXIT_INPUT
     evaluation = _explain_bulk(args, err) if args.bulk else _evaluate(args, err)[1]
+    if evaluation_force(args, load_campaign(args.campaign), evaluation, err):
+        return EXIT_PROBLEMS
     try:
         if args.format == "json":
             data = evaluation.to_dict()  # type: ignore[attr-defined]

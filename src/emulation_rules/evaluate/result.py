@@ -139,6 +139,9 @@ class Evaluation:
     defects: tuple[m.Defect, ...] = ()
     """The campaign's recorded defects of the plan text; each criterion shows those standing
     on its cited lines (:func:`defects_at`)."""
+    documents: tuple[Any, ...] = ()
+    """The documents each award's and quota's verdicts rest on, with their force on the review
+    date (:class:`~emulation_rules.results.documents.RestsOn`)."""
 
     def subject(self, subject_id: str) -> SubjectResult:
         """The result for ``subject_id``.
@@ -170,6 +173,7 @@ class Evaluation:
             "left_out_later": {"records": dict(sorted(self.later.records.items())),
                                "initiatives": self.later.initiatives},
             "defects": [defect_dict(d) for d in self.defects],
+            "documents": [d.to_dict() for d in self.documents],
         }
 
 

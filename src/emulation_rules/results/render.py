@@ -23,6 +23,7 @@ from emulation_rules.evaluate.result import (
     text_cell,
 )
 from emulation_rules.results._tables import present
+from emulation_rules.results.documents import RestsOn, documents_lines
 from emulation_rules.results.presentation import Formatter
 from emulation_rules.results.quota_text import render_quotas_table
 from emulation_rules.results.summary import VERDICTS
@@ -111,7 +112,14 @@ def render_table(evaluation: Evaluation, *, lang: str = "vi", ids: bool = False,
         out.extend(f"  {p}" for p in evaluation.rejected)
     if evaluation.quotas:
         out.append(render_quotas_table(evaluation.quotas, language).rstrip("\n"))
+    out.extend(documents_lines(_dated(evaluation), lang))
     return "\n".join(out) + "\n"
+
+
+def _dated(evaluation: Evaluation) -> list[RestsOn]:
+    """The awards and quotas resting on a document whose force the campaign dates (others print
+    nothing: a campaign without ``in_force`` reads as it always did)."""
+    return [r for r in evaluation.documents if any(d.status != "undated" for d in r.documents)]
 
 
 def _grid(rows: list[tuple[str, ...]]) -> list[str]:
@@ -155,6 +163,9 @@ def render_explanation(evaluation: Evaluation, subject_id: str) -> str:
         if a.points is not None:
             band = f", band {a.band}" if a.band else ""
             lines.append(f"  Điểm / points: {a.points:g}/{a.max_points:g}{band}")
+        for r in _dated(evaluation):
+            if r.kind == "award" and r.id == a.award_id:
+                lines.append(f"  Căn cứ / rests on: {r.shown('both')}")
         for c in a.criteria:
             lines.append(f"  {_MARK[c.status]} {c.label.vi} / {c.label.en} [{c.criterion_id}]: {c.status}")
             lines.append(f"      “{c.text_vi}”")

@@ -43,6 +43,7 @@ from emulation_rules.evaluate.cycle import (
     without_proposals,
 )
 from emulation_rules.evaluate.result import Evaluation, SubjectResult
+from emulation_rules.evaluate.units import lower
 from emulation_rules.facts.history import review_years
 from emulation_rules.facts.reader import Subject
 from emulation_rules.facts.review import submission_as_of
@@ -86,6 +87,7 @@ def choose_backend(
     (the same verdicts); ``None`` otherwise."""
     if backend not in ("auto", "durable", "python", "polars"):
         raise ValueError(f"unknown backend {backend!r}; choose auto, durable, python or polars")
+    campaign = lower(campaign)  # {unit: ...} read through facts (emulation_rules.evaluate.units)
     if backend == "polars":
         problem = backend_problem("polars")
         if problem is not None:
@@ -185,7 +187,7 @@ class Engine:
             return impl_compiled  # type: ignore[no-any-return]
         from emulation_rules.evaluate.durable.compiler import compile_campaign
 
-        return compile_campaign(self.campaign, params=self.params, fit=False)
+        return compile_campaign(self._impl.campaign, params=self.params, fit=False)  # lowered (evaluate.units)
 
     def evaluate(
         self, facts: Submitted, *, as_of: dt.date | None = None, phase: str | None = None

@@ -62,7 +62,7 @@ def _walk(cond: Any, out: dict[str, list[Any]], params: dict[str, float], prefix
         if agg.where is not None:
             _walk(agg.where, out, params, f"{agg.of}.")
         return
-    if isinstance(cond, m.AwardRef | m.Held):  # no threshold on a fact (a verdict, a history)
+    if isinstance(cond, m.AwardRef | m.Held | m.OfUnit | m.LevelIn):  # no threshold on the subject's fact
         return
     name = prefix + (cond.field or cond.fact or "")
     if isinstance(cond, m.AtLeast):

@@ -253,6 +253,8 @@ class _Finder:
                 yield from self._cond(sub, (*path, key, i), source, records)
         elif isinstance(cond, m.NotOf):
             yield from self._cond(cond.not_, (*path, "not"), source, records)
+        elif isinstance(cond, m.OfUnit):
+            yield from self._cond(cond.unit, (*path, "unit"), source, records)
         elif isinstance(cond, m.Count):
             yield from self._op((*path, "op"), cond.op, source)
             if cond.value is not None:

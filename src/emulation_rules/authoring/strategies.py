@@ -343,6 +343,8 @@ def _assign(
         return st.one_of([_assign(s, truth, campaign, decls, key=key, review=review) for s in subs])
     if isinstance(cond, m.Held):
         return assign_held(cond, truth, review)
+    if isinstance(cond, m.OfUnit | m.LevelIn):  # read on the unit, not on this subject
+        return st.just({})
     if isinstance(cond, m.AwardRef):
         assert campaign is not None
         conds = _award_conditions(campaign.award(cond.award))
@@ -407,7 +409,7 @@ def _reads(award: m.Award, campaign: m.Campaign) -> list[str]:
         for leaf in leaves(cond):
             if isinstance(leaf, m.AwardRef):
                 out.extend(_reads(campaign.award(leaf.award), campaign))
-            elif not isinstance(leaf, m.Held):
+            elif not isinstance(leaf, m.Held | m.OfUnit | m.LevelIn):
                 out.append(leaf.count.fact if isinstance(leaf, m.Count) else
                            leaf.aggregate.of if isinstance(leaf, m.Aggregate) else leaf.fact)
     if award.score_sheet is not None:

@@ -47,6 +47,7 @@ class _Checker:
         self.problems: list[Problem] = []
         self._in_award: m.Award | None = None
         self._criterion: m.Criterion | None = None
+        self._in_unit = False
 
     def add(self, code: ProblemCode, message: str, path: PathT, hint: str | None = None) -> None:
         self.problems.append(Problem(code, message, path, self.smap.locate(path), hint))
@@ -113,6 +114,9 @@ class _Checker:
                 self.add("unknown-level", "an individual award lists collective levels",
                          (*base, "eligibility", "levels"))
             self._in_award = a
+            if a.eligibility.unit is not None:
+                self._unit(m.OfUnit.model_construct(unit=a.eligibility.unit), (*base, "eligibility"),
+                           a.subject, None)
             for j, crit in enumerate(a.criteria):
                 self._criterion = crit
                 self._condition(crit.condition, (*base, "criteria", j, "condition"), a.subject, None)
@@ -360,13 +364,38 @@ class _Checker:
             check_aggregate(self, cond, path, kind, records)
         elif isinstance(cond, m.AwardRef | m.Held):
             self._award_read(cond, path, kind, records)
+        elif isinstance(cond, (m.OfUnit, m.LevelIn)):
+            self._unit(cond, path, kind, records)
         else:
             self._leaf(cond, path, kind, records)
+
+    def _unit(self, cond: m.OfUnit | m.LevelIn, path: PathT, kind: str, records: m.FactDecl | None) -> None:
+        """``{unit: ...}`` in an individual award's criteria, not nested; ``{level: [...]}`` inside it."""
+        if isinstance(cond, m.LevelIn):
+            if not self._in_unit:
+                self.add("bad-compare", "'level' reads the level of the subject's unit: use it inside "
+                         "'unit'", path, "unit: {level: [grassroots_union]}")
+            for j, level in enumerate(cond.level):
+                if level not in {lv.id for lv in self.c.subjects.collective_levels}:
+                    self.unknown("unknown-level", "collective level", level,
+                                 self.c.subjects.collective_levels, (*path, "level", j))
+            return
+        if records is not None or self._in_award is None or self._in_unit or kind != "individual":
+            self.add("bad-compare", "'unit' reads the unit of an individual: only in an individual "
+                     "award's criteria or eligibility, and not inside another 'unit'", path)
+            return
+        self._in_unit = True
+        self._condition(cond.unit, (*path, "unit"), "collective", None)
+        self._in_unit = False
 
     def _award_read(self, cond: m.AwardRef | m.Held, path: PathT, kind: str,
                     records: m.FactDecl | None) -> None:
         """``{award: ...}`` and ``{held: ...}``: only in an award's criteria; same subject kind."""
         what = "'award'" if isinstance(cond, m.AwardRef) else "'held'"
+        if isinstance(cond, m.Held) and self._in_unit:
+            self.add("bad-compare", "'held' inside 'unit' is not read: the unit's history is not part "
+                     "of its members' evaluation", path)
+            return
         if records is not None or self._in_award is None:
             self.add("bad-compare", f"{what} may only be used in an award's criteria (it reads this "
                      "evaluation's verdicts or the subject's history)", path)

@@ -286,6 +286,8 @@ def _conditions(cond: Any, path: PathT, source: m.Source, facts: dict[str, m.Fac
             if spec.within is not None and spec.within.last_years is not None:
                 yield Figure((*where, "aggregate", "within", "last_years"), spec.within.last_years, source,
                              node.derived, "number of years")
+        elif isinstance(node, m.OfUnit):
+            yield from _conditions(node.unit, (*where, "unit"), source, facts, records)
         elif isinstance(node, m.Held):
             for key in ("each_of_last_years", "consecutive_years", "times_in_phase"):
                 years = getattr(node, key)

@@ -15,127 +15,53 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, Discriminator, Field, Tag, model_validator
 
 from emulation_rules.campaign.common import _NOTE, _Model, attach_documents
-from emulation_rules.campaign.common import (
-    BoundParam as BoundParam,
-)
-from emulation_rules.campaign.common import (  # re-exported: the model's public names
-    Defect as Defect,
-)
-from emulation_rules.campaign.common import (
-    Document as Document,
-)
-from emulation_rules.campaign.common import (
-    DocumentKind as DocumentKind,
-)
-from emulation_rules.campaign.common import (
-    EnumValue as EnumValue,
-)
-from emulation_rules.campaign.common import (
-    Ident as Ident,
-)
-from emulation_rules.campaign.common import (
-    LegalBasis as LegalBasis,
-)
-from emulation_rules.campaign.common import (
-    NotMachineCheckable as NotMachineCheckable,
-)
-from emulation_rules.campaign.common import (
-    Parameter as Parameter,
-)
-from emulation_rules.campaign.common import (
-    Scalar as Scalar,
-)
-from emulation_rules.campaign.common import (
-    Source as Source,
-)
-from emulation_rules.campaign.common import (
-    Text as Text,
-)
-from emulation_rules.campaign.common import (
-    citations as citations,
-)
-from emulation_rules.campaign.common import (
-    cite_many as cite_many,
-)
-from emulation_rules.campaign.common import (
-    parameter_problem as parameter_problem,
-)
+
+# re-exported: the model's public names
+from emulation_rules.campaign.common import BoundParam as BoundParam
+from emulation_rules.campaign.common import Defect as Defect
+from emulation_rules.campaign.common import Document as Document
+from emulation_rules.campaign.common import DocumentKind as DocumentKind
+from emulation_rules.campaign.common import EnumValue as EnumValue
+from emulation_rules.campaign.common import Ident as Ident
+from emulation_rules.campaign.common import LegalBasis as LegalBasis
+from emulation_rules.campaign.common import NotMachineCheckable as NotMachineCheckable
+from emulation_rules.campaign.common import Parameter as Parameter
+from emulation_rules.campaign.common import Scalar as Scalar
+from emulation_rules.campaign.common import Source as Source
+from emulation_rules.campaign.common import Text as Text
+from emulation_rules.campaign.common import citations as citations
+from emulation_rules.campaign.common import cite_many as cite_many
+from emulation_rules.campaign.common import parameter_problem as parameter_problem
 from emulation_rules.campaign.cycle import Vote as Vote  # re-exported: council votes
-from emulation_rules.campaign.frame import (
-    DateBasis as DateBasis,
-)
-from emulation_rules.campaign.frame import (
-    FactDecl as FactDecl,
-)
-from emulation_rules.campaign.frame import (
-    FactType as FactType,
-)
-from emulation_rules.campaign.frame import (  # re-exported: the model's public names
-    Phase as Phase,
-)
-from emulation_rules.campaign.frame import (
-    RecordField as RecordField,
-)
-from emulation_rules.campaign.frame import (
-    Review as Review,
-)
-from emulation_rules.campaign.frame import (
-    ReviewYear as ReviewYear,
-)
-from emulation_rules.campaign.frame import (
-    SubjectKind as SubjectKind,
-)
-from emulation_rules.campaign.frame import (
-    SubjectLevel as SubjectLevel,
-)
-from emulation_rules.campaign.frame import (
-    Subjects as Subjects,
-)
+from emulation_rules.campaign.frame import DateBasis as DateBasis
+from emulation_rules.campaign.frame import FactDecl as FactDecl
+from emulation_rules.campaign.frame import FactType as FactType
+from emulation_rules.campaign.frame import Phase as Phase
+from emulation_rules.campaign.frame import RecordField as RecordField
+from emulation_rules.campaign.frame import Review as Review
+from emulation_rules.campaign.frame import ReviewYear as ReviewYear
+from emulation_rules.campaign.frame import SubjectKind as SubjectKind
+from emulation_rules.campaign.frame import SubjectLevel as SubjectLevel
+from emulation_rules.campaign.frame import Subjects as Subjects
 from emulation_rules.campaign.hierarchy import ClusterRanking as ClusterRanking
 from emulation_rules.campaign.hierarchy import Hierarchy as Hierarchy
-from emulation_rules.campaign.programme import (  # re-exported
-    Attribution as Attribution,
-)
-from emulation_rules.campaign.programme import (
-    DateWindow as DateWindow,
-)
-from emulation_rules.campaign.programme import (
-    InitiativeCheck as InitiativeCheck,
-)
-from emulation_rules.campaign.programme import (
-    InitiativeCheckKind as InitiativeCheckKind,
-)
-from emulation_rules.campaign.programme import (
-    InitiativeProgramme as InitiativeProgramme,
-)
-from emulation_rules.campaign.quota_scope import (  # re-exported
-    QuotaPer as QuotaPer,
-)
-from emulation_rules.campaign.ranking import (
-    Ranking as Ranking,
-)
-from emulation_rules.campaign.ranking import (  # re-exported
-    RankKey as RankKey,
-)
-from emulation_rules.campaign.records import (  # re-exported: conditions over records
-    Aggregate as Aggregate,
-)
-from emulation_rules.campaign.records import (
-    AggregateSpec as AggregateSpec,
-)
-from emulation_rules.campaign.records import (
-    Window as Window,
-)
+from emulation_rules.campaign.programme import Attribution as Attribution
+from emulation_rules.campaign.programme import DateWindow as DateWindow
+from emulation_rules.campaign.programme import InitiativeCheck as InitiativeCheck
+from emulation_rules.campaign.programme import InitiativeCheckKind as InitiativeCheckKind
+from emulation_rules.campaign.programme import InitiativeProgramme as InitiativeProgramme
+from emulation_rules.campaign.quota_scope import QuotaPer as QuotaPer
+from emulation_rules.campaign.ranking import Ranking as Ranking
+from emulation_rules.campaign.ranking import RankKey as RankKey
+from emulation_rules.campaign.records import Aggregate as Aggregate
+from emulation_rules.campaign.records import AggregateSpec as AggregateSpec
+from emulation_rules.campaign.records import Window as Window
 from emulation_rules.campaign.records import link_windows
-from emulation_rules.campaign.titles import (  # re-exported: conditions over awards and titles
-    AwardRef as AwardRef,
-)
-from emulation_rules.campaign.titles import (
-    Held as Held,
-)
-from emulation_rules.campaign.titles import (
-    YearlyRating as YearlyRating,
-)
+from emulation_rules.campaign.titles import AwardRef as AwardRef
+from emulation_rules.campaign.titles import Held as Held
+from emulation_rules.campaign.titles import YearlyRating as YearlyRating
+from emulation_rules.campaign.units import LevelIn as LevelIn
+from emulation_rules.campaign.units import OfUnit as OfUnit
 
 SCHEMA_VERSION = 2
 _DERIVED = ("Why the figure here is not printed on the cited lines (e.g. 100% for 'đạt dự toán giao'); "
@@ -224,11 +150,11 @@ def _condition_tag(value: Any) -> str | None:
         return {
             AllOf: "all", AnyOf: "any", NotOf: "not", Count: "count", Aggregate: "aggregate",
             AtLeast: "at_least", OneOf: "in", Compare: "compare",
-            AwardRef: "award", Held: "held",
+            AwardRef: "award", Held: "held", OfUnit: "unit", LevelIn: "level",
         }.get(type(value))
     if not isinstance(value, dict):
         return None
-    for key in ("all", "any", "not", "count", "aggregate", "at_least", "in", "award", "held"):
+    for key in ("all", "any", "not", "count", "aggregate", "at_least", "in", "award", "held", "unit", "level"):
         if key in value:
             return key
     return "compare"
@@ -244,6 +170,8 @@ Condition = Annotated[
     | Annotated[OneOf, Tag("in")]
     | Annotated[AwardRef, Tag("award")]
     | Annotated[Held, Tag("held")]
+    | Annotated[OfUnit, Tag("unit")]
+    | Annotated[LevelIn, Tag("level")]
     | Annotated[Compare, Tag("compare")],
     Discriminator(_condition_tag),
 ]
@@ -269,6 +197,8 @@ class Eligibility(_Model):
 
     levels: tuple[Ident, ...] = Field(default=(), description="Collective levels that may receive it.")
     roles: tuple[Ident, ...] = Field(default=(), description="Individual roles that may receive it.")
+    unit: Condition | None = Field(default=None, description="Individuals only: a condition over their unit "
+                                   "({level: [...]}, its facts, {award: ...}); unknown when the unit is not submitted.")
     source: Source
 
 
@@ -611,5 +541,6 @@ class Campaign(_Model):
 
 # Built here, not on first validation: built lazily (defer_build alone), the tagged unions of conditions are named differently in pydantic's error locations (test_loader_cases).
 AggregateSpec.model_rebuild(_types_namespace={"Condition": Condition})
-for _m in (Aggregate, CountSpec, AllOf, AnyOf, NotOf, Criterion, ScoreItem, Population, CountMetric, ShareMetric, Target, QuotaOf, Quota, Campaign):
+OfUnit.model_rebuild(_types_namespace={"Condition": Condition})
+for _m in (Eligibility, Aggregate, CountSpec, AllOf, AnyOf, NotOf, Criterion, ScoreItem, Population, CountMetric, ShareMetric, Target, QuotaOf, Quota, Campaign):
     _m.model_rebuild()

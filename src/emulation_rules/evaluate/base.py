@@ -34,6 +34,7 @@ from emulation_rules.campaign import model as m
 from emulation_rules.errors import CompileError, EngineUnavailableError
 from emulation_rules.evaluate.interface import BackendName, Evaluator, Submitted
 from emulation_rules.evaluate.result import Evaluation, SubjectResult
+from emulation_rules.evaluate.units import PREFIX, evaluate_in_order, reads_units
 from emulation_rules.facts.history import ReviewYears, review_years
 from emulation_rules.facts.reader import Subject
 from emulation_rules.facts.review import resolve_submission
@@ -152,7 +153,11 @@ class BaseEvaluator:
             ReviewDateError: ``day`` lies in no phase (and no ``phase`` is given).
         """
         chosen, _ = review_phase(self.campaign, day, phase)
-        results = self.evaluate_subjects(subjects, review_years(self.campaign, day, chosen))
+        review = review_years(self.campaign, day, chosen)
+        if reads_units(self.campaign) or any(f.id.startswith(PREFIX) for f in self.campaign.facts):
+            results = evaluate_in_order(self.campaign, subjects, lambda s: self.evaluate_subjects(s, review))
+        else:
+            results = self.evaluate_subjects(subjects, review)
         return Evaluation(
             self.campaign.id,
             day,

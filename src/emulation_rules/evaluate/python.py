@@ -62,6 +62,7 @@ from emulation_rules.evaluate.semantics import (
     synthetic_decls,
     synthetic_facts,
 )
+from emulation_rules.evaluate.units import lower
 from emulation_rules.facts.history import ReviewYears
 from emulation_rules.facts.reader import Subject, check_subject
 
@@ -86,6 +87,7 @@ class PythonEvaluator(BaseEvaluator):
     backend: BackendName = "python"
 
     def __init__(self, campaign: m.Campaign, *, params: Mapping[str, float] | None = None) -> None:
+        campaign = lower(campaign)  # {unit: ...} read through unit__ facts
         self.campaign = campaign
         self.params: dict[str, float] = resolve_params(campaign, params)
         self._facts = {**synthetic_decls(campaign), **{f.id: f for f in campaign.facts}}

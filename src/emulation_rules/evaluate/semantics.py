@@ -73,6 +73,8 @@ _SYMBOL = m.OP_SYMBOLS
 
 HISTORY = "history"
 """Synthetic read: the subject's titles held (absent when no history was submitted)."""
+UNIT = "unit"
+"""What a ``{unit: ...}`` condition reads outside an engine (there it reads ``unit__`` facts)."""
 AS_OF = "as_of"
 """Synthetic read: the review's years (absent when there is no review date and no phase)."""
 _AWARD = "award:"
@@ -233,6 +235,10 @@ def judge(
         return awarded if cond.verdict == "awarded" else not awarded
     if isinstance(cond, m.Held):
         return _held(cond, facts, decls, missing)
+    if isinstance(cond, m.OfUnit | m.LevelIn):  # read through unit__ facts (evaluate.units.lower)
+        if missing is not None:
+            missing.append(UNIT)
+        return None
     if isinstance(cond, m.Count | m.Aggregate):
         spec, fact_id = record_spec(cond)
         if fact_id not in facts:
@@ -339,6 +345,8 @@ def reads(cond: m.Condition, awards: Container[str] = (),
             rating = decls.get(rating_key(c.held)) if decls is not None else None
             if c.consecutive_years is not None and rating is not None:
                 out.append(rating.id)
+        elif isinstance(c, m.OfUnit | m.LevelIn):
+            out.append(UNIT)
         elif c.fact is not None:
             out.append(c.fact)
 
@@ -390,6 +398,10 @@ def describe(cond: m.Condition, params: Mapping[str, float]) -> str:
         if cond.consecutive_years is not None:
             return f"held {cond.held} {cond.consecutive_years} consecutive years up to the review year"
         return f"held {cond.held} ≥ {cond.times_in_phase} times in the phase"
+    if isinstance(cond, m.OfUnit):
+        return f"unit: ({describe(cond.unit, params)})"
+    if isinstance(cond, m.LevelIn):
+        return f"level ∈ {{{', '.join(cond.level)}}}"
     name = cond.fact or cond.field
     if isinstance(cond, m.AtLeast):
         return f"{name} ≥ {cond.at_least}"

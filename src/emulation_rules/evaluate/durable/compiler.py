@@ -40,6 +40,7 @@ from emulation_rules.errors import CompileError
 from emulation_rules.evaluate.durable import limits
 from emulation_rules.evaluate.record_sets import window_dates
 from emulation_rules.evaluate.semantics import AS_OF, HISTORY, award_key, describe, record_reads
+from emulation_rules.evaluate.units import lower
 
 Expr = dict[str, Any]
 _AWARD_READ = award_key("")
@@ -253,6 +254,7 @@ def compile_campaign(campaign: m.Campaign, *, params: Mapping[str, float] | None
     Raises:
         CompileError: an unknown parameter override or a value it cannot encode.
     """
+    campaign = lower(campaign)  # {unit: ...} read through unit__ facts
     values = campaign.parameter_defaults()
     kinds = {p.id: p.type for p in campaign.parameters}
     for key, value in (params or {}).items():

@@ -50,6 +50,7 @@ from emulation_rules.evaluate.result import (
     score_sheet_result,
 )
 from emulation_rules.evaluate.semantics import lacking, synthetic_facts
+from emulation_rules.evaluate.units import lower
 from emulation_rules.facts.history import ReviewYears
 from emulation_rules.facts.reader import Subject, check_subject
 
@@ -85,7 +86,7 @@ class DurableEvaluator(BaseEvaluator):
     backend: BackendName = "durable"
 
     def __init__(self, campaign: m.Campaign, *, params: Mapping[str, float] | None = None) -> None:
-        self.campaign = campaign
+        self.campaign = campaign = lower(campaign)  # {unit: ...} read through unit__ facts
         self.compiled: CompiledCampaign = compile_campaign(campaign, params=params)
         self.params = self.compiled.params
         self._host: Any = None

@@ -24,6 +24,7 @@ from emulation_rules.evaluate.durable.compiler import compile_campaign
 from emulation_rules.evaluate.polars.scoring import BulkEvaluator, history_series
 from emulation_rules.evaluate.result import AwardResult, CriterionResult, Status, SubjectResult
 from emulation_rules.evaluate.semantics import award_key, describe, reads
+from emulation_rules.evaluate.units import lower
 from emulation_rules.facts.history import ReviewYears
 from emulation_rules.facts.reader import CSV_META_COLUMNS, Subject, check_subject
 
@@ -47,7 +48,7 @@ class PolarsEvaluator(BaseEvaluator):
     backend: BackendName = "polars"
 
     def __init__(self, campaign: m.Campaign, *, params: Mapping[str, float] | None = None) -> None:
-        self.campaign = campaign
+        self.campaign = campaign = lower(campaign)  # {unit: ...} read through unit__ facts
         self.compiled = compile_campaign(campaign, params=params, fit=False)  # no durable rule sets
         self.params = self.compiled.params
         self._scorers: dict[ReviewYears | None, BulkEvaluator] = {None: BulkEvaluator(self.compiled)}

@@ -1,0 +1,122 @@
+"""Conditions over the subject's unit (issue 19, item 6), the same on every backend.
+
+Fixture tests/data/units/unit_conditions.yaml: a member of a union awarded the flag (the flag:
+union rated strong); a member of a grassroots union (eligibility) rated fair or better.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from emulation_rules import Engine, load_campaign
+from emulation_rules.evaluate.base import backend_problem
+from emulation_rules.facts.reader import parse_facts
+
+from ..conftest import ROOT
+
+UNITS = ROOT / "tests" / "data" / "units" / "unit_conditions.yaml"
+BACKENDS = ("durable", "python", "polars")
+
+
+@pytest.fixture(scope="module")
+def units():
+    return load_campaign(UNITS)
+
+
+def union(uid: str, rating: str | None, level: str = "grassroots_union") -> dict:
+    return {"id": uid, "kind": "collective", "level": level,
+            "facts": {} if rating is None else {"union_rating": rating}}
+
+
+def member(pid: str, unit: str | None, merit: bool = True) -> dict:
+    raw = {"id": pid, "kind": "individual", "role": "member", "facts": {"member_merit": merit}}
+    if unit is not None:
+        raw["unit"] = unit
+    return raw
+
+
+SUBMISSION = [
+    member("P1", "U1"),  # listed before its unit: the order of the submission does not matter
+    union("U1", "strong"), union("U2", "fair"), union("U3", None), union("UP", "strong", "upper_union"),
+    member("P2", "U2"), member("P3", "U9"), member("P4", "U3"), member("P5", "UP"), member("P6", "U1", merit=False),
+]
+
+
+def evaluate(campaign, raw, backend: str):
+    problem = backend_problem(backend)  # type: ignore[arg-type]
+    if problem is not None:
+        pytest.skip(f"{backend} backend not available here: {problem}")
+    return Engine(campaign, backend=backend).evaluate(parse_facts(raw, campaign))
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_members_read_their_unit_in_the_same_evaluation(units, backend) -> None:
+    ev = evaluate(units, SUBMISSION, backend)
+    got = ev.verdicts()
+    assert {k: v for k, v in got.items() if k[1] == "flag"} == {
+        ("U1", "flag"): "awarded", ("U2", "flag"): "not_awarded", ("U3", "flag"): "incomplete",
+        ("UP", "flag"): "not_eligible"}
+    assert {k[0]: v for k, v in got.items() if k[1] == "member_of_flag_union"} == {
+        "P1": "awarded",       # U1 awarded the flag
+        "P2": "not_awarded",   # U2 not awarded
+        "P3": "incomplete",    # U9 is not in the submission: unknown
+        "P4": "incomplete",    # U3's flag is incomplete (its rating is missing): unknown
+        "P5": "not_awarded",   # UP is not eligible for the flag: not awarded
+        "P6": "not_awarded",   # its own criterion fails, whatever the unit
+    }
+    assert {k[0]: v for k, v in got.items() if k[1] == "member_of_strong_grassroots"} == {
+        "P1": "awarded", "P2": "awarded",
+        "P3": "incomplete",    # no unit: the eligibility over it is unknown
+        "P4": "incomplete",    # a grassroots union, its rating missing
+        "P5": "not_eligible",  # an upper-level union's member: not eligible
+        "P6": "awarded"}
+    p3 = ev.subject("P3").award("member_of_flag_union")
+    assert p3.missing_facts == ("unit__award__flag",)
+    p5 = ev.subject("P5").award("member_of_strong_grassroots")
+    assert p5.reason.startswith("đơn vị không thuộc đối tượng / the unit does not qualify: unit__level ∈")
+
+
+def test_every_backend_gives_the_same_results(units) -> None:
+    got = {b: evaluate(units, SUBMISSION, b).verdicts() for b in BACKENDS if backend_problem(b) is None}
+    assert len({tuple(sorted(v.items())) for v in got.values()}) == 1
+
+
+def _problems(tmp_path, change) -> list:
+    import yaml
+
+    from emulation_rules import CampaignValidationError
+
+    data = yaml.safe_load(UNITS.read_text(encoding="utf-8"))
+    change(data["awards"])
+    path = tmp_path / "broken.yaml"
+    path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    with pytest.raises(CampaignValidationError) as info:
+        load_campaign(path)
+    assert all(p.location is not None and p.location.file == str(path) for p in info.value.problems)
+    return [(p.code, ".".join(map(str, p.path))) for p in info.value.problems]
+
+
+def _set(index: int, crit: int, cond: dict):
+    return lambda awards: awards[index]["criteria"][crit].update(condition=cond)
+
+
+@pytest.mark.parametrize(
+    ("change", "expected"),
+    [
+        (_set(0, 0, {"unit": {"fact": "union_rating", "at_least": "fair"}}), ("bad-compare", "awards.0.criteria.0.condition")),
+        (_set(1, 1, {"unit": {"unit": {"award": "flag"}}}), ("bad-compare", "awards.1.criteria.1.condition.unit")),
+        (_set(1, 1, {"unit": {"award": "member_of_flag_union"}}),
+         ("fact-subject-mismatch", "awards.1.criteria.1.condition.unit.award")),
+        (_set(1, 1, {"unit": {"fact": "member_merit", "op": "==", "value": True}}),
+         ("fact-subject-mismatch", "awards.1.criteria.1.condition.unit.fact")),
+        (_set(1, 1, {"level": ["grassroots_union"]}), ("bad-compare", "awards.1.criteria.1.condition")),
+        (_set(1, 1, {"unit": {"level": ["province"]}}), ("unknown-level", "awards.1.criteria.1.condition.unit.level.0")),
+        (_set(1, 1, {"unit": {"held": "flag", "consecutive_years": 2}}), ("bad-compare", "awards.1.criteria.1.condition.unit")),
+        (lambda awards: awards[0]["eligibility"].update(unit={"level": ["grassroots_union"]}),
+         ("bad-compare", "awards.0.eligibility")),
+    ],
+    ids=["in-a-collective-award", "nested", "an-individual-award", "an-individual-fact", "level-outside",
+         "unknown-level", "held-inside", "collective-eligibility"],
+)
+def test_loader_refuses_a_bad_unit_condition_with_a_located_problem(tmp_path, change, expected) -> None:
+    assert expected in _problems(tmp_path, change)

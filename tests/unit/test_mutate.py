@@ -181,3 +181,18 @@ if __name__ == "__main__":
     data = {name: sorted(s.mutant.id for s in rep.survivors) for name, rep in _reports().items()}
     SURVIVORS.write_text(json.dumps(data, indent=1) + "\n", encoding="utf-8")
     print(f"wrote {SURVIVORS}")
+
+
+def test_quota_bounds_are_killed_at_the_boundary_without_a_declaration() -> None:
+    """Issue 19, item 9: a bound one up or one down is killed by a population built at the
+    quota's boundary from the campaign's strategies (the cases hold no such population)."""
+    from emulation_rules.authoring.mutate import mutation_test
+
+    report = mutation_test(ROOT / "tests" / "data" / "quotas" / "themes_cases.yaml")
+    quota = {r.mutant.id: r for r in report.results if r.mutant.path[0] == "quotas"}
+    assert sorted(quota) == [f"quotas[{i}].max_count {op}" for i in range(3) for op in ("+1", "-1")]
+    assert {r.outcome for r in quota.values()} == {"killed"}
+    # per_theme allows 3: 3 counted is met, the mutant 3 -> 2 says not_met
+    assert quota["quotas[0].max_count -1"].case == (
+        "(boundary population: 3 counted of 3; quota per_theme met here, not_met with the mutant)")
+    assert not [r for r in report.survivors() if r.mutant.path[0] == "quotas"]

@@ -10,7 +10,11 @@ The mutations, each applied in memory to the parsed campaign file (never written
 
 ``+1``
     a number raised by one: a comparison's or count's ``value``, a target figure, a quota's
-    ``min_share``, a parameter's ``default``, the years of a ``held`` condition;
+    ``min_share``, ``max_share`` or ``max_count``, a parameter's ``default``, the years of a
+    ``held`` condition;
+``-1``
+    a quota's bound (or the default of the parameter it reads) lowered by one (a share by one
+    point);
 ``op``
     a comparator swapped with its strict or non-strict twin (``>=`` <-> ``>``, ``<=`` <-> ``<``)
     in a comparison, a count or a target;
@@ -31,6 +35,9 @@ a mutant the loader refuses is ``invalid`` (the file guards itself). The valid o
 case of the case file on the Python backend (one engine per mutant and parameter set, parsed
 cases reused; initiative registers, judged when cases load, are judged again for a change to
 the initiative programme), stopping at the first case that fails: the mutant is ``killed``. A
+quota-bound mutant no case kills is then run on populations built at the quota's boundary from
+the campaign's own strategies (:mod:`.quota_mutants`): killed when the quota's status differs
+from the unmutated campaign's on one of them, so no quota mutant needs declaring. A
 mutant that cannot change any verdict is declared in the case file under ``equivalent_mutants``
 with its id and a reason, and is reported as ``equivalent``; the rest are ``survived``, listed
 with the file:line:column of the changed value and the plan lines its rule cites.
@@ -48,6 +55,7 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 from emulation_rules.authoring.cases import CaseFile, load_cases, run_case
+from emulation_rules.authoring.quota_mutants import boundary_killer, quota_bound_paths
 from emulation_rules.campaign import model as m
 from emulation_rules.campaign.loader import validate_campaign
 from emulation_rules.campaign.money import parse_amount, plain_number
@@ -155,11 +163,14 @@ class _Finder:
     def __init__(self, c: m.Campaign) -> None:
         self.c = c
         self.facts = {f.id: f for f in c.facts}
+        self.bounds = quota_bound_paths(c)
 
     def run(self) -> Iterator[Mutant]:
         c = self.c
         for i, p in enumerate(c.parameters):
             yield from self._number(("parameters", i, "default"), p.default, p.source)
+            if ("parameters", i, "default") in self.bounds:
+                yield from self._minus(("parameters", i, "default"), p.default, p.source)
         for i, ph in enumerate(c.phases):
             yield from self._date(("phases", i, "start"), ph.start, ph.source)
             if ph.end is not None:
@@ -199,6 +210,7 @@ class _Finder:
             for key in ("min_share", "max_share", "max_count"):
                 if getattr(q, key) is not None and not isinstance(getattr(q, key), m.BoundParam):
                     yield from self._number(("quotas", i, key), getattr(q, key), q.source)
+                    yield from self._minus(("quotas", i, key), getattr(q, key), q.source)
             yield from self._cond(q.condition, ("quotas", i, "condition"), q.source, None)
         prog = c.initiatives
         if prog is not None:
@@ -221,6 +233,13 @@ class _Finder:
             return
         new = int(value) + 1 if float(value).is_integer() else value + 1
         yield Mutant(f"{format_path(path)} +1", path, "+1", plain_number(value), plain_number(new), source, new)
+
+    def _minus(self, path: PathT, value: Any, source: m.Source | None) -> Iterator[Mutant]:
+        """A quota's bound (or the parameter it reads) one lower: killed at the boundary."""
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or value < 1:
+            return
+        new = int(value) - 1 if float(value).is_integer() else value - 1
+        yield Mutant(f"{format_path(path)} -1", path, "-1", f"{value:g}", f"{new:g}", source, new)
 
     def _date(self, path: PathT, value: dt.date, source: m.Source | None) -> Iterator[Mutant]:
         for op, days in (("+1d", 1), ("-1d", -1)):
@@ -389,6 +408,7 @@ def mutation_test(case_path: str | Any) -> MutationReport:
     case_yaml: tuple[Any, SourceMap] | None = None  # parsed once, for initiative mutants
     results: list[MutantResult] = []
     seen: set[str] = set()
+    bounds = quota_bound_paths(case_file.campaign)
     for mutant in mutants(case_file.campaign):
         seen.add(mutant.id)
         where = smap.locate(mutant.path)
@@ -416,6 +436,8 @@ def mutation_test(case_path: str | Any) -> MutationReport:
         else:
             mutated = dataclasses.replace(case_file, campaign=campaign)
         killer = _first_failure(mutated)
+        if killer is None and mutant.path in bounds:  # a population at the quota's boundary
+            killer = boundary_killer(case_file.campaign, campaign, mutant.path)
         if killer is not None:
             results.append(MutantResult(mutant, "killed", where, case=killer))
         elif mutant.id in declared:

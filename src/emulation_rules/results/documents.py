@@ -72,7 +72,7 @@ def rests_on(campaign: m.Campaign, day: dt.date | None) -> tuple[RestsOn, ...]:
 
     def uses(node: Any) -> tuple[DocumentUse, ...]:
         out = []
-        for doc_id in dict.fromkeys(src.doc for src, _ in m.citations(node)):
+        for doc_id in _cited(node):
             d = docs.get(doc_id)
             if d is None:
                 continue
@@ -84,6 +84,20 @@ def rests_on(campaign: m.Campaign, day: dt.date | None) -> tuple[RestsOn, ...]:
 
     return (*(RestsOn("award", a.id, uses(a)) for a in campaign.awards),
             *(RestsOn("quota", q.id, uses(q)) for q in campaign.quotas))
+
+
+_CITED: dict[int, tuple[Any, tuple[str, ...]]] = {}
+
+
+def _cited(node: Any) -> tuple[str, ...]:
+    """The documents ``node`` cites, first cited first (kept per award or quota object: every
+    evaluation of a campaign asks again)."""
+    kept = _CITED.get(id(node))
+    if kept is None or kept[0] is not node:
+        if len(_CITED) > 4096:
+            _CITED.clear()
+        kept = _CITED[id(node)] = (node, tuple(dict.fromkeys(src.doc for src, _ in m.citations(node))))
+    return kept[1]
 
 
 def with_documents(campaign: m.Campaign, evaluation: Evaluation) -> Evaluation:

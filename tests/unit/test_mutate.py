@@ -195,4 +195,4 @@ def test_quota_bounds_are_killed_at_the_boundary_without_a_declaration() -> None
     # per_theme allows 3: 3 counted is met, the mutant 3 -> 2 says not_met
     assert quota["quotas[0].max_count -1"].case == (
         "(boundary population: 3 counted of 3; quota per_theme met here, not_met with the mutant)")
-    assert not [r for r in report.survivors() if r.mutant.path[0] == "quotas"]
+    assert not [r for r in report.survivors if r.mutant.path[0] == "quotas"]

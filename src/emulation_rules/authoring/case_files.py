@@ -29,6 +29,7 @@ from emulation_rules.errors import (
 )
 from emulation_rules.evaluate.result import Status, VerdictKind
 from emulation_rules.evaluate.semantics import AS_OF, HISTORY
+from emulation_rules.evaluate.units import lower
 from emulation_rules.facts.reader import Submission, parse_facts
 from emulation_rules.facts.vocab import choose, phase_choices, unknown_message
 from emulation_rules.results.quota_ranking import OutcomeStatus
@@ -384,7 +385,7 @@ def _check_case(
                 unknown("unknown-criterion", "criterion", cid, known, (*path, "criteria", cid),
                         f" of award {award.id!r}")
         if exp.missing is not None:
-            names = missing_names(campaign)
+            names = missing_names(campaign) + [f.id for f in lower(campaign).facts if f.id.startswith("unit__")]
             for k, fid in enumerate(exp.missing):
                 if fid not in names:
                     unknown("unknown-fact", "fact", fid, names, (*path, "missing", k))

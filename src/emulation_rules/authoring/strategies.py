@@ -341,10 +341,8 @@ def _assign(
             return st.tuples(*[_assign(s, truth, campaign, decls, key=key, review=review)
                                for s in subs]).map(_merge)
         return st.one_of([_assign(s, truth, campaign, decls, key=key, review=review) for s in subs])
-    if isinstance(cond, m.Held):
-        return assign_held(cond, truth, review)
-    if isinstance(cond, m.OfUnit | m.LevelIn):  # read on the unit, not on this subject
-        return st.just({})
+    if isinstance(cond, m.Held | m.OfUnit | m.LevelIn):  # a unit's condition is read on the unit
+        return assign_held(cond, truth, review) if isinstance(cond, m.Held) else st.just({})
     if isinstance(cond, m.AwardRef):
         assert campaign is not None
         conds = _award_conditions(campaign.award(cond.award))

@@ -97,6 +97,9 @@ class _Lowering:
         if isinstance(cond, m.Count):
             spec = cond.count.model_copy(update={"fact": self.fact(cond.count.fact)})
             return cond.model_copy(update={"count": spec})
+        if isinstance(cond, m.Aggregate):
+            agg = cond.aggregate.model_copy(update={"of": self.fact(cond.aggregate.of)})
+            return cond.model_copy(update={"aggregate": agg})
         if getattr(cond, "fact", None) is not None:
             return cond.model_copy(update={"fact": self.fact(cond.fact)})
         return cond

@@ -20,6 +20,7 @@ from hypothesis import strategies as st
 from emulation_rules import Engine, dump_campaign, load_campaign, parse_facts
 from emulation_rules.authoring.strategies import _record, _where, boundary_values, facts_for, subjects
 from emulation_rules.campaign import model as m
+from emulation_rules.evaluate.units import lower
 
 from ..conftest import campaign_files
 from ..unit.test_bulk import _CONSTRUCTS
@@ -268,7 +269,8 @@ def test_incomplete_names_exactly_the_missing_facts(ce) -> None:
                 if a.verdict != "incomplete" or award.criteria_delegated_to is not None:
                     continue
                 facts = s.get("facts", {})
-                absent = {f for f in _reads(award, campaign) if f not in facts}
+                low = lower(campaign)  # with the unit__ facts a member reads from its unit
+                absent = {f for f in _reads(low.award(award.id), low) if f not in facts}
                 absent |= {f"{fid}.{rf.id}" for fid, recs in facts.items() if isinstance(recs, list)
                            for rf in campaign.fact(fid).fields for r in recs if r.get(rf.id) is None}
                 undecided = {f for c in a.criteria if c.status == "unknown" for f in c.missing}

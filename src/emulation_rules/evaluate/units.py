@@ -113,7 +113,7 @@ class _Lowering:
             gate = m.Criterion.model_construct(
                 id=ELIGIBILITY,
                 label=m.Text(vi="Đơn vị của cá nhân thuộc đối tượng", en="The subject's unit qualifies"),
-                text_vi="(đối tượng: đơn vị của cá nhân)", condition=self.cond(elig.unit, True),
+                text_vi="", condition=self.cond(elig.unit, True),  # the eligibility has no wording of its own
                 reviewer_judgement=False, source=elig.source, note=None)
             criteria = (gate, *criteria)
             elig = elig.model_copy(update={"unit": None})

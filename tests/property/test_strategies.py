@@ -13,6 +13,7 @@ from hypothesis import given, settings
 from emulation_rules import Engine, load_campaign, parse_facts
 from emulation_rules.authoring.strategies import boundary_values, facts_for, subjects
 from emulation_rules.campaign import model as m
+from emulation_rules.evaluate.units import reads_unit
 
 from ..conftest import CAMPAIGNS, campaign_files
 from ..unit.test_bulk import _CONSTRUCTS
@@ -33,7 +34,8 @@ def ce(request: pytest.FixtureRequest) -> tuple[m.Campaign, Engine]:
 @pytest.mark.parametrize("satisfying", [True, False])
 def test_facts_for_satisfying_gives_that_verdict(ce, satisfying: bool) -> None:
     campaign, engine = ce
-    awards = [a for a in campaign.awards if a.criteria_delegated_to is None and a.criteria]
+    awards = [a for a in campaign.awards if a.criteria_delegated_to is None and a.criteria
+              and not (satisfying and reads_unit(a))]  # a lone subject lacks the unit it reads
     if not awards:
         pytest.skip(f"{campaign.id}: every award delegates its criteria")
     for award in awards:

@@ -115,11 +115,12 @@ def _find(c: m.Campaign, q: m.Quota, *, numerator: bool, denominator: bool, day:
     from hypothesis.errors import NoSuchExample
 
     from emulation_rules.authoring.strategies import facts_for
+    from emulation_rules.evaluate.units import reads_unit
 
     denominator_awards = (q.of.awards if q.of is not None and q.of.awards else q.awards)
     first = q.awards if numerator else denominator_awards  # the likeliest strategies first
     wanted = [(k, a) for a in (*first, *q.awards, *denominator_awards) for k in q.kinds
-              if original_subject(c, a) == k]
+              if original_subject(c, a) == k and not reads_unit(c.award(a))]  # a lone subject lacks its unit
     options = [] if numerator else [facts_for(c, k, a, False, as_of=day) for a in q.awards for k in q.kinds
                                     if original_subject(c, a) == k]  # every fact given, not counted
     options += [facts_for(c, k, a, True, as_of=day) for k, a in dict.fromkeys(wanted)]

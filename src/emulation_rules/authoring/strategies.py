@@ -52,6 +52,7 @@ from emulation_rules.campaign import model as m
 from emulation_rules.campaign.money import parse_amount
 from emulation_rules.evaluate.python import PythonEvaluator
 from emulation_rules.evaluate.semantics import leaves
+from emulation_rules.evaluate.units import reads_unit
 
 __all__ = ["boundary_values", "facts_for", "subject_for", "subjects"]
 
@@ -435,7 +436,8 @@ def facts_for(
         award: restrict to subjects eligible for this award id (its level or role); with
             ``satisfying`` set, the facts are built from this award's criteria.
         satisfying: ``None`` = anything (facts may be missing, the subject may be ineligible);
-            ``True`` = the reference evaluator awards ``award``; ``False`` = every fact it reads
+            ``True`` = the reference evaluator awards ``award`` (not for an award reading the
+            subject's unit: a lone subject is never awarded it); ``False`` = every fact it reads
             is present and at least one criterion fails (verdict ``not_awarded``). When
             ``award`` is None and ``satisfying`` is set, an award of ``subject_kind`` is drawn.
         missing: probability (0-1) of leaving out each fact when ``satisfying`` is None.
@@ -457,7 +459,7 @@ def facts_for(
         mine = [
             a.id
             for a in campaign.awards
-            if a.subject == subject_kind and a.criteria_delegated_to is None
+            if a.subject == subject_kind and a.criteria_delegated_to is None and not reads_unit(a)
         ]
         if not mine:
             raise ValueError(f"campaign {campaign.id!r} has no decidable {subject_kind} award")
@@ -469,6 +471,8 @@ def facts_for(
         raise ValueError(f"award {award!r} is for {chosen.subject} subjects")
     if chosen is not None and satisfying and chosen.criteria_delegated_to is not None:
         raise ValueError(f"award {award!r} delegates its criteria: it is never awarded")
+    if chosen is not None and satisfying and reads_unit(chosen):
+        raise ValueError(f"award {award!r} reads the subject's unit: a lone subject cannot be awarded it")
     key = "level" if subject_kind == "collective" else "role"
     if chosen is not None:
         places = list(chosen.eligibility.levels if key == "level" else chosen.eligibility.roles)

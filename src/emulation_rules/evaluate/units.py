@@ -26,7 +26,7 @@ from emulation_rules.campaign import model as m
 from emulation_rules.evaluate.result import AwardResult, SubjectResult
 from emulation_rules.facts.reader import Subject
 
-__all__ = ["ELIGIBILITY", "PREFIX", "evaluate_in_order", "lower", "reads_units", "unit_facts"]
+__all__ = ["ELIGIBILITY", "PREFIX", "evaluate_in_order", "lower", "reads_unit", "reads_units", "unit_facts"]
 
 PREFIX = "unit__"
 """Prefix of the facts a member reads from its unit."""
@@ -39,8 +39,12 @@ _VERDICTS = ("awarded", "not_awarded", "not_eligible")
 
 def reads_units(campaign: m.Campaign) -> bool:
     """Whether any award reads the subject's unit."""
-    return any(a.eligibility.unit is not None or any(_has_unit(c.condition) for c in a.criteria)
-               for a in campaign.awards)
+    return any(reads_unit(a) for a in campaign.awards)
+
+
+def reads_unit(award: m.Award) -> bool:
+    """Whether ``award`` reads the subject's unit (its eligibility or a criterion)."""
+    return award.eligibility.unit is not None or any(_has_unit(c.condition) for c in award.criteria)
 
 
 def _has_unit(cond: Any) -> bool:

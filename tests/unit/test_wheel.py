@@ -71,7 +71,7 @@ def test_the_wheel_carries_the_campaigns_their_cases_examples_and_excerpts(insta
     _, _, wheel, _ = installed
     names = set(zipfile.ZipFile(wheel).namelist())
     for cid in ("dienbien_2020", "ldtt_cstdcs_2025", "phurieng_2017", "thanhhoa_2021_2030", "tkv_2019",
-                "vinhlinh_2022"):
+                "vgcl_certificates", "vinhlinh_2022"):
         assert f"emulation_rules/shipped/campaigns/{cid}.yaml" in names
         assert f"emulation_rules/shipped/campaigns/cases/{cid}.yaml" in names
         assert f"emulation_rules/shipped/examples/{cid}/facts.yaml" in names
@@ -89,7 +89,8 @@ def test_from_a_fresh_venv_outside_the_repository(installed):
                             capture_output=True, text=True, cwd=work, env=env, timeout=120)
     assert listed.returncode == 0, listed.stderr
     assert [c["id"] for c in json.loads(listed.stdout)] == [
-        "dienbien_2020", "ldtt_cstdcs_2025", "phurieng_2017", "thanhhoa_2021_2030", "tkv_2019", "vinhlinh_2022"]
+        "dienbien_2020", "ldtt_cstdcs_2025", "phurieng_2017", "thanhhoa_2021_2030", "tkv_2019", "vgcl_certificates",
+        "vinhlinh_2022"]
     commands = [
         ["example", "tkv_2019", "--dir", "ex"],
         ["evaluate", "tkv_2019", "--facts", "ex/facts.yaml"],

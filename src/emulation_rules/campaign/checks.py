@@ -293,14 +293,7 @@ class _Checker(ScopeChecks):
         self._unique("documents", self.c.documents)
         for source, path in m.citations(self.c):
             self._citation(source, path, docs)
-        for i, d in enumerate(self.c.documents):
-            if d.replaced_by is not None and d.replaced_by not in docs:
-                self.unknown("unknown-document", "document", d.replaced_by, self.c.documents,
-                             ("documents", i, "replaced_by"), " (declare it under 'documents')")
-            span = d.in_force
-            if span is not None and span.from_ and span.to and span.to < span.from_:
-                self.add("document-not-in-force", f"in force to {span.to} before it is in force from {span.from_}",
-                         ("documents", i, "in_force", "to"))
+        self._documents_force(docs)
 
     def _citation(self, src: m.Source, path: PathT, docs: dict[str, m.Document]) -> None:
         doc = docs.get(src.doc)

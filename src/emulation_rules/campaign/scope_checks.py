@@ -1,6 +1,7 @@
 """Semantic checks of what reaches beyond one subject (issue 19): a quota's groups and kinds
-(``per: {fact, within}``, ``subjects: [...]``) and conditions over the subject's unit
-(``{unit: ...}``, ``{level: [...]}``). Mixed into the checker of :mod:`.checks`."""
+(``per: {fact, within}``, ``subjects: [...]``), conditions over the subject's unit
+(``{unit: ...}``, ``{level: [...]}``) and documents' force (``in_force``, ``replaced_by``). Mixed
+into the checker of :mod:`.checks`."""
 
 from __future__ import annotations
 
@@ -31,6 +32,17 @@ class ScopeChecks:
     def _condition(self, cond: Any, path: PathT, kind: str, records: m.FactDecl | None,
                    depth: int = 0) -> None:
         raise NotImplementedError  # pragma: no cover - provided by the checker
+
+    def _documents_force(self, docs: dict[str, m.Document]) -> None:
+        """A document's ``replaced_by`` names a declared document; its ``in_force`` ends after it starts."""
+        for i, d in enumerate(self.c.documents):
+            if d.replaced_by is not None and d.replaced_by not in docs:
+                self.unknown("unknown-document", "document", d.replaced_by, self.c.documents,
+                             ("documents", i, "replaced_by"), " (declare it under 'documents')")
+            span = d.in_force
+            if span is not None and span.from_ and span.to and span.to < span.from_:
+                self.add("document-not-in-force", f"in force to {span.to} before it is in force from {span.from_}",
+                         ("documents", i, "in_force", "to"))
 
     def _quota_one_kind(self, q: m.Quota, key: str, path: PathT) -> None:
         if len(q.kinds) > 1:

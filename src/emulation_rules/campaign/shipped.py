@@ -1,7 +1,7 @@
 """The campaigns shipped with the package, found by id.
 
 The installed package carries, as package data under ``emulation_rules/shipped/``, the
-repository's ``campaigns/*.yaml`` (the six campaigns), ``campaigns/cases/`` (their author cases),
+repository's ``campaigns/*.yaml`` (the seven campaigns), ``campaigns/cases/`` (their author cases),
 ``campaigns/documents/`` (the legal excerpts the project may distribute, with ``SOURCES.md``)
 and ``examples/<id>/`` (example facts): ``setup.py`` copies them into the wheel at build time, so
 the repository keeps one copy where the README, the guide and the tests use it. In a source

@@ -14,6 +14,7 @@ from emulation_rules.campaign import model as m
 from emulation_rules.campaign.force import force_problems, review_days
 from emulation_rules.campaign.money import plain_number
 from emulation_rules.campaign.safe_yaml import parse_yaml
+from emulation_rules.campaign.shipped import shipped_campaign_path
 from emulation_rules.errors import Problem
 
 __all__ = ["STRICT_HELP", "evaluation_force", "figures_verbose", "validate_force"]
@@ -23,6 +24,7 @@ STRICT_HELP = ("refuse (exit 1) when a rule cites a document not in force on the
 
 
 def _located(path: str | Path, campaign: m.Campaign, days: Mapping[str, dt.date]) -> list[Problem]:
+    path = shipped_campaign_path(path) or path  # a shipped campaign's id: its file
     try:
         _, smap = parse_yaml(Path(path).read_bytes(), file=str(path))
         locate: Any = smap.locate

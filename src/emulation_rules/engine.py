@@ -43,7 +43,7 @@ from emulation_rules.evaluate.cycle import (
     without_proposals,
 )
 from emulation_rules.evaluate.result import Evaluation, SubjectResult
-from emulation_rules.evaluate.units import lower
+from emulation_rules.evaluate.units import bulk_unsupported, lower
 from emulation_rules.facts.history import review_years
 from emulation_rules.facts.reader import Subject
 from emulation_rules.facts.review import submission_as_of
@@ -272,7 +272,7 @@ class Engine:
             EngineUnavailableError: polars or pyarrow is not installed.
             ValueError: an output path that is neither ``.csv`` nor ``.parquet``.
         """
-        problem = cycle_unsupported(self.campaign)
+        problem = cycle_unsupported(self.campaign) or bulk_unsupported(self.campaign)
         if problem is not None:
             raise CompileError(problem)
         return self._impl.evaluate_table(facts, output=output, as_of=as_of, on_error=on_error,

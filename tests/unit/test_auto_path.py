@@ -16,6 +16,7 @@ import pytest
 from emulation_rules import load_campaign, load_facts
 from emulation_rules.cli import paths
 from emulation_rules.cli.app import run
+from emulation_rules.evaluate.units import bulk_unsupported
 from emulation_rules.facts.reader import CSV_META_COLUMNS
 from tests.conftest import EXAMPLES, campaign_files
 
@@ -64,13 +65,20 @@ def test_the_columnar_path_writes_the_rows_of_the_subject_by_subject_path(campai
     code, per_subject, err = _cli(*common, "--format", "csv", "--no-bulk")
     assert code == 0, err
     assert "xét theo cột" not in err
+    unread = bulk_unsupported(load_campaign(campaign_path))  # a unit's answers: rows are not alone
     code, forced, err = _cli(*common, "--bulk")
-    assert code == 0, err
-    assert forced == per_subject
+    if unread is None:
+        assert code == 0, err
+        assert forced == per_subject
+    else:  # forced, it refuses rather than leave the members' unit conditions unknown
+        assert code == 2 and "reads the subject's unit" in err
     monkeypatch.setattr(paths, "AUTO_BULK_ROWS", 1)  # the example is small: any table is large
     code, auto, err = _cli(*common, "--format", "csv")
     assert code == 0, err
-    assert "columnar path" in err and "xét theo cột" in err  # said, in both languages
+    if unread is None:
+        assert "columnar path" in err and "xét theo cột" in err  # said, in both languages
+    else:
+        assert "cannot serve" in err and "không xét theo cột được" in err and "subject's unit" in err
     assert auto == per_subject
     code, _, err = _cli(*common, "-o", str(tmp_path / "out.csv"))  # the format from the extension
     assert code == 0, err

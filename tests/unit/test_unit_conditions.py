@@ -120,3 +120,19 @@ def _set(index: int, crit: int, cond: dict):
 )
 def test_loader_refuses_a_bad_unit_condition_with_a_located_problem(tmp_path, change, expected) -> None:
     assert expected in _problems(tmp_path, change)
+
+
+def test_a_table_scored_in_bulk_is_refused_rather_than_read_without_its_units(units, tmp_path):
+    """Bulk scoring reads each row alone: a member's unit is not at hand there, so the run is
+    refused (and a large table goes subject by subject, cli/paths.py) instead of leaving every
+    unit condition unknown."""
+    from emulation_rules import CompileError
+
+    if backend_problem("polars") is not None:
+        pytest.skip("polars not installed")
+    table = tmp_path / "t.csv"
+    table.write_text("id,kind,level,role,unit,member_merit,union_rating\n"
+                     "U1,collective,grassroots_union,,,,strong\nP1,individual,,member,U1,true,\n",
+                     encoding="utf-8")
+    with pytest.raises(CompileError, match="reads the subject's unit"):
+        Engine(units, backend="polars").evaluate_many(table, as_of=None)

@@ -153,8 +153,14 @@ def evaluate_columnar(args: argparse.Namespace, out: TextIO, err: TextIO) -> int
     from emulation_rules.campaign.loader import load_campaign
     from emulation_rules.engine import Engine
     from emulation_rules.errors import CompileError, EngineUnavailableError, FactsError
+    from emulation_rules.evaluate.cycle import cycle_unsupported
+    from emulation_rules.evaluate.units import bulk_unsupported
 
     campaign = load_campaign(args.campaign)
+    unread = cycle_unsupported(campaign) or bulk_unsupported(campaign)
+    if unread is not None:  # proposals, votes or a unit's answers: only subject by subject
+        notice_fallback(unread, err)
+        return None
     try:
         engine = Engine(campaign, params=dict(args.param), backend="polars")
     except (EngineUnavailableError, CompileError) as exc:

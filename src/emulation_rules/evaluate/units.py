@@ -26,7 +26,8 @@ from emulation_rules.campaign import model as m
 from emulation_rules.evaluate.result import AwardResult, SubjectResult
 from emulation_rules.facts.reader import Subject
 
-__all__ = ["ELIGIBILITY", "PREFIX", "evaluate_in_order", "lower", "reads_unit", "reads_units", "unit_facts"]
+__all__ = ["ELIGIBILITY", "PREFIX", "bulk_unsupported", "evaluate_in_order", "lower", "reads_unit", "reads_units",
+           "unit_facts"]
 
 PREFIX = "unit__"
 """Prefix of the facts a member reads from its unit."""
@@ -40,6 +41,16 @@ _VERDICTS = ("awarded", "not_awarded", "not_eligible")
 def reads_units(campaign: m.Campaign) -> bool:
     """Whether any award reads the subject's unit."""
     return any(reads_unit(a) for a in campaign.awards)
+
+
+def bulk_unsupported(campaign: m.Campaign) -> str | None:
+    """Why a table scored in bulk (each row alone, in chunks) cannot read the units' answers that
+    ``campaign``'s awards read, or None."""
+    awards = [a.id for a in campaign.awards if reads_unit(a)]
+    if not awards:
+        return None
+    return (f"bulk scoring reads each row alone, and {', '.join(awards)} reads the subject's unit "
+            "(its level, facts or verdicts); evaluate without --bulk")
 
 
 def reads_unit(award: m.Award) -> bool:

@@ -60,16 +60,21 @@ def _conditions(award: m.Award) -> list[Any]:
 
 def _reads(award: m.Award, campaign: m.Campaign) -> list[str]:
     """The facts ``award`` reads; through ``{award: x}``, those ``x`` reads (its verdict stands
-    for them); a ``held`` condition reads the subject's history."""
+    for them); a ``held`` condition reads the subject's history, and it and a record window the
+    review date (listed as ``as_of`` when it is not given)."""
     out: list[str] = []
     for cond in _conditions(award):
         for leaf, _ in _leaves(cond):
             if isinstance(leaf, m.AwardRef):
                 out += _reads(campaign.award(leaf.award), campaign)
             elif isinstance(leaf, m.Held):
-                out.append("history")
+                out += ["history", "as_of"]  # the years counted back from the review date
             else:
-                out.append(leaf.count.fact if isinstance(leaf, m.Count) else leaf.fact)
+                out.append(leaf.count.fact if isinstance(leaf, m.Count)
+                           else leaf.aggregate.of if isinstance(leaf, m.Aggregate) else leaf.fact)
+                spec = leaf.count if isinstance(leaf, m.Count) else getattr(leaf, "aggregate", None)
+                if getattr(spec, "within", None) is not None:
+                    out.append("as_of")  # a window of review years needs the review date
     if award.score_sheet:
         out += [i.points_fact for i in award.score_sheet.items if i.points_fact]
     return out

@@ -119,6 +119,16 @@ def fill_form(form: Path, campaign: Any, data: dict[str, Any]) -> Path:
                         )
                 continue
             ws.cell(row, keys[fact_id], _cell_value(campaign, decl.type, decl.values, value, typed))
+    if any("history" in s for s in data["subjects"]):  # titles and ratings held, one per row
+        hs = wb["Danh hiệu đã đạt"]
+        hkeys = _keys(hs)
+        row = 3
+        for subject in data["subjects"]:
+            for entry in subject.get("history", ()) or ([{}] if "history" in subject else ()):
+                hs.cell(row, hkeys["@history.subject"], subject["id"])  # no entry: an empty history
+                for key, value in entry.items():
+                    hs.cell(row, hkeys[f"@history.{key}"], value)
+                row += 1
     if data.get("initiatives"):
         from emulation_rules.facts.initiatives import register_fields
 

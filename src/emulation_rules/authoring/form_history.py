@@ -1,5 +1,6 @@
 """The history sheet of the submission form (**Danh hiệu đã đạt**): the register of titles each
-subject already holds, one per row (subject id, title id, year, deciding body, decision number),
+subject already holds, one per row (subject id, title id or the id of a yearly rating the campaign
+declares, year, deciding body, decision number),
 read back by :mod:`emulation_rules.facts.xlsx_history`."""
 
 from __future__ import annotations
@@ -19,7 +20,8 @@ def history_sheet(writer: Any, column: Any) -> str:
     k = HISTORY_PREFIX
     cols = [
         column(f"{k}subject", "Mã đối tượng (đơn vị hoặc cá nhân)", "id", required=True, width=16),
-        column(f"{k}title", "Danh hiệu (mã, ví dụ lao_dong_tien_tien)", "text", required=True, width=30),
+        column(f"{k}title", "Danh hiệu (mã, ví dụ lao_dong_tien_tien)", "text", width=30),
+        column(f"{k}rating", "Hoặc xếp loại hằng năm (mã, ví dụ completed_tasks_excellently)", "text", width=30),
         column(f"{k}year", "Năm", "int", required=True, minimum=FIRST_YEAR, maximum=LAST_YEAR, width=8),
         column(f"{k}decided_by", "Cấp quyết định", "text", width=28),
         column(f"{k}decision", "Số quyết định", "text", width=18),

@@ -1,13 +1,14 @@
 """The history sheet of an .xlsx submission: the register of titles each subject already holds.
 
 A sheet whose key row has ``@history.subject`` lists one title held per row: the subject's id,
-the title's id (``@history.title``), the year, and optionally the deciding body
-(``@history.decided_by``) and the decision's number (``@history.decision``); the generated form
-writes it (sheet "Danh hiệu đã đạt"). Rows of one subject are its ``history``
-(:mod:`.history`), in sheet order, checked and located there as a YAML ``history`` list is. A
-row with only the subject's id says the subject holds no title (``history: []``); a subject with
-no row keeps its history unknown (a ``held`` condition over it is then undecided, never false).
-A subject may not have both a ``history`` cell and rows on this sheet.
+the title's id (``@history.title``) or a yearly rating's (``@history.rating``), the year, and
+optionally the deciding body (``@history.decided_by``) and the decision's number
+(``@history.decision``); the generated form writes it (sheet "Danh hiệu đã đạt"). Rows of one
+subject are its ``history`` (:mod:`.history`), in sheet order, checked and located there as a
+YAML ``history`` list is. A row with only the subject's id says the subject holds no title
+(``history: []``); a subject with no row keeps its history unknown (a ``held`` condition over it
+is then undecided, never false). A subject may not have both a ``history`` cell and rows on this
+sheet.
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ __all__ = ["HISTORY_PREFIX", "HISTORY_SHEET_KEYS", "HistoryRow", "attach_history
 
 HISTORY_PREFIX = "@history."
 """Prefix of the keys of the history sheet (``@history.subject``...)."""
-HISTORY_SHEET_KEYS = ("subject", "title", "year", "decided_by", "decision")
+HISTORY_SHEET_KEYS = ("subject", "title", "rating", "year", "decided_by", "decision")
 
 HistoryRow = tuple[str, dict[str, Any], dict[str, SourceLocation], SourceLocation]
 """(subject id, the entry's keys and values, where each value is, where the row is)."""

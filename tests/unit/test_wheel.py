@@ -116,5 +116,7 @@ def test_from_a_fresh_venv_outside_the_repository(installed):
     assert result["subjects"][0]["awards"][0]["criteria"][0]["source"]["lines_checked"] is False
     for name in ("form.xlsx", "results.xlsx", "report.html"):
         assert (work / name).stat().st_size > 1000
-    # the legal excerpts are shipped: the acceptance campaign's lines are checked, no warning
-    assert "warning" not in answers["validate ldtt_cstdcs_2025"][1]
+    # the legal excerpts are shipped: the acceptance campaign's lines are checked, no warning but
+    # the one for its 15% cap, resting on the expired NĐ 91/2017 (documents in force, issue 19)
+    warned = [line for line in answers["validate ldtt_cstdcs_2025"][1].splitlines() if "warning" in line]
+    assert warned and all(line.endswith("[document-not-in-force]") for line in warned), warned

@@ -456,11 +456,8 @@ def facts_for(
     if subject_kind not in ("collective", "individual"):
         raise ValueError(f"subject_kind must be 'collective' or 'individual', not {subject_kind!r}")
     if award is None and satisfying is not None:
-        mine = [
-            a.id
-            for a in campaign.awards
-            if a.subject == subject_kind and a.criteria_delegated_to is None and not reads_unit(a)
-        ]
+        mine = [a.id for a in campaign.awards
+                if a.subject == subject_kind and a.criteria_delegated_to is None and not reads_unit(a)]
         if not mine:
             raise ValueError(f"campaign {campaign.id!r} has no decidable {subject_kind} award")
         return st.sampled_from(mine).flatmap(
@@ -469,10 +466,9 @@ def facts_for(
     chosen = campaign.award(award) if award is not None else None
     if chosen is not None and chosen.subject != subject_kind:
         raise ValueError(f"award {award!r} is for {chosen.subject} subjects")
-    if chosen is not None and satisfying and chosen.criteria_delegated_to is not None:
-        raise ValueError(f"award {award!r} delegates its criteria: it is never awarded")
-    if chosen is not None and satisfying and reads_unit(chosen):
-        raise ValueError(f"award {award!r} reads the subject's unit: a lone subject cannot be awarded it")
+    if chosen is not None and satisfying and (chosen.criteria_delegated_to is not None or reads_unit(chosen)):
+        raise ValueError(f"award {award!r} " + ("reads the subject's unit: a lone subject cannot be awarded it"
+                         if reads_unit(chosen) else "delegates its criteria: it is never awarded"))
     key = "level" if subject_kind == "collective" else "role"
     if chosen is not None:
         places = list(chosen.eligibility.levels if key == "level" else chosen.eligibility.roles)

@@ -252,6 +252,17 @@ CATALOGUE: tuple[tuple[str, str], ...] = (
     # --- verdict reasons ----------------------------------------------------------------------
     ("{x} is not among {v} ({cite})", "{x} không thuộc {v} ({cite})"),
     ("criteria delegated to {x} ({cite})", "tiêu chuẩn do {x} quy định ({cite})"),
+    ("the unit does not qualify: {x} ({cite})", "đơn vị không thuộc đối tượng: {x} ({cite})"),
+    # --- documents in force (campaign/force.py): per kind of rule and status ------------------
+    *((f"{kind} {{id}} rests on {{doc}}, {status}: the review of {{what}} ({{day}}) falls outside its force",
+       f"{kind_vi} {{id}} dựa trên {{doc}}, {status_vi}: ngày xét {{what}} ({{day}}) nằm ngoài thời gian hiệu lực")
+      for kind, kind_vi in (("eligibility", "đối tượng của danh hiệu"), ("criterion", "tiêu chí"),
+                            ("score item", "mục chấm điểm"), ("quota", "hạn mức"), ("target", "chỉ tiêu"),
+                            ("parameter", "tham số"))
+      for status, status_vi in (("expired on {end}, replaced by {by}", "hết hiệu lực từ {end}, thay bằng {by}"),
+                                ("expired on {end}", "hết hiệu lực từ {end}"),
+                                ("not yet in force (from {start})", "chưa có hiệu lực (từ {start})"))),
+    ("in force to {to} before it is in force from {start}", "hết hiệu lực ngày {to} trước khi có hiệu lực từ {start}"),
 )
 """(English template, Vietnamese template); placeholders ``{name}`` match any text; ``{line}``
 holds a line of its own, translated in turn (``skipped: <problem>``)."""

@@ -18,6 +18,7 @@ import pytest
 from emulation_rules import Engine, load_campaign, load_facts
 from emulation_rules.campaign.force import force_problems, force_status, review_days
 from emulation_rules.cli.app import run
+from emulation_rules.messages import translate_message
 
 from ..conftest import CAMPAIGNS, EXAMPLES
 
@@ -50,7 +51,8 @@ def test_the_cap_and_its_parameter_are_reported_on_the_expired_decree(ldtt) -> N
     assert [(p.code, ".".join(map(str, p.path))) for p in problems] == [
         ("document-not-in-force", "quotas.0"), ("document-not-in-force", "parameters.0")]
     assert "expired on 01/01/2024, replaced by Nghị định 98/2023/NĐ-CP" in problems[0].message
-    assert "hết hiệu lực từ 01/01/2024, thay bằng Nghị định 98/2023/NĐ-CP" in problems[0].message
+    assert "expired on 01/01/2024, replaced by Nghị định 98/2023/NĐ-CP" in problems[0].message
+    assert "hết hiệu lực từ 01/01/2024, thay bằng Nghị định 98/2023/NĐ-CP" in translate_message(problems[0].message)
 
 
 def test_validate_warns_located_and_strict_refuses() -> None:
@@ -58,7 +60,7 @@ def test_validate_warns_located_and_strict_refuses() -> None:
     assert code == 0
     warned = [line for line in out.splitlines() if line.endswith("[document-not-in-force]")]
     assert len(warned) == 2
-    assert warned[0].startswith(f"cảnh báo / warning: {LDTT}:234:5: quotas[0]: quota 'cstdcs_cap'")
+    assert warned[0].startswith(f"cảnh báo: {LDTT}:234:5: quotas[0]: hạn mức 'cstdcs_cap' dựa trên Nghị định 91")
     code, out, _ = cli("validate", "--strict", str(LDTT))
     assert code == 1 and "ok:" not in out
     code, out, _ = cli("validate", "--strict", "--format", "json", str(LDTT))
@@ -79,7 +81,7 @@ def test_evaluate_warns_on_the_review_date_and_strict_refuses() -> None:
     # a review in 2023 falls before the Law's force and inside the old decree's
     code, _, err = cli("evaluate", str(LDTT), "--facts", str(LDTT_FACTS), "--phase", "year_2025",
                        "--as-of", "2023-06-30", "--strict")
-    assert code == 1 and "not yet in force (from 01/01/2024)" in err and "cstdcs_cap" not in err
+    assert code == 1 and "chưa có hiệu lực (từ 01/01/2024)" in err and "cstdcs_cap" not in err
     code, out, err = cli("evaluate", str(LDTT), "--facts", str(LDTT_FACTS), "--strict")
     assert code == 1 and out == "" and err.count("[document-not-in-force]") == 2
 

@@ -121,10 +121,9 @@ def force_problems(campaign: m.Campaign, days: Mapping[str, dt.date],
                 status = force_status(doc, day)
                 if status not in ("expired", "not_yet"):
                     continue
-                words = status_text(campaign, doc, status)
+                words = status_text(campaign, doc, status)  # in English; Vietnamese: the catalogue
                 message = (f"{rule.kind} {rule.id!r} rests on {doc.citation_name()}, {words.en}: the review "
-                           f"of {what} ({day.isoformat()}) falls outside its force / dựa trên văn bản "
-                           f"{words.vi}, ngoài thời gian hiệu lực khi xét {what}")
+                           f"of {what} ({day.isoformat()}) falls outside its force")
                 out.append(Problem("document-not-in-force", message, rule.path,
                                    locate(rule.path) if locate is not None else None))
     return out

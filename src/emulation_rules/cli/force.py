@@ -43,8 +43,8 @@ def validate_force(name: str, campaign: m.Campaign, entry: dict[str, Any], out: 
     entry["warnings"] = [p.to_dict() for p in problems]
     if strict:
         entry["ok"] = False
-    if text:
-        word = "lỗi / error" if strict else "cảnh báo / warning"
+    if text:  # written in English, in Vietnamese through the command's stream (messages.py)
+        word = "error" if strict else "warning"
         for p in problems:
             out.write(f"{word}: {p}\n")
     return strict
@@ -61,7 +61,7 @@ def evaluation_force(args: argparse.Namespace, campaign: m.Campaign, evaluation:
         return False
     problems = _located(args.campaign, campaign, {evaluation.phase or "review": day})
     strict = bool(getattr(args, "strict", False))
-    word = "lỗi / error" if strict else "cảnh báo / warning"
+    word = "error" if strict else "warning"
     for p in problems:
         err.write(f"{word}: {p}\n")
     return strict and bool(problems)

@@ -193,8 +193,7 @@ def eligibility_verdicts(r: SubjectResult) -> SubjectResult:
         gate = next((c for c in a.criteria if c.criterion_id == ELIGIBILITY), None)
         if gate is not None and gate.status == "fail":
             a = AwardResult(a.award_id, a.label, "not_eligible",
-                            reason=f"đơn vị không thuộc đối tượng / the unit does not qualify: {gate.threshold} "
-                                   f"({gate.source.cite()})")
+                            reason=f"the unit does not qualify: {gate.threshold} ({gate.source.cite()})")
             changed = True
         awards.append(a)
     return dataclasses.replace(r, awards=tuple(awards)) if changed else r

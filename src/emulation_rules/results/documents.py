@@ -114,5 +114,5 @@ def documents_lines(items: Sequence[RestsOn], lang: str = "vi") -> list[str]:
     """Plain-text lines for the table: one per award or quota."""
     if not items:
         return []
-    head = "Văn bản làm căn cứ / Documents relied on:" if lang != "en" else "Documents relied on:"
+    head = "Documents relied on:" if lang == "en" else "Văn bản làm căn cứ:"
     return ["", head, *(f"  {r.id}: {r.shown(lang)}" for r in items)]

@@ -46,7 +46,8 @@ def bound_words(r: QuotaResult, lang: Lang = "en") -> str:
     """The quota's bound in words, e.g. ``at most 15% (rounded down), per unit``."""
     w = _W[lang]
     x = plain_number(r.required) if r.kind == "max_count" else f"{r.required:g}"
-    return w[r.kind].format(x=x) + (w.get(r.per, f", per {r.per}") if r.per != "campaign" else "")
+    by = ", theo {p}" if lang == "vi" else ", per {p}"  # per the value of a fact, a unit above
+    return w[r.kind].format(x=x) + (w.get(r.per, by.format(p=r.per)) if r.per != "campaign" else "")
 
 
 def render_quotas_table(results: Sequence[QuotaResult], lang: Lang = "vi") -> str:

@@ -131,6 +131,29 @@ def test_what_migrate_cannot_carry_is_refused_located(tmp_path: Path) -> None:
     assert path.read_bytes() == before and not (tmp_path / "plan.yaml.bak").exists()
 
 
+
+@pytest.mark.parametrize("where", ["beside", "link"])
+def test_a_converted_file_is_one_the_loader_accepts(tmp_path: Path, where: str) -> None:
+    # closing note of issue 23: three files with 'source_seed: "../../etc/passwd"' were called
+    # converted, then refused by the loader with document-outside (migrate validated without the
+    # campaign's folder as the texts' base)
+    folder, outside = tmp_path / "campaign", tmp_path / "elsewhere"
+    folder.mkdir()
+    outside.mkdir()
+    (outside / "plan.txt").write_text("line\n" * 400, encoding="utf-8")
+    seed = "../elsewhere/plan.txt"
+    if where == "link":  # a name inside the folder that leads out of it
+        (folder / "plan.txt").symlink_to(outside / "plan.txt")
+        seed = "plan.txt"
+    path = v1_copy(folder, ("source_seed: 000_40cc82fbe8059212.txt", f'source_seed: "{seed}"'))
+    before = path.read_bytes()
+    rc, _, err = cli("migrate", "--write", str(path))
+    assert rc == 1 and "[document-outside]" in err and f"{path} (converted):10:11:" in err, err
+    assert "nothing written" in err and "Traceback" not in err
+    assert path.read_bytes() == before and not (folder / "plan.yaml.bak").exists()
+    assert cli("validate", str(path))[0] == 1  # still version 1, as the loader says
+
+
 # lone surrogates and numbers that are not finite ------------------------------------------------
 
 FACTS = {

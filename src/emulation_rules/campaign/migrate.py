@@ -19,8 +19,8 @@ and a byte-order mark is dropped. Nothing is dropped silently: a ``source_seed``
 text on a line of its own, a ``document`` block that is not a mapping, or a key of that block
 missing from the result is a ``cannot-convert`` problem, located in the original file
 (:func:`migrate_text` raises, nothing is written). The command line then validates the
-converted text as a version 2 campaign before calling it converted (``emulation-rules
-migrate``); a hand-written file laid out unlike the shipped campaigns (block-style citations,
+converted text as a version 2 campaign, its documents' texts looked up from the file's folder
+as the loader does, before calling it converted (``emulation-rules migrate``); a hand-written file laid out unlike the shipped campaigns (block-style citations,
 multi-line lists) is left as it is where no rule applies, and that validation names the spot.
 """
 

@@ -137,7 +137,8 @@ def _migrate_one(path: Path, write: bool, out: TextIO, err: TextIO) -> int:
     except UnicodeDecodeError:
         parse_yaml(raw, file=str(path))  # raises the located bad-encoding problem
         raise
-    from emulation_rules.campaign.loader import validate_campaign  # loaded only when converting
+    from emulation_rules.campaign.figures import DocumentTexts  # loaded only when converting
+    from emulation_rules.campaign.loader import validate_campaign
     from emulation_rules.campaign.migrate import convert
 
     new, data, smap = convert(text, path)
@@ -146,7 +147,8 @@ def _migrate_one(path: Path, write: bool, out: TextIO, err: TextIO) -> int:
         return EXIT_OK
     if isinstance(data, dict):  # a converted campaign (an author case file is not validated here)
         try:
-            validate_campaign(data, smap)
+            # as the loader will read the file: its texts from its folder (or the documents folders)
+            validate_campaign(data, smap, texts=DocumentTexts(path.parent))
         except CampaignError as exc:
             err.write(f"{exc}\n{path}: the converted text does not validate as version 2; nothing "
                       "written (fix these in the version 1 file, or run without --write to see the "

@@ -9,6 +9,7 @@ a request that timed out (503) or whose client left is never logged.
 from __future__ import annotations
 
 import json
+import re
 import socket
 import threading
 import time
@@ -127,6 +128,49 @@ def test_too_many_header_fields_are_431(guarded: Server) -> None:
     ok.sendall(b"GET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n" + fields + b"\r\n")
     assert _status(_read_all(ok)) == 200
     ok.close()
+
+
+
+def _statuses(raw: bytes) -> list[int]:
+    """The status of each answer on a connection, in order."""
+    return [int(m) for m in re.findall(rb"HTTP/1\.1 (\d{3}) ", raw)]
+
+
+def _evaluation(body: bytes, *, chunked: bool = False, close: bool = False) -> bytes:
+    head = b"POST /campaigns/tkv_2019/evaluations HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+    head += b"Connection: close\r\n" if close else b""
+    if not chunked:
+        return head + b"Content-Length: %d\r\n\r\n" % len(body) + body
+    pieces = [body[i : i + 70_000] for i in range(0, len(body), 70_000)]
+    return head + b"Transfer-Encoding: chunked\r\n\r\n" + b"".join(
+        b"%x\r\n%s\r\n" % (len(p), p) for p in pieces) + b"0\r\n\r\n"
+
+
+# 300 kB of valid JSON (blank space after the object), more than one read of the server
+_PADDED = b'{"subjects": []}' + b" " * 300_000
+
+
+@pytest.mark.parametrize("first", ["bodyless", "length", "chunked"])
+def test_a_request_after_another_in_the_same_read_is_not_a_head(guarded: Server, first: str) -> None:
+    # test_limits_are_413 got 431 under load: the end of one request and the next request's head
+    # arrived in one read, and the next body was then counted as head bytes
+    before = {"bodyless": b"GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n",
+              "length": _evaluation(b'{"subjects": []}' + b" " * 1000),
+              "chunked": _evaluation(b'{"subjects": []}' + b"\r\n\r\n" * 50, chunked=True)}[first]
+    sock = _connect(guarded)
+    sock.sendall(before + _evaluation(_PADDED, chunked=first == "chunked", close=True))
+    raw = _read_all(sock)
+    sock.close()
+    assert _statuses(raw) == [200, 200], raw[-300:]
+
+
+def test_a_head_over_the_limit_after_a_request_is_still_431(guarded: Server) -> None:
+    sock = _connect(guarded)
+    sock.sendall(b"GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n" + b"GET /healthz HTTP/1.1\r\nHost: x\r\nX-Big: "
+                 + b"a" * 70_000 + b"\r\n\r\n")
+    raw = _read_all(sock)
+    sock.close()
+    assert _statuses(raw) == [200, 431] and b"head-too-large" in raw
 
 
 def test_an_idle_connection_is_closed_by_its_deadline(guarded: Server) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import io
 import os
 import signal
@@ -169,3 +170,26 @@ def test_a_register_that_cannot_be_opened_is_a_message_not_a_traceback(tmp_path:
     assert code == 2 and "[unreadable]" in err and "Traceback" not in err
     code, _, err = _run("register", "history", "postgresql+psycopg://u:secret@127.0.0.1:1/db", "--subject", "A1")
     assert code == 2 and "[unreadable]" in err and "secret" not in err
+
+
+def _open_sqlite_connections() -> set[int]:
+    gc.collect()
+    found = set()
+    for obj in gc.get_objects():
+        if isinstance(obj, sqlite3.Connection):
+            try:
+                obj.total_changes  # noqa: B018 (raises once closed)
+            except sqlite3.ProgrammingError:
+                continue
+            found.add(id(obj))
+    return found
+
+
+def test_a_register_keeps_no_connection_open_between_calls(tmp_path: Path) -> None:
+    # CPython 3.13 warned "unclosed database" for a register dropped without close(): its
+    # connection pool kept the SQLite connection until the collector found it
+    before = _open_sqlite_connections()
+    store = ConferralRegister(str(tmp_path / "reg.sqlite"))
+    assert store.entries() == [] and store.history("A07") == ()
+    assert _open_sqlite_connections() - before == set()
+    store.close()

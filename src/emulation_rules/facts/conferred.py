@@ -139,7 +139,11 @@ class ConferralRegister:
                 "(sổ theo dõi khen thưởng cần SQLAlchemy)")]) from None
         self._sa = sa
         self.url = register_url(target)
-        self.engine = sa.create_engine(self.url, pool_pre_ping=not self.url.startswith("sqlite"))
+        sqlite = self.url.startswith("sqlite")
+        # a SQLite file is opened per transaction (no pool): a register dropped without close()
+        # leaves no connection behind (CPython 3.13 warns about one left to the collector)
+        pooling: dict[str, Any] = {"poolclass": sa.pool.NullPool} if sqlite else {"pool_pre_ping": True}
+        self.engine = sa.create_engine(self.url, **pooling)
         if self.engine.dialect.name == "sqlite":
             sa.event.listen(self.engine, "connect", _sqlite_pragmas)
         self._meta, self.decisions, self.conferrals = _tables()

@@ -183,7 +183,7 @@ def run_migrate(n: int, seed: int, partial: Path | None = None) -> dict[str, obj
             path.write_bytes(data)
             stdout, stderr = io.StringIO(), io.StringIO()
             try:
-                rc = run(["migrate", "--write", str(path)], stdout=stdout, stderr=stderr)
+                rc = run(["migrate", "--write", str(path), "--lang", "en"], stdout=stdout, stderr=stderr)
             except Exception:
                 out["tracebacks"].append((i, traceback.format_exc()[-1500:]))  # type: ignore[attr-defined]
                 continue
@@ -218,7 +218,8 @@ def run_migrate(n: int, seed: int, partial: Path | None = None) -> dict[str, obj
                 Path(str(path) + ".bak").unlink(missing_ok=True)
                 new = migrate_text(data.decode("utf-8"), path).encode("utf-8")
                 limit = max(1, min(len(data), len(new)) - 1 - random.Random(i).randrange(min(len(data), len(new)) // 2))
-                got = subprocess.run([sys.executable, "-m", "emulation_rules", "migrate", "--write", str(path)],
+                got = subprocess.run([sys.executable, "-m", "emulation_rules", "migrate", "--write", str(path),
+                                      "--lang", "en"],
                                      capture_output=True, text=True, preexec_fn=lambda lim=limit: _limited(lim),
                                      timeout=120, env={**os.environ, "PYTHONPATH": str(ROOT / "src")})
                 out["limited_runs"] += 1  # type: ignore[operator]
@@ -250,6 +251,8 @@ def main() -> int:
     figures = (run_xlsx(args.n, args.workers, args.seed, args.partial) if args.kind == "xlsx"
                else run_migrate(args.n, args.seed, args.partial))
     figures["wall_seconds"] = round(time.time() - start, 1)
+    done = figures["files"] if args.kind == "xlsx" else figures["inputs"]
+    figures["per_second"] = round(done / max(figures["wall_seconds"], 0.1), 2)  # type: ignore[operator]
     text = json.dumps(figures, indent=1, ensure_ascii=False, default=str)
     if args.out:
         args.out.write_text(text + "\n", encoding="utf-8")

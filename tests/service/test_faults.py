@@ -225,6 +225,29 @@ def test_a_half_sent_body_is_cut_and_not_logged(guarded: Server) -> None:
     assert _logged(guarded) == before
 
 
+
+@pytest.mark.parametrize("how", ["closed", "timed-out"])
+def test_a_body_cut_short_leaves_no_traceback_in_the_log(guarded: Server, how: str) -> None:
+    # the server's log printed "Exception in ASGI application" and starlette's ClientDisconnect
+    # traceback for a body whose client left (or was cut by the body deadline) while it was read
+    seen = len(guarded.log())
+    sock = _connect(guarded)
+    sock.sendall(
+        b"POST /campaigns/tkv_2019/evaluations HTTP/1.1\r\nHost: x\r\n"
+        b"Content-Type: application/json\r\nContent-Length: %d\r\n\r\n" % len(UNIT_BODY)
+        + UNIT_BODY[:100]
+    )
+    if how == "closed":
+        time.sleep(0.3)
+        sock.close()
+        time.sleep(0.5)
+    else:
+        assert _status(_read_all(sock)) == 408
+        sock.close()
+    assert httpx.get(f"{guarded.url}/healthz", timeout=5).status_code == 200
+    assert "Traceback" not in guarded.log()[seen:], guarded.log()[seen:][-1500:]
+
+
 def test_an_idle_keep_alive_connection_is_closed(guarded: Server) -> None:
     sock = _connect(guarded)
     sock.sendall(b"GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n")

@@ -41,6 +41,7 @@ from fastapi.middleware.cors import CORSMiddleware
 from fastapi.openapi.utils import get_openapi
 from fastapi.responses import Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.requests import ClientDisconnect
 
 from emulation_rules import __version__
 from emulation_rules.errors import CampaignError, Problem
@@ -255,7 +256,8 @@ def _install_errors(app: FastAPI) -> None:
         return problem_response(exc.status, exc.code, exc.detail, exc.problems, exc.headers)
 
     @app.exception_handler(ClientGoneError)
-    async def _gone(_r: Request, _exc: ClientGoneError) -> Response:
+    @app.exception_handler(ClientDisconnect)  # the client left (or was cut) while its body was read
+    async def _gone(_r: Request, _exc: Exception) -> Response:
         return Response(status_code=499)  # nobody reads it: the connection is closed
 
     @app.exception_handler(RequestValidationError)

@@ -20,8 +20,9 @@ text on a line of its own, a ``document`` block that is not a mapping, or a key 
 missing from the result is a ``cannot-convert`` problem, located in the original file
 (:func:`migrate_text` raises, nothing is written). The command line then validates the
 converted text as a version 2 campaign, its documents' texts looked up from the file's folder
-as the loader does, before calling it converted (``emulation-rules migrate``); a hand-written file laid out unlike the shipped campaigns (block-style citations,
-multi-line lists) is left as it is where no rule applies, and that validation names the spot.
+as the loader does, before calling it converted (``emulation-rules migrate``); a hand-written
+file laid out unlike the shipped campaigns (block-style citations, multi-line lists) is left as
+it is where no rule applies, and that validation names the spot.
 """
 
 from __future__ import annotations

@@ -41,7 +41,6 @@ from fastapi.middleware.cors import CORSMiddleware
 from fastapi.openapi.utils import get_openapi
 from fastapi.responses import Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
-from starlette.requests import ClientDisconnect
 
 from emulation_rules import __version__
 from emulation_rules.errors import CampaignError, Problem
@@ -50,7 +49,7 @@ from emulation_rules.service import protocol
 from emulation_rules.service import schemas as s
 from emulation_rules.service.cycle_routes import add_cycle_routes
 from emulation_rules.service.decisions import DecisionLog
-from emulation_rules.service.delivery import ClientGoneError, answer, compute, in_thread
+from emulation_rules.service.delivery import ClientDisconnect, answer, compute, in_thread
 from emulation_rules.service.impact import add_impact_routes
 from emulation_rules.service.language import install_language
 from emulation_rules.service.limits import BodyLimit, bearer_auth, require_media
@@ -255,9 +254,8 @@ def _install_errors(app: FastAPI) -> None:
     async def _service_problem(_r: Request, exc: ServiceProblem) -> Response:
         return problem_response(exc.status, exc.code, exc.detail, exc.problems, exc.headers)
 
-    @app.exception_handler(ClientGoneError)
-    @app.exception_handler(ClientDisconnect)  # the client left (or was cut) while its body was read
-    async def _gone(_r: Request, _exc: Exception) -> Response:
+    @app.exception_handler(ClientDisconnect)  # also ClientGoneError; or the client left mid-body
+    async def _gone(_r: Request, _exc: ClientDisconnect) -> Response:
         return Response(status_code=499)  # nobody reads it: the connection is closed
 
     @app.exception_handler(RequestValidationError)

@@ -23,6 +23,7 @@ import anyio
 import anyio.to_thread
 from fastapi import Request
 from fastapi.responses import Response
+from starlette.requests import ClientDisconnect
 from starlette.types import Receive, Scope, Send
 
 from emulation_rules.service.decisions import DecisionLog
@@ -30,13 +31,15 @@ from emulation_rules.service.problems import ServiceProblem
 from emulation_rules.service.protocol import DELIVERED
 from emulation_rules.service.work import Outcome
 
-__all__ = ["ClientGoneError", "LoggedResponse", "answer", "compute", "in_thread"]
+__all__ = ["ClientDisconnect", "ClientGoneError", "LoggedResponse", "answer", "compute", "in_thread"]
 
 T = TypeVar("T")
 
 
-class ClientGoneError(Exception):
-    """The client closed its connection before its answer was ready: nothing to send."""
+class ClientGoneError(ClientDisconnect):
+    """The client closed its connection before its answer was ready: nothing to send (a kind of
+    starlette's ``ClientDisconnect``, raised when the client leaves while its body is read: one
+    handler answers both, and no traceback is logged)."""
 
 
 async def in_thread(fn: Callable[[], T], timeout_s: float) -> T:

@@ -49,6 +49,7 @@ from emulation_rules.errors import (
     FactsError,
     YAMLSyntaxError,
 )
+from emulation_rules.messages import localise
 from emulation_rules.results.render import render_csv, render_explanation, render_json, render_table
 from emulation_rules.writing import write_atomic
 
@@ -425,7 +426,7 @@ def _cmd_evaluate(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     if (args.format or "table") == "table":
         text = render_table(ev, lang=args.lang, ids=args.ids, campaign=engine.campaign)  # type: ignore[arg-type]
     else:
-        text = render_json(ev) if args.format == "json" else render_csv(ev, engine.campaign)  # type: ignore[arg-type]
+        text = render_json(ev, lang=args.lang) if args.format == "json" else render_csv(ev, engine.campaign)  # type: ignore[arg-type]
     _write(text, out, args.output)
     for p in ev.rejected:  # type: ignore[attr-defined]
         err.write(f"skipped: {p}\n")
@@ -489,9 +490,9 @@ def _cmd_explain(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
             later = evaluation.later  # type: ignore[attr-defined]
             subject["left_out_later"] = {"records": later.records.get(args.subject, 0),
                                          "initiatives": later.initiatives}
-            out.write(json.dumps(subject, ensure_ascii=False, indent=2) + "\n")
+            out.write(json.dumps(localise(subject, args.lang), ensure_ascii=False, indent=2) + "\n")
         else:
-            out.write(render_explanation(evaluation, args.subject))  # type: ignore[arg-type]
+            out.write(render_explanation(evaluation, args.subject, lang=args.lang))  # type: ignore[arg-type]
     except (KeyError, StopIteration):
         ids = [s.subject_id for s in evaluation.subjects]  # type: ignore[attr-defined]
         err.write(f"no subject {args.subject!r} in {args.facts}; subjects: {', '.join(ids[:20])}"

@@ -183,7 +183,7 @@ def cmd_test(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         if not files:
             err.write(f"no test cases found in {', '.join(args.paths)}\n")
             return EXIT_INPUT
-        note_unchecked([load_cases(f).campaign for f in files], err)
+        note_unchecked([load_cases(f).campaign for f in files], err, lang=args.lang)
     if args.mutate:
         from emulation_rules.authoring.mutate import (
             mutation_test,
@@ -208,7 +208,8 @@ def cmd_test(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         for r in low:
             err.write(f"{r.campaign_id}: coverage {r.percent:.1f}% is below {args.min_coverage:g}%\n")
         return EXIT_PROBLEMS if low else EXIT_OK
-    results = run_cases(args.paths, loaded=lambda files: note_unchecked([f.campaign for f in files], err))
+    results = run_cases(args.paths, loaded=lambda files: note_unchecked([f.campaign for f in files], err,
+                                                                               lang=args.lang))
     if not results:
         err.write(f"no test cases found in {', '.join(args.paths)}\n")
         return EXIT_INPUT

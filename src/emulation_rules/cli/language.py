@@ -32,9 +32,14 @@ def localised_streams(args: argparse.Namespace, out: TextIO, err: TextIO) -> tup
 
 
 def add_lang_options(sub: Any) -> None:
-    """Give every sub-command without one a ``--lang`` option."""
+    """Give every sub-command without one a ``--lang`` option (the actions of a command that has
+    its own, such as ``register add``, each get it: after the action, where its options go)."""
     for command in sub.choices.values():
-        if "--lang" not in command._option_string_actions:
+        nested = [a for a in command._actions if isinstance(a, argparse._SubParsersAction)]
+        if nested:
+            for action in nested:
+                add_lang_options(action)
+        elif "--lang" not in command._option_string_actions:
             command.add_argument("--lang", choices=("vi", "en"), default="vi",
                                  help="language of messages: vi (default, Vietnamese) or en")
 

@@ -115,16 +115,14 @@ def _xlsx_rows_at_least(path: Path, wanted: int) -> bool:
 
 
 def notice_fallback(reason: str, err: TextIO) -> None:
-    """Say (Vietnamese, then English) that the columnar path cannot serve and why."""
-    err.write(f"ghi chú: bảng lớn nhưng không xét theo cột được ({reason}); xét từng đối tượng\n"
-              f"note: a large table, but the columnar path cannot serve ({reason}); "
+    """Say that the columnar path cannot serve and why (in the chosen language: cli/language.py)."""
+    err.write(f"note: a large table, but the columnar path cannot serve ({reason}); "
               "evaluating subject by subject\n")
 
 
 def notice_columnar(err: TextIO) -> None:
-    """Say (Vietnamese, then English) that the columnar path was taken by itself."""
-    err.write(f"ghi chú: bảng từ {AUTO_BULK_ROWS} dòng, xét theo cột (--no-bulk để xét từng đối tượng)\n"
-              f"note: a table of {AUTO_BULK_ROWS} rows or more, evaluated by the columnar path "
+    """Say that the columnar path was taken by itself (in the chosen language: cli/language.py)."""
+    err.write(f"note: a table of {AUTO_BULK_ROWS} rows or more, evaluated by the columnar path "
               "(--no-bulk: subject by subject)\n")
 
 

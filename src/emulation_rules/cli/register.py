@@ -144,7 +144,7 @@ def cmd_dossier(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         submission = facts_of(args, campaign, err)  # --register read there
         evaluation = Engine(campaign, backend=args.backend).evaluate(submission, as_of=args.as_of, phase=args.phase)
     write_dossier(args.output, load_campaign(args.campaign), evaluation)
-    out.write(f"wrote the dossier to {args.output} / đã ghi hồ sơ\n")
+    out.write(f"wrote the dossier to {args.output}\n")
     return 0
 
 
@@ -177,7 +177,7 @@ def _add(store: Any, args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     store.add(decision)
     what = "revoked" if args.revokes else "conferred"
     out.write(f"recorded {args.number} ({args.issued_by}, {args.date.isoformat()}): {len(conferrals)} title(s) "
-              f"{what} / đã ghi sổ {len(conferrals)} danh hiệu" + (f" for {year}" if year else "") + "\n")
+              f"{what}" + (f" for {year}" if year else "") + "\n")  # in Vietnamese through the catalogue
     return 0
 
 
@@ -299,8 +299,7 @@ def _import(store: Any, args: argparse.Namespace, out: TextIO, err: TextIO) -> i
     decisions = [Decision(number, day, body, tuple(items), origin=str(args.table))
                  for (body, number), (day, items) in groups.items()]
     store.add_all(decisions)
-    out.write(f"imported {len(decisions)} decision(s), {len(conferrals)} title(s) / đã nhập {len(decisions)} "
-              f"quyết định, {len(conferrals)} danh hiệu\n")
+    out.write(f"imported {len(decisions)} decision(s), {len(conferrals)} title(s)\n")
     return 0
 
 
@@ -334,7 +333,7 @@ def _export(store: Any, args: argparse.Namespace, out: TextIO, err: TextIO) -> i
         book.save(tmp)
 
     _atomic(target, write)
-    out.write(f"wrote {len(rows)} row(s) to {target} / đã ghi {len(rows)} dòng\n")
+    out.write(f"wrote {len(rows)} row(s) to {target}\n")
     return 0
 
 
@@ -353,7 +352,7 @@ def _history(store: Any, args: argparse.Namespace, out: TextIO, err: TextIO) -> 
             ensure_ascii=False, indent=2) + "\n")
         return 0
     if not held:
-        out.write(f"{subject}: no title in the register / chưa có danh hiệu nào trong sổ\n")
+        out.write(f"{subject}: no title in the register\n")
     for h in held:
         out.write(f"{subject}  {h.year}  {h.title}  ({h.decision}, {h.decided_by})\n")
     return 0

@@ -38,7 +38,7 @@ __all__ = ["VOTE_CRITERION", "cycle_unsupported", "decided", "judged_campaign", 
 
 VOTE_CRITERION = "council_vote"
 """The id of the criterion a ``vote`` adds to its award."""
-NOT_PROPOSED_REASON = "không được đơn vị đề nghị / not proposed by the unit"
+NOT_PROPOSED_REASON = "not proposed by the unit"  # in Vietnamese from the catalogue (messages)
 
 
 def judged_campaign(campaign: m.Campaign) -> m.Campaign:

@@ -34,7 +34,7 @@ from emulation_rules.results.quotas import QuotaResult
 from emulation_rules.results.targets import TargetResult
 
 __all__ = ["Change", "ImpactReport", "RuleChange", "impact", "render_impact_json", "render_impact_table",
-           "rule_changes", "status_word"]
+           "rule_changes", "rule_kind", "status_word"]
 
 
 @dataclass(frozen=True)
@@ -362,6 +362,15 @@ _STATUS = {
 }
 
 
+_RULE_KINDS_VI = {"added": "thêm", "removed": "bỏ", "condition": "điều kiện", "citation": "trích dẫn",
+                  "parameter": "tham số", "quota": "tỷ lệ, hạn mức", "target": "chỉ tiêu"}
+
+
+def rule_kind(kind: str, lang: str) -> str:
+    """What a rule change is (``quota``, ``condition``...), in ``lang`` (the English is the code)."""
+    return kind if lang == "en" else _RULE_KINDS_VI.get(kind, kind)
+
+
 def status_word(status: str, lang: str) -> str:
     """A verdict, criterion, target, quota or place status in words (``vi`` or ``en``)."""
     from emulation_rules.results.quota_ranking import OUTCOME_LABELS
@@ -402,7 +411,8 @@ def render_impact_table(report: ImpactReport, campaign: m.Campaign, *, lang: str
                                      for t, p, o, n, ov, nv in report.targets]),
                         ("quotas", [f"{q}{f' [{g}]' if g else ''}: {sw(o)} → {sw(n)}" for q, g, o, n in report.quotas]),
                         ("placements", [f"{q}: {s} {sw(o)} → {sw(n)}" for q, s, o, n in report.placements]),
-                        ("rules", [f"{r.path} ({r.kind}){f': {r.old} → {r.new}' if r.old or r.new else ''}"
+                        ("rules", [f"{r.path} ({rule_kind(r.kind, lang)})"
+                                   f"{f': {r.old} → {r.new}' if r.old or r.new else ''}"
                                    for r in report.rules])):
         if rows:
             lines += ["", w[title] + ":", *(f"  {r}" for r in rows)]

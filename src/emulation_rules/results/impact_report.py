@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from emulation_rules.campaign import model as m
-from emulation_rules.results.impact import ImpactReport, status_word
+from emulation_rules.results.impact import ImpactReport, rule_kind, status_word
 from emulation_rules.results.rollup_report import atomic_write
 
 __all__ = ["render_impact_html", "write_impact_html", "write_impact_workbook"]
@@ -44,7 +44,8 @@ def _tables(report: ImpactReport, campaign: m.Campaign, lang: str) -> dict[str, 
                  for q, g, o, n in report.quotas]
               + [(w["placements"], f"{q}: {s}", status_word(o, lang), status_word(n, lang))
                  for q, s, o, n in report.placements]
-              + [(w["rules"], f"{r.path} ({r.kind})", r.old or "", r.new or "") for r in report.rules])
+              + [(w["rules"], f"{r.path} ({rule_kind(r.kind, lang)})", r.old or "",
+                  r.new or "") for r in report.rules])
     return {"w": w, "summary": summary, "changes": changes, "others": others}
 
 

@@ -27,16 +27,20 @@ from emulation_rules.results.documents import RestsOn, documents_lines
 from emulation_rules.results.presentation import Formatter
 from emulation_rules.results.quota_text import render_quotas_table
 from emulation_rules.results.summary import VERDICTS
+from emulation_rules.results.words import STATUS, Lang
 from emulation_rules.results.words import VERDICTS as VERDICT_WORDS
-from emulation_rules.results.words import Lang
 
 __all__ = ["FORMULA_TRIGGERS", "render_csv", "render_explanation", "render_json", "render_table",
            "text_cell"]
 
 
-def render_json(evaluation: Evaluation) -> str:
-    """Pretty, stable JSON (UTF-8 text, Vietnamese kept as is)."""
-    return json.dumps(evaluation.to_dict(), ensure_ascii=False, indent=2, allow_nan=False) + "\n"
+def render_json(evaluation: Evaluation, *, lang: str = "en") -> str:
+    """Pretty, stable JSON (UTF-8 text, Vietnamese kept as is); with ``lang="vi"`` the reasons and
+    notes read in Vietnamese (codes and ids as they are)."""
+    from emulation_rules.messages import localise
+
+    data = evaluation.to_dict() if lang == "en" else localise(evaluation.to_dict())
+    return json.dumps(data, ensure_ascii=False, indent=2, allow_nan=False) + "\n"
 
 
 
@@ -133,55 +137,83 @@ def _grid(rows: list[tuple[str, ...]]) -> list[str]:
     return lines
 
 
-def render_explanation(evaluation: Evaluation, subject_id: str) -> str:
-    """Criterion-by-criterion reasoning for one subject, Vietnamese with English beside it.
+_EXPLAIN: dict[str, dict[str, str]] = {
+    "vi": {"as_of": "Ngày xét", "phase": "giai đoạn", "later": "Bỏ qua: {n} hồ sơ ghi ngày sau ngày xét",
+           "note": "Ghi chú", "none": "Không danh hiệu nào của phong trào áp dụng cho đối tượng này.",
+           "verdict": "Kết quả", "missing_facts": "Thiếu dữ liệu", "points": "Điểm", "band": "mức",
+           "rule": "điều kiện", "values": "giá trị", "missing": "thiếu", "judgement": "(đánh giá của người xét)",
+           "source": "nguồn", "defect": "khiếm khuyết văn bản", "rests_on": "Căn cứ"},
+    "en": {"as_of": "As of", "phase": "phase", "later": "Left out: {n} record(s) dated after the review date",
+           "note": "Note", "none": "No award of this campaign applies to this subject.",
+           "verdict": "Verdict", "missing_facts": "Missing facts", "points": "Points", "band": "band",
+           "rule": "rule", "values": "values", "missing": "missing", "judgement": "(reviewer's judgement)",
+           "source": "source", "defect": "plan defect", "rests_on": "Rests on"},
+}
+
+
+def render_explanation(evaluation: Evaluation, subject_id: str, *, lang: str = "vi") -> str:
+    """Criterion-by-criterion reasoning for one subject, in Vietnamese (``lang="vi"``, the
+    default) or English; the plan's own words are quoted as they are.
 
     Raises:
         KeyError: no such subject.
     """
+    from emulation_rules.messages import translate_message
+
+    en = lang == "en"
+    w = _EXPLAIN["en" if en else "vi"]
     s = evaluation.subject(subject_id)
     who = s.name or s.subject_id
     lines = [f"{who} ({s.subject_id}; {s.kind}, {s.level or s.role})"]
     if evaluation.as_of:
-        lines.append(f"Ngày xét / as of: {evaluation.as_of.isoformat()}"
-                     + (f"; giai đoạn / phase: {evaluation.phase}" if evaluation.phase else ""))
+        lines.append(f"{w['as_of']}: {evaluation.as_of.isoformat()}"
+                     + (f"; {w['phase']}: {evaluation.phase}" if evaluation.phase else ""))
     later = evaluation.later.records.get(subject_id, 0)
     if later:
-        lines.append(f"Bỏ qua / left out: {later} record(s) dated after the review date "
-                     "(hồ sơ ghi ngày sau ngày xét)")
-    lines.extend(f"Ghi chú / note: {n}" for n in evaluation.later.notes() if "initiative" in n)
+        lines.append(w["later"].format(n=later))
+    lines.extend(f"{w['note']}: {n if en else translate_message(n) or n}"
+                 for n in evaluation.later.notes() if "initiative" in n)
     if not s.awards:
-        lines.append("No award of this campaign applies to this subject.")
+        lines.append(w["none"])
     for a in s.awards:
         lines.append("")
-        lines.append(f"■ {a.label.vi} / {a.label.en} [{a.award_id}]")
-        lines.append(f"  Kết quả / verdict: {_VERDICT_VI[a.verdict]} / {a.verdict}")
+        lines.append(f"■ {a.label.en if en else a.label.vi} [{a.award_id}]")
+        lines.append(f"  {w['verdict']}: {_lower_first(VERDICT_WORDS[a.verdict][1 if en else 0])}")
         if a.reason:
-            lines.append(f"  {a.reason}")
+            lines.append(f"  {a.reason if en else translate_message(a.reason) or a.reason}")
         if a.missing_facts:
-            lines.append(f"  Thiếu dữ liệu / missing facts: {', '.join(a.missing_facts)}")
+            lines.append(f"  {w['missing_facts']}: {', '.join(a.missing_facts)}")
         if a.points is not None:
-            band = f", band {a.band}" if a.band else ""
-            lines.append(f"  Điểm / points: {a.points:g}/{a.max_points:g}{band}")
+            band = f", {w['band']} {a.band}" if a.band else ""
+            lines.append(f"  {w['points']}: {a.points:g}/{a.max_points:g}{band}")
         for r in _dated(evaluation):
             if r.kind == "award" and r.id == a.award_id:
-                lines.append(f"  Căn cứ / rests on: {r.shown('both')}")
+                lines.append(f"  {w['rests_on']}: {r.shown('en' if en else 'vi')}")
         for c in a.criteria:
-            lines.append(f"  {_MARK[c.status]} {c.label.vi} / {c.label.en} [{c.criterion_id}]: {c.status}")
+            status = _lower_first(STATUS[c.status][1 if en else 0])
+            lines.append(f"  {_MARK[c.status]} {c.label.en if en else c.label.vi} [{c.criterion_id}]: {status}")
             lines.append(f"      “{c.text_vi}”")
-            lines.append(f"      điều kiện / rule: {c.threshold}")
+            lines.append(f"      {w['rule']}: {c.threshold}")
             if c.values:
-                used = ", ".join(f"{k} = {_show(v)}" for k, v in c.values.items())
-                lines.append(f"      giá trị / values: {used}")
+                used = ", ".join(f"{k if en else _value_key_vi(k)} = "
+                                 f"{_show(v) if en else translate_message(_show(v)) or _show(v)}"
+                                 for k, v in c.values.items())
+                lines.append(f"      {w['values']}: {used}")
             if c.missing:
-                lines.append(f"      thiếu / missing: {', '.join(c.missing)}")
+                lines.append(f"      {w['missing']}: {', '.join(c.missing)}")
             if c.reviewer_judgement:
-                lines.append("      (đánh giá của người xét / reviewer's judgement)")
-            lines.append(f"      nguồn / source: {c.source.cite()}")
+                lines.append(f"      {w['judgement']}")
+            lines.append(f"      {w['source']}: {c.source.cite()}")
             for d in defects_at(evaluation.defects, c.source):
-                lines.append(f"      khiếm khuyết văn bản / plan defect {d.id} ({m.cite_many(d.sources)}): "
-                             f"{d.text} → {d.resolution}")
+                lines.append(f"      {w['defect']} {d.id} ({m.cite_many(d.sources)}): {d.text} → {d.resolution}")
     return "\n".join(lines) + "\n"
+
+
+def _value_key_vi(key: str) -> str:
+    """A key of a criterion's values in Vietnamese: ``counted``, ``F (records)`` (others are ids)."""
+    if key == "counted":
+        return "số được tính"
+    return key.removesuffix(" (records)") + " (số bản ghi)" if key.endswith(" (records)") else key
 
 
 def _show(value: Any) -> str:

@@ -139,11 +139,11 @@ _WORDS = {
 }
 
 
-def _show(value: Any) -> str:
+def _show(value: Any, lang: str = "vi") -> str:
     if value is None:
         return "—"
     if isinstance(value, bool):
-        return "có" if value else "không"
+        return ("yes" if value else "no") if lang == "en" else "có" if value else "không"
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
     return str(_json(value))
@@ -160,7 +160,7 @@ def render_review(reviews: tuple[SubjectReview, ...], *, lang: str = "vi",
         lines.append(f"  {r.subject_id}" + (f" ({r.name})" if r.name else ""))
         for c in r.changes:
             what = f"{c.fact} [{c.item}]" if c.item else c.fact
-            line = f"    {w['fact']} {what}: {_show(c.self_value)} → {_show(c.reviewed_value)}"
+            line = f"    {w['fact']} {what}: {_show(c.self_value, lang)} → {_show(c.reviewed_value, lang)}"
             if c.note:
                 line += f"; {w['why']}: {c.note}"
             if c.reviewer:

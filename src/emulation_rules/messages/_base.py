@@ -1,34 +1,9 @@
-"""Messages people read, in Vietnamese (the default) and English: the message catalogue.
-
-Problems, hints and the command line's notes are written in English where they arise (at some
-two hundred places, in every stage, with their values in them); this catalogue gives each of them
-in Vietnamese. An entry is an English template with named ``{placeholders}`` and its Vietnamese
-rendering; :func:`translate_message` finds the entry whose template matches a whole message and
-writes the Vietnamese with the same values (ids, figures, citations stay as they are).
-:func:`translate_line` does the same for one line of output that carries a message after a
-location and a path (``file:12:5: awards[0].id: <message> (<hint>) [code]``), leaving the
-location, the path and the code as they are. JSON keeps its codes and ids; only ``message`` and
-``hint`` follow the chosen language.
-
-Why a table in Python rather than gettext ``.po`` files: the messages are f-strings built at
-their call sites, in modules other sessions change every day; marking each for gettext would
-touch all of them, while matching the finished message needs none, keeps the catalogue in one
-typed module (package data by construction, nothing to compile into ``.mo`` files) and lets a
-test run the invalid-campaign corpus and every command and fail on any message left in English
-(``tests/unit/test_messages.py``).
-"""
+"""Catalogue entries: the first set (problems of the campaign and of facts, the command line's
+notes, initiatives, targets and verdict reasons)."""
 
 from __future__ import annotations
 
-import re
-from functools import cache
-from typing import Literal
-
-__all__ = ["CATALOGUE", "Lang", "translate_line", "translate_message"]
-
-Lang = Literal["vi", "en"]
-
-CATALOGUE: tuple[tuple[str, str], ...] = (
+ENTRIES: tuple[tuple[str, str], ...] = (
     # --- hints -----------------------------------------------------------------------------
     ("did you mean {x}?", "có phải {x}?"),
     ("declare it under 'documents'", "khai báo nó trong 'documents'"),
@@ -83,7 +58,7 @@ CATALOGUE: tuple[tuple[str, str], ...] = (
     ("unknown individual role {x}; valid: {v}", "vai trò cá nhân không có {x}; hợp lệ: {v}"),
     ("unknown parameter {x}; valid: {v}", "tham số không có {x}; hợp lệ: {v}"),
     ("unknown phase {x}; valid: {v}", "giai đoạn không có {x}; hợp lệ: {v}"),
-    ("unknown {what} {x}; valid: {v}", "{what} không có {x}; hợp lệ: {v}"),
+    ("unknown {what} {x}; valid: {v}", "không có {what} {x}; hợp lệ: {v}"),
     ("a collective award lists individual roles", "danh hiệu tập thể lại liệt kê vai trò cá nhân"),
     ("an individual award lists collective levels", "danh hiệu cá nhân lại liệt kê cấp tập thể"),
     ("fact {x} applies to {a} subjects, not {b}", "dữ kiện {x} áp dụng cho đối tượng {a}, không phải {b}"),
@@ -209,6 +184,7 @@ CATALOGUE: tuple[tuple[str, str], ...] = (
     ("cannot write {f}: {why}", "không ghi được {f}: {why}"),
     ("note: {line}", "ghi chú: {line}"),
     ("warning: {line}", "cảnh báo: {line}"),
+    ("derived {p} = {v} ({cite}): {why}", "suy ra {p} = {v} ({cite}): {why}"),
     ("figure check: {a} of {b} figures printed on their cited lines, {c} declared derived, {d} problems; text not "
      "found for {x} (its lines and figures are not checked: {why})",
      "kiểm tra con số: {a} trên {b} con số có trong các dòng được trích dẫn, {c} khai báo là suy ra, {d} lỗi; "
@@ -263,71 +239,5 @@ CATALOGUE: tuple[tuple[str, str], ...] = (
                                 ("expired on {end}", "hết hiệu lực từ {end}"),
                                 ("not yet in force (from {start})", "chưa có hiệu lực (từ {start})"))),
     ("in force to {to} before it is in force from {start}", "hết hiệu lực ngày {to} trước khi có hiệu lực từ {start}"),
+    ("not proposed by the unit", "không được đơn vị đề nghị"),
 )
-"""(English template, Vietnamese template); placeholders ``{name}`` match any text; ``{line}``
-holds a line of its own, translated in turn (``skipped: <problem>``)."""
-
-_PLACEHOLDER = re.compile(r"\{(\w+)\}")
-
-
-@cache
-def _compiled() -> tuple[tuple[re.Pattern[str], str], ...]:
-    out = []
-    for en, vi in CATALOGUE:
-        parts = _PLACEHOLDER.split(en)
-        pattern = "".join(re.escape(p) if i % 2 == 0 else f"(?P<{p}>.+?)" for i, p in enumerate(parts))
-        out.append((re.compile(pattern + r"\Z", re.DOTALL), vi))
-    return tuple(out)
-
-
-def translate_message(text: str, lang: Lang = "vi") -> str | None:
-    """``text`` (a whole message, or a message followed by its hint in parentheses) in ``lang``;
-    None when the catalogue has no entry for it (English is returned as it is).
-
-    >>> translate_message("unknown fact 'ratng'; valid: rating (did you mean 'rating'?)")
-    "dữ kiện không có trong phong trào 'ratng'; hợp lệ: rating (có phải 'rating'?)"
-    """
-    if lang == "en":
-        return text
-    # a message and its hint, "message (hint)": each translated on its own
-    if text.endswith(")"):
-        depth = 0
-        for i in range(len(text) - 1, -1, -1):
-            depth += {")": 1, "(": -1}.get(text[i], 0)
-            if depth == 0 and text[i] == "(" and i > 0 and text[i - 1] == " ":
-                head, hint = translate_message(text[: i - 1]), translate_message(text[i + 1 : -1])
-                if head is not None and hint is not None:
-                    return f"{head} ({hint})"
-                break
-    for pattern, vi in _compiled():
-        found = pattern.match(text)
-        if found:
-            values = found.groupdict()
-            if "line" in values:
-                values["line"] = translate_line(values["line"], lang)
-            for key, value in values.items():  # yes/no answers inside a message
-                if key.startswith("yn"):
-                    values[key] = {"yes": "có", "no": "không", "not stated": "chưa ghi"}.get(value, value)
-            return vi.format(**values)
-    return None
-
-
-_CODE = re.compile(r" \[[a-z0-9-]+\]\Z")
-
-
-def translate_line(line: str, lang: Lang = "vi") -> str:
-    """One output line in ``lang``: the message after any ``location: path:`` prefix is
-    translated, the prefix and a trailing ``[code]`` kept; a line with no catalogue entry is
-    returned unchanged."""
-    if lang == "en" or not line.strip():
-        return line
-    end = line.rstrip("\n")
-    newline = line[len(end):]
-    code = _CODE.search(end)
-    body, tail = (end[: code.start()], end[code.start():]) if code else (end, "")
-    starts = [0] + [m.end() for m in re.finditer(r": ", body)]
-    for start in starts:
-        done = translate_message(body[start:], lang)
-        if done is not None:
-            return body[:start] + done + tail + newline
-    return line

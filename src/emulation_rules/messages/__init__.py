@@ -1,0 +1,144 @@
+"""Messages people read, in Vietnamese (the default) and English: the message catalogue.
+
+Problems, hints and the command line's notes are written in English where they arise (at some
+two hundred places, in every stage, with their values in them); this catalogue gives each of them
+in Vietnamese. An entry is an English template with named ``{placeholders}`` and its Vietnamese
+rendering; :func:`translate_message` finds the entry whose template matches a whole message and
+writes the Vietnamese with the same values (ids, figures, citations stay as they are).
+:func:`translate_line` does the same for one line of output that carries a message after a
+location and a path (``file:12:5: awards[0].id: <message> (<hint>) [code]``), leaving the
+location, the path and the code as they are. JSON keeps its codes and ids; only ``message`` and
+``hint`` follow the chosen language.
+
+Why a table in Python rather than gettext ``.po`` files: the messages are f-strings built at
+their call sites, in modules other sessions change every day; marking each for gettext would
+touch all of them, while matching the finished message needs none, keeps the catalogue in one
+typed module (package data by construction, nothing to compile into ``.mo`` files) and lets a
+test run the invalid-campaign corpus and every command and fail on any message left in English
+(``tests/unit/test_messages.py``).
+"""
+
+from __future__ import annotations
+
+import re
+from functools import cache
+from typing import Any, Literal
+
+from emulation_rules.messages import _base, _commands, _facts, _inputs, _unknown
+from emulation_rules.messages._unknown import NOUNS
+
+__all__ = ["CATALOGUE", "MESSAGE_KEYS", "Lang", "localise", "translate_line", "translate_message"]
+
+Lang = Literal["vi", "en"]
+
+CATALOGUE: tuple[tuple[str, str], ...] = (*_unknown.ENTRIES, *_base.ENTRIES, *_inputs.ENTRIES, *_facts.ENTRIES,
+                                         *_commands.ENTRIES)
+"""(English template, Vietnamese template); placeholders ``{name}`` match any text; ``{line}``
+holds a line of its own, translated in turn (``skipped: <problem>``)."""
+
+_PLACEHOLDER = re.compile(r"\{(\w+)\}")
+
+OUTCOMES = {"pass": "đạt", "fail": "không đạt", "unknown": "chưa rõ", "below": "dưới ngưỡng",
+            "on": "đúng ngưỡng", "above": "trên ngưỡng"}
+"""Outcome codes a coverage line lists (``{codes}`` placeholders), in Vietnamese."""
+
+
+@cache
+def _compiled() -> tuple[tuple[re.Pattern[str], str], ...]:
+    out = []
+    nouns = "|".join(re.escape(n) for n in sorted(NOUNS, key=len, reverse=True))
+    # the most specific entry first: the one with the most text of its own ("cannot write the
+    # output: {why}" before "cannot write {f}: {why}"); equal ones in the catalogue's order
+    for en, vi in sorted(CATALOGUE, key=lambda e: -len(_PLACEHOLDER.sub("", e[0]))):
+        parts = _PLACEHOLDER.split(en)
+        pattern = "".join(re.escape(p) if i % 2 == 0 else f"(?P<{p}>{nouns})" if p == "what" else f"(?P<{p}>.+?)"
+                          for i, p in enumerate(parts))
+        out.append((re.compile(pattern + r"\Z", re.DOTALL), vi))
+    return tuple(out)
+
+
+def translate_message(text: str, lang: Lang = "vi") -> str | None:
+    """``text`` (a whole message, or a message followed by its hint in parentheses) in ``lang``;
+    None when the catalogue has no entry for it (English is returned as it is).
+
+    >>> translate_message("unknown fact 'ratng'; valid: rating (did you mean 'rating'?)")
+    "dữ kiện không có trong phong trào 'ratng'; hợp lệ: rating (có phải 'rating'?)"
+    """
+    if lang == "en":
+        return text
+    # a message and its hint, "message (hint)": each translated on its own
+    if text.endswith(")"):
+        depth = 0
+        for i in range(len(text) - 1, -1, -1):
+            depth += {")": 1, "(": -1}.get(text[i], 0)
+            if depth == 0 and text[i] == "(" and i > 0 and text[i - 1] == " ":
+                head, hint = translate_message(text[: i - 1]), translate_message(text[i + 1 : -1])
+                if head is not None and hint is not None:
+                    return f"{head} ({hint})"
+                break
+    for pattern, vi in _compiled():
+        found = pattern.match(text)
+        if found:
+            values = found.groupdict()
+            for key, value in values.items():
+                if key == "line":  # a line of its own: skipped: <problem>
+                    values[key] = translate_line(value, lang)
+                elif key.startswith(("why", "kind")):  # a reason given by another message
+                    values[key] = translate_message(value, lang) or value
+                elif key == "what":  # the kind of id an unknown value should name
+                    values[key] = NOUNS[value]
+                elif key.startswith("codes"):  # outcome codes, "pass, fail"
+                    values[key] = ", ".join(OUTCOMES.get(c, c) for c in value.split(", "))
+                elif key.startswith("yn"):  # yes/no answers inside a message
+                    values[key] = {"yes": "có", "no": "không", "not stated": "chưa ghi"}.get(value, value)
+            return _fill(vi, values)
+    return None
+
+
+def _fill(template: str, values: dict[str, str]) -> str:
+    """``template`` with its ``{name}`` placeholders replaced (other braces kept: ``{title, year}``)."""
+    return _PLACEHOLDER.sub(lambda p: values[p[1]], template)
+
+
+_CODE = re.compile(r" \[[a-z0-9-]+\]\Z")
+
+
+def translate_line(line: str, lang: Lang = "vi") -> str:
+    """One output line in ``lang``: the message after any ``location: path:`` prefix is
+    translated, the prefix and a trailing ``[code]`` kept; a line with no catalogue entry is
+    returned unchanged."""
+    if lang == "en" or not line.strip():
+        return line
+    end = line.rstrip("\n")
+    newline = line[len(end):]
+    code = _CODE.search(end)
+    body, tail = (end[: code.start()], end[code.start():]) if code else (end, "")
+    indent = len(body) - len(body.lstrip(" "))  # an indented line keeps its indentation
+    starts = [indent] + [m.end() for m in re.finditer(r": ", body)]
+    for start in starts:
+        done = translate_message(body[start:], lang)
+        if done is not None:
+            return body[:start] + done + tail + newline
+    return line
+
+
+MESSAGE_KEYS = frozenset({"reason", "message", "hint", "note", "detail", "attribution"})
+"""The keys of the JSON documents (results, problems, error responses) whose text is a message;
+codes, ids, paths and figures sit under other keys and never change."""
+
+
+def localise(data: Any, lang: Lang = "vi", keys: frozenset[str] = MESSAGE_KEYS) -> Any:
+    """``data`` (a JSON-ready document) with the message under each of ``keys`` in ``lang``, at any
+    depth; a text the catalogue lacks (a reviewer's note, a campaign's own words) is kept.
+
+    >>> localise({"subjects": [{"id": "A1", "reason": "criteria delegated to X (L1)"}]})
+    {'subjects': [{'id': 'A1', 'reason': 'tiêu chuẩn do X quy định (L1)'}]}
+    """
+    if lang == "en":
+        return data
+    if isinstance(data, dict):
+        return {k: (translate_message(v, lang) or v) if k in keys and isinstance(v, str) else localise(v, lang, keys)
+                for k, v in data.items()}
+    if isinstance(data, list):
+        return [localise(v, lang, keys) for v in data]
+    return data

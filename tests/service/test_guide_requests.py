@@ -27,7 +27,7 @@ def test_the_example_is_what_the_service_answers(spec, client: httpx.Client) -> 
     req = yaml.safe_load(spec.read_text(encoding="utf-8"))
     r = client.request(req["method"], req["path"], params=req.get("params"),
                        content=(ROOT / req["body"]).read_bytes(),
-                       headers={"content-type": "application/json"})
+                       headers={"content-type": "application/json", "accept-language": "en"})
     assert r.status_code == 422, r.text
     lines = [unicodedata.normalize("NFC", p["message"] + (f" ({p['hint']})" if p.get("hint") else ""))
              for p in r.json()["problems"] if p["code"] == code]

@@ -121,6 +121,8 @@ def test_evaluation_is_the_cli_json_document(client: httpx.Client, tmp_path: Pat
                 "json",
                 "--output",
                 str(out),
+                "--lang",
+                "en",  # the service's documents keep the library's reasons (service/language.py)
             ]
         )
         == 0
@@ -217,7 +219,7 @@ def test_bad_facts_are_422_with_located_problems(client: httpx.Client) -> None:
     level = codes["unknown-level"]
     assert level["file"] == "<request>" and level["path"] == "subjects[0].level"
     assert text.splitlines()[level["line"] - 1].strip().startswith('"level"')
-    assert level["hint"] == "did you mean 'grassroots_union'?"
+    assert level["hint"] == "có phải 'grassroots_union'?"  # Vietnamese unless Accept-Language asks for English
     assert codes["invalid-value"]["path"] == "subjects[3].facts.member_rating"
 
 

@@ -89,9 +89,14 @@ def test_explain_names_the_ldtt_verdict() -> None:
     assert run(["explain", str(CAMPAIGN), "--facts", str(FACTS), "--subject", "A10"], stdout=out,
                stderr=io.StringIO()) == 0
     text = out.getvalue()
-    assert ("giá trị / values: award:advanced_laborer = Lao động tiên tiến: not_awarded "
-            "(failed: not_newly_recruited)") in text
-    assert "nguồn / source: Luật TĐKT 2022, Điều 23, khoản 1 (dòng 22)" in text
+    assert ("giá trị: award:advanced_laborer = Lao động tiên tiến: not_awarded "
+            "(không đạt tiêu chí: not_newly_recruited)") in text
+    assert "nguồn: Luật TĐKT 2022, Điều 23, khoản 1 (dòng 22)" in text
+    out = io.StringIO()
+    assert run(["explain", str(CAMPAIGN), "--facts", str(FACTS), "--subject", "A10", "--lang", "en"], stdout=out,
+               stderr=io.StringIO()) == 0
+    assert ("values: award:advanced_laborer = Lao động tiên tiến: not_awarded "
+            "(failed: not_newly_recruited)") in out.getvalue()
 
 
 def test_every_citation_names_a_document_and_unread_articles_say_so() -> None:

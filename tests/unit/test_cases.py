@@ -341,6 +341,9 @@ def test_cli_test_exit_codes(tmp_path: Path) -> None:
     )
     out, err = io.StringIO(), io.StringIO()
     assert run(["test", str(good)], stdout=out, stderr=err) == 0
+    assert "1 đạt, 0 không đạt" in out.getvalue()  # Vietnamese, the default
+    out, err = io.StringIO(), io.StringIO()
+    assert run(["test", str(good), "--lang", "en"], stdout=out, stderr=err) == 0
     assert "1 passed, 0 failed" in out.getvalue()
 
     _write(
@@ -356,7 +359,7 @@ def test_cli_test_exit_codes(tmp_path: Path) -> None:
         "bad.yaml",
     )
     out, err = io.StringIO(), io.StringIO()
-    assert run(["test", "-q", str(tmp_path)], stdout=out, stderr=err) == 1
+    assert run(["test", "-q", str(tmp_path), "--lang", "en"], stdout=out, stderr=err) == 1
     assert "FAIL" in out.getvalue() and "ok " not in out.getvalue()
     assert "1 passed, 1 failed" in out.getvalue()
 

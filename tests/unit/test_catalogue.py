@@ -5,7 +5,8 @@ catalogue (:mod:`emulation_rules.messages`). This test reads the source (``ast``
 every message a problem, a refused value, a verdict's reason or a command's stderr line can
 carry: the text of each ``Problem(code, message, ..., hint)``-like call (any call whose first
 argument is a problem code), of ``unknown(code, what, value, ...)``, of ``Invalid(...)``, of
-``...Error(...)`` raised with a literal, and of ``err.write(...)`` in the command line. Each
+``...Error(...)`` raised with a literal, the ``detail`` of the service's error responses
+(``ServiceProblem(status, code, detail)``) and ``err.write(...)`` in the command line. Each
 template becomes a sample (each ``{value}`` an ``x1``, each short conditional both ways) and the
 catalogue must translate it: a message added without its Vietnamese fails here, naming the file
 and line. A message built from a variable is traced where the variable's text is a literal.
@@ -97,6 +98,8 @@ def _messages() -> list[tuple[str, str, str]]:
                 if hint is None and len(call.args) >= 4 and " " in "".join(_samples(call.args[-1]) or ()):
                     hint = call.args[-1]  # the last argument, when it reads as words (not a field name)
                 pieces.append(("hint", hint))
+            elif name in ("ServiceProblem", "problem_response", "problem_body") and len(call.args) >= 3:
+                pieces.append(("detail", call.args[2]))  # (status, code, detail, ...)
             elif name == "Invalid" or (name.endswith("Error") and name[:1].isupper() and name not in NOT_READ):
                 pieces.append((name, first))
             elif name == "write" and isinstance(call.func, ast.Attribute) and rel.startswith("cli/") and (
@@ -127,7 +130,7 @@ def _untranslated(kind: str, sample: str) -> str | None:
     shown = " ".join(done).replace(_SAMPLE, " ")
     while re.search(r"\{[^{}]*\}", shown):  # YAML examples, {subject, award}
         shown = re.sub(r"\{[^{}]*\}", " ", shown)
-    shown = re.sub(r"\b[a-z_]+(?:=|: (?= ))", " ", shown)  # keys: phase=, of: {...}
+    shown = re.sub(r"\b[a-z_]+(?:=|: (?=[ \"]))", " ", shown)  # keys: phase=, of: {...}, derived: "..."
     english = ENGLISH.findall(_prose(shown))
     return f"English left: {english}" if english else None
 

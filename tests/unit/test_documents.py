@@ -125,7 +125,7 @@ def test_migrating_version_1_gives_the_shipped_campaign(tmp_path: Path) -> None:
     assert converted.model_dump(exclude=drop) == shipped.model_dump(exclude=drop)
     assert "# defect d01" in v1.read_text(encoding="utf-8")  # comments are kept
     again = io.StringIO()
-    assert run(["migrate", str(v1)], stdout=again, stderr=io.StringIO()) == 0
+    assert run(["migrate", str(v1), "--lang", "en"], stdout=again, stderr=io.StringIO()) == 0
     assert "already version 2, unchanged" in again.getvalue()
 
 
@@ -140,7 +140,7 @@ def test_migrate_refuses_a_file_over_the_limit_without_reading_it_all(tmp_path: 
     big = tmp_path / "big.yaml"
     big.write_bytes(b"# x\n" * (2 * 1024 * 1024))  # 8 MiB, over the 4 MiB campaign limit
     err = io.StringIO()
-    assert run(["migrate", str(big)], stdout=io.StringIO(), stderr=err) == 2
+    assert run(["migrate", str(big), "--lang", "en"], stdout=io.StringIO(), stderr=err) == 2
     assert err.getvalue() == f"{big}: cannot read: the file is larger than 4194304 bytes\n"
 
 
@@ -148,7 +148,7 @@ def test_migrate_reports_a_file_that_is_not_yaml(tmp_path: Path) -> None:
     bad = tmp_path / "bad.yaml"
     bad.write_text("a: [1, 2\n", encoding="utf-8")
     err = io.StringIO()
-    assert run(["migrate", str(bad)], stdout=io.StringIO(), stderr=err) == 2
+    assert run(["migrate", str(bad), "--lang", "en"], stdout=io.StringIO(), stderr=err) == 2
     assert err.getvalue().startswith(f"{bad}:") and "nothing converted" in err.getvalue()
 
 
@@ -166,7 +166,7 @@ def test_shipped_plans_are_checked_against_their_texts() -> None:
 def test_new_writes_a_starter_that_validates_and_passes(tmp_path: Path) -> None:
     out, err = io.StringIO(), io.StringIO()
     code = run(["new", "ldtt_2025", "--dir", str(tmp_path), "--year", "2025",
-                "--title", "Thi đua năm 2025"], stdout=out, stderr=err)
+                "--title", "Thi đua năm 2025", "--lang", "en"], stdout=out, stderr=err)
     assert code == 0, err.getvalue()
     campaign, cases = tmp_path / "ldtt_2025.yaml", tmp_path / "cases" / "ldtt_2025.yaml"
     assert "valid; 1 of 1 cases pass" in out.getvalue()
@@ -176,11 +176,11 @@ def test_new_writes_a_starter_that_validates_and_passes(tmp_path: Path) -> None:
     assert [d.kind for d in c.documents] == ["plan"] and len(c.awards) == 1
     assert run(["validate", str(campaign)], stdout=io.StringIO(), stderr=io.StringIO()) == 0
     test_out = io.StringIO()
-    assert run(["test", str(cases)], stdout=test_out, stderr=io.StringIO()) == 0
+    assert run(["test", str(cases), "--lang", "en"], stdout=test_out, stderr=io.StringIO()) == 0
     assert "1 passed, 0 failed" in test_out.getvalue()
     # a second run does not overwrite the user's work
     err = io.StringIO()
-    assert run(["new", "ldtt_2025", "--dir", str(tmp_path)], stdout=io.StringIO(), stderr=err) == 2
+    assert run(["new", "ldtt_2025", "--dir", str(tmp_path), "--lang", "en"], stdout=io.StringIO(), stderr=err) == 2
     assert "already exists" in err.getvalue() and "--force" in err.getvalue()
 
 

@@ -45,6 +45,7 @@ def _prose(text: str) -> str:
     file names and option names."""
     # the plan's own sentences (quoted) and a reviewer's own note: written by people, not by the tool
     text = re.sub(r"(?m)^\s*“.*”$|(?:; note|; diễn giải): [^\n]*", " ", text)
+    text = re.sub(r"[\w.]*\[\d+\][\w.\[\]]*|\b[a-z_]+: (?=\")", " ", text)  # paths (quotas[0].awards[0]), keys
     text = re.sub(r"'[^']*'|\"[^\"]*\"|“[^”]*”", " ", text)
     text = re.sub(r"(?:hợp lệ|được phép|valid|allowed|các đối tượng|subjects): [^()\[\n]*", " ", text)  # id lists
     text = re.sub(r"\[[^\]\n]*\]", " ", text)  # codes, citations

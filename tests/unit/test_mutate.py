@@ -141,7 +141,7 @@ def test_equivalent_mutants_are_reported_as_such_and_stale_ones_named(tmp_path: 
 def test_cli_lists_survivors_with_file_line_and_plan_line(tmp_path: Path) -> None:
     path = _case_file(tmp_path, "")
     out, err = io.StringIO(), io.StringIO()
-    assert run(["test", str(path), "--mutate"], stdout=out, stderr=err) == 1
+    assert run(["test", str(path), "--mutate", "--lang", "en"], stdout=out, stderr=err) == 1
     text = out.getvalue()
     line = next(ln for ln in text.splitlines() if "survived: phases[0].start -1d" in ln)
     assert line.startswith(f"{CAMPAIGNS / 'tkv_2019.yaml'}:") or line.startswith(
@@ -174,8 +174,11 @@ def test_a_suite_failing_on_the_campaign_itself_is_refused(tmp_path: Path) -> No
     with pytest.raises(CampaignError, match="fails on the unmutated campaign"):
         mutation_test(path)
     err = io.StringIO()
-    assert run(["test", str(path), "--mutate"], stdout=io.StringIO(), stderr=err) == 2
+    assert run(["test", str(path), "--mutate", "--lang", "en"], stdout=io.StringIO(), stderr=err) == 2
     assert "fails on the unmutated campaign" in err.getvalue()
+    err = io.StringIO()
+    assert run(["test", str(path), "--mutate"], stdout=io.StringIO(), stderr=err) == 2
+    assert "không đạt trên phong trào chưa bị biến đổi" in err.getvalue()
 
 
 if __name__ == "__main__":

@@ -117,7 +117,7 @@ def test_defects_are_printed_beside_their_criterion_in_explain_and_json() -> Non
     start = next(i for i, line in enumerate(lines) if "[rated_strong]" in line)
     end = next((i for i in range(start + 1, len(lines)) if lines[i][:3] in ("  ✓", "  ✗", "  ?")
                 or lines[i].startswith("■")), len(lines))
-    assert any("plan defect d09 (Kế hoạch 115/KH-CĐTKV (dòng 102, 110))" in line
+    assert any("khiếm khuyết văn bản d09 (Kế hoạch 115/KH-CĐTKV (dòng 102, 110))" in line
                for line in lines[start:end])
     code, out, _ = _run("evaluate", str(TKV), "--facts", str(TKV_FACTS), "--format", "json")
     data = json.loads(out)

@@ -68,7 +68,7 @@ def test_a_revocation_is_a_new_entry_and_history_leaves_the_title_out(tmp_path: 
                                                                ("22/QĐ-CTA", "revoke", "21/QĐ-CTA")]
     # what was never conferred cannot be taken back
     code, _, err = _run("register", "add", db, "--table", str(_table(tmp_path / "x.csv", [("A09", "x", 2024)])),
-                        "--number", "23/QĐ-CTA", "--revokes", "21/QĐ-CTA", *common)
+                        "--number", "23/QĐ-CTA", "--revokes", "21/QĐ-CTA", *common, "--lang", "en")
     assert code == 2 and "cannot be revoked" in err
 
 

@@ -158,7 +158,7 @@ def test_tkv_before_the_plan_date_is_refused_by_evaluate_as_by_targets() -> None
     code, out, err = _run("evaluate", str(TKV), "--facts", str(TKV_FACTS), "--as-of", "2019-03-28")
     assert code == 2 and out == "" and "2019-03-29" in err and "--phase" in err
     assert "Traceback" not in err
-    code, _, err_t = _run("targets", str(TKV), "--facts", str(TKV_FACTS), "--as-of", "2019-03-28")
+    code, _, err_t = _run("targets", str(TKV), "--facts", str(TKV_FACTS), "--as-of", "2019-03-28", "--lang", "en")
     assert code == 2 and str(ev_err.value) in err_t
     # the first day of the plan is inside
     code, out, _ = _run("evaluate", str(TKV), "--facts", str(TKV_FACTS), "--as-of", "2019-03-29",
@@ -266,13 +266,16 @@ def test_explain_says_how_many_records_were_left_out_as_later() -> None:
     csv = EXAMPLES / "tkv_2019" / "individuals.csv"
     code, out, _ = _run("explain", str(TKV), "--facts", str(csv), "--subject", "NV-102",
                         "--as-of", "2019-10-01")
-    assert code == 0 and "Bỏ qua / left out: 1 record(s) dated after the review date" in out
+    assert code == 0 and "Bỏ qua: 1 hồ sơ ghi ngày sau ngày xét" in out
+    code, out, _ = _run("explain", str(TKV), "--facts", str(csv), "--subject", "NV-102",
+                        "--as-of", "2019-10-01", "--lang", "en")
+    assert code == 0 and "Left out: 1 record(s) dated after the review date" in out
     code, out, _ = _run("explain", str(TKV), "--facts", str(csv), "--subject", "NV-102",
                         "--as-of", "2019-10-01", "--format", "json")
     assert json.loads(out)["left_out_later"] == {"records": 1, "initiatives": 0}
     code, out, _ = _run("explain", str(TKV), "--facts", str(csv), "--subject", "NV-102",
                         "--as-of", "2019-12-31")
-    assert code == 0 and "left out" not in out
+    assert code == 0 and "Bỏ qua" not in out
 
 
 def test_pending_reaches_the_workbook(tmp_path) -> None:

@@ -31,7 +31,15 @@ from emulation_rules.cli.hierarchy import HIERARCHY_COMMANDS
 from emulation_rules.cli.hierarchy import add_parser as add_hierarchy_commands
 from emulation_rules.cli.impact import IMPACT_COMMANDS
 from emulation_rules.cli.impact import add_parser as add_impact_commands
-from emulation_rules.cli.language import Closed, add_lang_options, handle, localised_problem, localised_streams
+from emulation_rules.cli.language import (
+    Closed,
+    Localised,
+    add_lang_options,
+    argv_lang,
+    handle,
+    localised_problem,
+    localised_streams,
+)
 from emulation_rules.cli.options import date_option as _date
 from emulation_rules.cli.options import param_option as _param
 from emulation_rules.cli.serve import SERVICE_COMMANDS, add_service_commands
@@ -49,8 +57,7 @@ from emulation_rules.errors import (
     FactsError,
     YAMLSyntaxError,
 )
-from emulation_rules.messages import localise
-from emulation_rules.results.render import render_csv, render_explanation, render_json, render_table
+from emulation_rules.results.render import localised, render_csv, render_explanation, render_json, render_table
 from emulation_rules.writing import write_atomic
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_INPUT, EXIT_ENGINE = 0, 1, 2, 3
@@ -296,10 +303,13 @@ def run(argv: Sequence[str] | None = None, *, stdout: TextIO | None = None,
     out: TextIO = stdout or sys.stdout or Closed()  # type: ignore[assignment]
     err: TextIO = stderr or sys.stderr or Closed()  # type: ignore[assignment]
     _current_stdout[0] = out
-    parser = build_parser(err)
+    words = list(sys.argv[1:] if argv is None else argv)
+    usage_err = Localised(err, argv_lang(words))  # usage errors in the language asked for, too
+    parser = build_parser(usage_err)  # type: ignore[arg-type]  # a TextIO in all but name
     try:
-        args = parser.parse_args(list(sys.argv[1:] if argv is None else argv))
+        args = parser.parse_args(words)
     except _Exit as exc:
+        usage_err.flush()
         return exc.status
     handler: Callable[[argparse.Namespace, TextIO, TextIO], int] = _COMMANDS[args.command]
     out, err = localised_streams(args, out, err)
@@ -490,7 +500,7 @@ def _cmd_explain(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
             later = evaluation.later  # type: ignore[attr-defined]
             subject["left_out_later"] = {"records": later.records.get(args.subject, 0),
                                          "initiatives": later.initiatives}
-            out.write(json.dumps(localise(subject, args.lang), ensure_ascii=False, indent=2) + "\n")
+            out.write(json.dumps(localised(subject, args.lang), ensure_ascii=False, indent=2) + "\n")
         else:
             out.write(render_explanation(evaluation, args.subject, lang=args.lang))  # type: ignore[arg-type]
     except (KeyError, StopIteration):

@@ -12,7 +12,7 @@ from typing import Any, TextIO
 
 from emulation_rules.messages import translate_line, translate_message
 
-__all__ = ["Closed", "Localised", "add_lang_options", "handle", "localised_problem", "localised_streams"]
+__all__ = ["Closed", "Localised", "add_lang_options", "argv_lang", "handle", "localised_problem", "localised_streams"]
 
 
 class Closed(io.TextIOBase):
@@ -29,6 +29,15 @@ def localised_streams(args: argparse.Namespace, out: TextIO, err: TextIO) -> tup
     if getattr(args, "format", None) not in ("json", "csv"):
         out = Localised(out, lang)  # type: ignore[assignment]  # a TextIO in all but name
     return out, Localised(err, lang)  # type: ignore[return-value]
+
+
+def argv_lang(argv: list[str]) -> str:
+    """The language ``argv`` asks for (``--lang en`` or ``--lang=en``), before it is parsed: the
+    parser's own errors are written in it."""
+    for i, word in enumerate(argv):
+        if word == "--lang=en" or (word == "--lang" and argv[i + 1 : i + 2] == ["en"]):
+            return "en"
+    return "vi"
 
 
 def add_lang_options(sub: Any) -> None:

@@ -21,7 +21,7 @@ test run the invalid-campaign corpus and every command and fail on any message l
 from __future__ import annotations
 
 import re
-from functools import cache
+from functools import cache, lru_cache
 from typing import Any, Literal
 
 from emulation_rules.messages import _base, _commands, _facts, _inputs, _unknown
@@ -37,6 +37,7 @@ CATALOGUE: tuple[tuple[str, str], ...] = (*_unknown.ENTRIES, *_base.ENTRIES, *_i
 holds a line of its own, translated in turn (``skipped: <problem>``)."""
 
 _PLACEHOLDER = re.compile(r"\{(\w+)\}")
+_WORD = re.compile(r"[A-Za-z]{3,}")
 
 OUTCOMES = {"pass": "đạt", "fail": "không đạt", "unknown": "chưa rõ", "below": "dưới ngưỡng",
             "on": "đúng ngưỡng", "above": "trên ngưỡng"}
@@ -44,7 +45,8 @@ OUTCOMES = {"pass": "đạt", "fail": "không đạt", "unknown": "chưa rõ", "
 
 
 @cache
-def _compiled() -> tuple[tuple[re.Pattern[str], str], ...]:
+def _compiled() -> tuple[tuple[str, re.Pattern[str], str, tuple[str, ...]], ...]:
+    """(the entry's longest piece of its own text, its pattern, its Vietnamese), most specific first."""
     out = []
     nouns = "|".join(re.escape(n) for n in sorted(NOUNS, key=len, reverse=True))
     # the most specific entry first: the one with the most text of its own ("cannot write the
@@ -53,10 +55,43 @@ def _compiled() -> tuple[tuple[re.Pattern[str], str], ...]:
         parts = _PLACEHOLDER.split(en)
         pattern = "".join(re.escape(p) if i % 2 == 0 else f"(?P<{p}>{nouns})" if p == "what" else f"(?P<{p}>.+?)"
                           for i, p in enumerate(parts))
-        out.append((re.compile(pattern + r"\Z", re.DOTALL), vi))
+        out.append((max(parts[::2], key=len), re.compile(pattern + r"\Z", re.DOTALL), vi, _whole_words(parts[::2])))
     return tuple(out)
 
 
+def _whole_words(pieces: list[str]) -> tuple[str, ...]:
+    """The words of an entry's own text that stand whole in any message it matches (not those
+    touching a placeholder: ``FILE`` of ``FILE{suffix}``)."""
+    out = []
+    last = len(pieces) - 1
+    for n, piece in enumerate(pieces):
+        for found in _WORD.finditer(piece):
+            if (found.start() == 0 and n > 0) or (found.end() == len(piece) and n < last):
+                continue
+            out.append(found.group())
+    return tuple(out)
+
+
+@cache
+def _index() -> tuple[dict[str, set[int]], set[int]]:
+    """The entries by the rarest whole word of their own text (an entry can only match a text
+    holding that word), and the entries with no such word, always tried."""
+    entries = _compiled()
+    count: dict[str, int] = {}
+    for *_, words in entries:
+        for w in set(words):
+            count[w] = count.get(w, 0) + 1
+    by_word: dict[str, set[int]] = {}
+    always: set[int] = set()
+    for i, (*_, words) in enumerate(entries):
+        if words:
+            by_word.setdefault(min(words, key=lambda w: count[w]), set()).add(i)
+        else:
+            always.add(i)
+    return by_word, always
+
+
+@lru_cache(maxsize=8192)  # the same reasons and notes come back for every subject
 def translate_message(text: str, lang: Lang = "vi") -> str | None:
     """``text`` (a whole message, or a message followed by its hint in parentheses) in ``lang``;
     None when the catalogue has no entry for it (English is returned as it is).
@@ -76,7 +111,16 @@ def translate_message(text: str, lang: Lang = "vi") -> str | None:
                 if head is not None and hint is not None:
                     return f"{head} ({hint})"
                 break
-    for pattern, vi in _compiled():
+    words = set(_WORD.findall(text))
+    by_word, always = _index()
+    wanted = {i for w in words & by_word.keys() for i in by_word[w]} | always
+    if not wanted:  # most lines of a table hold no message at all
+        return None
+    entries = _compiled()
+    for i in sorted(wanted):  # the catalogue's order: the most specific entry first
+        piece, pattern, vi, _ = entries[i]
+        if piece not in text:  # a quick look before the pattern
+            continue
         found = pattern.match(text)
         if found:
             values = found.groupdict()
@@ -128,17 +172,25 @@ codes, ids, paths and figures sit under other keys and never change."""
 
 
 def localise(data: Any, lang: Lang = "vi", keys: frozenset[str] = MESSAGE_KEYS) -> Any:
-    """``data`` (a JSON-ready document) with the message under each of ``keys`` in ``lang``, at any
-    depth; a text the catalogue lacks (a reviewer's note, a campaign's own words) is kept.
+    """``data`` (a JSON-ready document, changed in place) with the message under each of ``keys``
+    in ``lang``, at any depth; a text the catalogue lacks (a reviewer's note, a campaign's own
+    words) is kept.
 
     >>> localise({"subjects": [{"id": "A1", "reason": "criteria delegated to X (L1)"}]})
     {'subjects': [{'id': 'A1', 'reason': 'tiêu chuẩn do X quy định (L1)'}]}
     """
     if lang == "en":
         return data
-    if isinstance(data, dict):
-        return {k: (translate_message(v, lang) or v) if k in keys and isinstance(v, str) else localise(v, lang, keys)
-                for k, v in data.items()}
-    if isinstance(data, list):
-        return [localise(v, lang, keys) for v in data]
+    stack = [data]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, dict):
+            for k, v in node.items():
+                if isinstance(v, str):
+                    if k in keys:
+                        node[k] = translate_message(v, lang) or v
+                elif isinstance(v, (dict, list)):
+                    stack.append(v)
+        elif isinstance(node, list):
+            stack.extend(v for v in node if isinstance(v, (dict, list)))
     return data

@@ -129,7 +129,7 @@ ENTRIES: tuple[tuple[str, str], ...] = (
     ("bands must be listed lowest first with distinct min_points",
      "các mức xếp loại phải ghi từ thấp đến cao, min_points khác nhau"),
     ("fact {x} of type {t} needs 'values'", "dữ kiện {x} kiểu {t} cần 'values'"),
-    ("fact {x} of type records needs 'fields'", "dữ kiện {x} kiểu records cần 'fields'"),
+    ("fact {x} of type records needs 'fields'", "dữ kiện {x} kiểu 'records' cần 'fields'"),
     ("'count' counts records: leave 'field' out", "'count' đếm bản ghi: bỏ 'field'"),
     ("{x} is not a count", "{x} không phải phép đếm"),
     ("{x} needs 'field': the record field it reads", "{x} cần 'field': trường của bản ghi mà nó đọc"),

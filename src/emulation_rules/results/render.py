@@ -30,17 +30,40 @@ from emulation_rules.results.summary import VERDICTS
 from emulation_rules.results.words import STATUS, Lang
 from emulation_rules.results.words import VERDICTS as VERDICT_WORDS
 
-__all__ = ["FORMULA_TRIGGERS", "render_csv", "render_explanation", "render_json", "render_table",
+__all__ = ["FORMULA_TRIGGERS", "localised", "render_csv", "render_explanation", "render_json", "render_table",
            "text_cell"]
 
 
 def render_json(evaluation: Evaluation, *, lang: str = "en") -> str:
     """Pretty, stable JSON (UTF-8 text, Vietnamese kept as is); with ``lang="vi"`` the reasons and
     notes read in Vietnamese (codes and ids as they are)."""
-    from emulation_rules.messages import localise
+    return json.dumps(localised(evaluation.to_dict(), lang), ensure_ascii=False, indent=2, allow_nan=False) + "\n"
 
-    data = evaluation.to_dict() if lang == "en" else localise(evaluation.to_dict())
-    return json.dumps(data, ensure_ascii=False, indent=2, allow_nan=False) + "\n"
+
+def localised(doc: dict[str, Any], lang: str) -> dict[str, Any]:
+    """An evaluation document (or one subject of it) with its messages in ``lang``, changed in place:
+    the awards' reasons, the quota outcomes' notes, the refused subjects' problems (codes and ids
+    as they are; :mod:`emulation_rules.messages`)."""
+    if lang == "en":
+        return doc
+    from emulation_rules.messages import translate_message
+
+    def vi(text: Any) -> Any:
+        return translate_message(text) or text if isinstance(text, str) else text
+
+    for s in doc.get("subjects", [doc]):
+        for a in s.get("awards", ()):
+            if a.get("reason"):
+                a["reason"] = vi(a["reason"])
+    for q in doc.get("quotas", ()):
+        for o in q.get("outcomes") or ():
+            if o.get("note"):
+                o["note"] = vi(o["note"])
+    for p in doc.get("rejected", ()):
+        for key in ("message", "hint"):
+            if p.get(key):
+                p[key] = vi(p[key])
+    return doc
 
 
 

@@ -1,7 +1,9 @@
-"""The service speaks the client's language: ``Accept-Language: vi`` gives the messages of error
-responses and of ``/validate`` (``detail``, and each problem's ``message`` and ``hint``) in Vietnamese
-(:mod:`emulation_rules.messages`); ``en``, or no header, keeps them in English, as before, for
-the programs that read them. Codes, types, paths and ids never change."""
+"""The service speaks the client's language: the messages of error responses and of ``/validate``
+(``detail``, and each problem's ``message`` and ``hint``) are in Vietnamese (the default, as on the
+command line) unless ``Accept-Language`` prefers English (:mod:`emulation_rules.messages`). Codes,
+types, paths and ids never change: programs read those. Evaluation documents keep the reasons as
+the library gives them (English; codes beside them), so that the answer of every evaluation is not
+parsed again on its way out."""
 
 from __future__ import annotations
 
@@ -9,43 +11,36 @@ import contextlib
 import json
 from typing import Any
 
-from emulation_rules.messages import Lang, translate_message
+from emulation_rules.messages import Lang, localise
 
 __all__ = ["install_language", "preferred"]
 
 
 def preferred(header: str | None) -> Lang:
-    """The first of ``vi`` and ``en`` the ``Accept-Language`` header prefers (quality values
-    honoured); ``en`` when it names neither."""
-    best: tuple[float, Lang] = (0.0, "en")
+    """``en`` when the ``Accept-Language`` header prefers English to Vietnamese (quality values
+    honoured), else ``vi``: no header, or a header naming neither, gets Vietnamese.
+
+    >>> preferred("en-US,en;q=0.9"), preferred("fr, en;q=0.3, vi;q=0.8"), preferred(None)
+    ('en', 'vi', 'vi')
+    """
+    quality = {"vi": 0.0, "en": 0.0}
     for part in (header or "").split(","):
         tag, _, q = part.strip().partition(";q=")
         lang = tag.strip().lower().split("-")[0]
         try:
-            quality = float(q) if q else 1.0
+            value = float(q) if q else 1.0
         except ValueError:
-            quality = 0.0
-        if lang in ("vi", "en") and quality > best[0]:
-            best = (quality, lang)  # type: ignore[assignment]
-    return best[1]
+            value = 0.0
+        if lang in quality:
+            quality[lang] = max(quality[lang], value)
+    return "en" if quality["en"] > quality["vi"] else "vi"
 
 
-def _localise(data: Any) -> Any:
-    if isinstance(data, dict):
-        out = {}
-        for key, value in data.items():
-            if key in ("detail", "message", "hint") and isinstance(value, str):
-                out[key] = translate_message(value) or value
-            else:
-                out[key] = _localise(value) if key == "problems" else value
-        return out
-    if isinstance(data, list):
-        return [_localise(v) for v in data]
-    return data
+_KEYS = frozenset({"detail", "message", "hint"})
 
 
 def install_language(app: Any) -> None:
-    """Add the middleware that translates error responses for ``Accept-Language: vi`` (a plain
+    """Add the middleware that translates error responses unless ``Accept-Language`` asks for English (a plain
     ASGI middleware: the request body streams through untouched, so the body limits still answer)."""
     app.add_middleware(_Language)
 
@@ -76,7 +71,7 @@ class _Language:
                     return
                 body = b"".join(chunks)
                 with contextlib.suppress(ValueError):  # not JSON after all: sent as it is
-                    body = json.dumps(_localise(json.loads(body)), ensure_ascii=False).encode("utf-8")
+                    body = json.dumps(localise(json.loads(body), "vi", _KEYS), ensure_ascii=False).encode("utf-8")
                 start = held.pop("start")
                 out = [(k, v) for k, v in start.get("headers", ()) if k.lower() != b"content-length"]
                 out += [(b"content-length", str(len(body)).encode()), (b"content-language", b"vi")]

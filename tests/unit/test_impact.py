@@ -120,7 +120,7 @@ def test_diff_command_in_every_format(campaign, new_campaign, tmp_path):
     html = page.read_text(encoding="utf-8")
     assert 'data-award="advanced_laborer" data-kind="gain">1<' in html and "<script" not in html
     err = io.StringIO()
-    assert run([*args, "--format", "html"], stdout=io.StringIO(), stderr=err) == 2
+    assert run([*args, "--format", "html", "--lang", "en"], stdout=io.StringIO(), stderr=err) == 2
     assert "-o FILE.html" in err.getvalue()
 
 

@@ -74,7 +74,7 @@ def test_the_guides_commands_run_the_whole_cycle(tmp_path: Path, monkeypatch: py
     assert vote["status"] == "fail" and vote["source"]["cite"] == "Quy chế 05/QĐ-CTA (ví dụ), Điều 6 (dòng 12-13)"
     assert [c["fact"] for r in data["review"] for c in r["changes"]] == ["under_disciplinary_review", "task_rating"]
     assert (tmp_path / "dossier_2025.html").stat().st_size > 0
-    assert "13 title(s) conferred" in outputs[5]  # 11 LĐTT, CSTĐCS A07, certificate A07
+    assert "tặng 13 danh hiệu" in outputs[5]  # 11 LĐTT, CSTĐCS A07, certificate A07
     # 2026: no history in the facts; the certificate reads 2024 and 2025 from the register (L17)
     assert "history" not in (CYCLE / "facts_2026.yaml").read_text(encoding="utf-8").split("subjects:")[1]
     year_2026 = outputs[6]

@@ -161,7 +161,7 @@ def test_several_files_give_the_verdicts_of_one_file(tmp_path):
 
 def test_bulk_refuses_several_files_with_a_word(tmp_path):
     err = io.StringIO()
-    rc = run(["evaluate", str(CAMPAIGNS / "tkv_2019.yaml"), "--bulk", "--facts", str(FORMS)],
+    rc = run(["evaluate", str(CAMPAIGNS / "tkv_2019.yaml"), "--bulk", "--facts", str(FORMS), "--lang", "en"],
              stdout=io.StringIO(), stderr=err)
     assert rc == 2 and "--bulk reads one" in err.getvalue()
 

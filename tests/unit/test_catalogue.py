@@ -115,8 +115,8 @@ def _untranslated(kind: str, sample: str) -> str | None:
     """Why ``sample`` does not read in Vietnamese (None when it does): no entry, or English
     words left in the translation (an entry too general for it)."""
     text = sample.rstrip("\n")
-    if not text.strip() or not any(c.isalpha() for c in text.replace(_SAMPLE, "")):
-        return None  # a value passed on (f"{exc}"): translated where it was made
+    if not any(c.isalpha() for c in re.sub(r"--[a-z-]+", "", text.replace(_SAMPLE, ""))):
+        return None  # a value passed on (f"{exc}", f"--register: {p}"): translated where it was made
     lines = [line for line in text.split("\n") if line.strip(" x1:'")]
     if kind in ("stderr", "unknown"):
         done = [translate_line(line) for line in lines]

@@ -13,9 +13,18 @@ location, the path and the code as they are. JSON keeps its codes and ids; only 
 Why a table in Python rather than gettext ``.po`` files: the messages are f-strings built at
 their call sites, in modules other sessions change every day; marking each for gettext would
 touch all of them, while matching the finished message needs none, keeps the catalogue in one
-typed module (package data by construction, nothing to compile into ``.mo`` files) and lets a
-test run the invalid-campaign corpus and every command and fail on any message left in English
-(``tests/unit/test_messages.py``).
+typed package (package data by construction, nothing to compile into ``.mo`` files) and lets the
+tests fail on any message left in English: ``tests/unit/test_catalogue.py`` walks the source for
+every message template (problems, hints, refused values, errors, the service's details, the
+command line's stderr lines), ``tests/unit/test_messages.py`` runs the invalid-campaign corpus and
+every command in both languages.
+
+The entries live by stage (``_unknown``, ``_base``, ``_inputs``, ``_facts``, ``_commands``); the most
+specific entry (the one with the most text of its own) is tried first, and only the entries whose
+rarest word is in the text are tried at all. Placeholders: any ``{name}`` is a value kept as it
+is; ``{line}`` is a line translated in turn, ``{why...}``/``{kind...}`` a message translated in
+turn, ``{what}`` the kind of id an unknown value should name (:data:`_unknown.NOUNS`),
+``{codes...}`` outcome codes, ``{yn...}`` yes/no, ``{same...}`` a value the English repeats.
 """
 
 from __future__ import annotations

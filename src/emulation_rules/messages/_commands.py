@@ -204,6 +204,12 @@ ENTRIES: tuple[tuple[str, str], ...] = (
     ("warning: binding {h}, reachable from other machines", "cảnh báo: lắng nghe trên {h}, máy khác truy cập được"),
     ("serving {n} campaigns ({v}) on {u} (docs at /docs); decision log: {f}",
      "đang phục vụ {n} phong trào ({v}) tại {u} (tài liệu tại /docs); nhật ký quyết định: {f}"),
+    ("serving {n} campaigns ({v}) on {u} (docs at /docs); decision log: {f}; register: on",
+     "đang phục vụ {n} phong trào ({v}) tại {u} (tài liệu tại /docs); nhật ký quyết định: {f}; sổ theo dõi khen "
+     "thưởng: bật"),
+    ("serving {n} campaigns ({v}) on {u} (docs at /docs); decision log: {f}; register: off",
+     "đang phục vụ {n} phong trào ({v}) tại {u} (tài liệu tại /docs); nhật ký quyết định: {f}; sổ theo dõi khen "
+     "thưởng: tắt"),
     ("cannot read the decision log: {why}", "không đọc được nhật ký quyết định: {why}"),
     ("no decision {n} in {f}", "không có quyết định {n} trong {f}"),
     ("no campaign file in {f} has the content hash {h} of decision {n} ({c}): the campaign changed since; "

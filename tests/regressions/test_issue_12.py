@@ -424,7 +424,7 @@ def test_fifo_without_writer_is_refused_not_waited_on(tmp_path: Path) -> None:
         pytest.skip("no FIFOs here")
     fifo = tmp_path / "facts.yaml"
     os.mkfifo(fifo)
-    got = cli("evaluate", str(TKV), "--facts", str(fifo), timeout=60)
+    got = cli("evaluate", str(TKV), "--facts", str(fifo), "--lang", "en", timeout=60)
     assert got.returncode == 2 and "a FIFO; give '-' to read standard input" in got.stderr
 
 

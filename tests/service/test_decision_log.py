@@ -94,7 +94,7 @@ def test_replay_never_creates_a_decision_log(tmp_path: Path, state: str) -> None
         db.write_bytes(b"")
     err = io.StringIO()
     code = run(
-        ["replay", "00000000-0000-0000-0000-000000000000", "--log-db", str(db)],
+        ["replay", "00000000-0000-0000-0000-000000000000", "--log-db", str(db), "--lang", "en"],
         stdout=io.StringIO(),
         stderr=err,
     )

@@ -283,7 +283,7 @@ def test_bulk_says_it_does_not_read_history(tmp_path: Path) -> None:
     path.write_text('id,kind,role,history\nP1,individual,member,[]\n', encoding="utf-8")
     err = io.StringIO()
     code = run(["evaluate", str(DATA / "campaign.yaml"), "--bulk", "--facts", str(path),
-                "--as-of", "2024-12-31"], stdout=io.StringIO(), stderr=err)
+                "--as-of", "2024-12-31", "--lang", "en"], stdout=io.StringIO(), stderr=err)
     assert code == 2
     assert f"{path}:1:4: history: --bulk does not read a subject's history" in err.getvalue()
     assert "[unsupported-column]" in err.getvalue()

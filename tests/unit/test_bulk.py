@@ -488,7 +488,7 @@ def test_cli_evaluate_and_explain_bulk(tmp_path: Path) -> None:
     )
     assert (
         "S0000007" in out.getvalue()
-        and "nguồn / source: Kế hoạch 115/KH-CĐTKV" in out.getvalue()
+        and "nguồn: Kế hoạch 115/KH-CĐTKV" in out.getvalue()
     )
 
 

@@ -46,7 +46,7 @@ def test_cli_table_json_and_min_coverage() -> None:
     err = io.StringIO()
     assert (
         run(
-            ["test", path, "--coverage", "--min-coverage", str(pct + 0.5)],
+            ["test", path, "--coverage", "--min-coverage", str(pct + 0.5), "--lang", "en"],
             stdout=io.StringIO(),
             stderr=err,
         )

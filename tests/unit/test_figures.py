@@ -161,7 +161,7 @@ def test_text_input_is_not_figure_checked_without_seeds(monkeypatch: pytest.Monk
 def test_validate_verbose_lists_derived_figures() -> None:
     out, err = io.StringIO(), io.StringIO()
     code = run(
-        ["validate", "--verbose", str(CAMPAIGNS / "phurieng_2017.yaml")], stdout=out, stderr=err
+        ["validate", "--verbose", str(CAMPAIGNS / "phurieng_2017.yaml"), "--lang", "en"], stdout=out, stderr=err
     )
     assert code == 0, err.getvalue()
     text = out.getvalue()
@@ -193,7 +193,7 @@ def test_validate_without_seeds_says_the_check_was_skipped(
     copy_ = tmp_path / "tkv_2019.yaml"
     copy_.write_text((CAMPAIGNS / "tkv_2019.yaml").read_text(encoding="utf-8"), encoding="utf-8")
     out = io.StringIO()
-    assert run(["validate", "-v", str(copy_)], stdout=out, stderr=io.StringIO()) == 0
+    assert run(["validate", "-v", str(copy_), "--lang", "en"], stdout=out, stderr=io.StringIO()) == 0
     assert "figure check: 0 of 0 figures" in out.getvalue()
     assert "text not found for plan" in out.getvalue()
     assert "EMULATION_RULES_DOCUMENTS" in out.getvalue()

@@ -266,5 +266,5 @@ def test_example_evaluates_with_derived_facts(vl) -> None:
 def test_initiatives_command_errors() -> None:
     err = io.StringIO()
     code = run(["initiatives", str(CAMPAIGNS / "tkv_2019.yaml"), "--facts",
-                str(EXAMPLES / "tkv_2019" / "facts.yaml")], stdout=io.StringIO(), stderr=err)
+                str(EXAMPLES / "tkv_2019" / "facts.yaml"), "--lang", "en"], stdout=io.StringIO(), stderr=err)
     assert code == 2 and "no initiative programme" in err.getvalue()

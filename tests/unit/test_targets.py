@@ -438,7 +438,7 @@ def test_cli_targets_phase_and_as_of():
     out = io.StringIO()
     assert (
         run(
-            ["targets", str(TH), "--facts", str(TH_FACTS), "--as-of", "2031-01-01"],
+            ["targets", str(TH), "--facts", str(TH_FACTS), "--as-of", "2031-01-01", "--lang", "en"],
             stdout=out,
             stderr=(err := io.StringIO()),
         )

@@ -7,12 +7,14 @@ from __future__ import annotations
 import argparse
 import errno
 import io
+import os
 from collections.abc import Callable
 from typing import Any, TextIO
 
 from emulation_rules.messages import translate_line, translate_message
 
-__all__ = ["Closed", "Localised", "add_lang_options", "argv_lang", "handle", "localised_problem", "localised_streams"]
+__all__ = ["LANG_ENV", "Closed", "Localised", "add_lang_options", "argv_lang", "default_lang", "handle",
+           "localised_problem", "localised_streams"]
 
 
 class Closed(io.TextIOBase):
@@ -31,13 +33,25 @@ def localised_streams(args: argparse.Namespace, out: TextIO, err: TextIO) -> tup
     return out, Localised(err, lang)  # type: ignore[return-value]
 
 
+LANG_ENV = "EMULATION_RULES_LANG"
+"""The environment variable naming the default language (``vi`` when unset or neither)."""
+
+
+def default_lang() -> str:
+    """``en`` when ``$EMULATION_RULES_LANG`` says so, else ``vi``: the default of ``--lang``."""
+    return "en" if os.environ.get(LANG_ENV, "").strip().lower().startswith("en") else "vi"
+
+
 def argv_lang(argv: list[str]) -> str:
-    """The language ``argv`` asks for (``--lang en`` or ``--lang=en``), before it is parsed: the
-    parser's own errors are written in it."""
+    """The language ``argv`` asks for (``--lang en|vi``, ``--lang=en|vi``, else the default),
+    before it is parsed: the parser's own errors are written in it."""
+    lang = default_lang()
     for i, word in enumerate(argv):
-        if word == "--lang=en" or (word == "--lang" and argv[i + 1 : i + 2] == ["en"]):
-            return "en"
-    return "vi"
+        if word.startswith("--lang="):
+            lang = word.partition("=")[2]
+        elif word == "--lang" and i + 1 < len(argv):
+            lang = argv[i + 1]
+    return "en" if lang == "en" else "vi"
 
 
 def add_lang_options(sub: Any) -> None:
@@ -48,9 +62,12 @@ def add_lang_options(sub: Any) -> None:
         if nested:
             for action in nested:
                 add_lang_options(action)
-        elif "--lang" not in command._option_string_actions:
-            command.add_argument("--lang", choices=("vi", "en"), default="vi",
-                                 help="language of messages: vi (default, Vietnamese) or en")
+        elif "--lang" in command._option_string_actions:  # a command's own --lang: the same default
+            command._option_string_actions["--lang"].default = default_lang()
+        else:
+            command.add_argument("--lang", choices=("vi", "en"), default=default_lang(),
+                                 help=f"language of messages: vi (the default, Vietnamese) or en; ${LANG_ENV} "
+                                      "sets the default")
 
 
 class Localised(io.TextIOBase):

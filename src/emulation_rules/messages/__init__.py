@@ -62,7 +62,9 @@ def _compiled() -> tuple[tuple[str, re.Pattern[str], str, tuple[str, ...]], ...]
     # output: {why}" before "cannot write {f}: {why}"); equal ones in the catalogue's order
     for en, vi in sorted(CATALOGUE, key=lambda e: -len(_PLACEHOLDER.sub("", e[0]))):
         parts = _PLACEHOLDER.split(en)
-        pattern = "".join(re.escape(p) if i % 2 == 0 else f"(?P<{p}>{nouns})" if p == "what" else f"(?P<{p}>.+?)"
+        # a value the entry starts with holds no ": " (a line's location and path stay before it)
+        pattern = "".join(re.escape(p) if i % 2 == 0 else f"(?P<{p}>{nouns})" if p == "what"
+                          else f"(?P<{p}>(?:(?!: ).)+?)" if i == 1 and not parts[0] else f"(?P<{p}>.+?)"
                           for i, p in enumerate(parts))
         out.append((max(parts[::2], key=len), re.compile(pattern + r"\Z", re.DOTALL), vi, _whole_words(parts[::2])))
     return tuple(out)

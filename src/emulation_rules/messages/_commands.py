@@ -113,7 +113,7 @@ ENTRIES: tuple[tuple[str, str], ...] = (
     ("{n} passed, {f} failed ({c} cases, {e} expectations)",
      "{n} đạt, {f} không đạt ({c} ca kiểm thử, {e} kết quả mong đợi)"),
     ("{p}% of required outcomes reached; {n} of {m} items fully covered ({f})",
-     "đạt {p}% kết quả cần có; {n} trên {m} mục được bao phủ đủ ({f})"),
+     "{p}% kết quả cần có đã đạt; {n} trên {m} mục được bao phủ đủ ({f})"),
     ("{what} {x}: reached {codes}; missing {codes2}  [{cite}]",
      "{what} {x}: đã có {codes}; còn thiếu {codes2}  [{cite}]"),
     ("{what} {x}: reached {codes}; missing {codes2}", "{what} {x}: đã có {codes}; còn thiếu {codes2}"),

@@ -58,9 +58,20 @@ def _samples(node: ast.AST | None) -> list[str] | None:
         left, right = _samples(node.left), _samples(node.right)
         return None if left is None or right is None else [a + b for a in left for b in right]
     if isinstance(node, ast.IfExp):
+        if _asks_english(node.test):  # "English" if en else "Vietnamese": written in both already
+            return [] if _samples(node.orelse) is not None else None
         body, other = _samples(node.body), _samples(node.orelse)
         return None if body is None or other is None else body + other
     return None
+
+
+def _asks_english(test: ast.AST) -> bool:
+    """``en`` or ``lang == "en"``: the test of a message written in both languages at its place."""
+    if isinstance(test, ast.Name):
+        return test.id == "en"
+    return (isinstance(test, ast.Compare) and isinstance(test.left, (ast.Name, ast.Attribute))
+            and _name(test.left) == "lang" and any(isinstance(c, ast.Constant) and c.value == "en"
+                                                  for c in test.comparators))
 
 
 def _name(func: ast.AST) -> str:

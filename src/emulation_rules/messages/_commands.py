@@ -145,6 +145,22 @@ ENTRIES: tuple[tuple[str, str], ...] = (
     ("invalid {t} value: {x}", "giá trị {t} không hợp lệ: {x}"),
     ("not allowed with argument {o}", "không được dùng cùng tham số {o}"),
     ("{prog}: error: {line}", "{prog}: lỗi: {line}"),
+    # --- forward, rollup --bulk of several tables, the service's advice --------------------------
+    ("rollup --bulk reads .csv or .parquet tables of members (id, kind, unit, facts), one or several (one per "
+     "province, say)",
+     "rollup --bulk đọc một hoặc nhiều bảng .csv hoặc .parquet các đoàn viên (id, kind, unit, dữ kiện), chẳng hạn "
+     "mỗi tỉnh một bảng"),
+    ("subject {x} is also in {f}; a review reads each subject once: remove one of them",
+     "đối tượng {x} cũng có trong {f}; mỗi lần xét chỉ đọc mỗi đối tượng một lần: hãy bỏ một trong hai"),
+    ("unknown award {x}; awards: {v}", "danh hiệu không có trong phong trào {x}; các danh hiệu: {v}"),
+    ("no unit of level {x}; levels: {v}", "không có đơn vị nào cấp {x}; các cấp: {v}"),
+    ("the two campaigns declare different facts, subjects or awards: evaluate each",
+     "hai phong trào khai báo dữ kiện, đối tượng hoặc danh hiệu khác nhau: hãy xét từng phong trào"),
+    ("level {x} is not a level of the tree of units", "cấp {x} không phải một cấp của cây đơn vị"),
+    ("a level needs the tree of units (--units)", "cần cây đơn vị để chọn cấp (--units)"),
+    ("no table to roll up", "không có bảng nào để tổng hợp"),
+    ("give subject or unit, exactly one", "ghi đúng một trong hai: 'subject' hoặc 'unit'"),
+    ("cannot advise: {why}", "không tư vấn được: {why}"),
     # --- the command line's lines ----------------------------------------------------------------
     ("--bulk reads one .csv, .parquet or .xlsx table; several files, a folder and --units are read without --bulk",
      "--bulk đọc một bảng .csv, .parquet hoặc .xlsx; nhiều tệp, một thư mục và --units được đọc không có --bulk"),

@@ -156,6 +156,18 @@ ENTRIES: tuple[tuple[str, str], ...] = (
      "bảng chuỗi dùng chung khai báo {n} chuỗi, nhiều hơn {m}"),
     ("{n} cells refer to shared strings of up to {b} bytes: their copies could take {c} bytes, more than {m}",
      "{n} ô tham chiếu chuỗi dùng chung dài tới {b} byte: các bản sao có thể chiếm {c} byte, nhiều hơn {m}"),
+    # --- verdicts forwarded from the level below (forward) -------------------------------------
+    ("a forwarded verdict must be a mapping {subject, award, verdict}",
+     "mỗi kết quả xét được chuyển lên phải là một ánh xạ {subject, award, verdict}"),
+    ("a forwarded verdict needs {x}", "mỗi kết quả xét được chuyển lên cần {x}"),
+    ("verdict {x} is not one of {v}", "kết quả {x} không thuộc {v}"),
+    ("points must be a finite number", "điểm phải là số hữu hạn"),
+    ("'criteria' must be a list of mappings {criterion, status, source}",
+     "'criteria' phải là danh sách ánh xạ {criterion, status, source}"),
+    ("'forwarded' must be a mapping with 'verdicts' (kết quả xét của cấp dưới)",
+     "'forwarded' phải là một ánh xạ có 'verdicts' (kết quả xét của cấp dưới)"),
+    ("'forwarded.verdicts' must be a list of {subject, award, verdict}",
+     "'forwarded.verdicts' phải là danh sách {subject, award, verdict}"),
     # --- the register of commendations ---------------------------------------------------------
     ("the register needs SQLAlchemy: pip install 'emulation-rules[service]' (sổ theo dõi khen thưởng cần "
      "SQLAlchemy)",

@@ -169,8 +169,8 @@ def test_proposals_of_several_files_are_joined(tmp_path):
 
 @pytest.mark.parametrize(("argv", "said"), [
     (["--level", "upper_union", "-o", "x"], "--level ghi mỗi đơn vị một tệp"),
-    (["--units", str(UNITS), "--level", "district", "-o", "x"], "no unit of level 'district'"),
-    (["--award", "nothing"], "unknown award 'nothing'"),
+    (["--units", str(UNITS), "--level", "district", "-o", "x"], "không có đơn vị nào cấp 'district'"),
+    (["--award", "nothing"], "danh hiệu không có trong phong trào 'nothing'"),
 ])
 def test_forward_usage_errors_exit_2(tmp_path, argv, said):
     code, _, err = _cli("forward", str(CAMPAIGNS / "dienbien_2020.yaml"), "--facts", str(FORMS), *argv)

@@ -360,7 +360,7 @@ def test_rollup_bulk_of_one_table_per_upper_union_sums_to_the_whole(campaign, tm
     assert json.loads(many)["counts"] == json.loads(one)["counts"]
     pl.DataFrame([row(submission.subjects[0])]).write_parquet(tmp_path / "again.parquet")
     rc, _, err = counts(*paths, tmp_path / "again.parquet")
-    assert rc == 2 and f"subject {submission.subjects[0].id!r} is also in" in err and "[duplicate-subject]" in err
+    assert rc == 2 and f"đối tượng {submission.subjects[0].id!r} cũng có trong" in err and "[duplicate-subject]" in err
 
 # --- clusters (a test campaign: no shipped plan states a cluster ranking rule) ----------------
 

@@ -128,6 +128,8 @@ def _untranslated(kind: str, sample: str) -> str | None:
     text = sample.rstrip("\n")
     if not any(c.isalpha() for c in re.sub(r"--[a-z-]+", "", text.replace(_SAMPLE, ""))):
         return None  # a value passed on (f"{exc}", f"--register: {p}"): translated where it was made
+    if re.fullmatch(r"[\w.]+: \{.*\}", text):  # a YAML example as the hint: unit: {level: [...]}
+        return None
     lines = [line for line in text.split("\n") if line.strip(" x1:'")]
     if kind in ("stderr", "unknown"):
         done = [translate_line(line) for line in lines]

@@ -21,11 +21,11 @@ ENTRIES: tuple[tuple[str, str], ...] = (
     ("more than {n} nodes (nested aliases?)", "nhiều hơn {n} nút (bí danh lồng nhau?)"),
     ("tag {t} is not allowed (only text, numbers, booleans, null and dates)",
      "thẻ {t} không được phép (chỉ văn bản, số, đúng/sai, null và ngày)"),
-    ("while parsing {what} (from line {l}, column {c}): expected {x}, but got {y}",
-     "lỗi cú pháp YAML khi đọc {what} (từ dòng {l}, cột {c}): cần {x}, nhưng gặp {y}"),
-    ("while scanning {what} (from line {l}, column {c}): {why}",
-     "lỗi cú pháp YAML khi đọc {what} (từ dòng {l}, cột {c}): {why}"),
-    ("while parsing {what}: {why}", "lỗi cú pháp YAML khi đọc {what}: {why}"),
+    ("while parsing {thing} (from line {l}, column {c}): expected {x}, but got {y}",
+     "lỗi cú pháp YAML khi đọc {thing} (từ dòng {l}, cột {c}): cần {x}, nhưng gặp {y}"),
+    ("while scanning {thing} (from line {l}, column {c}): {why}",
+     "lỗi cú pháp YAML khi đọc {thing} (từ dòng {l}, cột {c}): {why}"),
+    ("while parsing {thing}: {why}", "lỗi cú pháp YAML khi đọc {thing}: {why}"),
     ("YAML could not be read:", "Không đọc được YAML:"),
     ("{n} problems in campaign:", "{n} lỗi trong phong trào:"),
     ("{n} problem in campaign:", "{n} lỗi trong phong trào:"),
@@ -230,8 +230,8 @@ ENTRIES: tuple[tuple[str, str], ...] = (
     ("criteria delegated to {x} ({cite})", "tiêu chuẩn do {x} quy định ({cite})"),
     ("the unit does not qualify: {x} ({cite})", "đơn vị không thuộc đối tượng: {x} ({cite})"),
     # --- documents in force (campaign/force.py): per kind of rule and status ------------------
-    *((f"{kind} {{id}} rests on {{doc}}, {status}: the review of {{what}} ({{day}}) falls outside its force",
-       f"{kind_vi} {{id}} dựa trên {{doc}}, {status_vi}: ngày xét {{what}} ({{day}}) nằm ngoài thời gian hiệu lực")
+    *((f"{kind} {{id}} rests on {{doc}}, {status}: the review of {{phase}} ({{day}}) falls outside its force",
+       f"{kind_vi} {{id}} dựa trên {{doc}}, {status_vi}: ngày xét {{phase}} ({{day}}) nằm ngoài thời gian hiệu lực")
       for kind, kind_vi in (("eligibility", "đối tượng của danh hiệu"), ("criterion", "tiêu chí"),
                             ("score item", "mục chấm điểm"), ("quota", "hạn mức"), ("target", "chỉ tiêu"),
                             ("parameter", "tham số"))

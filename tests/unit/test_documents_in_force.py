@@ -91,7 +91,9 @@ def test_table_and_explain_list_the_documents_with_their_status() -> None:
     assert ("  cstdcs_cap: Nghị định 91/2017/NĐ-CP (hết hiệu lực từ 01/01/2024, thay bằng "
             "Nghị định 98/2023/NĐ-CP)") in out.splitlines()
     _, out, _ = cli("explain", str(LDTT), "--facts", str(LDTT_FACTS), "--subject", "A01")
-    assert "  Căn cứ / rests on: Luật TĐKT 2022 (còn hiệu lực / in force); " in out
+    assert "  Căn cứ: Luật TĐKT 2022 (còn hiệu lực); " in out  # Vietnamese, the default
+    _, out, _ = cli("explain", str(LDTT), "--facts", str(LDTT_FACTS), "--subject", "A01", "--lang", "en")
+    assert "  Rests on: Luật TĐKT 2022 (in force); " in out
 
 
 def test_a_campaign_without_dated_documents_prints_as_before() -> None:

@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 
 from emulation_rules.campaign import model as m
 from emulation_rules.evaluate.semantics import leaves
-from emulation_rules.facts.history import ReviewYears, review_years
+from emulation_rules.facts.history import ReviewYears, review_years, some_review_day
 
 Assignment = dict[str, Any]
 HISTORY_KEY = "history"
@@ -67,7 +67,7 @@ def assign_held(cond: m.Held, truth: bool, review: ReviewYears | None) -> st.Sea
 def random_history(campaign: m.Campaign, review: ReviewYears | None) -> st.SearchStrategy[Any]:
     """A history near the windows the campaign's ``held`` conditions read (or an empty one)."""
     titles = sorted({h.held for h in held_titles(campaign)} | {a.id for a in campaign.awards})
-    base = review.year if review is not None and review.year is not None else campaign.phases[0].start.year
+    base = review.year if review is not None and review.year is not None else some_review_day(campaign).year
     years = list(range(base - 5, base + 2))
     entry = st.fixed_dictionaries({"title": st.sampled_from(titles), "year": st.sampled_from(years)})
     return st.lists(entry, max_size=8)

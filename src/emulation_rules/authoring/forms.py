@@ -381,13 +381,11 @@ class _FormWriter:
                 META_AS_OF,
                 "Ngày xét (ngày/tháng/năm)",
                 None,
-                "Ngày xét quyết định giai đoạn: "
-                + "; ".join(
+                "Ngày xét quyết định giai đoạn: " + "; ".join(
                     f"{p.label.vi} {p.start:%d/%m/%Y}-{p.end:%d/%m/%Y}"
-                    if p.end
-                    else f"{p.label.vi} từ {p.start:%d/%m/%Y}"
-                    for p in c.phases
-                ),
+                    if p.end else f"{p.label.vi} từ {p.start:%d/%m/%Y}"
+                    for p in c.phases) if c.phases or c.review_year is None else "Ngày xét quyết định năm xét (quy chế "
+                f"xét hằng năm, năm xét bắt đầu ngày {c.review_year.starts.day:02d}/{c.review_year.starts.month:02d})",
             ),
         ]
         for r, (key, label, value, note) in enumerate(rows, start=4):

@@ -23,6 +23,7 @@ from fractions import Fraction
 from typing import Any
 
 from emulation_rules.campaign import model as m
+from emulation_rules.facts.history import some_review_day
 
 __all__ = ["boundary_killer", "quota_bound_paths"]
 
@@ -68,8 +69,7 @@ def boundary_killer(original: m.Campaign, mutated: m.Campaign, path: tuple[Any, 
 
 
 def _review_day(c: m.Campaign) -> dt.date:
-    phase = next((p for p in c.phases if p.end is not None), c.phases[0])
-    return phase.end or phase.start
+    return some_review_day(c)
 
 
 _ENGINES: dict[int, tuple[m.Campaign, Any]] = {}

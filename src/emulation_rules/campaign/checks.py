@@ -88,6 +88,7 @@ class _Checker(ScopeChecks):
                 self.add("invalid-value", f"fact {f.id!r} of type {f.type} needs 'values'", ("facts", i))
             if f.type == "records" and not f.fields:
                 self.add("invalid-value", f"fact {f.id!r} of type records needs 'fields'", ("facts", i))
+        self._standing()
         for i, p in enumerate(c.phases):
             if p.end is not None and p.end < p.start:
                 self.add("phase-order", f"phase {p.id!r} ends ({p.end}) before it starts ({p.start})",

@@ -97,8 +97,15 @@ def _rule(path: PathT, kind: str, rule_id: str, award: str | None, node: Any) ->
 
 def review_days(campaign: m.Campaign) -> dict[str, dt.date]:
     """``{phase id: review date}`` used by ``validate``: a phase's last day, or its first day when
-    it has no end."""
-    return {p.id: p.end or p.start for p in campaign.phases}
+    it has no end. A standing regulation (no phases) is reviewed every year: the review years
+    just after a cited document ends, and just before it begins, are checked (their last days)."""
+    if campaign.phases or campaign.review_year is None:
+        return {p.id: p.end or p.start for p in campaign.phases}
+    edges = {day for d in campaign.documents if d.in_force is not None
+             for day in (d.in_force.to and d.in_force.to + dt.timedelta(days=1),
+                         d.in_force.from_ and d.in_force.from_ - dt.timedelta(days=1)) if day is not None}
+    years = sorted((p for p in map(campaign.review_year.phase_at, edges)), key=lambda p: p.start)
+    return {p.id: p.end or p.start for p in years}
 
 
 def force_problems(campaign: m.Campaign, days: Mapping[str, dt.date],

@@ -51,6 +51,31 @@ class ReviewYear(_Model):
     source: Source
     note: str | None = Field(default=None, description=_NOTE)
 
+    def phase(self, year: int) -> Phase:
+        """Review year ``year`` as the phase a campaign without ``phases`` judges (a standing
+        regulation): id ``review_year_<year>``, from its first day to the day before the next."""
+        m, d = self.starts.month, self.starts.day
+        span = f"{year}" if (m, d) == (1, 1) else f"{year}-{year + 1}"
+        return Phase(id=f"{PHASE_PREFIX}{year}", kind="campaign", start=dt.date(year, m, d),
+                     end=dt.date(year + 1, m, d) - dt.timedelta(days=1), source=self.source,
+                     label=Text(vi=f"Năm xét {span}", en=f"Review year {span}"),
+                     derived="a review year of a standing regulation (review_year)")
+
+    def phase_at(self, day: dt.date) -> Phase:
+        """The review year ``day`` falls in, as a phase (:meth:`phase`)."""
+        return self.phase(day.year if (day.month, day.day) >= (self.starts.month, self.starts.day) else day.year - 1)
+
+    def phase_named(self, phase_id: str) -> Phase | None:
+        """The review year named ``review_year_<year>``, as a phase; None for any other id."""
+        year = phase_id.removeprefix(PHASE_PREFIX)
+        if year == phase_id or not (year.isascii() and year.isdigit() and len(year) == 4):
+            return None
+        return self.phase(int(year))
+
+
+PHASE_PREFIX = "review_year_"
+"""Prefix of the ids of a standing regulation's review years (``review_year_2024``)."""
+
 
 class Review(_Model):
     """A recurring check or review (kiểm tra, sơ kết, tổng kết)."""

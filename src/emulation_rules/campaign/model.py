@@ -467,8 +467,8 @@ class Campaign(_Model):
         description="thi đua thường xuyên / theo chuyên đề / đợt (sprint)."
     )
     legal_basis: tuple[LegalBasis, ...] = ()
-    phases: tuple[Phase, ...] = Field(min_length=1)
-    review_year: ReviewYear | None = Field(default=None, description="A standing regulation's yearly review (review years from a given day).")
+    phases: tuple[Phase, ...] = Field(default=(), description="Dated phases; none for a standing regulation, whose review date picks its review year (review_year).")
+    review_year: ReviewYear | None = Field(default=None, description="A standing regulation's yearly review (review years from a given day); without phases, the period judged.")
     ratings: tuple[YearlyRating, ...] = Field(default=(), description="Yearly ratings a history may record and 'held' may read.")
     reviews: tuple[Review, ...] = ()
     subjects: Subjects
@@ -534,10 +534,20 @@ class Campaign(_Model):
         return {p.id: p.default for p in self.parameters}
 
     def phase_at(self, day: dt.date) -> Phase | None:
-        """The most specific phase containing ``day`` (a round beats a whole-campaign phase)."""
+        """The most specific phase containing ``day`` (a round beats a whole-campaign phase); without
+        phases, the review year of a standing regulation (:meth:`ReviewYear.phase_at`)."""
+        if not self.phases and self.review_year is not None:
+            return self.review_year.phase_at(day)
         hits = [p for p in self.phases if p.contains(day)]
         hits.sort(key=lambda p: (p.kind == "campaign", -(p.start.toordinal())))
         return hits[0] if hits else None
+
+    def phase_named(self, phase_id: str | None) -> Phase | None:
+        """The phase ``phase_id``: a declared one, else a standing regulation's review year."""
+        found = next((p for p in self.phases if p.id == phase_id), None)
+        if found is None and phase_id is not None and not self.phases and self.review_year is not None:
+            return self.review_year.phase_named(phase_id)
+        return found
 
 # Built here, not on first validation: built lazily (defer_build alone), the tagged unions of conditions are named differently in pydantic's error locations (test_loader_cases).
 AggregateSpec.model_rebuild(_types_namespace={"Condition": Condition})

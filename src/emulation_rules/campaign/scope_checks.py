@@ -1,7 +1,7 @@
 """Semantic checks of what reaches beyond one subject (issue 19): a quota's groups and kinds
 (``per: {fact, within}``, ``subjects: [...]``), conditions over the subject's unit
-(``{unit: ...}``, ``{level: [...]}``) and documents' force (``in_force``, ``replaced_by``). Mixed
-into the checker of :mod:`.checks`."""
+(``{unit: ...}``, ``{level: [...]}``), documents' force (``in_force``, ``replaced_by``) and a
+standing regulation's review year. Mixed into the checker of :mod:`.checks`."""
 
 from __future__ import annotations
 
@@ -32,6 +32,13 @@ class ScopeChecks:
     def _condition(self, cond: Any, path: PathT, kind: str, records: m.FactDecl | None,
                    depth: int = 0) -> None:
         raise NotImplementedError  # pragma: no cover - provided by the checker
+
+    def _standing(self) -> None:
+        """A campaign without phases is a standing regulation: it declares its review year."""
+        if not self.c.phases and self.c.review_year is None:
+            self.add("invalid-value", "a campaign without phases must declare review_year (a standing "
+                     "regulation judged by review year)", ("phases",),
+                     "give its phases, or review_year: {starts: {month: 1, day: 1}, source: {...}}")
 
     def _documents_force(self, docs: dict[str, m.Document]) -> None:
         """A document's ``replaced_by`` names a declared document; its ``in_force`` ends after it starts."""

@@ -55,7 +55,7 @@ def evaluation_force(args: argparse.Namespace, campaign: m.Campaign, evaluation:
     on the evaluation's review date (else the judged phase's last day). Returns True when refused."""
     day = evaluation.as_of
     if day is None:
-        phase = next((p for p in campaign.phases if p.id == evaluation.phase), None)
+        phase = campaign.phase_named(evaluation.phase)
         day = (phase.end or phase.start) if phase is not None else None
     if day is None:
         return False

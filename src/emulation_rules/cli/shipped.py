@@ -28,7 +28,7 @@ __all__ = ["SHIPPED_COMMANDS", "add_shipped_commands", "case_paths"]
 EXIT_OK, EXIT_PROBLEMS, EXIT_INPUT = 0, 1, 2
 
 _WORDS: dict[str, dict[str, str]] = {
-    "vi": {"id": "Mã", "title": "Tên phong trào", "years": "Năm", "documents": "Văn bản",
+    "vi": {"id": "Mã", "title": "Tên phong trào", "years": "Năm", "documents": "Văn bản", "yearly": "hằng năm",
            "none": "không có phong trào nào đi kèm bản cài này",
            "unknown": "không có phong trào đi kèm mã {id!r}; các mã: {ids}",
            "exists": "{files} đã có; chọn thư mục khác hoặc thêm --force để ghi đè",
@@ -36,7 +36,7 @@ _WORDS: dict[str, dict[str, str]] = {
            "wrote": "đã ghi {files}",
            "next": "tiếp theo: emulation-rules evaluate {id} --facts {facts}",
            "cannot": "không ghi được {path}: {why}"},
-    "en": {"id": "Id", "title": "Campaign", "years": "Years", "documents": "Documents",
+    "en": {"id": "Id", "title": "Campaign", "years": "Years", "documents": "Documents", "yearly": "yearly",
            "none": "no campaign is shipped with this installation",
            "unknown": "no shipped campaign {id!r}; the ids: {ids}",
            "exists": "{files} already exist; choose another directory or pass --force to overwrite",
@@ -99,6 +99,7 @@ def _entry(cid: str, path: Path) -> dict[str, Any]:
         "id": cid,
         "title": {"vi": c.title.vi, "en": c.title.en},
         "years": list(years) if years else None,
+        "standing": not c.phases and c.review_year is not None,  # reviewed every year, no phases
         "documents": [{"id": d.id, "kind": d.kind, "name": d.citation_name(), "number": d.number,
                        "date": d.date.isoformat() if d.date else None, "text": d.text,
                        "text_status": d.text_status, "sha256": d.sha256} for d in c.documents],
@@ -129,6 +130,7 @@ def cmd_campaigns(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     for e in entries:
         y = e["years"]
         years = "" if y is None else (f"{y[0]}" if y[1] in (None, y[0]) else f"{y[0]}-{y[1]}")
+        years = w["yearly"] if e["standing"] else years
         rows.append((e["id"], years, e["title"][args.lang]))
         docs.append("; ".join(f"{d['name']} ({_TEXT_STATUS[args.lang][d['text_status'] if d['text'] else None]})"
                               for d in e["documents"]))

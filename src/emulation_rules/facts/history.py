@@ -54,6 +54,7 @@ __all__ = [
     "ReviewYears",
     "read_history",
     "review_years",
+    "some_review_day",
     "year_of",
 ]
 
@@ -106,6 +107,19 @@ def year_of(day: dt.date, starts: tuple[int, int] = (1, 1)) -> int:
     return day.year if (day.month, day.day) >= starts else day.year - 1
 
 
+def some_review_day(campaign: m.Campaign) -> dt.date:
+    """A review date the campaign judges, for examples and generated populations: the end (else the
+    start) of its first phase with an end; for a standing regulation, the last day of the review
+    year of its latest dated document."""
+    if campaign.phases:
+        phase = next((p for p in campaign.phases if p.end is not None), campaign.phases[0])
+        return phase.end or phase.start
+    dated = [d.date for d in campaign.documents if d.date is not None]
+    standing = campaign.phase_at(max(dated) if dated else dt.date(2000, 1, 1))
+    assert standing is not None and standing.end is not None  # checks: no phases needs review_year
+    return standing.end
+
+
 def review_years(campaign: m.Campaign, day: dt.date | None, phase_id: str | None) -> ReviewYears:
     """Y and the judged phase's years for a review on ``day`` judging ``phase_id``.
 
@@ -113,7 +127,7 @@ def review_years(campaign: m.Campaign, day: dt.date | None, phase_id: str | None
     """
     declared = getattr(campaign, "review_year", None)
     starts = (declared.starts.month, declared.starts.day) if declared is not None else (1, 1)
-    phase = next((p for p in campaign.phases if p.id == phase_id), None)
+    phase = campaign.phase_named(phase_id)  # declared, or a standing regulation's review year
     if day is None and phase is not None:
         day = phase.end or phase.start
     year = year_of(day, starts) if day is not None else None

@@ -93,13 +93,17 @@ def review_phase(
         ReviewDateError: ``phase`` is not one of the campaign's, or ``as_of`` lies in no phase;
             the message names the phases with their dates and the ``--phase`` option.
     """
+    standing = not campaign.phases and campaign.review_year is not None  # judged by review year
     if phase is not None:
-        found = choose(phase, phase_choices(campaign))
+        named = campaign.phase_named(phase.strip()) if standing else None
+        found = named.id if named is not None else choose(phase, phase_choices(campaign))
         if found is None:
             message, hint = unknown_message("phase", phase, phase_choices(campaign))
+            if standing:
+                hint = "a standing regulation's phase is its review year: review_year_2024, ..."
             raise ReviewDateError(message + (f" ({hint})" if hint else ""))
         return found, frozenset({found})
-    if as_of is None or not campaign.phases:
+    if as_of is None or not (campaign.phases or standing):
         return None, None
     at = campaign.phase_at(as_of)
     if at is None:
@@ -107,4 +111,4 @@ def review_phase(
             f"{as_of.isoformat()} lies in no phase of {campaign.id}: {_phase_dates(campaign)}. "
             "Choose a review date inside a phase (--as-of), or judge a phase with --phase ID "
             "(phase= in the library)")
-    return at.id, frozenset(p.id for p in campaign.phases if p.contains(as_of))
+    return at.id, frozenset(p.id for p in campaign.phases if p.contains(as_of)) or frozenset({at.id})

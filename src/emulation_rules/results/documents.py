@@ -105,7 +105,7 @@ def with_documents(campaign: m.Campaign, evaluation: Evaluation) -> Evaluation:
     phase's last day)."""
     day = evaluation.as_of
     if day is None and evaluation.phase is not None:
-        phase = next((p for p in campaign.phases if p.id == evaluation.phase), None)
+        phase = campaign.phase_named(evaluation.phase)
         day = (phase.end or phase.start) if phase is not None else None
     return dataclasses.replace(evaluation, documents=rests_on(campaign, day))
 

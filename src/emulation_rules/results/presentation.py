@@ -219,9 +219,9 @@ class Formatter:
 
     def phase(self, phase: str | None) -> str:
         """A phase's label."""
-        for p in self.c.phases if self.c is not None else ():
-            if p.id == phase:
-                return self.text(p.label)
+        p = self.c.phase_named(phase) if self.c is not None else None
+        if p is not None:  # declared, or a standing regulation's review year
+            return self.text(p.label)
         return phase or ""
 
     def level(self, level: str | None, role: str | None) -> str:

@@ -231,9 +231,9 @@ VERDICT_WORDS = {lang: {v: _WORDS[lang][v] for v in VERDICTS} for lang in _WORDS
 
 def phase_label(campaign: m.Campaign, phase: str | None, lang: str) -> str | None:
     """The phase's label in ``lang`` (its id when the campaign has no such phase)."""
-    for p in campaign.phases:
-        if p.id == phase:
-            return p.label.en if lang == "en" else p.label.vi
+    p = campaign.phase_named(phase)  # declared, or a standing regulation's review year
+    if p is not None:
+        return p.label.en if lang == "en" else p.label.vi
     return phase
 
 

@@ -228,9 +228,9 @@ def _date(text: str | None) -> dt.date | None:
 def _phase(campaign: m.Campaign, phase: str | None) -> m.Phase | None:
     if phase is None:
         return None
-    for p in campaign.phases:
-        if p.id == phase:
-            return p
+    found = campaign.phase_named(phase)  # declared, or a standing regulation's review year
+    if found is not None:
+        return found
     message, hint = unknown_id("phase", phase, [p.id for p in campaign.phases],
                                where=f" in campaign {campaign.id!r}",
                                aliases={p.label.vi: p.id for p in campaign.phases})

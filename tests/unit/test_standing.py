@@ -102,3 +102,12 @@ def test_validate_checks_a_standing_regulation_in_the_review_years_a_text_ends_o
     assert len(warned) == 3 and all("review_year_2017 (2017-12-31)" in line for line in warned)
     code, _, _ = _cli("validate", "--strict", str(ROOT / "campaigns" / "vgcl_certificates.yaml"))
     assert code == 1
+
+
+def test_the_list_of_shipped_campaigns_shows_a_standing_regulation_as_yearly() -> None:
+    code, out, _ = _cli("campaigns")
+    assert code == 0
+    (line,) = [x for x in out.splitlines() if x.startswith("vgcl_certificates ")]
+    assert "hằng năm" in line
+    code, out, _ = _cli("campaigns", "--lang", "en")
+    assert code == 0 and "yearly" in next(x for x in out.splitlines() if x.startswith("vgcl_certificates "))

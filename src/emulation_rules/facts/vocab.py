@@ -97,10 +97,11 @@ def review_phase(
     if phase is not None:
         named = campaign.phase_named(phase.strip()) if standing else None
         found = named.id if named is not None else choose(phase, phase_choices(campaign))
+        if found is None and standing:
+            raise ReviewDateError(f"{phase!r} is not a review year of {campaign.id}: a standing regulation "
+                                  "judges review_year_<year>, e.g. review_year_2024")
         if found is None:
             message, hint = unknown_message("phase", phase, phase_choices(campaign))
-            if standing:
-                hint = "a standing regulation's phase is its review year: review_year_2024, ..."
             raise ReviewDateError(message + (f" ({hint})" if hint else ""))
         return found, frozenset({found})
     if as_of is None or not (campaign.phases or standing):

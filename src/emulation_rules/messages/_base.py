@@ -238,6 +238,11 @@ ENTRIES: tuple[tuple[str, str], ...] = (
       for status, status_vi in (("expired on {end}, replaced by {by}", "hết hiệu lực từ {end}, thay bằng {by}"),
                                 ("expired on {end}", "hết hiệu lực từ {end}"),
                                 ("not yet in force (from {start})", "chưa có hiệu lực (từ {start})"))),
+    ("{x} is not a review year of {c}: a standing regulation judges review_year_<year>, e.g. review_year_2024",
+     "{x} không phải năm xét của {c}: quy chế xét hằng năm xét review_year_<năm>, ví dụ review_year_2024"),
+    ("a campaign without phases must declare review_year (a standing regulation judged by review year)",
+     "phong trào không có giai đoạn phải khai review_year (quy chế xét theo năm xét)"),
+    ("give its phases, or review_year: {x}", "khai các giai đoạn, hoặc review_year: {x}"),
     ("in force to {to} before it is in force from {start}", "hết hiệu lực ngày {to} trước khi có hiệu lực từ {start}"),
     ("not proposed by the unit", "không được đơn vị đề nghị"),
 )

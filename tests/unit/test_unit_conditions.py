@@ -138,3 +138,13 @@ def test_a_table_scored_in_bulk_is_refused_rather_than_read_without_its_units(un
                      encoding="utf-8")
     with pytest.raises(CompileError, match="reads the subject's unit"):
         Engine(units, backend="polars").evaluate_many(table, as_of=None)
+
+
+def test_explain_shows_the_unit_gate_without_an_empty_quotation(units) -> None:
+    """The unit gate is a criterion the engine adds (evaluate/units.py): it has no wording of its
+    own, so explain shows its rule and source and no empty quotation marks."""
+    from emulation_rules.results.render import render_explanation
+
+    evaluation = Engine(units, backend="python").evaluate(parse_facts(SUBMISSION, units))
+    text = render_explanation(evaluation, "P1")
+    assert "[unit_eligibility__]" in text and "“”" not in text

@@ -215,7 +215,8 @@ def render_explanation(evaluation: Evaluation, subject_id: str, *, lang: str = "
         for c in a.criteria:
             status = _lower_first(STATUS[c.status][1 if en else 0])
             lines.append(f"  {_MARK[c.status]} {c.label.en if en else c.label.vi} [{c.criterion_id}]: {status}")
-            lines.append(f"      “{c.text_vi}”")
+            if c.text_vi:  # the unit gate (evaluate/units.py) has no wording of its own
+                lines.append(f"      “{c.text_vi}”")
             lines.append(f"      {w['rule']}: {c.threshold}")
             if c.values:
                 used = ", ".join(f"{k if en else _value_key_vi(k)} = "

@@ -373,14 +373,14 @@ def _salvaged_checks(data: dict[str, Any], smap: SourceMap,
         return []
     left_out = [_value_at(data, p) for p in pruned.removed if isinstance(p[-1], int)]
     ids = {str(item.get("id")) for item in left_out if isinstance(item, dict) and "id" in item}
-    holders = {p[:-1] for p in pruned.removed if isinstance(p[-1], str)}
+    holders = {p[:-1] for p in pruned.removed}  # e.g. a campaign whose only phase is refused: not phase-free
     out: list[Problem] = []
     from emulation_rules.campaign.checks import check_campaign
 
     for p in check_campaign(campaign, SourceMap(file=smap.file)):
         path = pruned.original(p.path)
         if (p.code, path) in reported or path in holders:
-            continue  # reported, or about a mapping that lost a misspelt key (fixing it may fix this)
+            continue  # reported, or about a mapping or list that lost a key or item (fixing it may fix this)
         if p.code.startswith("unknown-") and str(_value_at(data, path)) in ids:
             continue  # names an item left out above: already reported there
         if p.code == "unknown-document" and "documents" in broken:

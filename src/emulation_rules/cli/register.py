@@ -185,12 +185,17 @@ def _from_evaluation(args: argparse.Namespace) -> tuple[list[Any], str | None, i
     """The awarded titles of an evaluation JSON that no quota's cap leaves out
     (:func:`emulation_rules.facts.conferring.from_evaluation`)."""
     from emulation_rules.campaign.loader import load_campaign
+    from emulation_rules.campaign.reading import InputFileError, read_limited
     from emulation_rules.facts.conferring import from_evaluation
+    from emulation_rules.facts.reader import MAX_FACTS_BYTES
 
     where = str(args.evaluation)
     try:
-        data = json.loads(args.evaluation.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+        data = json.loads(read_limited(args.evaluation, MAX_FACTS_BYTES).decode("utf-8"))
+    except InputFileError as exc:
+        raise FactsError([Problem(exc.code, f"cannot read the evaluation: {exc.message}",
+                                  location=SourceLocation(where, 1))]) from None
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise FactsError([Problem("unreadable", f"cannot read the evaluation: {exc}",
                                   location=SourceLocation(where, 1))]) from None
     campaign = load_campaign(args.campaign) if args.campaign else None
@@ -206,13 +211,18 @@ def _from_evaluation(args: argparse.Namespace) -> tuple[list[Any], str | None, i
 
 def _rows(path: Path) -> tuple[list[str], list[tuple[int, list[Any]]], Callable[[int, int], SourceLocation]]:
     """A table's header and rows (CSV or the first sheet of an .xlsx), with a locator."""
+    from emulation_rules.campaign.reading import InputFileError, read_limited
+    from emulation_rules.facts.reader import MAX_FACTS_BYTES
+    from emulation_rules.facts.xlsx_bounds import check_xlsx
+
     name = str(path)
-    try:
-        raw = path.read_bytes()
-    except OSError as exc:
-        raise FactsError([Problem("unreadable", f"cannot read: {exc.strerror or exc}",
+    try:  # bounded, a regular file only (a FIFO would block, /dev/zero never end)
+        raw = read_limited(path, MAX_FACTS_BYTES)
+    except InputFileError as exc:
+        raise FactsError([Problem(exc.code, f"cannot read: {exc.message}",
                                   location=SourceLocation(name, 1))]) from None
     if path.suffix.lower() in (".xlsx", ".xlsm"):
+        check_xlsx(raw, name)  # the reader allocates from what the sheets say: bound it first
         try:
             from python_calamine import CalamineWorkbook
         except ImportError:

@@ -74,10 +74,13 @@ def load_corrections(source: str | os.PathLike[str], campaign: m.Campaign, submi
     """
     path = Path(source)
     name = str(path)
-    try:
-        raw = path.read_bytes()
-    except OSError as exc:
-        raise FactsError([Problem("unreadable", f"cannot read: {exc.strerror or exc}",
+    from emulation_rules.campaign.reading import InputFileError, read_limited
+    from emulation_rules.facts.reader import MAX_FACTS_BYTES
+
+    try:  # bounded, a regular file only (a FIFO would block, /dev/zero never end)
+        raw = read_limited(path, MAX_FACTS_BYTES)
+    except InputFileError as exc:
+        raise FactsError([Problem(exc.code, f"cannot read: {exc.message}",
                                   location=SourceLocation(name, 1))]) from None
     suffix = path.suffix.lower()
     if suffix in (".csv", ".xlsx", ".xlsm"):
@@ -122,6 +125,9 @@ def _table(raw: bytes, name: str, smap: SourceMap, *, xlsx: bool) -> list[tuple[
         except ImportError:
             raise FactsError([Problem("missing-extra", "reading .xlsx needs python-calamine: pip install "
                                       "'emulation-rules[xlsx]'", location=SourceLocation(name, 1))]) from None
+        from emulation_rules.facts.xlsx_bounds import check_xlsx
+
+        check_xlsx(raw, name)  # the reader allocates from what the sheets say: bound it first
         try:
             book = CalamineWorkbook.from_filelike(io.BytesIO(raw))
             sheet = book.sheet_names[0]

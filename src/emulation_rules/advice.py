@@ -287,6 +287,7 @@ def _as_facts(cond: Any) -> Any:
     if isinstance(cond, m.AnyOf):
         return m.AnyOf(any=tuple(_as_facts(c) for c in cond.any))
     if isinstance(cond, m.NotOf):
+        m.build_models()
         return m.NotOf.model_validate({"not": _as_facts(cond.not_)})
     if getattr(cond, "field", None) is not None:
         return cond.model_copy(update={"fact": cond.field, "field": None})

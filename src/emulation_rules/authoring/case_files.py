@@ -216,6 +216,7 @@ def load_cases(
 
 
 def _build(file: Path, data: Any, smap: SourceMap, campaign: m.Campaign | None) -> CaseFile:
+    m.build_models()
     try:
         model = _CaseFileModel.model_validate(data)
     except ValidationError as exc:

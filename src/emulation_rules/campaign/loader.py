@@ -190,6 +190,7 @@ def validate_campaign(data: Any, smap: SourceMap | None = None, *,
     version = _version_problem(data, smap)
     if version is not None:
         raise CampaignValidationError([version])
+    m.build_models()
     try:
         campaign = m.Campaign.model_validate(data)
     except ValidationError as exc:
@@ -251,6 +252,7 @@ def dump_campaign(campaign: m.Campaign) -> str:
     Dates stay YAML dates (not ISO text), so a date threshold in a condition loads back as a
     date; tuples become lists.
     """
+    m.build_models()
     data = campaign.model_dump(mode="python", by_alias=True, exclude_defaults=True)
     return dump_yaml(_plain(data))
 
@@ -395,6 +397,7 @@ _ADAPTERS: dict[str, TypeAdapter[Any]] = {}
 def _adapter(name: str) -> TypeAdapter[Any]:
     """A validator of one top-level field of the campaign, with its constraints (min_length)."""
     if name not in _ADAPTERS:
+        m.build_models()
         info = m.Campaign.model_fields[name]
         tp: Any = info.annotation
         if info.metadata:

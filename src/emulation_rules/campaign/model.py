@@ -549,8 +549,20 @@ class Campaign(_Model):
             return self.review_year.phase_named(phase_id)
         return found
 
-# Built here, not on first validation: built lazily (defer_build alone), the tagged unions of conditions are named differently in pydantic's error locations (test_loader_cases).
-AggregateSpec.model_rebuild(_types_namespace={"Condition": Condition})
-OfUnit.model_rebuild(_types_namespace={"Condition": Condition})
-for _m in (Eligibility, Aggregate, CountSpec, AllOf, AnyOf, NotOf, Criterion, ScoreItem, Population, CountMetric, ShareMetric, Target, QuotaOf, Quota, Campaign):
-    _m.model_rebuild()
+
+_BUILT: list[bool] = []
+
+
+def build_models() -> None:
+    """Build the validators, once, before a campaign is validated or dumped (the loader, the
+    case files, the schema and the service call it). Not at import: a campaign read from the cache
+    is never validated, and building them is most of a cold start. Left to pydantic's first use
+    (defer_build alone), the tagged unions of conditions are named otherwise in error locations."""
+    if _BUILT:
+        return
+    AggregateSpec.model_rebuild(_types_namespace={"Condition": Condition})
+    OfUnit.model_rebuild(_types_namespace={"Condition": Condition})
+    for model in (Eligibility, Aggregate, CountSpec, AllOf, AnyOf, NotOf, Criterion, ScoreItem, Population,
+                  CountMetric, ShareMetric, Target, QuotaOf, Quota, Campaign):
+        model.model_rebuild()
+    _BUILT.append(True)

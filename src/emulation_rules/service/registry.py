@@ -136,6 +136,7 @@ class CampaignRegistry:
     """
 
     def __init__(self, directory: Path, *, backend: BackendChoice = "auto") -> None:
+        m.build_models()  # a long-running process: validators built once, before any request dumps a campaign
         self.directory = directory
         self.backend: BackendChoice = backend
         self._by_id: Mapping[str, Served] = MappingProxyType({})

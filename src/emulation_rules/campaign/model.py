@@ -56,7 +56,6 @@ from emulation_rules.campaign.ranking import RankKey as RankKey
 from emulation_rules.campaign.records import Aggregate as Aggregate
 from emulation_rules.campaign.records import AggregateSpec as AggregateSpec
 from emulation_rules.campaign.records import Window as Window
-from emulation_rules.campaign.records import link_windows
 from emulation_rules.campaign.titles import AwardRef as AwardRef
 from emulation_rules.campaign.titles import Held as Held
 from emulation_rules.campaign.titles import YearlyRating as YearlyRating
@@ -548,6 +547,28 @@ class Campaign(_Model):
         if found is None and phase_id is not None and not self.phases and self.review_year is not None:
             return self.review_year.phase_named(phase_id)
         return found
+
+
+def _leaves(cond: Any) -> list[Any]:
+    """The leaves of a condition (under ``all``/``any``/``not``), in reading order."""
+    if isinstance(cond, AllOf | AnyOf):
+        return [x for c in (cond.all if isinstance(cond, AllOf) else cond.any) for x in _leaves(c)]
+    return _leaves(cond.not_) if isinstance(cond, NotOf) else [] if cond is None else [cond]
+
+
+def link_windows(campaign: Campaign) -> None:
+    """Give every ``within: {held: t}`` of a criterion the ``held`` condition on ``t`` of that
+    criterion (the first, in reading order), so that evaluators read its years. The loader
+    reports a window whose criterion has no such condition (``bad-compare``)."""
+    for award in campaign.awards:
+        for crit in award.criteria:
+            leaves = _leaves(crit.condition)
+            held = {leaf.held: leaf for leaf in reversed(leaves) if isinstance(leaf, Held)}
+            for leaf in leaves:
+                spec = leaf.count if isinstance(leaf, Count) else leaf.aggregate if isinstance(leaf, Aggregate) else None
+                window = getattr(spec, "within", None)
+                if window is not None and window.held is not None:
+                    window._held_window = held.get(window.held)
 
 
 _BUILT: list[bool] = []

@@ -82,24 +82,3 @@ class Aggregate(_Model):
     value: Scalar | None = Field(default=None, description="Constant threshold in the field's type (money as written: '80 triệu đồng'); a number for count.")
     param: Ident | None = Field(default=None, description="Parameter giving the threshold.")
     derived: str | None = Field(default=None, description=_DERIVED)
-
-
-def link_windows(campaign: Any) -> None:
-    """Give every ``within: {held: t}`` of a criterion the ``held`` condition on ``t`` of that
-    criterion (the first, in reading order), so that evaluators read its years. The loader
-    reports a window whose criterion has no such condition (``bad-compare``)."""
-    from emulation_rules.campaign.dependencies import leaves_with_paths
-    from emulation_rules.campaign.model import Aggregate, Count, Held
-
-    for award in campaign.awards:
-        for crit in award.criteria:
-            leaves = [leaf for leaf, _ in leaves_with_paths(crit.condition)]
-            held = {}
-            for leaf in reversed(leaves):
-                if isinstance(leaf, Held):
-                    held[leaf.held] = leaf
-            for leaf in leaves:
-                spec = leaf.count if isinstance(leaf, Count) else leaf.aggregate if isinstance(leaf, Aggregate) else None
-                window = getattr(spec, "within", None)
-                if window is not None and window.held is not None:
-                    window._held_window = held.get(window.held)

@@ -592,12 +592,3 @@ def _allowed_keys(cls: type[BaseModel] | None) -> list[str]:
 
 
 # --- semantic checks ---------------------------------------------------------------------------
-
-
-def __getattr__(name: str) -> Any:
-    """``MAX_CONDITION_DEPTH`` read from the checks when asked for (they load only to validate)."""
-    if name == "MAX_CONDITION_DEPTH":
-        from emulation_rules.campaign.checks import MAX_CONDITION_DEPTH
-
-        return MAX_CONDITION_DEPTH
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

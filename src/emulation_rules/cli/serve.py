@@ -323,7 +323,7 @@ def _cmd_replay(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     from emulation_rules.service.decisions import DecisionLog
     from emulation_rules.service.problems import ServiceProblem
     from emulation_rules.service.registry import Served, campaign_from_text
-    from emulation_rules.service.work import replay
+    from emulation_rules.service.replay import replay
 
     try:
         decisions = DecisionLog(args.log_db, create=False)

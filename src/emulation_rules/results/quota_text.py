@@ -11,9 +11,9 @@ from emulation_rules.messages import Lang, translate_message
 
 if TYPE_CHECKING:
     from emulation_rules.results.quota_ranking import QuotaOutcome
-    from emulation_rules.results.quotas import QuotaResult
+    from emulation_rules.results.quota_result import QuotaResult
 
-__all__ = ["bound_words", "render_quotas_table"]
+__all__ = ["bound_text", "bound_words", "render_quotas_table", "share_text"]
 
 _W: dict[str, dict[str, str]] = {
     "en": {
@@ -53,8 +53,6 @@ def bound_words(r: QuotaResult, lang: Lang = "en") -> str:
 def render_quotas_table(results: Sequence[QuotaResult], lang: Lang = "vi") -> str:
     """Plain-text lines, one per quota (and one per group of a grouped or capped quota, and one
     per placed awardee), for after the evaluate table."""
-    from emulation_rules.results.quotas import share_text
-
     w = _W[lang]
     lines = ["", w["head"]]
     for r in results:
@@ -74,8 +72,6 @@ def render_quotas_table(results: Sequence[QuotaResult], lang: Lang = "vi") -> st
 
 
 def _extended_lines(r: QuotaResult, lang: Lang) -> list[str]:
-    from emulation_rules.results.quotas import share_text
-
     w = _W[lang]
     out = [f"  {r.quota_id}: {w[r.status]} — {bound_words(r, lang)} [{r.source.cite()}]"]
     placed: dict[str | None, list[QuotaOutcome]] = {}
@@ -104,3 +100,18 @@ def _extended_lines(r: QuotaResult, lang: Lang) -> list[str]:
 def _value(v: Any, w: dict[str, str]) -> str:
     return w["none"] if v is None else v.isoformat() if hasattr(v, "isoformat") else plain_number(v) if isinstance(
         v, float) else str(v)
+
+
+def bound_text(r: QuotaResult) -> str:
+    """The quota's bound in English words, e.g. ``at most 15% (rounded down), per unit``."""
+    return bound_words(r, "en")
+
+
+def share_text(share: float, required: float) -> str:
+    """``share`` with two decimals, and more where two would print an unequal share as the
+    required one (14.999% of a 15% quota prints 14.9990, never 15.00)."""
+    for digits in (2, 4, 6):
+        text = f"{share:.{digits}f}"
+        if share == required or float(text) != required:
+            return text
+    return repr(share)

@@ -32,7 +32,7 @@ ENGLISH = re.compile(
     r"passed|failed|expectations|actual|reached|covered|outcomes|mutants?|killed|survived|surviving|wrote|"
     r"converted|changed|reviewer|points|source|values|applies|nobody|within|over|cap|quotas?|gains?|losses?|"
     r"suggestions?|provide|records?|initiatives?|accepted|excluded|credited|register|decision|dossier|proposed|"
-    r"which|would|least|more|none|left|found|because|derived)\b",
+    r"which|would|least|more|none|left|found|because|derived|open|union|joint|external|yearly)\b",
     re.IGNORECASE)
 """English words of the messages, tables and notes (none may stay in Vietnamese output)."""
 
@@ -56,6 +56,8 @@ def _prose(text: str) -> str:
     text = re.sub(r"(?m)^\s*(?:điều kiện|rule): [^\n]*|(?:giai đoạn|phase): \S+", " ", text)
     text = re.sub(r"\((?:[^()]*\()?[^()]*chưa đối chiếu\)\)?", " ", text)  # a citation whose lines were not checked
     text = re.sub(r"\S+ (?:>=|<=|>|<|==|=|≥|≤) \S+", " ", text)  # formulas: initiatives >= 1
+    # phase=, and an id with the campaign's own label: campaign (Giai đoạn 2021-2030)
+    text = re.sub(r"\S+=|(?<=: |; )[a-z0-9_]+ \([^()]*(?:\([^()]*\)[^()]*)?\)", " ", text)
     text = re.sub(r"(?m)^(\s*(?:derived|suy ra) [^\n]*?\)): [^\n]*", r"\1", text)  # the campaign's reason
 
     text = re.sub(r"\([^()]*dòng [^()]*\)", " ", text)  # citations
@@ -160,6 +162,8 @@ COMMANDS = {
     "no-file": ["evaluate", LDTT[0], "--facts", "no-such-file.yaml"],
     "no-subject": ["explain", *LDTT, "--subject", "NOPE"],
     "bad-param": ["evaluate", *LDTT, "--param", "nope=1"],
+    "no-phase": ["targets", str(CAMPAIGNS / "thanhhoa_2021_2030.yaml"), "--facts",
+                 str(EXAMPLES / "thanhhoa_2021_2030" / "facts.yaml"), "--as-of", "2031-01-01"],
 }
 """Every command on the shipped examples and on broken input (its output for people)."""
 

@@ -24,7 +24,8 @@ specific entry (the one with the most text of its own) is tried first, and only 
 rarest word is in the text are tried at all. Placeholders: any ``{name}`` is a value kept as it
 is; ``{line}`` is a line translated in turn, ``{why...}``/``{kind...}`` a message translated in
 turn, ``{what}`` the kind of id an unknown value should name (:data:`_unknown.NOUNS`),
-``{codes...}`` outcome codes, ``{yn...}`` yes/no, ``{same...}`` a value the English repeats.
+``{codes...}`` outcome codes, ``{dates...}`` phases with their dates, ``{yn...}`` yes/no, ``{same...}`` a
+value the English repeats.
 """
 
 from __future__ import annotations
@@ -47,6 +48,7 @@ holds a line of its own, translated in turn (``skipped: <problem>``)."""
 
 _PLACEHOLDER = re.compile(r"\{(\w+)\}")
 _WORD = re.compile(r"[A-Za-z]{3,}")
+_DATES = re.compile(r"(\d{4}-\d\d-\d\d) to (open|\d{4}-\d\d-\d\d)")
 
 OUTCOMES = {"pass": "đạt", "fail": "không đạt", "unknown": "chưa rõ", "below": "dưới ngưỡng",
             "on": "đúng ngưỡng", "above": "trên ngưỡng"}
@@ -142,6 +144,8 @@ def translate_message(text: str, lang: Lang = "vi") -> str | None:
                     values[key] = translate_message(value, lang) or value
                 elif key == "what":  # the kind of id an unknown value should name
                     values[key] = NOUNS[value]
+                elif key.startswith("dates"):  # phases with their dates, "2021-01-01 to open"
+                    values[key] = _DATES.sub(lambda d: f"{d[1]} đến {'nay' if d[2] == 'open' else d[2]}", value)
                 elif key.startswith("codes"):  # outcome codes, "pass, fail"
                     values[key] = ", ".join(OUTCOMES.get(c, c) for c in value.split(", "))
                 elif key.startswith("yn"):  # yes/no answers inside a message

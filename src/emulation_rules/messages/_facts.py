@@ -41,9 +41,9 @@ ENTRIES: tuple[tuple[str, str], ...] = (
     ("give the review date with --as-of", "hãy cho ngày xét bằng --as-of"),
     ("{why}; add it to the units file or correct the subject's unit",
      "{why}; thêm đơn vị vào tệp đơn vị hoặc sửa đơn vị của đối tượng"),
-    ("{d} lies in no phase of {c}: {v}. Choose a review date inside a phase (--as-of), or judge a phase with "
+    ("{d} lies in no phase of {c}: {dates}. Choose a review date inside a phase (--as-of), or judge a phase with "
      "--phase ID (phase= in the library)",
-     "{d} không thuộc giai đoạn nào của {c}: {v}. Hãy chọn ngày xét trong một giai đoạn (--as-of), hoặc xét "
+     "{d} không thuộc giai đoạn nào của {c}: {dates}. Hãy chọn ngày xét trong một giai đoạn (--as-of), hoặc xét "
      "một giai đoạn bằng --phase MÃ (tham số phase= trong thư viện)"),
     # --- history ---------------------------------------------------------------------------------
     ("{x} has {n} entries; at most {m}", "{x} có {n} mục; tối đa {m}"),

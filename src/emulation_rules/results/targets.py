@@ -399,7 +399,10 @@ _TW: dict[str, dict[str, Any]] = {
                     "tỷ lệ hoàn thành", "kết quả", "nguồn", "khiếm khuyết"),
            "defect": "khiếm khuyết", "resolution": "Cách xử lý", "unknown": "chưa rõ",
            "left": "{status}: đến nay đạt {v} (chỉ tiêu {op} {t}), còn {n} ngày đến {d}",
-           "met": "đạt", "not_met": "không đạt", "pending": "chưa đến hạn"},
+           "met": "đạt", "not_met": "không đạt", "pending": "chưa đến hạn",
+           # who owns the figure and over which period (the English is the code itself)
+           "union": "công đoàn", "joint": "phối hợp", "external": "bên ngoài", "yearly": "hằng năm",
+           "phase_cumulative": "lũy kế giai đoạn", "end_of_phase": "cuối giai đoạn", "unspecified": "không nêu"},
 }
 
 
@@ -414,7 +417,8 @@ def render_targets_table(report: TargetReport, lang: Lang = "vi") -> str:
         head += f" ({w['as_of']} {report.as_of.isoformat()})"
     rows: list[tuple[str, ...]] = [tuple(w["head"])]
     for r in report.results:
-        rows.append((r.target_id, r.phase, r.owner, r.period, _num(r.value), r.op, _num(r.target),
+        rows.append((r.target_id, r.phase, w.get(r.owner, r.owner), w.get(r.period, r.period), _num(r.value), r.op,
+                     _num(r.target),
                      ratio_text(r.ratio), w[r.status], r.source.cite(), ", ".join(d.id for d in r.defects)))
     widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
     lines = [head] + [

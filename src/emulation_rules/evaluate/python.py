@@ -50,6 +50,7 @@ from emulation_rules.evaluate.result import (
     Status,
     SubjectResult,
     VerdictKind,
+    criterion_result,
     score_sheet_result,
 )
 from emulation_rules.evaluate.semantics import (
@@ -193,25 +194,12 @@ class PythonEvaluator(BaseEvaluator):
         for fact_id in records:
             if fact_id in facts:
                 values[f"{fact_id} (records)"] = len(facts[fact_id])
-        counted = [
-            self._count(c, facts)
-            for c in counts
-            if c.count.fact in facts
-        ]
-        counted = [n for n in counted if n is not None]
-        if counted:
-            values["counted"] = counted[0] if len(counted) == 1 else counted
-        return CriterionResult(
-            crit.id,
-            crit.label,
-            crit.text_vi,
-            status,
-            values,
-            missing,
-            self.describe(crit.condition),
-            crit.source,
-            crit.reviewer_judgement,
-        )
+        if counts:
+            counted = [n for n in (self._count(c, facts) for c in counts if c.count.fact in facts) if n is not None]
+            if counted:
+                values["counted"] = counted[0] if len(counted) == 1 else counted
+        return criterion_result(crit.id, crit.label, crit.text_vi, status, values, missing,
+                                self.describe(crit.condition), crit.source, crit.reviewer_judgement)
 
     def _score(
         self, sheet: m.ScoreSheet, facts: Mapping[str, Any]

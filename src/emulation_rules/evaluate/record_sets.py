@@ -194,6 +194,19 @@ def _member(spec: Any, decl: m.FactDecl, fields: Mapping[str, m.RecordField], re
     return False if inside is False else None if None in (where, inside) else True
 
 
+_FIELDS: dict[int, tuple[m.FactDecl, Mapping[str, m.RecordField]]] = {}
+
+
+def fields_of(decl: m.FactDecl) -> Mapping[str, m.RecordField]:
+    """``{field id: field}`` of a records fact, kept per declaration of the loaded campaign."""
+    hit = _FIELDS.get(id(decl))
+    if hit is None or hit[0] is not decl:
+        if len(_FIELDS) >= _PREDICATES_MAX:
+            _FIELDS.clear()
+        hit = _FIELDS[id(decl)] = (decl, {f.id: f for f in decl.fields})
+    return hit[1]
+
+
 def bounds_of(spec: m.CountSpec | m.AggregateSpec, decl: m.FactDecl, records: Iterable[Mapping[str, Any]],
               review: Any) -> Bounds | None:
     """The interval a ``count`` or ``aggregate`` lies in over ``records``; None when its window's
@@ -201,7 +214,7 @@ def bounds_of(spec: m.CountSpec | m.AggregateSpec, decl: m.FactDecl, records: It
     dates = window_dates(spec.within, review) if spec.within is not None else None
     if spec.within is not None and dates is None:
         return None
-    fields = {f.id: f for f in decl.fields}
+    fields = fields_of(decl)
     sure: list[Mapping[str, Any]] = []
     maybe: list[Mapping[str, Any]] = []
     for r in records:

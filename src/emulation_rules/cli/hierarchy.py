@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any, TextIO
 
 from emulation_rules.campaign.loader import load_campaign
 from emulation_rules.campaign.model import Campaign
-from emulation_rules.cli.options import date_option as _date
+from emulation_rules.cli.options import add_review_options
 from emulation_rules.cli.submission import facts_of, missing_units_note
 from emulation_rules.engine import Engine
 from emulation_rules.writing import write_atomic
@@ -46,12 +46,7 @@ def add_parser(sub: Any, stderr: TextIO | None, param: Callable[[str], tuple[str
                    help="the tree of units: .yaml, .json, .csv or .xlsx (id, name, level, parent, cluster)")
     r.add_argument("--facts", required=True, type=Path, nargs="+", metavar="PATH",
                    help="facts files and folders of them (.yaml, .json, .csv, .xlsx), read as one review")
-    r.add_argument("--as-of", type=_date, metavar="DATE", help="review date YYYY-MM-DD (default: the files' as_of)")
-    r.add_argument("--phase", metavar="ID", help="judge this phase (id or label)")
-    r.add_argument("--param", type=param, action="append", default=[], metavar="NAME=VALUE",
-                   help="override a campaign parameter (repeatable)")
-    r.add_argument("--backend", choices=("auto", "durable", "python", "polars"), default="auto",
-                   help="evaluation backend (all give the same verdicts)")
+    add_review_options(r)
     r.add_argument("--format", choices=("table", "json", "csv", "html", "xlsx"), default=None,
                    help="table (default, for people), json (the tree, for machines), html (a page with the "
                    "tree, expandable, and the clusters) or xlsx (a sheet per level) with -o FILE; with --bulk "
@@ -91,12 +86,7 @@ def _forward_parser(sub: Any, stderr: TextIO | None, param: Callable[[str], tupl
     f.add_argument("--award", action="append", default=[], metavar="ID",
                    help="pass up proposals for this award only (repeatable; default: every award)")
     f.add_argument("--by", metavar="UNIT", help="the unit passing the proposals up, recorded in the file (one file)")
-    f.add_argument("--as-of", type=_date, metavar="DATE", help="review date YYYY-MM-DD (default: the files' as_of)")
-    f.add_argument("--phase", metavar="ID", help="judge this phase (id or label)")
-    f.add_argument("--param", type=param, action="append", default=[], metavar="NAME=VALUE",
-                   help="override a campaign parameter (repeatable)")
-    f.add_argument("--backend", choices=("auto", "durable", "python", "polars"), default="auto",
-                   help="evaluation backend (all give the same verdicts)")
+    add_review_options(f)
     f.add_argument("--lang", choices=("vi", "en"), default="vi", help="language of the summary: vi (default) or en")
     f.add_argument("--output", "-o", type=Path, metavar="PATH",
                    help="the file to write (default: standard output), or the folder with --level")

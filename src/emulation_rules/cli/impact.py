@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any, TextIO
 
 from emulation_rules.campaign.loader import load_campaign
 from emulation_rules.campaign.model import Campaign
+from emulation_rules.cli.options import add_review_options
 from emulation_rules.cli.options import date_option as _date
 from emulation_rules.engine import Engine
 from emulation_rules.facts.load import load_facts
@@ -48,12 +49,8 @@ def add_parser(sub: Any, stderr: TextIO | None, param: Callable[[str], tuple[str
     a.add_argument("--units", type=Path, metavar="FILE",
                    help="the tree of units: with --unit, its targets run over the unit's whole subtree")
     a.add_argument("--award", metavar="ID", help="only this award (default: every award it does not get)")
-    a.add_argument("--as-of", type=_date, metavar="DATE", help="review date YYYY-MM-DD (default: the facts' as_of)")
-    a.add_argument("--phase", metavar="ID", help="judge this phase (id or label)")
-    a.add_argument("--param", type=param, action="append", default=[], metavar="NAME=VALUE",
-                   help="override a campaign parameter (repeatable)")
-    a.add_argument("--backend", choices=("auto", "durable", "python", "polars"), default="auto",
-                   help="the backend that checks each suggestion")
+    add_review_options(a, backend_help="the backend that checks each suggestion",
+                       as_of_help="review date YYYY-MM-DD (default: the facts' as_of)")
     a.add_argument("--format", choices=("table", "json"), default="table", help="table (default) or json")
     a.add_argument("--lang", choices=("vi", "en"), default="vi", help="language: vi (default) or en")
     d = sub.add_parser(

@@ -6,7 +6,7 @@ import argparse
 import datetime as dt
 import math
 
-__all__ = ["date_option", "param_option"]
+__all__ = ["add_review_options", "date_option", "param_option"]
 
 
 def date_option(text: str) -> dt.date:
@@ -38,3 +38,19 @@ def param_option(text: str) -> tuple[str, float]:
         raise argparse.ArgumentTypeError(f"expected a finite number, got {text!r}")
     # the campaign's declared type and range are checked when the engine is built (exit 2)
     return name.strip(), number
+
+
+_BACKEND_HELP = "evaluation backend (all give the same verdicts)"
+_AS_OF_HELP = "review date YYYY-MM-DD (default: the files' as_of)"
+
+
+def add_review_options(parser: argparse.ArgumentParser, *, backend_help: str = _BACKEND_HELP,
+                       as_of_help: str = _AS_OF_HELP) -> None:
+    """``--as-of``, ``--phase``, ``--param`` (repeatable) and ``--backend``: how a command judges
+    a review (rollup, forward, advise)."""
+    parser.add_argument("--as-of", type=date_option, metavar="DATE", help=as_of_help)
+    parser.add_argument("--phase", metavar="ID", help="judge this phase (id or label)")
+    parser.add_argument("--param", type=param_option, action="append", default=[], metavar="NAME=VALUE",
+                        help="override a campaign parameter (repeatable)")
+    parser.add_argument("--backend", choices=("auto", "durable", "python", "polars"), default="auto",
+                        help=backend_help)

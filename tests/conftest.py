@@ -35,3 +35,20 @@ def seeds_dir() -> Path:
     if not SEEDS.is_dir():
         pytest.skip("shared/seeds is not beside the repository")
     return SEEDS
+
+
+def refused_problems(tmp_path: Path, source: Path, section: str, change: object) -> list[tuple[str, str]]:
+    """``source`` with ``change`` applied to its ``section`` (a callable on the list), loaded: the
+    problems it is refused with, as ``(code, path)``, each located in the changed file."""
+    import yaml
+
+    from emulation_rules import CampaignValidationError, load_campaign
+
+    data = yaml.safe_load(source.read_text(encoding="utf-8"))
+    change(data[section])  # type: ignore[operator]
+    path = tmp_path / "broken.yaml"
+    path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    with pytest.raises(CampaignValidationError) as info:
+        load_campaign(path)
+    assert all(p.location is not None and p.location.file == str(path) for p in info.value.problems)
+    return [(p.code, ".".join(map(str, p.path))) for p in info.value.problems]

@@ -12,7 +12,7 @@ from emulation_rules import Engine, load_campaign
 from emulation_rules.evaluate.base import backend_problem
 from emulation_rules.facts.reader import parse_facts
 
-from ..conftest import ROOT
+from ..conftest import ROOT, refused_problems
 
 THEMES = ROOT / "tests" / "data" / "quotas" / "themes.yaml"
 BACKENDS = ("durable", "python", "polars")
@@ -101,18 +101,7 @@ def test_not_awarded_subjects_are_not_counted(themes) -> None:
 
 
 def _problems(tmp_path, change) -> list:
-    import yaml
-
-    from emulation_rules import CampaignValidationError
-
-    data = yaml.safe_load(THEMES.read_text(encoding="utf-8"))
-    change(data["quotas"])
-    path = tmp_path / "broken.yaml"
-    path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
-    with pytest.raises(CampaignValidationError) as info:
-        load_campaign(path)
-    assert all(p.location is not None and p.location.file == str(path) for p in info.value.problems)
-    return [(p.code, ".".join(map(str, p.path))) for p in info.value.problems]
+    return refused_problems(tmp_path, THEMES, "quotas", change)
 
 
 @pytest.mark.parametrize(

@@ -21,7 +21,7 @@ from emulation_rules.facts.reader import parse_facts
 from emulation_rules.reference import ReferenceEvaluator
 from emulation_rules.results.quotas import additional_needed, render_quotas_table
 
-from ..conftest import CAMPAIGNS, EXAMPLES, ROOT
+from ..conftest import CAMPAIGNS, EXAMPLES, ROOT, refused_problems
 
 DB = CAMPAIGNS / "dienbien_2020.yaml"
 DB_FACTS = EXAMPLES / "dienbien_2020" / "facts.yaml"
@@ -346,18 +346,7 @@ def test_plain_quota_json_keeps_its_keys(db, engine) -> None:
 # --- loader checks: the fixture with one quota changed, each problem located -----------------
 
 def _broken(tmp_path, change) -> list:
-    import yaml
-
-    from emulation_rules import CampaignValidationError
-
-    data = yaml.safe_load(CAPS.read_text(encoding="utf-8"))
-    change(data["quotas"])
-    path = tmp_path / "broken.yaml"
-    path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
-    with pytest.raises(CampaignValidationError) as info:
-        load_campaign(path)
-    assert all(p.location is not None and p.location.file == str(path) for p in info.value.problems)
-    return [(p.code, ".".join(map(str, p.path))) for p in info.value.problems]
+    return refused_problems(tmp_path, CAPS, "quotas", change)
 
 
 @pytest.mark.parametrize(

@@ -13,7 +13,7 @@ from emulation_rules.evaluate.base import backend_problem
 from emulation_rules.facts.reader import parse_facts
 from emulation_rules.messages import translate_message
 
-from ..conftest import ROOT
+from ..conftest import ROOT, refused_problems
 
 UNITS = ROOT / "tests" / "data" / "units" / "unit_conditions.yaml"
 BACKENDS = ("durable", "python", "polars")
@@ -84,18 +84,7 @@ def test_every_backend_gives_the_same_results(units) -> None:
 
 
 def _problems(tmp_path, change) -> list:
-    import yaml
-
-    from emulation_rules import CampaignValidationError
-
-    data = yaml.safe_load(UNITS.read_text(encoding="utf-8"))
-    change(data["awards"])
-    path = tmp_path / "broken.yaml"
-    path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
-    with pytest.raises(CampaignValidationError) as info:
-        load_campaign(path)
-    assert all(p.location is not None and p.location.file == str(path) for p in info.value.problems)
-    return [(p.code, ".".join(map(str, p.path))) for p in info.value.problems]
+    return refused_problems(tmp_path, UNITS, "awards", change)
 
 
 def _set(index: int, crit: int, cond: dict):

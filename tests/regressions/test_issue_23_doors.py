@@ -8,11 +8,13 @@ runs in a fresh interpreter (``run_all``): a native abort shows as a missing ans
 
 from __future__ import annotations
 
+import io
 import os
 from pathlib import Path
 
 import pytest
 
+from emulation_rules.cli.app import run
 from tests.fuzz.xlsx_parts import inline, sheet, workbook
 from tests.regressions.test_issue_23_xlsx import run_all
 
@@ -59,3 +61,21 @@ def test_a_hostile_file_on_a_new_door_is_refused_located(answers, case: str, cod
     rc, err = got[case]
     assert rc == 2, (rc, err[-1500:])
     assert "Traceback" not in err and f"[{code}]" in err and f"{tmp}/{where}" in err, err[-1500:]
+
+
+@pytest.mark.parametrize(("where", "code"), [("db", "unreadable"), ("subject", "bad-character"),
+                                             ("number", "bad-character")])
+def test_bytes_that_are_not_utf8_on_the_register_command_line_are_refused(tmp_path: Path, where: str,
+                                                                          code: str) -> None:
+    # a name typed with bytes that are not UTF-8 reaches Python as lone surrogates ("\udcff"):
+    # SQLite cannot encode them, and rendering the register's URL for the message failed too
+    bad = "\udcff"
+    db = str(tmp_path / (f"{bad}.sqlite" if where == "db" else "reg.sqlite"))
+    argv = {"db": ["register", "import", db, str(EXAMPLE / "list_2023.csv")],
+            "subject": ["register", "history", db, "--subject", f"A{bad}"],
+            "number": ["register", "add", db, "--table", str(EXAMPLE / "conferred_2024.csv"), "--number",
+                       f"1/{bad}", "--date", "2024-12-30", "--issued-by", "Giám đốc"]}[where]
+    out, err = io.StringIO(), io.StringIO()
+    assert run(argv, stdout=out, stderr=err) == 2, err.getvalue()
+    said = "not valid UTF-8" if where == "db" else "U+DCFF, a lone surrogate"
+    assert f"[{code}]" in err.getvalue() and said in err.getvalue() and "Traceback" not in err.getvalue()

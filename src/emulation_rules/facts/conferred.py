@@ -138,6 +138,10 @@ class ConferralRegister:
                 "missing-extra", "the register needs SQLAlchemy: pip install 'emulation-rules[service]' "
                 "(sổ theo dõi khen thưởng cần SQLAlchemy)")]) from None
         self._sa = sa
+        if target != target.encode("utf-8", "replace").decode("utf-8"):  # SQLite takes UTF-8 names only
+            shown = target.encode("utf-8", "backslashreplace").decode()
+            raise FactsError([Problem("unreadable", f"the register {shown} cannot be used: its name is not "
+                                      "valid UTF-8 (tên sổ theo dõi khen thưởng không hợp lệ)")])
         self.url = register_url(target)
         sqlite = self.url.startswith("sqlite")
         # a SQLite file is opened per transaction (no pool): a register dropped without close()
@@ -160,6 +164,11 @@ class ConferralRegister:
         ``FactsError`` (``unreadable``) naming the register, its password hidden."""
         try:
             yield
+        except UnicodeEncodeError as exc:  # a lone surrogate (from a command line's bytes) in a text
+            bad = exc.object[exc.start] if isinstance(exc.object, str) else "?"
+            raise FactsError([Problem("bad-character", f"a text for the register holds U+{ord(bad):04X}, a lone "
+                                      "surrogate (bytes that are not UTF-8), which is not a character (văn bản "
+                                      "có ký tự không hợp lệ)")]) from None
         except self._sa.exc.SQLAlchemyError as exc:
             shown = self.engine.url.render_as_string(hide_password=True)
             reason = str(getattr(exc, "orig", None) or exc).strip().splitlines()[0]

@@ -174,6 +174,12 @@ ENTRIES: tuple[tuple[str, str], ...] = (
      "sổ theo dõi khen thưởng cần SQLAlchemy: pip install 'emulation-rules[service]'"),
     ("the register {x} cannot be used: {why} (không mở được sổ theo dõi khen thưởng)",
      "không mở được sổ theo dõi khen thưởng {x}: {why}"),
+    ("the register {x} cannot be used: its name is not valid UTF-8 (tên sổ theo dõi khen thưởng không hợp lệ)",
+     "không dùng được sổ theo dõi khen thưởng {x}: tên sổ không phải văn bản UTF-8 hợp lệ"),
+    ("a text for the register holds {x}, a lone surrogate (bytes that are not UTF-8), which is not a character "
+     "(văn bản có ký tự không hợp lệ)",
+     "một văn bản ghi vào sổ theo dõi khen thưởng chứa {x}, nửa lẻ của một cặp UTF-16 (các byte không phải "
+     "UTF-8), không phải là một ký tự"),
     ("decision {x} of {b} is not in the register: nothing to revoke (không có quyết định này trong sổ)",
      "quyết định {x} của {b} không có trong sổ theo dõi khen thưởng: không có gì để thu hồi"),
     ("decision {x} did not confer {t} {y} on {s}: it cannot be revoked",

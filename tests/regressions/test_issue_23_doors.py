@@ -79,3 +79,13 @@ def test_bytes_that_are_not_utf8_on_the_register_command_line_are_refused(tmp_pa
     assert run([*argv, "--lang", "en"], stdout=out, stderr=err) == 2, err.getvalue()
     said = "not valid UTF-8" if where == "db" else "U+DCFF, a lone surrogate"
     assert f"[{code}]" in err.getvalue() and said in err.getvalue() and "Traceback" not in err.getvalue()
+
+
+def test_a_review_of_a_campaign_read_from_the_cache_is_evaluated() -> None:
+    # evaluate --reviewed in a fresh interpreter, the campaign read from the cache (the second run):
+    # PydanticUserError "Criterion is not fully defined" (the council's vote made a Criterion before
+    # the models were built)
+    argv = ["evaluate", CAMPAIGN, "--facts", FACTS, "--reviewed", str(EXAMPLE / "review_2025.yaml"), "--lang", "en"]
+    for run_ in ("first", "cached"):
+        rc, err = run_all({run_: argv}, timeout=90)[run_]
+        assert rc == 0 and "Traceback" not in err, (run_, rc, err[-1500:])

@@ -47,6 +47,7 @@ def judged_campaign(campaign: m.Campaign) -> m.Campaign:
     voted = [a for a in campaign.awards if a.vote is not None]
     if not voted:
         return campaign
+    m.build_models()  # a campaign read from the cache came without them: a Criterion is made here
     facts = list(campaign.facts)
     awards = []
     for a in campaign.awards:

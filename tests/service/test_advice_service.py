@@ -8,6 +8,7 @@ line must agree key for key; neither answer is written to the decision log.
 
 from __future__ import annotations
 
+import contextlib
 import io
 import json
 import sqlite3
@@ -29,7 +30,7 @@ def _cli(*argv: str) -> dict:
 
 
 def _decisions(server) -> int:
-    with sqlite3.connect(server.db) as db:
+    with contextlib.closing(sqlite3.connect(server.db)) as db:  # a bare `with` commits but leaves it open
         return int(db.execute("select count(*) from decisions").fetchone()[0])
 
 

@@ -154,6 +154,17 @@ def test_a_converted_file_is_one_the_loader_accepts(tmp_path: Path, where: str) 
     assert cli("validate", str(path))[0] == 1  # still version 1, as the loader says
 
 
+
+def test_a_version_1_campaign_without_source_seed_is_not_called_converted(tmp_path: Path) -> None:
+    # big run of issue 23: inputs 5548 and 6288 of 10,000 (seed 23) had 'schema_version: 1' and no
+    # 'source_seed': their citations were converted, "converted to version 2", still version 1
+    path = v1_copy(tmp_path, ("source_seed: 000_40cc82fbe8059212.txt\n", ""))
+    before = path.read_bytes()
+    rc, out, err = cli("migrate", "--write", str(path))
+    assert rc == 2 and "[cannot-convert]" in err and f"{path}:4:17:" in err and "'source_seed'" in err, out + err
+    assert path.read_bytes() == before and not (tmp_path / "plan.yaml.bak").exists()
+
+
 # lone surrogates and numbers that are not finite ------------------------------------------------
 
 FACTS = {

@@ -111,6 +111,9 @@ def convert(text: str, path: str | os.PathLike[str] | None = None) -> tuple[str,
     is_campaign = isinstance(data, dict) and "source_seed" in data
     if is_campaign:
         _convertible(data, smap, text)
+    elif isinstance(data, dict) and data.get("schema_version") == 1:  # else "converted" and still version 1
+        raise _fail(smap, ("schema_version",), "a version 1 campaign names its plan's text in 'source_seed'; "
+                    "without it no 'documents' can be written")
     campaign_dir = Path(path).parent if path is not None else None
     doc = data.get("document") if is_campaign and isinstance(data.get("document"), dict) else {}
     issuer = ""

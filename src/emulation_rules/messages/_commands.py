@@ -103,6 +103,8 @@ ENTRIES: tuple[tuple[str, str], ...] = (
     ("or add its text (documents[0].text) to cite lines",
      "hoặc thêm văn bản (documents[0].text) để trích dẫn theo dòng"),
     ("already version 2, unchanged", "đã ở phiên bản 2, giữ nguyên"),
+    ("a version 1 campaign names its plan's text in 'source_seed'; without it no 'documents' can be written",
+     "phong trào phiên bản 1 ghi văn bản kế hoạch ở 'source_seed'; thiếu nó thì không viết được 'documents'"),
     ("converted to version 2 (the version 1 file is kept as {b}); now run: {cmd}",
      "đã chuyển sang phiên bản 2 (tệp phiên bản 1 được giữ ở {b}); giờ hãy chạy: {cmd}"),
     ("ok   {f} ({n} expectations)", "đạt  {f} ({n} kết quả mong đợi)"),

@@ -282,12 +282,12 @@ _NEGATED = {">=": "<", ">": "<=", "<=": ">", "<": ">=", "==": "!=", "!=": "=="}
 
 def _as_facts(cond: Any) -> Any:
     """A ``where`` condition (over record fields) read as a condition over facts of those names."""
+    m.build_models()  # conditions are built here; a campaign read from the cache came without the validators
     if isinstance(cond, m.AllOf):
         return m.AllOf(all=tuple(_as_facts(c) for c in cond.all))
     if isinstance(cond, m.AnyOf):
         return m.AnyOf(any=tuple(_as_facts(c) for c in cond.any))
     if isinstance(cond, m.NotOf):
-        m.build_models()
         return m.NotOf.model_validate({"not": _as_facts(cond.not_)})
     if getattr(cond, "field", None) is not None:
         return cond.model_copy(update={"fact": cond.field, "field": None})

@@ -146,3 +146,20 @@ def test_entries_are_readable_by_their_owner_only(ldtt_copy):
     kept = _entry(ldtt_copy)
     assert kept.path.stat().st_mode & 0o077 == 0
     assert kept.path.parent.stat().st_mode & 0o077 == 0
+
+
+def test_conditions_built_at_run_time_need_no_validation_first():
+    """A process that never validated a campaign (it came from the cache) still builds the
+    conditions advice and the council's vote make at run time (their validators are built
+    then: evaluate --reviewed once failed here with PydanticUserError)."""
+    probe = (
+        "from emulation_rules.campaign import model as m\n"
+        "from emulation_rules.advice import _as_facts\n"
+        "assert not m._BUILT\n"
+        "leaf = m.Compare.model_construct(fact=None, field='benefit', op='>=', value=1, param=None)\n"
+        "cond = _as_facts(m.AllOf.model_construct(all=(leaf, m.NotOf.model_construct(not_=leaf))))\n"
+        "print(type(cond).__name__, cond.all[0].fact)\n"
+    )
+    proc = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=120, check=False)
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.split() == ["AllOf", "benefit"]

@@ -12,8 +12,9 @@ Campaign files are validated by :func:`load_campaign`; facts by :func:`load_fact
 error derives from :class:`EmulationRulesError`.
 """
 
-import importlib
 import typing
+
+from emulation_rules.lazy import lazy_names
 
 if typing.TYPE_CHECKING:
     from emulation_rules.campaign.loader import dump_campaign, load_campaign
@@ -99,20 +100,7 @@ __all__ = [
 ]
 
 
-def __getattr__(name: str) -> typing.Any:
-    """Import a public name on first use (a command loads only what it runs)."""
-    if name == "__version__":
-        return _version()
-    module = _LAZY.get(name)
-    if module is None:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    value = getattr(importlib.import_module(module), name)
-    globals()[name] = value
-    return value
-
-
-def __dir__() -> list[str]:
-    return sorted({*globals(), *_LAZY})
+__getattr__, __dir__ = lazy_names(__name__, _LAZY, {"__version__": lambda: _version()})
 
 
 def _version() -> str:

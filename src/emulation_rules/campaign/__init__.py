@@ -4,8 +4,9 @@ and the figure check against the plan's text (:mod:`.figures`).
 Nothing here evaluates; everything downstream reads the :class:`~.model.Campaign` built here.
 """
 
-import importlib
 import typing
+
+from emulation_rules.lazy import lazy_names
 
 if typing.TYPE_CHECKING:
     from emulation_rules.campaign.loader import dump_campaign, load_campaign, validate_campaign
@@ -21,15 +22,4 @@ _LAZY = {
 __all__ = ["Campaign", "dump_campaign", "load_campaign", "validate_campaign"]
 
 
-def __getattr__(name: str) -> typing.Any:
-    """Import a public name on first use (a command loads only what it runs)."""
-    module = _LAZY.get(name)
-    if module is None:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    value = getattr(importlib.import_module(module), name)
-    globals()[name] = value
-    return value
-
-
-def __dir__() -> list[str]:
-    return sorted({*globals(), *_LAZY})
+__getattr__, __dir__ = lazy_names(__name__, _LAZY)

@@ -5,8 +5,9 @@ Backends are imported lazily by :class:`emulation_rules.Engine`, so that durable
 pyarrow load only where they are used.
 """
 
-import importlib
 import typing
+
+from emulation_rules.lazy import lazy_names
 
 if typing.TYPE_CHECKING:
     from emulation_rules.evaluate.base import BACKENDS
@@ -34,15 +35,4 @@ __all__ = [
 ]
 
 
-def __getattr__(name: str) -> typing.Any:
-    """Import a public name on first use (a command loads only what it runs)."""
-    module = _LAZY.get(name)
-    if module is None:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    value = getattr(importlib.import_module(module), name)
-    globals()[name] = value
-    return value
-
-
-def __dir__() -> list[str]:
-    return sorted({*globals(), *_LAZY})
+__getattr__, __dir__ = lazy_names(__name__, _LAZY)

@@ -2,8 +2,9 @@
 vocabulary (:mod:`.vocab`: ids or labels), the initiative register with its derived facts, and
 what a review date sees (:mod:`.asof`, :mod:`.review`)."""
 
-import importlib
 import typing
+
+from emulation_rules.lazy import lazy_names
 
 if typing.TYPE_CHECKING:
     from emulation_rules.facts.coerce import coerce_value
@@ -21,15 +22,4 @@ _LAZY = {
 __all__ = ["Subject", "Submission", "coerce_value", "load_facts", "parse_facts"]
 
 
-def __getattr__(name: str) -> typing.Any:
-    """Import a public name on first use (a command loads only what it runs)."""
-    module = _LAZY.get(name)
-    if module is None:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    value = getattr(importlib.import_module(module), name)
-    globals()[name] = value
-    return value
-
-
-def __dir__() -> list[str]:
-    return sorted({*globals(), *_LAZY})
+__getattr__, __dir__ = lazy_names(__name__, _LAZY)

@@ -211,16 +211,12 @@ def _from_evaluation(args: argparse.Namespace) -> tuple[list[Any], str | None, i
 
 def _rows(path: Path) -> tuple[list[str], list[tuple[int, list[Any]]], Callable[[int, int], SourceLocation]]:
     """A table's header and rows (CSV or the first sheet of an .xlsx), with a locator."""
-    from emulation_rules.campaign.reading import InputFileError, read_limited
+    from emulation_rules.facts.inputs import read_input
     from emulation_rules.facts.reader import MAX_FACTS_BYTES
     from emulation_rules.facts.xlsx_bounds import check_xlsx
 
     name = str(path)
-    try:  # bounded, a regular file only (a FIFO would block, /dev/zero never end)
-        raw = read_limited(path, MAX_FACTS_BYTES)
-    except InputFileError as exc:
-        raise FactsError([Problem(exc.code, f"cannot read: {exc.message}",
-                                  location=SourceLocation(name, 1))]) from None
+    raw = read_input(path, MAX_FACTS_BYTES, name)  # bounded, a regular file only
     if path.suffix.lower() in (".xlsx", ".xlsm"):
         check_xlsx(raw, name)  # the reader allocates from what the sheets say: bound it first
         try:

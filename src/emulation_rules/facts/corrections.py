@@ -74,14 +74,10 @@ def load_corrections(source: str | os.PathLike[str], campaign: m.Campaign, submi
     """
     path = Path(source)
     name = str(path)
-    from emulation_rules.campaign.reading import InputFileError, read_limited
+    from emulation_rules.facts.inputs import read_input
     from emulation_rules.facts.reader import MAX_FACTS_BYTES
 
-    try:  # bounded, a regular file only (a FIFO would block, /dev/zero never end)
-        raw = read_limited(path, MAX_FACTS_BYTES)
-    except InputFileError as exc:
-        raise FactsError([Problem(exc.code, f"cannot read: {exc.message}",
-                                  location=SourceLocation(name, 1))]) from None
+    raw = read_input(path, MAX_FACTS_BYTES, name)  # bounded, a regular file only
     suffix = path.suffix.lower()
     if suffix in (".csv", ".xlsx", ".xlsm"):
         smap = SourceMap(file=name)

@@ -8,8 +8,9 @@ from pathlib import Path
 from typing import Literal
 
 from emulation_rules.campaign import model as m
-from emulation_rules.campaign.reading import STDIN, InputFileError, read_limited
+from emulation_rules.campaign.reading import STDIN
 from emulation_rules.errors import FactsError, Problem, SourceLocation
+from emulation_rules.facts.inputs import read_input
 from emulation_rules.facts.reader import (
     MAX_FACTS_BYTES,
     OnError,
@@ -35,12 +36,7 @@ def load_facts_file(
     """
     path = Path(source)
     name = "<stdin>" if os.fspath(source) == STDIN else str(path)
-    try:
-        raw = read_limited(source, MAX_FACTS_BYTES)
-    except InputFileError as exc:
-        message = (f"{exc.message}, the limit when facts are read whole; use --bulk"
-                   if exc.code == "too-large" else f"cannot read: {exc.message}")
-        raise FactsError([Problem(exc.code, message, location=SourceLocation(name, 1))]) from None
+    raw = read_input(source, MAX_FACTS_BYTES, name, too_large="the limit when facts are read whole; use --bulk")
     fmt = format if format != "auto" else _guess(path)
     if fmt == "xlsx":
         from emulation_rules.facts.xlsx import read_facts_xlsx  # optional extra, read on demand

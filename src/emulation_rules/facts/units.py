@@ -35,7 +35,6 @@ from pathlib import Path
 from typing import Any
 
 from emulation_rules.campaign import model as m
-from emulation_rules.campaign.reading import InputFileError, read_limited
 from emulation_rules.campaign.safe_yaml import SourceMap, parse_yaml
 from emulation_rules.errors import (
     FactsError,
@@ -45,6 +44,7 @@ from emulation_rules.errors import (
     YAMLSyntaxError,
     unknown_id,
 )
+from emulation_rules.facts.inputs import read_input
 
 __all__ = ["MAX_UNITS_BYTES", "Unit", "UnitTree", "load_units", "parse_units"]
 
@@ -183,11 +183,7 @@ def load_units(source: str | os.PathLike[str], campaign: m.Campaign | None = Non
             ``unit-cycle``, ``unit-level-order``, ``unknown-level``, ``missing-key``.
     """
     name = str(source)
-    try:
-        raw = read_limited(source, MAX_UNITS_BYTES)
-    except InputFileError as exc:
-        raise FactsError([Problem(exc.code, f"cannot read the units file: {exc.message}",
-                                  location=SourceLocation(name, 1))]) from None
+    raw = read_input(source, MAX_UNITS_BYTES, name, reading="cannot read the units file")
     suffix = Path(name).suffix.lower()
     if suffix in (".xlsx", ".xlsm"):
         return _from_table(_xlsx_rows(raw, name), campaign, name)

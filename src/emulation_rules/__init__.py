@@ -14,7 +14,7 @@ error derives from :class:`EmulationRulesError`.
 
 import typing
 
-from emulation_rules.lazy import lazy_names
+from emulation_rules.lazy import lazy_names as _lazy_names
 
 if typing.TYPE_CHECKING:
     from emulation_rules.campaign.loader import dump_campaign, load_campaign
@@ -100,7 +100,7 @@ __all__ = [
 ]
 
 
-__getattr__, __dir__ = lazy_names(__name__, _LAZY, {"__version__": lambda: _version()})
+__getattr__, __dir__ = _lazy_names(__name__, _LAZY, {"__version__": lambda: _version()})
 
 
 def _version() -> str:

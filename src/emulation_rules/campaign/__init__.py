@@ -6,7 +6,7 @@ Nothing here evaluates; everything downstream reads the :class:`~.model.Campaign
 
 import typing
 
-from emulation_rules.lazy import lazy_names
+from emulation_rules.lazy import lazy_names as _lazy_names
 
 if typing.TYPE_CHECKING:
     from emulation_rules.campaign.loader import dump_campaign, load_campaign, validate_campaign
@@ -22,4 +22,4 @@ _LAZY = {
 __all__ = ["Campaign", "dump_campaign", "load_campaign", "validate_campaign"]
 
 
-__getattr__, __dir__ = lazy_names(__name__, _LAZY)
+__getattr__, __dir__ = _lazy_names(__name__, _LAZY)

@@ -7,7 +7,7 @@ pyarrow load only where they are used.
 
 import typing
 
-from emulation_rules.lazy import lazy_names
+from emulation_rules.lazy import lazy_names as _lazy_names
 
 if typing.TYPE_CHECKING:
     from emulation_rules.evaluate.base import BACKENDS
@@ -35,4 +35,4 @@ __all__ = [
 ]
 
 
-__getattr__, __dir__ = lazy_names(__name__, _LAZY)
+__getattr__, __dir__ = _lazy_names(__name__, _LAZY)

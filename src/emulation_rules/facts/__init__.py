@@ -4,7 +4,7 @@ what a review date sees (:mod:`.asof`, :mod:`.review`)."""
 
 import typing
 
-from emulation_rules.lazy import lazy_names
+from emulation_rules.lazy import lazy_names as _lazy_names
 
 if typing.TYPE_CHECKING:
     from emulation_rules.facts.coerce import coerce_value
@@ -22,4 +22,4 @@ _LAZY = {
 __all__ = ["Subject", "Submission", "coerce_value", "load_facts", "parse_facts"]
 
 
-__getattr__, __dir__ = lazy_names(__name__, _LAZY)
+__getattr__, __dir__ = _lazy_names(__name__, _LAZY)

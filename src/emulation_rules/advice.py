@@ -501,7 +501,7 @@ def _quota_change(engine: Engine, evaluation: Any, subs: Any, q: Any, g: Any, de
     if g.status != "not_met":
         return None, None
     if q.kind in ("max_share", "max_count") and g.excess:
-        words = m.Text(vi=f"bớt {g.excess} người khỏi diện xét", en=f"{g.excess} fewer awardee(s)")
+        words = m.Text.of(vi=f"bớt {g.excess} người khỏi diện xét", en=f"{g.excess} fewer awardee(s)")
         bound = decl.max_share if q.kind == "max_share" else decl.max_count
         param = getattr(bound, "param", None)
         if param is None or not g.denominator:
@@ -514,10 +514,10 @@ def _quota_change(engine: Engine, evaluation: Any, subs: Any, q: Any, g: Any, de
         if not ok:
             return words, None
         shown = f"{plain_number(least)}{'%' if q.kind == 'max_share' else ''}"
-        return m.Text(vi=f"{words.vi}, hoặc nâng {param} lên ít nhất {shown.replace('.', ',')}",
+        return m.Text.of(vi=f"{words.vi}, hoặc nâng {param} lên ít nhất {shown.replace('.', ',')}",
                       en=f"{words.en}, or {param} at least {shown}"), least
     if q.kind == "min_share" and g.additional_needed:
-        return m.Text(vi=f"thêm {g.additional_needed} người đạt thuộc diện",
+        return m.Text.of(vi=f"thêm {g.additional_needed} người đạt thuộc diện",
                       en=f"{g.additional_needed} more qualifying awardee(s)"), None
     return None, None
 

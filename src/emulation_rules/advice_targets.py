@@ -112,19 +112,19 @@ def _advise(campaign: m.Campaign, part: Submission, t: m.Target, r: TargetResult
         return TargetAdvice(r, 0 if isinstance(t.metric, m.CountMetric | m.ShareMetric) else None, (), True, None)
     if r.status == "unknown":
         shown = ", ".join(f"{s}.{f}" for s, f in r.missing[:5]) + (" …" if len(r.missing) > 5 else "")
-        words = (m.Text(vi=f"khai các dữ kiện còn thiếu: {shown}", en=f"provide the missing facts: {shown}")
-                 if r.missing else m.Text(vi=_reason_vi(r.reason), en=r.reason or "unknown"))
+        words = (m.Text.of(vi=f"khai các dữ kiện còn thiếu: {shown}", en=f"provide the missing facts: {shown}")
+                 if r.missing else m.Text.of(vi=_reason_vi(r.reason), en=r.reason or "unknown"))
         return TargetAdvice(r, None, (), False, words)
     metric = t.metric
     if not isinstance(metric, m.CountMetric | m.ShareMetric) or metric.condition is None:
         gap = None if r.value is None else abs(r.target - r.value)
         text = plain_number(round(gap, 2)) if gap is not None else "?"
-        return TargetAdvice(r, None, (), False, m.Text(vi=f"còn thiếu {text} so với chỉ tiêu",
+        return TargetAdvice(r, None, (), False, m.Text.of(vi=f"còn thiếu {text} so với chỉ tiêu",
                                                        en=f"{text} short of the target"))
     population = r.population or 0
     want = _least_count(r.target, population, t.op, share=isinstance(metric, m.ShareMetric))
     if want is None or want > population:
-        return TargetAdvice(r, None, (), False, m.Text(
+        return TargetAdvice(r, None, (), False, m.Text.of(
             vi="không thể đạt với số đối tượng hiện có", en="cannot be met with the subjects submitted"))
     needed = max(want - (r.counted or 0), 0)
     decls = {f.id: f for f in campaign.facts}
@@ -148,7 +148,7 @@ def _advise(campaign: m.Campaign, part: Submission, t: m.Target, r: TargetResult
         rerun = evaluate_targets(campaign, again, phase=phase or r.phase, as_of=as_of, params=params)
         checked = any(x.target_id == r.target_id and x.phase == r.phase and x.status == "met" for x in rerun.results)
     short = "" if len(chosen) == needed else f" ({len(chosen)})"
-    words = m.Text(vi=f"thêm {needed} đối tượng đạt điều kiện{short}",
+    words = m.Text.of(vi=f"thêm {needed} đối tượng đạt điều kiện{short}",
                    en=f"{needed} more subject(s) meeting the condition{short}")
     return TargetAdvice(r, needed, nearest, checked, words)
 

@@ -65,6 +65,32 @@ def test_a_campaign_is_kept_and_read_back_equal(ldtt_copy):
     assert again.awards[0].criteria[0].source.cite() == first.awards[0].criteria[0].source.cite()
 
 
+def test_a_campaign_from_the_cache_is_located_without_parsing_it_again(ldtt_copy, monkeypatch):
+    """The warning that a rule rests on Nghị định 91/2017 (expired 31/12/2023, ldtt campaign
+    ``in_force``) for the 2025 review still says line and column when the campaign came from the
+    cache: its source map is kept beside it, and the file is not parsed again to find them."""
+    import io
+
+    from emulation_rules.campaign import safe_yaml
+    from emulation_rules.cli import force
+    from emulation_rules.cli.app import run
+
+    facts = EXAMPLES / "ldtt_cstdcs_2025" / "facts.yaml"
+    first = io.StringIO()
+    assert run(["evaluate", str(ldtt_copy), "--facts", str(facts), "--lang", "en"],
+               stdout=io.StringIO(), stderr=first) == 0
+    parsed: list[str] = []
+    real = safe_yaml.parse_yaml
+    monkeypatch.setattr(force, "parse_yaml", lambda *a, **k: parsed.append("again") or real(*a, **k))
+    again = io.StringIO()
+    assert run(["evaluate", str(ldtt_copy), "--facts", str(facts), "--lang", "en"],
+               stdout=io.StringIO(), stderr=again) == 0
+    assert parsed == []
+    warned = [line for line in again.getvalue().splitlines() if "document-not-in-force" in line]
+    assert warned and warned == [line for line in first.getvalue().splitlines() if "document-not-in-force" in line]
+    assert any(f"{ldtt_copy}:234:5: quotas[0]:" in line for line in warned)  # the quota's line in the file
+
+
 def test_a_damaged_entry_is_a_miss_and_is_written_again(ldtt_copy):
     first = load_campaign(ldtt_copy)
     kept = _entry(ldtt_copy)

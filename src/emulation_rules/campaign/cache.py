@@ -32,13 +32,16 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from emulation_rules.campaign.sources import remember_source
+
 if TYPE_CHECKING:
     from emulation_rules.campaign.figures import DocumentTexts
     from emulation_rules.campaign.model import Campaign
+    from emulation_rules.campaign.safe_yaml import SourceMap
 
 CACHE_ENV = "EMULATION_RULES_CACHE"
 """Environment variable naming the cache directory; ``off`` (or ``0``, ``no``) turns it off."""
-FORMAT = b"emulation-rules campaign cache 1\n"
+FORMAT = b"emulation-rules campaign cache 2\n"
 _OFF = {"off", "0", "no", "false"}
 _TextState = tuple[tuple[str, str | None, int, int], ...]
 
@@ -105,19 +108,21 @@ class CampaignCache:
         if len(raw) < 32 or hashlib.sha256(body).digest() != digest:
             return None
         try:
-            campaign, state = pickle.loads(body)  # our own entry, its digest checked above
+            campaign, state, smap = pickle.loads(body)  # our own entry, its digest checked above
         except Exception:  # any damage, or a class layout of another release: a miss
             return None
         from emulation_rules.campaign.model import Campaign
 
         if not isinstance(campaign, Campaign) or state != _text_state(campaign, texts):
             return None
+        remember_source(campaign, smap)
         return campaign
 
-    def put(self, campaign: Campaign, texts: DocumentTexts) -> None:
-        """Keep ``campaign`` (validated against ``texts``); silently nothing when it cannot."""
+    def put(self, campaign: Campaign, texts: DocumentTexts, smap: SourceMap) -> None:
+        """Keep ``campaign`` (validated against ``texts``) and where its values stand in the file
+        (``smap``); silently nothing when it cannot."""
         try:
-            body = pickle.dumps((campaign, _text_state(campaign, texts)), pickle.HIGHEST_PROTOCOL)
+            body = pickle.dumps((campaign, _text_state(campaign, texts), smap), pickle.HIGHEST_PROTOCOL)
             _write_whole(self.path, hashlib.sha256(body).digest() + body)
         except (OSError, pickle.PicklingError):
             return

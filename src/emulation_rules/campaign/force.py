@@ -62,14 +62,14 @@ def status_text(campaign: m.Campaign, doc: m.Document, status: ForceStatus) -> m
         by = with_name
     if status == "expired" and span is not None and span.to is not None:
         end = (span.to + dt.timedelta(days=1)).strftime("%d/%m/%Y")
-        return m.Text(vi=f"hết hiệu lực từ {end}" + (f", thay bằng {by}" if by else ""),
+        return m.Text.of(vi=f"hết hiệu lực từ {end}" + (f", thay bằng {by}" if by else ""),
                       en=f"expired on {end}" + (f", replaced by {by}" if by else ""))
     if status == "not_yet" and span is not None and span.from_ is not None:
         start = span.from_.strftime("%d/%m/%Y")
-        return m.Text(vi=f"chưa có hiệu lực (từ {start})", en=f"not yet in force (from {start})")
+        return m.Text.of(vi=f"chưa có hiệu lực (từ {start})", en=f"not yet in force (from {start})")
     if status == "in_force":
-        return m.Text(vi="còn hiệu lực", en="in force")
-    return m.Text(vi="không ghi thời gian hiệu lực", en="force not dated")
+        return m.Text.of(vi="còn hiệu lực", en="in force")
+    return m.Text.of(vi="không ghi thời gian hiệu lực", en="force not dated")
 
 
 def rules(campaign: m.Campaign) -> Iterator[Rule]:

@@ -58,7 +58,7 @@ class ReviewYear(_Model):
         span = f"{year}" if (m, d) == (1, 1) else f"{year}-{year + 1}"
         return Phase(id=f"{PHASE_PREFIX}{year}", kind="campaign", start=dt.date(year, m, d),
                      end=dt.date(year + 1, m, d) - dt.timedelta(days=1), source=self.source,
-                     label=Text(vi=f"Năm xét {span}", en=f"Review year {span}"),
+                     label=Text.of(vi=f"Năm xét {span}", en=f"Review year {span}"),
                      derived="a review year of a standing regulation (review_year)")
 
     def phase_at(self, day: dt.date) -> Phase:

@@ -64,6 +64,7 @@ from emulation_rules.campaign.safe_yaml import (
     parse_yaml,
 )
 from emulation_rules.campaign.shipped import is_campaign_id, shipped_campaign_path, shipped_campaigns
+from emulation_rules.campaign.sources import remember_source
 from emulation_rules.errors import (
     PYDANTIC_CODES,
     CampaignError,
@@ -131,8 +132,9 @@ def load_campaign(source: str | os.PathLike[str], *, file: str | None = None,
             return campaign
     data, smap = parse_yaml(text, file=name, max_nodes=MAX_CAMPAIGN_NODES)
     campaign = validate_campaign(data, smap, texts=texts)
+    remember_source(campaign, smap)
     if kept is not None and texts is not None:
-        kept.put(campaign, texts)
+        kept.put(campaign, texts, smap)
     return campaign
 
 

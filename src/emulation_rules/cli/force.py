@@ -15,6 +15,7 @@ from emulation_rules.campaign.force import force_problems, review_days
 from emulation_rules.campaign.money import plain_number
 from emulation_rules.campaign.safe_yaml import parse_yaml
 from emulation_rules.campaign.shipped import shipped_campaign_path
+from emulation_rules.campaign.sources import source_map_of
 from emulation_rules.errors import Problem
 
 __all__ = ["STRICT_HELP", "evaluation_force", "figures_verbose", "validate_force"]
@@ -24,13 +25,16 @@ STRICT_HELP = ("refuse (exit 1) when a rule cites a document not in force on the
 
 
 def _located(path: str | Path, campaign: m.Campaign, days: Mapping[str, dt.date]) -> list[Problem]:
-    path = shipped_campaign_path(path) or path  # a shipped campaign's id: its file
-    try:
-        _, smap = parse_yaml(Path(path).read_bytes(), file=str(path))
-        locate: Any = smap.locate
-    except (OSError, ValueError):  # pragma: no cover - the file was just loaded
-        locate = None
-    return force_problems(campaign, days, locate)
+    if not force_problems(campaign, days):  # the usual case: nothing to locate
+        return []
+    smap = source_map_of(campaign)  # kept by the loader, also for a campaign read from the cache
+    if smap is None:
+        path = shipped_campaign_path(path) or path  # a shipped campaign's id: its file
+        try:
+            smap = parse_yaml(Path(path).read_bytes(), file=str(path))[1]
+        except (OSError, ValueError):  # pragma: no cover - the file was just loaded
+            return force_problems(campaign, days)
+    return force_problems(campaign, days, smap.locate)
 
 
 def validate_force(name: str, campaign: m.Campaign, entry: dict[str, Any], out: TextIO, *,

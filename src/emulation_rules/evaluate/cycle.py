@@ -56,11 +56,11 @@ def judged_campaign(campaign: m.Campaign) -> m.Campaign:
             continue
         facts.append(m.FactDecl(
             id=vote_fact(a.id), applies_to=a.subject, type="bool",
-            label=m.Text(vi=f"Hội đồng TĐKT bỏ phiếu đạt: {a.label.vi}",
+            label=m.Text.of(vi=f"Hội đồng TĐKT bỏ phiếu đạt: {a.label.vi}",
                          en=f"Council ballot carried: {a.label.en}")))
         criterion = m.Criterion(
             id=VOTE_CRITERION,
-            label=m.Text(vi="Hội đồng thi đua, khen thưởng bỏ phiếu kín đạt tỷ lệ",
+            label=m.Text.of(vi="Hội đồng thi đua, khen thưởng bỏ phiếu kín đạt tỷ lệ",
                          en="The emulation council's secret ballot reaches the threshold"),
             text_vi=_rule_vi(a.vote),
             condition=m.Compare(fact=vote_fact(a.id), op="==", value=True),

@@ -85,7 +85,7 @@ class _Lowering:
         if fact_id not in self.added:
             self.added[fact_id] = m.FactDecl.model_construct(
                 id=fact_id, applies_to="individual", type="enum", label=label,
-                values=tuple(m.EnumValue.model_construct(id=v, label=m.Text(vi=v, en=v)) for v in values),
+                values=tuple(m.EnumValue.model_construct(id=v, label=m.Text.of(vi=v, en=v)) for v in values),
                 fields=(), unit=None, minimum=None, maximum=None, judgement=False, source=None, note=None)
         return fact_id
 
@@ -102,10 +102,10 @@ class _Lowering:
             return cond
         if isinstance(cond, m.LevelIn):
             levels = tuple(lv.id for lv in self.c.subjects.collective_levels)
-            key = self.enum(LEVEL, levels, m.Text(vi="Cấp của đơn vị", en="Level of the unit"))
+            key = self.enum(LEVEL, levels, m.Text.of(vi="Cấp của đơn vị", en="Level of the unit"))
             return m.OneOf.model_construct(fact=key, field=None, in_=cond.level)
         if isinstance(cond, m.AwardRef):
-            key = self.enum(AWARD + cond.award, _VERDICTS, m.Text(vi=f"Kết quả {cond.award} của đơn vị",
+            key = self.enum(AWARD + cond.award, _VERDICTS, m.Text.of(vi=f"Kết quả {cond.award} của đơn vị",
                                                                   en=f"The unit's {cond.award} verdict"))
             accepted = ("awarded",) if cond.verdict == "awarded" else ("not_awarded", "not_eligible")
             return m.OneOf.model_construct(fact=key, field=None, in_=accepted)
@@ -127,7 +127,7 @@ class _Lowering:
         if elig.unit is not None:
             gate = m.Criterion.model_construct(
                 id=ELIGIBILITY,
-                label=m.Text(vi="Đơn vị của cá nhân thuộc đối tượng", en="The subject's unit qualifies"),
+                label=m.Text.of(vi="Đơn vị của cá nhân thuộc đối tượng", en="The subject's unit qualifies"),
                 text_vi="", condition=self.cond(elig.unit, True),  # the eligibility has no wording of its own
                 reviewer_judgement=False, source=elig.source, note=None)
             criteria = (gate, *criteria)

@@ -205,7 +205,7 @@ def register_fields(prog: m.InitiativeProgramme) -> dict[str, m.RecordField]:
     """Typed declarations of the register's scalar keys (used for coercion and messages)."""
 
     def f(fid: str, t: str, vi: str, en: str, **kw: Any) -> m.RecordField:
-        return m.RecordField(id=fid, type=t, label=m.Text(vi=vi, en=en), **kw)
+        return m.RecordField(id=fid, type=t, label=m.Text.of(vi=vi, en=en), **kw)
 
     return {
         "kind": f("kind", "enum", "Loại sáng kiến", "Kind", values=prog.kinds),

@@ -104,11 +104,11 @@ def within_caps(campaign: m.Campaign, evaluation: Evaluation) -> tuple[set[tuple
             outcomes = [o for o in r.outcomes if o.group == g.group]
             if outcomes:
                 over = {o.subject for o in outcomes if o.status != "within_quota"}
-                why = m.Text(vi=f"vượt hạn mức {r.quota_id} ({g.label}), theo thứ tự xếp hạng",
+                why = m.Text.of(vi=f"vượt hạn mức {r.quota_id} ({g.label}), theo thứ tự xếp hạng",
                              en=f"over the cap {r.quota_id} ({g.label}), by its ranking")
             else:
                 over = set(g.counted_ids)
-                why = m.Text(vi=f"vượt hạn mức {r.quota_id} ({g.label}), chưa xếp thứ tự ai trong hạn mức",
+                why = m.Text.of(vi=f"vượt hạn mức {r.quota_id} ({g.label}), chưa xếp thứ tự ai trong hạn mức",
                              en=f"over the cap {r.quota_id} ({g.label}); no ranking says who stays within")
             out.update({(s, a): why for s in over for a in model.awards})
     passed = {(s.subject_id, a.award_id) for s in evaluation.subjects for a in s.awards

@@ -126,7 +126,7 @@ class PolarsEvaluator(BaseEvaluator):
             status = "fail" if "score_sheet" in failed else "pass"
             if row["points"] is None:
                 status = "unknown"
-            criteria.append(CriterionResult("score_sheet", m.Text(vi="Bảng chấm điểm", en="Score sheet"), "",
+            criteria.append(CriterionResult("score_sheet", m.Text.of(vi="Bảng chấm điểm", en="Score sheet"), "",
                                             status, {}, (), "total points → band", sheet.source))
         return AwardResult(award.id, award.label, verdict, tuple(criteria), missing, row["points"],
                            sheet.max_points if sheet is not None else None, row["band"] or None)

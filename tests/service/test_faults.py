@@ -320,3 +320,30 @@ def test_a_timed_out_request_is_503_and_not_logged(tmp_path: Path) -> None:
         assert log.count() == 0
     finally:
         log.close()
+
+
+def test_a_small_request_over_the_timeout_is_503_and_not_logged(tmp_path: Path) -> None:
+    """A body of at most INLINE_BYTES is computed on the event loop (service/delivery.py), where it
+    cannot be abandoned: its timeout is checked when it ends, with the same answer and no log row.
+    One grassroots union (tkv_unit_31.json cut to 4 subjects) takes far over 0.1 ms to evaluate."""
+    from emulation_rules.service.delivery import INLINE_BYTES
+
+    small = unit()
+    small["subjects"] = small["subjects"][:4]
+    body = json.dumps(small).encode()
+    assert len(body) <= INLINE_BYTES
+    db = tmp_path / "decisions.sqlite"
+    srv = Server(
+        copy_campaigns(tmp_path / "campaigns", "tkv_2019"), "--log-db", str(db), "--timeout", "0.0001"
+    ).start()
+    try:
+        r = httpx.post(f"{srv.url}/campaigns/tkv_2019/evaluations", content=body, headers=JSON)
+        assert r.status_code == 503 and r.json()["type"] == "urn:emulation-rules:evaluation-timeout"
+        assert httpx.get(f"{srv.url}/healthz").status_code == 200
+    finally:
+        srv.stop()
+    log = DecisionLog(str(db))
+    try:
+        assert log.count() == 0
+    finally:
+        log.close()

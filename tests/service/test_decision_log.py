@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import io
 import threading
 from pathlib import Path
@@ -83,6 +84,57 @@ def test_a_write_failure_reaches_every_waiting_request(tmp_path: Path) -> None:
         _, again = log.submit(**_fields(2))  # the writer survives the failure
         with pytest.raises(Exception, match="decisions"):
             again.result(timeout=30)
+    finally:
+        log.close()
+
+
+def test_on_an_event_loop_one_turn_of_decisions_is_one_commit_made_on_the_loop(tmp_path: Path) -> None:
+    """A SQLite log submitted to from the server's event loop commits on the loop itself: the 40
+    decisions queued in one turn go in one commit at the next turn, in order, each waiter done
+    only then; no writer thread is started; a blocking record() there is refused, not hung."""
+    import asyncio
+    import sqlite3
+
+    log = DecisionLog(str(tmp_path / "d.sqlite"))
+
+    async def main() -> list[str]:
+        submitted = [log.submit(**_fields(n)) for n in range(40)]
+        waiters = [done for _, done in submitted]
+        assert all(isinstance(w, asyncio.Future) for w in waiters) and not any(w.done() for w in waiters)
+        assert log.count() == 0  # nothing is committed before the loop turns
+        await asyncio.gather(*waiters)
+        assert log.commits == 1
+        lost = submitted[3][0]
+        await log.mark_undelivered(lost, "client-disconnected")  # type: ignore[misc]
+        with pytest.raises(RuntimeError, match="await"):
+            log.record(**_fields(99))
+        return [decision_id for decision_id, _ in submitted]
+
+    try:
+        ids = asyncio.run(main())
+        assert log.commits == 2 and log._writer is None  # the refused record queued nothing
+        with contextlib.closing(sqlite3.connect(tmp_path / "d.sqlite")) as db:
+            stored = [r[0] for r in db.execute("SELECT id FROM decisions ORDER BY rowid")]
+        assert stored == ids
+        assert log.undelivered() == {ids[3]: "client-disconnected"}
+    finally:
+        log.close()
+
+
+def test_on_an_event_loop_a_write_failure_reaches_every_waiter(tmp_path: Path) -> None:
+    import asyncio
+
+    log = DecisionLog(str(tmp_path / "d.sqlite"))
+    with log.engine.begin() as conn:
+        conn.exec_driver_sql("DROP TABLE decisions")
+
+    async def main() -> None:
+        waiters = [log.submit(**_fields(n))[1] for n in range(3)]
+        results = await asyncio.gather(*waiters, return_exceptions=True)
+        assert all("decisions" in str(r) for r in results), results
+
+    try:
+        asyncio.run(main())
     finally:
         log.close()
 

@@ -13,7 +13,10 @@ committed, or before the answer is written to its connection, gets a row in ``un
 ``"delivered": false``. The log is append-only: nothing is ever updated or deleted.
 
 Group commit: rows are queued to one writer thread per process, which inserts everything queued
-in one transaction and one commit, then releases the requests waiting for it; under load one
+in one transaction and one commit, then releases the requests waiting for it (SQLite, submitted
+from the server's event loop: the rows queued during one turn of the loop are committed at its
+next turn, on the loop itself, without the hand-over to a thread and back, which cost more CPU
+than the commit: a SQLite commit in WAL mode is a write without fsync); under load one
 commit carries many decisions, so logging costs little more than not logging. The requests wait
 on a future (:meth:`DecisionLog.submit`), not a thread each.
 
@@ -25,6 +28,7 @@ sent; a power cut may lose the last commits), or PostgreSQL given a ``postgresql
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import datetime as dt
 import queue
@@ -39,7 +43,11 @@ from typing import Any
 import orjson
 import sqlalchemy as sa
 
-__all__ = ["MAX_BATCH", "DecisionLog", "DecisionRecord", "database_url"]
+__all__ = ["MAX_BATCH", "DecisionLog", "DecisionRecord", "Waiter", "database_url"]
+
+Waiter = Future[None] | asyncio.Future[None]
+"""What :meth:`DecisionLog.submit` returns: done once the row is committed (``asyncio.wrap_future``
+awaits either kind)."""
 
 MAX_BATCH = 512
 """Most rows written by one commit of the writer thread."""
@@ -158,6 +166,8 @@ class DecisionLog:
             for t in (DECISIONS, UNDELIVERED)
         }
         self._raw: Any = None
+        self._loop_raw: Any = None  # the event loop's own connection (SQLite), see _put
+        self._pending: list[_Job] = []  # queued on the event loop, committed at its next turn
         self._queue: queue.SimpleQueue[_Job | None] = queue.SimpleQueue()
         self._writer: threading.Thread | None = None
         self._start_lock = threading.Lock()
@@ -176,8 +186,9 @@ class DecisionLog:
         options: Mapping[str, Any],
         verdicts: Any,
         facts: str | None,
-    ) -> tuple[str, Future[None]]:
-        """Queue one decision; its UUID and a future done once it is committed."""
+    ) -> tuple[str, Waiter]:
+        """Queue one decision; its UUID and a future done once it is committed (an asyncio
+        future when submitted on a SQLite log's event loop: await it, never block on it)."""
         decision_id = str(uuid.uuid4())
         row = {
             "id": decision_id,
@@ -196,16 +207,27 @@ class DecisionLog:
         return decision_id, self._put(DECISIONS, row)
 
     def record(self, **fields: Any) -> str:
-        """Store one decision and wait for its commit; returns its UUID (text)."""
+        """Store one decision and wait for its commit; returns its UUID (text). Blocks: not for
+        an event loop's thread (use :meth:`submit` and await)."""
+        if self._loop_lane() is not None:  # nothing queued: the caller is told at once
+            raise RuntimeError("DecisionLog.record blocks: on an event loop, await submit()'s future")
         decision_id, done = self.submit(**fields)
+        assert isinstance(done, Future)
         done.result()
         return decision_id
 
-    def mark_undelivered(self, decision_id: str, reason: str) -> Future[None]:
+    def mark_undelivered(self, decision_id: str, reason: str) -> Waiter:
         """Record that the answer of ``decision_id`` did not reach its client."""
         return self._put(UNDELIVERED, {"id": decision_id, "created_at": _now(), "reason": reason})
 
-    def _put(self, table: sa.Table, row: dict[str, Any]) -> Future[None]:
+    def _put(self, table: sa.Table, row: dict[str, Any]) -> Waiter:
+        loop = self._loop_lane()
+        if loop is not None:
+            waiter: asyncio.Future[None] = loop.create_future()
+            self._pending.append(_Job(table, row, waiter))
+            if len(self._pending) == 1:  # the first of this turn: commit them all at the next
+                loop.call_soon(self._commit_pending)
+            return waiter
         done: Future[None] = Future()
         if self._writer is None:
             with self._start_lock:
@@ -216,6 +238,21 @@ class DecisionLog:
                     self._writer.start()
         self._queue.put(_Job(table, row, done))
         return done
+
+    def _loop_lane(self) -> asyncio.AbstractEventLoop | None:
+        """The running event loop when this row is committed on it: SQLite only (a PostgreSQL
+        commit waits on the network, never on the loop), and only on the loop's own thread."""
+        if not self.is_sqlite:
+            return None
+        try:
+            return asyncio.get_running_loop()
+        except RuntimeError:  # a plain thread: the writer thread commits
+            return None
+
+    def _commit_pending(self) -> None:
+        batch, self._pending = self._pending, []
+        for start in range(0, len(batch), MAX_BATCH):
+            self._loop_raw = self._commit(batch[start : start + MAX_BATCH], self._loop_raw)
 
     def _write_loop(self) -> None:
         while True:
@@ -233,41 +270,38 @@ class DecisionLog:
                     stop = True
                     break
                 batch.append(job)
-            self._commit(batch)
+            self._raw = self._commit(batch, self._raw)
             if stop:
                 return
 
-    def _commit(self, batch: list[_Job]) -> None:
+    def _commit(self, batch: list[_Job], raw: Any) -> Any:
+        """Insert ``batch`` in one transaction on ``raw`` (opened when None; each lane keeps its
+        own, between commits) and settle its waiters; the connection to keep (None if broken)."""
         try:
-            if self._raw is None:  # the writer's own connection, kept between commits
-                self._raw = self.engine.raw_connection()
-            cursor = self._raw.cursor()
+            if raw is None:
+                raw = self.engine.raw_connection()
+            cursor = raw.cursor()
             try:
                 for table in (DECISIONS, UNDELIVERED):  # a decision before its mark
                     rows = [_values(table, j.row) for j in batch if j.table is table]
                     if rows:  # the driver's executemany: no SQL built per row
                         cursor.executemany(self._insert_sql[table.name], rows)
-                self._raw.commit()
+                raw.commit()
             finally:
                 cursor.close()
         except Exception as exc:  # every waiting request is told, none hangs
-            self._drop_raw()
+            _drop(raw)
             for job in batch:
-                with contextlib.suppress(InvalidStateError):  # its waiter gave up
-                    job.done.set_exception(exc)
-            return
+                if not job.done.done():  # else its waiter gave up
+                    with contextlib.suppress(InvalidStateError, asyncio.InvalidStateError):
+                        job.done.set_exception(exc)
+            return None
         self.commits += 1
         for job in batch:
-            with contextlib.suppress(InvalidStateError):
-                job.done.set_result(None)
-
-    def _drop_raw(self) -> None:
-        if self._raw is not None:
-            with contextlib.suppress(Exception):
-                self._raw.rollback()
-            with contextlib.suppress(Exception):
-                self._raw.invalidate()  # a broken connection is not returned to the pool
-            self._raw = None
+            if not job.done.done():
+                with contextlib.suppress(InvalidStateError, asyncio.InvalidStateError):
+                    job.done.set_result(None)
+        return raw
 
     def get(self, decision_id: str) -> DecisionRecord | None:
         """The decision ``decision_id``, or None."""
@@ -306,14 +340,17 @@ class DecisionLog:
 
     def close(self) -> None:
         """Write what is queued, stop the writer, release the connection pool."""
+        if self._pending:
+            self._commit_pending()
         if self._writer is not None:
             self._queue.put(None)
             self._writer.join(timeout=30)
             self._writer = None
-        if self._raw is not None:
-            with contextlib.suppress(Exception):
-                self._raw.close()
-            self._raw = None
+        for raw in (self._raw, self._loop_raw):
+            if raw is not None:
+                with contextlib.suppress(Exception):
+                    raw.close()
+        self._raw = self._loop_raw = None
         self.engine.dispose()
 
 
@@ -321,7 +358,16 @@ class DecisionLog:
 class _Job:
     table: sa.Table
     row: dict[str, Any]
-    done: Future[None]
+    done: Waiter
+
+
+def _drop(raw: Any) -> None:
+    """Give up a broken connection (not returned to the pool)."""
+    if raw is not None:
+        with contextlib.suppress(Exception):
+            raw.rollback()
+        with contextlib.suppress(Exception):
+            raw.invalidate()
 
 
 def _values(table: sa.Table, row: dict[str, Any]) -> tuple[Any, ...]:

@@ -28,6 +28,7 @@ TINY: dict[str, list[str]] = {
     "bench_service.py": ["--duration", "1", "--warmup", "0.5", "--connections", "2", "--connections-2", "2",
                          "--reloads", "2"],
     "bench_xlsx.py": ["-n", "100", "--repeat", "1"],
+    "bench_zen.py": ["-n", "300", "--repeat", "1"],  # with zen-engine installed, also the comparison
 }
 """Each script with arguments that make it quick (a new script needs an entry here)."""
 

@@ -63,7 +63,7 @@ from emulation_rules.evaluate.semantics import (
     synthetic_decls,
     synthetic_facts,
 )
-from emulation_rules.evaluate.units import lower
+from emulation_rules.evaluate.units import ELIGIBILITY, lower
 from emulation_rules.facts.history import ReviewYears
 from emulation_rules.facts.reader import Subject, check_subject
 
@@ -80,6 +80,9 @@ class PythonEvaluator(BaseEvaluator):
     Args:
         campaign: a loaded campaign.
         params: overrides of parameter defaults, ``{parameter id: number}``.
+        explain: False: each award's verdict, missing facts, points and band only, its
+            ``criteria`` left empty (the same verdicts, without building what explains them:
+            ``Engine.evaluate(explain=False)``).
 
     Raises:
         CompileError: an override names no parameter of the campaign (same error as durable).
@@ -87,9 +90,11 @@ class PythonEvaluator(BaseEvaluator):
 
     backend: BackendName = "python"
 
-    def __init__(self, campaign: m.Campaign, *, params: Mapping[str, float] | None = None) -> None:
+    def __init__(self, campaign: m.Campaign, *, params: Mapping[str, float] | None = None,
+                 explain: bool = True) -> None:
         campaign = lower(campaign)  # {unit: ...} read through unit__ facts
         self.campaign = campaign
+        self.explain = explain
         self.params: dict[str, float] = resolve_params(campaign, params)
         self._facts = {**synthetic_decls(campaign), **{f.id: f for f in campaign.facts}}
         self.campaign_facts = frozenset(f.id for f in campaign.facts)
@@ -162,6 +167,8 @@ class PythonEvaluator(BaseEvaluator):
                     f"criteria delegated to {award.criteria_delegated_to} ({award.source.cite()})"
                 ),
             )
+        if not self.explain:
+            return self._verdict_only(award, facts, done)
         results = [self._criterion(c, facts, done) for c in award.criteria]
         points = band = max_points = None
         if award.score_sheet is not None:
@@ -179,6 +186,31 @@ class PythonEvaluator(BaseEvaluator):
             max_points,
             band,
         )
+
+    def _verdict_only(self, award: m.Award, facts: Mapping[str, Any],
+                      done: Mapping[str, AwardResult]) -> AwardResult:
+        """:meth:`_award` for an eligible subject without the criteria's explanations: the same
+        statuses (the compiled conditions) and the same missing facts, in the same order; only
+        the unit gate is built whole, since the subject's eligibility is read from it afterwards
+        (:func:`~emulation_rules.evaluate.units.eligibility_verdicts`; the Engine leaves it out)."""
+        statuses: list[Status] = []
+        missing: list[str] = []
+        gates: list[CriterionResult] = []
+        for crit in award.criteria:
+            if crit.id == ELIGIBILITY:
+                gates.append(self._criterion(crit, facts, done))
+            truth = self._judged[id(crit)](facts)
+            statuses.append("unknown" if truth is None else "pass" if truth else "fail")
+            if truth is None:
+                missing.extend(expand_missing((f for f in self._reads[id(crit)][0] if lacking(f, facts)), done))
+        points = band = max_points = None
+        if award.score_sheet is not None:
+            points, band, sheet_result = self._score(award.score_sheet, facts)
+            max_points = award.score_sheet.max_points
+            statuses.append(sheet_result.status)
+            missing.extend(sheet_result.missing)
+        return AwardResult(award.id, award.label, _verdict(statuses), tuple(gates), tuple(dict.fromkeys(missing)),
+                           points, max_points, band)
 
     def _criterion(self, crit: m.Criterion, facts: Mapping[str, Any],
                    done: Mapping[str, AwardResult]) -> CriterionResult:

@@ -241,7 +241,7 @@ def evaluation_document(engine: Engine, submission: Submission, opts: Options) -
         ServiceProblem: 422 for bad options, 500 when the engine fails.
     """
     try:
-        doc = engine.evaluate(submission, as_of=review_date(engine.campaign, opts)).to_dict()
+        doc = engine.evaluate(submission, as_of=review_date(engine.campaign, opts), explain=opts.explain).to_dict()
     except EvaluationError as exc:
         raise ServiceProblem(500, "engine-failure", f"the engine failed: {exc}") from None
     return shape_document(doc, opts)

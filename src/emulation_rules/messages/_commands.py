@@ -249,6 +249,8 @@ ENTRIES: tuple[tuple[str, str], ...] = (
     ("no campaign {x} is served; served: {v}", "không phục vụ phong trào {x}; đang phục vụ: {v}"),
     ("no campaign is loaded", "chưa nạp phong trào nào"),
     ("this service keeps no decision log", "dịch vụ này không ghi nhật ký quyết định"),
+    ("DecisionLog.record blocks: on an event loop, await submit()'s future",
+     "DecisionLog.record chờ đồng bộ: trên vòng sự kiện, hãy await future mà submit() trả về"),
     ("no decision {x} in the log", "không có quyết định {x} trong nhật ký"),
     ("reload is open to loopback clients only when the service runs without tokens",
      "nạp lại chỉ mở cho máy khách nội bộ (loopback) khi dịch vụ chạy không có mã truy cập"),

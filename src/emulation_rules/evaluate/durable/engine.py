@@ -37,19 +37,16 @@ from emulation_rules.campaign import model as m
 from emulation_rules.campaign.dependencies import dependency_order
 from emulation_rules.errors import EngineUnavailableError, EvaluationError
 from emulation_rules.evaluate.base import BackendName, BaseEvaluator, full_collections_deferred
-from emulation_rules.evaluate.dependencies import expand_missing, shown_values
 from emulation_rules.evaluate.durable.compiler import CompiledAward, CompiledCampaign, compile_campaign
+from emulation_rules.evaluate.durable.reading import AwardReading, subject_result
 from emulation_rules.evaluate.result import (
     AwardResult,
     CriterionResult,
     ScoredItem,
-    Status,
     SubjectResult,
-    combine,
-    criterion_result,
     score_sheet_result,
 )
-from emulation_rules.evaluate.semantics import lacking, synthetic_facts
+from emulation_rules.evaluate.semantics import synthetic_facts
 from emulation_rules.evaluate.units import lower
 from emulation_rules.facts.history import ReviewYears
 from emulation_rules.facts.reader import Subject, check_subject
@@ -104,25 +101,25 @@ class DurableEvaluator(BaseEvaluator):
         # state from the action: durable would decode it as JSON on every firing).
         self._fired: set[str] = self._shared.fired
         decls = {f.id: f for f in campaign.facts}
-        self._records = frozenset(f for f, d in decls.items() if d.type == "records")
-        # per criterion, once: the scalar facts it shows, the records facts it counts, what it
-        # reads, and the rules whose firing means it holds (several if it was cut, limits.py)
+        records = frozenset(f for f, d in decls.items() if d.type == "records")
         declared = frozenset(decls)
-        self._plans = {
-            a.award.id: [(p, tuple(f for f in p.reads if f in declared and f not in self._records),
-                          tuple(f for f in p.reads if f in self._records), frozenset(p.reads),
-                          frozenset(a.alternatives.get(p.rule, (p.rule,))),
-                          frozenset(a.alternatives.get(p.rule_false, (p.rule_false,))))
-                         for p in a.criteria]
-            for a in self.compiled.awards
-        }
-        self._reads = {  # sorted once: the message's field order is then stable
-            a.award.id: tuple(sorted({f for p in a.criteria for f in p.reads} | {f for p in a.items for f in p.reads}))
+        # per award, once: who may receive it, what its message reads (sorted: a stable field
+        # order), and per criterion what it shows and which rules decide it (reading.py)
+        self._readings = {
+            a.award.id: AwardReading(
+                a, declared, records,
+                tuple(sorted({f for p in a.criteria for f in p.reads} | {f for p in a.items for f in p.reads})),
+                decls)
             for a in self.compiled.awards
         }
         order = [a.id for a in dependency_order(campaign)]
         by_id = {a.award.id: a for a in self.compiled.awards}
-        self._order = tuple(by_id[i] for i in order)
+        # per subject kind: its awards in dependency order, and their ids in the campaign's order
+        self._by_kind = {
+            kind: (tuple(by_id[i] for i in order if by_id[i].award.subject == kind),
+                   tuple(a.award.id for a in self.compiled.awards if a.award.subject == kind))
+            for kind in {a.award.subject for a in self.compiled.awards}
+        }
         self._synthetic = any(not (set(p.reads) <= declared) for a in self.compiled.awards
                               for p in a.criteria)
         self._sids = itertools.count()
@@ -208,73 +205,30 @@ class DurableEvaluator(BaseEvaluator):
         """Evaluate one subject against the awards for its kind (see :meth:`evaluate`), each
         after the awards it requires (their verdicts are posted with it)."""
         check_subject(self.campaign, subject)
+        ordered, shown = self._by_kind.get(subject.kind, ((), ()))
         done: dict[str, AwardResult] = {}
-        for compiled in self._order:
-            if compiled.award.subject == subject.kind:
-                facts = subject.facts
-                if self._synthetic:
-                    verdicts = {k: r.verdict for k, r in done.items()}
-                    facts = {**facts, **synthetic_facts(subject.history, review, verdicts)}
-                done[compiled.award.id] = self._award(compiled, facts, subject, done)
-        awards = tuple(done[a.award.id] for a in self.compiled.awards if a.award.id in done)
-        return SubjectResult(subject.id, subject.kind, subject.level, subject.role,
-                             subject.name, subject.unit, awards)
+        for compiled in ordered:
+            facts = subject.facts
+            if self._synthetic:
+                verdicts = {k: r.verdict for k, r in done.items()}
+                facts = {**facts, **synthetic_facts(subject.history, review, verdicts)}
+            done[compiled.award.id] = self._award(compiled, facts, subject, done)
+        return subject_result(subject, tuple(done[i] for i in shown))
 
     def _award(self, compiled: CompiledAward, facts: Mapping[str, Any], subject: Subject,
                done: Mapping[str, AwardResult]) -> AwardResult:
-        award = compiled.award
-        elig = award.eligibility
-        allowed = elig.levels if award.subject == "collective" else elig.roles
-        mine = subject.level if award.subject == "collective" else subject.role
-        if mine not in allowed:
-            return AwardResult(
-                award.id, award.label, "not_eligible",
-                reason=f"{mine} is not among {', '.join(allowed)} ({elig.source.cite()})")
-        if award.criteria_delegated_to is not None:
-            # The plan lists no standards of its own (e.g. Thanh Hóa 004 L42, L47): never 'awarded'.
-            return AwardResult(
-                award.id, award.label, "incomplete",
-                reason=f"criteria delegated to {award.criteria_delegated_to} ({award.source.cite()})")
-        message = compiled.encode(f"{self._prefix}{next(self._sids)}", facts, self._reads[award.id])
+        reading = self._readings[compiled.award.id]
+        mine = subject.level if reading.collective else subject.role
+        if mine not in reading.allowed:
+            return reading.not_eligible(mine)
+        if reading.delegated is not None:
+            return reading.delegated
+        message = compiled.encode(f"{self._prefix}{next(self._sids)}", facts, reading.reads)
         fired = self._run_rules(compiled, message)
-
-        results: list[CriterionResult] = []
-        present = facts.keys()
-        for plan, scalars, records, reads, holds_if, fails_if in self._plans[award.id]:
-            missing: tuple[str, ...] = ()
-            status: Status
-            if reads <= present and plan.guard not in message:
-                status = "fail" if fired.isdisjoint(holds_if) else "pass"
-            elif not fired.isdisjoint(holds_if):  # three-valued: decided although a fact is missing
-                status = "pass"
-            elif not fired.isdisjoint(fails_if):
-                status = "fail"
-            else:
-                status = "unknown"
-                missing = expand_missing((f for f in plan.reads if lacking(f, facts)), done)
-            values: dict[str, Any] = {f: facts[f] for f in scalars if f in facts}
-            if len(scalars) < len(plan.reads) - len(records):  # synthetic reads: shown in words
-                values.update(shown_values(plan.criterion.condition, plan.reads, facts, done))
-            for fact_id in records:
-                if fact_id in facts:
-                    values[fact_id + " (records)"] = len(facts[fact_id])
-            if plan.count_fields:
-                counts = [message[k] for k in plan.count_fields if k in message]
-                if counts:
-                    values["counted"] = counts[0] if len(counts) == 1 else counts
-            crit = plan.criterion
-            results.append(criterion_result(crit.id, crit.label, crit.text_vi, status, values,
-                                            missing, plan.threshold, crit.source, crit.reviewer_judgement))
-
-        points = band = max_points = None
-        if award.score_sheet is not None:
-            sheet_result = self._score(compiled, facts, fired)
-            points, band, max_points = sheet_result[0], sheet_result[1], award.score_sheet.max_points
-            results.append(sheet_result[2])
-        statuses = [r.status for r in results]
-        missing_facts = tuple(dict.fromkeys(f for r in results for f in r.missing))
-        return AwardResult(award.id, award.label, combine(statuses), tuple(results),
-                           missing_facts, points, max_points, band)
+        sheet = None
+        if compiled.award.score_sheet is not None:
+            sheet = lambda f, r: self._score(compiled, f, r)  # noqa: E731
+        return reading.result(facts, message, fired, done, sheet)
 
     def _score(self, compiled: CompiledAward, facts: Mapping[str, Any], fired: frozenset[str]
                ) -> tuple[float | None, str | None, CriterionResult]:

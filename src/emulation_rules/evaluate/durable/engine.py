@@ -28,7 +28,6 @@ from __future__ import annotations
 
 import copy
 import itertools
-import os
 import threading
 from collections.abc import Mapping
 from typing import Any
@@ -122,8 +121,10 @@ class DurableEvaluator(BaseEvaluator):
         }
         self._synthetic = any(not (set(p.reads) <= declared) for a in self.compiled.awards
                               for p in a.criteria)
+        # session ids: unique among the evaluators of this process (sessions live in its host)
+        # and short, since durable encodes and decodes them with every rule fired
         self._sids = itertools.count()
-        self._prefix = f"{os.getpid()}-{id(self):x}-"
+        self._prefix = f"{next(_EVALUATORS):x}-"
 
     # durable host ------------------------------------------------------------------------------
     def _ensure_host(self) -> Any:
@@ -204,7 +205,8 @@ class DurableEvaluator(BaseEvaluator):
     def evaluate_subject(self, subject: Subject, review: ReviewYears | None = None) -> SubjectResult:
         """Evaluate one subject against the awards for its kind (see :meth:`evaluate`), each
         after the awards it requires (their verdicts are posted with it)."""
-        check_subject(self.campaign, subject)
+        if type(subject) is not Subject or subject.validated_for != self.campaign.id:
+            check_subject(self.campaign, subject)
         ordered, shown = self._by_kind.get(subject.kind, ((), ()))
         done: dict[str, AwardResult] = {}
         for compiled in ordered:
@@ -253,4 +255,5 @@ class _SharedHost:
 
 
 _SHARED: dict[tuple[str, ...], _SharedHost] = {}
+_EVALUATORS = itertools.count()
 _SHARED_LOCK = threading.Lock()

@@ -53,8 +53,10 @@ def built(cls: type, **fields: Any) -> Any:
 
 def subject_result(subject: Any, awards: tuple[AwardResult, ...]) -> SubjectResult:
     """The :class:`SubjectResult` of ``subject`` (fast constructor)."""
-    return built(SubjectResult, subject_id=subject.id, kind=subject.kind, level=subject.level,  # type: ignore[no-any-return]
-                 role=subject.role, name=subject.name, unit=subject.unit, awards=awards)
+    obj: SubjectResult = object.__new__(SubjectResult)
+    obj.__dict__.update(subject_id=subject.id, kind=subject.kind, level=subject.level, role=subject.role,
+                        name=subject.name, unit=subject.unit, awards=awards)
+    return obj
 
 
 class AwardReading:

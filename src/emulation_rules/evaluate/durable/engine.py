@@ -208,6 +208,8 @@ class DurableEvaluator(BaseEvaluator):
         if type(subject) is not Subject or subject.validated_for != self.campaign.id:
             check_subject(self.campaign, subject)
         ordered, shown = self._by_kind.get(subject.kind, ((), ()))
+        if len(ordered) == 1 and not self._synthetic:  # one award for the kind: nothing to pass on
+            return subject_result(subject, (self._award(ordered[0], subject.facts, subject, {}),))
         done: dict[str, AwardResult] = {}
         for compiled in ordered:
             facts = subject.facts

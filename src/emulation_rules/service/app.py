@@ -61,6 +61,7 @@ from emulation_rules.service.problems import (
 )
 from emulation_rules.service.registry import CampaignRegistry, Served, campaign_from_text
 from emulation_rules.service.settings import ServiceSettings
+from emulation_rules.service.state import ServiceState
 from emulation_rules.service.supervisor import Generation, watch_parent
 from emulation_rules.service.work import (
     Options,
@@ -118,32 +119,6 @@ _YAML_BODY = {
 }
 
 
-@dataclasses.dataclass
-class _State:
-    settings: ServiceSettings
-    registry: CampaignRegistry
-    decisions: DecisionLog | None
-    generation: Generation | None = None
-    served_generation: int = 0
-
-    async def sync(self) -> None:
-        """Before serving: re-read the directory if another process raised the generation."""
-        gen = self.generation
-        if gen is not None and gen.moved():
-            value = gen.value()
-            if value != self.served_generation:
-                await in_thread(lambda: _reload(self), self.settings.timeout_s)
-                self.served_generation = value
-
-    def reload(self) -> Any:
-        """Re-read the directory here and tell the other workers (the generation)."""
-        report = _reload(self)
-        if self.generation is not None:
-            self.served_generation = self.generation.bump()
-            self.generation.moved()  # this process is up to date
-        return report
-
-
 def create_app(campaigns_dir: str | Path, *, settings: ServiceSettings | None = None) -> FastAPI:
     """Build the service for the campaigns of ``campaigns_dir``.
 
@@ -160,6 +135,10 @@ def create_app(campaigns_dir: str | Path, *, settings: ServiceSettings | None = 
     """
     directory = Path(campaigns_dir)
     settings = dataclasses.replace(settings or ServiceSettings(directory), campaigns_dir=directory)
+    generation = Generation(Path(settings.generation_file)) if settings.generation_file else None
+    # the generation before the directory: a reload raised by another worker while this one
+    # reads and builds is caught up at the first request (read after, it would be lost)
+    seen, served_generation = generation.read() if generation is not None else (None, 0)
     registry = CampaignRegistry(directory, backend=settings.backend)
     report = registry.reload()
     if not registry.campaigns:
@@ -169,11 +148,7 @@ def create_app(campaigns_dir: str | Path, *, settings: ServiceSettings | None = 
             log.warning("left out: %s", p)
     decisions = DecisionLog(settings.log_db) if settings.log_db else None
     titles = ConferralRegister(settings.register_db) if settings.register_db else None
-    state = _State(settings, registry, decisions)
-    if settings.generation_file:
-        state.generation = Generation(Path(settings.generation_file))
-        state.generation.moved()
-        state.served_generation = state.generation.value()
+    state = ServiceState(settings, registry, decisions, generation, served_generation, seen)
     protocol.configure(
         protocol.Limits(
             max_head_bytes=settings.max_head_bytes,
@@ -232,21 +207,6 @@ def app_from_env() -> FastAPI:
     watch_parent()
     settings = ServiceSettings.from_env()
     return create_app(settings.campaigns_dir, settings=settings)
-
-
-def _reload(state: _State) -> Any:
-    report = state.registry.reload()
-    for problems in report.problems.values():
-        for p in problems:
-            log.warning("reload: %s", p)
-    log.warning(
-        "reload: loaded %s; unchanged %s; kept (bad edit) %s; removed %s",
-        list(report.loaded),
-        list(report.unchanged),
-        list(report.kept),
-        list(report.removed),
-    )
-    return report
 
 
 def _install_errors(app: FastAPI) -> None:
@@ -311,7 +271,7 @@ def _install_openapi(app: FastAPI) -> None:
     app.openapi = openapi  # type: ignore[method-assign]
 
 
-def _served(state: _State, campaign_id: str) -> Served:
+def _served(state: ServiceState, campaign_id: str) -> Served:
     served = state.registry.campaigns.get(campaign_id)
     if served is None:
         known = sorted(state.registry.campaigns)
@@ -328,7 +288,7 @@ def _json(data: Any, status: int = 200, headers: dict[str, str] | None = None) -
 
 
 def _routes(
-    app: FastAPI, state: _State, protected: list[Any], auth_errors: tuple[int, ...]
+    app: FastAPI, state: ServiceState, protected: list[Any], auth_errors: tuple[int, ...]
 ) -> None:
     settings = state.settings
 
@@ -531,7 +491,7 @@ def _routes(
 
 
 async def _read(
-    request: Request, state: _State, campaign_id: str, media: tuple[str, ...]
+    request: Request, state: ServiceState, campaign_id: str, media: tuple[str, ...]
 ) -> tuple[Served, bytes]:
     await state.sync()
     served = _served(state, campaign_id)

@@ -8,6 +8,11 @@
   the file before it serves a request and, when it moved, re-reads the campaign directory first.
   No worker is restarted, so no connection is dropped (uvicorn's own ``SIGHUP`` replaces every
   worker, closing their keep-alive connections). ``/readyz`` shows the generation a worker serves.
+  The rule that makes it hold (:class:`~.state.ServiceState`): a worker serves generation *g* only
+  from a directory read that began after it saw *g*, and it marks *g* as served only once that
+  read succeeded. The parent raises the generation in the ``SIGHUP`` handler itself, not in
+  uvicorn's supervision loop (which looks at its signals every half second, after its health
+  checks).
 * **No orphan.** Each worker asks the kernel for ``SIGTERM`` when its parent dies
   (``PR_SET_PDEATHSIG``, Linux) and, everywhere, watches its parent id twice a second; once
   orphaned it shuts down gracefully and is gone within :data:`ORPHAN_GRACE_S` seconds at most.
@@ -18,6 +23,7 @@ from __future__ import annotations
 
 import contextlib
 import ctypes
+import logging
 import multiprocessing
 import os
 import signal
@@ -46,6 +52,8 @@ ORPHAN_GRACE_S = 2.0
 
 _PR_SET_PDEATHSIG = 1
 
+logger = logging.getLogger("emulation_rules.service")
+
 
 class Generation:
     """The reload generation shared by the workers of one service (a small file).
@@ -66,9 +74,20 @@ class Generation:
         gen._write(0)
         return gen
 
-    def _stamp(self) -> tuple[int, int, int]:
-        st = os.stat(self.path)
+    def stamp(self) -> tuple[int, int, int] | None:
+        """What changes whenever the generation is raised (a ``stat`` of the file: cheap enough
+        to compare before every request); ``None`` if the file cannot be read."""
+        try:
+            st = os.stat(self.path)
+        except OSError:
+            return None
         return st.st_ino, st.st_mtime_ns, st.st_size
+
+    def read(self) -> tuple[tuple[int, int, int] | None, int]:
+        """The stamp, then the value: a raise in between gives an old stamp with the new value,
+        so the next comparison of stamps looks again (never the other way round)."""
+        stamp = self.stamp()
+        return stamp, self.value()
 
     def value(self) -> int:
         """The current generation."""
@@ -82,8 +101,9 @@ class Generation:
         tmp.write_text(str(value), encoding="ascii")
         os.replace(tmp, self.path)  # atomic: a reader sees the old or the new number
 
-    def bump(self) -> int:
-        """Raise the generation by one (serialised across processes); the new value."""
+    def bump(self) -> tuple[tuple[int, int, int] | None, int]:
+        """Raise the generation by one (serialised across processes); the stamp of the file
+        written and the new value."""
         with open(self.path.with_name("lock"), "a") as lock:
             with contextlib.suppress(ImportError):  # POSIX; elsewhere one bump at a time is luck
                 import fcntl
@@ -91,35 +111,42 @@ class Generation:
                 fcntl.flock(lock, fcntl.LOCK_EX)
             value = self.value() + 1
             self._write(value)
-            return value
-
-    def moved(self) -> bool:
-        """True (once) when the file changed since the last call that returned True."""
-        try:
-            stamp = self._stamp()
-        except OSError:
-            return False
-        if stamp == self._seen:
-            return False
-        with self._lock:
-            if stamp == self._seen:
-                return False
-            self._seen = stamp
-            return True
+            return self.stamp(), value  # still under the lock: the stamp of this very write
 
 
 class Supervisor(Multiprocess):
     """uvicorn's process supervisor; ``SIGHUP`` raises the reload generation (module docstring)."""
 
     generation: Generation | None = None
+    _hups = 0
+    _bumping = False
 
     def run(self) -> None:
         os.environ[PARENT_ENV] = str(os.getpid())  # inherited by the workers it spawns
+        if hasattr(signal, "SIGHUP"):  # raised when the signal arrives, not at the next loop turn
+            signal.signal(signal.SIGHUP, self._on_hup)
         super().run()
+
+    def _on_hup(self, _sig: int, _frame: object) -> None:
+        # A second SIGHUP may interrupt the handler while it holds the lock file: it is counted,
+        # and the running handler raises the generation once more when it is done.
+        self._hups += 1
+        if self._bumping:
+            return
+        self._bumping = True
+        try:
+            while self._hups:
+                self._hups = 0
+                self.handle_hup()
+        finally:
+            self._bumping = False
 
     def handle_hup(self) -> None:
         if self.generation is not None:
-            self.generation.bump()
+            try:
+                self.generation.bump()
+            except OSError as exc:  # the private directory went away (shutting down)
+                logger.warning("SIGHUP: the reload generation cannot be raised: %s", exc)
 
 
 class WorkerConfig(Config):

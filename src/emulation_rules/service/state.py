@@ -13,8 +13,10 @@ import dataclasses
 import logging
 import threading
 
+import anyio
+
 from emulation_rules.service.decisions import DecisionLog
-from emulation_rules.service.delivery import in_thread
+from emulation_rules.service.delivery import _timed_out, in_thread  # the 503 of a timeout, as for evaluations
 from emulation_rules.service.registry import CampaignRegistry, ReloadReport
 from emulation_rules.service.settings import ServiceSettings
 from emulation_rules.service.supervisor import Generation
@@ -46,11 +48,16 @@ class ServiceState:
     async def sync(self) -> None:
         """Before serving: re-read the directory if another process raised the generation."""
         gen = self.generation
-        if gen is None or (self._current(gen) and not self._syncing.locked()):
+        if gen is None or self._current(gen):
             return  # the usual case: one stat
-        async with self._syncing:  # one catch-up at a time; the others wait for it
-            if not self._current(gen):
-                await in_thread(self._catch_up, self.settings.timeout_s)
+        timeout_s = self.settings.timeout_s
+        try:
+            with anyio.fail_after(timeout_s):  # waiting included
+                async with self._syncing:  # one catch-up at a time; the others wait for it
+                    if not self._current(gen):
+                        await in_thread(self._catch_up, timeout_s)
+        except TimeoutError:
+            raise _timed_out(timeout_s) from None
 
     def _current(self, gen: Generation) -> bool:
         stamp = gen.stamp()

@@ -13,6 +13,7 @@ The edit is the one of test_workers.py: TKV 2019's "xếp loại khá trở lên
 from __future__ import annotations
 
 import dataclasses
+import signal
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -26,7 +27,7 @@ import uvicorn
 from emulation_rules.service.app import create_app
 from emulation_rules.service.registry import CampaignRegistry, ReloadReport
 from emulation_rules.service.settings import ServiceSettings
-from emulation_rules.service.supervisor import Generation
+from emulation_rules.service.supervisor import Generation, Supervisor
 
 from .conftest import copy_campaigns, free_port
 
@@ -209,3 +210,28 @@ def test_a_catch_up_slower_than_the_timeout_answers_503_and_the_next_request_is_
         assert codes == [503]
         assert _hash(b) != old
         assert _readyz(b)["generation"] == 1
+
+
+def test_a_sighup_arriving_while_the_parent_raises_the_generation_is_counted_not_reentered(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The main process raises the generation in its SIGHUP handler; a second SIGHUP that
+    interrupts it while it holds the lock file raises it once more, without a deadlock."""
+    generation = Generation.create(tmp_path)
+    supervisor = Supervisor.__new__(Supervisor)  # its signal handler only: no worker started
+    supervisor.generation = generation
+    real = Generation._write
+    interrupted: list[int] = []
+
+    def write(self: Generation, value: int) -> None:
+        if not interrupted:
+            interrupted.append(value)
+            supervisor._on_hup(signal.SIGHUP, None)  # the second signal, under the lock
+        real(self, value)
+
+    monkeypatch.setattr(Generation, "_write", write)
+    handler = threading.Thread(target=supervisor._on_hup, args=(signal.SIGHUP, None), daemon=True)
+    handler.start()
+    handler.join(WAIT_S)
+    assert not handler.is_alive(), "the second SIGHUP deadlocked on the lock file"
+    assert generation.value() == 2

@@ -64,8 +64,6 @@ class Generation:
 
     def __init__(self, path: Path) -> None:
         self.path = path
-        self._seen: tuple[int, int, int] | None = None
-        self._lock = threading.Lock()
 
     @classmethod
     def create(cls, directory: Path) -> Generation:
@@ -131,15 +129,13 @@ class Supervisor(Multiprocess):
         # A second SIGHUP may interrupt the handler while it holds the lock file: it is counted,
         # and the running handler raises the generation once more when it is done.
         self._hups += 1
-        if self._bumping:
-            return
-        self._bumping = True
-        try:
-            while self._hups:
+        while self._hups and not self._bumping:
+            self._bumping = True
+            try:
                 self._hups = 0
                 self.handle_hup()
-        finally:
-            self._bumping = False
+            finally:
+                self._bumping = False
 
     def handle_hup(self) -> None:
         if self.generation is not None:

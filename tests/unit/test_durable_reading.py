@@ -7,6 +7,8 @@ The python backend builds every result afresh, so its JSON is the reference.
 from __future__ import annotations
 
 import json
+import sys
+import threading
 from types import MappingProxyType
 
 import pytest
@@ -88,3 +90,34 @@ def test_a_subject_alone_prints_as_in_a_batch(tmp_path, kind):
         alone = Engine(campaign, backend="durable").evaluate([subjects[i]])  # a fresh memory each
         assert json.dumps(alone.to_dict()["subjects"][0], ensure_ascii=False) == json.dumps(
             batch[i], ensure_ascii=False)
+
+
+def test_one_subject_at_a_time_from_several_threads(tmp_path):
+    # Engine.evaluate_subject shares the durable host and the set of rules fired with every
+    # other call: without the lock, another thread's subject cleared it ("sentinel rule did not
+    # fire") or mixed its rules into this one's (wrong statuses)
+    before = sys.getswitchinterval()
+    campaign = load_campaign(CAMPAIGNS / "tkv_2019.yaml")
+    subjects = load_facts(synthetic.write_csv(campaign, 150, tmp_path / "s.csv", seed=2), campaign).subjects
+    engine = Engine(campaign, backend="durable")
+    expected = {s.id: engine.evaluate_subject(s) for s in subjects}
+    wrong: list[object] = []
+
+    def work() -> None:
+        try:
+            for s in subjects * 2:
+                if engine.evaluate_subject(s) != expected[s.id]:
+                    wrong.append(s.id)
+        except Exception as exc:  # reported by the assertion below
+            wrong.append(exc)
+
+    threads = [threading.Thread(target=work) for _ in range(4)]
+    sys.setswitchinterval(1e-6)  # switch threads as often as possible
+    try:
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+    finally:
+        sys.setswitchinterval(before)
+    assert wrong == []

@@ -200,11 +200,16 @@ class DurableEvaluator(BaseEvaluator):
             EngineUnavailableError: durable-rules cannot be imported here.
         """
         with self._lock, full_collections_deferred():
-            return tuple(self.evaluate_subject(s, review) for s in subjects)
+            return tuple(self._evaluate_subject(s, review) for s in subjects)
 
     def evaluate_subject(self, subject: Subject, review: ReviewYears | None = None) -> SubjectResult:
         """Evaluate one subject against the awards for its kind (see :meth:`evaluate`), each
-        after the awards it requires (their verdicts are posted with it)."""
+        after the awards it requires (their verdicts are posted with it); under the lock, as
+        :meth:`evaluate_subjects` (the host and the set of rules fired are shared)."""
+        with self._lock:
+            return self._evaluate_subject(subject, review)
+
+    def _evaluate_subject(self, subject: Subject, review: ReviewYears | None) -> SubjectResult:
         if type(subject) is not Subject or subject.validated_for != self.campaign.id:
             check_subject(self.campaign, subject)
         ordered, shown = self._by_kind.get(subject.kind, ((), ()))

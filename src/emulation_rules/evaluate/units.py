@@ -38,9 +38,20 @@ ELIGIBILITY = "unit_eligibility__"
 _VERDICTS = ("awarded", "not_awarded", "not_eligible")
 
 
+_READS_UNITS: dict[int, tuple[m.Campaign, bool]] = {}
+
+
 def reads_units(campaign: m.Campaign) -> bool:
-    """Whether any award reads the subject's unit."""
-    return any(reads_unit(a) for a in campaign.awards)
+    """Whether any award reads the subject's unit (kept per campaign object: every evaluation
+    asks; the entry holds the campaign, so its id stays its own)."""
+    kept = _READS_UNITS.get(id(campaign))
+    if kept is not None and kept[0] is campaign:
+        return kept[1]
+    if len(_READS_UNITS) > 256:
+        _READS_UNITS.clear()
+    found = any(reads_unit(a) for a in campaign.awards)
+    _READS_UNITS[id(campaign)] = (campaign, found)
+    return found
 
 
 def bulk_unsupported(campaign: m.Campaign) -> str | None:

@@ -65,9 +65,24 @@ class RestsOn:
         return "; ".join(f"{d.name} ({words(d.words)})" for d in self.documents)
 
 
+_RESTS_ON: dict[tuple[int, dt.date | None], tuple[m.Campaign, tuple[RestsOn, ...]]] = {}
+
+
 def rests_on(campaign: m.Campaign, day: dt.date | None) -> tuple[RestsOn, ...]:
     """Per award, then per quota, the documents cited and their status on ``day`` (undated
-    when no review date is known)."""
+    when no review date is known). Kept per campaign object and day (it reads no fact, and a
+    service asks it for every request; the entry holds the campaign, so its id stays its own)."""
+    kept = _RESTS_ON.get((id(campaign), day))
+    if kept is not None and kept[0] is campaign:
+        return kept[1]
+    if len(_RESTS_ON) > 256:
+        _RESTS_ON.clear()
+    found = _rests_on(campaign, day)
+    _RESTS_ON[(id(campaign), day)] = (campaign, found)
+    return found
+
+
+def _rests_on(campaign: m.Campaign, day: dt.date | None) -> tuple[RestsOn, ...]:
     docs = {d.id: d for d in campaign.documents}
 
     def uses(node: Any) -> tuple[DocumentUse, ...]:

@@ -18,6 +18,10 @@ Then the ratios: service vs trivial (requests/s and CPU per request), log on vs 
 and p99 < 50 ms at 32 connections, log on vs off >= 0.9x. The load average is printed before and
 after: on a shared machine the figures are only comparable inside one run.
 
+``--postgres`` adds ``service, log on (PostgreSQL)``: the decision log in a throwaway PostgreSQL
+cluster on 127.0.0.1 (its server binaries needed; as root it runs as the ``postgres`` user), with
+the server's defaults (fsync on: a commit is durable), and its ratio to log off.
+
 ``--kill`` ends with a SIGKILL of the logging server under load, a restart, and a check that every
 decision answered 200 is in the log. ``--reloads N`` reloads tkv_2019 N times alternating two
 versions and prints the server's RSS before and after (engines are reused, not rebuilt).
@@ -25,12 +29,14 @@ versions and prints the server's RSS before and after (engines are reused, not r
 Usage::
 
     python benchmarks/bench_service.py                       # the comparison, 10 s each
-    python benchmarks/bench_service.py --duration 3 --kill --reloads 20
+    python benchmarks/bench_service.py --duration 3 --kill --reloads 20 --postgres
 """
 
 
 import argparse
 import asyncio
+import contextlib
+import glob
 import json
 import os
 import shutil
@@ -40,6 +46,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -159,6 +166,39 @@ def serve_cmd(campaigns: Path, port: int, *extra: str) -> list[str]:
     ]
 
 
+@contextlib.contextmanager
+def postgres() -> Iterator[str | None]:
+    """A throwaway PostgreSQL cluster on 127.0.0.1: its SQLAlchemy URL, or None (with the reason
+    printed) when the server binaries or a user to run them as are missing."""
+    import pwd
+
+    def find(name: str) -> str | None:
+        return shutil.which(name) or (sorted(glob.glob(f"/usr/lib/postgresql/*/bin/{name}")) or [None])[-1]
+
+    initdb, pg_ctl = find("initdb"), find("pg_ctl")
+    if not (initdb and pg_ctl):
+        print("PostgreSQL: no server binaries (initdb, pg_ctl) here; apt-get install postgresql")
+        yield None
+        return
+    base = Path(tempfile.mkdtemp(prefix="bench-pg-"))
+    prefix: list[str] = []
+    if os.geteuid() == 0:  # initdb refuses root
+        user = pwd.getpwnam("postgres")
+        prefix = ["runuser", "-u", "postgres", "--"]
+        os.chown(base, user.pw_uid, user.pw_gid)
+    data, port = base / "data", _free_port()
+    subprocess.run([*prefix, initdb, "-D", str(data), "-A", "trust", "-U", "bench", "-E", "UTF8"],
+                   check=True, capture_output=True)
+    subprocess.run([*prefix, pg_ctl, "-D", str(data), "-w", "-l", str(base / "server.log"), "-o",
+                    f"-p {port} -k {base} -c listen_addresses=127.0.0.1", "start"],
+                   check=True, capture_output=True)
+    try:
+        yield f"postgresql+psycopg://bench@127.0.0.1:{port}/postgres"
+    finally:
+        subprocess.run([*prefix, pg_ctl, "-D", str(data), "-m", "immediate", "stop"], capture_output=True)
+        shutil.rmtree(base, ignore_errors=True)
+
+
 def trivial_cmd(port: int) -> list[str]:
     return [
         sys.executable, "-m", "uvicorn", "--app-dir", str(Path(__file__).parent), "--factory",
@@ -260,6 +300,7 @@ def main() -> None:
     ap.add_argument("--connections-2", type=int, default=32, help="--workers 2 run (default 32)")
     ap.add_argument("--backend", choices=("auto", "durable", "python"), default="auto")
     ap.add_argument("--kill", action="store_true", help="SIGKILL under load, restart, check log")
+    ap.add_argument("--postgres", action="store_true", help="also log on in a throwaway PostgreSQL")
     ap.add_argument("--reloads", type=int, default=0, help="reloads of tkv_2019 (RSS check)")
     args = ap.parse_args()
     body = one_unit()
@@ -298,6 +339,17 @@ def main() -> None:
         print(f"goals: CPU/request {on.cpu_ms:.2f} ms (<= 0.8), --workers 2 {w2.rate:.0f}/s "
               f"(>= 1000), p99 {w2.pct(99):.1f} ms at {args.connections_2} conn. (< 50), "
               f"log on/off {on.rate / off.rate:.2f}x (>= 0.9)")
+        if args.postgres:
+            with postgres() as url:
+                if url is not None:
+                    srv = Server(serve_cmd(campaigns, pp := _free_port(), "--log-db", url, *backend), pp)
+                    try:
+                        pg = measure(srv, body, args.connections, args)
+                    finally:
+                        srv.stop()
+                    print(_line(f"service, log on (PostgreSQL) ({args.connections} conn.)", pg))
+                    print(f"log on (PostgreSQL) vs off: {pg.rate / off.rate:.2f}x requests/s, "
+                          f"{pg.cpu_ms - off.cpu_ms:+.2f} ms CPU per request (server process only)")
         if args.kill:
             kill_check(campaigns, db, body, args)
         if args.reloads:

@@ -26,7 +26,7 @@ TINY: dict[str, list[str]] = {
     "bench_quotas.py": ["-n", "300", "--units", "5", "--repeat", "1"],
     "bench_rollup.py": ["-n", "2000"],
     "bench_service.py": ["--duration", "1", "--warmup", "0.5", "--connections", "2", "--connections-2", "2",
-                         "--reloads", "2"],
+                         "--reloads", "2", "--postgres"],
     "bench_xlsx.py": ["-n", "100", "--repeat", "1"],
     "bench_zen.py": ["-n", "300", "--repeat", "1"],  # with zen-engine installed, also the comparison
 }

@@ -24,7 +24,6 @@ of the three paths interleaved, so the ratios hold on a busy machine):
 
 from __future__ import annotations
 
-import argparse
 import copy
 import datetime as dt
 import json
@@ -44,7 +43,9 @@ os.environ.setdefault("EMULATION_RULES_DOCUMENTS", str(ROOT.parent / "shared" / 
 sys.path.insert(0, str(ROOT / "src"))
 
 from emulation_rules import Engine, load_campaign, load_facts  # noqa: E402
-from emulation_rules.authoring import _synthetic as synthetic  # noqa: E402
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from tkv_people import individuals, size_options  # noqa: E402
 
 CAMPAIGN = ROOT / "campaigns" / "tkv_2019.yaml"
 
@@ -117,16 +118,10 @@ def cold_start(facts: Path, repeat: int) -> tuple[float, float]:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("-n", type=int, default=20_000, help="synthetic subjects (about 80%% individuals)")
-    parser.add_argument("--repeat", type=int, default=3)
-    parser.add_argument("--seed", type=int, default=0)
-    args = parser.parse_args()
-
+    args = size_options(__doc__).parse_args()
     campaign = load_campaign(CAMPAIGN)
+    subjects = individuals(campaign, args.n, args.seed)
     with tempfile.TemporaryDirectory() as tmp:
-        csv_path = synthetic.write_csv(campaign, args.n, Path(tmp) / "subjects.csv", seed=args.seed)
-        subjects = [s for s in load_facts(csv_path, campaign).subjects if s.kind == "individual"]
         durable = Engine(campaign, backend="durable")
         python = Engine(campaign, backend="python")
         durable.evaluate(subjects[:200])  # warm up (host creation, rule set registration)

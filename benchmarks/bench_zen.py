@@ -30,13 +30,11 @@ Without zen-engine installed the script says so and prints the python backend al
 
 from __future__ import annotations
 
-import argparse
 import datetime as dt
 import os
 import platform
 import statistics
 import sys
-import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -47,8 +45,10 @@ ROOT = Path(__file__).resolve().parents[1]
 os.environ.setdefault("EMULATION_RULES_DOCUMENTS", str(ROOT.parent / "shared" / "seeds"))
 sys.path.insert(0, str(ROOT / "src"))
 
-from emulation_rules import Engine, load_campaign, load_facts  # noqa: E402
-from emulation_rules.authoring import _synthetic as synthetic  # noqa: E402
+from emulation_rules import Engine, load_campaign  # noqa: E402
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from tkv_people import individuals, size_options  # noqa: E402
 
 CAMPAIGN = ROOT / "campaigns" / "tkv_2019.yaml"
 AWARD = "individual_recognition"
@@ -113,16 +113,9 @@ def _timed(fn: Callable[[], Any]) -> tuple[float, float, Any]:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("-n", type=int, default=20_000, help="synthetic subjects (about 80%% individuals)")
-    parser.add_argument("--repeat", type=int, default=3)
-    parser.add_argument("--seed", type=int, default=0)
-    args = parser.parse_args()
-
+    args = size_options(__doc__).parse_args()
     campaign = load_campaign(CAMPAIGN)
-    with tempfile.TemporaryDirectory() as tmp:
-        csv_path = synthetic.write_csv(campaign, args.n, Path(tmp) / "subjects.csv", seed=args.seed)
-        people = [s for s in load_facts(csv_path, campaign).subjects if s.kind == "individual"]
+    people = individuals(campaign, args.n, args.seed)
     engine = Engine(campaign, backend="python")
     engine.evaluate(people[:200])  # warm up
     try:

@@ -134,3 +134,39 @@ def test_decision_log_in_postgres(postgres_url: str, tmp_path: Path) -> None:
 def test_sigkill_mid_load_loses_no_decision_in_postgres(postgres_url: str, tmp_path: Path) -> None:
     """The same guarantee as SQLite: an answer 200 is sent only after its commit."""
     sigkill_mid_load(tmp_path, postgres_url)
+
+
+def test_on_the_event_loop_decisions_are_committed_by_one_task_in_groups(postgres_url: str) -> None:
+    """Submitted on the server's event loop, PostgreSQL rows go through psycopg's asynchronous
+    connection on the loop itself (no writer thread): the 40 decisions queued at once are
+    committed in fewer than 40 commits, each waiter done only after its commit, a mark after its
+    decision; a connection that dropped is opened again by the next commit."""
+    import asyncio
+
+    log = DecisionLog(postgres_url)
+    fields = {"kind": "evaluation", "campaign_id": "tkv_2019", "content_hash": "0" * 64,
+              "backend": "python", "package_version": "test", "facts_sha256": "0" * 64,
+              "result_sha256": "1" * 64, "options": {"explain": True},
+              "verdicts": {"subjects": {"S": {"a": "awarded"}}, "quotas": {}}, "facts": None}
+
+    async def main() -> list[str]:
+        submitted = [log.submit(**fields) for _ in range(40)]
+        assert not any(done.done() for _, done in submitted)
+        await asyncio.gather(*(done for _, done in submitted))
+        assert 1 <= log.commits < 40
+        await log.mark_undelivered(submitted[0][0], "client-disconnected")  # type: ignore[misc]
+        await log._aconn.close()  # the connection drops: the next commit opens another
+        log._aconn = None
+        again = log.submit(**fields)
+        await again[1]  # type: ignore[misc]
+        await log.aclose()
+        return [decision_id for decision_id, _ in submitted] + [again[0]]
+
+    ids = asyncio.run(main())
+    assert log._writer is None
+    check = DecisionLog(postgres_url)
+    try:
+        assert set(ids) <= check.ids()
+        assert check.undelivered().get(ids[0]) == "client-disconnected"
+    finally:
+        check.close()

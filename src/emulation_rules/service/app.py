@@ -170,9 +170,10 @@ def create_app(campaigns_dir: str | Path, *, settings: ServiceSettings | None = 
         finally:
             with contextlib.suppress(NotImplementedError, RuntimeError, ValueError, AttributeError):
                 loop.remove_signal_handler(signal.SIGHUP)
-            for store in (decisions, titles):
-                if store is not None:
-                    store.close()
+            if decisions is not None:
+                await decisions.aclose()  # what is queued on this loop is committed first
+            if titles is not None:
+                titles.close()
 
     app = FastAPI(
         title="emulation-rules",

@@ -12,11 +12,13 @@ committed, or before the answer is written to its connection, gets a row in ``un
 (the decision's id, the time and why), which ``GET /evaluations/{uuid}`` shows as
 ``"delivered": false``. The log is append-only: nothing is ever updated or deleted.
 
-Group commit: rows are queued to one writer thread per process, which inserts everything queued
-in one transaction and one commit, then releases the requests waiting for it (SQLite, submitted
-from the server's event loop: the rows queued during one turn of the loop are committed at its
-next turn, on the loop itself, without the hand-over to a thread and back, which cost more CPU
-than the commit: a SQLite commit in WAL mode is a write without fsync); under load one
+Group commit: rows submitted from the server's event loop are committed on the loop itself,
+without the hand-over to a thread and back, which cost more CPU than the commit: with SQLite, the
+rows queued during one turn of the loop at its next turn (a commit in WAL mode is a write without
+fsync); with PostgreSQL (psycopg 3), by one task on an asynchronous connection, everything queued
+while the previous commit was on its way in the next. Rows submitted from a plain thread go to
+one writer thread per process, which inserts everything queued in one transaction and one commit,
+then releases the requests waiting for it; under load one
 commit carries many decisions, so logging costs little more than not logging. The requests wait
 on a future (:meth:`DecisionLog.submit`), not a thread each.
 
@@ -168,6 +170,10 @@ class DecisionLog:
         self._raw: Any = None
         self._loop_raw: Any = None  # the event loop's own connection (SQLite), see _put
         self._pending: list[_Job] = []  # queued on the event loop, committed at its next turn
+        # PostgreSQL through psycopg 3: the event loop's own connection, asynchronous (see _put)
+        self._async_pg = self.engine.dialect.name == "postgresql" and self.engine.dialect.driver == "psycopg"
+        self._aconn: Any = None
+        self._flusher: asyncio.Task[None] | None = None
         self._queue: queue.SimpleQueue[_Job | None] = queue.SimpleQueue()
         self._writer: threading.Thread | None = None
         self._start_lock = threading.Lock()
@@ -225,8 +231,11 @@ class DecisionLog:
         if loop is not None:
             waiter: asyncio.Future[None] = loop.create_future()
             self._pending.append(_Job(table, row, waiter))
-            if len(self._pending) == 1:  # the first of this turn: commit them all at the next
-                loop.call_soon(self._commit_pending)
+            if self.is_sqlite:
+                if len(self._pending) == 1:  # the first of this turn: commit them all at the next
+                    loop.call_soon(self._commit_pending)
+            elif self._flusher is None or self._flusher.done():  # PostgreSQL: one commit at a time
+                self._flusher = loop.create_task(self._flush_async())
             return waiter
         done: Future[None] = Future()
         if self._writer is None:
@@ -240,9 +249,10 @@ class DecisionLog:
         return done
 
     def _loop_lane(self) -> asyncio.AbstractEventLoop | None:
-        """The running event loop when this row is committed on it: SQLite only (a PostgreSQL
-        commit waits on the network, never on the loop), and only on the loop's own thread."""
-        if not self.is_sqlite:
+        """The running event loop when this row is committed on it, on the loop's own thread:
+        SQLite (a commit in WAL mode does not wait for the disk), or PostgreSQL through psycopg 3,
+        whose asynchronous connection waits for the server without holding the loop."""
+        if not (self.is_sqlite or self._async_pg):
             return None
         try:
             return asyncio.get_running_loop()
@@ -253,6 +263,48 @@ class DecisionLog:
         batch, self._pending = self._pending, []
         for start in range(0, len(batch), MAX_BATCH):
             self._loop_raw = self._commit(batch[start : start + MAX_BATCH], self._loop_raw)
+
+    async def _flush_async(self) -> None:
+        """PostgreSQL on the event loop: commit what is queued, one transaction at a time; what
+        is queued during a commit goes in the next (group commit, as the writer thread)."""
+        while self._pending:
+            batch, self._pending = self._pending[:MAX_BATCH], self._pending[MAX_BATCH:]
+            await self._commit_async(batch)
+
+    async def _commit_async(self, batch: list[_Job]) -> None:
+        try:
+            if self._aconn is None:
+                import psycopg
+
+                url = sa.engine.make_url(self.url).set(drivername="postgresql")
+                self._aconn = await psycopg.AsyncConnection.connect(url.render_as_string(hide_password=False))
+            async with self._aconn.cursor() as cursor:
+                for table in (DECISIONS, UNDELIVERED):  # a decision before its mark
+                    rows = [_values(table, j.row) for j in batch if j.table is table]
+                    if rows:
+                        await cursor.executemany(self._insert_sql[table.name], rows)
+            await self._aconn.commit()
+        except Exception as exc:  # every waiting request is told, none hangs
+            conn, self._aconn = self._aconn, None
+            if conn is not None:
+                with contextlib.suppress(Exception):
+                    await conn.close()
+            _settle(batch, exc)
+            return
+        self.commits += 1
+        _settle(batch, None)
+
+    async def aclose(self) -> None:
+        """:meth:`close` from the event loop: what is queued on it is committed first (the
+        server's shutdown)."""
+        if self._flusher is not None:
+            with contextlib.suppress(Exception):
+                await self._flusher
+        if self._aconn is not None:
+            with contextlib.suppress(Exception):
+                await self._aconn.close()
+            self._aconn = None
+        self.close()
 
     def _write_loop(self) -> None:
         while True:
@@ -291,16 +343,10 @@ class DecisionLog:
                 cursor.close()
         except Exception as exc:  # every waiting request is told, none hangs
             _drop(raw)
-            for job in batch:
-                if not job.done.done():  # else its waiter gave up
-                    with contextlib.suppress(InvalidStateError, asyncio.InvalidStateError):
-                        job.done.set_exception(exc)
+            _settle(batch, exc)
             return None
         self.commits += 1
-        for job in batch:
-            if not job.done.done():
-                with contextlib.suppress(InvalidStateError, asyncio.InvalidStateError):
-                    job.done.set_result(None)
+        _settle(batch, None)
         return raw
 
     def get(self, decision_id: str) -> DecisionRecord | None:
@@ -359,6 +405,18 @@ class _Job:
     table: sa.Table
     row: dict[str, Any]
     done: Waiter
+
+
+def _settle(batch: list[_Job], exc: Exception | None) -> None:
+    """Tell each waiter of ``batch`` its rows are committed (or why not); one that gave up is
+    skipped."""
+    for job in batch:
+        if not job.done.done():
+            with contextlib.suppress(InvalidStateError, asyncio.InvalidStateError):
+                if exc is None:
+                    job.done.set_result(None)
+                else:
+                    job.done.set_exception(exc)
 
 
 def _drop(raw: Any) -> None:

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import threading
 import time
 from collections.abc import Callable
 from typing import TypeVar
@@ -44,7 +45,14 @@ the event loop itself, not handed to a worker thread: the hand-over and the thre
 more CPU than such a request's evaluation (0.5 ms of 2.6 ms per one-unit request, measured with
 ``benchmarks/bench_service.py``), and its work is a few milliseconds at most. Its timeout is then
 checked when it ends (503, nothing logged, as for a thread abandoned at the timeout); a larger body
-goes to a thread, abandoned at the timeout itself."""
+goes to a thread, abandoned at the timeout itself. While any work handed to a thread has not ended
+(:func:`in_thread`, an abandoned one included), a small body goes to a thread too: that work may
+hold a lock the small one needs (the durable backend's, the registry's), and waiting for it on the
+loop would stop the whole process."""
+
+_THREADS = threading.Lock()
+_in_threads = 0
+"""Work handed to worker threads by :func:`in_thread` that has not ended yet."""
 
 
 class ClientGoneError(ClientDisconnect):
@@ -55,11 +63,33 @@ class ClientGoneError(ClientDisconnect):
 
 async def in_thread(fn: Callable[[], T], timeout_s: float) -> T:
     """Run ``fn`` in a worker thread; 503 ``evaluation-timeout`` past ``timeout_s``."""
+    global _in_threads
+    state = ["handed"]  # -> "running" -> "ended" in the thread, or "dropped" if it never started
+
+    def run() -> T:
+        global _in_threads
+        with _THREADS:
+            counted = state[0] == "handed"
+            state[0] = "running"
+        try:
+            return fn()
+        finally:
+            with _THREADS:
+                state[0] = "ended"
+                _in_threads -= counted
+
+    with _THREADS:
+        _in_threads += 1
     try:
         with anyio.fail_after(timeout_s):
-            return await anyio.to_thread.run_sync(fn, abandon_on_cancel=True)
+            return await anyio.to_thread.run_sync(run, abandon_on_cancel=True)
     except TimeoutError:
         raise _timed_out(timeout_s) from None
+    finally:
+        with _THREADS:
+            if state[0] == "handed":  # cancelled before a thread took it: no longer counted
+                state[0] = "dropped"
+                _in_threads -= 1
 
 
 def _timed_out(timeout_s: float) -> ServiceProblem:
@@ -68,8 +98,9 @@ def _timed_out(timeout_s: float) -> ServiceProblem:
 
 async def compute(request: Request, fn: Callable[[], Outcome], timeout_s: float) -> Outcome:
     """The answer of ``fn``, unless the time ran out (503) or the client left meanwhile; on the
-    event loop for a body of at most :data:`INLINE_BYTES` (read already: starlette keeps it)."""
-    if len(await request.body()) <= INLINE_BYTES:
+    event loop for a body of at most :data:`INLINE_BYTES` (read already: starlette keeps it) while
+    no work handed to a thread runs."""
+    if len(await request.body()) <= INLINE_BYTES and not _in_threads:
         started = time.monotonic()
         out = fn()
         if time.monotonic() - started > timeout_s:

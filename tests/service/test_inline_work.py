@@ -1,0 +1,124 @@
+"""A small body computed on the event loop (service/delivery.py ``INLINE_BYTES``) never holds the
+loop while it waits for a lock that a computation in a worker thread holds.
+
+A large body's evaluation runs in a worker thread; with the durable backend it holds the
+evaluator's lock (durable-rules is driven one session at a time, evaluate/durable/engine.py), and
+an engine for parameter overrides is looked up under the registry's lock. A small body computed on
+the loop at that moment would wait for the same lock there, and the whole process would stop
+answering (every other connection, ``/healthz``, the decision log's commits) until the large one
+ended. The lock is held here by the test, at a gate that counts who reached it: the large request
+reaches it from its thread, then the small one; ``/healthz`` must still answer meanwhile.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+import uvicorn
+
+from emulation_rules.evaluate.base import backend_problem
+from emulation_rules.service import registry
+from emulation_rules.service.app import create_app
+from emulation_rules.service.delivery import INLINE_BYTES
+from emulation_rules.service.settings import ServiceSettings
+
+from .conftest import JSON, UNIT_BODY, copy_campaigns, free_port, unit
+
+WAIT_S = 30.0
+
+
+@contextmanager
+def _serving(app: Any) -> Iterator[str]:
+    """``app`` behind uvicorn on 127.0.0.1, in a thread; its URL."""
+    port = free_port()
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    try:
+        for _ in range(int(WAIT_S / 0.02)):
+            if server.started:
+                break
+            threading.Event().wait(0.02)
+        assert server.started, "the server did not start"
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.should_exit = True
+        thread.join(WAIT_S)
+
+
+class _Gate:
+    """A lock's stand-in: counts each entry, then takes the real lock (held by the test)."""
+
+    def __init__(self, inner: Any) -> None:
+        self.inner = inner
+        self.entries = 0
+        self.changed = threading.Condition()
+
+    def __enter__(self) -> _Gate:
+        with self.changed:
+            self.entries += 1
+            self.changed.notify_all()
+        self.inner.acquire()
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        self.inner.release()
+
+    def wait_for(self, entries: int) -> bool:
+        with self.changed:
+            return self.changed.wait_for(lambda: self.entries >= entries, WAIT_S)
+
+
+@pytest.mark.parametrize("held", ["durable", "params"])
+def test_a_small_request_does_not_stop_the_loop_while_a_thread_holds_its_lock(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, held: str
+) -> None:
+    if held == "durable" and backend_problem("durable") is not None:
+        pytest.skip("durable-rules is not available on this Python")
+    campaigns = copy_campaigns(tmp_path / "campaigns", "tkv_2019")
+    backend = "durable" if held == "durable" else "python"
+    app = create_app(campaigns, settings=ServiceSettings(campaigns, backend=backend))  # type: ignore[arg-type]
+    served = app.state.service.registry.campaigns["tkv_2019"]
+    if held == "durable":
+        impl = served.engine._impl
+        gate = _Gate(impl._lock)
+        monkeypatch.setattr(impl, "_lock", gate)
+        query = ""
+    else:
+        gate = _Gate(registry._ENGINES_LOCK)
+        monkeypatch.setattr(registry, "_ENGINES_LOCK", gate)
+        query = "?param=many_individuals_min=3"  # tkv_2019's one parameter (default 2)
+    small = unit()
+    small["subjects"] = small["subjects"][:4]
+    small_body = json.dumps(small).encode()
+    assert len(small_body) <= INLINE_BYTES < len(UNIT_BODY)
+    answers: dict[str, int] = {}
+
+    def post(name: str, body: bytes) -> None:
+        r = httpx.post(f"{url}/campaigns/tkv_2019/evaluations{query}", content=body, headers=JSON,
+                       timeout=WAIT_S)
+        answers[name] = r.status_code
+
+    with _serving(app) as url:
+        gate.inner.acquire()
+        large = threading.Thread(target=post, args=("large", UNIT_BODY))
+        little = threading.Thread(target=post, args=("small", small_body))
+        try:
+            large.start()
+            assert gate.wait_for(1), "the large request did not reach the lock"
+            little.start()
+            assert gate.wait_for(2), "the small request did not reach the lock"
+            health = httpx.get(f"{url}/healthz", timeout=5.0)  # the loop still serves
+            assert health.status_code == 200
+        finally:
+            gate.inner.release()
+            large.join(WAIT_S)
+            little.join(WAIT_S)
+    assert answers == {"large": 200, "small": 200}

@@ -91,6 +91,27 @@ def test_a_campaign_from_the_cache_is_located_without_parsing_it_again(ldtt_copy
     assert any(f"{ldtt_copy}:234:5: quotas[0]:" in line for line in warned)  # the quota's line in the file
 
 
+def test_a_campaign_from_the_cache_is_located_in_the_file_named_now(ldtt_copy, monkeypatch):
+    """The cache entry is shared by every file of the same bytes in one directory: a copy read
+    from it is located in the copy (not in the file the entry was made from), and a path spelled
+    another way as spelled. The warning is the one above (Nghị định 91/2017, ldtt ``in_force``)."""
+    import io
+
+    from emulation_rules.cli.app import run
+
+    facts = EXAMPLES / "ldtt_cstdcs_2025" / "facts.yaml"
+    copy = ldtt_copy.with_name("copy.yaml")
+    shutil.copy(ldtt_copy, copy)
+    for path in (ldtt_copy, copy, Path("copy.yaml")):
+        if not path.is_absolute():
+            monkeypatch.chdir(copy.parent)
+        err = io.StringIO()
+        assert run(["evaluate", str(path), "--facts", str(facts), "--lang", "en"],
+                   stdout=io.StringIO(), stderr=err) == 0
+        warned = [line for line in err.getvalue().splitlines() if "document-not-in-force" in line]
+        assert warned and all(line.startswith(f"warning: {path}:") for line in warned), (path, warned)
+
+
 def test_a_damaged_entry_is_a_miss_and_is_written_again(ldtt_copy):
     first = load_campaign(ldtt_copy)
     kept = _entry(ldtt_copy)

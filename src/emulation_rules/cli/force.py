@@ -27,9 +27,9 @@ STRICT_HELP = ("refuse (exit 1) when a rule cites a document not in force on the
 def _located(path: str | Path, campaign: m.Campaign, days: Mapping[str, dt.date]) -> list[Problem]:
     if not force_problems(campaign, days):  # the usual case: nothing to locate
         return []
+    path = shipped_campaign_path(path) or path  # a shipped campaign's id: its file
     smap = source_map_of(campaign)  # kept by the loader, also for a campaign read from the cache
-    if smap is None:
-        path = shipped_campaign_path(path) or path  # a shipped campaign's id: its file
+    if smap is None or smap.file != str(Path(path)):  # the cache's may name another file of the same bytes
         try:
             smap = parse_yaml(Path(path).read_bytes(), file=str(path))[1]
         except (OSError, ValueError):  # pragma: no cover - the file was just loaded

@@ -15,7 +15,8 @@ committed, or before the answer is written to its connection, gets a row in ``un
 Group commit: rows submitted from the server's event loop are committed on the loop itself,
 without the hand-over to a thread and back, which cost more CPU than the commit: with SQLite, the
 rows queued during one turn of the loop at its next turn (a commit in WAL mode is a write without
-fsync); with PostgreSQL (psycopg 3), by one task on an asynchronous connection, everything queued
+fsync, but for the checkpoint SQLite runs in the commit that fills about a thousand pages of
+log); with PostgreSQL (psycopg 3), by one task on an asynchronous connection, everything queued
 while the previous commit was on its way in the next. Rows submitted from a plain thread go to
 one writer thread per process, which inserts everything queued in one transaction and one commit,
 then releases the requests waiting for it; under load one

@@ -94,7 +94,7 @@ def test_a_campaign_from_the_cache_is_located_without_parsing_it_again(ldtt_copy
 def test_a_campaign_from_the_cache_is_located_in_the_file_named_now(ldtt_copy, monkeypatch):
     """The cache entry is shared by every file of the same bytes in one directory: a copy read
     from it is located in the copy (not in the file the entry was made from), and a path spelled
-    another way as spelled. The warning is the one above (Nghị định 91/2017, ldtt ``in_force``)."""
+    another way as spelled, and one read from standard input in ``<stdin>``. The warning is the one above (Nghị định 91/2017, ldtt ``in_force``)."""
     import io
 
     from emulation_rules.cli.app import run
@@ -110,6 +110,11 @@ def test_a_campaign_from_the_cache_is_located_in_the_file_named_now(ldtt_copy, m
                    stdout=io.StringIO(), stderr=err) == 0
         warned = [line for line in err.getvalue().splitlines() if "document-not-in-force" in line]
         assert warned and all(line.startswith(f"warning: {path}:") for line in warned), (path, warned)
+    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(copy.read_bytes())))  # never cached
+    err = io.StringIO()
+    assert run(["evaluate", "-", "--facts", str(facts), "--lang", "en"], stdout=io.StringIO(), stderr=err) == 0
+    warned = [line for line in err.getvalue().splitlines() if "document-not-in-force" in line]
+    assert warned and all(line.startswith("warning: <stdin>:") for line in warned), warned
 
 
 def test_a_damaged_entry_is_a_miss_and_is_written_again(ldtt_copy):

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import os
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, TextIO
@@ -13,6 +14,7 @@ from typing import Any, TextIO
 from emulation_rules.campaign import model as m
 from emulation_rules.campaign.force import force_problems, review_days
 from emulation_rules.campaign.money import plain_number
+from emulation_rules.campaign.reading import STDIN
 from emulation_rules.campaign.safe_yaml import parse_yaml
 from emulation_rules.campaign.shipped import shipped_campaign_path
 from emulation_rules.campaign.sources import source_map_of
@@ -29,7 +31,8 @@ def _located(path: str | Path, campaign: m.Campaign, days: Mapping[str, dt.date]
         return []
     path = shipped_campaign_path(path) or path  # a shipped campaign's id: its file
     smap = source_map_of(campaign)  # kept by the loader, also for a campaign read from the cache
-    if smap is None or smap.file != str(Path(path)):  # the cache's may name another file of the same bytes
+    named = "<stdin>" if os.fspath(path) == STDIN else str(Path(path))  # as the loader names it
+    if smap is None or smap.file != named:  # the cache's may name another file of the same bytes
         try:
             smap = parse_yaml(Path(path).read_bytes(), file=str(path))[1]
         except (OSError, ValueError):  # pragma: no cover - the file was just loaded

@@ -81,7 +81,8 @@ def main(argv: list[str] | None = None) -> int:
         work = Path(tmp)
         data = synthetic.write_csv(load_campaign(CAMPAIGN), args.n, work / "big.csv", seed=args.seed)
         size_mb = data.stat().st_size / 1e6
-        env = {**os.environ, "EMULATION_RULES_CACHE": str(work / "cache")}
+        # notes in English: the way auto took is read from them (Vietnamese is the default)
+        env = {**os.environ, "EMULATION_RULES_CACHE": str(work / "cache"), "EMULATION_RULES_LANG": "en"}
         env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT / "src"), env.get("PYTHONPATH")]))
         cli = [sys.executable, "-m", "emulation_rules", "evaluate", str(CAMPAIGN), "--as-of", AS_OF]
         auto_s, auto_cpu, auto_err = _run([*cli, "--facts", str(data), "-o", str(work / "auto.csv")], env, repeat)

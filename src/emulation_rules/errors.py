@@ -21,7 +21,6 @@ A :class:`Problem` is one located finding. Its ``str()`` reads like compiler out
 
 from __future__ import annotations
 
-import difflib
 import re
 import unicodedata
 from collections.abc import Iterable, Iterator, Mapping
@@ -474,6 +473,8 @@ def suggestion(word: object, candidates: Iterable[str], *,
     for form in mine:  # the same word in another case, normal form or without diacritics
         if form in forms and not is_opposite(word, forms[form]):
             return forms[form]
+    import difflib  # here: only a misspelt word needs it (a cold start skips it)
+
     best: tuple[float, str] | None = None
     for form in mine:
         for near in difflib.get_close_matches(form, list(forms), n=5):

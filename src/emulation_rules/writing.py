@@ -15,9 +15,7 @@ from __future__ import annotations
 
 import contextlib
 import os
-import shutil
 import stat
-import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -45,6 +43,8 @@ def replacing(target: str | os.PathLike[str]) -> Iterator[Path]:
     if _special(path):
         yield path
         return
+    import tempfile  # here, not at the top: with shutil, it costs every cold start ~5 ms
+
     directory = path.parent if str(path.parent) else Path(".")
     fd, name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".partial", dir=directory)
     os.close(fd)
@@ -62,6 +62,8 @@ def settle(tmp: Path, path: Path) -> None:
     """Flush the finished temporary file ``tmp`` to disk and rename it over ``path`` (a device
     or a FIFO is never replaced: the bytes are copied into it)."""
     if _special(path):
+        import shutil
+
         with open(tmp, "rb") as src, open(path, "wb") as dst:
             shutil.copyfileobj(src, dst)
         tmp.unlink()

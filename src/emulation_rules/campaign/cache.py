@@ -27,7 +27,6 @@ import hashlib
 import os
 import pickle
 import sys
-import tempfile
 from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -123,7 +122,7 @@ class CampaignCache:
         (``smap``); silently nothing when it cannot."""
         try:
             body = pickle.dumps((campaign, _text_state(campaign, texts), smap), pickle.HIGHEST_PROTOCOL)
-            _write_whole(self.path, hashlib.sha256(body).digest() + body)
+            write_whole(self.path, hashlib.sha256(body).digest() + body)
         except (OSError, pickle.PicklingError):
             return
 
@@ -145,7 +144,10 @@ def _text_state(campaign: Campaign, texts: DocumentTexts) -> _TextState:
     return tuple(out)
 
 
-def _write_whole(path: Path, data: bytes) -> None:
+def write_whole(path: Path, data: bytes) -> None:
+    """Write the cache entry ``path`` whole or not at all, readable by its owner only."""
+    import tempfile  # only when an entry is written (with shutil, it costs a cold start ~5 ms)
+
     path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)  # the user's own, as the entries
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=".pickle")
     try:

@@ -29,7 +29,6 @@ text (``bad-citation``). Where a text is absent its lines and figures are not ch
 
 from __future__ import annotations
 
-import calendar
 import datetime as dt
 import os
 import re
@@ -379,6 +378,8 @@ def _date_patterns(d: dt.date) -> list[str]:
         rf"(?<![\d/]){day}/{month}(?![/\d])[\s\S]*(?<!\d){year}(?!\d)",
         rf"(?<!\d){year}(?!\d)[\s\S]*(?<![\d/]){day}/{month}(?![/\d])",
     ]
+    import calendar  # here: with locale, it costs a cold start that checks no figure ~2 ms
+
     last = calendar.monthrange(d.year, d.month)[1]
     if d.day in (1, last):  # "tháng 9/2021", "tháng 9 năm 2021", "9/2021": the first or last day
         out += [

@@ -142,12 +142,43 @@ class _Version(argparse.Action):
         parser.exit(0, f"{parser.prog} {emulation_rules.__version__}\n")
 
 
-def build_parser(stderr: TextIO | None = None) -> argparse.ArgumentParser:
-    """The argument parser (exposed for documentation tools)."""
+class _Unbuilt:
+    """The parser of a sub-command this run does not run: it takes every option and sub-command
+    given to it and keeps none (building them all cost a one-unit ``evaluate`` a tenth of its run)."""
+
+    def __init__(self, **_: object) -> None:
+        self._actions: list[argparse.Action] = []
+        self._option_string_actions: dict[str, argparse.Action] = {}
+        self.choices: dict[str, object] = {}
+
+    def __getattr__(self, name: str) -> Callable[..., _Unbuilt]:
+        return lambda *_, **__: self
+
+
+class _Commands(argparse._SubParsersAction):  # type: ignore[type-arg]
+    """The sub-commands: each named and described (usage errors and ``--help`` list them all), but
+    only the one asked for (:attr:`wanted`) gets its options when it is known."""
+
+    wanted: str | None = None
+
+    def add_parser(self, name: str, **kwargs: Any) -> Any:
+        if self.wanted is None or self.wanted == name or self.wanted in kwargs.get("aliases", ()):
+            return super().add_parser(name, **kwargs)
+        real, self._parser_class = self._parser_class, _Unbuilt
+        try:
+            return super().add_parser(name, **kwargs)
+        finally:
+            self._parser_class = real
+
+
+def build_parser(stderr: TextIO | None = None, *, command: str | None = None) -> argparse.ArgumentParser:
+    """The argument parser (exposed for documentation tools); with ``command``, the sub-commands
+    other than that one are named and described but get no options (they will not run)."""
     p = _Parser(prog="emulation-rules", description=DESCRIPTION, epilog=EPILOG,
                 formatter_class=argparse.RawDescriptionHelpFormatter, stderr=stderr)
     p.add_argument("--version", action=_Version, nargs=0, help="show the version and exit")
-    sub = p.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+    sub = p.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser, action=_Commands)
+    sub.wanted = command  # type: ignore[attr-defined]  # a _Commands
     sub.required = True
 
     v = sub.add_parser("validate", help="check campaign files; print every problem as file:line:col",
@@ -305,7 +336,9 @@ def run(argv: Sequence[str] | None = None, *, stdout: TextIO | None = None,
     _current_stdout[0] = out
     words = list(sys.argv[1:] if argv is None else argv)
     usage_err = Localised(err, argv_lang(words))  # usage errors in the language asked for, too
-    parser = build_parser(usage_err)  # type: ignore[arg-type]  # a TextIO in all but name
+    # the command's own options only: argv begins with it (an option first: every command built)
+    wanted = words[0] if words and not words[0].startswith("-") else None
+    parser = build_parser(usage_err, command=wanted)  # type: ignore[arg-type]  # a TextIO in all but name
     try:
         args = parser.parse_args(words)
     except _Exit as exc:

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import difflib
 import os
 import re
 from collections.abc import Callable
@@ -127,6 +126,8 @@ def cmd_migrate(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 
 
 def _migrate_one(path: Path, write: bool, out: TextIO, err: TextIO) -> int:
+    import difflib  # here: a cold start of every other command skips it
+
     try:  # bounded as the loader reads campaigns (a 4 MiB file at most)
         raw = read_limited(path, MAX_BYTES)
     except InputFileError as exc:

@@ -17,7 +17,6 @@ import hashlib
 import ipaddress
 import json
 import os
-import tempfile
 from pathlib import Path
 from typing import TextIO
 
@@ -289,6 +288,8 @@ def _cmd_serve(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     # a reload generation in a private directory and exit when this process dies.
     if app.state.service.decisions is not None:  # this process only checks and supervises
         app.state.service.decisions.close()
+    import tempfile  # here: a cold start of every other command skips it
+
     with tempfile.TemporaryDirectory(prefix="emulation-rules-serve-") as shared:
         generation = Generation.create(Path(shared))
         settings = dataclasses.replace(settings, generation_file=str(generation.path))

@@ -13,7 +13,6 @@ import argparse
 import contextlib
 import json
 import os
-import tempfile
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TextIO
@@ -146,6 +145,8 @@ def cmd_campaigns(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 
 def _atomic(target: Path, write: Callable[[Path], object]) -> None:
     """Write ``target`` through a temporary file beside it, renamed into place when whole."""
+    import tempfile  # here: a cold start of every other command skips it
+
     fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
     os.close(fd)
     try:

@@ -25,13 +25,15 @@ import dataclasses
 from collections.abc import Mapping
 from fractions import Fraction
 from types import MappingProxyType
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from emulation_rules.campaign import model as m
 from emulation_rules.campaign.cycle import vote_fact
 from emulation_rules.evaluate.result import AwardResult, CriterionResult, Evaluation
-from emulation_rules.facts.cycle import Ballot, Proposals
 from emulation_rules.facts.reader import Subject
+
+if TYPE_CHECKING:  # for annotations: a run without proposals or ballots never reads them
+    from emulation_rules.facts.cycle import Ballot, Proposals
 
 __all__ = ["VOTE_CRITERION", "cycle_unsupported", "decided", "judged_campaign", "vote_carried",
            "with_ballots", "without_proposals"]

@@ -49,7 +49,7 @@ import unicodedata
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from emulation_rules.campaign import model as m
 from emulation_rules.campaign.safe_yaml import SourceMap, explain_splits, parse_yaml
@@ -73,19 +73,13 @@ from emulation_rules.facts.coerce import (
     text_or_none,
     to_date,
 )
-from emulation_rules.facts.cycle import (
-    PROPOSED_COLUMN,
-    Ballot,
-    Proposals,
-    proposals_from_cells,
-    read_ballots,
-    read_proposals,
-)
-from emulation_rules.facts.forwarded import Forwarded, read_forwarded
 from emulation_rules.facts.history import HISTORY_COLUMN, HeldTitle, history_cell, read_history
-from emulation_rules.facts.initiatives import apply_register, check_people, read_register
 from emulation_rules.facts.json_text import loads_value, parse_json
 from emulation_rules.facts.vocab import KINDS, choose, unknown_message
+
+if TYPE_CHECKING:  # read when a file has them (a cold start of a plain submission skips ~7 ms)
+    from emulation_rules.facts.cycle import Ballot, Proposals
+    from emulation_rules.facts.forwarded import Forwarded
 
 MAX_FACTS_BYTES = 32 * 1024 * 1024
 """Largest facts file the per-submission path reads (32 MiB, ``too-large``); larger inputs
@@ -263,6 +257,8 @@ def parse_facts(
         (("subjects", i), raw) for i, raw in enumerate(subjects_raw))
     assessments = None
     if campaign.initiatives is not None and "initiatives" in data:
+        from emulation_rules.facts.initiatives import apply_register, check_people, read_register
+
         register, bad = read_register(data["initiatives"], campaign.initiatives, reader.problem)
         rejected.extend(bad)
         paths = {_nfc(raw.get("id")): ("subjects", i) for i, raw in enumerate(subjects_raw)
@@ -281,6 +277,8 @@ def parse_facts(
     forwarded = None
     if "forwarded" in data:
         ids = [_nfc(raw.get("id")) for raw in subjects_raw if isinstance(raw, dict) and raw.get("id") is not None]
+        from emulation_rules.facts.forwarded import read_forwarded
+
         forwarded = read_forwarded(data["forwarded"], campaign, ids, reader.problem, rejected)
     rejected = explain_splits(rejected, smap)
     if rejected and on_error == "raise":
@@ -293,6 +291,11 @@ def _cycle(data: Mapping[str, Any], campaign: m.Campaign, reader: FactsReader, s
            rejected: list[Problem]) -> tuple[Proposals | None, tuple[Ballot, ...]]:
     """The ``proposals`` and ``ballots`` of a YAML/JSON submission (:mod:`.cycle`); they may name
     every subject of the file, also one left out for its own problems."""
+    if ("proposals" not in data and "ballots" not in data
+            and not any(isinstance(raw, dict) and raw.get("proposed_for") is not None for raw in subjects_raw)):
+        return None, ()  # none of them: the review cycle's reader is not even loaded
+    from emulation_rules.facts.cycle import PROPOSED_COLUMN, proposals_from_cells, read_ballots, read_proposals
+
     ids = [_nfc(raw.get("id")) for raw in subjects_raw if isinstance(raw, dict) and raw.get("id") is not None]
     proposals = None
     if "proposals" in data:
@@ -317,6 +320,8 @@ def parse_facts_csv(
     on_error: OnError = "raise",
 ) -> Submission:
     """Validate CSV facts (one subject per row); problems name the row and column."""
+    from emulation_rules.facts.cycle import PROPOSED_COLUMN, proposals_from_cells
+
     reader = csv.reader(io.StringIO(text, newline=""))
     try:
         header = next(reader)

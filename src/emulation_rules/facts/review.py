@@ -15,7 +15,6 @@ from typing import Any
 from emulation_rules.campaign import model as m
 from emulation_rules.errors import Problem
 from emulation_rules.facts.asof import LaterCounts, subjects_as_of
-from emulation_rules.facts.initiatives import derive_register
 from emulation_rules.facts.reader import Subject, Submission, parse_facts
 
 __all__ = ["resolve_submission", "submission_as_of"]
@@ -66,6 +65,8 @@ def submission_as_of(
     assessments = facts.initiatives
     prog = campaign.initiatives
     if prog is not None and assessments is not None and any(a.as_of != day for a in assessments):
+        from emulation_rules.facts.initiatives import derive_register  # only with a register
+
         derived, assessments = derive_register(
             subjects, [a.initiative for a in assessments], prog, day)
         subjects = tuple(derived)

@@ -55,11 +55,37 @@ OUTCOMES = {"pass": "đạt", "fail": "không đạt", "unknown": "chưa rõ", "
 """Outcome codes a coverage line lists (``{codes}`` placeholders), in Vietnamese."""
 
 
+_Entries = tuple[tuple[str, str, str, tuple[str, ...]], ...]
+_Index = tuple[dict[str, set[int]], set[int]]
+
+
 @cache
-def _compiled() -> tuple[tuple[str, str, str, tuple[str, ...]], ...]:
+def _tables() -> tuple[_Entries, _Index]:
+    """:func:`_compiled` and :func:`_index`, kept between runs of this release (:mod:`._kept`)."""
+    from emulation_rules.messages._kept import kept
+
+    def build() -> tuple[_Entries, _Index]:
+        entries = _entries()
+        return entries, _word_index(entries)
+
+    return kept(build)
+
+
+def _compiled() -> _Entries:
     """(the entry's longest piece of its own text, its pattern's source, its Vietnamese, its whole
     words), most specific first; a pattern is compiled when a text first gets that far
     (:func:`_pattern`): compiling all seven hundred cost a one-unit run a fifth of its time."""
+    return _tables()[0]
+
+
+def _index() -> _Index:
+    """The entries by the rarest whole word of their own text (an entry can only match a text
+    holding that word), and the entries with no such word, always tried."""
+    return _tables()[1]
+
+
+def _entries() -> _Entries:
+    """:func:`_compiled`, computed."""
     out = []
     nouns = "|".join(re.escape(n) for n in sorted(NOUNS, key=len, reverse=True))
     # the most specific entry first: the one with the most text of its own ("cannot write the
@@ -93,11 +119,8 @@ def _whole_words(pieces: list[str]) -> tuple[str, ...]:
     return tuple(out)
 
 
-@cache
-def _index() -> tuple[dict[str, set[int]], set[int]]:
-    """The entries by the rarest whole word of their own text (an entry can only match a text
-    holding that word), and the entries with no such word, always tried."""
-    entries = _compiled()
+def _word_index(entries: _Entries) -> _Index:
+    """:func:`_index`, computed."""
     count: dict[str, int] = {}
     for *_, words in entries:
         for w in set(words):

@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from emulation_rules.campaign import model as m
 from emulation_rules.errors import Problem
 from emulation_rules.evaluate.result import AwardResult, Evaluation, SubjectResult
 from emulation_rules.results.presentation import Cell, Column, Formatter, Presentation, Row, Table
 from emulation_rules.results.summary import VERDICTS, VerdictCounts, verdict_counts
-from emulation_rules.results.targets import TargetReport
 from emulation_rules.results.words import Lang
+
+if TYPE_CHECKING:  # judged by the commands that show targets (evaluate skips the module)
+    from emulation_rules.results.targets import TargetReport
 
 _KIND = {"collective": ("Tập thể", "Collective"), "individual": ("Cá nhân", "Individual")}
 

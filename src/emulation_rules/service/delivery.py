@@ -31,7 +31,7 @@ from starlette.types import Receive, Scope, Send
 
 from emulation_rules.service.decisions import DecisionLog
 from emulation_rules.service.problems import ServiceProblem
-from emulation_rules.service.protocol import DELIVERED
+from emulation_rules.service.protocol import DELIVERED, GONE
 from emulation_rules.service.work import Outcome
 
 __all__ = ["INLINE_BYTES", "ClientDisconnect", "ClientGoneError", "LoggedResponse", "answer", "compute",
@@ -92,6 +92,13 @@ async def in_thread(fn: Callable[[], T], timeout_s: float) -> T:
                 _in_threads -= 1
 
 
+async def _gone(request: Request) -> bool:
+    """Whether the client closed its connection: from the server's protocol when it tells
+    (:data:`~.protocol.GONE`), else by starlette's cancelled receive (another server)."""
+    gone = request.scope.get("extensions", {}).get(GONE)
+    return bool(gone()) if gone is not None else await request.is_disconnected()
+
+
 def _timed_out(timeout_s: float) -> ServiceProblem:
     return ServiceProblem(503, "evaluation-timeout", f"the request took longer than {timeout_s:g} s")
 
@@ -107,7 +114,7 @@ async def compute(request: Request, fn: Callable[[], Outcome], timeout_s: float)
             raise _timed_out(timeout_s)
     else:
         out = await in_thread(fn, timeout_s)
-    if await request.is_disconnected():
+    if await _gone(request):
         raise ClientGoneError
     return out
 
@@ -135,7 +142,7 @@ async def answer(
             "decision-log-unavailable",
             f"the decision could not be logged ({type(exc).__name__}); nothing was answered",
         ) from None
-    if await request.is_disconnected():
+    if await _gone(request):
         decisions.mark_undelivered(decision_id, "client-disconnected")
         raise ClientGoneError
     return LoggedResponse(

@@ -22,7 +22,9 @@ time, was kept for ever. :class:`GuardedProtocol` adds, per connection:
 It also tells the application whether an answer reached the connection: the ASGI scope carries
 ``scope["extensions"]["emulation_rules.delivered"]``, a function true once the whole response
 was written to the socket of a connection still open (the decision log uses it, see
-:mod:`.decisions`).
+:mod:`.decisions`), and ``scope["extensions"]["emulation_rules.gone"]``, true once the client
+closed its connection before its answer was written (cheaper to ask than starlette's
+``is_disconnected``, which cancels a receive each time).
 """
 
 from __future__ import annotations
@@ -37,10 +39,15 @@ from uvicorn.protocols.http.httptools_impl import STATUS_LINE, HttpToolsProtocol
 
 from emulation_rules.service.problems import PROBLEM_MEDIA_TYPE, problem_body
 
-__all__ = ["DELIVERED", "GuardedProtocol", "Limits", "configure"]
+__all__ = ["DELIVERED", "GONE", "GuardedProtocol", "Limits", "configure"]
 
 DELIVERED = "emulation_rules.delivered"
 """Scope extension key: a zero-argument function, true once the response reached the socket."""
+
+GONE = "emulation_rules.gone"
+"""Scope extension key: a zero-argument function, true once the client closed its connection
+before its whole answer was written (what starlette's ``Request.is_disconnected`` finds by a
+cancelled receive, read without one)."""
 
 _END = b"\r\n\r\n"
 _MAX_SPLITS = 64
@@ -215,6 +222,7 @@ class GuardedProtocol(HttpToolsProtocol):
         if cycle is not None and cycle.scope is self.scope:
             extensions: dict[str, Any] = dict(self.scope.get("extensions") or {})
             extensions[DELIVERED] = lambda: cycle.response_complete and not cycle.disconnected
+            extensions[GONE] = lambda: cycle.disconnected
             self.scope["extensions"] = extensions
 
     def on_message_complete(self) -> None:

@@ -18,7 +18,9 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
@@ -164,3 +166,31 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
 def client(server: Server) -> Iterator[httpx.Client]:
     with httpx.Client(base_url=server.url, timeout=60) as c:
         yield c
+
+
+WAIT_S = 30.0
+"""Longest wait of the in-process server tests for a server, a thread or a barrier."""
+
+
+@contextmanager
+def serving_in_thread(app: Any) -> Iterator[str]:
+    """``app`` behind a real uvicorn server on 127.0.0.1, in a thread of this process; its URL
+    (for tests that must reach into the app while it serves: locks, barriers)."""
+    import threading
+
+    import uvicorn
+
+    port = free_port()
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    try:
+        for _ in range(int(WAIT_S / 0.02)):
+            if server.started:
+                break
+            threading.Event().wait(0.02)
+        assert server.started, "the server did not start"
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.should_exit = True
+        thread.join(WAIT_S)

@@ -14,14 +14,11 @@ from __future__ import annotations
 
 import json
 import threading
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
-import uvicorn
 
 from emulation_rules.evaluate.base import backend_problem
 from emulation_rules.service import registry
@@ -29,28 +26,7 @@ from emulation_rules.service.app import create_app
 from emulation_rules.service.delivery import INLINE_BYTES
 from emulation_rules.service.settings import ServiceSettings
 
-from .conftest import JSON, UNIT_BODY, copy_campaigns, free_port, unit
-
-WAIT_S = 30.0
-
-
-@contextmanager
-def _serving(app: Any) -> Iterator[str]:
-    """``app`` behind uvicorn on 127.0.0.1, in a thread; its URL."""
-    port = free_port()
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    try:
-        for _ in range(int(WAIT_S / 0.02)):
-            if server.started:
-                break
-            threading.Event().wait(0.02)
-        assert server.started, "the server did not start"
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        server.should_exit = True
-        thread.join(WAIT_S)
+from .conftest import JSON, UNIT_BODY, WAIT_S, copy_campaigns, serving_in_thread, unit
 
 
 class _Gate:
@@ -106,7 +82,7 @@ def test_a_small_request_does_not_stop_the_loop_while_a_thread_holds_its_lock(
                        timeout=WAIT_S)
         answers[name] = r.status_code
 
-    with _serving(app) as url:
+    with serving_in_thread(app) as url:
         gate.inner.acquire()
         large = threading.Thread(target=post, args=("large", UNIT_BODY))
         little = threading.Thread(target=post, args=("small", small_body))

@@ -15,42 +15,19 @@ from __future__ import annotations
 import dataclasses
 import signal
 import threading
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
-import uvicorn
 
 from emulation_rules.service.app import create_app
 from emulation_rules.service.registry import CampaignRegistry, ReloadReport
 from emulation_rules.service.settings import ServiceSettings
 from emulation_rules.service.supervisor import Generation, Supervisor
 
-from .conftest import copy_campaigns, free_port
-
-WAIT_S = 30.0
-
-
-@contextmanager
-def _serving(app: Any) -> Iterator[str]:
-    """``app`` behind uvicorn on 127.0.0.1, in a thread; its URL."""
-    port = free_port()
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    try:
-        for _ in range(int(WAIT_S / 0.02)):
-            if server.started:
-                break
-            threading.Event().wait(0.02)
-        assert server.started, "the server did not start"
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        server.should_exit = True
-        thread.join(WAIT_S)
+from .conftest import WAIT_S, copy_campaigns, serving_in_thread
 
 
 def _readyz(url: str) -> dict[str, Any]:
@@ -116,7 +93,7 @@ def test_a_reload_while_a_worker_is_still_starting_reaches_it(
     starting[0].start()
     try:
         assert reached.wait(WAIT_S)  # B read the old file and builds
-        with _serving(first) as a:
+        with serving_in_thread(first) as a:
             old = _hash(a)
             _edit(campaigns)
             report = httpx.post(f"{a}/admin/reload", timeout=WAIT_S).json()
@@ -126,7 +103,7 @@ def test_a_reload_while_a_worker_is_still_starting_reaches_it(
     finally:
         release.set()
         starting[0].join(WAIT_S)
-    with _serving(second[0]) as b:
+    with serving_in_thread(second[0]) as b:
         assert _hash(b) == new
         assert _readyz(b)["generation"] == 1
 
@@ -139,7 +116,7 @@ def test_a_catch_up_that_fails_is_tried_again_and_requests_during_one_wait_for_i
     campaigns, settings = _settings(tmp_path)
     apps = [create_app(campaigns, settings=settings) for _ in range(2)]
     b_registry = apps[1].state.service.registry
-    with _serving(apps[0]) as a, _serving(apps[1]) as b:
+    with serving_in_thread(apps[0]) as a, serving_in_thread(apps[1]) as b:
         old = _hash(b)
         _edit(campaigns)
         assert httpx.post(f"{a}/admin/reload", timeout=WAIT_S).json()["loaded"] == ["tkv_2019"]
@@ -192,7 +169,7 @@ def test_a_catch_up_slower_than_the_timeout_answers_503_and_the_next_request_is_
     settings = dataclasses.replace(settings, timeout_s=0.5)
     app = create_app(campaigns, settings=settings)
     registry = app.state.service.registry
-    with _serving(app) as b:
+    with serving_in_thread(app) as b:
         old = _hash(b)
         _edit(campaigns)
         Generation(Path(str(settings.generation_file))).bump()

@@ -266,9 +266,11 @@ _DEFECTS_AT_MAX = 4096
 _ONCE: dict[tuple[int, Any], tuple[Any, Any]] = {}
 
 
-def _once(obj: Any, fn: Any) -> Any:
-    """``fn(obj)`` remembered for the object ``obj`` (a campaign's source or defect): the
-    citations in words depend on the loaded campaign only, not on any submitted fact."""
+def kept_for(obj: Any, fn: Any) -> Any:
+    """``fn(obj)`` remembered for the object ``obj`` (a campaign, one of its awards, sources or
+    defects): what depends on the loaded campaign only, never on a submitted fact, is computed
+    once per process, not for every subject or request. ``fn`` must be a module-level function
+    (it is part of the key); at most 4,096 entries, all forgotten when full."""
     key = (id(obj), fn)
     hit = _ONCE.get(key)
     if hit is not None and hit[0] is obj:
@@ -309,7 +311,7 @@ def source_dict(src: m.Source) -> dict[str, Any]:
     "lines" ([first, last] or null), "lines_checked" (false when the document's text was not
     there to check them; null without lines), "cite" (the citation in words)}``. Built once per
     citation of the loaded campaign (a fresh copy each call)."""
-    built = _once(src, _source_dict)
+    built = kept_for(src, _source_dict)
     return {**built, "lines": list(built["lines"]) if built["lines"] is not None else None}
 
 
@@ -324,7 +326,7 @@ def _source_dict(src: m.Source) -> dict[str, Any]:
 def defect_dict(d: m.Defect) -> dict[str, Any]:
     """JSON-ready form of a recorded defect: id, the lines it stands on, its citations in
     words (``cites``), the text and the resolution."""
-    return {"id": d.id, "lines": list(d.lines), "cite": _once(d, _defect_cites),
+    return {"id": d.id, "lines": list(d.lines), "cite": kept_for(d, _defect_cites),
             "text": d.text, "resolution": d.resolution}
 
 

@@ -23,7 +23,7 @@ from types import MappingProxyType
 from typing import Any
 
 from emulation_rules.campaign import model as m
-from emulation_rules.evaluate.result import AwardResult, SubjectResult
+from emulation_rules.evaluate.result import AwardResult, SubjectResult, kept_for
 from emulation_rules.facts.reader import Subject
 
 __all__ = ["ELIGIBILITY", "PREFIX", "bulk_unsupported", "evaluate_in_order", "lower", "reads_unit", "reads_units",
@@ -38,20 +38,14 @@ ELIGIBILITY = "unit_eligibility__"
 _VERDICTS = ("awarded", "not_awarded", "not_eligible")
 
 
-_READS_UNITS: dict[int, tuple[m.Campaign, bool]] = {}
-
-
 def reads_units(campaign: m.Campaign) -> bool:
     """Whether any award reads the subject's unit (kept per campaign object: every evaluation
-    asks; the entry holds the campaign, so its id stays its own)."""
-    kept = _READS_UNITS.get(id(campaign))
-    if kept is not None and kept[0] is campaign:
-        return kept[1]
-    if len(_READS_UNITS) > 256:
-        _READS_UNITS.clear()
-    found = any(reads_unit(a) for a in campaign.awards)
-    _READS_UNITS[id(campaign)] = (campaign, found)
-    return found
+    asks)."""
+    return bool(kept_for(campaign, _reads_units))
+
+
+def _reads_units(campaign: m.Campaign) -> bool:
+    return any(reads_unit(a) for a in campaign.awards)
 
 
 def bulk_unsupported(campaign: m.Campaign) -> str | None:

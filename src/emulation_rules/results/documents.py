@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 from emulation_rules.campaign import model as m
 from emulation_rules.campaign.force import ForceStatus, force_status, status_text
+from emulation_rules.evaluate.result import kept_for
 
 if TYPE_CHECKING:
     from emulation_rules.evaluate.result import Evaluation
@@ -65,21 +66,21 @@ class RestsOn:
         return "; ".join(f"{d.name} ({words(d.words)})" for d in self.documents)
 
 
-_RESTS_ON: dict[tuple[int, dt.date | None], tuple[m.Campaign, tuple[RestsOn, ...]]] = {}
-
-
 def rests_on(campaign: m.Campaign, day: dt.date | None) -> tuple[RestsOn, ...]:
     """Per award, then per quota, the documents cited and their status on ``day`` (undated
     when no review date is known). Kept per campaign object and day (it reads no fact, and a
-    service asks it for every request; the entry holds the campaign, so its id stays its own)."""
-    kept = _RESTS_ON.get((id(campaign), day))
-    if kept is not None and kept[0] is campaign:
-        return kept[1]
-    if len(_RESTS_ON) > 256:
-        _RESTS_ON.clear()
-    found = _rests_on(campaign, day)
-    _RESTS_ON[(id(campaign), day)] = (campaign, found)
+    service asks it for every request)."""
+    by_day: dict[dt.date | None, tuple[RestsOn, ...]] = kept_for(campaign, _days)
+    found = by_day.get(day)
+    if found is None:
+        if len(by_day) >= 256:  # review dates come from requests: a bounded memory
+            by_day.clear()
+        found = by_day[day] = _rests_on(campaign, day)
     return found
+
+
+def _days(_campaign: m.Campaign) -> dict[dt.date | None, tuple[RestsOn, ...]]:
+    return {}
 
 
 def _rests_on(campaign: m.Campaign, day: dt.date | None) -> tuple[RestsOn, ...]:
@@ -101,18 +102,15 @@ def _rests_on(campaign: m.Campaign, day: dt.date | None) -> tuple[RestsOn, ...]:
             *(RestsOn("quota", q.id, uses(q)) for q in campaign.quotas))
 
 
-_CITED: dict[int, tuple[Any, tuple[str, ...]]] = {}
-
-
 def _cited(node: Any) -> tuple[str, ...]:
     """The documents ``node`` cites, first cited first (kept per award or quota object: every
     evaluation of a campaign asks again)."""
-    kept = _CITED.get(id(node))
-    if kept is None or kept[0] is not node:
-        if len(_CITED) > 4096:
-            _CITED.clear()
-        kept = _CITED[id(node)] = (node, tuple(dict.fromkeys(src.doc for src, _ in m.citations(node))))
-    return kept[1]
+    docs: tuple[str, ...] = kept_for(node, _cited_docs)
+    return docs
+
+
+def _cited_docs(node: Any) -> tuple[str, ...]:
+    return tuple(dict.fromkeys(src.doc for src, _ in m.citations(node)))
 
 
 def with_documents(campaign: m.Campaign, evaluation: Evaluation) -> Evaluation:

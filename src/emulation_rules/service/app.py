@@ -33,7 +33,7 @@ import signal
 import uuid
 from collections.abc import AsyncIterator
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any
 
 from fastapi import Depends, FastAPI, Query, Request
 from fastapi.exceptions import RequestValidationError
@@ -59,6 +59,7 @@ from emulation_rules.service.problems import (
     ServiceProblem,
     problem_response,
 )
+from emulation_rules.service.query import EvaluationQuery, evaluation_options, query_parameters
 from emulation_rules.service.registry import CampaignRegistry, Served, campaign_from_text
 from emulation_rules.service.settings import ServiceSettings
 from emulation_rules.service.state import ServiceState
@@ -266,6 +267,8 @@ def _install_openapi(app: FastAPI) -> None:
             comps["ProblemDetails"] = problem
             for name in ("HTTPValidationError", "ValidationError"):
                 comps.pop(name, None)
+            evaluation = doc["paths"]["/campaigns/{campaign_id}/evaluations"]["post"]
+            evaluation["parameters"] += query_parameters(EvaluationQuery)  # read by the handler
             app.openapi_schema = doc
         return app.openapi_schema
 
@@ -367,24 +370,11 @@ def _routes(
         responses=post_errors,
         openapi_extra=_FACTS_BODY,
     )
-    async def evaluate(
-        request: Request,
-        campaign_id: str,
-        as_of: str | None = Query(
-            None,
-            description="Review date YYYY-MM-DD; picks the phase (default: the submission's as_of)",
-        ),
-        phase: str | None = Query(
-            None, description="Phase id; the review date is its last day (exclusive with as_of)"
-        ),
-        param: list[str] = Query([], description="Parameter override NAME=NUMBER (repeatable)"),  # noqa: B008
-        explain: bool = Query(True, description="false: criteria lists are left empty"),
-        lang: Literal["vi", "en"] | None = Query(None, description="keep labels in one language"),
-    ) -> Response:
+    async def evaluate(request: Request, campaign_id: str) -> Response:
         """Evaluate a facts submission: the same JSON document as ``evaluate --format json``,
         with quotas. The decision id is in the ``X-Decision-Id`` header."""
+        opts = evaluation_options(request)  # the query options, read here, not by FastAPI (.query)
         served, body = await _read(request, state, campaign_id, ("application/json",))
-        opts = Options(as_of=as_of, phase=phase, params=tuple(param), explain=explain, lang=lang)
         out = await compute(
             request, lambda: run_evaluation(served, body, opts, settings), settings.timeout_s
         )

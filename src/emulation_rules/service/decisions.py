@@ -429,12 +429,15 @@ def _drop(raw: Any) -> None:
             raw.invalidate()
 
 
+_COLUMNS = {
+    t: tuple((c.name, isinstance(c.type, sa.JSON)) for c in t.columns) for t in (DECISIONS, UNDELIVERED)
+}
+"""Per table, its columns in order and whether each is JSON (asked once, not per row)."""
+
+
 def _values(table: sa.Table, row: dict[str, Any]) -> tuple[Any, ...]:
     """The row as the driver's parameters, in column order (JSON columns as text)."""
-    return tuple(
-        _json_text(row[c.name]) if isinstance(c.type, sa.JSON) else row[c.name]
-        for c in table.columns
-    )
+    return tuple(_json_text(row[name]) if is_json else row[name] for name, is_json in _COLUMNS[table])
 
 
 def _json_text(data: Any) -> str:

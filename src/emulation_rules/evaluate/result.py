@@ -26,6 +26,7 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from emulation_rules.campaign import model as m
+from emulation_rules.campaign.memo import MAX_KEPT, kept_for
 from emulation_rules.facts.asof import LaterCounts
 
 Status = Literal["pass", "fail", "unknown"]
@@ -249,41 +250,28 @@ def score_sheet_result(sheet: m.ScoreSheet, facts: Mapping[str, Any], scored: It
     return (None if lacking_all else total), band, result
 
 
+_PLAIN = frozenset({str, int, float, bool, type(None)})
+"""Types :func:`jsonable` gives back as they are, told by one look-up (most values are these)."""
+
+
 def jsonable(value: Any) -> Any:
     """``value`` with dates as ISO text and tuples as lists, ready for JSON (mappings and
     sequences walked; anything else as is)."""
+    if type(value) in _PLAIN:
+        return value
+    if type(value) is dict:  # a criterion's values: before the slower checks below
+        return {k: v if type(v) in _PLAIN else jsonable(v) for k, v in value.items()}
     if isinstance(value, dt.date):
         return value.isoformat()
     if isinstance(value, Mapping):
-        return {k: jsonable(v) for k, v in value.items()}
+        return {k: v if type(v) in _PLAIN else jsonable(v) for k, v in value.items()}
     if isinstance(value, (list, tuple)):
-        return [jsonable(v) for v in value]
+        return [v if type(v) in _PLAIN else jsonable(v) for v in value]
     return value
 
 
 _DEFECTS_AT: dict[tuple[int, int], tuple[Any, m.Source, tuple[m.Defect, ...]]] = {}
-_DEFECTS_AT_MAX = 4096
-_ONCE: dict[tuple[int, Any], tuple[Any, Any]] = {}
-
-
-def kept_for(obj: Any, fn: Any) -> Any:
-    """``fn(obj)`` remembered for the object ``obj`` (a campaign, one of its awards, sources or
-    defects): what depends on the loaded campaign only, never on a submitted fact, is computed
-    once per process, not for every subject or request. ``fn`` must be a module-level function
-    (it is part of the key); at most 4,096 entries, all forgotten when full."""
-    key = (id(obj), fn)
-    hit = _ONCE.get(key)
-    if hit is not None and hit[0] is obj:
-        return hit[1]
-    value = fn(obj)
-    if len(_ONCE) >= _DEFECTS_AT_MAX:
-        _ONCE.clear()
-    _ONCE[key] = (obj, value)  # holds obj: its id cannot be reused while the entry lives
-    return value
-
-
-def _defect_cites(d: m.Defect) -> str:
-    return m.cite_many(d.sources)
+_DEFECTS_AT_MAX = MAX_KEPT
 
 
 def defects_at(defects: tuple[m.Defect, ...], source: m.Source) -> tuple[m.Defect, ...]:
@@ -325,8 +313,14 @@ def _source_dict(src: m.Source) -> dict[str, Any]:
 
 def defect_dict(d: m.Defect) -> dict[str, Any]:
     """JSON-ready form of a recorded defect: id, the lines it stands on, its citations in
-    words (``cites``), the text and the resolution."""
-    return {"id": d.id, "lines": list(d.lines), "cite": kept_for(d, _defect_cites),
+    words (``cites``), the text and the resolution. Built once per defect of the loaded campaign
+    (a fresh copy each call)."""
+    built = kept_for(d, _defect_dict)
+    return {**built, "lines": list(built["lines"])}
+
+
+def _defect_dict(d: m.Defect) -> dict[str, Any]:
+    return {"id": d.id, "lines": list(d.lines), "cite": m.cite_many(d.sources),
             "text": d.text, "resolution": d.resolution}
 
 
@@ -342,24 +336,44 @@ def _subject_dict(s: SubjectResult, defects: tuple[m.Defect, ...] = ()) -> dict[
                 "reason": a.reason,
                 "missing_facts": list(a.missing_facts),
                 "points": a.points, "max_points": a.max_points, "band": a.band,
-                "criteria": [
-                    {
-                        "criterion": c.criterion_id,
-                        "label": {"vi": c.label.vi, "en": c.label.en},
-                        "status": c.status,
-                        "values": jsonable(c.values),
-                        "missing": list(c.missing),
-                        "threshold": c.threshold,
-                        "reviewer_judgement": c.reviewer_judgement,
-                        "source": source_dict(c.source),
-                        "defects": [d.id for d in defects_at(defects, c.source)],
-                    }
-                    for c in a.criteria
-                ],
+                "criteria": [_criterion_dict(c, defects) for c in a.criteria],
             }
             for a in s.awards
         ],
     }
+
+
+def _criterion_dict(c: CriterionResult, defects: tuple[m.Defect, ...]) -> dict[str, Any]:
+    src, cited = _citation(defects, c.source)
+    lines = src["lines"]
+    return {
+        "criterion": c.criterion_id,
+        "label": {"vi": c.label.vi, "en": c.label.en},
+        "status": c.status,
+        "values": jsonable(c.values),
+        "missing": list(c.missing),
+        "threshold": c.threshold,
+        "reviewer_judgement": c.reviewer_judgement,
+        "source": {**src, "lines": None if lines is None else list(lines)},
+        "defects": list(cited),
+    }
+
+
+_CITATIONS: dict[tuple[int, int], tuple[Any, m.Source, dict[str, Any], tuple[str, ...]]] = {}
+
+
+def _citation(defects: tuple[m.Defect, ...], source: m.Source) -> tuple[dict[str, Any], tuple[str, ...]]:
+    """A criterion's source as :func:`source_dict` builds it (not to be changed: copy it) and the ids of
+    the defects standing on it (:func:`defects_at`), found by one look-up per criterion: both depend on
+    the campaign only."""
+    key = (id(defects), id(source))
+    hit = _CITATIONS.get(key)
+    if hit is None or hit[0] is not defects or hit[1] is not source:
+        if len(_CITATIONS) >= _DEFECTS_AT_MAX:
+            _CITATIONS.clear()  # a bounded memory: rebuilt on demand
+        built = kept_for(source, _source_dict)
+        hit = _CITATIONS[key] = (defects, source, built, tuple(d.id for d in defects_at(defects, source)))
+    return hit[2], hit[3]
 
 
 CSV_COLUMNS = ("subject_id", "kind", "level_or_role", "name", "award", "verdict", "points", "band",

@@ -23,7 +23,8 @@ from types import MappingProxyType
 from typing import Any
 
 from emulation_rules.campaign import model as m
-from emulation_rules.evaluate.result import AwardResult, SubjectResult, kept_for
+from emulation_rules.campaign.memo import kept_for
+from emulation_rules.evaluate.result import AwardResult, SubjectResult
 from emulation_rules.facts.reader import Subject
 
 __all__ = ["ELIGIBILITY", "PREFIX", "bulk_unsupported", "evaluate_in_order", "lower", "reads_unit", "reads_units",

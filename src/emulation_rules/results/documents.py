@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 from emulation_rules.campaign import model as m
 from emulation_rules.campaign.force import ForceStatus, force_status, status_text
-from emulation_rules.evaluate.result import kept_for
+from emulation_rules.campaign.memo import kept_for
 
 if TYPE_CHECKING:
     from emulation_rules.evaluate.result import Evaluation

@@ -16,8 +16,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from emulation_rules.campaign import model as m
+from emulation_rules.campaign.memo import kept_for
 from emulation_rules.campaign.money import money_text, parse_amount, plain_number
-from emulation_rules.facts.vocab import choose, unknown_message
+from emulation_rules.facts.vocab import choose_in, folded, unknown_message
 
 __all__ = [
     "INT_MAX",
@@ -126,11 +127,10 @@ def coerce_value(decl: m.FactDecl | m.RecordField, value: Any, *, from_text: boo
         day = to_date(value)
         return day if day is not None else Invalid(f"expected a date (YYYY-MM-DD or D/M/YYYY), got {value!r}")
     if t in ("enum", "ordered_enum"):
-        choices = [(v.id, v.label) for v in decl.values]
-        found = choose(value, choices)
+        found = choose_in(value, *kept_for(decl, _enum_choices))
         if found is not None:
             return found
-        message, hint = unknown_message("value", value, choices)
+        message, hint = unknown_message("value", value, [(v.id, v.label) for v in decl.values])
         return Invalid(message, hint)
     if t == "text":
         if isinstance(value, str):
@@ -139,6 +139,10 @@ def coerce_value(decl: m.FactDecl | m.RecordField, value: Any, *, from_text: boo
             return str(value)
         return Invalid(f"expected text, got {value!r}")
     return Invalid(f"unsupported type {t}")
+
+
+def _enum_choices(decl: m.FactDecl | m.RecordField) -> tuple[frozenset[str], dict[str, str]]:
+    return folded((v.id, v.label) for v in decl.values)
 
 
 def _short(value: Any) -> Any:

@@ -52,6 +52,7 @@ from types import MappingProxyType
 from typing import TYPE_CHECKING, Any, Literal
 
 from emulation_rules.campaign import model as m
+from emulation_rules.campaign.memo import kept_for
 from emulation_rules.campaign.safe_yaml import SourceMap, explain_splits, parse_yaml
 from emulation_rules.errors import (
     EvaluationError,
@@ -75,7 +76,7 @@ from emulation_rules.facts.coerce import (
 )
 from emulation_rules.facts.history import HISTORY_COLUMN, HeldTitle, history_cell, read_history
 from emulation_rules.facts.json_text import loads_value, parse_json
-from emulation_rules.facts.vocab import KINDS, choose, unknown_message
+from emulation_rules.facts.vocab import KINDS, Choice, choose, unknown_message
 
 if TYPE_CHECKING:  # read when a file has them (a cold start of a plain submission skips ~7 ms)
     from emulation_rules.facts.cycle import Ballot, Proposals
@@ -411,9 +412,7 @@ class FactsReader:
         self.c = campaign
         self.smap = smap
         self.from_text = from_text
-        self.facts = {f.id: f for f in campaign.facts}
-        self.levels = tuple((lv.id, lv.label) for lv in campaign.subjects.collective_levels)
-        self.roles = tuple((r.id, r.label) for r in campaign.subjects.individual_roles)
+        self.facts, self.levels, self.roles = kept_for(campaign, _vocabulary)  # per campaign, not per read
 
     def problem(self, code: ProblemCode, message: str, path: tuple[PathItem, ...], hint: str | None = None) -> Problem:
         return Problem(code, message, path, self.smap.locate(path), hint)
@@ -577,6 +576,11 @@ class FactsReader:
 
 
 _hint = did_you_mean
+
+
+def _vocabulary(c: m.Campaign) -> tuple[dict[str, m.FactDecl], tuple[Choice, ...], tuple[Choice, ...]]:
+    return ({f.id: f for f in c.facts}, tuple((lv.id, lv.label) for lv in c.subjects.collective_levels),
+            tuple((r.id, r.label) for r in c.subjects.individual_roles))
 
 
 def _nfc(value: Any) -> str:

@@ -14,7 +14,8 @@ from collections.abc import Iterable, Sequence
 from emulation_rules.campaign import model as m
 from emulation_rules.errors import ReviewDateError, unknown_id
 
-__all__ = ["KINDS", "Choice", "choose", "fold", "label_aliases", "listing", "review_phase", "unknown_message"]
+__all__ = ["KINDS", "Choice", "choose", "choose_in", "fold", "folded", "label_aliases", "listing", "review_phase",
+           "unknown_message"]
 
 Choice = tuple[str, "m.Text | None"]
 """An id and its label (None when it has none)."""
@@ -44,6 +45,25 @@ def choose(value: object, choices: Iterable[Choice]) -> str | None:
         if key == fold(cid) or (label is not None and key in (fold(label.vi), fold(label.en))):
             return cid
     return None
+
+
+def folded(choices: Iterable[Choice]) -> tuple[frozenset[str], dict[str, str]]:
+    """``(ids, {folded id or label: id})``: what :func:`choose` finds by scanning ``choices``, found
+    by :func:`choose_in` in two look-ups (for choices kept per campaign; the first choice naming a
+    key keeps it, as in the scan)."""
+    choices = tuple(choices)
+    index: dict[str, str] = {}
+    for cid, label in choices:
+        for name in (cid, *((label.vi, label.en) if label is not None else ())):
+            index.setdefault(fold(name), cid)
+    return frozenset(cid for cid, _ in choices), index
+
+
+def choose_in(value: object, ids: frozenset[str], index: dict[str, str]) -> str | None:
+    """:func:`choose` over choices given as :func:`folded` made them."""
+    if not isinstance(value, str):
+        return None
+    return value if value in ids else index.get(fold(value))
 
 
 def listing(choices: Iterable[Choice]) -> str:

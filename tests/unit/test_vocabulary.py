@@ -208,3 +208,22 @@ def test_form_options_take_labels(tmp_path: Path) -> None:
     assert code == 0, err
     code, _, err = _run("form", str(TKV), "--level", "Cong doan co so", "-o", str(tmp_path / "f.xlsx"), "--lang", "en")
     assert code == 2 and "grassroots_union (Công đoàn cơ sở)" in err and "did you mean" in err
+
+
+def test_an_enum_index_kept_per_campaign_chooses_as_the_scan() -> None:
+    """``choose_in`` over ``folded`` choices (what the facts reader keeps per declaration) gives
+    ``choose``'s answer for every value of every enum of every shipped campaign, by id, label, any
+    case, NFD, and for names that collide (the first choice naming a key keeps it)."""
+    from emulation_rules.campaign import model as m
+    from emulation_rules.facts.vocab import choose, choose_in, folded
+
+    label = m.Text.model_construct
+    collide = (("a", label(vi="Bé", en="b")), ("b", label(vi="A", en="c")), ("c", None))
+    enums = [collide] + [tuple((v.id, v.label) for v in f.values) for path in sorted(CAMPAIGNS.glob("*.yaml"))
+                         for f in load_campaign(path).facts if f.type in ("enum", "ordered_enum")]
+    assert len(enums) > 5
+    for choices in enums:
+        ids, index = folded(choices)
+        names = [n for cid, lab in choices for n in (cid, *((lab.vi, lab.en) if lab else ()))]
+        for name in [*names, *(n.upper() for n in names), *(nfd(n) for n in names), " x ", "", 3, None]:
+            assert choose_in(name, ids, index) == choose(name, choices), (choices, name)

@@ -34,9 +34,9 @@ from typing import TYPE_CHECKING
 from emulation_rules.campaign.sources import remember_source
 
 if TYPE_CHECKING:
-    from emulation_rules.campaign.figures import DocumentTexts
     from emulation_rules.campaign.model import Campaign
     from emulation_rules.campaign.safe_yaml import SourceMap
+    from emulation_rules.campaign.texts import DocumentTexts
 
 CACHE_ENV = "EMULATION_RULES_CACHE"
 """Environment variable naming the cache directory; ``off`` (or ``0``, ``no``) turns it off."""

@@ -53,7 +53,6 @@ from pydantic import BaseModel, Tag, TypeAdapter, ValidationError
 
 from emulation_rules.campaign import model as m
 from emulation_rules.campaign.cache import CampaignCache
-from emulation_rules.campaign.figures import DOCUMENTS_ENV, DocumentTexts
 from emulation_rules.campaign.reading import STDIN, InputFileError, read_limited
 from emulation_rules.campaign.safe_yaml import (
     MAX_BYTES,
@@ -65,6 +64,7 @@ from emulation_rules.campaign.safe_yaml import (
 )
 from emulation_rules.campaign.shipped import is_campaign_id, shipped_campaign_path, shipped_campaigns
 from emulation_rules.campaign.sources import remember_source
+from emulation_rules.campaign.texts import DOCUMENTS_ENV, DocumentTexts
 from emulation_rules.errors import (
     PYDANTIC_CODES,
     CampaignError,

@@ -21,17 +21,97 @@ file name in the directories listed in ``$EMULATION_RULES_DOCUMENTS``.
 from __future__ import annotations
 
 import hashlib
+import os
+import unicodedata
 from collections.abc import Iterable
+from pathlib import Path
 
 from emulation_rules.campaign import model as m
-from emulation_rules.campaign.figures import DOCUMENTS_ENV, MAX_TEXT_BYTES, DocumentTexts
+from emulation_rules.campaign.reading import InputFileError, read_limited
 from emulation_rules.campaign.safe_yaml import SourceMap
 from emulation_rules.errors import Problem
 
-__all__ = ["WARNING_CODES", "check_texts", "text_warnings", "unchecked_note"]
+__all__ = ["DOCUMENTS_ENV", "MAX_TEXT_BYTES", "WARNING_CODES", "DocumentTexts", "check_texts", "text_warnings",
+           "unchecked_note"]
+
+DOCUMENTS_ENV = "EMULATION_RULES_DOCUMENTS"
+"""Environment variable listing directories (``os.pathsep``-separated) where document texts
+not found beside the campaign file are looked up by file name."""
+
+MAX_TEXT_BYTES = 16 * 1024 * 1024
+"""Largest document text read (a whole code of law is well under 2 MB)."""
 
 WARNING_CODES = frozenset({"text-not-found", "text-unreadable"})
 """Codes that :func:`check_texts` reports as warnings: the campaign loads, its lines unchecked."""
+
+
+class DocumentTexts:
+    """Finds and reads the texts of a campaign's documents (each read once, NFC, by lines).
+
+    A text is read only from inside the campaign file's directory tree or one of the search
+    directories, symbolic links resolved: ``text: ../../../../etc/passwd`` or a link to
+    ``/proc/self/environ`` is never opened; such a document is listed in :attr:`outside` (the
+    figure check reports it, ``document-outside``), and only regular files are read.
+
+    Args:
+        base: the campaign file's directory (``text`` paths are relative to it); ``None`` for
+            a campaign given as text.
+        search: more directories where a text is looked up by file name; the directories of
+            ``$EMULATION_RULES_DOCUMENTS`` are added after them.
+    """
+
+    def __init__(self, base: str | os.PathLike[str] | None,
+                 search: Iterable[str | os.PathLike[str]] = ()) -> None:
+        self.base = Path(base) if base is not None else None
+        env = [p for p in os.environ.get(DOCUMENTS_ENV, "").split(os.pathsep) if p]
+        self.search = tuple(Path(p) for p in (*search, *env))
+        self._cache: dict[str, list[str] | None] = {}
+        self.outside: dict[str, Path] = {}
+        """Documents whose text was found only outside the allowed directories (not read)."""
+
+    def _roots(self) -> list[Path]:
+        roots = []
+        for d in ([self.base] if self.base is not None else []) + list(self.search):
+            try:
+                roots.append(d.resolve())
+            except (OSError, RuntimeError):
+                continue
+        return roots
+
+    def find(self, doc: m.Document) -> Path | None:
+        """The file holding ``doc``'s text, or ``None`` (no ``text`` declared, not found, or
+        found only outside the allowed directories: then listed in :attr:`outside`)."""
+        if doc.text is None:
+            return None
+        rel = Path(doc.text)
+        candidates = [self.base / rel] if self.base is not None else []
+        candidates += [d / rel.name for d in self.search]
+        roots = self._roots()
+        for c in candidates:
+            try:  # an over-long or odd path is a text not found, never an error of the output
+                if not c.is_file():
+                    continue
+                real = c.resolve()
+            except (OSError, RuntimeError, ValueError):
+                continue
+            if any(real.is_relative_to(r) for r in roots):
+                return c
+            self.outside.setdefault(doc.id, c)
+        return None
+
+    def lines(self, doc: m.Document) -> list[str] | None:
+        """``doc``'s text as NFC lines, or ``None`` when it has none or it cannot be read."""
+        if doc.id not in self._cache:
+            path = self.find(doc)
+            lines = None
+            if path is not None:
+                try:  # bounded, a regular file only (no FIFO, no device)
+                    raw = read_limited(path, MAX_TEXT_BYTES)
+                    lines = unicodedata.normalize("NFC", raw.decode("utf-8")).splitlines()
+                except (InputFileError, UnicodeDecodeError):
+                    lines = None
+            self._cache[doc.id] = lines
+        return self._cache[doc.id]
 
 
 def check_texts(c: m.Campaign, smap: SourceMap | None,

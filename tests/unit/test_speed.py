@@ -222,3 +222,24 @@ def test_conditions_built_at_run_time_need_no_validation_first():
     proc = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=120, check=False)
     assert proc.returncode == 0, proc.stderr
     assert proc.stdout.split() == ["AllOf", "benefit"]
+
+
+def test_the_model_modules_give_pydantic_types_rather_than_text():
+    """Every campaign module defining models does without ``from __future__ import annotations``
+    (see ``campaign.common._Model``): their annotations are types when pydantic reads them."""
+    import __future__
+
+    import importlib
+    import pkgutil
+
+    from emulation_rules import campaign
+    from emulation_rules.campaign.common import _Model
+
+    modules = [importlib.import_module(f"emulation_rules.campaign.{info.name}")
+               for info in pkgutil.iter_modules(campaign.__path__)]
+    defining = [mod for mod in modules
+                if any(isinstance(v, type) and issubclass(v, _Model) and v.__module__ == mod.__name__
+                       for v in vars(mod).values())]
+    assert len(defining) >= 10
+    stringly = [mod.__name__ for mod in defining if getattr(mod, "annotations", None) is __future__.annotations]
+    assert not stringly

@@ -14,8 +14,6 @@ and figure-checked like every other figure (a ``{param: id}`` bound reads a perc
 How a vote is judged is :mod:`emulation_rules.evaluate.cycle`.
 """
 
-from __future__ import annotations
-
 from typing import Annotated, Literal
 
 from pydantic import Field

@@ -1,7 +1,5 @@
 """The campaign's frame: its phases and reviews, who takes part, and the facts subjects submit."""
 
-from __future__ import annotations
-
 import datetime as dt
 from typing import Literal
 

@@ -25,8 +25,6 @@ its emulation clusters after the council meets in December; which unit is in whi
 ``cluster`` column of the units file.
 """
 
-from __future__ import annotations
-
 from typing import Literal
 
 from pydantic import Field, model_validator
@@ -43,7 +41,7 @@ class ClusterScore(_Model):
     award: Ident | None = Field(default=None, description="An award with a score sheet: the unit's points for it.")
 
     @model_validator(mode="after")
-    def _exactly_one(self) -> ClusterScore:
+    def _exactly_one(self) -> "ClusterScore":
         if (self.fact is None) == (self.award is None):
             raise ValueError("give exactly one of 'fact' and 'award'")
         return self
@@ -74,7 +72,7 @@ class JudgedAt(_Model):
     source: Source | None = None
 
     @model_validator(mode="after")
-    def _exactly_one(self) -> JudgedAt:
+    def _exactly_one(self) -> "JudgedAt":
         if (self.target is None) == (self.quota is None):
             raise ValueError("give exactly one of 'target' and 'quota'")
         return self

@@ -5,8 +5,6 @@ A campaign file encodes one plan (kế hoạch phát động thi đua). Its top-
 Every field carries a description, so ``emulation-rules schema`` gives editors a documented JSON Schema. Semantic checks (unknown facts, enum values, dates) live in :mod:`.loader`.
 """
 
-from __future__ import annotations
-
 import datetime as dt
 import operator
 from collections.abc import Callable
@@ -111,7 +109,7 @@ class CountSpec(_Model):
     """What to count in a list-of-records fact."""
 
     fact: Ident = Field(description="A fact of type 'records'.")
-    where: Condition | None = Field(default=None, description="Records counted must satisfy this (uses 'field').")
+    where: "Condition | None" = Field(default=None, description="Records counted must satisfy this (uses 'field').")
     distinct: Ident | None = Field(default=None, description="Count distinct values of this field instead of records.")
     within: Window | None = Field(default=None, description="Only records dated in these years of the review.")
 
@@ -129,19 +127,19 @@ class Count(_Model):
 class AllOf(_Model):
     """Every sub-condition holds."""
 
-    all: tuple[Condition, ...] = Field(min_length=1)
+    all: "tuple[Condition, ...]" = Field(min_length=1)
 
 
 class AnyOf(_Model):
     """At least one sub-condition holds."""
 
-    any: tuple[Condition, ...] = Field(min_length=1)
+    any: "tuple[Condition, ...]" = Field(min_length=1)
 
 
 class NotOf(_Model):
     """The sub-condition does not hold."""
 
-    not_: Condition = Field(alias="not")
+    not_: "Condition" = Field(alias="not")
 
 
 def _condition_tag(value: Any) -> str | None:
@@ -484,7 +482,7 @@ class Campaign(_Model):
     )
 
     @model_validator(mode="after")
-    def _name_citations(self) -> Campaign:
+    def _name_citations(self) -> "Campaign":
         """Let every citation print its document's name (:meth:`Source.cite`); link each record window ``within: {held: t}`` to its criterion's ``held``."""
         name_citations(self, self.documents)
         link_windows(self)

@@ -1,7 +1,5 @@
 """The initiative programme of a campaign (sáng kiến): checks, window, attribution."""
 
-from __future__ import annotations
-
 import datetime as dt
 from typing import Literal
 

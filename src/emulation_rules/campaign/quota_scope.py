@@ -17,8 +17,6 @@ item 7).
 quota's ``awards`` (of either kind) counts once.
 """
 
-from __future__ import annotations
-
 from pydantic import Field
 
 from emulation_rules.campaign.common import Ident, _Model

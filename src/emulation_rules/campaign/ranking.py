@@ -7,8 +7,6 @@ and the rest ``over_quota`` (see :mod:`emulation_rules.results.quotas`); the awa
 change.
 """
 
-from __future__ import annotations
-
 from typing import Literal
 
 from pydantic import Field

@@ -22,8 +22,6 @@ listed as missing (``initiatives.benefit``). ``min`` and ``max`` of no record ar
 comparison with them is false.
 """
 
-from __future__ import annotations
-
 from typing import TYPE_CHECKING, Any, Literal
 
 from pydantic import Field, PrivateAttr
@@ -69,7 +67,7 @@ class AggregateSpec(_Model):
     )
     field: Ident | None = Field(default=None, description="Numeric record field (int, money, decimal, percent); for sum, min, max.")
     of: Ident = Field(description="A fact of type 'records'.")
-    where: Condition | None = Field(default=None, description="Records aggregated must satisfy this (uses 'field').")
+    where: "Condition | None" = Field(default=None, description="Records aggregated must satisfy this (uses 'field').")
     within: Window | None = Field(default=None, description="Only records dated in these years of the review.")
 
 

@@ -5,8 +5,6 @@ Part of the condition union of :mod:`.model` (re-exported there). What they mean
 in :mod:`.dependencies`.
 """
 
-from __future__ import annotations
-
 from typing import Literal
 
 from pydantic import Field

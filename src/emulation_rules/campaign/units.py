@@ -14,8 +14,6 @@ Part of the condition union of :mod:`.model` (re-exported there); how the backen
 :mod:`emulation_rules.evaluate.units`.
 """
 
-from __future__ import annotations
-
 from typing import TYPE_CHECKING
 
 from pydantic import Field
@@ -32,7 +30,7 @@ class OfUnit(_Model):
     """``{unit: <condition>}``: ``condition`` read on the subject's unit (its facts, its level with
     ``{level: [...]}``, its verdicts with ``{award: <collective award>}``)."""
 
-    unit: Condition = Field(description="A condition over the unit's facts, level and awards.")
+    unit: "Condition" = Field(description="A condition over the unit's facts, level and awards.")
 
 
 class LevelIn(_Model):

@@ -69,6 +69,24 @@ def test_usage_help_and_errors_read_as_before(argv):
         assert all(f"'{c}'" in err.getvalue() for c in COMMANDS)
 
 
+@pytest.mark.parametrize("columns", [None, "50", "133", "0", "wide"])
+def test_help_is_as_wide_as_argparse_makes_it_by_itself(columns, monkeypatch):
+    """The parsers give their help formatter the width argparse would find through shutil
+    ($COLUMNS, else the terminal, else 80; shutil is not imported for it)."""
+    import shutil
+
+    from emulation_rules.cli.options import help_width
+
+    if columns is None:
+        monkeypatch.delenv("COLUMNS", raising=False)
+    else:
+        monkeypatch.setenv("COLUMNS", columns)
+    assert help_width() == shutil.get_terminal_size().columns - 2
+    parser = build_parser(command="evaluate")
+    assert parser._get_formatter()._width == argparse.HelpFormatter("x")._width
+    assert _commands(parser)["evaluate"]._get_formatter()._width == argparse.HelpFormatter("x")._width
+
+
 def test_evaluate_reads_as_before_in_both_languages(tmp_path, monkeypatch):
     monkeypatch.setenv(CACHE_ENV, str(tmp_path / "cache"))
     argv = ["evaluate", str(CAMPAIGNS / "ldtt_cstdcs_2025.yaml"), "--facts",

@@ -41,6 +41,7 @@ from emulation_rules.cli.language import (
     localised_problem,
     localised_streams,
 )
+from emulation_rules.cli.options import OneOrMany, help_width
 from emulation_rules.cli.options import date_option as _date
 from emulation_rules.cli.options import param_option as _param
 from emulation_rules.cli.serve import SERVICE_COMMANDS, add_service_commands
@@ -114,6 +115,9 @@ class _Parser(argparse.ArgumentParser):
     def print_help(self, file: Any = None) -> None:
         super().print_help(file or _current_stdout[0])
 
+    def _get_formatter(self) -> argparse.HelpFormatter:  # the width argparse finds, without shutil
+        return self.formatter_class(prog=self.prog, width=help_width())  # type: ignore[call-arg]
+
     def _print_message(self, message: str, file: Any = None) -> None:
         if message:
             (file if file not in (None, sys.stderr) else self._stderr or sys.stderr).write(message)
@@ -126,14 +130,6 @@ class _Exit(Exception):
 
 
 _current_stdout: list[TextIO] = [sys.stdout]
-
-
-class _OneOrMany(argparse.Action):
-    """``--facts A [B ...]``: one path is kept as a path, several as a tuple of paths."""
-
-    def __call__(self, parser: argparse.ArgumentParser, namespace: argparse.Namespace,
-                 values: Any, option_string: str | None = None) -> None:
-        setattr(namespace, self.dest, values[0] if len(values) == 1 else tuple(values))
 
 
 class _Version(argparse.Action):
@@ -200,7 +196,7 @@ def build_parser(stderr: TextIO | None = None, *, command: str | None = None) ->
 
     def facts_args(sp: argparse.ArgumentParser) -> None:
         sp.add_argument("campaign", metavar="CAMPAIGN", help="campaign YAML file")
-        sp.add_argument("--facts", required=True, type=Path, nargs="+", action=_OneOrMany, metavar="PATH",
+        sp.add_argument("--facts", required=True, type=Path, nargs="+", action=OneOrMany, metavar="PATH",
                         help="subjects and their facts: .yaml, .json, .csv or .xlsx (a filled-in form); "
                         "several files or a folder of them are read as one review")
         sp.add_argument("--units", type=Path, metavar="FILE",
@@ -366,10 +362,7 @@ def run(argv: Sequence[str] | None = None, *, stdout: TextIO | None = None,
 
 def main() -> None:
     """Console entry point."""
-    # What the imports made (classes, functions, tables) lives until the process ends: out of the
-    # collector's sight, neither the run's full collections nor the interpreter's at exit go
-    # through it again (those at exit cost a one-unit evaluate a tenth of its run)
-    gc.freeze()
+    gc.freeze()  # what the imports made lives to the end: no collection, nor those at exit, scans it again
     code = run()
     try:
         if sys.stdout is not None:

@@ -1,12 +1,16 @@
-"""Option values shared by the commands: a review date and a ``NAME=NUMBER`` parameter."""
+"""Option values shared by the commands: a review date, a ``NAME=NUMBER`` parameter, one path or
+several; the width of help text."""
 
 from __future__ import annotations
 
 import argparse
 import datetime as dt
 import math
+import os
+import sys
+from typing import Any
 
-__all__ = ["add_review_options", "date_option", "param_option"]
+__all__ = ["OneOrMany", "add_review_options", "date_option", "help_width", "param_option"]
 
 
 def date_option(text: str) -> dt.date:
@@ -54,3 +58,28 @@ def add_review_options(parser: argparse.ArgumentParser, *, backend_help: str = _
                         help="override a campaign parameter (repeatable)")
     parser.add_argument("--backend", choices=("auto", "durable", "python", "polars"), default="auto",
                         help=backend_help)
+
+
+def help_width() -> int:
+    """The width argparse's help formatter takes by itself, ``shutil.get_terminal_size().columns
+    - 2`` ($COLUMNS, else the terminal's width, else 80), computed the same way without
+    importing :mod:`shutil` (argparse imports it for each parser built, a cold start pays 2 ms)."""
+    try:
+        columns = int(os.environ["COLUMNS"])
+    except (KeyError, ValueError):
+        columns = 0
+    if columns <= 0:
+        try:
+            columns = os.get_terminal_size(sys.__stdout__.fileno()).columns  # type: ignore[union-attr]
+        except (AttributeError, ValueError, OSError):  # no stdout, closed, or not a terminal
+            columns = 0
+        columns = columns or 80
+    return columns - 2
+
+
+class OneOrMany(argparse.Action):
+    """``--facts A [B ...]``: one path is kept as a path, several as a tuple of paths."""
+
+    def __call__(self, parser: argparse.ArgumentParser, namespace: argparse.Namespace,
+                 values: Any, option_string: str | None = None) -> None:
+        setattr(namespace, self.dest, values[0] if len(values) == 1 else tuple(values))

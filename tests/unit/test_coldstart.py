@@ -98,6 +98,23 @@ def test_evaluate_reads_as_before_in_both_languages(tmp_path, monkeypatch):
     assert "hết hiệu lực" in run_err(argv)  # the warning in Vietnamese, from the kept index
 
 
+def test_the_text_table_builds_only_the_tables_it_prints():
+    """``evaluate``'s table prints the detail rows and the counts: its presentation leaves out the
+    criteria of every subject, the subjects side by side, the quotas and the defects, and what it
+    keeps is what the whole presentation holds."""
+    from emulation_rules import Engine, load_campaign, load_facts
+    from emulation_rules.results._tables import present
+
+    campaign = load_campaign(CAMPAIGNS / "ldtt_cstdcs_2025.yaml")
+    evaluation = Engine(campaign, backend="python").evaluate(
+        load_facts(EXAMPLES / "ldtt_cstdcs_2025" / "facts.yaml", campaign))
+    whole, lean = present(campaign, evaluation=evaluation), present(campaign, evaluation=evaluation, tables=())
+    assert whole.criteria is not None and whole.quotas is not None and whole.defects is not None
+    assert (lean.criteria, lean.subjects, lean.quotas, lean.defects) == (None, None, None, None)
+    assert (lean.details, lean.counts, lean.notes, lean.phase) == (whole.details, whole.counts, whole.notes,
+                                                                   whole.phase)
+
+
 def run_err(argv: list[str]) -> str:
     err = io.StringIO()
     run(argv, stdout=io.StringIO(), stderr=err)

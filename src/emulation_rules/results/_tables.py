@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 from emulation_rules.campaign import model as m
@@ -34,8 +34,11 @@ class Builder:
 
     def build(self, evaluation: Evaluation | None, targets: TargetReport | None,
               initiatives: Sequence[Any] | None, rejected: Sequence[Problem],
-              counts: VerdictCounts | None) -> Presentation:
+              counts: VerdictCounts | None, tables: Collection[str] | None = None) -> Presentation:
         f, c = self.f, self.c
+
+        def wanted(name: str) -> bool:
+            return tables is None or name in tables
         run: Any = next((x for x in (evaluation, counts, targets) if x is not None), None)
         as_of = run.as_of if run is not None else None
         phase = run.phase if run is not None else None
@@ -47,11 +50,13 @@ class Builder:
         if evaluation is not None:
             parts["subject_count"] = len(evaluation.subjects)
             parts["counts"] = self.counts(verdict_counts(evaluation))
-            if evaluation.quotas:
+            if evaluation.quotas and wanted("quotas"):
                 parts.update(self.quotas(evaluation.quotas))
             parts["details"] = self.details(evaluation)
-            parts["subjects"] = self.subjects(evaluation, parts["details"])
-            parts["criteria"] = self.criteria(evaluation)
+            if wanted("subjects"):
+                parts["subjects"] = self.subjects(evaluation, parts["details"])
+            if wanted("criteria"):
+                parts["criteria"] = self.criteria(evaluation)
             if not evaluation.subjects and not evaluation.rejected:
                 notes.append(f.w("no_subjects"))
         if targets is not None and targets.results:
@@ -61,10 +66,10 @@ class Builder:
             accepted = sum(1 for a in initiatives if a.accepted)
             parts["initiative_counts"] = {"accepted": accepted, "excluded": len(initiatives) - accepted}
             parts["initiatives"] = self.initiatives(initiatives)
-        if c is not None:
+        if c is not None and wanted("defects"):
             parts["defects"] = self.defects(c)
         problems = list(rejected) or (list(evaluation.rejected) if evaluation is not None else [])
-        if problems:
+        if problems and wanted("rejected"):
             parts["rejected"] = self.rejected(problems)
         return Presentation(
             lang=f.lang,
@@ -339,6 +344,7 @@ def present(
     counts: VerdictCounts | None = None,
     lang: Lang = "vi",
     ids: bool = False,
+    tables: Collection[str] | None = None,
 ) -> Presentation:
     """The presentation of a run (arguments as for the workbook and the page).
 
@@ -353,5 +359,10 @@ def present(
         lang: ``vi`` (default) or ``en``.
         ids: codes instead of labels for awards, verdicts, levels and criteria (the table's
             ``--ids``).
+        tables: the tables wanted among ``quotas`` (with the quota groups and outcomes),
+            ``subjects``, ``criteria``, ``defects`` and ``rejected`` (default: all; the others are
+            always built). The text table shows only the details and the counts: its run need
+            not build the criteria of every subject.
     """
-    return Builder(Formatter(lang, campaign), ids).build(evaluation, targets, initiatives, rejected, counts)
+    return Builder(Formatter(lang, campaign), ids).build(evaluation, targets, initiatives, rejected, counts,
+                                                         tables)

@@ -106,7 +106,7 @@ def render_table(evaluation: Evaluation, *, lang: str = "vi", ids: bool = False,
             a quota's outcome concerns (ids without it).
     """
     language: Lang = "en" if lang == "en" else "vi"
-    p = present(campaign, evaluation=evaluation, lang=language, ids=ids)
+    p = present(campaign, evaluation=evaluation, lang=language, ids=ids, tables=())  # the details and counts
     f = Formatter(language, campaign)
     head = f"{f.w('campaign')} {evaluation.campaign_id}"
     if evaluation.as_of:

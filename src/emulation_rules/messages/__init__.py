@@ -162,8 +162,8 @@ def translate_message(text: str, lang: Lang = "vi") -> str | None:
         return None
     entries = _compiled()
     for i in sorted(wanted):  # the catalogue's order: the most specific entry first
-        piece, source, vi, _ = entries[i]
-        if piece not in text:  # a quick look before the pattern
+        piece, source, vi, own = entries[i]
+        if piece not in text or not words.issuperset(own):  # quick looks before the pattern
             continue
         found = _pattern(source).match(text)
         if found:

@@ -24,9 +24,10 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Iterable, Iterator, Mapping
-from dataclasses import dataclass
 from types import MappingProxyType
 from typing import Literal
+
+from emulation_rules.frozen import frozen
 
 PathItem = str | int
 
@@ -224,7 +225,7 @@ PYDANTIC_CODES: Mapping[str, ProblemCode] = MappingProxyType({
 """pydantic error types -> problem codes (any other type is ``invalid-value``)."""
 
 
-@dataclass(frozen=True, slots=True)
+@frozen(slots=True)
 class SourceLocation:
     """A place in an input file.
 
@@ -276,7 +277,7 @@ def format_path(path: tuple[PathItem, ...]) -> str:
     return out or "<root>"
 
 
-@dataclass(frozen=True, slots=True)
+@frozen(slots=True)
 class Problem:
     """One finding in a campaign or facts file.
 

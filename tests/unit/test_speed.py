@@ -200,6 +200,28 @@ def test_evaluate_imports_only_what_it_uses(tmp_path):
             assert not set(NOT_FROM_THE_CACHE) & set(loaded)
 
 
+def test_evaluate_defines_its_frozen_dataclasses_cheaply(tmp_path):
+    """Every frozen dataclass of the modules ``evaluate`` loads is made by ``emulation_rules.frozen``
+    (shared comparison, hash and repr; ``dataclass(frozen=True)`` compiles six functions a class)."""
+    probe = (
+        "import dataclasses, io, sys\n"
+        "from emulation_rules.cli.app import run\n"
+        f"run(['evaluate', {str(LDTT)!r}, '--facts', {str(EXAMPLES / 'ldtt_cstdcs_2025' / 'facts.yaml')!r}],"
+        " stdout=io.StringIO())\n"
+        "for name, mod in sorted(sys.modules.items()):\n"
+        "    for cls in vars(mod).values() if name.startswith('emulation_rules') else ():\n"
+        "        if (isinstance(cls, type) and cls.__module__ == name and dataclasses.is_dataclass(cls)\n"
+        "                and cls.__dataclass_params__.frozen and '__eq__' in vars(cls)\n"
+        "                and cls.__eq__.__module__ != 'emulation_rules.frozen'):\n"
+        "            print(name, cls.__qualname__)\n"
+    )
+    for _ in ("miss", "hit"):
+        proc = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=120,
+                              check=False, env={**os.environ, CACHE_ENV: str(tmp_path / "cache")})
+        assert proc.returncode == 0, proc.stderr
+        assert proc.stdout == ""
+
+
 def test_entries_are_readable_by_their_owner_only(ldtt_copy):
     load_campaign(ldtt_copy)
     kept = _entry(ldtt_copy)

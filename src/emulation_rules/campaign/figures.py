@@ -44,6 +44,7 @@ from emulation_rules.campaign.safe_yaml import SourceMap
 from emulation_rules.campaign.texts import DOCUMENTS_ENV as DOCUMENTS_ENV
 from emulation_rules.campaign.texts import DocumentTexts as DocumentTexts
 from emulation_rules.errors import PathItem, Problem
+from emulation_rules.frozen import frozen
 
 __all__ = [
     "DOCUMENTS_ENV",
@@ -60,7 +61,7 @@ PathT = tuple[PathItem, ...]
 Value = int | float | dt.date
 
 
-@dataclass(frozen=True)
+@frozen
 class Figure:
     """One figure of a campaign and the plan lines that must print it.
 

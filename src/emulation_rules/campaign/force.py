@@ -17,11 +17,11 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass
 from typing import Any, Literal
 
 from emulation_rules.campaign import model as m
 from emulation_rules.errors import PathItem, Problem
+from emulation_rules.frozen import frozen
 
 __all__ = ["ForceStatus", "Rule", "force_problems", "force_status", "review_days", "rules", "status_text"]
 
@@ -29,7 +29,7 @@ ForceStatus = Literal["in_force", "expired", "not_yet", "undated"]
 PathT = tuple[PathItem, ...]
 
 
-@dataclass(frozen=True)
+@frozen
 class Rule:
     """A rule and the documents it rests on (ids, first cited first)."""
 

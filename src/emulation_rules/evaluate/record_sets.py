@@ -28,12 +28,12 @@ from __future__ import annotations
 import datetime as dt
 import math
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass
 from typing import Any
 
 from emulation_rules.campaign import model as m
 from emulation_rules.evaluate.comparison import _const, leaf  # the one reading of a comparison
 from emulation_rules.facts.history import ReviewYears
+from emulation_rules.frozen import frozen
 
 __all__ = ["Bounds", "bounds_of", "compare_bounds", "date_field", "kleene", "kleene_not", "record_truth",
            "window_dates"]
@@ -41,7 +41,7 @@ __all__ = ["Bounds", "bounds_of", "compare_bounds", "date_field", "kleene", "kle
 INF = math.inf
 
 
-@dataclass(frozen=True)
+@frozen
 class Bounds:
     """Where an aggregate lies: ``lo`` .. ``hi`` (infinite when a blank is unbounded);
     ``maybe_empty``/``empty``: the set of a min or max may be / is empty (undefined)."""

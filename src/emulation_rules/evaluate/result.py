@@ -22,19 +22,20 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import field
 from typing import Any, Literal
 
 from emulation_rules.campaign import model as m
 from emulation_rules.campaign.memo import MAX_KEPT, kept_for
 from emulation_rules.facts.asof import LaterCounts
+from emulation_rules.frozen import frozen
 
 Status = Literal["pass", "fail", "unknown"]
 VerdictKind = Literal["awarded", "not_awarded", "incomplete", "not_eligible", "not_proposed"]
 JSON_FORMAT_VERSION = 1
 
 
-@dataclass(frozen=True)
+@frozen
 class CriterionResult:
     """One criterion's outcome for one subject.
 
@@ -80,7 +81,7 @@ def criterion_result(
     return obj
 
 
-@dataclass(frozen=True)
+@frozen
 class AwardResult:
     """One award's verdict for one subject, with the reasons."""
 
@@ -95,7 +96,7 @@ class AwardResult:
     reason: str | None = None
 
 
-@dataclass(frozen=True)
+@frozen
 class SubjectResult:
     """All award results of one subject."""
 
@@ -119,7 +120,7 @@ class SubjectResult:
         raise KeyError(award_id)
 
 
-@dataclass(frozen=True)
+@frozen
 class Evaluation:
     """The result of evaluating a submission against a campaign."""
 

@@ -26,11 +26,12 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field, replace
+from dataclasses import field, replace
 from types import MappingProxyType
 from typing import Any
 
 from emulation_rules.campaign import model as m
+from emulation_rules.frozen import frozen
 
 __all__ = ["LaterCounts", "counts_as_of", "dated_fields", "records_as_of", "subjects_as_of"]
 
@@ -76,7 +77,7 @@ def records_as_of(
     return tuple(kept), later
 
 
-@dataclass(frozen=True)
+@frozen
 class LaterCounts:
     """What a review date left out.
 

@@ -12,13 +12,13 @@ import math
 import re
 import unicodedata
 from collections.abc import Mapping
-from dataclasses import dataclass
 from typing import Any
 
 from emulation_rules.campaign import model as m
 from emulation_rules.campaign.memo import kept_for
 from emulation_rules.campaign.money import money_text, parse_amount, plain_number
 from emulation_rules.facts.vocab import choose_in, folded, unknown_message
+from emulation_rules.frozen import frozen
 
 __all__ = [
     "INT_MAX",
@@ -54,7 +54,7 @@ class Missing:
 MISSING: Any = Missing()
 
 
-@dataclass(frozen=True)
+@frozen
 class Invalid:
     """A refused value: ``message`` says why, ``hint`` suggests a fix (did you mean)."""
 

@@ -31,7 +31,6 @@ import datetime as dt
 import re
 import unicodedata
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 from typing import Any
 
 from emulation_rules.campaign import model as m
@@ -45,6 +44,7 @@ from emulation_rules.errors import (
     identifier_message,
 )
 from emulation_rules.facts.json_text import loads_value
+from emulation_rules.frozen import frozen
 
 __all__ = [
     "FIRST_YEAR",
@@ -68,7 +68,7 @@ _IDENT = re.compile(r"^[a-z][a-z0-9_]*$")
 ProblemFn = Callable[[ProblemCode, str, tuple[PathItem, ...], "str | None"], Problem]
 
 
-@dataclass(frozen=True)
+@frozen
 class HeldTitle:
     """One title a subject held: which, in which year, decided by whom (as submitted, NFC)."""
 
@@ -78,7 +78,7 @@ class HeldTitle:
     decision: str | None = None
 
 
-@dataclass(frozen=True)
+@frozen
 class ReviewYears:
     """The years a review judges titles against.
 

@@ -47,7 +47,7 @@ import datetime as dt
 import io
 import unicodedata
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import field
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Any, Literal
 
@@ -77,6 +77,7 @@ from emulation_rules.facts.coerce import (
 from emulation_rules.facts.history import HISTORY_COLUMN, HeldTitle, history_cell, read_history
 from emulation_rules.facts.json_text import loads_value, parse_json
 from emulation_rules.facts.vocab import KINDS, Choice, choose, unknown_message
+from emulation_rules.frozen import frozen
 
 if TYPE_CHECKING:  # read when a file has them (a cold start of a plain submission skips ~7 ms)
     from emulation_rules.facts.cycle import Ballot, Proposals
@@ -98,7 +99,7 @@ OnError = Literal["raise", "skip"]
 FactValue = bool | int | float | str | dt.date | tuple[Mapping[str, Any], ...]
 
 
-@dataclass(frozen=True)
+@frozen
 class Subject:
     """A unit or a person with coerced facts.
 
@@ -129,7 +130,7 @@ class Subject:
     history: tuple[HeldTitle, ...] | None = None
 
 
-@dataclass(frozen=True)
+@frozen
 class Submission:
     """Subjects to evaluate, with the review date if the file gave one.
 
@@ -399,7 +400,7 @@ def parse_facts_csv(
     return Submission(tuple(subjects), None, None, tuple(rejected), proposals=proposals)
 
 
-@dataclass(frozen=True)
+@frozen
 class _WrongWidth:
     got: int
     want: int

@@ -11,12 +11,12 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 from collections.abc import Sequence
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from emulation_rules.campaign import model as m
 from emulation_rules.campaign.force import ForceStatus, force_status, status_text
 from emulation_rules.campaign.memo import kept_for
+from emulation_rules.frozen import frozen
 
 if TYPE_CHECKING:
     from emulation_rules.evaluate.result import Evaluation
@@ -24,7 +24,7 @@ if TYPE_CHECKING:
 __all__ = ["DocumentUse", "RestsOn", "documents_lines", "rests_on", "with_documents"]
 
 
-@dataclass(frozen=True)
+@frozen
 class DocumentUse:
     """A document a verdict rests on and its force on the review date."""
 
@@ -45,7 +45,7 @@ class DocumentUse:
                 "replaced_by": self.replaced_by}
 
 
-@dataclass(frozen=True)
+@frozen
 class RestsOn:
     """The documents an award's (or a quota's) verdicts rest on."""
 

@@ -22,10 +22,11 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import field
 from typing import Any
 
 from emulation_rules.campaign import model as m
+from emulation_rules.frozen import frozen
 from emulation_rules.messages import translate_message
 from emulation_rules.results.words import STATUS, Lang, word
 from emulation_rules.results.words import VERDICTS as VERDICT_WORDS
@@ -56,7 +57,7 @@ def format_number(value: float | int | None, lang: Lang = "vi", digits: int = 2)
 _VI_SEPARATORS = str.maketrans(",.", ".,")
 
 
-@dataclass(frozen=True)
+@frozen
 class Cell:
     """One cell: ``text`` as read, ``value`` as stored in a spreadsheet, ``key`` the code behind."""
 
@@ -70,7 +71,7 @@ class Cell:
         return Cell(text, text or None, key)
 
 
-@dataclass(frozen=True)
+@frozen
 class Column:
     """A column: its key (stable, for tests and ``data-key``), heading, width in characters
     (the workbook's) and whether it holds numbers (right-aligned)."""
@@ -81,7 +82,7 @@ class Column:
     numeric: bool = False
 
 
-@dataclass(frozen=True)
+@frozen
 class Row:
     """A row of cells; ``details``: rows of the table's ``detail_columns`` (shown on expand)."""
 
@@ -89,7 +90,7 @@ class Row:
     details: tuple[tuple[Cell, ...], ...] = ()
 
 
-@dataclass(frozen=True)
+@frozen
 class Table:
     """A table every format shows the same way. ``colour``: the column whose cells' ``key``
     picks a fill (verdict or status)."""
@@ -106,7 +107,7 @@ class Table:
         return next(i for i, c in enumerate(self.columns) if c.key == key)
 
 
-@dataclass(frozen=True)
+@frozen
 class Presentation:
     """What every format shows of one run (tables absent when the run has no such part)."""
 

@@ -19,11 +19,11 @@ from __future__ import annotations
 import datetime as dt
 from bisect import bisect_left
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
 from typing import Any, Literal
 
 from emulation_rules.campaign import model as m
 from emulation_rules.facts.reader import Subject
+from emulation_rules.frozen import frozen
 
 OutcomeStatus = Literal["within_quota", "over_quota", "tied_at_cap"]
 
@@ -35,7 +35,7 @@ OUTCOME_LABELS: dict[str, m.Text] = {
 """Each outcome in words, for the workbook and the HTML report."""
 
 
-@dataclass(frozen=True)
+@frozen
 class QuotaOutcome:
     """One awardee of an over-cap group, placed by the quota's ranking.
 

@@ -4,10 +4,10 @@ imports the other for it."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any, Literal
 
 from emulation_rules.campaign import model as m
+from emulation_rules.frozen import frozen
 from emulation_rules.results.quota_ranking import QuotaOutcome
 
 __all__ = ["QuotaGroup", "QuotaKind", "QuotaResult", "QuotaStatus"]
@@ -16,7 +16,7 @@ QuotaStatus = Literal["met", "not_met", "unknown"]
 QuotaKind = Literal["min_share", "max_share", "max_count"]
 
 
-@dataclass(frozen=True)
+@frozen
 class QuotaGroup:
     """One group of a quota (a unit, a level, or the whole submission) judged on its own.
 
@@ -66,7 +66,7 @@ class QuotaGroup:
         }
 
 
-@dataclass(frozen=True)
+@frozen
 class QuotaResult:
     """One quota judged over one evaluation.
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping
-from dataclasses import dataclass
 
 from emulation_rules.evaluate.result import Evaluation
+from emulation_rules.frozen import frozen
 
 __all__ = ["VERDICTS", "VerdictCounts", "verdict_counts"]
 
@@ -16,7 +16,7 @@ VERDICTS = ("awarded", "not_awarded", "incomplete", "not_eligible")
 the subjects not judged for an award requiring a proposal, is counted beside them)."""
 
 
-@dataclass(frozen=True)
+@frozen
 class VerdictCounts:
     """The verdicts of a run whose rows are not listed (``evaluate --bulk --format html|xlsx``).
 

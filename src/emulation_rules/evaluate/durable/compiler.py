@@ -31,7 +31,7 @@ import json
 import math
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from collections.abc import Set as AbstractSet
-from dataclasses import dataclass, field
+from dataclasses import field
 from typing import Any
 
 from emulation_rules.campaign import model as m
@@ -41,6 +41,7 @@ from emulation_rules.evaluate.durable import limits
 from emulation_rules.evaluate.record_sets import window_dates
 from emulation_rules.evaluate.semantics import AS_OF, HISTORY, award_key, describe, record_reads
 from emulation_rules.evaluate.units import lower
+from emulation_rules.frozen import frozen
 
 Expr = dict[str, Any]
 _AWARD_READ = award_key("")
@@ -50,7 +51,7 @@ _FLIP = {">=": "<", ">": "<=", "<=": ">", "<": ">=", "==": "!=", "!=": "=="}
 _DURABLE_OP = {">=": "$gte", ">": "$gt", "<=": "$lte", "<": "$lt", "!=": "$neq"}
 
 
-@dataclass(frozen=True)
+@frozen
 class CountPlan:
     """A pre-aggregated ``count`` or ``aggregate`` over the records of ``fact``, three-valued:
     ``column + "l"`` and ``column + "h"`` bound the aggregate (left out when infinite: a blank
@@ -114,7 +115,7 @@ class CountPlan:
         return lo != hi or (self.fn in ("min", "max") and not sure)
 
 
-@dataclass(frozen=True)
+@frozen
 class HeldPlan:
     """A pre-aggregated ``held`` condition: ``column`` = how many distinct years of the window
     (relative to the review year, read from the message's ``as_of``) the history holds
@@ -143,7 +144,7 @@ class HeldPlan:
             out[self.column + "y"] = 1 if y in seen else 0
 
 
-@dataclass(frozen=True)
+@frozen
 class CriterionPlan:
     """How one criterion is decided.
 
@@ -169,7 +170,7 @@ class CriterionPlan:
     """The lower-bound columns of every ``count`` and ``aggregate`` it reads (:class:`CountPlan`)."""
 
 
-@dataclass(frozen=True)
+@frozen
 class ItemPlan:
     """How one score-sheet item is scored (rule for conditions, clamp for points facts)."""
 
@@ -179,7 +180,7 @@ class ItemPlan:
     threshold: str
 
 
-@dataclass(frozen=True)
+@frozen
 class CompiledAward:
     """One award compiled: its durable rule set (as data) and how to encode a subject."""
 
@@ -231,7 +232,7 @@ class CompiledAward:
         return json.dumps({self.ruleset_name: self.rules}, sort_keys=True, ensure_ascii=False, indent=1)
 
 
-@dataclass(frozen=True)
+@frozen
 class CompiledCampaign:
     """A campaign compiled with fixed parameter values."""
 

@@ -18,7 +18,6 @@ file path or a PostgreSQL URL (:mod:`emulation_rules.facts.conferred`).
 from __future__ import annotations
 
 import argparse
-import csv
 import datetime as dt
 import io
 import json
@@ -234,6 +233,8 @@ def _rows(path: Path) -> tuple[list[str], list[tuple[int, list[Any]]], Callable[
         header = [unicodedata.normalize("NFC", str(c).strip()) for c in (cells[0] if cells else [])]
         return header, list(enumerate(cells[1:], start=2)), lambda r, c: SourceLocation(name, r, c, sheet)
     text = raw.decode("utf-8-sig", errors="replace")
+    import csv  # a register's table only
+
     reader = list(csv.reader(io.StringIO(text, newline="")))
     header = [unicodedata.normalize("NFC", h.strip()) for h in (reader[0] if reader else [])]
     return header, list(enumerate(reader[1:], start=2)), lambda r, c: SourceLocation(name, r, c)
@@ -320,6 +321,8 @@ def _export(store: Any, args: argparse.Namespace, out: TextIO, err: TextIO) -> i
 
     def write(tmp: Path) -> None:
         if suffix == ".csv":
+            import csv
+
             with open(tmp, "w", encoding="utf-8", newline="") as handle:
                 w = csv.writer(handle, lineterminator="\n")
                 w.writerow(EXPORT_COLUMNS)

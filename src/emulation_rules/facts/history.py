@@ -43,7 +43,6 @@ from emulation_rules.errors import (
     did_you_mean,
     identifier_message,
 )
-from emulation_rules.facts.json_text import loads_value
 from emulation_rules.frozen import frozen
 
 __all__ = [
@@ -147,6 +146,8 @@ def history_cell(text: Any) -> Any:
     the text as it is when it is not JSON, so that :func:`read_history` says what is wrong."""
     if not isinstance(text, str):
         return text
+    from emulation_rules.facts.json_text import loads_value  # tables only (YAML facts hold lists)
+
     try:
         return loads_value(text)
     except FactsError:

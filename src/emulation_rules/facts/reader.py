@@ -42,7 +42,6 @@ and validated by the same rules.
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import io
 import unicodedata
@@ -75,7 +74,6 @@ from emulation_rules.facts.coerce import (
     to_date,
 )
 from emulation_rules.facts.history import HISTORY_COLUMN, HeldTitle, history_cell, read_history
-from emulation_rules.facts.json_text import loads_value, parse_json
 from emulation_rules.facts.vocab import KINDS, Choice, choose, unknown_message
 from emulation_rules.frozen import frozen
 
@@ -173,6 +171,8 @@ def parse_facts_text(
 ) -> Submission:
     """Validate YAML or JSON facts text; see :func:`load_facts`."""
     if format == "json":
+        from emulation_rules.facts.json_text import parse_json  # JSON facts only
+
         data, smap = parse_json(text, file=file)  # strict, every value located (json_text.py)
     else:
         try:
@@ -322,6 +322,8 @@ def parse_facts_csv(
     on_error: OnError = "raise",
 ) -> Submission:
     """Validate CSV facts (one subject per row); problems name the row and column."""
+    import csv  # CSV facts only
+
     from emulation_rules.facts.cycle import PROPOSED_COLUMN, proposals_from_cells
 
     reader = csv.reader(io.StringIO(text, newline=""))
@@ -537,6 +539,8 @@ class FactsReader:
     def records(self, decl: m.FactDecl, value: Any, path: tuple[PathItem, ...],
                 out: list[Problem]) -> Any:
         if isinstance(value, str) and self.from_text:
+            from emulation_rules.facts.json_text import loads_value  # records written in a cell
+
             try:
                 value = loads_value(value)  # bounded: depth, number length, duplicate keys
             except FactsError as exc:

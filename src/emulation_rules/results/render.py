@@ -7,7 +7,6 @@ produced it) and returns text.
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import io
 import json
@@ -72,6 +71,8 @@ def render_csv(evaluation: Evaluation, campaign: m.Campaign | None = None) -> st
     """One row per subject and award (``CSV_COLUMNS``, codes and ids, not words: the
     presentation's detail rows read by their keys); lists joined with ``;``. Text that a
     spreadsheet would read as a formula is neutralised (:func:`text_cell`)."""
+    import csv  # the CSV output only
+
     from emulation_rules.results._tables import Builder
 
     details = Builder(Formatter("vi", campaign), ids=True).details(evaluation)  # the one table it needs

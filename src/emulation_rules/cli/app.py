@@ -364,6 +364,7 @@ def main() -> None:
     """Console entry point."""
     gc.freeze()  # what the imports made lives to the end: no collection, nor those at exit, scans it again
     code = run()
+    gc.freeze()  # nor what the run made: the process ends here and its memory goes back whole
     try:
         if sys.stdout is not None:
             sys.stdout.flush()  # a full or closed stdout fails here, not at interpreter exit

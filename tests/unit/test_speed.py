@@ -97,24 +97,39 @@ def test_a_campaign_from_the_cache_is_located_in_the_file_named_now(ldtt_copy, m
     another way as spelled, and one read from standard input in ``<stdin>``. The warning is the one above (Nghị định 91/2017, ldtt ``in_force``)."""
     import io
 
+    from emulation_rules.campaign import safe_yaml
+    from emulation_rules.cli import force
     from emulation_rules.cli.app import run
 
     facts = EXAMPLES / "ldtt_cstdcs_2025" / "facts.yaml"
     copy = ldtt_copy.with_name("copy.yaml")
     shutil.copy(ldtt_copy, copy)
-    for path in (ldtt_copy, copy, Path("copy.yaml")):
-        if not path.is_absolute():
+    parsed: list[str] = []
+    real = safe_yaml.parse_yaml
+    monkeypatch.setattr(force, "parse_yaml", lambda *a, **k: parsed.append("again") or real(*a, **k))
+    located = []
+    for path in (str(ldtt_copy), str(copy), "copy.yaml", "./copy.yaml"):
+        if not Path(path).is_absolute():
             monkeypatch.chdir(copy.parent)
         err = io.StringIO()
-        assert run(["evaluate", str(path), "--facts", str(facts), "--lang", "en"],
+        assert run(["evaluate", path, "--facts", str(facts), "--lang", "en"],
                    stdout=io.StringIO(), stderr=err) == 0
         warned = [line for line in err.getvalue().splitlines() if "document-not-in-force" in line]
         assert warned and all(line.startswith(f"warning: {path}:") for line in warned), (path, warned)
+        located.append([line.replace(path, "FILE", 1) for line in warned])
+    assert parsed == []  # each from the one entry's source map, named as given
+    assert all(lines == located[0] for lines in located)
     monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(copy.read_bytes())))  # never cached
     err = io.StringIO()
     assert run(["evaluate", "-", "--facts", str(facts), "--lang", "en"], stdout=io.StringIO(), stderr=err) == 0
     warned = [line for line in err.getvalue().splitlines() if "document-not-in-force" in line]
     assert warned and all(line.startswith("warning: <stdin>:") for line in warned), warned
+    monkeypatch.setattr(force, "source_map_of", lambda campaign: None)  # as parsing the file again gives
+    err = io.StringIO()
+    assert run(["evaluate", "copy.yaml", "--facts", str(facts), "--lang", "en"], stdout=io.StringIO(), stderr=err) == 0
+    assert parsed == ["again"]
+    assert [line.replace("copy.yaml", "FILE", 1) for line in err.getvalue().splitlines()
+            if "document-not-in-force" in line] == located[0]
 
 
 def test_a_damaged_entry_is_a_miss_and_is_written_again(ldtt_copy):

@@ -7,7 +7,8 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import os
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
+from dataclasses import replace
 from pathlib import Path
 from typing import Any, TextIO
 
@@ -15,10 +16,10 @@ from emulation_rules.campaign import model as m
 from emulation_rules.campaign.force import force_problems, review_days
 from emulation_rules.campaign.money import plain_number
 from emulation_rules.campaign.reading import STDIN
-from emulation_rules.campaign.safe_yaml import parse_yaml
+from emulation_rules.campaign.safe_yaml import SourceMap, parse_yaml
 from emulation_rules.campaign.shipped import shipped_campaign_path
 from emulation_rules.campaign.sources import source_map_of
-from emulation_rules.errors import Problem
+from emulation_rules.errors import PathItem, Problem, SourceLocation
 
 __all__ = ["STRICT_HELP", "evaluation_force", "figures_verbose", "validate_force"]
 
@@ -32,12 +33,25 @@ def _located(path: str | Path, campaign: m.Campaign, days: Mapping[str, dt.date]
     path = shipped_campaign_path(path) or path  # a shipped campaign's id: its file
     smap = source_map_of(campaign)  # kept by the loader, also for a campaign read from the cache
     named = "<stdin>" if os.fspath(path) == STDIN else str(Path(path))  # as the loader names it
-    if smap is None or smap.file != named:  # the cache's may name another file of the same bytes
+    if smap is None:
         try:
             smap = parse_yaml(Path(path).read_bytes(), file=str(path))[1]
         except (OSError, ValueError):  # pragma: no cover - the file was just loaded
             return force_problems(campaign, days)
+    elif smap.file != named:  # the cache's names another file of the same bytes: located in this one
+        return force_problems(campaign, days, _in_file(smap, str(path)))
     return force_problems(campaign, days, smap.locate)
+
+
+def _in_file(smap: SourceMap, file: str) -> Callable[[tuple[PathItem, ...]], SourceLocation | None]:
+    """``smap.locate`` for another file of the same bytes: the same lines and columns, named as
+    parsing ``file`` would name them (not parsed again)."""
+
+    def locate(path: tuple[PathItem, ...]) -> SourceLocation | None:
+        found = smap.locate(path)
+        return None if found is None else replace(found, file=file)
+
+    return locate
 
 
 def validate_force(name: str, campaign: m.Campaign, entry: dict[str, Any], out: TextIO, *,

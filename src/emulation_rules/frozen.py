@@ -4,10 +4,11 @@ Python 3.11 writes out and compiles six functions for each frozen dataclass when
 defined (``__init__``, ``__setattr__``, ``__delattr__``, ``__eq__``, ``__hash__``, ``__repr__``):
 half a millisecond a class, 20 ms of a one-unit ``evaluate``'s start for the classes its modules
 define. Here ``__eq__``, ``__hash__`` and ``__repr__`` are shared functions reading the class's
-fields instead. They behave as the generated ones do: ``==`` compares the tuples of the compared
-fields of two objects of the same class (``NotImplemented`` otherwise), ``hash()`` hashes the
-tuple of the hashed fields, ``repr()`` reads ``Name(field=value, ...)`` and ``...`` where an
-object holds itself; a method the class writes itself is kept, as ``dataclass`` keeps it.
+fields instead. They behave as the generated ones of the running Python do: ``==`` compares two
+objects of the same class by their compared fields (``NotImplemented`` otherwise; as tuples up to
+Python 3.12, field by field and an object equal to itself from 3.13), ``hash()`` hashes the tuple
+of the hashed fields, ``repr()`` reads ``Name(field=value, ...)`` and ``...`` where an object
+holds itself; a method the class writes itself is kept, as ``dataclass`` keeps it.
 
 Used by the modules a one-unit ``evaluate`` imports (``tests/unit/test_speed.py`` checks that
 they define no frozen dataclass otherwise); elsewhere ``@dataclass(frozen=True)`` does as well.
@@ -17,6 +18,7 @@ from __future__ import annotations
 
 import _thread
 import dataclasses
+import sys
 from collections.abc import Callable
 from operator import attrgetter
 from typing import Any, TypeVar, dataclass_transform, overload
@@ -46,7 +48,7 @@ def frozen(cls: type[_T] | None = None, /, *, slots: bool = False) -> Any:
         for name, method in _methods(made).items():
             if (name == "__hash__" and explicit_hash) or (name != "__hash__" and name in own):
                 continue
-            method.__qualname__ = f"{made.__qualname__}.{name}"
+            method.__name__, method.__qualname__ = name, f"{made.__qualname__}.{name}"
             setattr(made, name, method)
         return made
 
@@ -65,14 +67,27 @@ def _values(names: list[str]) -> Callable[[Any], tuple[Any, ...]]:
 
 def _methods(cls: type) -> dict[str, Callable[..., Any]]:
     fields = dataclasses.fields(cls)
-    compared = _values([f.name for f in fields if f.compare])
+    names = tuple(f.name for f in fields if f.compare)
+    compared = _values(list(names))
     hashed = _values([f.name for f in fields if (f.compare if f.hash is None else f.hash)])
     shown = tuple(f.name for f in fields if f.repr)
     running: set[tuple[int, int]] = set()
 
-    def __eq__(self: Any, other: object) -> Any:
+    def __eq__(self: Any, other: object) -> Any:  # as Python 3.11 and 3.12 generate it
         if other.__class__ is self.__class__:
             return compared(self) == compared(other)
+        return NotImplemented
+
+    def __eq_313__(self: Any, other: object) -> Any:  # as Python 3.13 generates it
+        if self is other:
+            return True
+        if other.__class__ is self.__class__:
+            equal: Any = True
+            for name in names:  # self.a == other.a and self.b == other.b ...
+                equal = getattr(self, name) == getattr(other, name)
+                if not equal:
+                    return equal
+            return equal
         return NotImplemented
 
     def __hash__(self: Any) -> int:
@@ -88,4 +103,5 @@ def _methods(cls: type) -> dict[str, Callable[..., Any]]:
         finally:
             running.discard(key)
 
-    return {"__eq__": __eq__, "__hash__": __hash__, "__repr__": __repr__}
+    return {"__eq__": __eq_313__ if sys.version_info >= (3, 13) else __eq__, "__hash__": __hash__,
+            "__repr__": __repr__}

@@ -46,9 +46,19 @@ class NewSlots:
     b: Any = None
 
 
-NAN = float("nan")
+class Odd:
+    """Equal to nothing, itself included, and says so with an empty string."""
+
+    def __eq__(self, other: object) -> Any:
+        return ""
+
+    __hash__ = object.__hash__
+
+
+NAN, ODD = float("nan"), Odd()
 CASES = [((1,), (1,)), ((1, "x"), (1, "x")), ((1, "x"), (2, "x")), ((1, float("nan")), (1, float("nan"))),
-         ((1, NAN), (1, NAN)), ((1, (2, 3)), (1, (2, 3))), ((1, [1]), (1, [2])), ((1, None), (1, 0))]
+         ((1, NAN), (1, NAN)), ((1, (2, 3)), (1, (2, 3))), ((1, [1]), (1, [2])), ((1, None), (1, 0)),
+         ((1, ODD), (1, ODD)), ((1, Odd()), (1, Odd())), ((2, ODD), (1, ODD))]
 
 
 @pytest.mark.parametrize(("old", "new"), [(Old, New), (OldSlots, NewSlots)], ids=["plain", "slots"])
@@ -62,6 +72,7 @@ def test_equality_hash_and_repr_are_the_dataclass_ones(old: type, new: type) -> 
             assert (o1 == o2, o1 != o2, o2 == o1) == (n1 == n2, n1 != n2, n2 == n1)
             assert repr(o1) == repr(n1).replace("New", "Old")
             assert n1.__eq__(object()) is NotImplemented and n1 != 1
+            assert (o1 == o1) == (n1 == n1)
             if not isinstance(left[-1], list):
                 assert hash(o1) == hash(n1)
     with pytest.raises(TypeError):
@@ -80,7 +91,7 @@ def test_immutability_fields_pickling_and_replace_are_the_dataclass_ones(old: ty
     assert pickle.loads(pickle.dumps(n)) == n and copy.deepcopy(n) == n
     assert dataclasses.replace(n, a=5) == new(5, "x")
     assert dataclasses.asdict(n) == dataclasses.asdict(old(1, "x"))
-    assert new.__eq__.__qualname__ == f"{new.__name__}.__eq__"
+    assert (new.__eq__.__name__, new.__eq__.__qualname__) == ("__eq__", f"{new.__name__}.__eq__")
     assert hasattr(n, "__dict__") == hasattr(old(1), "__dict__")
 
 

@@ -115,6 +115,23 @@ def test_the_text_table_builds_only_the_tables_it_prints():
                                                                    whole.phase)
 
 
+def test_the_collector_is_as_the_importer_left_it():
+    """The command line's modules are imported with the cyclic collector off (cli/__init__), and
+    it is on again after, unless whoever imported them had turned it off."""
+    import subprocess
+    import sys
+
+    probe = ("import gc, sys\n"
+             "if sys.argv[1] == 'off':\n"
+             "    gc.disable()\n"
+             "import emulation_rules.cli\n"
+             "print(gc.isenabled(), 'emulation_rules.cli.app' in sys.modules)\n")
+    for state, expected in (("on", "True True"), ("off", "False True")):
+        proc = subprocess.run([sys.executable, "-c", probe, state], capture_output=True, text=True, timeout=120,
+                              check=True)
+        assert proc.stdout.split() == expected.split()
+
+
 def run_err(argv: list[str]) -> str:
     err = io.StringIO()
     run(argv, stdout=io.StringIO(), stderr=err)

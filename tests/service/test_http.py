@@ -6,6 +6,7 @@ Expected verdicts come from the plan texts (seed file and line cited at each ass
 from __future__ import annotations
 
 import json
+import time
 import unicodedata
 import uuid
 from collections import Counter
@@ -524,7 +525,7 @@ def test_reload_is_atomic(tmp_path: Path, how: str) -> None:
                 assert report["kept"] == ["tkv_2019"]
                 assert report["problems"]["tkv_2019.yaml"][0]["code"] == "unknown-enum-value"
             else:
-                wait_for(lambda: "kept (bad edit) ['tkv_2019']" in srv.log())
+                wait_for(lambda: "giữ bản cũ (bản sửa có lỗi) ['tkv_2019']" in srv.log())
             assert c.get("/campaigns/tkv_2019").json()["content_hash"] == before
             r = c.post("/campaigns/tkv_2019/evaluations", content=UNIT_BODY, headers=JSON)
             assert r.json()["subjects"][1]["awards"][0]["verdict"] == "awarded"  # old rules
@@ -555,13 +556,30 @@ def test_refuses_to_start_without_a_valid_campaign(tmp_path: Path) -> None:
     assert "no valid campaign" in err.getvalue() and "bad.yaml:" in err.getvalue()
 
 
-def test_invalid_files_are_left_out_at_start(tmp_path: Path) -> None:
+@pytest.mark.parametrize(("lang", "left_out", "reloaded"), [
+    ("vi", "bỏ ra: broken.yaml:1:1: phases: phong trào không có giai đoạn phải khai review_year",
+     "nạp lại: đã nạp []; không đổi ["),
+    ("en", "left out: broken.yaml:1:1: phases: a campaign without phases must declare review_year",
+     "reload: loaded []; unchanged ["),
+])
+def test_invalid_files_are_left_out_at_start(tmp_path: Path, lang: str, left_out: str, reloaded: str) -> None:
+    """What the service logs itself is in ``serve --lang`` (Vietnamese by default), as what the
+    command writes: the file left out at start, again at a reload, and what the reload changed."""
     campaigns = copy_campaigns(tmp_path / "campaigns")
     (campaigns / "broken.yaml").write_text("schema_version: 2\nid: broken\n", encoding="utf-8")
-    srv = Server(campaigns, "--no-log").start()
+    srv = Server(campaigns, "--no-log", "--lang", lang).start()
     try:
         assert httpx.get(f"{srv.url}/readyz").json()["campaigns"] == N_CAMPAIGNS
-        assert "left out: broken.yaml:" in srv.log()
+        assert httpx.post(f"{srv.url}/admin/reload").status_code == 200
+        for _ in range(200):  # the reload's own line comes last
+            if reloaded in srv.log():
+                break
+            time.sleep(0.05)
+        log = srv.log()
+        # at start: the logger's line and the command's own; at the reload: the logger's
+        assert log.count(left_out) == 2
+        assert log.count(left_out.replace("bỏ ra", "nạp lại").replace("left out", "reload")) == 1
+        assert ("left out" in log, "reload:" in log) == ((False, False) if lang == "vi" else (True, True))
     finally:
         srv.stop()
 

@@ -248,6 +248,7 @@ def _cmd_serve(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         body_timeout_s=args.body_timeout,
         keep_alive_s=args.keep_alive,
         register_db=args.register,
+        lang="en" if args.lang == "en" else "vi",
     )
     try:
         app = create_app(settings.campaigns_dir, settings=settings)

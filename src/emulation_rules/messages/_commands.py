@@ -217,6 +217,10 @@ ENTRIES: tuple[tuple[str, str], ...] = (
      "--workers, --max-body, --max-subjects, --timeout, --max-header-bytes, --max-headers, --head-timeout, "
      "--body-timeout và --keep-alive phải là số dương"),
     ("left out: {line}", "bỏ ra: {line}"),
+    ("reload: loaded {a}; unchanged {b}; kept (bad edit) {c}; removed {d}",
+     "nạp lại: đã nạp {a}; không đổi {b}; giữ bản cũ (bản sửa có lỗi) {c}; đã bỏ {d}"),
+    ("reload: {line}", "nạp lại: {line}"),
+    ("SIGHUP: the reload generation cannot be raised: {x}", "SIGHUP: không tăng được lượt nạp lại chung: {x}"),
     ("warning: binding {h}, reachable from other machines without any token (--token-file)",
      "cảnh báo: lắng nghe trên {h}, máy khác truy cập được mà không cần mã truy cập nào (--token-file)"),
     ("warning: binding {h}, reachable from other machines", "cảnh báo: lắng nghe trên {h}, máy khác truy cập được"),

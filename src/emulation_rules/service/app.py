@@ -53,6 +53,7 @@ from emulation_rules.service.delivery import ClientDisconnect, answer, compute, 
 from emulation_rules.service.impact import add_impact_routes
 from emulation_rules.service.language import install_language
 from emulation_rules.service.limits import BodyLimit, bearer_auth, require_media
+from emulation_rules.service.logs import speak
 from emulation_rules.service.problems import (
     PROBLEM_MEDIA_TYPE,
     NoCampaignsError,
@@ -136,6 +137,7 @@ def create_app(campaigns_dir: str | Path, *, settings: ServiceSettings | None = 
     """
     directory = Path(campaigns_dir)
     settings = dataclasses.replace(settings or ServiceSettings(directory), campaigns_dir=directory)
+    speak(settings.lang)  # the log lines below in the operator's language (service/logs.py)
     generation = Generation(Path(settings.generation_file)) if settings.generation_file else None
     # the generation before the directory: a reload raised by another worker while this one
     # reads and builds is caught up at the first request (read after, it would be lost)

@@ -51,6 +51,8 @@ class ServiceSettings:
         keep_alive_s: an idle keep-alive connection is closed after this many seconds (5).
         generation_file: the reload generation shared by the workers (:mod:`.supervisor`);
             ``None`` with one process.
+        lang: the language of the service's own log lines (``vi``, the default, or ``en``;
+            :mod:`.logs`); answers follow each request's ``Accept-Language``.
     """
 
     campaigns_dir: Path
@@ -69,6 +71,7 @@ class ServiceSettings:
     keep_alive_s: int = 5
     generation_file: str | None = None
     register_db: str | None = None
+    lang: Literal["vi", "en"] = "vi"
 
     def to_env(self) -> str:
         """JSON text for :data:`SETTINGS_ENV` (tokens included: the variable is process-local)."""

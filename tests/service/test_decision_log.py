@@ -72,6 +72,25 @@ def test_an_undelivered_answer_is_marked_never_erased(tmp_path: Path) -> None:
         log.close()
 
 
+def test_a_mark_lands_only_beside_its_decision(tmp_path: Path) -> None:
+    """A request that stopped waiting for its commit (503, ``log-timeout``) marks its decision
+    undelivered; when that decision's own commit then fails, no answer was sent and there is no
+    decision to mark: the mark, committed after, must not stand alone."""
+    log = DecisionLog(str(tmp_path / "d.sqlite"))
+    try:
+        good = log.record(**_fields(1))
+        # a decision whose commit fails (kind is NOT NULL), as a disk or server error would
+        failed_id, failed = log.submit(**{**_fields(2), "kind": None})
+        with pytest.raises(Exception, match="NOT NULL"):
+            failed.result(timeout=30)  # type: ignore[union-attr]
+        log.mark_undelivered(failed_id, "log-timeout").result(timeout=30)  # type: ignore[union-attr]
+        log.mark_undelivered(good, "log-timeout").result(timeout=30)  # type: ignore[union-attr]
+        assert log.undelivered() == {good: "log-timeout"}
+        assert log.ids() == {good}
+    finally:
+        log.close()
+
+
 def test_a_write_failure_reaches_every_waiting_request(tmp_path: Path) -> None:
     db = tmp_path / "d.sqlite"
     log = DecisionLog(str(db))

@@ -148,6 +148,7 @@ def test_on_the_event_loop_decisions_are_committed_by_one_task_in_groups(postgre
               "backend": "python", "package_version": "test", "facts_sha256": "0" * 64,
               "result_sha256": "1" * 64, "options": {"explain": True},
               "verdicts": {"subjects": {"S": {"a": "awarded"}}, "quotas": {}}, "facts": None}
+    never = "00000000-0000-4000-8000-000000000000"  # no decision has this id
 
     async def main() -> list[str]:
         submitted = [log.submit(**fields) for _ in range(40)]
@@ -155,6 +156,7 @@ def test_on_the_event_loop_decisions_are_committed_by_one_task_in_groups(postgre
         await asyncio.gather(*(done for _, done in submitted))
         assert 1 <= log.commits < 40
         await log.mark_undelivered(submitted[0][0], "client-disconnected")  # type: ignore[misc]
+        await log.mark_undelivered(never, "log-timeout")  # type: ignore[misc]  # no such decision
         await log._aconn.close()  # the connection drops: the next commit opens another
         log._aconn = None
         again = log.submit(**fields)
@@ -168,5 +170,6 @@ def test_on_the_event_loop_decisions_are_committed_by_one_task_in_groups(postgre
     try:
         assert set(ids) <= check.ids()
         assert check.undelivered().get(ids[0]) == "client-disconnected"
+        assert never not in check.undelivered()  # a mark lands only beside its decision
     finally:
         check.close()

@@ -168,6 +168,13 @@ class DecisionLog:
             f"VALUES ({', '.join(mark for _ in t.columns)})"
             for t in (DECISIONS, UNDELIVERED)
         }
+        # a mark lands only beside its decision: a decision whose own commit failed after its
+        # request gave up waiting (log-timeout) leaves no mark of a decision that is not there
+        self._insert_sql[UNDELIVERED.name] = (
+            f"INSERT INTO {UNDELIVERED.name} ({', '.join(c.name for c in UNDELIVERED.columns)}) "
+            f"SELECT {', '.join(mark for _ in UNDELIVERED.columns)} "
+            f"WHERE EXISTS (SELECT 1 FROM {DECISIONS.name} WHERE id = {mark})"
+        )
         self._raw: Any = None
         self._loop_raw: Any = None  # the event loop's own connection (SQLite), see _put
         self._pending: list[_Job] = []  # queued on the event loop, committed at its next turn
@@ -224,7 +231,9 @@ class DecisionLog:
         return decision_id
 
     def mark_undelivered(self, decision_id: str, reason: str) -> Waiter:
-        """Record that the answer of ``decision_id`` did not reach its client."""
+        """Record that the answer of ``decision_id`` did not reach its client (in the commit after
+        its decision's, or in the same; nothing is recorded when the decision itself is not in
+        the log: its commit failed after its request stopped waiting, so no answer was sent)."""
         return self._put(UNDELIVERED, {"id": decision_id, "created_at": _now(), "reason": reason})
 
     def _put(self, table: sa.Table, row: dict[str, Any]) -> Waiter:
@@ -436,8 +445,10 @@ _COLUMNS = {
 
 
 def _values(table: sa.Table, row: dict[str, Any]) -> tuple[Any, ...]:
-    """The row as the driver's parameters, in column order (JSON columns as text)."""
-    return tuple(_json_text(row[name]) if is_json else row[name] for name, is_json in _COLUMNS[table])
+    """The row as the driver's parameters, in column order (JSON columns as text); a mark's
+    decision id once more, for the condition that its decision is logged."""
+    values = tuple(_json_text(row[name]) if is_json else row[name] for name, is_json in _COLUMNS[table])
+    return (*values, row["id"]) if table is UNDELIVERED else values
 
 
 def _json_text(data: Any) -> str:

@@ -214,7 +214,7 @@ def _cmd_serve(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     from emulation_rules.service.problems import NoCampaignsError
     from emulation_rules.service.protocol import GuardedProtocol
     from emulation_rules.service.settings import SETTINGS_ENV, ServiceSettings
-    from emulation_rules.service.supervisor import Generation, Supervisor, WorkerConfig
+    from emulation_rules.service.supervisor import Generation, Supervisor, WorkerConfig, settle_heap
 
     if not args.campaigns_dir.is_dir():
         err.write(f"{args.campaigns_dir}: not a directory\n")
@@ -283,6 +283,7 @@ def _cmd_serve(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         "timeout_keep_alive": args.keep_alive,
     }
     if args.workers == 1:
+        settle_heap()  # after start-up (service/supervisor.py)
         uvicorn.run(app, **common)
         return EXIT_OK
     # Each worker process builds its own app from the settings in its environment; they share

@@ -64,7 +64,7 @@ from emulation_rules.service.query import EvaluationQuery, evaluation_options, q
 from emulation_rules.service.registry import CampaignRegistry, Served, campaign_from_text
 from emulation_rules.service.settings import ServiceSettings
 from emulation_rules.service.state import ServiceState
-from emulation_rules.service.supervisor import Generation, watch_parent
+from emulation_rules.service.supervisor import Generation, settle_heap, watch_parent
 from emulation_rules.service.work import (
     Options,
     dumps,
@@ -207,10 +207,13 @@ def create_app(campaigns_dir: str | Path, *, settings: ServiceSettings | None = 
 
 def app_from_env() -> FastAPI:
     """App factory for uvicorn worker processes (settings from ``SETTINGS_ENV``); the worker
-    exits when its parent dies (:func:`~.supervisor.watch_parent`)."""
+    exits when its parent dies (:func:`~.supervisor.watch_parent`); its start-up heap is
+    frozen (:func:`~.supervisor.settle_heap`)."""
     watch_parent()
     settings = ServiceSettings.from_env()
-    return create_app(settings.campaigns_dir, settings=settings)
+    app = create_app(settings.campaigns_dir, settings=settings)
+    settle_heap()
+    return app
 
 
 def _install_errors(app: FastAPI) -> None:

@@ -50,8 +50,11 @@ class _Language:
         self.app = app
 
     async def __call__(self, scope: dict[str, Any], receive: Any, send: Any) -> None:
-        headers = {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in scope.get("headers", ())}
-        if scope["type"] != "http" or preferred(headers.get("accept-language")) != "vi":
+        accept = None  # the one header read here (the last one given), without decoding the others
+        for k, v in scope.get("headers", ()):
+            if k.lower() == b"accept-language":
+                accept = v.decode("latin-1")
+        if scope["type"] != "http" or preferred(accept) != "vi":
             await self.app(scope, receive, send)
             return
         path = str(scope.get("path", ""))

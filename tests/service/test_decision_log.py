@@ -171,3 +171,45 @@ def test_replay_never_creates_a_decision_log(tmp_path: Path, state: str) -> None
     )
     assert code == 2 and "no decision log here" in err.getvalue()
     assert db.exists() == (state == "empty") and (state == "missing" or db.stat().st_size == 0)
+
+
+def test_sqlite_checkpoints_in_a_thread_of_its_own_never_in_a_commit(tmp_path: Path) -> None:
+    """A checkpoint waits for the disk (two fsyncs): it runs in the log's checkpointer thread
+    shortly after commits, never in a commit on the server's loop (wal_autocheckpoint off), and
+    what it leaves is checkpointed when the log closes."""
+    import asyncio
+    import sqlite3
+    import time
+
+    path = tmp_path / "d.sqlite"
+    log = DecisionLog(str(path))
+
+    async def main() -> list[str]:
+        ids = []
+        for turn in range(20):  # twenty turns of the loop: twenty commits, none checkpointing
+            submitted = [log.submit(**_fields(turn * 100 + n)) for n in range(100)]
+            await asyncio.gather(*(done for _, done in submitted))
+            ids += [decision_id for decision_id, _ in submitted]
+        return ids
+
+    try:
+        ids = asyncio.run(main())
+        assert log.commits == 20
+        raw = log.engine.raw_connection()
+        try:
+            assert raw.cursor().execute("PRAGMA wal_autocheckpoint").fetchone()[0] == 0
+        finally:
+            raw.close()
+        deadline = time.monotonic() + 30
+        while log.checkpoints == 0 and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert log.checkpoints >= 1 and log._checkpointer is not None
+        with contextlib.closing(sqlite3.connect(path)) as db:
+            busy, frames, done = db.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchone()
+        assert busy == 0 and frames == done  # nothing left for it: the thread checkpointed
+    finally:
+        log.close()
+    assert log._checkpointer is None
+    assert not (tmp_path / "d.sqlite-wal").exists() or (tmp_path / "d.sqlite-wal").stat().st_size == 0
+    with contextlib.closing(sqlite3.connect(path)) as db:
+        assert {r[0] for r in db.execute("SELECT id FROM decisions")} == set(ids)

@@ -505,7 +505,10 @@ def _values(table: sa.Table, row: dict[str, Any]) -> tuple[Any, ...]:
 
 
 def _json_text(data: Any) -> str:
-    return orjson.dumps(data, option=orjson.OPT_NON_STR_KEYS).decode()
+    try:  # orjson's option for keys that are not text doubles its time: asked only when needed
+        return orjson.dumps(data).decode()
+    except TypeError:
+        return orjson.dumps(data, option=orjson.OPT_NON_STR_KEYS).decode()
 
 
 def _now() -> str:

@@ -102,8 +102,14 @@ class Outcome:
 
 
 def dumps(data: Any) -> bytes:
-    """Compact UTF-8 JSON (Vietnamese kept as is): the bytes sent and hashed (orjson)."""
-    return orjson.dumps(data, option=orjson.OPT_NON_STR_KEYS)
+    """Compact UTF-8 JSON (Vietnamese kept as is): the bytes sent and hashed (orjson). Keys that
+    are not text (numbers, dates) are written as text; orjson's option for them doubles its time
+    on every document (15.5 against 8.5 us for a one-unit evaluation), so it is asked only for a
+    document that has one."""
+    try:
+        return orjson.dumps(data)
+    except TypeError:  # a key that is not text (or a value orjson cannot write: raised again)
+        return orjson.dumps(data, option=orjson.OPT_NON_STR_KEYS)
 
 
 def _bad(code: ProblemCode, message: str, path: tuple[str, ...], hint: str | None = None) -> ServiceProblem:

@@ -121,11 +121,30 @@ class Server:
                 with socket.create_connection(("127.0.0.1", port), timeout=2) as s:
                     s.sendall(b"GET /readyz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
                     if s.recv(12).endswith(b"200"):
+                        self._settle(cmd, deadline)
                         return
             except OSError:
                 pass
             time.sleep(0.2)
         raise SystemExit("server did not start")
+
+    def _settle(self, cmd: list[str], deadline: float) -> None:
+        """With ``--workers N``, wait until every worker has started (N processes under the
+        supervisor) and none is still building its engines (CPU still rising): /readyz answers
+        as soon as one worker serves, and a load begun then keeps its connections on that one."""
+        if "--workers" not in cmd:
+            return
+        workers = int(cmd[cmd.index("--workers") + 1])
+        last = None
+        while time.monotonic() < deadline:
+            time.sleep(0.5)
+            if len(_tree(self.proc.pid)) <= workers:
+                last = None
+                continue
+            cpu = self.cpu_s()
+            if last is not None and cpu - last < 0.02:
+                return
+            last = cpu
 
     def cpu_s(self) -> float:
         """CPU seconds (user + system) of the server process and its workers so far."""

@@ -143,3 +143,45 @@ def _sighup_under_load(srv: Server, campaigns: Path) -> None:
             t.join(timeout=60)
     assert not errors, errors[:3]
     assert answered[0] >= 10
+
+
+def test_each_worker_listens_on_a_socket_of_its_own() -> None:
+    """On Linux the supervisor's address is bound with SO_REUSEPORT and never listened on; what a
+    worker receives (pickled as multiprocessing hands it over) is a new socket on the same address,
+    so the kernel spreads connections over the workers' accept queues, not the first to wake."""
+    import pickle
+    import socket
+    import sys
+    from multiprocessing.reduction import ForkingPickler
+
+    import pytest
+
+    from emulation_rules.service.supervisor import WorkerConfig
+
+    if not (sys.platform.startswith("linux") and hasattr(socket, "SO_REUSEPORT")):
+        pytest.skip("SO_REUSEPORT spreads connections on Linux only")
+    parent = WorkerConfig("emulation_rules.service.app:app_from_env", host="127.0.0.1", port=0).bind_socket()
+    workers = [pickle.loads(ForkingPickler.dumps(parent)) for _ in range(2)]
+    try:
+        assert parent.getsockopt(socket.SOL_SOCKET, socket.SO_REUSEPORT)
+        for w in workers:
+            assert w.getsockname() == parent.getsockname() and w.fileno() != parent.fileno()
+            w.listen(64)
+        clients = [socket.create_connection(parent.getsockname()) for _ in range(32)]
+        accepted = []
+        for w in workers:
+            w.setblocking(False)
+            n = 0
+            while True:
+                try:
+                    w.accept()[0].close()
+                except BlockingIOError:
+                    break
+                n += 1
+            accepted.append(n)
+        for c in clients:
+            c.close()
+        assert sum(accepted) == 32 and min(accepted) > 0  # both queues got some (2 in 2**32 not)
+    finally:
+        for s in (parent, *workers):
+            s.close()

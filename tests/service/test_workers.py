@@ -182,6 +182,9 @@ def test_each_worker_listens_on_a_socket_of_its_own() -> None:
         for c in clients:
             c.close()
         assert sum(accepted) == 32 and min(accepted) > 0  # both queues got some (2 in 2**32 not)
+        port = parent.getsockname()[1]
+        with pytest.raises(SystemExit):  # a second server on a port served already is refused
+            WorkerConfig("emulation_rules.service.app:app_from_env", host="127.0.0.1", port=port).bind_socket()
     finally:
         for s in (parent, *workers):
             s.close()

@@ -165,16 +165,23 @@ class WorkerConfig(Config):
         sockets. One socket shared by all (uvicorn's way) left it to whichever worker woke first
         to accept a burst of connections: 32 keep-alive connections opened at once were split
         23:9, 21:11, 20:12 in three runs, and the busier worker set the latency; spread by the
-        kernel, 14:18 to 16:16 in most of 30 trials. (Any process of the same user may then bind
-        the port too, as it may already signal or trace the server.)"""
+        kernel, 14:18 to 16:16 in most of 30 trials. A port something already listens on is
+        refused as before (a probe binds it without ``SO_REUSEPORT``); left open: a second server
+        of the same user started while this one's workers are still starting would share the
+        port with it (as any process of that user may already signal or trace the server)."""
         if not (sys.platform.startswith("linux") and hasattr(socket, "SO_REUSEPORT")) or self.uds or self.fd:
             return super().bind_socket()
         family = socket.AF_INET6 if self.host and ":" in self.host else socket.AF_INET
         sock = _EachWorkerItsOwn(family, socket.SOCK_STREAM, socket.IPPROTO_TCP)
         try:
+            if self.port:  # refused where something listens already, as without SO_REUSEPORT
+                with socket.socket(family, socket.SOCK_STREAM, socket.IPPROTO_TCP) as probe:
+                    probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+                    probe.bind((self.host, self.port))
             _reuse(sock).bind((self.host, self.port))
         except OSError as exc:
-            logger.error(exc)
+            sock.close()
+            logging.getLogger("uvicorn.error").error(exc)  # as uvicorn says it
             sys.exit(3)  # uvicorn's STARTUP_FAILURE
         sock.set_inheritable(True)
         return sock

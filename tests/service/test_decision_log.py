@@ -213,3 +213,40 @@ def test_sqlite_checkpoints_in_a_thread_of_its_own_never_in_a_commit(tmp_path: P
     assert not (tmp_path / "d.sqlite-wal").exists() or (tmp_path / "d.sqlite-wal").stat().st_size == 0
     with contextlib.closing(sqlite3.connect(path)) as db:
         assert {r[0] for r in db.execute("SELECT id FROM decisions")} == set(ids)
+
+
+def test_under_steady_writes_the_wal_starts_again(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Passive checkpoints alone never let SQLite start the log again while commits keep coming
+    (the WAL grew to 334 MB in 40,000 decisions): past RESTART_FRAMES the checkpointer restarts
+    it, and the frames written after that start from the log's beginning."""
+    import asyncio
+    import sqlite3
+    import time
+
+    from emulation_rules.service import decisions
+
+    monkeypatch.setattr(decisions, "RESTART_FRAMES", 20)
+    path = tmp_path / "d.sqlite"
+    log = DecisionLog(str(path))
+
+    async def turns(n: int, first: int) -> None:
+        for turn in range(n):
+            submitted = [log.submit(**_fields(first + turn * 50 + k)) for k in range(50)]
+            await asyncio.gather(*(done for _, done in submitted))
+            await asyncio.sleep(0.01)  # commits keep coming while the checkpointer works
+
+    try:
+        asyncio.run(turns(60, 0))
+        deadline = time.monotonic() + 30
+        while log.restarts == 0 and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert log.restarts >= 1
+        with contextlib.closing(sqlite3.connect(path)) as db:
+            before = db.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchone()[1]
+        asyncio.run(turns(1, 10_000))  # one commit after the restart: written from the start
+        with contextlib.closing(sqlite3.connect(path)) as db:
+            after = db.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchone()[1]
+        assert before > 20 and after < before  # the next commit wrote from the beginning
+        assert log.count() == 60 * 50 + 50
+    finally:
+        log.close()

@@ -18,7 +18,8 @@ rows queued during one turn of the loop at its next turn (a commit in WAL mode i
 fsync; the checkpoint, which copies the log into the database and waits for the disk twice, runs
 in a thread of its own, :data:`CHECKPOINT_AFTER_S` after a commit, not in the commit that fills a
 thousand pages of log: there it stopped the loop for 15 to 60 ms on this machine's disk, every
-few hundred commits); with PostgreSQL (psycopg 3), by one task on an asynchronous connection, everything queued
+few hundred commits; past :data:`RESTART_FRAMES` that thread also starts the log again, holding
+the commits back meanwhile); with PostgreSQL (psycopg 3), by one task on an asynchronous connection, everything queued
 while the previous commit was on its way in the next. Rows submitted from a plain thread go to
 one writer thread per process, which inserts everything queued in one transaction and one commit,
 then releases the requests waiting for it; under load one
@@ -49,7 +50,8 @@ from typing import Any
 import orjson
 import sqlalchemy as sa
 
-__all__ = ["CHECKPOINT_AFTER_S", "MAX_BATCH", "DecisionLog", "DecisionRecord", "Waiter", "database_url"]
+__all__ = ["CHECKPOINT_AFTER_S", "MAX_BATCH", "RESTART_FRAMES", "DecisionLog", "DecisionRecord", "Waiter",
+           "database_url"]
 
 Waiter = Future[None] | asyncio.Future[None]
 """What :meth:`DecisionLog.submit` returns: done once the row is committed (``asyncio.wrap_future``
@@ -61,6 +63,14 @@ MAX_BATCH = 512
 CHECKPOINT_AFTER_S = 0.25
 """How long the SQLite checkpointer thread waits after a commit before it checkpoints (the
 commits of that while go in the same checkpoint)."""
+
+RESTART_FRAMES = 8192
+"""WAL frames (pages: 32 MiB at 4 KiB) past which the checkpointer also restarts the log. A
+passive checkpoint never waits for a writer, so under a steady load a commit always comes between
+it and the next write, and SQLite starts the log again from its beginning only after a checkpoint
+that left nothing behind: the WAL grew without end (334 MB for 40,000 decisions). A RESTART
+checkpoint holds the writers back while it copies what the passive ones left (little) and waits
+for the disk, a few milliseconds once every several thousand decisions."""
 
 _META = sa.MetaData()
 DECISIONS = sa.Table(
@@ -198,6 +208,7 @@ class DecisionLog:
         self._wal_grown = threading.Event()
         self._closing = threading.Event()
         self.checkpoints = 0  # checkpoints run by that thread (for tests)
+        self.restarts = 0  # of which also restarted the WAL (RESTART_FRAMES)
 
     def submit(
         self,
@@ -387,7 +398,8 @@ class DecisionLog:
     def _checkpoint_loop(self) -> None:
         """Checkpoint the WAL :data:`CHECKPOINT_AFTER_S` after a commit, then wait for the next:
         the fsyncs of a checkpoint wait for the disk here, not on a server's event loop. PASSIVE:
-        it copies what it can without waiting for a writer or a reader, so it stops nobody."""
+        it copies what it can without waiting for a writer or a reader, so it stops nobody; past
+        :data:`RESTART_FRAMES` a RESTART one follows, so that the log starts again."""
         raw: Any = None
         while self._wal_grown.wait() and not self._closing.wait(CHECKPOINT_AFTER_S):
             self._wal_grown.clear()  # a commit from now on asks for the next checkpoint
@@ -396,7 +408,10 @@ class DecisionLog:
                     raw = self.engine.raw_connection()
                 cursor = raw.cursor()
                 try:
-                    cursor.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchall()
+                    _, frames, _ = cursor.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchone()
+                    if frames > RESTART_FRAMES:
+                        cursor.execute("PRAGMA wal_checkpoint(RESTART)").fetchall()
+                        self.restarts += 1
                 finally:
                     cursor.close()
                 self.checkpoints += 1

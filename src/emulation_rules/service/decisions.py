@@ -41,7 +41,7 @@ import datetime as dt
 import queue
 import threading
 import uuid
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from concurrent.futures import Future, InvalidStateError
 from dataclasses import dataclass
 from pathlib import Path
@@ -272,12 +272,7 @@ class DecisionLog:
             return waiter
         done: Future[None] = Future()
         if self._writer is None:
-            with self._start_lock:
-                if self._writer is None:
-                    self._writer = threading.Thread(
-                        target=self._write_loop, name="decision-log", daemon=True
-                    )
-                    self._writer.start()
+            self._start_once("_writer", self._write_loop, "decision-log")
         self._queue.put(_Job(table, row, done))
         return done
 
@@ -387,13 +382,16 @@ class DecisionLog:
     def _checkpoint_soon(self) -> None:
         """Have the checkpointer thread (started on the first commit) checkpoint shortly."""
         if self._checkpointer is None:
-            with self._start_lock:
-                if self._checkpointer is None:
-                    self._checkpointer = threading.Thread(
-                        target=self._checkpoint_loop, name="decision-log-checkpoint", daemon=True
-                    )
-                    self._checkpointer.start()
+            self._start_once("_checkpointer", self._checkpoint_loop, "decision-log-checkpoint")
         self._wal_grown.set()
+
+    def _start_once(self, attribute: str, target: Callable[[], None], name: str) -> None:
+        """Start the thread kept in ``attribute`` unless a caller did (one per log)."""
+        with self._start_lock:
+            if getattr(self, attribute) is None:
+                thread = threading.Thread(target=target, name=name, daemon=True)
+                setattr(self, attribute, thread)
+                thread.start()
 
     def _checkpoint_loop(self) -> None:
         """Checkpoint the WAL :data:`CHECKPOINT_AFTER_S` after a commit, then wait for the next:

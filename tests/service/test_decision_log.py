@@ -215,12 +215,27 @@ def test_sqlite_checkpoints_in_a_thread_of_its_own_never_in_a_commit(tmp_path: P
         assert {r[0] for r in db.execute("SELECT id FROM decisions")} == set(ids)
 
 
+def _wal_frames(path: Path) -> int:
+    """The frames in ``path``'s WAL, read by a passive checkpoint of our own; while the log's
+    checkpointer runs one, SQLite answers busy with -1 frames: asked again."""
+    import sqlite3
+    import time
+
+    deadline = time.monotonic() + 30
+    while True:
+        with contextlib.closing(sqlite3.connect(path)) as db:
+            busy, frames, _ = db.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchone()
+        if not busy and frames >= 0:
+            return int(frames)
+        assert time.monotonic() < deadline, "the WAL stayed busy"
+        time.sleep(0.01)
+
+
 def test_under_steady_writes_the_wal_starts_again(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """Passive checkpoints alone never let SQLite start the log again while commits keep coming
     (the WAL grew to 334 MB in 40,000 decisions): past RESTART_FRAMES the checkpointer restarts
     it, and the frames written after that start from the log's beginning."""
     import asyncio
-    import sqlite3
     import time
 
     from emulation_rules.service import decisions
@@ -241,11 +256,9 @@ def test_under_steady_writes_the_wal_starts_again(tmp_path: Path, monkeypatch: p
         while log.restarts == 0 and time.monotonic() < deadline:
             time.sleep(0.05)
         assert log.restarts >= 1
-        with contextlib.closing(sqlite3.connect(path)) as db:
-            before = db.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchone()[1]
+        before = _wal_frames(path)
         asyncio.run(turns(1, 10_000))  # one commit after the restart: written from the start
-        with contextlib.closing(sqlite3.connect(path)) as db:
-            after = db.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchone()[1]
+        after = _wal_frames(path)
         assert before > 20 and after < before  # the next commit wrote from the beginning
         assert log.count() == 60 * 50 + 50
     finally:

@@ -26,7 +26,7 @@ from dataclasses import field
 from typing import Any, Literal
 
 from emulation_rules.campaign import model as m
-from emulation_rules.campaign.memo import MAX_KEPT, kept_for
+from emulation_rules.campaign.memo import kept_for, kept_for_pair
 from emulation_rules.facts.asof import LaterCounts
 from emulation_rules.frozen import frozen
 
@@ -271,28 +271,21 @@ def jsonable(value: Any) -> Any:
     return value
 
 
-_DEFECTS_AT: dict[tuple[int, int], tuple[Any, m.Source, tuple[m.Defect, ...]]] = {}
-_DEFECTS_AT_MAX = MAX_KEPT
-
-
 def defects_at(defects: tuple[m.Defect, ...], source: m.Source) -> tuple[m.Defect, ...]:
     """The recorded defects standing on the lines ``source`` cites, in the same document.
 
-    Remembered per campaign (its ``defects`` tuple and the criterion's ``source`` object, both
-    held by the entry so that their ids stay theirs): the answer depends on no facts, and
+    Remembered per campaign (its ``defects`` tuple and the criterion's ``source`` object:
+    :func:`~emulation_rules.campaign.memo.kept_for_pair`): the answer depends on no facts, and
     computing it for every criterion of every subject cost a quarter of a served evaluation.
     """
     if not defects:
         return ()
-    key = (id(defects), id(source))
-    hit = _DEFECTS_AT.get(key)
-    if hit is not None and hit[0] is defects and hit[1] is source:
-        return hit[2]
-    found = tuple(d for d in defects if d.stands_on(source))
-    if len(_DEFECTS_AT) >= _DEFECTS_AT_MAX:
-        _DEFECTS_AT.clear()  # a bounded memory: rebuilt on demand
-    _DEFECTS_AT[key] = (defects, source, found)
+    found: tuple[m.Defect, ...] = kept_for_pair(defects, source, _defects_at)
     return found
+
+
+def _defects_at(defects: tuple[m.Defect, ...], source: m.Source) -> tuple[m.Defect, ...]:
+    return tuple(d for d in defects if d.stands_on(source))
 
 
 def source_dict(src: m.Source) -> dict[str, Any]:
@@ -300,8 +293,13 @@ def source_dict(src: m.Source) -> dict[str, Any]:
     "lines" ([first, last] or null), "lines_checked" (false when the document's text was not
     there to check them; null without lines), "cite" (the citation in words)}``. Built once per
     citation of the loaded campaign (a fresh copy each call)."""
-    built = kept_for(src, _source_dict)
-    return {**built, "lines": list(built["lines"]) if built["lines"] is not None else None}
+    return _fresh(kept_for(src, _source_dict))
+
+
+def _fresh(built: dict[str, Any]) -> dict[str, Any]:
+    """A copy of a kept citation dict that the caller may change (its list of lines too)."""
+    lines = built["lines"]
+    return {**built, "lines": None if lines is None else list(lines)}
 
 
 def _source_dict(src: m.Source) -> dict[str, Any]:
@@ -346,7 +344,6 @@ def _subject_dict(s: SubjectResult, defects: tuple[m.Defect, ...] = ()) -> dict[
 
 def _criterion_dict(c: CriterionResult, defects: tuple[m.Defect, ...]) -> dict[str, Any]:
     src, cited = _citation(defects, c.source)
-    lines = src["lines"]
     return {
         "criterion": c.criterion_id,
         "label": {"vi": c.label.vi, "en": c.label.en},
@@ -355,26 +352,21 @@ def _criterion_dict(c: CriterionResult, defects: tuple[m.Defect, ...]) -> dict[s
         "missing": list(c.missing),
         "threshold": c.threshold,
         "reviewer_judgement": c.reviewer_judgement,
-        "source": {**src, "lines": None if lines is None else list(lines)},
+        "source": _fresh(src),
         "defects": list(cited),
     }
-
-
-_CITATIONS: dict[tuple[int, int], tuple[Any, m.Source, dict[str, Any], tuple[str, ...]]] = {}
 
 
 def _citation(defects: tuple[m.Defect, ...], source: m.Source) -> tuple[dict[str, Any], tuple[str, ...]]:
     """A criterion's source as :func:`source_dict` builds it (not to be changed: copy it) and the ids of
     the defects standing on it (:func:`defects_at`), found by one look-up per criterion: both depend on
     the campaign only."""
-    key = (id(defects), id(source))
-    hit = _CITATIONS.get(key)
-    if hit is None or hit[0] is not defects or hit[1] is not source:
-        if len(_CITATIONS) >= _DEFECTS_AT_MAX:
-            _CITATIONS.clear()  # a bounded memory: rebuilt on demand
-        built = kept_for(source, _source_dict)
-        hit = _CITATIONS[key] = (defects, source, built, tuple(d.id for d in defects_at(defects, source)))
-    return hit[2], hit[3]
+    found: tuple[dict[str, Any], tuple[str, ...]] = kept_for_pair(defects, source, _citation_of)
+    return found
+
+
+def _citation_of(defects: tuple[m.Defect, ...], source: m.Source) -> tuple[dict[str, Any], tuple[str, ...]]:
+    return kept_for(source, _source_dict), tuple(d.id for d in defects_at(defects, source))
 
 
 CSV_COLUMNS = ("subject_id", "kind", "level_or_role", "name", "award", "verdict", "points", "band",

@@ -366,6 +366,7 @@ TKV = ROOT / "campaigns" / "tkv_2019.yaml"
 TKV_FACTS = ROOT / "examples" / "tkv_2019" / "facts.yaml"
 
 
+@pytest.mark.usefixtures("seeds_dir")  # checks cited plan lines: needs the plans' texts
 @pytest.mark.parametrize("target", ["missing-dir", "a-directory", "/dev/full"])
 def test_unwritable_output_is_exit_2(tmp_path: Path, target: str) -> None:
     if target == "/dev/full" and not Path("/dev/full").exists():

@@ -114,6 +114,7 @@ def _write(tmp_path: Path, body: str, name: str = "c.yaml") -> Path:
     return path
 
 
+@pytest.mark.usefixtures("seeds_dir")  # checks cited plan lines: needs the plans' texts
 def test_a_wrong_expectation_gives_an_expected_vs_actual_diff(tmp_path: Path) -> None:
     path = _write(
         tmp_path,

@@ -184,6 +184,7 @@ def test_evaluate_csv_and_param_and_as_of():
     assert rows["CD-DEONAI"]["failed_criteria"] == "yearly_review;rigorous_review;solidarity"
 
 
+@pytest.mark.usefixtures("seeds_dir")  # checks cited plan lines: needs the plans' texts
 def test_explain_in_either_language_with_citations():
     code, out, _ = cli("explain", TKV, "--facts", FACTS, "--subject", "CD-VANGDANH")
     assert code == 0

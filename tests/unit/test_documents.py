@@ -69,6 +69,7 @@ def test_citations_print_as_people_cite_law() -> None:
     assert c.plan.id == "plan" and c.document("law").number == "06/2022/QH15"
 
 
+@pytest.mark.usefixtures("seeds_dir")  # checks cited plan lines: needs the plans' texts
 def test_a_plan_cited_by_line_names_its_number_and_lines() -> None:
     """TKV 2019: the collective standards, plan 115/KH-CĐTKV V.2, lines 96-98 (000 L96-98)."""
     c = load_campaign(CAMPAIGNS / "tkv_2019.yaml")

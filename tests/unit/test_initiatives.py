@@ -238,6 +238,7 @@ def test_count_in_phase_is_inclusive_at_both_ends(vl) -> None:
 # --- the shipped example and the CLI ----------------------------------------------------------
 
 
+@pytest.mark.usefixtures("seeds_dir")  # checks cited plan lines: needs the plans' texts
 def test_example_register_outcomes(vl) -> None:
     # examples/vinhlinh_2022/facts.yaml header lists the expected outcome of each entry
     out = io.StringIO()

@@ -80,9 +80,11 @@ def test_every_entry_has_both_languages_and_its_placeholders() -> None:
 
 
 @pytest.mark.parametrize("path", INVALID, ids=lambda p: p.stem)
-def test_every_problem_of_the_corpus_reads_in_vietnamese(path: Path) -> None:
+def test_every_problem_of_the_corpus_reads_in_vietnamese(path: Path, request: pytest.FixtureRequest) -> None:
     """Each file's problems, as ``validate`` prints them: a message the catalogue lacks stays in
     English and fails here."""
+    if path.stem == "figure-not-in-source":  # found only where the plan's text is read
+        request.getfixturevalue("seeds_dir")
     code, out, err = cli("validate", str(path), "--lang", "en")
     assert code == 1, err
     for line in out.splitlines():

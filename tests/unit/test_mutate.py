@@ -138,6 +138,7 @@ def test_equivalent_mutants_are_reported_as_such_and_stale_ones_named(tmp_path: 
     assert rep.unused_equivalents == ("phases[9].start +1d",)
 
 
+@pytest.mark.usefixtures("seeds_dir")  # checks cited plan lines: needs the plans' texts
 def test_cli_lists_survivors_with_file_line_and_plan_line(tmp_path: Path) -> None:
     path = _case_file(tmp_path, "")
     out, err = io.StringIO(), io.StringIO()

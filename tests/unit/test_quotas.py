@@ -96,6 +96,7 @@ def test_reference_evaluator_gives_the_same_quotas(db, engine) -> None:
     assert ReferenceEvaluator(db).evaluate(sub).quotas == engine.evaluate(sub).quotas
 
 
+@pytest.mark.usefixtures("seeds_dir")  # checks cited plan lines: needs the plans' texts
 def test_evaluate_json_and_table_report_the_quota() -> None:
     out = io.StringIO()
     assert run(["evaluate", str(DB), "--facts", str(DB_FACTS), "--format", "json"], stdout=out) == 0

@@ -18,6 +18,8 @@ import datetime as dt
 import io
 import json
 
+import pytest
+
 from emulation_rules import Engine, load_campaign, load_facts
 from emulation_rules.cli.app import run
 from emulation_rules.facts.reader import parse_facts
@@ -98,6 +100,7 @@ def test_each_target_cites_its_phase_line() -> None:
     assert evaluate_targets(th, sub, phase="phase_2").result("finance_collected").source.lines == (96, 96)
 
 
+@pytest.mark.usefixtures("seeds_dir")  # checks cited plan lines: needs the plans' texts
 def test_defects_are_printed_beside_their_target() -> None:
     vl = load_campaign(VL)
     report = evaluate_targets(vl, load_facts(EXAMPLES / "vinhlinh_2022" / "facts.yaml", vl))
@@ -110,6 +113,7 @@ def test_defects_are_printed_beside_their_target() -> None:
                for line in text.splitlines())
 
 
+@pytest.mark.usefixtures("seeds_dir")  # checks cited plan lines: needs the plans' texts
 def test_defects_are_printed_beside_their_criterion_in_explain_and_json() -> None:
     code, out, _ = _run("explain", str(TKV), "--facts", str(TKV_FACTS), "--subject", "CD-VANGDANH")
     assert code == 0

@@ -139,6 +139,7 @@ def test_every_criterion_both_passes_and_fails_in_the_example(evaluation, campai
             assert {"pass", "fail"} <= seen[crit.id], crit.id
 
 
+@pytest.mark.usefixtures("seeds_dir")  # checks cited plan lines: needs the plans' texts
 def test_explanation_carries_values_threshold_and_citation(evaluation):
     award = evaluation.subject("CD-VANGDANH").award("collective_recognition")
     rated = next(c for c in award.criteria if c.criterion_id == "rated_strong")

@@ -209,6 +209,7 @@ def _tkv_form(tmp_path: Path) -> tuple[Any, Path]:
     return campaign, write_form(campaign, tmp_path / "form.xlsx")
 
 
+@pytest.mark.usefixtures("seeds_dir")  # checks cited plan lines: needs the plans' texts
 def test_form_layout_headers_keys_dropdowns_and_frozen_panes(tmp_path):
     _, form = _tkv_form(tmp_path)
     wb = openpyxl.load_workbook(form)

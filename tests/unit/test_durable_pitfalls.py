@@ -186,7 +186,6 @@ def test_sessions_are_deleted_after_each_subject(campaign):
         for n in range(2):
             with pytest.raises(Exception, match="309"):
                 host.get_facts(award.ruleset_name, f"{engine._impl._prefix}{n}")
-    assert not engine._impl._fired
 
 
 # Python 3.13: durable-rules builds but fails at import. "auto" falls back to the python backend

@@ -408,6 +408,22 @@ def test_closed_or_full_stdout_is_exit_2_without_traceback() -> None:
         assert got.returncode == 2 and "Traceback" not in got.stderr
 
 
+def test_a_reader_that_closes_the_pipe_early_ends_the_output_quietly() -> None:
+    # `evaluate … | head -c 0`: the reader is gone before the first write (our end of the pipe is
+    # closed at once: the write fails with EPIPE every time); as `yes | head`, no message and
+    # status 141 (128 + SIGPIPE), not "error: cannot write the output: Broken pipe" with exit 2
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "emulation_rules", "evaluate", str(TKV), "--facts", str(TKV_FACTS),
+         "--format", "json"],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    assert proc.stdout is not None and proc.stderr is not None
+    proc.stdout.close()
+    with proc.stderr:
+        err = proc.stderr.read().decode()
+    assert proc.wait(timeout=120) == 141
+    assert "Broken pipe" not in err and "Traceback" not in err and "lỗi" not in err
+
+
 @pytest.mark.parametrize("device", ["/dev/zero", "/dev/urandom"])
 def test_endless_devices_are_refused(device: str) -> None:
     if not Path(device).exists():

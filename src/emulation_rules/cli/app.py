@@ -63,6 +63,7 @@ from emulation_rules.results.render import localised, render_csv, render_explana
 from emulation_rules.writing import write_atomic
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_INPUT, EXIT_ENGINE = 0, 1, 2, 3
+EXIT_PIPE = 141  # the output's reader went away (`… | head`): no message, 128 + SIGPIPE as `yes | head`
 
 DESCRIPTION = """\
 Turn Vietnamese trade-union emulation campaigns (phong trào thi đua) into executable,
@@ -354,6 +355,8 @@ def run(argv: Sequence[str] | None = None, *, stdout: TextIO | None = None,
     except EmulationRulesError as exc:  # pragma: no cover - future subclasses
         err.write(f"error: {exc}\n")
         return EXIT_INPUT
+    except BrokenPipeError:  # the reader closed the pipe: it wants no more, and no error
+        return EXIT_PIPE
     except OSError as exc:  # output cannot be written: a closed or full stdout
         with contextlib.suppress(OSError, ValueError):
             err.write(f"error: cannot write the output: {exc.strerror or exc}\n")
@@ -369,12 +372,15 @@ def main() -> None:
         if sys.stdout is not None:
             sys.stdout.flush()  # a full or closed stdout fails here, not at interpreter exit
     except (OSError, ValueError) as exc:
-        with contextlib.suppress(OSError, ValueError):
-            reason = getattr(exc, "strerror", None) or exc
-            sys.stderr.write(f"error: cannot write the output: {reason}\n")
+        if isinstance(exc, BrokenPipeError):  # the reader went away (``| head``): quietly
+            code = code or EXIT_PIPE
+        else:
+            with contextlib.suppress(OSError, ValueError):
+                reason = getattr(exc, "strerror", None) or exc
+                sys.stderr.write(f"error: cannot write the output: {reason}\n")
+            code = code or EXIT_INPUT
         with contextlib.suppress(OSError):  # let the interpreter exit without a second report
             os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
-        code = code or EXIT_INPUT
     sys.exit(code)
 
 

@@ -8,6 +8,7 @@ the loop at that moment would wait for the same lock there, and the whole proces
 answering (every other connection, ``/healthz``, the decision log's commits) until the large one
 ended. The lock is held here by the test, at a gate that counts who reached it: the large request
 reaches it from its thread, then the small one; ``/healthz`` must still answer meanwhile.
+The same while a reload started by ``SIGHUP`` builds an engine under the registry's lock.
 """
 
 from __future__ import annotations
@@ -98,3 +99,45 @@ def test_a_small_request_does_not_stop_the_loop_while_a_thread_holds_its_lock(
             large.join(WAIT_S)
             little.join(WAIT_S)
     assert answers == {"large": 200, "small": 200}
+
+
+def test_a_small_request_does_not_stop_the_loop_while_a_sighup_reload_builds(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # SIGHUP starts a reload in a worker thread (app.state.hangup does what the signal does: no
+    # signal reaches the loop of a server in a thread); the reload builds the edited campaign's
+    # engine under the registry's lock, which a small `?param=` request needs too: it must wait
+    # in a thread, not on the loop, so that /healthz still answers
+    campaigns = copy_campaigns(tmp_path / "campaigns", "tkv_2019")
+    app = create_app(campaigns, settings=ServiceSettings(campaigns, backend="python"))
+    gate = _Gate(registry._ENGINES_LOCK)
+    monkeypatch.setattr(registry, "_ENGINES_LOCK", gate)
+    small = unit()
+    small["subjects"] = small["subjects"][:4]
+    small_body = json.dumps(small).encode()
+    assert len(small_body) <= INLINE_BYTES
+    answers: dict[str, int] = {}
+
+    def post() -> None:
+        r = httpx.post(f"{url}/campaigns/tkv_2019/evaluations?param=many_individuals_min=3",
+                       content=small_body, headers=JSON, timeout=WAIT_S)
+        answers["small"] = r.status_code
+
+    with serving_in_thread(app) as url:
+        edited = campaigns / "tkv_2019.yaml"  # new bytes: the reload builds a new engine
+        edited.write_text(edited.read_text(encoding="utf-8") + "# sửa\n", encoding="utf-8")
+        gate.inner.acquire()
+        little = threading.Thread(target=post)
+        try:
+            app.state.hangup()
+            assert gate.wait_for(1), "the reload did not reach the registry's lock"
+            little.start()
+            assert gate.wait_for(2), "the small request did not reach the lock"
+            health = httpx.get(f"{url}/healthz", timeout=5.0)  # the loop still serves
+            assert health.status_code == 200
+        finally:
+            gate.inner.release()
+            little.join(WAIT_S)
+        assert answers == {"small": 200}
+        loaded = httpx.get(f"{url}/readyz", timeout=5.0)
+        assert loaded.status_code == 200

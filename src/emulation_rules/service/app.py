@@ -49,7 +49,7 @@ from emulation_rules.service import protocol
 from emulation_rules.service import schemas as s
 from emulation_rules.service.cycle_routes import add_cycle_routes
 from emulation_rules.service.decisions import DecisionLog
-from emulation_rules.service.delivery import ClientDisconnect, answer, compute, in_thread
+from emulation_rules.service.delivery import ClientDisconnect, answer, compute, in_background, in_thread
 from emulation_rules.service.impact import add_impact_routes
 from emulation_rules.service.language import install_language
 from emulation_rules.service.limits import BodyLimit, bearer_auth, require_media
@@ -164,10 +164,12 @@ def create_app(campaigns_dir: str | Path, *, settings: ServiceSettings | None = 
     @contextlib.asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
         loop = asyncio.get_running_loop()
+        # SIGHUP: a reload in a worker thread, counted as thread work (small bodies then go to
+        # threads: it builds engines under a lock they may need); app.state.hangup does the
+        # same from any thread (where no signal reaches: a server in a thread of the tests)
+        _app.state.hangup = lambda: loop.call_soon_threadsafe(in_background, state.reload)
         with contextlib.suppress(NotImplementedError, RuntimeError, ValueError, AttributeError):
-            loop.add_signal_handler(
-                signal.SIGHUP, lambda: loop.run_in_executor(None, state.reload)
-            )
+            loop.add_signal_handler(signal.SIGHUP, in_background, state.reload)
         try:
             yield
         finally:

@@ -35,6 +35,7 @@ from emulation_rules.service.protocol import DELIVERED, GONE
 from emulation_rules.service.work import Outcome
 
 __all__ = ["INLINE_BYTES", "ClientDisconnect", "ClientGoneError", "LoggedResponse", "answer", "compute",
+           "in_background",
            "in_thread"]
 
 T = TypeVar("T")
@@ -90,6 +91,31 @@ async def in_thread(fn: Callable[[], T], timeout_s: float) -> T:
             if state[0] == "handed":  # cancelled before a thread took it: no longer counted
                 state[0] = "dropped"
                 _in_threads -= 1
+
+
+def in_background(fn: Callable[[], object]) -> None:
+    """Start ``fn`` in a worker thread of the running loop and return at once (what ``SIGHUP``
+    starts: a reload), counted as work in a thread until it ends, as :func:`in_thread` counts:
+    meanwhile small bodies go to threads too, since ``fn`` may hold a lock they need (a reload
+    builds engines under the registry's). Must be called on the event loop's thread."""
+    global _in_threads
+
+    def run() -> None:
+        global _in_threads
+        try:
+            fn()
+        finally:
+            with _THREADS:
+                _in_threads -= 1
+
+    with _THREADS:
+        _in_threads += 1
+    try:
+        asyncio.get_running_loop().run_in_executor(None, run)
+    except BaseException:
+        with _THREADS:
+            _in_threads -= 1
+        raise
 
 
 async def _gone(request: Request) -> bool:

@@ -109,8 +109,8 @@ def test_a_write_failure_reaches_every_waiting_request(tmp_path: Path) -> None:
 
 def test_on_an_event_loop_one_turn_of_decisions_is_one_commit_made_on_the_loop(tmp_path: Path) -> None:
     """A SQLite log submitted to from the server's event loop commits on the loop itself: the 40
-    decisions queued in one turn go in one commit at the next turn, in order, each waiter done
-    only then; no writer thread is started; a blocking record() there is refused, not hung."""
+    decisions queued in one turn go in one commit at the turn after next, in order, each waiter
+    done only then; no writer thread is started; a blocking record() there is refused, not hung."""
     import asyncio
     import sqlite3
 
@@ -136,6 +136,29 @@ def test_on_an_event_loop_one_turn_of_decisions_is_one_commit_made_on_the_loop(t
             stored = [r[0] for r in db.execute("SELECT id FROM decisions ORDER BY rowid")]
         assert stored == ids
         assert log.undelivered() == {ids[3]: "client-disconnected"}
+    finally:
+        log.close()
+
+
+def test_on_an_event_loop_the_decisions_of_the_next_turn_join_the_commit(tmp_path: Path) -> None:
+    """The commit waits one turn more: decisions queued during the turn after the first join it
+    (under load, the requests read meanwhile), and the turn after that starts the next commit."""
+    import asyncio
+
+    log = DecisionLog(str(tmp_path / "d.sqlite"))
+
+    async def main() -> None:
+        first = [log.submit(**_fields(n))[1] for n in range(3)]
+        await asyncio.sleep(0)  # one turn: nothing committed yet
+        assert log.commits == 0 and not any(w.done() for w in first)
+        second = [log.submit(**_fields(10 + n))[1] for n in range(3)]
+        await asyncio.gather(*first, *second)
+        assert log.commits == 1 and log.count() == 6
+        await asyncio.gather(*(log.submit(**_fields(20 + n))[1] for n in range(3)))
+        assert log.commits == 2 and log.count() == 9
+
+    try:
+        asyncio.run(main())
     finally:
         log.close()
 

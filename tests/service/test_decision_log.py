@@ -57,6 +57,32 @@ def test_group_commit_writes_every_decision_in_fewer_commits(tmp_path: Path) -> 
         log.close()
 
 
+def test_a_decision_is_stored_as_given_under_a_random_uuid_and_the_utc_time(tmp_path: Path) -> None:
+    """The id is a version 4 UUID as ``str(uuid.UUID(...))`` writes it, the time is UTC with
+    microseconds as ``datetime.isoformat`` writes it, and the JSON columns read back as given."""
+    import datetime as dt
+    import uuid
+
+    log = DecisionLog(str(tmp_path / "d.sqlite"))
+    try:
+        before = dt.datetime.now(dt.UTC)
+        ids = [log.record(**_fields(n)) for n in range(3)]
+        after = dt.datetime.now(dt.UTC)
+        assert len(set(ids)) == 3
+        for n, decision_id in enumerate(ids):
+            parsed = uuid.UUID(decision_id)
+            assert str(parsed) == decision_id and parsed.version == 4 and parsed.variant == uuid.RFC_4122
+            record = log.get(decision_id)
+            assert record is not None
+            at = dt.datetime.fromisoformat(record.created_at)
+            assert record.created_at == at.isoformat(timespec="microseconds") and at.utcoffset() == dt.timedelta(0)
+            assert before - dt.timedelta(seconds=1) <= at <= after + dt.timedelta(seconds=1)
+            fields = _fields(n)
+            assert {k: getattr(record, k) for k in fields} == fields
+    finally:
+        log.close()
+
+
 def test_an_undelivered_answer_is_marked_never_erased(tmp_path: Path) -> None:
     log = DecisionLog(str(tmp_path / "d.sqlite"))
     try:

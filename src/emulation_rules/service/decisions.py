@@ -40,14 +40,15 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import datetime as dt
+import os
 import queue
 import threading
-import uuid
+import time
 from collections.abc import Callable, Mapping
 from concurrent.futures import Future, InvalidStateError
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import orjson
 import sqlalchemy as sa
@@ -228,21 +229,21 @@ class DecisionLog:
     ) -> tuple[str, Waiter]:
         """Queue one decision; its UUID and a future done once it is committed (an asyncio
         future when submitted on a SQLite log's event loop: await it, never block on it)."""
-        decision_id = str(uuid.uuid4())
-        row = {
-            "id": decision_id,
-            "created_at": _now(),
-            "kind": kind,
-            "campaign_id": campaign_id,
-            "content_hash": content_hash,
-            "backend": backend,
-            "package_version": package_version,
-            "facts_sha256": facts_sha256,
-            "result_sha256": result_sha256,
-            "options": dict(options),
-            "verdicts": verdicts,
-            "facts": facts,
-        }
+        decision_id = _new_id()
+        row = (  # the driver's parameters, in the order of DECISIONS' columns; JSON as text
+            decision_id,
+            _now(),
+            kind,
+            campaign_id,
+            content_hash,
+            backend,
+            package_version,
+            facts_sha256,
+            result_sha256,
+            _json_text(options if type(options) is dict else dict(options)),
+            _json_text(verdicts),
+            facts,
+        )
         return decision_id, self._put(DECISIONS, row)
 
     def record(self, **fields: Any) -> str:
@@ -259,9 +260,10 @@ class DecisionLog:
         """Record that the answer of ``decision_id`` did not reach its client (in the commit after
         its decision's, or in the same; nothing is recorded when the decision itself is not in
         the log: its commit failed after its request stopped waiting, so no answer was sent)."""
-        return self._put(UNDELIVERED, {"id": decision_id, "created_at": _now(), "reason": reason})
+        # UNDELIVERED's columns, then the decision id once more for the condition (_insert_sql)
+        return self._put(UNDELIVERED, (decision_id, _now(), reason, decision_id))
 
-    def _put(self, table: sa.Table, row: dict[str, Any]) -> Waiter:
+    def _put(self, table: sa.Table, row: tuple[Any, ...]) -> Waiter:
         loop = self._loop_lane()
         if loop is not None:
             waiter: asyncio.Future[None] = loop.create_future()
@@ -310,7 +312,7 @@ class DecisionLog:
                 self._aconn = await psycopg.AsyncConnection.connect(url.render_as_string(hide_password=False))
             async with self._aconn.cursor() as cursor:
                 for table in (DECISIONS, UNDELIVERED):  # a decision before its mark
-                    rows = [_values(table, j.row) for j in batch if j.table is table]
+                    rows = [j.row for j in batch if j.table is table]
                     if rows:
                         await cursor.executemany(self._insert_sql[table.name], rows)
             await self._aconn.commit()
@@ -365,7 +367,7 @@ class DecisionLog:
             cursor = raw.cursor()
             try:
                 for table in (DECISIONS, UNDELIVERED):  # a decision before its mark
-                    rows = [_values(table, j.row) for j in batch if j.table is table]
+                    rows = [j.row for j in batch if j.table is table]
                     if rows:  # the driver's executemany: no SQL built per row
                         cursor.executemany(self._insert_sql[table.name], rows)
                 raw.commit()
@@ -478,10 +480,9 @@ class DecisionLog:
         self.engine.dispose()
 
 
-@dataclass(frozen=True)
-class _Job:
+class _Job(NamedTuple):
     table: sa.Table
-    row: dict[str, Any]
+    row: tuple[Any, ...]  # the driver's parameters for the table's insert (_insert_sql)
     done: Waiter
 
 
@@ -506,19 +507,6 @@ def _drop(raw: Any) -> None:
             raw.invalidate()
 
 
-_COLUMNS = {
-    t: tuple((c.name, isinstance(c.type, sa.JSON)) for c in t.columns) for t in (DECISIONS, UNDELIVERED)
-}
-"""Per table, its columns in order and whether each is JSON (asked once, not per row)."""
-
-
-def _values(table: sa.Table, row: dict[str, Any]) -> tuple[Any, ...]:
-    """The row as the driver's parameters, in column order (JSON columns as text); a mark's
-    decision id once more, for the condition that its decision is logged."""
-    values = tuple(_json_text(row[name]) if is_json else row[name] for name, is_json in _COLUMNS[table])
-    return (*values, row["id"]) if table is UNDELIVERED else values
-
-
 def json_bytes(data: Any) -> bytes:
     """Compact UTF-8 JSON (Vietnamese kept as is, orjson): the log's JSON columns, and the bytes
     the service sends and hashes (:func:`~emulation_rules.service.work.dumps`). Keys that are not
@@ -539,8 +527,28 @@ def _json_text(data: Any) -> str:
     return json_bytes(data).decode()
 
 
+def _new_id() -> str:
+    """A random UUID (version 4) as text, as ``str(uuid.uuid4())`` writes it, in half its time."""
+    raw = bytearray(os.urandom(16))
+    raw[6] = raw[6] & 0x0F | 0x40  # version 4
+    raw[8] = raw[8] & 0x3F | 0x80  # variant RFC 4122
+    h = raw.hex()
+    return f"{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:]}"
+
+
+_second: tuple[int, str] = (-1, "")
+"""The last second :func:`_now` wrote, and its text up to the seconds."""
+
+
 def _now() -> str:
-    return dt.datetime.now(dt.UTC).isoformat(timespec="microseconds")
+    """The time (UTC) as ``datetime.isoformat(timespec="microseconds")`` writes it; the text of
+    the second is kept, not written again for each decision of that second."""
+    global _second
+    second, micro = divmod(time.time_ns() // 1000, 1_000_000)
+    last = _second
+    if last[0] != second:
+        last = _second = (second, dt.datetime.fromtimestamp(second, dt.UTC).strftime("%Y-%m-%dT%H:%M:%S"))
+    return f"{last[1]}.{micro:06d}+00:00"
 
 
 def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:

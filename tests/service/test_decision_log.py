@@ -57,9 +57,10 @@ def test_group_commit_writes_every_decision_in_fewer_commits(tmp_path: Path) -> 
         log.close()
 
 
-def test_a_decision_is_stored_as_given_under_a_random_uuid_and_the_utc_time(tmp_path: Path) -> None:
-    """The id is a version 4 UUID as ``str(uuid.UUID(...))`` writes it, the time is UTC with
-    microseconds as ``datetime.isoformat`` writes it, and the JSON columns read back as given."""
+def test_a_decision_is_stored_as_given_under_a_time_ordered_uuid_and_the_utc_time(tmp_path: Path) -> None:
+    """The id is a version 7 UUID as ``str(uuid.UUID(...))`` writes it, whose first 48 bits are
+    the time in milliseconds (so ids sort by time); the time is UTC with microseconds as
+    ``datetime.isoformat`` writes it; the JSON columns read back as given."""
     import datetime as dt
     import uuid
 
@@ -68,13 +69,15 @@ def test_a_decision_is_stored_as_given_under_a_random_uuid_and_the_utc_time(tmp_
         before = dt.datetime.now(dt.UTC)
         ids = [log.record(**_fields(n)) for n in range(3)]
         after = dt.datetime.now(dt.UTC)
-        assert len(set(ids)) == 3
+        assert len(set(ids)) == 3 and [i[:13] for i in ids] == sorted(i[:13] for i in ids)
         for n, decision_id in enumerate(ids):
             parsed = uuid.UUID(decision_id)
-            assert str(parsed) == decision_id and parsed.version == 4 and parsed.variant == uuid.RFC_4122
+            assert str(parsed) == decision_id and parsed.version == 7 and parsed.variant == uuid.RFC_4122
             record = log.get(decision_id)
             assert record is not None
             at = dt.datetime.fromisoformat(record.created_at)
+            epoch = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
+            assert parsed.int >> 80 == (at - epoch) // dt.timedelta(milliseconds=1)  # the same instant
             assert record.created_at == at.isoformat(timespec="microseconds") and at.utcoffset() == dt.timedelta(0)
             assert before - dt.timedelta(seconds=1) <= at <= after + dt.timedelta(seconds=1)
             fields = _fields(n)

@@ -493,11 +493,13 @@ def _settle(batch: list[_Job], exc: Exception | None) -> None:
     skipped."""
     for job in batch:
         if not job.done.done():
-            with contextlib.suppress(InvalidStateError, asyncio.InvalidStateError):
+            try:  # not a context manager per waiter: the done ones are the rule, a race the exception
                 if exc is None:
                     job.done.set_result(None)
                 else:
                     job.done.set_exception(exc)
+            except (InvalidStateError, asyncio.InvalidStateError):  # given up meanwhile (a thread's)
+                pass
 
 
 def _drop(raw: Any) -> None:

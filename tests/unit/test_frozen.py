@@ -131,3 +131,91 @@ def test_methods_the_class_writes_itself_are_kept() -> None:
             return 7
 
     assert hash(Hashed(1)) == 7 and Hashed(1) == Hashed(1) and Hashed(1) != Hashed(2)
+
+
+@dataclass(frozen=True)
+class OldMade:
+    a: int
+    made: list[int] = field(default_factory=list)
+    fixed: str = field(default="f", init=False)
+    late: dict[str, int] = field(default_factory=dict, init=False)
+
+
+@frozen
+class NewMade:
+    a: int
+    made: list[int] = field(default_factory=list)
+    fixed: str = field(default="f", init=False)
+    late: dict[str, int] = field(default_factory=dict, init=False)
+
+
+@pytest.mark.parametrize(("old", "new"), [(Old, New), (OldMade, NewMade), (OldSlots, NewSlots)],
+                         ids=["defaults", "factories", "slots"])
+def test_the_init_and_what_describes_the_class_are_the_dataclass_ones(old: type, new: type) -> None:
+    """A plain class's ``__init__`` is written by ``frozen`` itself (one compile, shared
+    ``__setattr__``/``__delattr__``): its signature, annotations, defaults made by factories,
+    errors, the class's doc and ``__dataclass_params__`` read as ``dataclass``'s."""
+    import inspect
+
+    assert str(inspect.signature(new)) == str(inspect.signature(old))
+    assert new.__doc__ == old.__doc__.replace(old.__name__, new.__name__)  # made from the signature
+    assert new.__init__.__annotations__ == old.__init__.__annotations__
+    assert new.__init__.__qualname__ == f"{new.__name__}.__init__"
+    assert new.__init__.__module__ == old.__init__.__module__
+    assert new.__match_args__ == old.__match_args__
+    params = new.__dataclass_params__  # type: ignore[attr-defined]
+    # as dataclass(frozen=True, eq=False, repr=False) leaves them: eq and repr are frozen's own
+    assert [getattr(params, p) for p in ("init", "repr", "eq", "order", "unsafe_hash", "frozen")] == \
+        [True, False, False, False, False, True]
+    o, n = old(1), new(1)
+    assert vars(n) == vars(o) if hasattr(o, "__dict__") else True
+    if hasattr(o, "__dict__"):
+        assert list(vars(n)) == list(vars(o))  # the same fields set, in the same order
+    if old is OldMade:
+        assert n.made == [] and n.made is not new(1).made and n.late == {} and n.fixed == "f"
+        assert new(1, [2]).made == [2]
+    for call in (lambda c: c(), lambda c: c(1, 2, 3, 4, 5, 6, 7), lambda c: c(1, nope=2), lambda c: c(1, a=1)):
+        with pytest.raises(TypeError) as theirs:
+            call(old)
+        with pytest.raises(TypeError) as ours:
+            call(new)
+        assert str(ours.value) == str(theirs.value).replace(old.__name__, new.__name__)
+    for action in (lambda x: setattr(x, "a", 2), lambda x: delattr(x, "a"), lambda x: setattr(x, "other", 1),
+                   lambda x: delattr(x, "other")):
+        with pytest.raises(Exception) as theirs:
+            action(o)
+        with pytest.raises(Exception) as ours:
+            action(n)
+        assert (type(ours.value), str(ours.value)) == (type(theirs.value), str(theirs.value))
+
+
+def test_classes_frozen_does_not_write_an_init_for_are_made_by_dataclass() -> None:
+    """``__post_init__``, ``InitVar`` and keyword-only fields are left to ``dataclass``, and a
+    default before a field without one is the same error."""
+
+    @frozen
+    class Post:
+        a: int
+        doubled: int = field(init=False, default=0)
+
+        def __post_init__(self) -> None:
+            object.__setattr__(self, "doubled", self.a * 2)
+
+    @frozen
+    class Keyword:
+        a: int
+        b: int = field(default=0, kw_only=True)
+
+    @frozen
+    class Initial:
+        a: int
+        scale: dataclasses.InitVar[int] = 1
+
+    assert Post(2).doubled == 4 and Keyword(1, b=2).b == 2 and Initial(1, 3).a == 1
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        Post(2).a = 3
+    with pytest.raises(TypeError, match="non-default argument 'b' follows default argument"):
+        @frozen
+        class Unordered:
+            a: int = 0
+            b: int

@@ -66,8 +66,7 @@ def verdicts(stdout: str) -> list[tuple[str, str, str]]:
 def _raw_durable(n: int) -> subprocess.CompletedProcess[str]:
     """durable-rules alone: the sentinel plus an $or of n matching disjuncts."""
     code = textwrap.dedent(f"""
-        from emulation_rules.evaluate.durable.engine import import_durable
-        durable = import_durable()
+        from durable import engine as durable
         class Host(durable.Host):
             def _run(self): return None
         leaves = [{{"$gte": {{"f_x": i}}}} for i in range({n})]

@@ -215,6 +215,9 @@ def test_evaluate_imports_only_what_it_uses(tmp_path):
         assert not unwanted, (cache, unwanted)
         if run == 1:  # the campaign from the cache
             assert not set(NOT_FROM_THE_CACHE) & set(loaded)
+        # durable-rules' core only: its host's package (and the logging it sets up) is not needed
+        assert "durable_rules_engine" in loaded
+        assert not {"durable", "durable.engine", "logging"} & set(loaded), cache
 
 
 def test_the_command_lines_imports_leave_the_young_generation_empty():

@@ -1,4 +1,4 @@
-"""The durable backend: evaluates subjects with durable-rules; the only module importing ``durable``.
+"""The durable backend: evaluates subjects with durable-rules; the only module importing it.
 
 Guards against every pitfall measured in shared/DURABLE_RULES.md (each has a test in
 ``tests/unit/test_durable_pitfalls.py``):
@@ -11,18 +11,22 @@ Guards against every pitfall measured in shared/DURABLE_RULES.md (each has a tes
 3. Loose comparisons (``'95' >= 90``, ``1 == true``): facts are validated and coerced to their
    declared types (:mod:`emulation_rules.facts.coerce`) before they reach durable; :meth:`Engine.evaluate` only takes
    coerced subjects.
-4. A rule-set name registers once per host: names carry a content hash, each Engine registers
-   its rule sets once, on a deep copy (durable mutates the definitions it is given).
-5. Rule sets and hosts are never freed and hosts start timer threads: one host per set of
-   rule sets (content-hashed names), created lazily and shared by every evaluator of the same
-   rules in the process, so building the same campaign again costs nothing; our host subclass
-   starts no dispatcher or timer threads.
+4. A rule-set name registers once per host: names carry a content hash, each set of rule sets
+   is registered once per process (durable's host also mutates the definitions it is given:
+   ours are never handed to it).
+5. Rule sets are never freed and durable's hosts start timer threads: no host is made; each
+   set of rule sets (content-hashed names) is registered with the core once, lazily, and shared
+   by every evaluator of the same rules in the process, so building the same campaign again
+   costs nothing.
 6. ``post_batch`` returns before actions ran: evaluation is synchronous, one session per subject.
 7. Facts accumulate in a session: each subject's session is deleted after its results are read.
 
-The host registers the rule sets (``set_rulesets``: durable-rules' own compilation of their
-JSON); a subject is then evaluated through durable-rules' core (``durable_rules_engine``, the
-module its host drives): ``assert_fact`` of the message, then each rule that fired is read from
+Everything goes through durable-rules' core (``durable_rules_engine``, the module its host
+drives). Each rule set is registered as the host registers it: ``create_ruleset`` of its JSON,
+``json.dumps(..., ensure_ascii=False)`` of the definition without the ``run`` action the host
+takes out first (the host, its ``durable`` package and the ``logging`` it sets up are not
+imported: 5-6 ms of a one-unit ``evaluate``'s start). A subject is then evaluated: ``assert_fact``
+of the message, then each rule that fired is read from
 the action the core starts for the session (``start_action_for_state``, then
 ``complete_and_start_action`` until none is left), and the session deleted. The host's own
 dispatch would decode the session state and the action from JSON, build its action objects and
@@ -35,7 +39,6 @@ is raised with a clear message when an evaluation is attempted.
 
 from __future__ import annotations
 
-import copy
 import itertools
 import json
 import threading
@@ -62,23 +65,28 @@ from emulation_rules.facts.reader import Subject, check_subject
 
 
 def import_durable() -> Any:
-    """The durable engine module; raises EngineUnavailableError with the reason where it cannot load."""
+    """durable-rules' core (``durable_rules_engine``); raises EngineUnavailableError with the
+    reason where it cannot load (the reason its ``durable.engine`` gives, as it imports the core)."""
     try:
-        from durable import engine as durable_engine
-    except ImportError as exc:  # e.g. "undefined symbol: PyEval_CallObject" on 3.13
-        raise EngineUnavailableError(
-            "durable-rules could not be loaded on this Python "
-            f"({exc}); the durable backend needs CPython 3.11-3.12; use backend='python' (or 'auto'), "
-            "which gives the same verdicts."
-        ) from None
-    return durable_engine
+        import durable_rules_engine
+    except ImportError:
+        try:
+            from durable import engine  # noqa: F401 - for the reason it gives
+        except ImportError as exc:  # e.g. "undefined symbol: PyEval_CallObject" on 3.13
+            raise EngineUnavailableError(
+                "durable-rules could not be loaded on this Python "
+                f"({exc}); the durable backend needs CPython 3.11-3.12; use backend='python' (or 'auto'), "
+                "which gives the same verdicts."
+            ) from None
+        raise  # pragma: no cover - the core failed, its package did not
+    return durable_rules_engine
 
 
 class DurableEvaluator(BaseEvaluator):
     """The ``durable`` backend: evaluates subjects with the campaign compiled to durable-rules.
 
-    Build one per campaign (and parameter set) and reuse it: its durable host and rule sets live
-    as long as the process (durable-rules never frees them). Usually reached through
+    Build one per campaign (and parameter set) and reuse it: its rule sets live as long as the
+    process (durable-rules never frees them). Usually reached through
     :class:`~emulation_rules.Engine` (``backend="durable"``), which adds quotas.
 
     Args:
@@ -95,17 +103,15 @@ class DurableEvaluator(BaseEvaluator):
         self.campaign = campaign = lower(campaign)  # {unit: ...} read through unit__ facts
         self.compiled: CompiledCampaign = compile_campaign(campaign, params=params)
         self.params = self.compiled.params
-        self._host: Any = None
-        self._durable: Any = None
         self._core: Any = None
         self._handles: dict[str, Any] = {}
-        # Same rule sets (content-hashed names), same host: durable-rules never frees a host or
-        # a rule set (~195 KiB per campaign), so a process that builds the same campaign again
-        # (a service that reloads) registers it once. The host's lock and the core's handles
-        # are shared with it; session ids stay unique per evaluator (prefix).
+        # Same rule sets (content-hashed names), same handles: durable-rules never frees a rule
+        # set (~195 KiB per campaign), so a process that builds the same campaign again (a
+        # service that reloads) registers it once. The lock and the core's handles are shared
+        # with it; session ids stay unique per evaluator (prefix).
         key = tuple(name for award in self.compiled.awards for name, _ in award.rulesets)
         with _SHARED_LOCK:
-            self._shared = _SHARED.setdefault(key, _SharedHost())
+            self._shared = _SHARED.setdefault(key, _SharedRules())
         self._lock = self._shared.lock
         decls = {f.id: f for f in campaign.facts}
         records = frozenset(f for f, d in decls.items() if d.type == "records")
@@ -129,51 +135,42 @@ class DurableEvaluator(BaseEvaluator):
         }
         self._synthetic = any(not (set(p.reads) <= declared) for a in self.compiled.awards
                               for p in a.criteria)
-        # session ids: unique among the evaluators of this process (sessions live in its host)
+        # session ids: unique among the evaluators of this process (sessions live in the rule sets, shared)
         # and short, since durable encodes and decodes them with every rule fired
         self._sids = itertools.count()
         self._prefix = f"{next(_EVALUATORS):x}-"
 
-    # durable host ------------------------------------------------------------------------------
-    def _ensure_host(self) -> Any:
-        if self._host is not None:
-            return self._host
+    # durable rule sets --------------------------------------------------------------------------
+    def _ensure_rules(self) -> Any:
+        """durable-rules' core, with this evaluator's rule sets registered (once per process)."""
+        if self._core is not None:
+            return self._core
         with self._lock:
             shared = self._shared
-            if shared.host is None:
-                shared.durable = import_durable()
-                shared.host = self._new_host(shared.durable)
-                shared.handles = {name: shared.host.get_ruleset(name)._handle
-                                  for award in self.compiled.awards for name, _ in award.rulesets}
-                shared.core = shared.durable.durable_rules_engine  # the module its host drives
-            self._durable, self._host = shared.durable, shared.host
+            if shared.core is None:
+                core = import_durable()
+                shared.handles = self._register(core)
+                shared.core = core
             self._core, self._handles = shared.core, shared.handles
-        return self._host
+        return self._core
 
-    def _new_host(self, durable: Any) -> Any:
-        class _QuietHost(durable.Host):  # type: ignore[misc]
-            """A host without the dispatcher/timer threads (we use no timers or async actions)."""
-
-            def _run(self) -> None:
-                return None
-
-        host = _QuietHost()
-        definitions: dict[str, Any] = {}
-        for award in self.compiled.awards:
-            for ruleset_name, ruleset in award.rulesets:
-                rules = copy.deepcopy(dict(ruleset))
-                for rule in rules.values():
-                    rule["run"] = _no_action  # durable wants one; the core's actions are read instead
-                definitions[ruleset_name] = rules
+    def _register(self, core: Any) -> dict[str, Any]:
+        """The core's handle of each rule set, registered as durable's host registers it:
+        ``create_ruleset`` of its JSON (the host's ``json.dumps``, of the rules without their
+        ``run`` action, which it takes out first)."""
+        handles: dict[str, Any] = {}
         try:
-            host.set_rulesets(definitions)
+            for award in self.compiled.awards:
+                for ruleset_name, ruleset in award.rulesets:
+                    handles[ruleset_name] = core.create_ruleset(
+                        ruleset_name, json.dumps(dict(ruleset), ensure_ascii=False))
         except Exception as exc:
             raise EvaluationError(f"durable-rules refused the rule sets: {exc!r}") from exc
-        return host
+        return handles
 
     def _run_rules(self, award: CompiledAward, message: dict[str, Any]) -> frozenset[str]:
         """The names of the rules of ``award`` that fire for ``message`` (one session, deleted)."""
-        self._ensure_host()
+        self._ensure_rules()
         core = self._core
         sid = message["sid"]
         text = _ENCODE(message)  # as durable's host encodes a fact
@@ -217,7 +214,7 @@ class DurableEvaluator(BaseEvaluator):
     def evaluate_subject(self, subject: Subject, review: ReviewYears | None = None) -> SubjectResult:
         """Evaluate one subject against the awards for its kind (see :meth:`evaluate`), each
         after the awards it requires (their verdicts are posted with it); under the lock, as
-        :meth:`evaluate_subjects` (the host and the set of rules fired are shared)."""
+        :meth:`evaluate_subjects` (the rule sets and their sessions are shared)."""
         with self._lock:
             return self._evaluate_subject(subject, review)
 
@@ -263,19 +260,13 @@ class DurableEvaluator(BaseEvaluator):
         return score_sheet_result(sheet, facts, scored)
 
 
-class _SharedHost:
-    """One durable host and what goes with it, shared by evaluators of the same rule sets."""
+class _SharedRules:
+    """The registered rule sets, shared by evaluators of the same rule sets."""
 
     def __init__(self) -> None:
-        self.host: Any = None
-        self.durable: Any = None
-        self.core: Any = None  # durable_rules_engine
+        self.core: Any = None  # durable_rules_engine, once the rule sets are registered
         self.handles: dict[str, Any] = {}  # rule set name -> the core's handle
         self.lock = threading.RLock()
-
-
-def _no_action(_c: Any) -> None:
-    """The action registered with every rule (never run: the core's started actions are read)."""
 
 
 _ENCODE = json.JSONEncoder(ensure_ascii=False).encode
@@ -291,6 +282,6 @@ def _rule_of(action: str) -> str:
     return name
 
 
-_SHARED: dict[tuple[str, ...], _SharedHost] = {}
+_SHARED: dict[tuple[str, ...], _SharedRules] = {}
 _EVALUATORS = itertools.count()
 _SHARED_LOCK = threading.Lock()

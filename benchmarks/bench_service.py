@@ -13,6 +13,12 @@ of the server process and its workers, from /proc):
 2. ``service, log off`` and 3. ``service, log on`` (SQLite, group commit), one worker;
 4. ``service, log on, --workers 2`` at ``--connections-2`` (32) connections.
 
+The four run side by side: all are started, warmed up, then loaded in turn, ``--rounds`` slices
+of ``--duration / --rounds`` seconds each (the order reversed every other round), so that a
+change in the shared machine's speed reaches every configuration alike; each line sums its
+slices. (One configuration after another, the log on/off ratio moved between 0.75x and 1.14x
+from one run to the next on a quiet machine.)
+
 Then the ratios: service vs trivial (requests/s and CPU per request), log on vs off. Goals
 (issue 24): CPU per one-unit request <= 0.8 ms, >= 1,000 one-unit evaluations/s with --workers 2
 and p99 < 50 ms at 32 connections, log on vs off >= 0.9x. The load average is printed before and
@@ -20,7 +26,8 @@ after: on a shared machine the figures are only comparable inside one run.
 
 ``--postgres`` adds ``service, log on (PostgreSQL)``: the decision log in a throwaway PostgreSQL
 cluster on 127.0.0.1 (its server binaries needed; as root it runs as the ``postgres`` user), with
-the server's defaults (fsync on: a commit is durable), and its ratio to log off.
+the server's defaults (fsync on: a commit is durable), side by side with the others, and its
+ratio to log off.
 
 ``--kill`` ends with a SIGKILL of the logging server under load, a restart, and a check that every
 decision answered 200 is in the log. ``--reloads N`` reloads tkv_2019 N times alternating two
@@ -178,6 +185,9 @@ class Server:
                 self.proc.wait()
 
 
+PG = "service, log on (PostgreSQL)"
+
+
 def serve_cmd(campaigns: Path, port: int, *extra: str) -> list[str]:
     return [
         sys.executable, "-m", "emulation_rules", "serve", str(campaigns),
@@ -306,15 +316,34 @@ def _line(name: str, r: Run) -> str:
     )
 
 
-def measure(srv: Server, body: bytes, connections: int, args: argparse.Namespace) -> Run:
-    load(srv, body, connections, args.warmup)
-    return load(srv, body, connections, args.duration)
+def combined(runs: list[Run]) -> Run:
+    """One run of several slices: their requests, errors, latencies, wall and CPU time summed."""
+    return Run(sum(r.requests for r in runs), sum(r.errors for r in runs),
+               sum(r.wall_s for r in runs), [x for r in runs for x in r.latencies],
+               sum(r.cpu_s for r in runs), [d for r in runs for d in r.decisions])
+
+
+def interleaved(servers: dict[str, tuple[Server, int]], body: bytes, args: argparse.Namespace
+                ) -> dict[str, Run]:
+    """Each server (name -> server, connections) warmed up, then loaded in ``args.rounds``
+    slices in turn, the order reversed every other round; its slices combined."""
+    for srv, conns in servers.values():
+        load(srv, body, conns, args.warmup)
+    slices: dict[str, list[Run]] = {name: [] for name in servers}
+    names = list(servers)
+    for r in range(args.rounds):
+        for name in names if r % 2 == 0 else names[::-1]:
+            srv, conns = servers[name]
+            slices[name].append(load(srv, body, conns, args.duration / args.rounds))
+    return {name: combined(runs) for name, runs in slices.items()}
 
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--duration", type=float, default=10.0, help="seconds per run (default 10)")
     ap.add_argument("--warmup", type=float, default=2.0, help="seconds of warm-up (default 2)")
+    ap.add_argument("--rounds", type=int, default=5,
+                    help="slices per configuration, taken in turn (default 5)")
     ap.add_argument("--connections", type=int, default=8, help="one-worker runs (default 8)")
     ap.add_argument("--connections-2", type=int, default=32, help="--workers 2 run (default 32)")
     ap.add_argument("--backend", choices=("auto", "durable", "python"), default="auto")
@@ -331,23 +360,29 @@ def main() -> None:
         shutil.copy(ROOT / "campaigns" / "tkv_2019.yaml", campaigns)
         db = Path(tmp) / "decisions.sqlite"
         backend = ("--backend", args.backend)
-        runs: dict[str, Run] = {}
         configs: list[tuple[str, list[str], int]] = [
             ("trivial FastAPI app", trivial_cmd(port := _free_port()), port),
             ("service, log off", serve_cmd(campaigns, p1 := _free_port(), "--no-log", *backend), p1),
             ("service, log on", serve_cmd(campaigns, p2 := _free_port(), "--log-db", str(db),
                                           *backend), p2),
             ("service, log on, --workers 2", serve_cmd(campaigns, p3 := _free_port(), "--log-db",
-                                                       str(db), "--workers", "2", *backend), p3),
+                                                       str(Path(tmp) / "decisions-2.sqlite"),
+                                                       "--workers", "2", *backend), p3),
         ]
-        for name, cmd, port in configs:
-            srv = Server(cmd, port)
+        servers: dict[str, tuple[Server, int]] = {}
+        with postgres() if args.postgres else contextlib.nullcontext(None) as url:
+            if url is not None:
+                configs.append((PG, serve_cmd(campaigns, pp := _free_port(), "--log-db", url, *backend), pp))
             try:
-                conns = args.connections_2 if "workers" in name else args.connections
-                runs[name] = r = measure(srv, body, conns, args)
-                print(_line(f"{name} ({conns} conn.)", r), flush=True)
+                for name, cmd, port in configs:
+                    servers[name] = (Server(cmd, port),
+                                     args.connections_2 if "workers" in name else args.connections)
+                runs = interleaved(servers, body, args)
             finally:
-                srv.stop()
+                for srv, _ in servers.values():
+                    srv.stop()
+        for name, r in runs.items():
+            print(_line(f"{name} ({servers[name][1]} conn.)", r), flush=True)
         t, off, on = runs["trivial FastAPI app"], runs["service, log off"], runs["service, log on"]
         w2 = runs["service, log on, --workers 2"]
         print(f"service (log off) vs trivial: {off.rate / t.rate:.2f}x requests/s, "
@@ -358,17 +393,10 @@ def main() -> None:
         print(f"goals: CPU/request {on.cpu_ms:.2f} ms (<= 0.8), --workers 2 {w2.rate:.0f}/s "
               f"(>= 1000), p99 {w2.pct(99):.1f} ms at {args.connections_2} conn. (< 50), "
               f"log on/off {on.rate / off.rate:.2f}x (>= 0.9)")
-        if args.postgres:
-            with postgres() as url:
-                if url is not None:
-                    srv = Server(serve_cmd(campaigns, pp := _free_port(), "--log-db", url, *backend), pp)
-                    try:
-                        pg = measure(srv, body, args.connections, args)
-                    finally:
-                        srv.stop()
-                    print(_line(f"service, log on (PostgreSQL) ({args.connections} conn.)", pg))
-                    print(f"log on (PostgreSQL) vs off: {pg.rate / off.rate:.2f}x requests/s, "
-                          f"{pg.cpu_ms - off.cpu_ms:+.2f} ms CPU per request (server process only)")
+        if PG in runs:
+            pg = runs[PG]
+            print(f"log on (PostgreSQL) vs off: {pg.rate / off.rate:.2f}x requests/s, "
+                  f"{pg.cpu_ms - off.cpu_ms:+.2f} ms CPU per request (server process only)")
         if args.kill:
             kill_check(campaigns, db, body, args)
         if args.reloads:

@@ -53,6 +53,16 @@ class _Gate:
             return self.changed.wait_for(lambda: self.entries >= entries, WAIT_S)
 
 
+def _small_waits_while_the_loop_serves(gate: _Gate, url: str, little: threading.Thread, holder: str) -> None:
+    """With the gate's lock held by the test: ``holder`` (started) reaches it first, then the small
+    request ``little`` (started here); ``/healthz`` must still answer while both wait."""
+    assert gate.wait_for(1), f"{holder} did not reach the lock"
+    little.start()
+    assert gate.wait_for(2), "the small request did not reach the lock"
+    health = httpx.get(f"{url}/healthz", timeout=5.0)  # the loop still serves
+    assert health.status_code == 200
+
+
 @pytest.mark.parametrize("held", ["durable", "params"])
 def test_a_small_request_does_not_stop_the_loop_while_a_thread_holds_its_lock(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, held: str
@@ -89,11 +99,7 @@ def test_a_small_request_does_not_stop_the_loop_while_a_thread_holds_its_lock(
         little = threading.Thread(target=post, args=("small", small_body))
         try:
             large.start()
-            assert gate.wait_for(1), "the large request did not reach the lock"
-            little.start()
-            assert gate.wait_for(2), "the small request did not reach the lock"
-            health = httpx.get(f"{url}/healthz", timeout=5.0)  # the loop still serves
-            assert health.status_code == 200
+            _small_waits_while_the_loop_serves(gate, url, little, "the large request")
         finally:
             gate.inner.release()
             large.join(WAIT_S)
@@ -130,11 +136,7 @@ def test_a_small_request_does_not_stop_the_loop_while_a_sighup_reload_builds(
         little = threading.Thread(target=post)
         try:
             app.state.hangup()
-            assert gate.wait_for(1), "the reload did not reach the registry's lock"
-            little.start()
-            assert gate.wait_for(2), "the small request did not reach the lock"
-            health = httpx.get(f"{url}/healthz", timeout=5.0)  # the loop still serves
-            assert health.status_code == 200
+            _small_waits_while_the_loop_serves(gate, url, little, "the reload")
         finally:
             gate.inner.release()
             little.join(WAIT_S)

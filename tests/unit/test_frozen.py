@@ -186,7 +186,9 @@ def test_the_init_and_what_describes_the_class_are_the_dataclass_ones(old: type,
             action(o)
         with pytest.raises(Exception) as ours:
             action(n)
-        assert (type(ours.value), str(ours.value)) == (type(theirs.value), str(theirs.value))
+        # the same error; 3.13's super() check names the class (slots: dataclass's own class)
+        assert (type(ours.value), str(ours.value)) == \
+            (type(theirs.value), str(theirs.value).replace(old.__name__, new.__name__))
 
 
 def test_classes_frozen_does_not_write_an_init_for_are_made_by_dataclass() -> None:

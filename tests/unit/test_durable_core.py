@@ -81,3 +81,12 @@ def test_the_examples_post_messages_on_which_several_rules_fire() -> None:
     posted = [item for example in EXAMPLES for item in _posted(example)[1]]
     assert len(posted) >= 100  # 136 on the seven examples
     assert sum(len(got) >= 3 for _, _, got in posted) >= 50  # 82; up to 10 rules on one message
+
+
+def test_an_action_is_read_by_its_first_key_however_it_is_written() -> None:
+    from emulation_rules.evaluate.durable.engine import _rule_of
+
+    # as the core writes it (seen on every message above), and as a JSON writer may
+    assert _rule_of('{"c__pledge":{"m":{"sid": "1-0"}}}') == "c__pledge"
+    assert _rule_of('{ "c__pledge" : {"m": {}}}') == "c__pledge"
+    assert _rule_of('{"c\\u0111":{"m":{}}}') == "c\u0111"

@@ -274,12 +274,13 @@ _ENCODE = json.JSONEncoder(ensure_ascii=False).encode
 
 
 def _rule_of(action: str) -> str:
-    """The rule named by an action the core started: its JSON is ``{"<rule>": {...}}``."""
-    end = action.index('"', 2)
-    name = action[2:end]
-    if "\\" in name:  # an escaped name: never one of ours (ids are [a-z0-9_]), but read it right
-        name = next(iter(json.loads(action)))
-    return name
+    """The rule named by an action the core started: its JSON is ``{"<rule>": {...}}``, read
+    by its first key's text; decoded whole if written otherwise (a space, an escaped name)."""
+    if action.startswith('{"'):
+        name = action[2:action.index('"', 2)]
+        if "\\" not in name:  # never escaped: our rule names are [a-z0-9_] ids
+            return name
+    return str(next(iter(json.loads(action))))
 
 
 _SHARED: dict[tuple[str, ...], _SharedRules] = {}

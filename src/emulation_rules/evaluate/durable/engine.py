@@ -162,16 +162,14 @@ class DurableEvaluator(BaseEvaluator):
         try:
             for award in self.compiled.awards:
                 for ruleset_name, ruleset in award.rulesets:
-                    handles[ruleset_name] = core.create_ruleset(
-                        ruleset_name, json.dumps(dict(ruleset), ensure_ascii=False))
+                    handles[ruleset_name] = core.create_ruleset(ruleset_name, _ENCODE(dict(ruleset)))
         except Exception as exc:
             raise EvaluationError(f"durable-rules refused the rule sets: {exc!r}") from exc
         return handles
 
     def _run_rules(self, award: CompiledAward, message: dict[str, Any]) -> frozenset[str]:
         """The names of the rules of ``award`` that fire for ``message`` (one session, deleted)."""
-        self._ensure_rules()
-        core = self._core
+        core = self._ensure_rules()
         sid = message["sid"]
         text = _ENCODE(message)  # as durable's host encodes a fact
         fired: set[str] = set()
@@ -270,7 +268,7 @@ class _SharedRules:
 
 
 _ENCODE = json.JSONEncoder(ensure_ascii=False).encode
-"""A message as durable's host encodes it (``json.dumps(fact, ensure_ascii=False)``)."""
+"""A rule set or a message as durable's host encodes it (``json.dumps(..., ensure_ascii=False)``)."""
 
 
 def _rule_of(action: str) -> str:

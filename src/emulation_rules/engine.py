@@ -24,8 +24,8 @@ from collections.abc import Mapping
 from functools import cached_property
 from typing import TYPE_CHECKING, Any, Literal
 
-from emulation_rules.campaign import model as m
-from emulation_rules.campaign.loader import load_campaign
+from emulation_rules.campaign import shapes as m
+from emulation_rules.campaign.opening import load_campaign
 from emulation_rules.errors import CompileError, EngineUnavailableError
 from emulation_rules.evaluate.base import (
     BackendName,

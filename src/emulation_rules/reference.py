@@ -10,7 +10,7 @@ import datetime as dt
 from collections.abc import Mapping
 from typing import Any
 
-from emulation_rules.campaign import model as m
+from emulation_rules.campaign import shapes as m
 from emulation_rules.engine import Engine
 from emulation_rules.evaluate.interface import Submitted
 from emulation_rules.evaluate.result import Evaluation

@@ -28,7 +28,7 @@ from emulation_rules import (
     reference,
 )
 from emulation_rules.authoring import _synthetic as synthetic
-from emulation_rules.campaign import model
+from emulation_rules.campaign import shapes
 from emulation_rules.cli.app import run
 from emulation_rules.evaluate.polars import RESULT_COLUMNS, BulkEvaluator, find_subject
 from emulation_rules.evaluate.polars import _common as bulk
@@ -687,7 +687,7 @@ def test_a_construct_unknown_to_the_bulk_evaluator_is_refused(
     here the evaluator is made to forget score sheets, and the campaign using one is refused."""
     engine = Engine(load_campaign(_CONSTRUCTS, file="constructs.yaml"))
     known = {k: set(v) for k, v in bulk._KNOWN_FIELDS.items()}
-    known[model.Award].discard("score_sheet")
+    known[shapes.Award].discard("score_sheet")  # keyed by kind: a model's or a twin's
     monkeypatch.setattr(bulk, "_KNOWN_FIELDS", known)
     with pytest.raises(CompileError, match=r"Award\.score_sheet"):
         BulkEvaluator(engine.compiled)

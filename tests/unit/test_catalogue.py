@@ -27,10 +27,10 @@ SRC = Path(__file__).resolve().parents[2] / "src" / "emulation_rules"
 
 _SAMPLE = "x1"
 
-FOR_PROGRAMMERS = ("__init__.py", "authoring/strategies.py", "frozen.py")
+FOR_PROGRAMMERS = ("__init__.py", "authoring/strategies.py", "frozen.py", "campaign/twins.py")
 """Modules whose errors only a programmer meets (the lazy loader's AttributeError, the hypothesis
-strategies' argument checks, ``@frozen``'s refusals, which are ``dataclass``'s own words): English,
-like Python's own."""
+strategies' argument checks, ``@frozen``'s refusals, which are ``dataclass``'s own words, a
+campaign twin's refusals of an unknown or missing field): English, like Python's own."""
 
 NOT_READ = ("AssertionError", "AttributeError", "ReaderError")
 """Exceptions that never reach a person as text (an internal invariant; PyYAML's reader error is

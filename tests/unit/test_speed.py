@@ -187,11 +187,14 @@ NOT_FOR_EVALUATE = ("emulation_rules.authoring", "emulation_rules.service", "emu
                     "emulation_rules.advice", "emulation_rules.facts.initiatives", "emulation_rules.facts.cycle",
                     "emulation_rules.facts.forwarded")
 NOT_FROM_THE_CACHE = ("tempfile", "shutil", "zipfile", "difflib", "calendar", "emulation_rules.campaign.figures",
-                      "csv", "emulation_rules.facts.json_text")
+                      "csv", "emulation_rules.facts.json_text", "pydantic", "pydantic_core", "annotated_types",
+                      "emulation_rules.campaign.model", "emulation_rules.campaign.loader",
+                      "emulation_rules.campaign.checks")
 """Modules only writing a cache entry, reading a workbook, suggesting a spelling, checking a
 cited date, checking figures against the plan's text, reading CSV or JSON facts (or JSON in a
 table's cell) or writing CSV need (with the campaign from the cache and YAML facts, none of
-these; shutil neither: the parsers' help width is found without it)."""
+these; shutil neither: the parsers' help width is found without it); nor pydantic, the campaign
+model, the loader or the checks: the campaign comes back as plain twins (campaign/twins.py)."""
 
 
 def test_evaluate_imports_only_what_it_uses(tmp_path):

@@ -16,7 +16,12 @@ adding a dependency to every install. An entry is written whole or not at all (a
 beside it, then a rename), begins with the SHA-256 of its body, and is read only when that
 matches: a truncated or damaged entry is a miss and is written again. A cache that cannot be
 read or written (read-only home, full disk) is no error: the campaign is validated as before.
-Entries are pickles: the directory must be the user's own (it is created readable by its owner
+Entries are pickles, of a form that needs neither pydantic nor the model to read: each node is
+kept as its kind and field values (:func:`.nodes.restore`), after the kinds' layouts. Read back
+for ``evaluate`` (``light=True``) the campaign is made of plain twins of its nodes, which the
+evaluators read as they read the model (:mod:`.nodes`); read back for anything else it is made of
+the model's own classes again, as pydantic would have unpickled them. The directory must be the
+user's own (it is created readable by its owner
 only, and so are the entries); never point ``$EMULATION_RULES_CACHE`` at a directory others can
 write.
 """
@@ -24,14 +29,17 @@ write.
 from __future__ import annotations
 
 import hashlib
+import io
 import os
 import pickle
 import sys
 from collections.abc import Iterable
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
+from emulation_rules.campaign import shapes
 from emulation_rules.campaign.sources import remember_source
+from emulation_rules.campaign.twins import Layouts, reduce_node, restore, twin_layouts
 
 if TYPE_CHECKING:
     from emulation_rules.campaign.model import Campaign
@@ -40,7 +48,7 @@ if TYPE_CHECKING:
 
 CACHE_ENV = "EMULATION_RULES_CACHE"
 """Environment variable naming the cache directory; ``off`` (or ``0``, ``no``) turns it off."""
-FORMAT = b"emulation-rules campaign cache 2\n"
+FORMAT = b"emulation-rules campaign cache 3\n"
 _OFF = {"off", "0", "no", "false"}
 _TextState = tuple[tuple[str, str | None, int, int], ...]
 
@@ -63,14 +71,43 @@ def _code_stamp() -> bytes:
     """What identifies this release's campaign stage: the Python and pydantic versions, and the
     size and time of each module of the stage (an install or an edit changes them; reading the
     package version from its metadata would cost more than the rest of this)."""
-    import pydantic
-
     here = Path(__file__).resolve().parent
-    parts = [FORMAT, sys.version.encode(), pydantic.VERSION.encode()]
-    for module in sorted([*here.glob("*.py"), here.parent / "errors.py"]):
+    parts = [FORMAT, sys.version.encode()]
+    for module in sorted([*here.glob("*.py"), here.parent / "errors.py", *_pydantic_versions()]):
         st = module.stat()
         parts.append(f"{module.name}:{st.st_size}:{st.st_mtime_ns}".encode())
     return b"\0".join(parts)
+
+
+def _pydantic_versions() -> list[Path]:
+    """The files naming pydantic's and pydantic-core's versions (their size and time change with
+    an upgrade), found without importing pydantic: a campaign from the cache does without it."""
+    import importlib.util
+
+    found = []
+    for name, file in (("pydantic", "version.py"), ("pydantic_core", "__init__.py")):
+        spec = importlib.util.find_spec(name)
+        if spec is not None and spec.submodule_search_locations:
+            found.append(Path(next(iter(spec.submodule_search_locations))) / file)
+    return found
+
+
+class _Writer(pickle.Pickler):
+    """Keeps each model node as :func:`.nodes.restore`'s call (its kind and field values)."""
+
+    def reducer_override(self, obj: object) -> Any:
+        return reduce_node(obj) or NotImplemented
+
+
+class _FullReader(pickle.Unpickler):
+    """Reads an entry back as the model's own classes (:func:`.model.restore_model`)."""
+
+    def find_class(self, module: str, name: str) -> object:
+        if (module, name) == (restore.__module__, restore.__name__):
+            from emulation_rules.campaign.model import restore_model
+
+            return restore_model
+        return super().find_class(module, name)
 
 
 class CampaignCache:
@@ -97,8 +134,10 @@ class CampaignCache:
         except OSError:  # the package's own files cannot be read (a zip import): no cache
             return None
 
-    def get(self, texts: DocumentTexts) -> Campaign | None:
-        """The campaign kept for this file, or ``None`` (absent, damaged, or a text changed)."""
+    def get(self, texts: DocumentTexts, *, light: bool = False) -> Campaign | None:
+        """The campaign kept for this file, or ``None`` (absent, damaged, or a text changed):
+        made of plain twins of its nodes when ``light`` (read by the evaluators alike, without
+        pydantic), else of the model's classes."""
         try:
             raw = self.path.read_bytes()
         except OSError:
@@ -107,12 +146,11 @@ class CampaignCache:
         if len(raw) < 32 or hashlib.sha256(body).digest() != digest:
             return None
         try:
-            campaign, state, smap = pickle.loads(body)  # our own entry, its digest checked above
+            reader = pickle.Unpickler if light else _FullReader
+            _, campaign, state, smap = reader(io.BytesIO(body)).load()  # our own entry, its digest checked
         except Exception:  # any damage, or a class layout of another release: a miss
             return None
-        from emulation_rules.campaign.model import Campaign
-
-        if not isinstance(campaign, Campaign) or state != _text_state(campaign, texts):
+        if not isinstance(campaign, shapes.Campaign) or state != _text_state(campaign, texts):
             return None
         remember_source(campaign, smap)
         return campaign
@@ -121,7 +159,10 @@ class CampaignCache:
         """Keep ``campaign`` (validated against ``texts``) and where its values stand in the file
         (``smap``); silently nothing when it cannot."""
         try:
-            body = pickle.dumps((campaign, _text_state(campaign, texts), smap), pickle.HIGHEST_PROTOCOL)
+            buffer = io.BytesIO()
+            _Writer(buffer, pickle.HIGHEST_PROTOCOL).dump(
+                (Layouts(twin_layouts()), campaign, _text_state(campaign, texts), smap))
+            body = buffer.getvalue()
             write_whole(self.path, hashlib.sha256(body).digest() + body)
         except (OSError, pickle.PicklingError):
             return

@@ -1,8 +1,6 @@
 """Shared pieces of the campaign model: identifiers, texts, documents and citations."""
 
 import datetime as dt
-import math
-from collections.abc import Iterator
 from typing import Annotated, Any, Literal
 
 from pydantic import (
@@ -15,7 +13,22 @@ from pydantic import (
     field_validator,
 )
 
-from emulation_rules.campaign.money import plain_number
+from emulation_rules.campaign.citing import attach_documents as attach_documents  # re-exported
+from emulation_rules.campaign.citing import citations as citations
+from emulation_rules.campaign.citing import cite_many as cite_many
+from emulation_rules.campaign.money import parameter_problem as parameter_problem
+from emulation_rules.campaign.nodes import (
+    BoundParamShape,
+    DefectShape,
+    DocumentShape,
+    EnumValueShape,
+    InForceShape,
+    LegalBasisShape,
+    NotMachineCheckableShape,
+    ParameterShape,
+    SourceShape,
+    TextShape,
+)
 
 _NOTE = "Encoder's remark on how the plan is read; not used by the engine."
 
@@ -34,7 +47,7 @@ class _Model(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=False, defer_build=True)
 
 
-class Text(_Model):
+class Text(TextShape, _Model):
     """A label in Vietnamese with its standard English rendering (e.g. vi 'Công đoàn cơ sở',
     en 'Grassroots union'; vi 'Chiến sĩ thi đua cơ sở', en 'Grassroots Emulation Fighter')."""
 
@@ -42,33 +55,11 @@ class Text(_Model):
     en: str = Field(description="English label, the standard rendering of the Vietnamese term "
                     "(e.g. 'Lao động tiên tiến' -> 'Advanced Laborer', 'tập thể' -> 'collective').")
 
-    @classmethod
-    def of(cls, *, vi: str, en: str) -> "Text":
-        """A text the code writes itself (a status, a reason), made without validation: the first
-        validated ``Text`` of a process builds pydantic's validator and loads its plugins, a
-        tenth of a one-unit run's time."""
-        return cls.model_construct(vi=vi, en=en)
-
-
-_UNCHECKED = ", chưa đối chiếu"
-"""Added inside a citation's lines when they were not checked against the document's text:
-"(dòng 102, chưa đối chiếu)" (lines 102, not checked)."""
 
 DocumentKind = Literal["plan", "law", "decree", "circular", "guidance", "decision", "resolution"]
 
-_KIND_VI: dict[str, str] = {
-    "plan": "Kế hoạch",
-    "law": "Luật",
-    "decree": "Nghị định",
-    "circular": "Thông tư",
-    "guidance": "Hướng dẫn",
-    "decision": "Quyết định",
-    "resolution": "Nghị quyết",
-}
-"""How Vietnamese citations name each kind of document ("Kế hoạch 115/KH-CĐTKV")."""
 
-
-class Source(_Model):
+class Source(SourceShape, _Model):
     """A citation: which document, and where in it, a rule comes from.
 
     A law or decree is cited as people cite law (article, clause, point: "Điều 24, khoản 1,
@@ -98,19 +89,6 @@ class Source(_Model):
     _label: str | None = PrivateAttr(default=None)
     _lines_unchecked: bool = PrivateAttr(default=False)
 
-    def __eq__(self, other: object) -> bool:
-        """Equal when the fields are: what the loader found of the texts is not compared."""
-        if type(other) is not type(self):
-            return NotImplemented
-        return self.__dict__ == other.__dict__
-
-    @property
-    def lines_checked(self) -> bool | None:
-        """Whether the cited ``lines`` were checked against the document's text when the
-        campaign was loaded (``None`` when the citation has no lines): False when that text was
-        absent, unreadable or not looked up (see :mod:`.texts`)."""
-        return None if self.lines is None else not self._lines_unchecked
-
     @field_validator("lines", mode="before")
     @classmethod
     def _single_line(cls, value: Any) -> Any:
@@ -125,41 +103,15 @@ class Source(_Model):
             raise ValueError("lines must be [first, last] with 1 <= first <= last")
         return value
 
-    def cite(self) -> str:
-        """The citation in words, e.g. ``Kế hoạch 115/KH-CĐTKV, mục V.2 (dòng 96-98)``.
 
-        The document is named as the campaign's ``documents`` entry says (its ``cite_as``, else
-        kind and number); a source not attached to a loaded campaign names the document id.
-        """
-        text = self.place()
-        if self.lines is not None:
-            a, b = self.lines
-            text += f" (dòng {a}{_UNCHECKED if self._lines_unchecked else ''})" if a == b else \
-                f" (dòng {a}-{b}{_UNCHECKED if self._lines_unchecked else ''})"
-        return text
-
-    def place(self) -> str:
-        """The citation without its lines: document, article, clause, point, section."""
-        parts = [self._label or self.doc]
-        if self.article:
-            parts.append(f"Điều {self.article}")
-        if self.clause:
-            parts.append(f"khoản {self.clause}")
-        if self.point:
-            parts.append(f"điểm {self.point}")
-        if self.section:
-            parts.append(f"mục {self.section}")
-        return ", ".join(parts) + (" (chưa đối chiếu)" if self.unchecked else "")
-
-
-class InForce(_Model):
+class InForce(InForceShape, _Model):
     """The days a text is in force (hiệu lực), both inclusive; an open end is still in force."""
 
     from_: dt.date | None = Field(default=None, alias="from", description="First day in force (inclusive).")
     to: dt.date | None = Field(default=None, description="Last day in force (inclusive); null if still in force.")
 
 
-class Document(_Model):
+class Document(DocumentShape, _Model):
     """A document the campaign rests on or cites: its plan, a law, a decree, a guidance..."""
 
     id: Ident
@@ -199,27 +151,9 @@ class Document(_Model):
     _text_status: str | None = PrivateAttr(default=None)
     _text_warning: Any = PrivateAttr(default=None)  # the located Problem saying why, if any
 
-    def __eq__(self, other: object) -> bool:
-        """Equal when the fields are: what the loader found of the texts is not compared."""
-        if type(other) is not type(self):
-            return NotImplemented
-        return self.__dict__ == other.__dict__
-
-    @property
-    def text_status(self) -> str | None:
-        """What the loader found of the ``text``: ``checked`` (found, and the lines cited from it
-        checked), ``not-found``, ``unreadable``, ``mismatch`` (another version than ``sha256``)
-        or ``not-looked-up`` (a campaign given as text); ``None`` when no ``text`` is declared."""
-        return self._text_status
-
-    def citation_name(self) -> str:
-        """How citations name this document: ``cite_as``, else kind and number, else kind and id."""
-        if self.cite_as:
-            return self.cite_as
-        return f"{_KIND_VI[self.kind]} {self.number or self.id}"
 
 
-class LegalBasis(_Model):
+class LegalBasis(LegalBasisShape, _Model):
     """An instrument the plan rests on, with the dates it is in force."""
 
     id: Ident
@@ -229,27 +163,22 @@ class LegalBasis(_Model):
     note: str | None = Field(default=None, description=_NOTE)
 
 
-class EnumValue(_Model):
+class EnumValue(EnumValueShape, _Model):
     """One value of an enum or ordered enum (rating ladder)."""
 
     id: Ident
     label: Text
 
 
-class NotMachineCheckable(_Model):
+class NotMachineCheckable(NotMachineCheckableShape, _Model):
     """Numbered or dated lines of a document that this encoding deliberately does not turn
     into a rule, with the reason (the traceability test reads these)."""
 
     sources: tuple[Source, ...] = Field(min_length=1, description="Where those lines stand (with 'lines').")
     reason: str = Field(min_length=10, description="Why no rule encodes these lines.")
 
-    @property
-    def lines(self) -> tuple[int, ...]:
-        """Every line the sources cite, in order (1-based)."""
-        return _lines(self.sources)
 
-
-class Defect(_Model):
+class Defect(DefectShape, _Model):
     """A defect of a source document and how the encoding resolves it (never silently fixed)."""
 
     id: Ident
@@ -257,96 +186,9 @@ class Defect(_Model):
     text: str = Field(description="What is wrong, quoting the document.")
     resolution: str = Field(description="What this encoding does about it.")
 
-    @property
-    def lines(self) -> tuple[int, ...]:
-        """Every line the sources cite, in order (1-based)."""
-        return _lines(self.sources)
-
-    def stands_on(self, source: Source) -> bool:
-        """True when the defect stands on a line ``source`` cites in the same document."""
-        return source.lines is not None and any(
-            s.doc == source.doc and s.lines is not None
-            and s.lines[0] <= source.lines[1] and source.lines[0] <= s.lines[1]
-            for s in self.sources
-        )
 
 
-def citations(node: Any, path: tuple[str | int, ...] = ()) -> Iterator[tuple[Source, tuple[str | int, ...]]]:
-    """Every :class:`Source` inside ``node`` (a model, a tuple of models, or a source) with its
-    data path (keys as written in the file, e.g. ``("awards", 0, "criteria", 1, "source")``),
-    in field order."""
-    if isinstance(node, Source):
-        yield node, path
-    elif isinstance(node, BaseModel):
-        for name, info in type(node).model_fields.items():
-            value = getattr(node, name)
-            if isinstance(value, (BaseModel, tuple)):
-                yield from citations(value, (*path, info.alias or name))
-    elif isinstance(node, tuple):
-        for i, item in enumerate(node):
-            if isinstance(item, (BaseModel, tuple)):
-                yield from citations(item, (*path, i))
-
-
-def attach_documents(node: Any, documents: tuple[Document, ...],
-                     found: Iterator[tuple[Source, tuple[str | int, ...]]]) -> None:
-    """Let each citation of ``found`` (those inside ``node``) print its document's name and
-    whether its lines were checked against the document's text (see :meth:`Source.cite`)."""
-    names = {d.id: d.citation_name() for d in documents}
-    unchecked = {d.id for d in documents if d.text_status not in (None, "checked")}
-    for source, _ in found:
-        if source.doc in names:
-            source._label = names[source.doc]
-            source._lines_unchecked = source.doc in unchecked
-
-
-def cite_many(sources: tuple[Source, ...]) -> str:
-    """Several citations in words, those of one place in one document joined:
-    ``Kế hoạch 115/KH-CĐTKV (dòng 9, 96, 98)``."""
-    groups: dict[str, list[str]] = {}
-    unchecked: set[str] = set()
-    for s in sources:
-        head = s.place()
-        spans = groups.setdefault(head, [])
-        if s.lines is not None:
-            a, b = s.lines
-            spans.append(str(a) if a == b else f"{a}-{b}")
-            if s._lines_unchecked:
-                unchecked.add(head)
-    return "; ".join(f"{head} (dòng {', '.join(spans)}{_UNCHECKED if head in unchecked else ''})"
-                     if spans else head for head, spans in groups.items())
-
-
-def _lines(sources: tuple[Source, ...]) -> tuple[int, ...]:
-    out: list[int] = []
-    for s in sources:
-        if s.lines is not None:
-            out.extend(range(s.lines[0], s.lines[1] + 1))
-    return tuple(out)
-
-
-def parameter_problem(kind: str, value: Any) -> str | None:
-    """Why ``value`` cannot be a parameter of type ``kind``, or None when it can.
-
-    Every parameter is a finite number (not a boolean or text); an ``int`` is a whole number
-    from 0 to 2**53 (a count, exact as a float); a ``percent`` lies in [0, 100].
-    """
-    if isinstance(value, bool) or not isinstance(value, (int, float)):
-        return f"must be a number, not {type(value).__name__}"
-    try:
-        number = float(value)
-    except OverflowError:
-        return "is too large"
-    if not math.isfinite(number):
-        return f"must be a finite number, not {value}"
-    if kind == "int" and (not number.is_integer() or not 0 <= number <= 2**53):
-        return f"must be a whole number from 0 to 2**53 (an int parameter), not {plain_number(number)}"
-    if kind == "percent" and not 0 <= number <= 100:
-        return f"must be a percent from 0 to 100, not {plain_number(number)}"
-    return None
-
-
-class Parameter(_Model):
+class Parameter(ParameterShape, _Model):
     """A named number standing for a word the plan leaves unquantified ('nhiều', 'cao')."""
 
     id: Ident
@@ -367,7 +209,7 @@ class Parameter(_Model):
         return value
 
 
-class BoundParam(_Model):
+class BoundParam(BoundParamShape, _Model):
     """A quota's bound given by a parameter (a figure the campaign leaves to the unit's own
     regulation): its default applies unless the caller overrides it (``--param``)."""
 

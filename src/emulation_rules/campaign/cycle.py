@@ -19,13 +19,15 @@ from typing import Annotated, Literal
 from pydantic import Field
 
 from emulation_rules.campaign.common import BoundParam, Source, _Model
+from emulation_rules.campaign.nodes import VoteShape
+from emulation_rules.campaign.nodes import vote_fact as vote_fact  # re-exported
 
 __all__ = ["Share", "Vote", "vote_fact"]
 
 Share = Annotated[float, Field(ge=0, le=100)] | BoundParam
 
 
-class Vote(_Model):
+class Vote(VoteShape, _Model):
     """The council's secret ballot on an award: a share of votes for, and an optional quorum."""
 
     threshold: Share = Field(description="Lowest share of votes for, percent 0-100 (inclusive: 'từ x% trở lên'), or {param: id}.")
@@ -33,12 +35,3 @@ class Vote(_Model):
     quorum: Share | None = Field(default=None, description="Lowest share of the members present for the ballot to count, percent 0-100 (inclusive), or {param: id}; none = no quorum.")
     source: Source = Field(description="Where the threshold (and quorum) are stated.")
     derived: str | None = Field(default=None, description="Why the figures are not printed on the cited lines; without it the loader requires them there.")
-
-
-def vote_fact(award_id: str) -> str:
-    """The id of the derived fact holding whether a ballot on ``award_id`` carried (``vote__ID``).
-
-    It is not declared by the campaign: the engine adds it for each award with a ``vote`` and
-    sets it from the submitted ballot, so the vote is one more criterion on every backend.
-    """
-    return f"vote__{award_id}"[:64]

@@ -19,7 +19,7 @@ from __future__ import annotations
 from collections.abc import Container, Iterator
 from typing import Any
 
-from emulation_rules.campaign import model as m
+from emulation_rules.campaign import shapes as m
 
 __all__ = ["award_refs", "dependency_order", "find_cycle", "leaves_with_paths", "requires"]
 

@@ -19,7 +19,7 @@ import datetime as dt
 from collections.abc import Iterator, Mapping
 from typing import Any, Literal
 
-from emulation_rules.campaign import model as m
+from emulation_rules.campaign import shapes as m
 from emulation_rules.errors import PathItem, Problem
 from emulation_rules.frozen import frozen
 

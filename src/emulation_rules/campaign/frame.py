@@ -6,9 +6,19 @@ from typing import Literal
 from pydantic import Field
 
 from emulation_rules.campaign.common import _NOTE, EnumValue, Ident, Source, Text, _Model
+from emulation_rules.campaign.nodes import (
+    FactDeclShape,
+    PhaseShape,
+    RecordFieldShape,
+    ReviewShape,
+    ReviewYearShape,
+    SubjectLevelShape,
+    SubjectsShape,
+    YearStartShape,
+)
 
 
-class Phase(_Model):
+class Phase(PhaseShape, _Model):
     """A phase (giai đoạn) or round (đợt) with inclusive dates."""
 
     id: Ident
@@ -27,19 +37,16 @@ class Phase(_Model):
     )
     note: str | None = Field(default=None, description=_NOTE)
 
-    def contains(self, day: dt.date) -> bool:
-        """True when ``day`` lies in ``[start, end]`` (both inclusive)."""
-        return self.start <= day and (self.end is None or day <= self.end)
 
 
-class YearStart(_Model):
+class YearStart(YearStartShape, _Model):
     """The day a review year starts on."""
 
     month: int = Field(ge=1, le=12, description="Month, 1-12 (9 for a school year).")
     day: int = Field(ge=1, le=28, description="Day of the month, 1-28.")
 
 
-class ReviewYear(_Model):
+class ReviewYear(ReviewYearShape, _Model):
     """A standing regulation (quy chế) applied at every yearly review: review years start on
     ``starts`` (1 January: calendar years; 1 September: school years). The review date picks
     its review year Y, which ``held`` conditions and record windows count from; a history entry's
@@ -49,33 +56,11 @@ class ReviewYear(_Model):
     source: Source
     note: str | None = Field(default=None, description=_NOTE)
 
-    def phase(self, year: int) -> Phase:
-        """Review year ``year`` as the phase a campaign without ``phases`` judges (a standing
-        regulation): id ``review_year_<year>``, from its first day to the day before the next."""
-        m, d = self.starts.month, self.starts.day
-        span = f"{year}" if (m, d) == (1, 1) else f"{year}-{year + 1}"
-        return Phase(id=f"{PHASE_PREFIX}{year}", kind="campaign", start=dt.date(year, m, d),
-                     end=dt.date(year + 1, m, d) - dt.timedelta(days=1), source=self.source,
-                     label=Text.of(vi=f"Năm xét {span}", en=f"Review year {span}"),
-                     derived="a review year of a standing regulation (review_year)")
-
-    def phase_at(self, day: dt.date) -> Phase:
-        """The review year ``day`` falls in, as a phase (:meth:`phase`)."""
-        return self.phase(day.year if (day.month, day.day) >= (self.starts.month, self.starts.day) else day.year - 1)
-
-    def phase_named(self, phase_id: str) -> Phase | None:
-        """The review year named ``review_year_<year>``, as a phase; None for any other id."""
-        year = phase_id.removeprefix(PHASE_PREFIX)
-        if year == phase_id or not (year.isascii() and year.isdigit() and len(year) == 4):
-            return None
-        return self.phase(int(year))
 
 
-PHASE_PREFIX = "review_year_"
-"""Prefix of the ids of a standing regulation's review years (``review_year_2024``)."""
 
 
-class Review(_Model):
+class Review(ReviewShape, _Model):
     """A recurring check or review (kiểm tra, sơ kết, tổng kết)."""
 
     id: Ident
@@ -88,7 +73,7 @@ class Review(_Model):
     source: Source
 
 
-class SubjectLevel(_Model):
+class SubjectLevel(SubjectLevelShape, _Model):
     """A kind of collective (unit level) or of individual (role) named by the plan."""
 
     id: Ident
@@ -97,7 +82,7 @@ class SubjectLevel(_Model):
     source: Source | None = None
 
 
-class Subjects(_Model):
+class Subjects(SubjectsShape, _Model):
     """Who takes part (đối tượng thực hiện) and which levels and roles exist."""
 
     collective_levels: tuple[SubjectLevel, ...] = Field(
@@ -112,7 +97,7 @@ SubjectKind = Literal["collective", "individual"]
 DateBasis = Literal["applied_on", "recognized_on", "submitted_on"]
 
 
-class RecordField(_Model):
+class RecordField(RecordFieldShape, _Model):
     """A field of a record in a list-of-records fact (e.g. an initiative)."""
 
     id: Ident
@@ -129,7 +114,7 @@ class RecordField(_Model):
     judgement: bool = Field(default=False, description="The value is a reviewer's judgement, not a measurement.")
 
 
-class FactDecl(_Model):
+class FactDecl(FactDeclShape, _Model):
     """A declared fact: what a subject submits, with type and unit."""
 
     id: Ident

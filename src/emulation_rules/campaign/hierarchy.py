@@ -30,11 +30,12 @@ from typing import Literal
 from pydantic import Field, model_validator
 
 from emulation_rules.campaign.common import _NOTE, Ident, Source, Text, _Model
+from emulation_rules.campaign.nodes import ClusterRankingShape, ClusterScoreShape, HierarchyShape, JudgedAtShape
 
 __all__ = ["ClusterRanking", "ClusterScore", "Hierarchy", "JudgedAt"]
 
 
-class ClusterScore(_Model):
+class ClusterScore(ClusterScoreShape, _Model):
     """What a cluster's units are ranked by: a fact of the unit, or its points for an award."""
 
     fact: Ident | None = Field(default=None, description="A numeric or ordered fact of the unit (collective).")
@@ -47,7 +48,7 @@ class ClusterScore(_Model):
         return self
 
 
-class ClusterRanking(_Model):
+class ClusterRanking(ClusterRankingShape, _Model):
     """The ranking of each emulation cluster's units, and how many lead it (get the flag)."""
 
     label: Text
@@ -63,7 +64,7 @@ class ClusterRanking(_Model):
     note: str | None = Field(default=None, description=_NOTE)
 
 
-class JudgedAt(_Model):
+class JudgedAt(JudgedAtShape, _Model):
     """The levels of the tree at which one target or one quota is judged in a roll-up."""
 
     target: Ident | None = Field(default=None, description="A target id of the campaign.")
@@ -78,7 +79,7 @@ class JudgedAt(_Model):
         return self
 
 
-class Hierarchy(_Model):
+class Hierarchy(HierarchyShape, _Model):
     """The campaign across the union hierarchy (roll-up levels, where targets and quotas are judged, clusters)."""
 
     levels: tuple[Ident, ...] = Field(default=(), description="Collective levels reported in a roll-up (default: all).")
@@ -87,7 +88,3 @@ class Hierarchy(_Model):
     clusters: ClusterRanking | None = Field(
         default=None, description="How each emulation cluster's units are ranked for the flag.")
 
-    def judged(self, kind: str, item_id: str, level: str) -> bool:
-        """Whether the target or quota ``item_id`` (``kind``: ``target`` | ``quota``) is judged at ``level``."""
-        rules = [j for j in self.judged_at if getattr(j, kind) == item_id]
-        return not rules or any(level in j.levels for j in rules)

@@ -5,14 +5,12 @@ A campaign file encodes one plan (kế hoạch phát động thi đua). Its top-
 Every field carries a description, so ``emulation-rules schema`` gives editors a documented JSON Schema. Semantic checks (unknown facts, enum values, dates) live in :mod:`.loader`.
 """
 
-import datetime as dt
-import operator
-from collections.abc import Callable
 from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, Discriminator, Field, Tag, model_validator
 
-from emulation_rules.campaign.common import _NOTE, _Model, attach_documents
+from emulation_rules.campaign.citing import name_citations as name_citations
+from emulation_rules.campaign.common import _NOTE, _Model
 
 # re-exported: the model's public names
 from emulation_rules.campaign.common import BoundParam as BoundParam
@@ -43,6 +41,37 @@ from emulation_rules.campaign.frame import SubjectLevel as SubjectLevel
 from emulation_rules.campaign.frame import Subjects as Subjects
 from emulation_rules.campaign.hierarchy import ClusterRanking as ClusterRanking
 from emulation_rules.campaign.hierarchy import Hierarchy as Hierarchy
+from emulation_rules.campaign.nodes import OP_SYMBOLS as OP_SYMBOLS
+from emulation_rules.campaign.nodes import OPS as OPS
+from emulation_rules.campaign.nodes import (
+    AllOfShape,
+    AnyOfShape,
+    AtLeastShape,
+    AveragePerMetricShape,
+    AwardShape,
+    BandShape,
+    CampaignShape,
+    CompareShape,
+    CountMetricShape,
+    CountShape,
+    CountSpecShape,
+    CriterionShape,
+    EligibilityShape,
+    InitiativeCountMetricShape,
+    NotOfShape,
+    OneOfShape,
+    PopulationShape,
+    QuotaOfShape,
+    QuotaShape,
+    ScoreItemShape,
+    ScoreSheetShape,
+    ShareMetricShape,
+    SumMetricShape,
+    TargetShape,
+    TargetValueShape,
+    ValueMetricShape,
+)
+from emulation_rules.campaign.nodes import Op as Op
 from emulation_rules.campaign.programme import Attribution as Attribution
 from emulation_rules.campaign.programme import DateWindow as DateWindow
 from emulation_rules.campaign.programme import InitiativeCheck as InitiativeCheck
@@ -57,6 +86,7 @@ from emulation_rules.campaign.records import Window as Window
 from emulation_rules.campaign.titles import AwardRef as AwardRef
 from emulation_rules.campaign.titles import Held as Held
 from emulation_rules.campaign.titles import YearlyRating as YearlyRating
+from emulation_rules.campaign.twins import register_models
 from emulation_rules.campaign.units import LevelIn as LevelIn
 from emulation_rules.campaign.units import OfUnit as OfUnit
 
@@ -67,17 +97,7 @@ _DERIVED = ("Why the figure here is not printed on the cited lines (e.g. 100% fo
 
 # --- Conditions ---------------------------------------------------------------------------
 
-Op = Literal[">=", ">", "<=", "<", "==", "!="]
-
-OPS: dict[str, Callable[[Any, Any], Any]] = {">=": operator.ge, ">": operator.gt, "<=": operator.le, "<": operator.lt, "==": operator.eq, "!=": operator.ne}
-"""What each ``Op`` means, as a function of (value, threshold). Works on plain values,
-fractions and polars expressions alike (it calls the operator, which polars overloads)."""
-
-OP_SYMBOLS = {">=": "≥", ">": ">", "<=": "≤", "<": "<", "==": "=", "!=": "≠"}
-"""How each ``Op`` is printed in explanations."""
-
-
-class Compare(_Model):
+class Compare(CompareShape, _Model):
     """``fact op value``: compare a fact (or, inside ``where``, a record field) with a constant
     or a parameter. On an ordered enum the comparison is by rank."""
 
@@ -89,7 +109,7 @@ class Compare(_Model):
     derived: str | None = Field(default=None, description=_DERIVED)
 
 
-class AtLeast(_Model):
+class AtLeast(AtLeastShape, _Model):
     """``fact at least value`` on an ordered enum ('xếp loại khá trở lên')."""
 
     fact: Ident | None = Field(default=None, description="Fact tested (outside 'where').")
@@ -97,7 +117,7 @@ class AtLeast(_Model):
     at_least: Ident = Field(description="Lowest accepted value of the ordered enum.")
 
 
-class OneOf(_Model):
+class OneOf(OneOfShape, _Model):
     """``fact in {values}`` for enums."""
 
     fact: Ident | None = Field(default=None, description="Fact tested (outside 'where').")
@@ -105,7 +125,7 @@ class OneOf(_Model):
     in_: tuple[Scalar, ...] = Field(alias="in", min_length=1, description="Accepted values.")
 
 
-class CountSpec(_Model):
+class CountSpec(CountSpecShape, _Model):
     """What to count in a list-of-records fact."""
 
     fact: Ident = Field(description="A fact of type 'records'.")
@@ -114,7 +134,7 @@ class CountSpec(_Model):
     within: Window | None = Field(default=None, description="Only records dated in these years of the review.")
 
 
-class Count(_Model):
+class Count(CountShape, _Model):
     """``count(records where ...) op value`` ('ít nhất 01 sáng kiến được công nhận')."""
 
     count: CountSpec
@@ -124,19 +144,19 @@ class Count(_Model):
     derived: str | None = Field(default=None, description=_DERIVED)
 
 
-class AllOf(_Model):
+class AllOf(AllOfShape, _Model):
     """Every sub-condition holds."""
 
     all: "tuple[Condition, ...]" = Field(min_length=1)
 
 
-class AnyOf(_Model):
+class AnyOf(AnyOfShape, _Model):
     """At least one sub-condition holds."""
 
     any: "tuple[Condition, ...]" = Field(min_length=1)
 
 
-class NotOf(_Model):
+class NotOf(NotOfShape, _Model):
     """The sub-condition does not hold."""
 
     not_: "Condition" = Field(alias="not")
@@ -174,7 +194,7 @@ Condition = Annotated[
 ]
 
 
-class Criterion(_Model):
+class Criterion(CriterionShape, _Model):
     """One standard (tiêu chuẩn) or scored item, with its plan text and citation."""
 
     id: Ident
@@ -189,7 +209,7 @@ class Criterion(_Model):
     note: str | None = Field(default=None, description=_NOTE)
 
 
-class Eligibility(_Model):
+class Eligibility(EligibilityShape, _Model):
     """Who may receive an award (đối tượng xét chọn)."""
 
     levels: tuple[Ident, ...] = Field(default=(), description="Collective levels that may receive it.")
@@ -199,7 +219,7 @@ class Eligibility(_Model):
     source: Source
 
 
-class ScoreItem(_Model):
+class ScoreItem(ScoreItemShape, _Model):
     """A line of a score sheet (bảng chấm điểm) with its maximum points (điểm chuẩn)."""
 
     id: Ident
@@ -213,7 +233,7 @@ class ScoreItem(_Model):
     source: Source
 
 
-class Band(_Model):
+class Band(BandShape, _Model):
     """A rating band by total points (xếp loại), e.g. vững mạnh >= 85."""
 
     id: Ident
@@ -221,7 +241,7 @@ class Band(_Model):
     min_points: float = Field(ge=0, description="Lowest total (inclusive) for this band.")
 
 
-class ScoreSheet(_Model):
+class ScoreSheet(ScoreSheetShape, _Model):
     """Points per item, summed; bands by total; an optional passing band and per-item floor."""
 
     max_points: float = Field(gt=0, description="Total points; the items add up to it.")
@@ -235,7 +255,7 @@ class ScoreSheet(_Model):
     source: Source
 
 
-class Award(_Model):
+class Award(AwardShape, _Model):
     """An emulation title or a form of commendation, with its standards."""
 
     id: Ident
@@ -270,7 +290,7 @@ class Award(_Model):
 # --- Targets (chỉ tiêu) ----------------------------------------------------------------------
 
 
-class Population(_Model):
+class Population(PopulationShape, _Model):
     """The subjects a count, share, sum or average runs over.
 
     ``where`` restricts the population itself (a nested denominator: Phú Riềng L50 "of which
@@ -284,7 +304,7 @@ class Population(_Model):
     )
 
 
-class ValueMetric(_Model):
+class ValueMetric(ValueMetricShape, _Model):
     """A single figure supplied for the issuing body (e.g. members recruited in the year)."""
 
     kind: Literal["value"] = Field(description="Metric kind (selects the shape).")
@@ -292,7 +312,7 @@ class ValueMetric(_Model):
     level: Ident = Field(description="Collective level of the subject that supplies the figure (the issuing body).")
 
 
-class CountMetric(_Model):
+class CountMetric(CountMetricShape, _Model):
     """Number of subjects of a population satisfying a condition ('thành lập mới 100 CĐCS')."""
 
     kind: Literal["count"] = Field(description="Metric kind (selects the shape).")
@@ -300,7 +320,7 @@ class CountMetric(_Model):
     condition: Condition | None = Field(default=None, description="Counted subjects satisfy this; null = every subject.")
 
 
-class ShareMetric(_Model):
+class ShareMetric(ShareMetricShape, _Model):
     """Percent (0-100) of a population satisfying a condition ('80% CĐCS đạt vững mạnh')."""
 
     kind: Literal["share"] = Field(description="Metric kind (selects the shape).")
@@ -308,7 +328,7 @@ class ShareMetric(_Model):
     condition: Condition
 
 
-class SumMetric(_Model):
+class SumMetric(SumMetricShape, _Model):
     """Sum of a numeric fact over a population."""
 
     kind: Literal["sum"] = Field(description="Metric kind (selects the shape).")
@@ -316,7 +336,7 @@ class SumMetric(_Model):
     fact: Ident = Field(description="Numeric fact summed.")
 
 
-class AveragePerMetric(_Model):
+class AveragePerMetric(AveragePerMetricShape, _Model):
     """Sum of a numeric fact over a population divided by the population size
     ('trung bình mỗi CĐCS giới thiệu ít nhất một đoàn viên ưu tú')."""
 
@@ -325,7 +345,7 @@ class AveragePerMetric(_Model):
     fact: Ident = Field(description="Numeric fact summed, then divided by the number of subjects.")
 
 
-class InitiativeCountMetric(_Model):
+class InitiativeCountMetric(InitiativeCountMetricShape, _Model):
     """Number of initiatives in the submission's initiative register that the campaign's
     initiative rules accept, whose ``date_basis`` date lies in the judged phase (inclusive)
     ('Từ 01/9/2021 đến 31/5/2022: phấn đấu đạt 90 sáng kiến gửi về LĐLĐ tỉnh', 002 L25)."""
@@ -343,7 +363,7 @@ Metric = Annotated[
 ]
 
 
-class TargetValue(_Model):
+class TargetValue(TargetValueShape, _Model):
     """The figure a target sets for one phase."""
 
     phase: Ident = Field(description="Phase id this figure applies to.")
@@ -356,7 +376,7 @@ class TargetValue(_Model):
     derived: str | None = Field(default=None, description=_DERIVED)
 
 
-class Target(_Model):
+class Target(TargetShape, _Model):
     """A target (chỉ tiêu): an aggregate figure the plan sets per phase, not a per-subject award."""
 
     id: Ident
@@ -380,26 +400,20 @@ class Target(_Model):
     values: tuple[TargetValue, ...] = Field(min_length=1, description="Threshold per phase.")
     note: str | None = Field(default=None, description=_NOTE)
 
-    def value_for(self, phase_id: str) -> float | None:
-        """The threshold for ``phase_id``, or None when the target sets none for that phase."""
-        for v in self.values:
-            if v.phase == phase_id:
-                return v.value
-        return None
 
 
 QuotaShare = Annotated[float, Field(ge=0, le=100)] | BoundParam
 QuotaCount = Annotated[int, Field(ge=0)] | BoundParam
 
 
-class QuotaOf(_Model):
+class QuotaOf(QuotaOfShape, _Model):
     """A quota's denominator: the subjects awarded any of ``awards``, or a ``population``."""
 
     awards: tuple[Ident, ...] = Field(default=(), description="Subjects awarded any of these form the denominator.")
     population: Population | None = Field(default=None, description="Or: these subjects form the denominator.")
 
 
-class Quota(_Model):
+class Quota(QuotaShape, _Model):
     """A share or a count bounded inside an award set: a minimum (Điện Biên 001 L14: "Ít nhất 15%
     tổng số cá nhân được khen thưởng … là công nhân…"), a cap (``max_share``) or a fixed number
     (``max_count``). The numerator is the awardees of ``awards`` for whom ``condition`` holds (all of
@@ -432,20 +446,8 @@ class Quota(_Model):
     derived: str | None = Field(default=None, description=_DERIVED)
     note: str | None = Field(default=None, description=_NOTE)
 
-    @property
-    def kinds(self) -> tuple[SubjectKind, ...]:
-        """The subject kinds counted: ``subjects``, else ``(subject,)``."""
-        return self.subjects or (self.subject,)
 
-
-def name_citations(node: Any, documents: tuple[Document, ...]) -> None:
-    """Let every :class:`Source` inside ``node`` (a model, a tuple of them, or a source) print
-    its document's name from ``documents`` (see :meth:`Source.cite`). Campaigns do this when
-    loaded; author case files, whose citations stand outside the campaign, call it."""
-    attach_documents(node, documents, citations(node))
-
-
-class Campaign(_Model):
+class Campaign(CampaignShape, _Model):
     """A campaign (phong trào thi đua) as encoded from its plan and the documents it cites."""
 
     schema_version: Literal[2] = Field(
@@ -488,63 +490,6 @@ class Campaign(_Model):
         link_windows(self)
         return self
 
-    @property
-    def plan(self) -> Document:
-        """The campaign's own plan: the first document of kind ``plan`` (else the first document)."""
-        return next((d for d in self.documents if d.kind == "plan"), self.documents[0])
-
-    def document(self, doc_id: str) -> Document:
-        """The document ``doc_id``.
-
-        Raises:
-            KeyError: no such document.
-        """
-        for d in self.documents:
-            if d.id == doc_id:
-                return d
-        raise KeyError(doc_id)
-
-    def fact(self, fact_id: str) -> FactDecl:
-        """The declared fact ``fact_id``.
-
-        Raises:
-            KeyError: no such fact.
-        """
-        for f in self.facts:
-            if f.id == fact_id:
-                return f
-        raise KeyError(fact_id)
-
-    def award(self, award_id: str) -> Award:
-        """The award ``award_id``.
-
-        Raises:
-            KeyError: no such award.
-        """
-        for a in self.awards:
-            if a.id == award_id:
-                return a
-        raise KeyError(award_id)
-
-    def parameter_defaults(self) -> dict[str, float]:
-        """``{parameter id: default}``."""
-        return {p.id: p.default for p in self.parameters}
-
-    def phase_at(self, day: dt.date) -> Phase | None:
-        """The most specific phase containing ``day`` (a round beats a whole-campaign phase); without
-        phases, the review year of a standing regulation (:meth:`ReviewYear.phase_at`)."""
-        if not self.phases and self.review_year is not None:
-            return self.review_year.phase_at(day)
-        hits = [p for p in self.phases if p.contains(day)]
-        hits.sort(key=lambda p: (p.kind == "campaign", -(p.start.toordinal())))
-        return hits[0] if hits else None
-
-    def phase_named(self, phase_id: str | None) -> Phase | None:
-        """The phase ``phase_id``: a declared one, else a standing regulation's review year."""
-        found = next((p for p in self.phases if p.id == phase_id), None)
-        if found is None and phase_id is not None and not self.phases and self.review_year is not None:
-            return self.review_year.phase_named(phase_id)
-        return found
 
 
 def _leaves(cond: Any) -> list[Any]:
@@ -585,3 +530,18 @@ def build_models() -> None:
                   CountMetric, ShareMetric, Target, QuotaOf, Quota, Campaign):
         model.model_rebuild()
     _BUILT.append(True)
+
+
+def restore_model(kind: str, values: tuple[Any, ...], fields_set: set[str], private: dict[str, Any] | None) -> Any:
+    """A node kept in a cache entry (:func:`.nodes.restore`'s arguments) as its model class, in
+    the state pydantic's own unpickling gives it (fields, fields set, private values)."""
+    cls = _MODELS_BY_KIND[kind]
+    node = cls.__new__(cls)
+    node.__setstate__({"__dict__": dict(zip(cls.model_fields, values, strict=True)),
+                       "__pydantic_fields_set__": fields_set, "__pydantic_extra__": None,
+                       "__pydantic_private__": private})
+    return node
+
+
+_MODELS_BY_KIND = {cls.__name__: cls for cls in _Model.__subclasses__()}
+register_models(_Model.__subclasses__(), build_models)  # every kind, each under its shape (.nodes)

@@ -23,12 +23,13 @@ Example:
 
 from __future__ import annotations
 
+import math
 import re
 import unicodedata
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-__all__ = ["SCALES", "money_text", "parse_amount", "plain_number"]
+__all__ = ["SCALES", "money_text", "parameter_problem", "parse_amount", "plain_number"]
 
 SCALES = {"nghìn": 10**3, "ngàn": 10**3, "triệu": 10**6, "tỷ": 10**9, "tỉ": 10**9}
 """Scale words of Vietnamese amounts and their factors."""
@@ -88,3 +89,24 @@ def plain_number(value: float | int) -> str:
     if "e" in text or "E" in text:
         text = format(Decimal(text), "f")
     return text
+
+
+def parameter_problem(kind: str, value: Any) -> str | None:
+    """Why ``value`` cannot be a parameter of type ``kind``, or None when it can.
+
+    Every parameter is a finite number (not a boolean or text); an ``int`` is a whole number
+    from 0 to 2**53 (a count, exact as a float); a ``percent`` lies in [0, 100].
+    """
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return f"must be a number, not {type(value).__name__}"
+    try:
+        number = float(value)
+    except OverflowError:
+        return "is too large"
+    if not math.isfinite(number):
+        return f"must be a finite number, not {value}"
+    if kind == "int" and (not number.is_integer() or not 0 <= number <= 2**53):
+        return f"must be a whole number from 0 to 2**53 (an int parameter), not {plain_number(number)}"
+    if kind == "percent" and not 0 <= number <= 100:
+        return f"must be a percent from 0 to 100, not {plain_number(number)}"
+    return None

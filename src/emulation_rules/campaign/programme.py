@@ -8,6 +8,12 @@ from pydantic import (
 )
 
 from emulation_rules.campaign.common import _NOTE, EnumValue, Ident, Source, Text, _Model
+from emulation_rules.campaign.nodes import (
+    AttributionShape,
+    DateWindowShape,
+    InitiativeCheckShape,
+    InitiativeProgrammeShape,
+)
 
 # --- Initiatives (sáng kiến) -----------------------------------------------------------------
 
@@ -22,7 +28,7 @@ InitiativeCheckKind = Literal[
 ]
 
 
-class InitiativeCheck(_Model):
+class InitiativeCheck(InitiativeCheckShape, _Model):
     """One condition an initiative must meet, or one exclusion it must escape.
 
     The checks are a fixed vocabulary (``check``, one of the listed words) built into the
@@ -44,7 +50,7 @@ class InitiativeCheck(_Model):
     note: str | None = Field(default=None, description=_NOTE)
 
 
-class DateWindow(_Model):
+class DateWindow(DateWindowShape, _Model):
     """A date window with both ends inclusive."""
 
     start: dt.date = Field(description="First day, inclusive.")
@@ -58,7 +64,7 @@ class DateWindow(_Model):
     note: str | None = Field(default=None, description=_NOTE)
 
 
-class Attribution(_Model):
+class Attribution(AttributionShape, _Model):
     """Whom an initiative with several authors is credited to."""
 
     policy: Literal["leader_or_top_share", "all_authors"] = Field(
@@ -75,7 +81,7 @@ class Attribution(_Model):
     note: str | None = Field(default=None, description=_NOTE)
 
 
-class InitiativeProgramme(_Model):
+class InitiativeProgramme(InitiativeProgrammeShape, _Model):
     """Rules of an initiative programme (Vĩnh Linh 002 L29-66): kinds, checks, window, attribution.
 
     A facts file may then carry an ``initiatives`` register (a list of initiatives, each with

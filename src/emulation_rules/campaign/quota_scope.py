@@ -20,11 +20,12 @@ quota's ``awards`` (of either kind) counts once.
 from pydantic import Field
 
 from emulation_rules.campaign.common import Ident, _Model
+from emulation_rules.campaign.nodes import QuotaPerShape
 
 __all__ = ["QuotaPer"]
 
 
-class QuotaPer(_Model):
+class QuotaPer(QuotaPerShape, _Model):
     """A quota's groups: by the value of a fact, by the unit of a level above the subject, or both."""
 
     fact: Ident | tuple[Ident, ...] | None = Field(
@@ -38,13 +39,3 @@ class QuotaPer(_Model):
         "submitted union tree (its 'unit', that unit's 'unit', ...).",
     )
 
-    @property
-    def facts(self) -> tuple[str, ...]:
-        """``fact`` as a tuple (empty without one)."""
-        if self.fact is None:
-            return ()
-        return (self.fact,) if isinstance(self.fact, str) else self.fact
-
-    def text(self) -> str:
-        """How the grouping reads in the quota tables: ``provincial_federation, theme``."""
-        return ", ".join([*([self.within] if self.within else []), *(["/".join(self.facts)] if self.facts else [])])

@@ -12,9 +12,10 @@ from typing import Literal
 from pydantic import Field
 
 from emulation_rules.campaign.common import Ident, _Model
+from emulation_rules.campaign.nodes import RankingShape, RankKeyShape
 
 
-class RankKey(_Model):
+class RankKey(RankKeyShape, _Model):
     """One fact the awardees are ordered by (a number, a date or an ordered enum)."""
 
     fact: Ident = Field(description="Fact of the quota's subject kind: int, decimal, percent, date or ordered_enum.")
@@ -24,7 +25,7 @@ class RankKey(_Model):
     )
 
 
-class Ranking(_Model):
+class Ranking(RankingShape, _Model):
     """Who stays within a cap: awardees ordered by ``by`` (first key decides, the next break its ties)."""
 
     by: tuple[RankKey, ...] = Field(min_length=1, description="Facts ranked by, most important first.")

@@ -27,6 +27,7 @@ from typing import TYPE_CHECKING, Any, Literal
 from pydantic import Field, PrivateAttr
 
 from emulation_rules.campaign.common import Ident, Scalar, _Model
+from emulation_rules.campaign.nodes import AggregateShape, AggregateSpecShape, WindowShape
 
 if TYPE_CHECKING:
     from emulation_rules.campaign.model import Condition
@@ -37,7 +38,7 @@ _DERIVED = ("Why the figure here is not printed on the cited lines; without it t
 __all__ = ["Aggregate", "AggregateSpec", "Window"]
 
 
-class Window(_Model):
+class Window(WindowShape, _Model):
     """Which records count, by a date of theirs, relative to the review: exactly one of
     ``review_year``, ``last_years``, ``held``."""
 
@@ -59,7 +60,7 @@ class Window(_Model):
     """The ``held`` condition named by ``held`` (set when the campaign is loaded)."""
 
 
-class AggregateSpec(_Model):
+class AggregateSpec(AggregateSpecShape, _Model):
     """What to aggregate in a list-of-records fact."""
 
     fn: Literal["sum", "min", "max", "count"] = Field(
@@ -71,7 +72,7 @@ class AggregateSpec(_Model):
     within: Window | None = Field(default=None, description="Only records dated in these years of the review.")
 
 
-class Aggregate(_Model):
+class Aggregate(AggregateShape, _Model):
     """``sum|min|max|count(records where ...) op value`` ('tổng giá trị làm lợi từ 80 triệu
     đồng'); three-valued: a blank field inside a record leaves it unknown when it could change the answer."""
 

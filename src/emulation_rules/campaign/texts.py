@@ -26,7 +26,7 @@ import unicodedata
 from collections.abc import Iterable
 from pathlib import Path
 
-from emulation_rules.campaign import model as m
+from emulation_rules.campaign import shapes as m
 from emulation_rules.campaign.reading import InputFileError, read_limited
 from emulation_rules.campaign.safe_yaml import SourceMap
 from emulation_rules.errors import Problem

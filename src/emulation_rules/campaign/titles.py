@@ -10,11 +10,12 @@ from typing import Literal
 from pydantic import Field
 
 from emulation_rules.campaign.common import Ident, Source, Text, _Model
+from emulation_rules.campaign.nodes import AwardRefShape, HeldShape, YearlyRatingShape
 
 __all__ = ["AwardRef", "Held", "YearlyRating"]
 
 
-class AwardRef(_Model):
+class AwardRef(AwardRefShape, _Model):
     """``{award: <id>, verdict: awarded}``: another award of the same subject kind, judged for
     the same subject in the same evaluation ('CSTĐCS requires the LĐTT title': a reference to
     the LĐTT award, not a copy of its standards). Unknown while that award is ``incomplete``."""
@@ -27,7 +28,7 @@ class AwardRef(_Model):
     )
 
 
-class YearlyRating(_Model):
+class YearlyRating(YearlyRatingShape, _Model):
     """A yearly rating (xếp loại) a subject's ``history`` may record, as it records titles:
     ``{rating: completed_tasks_excellently, year: 2024}``. ``held`` conditions read titles and
     ratings alike. With ``fact`` and ``values``, the review year's rating comes from the submitted
@@ -41,7 +42,7 @@ class YearlyRating(_Model):
     source: Source
 
 
-class Held(_Model):
+class Held(HeldShape, _Model):
     """A title the subject already holds, read from its ``history`` (title, year): give exactly
     one of ``each_of_last_years``, ``consecutive_years``, ``times_in_phase``. Y is the year of
     the review date. No history submitted: unknown; a history without the title: not held."""

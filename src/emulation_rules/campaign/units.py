@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING
 from pydantic import Field
 
 from emulation_rules.campaign.common import Ident, _Model
+from emulation_rules.campaign.nodes import LevelInShape, OfUnitShape
 
 if TYPE_CHECKING:
     from emulation_rules.campaign.model import Condition
@@ -26,14 +27,14 @@ if TYPE_CHECKING:
 __all__ = ["LevelIn", "OfUnit"]
 
 
-class OfUnit(_Model):
+class OfUnit(OfUnitShape, _Model):
     """``{unit: <condition>}``: ``condition`` read on the subject's unit (its facts, its level with
     ``{level: [...]}``, its verdicts with ``{award: <collective award>}``)."""
 
     unit: "Condition" = Field(description="A condition over the unit's facts, level and awards.")
 
 
-class LevelIn(_Model):
+class LevelIn(LevelInShape, _Model):
     """``{level: [ids]}`` inside ``unit``: the unit's level is one of these collective levels."""
 
     level: tuple[Ident, ...] = Field(min_length=1, description="Collective levels accepted.")

@@ -18,8 +18,7 @@ from pathlib import Path
 from typing import Any, TextIO
 
 import emulation_rules
-from emulation_rules.campaign.loader import load_campaign
-from emulation_rules.campaign.model import Campaign
+from emulation_rules.campaign.opening import load_campaign
 from emulation_rules.campaign.texts import text_warnings
 from emulation_rules.cli import paths as _paths
 from emulation_rules.cli import sheets as _sheets
@@ -435,7 +434,7 @@ def _cmd_validate(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 
 
 def _cmd_schema(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
-    from emulation_rules.campaign.model import build_models
+    from emulation_rules.campaign.model import Campaign, build_models
 
     build_models()
     schema = Campaign.model_json_schema(by_alias=True)
@@ -446,7 +445,7 @@ def _cmd_schema(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 
 
 def _evaluate(args: argparse.Namespace, err: TextIO) -> tuple[Engine, object]:
-    campaign = open_campaign(args, err)
+    campaign = open_campaign(args, err, light=True)  # the evaluators read twins alike (campaign/twins.py)
     engine = _sheets.build_engine(campaign, args, err)
     submission = facts_of(args, campaign, err)
     ev = engine.evaluate(submission, as_of=args.as_of, phase=args.phase)
@@ -532,7 +531,7 @@ def _cmd_explain(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     if args.bulk and not _one_table(args, err):
         return EXIT_INPUT
     evaluation = _explain_bulk(args, err) if args.bulk else _evaluate(args, err)[1]
-    if evaluation_force(args, load_campaign(args.campaign), evaluation, err):
+    if evaluation_force(args, load_campaign(args.campaign, light=True), evaluation, err):
         return EXIT_PROBLEMS
     try:
         if args.format == "json":

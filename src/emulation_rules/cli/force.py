@@ -12,7 +12,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any, TextIO
 
-from emulation_rules.campaign import model as m
+from emulation_rules.campaign import shapes as m
 from emulation_rules.campaign.force import force_problems, review_days
 from emulation_rules.campaign.money import plain_number
 from emulation_rules.campaign.reading import STDIN

@@ -10,8 +10,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
-from emulation_rules.campaign.loader import load_campaign
-from emulation_rules.campaign.model import Campaign
+from emulation_rules.campaign.opening import load_campaign
+from emulation_rules.campaign.shapes import Campaign
 from emulation_rules.cli.options import add_review_options
 from emulation_rules.cli.submission import facts_of, missing_units_note
 from emulation_rules.engine import Engine

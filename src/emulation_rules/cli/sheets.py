@@ -11,7 +11,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
-from emulation_rules.campaign.model import Campaign
+from emulation_rules.campaign.shapes import Campaign
 from emulation_rules.cli import register
 from emulation_rules.cli.documents import open_campaign
 from emulation_rules.cli.submission import facts_of

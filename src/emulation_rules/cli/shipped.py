@@ -17,8 +17,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TextIO
 
-from emulation_rules.campaign.loader import load_campaign
-from emulation_rules.campaign.model import Campaign
+from emulation_rules.campaign.opening import load_campaign
+from emulation_rules.campaign.shapes import Campaign
 from emulation_rules.campaign.shipped import is_campaign_id, shipped_campaigns, shipped_example_dir, shipped_root
 from emulation_rules.errors import CampaignError, did_you_mean
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 import argparse
 from typing import Any, TextIO
 
-from emulation_rules.campaign.model import Campaign
+from emulation_rules.campaign.shapes import Campaign
 from emulation_rules.errors import FactsError
 from emulation_rules.facts.load import load_facts
 from emulation_rules.facts.reader import Submission

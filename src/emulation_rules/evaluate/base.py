@@ -30,7 +30,7 @@ import threading
 from collections.abc import Iterator, Mapping
 from typing import Any
 
-from emulation_rules.campaign import model as m
+from emulation_rules.campaign import shapes as m
 from emulation_rules.errors import CompileError, EngineUnavailableError
 from emulation_rules.evaluate.interface import BackendName, Evaluator, Submitted
 from emulation_rules.evaluate.result import Evaluation, SubjectResult

@@ -8,7 +8,7 @@ import datetime as dt
 from collections.abc import Mapping
 from typing import Any
 
-from emulation_rules.campaign import model as m
+from emulation_rules.campaign import shapes as m
 from emulation_rules.campaign.money import parse_amount
 
 __all__ = ["Decl", "Leaf", "leaf"]

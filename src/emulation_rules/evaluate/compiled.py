@@ -15,7 +15,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from emulation_rules.campaign import model as m
+from emulation_rules.campaign import shapes as m
 from emulation_rules.evaluate.comparison import _const
 from emulation_rules.evaluate.record_sets import Bounds, bounds_of, compare_bounds, kleene, kleene_not
 from emulation_rules.evaluate.semantics import AS_OF, judge, record_spec, record_threshold

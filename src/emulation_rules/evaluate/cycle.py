@@ -27,8 +27,8 @@ from fractions import Fraction
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Any
 
-from emulation_rules.campaign import model as m
-from emulation_rules.campaign.cycle import vote_fact
+from emulation_rules.campaign import shapes as m
+from emulation_rules.campaign.nodes import vote_fact
 from emulation_rules.evaluate.result import AwardResult, CriterionResult, Evaluation
 from emulation_rules.facts.reader import Subject
 
@@ -49,27 +49,27 @@ def judged_campaign(campaign: m.Campaign) -> m.Campaign:
     voted = [a for a in campaign.awards if a.vote is not None]
     if not voted:
         return campaign
-    m.build_models()  # a campaign read from the cache came without them: a Criterion is made here
     facts = list(campaign.facts)
     awards = []
     for a in campaign.awards:
         if a.vote is None:
             awards.append(a)
             continue
-        facts.append(m.FactDecl(
+        facts.append(m.made_like(
+            campaign, "FactDecl",
             id=vote_fact(a.id), applies_to=a.subject, type="bool",
             label=m.Text.of(vi=f"Hội đồng TĐKT bỏ phiếu đạt: {a.label.vi}",
                          en=f"Council ballot carried: {a.label.en}")))
-        criterion = m.Criterion(
-            id=VOTE_CRITERION,
+        criterion = m.made_like(
+            campaign, "Criterion", id=VOTE_CRITERION,
             label=m.Text.of(vi="Hội đồng thi đua, khen thưởng bỏ phiếu kín đạt tỷ lệ",
                          en="The emulation council's secret ballot reaches the threshold"),
             text_vi=_rule_vi(a.vote),
-            condition=m.Compare(fact=vote_fact(a.id), op="==", value=True),
+            condition=m.made_like(campaign, "Compare", fact=vote_fact(a.id), op="==", value=True),
             source=a.vote.source)
         # the vote is now a criterion: the backends judge it as any other
-        awards.append(a.model_copy(update={"criteria": (*a.criteria, criterion), "vote": None}))
-    return campaign.model_copy(update={"facts": tuple(facts), "awards": tuple(awards)})
+        awards.append(m.replace(a, criteria=(*a.criteria, criterion), vote=None))
+    return m.replace(campaign, facts=tuple(facts), awards=tuple(awards))
 
 
 def without_proposals(campaign: m.Campaign) -> m.Campaign:
@@ -77,8 +77,7 @@ def without_proposals(campaign: m.Campaign) -> m.Campaign:
     subject; unproposed ones are then shown ``not_proposed``)."""
     if not any(a.requires_proposal for a in campaign.awards):
         return campaign
-    return campaign.model_copy(update={"awards": tuple(
-        a.model_copy(update={"requires_proposal": False}) for a in campaign.awards)})
+    return m.replace(campaign, awards=tuple(m.replace(a, requires_proposal=False) for a in campaign.awards))
 
 
 def cycle_unsupported(campaign: m.Campaign) -> str | None:

@@ -18,7 +18,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from emulation_rules.campaign import model as m
+from emulation_rules.campaign import shapes as m
 from emulation_rules.evaluate.record_sets import window_dates
 from emulation_rules.evaluate.result import AwardResult
 from emulation_rules.evaluate.semantics import AS_OF, HISTORY, award_key, leaves, titles_used

@@ -10,7 +10,7 @@ import datetime as dt
 from collections.abc import Iterable, Mapping
 from typing import Any, Literal, Protocol, runtime_checkable
 
-from emulation_rules.campaign import model as m
+from emulation_rules.campaign import shapes as m
 from emulation_rules.evaluate.result import Evaluation, SubjectResult
 from emulation_rules.facts.history import ReviewYears
 from emulation_rules.facts.reader import Subject, Submission

@@ -37,7 +37,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from emulation_rules.campaign import model as m
+from emulation_rules.campaign import shapes as m
 from emulation_rules.campaign.dependencies import dependency_order
 from emulation_rules.evaluate.base import BackendName, BaseEvaluator, resolve_params
 from emulation_rules.evaluate.compiled import Judged, compile_condition

@@ -30,7 +30,7 @@ import math
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
-from emulation_rules.campaign import model as m
+from emulation_rules.campaign import shapes as m
 from emulation_rules.evaluate.comparison import _const, leaf  # the one reading of a comparison
 from emulation_rules.facts.history import ReviewYears
 from emulation_rules.frozen import frozen

@@ -25,7 +25,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import field
 from typing import Any, Literal
 
-from emulation_rules.campaign import model as m
+from emulation_rules.campaign import shapes as m
 from emulation_rules.campaign.memo import kept_for, kept_for_pair
 from emulation_rules.facts.asof import LaterCounts
 from emulation_rules.frozen import frozen
@@ -246,7 +246,7 @@ def score_sheet_result(sheet: m.ScoreSheet, facts: Mapping[str, Any], scored: It
     threshold = f"total points → band{' ≥ ' + sheet.pass_band if sheet.pass_band else ''}"
     if sheet.item_floor_fraction is not None:
         threshold += f"; every item ≥ {sheet.item_floor_fraction:g} × its max"  # noqa: RUF001
-    result = CriterionResult("score_sheet", m.Text.model_construct(vi="Bảng chấm điểm", en="Score sheet"), "",
+    result = CriterionResult("score_sheet", m.Text.new(vi="Bảng chấm điểm", en="Score sheet"), "",
                              status, values, lacking_all, threshold, sheet.source)
     return (None if lacking_all else total), band, result
 

@@ -40,7 +40,7 @@ from __future__ import annotations
 from collections.abc import Container, Iterable, Mapping
 from typing import Any
 
-from emulation_rules.campaign import model as m
+from emulation_rules.campaign import shapes as m
 from emulation_rules.campaign.money import plain_number
 from emulation_rules.evaluate.comparison import Leaf, _const, leaf
 from emulation_rules.evaluate.record_sets import bounds_of, compare_bounds, date_field
@@ -90,11 +90,11 @@ def synthetic_decls(campaign: m.Campaign) -> dict[str, m.FactDecl]:
     ``award:<id>`` for every award (so a ``held`` title is known to be an award), ``history``
     and ``as_of``; ``rating:<id>`` for every declared rating read from a fact (the marker names
     that fact and, as its values, those meaning the rating)."""
-    marker = m.FactDecl.model_construct(id="verdict", applies_to="individual", type="enum",
-                                        label=m.Text.model_construct(vi="Kết quả", en="Verdict"))
-    ratings = {rating_key(r.id): m.FactDecl.model_construct(
+    marker = m.FactDecl.new(id="verdict", applies_to="individual", type="enum",
+                                        label=m.Text.new(vi="Kết quả", en="Verdict"))
+    ratings = {rating_key(r.id): m.FactDecl.new(
         id=r.fact, applies_to=r.subject, type="enum", label=r.label,
-        values=tuple(m.EnumValue.model_construct(id=v, label=r.label) for v in r.values))
+        values=tuple(m.EnumValue.new(id=v, label=r.label) for v in r.values))
         for r in campaign.ratings if r.fact is not None}
     return {**{award_key(a.id): marker for a in campaign.awards}, HISTORY: marker, AS_OF: marker, **ratings}
 

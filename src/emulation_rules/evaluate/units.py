@@ -22,7 +22,7 @@ from collections.abc import Callable, Mapping
 from types import MappingProxyType
 from typing import Any
 
-from emulation_rules.campaign import model as m
+from emulation_rules.campaign import shapes as m
 from emulation_rules.campaign.memo import kept_for
 from emulation_rules.evaluate.result import AwardResult, SubjectResult
 from emulation_rules.facts.reader import Subject
@@ -84,24 +84,24 @@ class _Lowering:
         new = PREFIX + fact_id
         decl = self.decls.get(fact_id)
         if decl is not None and new not in self.added:
-            self.added[new] = decl.model_copy(update={"id": new, "applies_to": "individual"})
+            self.added[new] = m.replace(decl, id=new, applies_to="individual")
         return new
 
     def enum(self, fact_id: str, values: tuple[str, ...], label: m.Text) -> str:
         if fact_id not in self.added:
-            self.added[fact_id] = m.FactDecl.model_construct(
+            self.added[fact_id] = m.FactDecl.new(
                 id=fact_id, applies_to="individual", type="enum", label=label,
-                values=tuple(m.EnumValue.model_construct(id=v, label=m.Text.of(vi=v, en=v)) for v in values),
+                values=tuple(m.EnumValue.new(id=v, label=m.Text.of(vi=v, en=v)) for v in values),
                 fields=(), unit=None, minimum=None, maximum=None, judgement=False, source=None, note=None)
         return fact_id
 
     def cond(self, cond: Any, inside: bool) -> Any:
         if isinstance(cond, m.AllOf):
-            return cond.model_copy(update={"all": tuple(self.cond(s, inside) for s in cond.all)})
+            return m.replace(cond, all=tuple(self.cond(s, inside) for s in cond.all))
         if isinstance(cond, m.AnyOf):
-            return cond.model_copy(update={"any": tuple(self.cond(s, inside) for s in cond.any)})
+            return m.replace(cond, any=tuple(self.cond(s, inside) for s in cond.any))
         if isinstance(cond, m.NotOf):
-            return cond.model_copy(update={"not_": self.cond(cond.not_, inside)})
+            return m.replace(cond, not_=self.cond(cond.not_, inside))
         if isinstance(cond, m.OfUnit):
             return self.cond(cond.unit, True)
         if not inside:
@@ -109,36 +109,36 @@ class _Lowering:
         if isinstance(cond, m.LevelIn):
             levels = tuple(lv.id for lv in self.c.subjects.collective_levels)
             key = self.enum(LEVEL, levels, m.Text.of(vi="Cấp của đơn vị", en="Level of the unit"))
-            return m.OneOf.model_construct(fact=key, field=None, in_=cond.level)
+            return m.OneOf.new(fact=key, field=None, in_=cond.level)
         if isinstance(cond, m.AwardRef):
             key = self.enum(AWARD + cond.award, _VERDICTS, m.Text.of(vi=f"Kết quả {cond.award} của đơn vị",
                                                                   en=f"The unit's {cond.award} verdict"))
             accepted = ("awarded",) if cond.verdict == "awarded" else ("not_awarded", "not_eligible")
-            return m.OneOf.model_construct(fact=key, field=None, in_=accepted)
+            return m.OneOf.new(fact=key, field=None, in_=accepted)
         if isinstance(cond, m.Count):
-            spec = cond.count.model_copy(update={"fact": self.fact(cond.count.fact)})
-            return cond.model_copy(update={"count": spec})
+            spec = m.replace(cond.count, fact=self.fact(cond.count.fact))
+            return m.replace(cond, count=spec)
         if isinstance(cond, m.Aggregate):
-            agg = cond.aggregate.model_copy(update={"of": self.fact(cond.aggregate.of)})
-            return cond.model_copy(update={"aggregate": agg})
+            agg = m.replace(cond.aggregate, of=self.fact(cond.aggregate.of))
+            return m.replace(cond, aggregate=agg)
         if getattr(cond, "fact", None) is not None:
-            return cond.model_copy(update={"fact": self.fact(cond.fact)})
+            return m.replace(cond, fact=self.fact(cond.fact))
         return cond
 
     def award(self, a: m.Award) -> m.Award:
         if a.subject != "individual":
             return a
-        criteria = tuple(c.model_copy(update={"condition": self.cond(c.condition, False)}) for c in a.criteria)
+        criteria = tuple(m.replace(c, condition=self.cond(c.condition, False)) for c in a.criteria)
         elig = a.eligibility
         if elig.unit is not None:
-            gate = m.Criterion.model_construct(
+            gate = m.Criterion.new(
                 id=ELIGIBILITY,
                 label=m.Text.of(vi="Đơn vị của cá nhân thuộc đối tượng", en="The subject's unit qualifies"),
                 text_vi="", condition=self.cond(elig.unit, True),  # the eligibility has no wording of its own
                 reviewer_judgement=False, source=elig.source, note=None)
             criteria = (gate, *criteria)
-            elig = elig.model_copy(update={"unit": None})
-        return a.model_copy(update={"criteria": criteria, "eligibility": elig})
+            elig = m.replace(elig, unit=None)
+        return m.replace(a, criteria=criteria, eligibility=elig)
 
 
 def lower(campaign: m.Campaign) -> m.Campaign:
@@ -148,7 +148,7 @@ def lower(campaign: m.Campaign) -> m.Campaign:
         return campaign
     low = _Lowering(campaign)
     awards = tuple(low.award(a) for a in campaign.awards)
-    return campaign.model_copy(update={"awards": awards, "facts": (*campaign.facts, *low.added.values())})
+    return m.replace(campaign, awards=awards, facts=(*campaign.facts, *low.added.values()))
 
 
 def unit_facts(campaign: m.Campaign, unit: Subject, verdicts: Mapping[str, str]) -> dict[str, Any]:

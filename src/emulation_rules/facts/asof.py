@@ -30,7 +30,7 @@ from dataclasses import field, replace
 from types import MappingProxyType
 from typing import Any
 
-from emulation_rules.campaign import model as m
+from emulation_rules.campaign import shapes as m
 from emulation_rules.frozen import frozen
 
 __all__ = ["LaterCounts", "counts_as_of", "dated_fields", "records_as_of", "subjects_as_of"]

@@ -14,7 +14,7 @@ import unicodedata
 from collections.abc import Mapping
 from typing import Any
 
-from emulation_rules.campaign import model as m
+from emulation_rules.campaign import shapes as m
 from emulation_rules.campaign.memo import kept_for
 from emulation_rules.campaign.money import money_text, parse_amount, plain_number
 from emulation_rules.facts.vocab import choose_in, folded, unknown_message

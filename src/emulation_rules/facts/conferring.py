@@ -16,7 +16,7 @@ import unicodedata
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
-from emulation_rules.campaign import model as m
+from emulation_rules.campaign import shapes as m
 from emulation_rules.errors import FactsError, PathItem, Problem, ProblemCode, SourceLocation
 from emulation_rules.facts.conferred import Conferral
 from emulation_rules.facts.history import FIRST_YEAR, LAST_YEAR

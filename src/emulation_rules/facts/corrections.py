@@ -29,7 +29,7 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
-from emulation_rules.campaign import model as m
+from emulation_rules.campaign import shapes as m
 from emulation_rules.campaign.safe_yaml import SourceMap
 from emulation_rules.errors import FactsError, PathItem, Problem, SourceLocation, did_you_mean, unknown_key
 from emulation_rules.facts.coerce import Invalid, coerce_value

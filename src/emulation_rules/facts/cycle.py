@@ -24,7 +24,7 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from emulation_rules.campaign import model as m
+from emulation_rules.campaign import shapes as m
 from emulation_rules.errors import PathItem, Problem, ProblemCode, SourceLocation, did_you_mean, unknown_key
 from emulation_rules.facts.vocab import Choice, choose, unknown_message
 

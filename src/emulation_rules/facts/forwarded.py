@@ -31,7 +31,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from emulation_rules.campaign import model as m
+from emulation_rules.campaign import shapes as m
 from emulation_rules.errors import PathItem, Problem, unknown_key
 from emulation_rules.facts.cycle import ProblemFn, _award, _nfc, _subject
 

@@ -33,7 +33,7 @@ import unicodedata
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from emulation_rules.campaign import model as m
+from emulation_rules.campaign import shapes as m
 from emulation_rules.errors import (
     FactsError,
     PathItem,

@@ -59,7 +59,7 @@ from dataclasses import dataclass, replace
 from types import MappingProxyType
 from typing import Any
 
-from emulation_rules.campaign import model as m
+from emulation_rules.campaign import shapes as m
 from emulation_rules.errors import PathItem, Problem, did_you_mean, id_listing, unknown_key
 from emulation_rules.facts.asof import counts_as_of
 from emulation_rules.facts.coerce import MISSING, Invalid, coerce_value
@@ -205,7 +205,7 @@ def register_fields(prog: m.InitiativeProgramme) -> dict[str, m.RecordField]:
     """Typed declarations of the register's scalar keys (used for coercion and messages)."""
 
     def f(fid: str, t: str, vi: str, en: str, **kw: Any) -> m.RecordField:
-        return m.RecordField(id=fid, type=t, label=m.Text.of(vi=vi, en=en), **kw)
+        return m.made_like(prog, "RecordField", id=fid, type=t, label=m.Text.of(vi=vi, en=en), **kw)  # type: ignore[no-any-return]
 
     return {
         "kind": f("kind", "enum", "Loại sáng kiến", "Kind", values=prog.kinds),

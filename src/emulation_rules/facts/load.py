@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
-from emulation_rules.campaign import model as m
+from emulation_rules.campaign import shapes as m
 from emulation_rules.campaign.reading import STDIN
 from emulation_rules.facts.one_file import load_facts_file
 from emulation_rules.facts.reader import OnError, Submission

@@ -23,7 +23,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from emulation_rules.campaign import model as m
+from emulation_rules.campaign import shapes as m
 from emulation_rules.errors import FactsError, Problem, SourceLocation, unknown_id
 from emulation_rules.facts.cycle import Ballot
 from emulation_rules.facts.forwarded import Forwarded

@@ -7,7 +7,7 @@ import os
 from pathlib import Path
 from typing import Literal
 
-from emulation_rules.campaign import model as m
+from emulation_rules.campaign import shapes as m
 from emulation_rules.campaign.reading import STDIN
 from emulation_rules.errors import FactsError, Problem, SourceLocation
 from emulation_rules.facts.inputs import read_input

@@ -50,7 +50,7 @@ from dataclasses import field
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Any, Literal
 
-from emulation_rules.campaign import model as m
+from emulation_rules.campaign import shapes as m
 from emulation_rules.campaign.memo import kept_for
 from emulation_rules.campaign.safe_yaml import SourceMap, explain_splits, parse_yaml
 from emulation_rules.errors import (

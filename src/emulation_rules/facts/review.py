@@ -12,7 +12,7 @@ from collections.abc import Iterable, Mapping
 from types import MappingProxyType
 from typing import Any
 
-from emulation_rules.campaign import model as m
+from emulation_rules.campaign import shapes as m
 from emulation_rules.errors import Problem
 from emulation_rules.facts.asof import LaterCounts, subjects_as_of
 from emulation_rules.facts.reader import Subject, Submission, parse_facts

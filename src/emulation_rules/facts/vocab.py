@@ -11,7 +11,7 @@ import datetime as dt
 import unicodedata
 from collections.abc import Iterable, Sequence
 
-from emulation_rules.campaign import model as m
+from emulation_rules.campaign import shapes as m
 from emulation_rules.errors import ReviewDateError, unknown_id
 
 __all__ = ["KINDS", "Choice", "choose", "choose_in", "fold", "folded", "label_aliases", "listing", "review_phase",
@@ -21,8 +21,8 @@ Choice = tuple[str, "m.Text | None"]
 """An id and its label (None when it has none)."""
 
 KINDS: tuple[Choice, ...] = (  # built, not validated: no model is built at import (a cold start)
-    ("collective", m.Text.model_construct(vi="Tập thể", en="Collective")),
-    ("individual", m.Text.model_construct(vi="Cá nhân", en="Individual")),
+    ("collective", m.Text.new(vi="Tập thể", en="Collective")),
+    ("individual", m.Text.new(vi="Cá nhân", en="Individual")),
 )
 """Subject kinds (GLOSSARY: tập thể, cá nhân)."""
 

@@ -45,7 +45,7 @@ from dataclasses import dataclass
 from operator import itemgetter
 from typing import Any
 
-from emulation_rules.campaign import model as m
+from emulation_rules.campaign import shapes as m
 from emulation_rules.campaign.safe_yaml import SourceMap
 from emulation_rules.errors import FactsError, PathItem, Problem, SourceLocation, did_you_mean, id_listing, unknown_id
 from emulation_rules.facts.history import HISTORY_COLUMN, history_cell

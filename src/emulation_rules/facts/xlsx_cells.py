@@ -8,7 +8,7 @@ import unicodedata
 from collections.abc import Iterable
 from typing import Any
 
-from emulation_rules.campaign import model as m
+from emulation_rules.campaign import shapes as m
 
 __all__ = ["excel_serial_to_date", "format_authors", "parse_authors"]
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Collection, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
-from emulation_rules.campaign import model as m
+from emulation_rules.campaign import shapes as m
 from emulation_rules.errors import Problem
 from emulation_rules.evaluate.result import AwardResult, Evaluation, SubjectResult
 from emulation_rules.results.presentation import Cell, Column, Formatter, Presentation, Row, Table

@@ -21,7 +21,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from emulation_rules.campaign import model as m
+from emulation_rules.campaign import shapes as m
 from emulation_rules.evaluate.result import Evaluation
 from emulation_rules.facts.reader import Submission
 from emulation_rules.facts.units import UnitTree

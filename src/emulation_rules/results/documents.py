@@ -13,7 +13,7 @@ import datetime as dt
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
-from emulation_rules.campaign import model as m
+from emulation_rules.campaign import shapes as m
 from emulation_rules.campaign.force import ForceStatus, force_status, status_text
 from emulation_rules.campaign.memo import kept_for
 from emulation_rules.frozen import frozen

@@ -25,7 +25,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from emulation_rules.campaign import model as m
+from emulation_rules.campaign import shapes as m
 from emulation_rules.campaign.safe_yaml import dump_yaml
 from emulation_rules.evaluate.result import Evaluation, SubjectResult, jsonable
 from emulation_rules.facts.reader import Subject, Submission

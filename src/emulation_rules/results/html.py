@@ -40,7 +40,7 @@ from typing import Any
 
 import jinja2
 
-from emulation_rules.campaign import model as m
+from emulation_rules.campaign import shapes as m
 from emulation_rules.errors import Problem
 from emulation_rules.evaluate.result import Evaluation
 from emulation_rules.results._tables import present

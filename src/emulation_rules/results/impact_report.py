@@ -6,7 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from emulation_rules.campaign import model as m
+from emulation_rules.campaign import shapes as m
 from emulation_rules.results.impact import ImpactReport, rule_kind, status_word
 from emulation_rules.results.rollup_report import atomic_write
 

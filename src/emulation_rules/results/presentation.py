@@ -25,7 +25,7 @@ from collections.abc import Mapping
 from dataclasses import field
 from typing import Any
 
-from emulation_rules.campaign import model as m
+from emulation_rules.campaign import shapes as m
 from emulation_rules.frozen import frozen
 from emulation_rules.messages import translate_message
 from emulation_rules.results.words import STATUS, Lang, word

@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from emulation_rules.campaign import model as m
+from emulation_rules.campaign import shapes as m
 from emulation_rules.facts.reader import Subject
 
 __all__ = ["UNPLACED", "GroupKey", "Tally", "fits", "group_key", "group_label"]

@@ -21,16 +21,16 @@ from bisect import bisect_left
 from collections.abc import Mapping, Sequence
 from typing import Any, Literal
 
-from emulation_rules.campaign import model as m
+from emulation_rules.campaign import shapes as m
 from emulation_rules.facts.reader import Subject
 from emulation_rules.frozen import frozen
 
 OutcomeStatus = Literal["within_quota", "over_quota", "tied_at_cap"]
 
 OUTCOME_LABELS: dict[str, m.Text] = {
-    "within_quota": m.Text.model_construct(vi="Trong hạn mức", en="Within the cap"),
-    "over_quota": m.Text.model_construct(vi="Vượt hạn mức", en="Over the cap"),
-    "tied_at_cap": m.Text.model_construct(vi="Bằng nhau tại ngưỡng", en="Tied at the cut, nobody chosen"),
+    "within_quota": m.Text.new(vi="Trong hạn mức", en="Within the cap"),
+    "over_quota": m.Text.new(vi="Vượt hạn mức", en="Over the cap"),
+    "tied_at_cap": m.Text.new(vi="Bằng nhau tại ngưỡng", en="Tied at the cut, nobody chosen"),
 }
 """Each outcome in words, for the workbook and the HTML report."""
 

@@ -47,7 +47,7 @@ from collections.abc import Mapping, Sequence
 from fractions import Fraction
 from typing import TYPE_CHECKING, Any
 
-from emulation_rules.campaign import model as m
+from emulation_rules.campaign import shapes as m
 from emulation_rules.evaluate.semantics import judge
 from emulation_rules.facts.reader import Subject, Submission
 from emulation_rules.results.quota_groups import GroupKey, Tally, fits, group_key, group_label, is_unplaced
@@ -69,24 +69,24 @@ def advice(kind: QuotaKind, status: QuotaStatus, subject: str, counted: int, den
     who_vi = {"individual": "cá nhân", "collective": "tập thể"}.get(subject, "tập thể, cá nhân")
     if status == "unknown":
         if kind == "min_share" and not denominator and not undecided:
-            return m.Text.model_construct(vi="chưa có đối tượng để tính tỷ lệ",
+            return m.Text.new(vi="chưa có đối tượng để tính tỷ lệ",
                                           en="nobody to take the share of: undefined")
-        return m.Text.model_construct(vi=f"chưa xác định: {undecided} đối tượng còn thiếu dữ kiện",
+        return m.Text.new(vi=f"chưa xác định: {undecided} đối tượng còn thiếu dữ kiện",
                       en=f"undecided: {undecided} subject{_s(undecided)} lack{'s' if undecided == 1 else ''} "
                          "a fact the quota reads")
     if kind == "min_share":
         if status == "met":
-            return m.Text.model_construct(vi=f"đạt: {counted}/{denominator}, tối thiểu {limit}",
+            return m.Text.new(vi=f"đạt: {counted}/{denominator}, tối thiểu {limit}",
                           en=f"met: {counted} of {denominator}, at least {limit} needed")
         if add is None:
-            return m.Text.model_construct(vi=f"cần thêm {shortfall} {who_vi} đạt điều kiện trong số được khen thưởng",
+            return m.Text.new(vi=f"cần thêm {shortfall} {who_vi} đạt điều kiện trong số được khen thưởng",
                           en=f"needs {shortfall} more of the awardees to qualify")
-        return m.Text.model_construct(vi=f"cần thêm {add} {who_vi} được khen thưởng đạt điều kiện",
+        return m.Text.new(vi=f"cần thêm {add} {who_vi} được khen thưởng đạt điều kiện",
                       en=f"needs {add} more qualifying awardee{_s(add)}")
     if status == "met":
-        return m.Text.model_construct(vi=f"không vượt mức tối đa {limit} (hiện có {counted})",
+        return m.Text.new(vi=f"không vượt mức tối đa {limit} (hiện có {counted})",
                       en=f"within the cap of {limit} ({counted} counted)")
-    return m.Text.model_construct(vi=f"vượt {excess} so với mức tối đa {limit}", en=f"{excess} over the cap of {limit}")
+    return m.Text.new(vi=f"vượt {excess} so với mức tối đa {limit}", en=f"{excess} over the cap of {limit}")
 
 
 def _s(n: int | None) -> str:

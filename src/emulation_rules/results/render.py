@@ -12,7 +12,7 @@ import io
 import json
 from typing import Any
 
-from emulation_rules.campaign import model as m
+from emulation_rules.campaign import shapes as m
 from emulation_rules.campaign.money import plain_number
 from emulation_rules.evaluate.result import (
     CSV_COLUMNS,

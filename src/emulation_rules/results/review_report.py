@@ -23,7 +23,7 @@ import json
 from collections.abc import Sequence
 from typing import Any
 
-from emulation_rules.campaign import model as m
+from emulation_rules.campaign import shapes as m
 from emulation_rules.results.presentation import Cell, Column, Formatter, Row, Table
 from emulation_rules.results.review import FactChange, SubjectReview
 from emulation_rules.results.words import Lang

@@ -29,7 +29,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from emulation_rules.campaign import model as m
+from emulation_rules.campaign import shapes as m
 from emulation_rules.evaluate.result import Evaluation
 from emulation_rules.facts.many import unit_of
 from emulation_rules.facts.reader import Subject, Submission

@@ -13,7 +13,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from emulation_rules.campaign import model as m
+from emulation_rules.campaign import shapes as m
 from emulation_rules.results.clusters import OUTCOME_WORDS
 from emulation_rules.results.rollup import VERDICTS, NodeResult, RollupReport, figure, phase_label
 from emulation_rules.writing import replacing

@@ -50,7 +50,7 @@ from dataclasses import dataclass, field
 from fractions import Fraction
 from typing import Any, Literal
 
-from emulation_rules.campaign import model as m
+from emulation_rules.campaign import shapes as m
 from emulation_rules.evaluate.result import defect_dict, defects_at
 from emulation_rules.evaluate.semantics import judge, reads
 from emulation_rules.facts.asof import LaterCounts

@@ -33,7 +33,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from emulation_rules.campaign import model as m
+from emulation_rules.campaign import shapes as m
 from emulation_rules.errors import Problem
 from emulation_rules.evaluate.result import Evaluation
 from emulation_rules.results._tables import present

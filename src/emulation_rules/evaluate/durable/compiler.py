@@ -34,7 +34,7 @@ from collections.abc import Set as AbstractSet
 from dataclasses import field
 from typing import Any
 
-from emulation_rules.campaign import model as m
+from emulation_rules.campaign import shapes as m
 from emulation_rules.campaign.thresholds import coerce_threshold
 from emulation_rules.errors import CompileError
 from emulation_rules.evaluate.durable import limits

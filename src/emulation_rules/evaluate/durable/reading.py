@@ -20,7 +20,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from emulation_rules.campaign import model as m
+from emulation_rules.campaign import shapes as m
 from emulation_rules.evaluate.dependencies import expand_missing, shown_values
 from emulation_rules.evaluate.durable.compiler import CompiledAward
 from emulation_rules.evaluate.result import (

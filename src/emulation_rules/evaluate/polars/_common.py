@@ -19,7 +19,7 @@ except ImportError as exc:  # pragma: no cover - depends on the installation
         "bulk scoring needs polars and pyarrow: pip install 'emulation-rules[bulk]'"
     ) from exc
 
-from emulation_rules.campaign import model as m
+from emulation_rules.campaign import shapes as m
 from emulation_rules.campaign.safe_yaml import SourceMap
 from emulation_rules.errors import CompileError, PathItem, Problem
 from emulation_rules.evaluate.durable.compiler import (
@@ -145,12 +145,13 @@ def _check_supported(campaign: m.Campaign) -> None:
             for item in node:
                 walk(item)
             return
-        known = _KNOWN_FIELDS.get(type(node))
+        known = _KNOWN_FIELDS.get(m.shape_of(type(node))) if isinstance(node, m.Shape) else None
         if known is None:
             return
-        for name, info in type(node).model_fields.items():
+        _, names, _, defaults, _ = m.layout_of(node)
+        for name, default in zip(names, defaults, strict=True):
             value = getattr(node, name)
-            if name not in known and value != info.default and value not in (None, (), {}):
+            if name not in known and value != default and value not in (None, (), {}):
                 raise _unsupported(f"{type(node).__name__}.{name}")
             walk(value)
 

@@ -18,7 +18,7 @@ from typing import Any
 
 import polars as pl
 
-from emulation_rules.campaign import model as m
+from emulation_rules.campaign import shapes as m
 from emulation_rules.evaluate.base import BackendName, BaseEvaluator, full_collections_deferred
 from emulation_rules.evaluate.durable.compiler import compile_campaign
 from emulation_rules.evaluate.polars.scoring import BulkEvaluator, history_series

@@ -8,7 +8,7 @@ from typing import Any
 import polars as pl
 import pyarrow as pa
 
-from emulation_rules.campaign import model as m
+from emulation_rules.campaign import shapes as m
 from emulation_rules.campaign.dependencies import dependency_order, requires
 from emulation_rules.errors import FactsError, Problem
 from emulation_rules.evaluate.durable.compiler import (

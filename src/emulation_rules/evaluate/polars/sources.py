@@ -18,7 +18,7 @@ import pyarrow as pa
 import pyarrow.csv as pa_csv
 import pyarrow.parquet as pq
 
-from emulation_rules.campaign import model as m
+from emulation_rules.campaign import shapes as m
 from emulation_rules.campaign.safe_yaml import SourceMap
 from emulation_rules.errors import FactsError, PathItem, Problem, SourceLocation
 from emulation_rules.evaluate.durable.compiler import (

@@ -10,7 +10,7 @@ import polars as pl
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from emulation_rules.campaign import model as m
+from emulation_rules.campaign import shapes as m
 from emulation_rules.campaign.safe_yaml import SourceMap
 from emulation_rules.errors import FactsError, PathItem, Problem, SourceLocation, unknown_id
 from emulation_rules.evaluate.durable.compiler import (

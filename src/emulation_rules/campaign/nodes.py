@@ -257,6 +257,13 @@ class HierarchyShape(Shape):
         return not rules or any(level in j.levels for j in rules)
 
 
+def _by_id(items: tuple[Any, ...], item_id: str) -> Any:
+    for item in items:
+        if item.id == item_id:
+            return item
+    raise KeyError(item_id)
+
+
 class CampaignShape(Shape):
     __slots__ = ()
 
@@ -271,10 +278,7 @@ class CampaignShape(Shape):
         Raises:
             KeyError: no such document.
         """
-        for d in self.documents:
-            if d.id == doc_id:
-                return d
-        raise KeyError(doc_id)
+        return _by_id(self.documents, doc_id)  # type: ignore[no-any-return]
 
     def fact(self: Campaign, fact_id: str) -> FactDecl:
         """The declared fact ``fact_id``.
@@ -282,10 +286,7 @@ class CampaignShape(Shape):
         Raises:
             KeyError: no such fact.
         """
-        for f in self.facts:
-            if f.id == fact_id:
-                return f
-        raise KeyError(fact_id)
+        return _by_id(self.facts, fact_id)  # type: ignore[no-any-return]
 
     def award(self: Campaign, award_id: str) -> Award:
         """The award ``award_id``.
@@ -293,10 +294,7 @@ class CampaignShape(Shape):
         Raises:
             KeyError: no such award.
         """
-        for a in self.awards:
-            if a.id == award_id:
-                return a
-        raise KeyError(award_id)
+        return _by_id(self.awards, award_id)  # type: ignore[no-any-return]
 
     def parameter_defaults(self: Campaign) -> dict[str, float]:
         """``{parameter id: default}``."""

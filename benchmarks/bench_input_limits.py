@@ -30,7 +30,7 @@ os.environ.setdefault("EMULATION_RULES_DOCUMENTS", str(ROOT.parent / "shared" / 
 
 
 def _child(case: str, path: str) -> None:
-    from emulation_rules.campaign.loader import load_campaign
+    from emulation_rules.campaign.opening import load_campaign
     from emulation_rules.errors import EmulationRulesError
     from emulation_rules.facts.json_text import parse_json
     from emulation_rules.facts.load import load_facts

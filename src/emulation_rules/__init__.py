@@ -17,8 +17,9 @@ import typing
 from emulation_rules.lazy import lazy_names as _lazy_names
 
 if typing.TYPE_CHECKING:
-    from emulation_rules.campaign.loader import dump_campaign, load_campaign
+    from emulation_rules.campaign.loader import dump_campaign
     from emulation_rules.campaign.model import Campaign
+    from emulation_rules.campaign.opening import load_campaign
     from emulation_rules.engine import Engine
     from emulation_rules.errors import (
         CampaignError,
@@ -63,7 +64,7 @@ _LAZY = {
     "YAMLSyntaxError": "emulation_rules.errors",
     "compile_campaign": "emulation_rules.evaluate.durable.compiler",
     "dump_campaign": "emulation_rules.campaign.loader",
-    "load_campaign": "emulation_rules.campaign.loader",
+    "load_campaign": "emulation_rules.campaign.opening",
     "load_facts": "emulation_rules.facts.load",
     "parse_facts": "emulation_rules.facts.reader",
 }

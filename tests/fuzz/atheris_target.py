@@ -21,7 +21,7 @@ except ImportError:  # pragma: no cover - optional tool
     sys.exit("atheris is not installed: pip install atheris")
 
 with atheris.instrument_imports():
-    from emulation_rules.campaign.loader import load_campaign
+    from emulation_rules.campaign.opening import load_campaign
     from emulation_rules.errors import EmulationRulesError
     from emulation_rules.facts.load import load_facts
 

@@ -51,7 +51,7 @@ def _rss_mb() -> float:
 
 
 def _xlsx_worker(seed: int, indexes: list[int], progress: str, queue: mp.Queue, partial: str | None = None) -> None:
-    from emulation_rules.campaign.loader import load_campaign
+    from emulation_rules.campaign.opening import load_campaign
     from emulation_rules.facts.xlsx import read_facts_xlsx, subject_table
 
     campaign = load_campaign(ROOT / "campaigns" / "tkv_2019.yaml")
@@ -160,8 +160,8 @@ def _limited(limit: int) -> None:
 
 def run_migrate(n: int, seed: int, partial: Path | None = None) -> dict[str, object]:
     from emulation_rules import Engine
-    from emulation_rules.campaign.loader import load_campaign
     from emulation_rules.campaign.migrate import migrate_text
+    from emulation_rules.campaign.opening import load_campaign
     from emulation_rules.cli.app import run
     from emulation_rules.facts.load import load_facts
 

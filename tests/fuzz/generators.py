@@ -114,7 +114,7 @@ def _form() -> bytes:
     import tempfile
 
     from emulation_rules.authoring.forms import write_form
-    from emulation_rules.campaign.loader import load_campaign
+    from emulation_rules.campaign.opening import load_campaign
 
     campaign = load_campaign(ROOT / "campaigns" / "tkv_2019.yaml")
     with tempfile.TemporaryDirectory() as tmp:

@@ -25,7 +25,7 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 
 from emulation_rules import Engine
-from emulation_rules.campaign.loader import load_campaign
+from emulation_rules.campaign.opening import load_campaign
 from emulation_rules.errors import EmulationRulesError, FactsError, ReviewDateError
 from emulation_rules.evaluate.base import backend_problem
 from emulation_rules.facts.load import load_facts

@@ -26,7 +26,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from emulation_rules import Engine
-from emulation_rules.campaign.loader import load_campaign
+from emulation_rules.campaign.opening import load_campaign
 from emulation_rules.cli.app import run
 from emulation_rules.errors import EmulationRulesError, FactsError
 from emulation_rules.facts.load import load_facts

@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 
 from emulation_rules import Engine
-from emulation_rules.campaign.loader import load_campaign
+from emulation_rules.campaign.opening import load_campaign
 from emulation_rules.evaluate.base import backend_problem
 from emulation_rules.evaluate.durable import limits
 
@@ -544,7 +544,7 @@ def test_rebuilding_engines_keeps_rss_flat() -> None:
     code = textwrap.dedent(f"""
         from pathlib import Path
         from emulation_rules import Engine
-        from emulation_rules.campaign.loader import load_campaign
+        from emulation_rules.campaign.opening import load_campaign
 
         def rss():
             for line in Path("/proc/self/status").read_text().splitlines():

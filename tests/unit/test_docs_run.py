@@ -50,8 +50,8 @@ from sybil.parsers.markdown.lexers import DirectiveInHTMLCommentLexer
 
 from emulation_rules.authoring.case_files import load_cases
 from emulation_rules.authoring.cases import run_case_file
-from emulation_rules.campaign.loader import load_campaign
 from emulation_rules.campaign.model import Campaign
+from emulation_rules.campaign.opening import load_campaign
 from emulation_rules.cli.app import run
 from emulation_rules.facts.load import load_facts
 

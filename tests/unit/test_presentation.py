@@ -23,7 +23,7 @@ from typing import Any
 import openpyxl
 import pytest
 
-from emulation_rules.campaign.loader import load_campaign
+from emulation_rules.campaign.opening import load_campaign
 from emulation_rules.cli.app import run
 from emulation_rules.messages import translate_message
 

@@ -19,7 +19,7 @@ from emulation_rules.campaign import model as m
 from emulation_rules.campaign import nodes, shapes
 from emulation_rules.campaign.cache import CACHE_ENV
 from emulation_rules.campaign.common import _Model
-from emulation_rules.campaign.loader import load_campaign
+from emulation_rules.campaign.opening import load_campaign
 from emulation_rules.campaign.twins import is_twin, made_like, replace, restore
 from emulation_rules.engine import Engine
 from emulation_rules.facts import load_facts

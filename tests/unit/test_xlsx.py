@@ -21,7 +21,7 @@ openpyxl = pytest.importorskip("openpyxl")
 pytest.importorskip("python_calamine")
 
 from emulation_rules.authoring.forms import write_form  # noqa: E402
-from emulation_rules.campaign.loader import load_campaign  # noqa: E402
+from emulation_rules.campaign.opening import load_campaign  # noqa: E402
 from emulation_rules.campaign.safe_yaml import parse_yaml  # noqa: E402
 from emulation_rules.cli.app import run  # noqa: E402
 from emulation_rules.engine import Engine  # noqa: E402

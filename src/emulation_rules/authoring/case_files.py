@@ -12,7 +12,8 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from emulation_rules.campaign import model as m
-from emulation_rules.campaign.loader import load_campaign, model_at
+from emulation_rules.campaign.loader import model_at
+from emulation_rules.campaign.opening import load_campaign
 from emulation_rules.campaign.reading import InputFileError, read_limited
 from emulation_rules.campaign.safe_yaml import MAX_BYTES, SourceMap, parse_yaml
 from emulation_rules.errors import (

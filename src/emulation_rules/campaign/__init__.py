@@ -9,13 +9,14 @@ import typing
 from emulation_rules.lazy import lazy_names as _lazy_names
 
 if typing.TYPE_CHECKING:
-    from emulation_rules.campaign.loader import dump_campaign, load_campaign, validate_campaign
+    from emulation_rules.campaign.loader import dump_campaign, validate_campaign
     from emulation_rules.campaign.model import Campaign
+    from emulation_rules.campaign.opening import load_campaign
 
 _LAZY = {
     "Campaign": "emulation_rules.campaign.model",
     "dump_campaign": "emulation_rules.campaign.loader",
-    "load_campaign": "emulation_rules.campaign.loader",
+    "load_campaign": "emulation_rules.campaign.opening",
     "validate_campaign": "emulation_rules.campaign.loader",
 }
 

@@ -51,7 +51,6 @@ from typing import Any
 from pydantic import BaseModel, Tag, TypeAdapter, ValidationError
 
 from emulation_rules.campaign import model as m
-from emulation_rules.campaign.opening import load_campaign as load_campaign  # re-exported: loading starts there
 from emulation_rules.campaign.safe_yaml import (
     MAX_DEPTH,
     SourceMap,

@@ -61,7 +61,7 @@ def cmd_new(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     from emulation_rules.authoring.case_files import load_cases  # loaded only for 'new'
     from emulation_rules.authoring.cases import run_case_file
     from emulation_rules.authoring.starter import starter_campaign, starter_cases
-    from emulation_rules.campaign.loader import load_campaign
+    from emulation_rules.campaign.opening import load_campaign
 
     if not _IDENT.match(args.id):
         message, hint = identifier_message(args.id)

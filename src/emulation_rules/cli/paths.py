@@ -149,7 +149,7 @@ def columnar_first(args: argparse.Namespace, out: TextIO, err: TextIO, *,
 def evaluate_columnar(args: argparse.Namespace, out: TextIO, err: TextIO) -> int | None:
     """``evaluate`` by the columnar path taken by itself: the result rows to ``--output`` (CSV or
     Parquet by extension) or stdout (CSV); ``None`` after a notice when it cannot serve."""
-    from emulation_rules.campaign.loader import load_campaign
+    from emulation_rules.campaign.opening import load_campaign
     from emulation_rules.engine import Engine
     from emulation_rules.errors import CompileError, EngineUnavailableError, FactsError
     from emulation_rules.evaluate.cycle import cycle_unsupported

@@ -125,7 +125,7 @@ def add_parser(sub: Any) -> None:
 
 def cmd_dossier(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     """``dossier``: the reviewed (or plain) evaluation written as a dossier (:mod:`..results.dossier`)."""
-    from emulation_rules.campaign.loader import load_campaign
+    from emulation_rules.campaign.opening import load_campaign
     from emulation_rules.results.dossier import write_dossier
 
     if args.output.suffix.lower() not in (".html", ".xlsx"):
@@ -183,7 +183,7 @@ def _add(store: Any, args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 def _from_evaluation(args: argparse.Namespace) -> tuple[list[Any], str | None, int | None, list[str]]:
     """The awarded titles of an evaluation JSON that no quota's cap leaves out
     (:func:`emulation_rules.facts.conferring.from_evaluation`)."""
-    from emulation_rules.campaign.loader import load_campaign
+    from emulation_rules.campaign.opening import load_campaign
     from emulation_rules.campaign.reading import InputFileError, read_limited
     from emulation_rules.facts.conferring import from_evaluation
     from emulation_rules.facts.reader import MAX_FACTS_BYTES

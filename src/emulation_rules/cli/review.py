@@ -25,7 +25,7 @@ def evaluate_reviewed(args: argparse.Namespace, out: TextIO, err: TextIO) -> tup
     Raises:
         FactsError: bad facts or corrections (located).
     """
-    from emulation_rules.campaign.loader import load_campaign
+    from emulation_rules.campaign.opening import load_campaign
     from emulation_rules.cli.submission import facts_of
     from emulation_rules.engine import Engine
     from emulation_rules.facts.corrections import apply_corrections, load_corrections
@@ -42,7 +42,7 @@ def evaluate_reviewed(args: argparse.Namespace, out: TextIO, err: TextIO) -> tup
 
 def render(args: argparse.Namespace, evaluation: Any, reviews: Any) -> str:
     """The reviewed evaluation in ``args.format`` with the review beside it (table, JSON)."""
-    from emulation_rules.campaign.loader import load_campaign
+    from emulation_rules.campaign.opening import load_campaign
     from emulation_rules.results.render import render_csv, render_table
     from emulation_rules.results.review import render_review, review_dict
     from emulation_rules.results.words import VERDICTS

@@ -18,9 +18,10 @@ inflates less). Figures, all from one run, median of ``--runs`` whole processes 
 Bytecode is written to a private prefix (``PYTHONPYCACHEPREFIX``) and warmed by one untimed
 run, as an installed package has it; the cache goes to a temporary directory.
 
-One run (7 December 2026, 00:42 UTC, load average 0.78; 2-core x86_64 VM, CPython 3.11.7): bare
-interpreter 10 ms CPU; ``evaluate`` from the cache 196 ms CPU, 197 ms wall (goal met); cache off
-259 ms CPU. The tree before that night's cold-start work, run right after: 221 ms from the cache.
+One run (7 December 2026, 06:03 UTC, load average 0.95; 2-core x86_64 VM, CPython 3.11.7): bare
+interpreter 15 ms CPU; ``evaluate`` from the cache 166 ms CPU, 167 ms wall (goal met: the campaign
+comes back as plain twins of its nodes, without pydantic); cache off 398 ms CPU. The tree before,
+run right after: 266 ms from the cache, 439 ms with it off.
 """
 
 from __future__ import annotations

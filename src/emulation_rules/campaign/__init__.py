@@ -1,7 +1,9 @@
 """Stage 1, the campaign: model (pydantic), safe YAML with positions and limits, loader and checks,
 and the figure check against the plan's text (:mod:`.figures`).
 
-Nothing here evaluates; everything downstream reads the :class:`~.model.Campaign` built here.
+Nothing here evaluates; everything downstream reads the :class:`~.model.Campaign` built here,
+through the kinds of :mod:`.shapes`, alike whether it was validated now or read back from the cache
+as plain twins of its nodes (:mod:`.twins`, :mod:`.opening`).
 """
 
 import typing

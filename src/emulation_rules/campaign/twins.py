@@ -27,6 +27,7 @@ _LAYOUTS: dict[str, Layout] = {}  # kind -> layout, from the model or from a cac
 _TWINS: dict[str, type] = {}  # kind -> twin class
 _KINDS: dict[type, str] = {}  # any class deriving from a shape -> its kind
 _SHAPES: set[type] = set()  # the shapes themselves (.nodes)
+_SHAPE_OF_KIND: dict[str, type] = {}  # kind -> its shape
 _BUILD: list[Callable[[], None]] = []  # the model's build_models, once imported
 
 
@@ -58,7 +59,7 @@ def kind_of(cls: type) -> str:
     """
     kind = _KINDS.get(cls)
     if kind is None:
-        kind = next(_KINDS[c] for c in cls.__mro__ if c in _KINDS and c in _SHAPES)
+        kind = next(_KINDS[c] for c in cls.__mro__ if c in _SHAPES)
         _KINDS[cls] = kind
     return kind
 
@@ -75,7 +76,7 @@ def made_like(node: Any, kind: str, /, **fields: Any) -> Any:
 
 def shape_of(cls: type) -> type:
     """The shape a model or twin class derives from (``CompareShape`` for ``Compare``)."""
-    return next(c for c in cls.__mro__ if c in _SHAPES and c in _KINDS)
+    return next(c for c in cls.__mro__ if c in _SHAPES)
 
 
 def layout_of(node: Any) -> Layout:
@@ -139,8 +140,7 @@ def _twin_class(layout: Layout) -> type:
     kind = layout[0]
     cls = _TWINS.get(kind)
     if cls is None or (cls._layout is not layout and cls._layout != layout):  # type: ignore[attr-defined]
-        shape = next(c for c, k in _KINDS.items() if k == kind and c in _SHAPES)
-        cls = type(kind, (shape, Twin), {"__slots__": (), "__hash__": Twin.__hash__, "_layout": layout,
+        cls = type(kind, (_SHAPE_OF_KIND[kind], Twin), {"__slots__": (), "__hash__": Twin.__hash__, "_layout": layout,
                                         "__module__": __name__, "__qualname__": kind})
         _TWINS[kind] = cls
     return cls
@@ -181,8 +181,9 @@ def reduce_node(node: Any) -> tuple[Any, ...] | None:
     if not isinstance(node, Shape) or isinstance(node, Twin):
         return None
     model: Any = node  # a pydantic model: its state as pydantic pickles it
-    return restore, (kind_of(type(node)), tuple(node.__dict__.values()), model.__pydantic_fields_set__,
-                     model.__pydantic_private__)
+    kind = kind_of(type(node))
+    values = tuple(node.__dict__[name] for name in _LAYOUTS[kind][1])  # in the model's field order
+    return restore, (kind, values, model.__pydantic_fields_set__, model.__pydantic_private__)
 
 
 def install_layouts(layouts: dict[str, Layout]) -> Layouts:
@@ -253,3 +254,4 @@ def register_shapes(shapes: Iterable[type]) -> None:
     for shape in shapes:
         _SHAPES.add(shape)
         _KINDS[shape] = shape.__name__.removesuffix("Shape")
+        _SHAPE_OF_KIND[_KINDS[shape]] = shape

@@ -74,6 +74,7 @@ from emulation_rules.facts.coerce import (
     to_date,
 )
 from emulation_rules.facts.history import HISTORY_COLUMN, HeldTitle, history_cell, read_history
+from emulation_rules.facts.plan import SUBJECT_KEYS, reading_plan
 from emulation_rules.facts.vocab import KINDS, Choice, choose, unknown_message
 from emulation_rules.frozen import frozen
 
@@ -86,7 +87,6 @@ MAX_FACTS_BYTES = 32 * 1024 * 1024
 belong to the bulk evaluator (``--bulk``), which reads CSV and Parquet in chunks. YAML facts
 are further bounded to 4 MiB by the YAML reader."""
 
-SUBJECT_KEYS = ("id", "kind", "level", "role", "unit", "name", "facts", "history", "proposed_for")
 CSV_META_COLUMNS = ("id", "kind", "level", "role", "unit", "name")
 
 """Smallest non-zero magnitude of a decimal/percent fact (durable-rules reads no smaller)."""
@@ -416,6 +416,7 @@ class FactsReader:
         self.smap = smap
         self.from_text = from_text
         self.facts, self.levels, self.roles = kept_for(campaign, _vocabulary)  # per campaign, not per read
+        self.plan = None if from_text else reading_plan(campaign)  # a plain subject's short way (.plan)
 
     def problem(self, code: ProblemCode, message: str, path: tuple[PathItem, ...], hint: str | None = None) -> Problem:
         return Problem(code, message, path, self.smap.locate(path), hint)
@@ -441,6 +442,8 @@ class FactsReader:
         return subjects, rejected
 
     def subject(self, raw: Any, path: tuple[PathItem, ...], out: list[Problem]) -> Subject | None:
+        if self.plan is not None and type(raw) is dict and (plain := self.plan.subject(raw)) is not None:
+            return Subject(*plain, location=self.smap.locate(path), validated_for=self.c.id)
         if isinstance(raw, _WrongWidth):
             out.append(self.problem("csv-row", f"row has {raw.got} cells, header has {raw.want}", path))
             return None

@@ -3,14 +3,15 @@
 * :class:`BodyLimit`: ASGI middleware answering 413 for a body over the limit, whether the
   ``Content-Length`` declares it or the streamed bytes reach it (chunked uploads);
 * :func:`bearer_auth`: a dependency accepting any of the configured tokens, each compared in
-  constant time (:func:`hmac.compare_digest`), so timing does not tell how much of a token matched;
+  constant time (:func:`hmac.compare_digest`), so timing does not tell how much of a token matched
+  (:func:`bearer_check`: the same check, called by a handler itself);
 * :func:`require_media`: 415 unless the body's media type is one the endpoint reads.
 """
 
 from __future__ import annotations
 
 import hmac
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 
 from fastapi import Depends, Request
 from fastapi.responses import Response
@@ -19,7 +20,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from emulation_rules.service.problems import ServiceProblem, problem_response
 
-__all__ = ["BodyLimit", "bearer_auth", "require_media"]
+__all__ = ["BodyLimit", "bearer_auth", "bearer_check", "require_media"]
 
 
 class BodyLimit:
@@ -83,6 +84,18 @@ def bearer_auth(tokens: tuple[str, ...]) -> Callable[..., None]:
             )
 
     return require_token
+
+
+def bearer_check(tokens: tuple[str, ...]) -> Callable[[Request], Awaitable[None]]:
+    """:func:`bearer_auth`'s check called by a handler itself (a route without FastAPI's
+    dependencies): the same reading of the ``Authorization`` header, the same 401."""
+    bearer = HTTPBearer(auto_error=False)
+    require = bearer_auth(tokens)
+
+    async def check(request: Request) -> None:
+        require(await bearer(request))
+
+    return check
 
 
 def require_media(request: Request, accepted: tuple[str, ...]) -> None:

@@ -16,7 +16,7 @@ import dataclasses
 import datetime as dt
 import hashlib
 import json
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any, NoReturn
 
@@ -90,11 +90,18 @@ class Options:
 
 @dataclass(frozen=True)
 class Outcome:
-    """A computed answer: the body bytes and the decision to log (``DecisionLog.submit``'s
-    keyword arguments)."""
+    """A computed answer: the body bytes and how to make the decision to log
+    (``DecisionLog.submit``'s keyword arguments), made only when asked: without a decision log
+    nobody asks, and its two SHA-256s (the body's and the answer's, 16 KB for one unit) are
+    not computed."""
 
     body: bytes
-    log: dict[str, Any]
+    decision: Callable[[], dict[str, Any]]
+
+    @property
+    def log(self) -> dict[str, Any]:
+        """The decision to log (made at each call)."""
+        return self.decision()
 
     @property
     def verdicts(self) -> Any:
@@ -303,9 +310,8 @@ def _outcome(
     verdicts: Any,
     settings: ServiceSettings,
 ) -> Outcome:
-    return Outcome(
-        out,
-        {
+    def decision() -> dict[str, Any]:
+        return {
             "kind": kind,
             "campaign_id": served.campaign.id,
             "content_hash": served.content_hash,
@@ -316,8 +322,9 @@ def _outcome(
             "options": opts,
             "verdicts": verdicts,
             "facts": body.decode("utf-8") if settings.log_facts else None,
-        },
-    )
+        }
+
+    return Outcome(out, decision)
 
 
 def run_evaluation(

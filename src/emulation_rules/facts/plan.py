@@ -62,8 +62,8 @@ class ReadingPlan:
 
     Attributes:
         facts: fact id -> (the kind of subject it is for, its reader).
-        levels: the ids of the collective levels.
-        roles: the ids of the individual roles.
+        levels: the ids of the collective levels (as the reader keeps them: NFC, trimmed).
+        roles: the ids of the individual roles (the same).
     """
 
     facts: Mapping[str, tuple[str, Read]]
@@ -81,18 +81,24 @@ class ReadingPlan:
         if type(sid) is not str or not (sid := sid.strip()) or type(given) is not str:
             return None
         kind = _KINDS.get(given)
-        level, role = text_or_none(raw.get("level")), text_or_none(raw.get("role"))
+        level, role = raw.get("level"), raw.get("role")  # by id, exactly: what text_or_none keeps
         if kind == "collective":
-            if level not in self.levels or role is not None:
+            if type(level) is not str or level not in self.levels or role is not None:
                 return None
         elif kind == "individual":
-            if role not in self.roles or level is not None:
+            if type(role) is not str or role not in self.roles or level is not None:
                 return None
         else:
             return None
         unit, name = raw.get("unit"), raw.get("name")
-        if (unit is not None and type(unit) is not str) or (name is not None and type(name) is not str):
-            return None
+        if unit is not None:
+            if type(unit) is not str:
+                return None
+            unit = text_or_none(unit)
+        if name is not None:
+            if type(name) is not str:
+                return None
+            name = text_or_none(name)
         facts_raw = raw.get("facts")
         if facts_raw is None:
             facts_raw = {}
@@ -109,8 +115,7 @@ class ReadingPlan:
             if coerced is SLOW:
                 return None
             facts[key] = coerced
-        return (unicodedata.normalize("NFC", sid), kind, level, role, text_or_none(unit), text_or_none(name),
-                MappingProxyType(facts))
+        return unicodedata.normalize("NFC", sid), kind, level, role, unit, name, MappingProxyType(facts)
 
 
 def reading_plan(campaign: m.Campaign) -> ReadingPlan:
@@ -121,8 +126,8 @@ def reading_plan(campaign: m.Campaign) -> ReadingPlan:
 def _plan(campaign: m.Campaign) -> ReadingPlan:
     return ReadingPlan(
         MappingProxyType({f.id: (f.applies_to, _reader(f)) for f in campaign.facts}),
-        frozenset(lv.id for lv in campaign.subjects.collective_levels),
-        frozenset(r.id for r in campaign.subjects.individual_roles),
+        frozenset(lv.id for lv in campaign.subjects.collective_levels if text_or_none(lv.id) == lv.id),
+        frozenset(r.id for r in campaign.subjects.individual_roles if text_or_none(r.id) == r.id),
     )
 
 

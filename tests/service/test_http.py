@@ -309,6 +309,21 @@ def test_targets(client: httpx.Client) -> None:
     )
 
 
+def test_a_review_date_in_no_phase_is_the_callers_option_for_evaluations_as_for_targets(client: httpx.Client) -> None:
+    """Điện Biên 2020's only phase starts on 15/01/2020, the date of the resolution its undated plan
+    implements (plan line 6; the campaign's defect d01): a review on 2019-12-31 lies in no phase. ``/evaluations`` refuses it as ``/targets`` does, 422 naming the
+    phases and ``as_of``, where it answered 500 engine-failure with a traceback in the log."""
+    body = _yaml_as_json(EXAMPLES / "dienbien_2020" / "facts.yaml")
+    found = {}
+    for route in ("evaluations", "targets"):
+        problem = _problem(client.post(f"/campaigns/dienbien_2020/{route}", params={"as_of": "2019-12-31"},
+                                       content=body, headers=JSON), 422, "invalid-options")
+        (found[route],) = problem["problems"]
+    assert found["evaluations"] == found["targets"]
+    assert found["evaluations"]["code"] == "no-phase" and found["evaluations"]["path"] == "as_of"
+    assert "2020-01-15" in found["evaluations"]["message"]
+
+
 def test_initiatives(client: httpx.Client) -> None:
     """Vĩnh Linh 002: the register is judged; each initiative accepted or excluded (L29-L66)."""
     body = _yaml_as_json(EXAMPLES / "vinhlinh_2022" / "facts.yaml")

@@ -31,6 +31,7 @@ from emulation_rules.errors import (
     FactsError,
     Problem,
     ProblemCode,
+    ReviewDateError,
     SourceLocation,
     unknown_id,
 )
@@ -247,10 +248,13 @@ def evaluation_document(engine: Engine, submission: Submission, opts: Options) -
     """The evaluation JSON (``evaluate --format json``), shaped by ``explain`` and ``lang``.
 
     Raises:
-        ServiceProblem: 422 for bad options, 500 when the engine fails.
+        ServiceProblem: 422 for bad options (a review date in no phase among them), 500 when the
+            engine fails.
     """
     try:
         doc = engine.evaluate(submission, as_of=review_date(engine.campaign, opts), explain=opts.explain).to_dict()
+    except ReviewDateError as exc:  # a review date in no phase: the caller's option, as for /targets
+        raise _bad("no-phase", str(exc.args[0]), ("as_of",)) from None
     except EvaluationError as exc:
         raise ServiceProblem(500, "engine-failure", f"the engine failed: {exc}") from None
     return shape_document(doc, opts)

@@ -31,6 +31,7 @@ from collections.abc import Iterator, Mapping
 from typing import Any
 
 from emulation_rules.campaign import shapes as m
+from emulation_rules.campaign.memo import kept_for
 from emulation_rules.errors import CompileError, EngineUnavailableError
 from emulation_rules.evaluate.interface import BackendName, Evaluator, Submitted
 from emulation_rules.evaluate.result import Evaluation, SubjectResult
@@ -152,9 +153,8 @@ class BaseEvaluator:
         Raises:
             ReviewDateError: ``day`` lies in no phase (and no ``phase`` is given).
         """
-        chosen, _ = review_phase(self.campaign, day, phase)
-        review = review_years(self.campaign, day, chosen)
-        if reads_units(self.campaign) or any(f.id.startswith(PREFIX) for f in self.campaign.facts):
+        chosen, review = self._review(day, phase)
+        if kept_for(self.campaign, _in_order):
             results = evaluate_in_order(self.campaign, subjects, lambda s: self.evaluate_subjects(s, review))
         else:
             results = self.evaluate_subjects(subjects, review)
@@ -168,6 +168,26 @@ class BaseEvaluator:
             backend=self.backend,
             defects=self.campaign.defects,
         )
+
+    def _review(self, day: dt.date | None, phase: str | None) -> tuple[str | None, ReviewYears]:
+        """The phase judged and the years of a review on ``day`` (:func:`review_phase`,
+        :func:`review_years`), kept per day and phase asked: they depend on the campaign only.
+
+        Raises:
+            ReviewDateError: as :func:`review_phase` (never kept).
+        """
+        reviews: dict[tuple[dt.date | None, str | None], tuple[str | None, ReviewYears]] | None
+        reviews = self.__dict__.get("_reviews")
+        if reviews is None:
+            reviews = self.__dict__["_reviews"] = {}
+        hit = reviews.get((day, phase))
+        if hit is None:
+            chosen, _ = review_phase(self.campaign, day, phase)
+            hit = chosen, review_years(self.campaign, day, chosen)
+            if len(reviews) >= _REVIEWS_KEPT:
+                reviews.clear()
+            reviews[(day, phase)] = hit
+        return hit
 
     def evaluate_table(self, facts: Any, *, output: Any = None, as_of: dt.date | None = None,
                        on_error: str = "raise", chunk_rows: int | None = None, progress: Any = None,
@@ -201,6 +221,16 @@ class BaseEvaluator:
                          review: ReviewYears | None = None) -> SubjectResult:  # pragma: no cover - abstract
         """One subject against the awards of its kind."""
         raise NotImplementedError
+
+
+_REVIEWS_KEPT = 64
+"""Most (review date, phase) pairs an evaluator keeps the phase and years of (all forgotten when full)."""
+
+
+def _in_order(campaign: m.Campaign) -> bool:
+    """Whether the subjects are judged units first (:func:`evaluate_in_order`): an award reads the
+    subject's unit, or a fact is one a member reads from its unit."""
+    return reads_units(campaign) or any(f.id.startswith(PREFIX) for f in campaign.facts)
 
 
 def backend_problem(name: BackendName) -> str | None:

@@ -35,7 +35,7 @@ Example:
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, NamedTuple
 
 from emulation_rules.campaign import shapes as m
 from emulation_rules.campaign.dependencies import dependency_order
@@ -49,9 +49,11 @@ from emulation_rules.evaluate.result import (
     ScoredItem,
     Status,
     SubjectResult,
-    VerdictKind,
+    award_result,
+    combine,
     criterion_result,
     score_sheet_result,
+    subject_result,
 )
 from emulation_rules.evaluate.semantics import (
     AS_OF,
@@ -100,21 +102,27 @@ class PythonEvaluator(BaseEvaluator):
         self.campaign_facts = frozenset(f.id for f in campaign.facts)
         self._order = dependency_order(campaign)
         self._award_ids = frozenset(a.id for a in campaign.awards)
-        # per criterion, once: what it reads, the declared facts shown as values (plain ones,
-        # then records facts), and its counts of records
-        self._reads: dict[int, tuple[list[str], list[str], list[str], list[str], list[m.Count]]] = {}
-        self._judged: dict[int, Judged] = {}
         self._memo: dict[tuple[int, int], Any] = {}  # a subject's counts of records, read twice
-        for a in campaign.awards:
-            for crit in a.criteria:
-                read = reads(crit.condition, self._award_ids, self._facts)
-                declared = [f for f in read if f in self.campaign_facts]
-                plain = [f for f in declared if self._facts[f].type != "records"]
-                records = [f for f in declared if self._facts[f].type == "records"]
-                self._reads[id(crit)] = (read, declared, plain, records, list(counts_in(crit.condition)))
-                self._judged[id(crit)] = compile_condition(crit.condition, self._facts, self.params, self._bounds)
-        self._synthetic = any(len(r[1]) < len(r[0]) for r in self._reads.values())
+        # per award, once: each criterion with what it reads, the declared facts shown as values
+        # (plain ones, then records facts), its counts of records and its compiled condition
         self._described: dict[int, str] = {}  # per condition, once (see describe)
+        self._plans: dict[str, tuple[_Plan, ...]] = {a.id: tuple(self._plan(c) for c in a.criteria)
+                                                     for a in campaign.awards}
+        self._synthetic = any(p.words for plans in self._plans.values() for p in plans)
+        # per subject kind: its awards in dependency order, and their ids in the campaign's order
+        self._by_kind = {
+            kind: (tuple(a for a in self._order if a.subject == kind),
+                   tuple(a.id for a in campaign.awards if a.subject == kind))
+            for kind in {a.subject for a in campaign.awards}
+        }
+
+    def _plan(self, crit: m.Criterion) -> _Plan:
+        read = reads(crit.condition, self._award_ids, self._facts)
+        declared = [f for f in read if f in self.campaign_facts]
+        return _Plan(crit, compile_condition(crit.condition, self._facts, self.params, self._bounds), tuple(read),
+                     tuple(f for f in declared if self._facts[f].type != "records"),
+                     tuple(f for f in declared if self._facts[f].type == "records"),
+                     tuple(counts_in(crit.condition)), len(declared) < len(read), self.describe(crit.condition))
 
     def evaluate_subject(self, subject: Subject, review: ReviewYears | None = None) -> SubjectResult:
         """One subject against the awards of its kind (see :meth:`evaluate`), each after the
@@ -126,24 +134,15 @@ class PythonEvaluator(BaseEvaluator):
         """
         check_subject(self.campaign, subject)
         self._memo.clear()
+        ordered, shown = self._by_kind.get(subject.kind, ((), ()))
         done: dict[str, AwardResult] = {}
-        for a in self._order:
-            if a.subject == subject.kind:
-                verdicts = {k: r.verdict for k, r in done.items()} if self._synthetic else {}
-                facts = subject.facts
-                if self._synthetic:  # the campaign reads verdicts or history
-                    facts = {**facts, **synthetic_facts(subject.history, review, verdicts)}
-                done[a.id] = self._award(a, subject, facts, done)
-        awards = tuple(done[a.id] for a in self.campaign.awards if a.id in done)
-        return SubjectResult(
-            subject.id,
-            subject.kind,
-            subject.level,
-            subject.role,
-            subject.name,
-            subject.unit,
-            awards,
-        )
+        for a in ordered:
+            facts = subject.facts
+            if self._synthetic:  # the campaign reads verdicts or history
+                verdicts = {k: r.verdict for k, r in done.items()}
+                facts = {**facts, **synthetic_facts(subject.history, review, verdicts)}
+            done[a.id] = self._award(a, subject, facts, done)
+        return subject_result(subject, tuple(done[i] for i in shown))
 
     # awards ------------------------------------------------------------------------------------
     def _award(self, award: m.Award, subject: Subject, facts: Mapping[str, Any],
@@ -169,23 +168,15 @@ class PythonEvaluator(BaseEvaluator):
             )
         if not self.explain:
             return self._verdict_only(award, facts, done)
-        results = [self._criterion(c, facts, done) for c in award.criteria]
+        results = [self._criterion(p, facts, done) for p in self._plans[award.id]]
         points = band = max_points = None
         if award.score_sheet is not None:
             points, band, sheet_result = self._score(award.score_sheet, facts)
             max_points = award.score_sheet.max_points
             results.append(sheet_result)
         missing = tuple(dict.fromkeys(f for r in results for f in r.missing))
-        return AwardResult(
-            award.id,
-            award.label,
-            _verdict([r.status for r in results]),
-            tuple(results),
-            missing,
-            points,
-            max_points,
-            band,
-        )
+        return award_result(award.id, award.label, combine([r.status for r in results]), tuple(results), missing,
+                            points, max_points, band)
 
     def _verdict_only(self, award: m.Award, facts: Mapping[str, Any],
                       done: Mapping[str, AwardResult]) -> AwardResult:
@@ -196,32 +187,31 @@ class PythonEvaluator(BaseEvaluator):
         statuses: list[Status] = []
         missing: list[str] = []
         gates: list[CriterionResult] = []
-        for crit in award.criteria:
-            if crit.id == ELIGIBILITY:
-                gates.append(self._criterion(crit, facts, done))
-            truth = self._judged[id(crit)](facts)
+        for plan in self._plans[award.id]:
+            if plan.criterion.id == ELIGIBILITY:
+                gates.append(self._criterion(plan, facts, done))
+            truth = plan.judged(facts)
             statuses.append("unknown" if truth is None else "pass" if truth else "fail")
             if truth is None:
-                missing.extend(expand_missing((f for f in self._reads[id(crit)][0] if lacking(f, facts)), done))
+                missing.extend(expand_missing((f for f in plan.read if lacking(f, facts)), done))
         points = band = max_points = None
         if award.score_sheet is not None:
             points, band, sheet_result = self._score(award.score_sheet, facts)
             max_points = award.score_sheet.max_points
             statuses.append(sheet_result.status)
             missing.extend(sheet_result.missing)
-        return AwardResult(award.id, award.label, _verdict(statuses), tuple(gates), tuple(dict.fromkeys(missing)),
-                           points, max_points, band)
+        return award_result(award.id, award.label, combine(statuses), tuple(gates), tuple(dict.fromkeys(missing)),
+                            points, max_points, band)
 
-    def _criterion(self, crit: m.Criterion, facts: Mapping[str, Any],
-                   done: Mapping[str, AwardResult]) -> CriterionResult:
-        read, declared, plain, records, counts = self._reads[id(crit)]
-        truth = self._judged[id(crit)](facts)  # Kleene: decided or not (semantics.judge, compiled once)
+    def _criterion(self, plan: _Plan, facts: Mapping[str, Any], done: Mapping[str, AwardResult]) -> CriterionResult:
+        crit, judged, read, plain, records, counts, words, threshold = plan
+        truth = judged(facts)  # Kleene: decided or not (semantics.judge, compiled once)
         status: Status = "unknown" if truth is None else "pass" if truth else "fail"
         # missing facts are listed where they leave the criterion undecided (a required award's
         # own missing facts stand for it)
         missing = expand_missing((f for f in read if lacking(f, facts)), done) if truth is None else ()
         values: dict[str, Any] = {f: facts[f] for f in plain if f in facts}
-        if len(declared) < len(read):  # synthetic reads, shown in words
+        if words:  # synthetic reads, shown in words
             values.update(shown_values(crit.condition, read, facts, done))
         for fact_id in records:
             if fact_id in facts:
@@ -230,8 +220,8 @@ class PythonEvaluator(BaseEvaluator):
             counted = [n for n in (self._count(c, facts) for c in counts if c.count.fact in facts) if n is not None]
             if counted:
                 values["counted"] = counted[0] if len(counted) == 1 else counted
-        return criterion_result(crit.id, crit.label, crit.text_vi, status, values, missing,
-                                self.describe(crit.condition), crit.source, crit.reviewer_judgement)
+        return criterion_result(crit.id, crit.label, crit.text_vi, status, values, missing, threshold, crit.source,
+                                crit.reviewer_judgement)
 
     def _score(
         self, sheet: m.ScoreSheet, facts: Mapping[str, Any]
@@ -274,9 +264,17 @@ class PythonEvaluator(BaseEvaluator):
         return text
 
 
-def _verdict(statuses: list[Status]) -> VerdictKind:
-    if any(s == "fail" for s in statuses):
-        return "not_awarded"
-    if any(s == "unknown" for s in statuses):
-        return "incomplete"
-    return "awarded"
+
+class _Plan(NamedTuple):
+    """One criterion as :meth:`PythonEvaluator._criterion` reads it, gathered once."""
+
+    criterion: m.Criterion
+    judged: Judged
+    read: tuple[str, ...]
+    plain: tuple[str, ...]
+    records: tuple[str, ...]
+    counts: tuple[m.Count, ...]
+    words: bool
+    """Whether it reads synthetic facts (verdicts, history, review date), shown in words."""
+    threshold: str
+    """The condition in words (:meth:`PythonEvaluator.describe`)."""

@@ -96,6 +96,16 @@ class AwardResult:
     reason: str | None = None
 
 
+
+def award_result(award_id: str, label: m.Text, verdict: VerdictKind, criteria: tuple[CriterionResult, ...] = (),
+                 missing_facts: tuple[str, ...] = (), points: float | None = None, max_points: float | None = None,
+                 band: str | None = None, reason: str | None = None) -> AwardResult:
+    """An :class:`AwardResult` built as :func:`criterion_result` builds a criterion's (the same object)."""
+    obj = object.__new__(AwardResult)
+    obj.__dict__.update(award_id=award_id, label=label, verdict=verdict, criteria=criteria,
+                        missing_facts=missing_facts, points=points, max_points=max_points, band=band, reason=reason)
+    return obj
+
 @frozen
 class SubjectResult:
     """All award results of one subject."""
@@ -119,6 +129,15 @@ class SubjectResult:
                 return a
         raise KeyError(award_id)
 
+
+
+def subject_result(subject: Any, awards: tuple[AwardResult, ...]) -> SubjectResult:
+    """The :class:`SubjectResult` of ``subject`` (a validated subject: its id, kind, level, role,
+    name and unit) with ``awards``, built as :func:`criterion_result` builds a criterion's."""
+    obj = object.__new__(SubjectResult)
+    obj.__dict__.update(subject_id=subject.id, kind=subject.kind, level=subject.level, role=subject.role,
+                        name=subject.name, unit=subject.unit, awards=awards)
+    return obj
 
 @frozen
 class Evaluation:

@@ -50,13 +50,14 @@ from emulation_rules.campaign.dependencies import dependency_order
 from emulation_rules.errors import EngineUnavailableError, EvaluationError
 from emulation_rules.evaluate.base import BackendName, BaseEvaluator, full_collections_deferred
 from emulation_rules.evaluate.durable.compiler import CompiledAward, CompiledCampaign, compile_campaign
-from emulation_rules.evaluate.durable.reading import AwardReading, subject_result
+from emulation_rules.evaluate.durable.reading import AwardReading
 from emulation_rules.evaluate.result import (
     AwardResult,
     CriterionResult,
     ScoredItem,
     SubjectResult,
     score_sheet_result,
+    subject_result,
 )
 from emulation_rules.evaluate.semantics import synthetic_facts
 from emulation_rules.evaluate.units import lower

@@ -27,7 +27,6 @@ from emulation_rules.evaluate.result import (
     AwardResult,
     CriterionResult,
     Status,
-    SubjectResult,
     combine,
     criterion_result,
 )
@@ -48,14 +47,6 @@ def built(cls: type, **fields: Any) -> Any:
     several times faster; every field must be given."""
     obj: Any = object.__new__(cls)
     obj.__dict__.update(fields)
-    return obj
-
-
-def subject_result(subject: Any, awards: tuple[AwardResult, ...]) -> SubjectResult:
-    """The :class:`SubjectResult` of ``subject`` (fast constructor)."""
-    obj: SubjectResult = object.__new__(SubjectResult)
-    obj.__dict__.update(subject_id=subject.id, kind=subject.kind, level=subject.level, role=subject.role,
-                        name=subject.name, unit=subject.unit, awards=awards)
     return obj
 
 

@@ -1,0 +1,73 @@
+"""What an evaluator keeps from one request to the next (issue 24): whatever depends on the campaign
+only (the phase and years of a review date, whether units are judged first, each criterion's plan)
+is kept, and the results stay those of a fresh engine: per date and phase, per campaign, after a
+campaign is loaded again."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from emulation_rules import Engine, load_campaign
+from emulation_rules.errors import ReviewDateError
+from emulation_rules.evaluate.base import backend_problem
+from emulation_rules.facts.load import load_facts
+from emulation_rules.results.render import render_json
+from tests.conftest import CAMPAIGNS, EXAMPLES
+
+BACKENDS = ["python"] + (["durable"] if backend_problem("durable") is None else [])
+CYCLE = EXAMPLES / "review_cycle"
+
+
+def _same(engine: Engine, fresh: Engine, facts: object, **kw: object) -> None:
+    got, want = engine.evaluate(facts, **kw), fresh.evaluate(facts, **kw)  # type: ignore[arg-type]
+    assert (got.phase, got.as_of) == (want.phase, want.as_of)
+    assert render_json(got) == render_json(want)
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_review_kept_per_date_and_phase(backend: str) -> None:
+    campaign = load_campaign(CYCLE / "campaign.yaml")
+    facts = load_facts(CYCLE / "facts_2025.yaml", campaign)
+    engine = Engine(campaign, backend=backend)  # type: ignore[arg-type]
+    phases = []
+    for day in (dt.date(2025, 6, 1), dt.date(2024, 6, 1), dt.date(2025, 6, 1), dt.date(2026, 1, 1), None):
+        _same(engine, Engine(campaign, backend=backend), facts, as_of=day)  # type: ignore[arg-type]
+        phases.append(engine.evaluate(facts, as_of=day).phase)
+    assert phases == ["year_2025", "year_2024", "year_2025", "year_2026", "year_2025"]
+    for phase in ("year_2024", "year_2026"):  # the same date, another phase asked
+        _same(engine, Engine(campaign, backend=backend), facts,  # type: ignore[arg-type]
+              as_of=dt.date(2025, 6, 1), phase=phase)
+        assert engine.evaluate(facts, as_of=dt.date(2025, 6, 1), phase=phase).phase == phase
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_a_refused_review_date_is_refused_every_time(backend: str) -> None:
+    campaign = load_campaign(CYCLE / "campaign.yaml")
+    facts = load_facts(CYCLE / "facts_2025.yaml", campaign)
+    engine = Engine(campaign, backend=backend)  # type: ignore[arg-type]
+    for _ in range(2):
+        with pytest.raises(ReviewDateError, match="2031-01-01 lies in no phase"):
+            engine.evaluate(facts, as_of=dt.date(2031, 1, 1))
+        with pytest.raises(ReviewDateError):
+            engine.evaluate(facts, phase="year_2031")
+    assert engine.evaluate(facts, as_of=dt.date(2025, 6, 1)).phase == "year_2025"
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_kept_per_campaign_not_shared(backend: str) -> None:
+    """Campaigns evaluated in turn (one judges units first, the other not), each loaded twice:
+    every result is that of an engine built for it alone."""
+    runs = []
+    for name in ("vgcl_certificates", "tkv_2019"):
+        for _ in range(2):  # loaded again: another campaign object, the same results
+            campaign = load_campaign(CAMPAIGNS / f"{name}.yaml")
+            facts = load_facts(EXAMPLES / name / "facts.yaml", campaign)
+            runs.append((Engine(campaign, backend=backend), campaign, facts))  # type: ignore[arg-type]
+    for _ in range(2):
+        for engine, campaign, facts in runs:
+            _same(engine, Engine(campaign, backend=backend), facts)  # type: ignore[arg-type]
+            _same(engine, Engine(campaign, backend=backend), facts, explain=False)  # type: ignore[arg-type]
+    first, again = render_json(runs[0][0].evaluate(runs[0][2])), render_json(runs[1][0].evaluate(runs[1][2]))
+    assert first == again

@@ -42,7 +42,7 @@ from emulation_rules.evaluate.cycle import (
     with_ballots,
     without_proposals,
 )
-from emulation_rules.evaluate.result import Evaluation, SubjectResult
+from emulation_rules.evaluate.result import Evaluation, SubjectResult, evaluation_with
 from emulation_rules.evaluate.units import bulk_unsupported, lower
 from emulation_rules.facts.history import review_years
 from emulation_rules.facts.reader import Subject
@@ -229,7 +229,7 @@ class Engine:
         evaluation = (lean or self._impl).evaluate_resolved(subjects, sub.as_of, phase=phase)
         if not explain:
             evaluation = _unexplained(evaluation)
-        evaluation = dataclasses.replace(evaluation, rejected=sub.rejected, later=later)
+        evaluation = evaluation_with(evaluation, rejected=sub.rejected, later=later)
         evaluation = decided(self.campaign, evaluation, sub.proposals, sub.ballots, self.params)
         return with_documents(self.campaign, with_quotas(self.campaign, evaluation, sub.subjects, self.params))
 

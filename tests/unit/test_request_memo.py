@@ -71,3 +71,65 @@ def test_kept_per_campaign_not_shared(backend: str) -> None:
             _same(engine, Engine(campaign, backend=backend), facts, explain=False)  # type: ignore[arg-type]
     first, again = render_json(runs[0][0].evaluate(runs[0][2])), render_json(runs[1][0].evaluate(runs[1][2]))
     assert first == again
+
+
+def _examples() -> list[tuple[str, object, object]]:
+    out = []
+    for path in sorted(EXAMPLES.glob("*/facts.yaml")):
+        campaign = load_campaign(CAMPAIGNS / f"{path.parent.name}.yaml")
+        out.append((path.parent.name, campaign, load_facts(path, campaign)))
+    return out
+
+
+def _mutate(doc: object) -> None:
+    """Change every container and text of a JSON-ready document in place."""
+    if isinstance(doc, dict):
+        for key in list(doc):
+            _mutate(doc[key])
+            if isinstance(doc[key], str | int | float | type(None)):
+                doc[key] = "changed"
+        doc["added"] = 1
+    elif isinstance(doc, list):
+        for item in doc:
+            _mutate(item)
+        doc.append("added")
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_to_dict_is_fresh_every_time(backend: str) -> None:
+    """What to_dict keeps per campaign (citations, defects) is copied out: a caller may change the
+    document it gets (the service and localised() do) without changing the next one."""
+    for _, campaign, facts in _examples():
+        evaluation = Engine(campaign, backend=backend).evaluate(facts)  # type: ignore[arg-type]
+        want = render_json(evaluation)
+        _mutate(evaluation.to_dict())
+        assert render_json(evaluation) == want
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_citations_kept_per_campaign(backend: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every example evaluated in turn, twice, and again with a table of citations that is full at
+    every criterion: the same JSON (campaigns without defects share one table, by source)."""
+    from emulation_rules.evaluate import result
+
+    runs = [(Engine(c, backend=backend), f) for _, c, f in _examples()]  # type: ignore[arg-type]
+    first = [render_json(e.evaluate(f)) for e, f in runs]  # type: ignore[arg-type]
+    assert [render_json(e.evaluate(f)) for e, f in runs] == first  # type: ignore[arg-type]
+    monkeypatch.setattr(result, "MAX_CITED", 1)
+    assert [render_json(e.evaluate(f)) for e, f in runs] == first  # type: ignore[arg-type]
+
+
+def test_evaluation_with_is_dataclasses_replace() -> None:
+    import dataclasses
+
+    from emulation_rules.evaluate.result import evaluation_with
+
+    campaign = load_campaign(CAMPAIGNS / "tkv_2019.yaml")
+    evaluation = Engine(campaign, backend="python").evaluate(load_facts(EXAMPLES / "tkv_2019" / "facts.yaml", campaign))
+    for change in ({"quotas": ()}, {"phase": "x", "rejected": ("r",)}, {"documents": ()}, {}):
+        got, want = evaluation_with(evaluation, **change), dataclasses.replace(evaluation, **change)
+        assert got == want and vars(got) == vars(want) and list(vars(got)) == list(vars(want))
+        assert got is not evaluation and got.backend == evaluation.backend
+    with pytest.raises(TypeError, match="no field 'verdict'"):
+        evaluation_with(evaluation, verdict="awarded")
+

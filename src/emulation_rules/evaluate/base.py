@@ -43,6 +43,7 @@ from emulation_rules.facts.vocab import review_phase
 
 __all__ = [
     "BACKENDS",
+    "DEFER_FROM",
     "BackendName",
     "BaseEvaluator",
     "Evaluator",
@@ -59,6 +60,12 @@ BACKENDS: tuple[BackendName, ...] = ("durable", "python", "polars")
 _GC_LOCK = threading.Lock()
 _gc_batches = 0
 _gc_saved: tuple[int, int, int] = (700, 10, 10)
+
+
+DEFER_FROM = 64
+"""Fewest subjects an evaluation defers full collections for (:func:`full_collections_deferred`):
+a few results never make one rescan much, and a request of one unit need not pay the lock and
+the two threshold changes."""
 
 
 @contextlib.contextmanager
@@ -214,6 +221,8 @@ class BaseEvaluator:
                           review: ReviewYears | None = None) -> tuple[SubjectResult, ...]:
         """Results for validated subjects, in order (override to batch or lock); ``review``
         gives the years ``held`` conditions look at (None: they are unknown)."""
+        if len(subjects) < DEFER_FROM:
+            return tuple(self.evaluate_subject(s, review) for s in subjects)
         with full_collections_deferred():
             return tuple(self.evaluate_subject(s, review) for s in subjects)
 

@@ -28,8 +28,9 @@ from types import MappingProxyType
 from typing import TYPE_CHECKING, Any
 
 from emulation_rules.campaign import shapes as m
+from emulation_rules.campaign.memo import kept_for
 from emulation_rules.campaign.nodes import vote_fact
-from emulation_rules.evaluate.result import AwardResult, CriterionResult, Evaluation
+from emulation_rules.evaluate.result import AwardResult, CriterionResult, Evaluation, evaluation_with
 from emulation_rules.facts.reader import Subject
 
 if TYPE_CHECKING:  # for annotations: a run without proposals or ballots never reads them
@@ -163,8 +164,7 @@ def decided(campaign: m.Campaign, evaluation: Evaluation, proposals: Proposals |
             ballots: tuple[Ballot, ...], params: Mapping[str, float]) -> Evaluation:
     """``evaluation`` with proposals applied (``not_proposed``) and each vote criterion showing
     its ballot's figures and its rule in words (the same for every backend)."""
-    needs = {a.id for a in campaign.awards if a.requires_proposal}
-    votes = {a.id: a.vote for a in campaign.awards if a.vote is not None}
+    needs, votes = kept_for(campaign, _judged_by_council)
     if not needs and not votes:
         return evaluation
     proposed = proposals or {}
@@ -182,7 +182,14 @@ def decided(campaign: m.Campaign, evaluation: Evaluation, proposals: Proposals |
                     for c in a.criteria))
             awards.append(a)
         subjects.append(dataclasses.replace(s, awards=tuple(awards)) if awards != list(s.awards) else s)
-    return dataclasses.replace(evaluation, subjects=tuple(subjects))
+    return evaluation_with(evaluation, subjects=tuple(subjects))
+
+
+def _judged_by_council(campaign: m.Campaign) -> tuple[frozenset[str], dict[str, m.Vote]]:
+    """The awards that require a proposal, and the vote of each award put to one (kept per
+    campaign: every evaluation asks)."""
+    return (frozenset(a.id for a in campaign.awards if a.requires_proposal),
+            {a.id: a.vote for a in campaign.awards if a.vote is not None})
 
 
 def _shown(c: CriterionResult, vote: m.Vote, ballot: Ballot | None,

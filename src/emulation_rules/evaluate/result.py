@@ -181,6 +181,7 @@ class Evaluation:
 
     def to_dict(self) -> dict[str, Any]:
         """Stable JSON-ready form (``format_version`` 1); keys never depend on the data."""
+        cited = kept_for(self.defects, _citations)
         return {
             "format_version": JSON_FORMAT_VERSION,
             "campaign": self.campaign_id,
@@ -188,15 +189,34 @@ class Evaluation:
             "phase": self.phase,
             "backend": self.backend,
             "params": dict(sorted(self.params.items())),
-            "subjects": [_subject_dict(s, self.defects) for s in self.subjects],
+            "subjects": [_subject_dict(s, cited, self.defects) for s in self.subjects],
             "rejected": [p.to_dict() for p in self.rejected],
             "quotas": [q.to_dict() for q in self.quotas],
             "left_out_later": {"records": dict(sorted(self.later.records.items())),
                                "initiatives": self.later.initiatives},
-            "defects": [defect_dict(d) for d in self.defects],
+            "defects": [{**d, "lines": list(d["lines"])} for d in kept_for(self.defects, _defect_dicts)],
             "documents": [d.to_dict() for d in self.documents],
         }
 
+
+
+_EVALUATION_FIELDS = frozenset(Evaluation.__dataclass_fields__)
+
+
+def evaluation_with(evaluation: Evaluation, **changes: Any) -> Evaluation:
+    """``dataclasses.replace(evaluation, **changes)``: the same object, without the generic
+    function's walk over the fields (every request's evaluation is amended three times).
+
+    Raises:
+        TypeError: a change names no field of :class:`Evaluation`.
+    """
+    unknown = changes.keys() - _EVALUATION_FIELDS
+    if unknown:
+        raise TypeError(f"Evaluation has no field {sorted(unknown)[0]!r}")
+    obj = object.__new__(Evaluation)
+    obj.__dict__.update(evaluation.__dict__)
+    obj.__dict__.update(changes)
+    return obj
 
 def combine(statuses: list[Status]) -> VerdictKind:
     """Verdict from criterion statuses: any fail -> not_awarded; else any unknown -> incomplete."""
@@ -342,50 +362,72 @@ def _defect_dict(d: m.Defect) -> dict[str, Any]:
             "text": d.text, "resolution": d.resolution}
 
 
-def _subject_dict(s: SubjectResult, defects: tuple[m.Defect, ...] = ()) -> dict[str, Any]:
-    return {
-        "id": s.subject_id, "kind": s.kind, "level": s.level, "role": s.role,
-        "name": s.name, "unit": s.unit,
-        "awards": [
-            {
-                "award": a.award_id,
-                "label": {"vi": a.label.vi, "en": a.label.en},
-                "verdict": a.verdict,
-                "reason": a.reason,
-                "missing_facts": list(a.missing_facts),
-                "points": a.points, "max_points": a.max_points, "band": a.band,
-                "criteria": [_criterion_dict(c, defects) for c in a.criteria],
-            }
-            for a in s.awards
-        ],
-    }
+def _defect_dicts(defects: tuple[m.Defect, ...]) -> tuple[dict[str, Any], ...]:
+    return tuple(kept_for(d, _defect_dict) for d in defects)
 
 
-def _criterion_dict(c: CriterionResult, defects: tuple[m.Defect, ...]) -> dict[str, Any]:
-    src, cited = _citation(defects, c.source)
-    return {
-        "criterion": c.criterion_id,
-        "label": {"vi": c.label.vi, "en": c.label.en},
-        "status": c.status,
-        "values": jsonable(c.values),
-        "missing": list(c.missing),
-        "threshold": c.threshold,
-        "reviewer_judgement": c.reviewer_judgement,
-        "source": _fresh(src),
-        "defects": list(cited),
-    }
+_Citations = dict[int, tuple[m.Source, dict[str, Any], tuple[str, ...]]]
 
 
-def _citation(defects: tuple[m.Defect, ...], source: m.Source) -> tuple[dict[str, Any], tuple[str, ...]]:
+def _citations(defects: tuple[m.Defect, ...]) -> _Citations:
+    """The table of citations of the criteria an evaluation with ``defects`` shows, kept per
+    campaign (its defects tuple; :func:`_citation` fills it)."""
+    return {}
+
+
+def _citation(cited: _Citations, source: m.Source, defects: tuple[m.Defect, ...]
+              ) -> tuple[m.Source, dict[str, Any], tuple[str, ...]]:
     """A criterion's source as :func:`source_dict` builds it (not to be changed: copy it) and the ids of
-    the defects standing on it (:func:`defects_at`), found by one look-up per criterion: both depend on
-    the campaign only."""
-    found: tuple[dict[str, Any], tuple[str, ...]] = kept_for_pair(defects, source, _citation_of)
+    the defects standing on it (:func:`defects_at`), kept in ``cited`` by the source: both depend on
+    the campaign only. The entry holds the source, so that its id stays its own."""
+    if len(cited) >= MAX_CITED:
+        cited.clear()
+    found = cited[id(source)] = (source, kept_for(source, _source_dict),
+                                 tuple(d.id for d in defects_at(defects, source)))
     return found
 
 
-def _citation_of(defects: tuple[m.Defect, ...], source: m.Source) -> tuple[dict[str, Any], tuple[str, ...]]:
-    return kept_for(source, _source_dict), tuple(d.id for d in defects_at(defects, source))
+MAX_CITED = 4096
+"""Most citations a table of :func:`_citations` holds (all forgotten when full; the table of a
+campaign without defects is the one of every such campaign)."""
+
+
+def _subject_dict(s: SubjectResult, cited: _Citations, defects: tuple[m.Defect, ...]) -> dict[str, Any]:
+    awards = []
+    for a in s.awards:
+        criteria = []
+        for c in a.criteria:  # written out here: the dict every evaluation writes most often
+            src = c.source
+            hit = cited.get(id(src))
+            if hit is None or hit[0] is not src:
+                hit = _citation(cited, src, defects)
+            source = hit[1].copy()
+            if source["lines"] is not None:
+                source["lines"] = source["lines"][:]
+            values = c.values
+            criteria.append({
+                "criterion": c.criterion_id,
+                "label": {"vi": c.label.vi, "en": c.label.en},
+                "status": c.status,
+                "values": ({k: v if type(v) in _PLAIN else jsonable(v) for k, v in values.items()}
+                           if type(values) is dict else jsonable(values)),
+                "missing": list(c.missing),
+                "threshold": c.threshold,
+                "reviewer_judgement": c.reviewer_judgement,
+                "source": source,
+                "defects": list(hit[2]),
+            })
+        awards.append({
+            "award": a.award_id,
+            "label": {"vi": a.label.vi, "en": a.label.en},
+            "verdict": a.verdict,
+            "reason": a.reason,
+            "missing_facts": list(a.missing_facts),
+            "points": a.points, "max_points": a.max_points, "band": a.band,
+            "criteria": criteria,
+        })
+    return {"id": s.subject_id, "kind": s.kind, "level": s.level, "role": s.role, "name": s.name, "unit": s.unit,
+            "awards": awards}
 
 
 CSV_COLUMNS = ("subject_id", "kind", "level_or_role", "name", "award", "verdict", "points", "band",

@@ -32,6 +32,7 @@ import math
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from collections.abc import Set as AbstractSet
 from dataclasses import field
+from functools import cached_property
 from typing import Any
 
 from emulation_rules.campaign import shapes as m
@@ -207,13 +208,13 @@ class CompiledAward:
     def encode(self, sid: str, facts: Mapping[str, Any], reads: Iterable[str]) -> dict[str, Any]:
         """The durable fact for one subject: ``sid``, the sentinel and the encoded ``reads``."""
         out: dict[str, Any] = {"sid": sid, "seen__": 1}
-        encoders = self.encoders
+        columns = self._columns
         for fact_id in reads:
             if fact_id in facts:
-                if fact_id in encoders:
-                    out["f_" + fact_id] = encoders[fact_id](facts[fact_id])
-                elif fact_id.startswith(_AWARD_READ):  # a verdict of this evaluation, as text
-                    out["d_" + fact_id[len(_AWARD_READ):]] = facts[fact_id]
+                column = columns.get(fact_id) or self._column(fact_id)
+                if column[0]:
+                    encoder = column[1]
+                    out[column[0]] = facts[fact_id] if encoder is None else encoder(facts[fact_id])
         if self.held and HISTORY in facts and AS_OF in facts:
             for held in self.held:
                 held.encode(facts[HISTORY], facts[AS_OF], out)
@@ -222,10 +223,32 @@ class CompiledAward:
             records = facts.get(plan.fact)
             if records is not None and plan.encode(records, facts.get(AS_OF), out):
                 open_.add(plan.column + "l")
-        for crit in self.criteria:  # a read is missing: the "definitely false" rule may decide
-            if crit.guard and (not all(f in facts for f in crit.reads) or not open_.isdisjoint(crit.record_fields)):
-                out[crit.guard] = 1
+        present = facts.keys()
+        for guard, needs, fields in self._guarded:  # a read is missing: the "definitely false" rule may decide
+            if not needs <= present or not open_.isdisjoint(fields):
+                out[guard] = 1
         return out
+
+    @cached_property
+    def _columns(self) -> dict[str, tuple[str, Callable[[Any], Any] | None]]:
+        """Per fact read, its column in the message and its encoder (None: the value as it is),
+        or ``("", None)``: not posted as a column; filled by :meth:`_column` as facts are read."""
+        return {}
+
+    def _column(self, fact_id: str) -> tuple[str, Callable[[Any], Any] | None]:
+        found: tuple[str, Callable[[Any], Any] | None] = ("", None)
+        if fact_id in self.encoders:
+            encoder = self.encoders[fact_id]
+            found = "f_" + fact_id, None if encoder is _identity else encoder
+        elif fact_id.startswith(_AWARD_READ):  # a verdict of this evaluation, as text
+            found = "d_" + fact_id[len(_AWARD_READ):], None
+        self._columns[fact_id] = found
+        return found
+
+    @cached_property
+    def _guarded(self) -> tuple[tuple[str, frozenset[str], frozenset[str]], ...]:
+        """The criteria with a "definitely false" rule: its guard, what it reads and its lower-bound columns."""
+        return tuple((c.guard, frozenset(c.reads), frozenset(c.record_fields)) for c in self.criteria if c.guard)
 
     def ruleset_json(self) -> str:
         """The rule set as canonical JSON (sorted keys), e.g. for golden-file tests."""

@@ -172,7 +172,7 @@ class DurableEvaluator(BaseEvaluator):
         """The names of the rules of ``award`` that fire for ``message`` (one session, deleted)."""
         core = self._ensure_rules()
         sid = message["sid"]
-        text = _ENCODE(message)  # as durable's host encodes a fact
+        text = _ENCODE_MESSAGE(message)  # as durable's host encodes a fact
         fired: set[str] = set()
         for ruleset_name, _ in award.rulesets:  # one, unless rules were cut to fit (limits.py)
             handle = self._handles[ruleset_name]
@@ -273,6 +273,21 @@ class _SharedRules:
 
 _ENCODE = json.JSONEncoder(ensure_ascii=False).encode
 """A rule set or a message as durable's host encodes it (``json.dumps(..., ensure_ascii=False)``)."""
+
+
+def _message_encoder() -> Any:
+    """:data:`_ENCODE` for the messages (the same text): the C encoder that ``JSONEncoder.encode``
+    makes for every call, made once (a message is a flat mapping: no circular check needed)."""
+    plain = json.JSONEncoder(ensure_ascii=False)
+    make = getattr(json.encoder, "c_make_encoder", None)
+    if make is None:  # pragma: no cover - CPython always has _json
+        return plain.encode
+    chunks = make(None, plain.default, json.encoder.encode_basestring, None, plain.key_separator,
+                  plain.item_separator, False, False, True)
+    return lambda message: "".join(chunks(message, 0))
+
+
+_ENCODE_MESSAGE = _message_encoder()
 
 
 def _rule_of(action: str) -> str:

@@ -182,3 +182,18 @@ def test_durable_messages_as_before() -> None:
                     got = compiled.encode("x-1", given, reads)
                     assert got == _message_as_before(compiled, "x-1", given, reads), (name, s.id)
                     assert _ENCODE_MESSAGE(got) == json.dumps(got, ensure_ascii=False)
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_record_predicates_kept_per_spec(backend: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The membership of a record in a count or an aggregate is made once per spec of a loaded
+    campaign: every example gives the same JSON with the kept functions forgotten at each use."""
+    from emulation_rules.evaluate import record_sets
+
+    runs = [(Engine(c, backend=backend), f) for _, c, f in _examples()]  # type: ignore[arg-type]
+    first = [render_json(e.evaluate(f)) for e, f in runs]  # type: ignore[arg-type]
+    monkeypatch.setattr(record_sets, "_PREDICATES_MAX", 0)
+    assert [render_json(e.evaluate(f)) for e, f in runs] == first  # type: ignore[arg-type]
+    reloaded = [(Engine(load_campaign(CAMPAIGNS / f"{n}.yaml"), backend=backend), f)  # type: ignore[arg-type]
+                for n, _, f in _examples()]
+    assert [render_json(e.evaluate(f)) for e, f in reloaded] == first  # type: ignore[arg-type]

@@ -103,12 +103,16 @@ def record_truth(cond: Any, fields: Mapping[str, m.RecordField], record: Mapping
 
     The condition is turned once into a function of the record (kept per condition object),
     which is what every record of every subject then runs."""
+    return _kept_predicate(cond, fields)(record)
+
+
+def _kept_predicate(cond: Any, fields: Mapping[str, m.RecordField]) -> Predicate:
     hit = _PREDICATES.get(id(cond))
     if hit is None or hit[0] is not cond:
         if len(_PREDICATES) >= _PREDICATES_MAX:
             _PREDICATES.clear()
         hit = _PREDICATES[id(cond)] = (cond, _predicate(cond, fields))
-    return hit[1](record)
+    return hit[1]
 
 
 Predicate = Callable[[Mapping[str, Any]], "bool | None"]
@@ -183,15 +187,34 @@ def _limits(f: m.RecordField) -> tuple[float, float]:
     return lo, hi
 
 
-def _member(spec: Any, decl: m.FactDecl, fields: Mapping[str, m.RecordField], record: Mapping[str, Any],
-            dates: tuple[dt.date, dt.date] | None) -> bool | None:
-    where = True if spec.where is None else record_truth(spec.where, fields, record)
-    if where is False or spec.within is None:
-        return where
-    assert dates is not None
-    day = record.get(date_field(decl, spec.within))
-    inside = None if day is None else dates[0] <= day <= dates[1]
-    return False if inside is False else None if None in (where, inside) else True
+Member = Callable[[Mapping[str, Any], "tuple[dt.date, dt.date] | None"], "bool | None"]
+_MEMBERS: dict[int, tuple[Any, m.FactDecl, Member]] = {}
+
+
+def _member_of(spec: Any, decl: m.FactDecl) -> Member:
+    """Whether a record belongs to the records ``spec`` reads (Kleene): its ``where`` and, with a
+    window, its date in the window's first and last day (a blank date: unknown). Made once per
+    ``spec`` of the loaded campaign (and ``decl``, its records fact), as :func:`record_truth`'s
+    predicates."""
+    hit = _MEMBERS.get(id(spec))
+    if hit is not None and hit[0] is spec and hit[1] is decl:
+        return hit[2]
+    where = None if spec.where is None else _kept_predicate(spec.where, fields_of(decl))
+    by = None if spec.within is None else date_field(decl, spec.within)
+
+    def member(record: Mapping[str, Any], dates: tuple[dt.date, dt.date] | None) -> bool | None:
+        got = True if where is None else where(record)
+        if got is False or by is None:
+            return got
+        assert dates is not None
+        day = record.get(by)
+        inside = None if day is None else dates[0] <= day <= dates[1]
+        return False if inside is False else None if None in (got, inside) else True
+
+    if len(_MEMBERS) >= _PREDICATES_MAX:
+        _MEMBERS.clear()
+    _MEMBERS[id(spec)] = (spec, decl, member)
+    return member
 
 
 _FIELDS: dict[int, tuple[m.FactDecl, Mapping[str, m.RecordField]]] = {}
@@ -214,11 +237,11 @@ def bounds_of(spec: m.CountSpec | m.AggregateSpec, decl: m.FactDecl, records: It
     dates = window_dates(spec.within, review) if spec.within is not None else None
     if spec.within is not None and dates is None:
         return None
-    fields = fields_of(decl)
+    member = _member_of(spec, decl)
     sure: list[Mapping[str, Any]] = []
     maybe: list[Mapping[str, Any]] = []
     for r in records:
-        got = _member(spec, decl, fields, r, dates)
+        got = member(r, dates)
         if got is not False:
             (sure if got else maybe).append(r)
     if isinstance(spec, m.CountSpec):
@@ -233,7 +256,7 @@ def bounds_of(spec: m.CountSpec | m.AggregateSpec, decl: m.FactDecl, records: It
     if spec.fn == "count":
         return Bounds(len(sure), len(sure) + len(maybe))
     assert spec.field is not None
-    low, high = _limits(fields[spec.field])
+    low, high = _limits(fields_of(decl)[spec.field])
 
     def span(r: Mapping[str, Any]) -> tuple[float, float]:
         v = r.get(spec.field)  # type: ignore[arg-type]

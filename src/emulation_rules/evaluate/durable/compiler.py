@@ -585,8 +585,13 @@ def _record_predicate(cond: Any, fields: dict[str, m.RecordField]) -> RecordPred
         decisive = isinstance(cond, m.AnyOf)
 
         def junction(r: Mapping[str, Any]) -> bool | None:
-            got = [p(r) for p in subs]
-            return decisive if decisive in got else None if None in got else not decisive
+            unknown = False
+            for p in subs:  # the decisive value as soon as a part gives it
+                got = p(r)
+                if got == decisive:
+                    return decisive
+                unknown = unknown or got is None
+            return None if unknown else not decisive
         return junction
     if isinstance(cond, m.NotOf):
         sub = _record_predicate(cond.not_, fields)

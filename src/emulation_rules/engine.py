@@ -17,7 +17,6 @@ Backends, by ``backend=``:
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 import os
 from collections.abc import Mapping
@@ -42,7 +41,7 @@ from emulation_rules.evaluate.cycle import (
     with_ballots,
     without_proposals,
 )
-from emulation_rules.evaluate.result import Evaluation, SubjectResult, evaluation_with
+from emulation_rules.evaluate.result import Evaluation, SubjectResult, amended
 from emulation_rules.evaluate.units import bulk_unsupported, lower
 from emulation_rules.facts.history import review_years
 from emulation_rules.facts.reader import Subject
@@ -229,7 +228,7 @@ class Engine:
         evaluation = (lean or self._impl).evaluate_resolved(subjects, sub.as_of, phase=phase)
         if not explain:
             evaluation = _unexplained(evaluation)
-        evaluation = evaluation_with(evaluation, rejected=sub.rejected, later=later)
+        evaluation = amended(evaluation, rejected=sub.rejected, later=later)
         evaluation = decided(self.campaign, evaluation, sub.proposals, sub.ballots, self.params)
         return with_documents(self.campaign, with_quotas(self.campaign, evaluation, sub.subjects, self.params))
 
@@ -301,8 +300,7 @@ def _unexplained(evaluation: Evaluation) -> Evaluation:
     """``evaluation`` with every award's criteria left out (``explain=False``: the ones a backend
     built anyway, or the python backend's unit gates); a subject with none is kept as it is."""
     subjects = tuple(
-        dataclasses.replace(s, awards=tuple(dataclasses.replace(a, criteria=()) if a.criteria else a
-                                            for a in s.awards))
+        amended(s, awards=tuple(amended(a, criteria=()) if a.criteria else a for a in s.awards))
         if any(a.criteria for a in s.awards) else s
         for s in evaluation.subjects)
-    return dataclasses.replace(evaluation, subjects=subjects)
+    return amended(evaluation, subjects=subjects)

@@ -119,19 +119,27 @@ def test_citations_kept_per_campaign(backend: str, monkeypatch: pytest.MonkeyPat
     assert [render_json(e.evaluate(f)) for e, f in runs] == first  # type: ignore[arg-type]
 
 
-def test_evaluation_with_is_dataclasses_replace() -> None:
+def test_amended_is_dataclasses_replace() -> None:
     import dataclasses
 
-    from emulation_rules.evaluate.result import evaluation_with
+    from emulation_rules.evaluate.result import amended
 
     campaign = load_campaign(CAMPAIGNS / "tkv_2019.yaml")
     evaluation = Engine(campaign, backend="python").evaluate(load_facts(EXAMPLES / "tkv_2019" / "facts.yaml", campaign))
     for change in ({"quotas": ()}, {"phase": "x", "rejected": ("r",)}, {"documents": ()}, {}):
-        got, want = evaluation_with(evaluation, **change), dataclasses.replace(evaluation, **change)
+        got, want = amended(evaluation, **change), dataclasses.replace(evaluation, **change)
         assert got == want and vars(got) == vars(want) and list(vars(got)) == list(vars(want))
         assert got is not evaluation and got.backend == evaluation.backend
-    with pytest.raises(TypeError, match="no field 'verdict'"):
-        evaluation_with(evaluation, verdict="awarded")
+    with pytest.raises(TypeError, match="unexpected keyword argument 'verdict'"):
+        amended(evaluation, verdict="awarded")
+    subject = evaluation.subjects[0]
+    award = subject.awards[0]
+    for obj, change in ((subject, {"awards": ()}), (award, {"criteria": (), "reason": "r"}),
+                        (award.criteria[0], {"status": "unknown"})):
+        got, want = amended(obj, **change), dataclasses.replace(obj, **change)  # type: ignore[type-var]
+        assert type(got) is type(obj) and got == want and list(vars(got).items()) == list(vars(want).items())
+    with pytest.raises(TypeError, match="unexpected keyword argument 'status'"):
+        amended(award, status="pass")
 
 
 def _message_as_before(compiled: object, sid: str, facts: dict[str, object], reads: tuple[str, ...]) -> dict[str, object]:

@@ -30,7 +30,7 @@ from typing import TYPE_CHECKING, Any
 from emulation_rules.campaign import shapes as m
 from emulation_rules.campaign.memo import kept_for
 from emulation_rules.campaign.nodes import vote_fact
-from emulation_rules.evaluate.result import AwardResult, CriterionResult, Evaluation, evaluation_with
+from emulation_rules.evaluate.result import AwardResult, CriterionResult, Evaluation, amended
 from emulation_rules.facts.reader import Subject
 
 if TYPE_CHECKING:  # for annotations: a run without proposals or ballots never reads them
@@ -182,7 +182,7 @@ def decided(campaign: m.Campaign, evaluation: Evaluation, proposals: Proposals |
                     for c in a.criteria))
             awards.append(a)
         subjects.append(dataclasses.replace(s, awards=tuple(awards)) if awards != list(s.awards) else s)
-    return evaluation_with(evaluation, subjects=tuple(subjects))
+    return amended(evaluation, subjects=tuple(subjects))
 
 
 def _judged_by_council(campaign: m.Campaign) -> tuple[frozenset[str], dict[str, m.Vote]]:

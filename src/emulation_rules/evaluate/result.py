@@ -20,10 +20,11 @@ award requires a proposal and the submission does not propose the subject: not j
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from collections.abc import Iterable, Mapping
 from dataclasses import field
-from typing import Any, Literal
+from typing import Any, Literal, TypeVar
 
 from emulation_rules.campaign import shapes as m
 from emulation_rules.campaign.memo import kept_for, kept_for_pair
@@ -200,23 +201,25 @@ class Evaluation:
 
 
 
-_EVALUATION_FIELDS = frozenset(Evaluation.__dataclass_fields__)
+_Result = TypeVar("_Result", "Evaluation", "SubjectResult", "AwardResult", "CriterionResult")
 
 
-def evaluation_with(evaluation: Evaluation, **changes: Any) -> Evaluation:
-    """``dataclasses.replace(evaluation, **changes)``: the same object, without the generic
-    function's walk over the fields (every request's evaluation is amended three times).
+def amended(obj: _Result, **changes: Any) -> _Result:
+    """``dataclasses.replace(obj, **changes)`` for a result (:class:`Evaluation`, :class:`SubjectResult`,
+    :class:`AwardResult`, :class:`CriterionResult`): the same object, without the generic function's walk
+    over the fields and call of ``__init__`` (every request's evaluation is amended three times).
 
     Raises:
-        TypeError: a change names no field of :class:`Evaluation`.
+        TypeError: a change names no field of the object's class (``dataclasses.replace``'s own).
     """
-    unknown = changes.keys() - _EVALUATION_FIELDS
-    if unknown:
-        raise TypeError(f"Evaluation has no field {sorted(unknown)[0]!r}")
-    obj = object.__new__(Evaluation)
-    obj.__dict__.update(evaluation.__dict__)
-    obj.__dict__.update(changes)
-    return obj
+    fields = type(obj).__dataclass_fields__
+    if not all(name in fields for name in changes):
+        return dataclasses.replace(obj, **changes)  # its TypeError
+    new = object.__new__(type(obj))
+    new.__dict__.update(obj.__dict__)
+    new.__dict__.update(changes)
+    return new
+
 
 def combine(statuses: list[Status]) -> VerdictKind:
     """Verdict from criterion statuses: any fail -> not_awarded; else any unknown -> incomplete."""

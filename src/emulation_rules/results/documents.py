@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 from emulation_rules.campaign import shapes as m
 from emulation_rules.campaign.force import ForceStatus, force_status, status_text
 from emulation_rules.campaign.memo import kept_for
-from emulation_rules.evaluate.result import evaluation_with
+from emulation_rules.evaluate.result import amended
 from emulation_rules.frozen import frozen
 
 if TYPE_CHECKING:
@@ -120,7 +120,7 @@ def with_documents(campaign: m.Campaign, evaluation: Evaluation) -> Evaluation:
     if day is None and evaluation.phase is not None:
         phase = campaign.phase_named(evaluation.phase)
         day = (phase.end or phase.start) if phase is not None else None
-    return evaluation_with(evaluation, documents=rests_on(campaign, day))
+    return amended(evaluation, documents=rests_on(campaign, day))
 
 
 def documents_lines(items: Sequence[RestsOn], lang: str = "vi") -> list[str]:

@@ -47,7 +47,7 @@ from fractions import Fraction
 from typing import TYPE_CHECKING, Any
 
 from emulation_rules.campaign import shapes as m
-from emulation_rules.evaluate.result import evaluation_with
+from emulation_rules.evaluate.result import amended
 from emulation_rules.evaluate.semantics import judge
 from emulation_rules.facts.reader import Subject, Submission
 from emulation_rules.results.quota_groups import GroupKey, Tally, fits, group_key, group_label, is_unplaced
@@ -303,7 +303,7 @@ def with_quotas(
     """
     if not campaign.quotas:
         return evaluation
-    return evaluation_with(evaluation, quotas=check_quotas(campaign, evaluation, subjects, params))
+    return amended(evaluation, quotas=check_quotas(campaign, evaluation, subjects, params))
 
 
 def quotas_json(results: Sequence[QuotaResult]) -> list[dict[str, Any]]:

@@ -211,10 +211,11 @@ class CompiledAward:
         columns = self._columns
         for fact_id in reads:
             if fact_id in facts:
-                column = columns.get(fact_id) or self._column(fact_id)
-                if column[0]:
-                    encoder = column[1]
-                    out[column[0]] = facts[fact_id] if encoder is None else encoder(facts[fact_id])
+                column = columns.get(fact_id)
+                if column is not None:
+                    out[column[0]] = facts[fact_id] if column[1] is None else column[1](facts[fact_id])
+                elif fact_id.startswith(_AWARD_READ):  # a verdict of this evaluation, as text
+                    out["d_" + fact_id[len(_AWARD_READ):]] = facts[fact_id]
         if self.held and HISTORY in facts and AS_OF in facts:
             for held in self.held:
                 held.encode(facts[HISTORY], facts[AS_OF], out)
@@ -231,19 +232,8 @@ class CompiledAward:
 
     @cached_property
     def _columns(self) -> dict[str, tuple[str, Callable[[Any], Any] | None]]:
-        """Per fact read, its column in the message and its encoder (None: the value as it is),
-        or ``("", None)``: not posted as a column; filled by :meth:`_column` as facts are read."""
-        return {}
-
-    def _column(self, fact_id: str) -> tuple[str, Callable[[Any], Any] | None]:
-        found: tuple[str, Callable[[Any], Any] | None] = ("", None)
-        if fact_id in self.encoders:
-            encoder = self.encoders[fact_id]
-            found = "f_" + fact_id, None if encoder is _identity else encoder
-        elif fact_id.startswith(_AWARD_READ):  # a verdict of this evaluation, as text
-            found = "d_" + fact_id[len(_AWARD_READ):], None
-        self._columns[fact_id] = found
-        return found
+        """Per fact with an encoder, its column in the message and the encoder (None: posted as it is)."""
+        return {f: ("f_" + f, None if e is _identity else e) for f, e in self.encoders.items()}
 
     @cached_property
     def _guarded(self) -> tuple[tuple[str, frozenset[str], frozenset[str]], ...]:
@@ -345,7 +335,7 @@ class _Compiler:
         used = {r for p in plans for r in p.reads} | {r for p in items for r in p.reads}
         encoders = {fid: _encoder(self.facts[fid]) for fid in used
                     if fid in self.facts and self.facts[fid].type != "records"}
-        rulesets, alternatives = _fit(name, rules) if self.fit else (((name, rules),), {})
+        rulesets, alternatives = limits.fit(name, rules) if self.fit else (((name, rules),), {})
         return CompiledAward(award, name, rules, tuple(plans), tuple(items), tuple(self.counts),
                              encoders, tuple(self.held.values()), rulesets, alternatives)
 
@@ -463,27 +453,6 @@ class _Compiler:
             return self.params[param]
         assert value is not None
         return float(value)
-
-
-def _fit(name: str, rules: dict[str, Expr]
-         ) -> tuple[tuple[tuple[str, Mapping[str, Expr]], ...], dict[str, tuple[str, ...]]]:
-    """Rule sets durable-rules can hold (:mod:`.limits`): ``((name, rules),)`` when it fits."""
-    conditions = {r: rule["all"][0]["m"] for r, rule in rules.items() if r != "seen"}
-    if limits.fits(conditions.values()):
-        return ((name, rules),), {}
-    parts: dict[str, Expr] = {}
-    alternatives: dict[str, tuple[str, ...]] = {}
-    for rule, expr in conditions.items():
-        pieces = limits.split(expr)
-        names = (rule, *(f"{rule}__{i}" for i in range(1, len(pieces))))
-        if len(pieces) > 1:
-            alternatives[rule] = names
-        parts.update(zip(names, pieces, strict=True))
-    sets = []
-    for i, group in enumerate(limits.pack(parts)):
-        body = {"seen": rules["seen"], **{r: {"all": [{"m": e}]} for r, e in group.items()}}
-        sets.append((name if i == 0 else f"{name}_{i}", body))
-    return tuple(sets), alternatives
 
 
 MIN_MAGNITUDE = 1e-4

@@ -195,3 +195,25 @@ def pack(rules: Mapping[str, Expr]) -> list[dict[str, Expr]]:
         current[name] = expr
     sets.append(current)
     return sets
+
+
+def fit(name: str, rules: dict[str, Expr]
+        ) -> tuple[tuple[tuple[str, Mapping[str, Expr]], ...], dict[str, tuple[str, ...]]]:
+    """Rule sets durable-rules can hold: ``((name, rules),)`` when it fits, else its rules cut
+    (:func:`split`) and packed (:func:`pack`), with the names of the parts of each rule cut."""
+    conditions = {r: rule["all"][0]["m"] for r, rule in rules.items() if r != "seen"}
+    if fits(conditions.values()):
+        return ((name, rules),), {}
+    parts: dict[str, Expr] = {}
+    alternatives: dict[str, tuple[str, ...]] = {}
+    for rule, expr in conditions.items():
+        pieces = split(expr)
+        names = (rule, *(f"{rule}__{i}" for i in range(1, len(pieces))))
+        if len(pieces) > 1:
+            alternatives[rule] = names
+        parts.update(zip(names, pieces, strict=True))
+    sets = []
+    for i, group in enumerate(pack(parts)):
+        body = {"seen": rules["seen"], **{r: {"all": [{"m": e}]} for r, e in group.items()}}
+        sets.append((name if i == 0 else f"{name}_{i}", body))
+    return tuple(sets), alternatives

@@ -21,7 +21,7 @@ MODULES = sorted(
 
 @pytest.mark.parametrize("name", ["emulation_rules", *MODULES])
 def test_docstring_examples_run(name, monkeypatch, request):
-    if name == "emulation_rules.campaign.loader":  # its example reads a plan's text
+    if name == "emulation_rules.campaign.opening":  # load_campaign's example reads a plan's text
         request.getfixturevalue("seeds_dir")
     monkeypatch.chdir(ROOT)
     module = importlib.import_module(name)

@@ -77,6 +77,14 @@ def vote_fact(award_id: str) -> str:
 
 # --- The kinds with methods -----------------------------------------------------------------
 
+def _fields_equal(node: object, other: object, shape: type) -> bool:
+    """``node == other`` for a kind whose private values (what the loader found of the texts) are
+    not compared: equal fields, whether either is a model or a twin of it."""
+    if not isinstance(other, shape):
+        return NotImplemented  # type: ignore[no-any-return]
+    return node.__dict__ == other.__dict__
+
+
 class TextShape(Shape):
     __slots__ = ()
 
@@ -93,9 +101,7 @@ class SourceShape(Shape):
 
     def __eq__(self, other: object) -> bool:
         """Equal when the fields are: what the loader found of the texts is not compared."""
-        if not isinstance(other, SourceShape):  # a model or a twin of it
-            return NotImplemented
-        return self.__dict__ == other.__dict__
+        return _fields_equal(self, other, SourceShape)
 
     @property
     def lines_checked(self: Source) -> bool | None:
@@ -136,9 +142,7 @@ class DocumentShape(Shape):
 
     def __eq__(self, other: object) -> bool:
         """Equal when the fields are: what the loader found of the texts is not compared."""
-        if not isinstance(other, DocumentShape):  # a model or a twin of it
-            return NotImplemented
-        return self.__dict__ == other.__dict__
+        return _fields_equal(self, other, DocumentShape)
 
     @property
     def text_status(self: Document) -> str | None:

@@ -17,9 +17,9 @@ beside it, then a rename), begins with the SHA-256 of its body, and is read only
 matches: a truncated or damaged entry is a miss and is written again. A cache that cannot be
 read or written (read-only home, full disk) is no error: the campaign is validated as before.
 Entries are pickles, of a form that needs neither pydantic nor the model to read: each node is
-kept as its kind and field values (:func:`.nodes.restore`), after the kinds' layouts. Read back
+kept as its kind and field values (:func:`.twins.restore`), after the kinds' layouts. Read back
 for ``evaluate`` (``light=True``) the campaign is made of plain twins of its nodes, which the
-evaluators read as they read the model (:mod:`.nodes`); read back for anything else it is made of
+evaluators read as they read the model (:mod:`.twins`); read back for anything else it is made of
 the model's own classes again, as pydantic would have unpickled them. The directory must be the
 user's own (it is created readable by its owner
 only, and so are the entries); never point ``$EMULATION_RULES_CACHE`` at a directory others can
@@ -68,8 +68,8 @@ def user_cache_dir() -> Path | None:
 
 
 def _code_stamp() -> bytes:
-    """What identifies this release's campaign stage: the Python and pydantic versions, and the
-    size and time of each module of the stage (an install or an edit changes them; reading the
+    """What identifies this release's campaign stage: the Python version, and the size and time of
+    pydantic's version files and of each module of the stage (an install or an edit changes them; reading the
     package version from its metadata would cost more than the rest of this)."""
     here = Path(__file__).resolve().parent
     parts = [FORMAT, sys.version.encode()]
@@ -93,7 +93,7 @@ def _pydantic_versions() -> list[Path]:
 
 
 class _Writer(pickle.Pickler):
-    """Keeps each model node as :func:`.nodes.restore`'s call (its kind and field values)."""
+    """Keeps each model node as :func:`.twins.restore`'s call (its kind and field values)."""
 
     def reducer_override(self, obj: object) -> Any:
         return reduce_node(obj) or NotImplemented

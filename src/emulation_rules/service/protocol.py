@@ -226,9 +226,18 @@ class GuardedProtocol(HttpToolsProtocol):
             self.scope["extensions"] = extensions
 
     def on_message_complete(self) -> None:
+        """The body is whole: reading goes on, so that a client closing its connection is seen
+        while its answer is computed. uvicorn pauses reading while over 64 KiB of body wait for
+        the application and resumes it only when the application asks for more; a read that
+        brought the body's end over that mark left reading paused until the answer was sent, so
+        a client that had left was taken as served (and its decision logged as delivered). What
+        comes next is a next request's head: counted by the head limit, and reading pauses again
+        at its end while this answer is due (uvicorn's pipelining)."""
         self._disarm()
         self._in_head, self._head_bytes, self._body_left = True, 0, 0
         super().on_message_complete()
+        if not self.transport.is_closing():
+            self.flow.resume_reading()
 
     def _refuse_in_turn(self, status: int, code: str, detail: str) -> None:
         """:meth:`_refuse` once the requests read before this one (pipelined) are answered, so

@@ -19,7 +19,9 @@ change in the shared machine's speed reaches every configuration alike; each lin
 slices. (One configuration after another, the log on/off ratio moved between 0.75x and 1.14x
 from one run to the next on a quiet machine.)
 
-Then the ratios: service vs trivial (requests/s and CPU per request), log on vs off. Goals
+Then the ratios: service vs trivial (requests/s and CPU per request), log on vs off (of the
+summed slices, and round by round: the median and range of the rounds' ratios, each from two
+slices close in time, show how far the figure moves with the machine). Goals
 (issue 24): CPU per one-unit request <= 0.8 ms, >= 1,000 one-unit evaluations/s with --workers 2
 and p99 < 50 ms at 32 connections, log on vs off >= 0.9x. The load average is printed before and
 after: on a shared machine the figures are only comparable inside one run.
@@ -49,6 +51,7 @@ import os
 import shutil
 import signal
 import socket
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -324,9 +327,9 @@ def combined(runs: list[Run]) -> Run:
 
 
 def interleaved(servers: dict[str, tuple[Server, int]], body: bytes, args: argparse.Namespace
-                ) -> dict[str, Run]:
+                ) -> dict[str, list[Run]]:
     """Each server (name -> server, connections) warmed up, then loaded in ``args.rounds``
-    slices in turn, the order reversed every other round; its slices combined."""
+    slices in turn, the order reversed every other round: its slices, in round order."""
     for srv, conns in servers.values():
         load(srv, body, conns, args.warmup)
     slices: dict[str, list[Run]] = {name: [] for name in servers}
@@ -335,7 +338,17 @@ def interleaved(servers: dict[str, tuple[Server, int]], body: bytes, args: argpa
         for name in names if r % 2 == 0 else names[::-1]:
             srv, conns = servers[name]
             slices[name].append(load(srv, body, conns, args.duration / args.rounds))
-    return {name: combined(runs) for name, runs in slices.items()}
+    return slices
+
+
+def per_round(on: list[Run], off: list[Run]) -> str:
+    """The log on/off ratio of requests/s round by round (each pair of slices close in time):
+    median and range, so that a run shows how far its ratio moves with the machine."""
+    ratios = sorted(a.rate / b.rate for a, b in zip(on, off, strict=True) if b.rate > 0)
+    if not ratios:
+        return "no round"
+    return (f"{statistics.median(ratios):.2f}x median of {len(ratios)} rounds "
+            f"(from {ratios[0]:.2f}x to {ratios[-1]:.2f}x)")
 
 
 def main() -> None:
@@ -377,7 +390,8 @@ def main() -> None:
                 for name, cmd, port in configs:
                     servers[name] = (Server(cmd, port),
                                      args.connections_2 if "workers" in name else args.connections)
-                runs = interleaved(servers, body, args)
+                slices = interleaved(servers, body, args)
+                runs = {name: combined(runs) for name, runs in slices.items()}
             finally:
                 for srv, _ in servers.values():
                     srv.stop()
@@ -389,7 +403,8 @@ def main() -> None:
               f"{off.cpu_ms / t.cpu_ms:.1f}x CPU per request "
               f"({off.cpu_ms - t.cpu_ms:.2f} ms over the framework's {t.cpu_ms:.2f} ms)")
         print(f"log on vs off: {on.rate / off.rate:.2f}x requests/s, "
-              f"{on.cpu_ms - off.cpu_ms:+.2f} ms CPU per request")
+              f"{on.cpu_ms - off.cpu_ms:+.2f} ms CPU per request; round by round "
+              f"{per_round(slices['service, log on'], slices['service, log off'])}")
         print(f"goals: CPU/request {on.cpu_ms:.2f} ms (<= 0.8), --workers 2 {w2.rate:.0f}/s "
               f"(>= 1000), p99 {w2.pct(99):.1f} ms at {args.connections_2} conn. (< 50), "
               f"log on/off {on.rate / off.rate:.2f}x (>= 0.9)")

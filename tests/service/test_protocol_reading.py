@@ -57,8 +57,10 @@ async def _drive(rest: int) -> tuple[bool, bool]:
         await asyncio.wait_for(body_read.wait(), 5)
         reading = transport.is_reading()
         theirs.close()  # the client leaves
-        for _ in range(20):
-            await asyncio.sleep(0.005)
+        for _ in range(500):  # at most 5 s; at once when reading goes on
+            if protocol.cycle.disconnected:
+                break
+            await asyncio.sleep(0.01)
         computed.set()
         for _ in range(5):
             await asyncio.sleep(0)

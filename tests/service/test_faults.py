@@ -150,11 +150,14 @@ def _evaluation(body: bytes, *, chunked: bool = False, close: bool = False) -> b
 _PADDED = b'{"subjects": []}' + b" " * 300_000
 
 
-@pytest.mark.parametrize("first", ["bodyless", "length", "chunked"])
+@pytest.mark.parametrize("first", ["bodyless", "length", "chunked", "big"])
 def test_a_request_after_another_in_the_same_read_is_not_a_head(guarded: Server, first: str) -> None:
     # test_limits_are_413 got 431 under load: the end of one request and the next request's head
-    # arrived in one read, and the next body was then counted as head bytes
+    # arrived in one read, and the next body was then counted as head bytes. "big": a first body of
+    # 300 kB, after which the guard reads on (service/protocol.py, on_message_complete) while
+    # uvicorn holds the next request until the first is answered
     before = {"bodyless": b"GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n",
+              "big": _evaluation(_PADDED),
               "length": _evaluation(b'{"subjects": []}' + b" " * 1000),
               "chunked": _evaluation(b'{"subjects": []}' + b"\r\n\r\n" * 50, chunked=True)}[first]
     sock = _connect(guarded)

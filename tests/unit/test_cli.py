@@ -188,6 +188,10 @@ def test_evaluate_csv_and_param_and_as_of():
 def test_explain_in_either_language_with_citations():
     code, out, _ = cli("explain", TKV, "--facts", FACTS, "--subject", "CD-VANGDANH")
     assert code == 0
+    # the heading names the level and the phase by the campaign's labels (tkv_2019.yaml: level
+    # grassroots_union "Công đoàn cơ sở", phase campaign "Toàn bộ phong trào (không có ngày kết thúc)")
+    assert out.splitlines()[0].endswith("(CD-VANGDANH; tập thể, Công đoàn cơ sở)")
+    assert "giai đoạn: Toàn bộ phong trào (không có ngày kết thúc)" in out
     assert "✗ Xếp loại công đoàn vững mạnh trở lên [rated_strong]: không đạt" in out
     assert "“Được xếp loại công đoàn vững mạnh trở lên.”" in out
     assert "giá trị: union_rating = fair" in out
@@ -195,6 +199,8 @@ def test_explain_in_either_language_with_citations():
     assert "Kết quả: không đạt" in out
     code, out, _ = cli("explain", TKV, "--facts", FACTS, "--subject", "CD-VANGDANH", "--lang", "en")
     assert code == 0
+    assert out.splitlines()[0].endswith("(CD-VANGDANH; collective, Grassroots union)")
+    assert "phase: Whole campaign (no end date)" in out
     assert "✗ Rated 'strong' or better [rated_strong]: fail" in out
     assert "“Được xếp loại công đoàn vững mạnh trở lên.”" in out  # the plan's words, as they are
     assert "values: union_rating = fair" in out and "Verdict: not awarded" in out

@@ -531,7 +531,7 @@ def _cmd_explain(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     if args.bulk and not _one_table(args, err):
         return EXIT_INPUT
     evaluation = _explain_bulk(args, err) if args.bulk else _evaluate(args, err)[1]
-    if evaluation_force(args, load_campaign(args.campaign, light=True), evaluation, err):
+    if evaluation_force(args, campaign := load_campaign(args.campaign, light=True), evaluation, err):
         return EXIT_PROBLEMS
     try:
         if args.format == "json":
@@ -542,7 +542,8 @@ def _cmd_explain(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
                                          "initiatives": later.initiatives}
             out.write(json.dumps(localised(subject, args.lang), ensure_ascii=False, indent=2) + "\n")
         else:
-            out.write(render_explanation(evaluation, args.subject, lang=args.lang))  # type: ignore[arg-type]
+            out.write(render_explanation(evaluation, args.subject, lang=args.lang,  # type: ignore[arg-type]
+                                         campaign=campaign))
     except (KeyError, StopIteration):
         ids = [s.subject_id for s in evaluation.subjects]  # type: ignore[attr-defined]
         err.write(f"no subject {args.subject!r} in {args.facts}; subjects: {', '.join(ids[:20])}"

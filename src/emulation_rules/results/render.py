@@ -161,6 +161,9 @@ def _grid(rows: list[tuple[str, ...]]) -> list[str]:
     return lines
 
 
+_KIND_WORDS = {"collective": ("tập thể", "collective"), "individual": ("cá nhân", "individual")}
+"""A subject's kind in an explanation's heading (Vietnamese, English)."""
+
 _EXPLAIN: dict[str, dict[str, str]] = {
     "vi": {"as_of": "Ngày xét", "phase": "giai đoạn", "later": "Bỏ qua: {n} hồ sơ ghi ngày sau ngày xét",
            "note": "Ghi chú", "none": "Không danh hiệu nào của phong trào áp dụng cho đối tượng này.",
@@ -175,9 +178,14 @@ _EXPLAIN: dict[str, dict[str, str]] = {
 }
 
 
-def render_explanation(evaluation: Evaluation, subject_id: str, *, lang: str = "vi") -> str:
+def render_explanation(evaluation: Evaluation, subject_id: str, *, lang: str = "vi",
+                       campaign: m.Campaign | None = None) -> str:
     """Criterion-by-criterion reasoning for one subject, in Vietnamese (``lang="vi"``, the
     default) or English; the plan's own words are quoted as they are.
+
+    Args:
+        campaign: the evaluated campaign, for the labels of the subject's level or role and of
+            the phase in the heading ("tập thể, Công đoàn cơ sở"; without it their ids).
 
     Raises:
         KeyError: no such subject.
@@ -188,10 +196,17 @@ def render_explanation(evaluation: Evaluation, subject_id: str, *, lang: str = "
     w = _EXPLAIN["en" if en else "vi"]
     s = evaluation.subject(subject_id)
     who = s.name or s.subject_id
-    lines = [f"{who} ({s.subject_id}; {s.kind}, {s.level or s.role})"]
+    if campaign is None:
+        lines = [f"{who} ({s.subject_id}; {s.kind}, {s.level or s.role})"]
+        phase = evaluation.phase
+    else:
+        f = Formatter("en" if en else "vi", campaign)
+        kind = _KIND_WORDS.get(s.kind, (s.kind, s.kind))[1 if en else 0]
+        lines = [f"{who} ({s.subject_id}; {kind}, {f.level(s.level, s.role)})"]
+        phase = f.phase(evaluation.phase) if evaluation.phase else None
     if evaluation.as_of:
         lines.append(f"{w['as_of']}: {evaluation.as_of.isoformat()}"
-                     + (f"; {w['phase']}: {evaluation.phase}" if evaluation.phase else ""))
+                     + (f"; {w['phase']}: {phase}" if phase else ""))
     later = evaluation.later.records.get(subject_id, 0)
     if later:
         lines.append(w["later"].format(n=later))

@@ -97,7 +97,6 @@ class AwardResult:
     reason: str | None = None
 
 
-
 def award_result(award_id: str, label: m.Text, verdict: VerdictKind, criteria: tuple[CriterionResult, ...] = (),
                  missing_facts: tuple[str, ...] = (), points: float | None = None, max_points: float | None = None,
                  band: str | None = None, reason: str | None = None) -> AwardResult:
@@ -106,6 +105,7 @@ def award_result(award_id: str, label: m.Text, verdict: VerdictKind, criteria: t
     obj.__dict__.update(award_id=award_id, label=label, verdict=verdict, criteria=criteria,
                         missing_facts=missing_facts, points=points, max_points=max_points, band=band, reason=reason)
     return obj
+
 
 @frozen
 class SubjectResult:
@@ -131,7 +131,6 @@ class SubjectResult:
         raise KeyError(award_id)
 
 
-
 def subject_result(subject: Any, awards: tuple[AwardResult, ...]) -> SubjectResult:
     """The :class:`SubjectResult` of ``subject`` (a validated subject: its id, kind, level, role,
     name and unit) with ``awards``, built as :func:`criterion_result` builds a criterion's."""
@@ -139,6 +138,7 @@ def subject_result(subject: Any, awards: tuple[AwardResult, ...]) -> SubjectResu
     obj.__dict__.update(subject_id=subject.id, kind=subject.kind, level=subject.level, role=subject.role,
                         name=subject.name, unit=subject.unit, awards=awards)
     return obj
+
 
 @frozen
 class Evaluation:
@@ -198,7 +198,6 @@ class Evaluation:
             "defects": [{**d, "lines": list(d["lines"])} for d in kept_for(self.defects, _defect_dicts)],
             "documents": [d.to_dict() for d in self.documents],
         }
-
 
 
 _Result = TypeVar("_Result", "Evaluation", "SubjectResult", "AwardResult", "CriterionResult")

@@ -27,6 +27,7 @@ from emulation_rules.evaluate.result import (
     AwardResult,
     CriterionResult,
     Status,
+    award_result,
     combine,
     criterion_result,
 )
@@ -39,15 +40,6 @@ _ABSENT = object()
 _EXACT_TYPES = frozenset({"bool", "int", "money", "enum", "ordered_enum", "text", "date"})
 """Declared types whose coerced values print alike when equal (``is_coerced``: one Python type
 each); ``decimal``/``percent`` may hold ``9`` or ``9.0``, keyed by ``repr``."""
-
-
-def built(cls: type, **fields: Any) -> Any:
-    """An instance of the frozen dataclass ``cls`` without its per-field guard (as
-    :func:`~emulation_rules.evaluate.result.criterion_result`): the same, equal object, built
-    several times faster; every field must be given."""
-    obj: Any = object.__new__(cls)
-    obj.__dict__.update(fields)
-    return obj
 
 
 class AwardReading:
@@ -173,6 +165,5 @@ class AwardReading:
             results.append(sheet_criterion)
         statuses = [r.status for r in results]
         missing_facts = tuple(dict.fromkeys(f for r in results for f in r.missing))
-        return built(AwardResult, award_id=award.id, label=award.label,  # type: ignore[no-any-return]
-                     verdict=combine(statuses), criteria=tuple(results), missing_facts=missing_facts,
-                     points=points, max_points=max_points, band=band, reason=None)
+        return award_result(award.id, award.label, combine(statuses), tuple(results), missing_facts,
+                            points, max_points, band)

@@ -196,11 +196,13 @@ def test_durable_messages_as_before() -> None:
 def test_record_predicates_kept_per_spec(backend: str, monkeypatch: pytest.MonkeyPatch) -> None:
     """The membership of a record in a count or an aggregate is made once per spec of a loaded
     campaign: every example gives the same JSON with the kept functions forgotten at each use."""
+    from emulation_rules.campaign import memo
     from emulation_rules.evaluate import record_sets
 
     runs = [(Engine(c, backend=backend), f) for _, c, f in _examples()]  # type: ignore[arg-type]
     first = [render_json(e.evaluate(f)) for e, f in runs]  # type: ignore[arg-type]
-    monkeypatch.setattr(record_sets, "_PREDICATES_MAX", 0)
+    monkeypatch.setattr(record_sets, "_PREDICATES_MAX", 0)  # the where predicates
+    monkeypatch.setattr(memo, "MAX_KEPT", 0)  # the memberships (kept_for_pair), and all kept_for
     assert [render_json(e.evaluate(f)) for e, f in runs] == first  # type: ignore[arg-type]
     reloaded = [(Engine(load_campaign(CAMPAIGNS / f"{n}.yaml"), backend=backend), f)  # type: ignore[arg-type]
                 for n, _, f in _examples()]

@@ -31,6 +31,7 @@ from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
 from emulation_rules.campaign import shapes as m
+from emulation_rules.campaign.memo import kept_for_pair
 from emulation_rules.evaluate.comparison import _const, leaf  # the one reading of a comparison
 from emulation_rules.facts.history import ReviewYears
 from emulation_rules.frozen import frozen
@@ -188,17 +189,17 @@ def _limits(f: m.RecordField) -> tuple[float, float]:
 
 
 Member = Callable[[Mapping[str, Any], "tuple[dt.date, dt.date] | None"], "bool | None"]
-_MEMBERS: dict[int, tuple[Any, m.FactDecl, Member]] = {}
 
 
 def _member_of(spec: Any, decl: m.FactDecl) -> Member:
     """Whether a record belongs to the records ``spec`` reads (Kleene): its ``where`` and, with a
     window, its date in the window's first and last day (a blank date: unknown). Made once per
-    ``spec`` of the loaded campaign (and ``decl``, its records fact), as :func:`record_truth`'s
-    predicates."""
-    hit = _MEMBERS.get(id(spec))
-    if hit is not None and hit[0] is spec and hit[1] is decl:
-        return hit[2]
+    ``spec`` of the loaded campaign and ``decl``, its records fact (:func:`kept_for_pair`)."""
+    member: Member = kept_for_pair(spec, decl, _member)
+    return member
+
+
+def _member(spec: Any, decl: m.FactDecl) -> Member:
     where = None if spec.where is None else _kept_predicate(spec.where, fields_of(decl))
     by = None if spec.within is None else date_field(decl, spec.within)
 
@@ -211,9 +212,6 @@ def _member_of(spec: Any, decl: m.FactDecl) -> Member:
         inside = None if day is None else dates[0] <= day <= dates[1]
         return False if inside is False else None if None in (got, inside) else True
 
-    if len(_MEMBERS) >= _PREDICATES_MAX:
-        _MEMBERS.clear()
-    _MEMBERS[id(spec)] = (spec, decl, member)
     return member
 
 

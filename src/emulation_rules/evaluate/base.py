@@ -49,6 +49,7 @@ __all__ = [
     "Evaluator",
     "Submitted",
     "backend_problem",
+    "collections_deferred_for",
     "full_collections_deferred",
     "resolve_params",
 ]
@@ -63,9 +64,11 @@ _gc_saved: tuple[int, int, int] = (700, 10, 10)
 
 
 DEFER_FROM = 64
-"""Fewest subjects an evaluation defers full collections for (:func:`full_collections_deferred`):
+"""Fewest subjects an evaluation defers full collections for (:func:`collections_deferred_for`):
 a few results never make one rescan much, and a request of one unit need not pay the lock and
 the two threshold changes."""
+
+_NOT_DEFERRED = contextlib.nullcontext()
 
 
 @contextlib.contextmanager
@@ -92,6 +95,12 @@ def full_collections_deferred() -> Iterator[None]:
             _gc_batches -= 1
             if _gc_batches == 0:
                 gc.set_threshold(*_gc_saved)
+
+
+def collections_deferred_for(subjects: int) -> contextlib.AbstractContextManager[None]:
+    """:func:`full_collections_deferred` for an evaluation of ``subjects`` subjects, or nothing
+    below :data:`DEFER_FROM` of them."""
+    return full_collections_deferred() if subjects >= DEFER_FROM else _NOT_DEFERRED
 
 
 def resolve_params(campaign: m.Campaign, params: Mapping[str, float] | None) -> dict[str, float]:
@@ -221,9 +230,7 @@ class BaseEvaluator:
                           review: ReviewYears | None = None) -> tuple[SubjectResult, ...]:
         """Results for validated subjects, in order (override to batch or lock); ``review``
         gives the years ``held`` conditions look at (None: they are unknown)."""
-        if len(subjects) < DEFER_FROM:
-            return tuple(self.evaluate_subject(s, review) for s in subjects)
-        with full_collections_deferred():
+        with collections_deferred_for(len(subjects)):
             return tuple(self.evaluate_subject(s, review) for s in subjects)
 
     def evaluate_subject(self, subject: Subject,

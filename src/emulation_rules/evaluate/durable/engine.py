@@ -48,7 +48,7 @@ from typing import Any
 from emulation_rules.campaign import shapes as m
 from emulation_rules.campaign.dependencies import dependency_order
 from emulation_rules.errors import EngineUnavailableError, EvaluationError
-from emulation_rules.evaluate.base import DEFER_FROM, BackendName, BaseEvaluator, full_collections_deferred
+from emulation_rules.evaluate.base import BackendName, BaseEvaluator, collections_deferred_for
 from emulation_rules.evaluate.durable.compiler import CompiledAward, CompiledCampaign, compile_campaign
 from emulation_rules.evaluate.durable.reading import AwardReading
 from emulation_rules.evaluate.result import (
@@ -207,10 +207,7 @@ class DurableEvaluator(BaseEvaluator):
             EvaluationError: durable-rules failed (every durable error is wrapped).
             EngineUnavailableError: durable-rules cannot be imported here.
         """
-        if len(subjects) < DEFER_FROM:
-            with self._lock:
-                return tuple(self._evaluate_subject(s, review) for s in subjects)
-        with self._lock, full_collections_deferred():
+        with self._lock, collections_deferred_for(len(subjects)):
             return tuple(self._evaluate_subject(s, review) for s in subjects)
 
     def evaluate_subject(self, subject: Subject, review: ReviewYears | None = None) -> SubjectResult:

@@ -15,8 +15,6 @@ from emulation_rules.results.words import Lang
 if TYPE_CHECKING:  # judged by the commands that show targets (evaluate skips the module)
     from emulation_rules.results.targets import TargetReport
 
-_KIND = {"collective": ("Tập thể", "Collective"), "individual": ("Cá nhân", "Individual")}
-
 
 __all__ = ["Builder", "present"]
 
@@ -195,8 +193,7 @@ class Builder:
             self.col("why", 50)), tuple(rows), colour=(5,))
 
     def kind(self, kind: str) -> str:
-        vi, en = _KIND.get(kind, (kind, kind))
-        return kind if self.ids else vi if self.f.lang == "vi" else en
+        return kind if self.ids else self.f.kind(kind)
 
     def level(self, s: SubjectResult) -> str:
         return (s.level or s.role or "") if self.ids else self.f.level(s.level, s.role)

@@ -26,6 +26,7 @@ from dataclasses import field
 from typing import Any
 
 from emulation_rules.campaign import shapes as m
+from emulation_rules.facts.vocab import KINDS
 from emulation_rules.frozen import frozen
 from emulation_rules.messages import translate_message
 from emulation_rules.results.words import STATUS, Lang, word
@@ -55,6 +56,7 @@ def format_number(value: float | int | None, lang: Lang = "vi", digits: int = 2)
 
 
 _VI_SEPARATORS = str.maketrans(",.", ".,")
+_KIND_LABELS: dict[str, m.Text | None] = dict(KINDS)
 
 
 @frozen
@@ -191,6 +193,12 @@ class Formatter:
         """A verdict in words."""
         vi, en = VERDICT_WORDS[code]
         return vi if self.lang == "vi" else en
+
+    def kind(self, code: str) -> str:
+        """A subject kind's label (:data:`~emulation_rules.facts.vocab.KINDS`: "Tập thể", "Cá
+        nhân"; an unknown kind as it is)."""
+        label = _KIND_LABELS.get(code)
+        return code if label is None else self.text(label)
 
     def status(self, code: str) -> str:
         """A status in words (criterion, quota, target, initiative, quota outcome)."""

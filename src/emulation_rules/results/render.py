@@ -161,9 +161,6 @@ def _grid(rows: list[tuple[str, ...]]) -> list[str]:
     return lines
 
 
-_KIND_WORDS = {"collective": ("tập thể", "collective"), "individual": ("cá nhân", "individual")}
-"""A subject's kind in an explanation's heading (Vietnamese, English)."""
-
 _EXPLAIN: dict[str, dict[str, str]] = {
     "vi": {"as_of": "Ngày xét", "phase": "giai đoạn", "later": "Bỏ qua: {n} hồ sơ ghi ngày sau ngày xét",
            "note": "Ghi chú", "none": "Không danh hiệu nào của phong trào áp dụng cho đối tượng này.",
@@ -201,8 +198,7 @@ def render_explanation(evaluation: Evaluation, subject_id: str, *, lang: str = "
         phase = evaluation.phase
     else:
         f = Formatter("en" if en else "vi", campaign)
-        kind = _KIND_WORDS.get(s.kind, (s.kind, s.kind))[1 if en else 0]
-        lines = [f"{who} ({s.subject_id}; {kind}, {f.level(s.level, s.role)})"]
+        lines = [f"{who} ({s.subject_id}; {_lower_first(f.kind(s.kind))}, {f.level(s.level, s.role)})"]
         phase = f.phase(evaluation.phase) if evaluation.phase else None
     if evaluation.as_of:
         lines.append(f"{w['as_of']}: {evaluation.as_of.isoformat()}"

@@ -104,11 +104,6 @@ class Outcome:
         """The decision to log (made at each call)."""
         return self.decision()
 
-    @property
-    def verdicts(self) -> Any:
-        """The verdicts logged for this answer."""
-        return self.log["verdicts"]
-
 
 def dumps(data: Any) -> bytes:
     """Compact UTF-8 JSON (Vietnamese kept as is): the bytes sent and hashed, written as the

@@ -135,5 +135,5 @@ def run_review(served: Served, body: bytes, opts: Options, settings: ServiceSett
     except CompileError as exc:
         raise _bad("bad-param", str(exc), ("param",)) from None
     doc = review_document(engine, body, opts, max_subjects=settings.max_subjects)
-    return _outcome("review", served, engine.backend, body, dumps(doc), opts.to_dict(), review_verdicts(doc),
+    return _outcome("review", served, engine.backend, body, dumps(doc), opts.to_dict(), lambda: review_verdicts(doc),
                     settings)

@@ -306,9 +306,12 @@ def _outcome(
     body: bytes,
     out: bytes,
     opts: Mapping[str, Any],
-    verdicts: Any,
+    verdicts: Callable[[], Any],
     settings: ServiceSettings,
 ) -> Outcome:
+    """The outcome of one answer; ``verdicts`` makes the verdicts to log, asked with the rest of
+    the decision (:class:`Outcome`)."""
+
     def decision() -> dict[str, Any]:
         return {
             "kind": kind,
@@ -319,7 +322,7 @@ def _outcome(
             "facts_sha256": hashlib.sha256(body).hexdigest(),
             "result_sha256": hashlib.sha256(out).hexdigest(),
             "options": opts,
-            "verdicts": verdicts,
+            "verdicts": verdicts(),
             "facts": body.decode("utf-8") if settings.log_facts else None,
         }
 
@@ -348,7 +351,7 @@ def run_evaluation(
         body,
         dumps(doc),
         opts.to_dict(),
-        evaluation_verdicts(doc),
+        lambda: evaluation_verdicts(doc),
         settings,
     )
 
@@ -383,7 +386,6 @@ def run_targets(
     """``POST /campaigns/{id}/targets``."""
     submission = parse_submission(served.campaign, body, settings.max_subjects)
     doc = targets_document(served.campaign, submission, opts)
-    verdicts = {f"{t['target']}@{t['phase']}": t["status"] for t in doc["targets"]}
     return _outcome(
         "targets",
         served,
@@ -391,7 +393,7 @@ def run_targets(
         body,
         dumps(doc),
         dataclasses.replace(opts, explain=True, lang=None).to_dict(),
-        verdicts,
+        lambda: {f"{t['target']}@{t['phase']}": t["status"] for t in doc["targets"]},
         settings,
     )
 
@@ -423,7 +425,6 @@ def run_initiatives(served: Served, body: bytes, settings: ServiceSettings) -> O
         )
     submission = parse_submission(served.campaign, body, settings.max_subjects)
     doc = initiatives_document(served.campaign, submission)
-    verdicts = {i["id"]: i["status"] for i in doc["initiatives"]}
     return _outcome(
         "initiatives",
         served,
@@ -431,6 +432,6 @@ def run_initiatives(served: Served, body: bytes, settings: ServiceSettings) -> O
         body,
         dumps(doc),
         Options().to_dict(),
-        verdicts,
+        lambda: {i["id"]: i["status"] for i in doc["initiatives"]},
         settings,
     )
